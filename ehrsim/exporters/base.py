@@ -1,0 +1,76 @@
+"""The one small interface every exporter implements.
+
+An exporter turns one native record (docs/record.md) into bytes. ``render`` is pure and runs
+inside worker processes, so rendering scales with ``--workers``; the run's writer puts the bytes
+in place (whole files atomically, table rows concatenated in patient order so the output is
+byte-identical for any worker count). ``finish`` runs once in the parent after every patient is
+written: shared files (organizations, manifests) and loading databases happen there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from ehrsim.core.world import World
+    from ehrsim.settings import Settings
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What an exporter may know about the run: settings, the shared world, the output folder."""
+
+    settings: Settings
+    world: World
+    out_dir: Path  # the run's output folder (OUT); an exporter writes below OUT/<folder>
+
+    @property
+    def reference_time(self) -> int:
+        """The reference date as a record time (seconds since the epoch)."""
+        from ehrsim.record.times import from_date
+
+        return from_date(self.settings.reference_date)
+
+
+@dataclass
+class Rendered:
+    """One patient's output.
+
+    ``files``: (relative path, bytes) written whole and atomically, e.g. ``("Patient_ab12.json", b"…")``.
+    ``rows``: (table name, bytes) appended to that table in patient order, e.g. ``("patients", b"…\\n")``;
+    the writer adds the table's header (``Exporter.tables()``) once.
+    """
+
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+    rows: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+class Exporter:
+    """Base class: subclass, set ``name`` and ``folder``, implement ``render`` (and maybe ``finish``)."""
+
+    name: ClassVar[str] = ""
+    folder: ClassVar[str] = ""
+    #: table name -> file name (relative to the folder), for row-appended tables
+    table_files: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, ctx: RunContext) -> None:
+        self.ctx = ctx
+
+    @property
+    def out(self) -> Path:
+        """This format's output folder, ``OUT/<folder>``."""
+        return self.ctx.out_dir / self.folder
+
+    def tables(self) -> dict[str, bytes]:
+        """Header bytes for each row-appended table (written once, before the rows)."""
+        return {}
+
+    def render(self, record: dict[str, Any]) -> Rendered:
+        """Serialize one patient. Must be deterministic and must not touch the file system."""
+        raise NotImplementedError
+
+    def finish(self, counts: dict[str, int]) -> dict[str, Any]:
+        """Runs once after all patients are written; returns figures for the run summary."""
+        return {}

@@ -1,0 +1,1 @@
+"""The native patient record: the one structure every exporter starts from (docs/record.md)."""

@@ -1,0 +1,34 @@
+"""Record times are int seconds since the Unix epoch (UTC); these helpers format them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+DAY = 86_400
+YEAR_DAYS = 365.25
+
+
+def to_datetime(t: float) -> dt.datetime:
+    """The aware UTC datetime of a record time."""
+    return EPOCH + dt.timedelta(seconds=t)
+
+
+def iso(t: float) -> str:
+    """``2019-03-04T10:15:00Z``: the instant form FHIR and Synthea CSV use."""
+    return (EPOCH + dt.timedelta(seconds=int(t))).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def day(t: float) -> str:
+    """``2019-03-04``: the date form (birth dates, condition onsets in CSV)."""
+    return (EPOCH + dt.timedelta(seconds=int(t))).strftime("%Y-%m-%d")
+
+
+def from_date(d: dt.date) -> int:
+    """Record time of midnight UTC at the start of a date."""
+    return int((dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC) - EPOCH).total_seconds())
+
+
+def to_date(t: float) -> dt.date:
+    """The UTC calendar date of a record time."""
+    return (EPOCH + dt.timedelta(seconds=int(t))).date()
