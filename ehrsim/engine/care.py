@@ -1,0 +1,110 @@
+"""What the core does at visits: the wellness schedule, vaccines, chronic renewals, imaging, death certificate."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ehrsim.core import immunizations, wellness
+from ehrsim.gmf.values import SECONDS
+
+if TYPE_CHECKING:
+    from ehrsim.engine.runs import ModuleRun
+    from ehrsim.engine.simulation import Simulation
+
+DEATH_CERTIFICATION = {"system": "SNOMED-CT", "code": "308646001", "display": "Death Certification (procedure)"}
+CAUSE_OF_DEATH = {"system": "LOINC", "code": "69453-9", "display": "Cause of Death [US Standard Certificate of Death]"}
+
+
+def schedule_next_wellness(sim: Simulation, t: float) -> None:
+    from ehrsim.engine.simulation import WELLNESS
+
+    on_chronic = any(m.get("chronic") for m in sim.active["medications"].values())
+    sim.schedule_core(float(wellness.next_visit_time(int(sim.birth_time), int(t), on_chronic)), WELLNESS)
+
+
+def wellness_visit(sim: Simulation, t: float) -> None:
+    """Open the wellness visit, give due vaccines, renew chronic meds, let waiting modules in, close it."""
+    desk = sim.desk
+    age_years = (t - sim.birth_time) / SECONDS["years"]
+    enc = desk.open_wellness(t, [wellness.wellness_code(age_years)])
+    if enc is None:  # another visit is under way: come back when it ends
+        from ehrsim.engine.simulation import WELLNESS
+
+        sim.schedule_core(max(desk.free_at, t + 3600.0), WELLNESS)
+        return
+    t = enc["start"]
+    _vaccinate(sim, enc, t)
+    _renew_chronic(sim, enc, t)
+    waiting, desk.wellness_waiters = sorted(desk.wellness_waiters, key=lambda r: r.order), []
+    for run in waiting:
+        if not run.done and sim.death_time is None:
+            sim.step(run, t)
+    for run in waiting:
+        if run.encounter is None and run.encounter_state is not None:
+            run.encounter_state = None  # the visit closes around modules that did not end it themselves
+    desk.close_wellness()
+    schedule_next_wellness(sim, t)
+
+
+def _vaccinate(sim: Simulation, enc: dict[str, Any], t: float) -> None:
+    age_days = (t - sim.birth_time) / 86400.0
+    for key, code in immunizations.due(age_days, sim.immunizations_given, int(t), sim.immunizations_last):
+        sim.immunizations_given[key] = sim.immunizations_given.get(key, 0) + 1
+        sim.immunizations_last[key] = int(t)
+        sim.rec.add("immunizations", {"time": t, "codes": [dict(code)], "series": sim.immunizations_given[key]},
+                    enc["id"])
+
+
+def _renew_chronic(sim: Simulation, enc: dict[str, Any], t: float) -> None:
+    """A chronic prescription is renewed at each wellness visit: the old order ends, a new one starts."""
+    seen: set[str] = set()
+    for med in list(sim.active["medications"].values()):
+        if not med.get("chronic") or med["id"] in seen or med["start"] >= t:
+            continue
+        seen.add(med["id"])
+        sim.rec.deactivate("medications", med, t, None)
+        renewed = {k: v for k, v in med.items() if k not in ("id", "n", "encounter")}
+        renewed.update(start=t, stop=None, stop_reason=None)
+        sim.rec.activate("medications", sim.rec.add("medications", renewed, enc["id"]))
+
+
+def imaging_study(sim: Simulation, run: ModuleRun, state: Any, t: float) -> None:
+    """An ImagingStudy with DICOM UIDs, and the matching 30-minute procedure."""
+    rng = sim.rng
+    base = f"1.2.840.99999999.{int(rng.integers(10**8, 10**9))}.{int(t)}"
+    series = []
+    n_series = int(rng.integers(state.min_number_series, state.max_number_series + 1))
+    for i in range(n_series):
+        spec = state.series[i % len(state.series)]
+        n_inst = int(rng.integers(spec.min_number_instances, spec.max_number_instances + 1))
+        instances = [{"uid": f"{base}.{i + 1}.{j + 1}", "title": spec.instances[j % len(spec.instances)].title,
+                      "sop_class": spec.instances[j % len(spec.instances)].sop_class.as_dict()}
+                     for j in range(n_inst)]
+        series.append({"uid": f"{base}.{i + 1}", "body_site": spec.body_site.as_dict(),
+                       "modality": spec.modality.as_dict(), "instances": instances})
+    sim.add_entry(run, "imaging_studies", {"time": t, "procedure_code": state.procedure_code.as_dict(), "uid": base,
+                                           "series": series}, state)
+    sim.add_entry(run, "procedures", {"start": t, "stop": t + 1800.0, "codes": [state.procedure_code.as_dict()],
+                                      "reason": []}, None)
+    sim.extend_encounter(run, t + 1800.0)
+
+
+def death_certificate(sim: Simulation, t: float) -> None:
+    """Close what is open at death, then the certification visit with the cause-of-death observation."""
+    desk = sim.desk
+    for enc in sim.rec.lists["encounters"]:
+        if enc["stop"] > t:
+            enc["stop"] = max(t, enc["start"])
+    if desk.wellness_enc is not None:
+        desk.wellness_enc = None
+    desk.lock, desk.lock_enc = None, None
+    enc = desk.new_encounter(t, "ambulatory", [dict(DEATH_CERTIFICATION)], [], "death", None)
+    enc["stop"] = t
+    cause = sim.death_cause or [{"system": "SNOMED-CT", "code": "419620001", "display": "Death (event)"}]
+    sim.rec.add("observations", {"time": t, "category": "exam", "codes": [dict(CAUSE_OF_DEATH)],
+                                 "value": dict(cause[0]), "value_type": "code", "unit": "", "components": [],
+                                 "report": None}, enc["id"])
+    sim.death_encounter = enc["id"]
+    for kind in ("medications", "careplans", "devices"):
+        for entry in list(sim.active[kind].values()):
+            sim.rec.deactivate(kind, entry, t, None)

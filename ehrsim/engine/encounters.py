@@ -1,0 +1,132 @@
+"""The encounter desk: one open encounter per patient, wellness visits, and who sees the patient.
+
+A module holding an encounter owns the lock until EncounterEnd; the lock is released at the
+encounter's recorded stop, so encounters in the record never overlap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ehrsim.gmf.values import codes_as_dicts
+
+if TYPE_CHECKING:
+    from ehrsim.engine.runs import ModuleRun
+    from ehrsim.engine.simulation import Simulation
+
+#: default length of an encounter that ends in the instant it starts (Synthea's defaults)
+DEFAULT_SECONDS = {"emergency": 3600.0, "inpatient": 86400.0, "hospice": 86400.0, "snf": 86400.0}
+OTHER_SECONDS = 900.0
+CORE = object()  # lock owner while the core runs a wellness visit
+
+
+class EncounterDesk:
+    __slots__ = ("free_at", "lock", "lock_enc", "sim", "waiters", "wellness_enc", "wellness_waiters")
+
+    def __init__(self, sim: Simulation) -> None:
+        self.sim = sim
+        self.lock: Any = None
+        self.lock_enc: dict[str, Any] | None = None
+        self.free_at = -float("inf")
+        self.waiters: list[ModuleRun] = []
+        self.wellness_enc: dict[str, Any] | None = None
+        self.wellness_waiters: list[ModuleRun] = []
+
+    def current(self, run: ModuleRun) -> dict[str, Any] | None:
+        """The encounter entries made by ``run`` belong to (its own, else the open wellness visit)."""
+        if run.encounter is not None:
+            return run.encounter
+        return self.wellness_enc
+
+    def _available(self, run: ModuleRun, t: float) -> bool:
+        if self.lock is not None and self.lock is not run:
+            if run not in self.waiters:
+                self.waiters.append(run)
+            return False
+        if t < self.free_at and self.lock is None:
+            self.sim.schedule(run, self.free_at)
+            return False
+        return True
+
+    def new_encounter(self, t: float, enc_class: str, codes: list[dict[str, str]], reason: list[dict[str, str]],
+                      module: str, specialty: str | None) -> dict[str, Any]:
+        org, practitioner = self.sim.world.provider_for(self.sim.patient, enc_class, specialty, self.sim.rng)
+        stop = t + DEFAULT_SECONDS.get(enc_class, OTHER_SECONDS)
+        return self.sim.rec.add("encounters", {
+            "start": t, "stop": stop, "class": enc_class, "codes": codes, "reason": reason,
+            "organization": org, "practitioner": practitioner, "discharge": None, "module": module}, None)
+
+    def open(self, run: ModuleRun, state: Any, t: float) -> bool:
+        if run.encounter is not None and run.encounter is not self.wellness_enc:
+            self.end(run, None, t)  # a module opening a new visit implicitly ends its previous one
+        if not self._available(run, t):
+            return False
+        enc_class = state.encounter_class
+        if state.telemedicine_possibility == "always" or (
+                state.telemedicine_possibility == "possible" and t >= 1_584_230_400 and self.sim.rng.random() < 0.2):
+            enc_class = "virtual"
+        enc = self.new_encounter(t, enc_class, codes_as_dicts(state.codes), self.sim.resolve_reason(run, state.reason),
+                                 run.top.path, run.top.specialty)
+        self.lock, self.lock_enc = run, enc
+        run.encounter, run.encounter_state = enc, state.name
+        self.sim.diagnose_pending(run, state.name)
+        return True
+
+    def join_wellness(self, run: ModuleRun, state: Any, t: float) -> bool:
+        if self.wellness_enc is not None and run.joined != self.wellness_enc["id"]:
+            run.joined = self.wellness_enc["id"]
+            run.encounter, run.encounter_state = None, state.name
+            run.waiting_wellness = False
+            self.sim.diagnose_pending(run, state.name)
+            return True
+        if not run.waiting_wellness:
+            run.waiting_wellness = True
+            self.wellness_waiters.append(run)
+        run.token = -1  # sleeps until the core opens the next wellness visit
+        return False
+
+    def end(self, run: ModuleRun, state: Any, t: float) -> None:
+        enc = run.encounter
+        run.encounter_state = None
+        if enc is None:
+            return  # ending a wellness visit only clears the module's part in it
+        run.encounter = None
+        enc["stop"] = max(enc["stop"], t)
+        if state is not None and state.discharge_disposition is not None:
+            enc["discharge"] = state.discharge_disposition.as_dict()
+        if self.lock is run:
+            self._release(enc["stop"])
+
+    def release(self, run: ModuleRun, t: float) -> None:
+        """A module reached Terminal: its open encounter is closed there."""
+        if run.encounter is not None:
+            self.end(run, None, t)
+
+    def _release(self, free_at: float) -> None:
+        self.lock, self.lock_enc = None, None
+        self.free_at = max(self.free_at, free_at)
+        waiters, self.waiters = self.waiters, []
+        for waiter in waiters:
+            if not waiter.done:
+                self.sim.schedule(waiter, max(free_at, self.sim.now))
+
+    # --- wellness visits, run by the core ----------------------------------------------------------
+
+    def open_wellness(self, t: float, codes: list[dict[str, str]]) -> dict[str, Any] | None:
+        if self.lock is not None:
+            return None
+        enc = self.new_encounter(max(t, self.free_at), "wellness", codes, [], "wellness", None)
+        self.lock, self.lock_enc, self.wellness_enc = CORE, enc, enc
+        return enc
+
+    def close_wellness(self) -> None:
+        enc = self.wellness_enc
+        assert enc is not None
+        self.wellness_enc = None
+        self._release(enc["stop"])
+
+    def close_all(self, t: float) -> None:
+        """At the end of the life: clamp open or overrunning encounters to the end (or death)."""
+        for enc in self.sim.rec.lists["encounters"]:
+            if enc["stop"] > t:
+                enc["stop"] = max(t, enc["start"])

@@ -1,0 +1,53 @@
+"""The yearly core update: lifestyle, cardiovascular risk and insurance attributes modules read.
+
+Vital signs are not stepped: ``Simulation.vitals`` asks the physiology model for them lazily,
+only when a module reads or records one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ehrsim.core import demographics, lifestyle, physiology
+from ehrsim.gmf.values import SECONDS
+
+if TYPE_CHECKING:
+    from ehrsim.engine.simulation import Simulation
+
+YEAR = SECONDS["years"]
+
+
+def new_physiology(sim: Simulation) -> physiology.Physiology:
+    return physiology.Physiology(sim.rng, sim.patient["gender"], sim.patient["race"])
+
+
+def vitals(sim: Simulation, t: float) -> dict[str, float]:
+    return sim.physiology.update((t - sim.birth_time) / YEAR, sim.attributes)
+
+
+def ses_category(sim: Simulation) -> str:
+    return demographics.ses_category(sim.attributes)
+
+
+def update(sim: Simulation, t: float) -> None:
+    """Once a year, on the birthday: smoking and alcohol, risk scores, Medicare at 65."""
+    from ehrsim.engine.simulation import LIFECYCLE
+
+    age = (t - sim.birth_time) / YEAR
+    attributes = sim.attributes
+    attributes.update(lifestyle.smoking_step(sim.rng, age, attributes, 1.0))
+    alcohol_step = getattr(lifestyle, "alcohol_step", None)
+    if alcohol_step is not None:
+        attributes.update(alcohol_step(sim.rng, age, attributes, 1.0))
+    if age >= 20:
+        attributes.update(physiology.cardiovascular_risk(age, sim.patient["gender"], sim.patient["race"],
+                                                         sim.vitals, attributes))
+    elif age >= 2:
+        percentile = sim.vitals.get("BMI Percentile") or sim.vitals.get("bmi_percentile")
+        if percentile is not None:
+            attributes["bmi_percentile"] = percentile
+    if age >= 65 and attributes.get("insurance_status") in ("private", "none"):
+        attributes["insurance_status"] = "medicare"
+    elif age >= 65 and attributes.get("insurance_status") == "medicaid":
+        attributes["insurance_status"] = "dual_eligible"
+    sim.schedule_core(sim.birth_time + (int(age) + 1) * YEAR, LIFECYCLE)

@@ -1,0 +1,75 @@
+"""The patient's health record as it is written: plain dicts in lists (docs/record.md).
+
+Also keeps the lookups modules query while the life runs: what is active (by code) and the latest
+observation of each code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+KINDS = ("encounters", "conditions", "allergies", "medications", "observations", "reports", "procedures",
+         "immunizations", "careplans", "devices", "supplies", "imaging_studies")
+ACTIVE_KINDS = ("conditions", "allergies", "medications", "careplans", "devices")
+
+
+def patient_uuid_prefix(seed: int, index: int) -> str:
+    """First 24 characters of every UUID of this patient: unique per (seed, index), deterministic."""
+    h = hashlib.blake2b(f"ehrsim:{seed}:{index}".encode(), digest_size=10).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-"
+
+
+class Recorder:
+    """Appends entries, numbers them, and tracks what is active."""
+
+    __slots__ = ("active", "latest_obs", "lists", "n", "prefix")
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.n = 0
+        self.lists: dict[str, list[dict[str, Any]]] = {k: [] for k in KINDS}
+        self.active: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in ACTIVE_KINDS}
+        self.latest_obs: dict[str, dict[str, Any]] = {}
+
+    @property
+    def patient_id(self) -> str:
+        return f"{self.prefix}{0:012x}"
+
+    def new_id(self) -> tuple[str, int]:
+        self.n += 1
+        return f"{self.prefix}{self.n:012x}", self.n
+
+    def add(self, kind: str, fields: dict[str, Any], encounter_id: str | None) -> dict[str, Any]:
+        entry_id, n = self.new_id()
+        entry = {"id": entry_id, "n": n, "encounter": encounter_id, **fields}
+        self.lists[kind].append(entry)
+        if kind == "observations":
+            for code in entry["codes"]:
+                self.latest_obs[code["code"]] = entry
+        return entry
+
+    def activate(self, kind: str, entry: dict[str, Any]) -> None:
+        active = self.active[kind]
+        for code in entry["codes"]:
+            active[code["code"]] = entry
+
+    def deactivate(self, kind: str, entry: dict[str, Any], t: float, stop_reason: dict[str, str] | None) -> None:
+        """Stop an entry (once) and drop it from the active lookups."""
+        if entry.get("stop") is None or entry["stop"] > t:
+            entry["stop"] = t
+            if stop_reason is not None and "stop_reason" in entry:
+                entry["stop_reason"] = stop_reason
+        active = self.active[kind]
+        for code in entry["codes"]:
+            if active.get(code["code"]) is entry:
+                del active[code["code"]]
+
+    def active_by_codes(self, kind: str, codes: list[str]) -> list[dict[str, Any]]:
+        active = self.active[kind]
+        found: list[dict[str, Any]] = []
+        for code in codes:
+            entry = active.get(code)
+            if entry is not None and all(entry is not f for f in found):
+                found.append(entry)
+        return found

@@ -1,0 +1,318 @@
+"""One patient's life: an event queue keyed by (time, priority, order, sequence), and the API states use.
+
+No I/O and no module-level state: everything a life needs is in this object. Modules sleeping in a
+Delay cost one queue entry; Guards on age or date sleep until the exact moment they can pass.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ehrsim.engine import care, lifecycle
+from ehrsim.engine.encounters import EncounterDesk
+from ehrsim.engine.recorder import Recorder
+from ehrsim.engine.runs import ModuleRun
+from ehrsim.errors import EhrsimError
+from ehrsim.gmf.values import SECONDS
+
+if TYPE_CHECKING:
+    from ehrsim.core.world import World
+    from ehrsim.gmf.library import Library, Module
+    from ehrsim.gmf.states import State
+    from ehrsim.gmf.states.control import CallSubmodule
+    from ehrsim.gmf.transitions import TypeOfCare
+
+log = logging.getLogger(__name__)
+
+# event kinds and their priority at equal times: the core first, then modules in module order
+LIFECYCLE, WELLNESS, MODULE, DEATH = 0, 1, 2, 3
+MAX_STEPS_PER_INSTANT = 20_000
+TELEMEDICINE_START = 1_584_230_400  # 2020-03-15: telehealth became common
+
+
+class Simulation:
+    """Simulates one life from birth to death or the reference time."""
+
+    def __init__(self, *, library: Library, modules: list[Module], patient: dict[str, Any],
+                 attributes: dict[str, Any], rng: np.random.Generator, world: World, end_time: int,
+                 id_prefix: str) -> None:
+        self.library = library
+        self.patient = patient
+        self.attributes = attributes
+        self.rng = rng
+        self.world = world
+        self.birth_time = float(patient["birth_time"])
+        self.end_time = float(end_time)
+        self.rec = Recorder(id_prefix)
+        self.active = self.rec.active
+        self.desk = EncounterDesk(self)
+        self.symptoms: dict[str, dict[str, float]] = {}
+        self.death_time: float | None = None
+        self.death_cause: list[dict[str, str]] = []
+        self.now = self.birth_time
+        self._queue: list[tuple[float, int, int, int, int, Any]] = []
+        self._seq = 0
+        self._vitals: dict[str, float] = {}
+        self._vitals_at = -np.inf
+        self.pinned_vitals: dict[str, float] = {}
+        self.physiology = lifecycle.new_physiology(self)
+        self.runs = [ModuleRun(m, i) for i, m in enumerate(modules)]
+        self.immunizations_given: dict[str, int] = {}
+        self.immunizations_last: dict[str, int] = {}
+
+    # --- the queue --------------------------------------------------------------------------
+
+    def _push(self, t: float, kind: int, order: int, obj: Any) -> int:
+        self._seq += 1
+        heapq.heappush(self._queue, (t, kind, order, self._seq, kind, obj))
+        return self._seq
+
+    def schedule(self, run: ModuleRun, t: float) -> None:
+        """Wake ``run`` at ``t`` (replacing any earlier wake-up it had)."""
+        run.token = self._push(max(t, self.now), MODULE, run.order, run)
+
+    def park(self, run: ModuleRun) -> None:
+        """The run can never proceed by time alone: it simply has no queue entry."""
+        run.token = -1
+
+    def schedule_core(self, t: float, kind: int) -> None:
+        self._push(t, kind, 0, None)
+
+    def run(self) -> None:
+        """Simulate the whole life."""
+        for run in self.runs:
+            self.schedule(run, self.birth_time)
+        self.schedule_core(self.birth_time, LIFECYCLE)
+        care.schedule_next_wellness(self, self.birth_time)
+        queue = self._queue
+        while queue:
+            t, kind, _order, seq, _kind, obj = heapq.heappop(queue)
+            if t > self.end_time or (self.death_time is not None and t > self.death_time):
+                break
+            self.now = t
+            if kind == MODULE:
+                if obj.token == seq and not obj.done:
+                    self.step(obj, t)
+            elif kind == LIFECYCLE:
+                lifecycle.update(self, t)
+            elif kind == WELLNESS:
+                care.wellness_visit(self, t)
+            elif kind == DEATH:
+                self._record_death(t)
+            if self.death_time is not None and self.death_time <= t:
+                break
+        self.desk.close_all(min(self.end_time, self.death_time or self.end_time))
+
+    # --- stepping modules -------------------------------------------------------------------
+
+    def step(self, run: ModuleRun, t: float) -> None:
+        """Run states until one blocks (Synthea's ``process`` loop, with exact times)."""
+        steps = 0
+        while not run.done and self.death_time is None:
+            state = run.state
+            outcome = state.process(self, run, t)
+            if outcome is False:
+                return
+            if outcome is None:
+                continue
+            nxt = run.redirect
+            if nxt is None:
+                nxt = state.transition.next_state(self, run, t)  # type: ignore[union-attr]
+            else:
+                run.redirect = None
+            self._enter(run, nxt, t)
+            steps += 1
+            if steps > MAX_STEPS_PER_INSTANT:
+                raise EhrsimError(f"module {run.module.path}: state {state.name!r} loops without time passing")
+
+    def _enter(self, run: ModuleRun, name: str, t: float) -> None:
+        try:
+            run.state = run.module.states[name]
+        except KeyError:
+            raise EhrsimError(f"module {run.module.path}: transition to unknown state {name!r}") from None
+        run.history[name] = t
+
+    def call_submodule(self, run: ModuleRun, state: CallSubmodule, t: float) -> None:
+        module = self.library.modules[state.submodule]
+        run.stack.append((run.module, state))
+        run.module = module
+        self._enter(run, "Initial", t)
+
+    def terminate(self, run: ModuleRun, t: float) -> bool | None:
+        if run.stack:
+            caller, call_state = run.stack.pop()
+            run.module = caller
+            nxt = call_state.transition.next_state(self, run, t)  # type: ignore[union-attr]
+            self._enter(run, nxt, t)
+            return None
+        run.done = True
+        self.desk.release(run, t)
+        return False
+
+    # --- attributes, vitals, symptoms -----------------------------------------------------------
+
+    def set_attribute(self, name: str, value: Any) -> None:
+        if value is None:
+            self.attributes.pop(name, None)
+        else:
+            self.attributes[name] = value
+
+    def attribute_number(self, name: str, t: float) -> float:
+        if name == "age":
+            return (t - self.birth_time) / SECONDS["years"]
+        value = self.attributes.get(name)
+        try:
+            return float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise EhrsimError(f"expression needs attribute {name!r} as a number, found {value!r}") from None
+
+    @property
+    def vitals(self) -> dict[str, float]:
+        """True vital signs, recomputed lazily at most monthly (only when something reads them)."""
+        if self.now - self._vitals_at >= SECONDS["months"]:
+            self._vitals = lifecycle.vitals(self, self.now)
+            self._vitals.update(self.pinned_vitals)
+            self._vitals_at = self.now
+        return self._vitals
+
+    def set_vital(self, name: str, value: float) -> None:
+        """A module sets a true value; it stays until a module changes it again."""
+        self.pinned_vitals[name] = value
+        self.vitals[name] = value
+
+    def set_symptom(self, symptom: str, cause: str, value: float, t: float) -> None:
+        self.symptoms.setdefault(symptom, {})[cause] = value
+
+    def symptom_level(self, symptom: str) -> float:
+        return max(self.symptoms.get(symptom, {}).values(), default=0.0)
+
+    def ses_category(self) -> str:
+        return lifecycle.ses_category(self)
+
+    def latest_observation(self, code: str) -> dict[str, Any] | None:
+        return self.rec.latest_obs.get(code)
+
+    # --- the record ---------------------------------------------------------------------------
+
+    def add_entry(self, run: ModuleRun, kind: str, fields: dict[str, Any], state: State | None) -> dict[str, Any]:
+        enc = self.desk.current(run)
+        entry = self.rec.add(kind, fields, enc["id"] if enc is not None else None)
+        if state is not None:
+            run.created[state.name] = entry
+            attribute = getattr(state, "assign_to_attribute", None)
+            if attribute:
+                self.attributes[attribute] = entry
+        return entry
+
+    def activate(self, kind: str, entry: dict[str, Any]) -> None:
+        self.rec.activate(kind, entry)
+
+    def onset(self, run: ModuleRun, state: Any, t: float) -> None:
+        """Start a condition or allergy; write it now, or when its target encounter opens."""
+        target = state.target_encounter
+        if target and run.encounter_state != target:
+            run.pending.setdefault(target, []).append((state, t))
+            if state.assign_to_attribute:
+                self.attributes[state.assign_to_attribute] = {"codes": [c.as_dict() for c in state.codes]}
+            return
+        self.diagnose(run, state, t)
+
+    def diagnose(self, run: ModuleRun, state: Any, onset_time: float) -> None:
+        fields = {"start": self.now, "stop": None, **state.fields(self)}
+        fields["onset"] = onset_time
+        entry = self.add_entry(run, state.kind, fields, state)
+        self.rec.activate(state.kind, entry)
+
+    def diagnose_pending(self, run: ModuleRun, encounter_state: str) -> None:
+        for state, onset_time in run.pending.pop(encounter_state, ()):
+            self.diagnose(run, state, onset_time)
+
+    def end_entries(self, run: ModuleRun, kind: str, *, state_name: str | None, attribute: str | None,
+                    codes: list[str] | None, t: float, stop_reason: dict[str, str] | None) -> None:
+        entries: list[dict[str, Any]] = []
+        if state_name:
+            entry = run.created.get(state_name)
+            if entry is not None:
+                entries.append(entry)
+        elif attribute:
+            entry = self.attributes.get(attribute)
+            if isinstance(entry, dict) and "id" in entry:
+                entries.append(entry)
+        elif codes:
+            entries = self.rec.active_by_codes(kind, codes)
+        for entry in entries:
+            self.rec.deactivate(kind, entry, t, stop_reason)
+
+    def resolve_reason(self, run: ModuleRun, reason: str | None) -> list[dict[str, str]]:
+        """Codes behind a ``reason``: an attribute holding an entry or code, else a ConditionOnset state."""
+        if not reason:
+            return []
+        value = self.attributes.get(reason)
+        if isinstance(value, dict):
+            if "codes" in value:
+                return [dict(c) for c in value["codes"][:1]]
+            if "code" in value:
+                return [{"system": value["system"], "code": value["code"], "display": value.get("display", "")}]
+        codes = run.module.onset_codes.get(reason) or run.top.onset_codes.get(reason)
+        if codes:
+            return [codes[0].as_dict()]
+        return []
+
+    def extend_encounter(self, run: ModuleRun, until: float) -> None:
+        enc = self.desk.current(run)
+        if enc is not None and enc["stop"] < until:
+            enc["stop"] = until
+
+    def udi(self, code: str, t: float) -> str:
+        """A GS1-style UDI: device identifier, then manufacture and expiry dates and a serial."""
+        serial = int(self.rng.integers(10**11, 10**12))
+        return f"(01){int(self.rng.integers(10**13, 10**14))}(11){_yymmdd(t - 86400 * 30)}(17)" \
+               f"{_yymmdd(t + 86400 * 365 * 5)}(10){serial}(21){serial + 1}"
+
+    def imaging_study(self, run: ModuleRun, state: Any, t: float) -> None:
+        care.imaging_study(self, run, state, t)
+
+    # --- encounters (delegated) ------------------------------------------------------------------
+
+    def open_encounter(self, run: ModuleRun, state: Any, t: float) -> bool:
+        return self.desk.open(run, state, t)
+
+    def join_wellness(self, run: ModuleRun, state: Any, t: float) -> bool:
+        return self.desk.join_wellness(run, state, t)
+
+    def end_encounter(self, run: ModuleRun, state: Any, t: float) -> None:
+        self.desk.end(run, state, t)
+
+    def type_of_care(self, transition: TypeOfCare, t: float) -> str:
+        draw = self.rng.random()
+        if t >= TELEMEDICINE_START:
+            return transition.ambulatory if draw < 0.75 else (transition.telemedicine if draw < 0.9
+                                                               else transition.emergency)
+        return transition.ambulatory if draw < 0.9 else transition.emergency
+
+    # --- death ----------------------------------------------------------------------------------
+
+    def die(self, t: float, cause: list[dict[str, str]]) -> None:
+        if self.death_time is not None or t > self.end_time:
+            return
+        self.death_cause = cause
+        if t <= self.now:
+            self._record_death(self.now)
+        else:
+            self.schedule_core(t, DEATH)
+
+    def _record_death(self, t: float) -> None:
+        if self.death_time is not None:
+            return
+        self.death_time = t
+        care.death_certificate(self, t)
+
+
+def _yymmdd(t: float) -> str:
+    from ehrsim.record.times import to_date
+
+    return to_date(t).strftime("%y%m%d")

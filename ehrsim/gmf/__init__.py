@@ -1,0 +1,5 @@
+"""The Generic Module Framework: parsing, checking and drawing GMF JSON modules.
+
+Definitions here are frozen and shared by every patient; a patient's progress through a module
+lives in ``ehrsim.engine.runs.ModuleRun``.
+"""

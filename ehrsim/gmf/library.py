@@ -1,0 +1,249 @@
+"""Loading a module library: every JSON file under one or more folders, checked all at once.
+
+Strict by default: every problem in every file is collected and raised as one ``ModuleError``
+(``file: state: message``). With ``lenient`` the problems Synthea itself tolerates (unknown keys,
+several transition keys, weights that do not sum to 1, unknown reasons) become warnings, so
+Synthea's own library loads unchanged.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ehrsim.errors import ModuleError
+from ehrsim.gmf.lookup import LookupTable
+from ehrsim.gmf.states import STATE_TYPES, State
+from ehrsim.gmf.states.clinical import ConditionOnset
+from ehrsim.gmf.transitions import TRANSITION_KEYS, Distributed, LookupTable as LookupTransition
+from ehrsim.gmf.values import Code
+
+log = logging.getLogger(__name__)
+MODULE_KEYS = {"name", "states", "remarks", "gmf_version", "specialty"}
+
+
+@dataclass(frozen=True, eq=False)
+class Module:
+    """A parsed module: frozen state definitions shared by all patients."""
+
+    path: str  # e.g. "heart/cabg/operation" (relative, no .json)
+    file: Path
+    name: str
+    states: dict[str, State]
+    specialty: str | None
+    gmf_version: float | None
+    sha256: str
+    #: ConditionOnset state name -> its codes, for ``reason`` and ``condition_onset`` lookups
+    onset_codes: dict[str, tuple[Code, ...]] = field(default_factory=dict)
+
+    @property
+    def submodule(self) -> bool:
+        return "/" in self.path
+
+
+@dataclass
+class Library:
+    modules: dict[str, Module]
+    lookup_tables: dict[str, LookupTable]
+    warnings: list[str]
+
+    def top_level(self, only: tuple[str, ...] = ()) -> list[Module]:
+        """Modules every patient runs from birth, in Synthea's (alphabetical) order."""
+        mods = [m for p, m in sorted(self.modules.items()) if not m.submodule]
+        if only:
+            mods = [m for m in mods if any(fnmatch.fnmatch(m.path, pat) or fnmatch.fnmatch(m.name, pat)
+                                           for pat in only)]
+        return mods
+
+    def hashes(self) -> dict[str, str]:
+        return {p: m.sha256 for p, m in sorted(self.modules.items())}
+
+
+class _Problems:
+    def __init__(self, lenient: bool) -> None:
+        self.lenient = lenient
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+
+    def error(self, where: str, message: str) -> None:
+        self.errors.append(f"{where}: {message}")
+
+    def tolerable(self, where: str, message: str) -> None:
+        (self.warnings if self.lenient else self.errors).append(f"{where}: {message}")
+
+
+def _files(folders: list[Path]) -> dict[str, tuple[Path, Path]]:
+    """module path -> (file, root); later folders override earlier ones by module path."""
+    found: dict[str, tuple[Path, Path]] = {}
+    for root in folders:
+        if not root.is_dir():
+            raise ModuleError([f"{root}: module folder does not exist"])
+        for file in sorted(root.rglob("*.json")):
+            rel = file.relative_to(root).with_suffix("").as_posix()
+            if rel.split("/")[0] in ("lookup_tables", "physiology"):
+                continue
+            found[rel] = (file, root)
+    return found
+
+
+def _parse_state(raw: dict[str, Any], name: str, where: str, problems: _Problems) -> State | None:
+    kind = raw.get("type")
+    cls = STATE_TYPES.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        problems.error(where, f"unknown state type {kind!r} (valid: {', '.join(sorted(STATE_TYPES))})")
+        return None
+    data = dict(raw, name=name)
+    present = [k for k in TRANSITION_KEYS if k in data]
+    if len(present) > 1:
+        problems.tolerable(where, f"{len(present)} transitions ({', '.join(present)}); only {present[0]} is used")
+        for k in present[1:]:
+            data.pop(k)
+    for _attempt in range(20):
+        context: dict[str, Any] = {"lenient": problems.lenient, "warnings": []}
+        try:
+            state = cls.model_validate(data, context=context)
+            for w in context["warnings"]:
+                problems.tolerable(where, w)
+            return state
+        except ValidationError as exc:
+            extras = [e for e in exc.errors() if e["type"] == "extra_forbidden"]
+            others = [e for e in exc.errors() if e["type"] != "extra_forbidden"]
+            for e in others:
+                loc = ".".join(str(p) for p in e["loc"])
+                problems.error(where, f"{loc + ': ' if loc else ''}{e['msg']}")
+            for e in extras:
+                problems.tolerable(where, f"unknown key {'.'.join(str(p) for p in e['loc'])!r}")
+            if others or not extras or not problems.lenient:
+                return None
+            for e in extras:
+                loc = tuple(e["loc"])
+                if loc and loc[0] == "options":  # raised while building the transition
+                    loc = (next(k for k in TRANSITION_KEYS if k in data), *loc[1:])
+                _delete(data, loc)
+    problems.error(where, "could not be repaired in lenient mode")
+    return None
+
+
+def _delete(data: Any, loc: tuple[Any, ...]) -> None:
+    for part in loc[:-1]:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return  # a union branch name in the location: nothing to delete here
+    if isinstance(data, dict):
+        data.pop(loc[-1], None)
+
+
+def _parse_module(path: str, file: Path, problems: _Problems) -> Module | None:
+    text = file.read_bytes()
+    where = str(file)
+    try:
+        raw = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        problems.error(where, f"not valid JSON: {exc}")
+        return None
+    if not isinstance(raw, dict) or not isinstance(raw.get("states"), dict):
+        problems.error(where, "a module is an object with a 'states' object")
+        return None
+    for key in sorted(set(raw) - MODULE_KEYS):
+        problems.tolerable(where, f"unknown module key {key!r}")
+    version = raw.get("gmf_version")
+    if version is not None and (not isinstance(version, int | float) or version > 2):
+        problems.error(where, f"gmf_version {version!r} is not supported (1 or 2)")
+    states: dict[str, State] = {}
+    for name, body in raw["states"].items():
+        if not isinstance(body, dict):
+            problems.error(f"{where}: {name}", "a state must be an object")
+            continue
+        state = _parse_state(body, name, f"{where}: {name}", problems)
+        if state is not None:
+            states[name] = state
+    if "Initial" not in raw["states"]:
+        problems.error(where, "no state named 'Initial'")
+    onsets = {n: s.codes for n, s in states.items() if isinstance(s, ConditionOnset)}
+    return Module(path=path, file=file, name=str(raw.get("name", path)), states=states,
+                  specialty=raw.get("specialty"), gmf_version=version, sha256=hashlib.sha256(text).hexdigest(),
+                  onset_codes=onsets)
+
+
+def _check_links(module: Module, modules: dict[str, Module], assigned: set[str], problems: _Problems) -> None:
+    from ehrsim.gmf.states.control import CallSubmodule
+
+    for name, state in module.states.items():
+        where = f"{module.file}: {name}"
+        for target in state.targets():
+            if target not in module.states:
+                problems.error(where, f"transition to unknown state {target!r}")
+        transition = state.transition
+        if isinstance(transition, Distributed):
+            total = transition.fixed_sum()
+            if total is not None and abs(total - 1.0) > 1e-6:
+                problems.tolerable(where, f"distributed_transition weights sum to {total:g}, not 1")
+        if isinstance(state, CallSubmodule) and state.submodule not in modules:
+            problems.error(where, f"unknown submodule {state.submodule!r}")
+        reason = getattr(state, "reason", None)
+        if isinstance(reason, str) and reason and reason not in module.onset_codes and reason not in assigned:
+            problems.tolerable(where, f"reason {reason!r} names no ConditionOnset state and no assigned attribute")
+
+
+def _assigned(modules: dict[str, Module]) -> set[str]:
+    """Every attribute some state writes (reasons may name any of them)."""
+    names: set[str] = set()
+    for m in modules.values():
+        for s in m.states.values():
+            for key in ("assign_to_attribute", "attribute"):
+                value = getattr(s, key, None)
+                if isinstance(value, str):
+                    names.add(value)
+    return names
+
+
+def _load_tables(modules: dict[str, Module], roots: list[Path], problems: _Problems) -> dict[str, LookupTable]:
+    wanted: dict[str, set[str]] = {}
+    where_used: dict[str, str] = {}
+    for m in modules.values():
+        for name, s in m.states.items():
+            if isinstance(s.transition, LookupTransition):
+                wanted.setdefault(s.transition.table_name, set()).update(o.transition for o in s.transition.options)
+                where_used[s.transition.table_name] = f"{m.file}: {name}"
+    tables: dict[str, LookupTable] = {}
+    for table_name, transitions in sorted(wanted.items()):
+        path = next((r / "lookup_tables" / table_name for r in reversed(roots)
+                     if (r / "lookup_tables" / table_name).is_file()), None)
+        if path is None:
+            problems.error(where_used[table_name], f"unknown lookup table {table_name!r}")
+            continue
+        try:
+            tables[table_name] = LookupTable(path, transitions)
+        except (ValueError, IndexError, StopIteration) as exc:
+            problems.error(str(path), f"unreadable lookup table: {exc}")
+    return tables
+
+
+def load_library(folders: list[Path], *, lenient: bool = False) -> Library:
+    """Parse and check every module in ``folders``; raise one ModuleError listing every problem."""
+    problems = _Problems(lenient)
+    files = _files(folders)
+    modules: dict[str, Module] = {}
+    for path, (file, _root) in sorted(files.items()):
+        module = _parse_module(path, file, problems)
+        if module is not None:
+            modules[path] = module
+    assigned = _assigned(modules)
+    for module in modules.values():
+        _check_links(module, modules, assigned, problems)
+    tables = _load_tables(modules, folders, problems)
+    if problems.errors:
+        raise ModuleError(problems.errors)
+    for w in problems.warnings:
+        log.debug("tolerated: %s", w)
+    return Library(modules=modules, lookup_tables=tables, warnings=problems.warnings)

@@ -1,0 +1,73 @@
+"""Lookup-table CSVs for ``lookup_table_transition``: probabilities chosen by the patient's attributes."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ehrsim.gmf.values import SECONDS
+
+if TYPE_CHECKING:
+    from ehrsim.engine.simulation import Simulation
+
+
+class LookupTable:
+    """Rows of (attribute matchers, probabilities). ``age`` is a year range, ``time`` an epoch-ms range.
+
+    Other attribute columns match the string form of the patient's attribute.
+    """
+
+    def __init__(self, path: Path, transitions: set[str]) -> None:
+        self.path = path
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.reader(fh)
+            header = [h.strip() for h in next(reader)]
+            self.outputs = [h for h in header if h in transitions]
+            self.keys = [h for h in header if h not in transitions]
+            out_idx = [header.index(h) for h in self.outputs]
+            key_idx = [header.index(h) for h in self.keys]
+            self.rows: list[tuple[list[object], dict[str, float]]] = []
+            for raw in reader:
+                if not raw or not any(cell.strip() for cell in raw):
+                    continue
+                matchers = [self._matcher(self.keys[i], raw[j].strip()) for i, j in enumerate(key_idx)]
+                probabilities = {self.outputs[i]: float(raw[j]) for i, j in enumerate(out_idx)}
+                self.rows.append((matchers, probabilities))
+
+    @staticmethod
+    def _matcher(column: str, cell: str) -> object:
+        if column in ("age", "time") and "-" in cell:
+            lo, hi = cell.split("-", 1)
+            return (float(lo), float(hi))
+        return cell
+
+    def probabilities(self, sim: Simulation, t: float) -> dict[str, float] | None:
+        """The first matching row's probabilities, or None (the options' defaults apply)."""
+        values: list[object] = []
+        for key in self.keys:
+            if key == "age":
+                values.append(float(int((t - sim.birth_time) // SECONDS["years"])))
+            elif key == "time":
+                values.append(t * 1000.0)
+            else:
+                value = sim.attributes.get(key)
+                values.append("" if value is None else _text(value))
+        for matchers, probabilities in self.rows:
+            for matcher, value in zip(matchers, values, strict=True):
+                if isinstance(matcher, tuple):
+                    if not (matcher[0] <= value <= matcher[1]):  # type: ignore[operator]
+                        break
+                elif matcher != value:
+                    break
+            else:
+                return probabilities
+        return None
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

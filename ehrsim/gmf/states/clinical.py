@@ -1,0 +1,346 @@
+"""Clinical states that write the record: conditions, allergies, medications, care plans,
+procedures, devices, supplies, vaccines, symptoms and death."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from pydantic import ValidationInfo, model_validator
+
+from ehrsim.gmf.states.base import State, duration_seconds
+from ehrsim.gmf.values import Code, Distribution, Exact, Frozen, Range, codes_as_dicts, to_seconds, tolerate
+
+if TYPE_CHECKING:
+    from ehrsim.engine.runs import ModuleRun
+    from ehrsim.engine.simulation import Simulation
+
+
+class _Onset(State):
+    codes: tuple[Code, ...]
+    target_encounter: str | None = None
+    assign_to_attribute: str | None = None
+
+
+class ConditionOnset(_Onset):
+    type: Literal["ConditionOnset"]
+    kind: ClassVar[str] = "conditions"
+
+    def fields(self, sim: Simulation) -> dict[str, Any]:
+        return {"codes": codes_as_dicts(self.codes)}
+
+    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+        sim.onset(run, self, t)
+        return True
+
+
+class AllergyReactionSeverity(Frozen):
+    level: Literal["mild", "moderate", "severe", "none"]
+    value: float
+
+
+class AllergyReaction(Frozen):
+    reaction: Code
+    possible_severities: tuple[AllergyReactionSeverity, ...]
+
+
+class AllergyOnset(_Onset):
+    type: Literal["AllergyOnset"]
+    allergy_type: Literal["allergy", "intolerance"] | None = None
+    category: Literal["food", "medication", "environment", "biologic"] | None = None
+    reactions: tuple[AllergyReaction, ...] = ()
+    kind: ClassVar[str] = "allergies"
+
+    def fields(self, sim: Simulation) -> dict[str, Any]:
+        reactions = []
+        for r in self.reactions:
+            draw, total, level = sim.rng.random(), 0.0, "mild"
+            for sev in r.possible_severities:
+                total += sev.value
+                level = sev.level
+                if draw < total:
+                    break
+            if level != "none":
+                reactions.append({"code": r.reaction.as_dict(), "severity": level})
+        return {"codes": codes_as_dicts(self.codes), "type": self.allergy_type or "allergy",
+                "category": self.category or "food", "reactions": reactions}
+
+    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+        sim.onset(run, self, t)
+        return True
+
+
+class _End(State):
+    """Ends an entry named by the state that made it, by an attribute, or by codes."""
+
+    codes: tuple[Code, ...] | None = None
+    referenced_by_attribute: str | None = None
+    kind: ClassVar[str] = ""
+    by_state_field: ClassVar[str] = ""
+    stop_reason: ClassVar[dict[str, str] | None] = None
+
+    @model_validator(mode="after")
+    def _one_source(self, info: ValidationInfo) -> _End:
+        sources = [getattr(self, self.by_state_field, None), self.referenced_by_attribute, self.codes]
+        count = sum(bool(s) for s in sources)
+        if count == 0:
+            raise ValueError(f"{self.type} needs one of {self.by_state_field}, referenced_by_attribute, codes")
+        if count > 1:
+            tolerate(info, f"{self.type} has several of {self.by_state_field}, referenced_by_attribute, codes; "
+                     "the first is used")
+        return self
+
+    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+        state_name = getattr(self, self.by_state_field, None)
+        attribute = None if state_name else self.referenced_by_attribute
+        codes = [c.code for c in self.codes] if self.codes and not state_name and not attribute else None
+        sim.end_entries(run, self.kind, state_name=state_name, attribute=attribute, codes=codes, t=t,
+                        stop_reason=self.stop_reason)
+        return True
+
+
+class ConditionEnd(_End):
+    type: Literal["ConditionEnd"]
+    condition_onset: str | None = None
+    kind: ClassVar[str] = "conditions"
+    by_state_field: ClassVar[str] = "condition_onset"
+
+
+class AllergyEnd(_End):
+    """Ends an allergy (Synthea's codes branch ends a condition instead: a bug ehrsim fixes)."""
+
+    type: Literal["AllergyEnd"]
+    allergy_onset: str | None = None
+    kind: ClassVar[str] = "allergies"
+    by_state_field: ClassVar[str] = "allergy_onset"
+
+
+class Dosage(Frozen):
+    amount: float
+    frequency: int
+    period: float
+    unit: str
+
+
+class Duration(Frozen):
+    quantity: float
+    unit: str
+
+
+class Prescription(Frozen):
+    as_needed: bool = False
+    refills: int = 0
+    dosage: Dosage | None = None
+    duration: Duration | None = None
+    instructions: tuple[Code, ...] = ()
+
+
+class MedicationOrder(State):
+    type: Literal["MedicationOrder"]
+    codes: tuple[Code, ...]
+    reason: str | None = None
+    assign_to_attribute: str | None = None
+    administration: bool = False
+    chronic: bool = False
+    prescription: Prescription | None = None
+
+    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+        rx = self.prescription
+        duration_days = None
+        stop = None
+        if rx is not None and rx.duration is not None:
+            duration_days = to_seconds(rx.duration.quantity, rx.duration.unit) / 86400.0
+            if not self.chronic:
+                stop = t + duration_days * 86400.0 * (1 + max(0, rx.refills))
+        fields = {
+            "start": t, "stop": stop, "codes": codes_as_dicts(self.codes), "reason": sim.resolve_reason(run, self.reason),
+            "chronic": self.chronic, "administered": self.administration,
+            "requested": not self.administration or self.chronic,
+            "dosage": rx.dosage.model_dump(exclude={"remarks"}) if rx and rx.dosage else None,
+            "as_needed": bool(rx and rx.as_needed), "duration_days": duration_days,
+            "refills": rx.refills if rx else 0, "instructions": codes_as_dicts(rx.instructions) if rx else [],
+            "stop_reason": None,
+        }
+        entry = sim.add_entry(run, "medications", fields, self)
+        if stop is None or stop > t:
+            sim.activate("medications", entry)
+        return True
+
+
+class MedicationEnd(_End):
+    type: Literal["MedicationEnd"]
+    medication_order: str | None = None
+    kind: ClassVar[str] = "medications"
+    by_state_field: ClassVar[str] = "medication_order"
+    stop_reason: ClassVar[dict[str, str] | None] = {
+        "system": "SNOMED-CT", "code": "182840001", "display": "Drug treatment stopped - medical advice (situation)"}
+
+
+class Goal(Frozen):
+    text: str | None = None
+    addresses: tuple[str, ...] = ()
+    observation: dict[str, Any] | None = None
+
+
+class CarePlanStart(State):
+    type: Literal["CarePlanStart"]
+    codes: tuple[Code, ...]
+    activities: tuple[Code, ...] = ()
+    goals: tuple[Goal, ...] = ()
+    reason: str | None = None
+    assign_to_attribute: str | None = None
+
+    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+        goals = [{"text": g.text or "", "addresses": [c for a in g.addresses for c in sim.resolve_reason(run, a)],
+                  "observation": g.observation} for g in self.goals]
+        fields = {"start": t, "stop": None, "codes": codes_as_dicts(self.codes),
+                  "activities": codes_as_dicts(self.activities), "goals": goals,
+                  "reason": sim.resolve_reason(run, self.reason)}
+        sim.activate("careplans", sim.add_entry(run, "careplans", fields, self))
+        return True
+
+
+class CarePlanEnd(_End):
+    type: Literal["CarePlanEnd"]
+    careplan: str | None = None
+    kind: ClassVar[str] = "careplans"
+    by_state_field: ClassVar[str] = "careplan"
+    stop_reason: ClassVar[dict[str, str] | None] = {"system": "SNOMED-CT", "code": "385658003",
+                                                    "display": "Done (qualifier value)"}
+
+
+class Procedure(State):
+    """Records a procedure; with a duration it blocks until done and stretches the encounter."""
+
+    type: Literal["Procedure"]
+    codes: tuple[Code, ...]
+    reason: str | None = None
+    assign_to_attribute: str | None = None
+    duration: Range | None = None
+    distribution: Distribution | None = None
+    unit: str | None = None
+
+    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+        if run.wake is not None:  # woken at the end of the procedure
+            if t >= run.wake:
+                run.wake = None
+                return True
+            sim.schedule(run, run.wake)
+            return False
+        span = duration_seconds(sim.rng, None, self.duration, self.distribution, self.unit)
+        fields = {"start": t, "stop": t + span, "codes": codes_as_dicts(self.codes),
+                  "reason": sim.resolve_reason(run, self.reason)}
+        sim.add_entry(run, "procedures", fields, self)
+        sim.extend_encounter(run, t + span)
+        if span > 0:
+            run.wake = t + span
+            sim.schedule(run, run.wake)
+            return False
+        return True
+
+
+class Device(State):
+    type: Literal["Device"]
+    code: Code
+    manufacturer: str | None = None
+    model: str | None = None
+    assign_to_attribute: str | None = None
+
+    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+        fields = {"start": t, "stop": None, "codes": [self.code.as_dict()], "udi": sim.udi(self.code.code, t),
+                  "manufacturer": self.manufacturer or "", "model": self.model or ""}
+        sim.activate("devices", sim.add_entry(run, "devices", fields, self))
+        return True
+
+
+class DeviceEnd(_End):
+    type: Literal["DeviceEnd"]
+    device: str | None = None
+    kind: ClassVar[str] = "devices"
+    by_state_field: ClassVar[str] = "device"
+
+
+class Supply(Frozen):
+    quantity: int
+    code: Code
+
+
+class SupplyList(State):
+    type: Literal["SupplyList"]
+    supplies: tuple[Supply, ...]
+
+    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+        for s in self.supplies:
+            sim.add_entry(run, "supplies", {"time": t, "codes": [s.code.as_dict()], "quantity": s.quantity}, None)
+        return True
+
+
+class Vaccine(State):
+    type: Literal["Vaccine"]
+    codes: tuple[Code, ...]
+    series: int | None = None
+
+    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+        sim.add_entry(run, "immunizations", {"time": t, "codes": codes_as_dicts(self.codes), "series": self.series},
+                      None)
+        return True
+
+
+class Symptom(State):
+    type: Literal["Symptom"]
+    symptom: str
+    cause: str | None = None
+    probability: float = 1.0
+    exact: Exact | None = None
+    range: Range | None = None
+    distribution: Distribution | None = None
+    address: bool | None = None
+
+    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+        if self.probability >= 1.0 or sim.rng.random() < self.probability:
+            if self.exact is not None:
+                value = float(self.exact.quantity)
+            elif self.range is not None:
+                value = self.range.sample(sim.rng)
+            elif self.distribution is not None:
+                value = self.distribution.sample(sim.rng)
+            else:
+                value = 0.0
+            sim.set_symptom(self.symptom, self.cause or run.module.name, value, t)
+        return True
+
+
+class Death(State):
+    type: Literal["Death"]
+    codes: tuple[Code, ...] | None = None
+    condition_onset: str | None = None
+    referenced_by_attribute: str | None = None
+    exact: Exact | None = None
+    range: Range | None = None
+
+    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+        if self.codes:
+            cause = codes_as_dicts(self.codes)
+        else:
+            cause = sim.resolve_reason(run, self.condition_onset or self.referenced_by_attribute)
+        delay = duration_seconds(sim.rng, self.exact, self.range, None, None) if (self.exact or self.range) else 0.0
+        sim.die(t + delay, cause)
+        return True
+
+
+CLINICAL_STATES: dict[str, type[State]] = {
+    "ConditionOnset": ConditionOnset,
+    "ConditionEnd": ConditionEnd,
+    "AllergyOnset": AllergyOnset,
+    "AllergyEnd": AllergyEnd,
+    "MedicationOrder": MedicationOrder,
+    "MedicationEnd": MedicationEnd,
+    "CarePlanStart": CarePlanStart,
+    "CarePlanEnd": CarePlanEnd,
+    "Procedure": Procedure,
+    "Device": Device,
+    "DeviceEnd": DeviceEnd,
+    "SupplyList": SupplyList,
+    "Vaccine": Vaccine,
+    "Symptom": Symptom,
+    "Death": Death,
+}

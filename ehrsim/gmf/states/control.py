@@ -1,0 +1,180 @@
+"""Control-flow states: Initial, Terminal, Simple, Guard, Delay, SetAttribute, Counter, CallSubmodule, Physiology."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from pydantic import model_validator
+
+from ehrsim.gmf.conditions import NEVER, AnyCondition
+from ehrsim.gmf.states.base import State, ValueSource, duration_seconds
+from ehrsim.gmf.values import Code, Distribution, Exact, Range
+
+if TYPE_CHECKING:
+    from ehrsim.engine.runs import ModuleRun
+    from ehrsim.engine.simulation import Simulation
+
+WEEK = 7 * 86400.0
+
+
+class Initial(State):
+    type: Literal["Initial"]
+
+
+class Terminal(State):
+    """Ends the module, or returns from a submodule to its caller's transition."""
+
+    type: Literal["Terminal"]
+    terminal: ClassVar[bool] = True
+
+    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool | None:
+        return sim.terminate(run, t)
+
+
+class Simple(State):
+    type: Literal["Simple"]
+
+
+class Guard(State):
+    """Blocks until ``allow`` holds: sleeps to the exact moment for Age/Date logic, else re-checks weekly."""
+
+    type: Literal["Guard"]
+    allow: AnyCondition
+    waits: ClassVar[bool] = True
+
+    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+        if self.allow.test(sim, run, t):
+            return True
+        wake = self.allow.wake_time(sim, t)
+        if wake is None:
+            wake = t + WEEK
+        if wake != NEVER:
+            sim.schedule(run, wake)
+        else:
+            sim.park(run)  # can never become true by time alone; re-checked when attributes change
+        return False
+
+
+class Delay(State):
+    """Waits an exact span; the wake-up is one queue entry, nothing is polled."""
+
+    type: Literal["Delay"]
+    exact: Exact | None = None
+    range: Range | None = None
+    distribution: Distribution | None = None
+    unit: str | None = None
+    waits: ClassVar[bool] = True
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Delay:
+        if sum(x is not None for x in (self.exact, self.range, self.distribution)) != 1:
+            raise ValueError("Delay needs exactly one of exact, range, distribution")
+        if self.distribution is not None and self.unit is None:
+            raise ValueError("Delay with a distribution needs a unit")
+        if self.exact is not None and (self.exact.unit or self.unit) is None:
+            raise ValueError("Delay exact needs a unit")
+        if self.range is not None and (self.range.unit or self.unit) is None:
+            raise ValueError("Delay range needs a unit")
+        return self
+
+    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+        if run.wake is None:
+            end = t + max(0.0, duration_seconds(sim.rng, self.exact, self.range, self.distribution, self.unit))
+            if end <= t:
+                return True
+            run.wake = end
+            sim.schedule(run, end)
+            return False
+        if t >= run.wake:
+            run.wake = None
+            return True
+        sim.schedule(run, run.wake)
+        return False
+
+
+class SetAttribute(ValueSource, State):
+    type: Literal["SetAttribute"]
+    attribute: str
+    value: Any = None
+    value_code: Code | None = None
+    value_attribute: str | None = None
+    series_data: str | None = None
+    period: float | None = None
+
+    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+        if self.value is not None:
+            value = self.value
+        elif self.value_code is not None:
+            value = self.value_code.as_dict()
+        elif self.value_attribute is not None:
+            value = sim.attributes.get(self.value_attribute)
+        elif self.series_data is not None:
+            value = [float(x) for x in self.series_data.split()]
+        elif self.has_value():
+            value = self.draw(sim, t)
+        else:
+            value = None
+        if isinstance(value, float) and value.is_integer() and self.distribution is None and self.range is None:
+            value = int(value)
+        sim.set_attribute(self.attribute, value)
+        return True
+
+
+class Counter(State):
+    type: Literal["Counter"]
+    attribute: str
+    action: Literal["increment", "decrement"]
+    amount: float = 1
+
+    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+        current = sim.attributes.get(self.attribute) or 0
+        try:
+            current = float(current)
+        except (TypeError, ValueError):
+            current = 0.0
+        sim.set_attribute(self.attribute, current + (self.amount if self.action == "increment" else -self.amount))
+        return True
+
+
+class CallSubmodule(State):
+    type: Literal["CallSubmodule"]
+    submodule: str
+
+    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool | None:
+        # the engine moves the run into the submodule; its Terminal brings it back to our transition
+        sim.call_submodule(run, self, t)
+        return None
+
+
+class Physiology(State):
+    """ODE physiology is off by default (as in Synthea): the engine follows ``alt_direct_transition``."""
+
+    type: Literal["Physiology"]
+    model: str
+    solver: str | None = None
+    step_size: float | None = None
+    sim_duration: float | None = None
+    lead_time: float | None = None
+    inputs: list[dict[str, Any]] = []
+    outputs: list[dict[str, Any]] = []
+    alt_direct_transition: str
+
+    def targets(self) -> list[str]:
+        return [*super().targets(), self.alt_direct_transition]
+
+    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+        run.redirect = self.alt_direct_transition
+        return True
+
+
+CONTROL_STATES: dict[str, type[State]] = {
+    "Initial": Initial,
+    "Terminal": Terminal,
+    "Simple": Simple,
+    "Guard": Guard,
+    "Delay": Delay,
+    "SetAttribute": SetAttribute,
+    "Counter": Counter,
+    "CallSubmodule": CallSubmodule,
+    "Physiology": Physiology,
+}

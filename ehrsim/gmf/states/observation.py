@@ -1,0 +1,171 @@
+"""States that measure: VitalSign (sets a true value), Observation, MultiObservation,
+DiagnosticReport and ImagingStudy (record entries)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import model_validator
+
+from ehrsim.gmf.states.base import State, ValueSource
+from ehrsim.gmf.values import Code, Frozen, codes_as_dicts
+
+if TYPE_CHECKING:
+    from ehrsim.engine.runs import ModuleRun
+    from ehrsim.engine.simulation import Simulation
+
+Category = Literal["vital-signs", "laboratory", "survey", "exam", "procedure", "social-history", "imaging", "therapy"]
+
+
+class VitalSign(ValueSource, State):
+    type: Literal["VitalSign"]
+    vital_sign: str
+    unit: str | None = None
+
+    @model_validator(mode="after")
+    def _value(self) -> VitalSign:
+        if not self.has_value():
+            raise ValueError("VitalSign needs one of exact, range, distribution, expression")
+        return self
+
+    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+        sim.set_vital(self.vital_sign, float(self.draw(sim, t)))
+        return True
+
+
+class ObservationBody(ValueSource):
+    """What an observation measures and where its value comes from (shared by all observation forms)."""
+
+    codes: tuple[Code, ...]
+    category: Category | None = None
+    unit: str | None = None
+    attribute: str | None = None
+    vital_sign: str | None = None
+    value_code: Code | None = None
+    sampled_data: dict[str, Any] | None = None
+    attachment: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _unit_for_numbers(self) -> ObservationBody:
+        if (self.exact is not None or self.range is not None) and not self.unit and self.exact is not None \
+                and not isinstance(self.exact.quantity, str):
+            raise ValueError("an Observation with exact needs a unit")
+        if self.range is not None and not self.unit:
+            raise ValueError("an Observation with range needs a unit")
+        return self
+
+    def measure(self, sim: Simulation, t: float) -> tuple[Any, str]:
+        """(value, value_type) of one measurement now."""
+        if self.value_code is not None:
+            return self.value_code.as_dict(), "code"
+        if self.vital_sign is not None:
+            return _number(sim.vitals.get(self.vital_sign)), "numeric"
+        if self.attribute is not None:
+            value = sim.attributes.get(self.attribute)
+            if isinstance(value, dict) and "code" in value:
+                return value, "code"
+            if isinstance(value, bool):
+                return value, "boolean"
+            if isinstance(value, int | float):
+                return _number(value), "numeric"
+            return (None, "none") if value is None else (str(value), "text")
+        if self.sampled_data is not None or self.attachment is not None:
+            return None, "none"
+        value = self.draw(sim, t)
+        if isinstance(value, str):
+            return value, "text"
+        if isinstance(value, bool):
+            return value, "boolean"
+        return (_number(value), "numeric") if value is not None else (None, "none")
+
+    def entry_fields(self, sim: Simulation, t: float, category: str | None) -> dict[str, Any]:
+        value, value_type = self.measure(sim, t)
+        return {"time": t, "category": self.category or category or "exam", "codes": codes_as_dicts(self.codes),
+                "value": value, "value_type": value_type, "unit": self.unit or "", "components": [], "report": None}
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+class Observation(ObservationBody, State):
+    type: Literal["Observation"]
+
+    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+        sim.add_entry(run, "observations", self.entry_fields(sim, t, None), None)
+        return True
+
+
+class ChildObservation(ObservationBody):
+    """An observation inside a MultiObservation or DiagnosticReport (no type, no transition)."""
+
+    type: Literal["Observation"] | None = None
+
+
+class MultiObservation(State):
+    type: Literal["MultiObservation"]
+    codes: tuple[Code, ...]
+    category: Category | None = None
+    observations: tuple[ChildObservation, ...]
+    number_of_observations: int | None = None  # written by the Module Builder; unused
+
+    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+        components = []
+        for child in self.observations:
+            value, value_type = child.measure(sim, t)
+            components.append({"codes": codes_as_dicts(child.codes), "value": value, "value_type": value_type,
+                               "unit": child.unit or ""})
+        fields = {"time": t, "category": self.category or "vital-signs", "codes": codes_as_dicts(self.codes),
+                  "value": None, "value_type": "none", "unit": "", "components": components, "report": None}
+        sim.add_entry(run, "observations", fields, None)
+        return True
+
+
+class DiagnosticReport(State):
+    type: Literal["DiagnosticReport"]
+    codes: tuple[Code, ...]
+    observations: tuple[ChildObservation, ...]
+    number_of_observations: int | None = None
+
+    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+        report = sim.add_entry(run, "reports", {"time": t, "codes": codes_as_dicts(self.codes), "observations": []},
+                               None)
+        for child in self.observations:
+            fields = child.entry_fields(sim, t, "laboratory")
+            fields["report"] = report["id"]
+            report["observations"].append(sim.add_entry(run, "observations", fields, None)["id"])
+        return True
+
+
+class Instance(Frozen):
+    title: str
+    sop_class: Code
+
+
+class Series(Frozen):
+    body_site: Code
+    modality: Code
+    instances: tuple[Instance, ...]
+    min_number_instances: int = 1
+    max_number_instances: int = 1
+
+
+class ImagingStudy(State):
+    type: Literal["ImagingStudy"]
+    procedure_code: Code
+    series: tuple[Series, ...]
+    min_number_series: int = 1
+    max_number_series: int = 1
+
+    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+        sim.imaging_study(run, self, t)
+        return True
+
+
+OBSERVATION_STATES: dict[str, type[State]] = {
+    "VitalSign": VitalSign,
+    "Observation": Observation,
+    "MultiObservation": MultiObservation,
+    "DiagnosticReport": DiagnosticReport,
+    "ImagingStudy": ImagingStudy,
+}

@@ -1,0 +1,215 @@
+"""GMF transitions: one class per JSON key, each picking the next state name.
+
+Parsed from the state's transition key by ``parse_transition``; exactly one key per state.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationInfo, model_validator
+
+from ehrsim.gmf.conditions import AnyCondition
+from ehrsim.gmf.values import Frozen, tolerate
+
+if TYPE_CHECKING:
+    from ehrsim.engine.runs import ModuleRun
+    from ehrsim.engine.simulation import Simulation
+
+TRANSITION_KEYS = (
+    "direct_transition",
+    "distributed_transition",
+    "conditional_transition",
+    "complex_transition",
+    "lookup_table_transition",
+    "type_of_care_transition",
+)
+
+
+class NamedProbability(Frozen):
+    """A probability read from a person attribute, with a default."""
+
+    attribute: str
+    default: float
+
+
+class Weighted(Frozen):
+    transition: str
+    distribution: float | NamedProbability
+
+    def weight(self, sim: Simulation) -> float:
+        d = self.distribution
+        if isinstance(d, NamedProbability):
+            value = sim.attributes.get(d.attribute, d.default)
+            try:
+                return float(value)
+            except (TypeError, ValueError):
+                return d.default
+        return d
+
+
+def pick_weighted(options: tuple[Weighted, ...], sim: Simulation) -> str:
+    """One uniform draw against cumulative weights; leftover probability goes to the last option."""
+    draw = sim.rng.random()
+    total = 0.0
+    for option in options:
+        total += option.weight(sim)
+        if draw < total:
+            return option.transition
+    return options[-1].transition
+
+
+class Transition(Frozen):
+    """Base class: ``targets()`` lists every state it may lead to (for checks and graphs)."""
+
+    def next_state(self, sim: Simulation, run: ModuleRun, t: float) -> str:
+        raise NotImplementedError
+
+    def targets(self) -> list[str]:
+        raise NotImplementedError
+
+
+class Direct(Transition):
+    to: str
+
+    def next_state(self, sim: Simulation, run: ModuleRun, t: float) -> str:
+        return self.to
+
+    def targets(self) -> list[str]:
+        return [self.to]
+
+
+class Distributed(Transition):
+    options: tuple[Weighted, ...]
+
+    @model_validator(mode="after")
+    def _non_empty(self) -> Distributed:
+        if not self.options:
+            raise ValueError("distributed_transition is empty")
+        return self
+
+    def fixed_sum(self) -> float | None:
+        """Sum of the weights when none is read from an attribute."""
+        if any(isinstance(o.distribution, NamedProbability) for o in self.options):
+            return None
+        return sum(float(o.distribution) for o in self.options)  # type: ignore[arg-type]
+
+    def next_state(self, sim: Simulation, run: ModuleRun, t: float) -> str:
+        return pick_weighted(self.options, sim)
+
+    def targets(self) -> list[str]:
+        return [o.transition for o in self.options]
+
+
+class ConditionalOption(Frozen):
+    condition: AnyCondition | None = None
+    transition: str
+
+
+class Conditional(Transition):
+    options: tuple[ConditionalOption, ...]
+
+    def next_state(self, sim: Simulation, run: ModuleRun, t: float) -> str:
+        for option in self.options:
+            if option.condition is None or option.condition.test(sim, run, t):
+                return option.transition
+        return self.options[-1].transition
+
+    def targets(self) -> list[str]:
+        return [o.transition for o in self.options]
+
+
+class ComplexOption(Frozen):
+    condition: AnyCondition | None = None
+    transition: str | None = None
+    distributions: tuple[Weighted, ...] | None = None
+
+    @model_validator(mode="after")
+    def _one(self, info: ValidationInfo) -> ComplexOption:
+        if self.transition is None and not self.distributions:
+            raise ValueError("a complex_transition option needs transition or distributions")
+        if self.transition is not None and self.distributions is not None:
+            tolerate(info, "a complex_transition option has both transition and distributions; transition is used")
+        return self
+
+    def pick(self, sim: Simulation) -> str:
+        if self.transition is not None:  # Synthea checks transition first
+            return self.transition
+        assert self.distributions is not None
+        return pick_weighted(self.distributions, sim)
+
+
+class Complex(Transition):
+    options: tuple[ComplexOption, ...]
+
+    def next_state(self, sim: Simulation, run: ModuleRun, t: float) -> str:
+        for option in self.options:
+            if option.condition is None or option.condition.test(sim, run, t):
+                return option.pick(sim)
+        return self.options[-1].pick(sim)
+
+    def targets(self) -> list[str]:
+        out: list[str] = []
+        for o in self.options:
+            out.extend([o.transition] if o.transition else [d.transition for d in o.distributions or ()])
+        return out
+
+
+class LookupOption(Frozen):
+    transition: str
+    default_probability: float
+    lookup_table_name: str
+
+
+class LookupTable(Transition):
+    options: tuple[LookupOption, ...]
+
+    @property
+    def table_name(self) -> str:
+        return self.options[0].lookup_table_name
+
+    def next_state(self, sim: Simulation, run: ModuleRun, t: float) -> str:
+        table = sim.library.lookup_tables[self.table_name]
+        probabilities = table.probabilities(sim, t)
+        draw = sim.rng.random()
+        total = 0.0
+        for option in self.options:
+            total += probabilities.get(option.transition, option.default_probability) if probabilities else \
+                option.default_probability
+            if draw < total:
+                return option.transition
+        return self.options[-1].transition
+
+    def targets(self) -> list[str]:
+        return [o.transition for o in self.options]
+
+
+class TypeOfCare(Transition):
+    ambulatory: str
+    emergency: str
+    telemedicine: str
+
+    def next_state(self, sim: Simulation, run: ModuleRun, t: float) -> str:
+        return sim.type_of_care(self, t)
+
+    def targets(self) -> list[str]:
+        return [self.ambulatory, self.emergency, self.telemedicine]
+
+
+def parse_transition(key: str, value: Any, context: dict[str, Any] | None = None) -> Transition:
+    """Build the transition object for one JSON transition key (``context`` carries lenient mode)."""
+    if key == "direct_transition":
+        if not isinstance(value, str):
+            raise ValueError("direct_transition must be a state name")
+        return Direct(to=value)
+    if key == "distributed_transition":
+        return Distributed.model_validate({"options": value}, context=context)
+    if key == "conditional_transition":
+        return Conditional.model_validate({"options": value}, context=context)
+    if key == "complex_transition":
+        return Complex.model_validate({"options": value}, context=context)
+    if key == "lookup_table_transition":
+        return LookupTable.model_validate({"options": value}, context=context)
+    if key == "type_of_care_transition":
+        return TypeOfCare.model_validate(value, context=context)
+    raise ValueError(f"unknown transition key {key}")

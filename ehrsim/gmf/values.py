@@ -1,0 +1,200 @@
+"""Value pieces shared by states, transitions and conditions: codes, time units, distributions."""
+
+from __future__ import annotations
+
+import ast
+import operator
+import re
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
+
+SECONDS = {
+    "years": 365.25 * 86400.0,
+    "months": 30 * 86400.0,
+    "weeks": 7 * 86400.0,
+    "days": 86400.0,
+    "hours": 3600.0,
+    "minutes": 60.0,
+    "seconds": 1.0,
+}
+TimeUnit = Literal["years", "months", "weeks", "days", "hours", "minutes", "seconds"]
+
+
+def tolerate(info: ValidationInfo, message: str) -> None:
+    """A problem Synthea tolerates: an error when strict, a warning under ``--lenient``."""
+    context = info.context if isinstance(info.context, dict) else None
+    if context and context.get("lenient"):
+        context.setdefault("warnings", []).append(message)
+        return
+    raise ValueError(message)
+
+
+class Frozen(BaseModel):
+    """Base of every GMF definition: immutable, strict about unknown keys, `remarks` allowed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    remarks: Any = None
+
+
+class Code(BaseModel):
+    """A coded concept as modules write it; ``code`` is normalised to a string."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    system: str
+    code: str
+    display: str = ""
+    value_set: str | None = None
+    remarks: Any = None
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+    def as_dict(self) -> dict[str, str]:
+        """The plain record form ``{"system", "code", "display"}``."""
+        return {"system": self.system, "code": self.code, "display": self.display}
+
+
+def codes_as_dicts(codes: tuple[Code, ...] | list[Code] | None) -> list[dict[str, str]]:
+    """Record form of a list of codes."""
+    return [c.as_dict() for c in codes or ()]
+
+
+_REQUIRED = {
+    "EXACT": ("value",),
+    "UNIFORM": ("low", "high"),
+    "GAUSSIAN": ("mean", "standardDeviation"),
+    "EXPONENTIAL": ("mean",),
+    "TRIANGULAR": ("min", "mode", "max"),
+}
+
+
+class Distribution(Frozen):
+    """GMF 2 ``{"kind", "parameters", "round"?}``; checked at load, sampled per patient."""
+
+    kind: Literal["EXACT", "UNIFORM", "GAUSSIAN", "EXPONENTIAL", "TRIANGULAR"]
+    parameters: dict[str, float]
+    round: bool = False
+
+    @model_validator(mode="after")
+    def _check(self, info: ValidationInfo) -> Distribution:
+        missing = [p for p in _REQUIRED[self.kind] if p not in self.parameters]
+        if missing:
+            raise ValueError(f"{self.kind} distribution needs parameter(s) {', '.join(missing)}")
+        p = self.parameters
+        if self.kind == "UNIFORM" and p["high"] < p["low"]:
+            tolerate(info, f"UNIFORM distribution has high {p['high']} < low {p['low']}")
+        if self.kind == "GAUSSIAN" and p["standardDeviation"] < 0:
+            raise ValueError("GAUSSIAN distribution has a negative standardDeviation")
+        if self.kind == "TRIANGULAR" and not p["min"] <= p["mode"] <= p["max"]:
+            raise ValueError("TRIANGULAR distribution needs min <= mode <= max")
+        if self.kind == "EXPONENTIAL" and p["mean"] <= 0:
+            raise ValueError("EXPONENTIAL distribution needs a positive mean")
+        return self
+
+    def sample(self, rng: np.random.Generator) -> float:
+        """One draw. EXPONENTIAL keeps Synthea's +1 shift, which the library's numbers assume."""
+        p = self.parameters
+        kind = self.kind
+        if kind == "EXACT":
+            value = p["value"]
+        elif kind == "UNIFORM":
+            value = p["low"] + (p["high"] - p["low"]) * rng.random()
+        elif kind == "GAUSSIAN":
+            value = rng.normal(p["mean"], p["standardDeviation"]) if p["standardDeviation"] else p["mean"]
+            if "min" in p:
+                value = max(value, p["min"])
+            if "max" in p:
+                value = min(value, p["max"])
+        elif kind == "EXPONENTIAL":
+            value = 1.0 + rng.exponential(p["mean"])
+        else:
+            value = rng.triangular(p["min"], p["mode"], p["max"]) if p["min"] < p["max"] else p["mode"]
+        return float(round(value)) if self.round else float(value)
+
+
+class Exact(Frozen):
+    """GMF 1 ``exact``: a fixed quantity (a number, or text for observations)."""
+
+    quantity: Any
+    unit: TimeUnit | str | None = None
+
+
+class Range(Frozen):
+    """GMF 1 ``range``: uniform between low and high, optionally rounded to ``decimals``."""
+
+    low: float
+    high: float
+    unit: TimeUnit | str | None = None
+    decimals: int | None = None
+
+    @model_validator(mode="after")
+    def _order(self, info: ValidationInfo) -> Range:
+        if self.high < self.low:
+            tolerate(info, f"range high {self.high} < low {self.low}")
+        return self
+
+    def sample(self, rng: np.random.Generator) -> float:
+        value = self.low + (self.high - self.low) * rng.random()
+        return round(value, self.decimals) if self.decimals is not None else value
+
+
+def to_seconds(quantity: float, unit: str | None) -> float:
+    """A duration in seconds (a year is 365.25 days, a month 30: Synthea's double conversion)."""
+    if unit is None or unit not in SECONDS:
+        raise ValueError(f"unknown time unit {unit!r}")
+    return quantity * SECONDS[unit]
+
+
+# --- expressions --------------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"#\{([^}]+)\}")
+_BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+           ast.Pow: operator.pow, ast.Mod: operator.mod}
+
+
+class Expression:
+    """A small safe subset of the CQL arithmetic GMF ``expression`` fields hold: ``220 - #{age}``.
+
+    Placeholders name person attributes (``age`` is the age in years). Parsed once at load time.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.names = _PLACEHOLDER.findall(text)
+        python = _PLACEHOLDER.sub(lambda m: f"_v{self.names.index(m.group(1))}", text)
+        try:
+            self._tree = ast.parse(python, mode="eval").body
+        except SyntaxError as exc:
+            raise ValueError(f"cannot parse expression {text!r}: {exc.msg}") from exc
+        self._check(self._tree)
+
+    def _check(self, node: ast.AST) -> None:
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+            self._check(node.left)
+            self._check(node.right)
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            self._check(node.operand)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+            pass
+        elif isinstance(node, ast.Name) and node.id.startswith("_v"):
+            pass
+        else:
+            raise ValueError(f"unsupported element in expression {self.text!r} (only arithmetic on #{{attributes}})")
+
+    def evaluate(self, values: list[float]) -> float:
+        def ev(node: ast.AST) -> float:
+            if isinstance(node, ast.BinOp):
+                return float(_BINOPS[type(node.op)](ev(node.left), ev(node.right)))
+            if isinstance(node, ast.UnaryOp):
+                v = ev(node.operand)
+                return -v if isinstance(node.op, ast.USub) else v
+            if isinstance(node, ast.Constant):
+                return float(node.value)
+            assert isinstance(node, ast.Name)
+            return float(values[int(node.id[2:])])
+
+        return ev(self._tree)
