@@ -66,6 +66,9 @@ def _renew_chronic(sim: Simulation, enc: dict[str, Any], t: float) -> None:
         renewed = {k: v for k, v in med.items() if k not in ("id", "n", "encounter")}
         renewed.update(start=t, stop=None, stop_reason=None)
         sim.rec.activate("medications", sim.rec.add("medications", renewed, enc["id"]))
+        for name, value in list(sim.attributes.items()):
+            if value is med:  # modules that hold the order by attribute now hold the renewal
+                sim.attributes[name] = sim.rec.active["medications"][med["codes"][0]["code"]]
 
 
 def imaging_study(sim: Simulation, run: ModuleRun, state: Any, t: float) -> None:

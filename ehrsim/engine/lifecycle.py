@@ -35,19 +35,19 @@ def update(sim: Simulation, t: float) -> None:
 
     age = (t - sim.birth_time) / YEAR
     attributes = sim.attributes
-    attributes.update(lifestyle.smoking_step(sim.rng, age, attributes, 1.0))
+    sim.update_attributes(lifestyle.smoking_step(sim.rng, age, attributes, 1.0))
     alcohol_step = getattr(lifestyle, "alcohol_step", None)
     if alcohol_step is not None:
-        attributes.update(alcohol_step(sim.rng, age, attributes, 1.0))
+        sim.update_attributes(alcohol_step(sim.rng, age, attributes, 1.0))
     if age >= 20:
-        attributes.update(physiology.cardiovascular_risk(age, sim.patient["gender"], sim.patient["race"],
-                                                         sim.vitals, attributes))
+        sim.update_attributes(physiology.cardiovascular_risk(age, sim.patient["gender"], sim.patient["race"],
+                                                             sim.vitals, attributes))
     elif age >= 2:
         percentile = sim.vitals.get("BMI Percentile") or sim.vitals.get("bmi_percentile")
         if percentile is not None:
-            attributes["bmi_percentile"] = percentile
+            sim.set_attribute("bmi_percentile", percentile)
     if age >= 65 and attributes.get("insurance_status") in ("private", "none"):
-        attributes["insurance_status"] = "medicare"
+        sim.set_attribute("insurance_status", "medicare")
     elif age >= 65 and attributes.get("insurance_status") == "medicaid":
-        attributes["insurance_status"] = "dual_eligible"
+        sim.set_attribute("insurance_status", "dual_eligible")
     sim.schedule_core(sim.birth_time + (int(age) + 1) * YEAR, LIFECYCLE)

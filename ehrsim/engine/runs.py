@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ehrsim.gmf.library import Module
-    from ehrsim.gmf.states import State
-    from ehrsim.gmf.states.control import CallSubmodule
+    from ehrsim.gmf.library import Module, Node
 
 
 class ModuleRun:
@@ -24,8 +22,8 @@ class ModuleRun:
         self.top = module
         self.module = module
         self.order = order
-        self.state: State = module.states["Initial"]
-        self.stack: list[tuple[Module, CallSubmodule]] = []
+        self.state: Node = module.nodes["Initial"]
+        self.stack: list[tuple[Module, Node]] = []
         self.history: dict[str, float] = {}
         self.wake: float | None = None
         self.encounter: dict[str, Any] | None = None

@@ -55,6 +55,7 @@ class Simulation:
         self.death_cause: list[dict[str, str]] = []
         self.now = self.birth_time
         self._queue: list[tuple[float, int, int, int, int, Any]] = []
+        self._watchers: dict[str, list[tuple[ModuleRun, int]]] = {}
         self._seq = 0
         self._vitals: dict[str, float] = {}
         self._vitals_at = -np.inf
@@ -76,8 +77,23 @@ class Simulation:
         run.token = self._push(max(t, self.now), MODULE, run.order, run)
 
     def park(self, run: ModuleRun) -> None:
-        """The run can never proceed by time alone: it simply has no queue entry."""
-        run.token = -1
+        """The run cannot proceed by time alone: it has no queue entry until something wakes it."""
+        self._seq += 1
+        run.token = self._seq
+
+    def watch(self, run: ModuleRun, keys: frozenset[str]) -> None:
+        """Wake ``run`` when any of ``keys`` changes (see ``notify``)."""
+        entry = (run, run.token)
+        for key in keys:
+            self._watchers.setdefault(key, []).append(entry)
+
+    def notify(self, key: str) -> None:
+        """Patient data ``key`` changed: blocked Guards that read it re-check now."""
+        watchers = self._watchers.pop(key, None)
+        if watchers:
+            for run, token in watchers:
+                if run.token == token and not run.done:
+                    self.schedule(run, self.now)
 
     def schedule_core(self, t: float, kind: int) -> None:
         self._push(t, kind, 0, None)
@@ -112,41 +128,46 @@ class Simulation:
     def step(self, run: ModuleRun, t: float) -> None:
         """Run states until one blocks (Synthea's ``process`` loop, with exact times)."""
         steps = 0
+        history = run.history
         while not run.done and self.death_time is None:
-            state = run.state
-            outcome = state.process(self, run, t)
+            node = run.state
+            outcome = node.process(self, run, t)
             if outcome is False:
                 return
             if outcome is None:
                 continue
             nxt = run.redirect
             if nxt is None:
-                nxt = state.transition.next_state(self, run, t)  # type: ignore[union-attr]
+                nxt = node.next_state(self, run, t)
             else:
                 run.redirect = None
-            self._enter(run, nxt, t)
+            try:
+                run.state = run.module.nodes[nxt]
+            except KeyError:
+                raise EhrsimError(f"module {run.module.path}: transition to unknown state {nxt!r}") from None
+            history[nxt] = t
             steps += 1
             if steps > MAX_STEPS_PER_INSTANT:
-                raise EhrsimError(f"module {run.module.path}: state {state.name!r} loops without time passing")
+                raise EhrsimError(f"module {run.module.path}: state {node.name!r} loops without time passing")
 
     def _enter(self, run: ModuleRun, name: str, t: float) -> None:
         try:
-            run.state = run.module.states[name]
+            run.state = run.module.nodes[name]
         except KeyError:
             raise EhrsimError(f"module {run.module.path}: transition to unknown state {name!r}") from None
         run.history[name] = t
 
     def call_submodule(self, run: ModuleRun, state: CallSubmodule, t: float) -> None:
         module = self.library.modules[state.submodule]
-        run.stack.append((run.module, state))
+        run.stack.append((run.module, run.state))
         run.module = module
         self._enter(run, "Initial", t)
 
     def terminate(self, run: ModuleRun, t: float) -> bool | None:
         if run.stack:
-            caller, call_state = run.stack.pop()
+            caller, call_node = run.stack.pop()
             run.module = caller
-            nxt = call_state.transition.next_state(self, run, t)  # type: ignore[union-attr]
+            nxt = call_node.next_state(self, run, t)  # type: ignore[misc]
             self._enter(run, nxt, t)
             return None
         run.done = True
@@ -160,6 +181,13 @@ class Simulation:
             self.attributes.pop(name, None)
         else:
             self.attributes[name] = value
+        if self._watchers:
+            self.notify(f"a:{name}")
+
+    def update_attributes(self, changes: dict[str, Any]) -> None:
+        for name, value in changes.items():
+            if self.attributes.get(name) != value:
+                self.set_attribute(name, value)
 
     def attribute_number(self, name: str, t: float) -> float:
         if name == "age":
@@ -183,9 +211,13 @@ class Simulation:
         """A module sets a true value; it stays until a module changes it again."""
         self.pinned_vitals[name] = value
         self.vitals[name] = value
+        if self._watchers:
+            self.notify(f"v:{name}")
 
     def set_symptom(self, symptom: str, cause: str, value: float, t: float) -> None:
         self.symptoms.setdefault(symptom, {})[cause] = value
+        if self._watchers:
+            self.notify("symptom")
 
     def symptom_level(self, symptom: str) -> float:
         return max(self.symptoms.get(symptom, {}).values(), default=0.0)
@@ -205,11 +237,25 @@ class Simulation:
             run.created[state.name] = entry
             attribute = getattr(state, "assign_to_attribute", None)
             if attribute:
-                self.attributes[attribute] = entry
+                self.set_attribute(attribute, entry)
+        if kind == "observations" and self._watchers:
+            self._changed(entry)
         return entry
 
     def activate(self, kind: str, entry: dict[str, Any]) -> None:
         self.rec.activate(kind, entry)
+        if self._watchers:
+            self._changed(entry)
+
+    def deactivate(self, kind: str, entry: dict[str, Any], t: float, stop_reason: dict[str, str] | None) -> None:
+        self.rec.deactivate(kind, entry, t, stop_reason)
+        if self._watchers:
+            self._changed(entry)
+
+    def _changed(self, entry: dict[str, Any]) -> None:
+        self.notify("record")
+        for code in entry["codes"]:
+            self.notify(f"c:{code['code']}")
 
     def onset(self, run: ModuleRun, state: Any, t: float) -> None:
         """Start a condition or allergy; write it now, or when its target encounter opens."""
@@ -217,7 +263,7 @@ class Simulation:
         if target and run.encounter_state != target:
             run.pending.setdefault(target, []).append((state, t))
             if state.assign_to_attribute:
-                self.attributes[state.assign_to_attribute] = {"codes": [c.as_dict() for c in state.codes]}
+                self.set_attribute(state.assign_to_attribute, {"codes": [c.as_dict() for c in state.codes]})
             return
         self.diagnose(run, state, t)
 
@@ -225,7 +271,7 @@ class Simulation:
         fields = {"start": self.now, "stop": None, **state.fields(self)}
         fields["onset"] = onset_time
         entry = self.add_entry(run, state.kind, fields, state)
-        self.rec.activate(state.kind, entry)
+        self.activate(state.kind, entry)
 
     def diagnose_pending(self, run: ModuleRun, encounter_state: str) -> None:
         for state, onset_time in run.pending.pop(encounter_state, ()):
@@ -245,7 +291,7 @@ class Simulation:
         elif codes:
             entries = self.rec.active_by_codes(kind, codes)
         for entry in entries:
-            self.rec.deactivate(kind, entry, t, stop_reason)
+            self.deactivate(kind, entry, t, stop_reason)
 
     def resolve_reason(self, run: ModuleRun, reason: str | None) -> list[dict[str, str]]:
         """Codes behind a ``reason``: an attribute holding an entry or code, else a ConditionOnset state."""

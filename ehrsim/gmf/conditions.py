@@ -1,8 +1,10 @@
 """GMF logic (``condition_type``): one small class per type, found through ``CONDITION_TYPES``.
 
-Each condition answers ``test(sim, run, t)``. ``wake_time`` tells the engine when the answer can
-next change through the passage of time alone (Age, Date), so a Guard can sleep until exactly then
-instead of being polled every week.
+Each condition answers ``test(sim, run, t)``. A blocked Guard does not poll: ``wake_time`` says
+when the answer can next change through the passage of time alone (Age, Date, PriorState windows;
+``NEVER`` when time cannot change it), and ``reads`` names the patient data whose change can
+(``a:<attribute>``, ``c:<code>``, ``v:<vital sign>``, ``symptom``, ``record``); the engine wakes the
+Guard exactly then.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import BeforeValidator, model_validator
+from pydantic import BeforeValidator, PrivateAttr, model_validator
 from typing_extensions import Annotated
 
 from ehrsim.gmf.values import SECONDS, Code, Frozen, to_seconds
@@ -66,15 +68,23 @@ class Condition(Frozen):
     """Base class of every condition type."""
 
     condition_type: str
-    #: True when the answer only changes when time passes (the engine may compute a wake time)
-    time_only: ClassVar[bool] = False
+    _reads: frozenset[str] | None = PrivateAttr(default=None)
 
     def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
         raise NotImplementedError
 
-    def wake_time(self, sim: Simulation, t: float) -> float | None:
-        """Earliest time after ``t`` the answer may change by time alone; None when unknowable."""
-        return None
+    def wake_time(self, sim: Simulation, t: float) -> float:
+        """Earliest time after ``t`` the answer may change by time alone (``NEVER`` if time cannot)."""
+        return NEVER
+
+    def reads(self) -> frozenset[str]:
+        """Keys of the patient data this condition reads (cached: definitions are frozen)."""
+        if self._reads is None:
+            self._reads = frozenset(self._keys_read())
+        return self._reads
+
+    def _keys_read(self) -> set[str]:
+        return set()
 
 
 def parse_condition(value: Any) -> Any:
@@ -96,26 +106,20 @@ AnyCondition = Annotated[Condition, BeforeValidator(parse_condition)]
 
 class Gender(Condition):
     gender: Literal["M", "F"]
-    time_only: ClassVar[bool] = True
 
     def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
         return sim.patient["gender"] == self.gender
-
-    def wake_time(self, sim: Simulation, t: float) -> float | None:
-        return NEVER
-
 
 class Age(Condition):
     operator: Operator
     quantity: float
     unit: Literal["years", "months", "weeks", "days"]
-    time_only: ClassVar[bool] = True
 
     def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
         age = (t - sim.birth_time) / SECONDS[self.unit]
         return compare(age, self.operator, self.quantity)
 
-    def wake_time(self, sim: Simulation, t: float) -> float | None:
+    def wake_time(self, sim: Simulation, t: float) -> float:
         threshold = sim.birth_time + to_seconds(self.quantity, self.unit)
         if self.operator in (">", "<="):
             threshold += 1.0  # strictly past the birthday
@@ -127,7 +131,6 @@ class Date(Condition):
     year: int | None = None
     month: int | None = None
     date: dict[str, int] | None = None
-    time_only: ClassVar[bool] = True
 
     @model_validator(mode="after")
     def _one(self) -> Date:
@@ -151,9 +154,9 @@ class Date(Condition):
             return compare(to_datetime(t).year, self.operator, self.year)
         return compare(t, self.operator, self._threshold())
 
-    def wake_time(self, sim: Simulation, t: float) -> float | None:
+    def wake_time(self, sim: Simulation, t: float) -> float:
         if self.month is not None:
-            return None  # months recur; poll
+            return t + 7 * 86400.0  # months recur: re-check weekly
         threshold = self._threshold()
         if self.year is not None and self.operator in (">", "<="):
             threshold = self._threshold_year(self.year + 1)
@@ -171,6 +174,9 @@ class SocioeconomicStatus(Condition):
 
     def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
         return sim.ses_category() == self.category
+
+    def _keys_read(self) -> set[str]:
+        return {"a:income", "a:education", "a:occupation_level"}
 
 
 class Race(Condition):
@@ -191,6 +197,9 @@ class Symptom(Condition):
     def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
         return compare(sim.symptom_level(self.symptom), self.operator, self.value)
 
+    def _keys_read(self) -> set[str]:
+        return {"symptom"}
+
 
 class _ByCodes(Condition):
     """Shared shape of checks that name an entry by codes or by an attribute."""
@@ -203,6 +212,11 @@ class _ByCodes(Condition):
         if not self.codes and not self.referenced_by_attribute:
             raise ValueError(f"{self.condition_type} needs codes or referenced_by_attribute")
         return self
+
+    def _keys_read(self) -> set[str]:
+        if self.codes:
+            return {f"c:{c.code}" for c in self.codes}
+        return {f"a:{self.referenced_by_attribute}", "record"}
 
     def _keys(self, sim: Simulation) -> list[str]:
         if self.codes:
@@ -267,6 +281,9 @@ class Attribute(Condition):
     def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
         return compare(sim.attributes.get(self.attribute), self.operator, self.value)
 
+    def _keys_read(self) -> set[str]:
+        return {f"a:{self.attribute}"}
+
 
 class VitalSign(Condition):
     vital_sign: str
@@ -275,6 +292,12 @@ class VitalSign(Condition):
 
     def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
         return compare(sim.vitals.get(self.vital_sign), self.operator, self.value)
+
+    def wake_time(self, sim: Simulation, t: float) -> float:
+        return t + 30 * 86400.0  # true values drift with age: re-check monthly
+
+    def _keys_read(self) -> set[str]:
+        return {f"v:{self.vital_sign}"}
 
 
 class PriorState(Condition):
@@ -294,13 +317,18 @@ class PriorState(Condition):
             return t - last <= to_seconds(float(self.within["quantity"]), self.within["unit"])
         return True
 
+    def wake_time(self, sim: Simulation, t: float) -> float:
+        return t + 7 * 86400.0 if self.within is not None else NEVER
+
 
 class _Group(Condition):
     conditions: tuple[AnyCondition, ...]
 
-    def wake_time(self, sim: Simulation, t: float) -> float | None:
-        times = [c.wake_time(sim, t) for c in self.conditions]
-        return None if any(w is None for w in times) else min(times, default=NEVER)  # type: ignore[type-var]
+    def wake_time(self, sim: Simulation, t: float) -> float:
+        return min((c.wake_time(sim, t) for c in self.conditions), default=NEVER)
+
+    def _keys_read(self) -> set[str]:
+        return set().union(*(c.reads() for c in self.conditions))
 
 
 class And(_Group):
@@ -333,24 +361,21 @@ class Not(Condition):
     def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
         return not self.condition.test(sim, run, t)
 
-    def wake_time(self, sim: Simulation, t: float) -> float | None:
+    def wake_time(self, sim: Simulation, t: float) -> float:
         return self.condition.wake_time(sim, t)
+
+    def _keys_read(self) -> set[str]:
+        return set(self.condition.reads())
 
 
 class TrueCondition(Condition):
     def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
         return True
 
-    def wake_time(self, sim: Simulation, t: float) -> float | None:
-        return NEVER
-
 
 class FalseCondition(Condition):
     def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
         return False
-
-    def wake_time(self, sim: Simulation, t: float) -> float | None:
-        return NEVER
 
 
 CONDITION_TYPES: dict[str, type[Condition]] = {

@@ -29,6 +29,19 @@ log = logging.getLogger(__name__)
 MODULE_KEYS = {"name", "states", "remarks", "gmf_version", "specialty"}
 
 
+class Node:
+    """A state's hot-path view: bound methods in slots, so the engine skips model attribute lookups."""
+
+    __slots__ = ("name", "next_state", "process", "state")
+
+    def __init__(self, state: State) -> None:
+        self.name = state.name
+        self.state = state
+        self.process = state.process
+        transition = state.transition
+        self.next_state = transition.next_state if transition is not None else None
+
+
 @dataclass(frozen=True, eq=False)
 class Module:
     """A parsed module: frozen state definitions shared by all patients."""
@@ -42,6 +55,7 @@ class Module:
     sha256: str
     #: ConditionOnset state name -> its codes, for ``reason`` and ``condition_onset`` lookups
     onset_codes: dict[str, tuple[Code, ...]] = field(default_factory=dict)
+    nodes: dict[str, Node] = field(default_factory=dict)
 
     @property
     def submodule(self) -> bool:
@@ -172,7 +186,7 @@ def _parse_module(path: str, file: Path, problems: _Problems) -> Module | None:
     onsets = {n: s.codes for n, s in states.items() if isinstance(s, ConditionOnset)}
     return Module(path=path, file=file, name=str(raw.get("name", path)), states=states,
                   specialty=raw.get("specialty"), gmf_version=version, sha256=hashlib.sha256(text).hexdigest(),
-                  onset_codes=onsets)
+                  onset_codes=onsets, nodes={n: Node(s) for n, s in states.items()})
 
 
 def _check_links(module: Module, modules: dict[str, Module], assigned: set[str], problems: _Problems) -> None:

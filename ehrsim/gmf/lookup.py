@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import csv
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +35,15 @@ class LookupTable:
                 matchers = [self._matcher(self.keys[i], raw[j].strip()) for i, j in enumerate(key_idx)]
                 probabilities = {self.outputs[i]: float(raw[j]) for i, j in enumerate(out_idx)}
                 self.rows.append((matchers, probabilities))
+        # range columns: the row edges, so a value maps to an interval key; matching is cached per key
+        self.edges: list[list[float] | None] = []
+        for i, key in enumerate(self.keys):
+            if key in ("age", "time"):
+                edges = sorted({e for m, _ in self.rows if isinstance(m[i], tuple) for e in m[i]})  # type: ignore[union-attr]
+                self.edges.append(edges)
+            else:
+                self.edges.append(None)
+        self._cache: dict[tuple[object, ...], dict[str, float] | None] = {}
 
     @staticmethod
     def _matcher(column: str, cell: str) -> object:
@@ -53,6 +63,15 @@ class LookupTable:
             else:
                 value = sim.attributes.get(key)
                 values.append("" if value is None else _text(value))
+        key = tuple(v if e is None else (bisect.bisect_left(e, v), bisect.bisect_right(e, v))  # type: ignore[arg-type]
+                    for v, e in zip(values, self.edges, strict=True))
+        try:
+            return self._cache[key]
+        except KeyError:
+            found = self._cache[key] = self._scan(values)
+            return found
+
+    def _scan(self, values: list[object]) -> dict[str, float] | None:
         for matchers, probabilities in self.rows:
             for matcher, value in zip(matchers, values, strict=True):
                 if isinstance(matcher, tuple):

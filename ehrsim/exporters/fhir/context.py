@@ -16,9 +16,13 @@ class PatientContext:
     refs: References
     reference_time: int
     encounters: dict[str, dict[str, Any]] = field(default_factory=dict)
+    conditions_by_code: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.encounters = {e["id"]: e for e in self.record.get("encounters", [])}
+        for cond in self.record.get("conditions", []):
+            for code in cond["codes"]:
+                self.conditions_by_code.setdefault((code["system"], code["code"]), []).append(cond)
 
     @property
     def patient_ref(self) -> dict[str, str]:
@@ -38,3 +42,21 @@ class PatientContext:
     def organization_of(self, enc_id: str | None) -> str | None:
         enc = self.encounters.get(enc_id or "")
         return (enc or {}).get("organization") or self.record["patient"].get("organization")
+
+    def condition_refs(self, codes: list[dict[str, Any]], at: float) -> list[dict[str, str]]:
+        """References to this patient's conditions with these codes (the latest onset up to ``at``).
+
+        Turns a record ``reason`` (codes) into CarePlan.addresses / Goal.addresses references.
+        """
+        out: list[dict[str, str]] = []
+        seen: set[str] = set()
+        for code in codes:
+            found = self.conditions_by_code.get((code["system"], code["code"]))
+            if not found:
+                continue
+            before = [c for c in found if c["start"] <= at]
+            cond = before[-1] if before else found[0]
+            if cond["id"] not in seen:
+                seen.add(cond["id"])
+                out.append(self.refs.local("Condition", cond["id"]))
+        return out

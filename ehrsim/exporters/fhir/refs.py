@@ -32,16 +32,16 @@ class References:
         return {"reference": f"urn:uuid:{rid}"}
 
     def organization(self, org_id: str | None) -> dict[str, str] | None:
-        return self._shared("Organization", org_id)
+        return self.shared("Organization", org_id)
 
     def location(self, org_id: str | None) -> dict[str, str] | None:
         """The Location of an organization (one per organization)."""
-        return self._shared("Location", org_id)
+        return self.shared("Location", org_id)
 
     def practitioner(self, pract_id: str | None) -> dict[str, str] | None:
-        return self._shared("Practitioner", pract_id)
+        return self.shared("Practitioner", pract_id)
 
-    def _shared(self, rtype: str, key: str | None) -> dict[str, str] | None:
+    def shared(self, rtype: str, key: str | None) -> dict[str, str] | None:
         if not key:
             return None
         rid = shared_id(rtype, key)

@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from ehrsim.engine.runs import ModuleRun
     from ehrsim.engine.simulation import Simulation
 
-WEEK = 7 * 86400.0
 
 
 class Initial(State):
@@ -36,7 +35,7 @@ class Simple(State):
 
 
 class Guard(State):
-    """Blocks until ``allow`` holds: sleeps to the exact moment for Age/Date logic, else re-checks weekly."""
+    """Blocks until ``allow`` holds: sleeps until time or a change to what it reads can make it pass."""
 
     type: Literal["Guard"]
     allow: AnyCondition
@@ -46,12 +45,11 @@ class Guard(State):
         if self.allow.test(sim, run, t):
             return True
         wake = self.allow.wake_time(sim, t)
-        if wake is None:
-            wake = t + WEEK
         if wake != NEVER:
             sim.schedule(run, wake)
         else:
-            sim.park(run)  # can never become true by time alone; re-checked when attributes change
+            sim.park(run)
+        sim.watch(run, self.allow.reads())
         return False
 
 
