@@ -62,6 +62,8 @@ class Simulation:
         self.pinned_vitals: dict[str, float] = {}
         self.physiology = lifecycle.new_physiology(self)
         self.runs = [ModuleRun(m, i) for i, m in enumerate(modules)]
+        #: when a list, every state entered is appended as (time, module path, state name): for tests
+        self.trace: list[tuple[float, str, str]] | None = None
         self.immunizations_given: dict[str, int] = {}
         self.immunizations_last: dict[str, int] = {}
 
@@ -146,6 +148,8 @@ class Simulation:
             except KeyError:
                 raise EhrsimError(f"module {run.module.path}: transition to unknown state {nxt!r}") from None
             history[nxt] = t
+            if self.trace is not None:
+                self.trace.append((t, run.module.path, nxt))
             steps += 1
             if steps > MAX_STEPS_PER_INSTANT:
                 raise EhrsimError(f"module {run.module.path}: state {node.name!r} loops without time passing")
@@ -156,6 +160,8 @@ class Simulation:
         except KeyError:
             raise EhrsimError(f"module {run.module.path}: transition to unknown state {name!r}") from None
         run.history[name] = t
+        if self.trace is not None:
+            self.trace.append((t, run.module.path, name))
 
     def call_submodule(self, run: ModuleRun, state: CallSubmodule, t: float) -> None:
         module = self.library.modules[state.submodule]

@@ -254,7 +254,11 @@ class _Active(_ByCodes):
 
     def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
         active = sim.active[self.kind]
-        return any(key in active for key in self._keys(sim))
+        for key in self._keys(sim):
+            entry = active.get(key)
+            if entry is not None and (entry["stop"] is None or entry["stop"] > t):
+                return True
+        return False
 
 
 class ActiveCondition(_Active):

@@ -101,8 +101,9 @@ def _files(folders: list[Path]) -> dict[str, tuple[Path, Path]]:
             raise ModuleError([f"{root}: module folder does not exist"])
         for file in sorted(root.rglob("*.json")):
             rel = file.relative_to(root).with_suffix("").as_posix()
-            if rel.split("/")[0] in ("lookup_tables", "physiology"):
-                continue
+            parts = rel.split("/")
+            if len(parts) > 1 and parts[0] in ("lookup_tables", "physiology"):
+                continue  # data folders beside the modules, not modules
             found[rel] = (file, root)
     return found
 
