@@ -8,6 +8,7 @@ order, and the output is byte-identical whatever the worker count.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -45,7 +46,12 @@ class Population:
 
     @cached_property
     def library(self) -> Library:
-        return load_library(module_folders(self.settings), lenient=self.settings.lenient)
+        from ehrsim.engine import loops
+
+        library = load_library(module_folders(self.settings), lenient=self.settings.lenient)
+        if not os.environ.get("EHRSIM_NO_FAST_LOOPS"):
+            loops.install(library)
+        return library
 
     @cached_property
     def modules(self) -> list[Module]:

@@ -15,7 +15,7 @@ class ModuleRun:
     instead of Synthea's clone of every visited state.
     """
 
-    __slots__ = ("created", "done", "joined", "encounter", "encounter_state", "history", "module", "order", "pending",
+    __slots__ = ("anchor", "created", "done", "joined", "encounter", "encounter_state", "forced", "history", "module", "order", "pending",
                  "redirect", "stack", "state", "token", "top", "wake", "waiting_wellness")
 
     def __init__(self, module: Module, order: int) -> None:
@@ -34,6 +34,8 @@ class ModuleRun:
         self.waiting_wellness = False
         self.joined: str | None = None  # the wellness visit this module last took part in (once per visit)
         self.done = False
+        self.anchor = 0.0  # grid time of a fast-forwarded Delay loop (engine.loops)
+        self.forced: str | None = None  # its planned exit
         self.token = 0  # the sequence number of its live queue entry; older entries are stale
 
     def __repr__(self) -> str:

@@ -30,6 +30,15 @@ def line(values: Iterable[Any]) -> bytes:
     return (",".join(map(field, values)) + "\n").encode("utf-8")
 
 
+def flat_line(values: Iterable[Any]) -> bytes:
+    """Like :func:`line`, but line breaks inside values become spaces (as Synthea does), so one
+    record is always one physical line and files can be split or appended line by line."""
+    text = ",".join(map(field, values))
+    if "\n" in text or "\r" in text:
+        text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    return (text + "\n").encode("utf-8")
+
+
 def header(columns: Iterable[str]) -> bytes:
     """The header line for a table."""
     return line(columns)

@@ -97,7 +97,10 @@ def careplan(plan: dict[str, Any], ctx: PatientContext) -> dict[str, Any]:
         "status": "active" if active else "completed",
         "intent": "plan",
         "category": [
-            {"coding": [{"system": CAREPLAN_CATEGORY, "code": "assess-plan"}], "text": "Assessment and Plan of Treatment"},
+            {
+                "coding": [{"system": CAREPLAN_CATEGORY, "code": "assess-plan"}],
+                "text": "Assessment and Plan of Treatment",
+            },
             concept_of(plan["codes"]),
         ],
         "subject": ctx.patient_ref,
@@ -117,4 +120,3 @@ def careplan(plan: dict[str, Any], ctx: PatientContext) -> dict[str, Any]:
         status = "in-progress" if active else "completed"
         res["activity"] = [{"detail": {"code": concept(a), "status": status}} for a in activities]
     return res
-

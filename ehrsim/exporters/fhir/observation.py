@@ -59,7 +59,10 @@ def observation(obs: dict[str, Any], ctx: PatientContext) -> dict[str, Any]:
         res.update(value_fields(obs.get("value"), obs.get("value_type", "none"), obs.get("unit") or ""))
     if components:
         res["component"] = [
-            {"code": concept_of(c["codes"]), **value_fields(c.get("value"), c.get("value_type", "none"), c.get("unit") or "")}
+            {
+                "code": concept_of(c["codes"]),
+                **value_fields(c.get("value"), c.get("value_type", "none"), c.get("unit") or ""),
+            }
             for c in components
         ]
     return res

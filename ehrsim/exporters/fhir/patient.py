@@ -89,7 +89,11 @@ def patient(record: dict[str, Any], refs: Any) -> dict[str, Any]:
                 "url": "http://hl7.org/fhir/StructureDefinition/patient-birthPlace",
                 "valueAddress": {
                     k: v
-                    for k, v in (("city", place.get("city")), ("state", place.get("state")), ("country", place.get("country")))
+                    for k, v in (
+                        ("city", place.get("city")),
+                        ("state", place.get("state")),
+                        ("country", place.get("country")),
+                    )
                     if v
                 },
             }
@@ -125,7 +129,12 @@ def patient(record: dict[str, Any], refs: Any) -> dict[str, Any]:
     lang = languages().get(p.get("language") or "")
     if lang:
         res["communication"] = [
-            {"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": lang[0], "display": lang[1]}], "text": lang[1]}}
+            {
+                "language": {
+                    "coding": [{"system": "urn:ietf:bcp:47", "code": lang[0], "display": lang[1]}],
+                    "text": lang[1],
+                }
+            }
         ]
     gp = refs.practitioner(p.get("practitioner"))
     if gp:

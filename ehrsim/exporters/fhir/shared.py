@@ -79,7 +79,9 @@ def practitioner(pract: dict[str, Any]) -> dict[str, Any]:
         "resourceType": "Practitioner",
         "id": pract["id"],
         "meta": meta("Practitioner"),
-        "identifier": [{"system": identifier_systems()["npi"]["system"], "value": str(pract.get("npi") or pract["id"])}],
+        "identifier": [
+            {"system": identifier_systems()["npi"]["system"], "value": str(pract.get("npi") or pract["id"])}
+        ],
         "active": True,
         "name": [name],
         "address": [_address(pract.get("address"))],

@@ -5,10 +5,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fhir_records import REFERENCE_DATE, WorldStub, make_record
 
 from ehrsim.exporters.base import RunContext
 from ehrsim.settings import Settings
+from tests.exporters.fhir.fhir_records import REFERENCE_DATE, WorldStub, make_record
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ from typing import Any
 
 import orjson
 import pytest
-from fhir_checks import dangling, references
-from fhir_records import make_record
 
 from ehrsim.exporters.fhir.exporter import PATIENT_TYPES, FhirExporter
 from ehrsim.exporters.registry import exporter_class
+from tests.exporters.fhir.fhir_checks import dangling, references
+from tests.exporters.fhir.fhir_records import make_record
 
 
 def render(ctx: Any, record: dict[str, Any]) -> tuple[str, bytes]:
@@ -50,7 +50,11 @@ def test_literal_references_resolve_with_the_shared_bundle(make_ctx, record) -> 
     bundle = orjson.loads(render(ctx, record)[1])
     shared = orjson.loads(FhirExporter(ctx).shared_bundle())
     assert {e["resource"]["resourceType"] for e in shared["entry"]} == {
-        "Organization", "Location", "Practitioner", "PractitionerRole"}
+        "Organization",
+        "Location",
+        "Practitioner",
+        "PractitionerRole",
+    }
     assert all(e["request"]["method"] == "PUT" for e in shared["entry"])
     refs = list(references(bundle))
     assert refs and all(not r.startswith("urn:") and "?" not in r for r in refs)
@@ -113,7 +117,10 @@ def test_patient_carries_us_core_extensions_and_identifiers(make_ctx, record) ->
     urls = [x["url"].rsplit("/", 1)[1] for x in patient["extension"]]
     assert urls[:3] == ["us-core-race", "us-core-ethnicity", "us-core-birthsex"]
     race = patient["extension"][0]["extension"]
-    assert race[0]["valueCoding"]["code"] == "2054-5" and race[1] == {"url": "text", "valueString": "Black or African American"}
+    assert race[0]["valueCoding"]["code"] == "2054-5" and race[1] == {
+        "url": "text",
+        "valueString": "Black or African American",
+    }
     systems = {i["system"] for i in patient["identifier"]}
     assert "http://hl7.org/fhir/sid/us-ssn" in systems
     assert patient["gender"] == "female" and patient["birthDate"] == "1964-05-06"
@@ -136,8 +143,15 @@ def test_observation_shapes(make_ctx, record) -> None:
     assert "valueQuantity" not in bp and "dataAbsentReason" not in bp
     assert [c["valueQuantity"]["value"] for c in bp["component"]] == [128.0, 81.0]
     assert bp["meta"]["profile"][0].endswith("us-core-blood-pressure")
-    assert obs["8302-2"]["valueQuantity"] == {"value": 172.5, "unit": "cm", "system": "http://unitsofmeasure.org", "code": "cm"}
-    assert obs["72166-2"]["meta"]["profile"] == ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-smokingstatus"]
+    assert obs["8302-2"]["valueQuantity"] == {
+        "value": 172.5,
+        "unit": "cm",
+        "system": "http://unitsofmeasure.org",
+        "code": "cm",
+    }
+    assert obs["72166-2"]["meta"]["profile"] == [
+        "http://hl7.org/fhir/us/core/StructureDefinition/us-core-smokingstatus"
+    ]
     assert obs["72166-2"]["valueCodeableConcept"]["coding"][0]["code"] == "266919005"
     assert obs["29554-3"]["valueString"] == "normal" and "encounter" not in obs["29554-3"]
     assert obs["2339-0"]["meta"]["profile"][0].endswith("us-core-observation-lab")
@@ -160,7 +174,9 @@ def test_medications_care_plans_and_derived_ids(make_ctx, record) -> None:
     assert res["Goal"][0]["addresses"] == [{"reference": f"Condition/{cond_id}"}]
     assert plan["careTeam"] == [{"reference": f"CareTeam/{res['CareTeam'][0]['id']}"}]
     report = res["DiagnosticReport"][0]
-    assert [r["reference"] for r in report["result"]] == [f"Observation/{i}" for i in record["reports"][0]["observations"]]
+    assert [r["reference"] for r in report["result"]] == [
+        f"Observation/{i}" for i in record["reports"][0]["observations"]
+    ]
     prov = res["Provenance"][0]
     assert len(prov["target"]) == sum(len(v) for k, v in res.items() if k != "Provenance")
 

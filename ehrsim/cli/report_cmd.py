@@ -1,0 +1,74 @@
+"""``ehrsim report``: check a generated population (``realism`` against published figures, ``coherence``)."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("report", help="check a generated population (realism, coherence)",
+                       description="Reports on an output folder written with `ehrsim generate -f json`.")
+    actions = p.add_subparsers(dest="report", required=True, metavar="ACTION")
+    r = actions.add_parser("realism", help="simulated prevalence, incidence and life expectancy vs published targets",
+                           description="Compare OUT/json/patients.ndjson with terminology/targets/*.csv and the US "
+                           "life table; writes PREFIX.md, PREFIX.csv, PREFIX_life.csv and PREFIX.svg.")
+    r.add_argument("out_dir", type=Path, metavar="OUTDIR", help="output folder of `ehrsim generate` (with -f json)")
+    r.add_argument("--out", type=Path, default=None, metavar="FILE_PREFIX",
+                   help="where to write the report (default OUTDIR/report/realism)")
+    r.add_argument("--targets", type=Path, default=None, metavar="DIR",
+                   help="folder of target CSVs (default terminology/targets)")
+    r.set_defaults(func=run_realism)
+    c = actions.add_parser("coherence", help="list clinically incoherent records; exit 1 if any",
+                           description="Run the clinical coherence checks over every patient in OUTDIR.")
+    c.add_argument("out_dir", type=Path, metavar="OUTDIR")
+    c.add_argument("--limit", type=int, default=200, help="print at most N problems (default 200; 0 = all)")
+    c.set_defaults(func=run_coherence)
+
+
+def run_realism(args: argparse.Namespace) -> int:
+    from ehrsim.report.files import write_realism
+    from ehrsim.report.realism import realism
+    from ehrsim.report.source import iter_records, read_run_info
+    from ehrsim.report.targets import load_targets
+
+    info = read_run_info(args.out_dir)
+    targets = load_targets(args.targets)
+    report = realism(iter_records(args.out_dir), info, targets)
+    prefix = args.out or args.out_dir / "report" / "realism"
+    command = f"ehrsim report realism {shlex.quote(str(args.out_dir))}"
+    if args.out:
+        command += f" --out {shlex.quote(str(args.out))}"
+    if args.targets:
+        command += f" --targets {shlex.quote(str(args.targets))}"
+    paths = write_realism(report, prefix, command)
+    within = sum(r.within for r in report.results)
+    print(f"ehrsim: {report.patients} patients, {within}/{len(report.results)} target rows within tolerance")
+    for sex in ("M", "F"):
+        e0 = report.life_expectancy(sex)
+        if e0 is not None:
+            print(f"  life expectancy at birth {sex}: {e0.value:.1f} years (published {e0.published:g})")
+    for path in paths:
+        print(f"  wrote {path}")
+    return 0
+
+
+def run_coherence(args: argparse.Namespace) -> int:
+    from ehrsim.report.coherence import check_record
+    from ehrsim.report.source import iter_records, read_run_info
+
+    info = read_run_info(args.out_dir)
+    patients = bad = shown = 0
+    for record in iter_records(args.out_dir):
+        patients += 1
+        problems = check_record(record, history_start=info.history_start, end_time=info.reference_time)
+        bad += bool(problems)
+        for problem in problems:
+            if args.limit and shown >= args.limit:
+                break
+            print(problem)
+            shown += 1
+    print(f"ehrsim: {bad} of {patients} patients have coherence problems", file=sys.stderr)
+    return 1 if bad else 0

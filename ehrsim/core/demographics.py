@@ -1,0 +1,202 @@
+"""Draw one person: who they are, where they live, and the attributes GMF modules read.
+
+``draw_person`` is what the engine calls for every patient slot; everything random comes from
+the rng (and the seeded Faker) it is given, every proportion from ``terminology/demographics``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+from faker import Faker
+
+from ehrsim.core import identifiers
+from ehrsim.core.geography import City, State, draw_city, draw_state, race_choice, resolve_state
+from ehrsim.core.socioeconomic import (
+    draw_insurance,
+    draw_sexual_orientation,
+    draw_social_needs,
+    draw_socioeconomics,
+    ses_category,
+)
+from ehrsim.core.tables import Choice, band, parameters, rows
+from ehrsim.errors import ConfigError
+
+__all__ = ["draw_age", "draw_person", "ses_category"]
+
+SECONDS_PER_YEAR = 365.25 * 86_400
+PASSPORT_SHARE = 0.45  # share of people holding a passport (US State Department, ~48% of citizens)
+MIDDLE_NAME_SHARE = 0.6
+
+
+def _params() -> dict[str, float]:
+    return parameters("demographics/parameters.csv")
+
+
+@cache
+def _pyramid() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    table = rows("demographics/age_sex.csv")
+    lo = np.array([float(r["age_from"]) for r in table])
+    hi = np.array([float(r["age_to"]) for r in table])
+    male = np.array([float(r["male"]) for r in table])
+    female = np.array([float(r["female"]) for r in table])
+    return lo, hi, male, female
+
+
+def draw_age(rng: np.random.Generator, age_min: float, age_max: float, gender: str | None) -> tuple[float, str]:
+    """(age in years, sex) from the census pyramid restricted to ``[age_min, age_max)``.
+
+    Age bands are weighted by population times the overlapping fraction, and the age is uniform
+    inside the chosen band; without a given gender the sex follows the band's sex ratio (so the
+    elderly are mostly women; overall about 49.3% male).
+    """
+    if age_max < age_min:
+        raise ConfigError(f"age range {age_min}-{age_max} is empty")
+    lo, hi, male, female = _pyramid()
+    if age_max == age_min:
+        age = float(age_min)
+        row = band(age, rows("demographics/age_sex.csv"))
+        share_male = float(row["male"]) / (float(row["male"]) + float(row["female"]))
+        sex = gender or ("M" if rng.random() < share_male else "F")
+        return age, sex
+    overlap = np.clip(np.minimum(hi, age_max) - np.maximum(lo, age_min), 0, None) / (hi - lo)
+    population = male if gender == "M" else female if gender == "F" else male + female
+    weights = overlap * population
+    if weights.sum() <= 0:  # beyond the pyramid (e.g. 110+): uniform in the range
+        age = age_min + (age_max - age_min) * rng.random()
+        return float(age), gender or ("M" if rng.random() < 0.5 else "F")
+    i = int(Choice(range(len(weights)), weights.tolist()).draw(rng))  # type: ignore[arg-type]
+    start, stop = max(lo[i], age_min), min(hi[i], age_max)
+    age = float(start + (stop - start) * rng.random())
+    sex = gender or ("M" if rng.random() < male[i] / (male[i] + female[i]) else "F")
+    return age, sex
+
+
+@cache
+def _marital(sex: str) -> tuple[tuple[float, float, Choice], ...]:
+    table = [r for r in rows("demographics/marital.csv") if r["sex"] == sex]
+    return tuple(
+        (float(r["age_from"]), float(r["age_to"]), Choice("SMDW", [float(r[s]) for s in "SMDW"])) for r in table
+    )
+
+
+def draw_marital(rng: np.random.Generator, age: float, sex: str) -> str:
+    """S/M/D/W by age and sex (ACS); "" under 15."""
+    for low, high, choice in _marital(sex):
+        if low <= age < high:
+            return str(choice.draw(rng))
+    return ""
+
+
+@cache
+def _languages(group: str) -> Choice:
+    table = [r for r in rows("demographics/languages.csv") if r["group"] == group]
+    return Choice([r["language"] for r in table], [float(r["share"]) for r in table])
+
+
+@cache
+def _birthplaces(language: str) -> tuple[float, Choice | None]:
+    table = [r for r in rows("demographics/birthplaces.csv") if r["language"] == language]
+    if not table:
+        return 0.0, None
+    foreign = float(table[0]["foreign_born"])
+    places = [(r["city"], r["iso2"]) for r in table if r["iso2"]]
+    return foreign, Choice(places, [float(r["share"]) for r in table if r["iso2"]]) if places else None
+
+
+def _birthplace(rng: np.random.Generator, age: float, language: str, home: State) -> dict[str, str]:
+    foreign_share, places = _birthplaces(language)
+    if age < 18:
+        foreign_share *= _params()["foreign_born_child_factor"]
+    if places is not None and rng.random() < foreign_share:
+        city, country = places.draw(rng)  # type: ignore[misc]
+        return {"city": city, "state": "", "country": country}
+    state = home if rng.random() < _params()["birthplace_same_state"] else draw_state(rng)
+    return {"city": draw_city(rng, state).name, "state": state.name, "country": "US"}
+
+
+def _names(rng: np.random.Generator, faker: Faker, sex: str, age: float, marital: str) -> dict[str, str]:
+    male = sex == "M"
+    first = faker.first_name_male() if male else faker.first_name_female()
+    middle = ""
+    if rng.random() < MIDDLE_NAME_SHARE:
+        middle = faker.first_name_male() if male else faker.first_name_female()
+    last = faker.last_name()
+    maiden = faker.last_name() if (not male and marital == "M") else ""
+    prefix = suffix = ""
+    if age >= 18:
+        prefix = "Mr." if male else ("Mrs." if marital == "M" else "Ms.")
+        if male and rng.random() < _params()["suffix_jr_male"]:
+            suffix = "Jr."
+    return {"prefix": prefix, "first": first, "middle": middle, "last": last, "suffix": suffix, "maiden": maiden}
+
+
+def draw_person(
+    rng: np.random.Generator,
+    faker: Faker,
+    *,
+    reference_time: int,
+    age_min: float,
+    age_max: float,
+    gender: str | None,
+    state: str | None,
+    index: int | None = None,
+) -> tuple[dict, dict]:
+    """(patient, attributes) for one person alive at ``reference_time``.
+
+    ``patient`` is the record's ``patient`` dict (docs/record.md) without ``organization`` and
+    ``practitioner``. ``attributes`` are the Synthea-named person attributes modules read.
+    ``index`` (the patient's index in the run) makes the MRN and passport unique by construction;
+    without it they are random. SSN and driver's licence numbers are random and do collide
+    (10^6 and 10^5 values); see ``ehrsim.core.identifiers``.
+    """
+    if gender not in (None, "M", "F"):
+        raise ConfigError(f"gender must be 'M', 'F' or None, not {gender!r}")
+    home: State = resolve_state(state) if state else draw_state(rng)
+    city: City = draw_city(rng, home)
+    age, sex = draw_age(rng, age_min, age_max, gender)
+    race = str(race_choice(home.abbr).draw(rng))
+    ethnicity = "hispanic" if rng.random() < home.hispanic else "nonhispanic"
+    language = str(_languages("hispanic" if ethnicity == "hispanic" else race).draw(rng))
+    marital = draw_marital(rng, age, sex)
+    names = _names(rng, faker, sex, age, marital)
+    birthplace = _birthplace(rng, age, language, home)
+    ses = draw_socioeconomics(rng, age)
+    insurance = draw_insurance(rng, age, float(ses["poverty_ratio"]))  # type: ignore[arg-type]
+    patient = {
+        "birth_time": int(reference_time - round(age * SECONDS_PER_YEAR)),
+        "gender": sex,
+        "race": race,
+        "ethnicity": ethnicity,
+        **names,
+        "marital": marital,
+        "ssn": identifiers.ssn(rng),
+        "drivers": identifiers.drivers(rng) if age >= 16 else "",
+        "passport": identifiers.passport(rng, index) if rng.random() < PASSPORT_SHARE else "",
+        "mrn": identifiers.mrn(rng, index),
+        "phone": identifiers.phone(rng),
+        "email": identifiers.email(rng, names["first"], names["last"]),
+        "language": language,
+        "address": city.address(faker.street_address()),
+        "birthplace": birthplace,
+        "income": ses["income"],
+        "education": ses["education"],
+        "insurance": insurance,
+    }
+    attributes: dict[str, object] = {
+        **ses,
+        "insurance_status": insurance,
+        "marital_status": marital,
+        "first_language": language,
+        "birth_country": birthplace["country"],
+        "sexual_orientation": draw_sexual_orientation(rng),
+        **draw_social_needs(rng, age, float(ses["poverty_ratio"])),  # type: ignore[arg-type]
+        "RH_NEG": bool(rng.random() < _params()["rh_negative"]),
+        "race": race,
+        "ethnicity": ethnicity,
+        "state": home.name,
+        "city": city.name,
+        "county": city.county,
+    }
+    return patient, attributes

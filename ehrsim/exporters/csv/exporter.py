@@ -1,0 +1,105 @@
+"""``--format csv``: Synthea-compatible CSV tables (docs/csv.md).
+
+Keys are the record's UUIDs, so they are unique at any scale and identical for any worker count;
+rows are in patient order, then record order. Columns the record cannot fill yet (costs, payers,
+claims) are present and empty.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
+
+from ehrsim.exporters.base import Exporter, Rendered, RunContext
+from ehrsim.exporters.csv import clinical_rows as rows
+from ehrsim.exporters.csv import files
+from ehrsim.exporters.csv.columns import PATIENT_TABLES, SHARED_TABLES, column_types, columns
+from ehrsim.exporters.csv.lines import flat_line, header
+from ehrsim.exporters.csv.patient_rows import encounter_row, patient_row
+from ehrsim.exporters.csv.shared_tables import organization_lines, provider_lines
+from ehrsim.output import atomic_write
+
+log = logging.getLogger(__name__)
+STAGING = ".append"  # where an appending run's tables are assembled before they are merged
+
+#: record list -> (table, function(patient id, entry) -> one row or an iterator of rows, yields many)
+_ENTRY_TABLES: tuple[tuple[str, str, Callable[[str, dict[str, Any]], Any], bool], ...] = (
+    ("encounters", "encounters", encounter_row, False),
+    ("conditions", "conditions", rows.condition_row, False),
+    ("allergies", "allergies", rows.allergy_row, False),
+    ("medications", "medications", rows.medication_row, False),
+    ("observations", "observations", rows.observation_rows, True),
+    ("procedures", "procedures", rows.procedure_row, False),
+    ("immunizations", "immunizations", rows.immunization_row, False),
+    ("careplans", "careplans", rows.careplan_row, False),
+    ("devices", "devices", rows.device_row, False),
+    ("supplies", "supplies", rows.supply_row, False),
+    ("imaging_studies", "imaging_studies", rows.imaging_rows, True),
+)
+_KEYED_SHARED = {"organizations": "Id", "providers": "Id"}
+
+
+class CsvExporter(Exporter):
+    """Synthea's 19 CSV files, written directly from the native record."""
+
+    name = "csv"
+    folder = "csv"
+    table_files: ClassVar[dict[str, str]] = {t: f"{t}.csv" for t in PATIENT_TABLES}
+
+    def __init__(self, ctx: RunContext) -> None:
+        super().__init__(ctx)
+        if ctx.settings.csv_append:
+            # this run's tables are assembled aside, then appended to the earlier run's files
+            self.table_files = {t: f"{STAGING}/{t}.csv" for t in PATIENT_TABLES}
+
+    def tables(self) -> dict[str, bytes]:
+        return {t: header(columns(t)) for t in PATIENT_TABLES}
+
+    def render(self, record: dict[str, Any]) -> Rendered:
+        pid = record["id"]
+        out: list[tuple[str, bytes]] = [("patients", flat_line(patient_row(record)))]
+        for kind, table, build, many in _ENTRY_TABLES:
+            entries = record.get(kind) or []
+            if not entries:
+                continue
+            if many:
+                data = b"".join(flat_line(r) for e in entries for r in build(pid, e))
+            else:
+                data = b"".join(flat_line(build(pid, e)) for e in entries)
+            if data:
+                out.append((table, data))
+        return Rendered(rows=out)
+
+    def finish(self, counts: dict[str, int]) -> dict[str, Any]:
+        settings = self.ctx.settings
+        staging = self.out / STAGING if settings.csv_append else self.out
+        world = self.ctx.world
+        shared: dict[str, Iterable[bytes]] = {
+            "organizations": organization_lines(world),
+            "providers": provider_lines(world),
+        }
+        for table in SHARED_TABLES:
+            body = b"".join(shared.get(table, ()))
+            atomic_write(staging / f"{table}.csv", header(columns(table)) + body)
+        figures: dict[str, Any] = {"tables": {}}
+        for table in (*PATIENT_TABLES, *SHARED_TABLES):
+            target = self.out / f"{table}.csv"
+            if settings.csv_append:
+                files.append_table(target, staging / f"{table}.csv", key_unique=table in _KEYED_SHARED)
+            figures["tables"][table] = _rows_in(target) if target.exists() else 0
+            if settings.table_format == "parquet":
+                files.to_parquet(
+                    target, column_types(table), previous=target.with_suffix(".parquet"), key=_KEYED_SHARED.get(table)
+                )
+            elif settings.csv_max_rows:
+                files.split_table(target, settings.csv_max_rows)
+        if settings.csv_append:
+            files.move_dir_contents(staging)
+        figures["bytes"] = sum(p.stat().st_size for p in self.out.iterdir() if p.is_file())
+        log.info("csv: %d files, %d bytes in %s", len(figures["tables"]), figures["bytes"], self.out)
+        return figures
+
+
+def _rows_in(path: Any) -> int:
+    return files._count_rows(path)

@@ -1,0 +1,126 @@
+"""What to send, in which order: shared resources, then patients, then what points at patients.
+
+Patient bundles are sent as they are. NDJSON files are cut into batch bundles of PUTs, one
+resource type at a time in load order, so every reference points at something already loaded.
+Each item is read only when it is sent: memory stays flat however large the output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from ehrsim.errors import UploadError
+from ehrsim.validate.files import discover, read_bytes
+
+LOAD_ORDER = (
+    "Organization",
+    "Location",
+    "Practitioner",
+    "PractitionerRole",
+    "Patient",
+    "Encounter",
+    "Condition",
+    "AllergyIntolerance",
+    "Observation",
+    "DiagnosticReport",
+    "Procedure",
+    "MedicationRequest",
+    "MedicationAdministration",
+    "Immunization",
+    "CareTeam",
+    "Goal",
+    "CarePlan",
+    "Device",
+    "ImagingStudy",
+    "SupplyDelivery",
+    "Provenance",
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One request: a bundle file, or lines ``[start, stop)`` of an NDJSON file."""
+
+    phase: int  # items of a phase may run together; phases run one after another
+    path: Path
+    key: str  # stable name for the journal (relative path, plus #chunk for NDJSON)
+    lines: tuple[int, int] | None = None
+
+    def body(self) -> bytes:
+        """The bundle to POST (a collection bundle becomes a transaction of PUTs)."""
+        data = read_bytes(self.path)
+        if self.lines is None:
+            return _as_transaction(data)
+        rows = [line for line in data.splitlines() if line.strip()][self.lines[0] : self.lines[1]]
+        return batch_of(orjson.loads(r) for r in rows)
+
+    def digest(self, body: bytes) -> str:
+        """Journal key: a changed file (another seed, other options) is sent again."""
+        return hashlib.sha256(self.key.encode() + b"\0" + body).hexdigest()
+
+
+def batch_of(resources: Any) -> bytes:
+    entries = [
+        {
+            "fullUrl": f"urn:uuid:{r['id']}",
+            "resource": r,
+            "request": {"method": "PUT", "url": f"{r['resourceType']}/{r['id']}"},
+        }
+        for r in resources
+    ]
+    return orjson.dumps({"resourceType": "Bundle", "type": "batch", "entry": entries})
+
+
+def _as_transaction(data: bytes) -> bytes:
+    head = data[:200]
+    if b'"collection"' not in head:
+        return data
+    bundle = orjson.loads(data)
+    if bundle.get("type") != "collection":
+        return data
+    bundle["type"] = "transaction"
+    for e in bundle.get("entry", []):
+        r = e["resource"]
+        e["request"] = {"method": "PUT", "url": f"{r['resourceType']}/{r['id']}"}
+    return orjson.dumps(bundle)
+
+
+def _type_rank(name: str) -> int:
+    stem = name.split(".", 1)[0]
+    return LOAD_ORDER.index(stem) if stem in LOAD_ORDER else len(LOAD_ORDER)
+
+
+def build_plan(paths: list[Path], batch_size: int = 200) -> list[Item]:
+    """Items in load order; ``shared*.json`` bundles form phase 0, patient bundles phase 1."""
+    files = discover(paths)
+    roots = [p if p.is_dir() else p.parent for p in paths]
+    items: list[Item] = []
+    for path in files:
+        key = _relative(path, roots)
+        if ".ndjson" in path.name:
+            rank = _type_rank(path.name)
+            count = sum(1 for line in read_bytes(path).splitlines() if line.strip())
+            for start in range(0, count, batch_size):
+                stop = min(start + batch_size, count)
+                items.append(Item(10 + rank, path, f"{key}#{start}-{stop}", (start, stop)))
+        elif path.name.startswith("import") or path.name == "metadata.json":
+            continue  # the $import manifest and the run metadata are not data
+        else:
+            items.append(Item(0 if path.name.startswith("shared") else 1, path, key))
+    if not items:
+        raise UploadError(f"nothing to upload in {', '.join(map(str, paths))}")
+    return sorted(items, key=lambda i: (i.phase, i.key))
+
+
+def _relative(path: Path, roots: list[Path]) -> str:
+    for root in roots:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.name
