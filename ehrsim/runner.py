@@ -87,7 +87,8 @@ def run(settings: Settings, progress: Callable[[int], None] | None = None) -> di
     shared = _shared(settings)
     _ = shared.population.modules  # load and check modules before any work is handed out
     store = shared.store
-    fingerprint = {"version": ehrsim.__version__, "settings": settings.model_dump(mode="json", exclude={"workers"})}
+    fingerprint = {"version": ehrsim.__version__,
+                   "settings": settings.model_dump(mode="json", exclude={"workers", "out"})}
     store.check_run(fingerprint)
     shards = math.ceil(settings.population / settings.shard_size)
     todo = [k for k in range(shards) if not store.is_done(k)]
@@ -124,7 +125,8 @@ def run(settings: Settings, progress: Callable[[int], None] | None = None) -> di
         "record_kinds": list(KINDS),
         "lasting_kinds": list(LASTING),
     }
-    metadata["options"].pop("workers", None)  # output does not depend on it
+    for key in ("workers", "out"):  # the output does not depend on them
+        metadata["options"].pop(key, None)
     atomic_write(out / "metadata.json", orjson.dumps(metadata, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
     store.clear()
     summary["metadata"] = metadata

@@ -193,6 +193,7 @@ def draw_person(
         "sexual_orientation": draw_sexual_orientation(rng),
         **draw_social_needs(rng, age, float(ses["poverty_ratio"])),  # type: ignore[arg-type]
         "RH_NEG": bool(rng.random() < _params()["rh_negative"]),
+        "gender": sex,
         "race": race,
         "ethnicity": ethnicity,
         "state": home.name,

@@ -10,6 +10,7 @@ in ``terminology/life_table.csv``.
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -73,7 +74,7 @@ def life_table(exp: Exposure) -> LifeTable | None:
     k = next((i for i, y in enumerate(exp.years) if y <= 0), len(STARTS))
     if k == 0:
         return None
-    widths = [b - a for a, b in zip(STARTS, STARTS[1:], strict=False)]
+    widths = [b - a for a, b in itertools.pairwise(STARTS)]
     qx, lx, big_l, var_q = [], [], [], []
     alive = 1.0
     for i in range(k):

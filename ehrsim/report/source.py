@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 
 from ehrsim.errors import ConfigError
-from ehrsim.record.times import YEAR_DAYS, DAY, from_date
+from ehrsim.record.times import DAY, YEAR_DAYS, from_date
 
 YEAR = YEAR_DAYS * DAY
 

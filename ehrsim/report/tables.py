@@ -85,9 +85,10 @@ def markdown(report: RealismReport, command: str = "", svg_name: str = "") -> st
     lines = ["# ehrsim realism report", ""]
     if command:
         lines += ["Produced by:", "", "```", command, "```", ""]
+    history = f"{report.info.years_of_history} years" if report.info.years_of_history else "whole lives"
     lines += [f"- Patients: {report.patients} ({report.alive} alive at the reference date "
               f"{to_date(report.info.reference_time).isoformat()})",
-              f"- History kept: {'whole lives' if not report.info.years_of_history else f'{report.info.years_of_history} years'}",
+              f"- History kept: {history}",
               f"- Target rows within tolerance (95 % interval reaches the tolerance band): **{within} / {total}**"
               + (f" ({100 * within / total:.0f} %)" if total else "")]
     for sex, label in (("M", "males"), ("F", "females"), ("all", "everyone")):

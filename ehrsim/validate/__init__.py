@@ -5,6 +5,6 @@ integrity, US Core required elements, and clinical plausibility.
 """
 
 from ehrsim.validate.report import Problem, Report
-from ehrsim.validate.runner import validate_paths
+from ehrsim.validate.runner import validate_documents, validate_paths
 
-__all__ = ["Problem", "Report", "validate_paths"]
+__all__ = ["Problem", "Report", "validate_documents", "validate_paths"]

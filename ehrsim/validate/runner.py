@@ -20,20 +20,27 @@ def validate_paths(
     paths: Iterable[str | Path], *, structural: bool = True, us_core: bool = True, keep: int = 200
 ) -> Report:
     """Check every FHIR file under ``paths``; ``structural=False`` skips the (slowest) model check."""
-    report = Report(keep=keep)
+    files = discover(paths)
+    report = Report(keep=keep, files=len(files))
+    docs = (item for path in files for item in documents(path))
+    return validate_documents(docs, structural=structural, us_core=us_core, report=report)
+
+
+def validate_documents(
+    docs: Iterable[tuple[str, Any]], *, structural: bool = True, us_core: bool = True, report: Report | None = None
+) -> Report:
+    """Check parsed documents ``(where, resource or Bundle)``, shared resources and Patients first."""
+    report = report or Report()
     refs = ReferenceChecker()
     plaus = PlausibilityChecker()
-    files = discover(paths)
-    for path in files:
-        report.files += 1
-        for where, doc in documents(path):
-            if isinstance(doc, Exception):
-                report.add(Problem("structure", where, f"not JSON: {doc}"))
-                continue
-            if not isinstance(doc, dict) or "resourceType" not in doc:
-                log.info("%s: not a FHIR resource, skipped", where)
-                continue
-            _check_document(doc, where, report, refs, plaus, structural, us_core)
+    for where, doc in docs:
+        if isinstance(doc, Exception):
+            report.add(Problem("structure", where, f"not JSON: {doc}"))
+            continue
+        if not isinstance(doc, dict) or "resourceType" not in doc:
+            log.info("%s: not a FHIR resource, skipped", where)
+            continue
+        _check_document(doc, where, report, refs, plaus, structural, us_core)
     for problem in refs.finish():
         report.add(problem)
     return report

@@ -22,6 +22,8 @@ CATEGORY_DISPLAY = {
     "therapy": "Therapy",
 }
 
+VALUE_KINDS = {"valueQuantity": "quantity", "valueCodeableConcept": "code", "dataAbsentReason": "none"}
+
 
 def value_fields(value: Any, value_type: str, unit: str) -> dict[str, Any]:
     """The ``value[x]`` of an observation or component, or a dataAbsentReason when there is none."""
@@ -43,7 +45,7 @@ def observation(obs: dict[str, Any], ctx: PatientContext) -> dict[str, Any]:
     res: dict[str, Any] = {
         "resourceType": "Observation",
         "id": obs["id"],
-        "meta": observation_meta(category, obs["codes"][0]),
+        "meta": None,  # set below, once the value's kind is known
         "status": "final",
         "category": [fixed(OBS_CATEGORY, category, CATEGORY_DISPLAY.get(category))],
         "code": concept_of(obs["codes"]),
@@ -55,8 +57,12 @@ def observation(obs: dict[str, Any], ctx: PatientContext) -> dict[str, Any]:
     res["effectiveDateTime"] = iso(obs["time"])
     res["issued"] = iso(obs["time"])
     components = obs.get("components") or []
+    value_kind = "none"
     if obs.get("value") is not None or not components:
-        res.update(value_fields(obs.get("value"), obs.get("value_type", "none"), obs.get("unit") or ""))
+        value = value_fields(obs.get("value"), obs.get("value_type", "none"), obs.get("unit") or "")
+        value_kind = VALUE_KINDS.get(next(iter(value)), "other")
+        res.update(value)
+    res["meta"] = observation_meta(category, obs["codes"][0], value_kind)
     if components:
         res["component"] = [
             {

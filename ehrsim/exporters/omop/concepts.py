@@ -1,0 +1,159 @@
+"""Concept ids: record codes to OMOP standard concepts, and OHDSI conventions for demographics,
+visits, types and units.
+
+Two sources of code mappings:
+  * default: every CSV in ``terminology/omop/`` (system, code, concept_id, domain_id[, source_concept_id]);
+  * ``--vocab DIR``: an OHDSI Athena download (CONCEPT.csv + CONCEPT_RELATIONSHIP.csv, tab- or
+    comma-separated): the source concept is the code in its vocabulary, the standard concept is
+    its "Maps to" target (or itself when it is standard), the domain is the standard concept's.
+Loaded once per process and cached; only the vocabularies of ``terminology/systems.csv`` are read.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ehrsim.errors import ConfigError
+from ehrsim.paths import terminology_dir
+from ehrsim.record.systems import omop_vocabulary
+
+log = logging.getLogger(__name__)
+#: vocabularies whose codes are standard concepts themselves (source concept = standard concept)
+SELF_STANDARD = {"SNOMED", "LOINC", "RxNorm", "CVX"}
+
+
+@dataclass(frozen=True)
+class Mapping:
+    concept_id: int
+    source_concept_id: int
+    domain: str | None  # the standard concept's domain_id; None when unknown
+
+
+UNMAPPED = Mapping(0, 0, None)
+
+
+class Concepts:
+    """Look up codes (``{"system", "code"}``) and conventions; one instance per vocabulary choice."""
+
+    def __init__(self, table: dict[tuple[str, str], Mapping], units: dict[str, int]) -> None:
+        self._table = table
+        self._units = units
+
+    def map(self, code: dict[str, str] | None) -> Mapping:
+        if not code:
+            return UNMAPPED
+        return self._table.get((code["system"], str(code["code"])), UNMAPPED)
+
+    def unit(self, ucum: str) -> int:
+        """The UCUM unit's concept id, or 0."""
+        if not ucum:
+            return 0
+        found = self._table.get(("UCUM", ucum))
+        return found.concept_id if found else self._units.get(ucum, 0)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+
+@cache
+def conventions() -> dict[str, dict[str, int]]:
+    """``demographics`` (field:value -> id), ``visits`` (class -> id), ``types`` (use -> id)."""
+    base = terminology_dir() / "omop_conventions"
+    out: dict[str, dict[str, int]] = {}
+    with open(base / "demographics.csv", newline="", encoding="utf-8") as fh:
+        out["demographics"] = {f"{r['field']}:{r['value']}": int(r["concept_id"]) for r in csv.DictReader(fh)}
+    with open(base / "visits.csv", newline="", encoding="utf-8") as fh:
+        out["visits"] = {r["encounter_class"]: int(r["concept_id"]) for r in csv.DictReader(fh)}
+    with open(base / "types.csv", newline="", encoding="utf-8") as fh:
+        out["types"] = {r["use"]: int(r["concept_id"]) for r in csv.DictReader(fh)}
+    with open(base / "care_sites.csv", newline="", encoding="utf-8") as fh:
+        out["care_sites"] = {r["organization_type"]: int(r["concept_id"]) for r in csv.DictReader(fh)}
+    with open(base / "units.csv", newline="", encoding="utf-8") as fh:
+        out["units"] = {r["ucum"]: int(r["concept_id"]) for r in csv.DictReader(fh)}
+    return out
+
+
+@cache
+def load(vocab: Path | None = None) -> Concepts:
+    """The concept table for a run: ``terminology/omop`` by default, or an Athena folder."""
+    table = _from_athena(vocab) if vocab else _from_terminology()
+    log.info("omop: %d code mappings from %s", len(table), vocab or "terminology/omop")
+    return Concepts(table, conventions()["units"])
+
+
+def _from_terminology() -> dict[tuple[str, str], Mapping]:
+    table: dict[tuple[str, str], Mapping] = {}
+    folder = terminology_dir() / "omop"
+    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
+        with open(path, newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                concept = int(row["concept_id"] or 0)
+                source = row.get("source_concept_id")
+                self_standard = omop_vocabulary(row["system"]) in SELF_STANDARD
+                source_id = int(source) if source else (concept if self_standard else 0)
+                table.setdefault((row["system"], row["code"]), Mapping(concept, source_id, row["domain_id"] or None))
+    return table
+
+
+def _athena_file(folder: Path, name: str) -> tuple[Path, str]:
+    for candidate in (name, name.lower()):
+        path = folder / candidate
+        if path.is_file():
+            with open(path, encoding="utf-8") as fh:
+                first = fh.readline()
+            return path, "\t" if "\t" in first else ","
+    raise ConfigError(f"--vocab {folder}: {name} not found (expected an OHDSI Athena vocabulary folder)")
+
+
+def _from_athena(folder: Path) -> dict[tuple[str, str], Mapping]:
+    import duckdb
+
+    concept, c_delim = _athena_file(folder, "CONCEPT.csv")
+    rel, r_delim = _athena_file(folder, "CONCEPT_RELATIONSHIP.csv")
+    systems = _systems_by_vocabulary()
+
+    def reader(path: Path, delim: str) -> str:
+        quote = "" if delim == "\t" else '"'
+        return (
+            f"read_csv('{str(path).replace(chr(39), chr(39) * 2)}', delim='{delim}', quote='{quote}', "
+            "header=true, all_varchar=true)"
+        )
+
+    vocabularies = ", ".join(f"'{v}'" for v in systems)
+    query = f"""
+        with c as (select * from {reader(concept, c_delim)}),
+             src as (select * from c where vocabulary_id in ({vocabularies})),
+             maps as (select concept_id_1, min(cast(concept_id_2 as integer)) as target
+                      from {reader(rel, r_delim)}
+                      where relationship_id = 'Maps to' and coalesce(invalid_reason, '') = ''
+                      group by concept_id_1)
+        select src.vocabulary_id, src.concept_code, cast(src.concept_id as integer),
+               coalesce(maps.target, case when src.standard_concept = 'S' then cast(src.concept_id as integer) end),
+               t.domain_id, src.domain_id
+        from src left join maps on maps.concept_id_1 = src.concept_id
+        left join c t on cast(t.concept_id as integer) =
+             coalesce(maps.target, case when src.standard_concept = 'S' then cast(src.concept_id as integer) end)
+    """
+    try:
+        rows = duckdb.connect().execute(query).fetchall()
+    except duckdb.Error as exc:
+        raise ConfigError(f"--vocab {folder}: cannot read the Athena files: {exc}") from exc
+    table: dict[tuple[str, str], Mapping] = {}
+    for vocabulary, code, source_id, standard_id, domain, source_domain in rows:
+        mapping = Mapping(standard_id or 0, source_id, domain or source_domain)
+        for system in systems[vocabulary]:
+            table[(system, code)] = mapping
+    return table
+
+
+def _systems_by_vocabulary() -> dict[str, list[str]]:
+    with open(terminology_dir() / "systems.csv", newline="", encoding="utf-8") as fh:
+        out: dict[str, list[str]] = {}
+        for row in csv.DictReader(fh):
+            if row["omop_vocabulary"]:
+                out.setdefault(row["omop_vocabulary"], []).append(row["gmf_system"])
+    return out

@@ -1,0 +1,111 @@
+"""Vital signs and labs: growth, plausibility, risk-factor effects, CKD-EPI and the PCE."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ehrsim.core.cardio import pooled_cohort_risk
+from ehrsim.core.physiology import (
+    Physiology,
+    bmi_percentile,
+    cardiovascular_risk,
+    creatinine_for_egfr,
+    egfr_ckd_epi_2021,
+)
+
+SEXES = st.sampled_from(["M", "F"])
+RACES = st.sampled_from(["white", "black", "asian", "native", "hawaiian", "other"])
+EXPECTED = {"Height", "Weight", "BMI", "Systolic Blood Pressure", "Diastolic Blood Pressure", "Heart Rate",
+            "Respiration Rate", "Oxygen Saturation", "Glucose", "Blood Glucose", "Urea Nitrogen", "Creatinine",
+            "Calcium", "Sodium", "Potassium", "Chloride", "Carbon Dioxide", "Total Cholesterol", "Triglycerides",
+            "LDL", "HDL", "Microalbumin Creatinine Ratio", "EGFR", "Left ventricular Ejection fraction"}
+
+
+@settings(max_examples=50, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), sex=SEXES, race=RACES)
+def test_children_grow_and_values_stay_plausible(seed, sex, race):
+    body = Physiology(np.random.default_rng(seed), sex, race)
+    heights = [body.update(age, {})["Height"] for age in np.arange(0, 20, 0.5)]
+    assert all(b > a for a, b in zip(heights, heights[1:], strict=False))
+    for age in (0.1, 1, 5, 12, 30, 60, 95):
+        v = body.update(age, {})
+        assert EXPECTED <= set(v)
+        assert ("Head Circumference" in v) == (age < 3)
+        assert 5 <= v["EGFR"] <= 200
+        assert 8 <= v["BMI"] <= 70
+        assert 40 <= v["Diastolic Blood Pressure"] < v["Systolic Blood Pressure"] <= 200
+        assert 90 <= v["Oxygen Saturation"] <= 100
+        assert 136 <= v["Sodium"] <= 145
+
+
+def test_update_is_a_pure_function_of_age_and_attributes():
+    body = Physiology(np.random.default_rng(1), "F", "white")
+    first = body.update(47.3, {"smoker": True})
+    for age in (1, 80, 20):
+        body.update(age, {})
+    assert body.update(47.3, {"smoker": True}) == first
+
+
+def test_hypertension_raises_bp_unless_controlled_and_smoking_raises_heart_rate():
+    body = Physiology(np.random.default_rng(2), "M", "white")
+    base = body.update(50, {})
+    high = body.update(50, {"hypertension": True})
+    controlled = body.update(50, {"hypertension": True, "blood_pressure_controlled": True})
+    assert high["Systolic Blood Pressure"] == pytest.approx(base["Systolic Blood Pressure"] + 20, abs=0.02)
+    assert high["Diastolic Blood Pressure"] > base["Diastolic Blood Pressure"]
+    assert controlled["Systolic Blood Pressure"] == base["Systolic Blood Pressure"]
+    assert body.update(50, {"smoker": True})["Heart Rate"] > base["Heart Rate"]
+
+
+def test_hyperlipidemia_diabetes_ckd_and_heart_failure_show_in_labs():
+    body = Physiology(np.random.default_rng(3), "F", "black")
+    base = body.update(60, {})
+    lipid = body.update(60, {"hyperlipidemia": True})
+    assert lipid["Total Cholesterol"] > base["Total Cholesterol"] and lipid["LDL"] > base["LDL"]
+    assert lipid["Triglycerides"] > base["Triglycerides"]
+    assert body.update(60, {"diabetes": True})["Glucose"] >= 126
+    for stage, (low, high) in {1: (85, 120), 2: (60, 90), 3: (30, 60), 4: (15, 30), 5: (0, 15)}.items():
+        v = body.update(60, {"ckd": stage})
+        assert low <= v["EGFR"] < high, stage
+        assert egfr_ckd_epi_2021(v["Creatinine"], 60, "F") == pytest.approx(v["EGFR"], abs=0.1)
+    assert body.update(60, {"chf_type": "HFrEF"})["Left ventricular Ejection fraction"] < 40
+
+
+@given(egfr=st.floats(5, 140), age=st.floats(18, 100), sex=SEXES)
+def test_creatinine_inverse_round_trips(egfr, age, sex):
+    assert egfr_ckd_epi_2021(creatinine_for_egfr(egfr, age, sex), age, sex) == pytest.approx(egfr, rel=1e-6)
+
+
+def test_pooled_cohort_equations_match_the_published_examples():
+    # Goff et al. 2014: age 55, TC 213, HDL 50, SBP 120 untreated, non-smoker, no diabetes
+    for race, sex, expected in [("white", "F", 2.1), ("white", "M", 5.3), ("black", "F", 3.0), ("black", "M", 6.1)]:
+        risk = pooled_cohort_risk(55, sex, race, 213, 50, 120, False, False, False)
+        assert 100 * risk == pytest.approx(expected, abs=0.1)
+
+
+def test_cardiovascular_risk_rises_with_age_and_smoking_and_is_zero_in_children():
+    body = Physiology(np.random.default_rng(4), "M", "white")
+    young = cardiovascular_risk(45, "M", "white", body.update(45, {}), {})
+    old = cardiovascular_risk(70, "M", "white", body.update(70, {}), {})
+    smoker = cardiovascular_risk(45, "M", "white", body.update(45, {}), {"smoker": True})
+    assert set(young) == {"cardio_risk", "mi_risk", "ihd_risk", "stroke_risk", "atrial_fibrillation_risk"}
+    assert old["mi_risk"] > young["mi_risk"] and smoker["mi_risk"] > young["mi_risk"]
+    assert all(0 <= p < 0.01 for p in old.values())
+    assert cardiovascular_risk(15, "M", "white", body.update(15, {}), {})["mi_risk"] == 0
+
+
+def test_bmi_percentile_is_defined_for_children_only():
+    assert bmi_percentile(10, "M", 16.6) == pytest.approx(50, abs=1)
+    assert bmi_percentile(10, "M", 23.0) > 94
+    assert bmi_percentile(30, "M", 23.0) is None
+
+
+def test_population_anthropometrics_match_nhanes():
+    people = [Physiology(np.random.default_rng(s), "M" if s % 2 else "F", "white") for s in range(2000)]
+    bmi = np.array([p.update(50, {})["BMI"] for p in people])
+    men = np.array([p.update(40, {})["Height"] for p in people[1::2]])
+    assert 0.36 < np.mean(bmi >= 30) < 0.48  # adult obesity ~42%
+    assert 174 < men.mean() < 179
