@@ -178,7 +178,7 @@ class Physiology:
         elif chf_type == "HFmEF":
             lvef = min(lvef - 17.0, 48.0)
         return {
-            "Systolic Blood Pressure": sbp, "Diastolic Blood Pressure": min(dbp, sbp - 20.0),
+            "Systolic Blood Pressure": max(sbp, 60.0), "Diastolic Blood Pressure": max(min(dbp, sbp - 20.0), 35.0),
             "Heart Rate": max(heart, 40.0), "Respiration Rate": max(resp, 8.0),
             "Oxygen Saturation": self._normal("Oxygen Saturation"),
             "Left ventricular Ejection fraction": lvef,

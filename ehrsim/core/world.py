@@ -1,7 +1,8 @@
 """The shared provider world: clinics, hospitals, urgent cares and their clinicians.
 
 Built from the root seed only (each state from its own ``(seed, state FIPS)`` stream, so a world
-restricted to one state is exactly that state's part of the full world, ids included): one
+restricted to one state is exactly that state's part of the full world, ids included; names and
+streets come from Faker's en_US data drawn with that stream, see ``names``): one
 primary-care clinic per city in ``cities.csv``; per state 1-3 hospitals in its largest cities and
 one urgent care in the largest. Clinicians per organization follow ``specialties.csv``.
 """
@@ -15,9 +16,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
-from faker import Faker
 
-from ehrsim.core import identifiers
+from ehrsim.core import identifiers, names
 from ehrsim.core.geography import City, State, cities, resolve_state, states
 from ehrsim.core.tables import rows
 from ehrsim.errors import ConfigError
@@ -130,10 +130,9 @@ def _specialties() -> dict[str, list[tuple[str, int, int]]]:
 class _StateBuilder:
     """Builds one state's organizations and clinicians from that state's own random stream."""
 
-    def __init__(self, seed: int, state: State, faker: Faker) -> None:
-        self.seed, self.state, self.faker = seed, state, faker
+    def __init__(self, seed: int, state: State) -> None:
+        self.seed, self.state = seed, state
         self.rng = np.random.default_rng([seed, int(state.fips)])
-        faker.seed_instance(seed * 100 + int(state.fips))
         self.organizations: list[dict] = []
         self.practitioners: list[dict] = []
         self._serial = int(state.fips) * 1_000_000
@@ -143,7 +142,7 @@ class _StateBuilder:
         return identifiers.npi(self._serial)
 
     def add(self, org_type: str, name: str, city: City, ordinal: int) -> None:
-        address = city.address(self.faker.street_address())
+        address = city.address(names.street_line(self.rng))
         org_id = _uuid(self.seed, self.state.abbr, org_type, city.name, ordinal)
         self.organizations.append({
             "id": org_id, "n": 0, "name": name, "type": org_type, "address": address,
@@ -152,10 +151,10 @@ class _StateBuilder:
         for specialty, low, high in _specialties()[org_type]:
             for k in range(int(self.rng.integers(low, high + 1))):
                 gender = "M" if self.rng.random() < 0.5 else "F"
-                first = self.faker.first_name_male() if gender == "M" else self.faker.first_name_female()
+                first = names.first_name(self.rng, gender)
                 self.practitioners.append({
                     "id": _uuid(self.seed, org_id, specialty, k), "n": 0, "npi": self._npi(), "prefix": "Dr.",
-                    "first": first, "last": self.faker.last_name(), "gender": gender,
+                    "first": first, "last": names.last_name(self.rng), "gender": gender,
                     "specialty": specialty, "organization": org_id, "address": address,
                 })
 
@@ -165,20 +164,19 @@ class _StateBuilder:
             self.add("clinic", f"{city.name} Family Medicine", city, 0)
         hospitals = min(len(state_cities), int(self.rng.integers(1, 4)))
         for k, city in enumerate(state_cities[:hospitals]):
-            name = f"{city.name} General Hospital" if k == 0 else f"{self.faker.last_name()} Memorial Hospital"
+            name = f"{city.name} General Hospital" if k == 0 else f"{names.last_name(self.rng)} Memorial Hospital"
             self.add("hospital", name, city, k)
         self.add("urgentcare", f"{state_cities[0].name} Urgent Care", state_cities[0], 0)
 
 
 @cache
 def _build(seed: int, abbr: str | None) -> World:
-    faker = Faker("en_US")
     organizations: list[dict] = []
     practitioners: list[dict] = []
     for state in states():
         if abbr is not None and state.abbr != abbr:
             continue
-        builder = _StateBuilder(seed, state, faker)
+        builder = _StateBuilder(seed, state)
         builder.build()
         organizations += builder.organizations
         practitioners += builder.practitioners

@@ -58,6 +58,7 @@ def _vaccinate(sim: Simulation, enc: dict[str, Any], t: float) -> None:
 def _renew_chronic(sim: Simulation, enc: dict[str, Any], t: float) -> None:
     """A chronic prescription is renewed at each wellness visit: the old order ends, a new one starts."""
     seen: set[str] = set()
+    holders = {id(v): k for k, v in sim.attributes.items() if isinstance(v, dict) and "chronic" in v}
     for med in list(sim.active["medications"].values()):
         if not med.get("chronic") or med["id"] in seen or med["start"] >= t:
             continue
@@ -66,9 +67,9 @@ def _renew_chronic(sim: Simulation, enc: dict[str, Any], t: float) -> None:
         renewed = {k: v for k, v in med.items() if k not in ("id", "n", "encounter")}
         renewed.update(start=t, stop=None, stop_reason=None)
         sim.rec.activate("medications", sim.rec.add("medications", renewed, enc["id"]))
-        for name, value in list(sim.attributes.items()):
-            if value is med:  # modules that hold the order by attribute now hold the renewal
-                sim.attributes[name] = sim.rec.active["medications"][med["codes"][0]["code"]]
+        holder = holders.get(id(med))
+        if holder is not None:  # a module holding the order by attribute now holds the renewal
+            sim.attributes[holder] = sim.rec.active["medications"][med["codes"][0]["code"]]
 
 
 def imaging_study(sim: Simulation, run: ModuleRun, state: Any, t: float) -> None:

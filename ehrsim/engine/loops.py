@@ -10,6 +10,7 @@ one of its exact grid times ``entry + k * delay``, with the same distribution as
 
 from __future__ import annotations
 
+import bisect
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -108,9 +109,9 @@ def plan(state: Delay, sim: Simulation, run: ModuleRun, t: float) -> Plan:
             horizon = min(horizon, sim.birth_time + (math.floor(years) + 1) * SECONDS["years"])
         if "time" in table.keys:
             edges = table.edges[table.keys.index("time")] or []
-            later = [e / 1000.0 for e in edges if e / 1000.0 > t]
-            if later:
-                horizon = min(horizon, min(later) + 0.001)
+            i = bisect.bisect_right(edges, t * 1000.0)
+            if i < len(edges):
+                horizon = min(horizon, edges[i] / 1000.0 + 0.001)
     p_self = sum(p for target, p in probs if target == state.name)
     leave = [(target, p) for target, p in probs if target != state.name and p > 0]
     return p_self, horizon, keys, leave

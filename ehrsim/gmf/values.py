@@ -54,13 +54,15 @@ class Code(BaseModel):
         return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
 
     def as_dict(self) -> dict[str, str]:
-        """The plain record form ``{"system", "code", "display"}``."""
+        """The plain record form ``{"system", "code", "display"}`` (a fresh dict each time)."""
         return {"system": self.system, "code": self.code, "display": self.display}
 
 
 def codes_as_dicts(codes: tuple[Code, ...] | list[Code] | None) -> list[dict[str, str]]:
     """Record form of a list of codes."""
-    return [c.as_dict() for c in codes or ()]
+    if not codes:
+        return []
+    return [{"system": c.system, "code": c.code, "display": c.display} for c in codes]
 
 
 _REQUIRED = {

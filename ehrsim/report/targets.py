@@ -4,9 +4,11 @@ Columns: ``condition,code,measure,sex,age_low,age_high,target,tolerance,unit,sou
 ``code`` may list alternatives separated by ``|``. Ages are whole years, both ends included
 (``18,44`` is everyone from their 18th birthday to the day before their 45th); an empty
 ``age_high`` means no upper limit. ``unit`` sets the scale of ``target``: ``percent`` (the
-default for prevalence), ``proportion``, or ``per_1000py`` (incidence); a unit that contains
-``points`` (e.g. ``percent_points``) makes ``tolerance`` absolute, in the target's own unit,
-instead of relative.
+default for prevalence), ``proportion``/``fraction``, or ``per_1000py`` (incidence).
+
+``tolerance`` is absolute, in the target's own unit (``10,4,percent`` accepts 6-14 %), which is
+how every module author wrote it. A relative tolerance is written with a percent sign
+(``25%``: target ± 25 % of itself) or flagged by a unit containing ``relative``.
 """
 
 from __future__ import annotations
@@ -41,9 +43,11 @@ class Target:
     unit: str
     source: str
 
+    relative: bool = False  # tolerance is a fraction of the target rather than in its unit
+
     @property
     def absolute_tolerance(self) -> bool:
-        return "point" in self.unit.lower()
+        return not self.relative
 
     @property
     def scale(self) -> float:
@@ -103,7 +107,11 @@ def parse_rows(rows: list[dict[str, str]], file: str) -> tuple[list[Target], lis
         low = _number(row["age_low"], "age_low", problems, where, blank=0.0)
         high = _number(row["age_high"], "age_high", problems, where, blank=math.inf)
         target = _number(row["target"], "target", problems, where)
-        tolerance = _number(row["tolerance"], "tolerance", problems, where)
+        tol_text = (row["tolerance"] or "").strip()
+        relative = tol_text.endswith("%") or "relative" in (row["unit"] or "").lower()
+        tolerance = _number(tol_text.rstrip("%"), "tolerance", problems, where)
+        if tol_text.endswith("%"):
+            tolerance /= 100
         if len(problems) > n:
             continue
         if high < low:
@@ -111,7 +119,7 @@ def parse_rows(rows: list[dict[str, str]], file: str) -> tuple[list[Target], lis
             continue
         unit = (row["unit"] or "").strip() or ("per_1000py" if measure.startswith("incidence") else "percent")
         targets.append(Target(file, i, row["condition"].strip(), codes, measure, sex, low, high, target,
-                              tolerance, unit, (row["source"] or "").strip()))
+                              tolerance, unit, (row["source"] or "").strip(), relative))
     return targets, problems
 
 
