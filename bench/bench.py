@@ -29,8 +29,15 @@ def one(library: str, exporter: str, n: int, seed: int) -> dict[str, object]:
     from ehrsim.settings import Settings
 
     modules = (SYNTHEA,) if library == "synthea" else ()
-    settings = Settings(population=n, seed=seed, reference_date=dt.date(2025, 1, 1), years_of_history=0,
-                        modules=modules, lenient=library == "synthea", formats=("json",))
+    settings = Settings(
+        population=n,
+        seed=seed,
+        reference_date=dt.date(2025, 1, 1),
+        years_of_history=0,
+        modules=modules,
+        lenient=library == "synthea",
+        formats=("json",),
+    )
     population = Population(settings)
     _ = population.modules, population.world  # loading is not part of the per-patient figure
     render = None
@@ -41,15 +48,24 @@ def one(library: str, exporter: str, n: int, seed: int) -> dict[str, object]:
     started = time.process_time()
     for index in range(n):
         record = population.patient(index)
-        entries += sum(len(record[k]) for k in ("encounters", "conditions", "medications", "observations",
-                                                 "procedures", "immunizations"))
+        entries += sum(
+            len(record[k])
+            for k in ("encounters", "conditions", "medications", "observations", "procedures", "immunizations")
+        )
         if render is not None:
             size += sum(len(b) for _, b in render.render(record).rows)
     cpu = time.process_time() - started
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"library": library, "exporter": exporter, "patients": n, "cpu_s": round(cpu, 2),
-            "patients_per_s": round(n / cpu, 1), "records_per_patient": round(entries / n, 1),
-            "bytes_per_patient": round(size / n) if size else 0, "peak_rss_mb": round(rss_mb)}
+    return {
+        "library": library,
+        "exporter": exporter,
+        "patients": n,
+        "cpu_s": round(cpu, 2),
+        "patients_per_s": round(n / cpu, 1),
+        "records_per_patient": round(entries / n, 1),
+        "bytes_per_patient": round(size / n) if size else 0,
+        "peak_rss_mb": round(rss_mb),
+    }
 
 
 def main() -> int:
@@ -69,8 +85,12 @@ def main() -> int:
     for library in libraries:
         for exporter in exporters:
             # a fresh process per configuration, so peak RSS is that configuration's own
-            out = subprocess.run([sys.executable, __file__, "--one", library, exporter, str(args.population),
-                                  str(args.seed)], capture_output=True, text=True, check=True)
+            out = subprocess.run(
+                [sys.executable, __file__, "--one", library, exporter, str(args.population), str(args.seed)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             print(out.stdout.strip())
     return 0
 

@@ -79,8 +79,10 @@ class ShardStore:
         path = self.root / "run.json"
         data = orjson.dumps(fingerprint, option=orjson.OPT_SORT_KEYS)
         if path.is_file() and path.read_bytes() != data:
-            raise ConfigError(f"{self.root.parent} holds an unfinished run with other settings; "
-                              f"delete {self.root} or choose another output folder")
+            raise ConfigError(
+                f"{self.root.parent} holds an unfinished run with other settings; "
+                f"delete {self.root} or choose another output folder"
+            )
         atomic_write(path, data)
 
     def clear(self) -> None:

@@ -81,16 +81,29 @@ class Population:
             rng = np.random.default_rng(seq)
             self.faker.seed_instance(int(seq.generate_state(1, dtype=np.uint64)[0]))
             person, attributes = demographics.draw_person(
-                rng, self.faker, reference_time=self.end_time, age_min=s.age_min, age_max=s.age_max,
-                gender=s.gender, state=s.state)
+                rng,
+                self.faker,
+                reference_time=self.end_time,
+                age_min=s.age_min,
+                age_max=s.age_max,
+                gender=s.gender,
+                state=s.state,
+            )
             org, practitioner = self.world.provider_for(person, "wellness", None, rng)
             person["organization"], person["practitioner"] = org, practitioner
             attributes.setdefault("gender", person["gender"])
             attributes.setdefault("race", person["race"])
             attributes.setdefault("ethnicity", person["ethnicity"])
-            sim = Simulation(library=self.library, modules=self.modules, patient=person, attributes=attributes,
-                             rng=rng, world=self.world, end_time=self.end_time,
-                             id_prefix=patient_uuid_prefix(s.seed, index))
+            sim = Simulation(
+                library=self.library,
+                modules=self.modules,
+                patient=person,
+                attributes=attributes,
+                rng=rng,
+                world=self.world,
+                end_time=self.end_time,
+                id_prefix=patient_uuid_prefix(s.seed, index),
+            )
             sim.run()
             if sim.death_time is None or not s.only_alive:
                 break
@@ -98,8 +111,15 @@ class Population:
         return cut_history(record, self.end_time, s.years_of_history)
 
 
-def generate(n: int, *, seed: int = 0, reference_date: dt.date | str, modules: list[Path] | Path | None = None,
-             start: int = 0, **options: Any) -> Iterator[dict[str, Any]]:
+def generate(
+    n: int,
+    *,
+    seed: int = 0,
+    reference_date: dt.date | str,
+    modules: list[Path] | Path | None = None,
+    start: int = 0,
+    **options: Any,
+) -> Iterator[dict[str, Any]]:
     """Yield ``n`` native patient records lazily, in index order (in this process).
 
     >>> import datetime, ehrsim
@@ -107,7 +127,7 @@ def generate(n: int, *, seed: int = 0, reference_date: dt.date | str, modules: l
     """
     if modules is not None:
         options["modules"] = tuple([modules] if isinstance(modules, str | Path) else modules)
-    settings = Settings(population=n, seed=seed, reference_date=reference_date, **options)
+    settings = Settings(population=n, seed=seed, reference_date=reference_date, **options)  # type: ignore[arg-type]
     population = Population(settings)
     for index in range(start, start + n):
         yield population.patient(index)

@@ -14,18 +14,17 @@ import platform
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-
 from typing import Any
 
 import orjson
 
 import ehrsim
+from ehrsim.engine.recorder import KINDS
 from ehrsim.exporters.base import Exporter, RunContext
 from ehrsim.exporters.registry import exporter_class
 from ehrsim.output import ShardStore, atomic_concat, atomic_write
 from ehrsim.population import Population
 from ehrsim.record.build import LASTING
-from ehrsim.engine.recorder import KINDS
 from ehrsim.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -87,8 +86,10 @@ def run(settings: Settings, progress: Callable[[int], None] | None = None) -> di
     shared = _shared(settings)
     _ = shared.population.modules  # load and check modules before any work is handed out
     store = shared.store
-    fingerprint = {"version": ehrsim.__version__,
-                   "settings": settings.model_dump(mode="json", exclude={"workers", "out"})}
+    fingerprint: dict[str, object] = {
+        "version": ehrsim.__version__,
+        "settings": settings.model_dump(mode="json", exclude={"workers", "out"}),
+    }
     store.check_run(fingerprint)
     shards = math.ceil(settings.population / settings.shard_size)
     todo = [k for k in range(shards) if not store.is_done(k)]
@@ -112,7 +113,7 @@ def run(settings: Settings, progress: Callable[[int], None] | None = None) -> di
         for table, header in exporter.tables().items():
             atomic_concat(exporter.out / exporter.table_files[table], header, store.parts(exporter.name, table, shards))
         summary["exporters"][exporter.name] = exporter.finish(dict(totals))
-    metadata = {
+    metadata: dict[str, Any] = {
         "ehrsim_version": ehrsim.__version__,
         "seed": settings.seed,
         "reference_date": settings.reference_date.isoformat(),
@@ -155,5 +156,3 @@ def _run_pool(settings: Settings, todo: list[int], workers: int, progress: Calla
 
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
-
-

@@ -11,8 +11,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 FIXTURE_MODULES = ROOT / "tests" / "fixtures" / "modules"
 
-needs_shared = pytest.mark.skipif(not (SHARED / "synthea" / "modules").is_dir(),
-                                  reason="../shared (Synthea modules and conformance tools) is not present")
+needs_shared = pytest.mark.skipif(
+    not (SHARED / "synthea" / "modules").is_dir(),
+    reason="../shared (Synthea modules and conformance tools) is not present",
+)
 
 
 @pytest.fixture

@@ -15,23 +15,46 @@ from ehrsim.errors import ConfigError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("generate", help="simulate patients and write them out",
-                       description="Simulate N whole lives and export them (default: 10 patients as json to ./output).")
+    p = sub.add_parser(
+        "generate",
+        help="simulate patients and write them out",
+        description="Simulate N whole lives and export them (default: 10 patients as json to ./output).",
+    )
     p.add_argument("-p", "--population", type=int, default=10, help="patients to export (default 10)")
     p.add_argument("-s", "--seed", type=int, default=0, help="root seed (default 0)")
-    p.add_argument("--reference-date", help="the simulation's 'today', YYYY-MM-DD (default: today's date; "
-                   "it is written to metadata.json so a run can be reproduced)")
+    p.add_argument(
+        "--reference-date",
+        help="the simulation's 'today', YYYY-MM-DD (default: today's date; "
+        "it is written to metadata.json so a run can be reproduced)",
+    )
     p.add_argument("--age", help="age range MIN-MAX in years, e.g. 18-65 (default 0-100)")
     p.add_argument("--gender", choices=["M", "F"])
     p.add_argument("--state", help="US state name or abbreviation (default: all, by population)")
     p.add_argument("--years-of-history", type=int, default=10, help="years of record kept (0 = whole life; default 10)")
     p.add_argument("--only-alive", action="store_true", help="export N patients alive at the reference date")
-    p.add_argument("--modules", action="append", type=Path, default=[], metavar="DIR",
-                   help="module folder replacing the default library (repeatable)")
-    p.add_argument("--add-modules", action="append", type=Path, default=[], metavar="DIR",
-                   help="module folder added on top (repeatable; later folders override by module path)")
-    p.add_argument("--only-modules", action="append", default=[], metavar="PATTERN",
-                   help="run only top-level modules matching this glob (repeatable)")
+    p.add_argument(
+        "--modules",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help="module folder replacing the default library (repeatable)",
+    )
+    p.add_argument(
+        "--add-modules",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help="module folder added on top (repeatable; later folders override by module path)",
+    )
+    p.add_argument(
+        "--only-modules",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="run only top-level modules matching this glob (repeatable)",
+    )
     p.add_argument("--lenient", action="store_true", help="accept module problems Synthea tolerates (as warnings)")
     p.add_argument("-f", "--format", default="json", help="comma-separated: json,fhir,fhir-ndjson,csv,omop")
     p.add_argument("-o", "--out", type=Path, default=Path("output"), help="output folder (default ./output)")
@@ -73,14 +96,33 @@ def settings_from_args(args: argparse.Namespace) -> Any:
         raise ConfigError(f"--reference-date must be YYYY-MM-DD, not {args.reference_date!r}") from None
     try:
         return Settings(
-            population=args.population, seed=args.seed, reference_date=reference, age_min=age_min, age_max=age_max,
-            gender=args.gender, state=args.state, years_of_history=args.years_of_history, only_alive=args.only_alive,
-            modules=tuple(args.modules), add_modules=tuple(args.add_modules), only_modules=tuple(args.only_modules),
-            lenient=args.lenient, formats=tuple(f.strip() for f in args.format.split(",") if f.strip()),
-            out=args.out, workers=args.workers or default_workers(), shard_size=args.shard_size,
-            fhir_bundle=args.fhir_bundle, fhir_references=args.fhir_references, fhir_gzip=args.fhir_gzip,
-            csv_max_rows=args.csv_max_rows, csv_append=args.csv_append, csv_icd10=args.csv_icd10,
-            omop_db=args.omop_db, vocab=args.vocab, table_format=args.table_format)
+            population=args.population,
+            seed=args.seed,
+            reference_date=reference,
+            age_min=age_min,
+            age_max=age_max,
+            gender=args.gender,
+            state=args.state,
+            years_of_history=args.years_of_history,
+            only_alive=args.only_alive,
+            modules=tuple(args.modules),
+            add_modules=tuple(args.add_modules),
+            only_modules=tuple(args.only_modules),
+            lenient=args.lenient,
+            formats=tuple(f.strip() for f in args.format.split(",") if f.strip()),
+            out=args.out,
+            workers=args.workers or default_workers(),
+            shard_size=args.shard_size,
+            fhir_bundle=args.fhir_bundle,
+            fhir_references=args.fhir_references,
+            fhir_gzip=args.fhir_gzip,
+            csv_max_rows=args.csv_max_rows,
+            csv_append=args.csv_append,
+            csv_icd10=args.csv_icd10,
+            omop_db=args.omop_db,
+            vocab=args.vocab,
+            table_format=args.table_format,
+        )
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'options'}: {e['msg']}" for e in exc.errors())
         raise ConfigError(f"invalid options: {problems}") from None
@@ -104,8 +146,10 @@ def run_generate(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     counts = summary["counts"]
     n = counts.get("patients", 0)
-    print(f"ehrsim: {n} patients ({counts.get('alive', 0)} alive, {counts.get('dead', 0)} dead) "
-          f"in {seconds:.1f} s ({n / seconds if seconds else 0:.1f} patients/s) -> {settings.out}")
+    print(
+        f"ehrsim: {n} patients ({counts.get('alive', 0)} alive, {counts.get('dead', 0)} dead) "
+        f"in {seconds:.1f} s ({n / seconds if seconds else 0:.1f} patients/s) -> {settings.out}"
+    )
     records = ", ".join(f"{k} {v}" for k, v in counts.items() if k not in ("patients", "alive", "dead") and v)
     print(f"  records: {records}")
     return 0

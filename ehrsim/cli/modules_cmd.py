@@ -44,7 +44,7 @@ def run_lint(args: argparse.Namespace) -> int:
         print(exc)
         return 1
     errors = 0
-    for path, module in sorted(library.modules.items()):
+    for _path, module in sorted(library.modules.items()):
         for finding in lint(module):
             if finding.severity == "error":
                 errors += 1
@@ -75,8 +75,7 @@ def run_graph(args: argparse.Namespace) -> int:
     atomic_write(stem.with_suffix(".html"), to_html(module).encode())
     written = [stem.with_suffix(".dot"), stem.with_suffix(".html")]
     if shutil.which("dot"):
-        subprocess.run(["dot", "-Tsvg", str(stem.with_suffix(".dot")), "-o", str(stem.with_suffix(".svg"))],
-                       check=True)
+        subprocess.run(["dot", "-Tsvg", str(stem.with_suffix(".dot")), "-o", str(stem.with_suffix(".svg"))], check=True)
         written.append(stem.with_suffix(".svg"))
     print("wrote " + ", ".join(str(w) for w in written))
     return 0

@@ -7,6 +7,7 @@ the rng (and the seeded Faker) it is given, every proportion from ``terminology/
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 import numpy as np
 from faker import Faker
@@ -66,7 +67,7 @@ def draw_age(rng: np.random.Generator, age_min: float, age_max: float, gender: s
     if weights.sum() <= 0:  # beyond the pyramid (e.g. 110+): uniform in the range
         age = age_min + (age_max - age_min) * rng.random()
         return float(age), gender or ("M" if rng.random() < 0.5 else "F")
-    i = int(Choice(range(len(weights)), weights.tolist()).draw(rng))  # type: ignore[arg-type]
+    i = int(Choice(range(len(weights)), weights.tolist()).draw(rng))
     start, stop = max(lo[i], age_min), min(hi[i], age_max)
     age = float(start + (stop - start) * rng.random())
     sex = gender or ("M" if rng.random() < male[i] / (male[i] + female[i]) else "F")
@@ -110,7 +111,7 @@ def _birthplace(rng: np.random.Generator, age: float, language: str, home: State
     if age < 18:
         foreign_share *= _params()["foreign_born_child_factor"]
     if places is not None and rng.random() < foreign_share:
-        city, country = places.draw(rng)  # type: ignore[misc]
+        city, country = places.draw(rng)
         return {"city": city, "state": "", "country": country}
     state = home if rng.random() < _params()["birthplace_same_state"] else draw_state(rng)
     return {"city": draw_city(rng, state).name, "state": state.name, "country": "US"}
@@ -142,7 +143,7 @@ def draw_person(
     gender: str | None,
     state: str | None,
     index: int | None = None,
-) -> tuple[dict, dict]:
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """(patient, attributes) for one person alive at ``reference_time``.
 
     ``patient`` is the record's ``patient`` dict (docs/record.md) without ``organization`` and
@@ -163,7 +164,7 @@ def draw_person(
     names = _names(rng, faker, sex, age, marital)
     birthplace = _birthplace(rng, age, language, home)
     ses = draw_socioeconomics(rng, age)
-    insurance = draw_insurance(rng, age, float(ses["poverty_ratio"]))  # type: ignore[arg-type]
+    insurance = draw_insurance(rng, age, float(ses["poverty_ratio"]))
     patient = {
         "birth_time": int(reference_time - round(age * SECONDS_PER_YEAR)),
         "gender": sex,
@@ -184,14 +185,14 @@ def draw_person(
         "education": ses["education"],
         "insurance": insurance,
     }
-    attributes: dict[str, object] = {
+    attributes: dict[str, Any] = {
         **ses,
         "insurance_status": insurance,
         "marital_status": marital,
         "first_language": language,
         "birth_country": birthplace["country"],
         "sexual_orientation": draw_sexual_orientation(rng),
-        **draw_social_needs(rng, age, float(ses["poverty_ratio"])),  # type: ignore[arg-type]
+        **draw_social_needs(rng, age, float(ses["poverty_ratio"])),
         "RH_NEG": bool(rng.random() < _params()["rh_negative"]),
         "gender": sex,
         "race": race,

@@ -107,12 +107,12 @@ def _city_choice(abbr: str) -> Choice:
 
 def draw_state(rng: np.random.Generator) -> State:
     """A state drawn by 2020 census population."""
-    return _state_choice().draw(rng)  # type: ignore[return-value]
+    return _state_choice().draw(rng)
 
 
 def draw_city(rng: np.random.Generator, state: State) -> City:
     """A city of ``state`` drawn by population."""
-    return _city_choice(state.abbr).draw(rng)  # type: ignore[return-value]
+    return _city_choice(state.abbr).draw(rng)
 
 
 @cache

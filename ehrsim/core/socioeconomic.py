@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -53,7 +54,7 @@ def poverty_line(household_size: int) -> float:
     return p["fpl_first_person"] + p["fpl_per_extra_person"] * (max(household_size, 1) - 1)
 
 
-def draw_socioeconomics(rng: np.random.Generator, age: float) -> dict[str, object]:
+def draw_socioeconomics(rng: np.random.Generator, age: float) -> dict[str, Any]:
     """Household income, education, poverty ratio and the 0-1 levels behind the SES score.
 
     Children get their household's income and the education of its head (so the SDoH questions
@@ -64,9 +65,9 @@ def draw_socioeconomics(rng: np.random.Generator, age: float) -> dict[str, objec
     z_income = rho * z_education + math.sqrt(1 - rho * rho) * z_noise
     choice, by_level = _education()
     education = str(choice.at_quantile(_phi(float(z_education))))
-    low, high = _income().at_quantile(_phi(float(z_income)))  # type: ignore[misc]
+    low, high = _income().at_quantile(_phi(float(z_income)))
     income = int(round(low + (high - low) * rng.random(), -1))
-    size = int(_household().draw(rng))  # type: ignore[arg-type]
+    size = int(_household().draw(rng))
     if age < 18 and size < 2:
         size = 2
     level = by_level[education]
@@ -83,15 +84,15 @@ def draw_socioeconomics(rng: np.random.Generator, age: float) -> dict[str, objec
     }
 
 
-def ses_category(attributes: dict[str, object]) -> str:
+def ses_category(attributes: dict[str, Any]) -> str:
     """Synthea's socioeconomic category: score = 0.2 income + 0.7 education + 0.1 occupation level.
 
     Low < 0.25 <= Middle < 0.66 <= High.
     """
     score = (
-        0.2 * float(attributes.get("income_level", 0.0))  # type: ignore[arg-type]
-        + 0.7 * float(attributes.get("education_level", 0.0))  # type: ignore[arg-type]
-        + 0.1 * float(attributes.get("occupation_level", 0.0))  # type: ignore[arg-type]
+        0.2 * float(attributes.get("income_level", 0.0))
+        + 0.7 * float(attributes.get("education_level", 0.0))
+        + 0.1 * float(attributes.get("occupation_level", 0.0))
     )
     if score < 0.25:
         return "Low"
@@ -113,7 +114,7 @@ def draw_insurance(rng: np.random.Generator, age: float, poverty_ratio: float) -
     return "none"
 
 
-def insurance_update(attributes: dict[str, object], age_years: float) -> dict[str, object]:
+def insurance_update(attributes: dict[str, Any], age_years: float) -> dict[str, Any]:
     """The insurance change due at this age, as attribute changes (empty when none).
 
     Rule at 65: everyone becomes Medicare-covered; people on Medicaid, or below the poverty line,
@@ -122,7 +123,7 @@ def insurance_update(attributes: dict[str, object], age_years: float) -> dict[st
     status = attributes.get("insurance_status")
     if age_years < MEDICARE_AGE or status in ("medicare", "dual_eligible"):
         return {}
-    poor = float(attributes.get("poverty_ratio", 10.0)) < 1.0  # type: ignore[arg-type]
+    poor = float(attributes.get("poverty_ratio", 10.0)) < 1.0
     return {"insurance_status": "dual_eligible" if status == "medicaid" or poor else "medicare"}
 
 

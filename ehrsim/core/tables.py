@@ -6,11 +6,14 @@ import bisect
 import csv
 from collections.abc import Sequence
 from functools import cache
+from typing import Generic, TypeVar
 
 import numpy as np
 
 from ehrsim.errors import ConfigError
 from ehrsim.paths import terminology_dir
+
+T = TypeVar("T")
 
 
 @cache
@@ -30,12 +33,12 @@ def parameters(relative_path: str) -> dict[str, float]:
     return {row["name"]: float(row["value"]) for row in rows(relative_path)}
 
 
-class Choice:
+class Choice(Generic[T]):
     """A fixed discrete distribution drawn with one uniform number (cumulative-weight bisection)."""
 
     __slots__ = ("cumulative", "items", "total")
 
-    def __init__(self, items: Sequence[object], weights: Sequence[float]) -> None:
+    def __init__(self, items: Sequence[T], weights: Sequence[float]) -> None:
         if len(items) != len(weights) or not items:
             raise ConfigError("a choice needs as many weights as items, and at least one item")
         if any(w < 0 for w in weights) or sum(weights) <= 0:
@@ -44,13 +47,13 @@ class Choice:
         self.cumulative = list(np.cumsum(np.asarray(weights, dtype=float)))
         self.total = self.cumulative[-1]
 
-    def draw(self, rng: np.random.Generator) -> object:
+    def draw(self, rng: np.random.Generator) -> T:
         """One item, with probability proportional to its weight."""
         u = rng.random() * self.total
         index = bisect.bisect_right(self.cumulative, u)
         return self.items[min(index, len(self.items) - 1)]
 
-    def at_quantile(self, q: float) -> object:
+    def at_quantile(self, q: float) -> T:
         """The item at cumulative probability ``q`` (0..1): used for correlated draws."""
         index = bisect.bisect_right(self.cumulative, q * self.total)
         return self.items[min(index, len(self.items) - 1)]

@@ -51,8 +51,9 @@ def _vaccinate(sim: Simulation, enc: dict[str, Any], t: float) -> None:
     for key, code in immunizations.due(age_days, sim.immunizations_given, int(t), sim.immunizations_last):
         sim.immunizations_given[key] = sim.immunizations_given.get(key, 0) + 1
         sim.immunizations_last[key] = int(t)
-        sim.rec.add("immunizations", {"time": t, "codes": [dict(code)], "series": sim.immunizations_given[key]},
-                    enc["id"])
+        sim.rec.add(
+            "immunizations", {"time": t, "codes": [dict(code)], "series": sim.immunizations_given[key]}, enc["id"]
+        )
 
 
 def _renew_chronic(sim: Simulation, enc: dict[str, Any], t: float) -> None:
@@ -81,15 +82,34 @@ def imaging_study(sim: Simulation, run: ModuleRun, state: Any, t: float) -> None
     for i in range(n_series):
         spec = state.series[i % len(state.series)]
         n_inst = int(rng.integers(spec.min_number_instances, spec.max_number_instances + 1))
-        instances = [{"uid": f"{base}.{i + 1}.{j + 1}", "title": spec.instances[j % len(spec.instances)].title,
-                      "sop_class": spec.instances[j % len(spec.instances)].sop_class.as_dict()}
-                     for j in range(n_inst)]
-        series.append({"uid": f"{base}.{i + 1}", "body_site": spec.body_site.as_dict(),
-                       "modality": spec.modality.as_dict(), "instances": instances})
-    sim.add_entry(run, "imaging_studies", {"time": t, "procedure_code": state.procedure_code.as_dict(), "uid": base,
-                                           "series": series}, state)
-    sim.add_entry(run, "procedures", {"start": t, "stop": t + 1800.0, "codes": [state.procedure_code.as_dict()],
-                                      "reason": []}, None)
+        instances = [
+            {
+                "uid": f"{base}.{i + 1}.{j + 1}",
+                "title": spec.instances[j % len(spec.instances)].title,
+                "sop_class": spec.instances[j % len(spec.instances)].sop_class.as_dict(),
+            }
+            for j in range(n_inst)
+        ]
+        series.append(
+            {
+                "uid": f"{base}.{i + 1}",
+                "body_site": spec.body_site.as_dict(),
+                "modality": spec.modality.as_dict(),
+                "instances": instances,
+            }
+        )
+    sim.add_entry(
+        run,
+        "imaging_studies",
+        {"time": t, "procedure_code": state.procedure_code.as_dict(), "uid": base, "series": series},
+        state,
+    )
+    sim.add_entry(
+        run,
+        "procedures",
+        {"start": t, "stop": t + 1800.0, "codes": [state.procedure_code.as_dict()], "reason": []},
+        None,
+    )
     sim.extend_encounter(run, t + 1800.0)
 
 
@@ -105,9 +125,20 @@ def death_certificate(sim: Simulation, t: float) -> None:
     enc = desk.new_encounter(t, "ambulatory", [dict(DEATH_CERTIFICATION)], [], "death", None)
     enc["stop"] = t
     cause = sim.death_cause or [{"system": "SNOMED-CT", "code": "419620001", "display": "Death (event)"}]
-    sim.rec.add("observations", {"time": t, "category": "exam", "codes": [dict(CAUSE_OF_DEATH)],
-                                 "value": dict(cause[0]), "value_type": "code", "unit": "", "components": [],
-                                 "report": None}, enc["id"])
+    sim.rec.add(
+        "observations",
+        {
+            "time": t,
+            "category": "exam",
+            "codes": [dict(CAUSE_OF_DEATH)],
+            "value": dict(cause[0]),
+            "value_type": "code",
+            "unit": "",
+            "components": [],
+            "report": None,
+        },
+        enc["id"],
+    )
     sim.death_encounter = enc["id"]
     for kind in ("medications", "careplans", "devices"):
         for entry in list(sim.active[kind].values()):

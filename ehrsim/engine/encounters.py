@@ -48,13 +48,32 @@ class EncounterDesk:
             return False
         return True
 
-    def new_encounter(self, t: float, enc_class: str, codes: list[dict[str, str]], reason: list[dict[str, str]],
-                      module: str, specialty: str | None) -> dict[str, Any]:
+    def new_encounter(
+        self,
+        t: float,
+        enc_class: str,
+        codes: list[dict[str, str]],
+        reason: list[dict[str, str]],
+        module: str,
+        specialty: str | None,
+    ) -> dict[str, Any]:
         org, practitioner = self.sim.world.provider_for(self.sim.patient, enc_class, specialty, self.sim.rng)
         stop = t + DEFAULT_SECONDS.get(enc_class, OTHER_SECONDS)
-        return self.sim.rec.add("encounters", {
-            "start": t, "stop": stop, "class": enc_class, "codes": codes, "reason": reason,
-            "organization": org, "practitioner": practitioner, "discharge": None, "module": module}, None)
+        return self.sim.rec.add(
+            "encounters",
+            {
+                "start": t,
+                "stop": stop,
+                "class": enc_class,
+                "codes": codes,
+                "reason": reason,
+                "organization": org,
+                "practitioner": practitioner,
+                "discharge": None,
+                "module": module,
+            },
+            None,
+        )
 
     def open(self, run: ModuleRun, state: Any, t: float) -> bool:
         if run.encounter is not None and run.encounter is not self.wellness_enc:
@@ -63,10 +82,17 @@ class EncounterDesk:
             return False
         enc_class = state.encounter_class
         if state.telemedicine_possibility == "always" or (
-                state.telemedicine_possibility == "possible" and t >= 1_584_230_400 and self.sim.rng.random() < 0.2):
+            state.telemedicine_possibility == "possible" and t >= 1_584_230_400 and self.sim.rng.random() < 0.2
+        ):
             enc_class = "virtual"
-        enc = self.new_encounter(t, enc_class, codes_as_dicts(state.codes), self.sim.resolve_reason(run, state.reason),
-                                 run.top.path, run.top.specialty)
+        enc = self.new_encounter(
+            t,
+            enc_class,
+            codes_as_dicts(state.codes),
+            self.sim.resolve_reason(run, state.reason),
+            run.top.path,
+            run.top.specialty,
+        )
         self.lock, self.lock_enc = run, enc
         run.encounter, run.encounter_state = enc, state.name
         self.sim.diagnose_pending(run, state.name)

@@ -40,8 +40,9 @@ def update(sim: Simulation, t: float) -> None:
     if alcohol_step is not None:
         sim.update_attributes(alcohol_step(sim.rng, age, attributes, 1.0))
     if age >= 20:
-        sim.update_attributes(physiology.cardiovascular_risk(age, sim.patient["gender"], sim.patient["race"],
-                                                             sim.vitals, attributes))
+        sim.update_attributes(
+            physiology.cardiovascular_risk(age, sim.patient["gender"], sim.patient["race"], sim.vitals, attributes)
+        )
     elif age >= 2:
         percentile = sim.vitals.get("BMI Percentile") or sim.vitals.get("bmi_percentile")
         if percentile is not None:

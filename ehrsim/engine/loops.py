@@ -33,11 +33,14 @@ def install(library: Library) -> int:
     for module in library.modules.values():
         for name, node in module.nodes.items():
             state = node.state
-            if isinstance(state, Delay) and name in state.targets() and isinstance(
-                    state.transition, Distributed | Complex | Conditional | LookupTable):
+            if (
+                isinstance(state, Delay)
+                and name in state.targets()
+                and isinstance(state.transition, Distributed | Complex | Conditional | LookupTable)
+            ):
                 span = _fixed_span(state)
                 if span:
-                    node.process = LoopingDelay(state, span).process  # type: ignore[method-assign]
+                    node.process = LoopingDelay(state, span).process
                     count += 1
     return count
 
@@ -101,8 +104,7 @@ def plan(state: Delay, sim: Simulation, run: ModuleRun, t: float) -> Plan:
         assert isinstance(transition, LookupTable)
         table = sim.library.lookup_tables[transition.table_name]
         found = table.probabilities(sim, t) or {}
-        probs = _effective([(o.transition, found.get(o.transition, o.default_probability)) for o in
-                            transition.options])
+        probs = _effective([(o.transition, found.get(o.transition, o.default_probability)) for o in transition.options])
         keys |= {f"a:{k}" for k in table.keys if k not in ("age", "time")}
         if "age" in table.keys:
             years = (t - sim.birth_time) / SECONDS["years"]

@@ -9,8 +9,20 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-KINDS = ("encounters", "conditions", "allergies", "medications", "observations", "reports", "procedures",
-         "immunizations", "careplans", "devices", "supplies", "imaging_studies")
+KINDS = (
+    "encounters",
+    "conditions",
+    "allergies",
+    "medications",
+    "observations",
+    "reports",
+    "procedures",
+    "immunizations",
+    "careplans",
+    "devices",
+    "supplies",
+    "imaging_studies",
+)
 ACTIVE_KINDS = ("conditions", "allergies", "medications", "careplans", "devices")
 
 

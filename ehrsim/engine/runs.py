@@ -15,8 +15,26 @@ class ModuleRun:
     instead of Synthea's clone of every visited state.
     """
 
-    __slots__ = ("anchor", "created", "done", "joined", "encounter", "encounter_state", "forced", "history", "module", "order", "pending",
-                 "redirect", "stack", "state", "token", "top", "wake", "waiting_wellness")
+    __slots__ = (
+        "anchor",
+        "created",
+        "done",
+        "encounter",
+        "encounter_state",
+        "forced",
+        "history",
+        "joined",
+        "module",
+        "order",
+        "pending",
+        "redirect",
+        "stack",
+        "state",
+        "token",
+        "top",
+        "waiting_wellness",
+        "wake",
+    )
 
     def __init__(self, module: Module, order: int) -> None:
         self.top = module

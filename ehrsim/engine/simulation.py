@@ -37,9 +37,18 @@ TELEMEDICINE_START = 1_584_230_400  # 2020-03-15: telehealth became common
 class Simulation:
     """Simulates one life from birth to death or the reference time."""
 
-    def __init__(self, *, library: Library, modules: list[Module], patient: dict[str, Any],
-                 attributes: dict[str, Any], rng: np.random.Generator, world: World, end_time: int,
-                 id_prefix: str) -> None:
+    def __init__(
+        self,
+        *,
+        library: Library,
+        modules: list[Module],
+        patient: dict[str, Any],
+        attributes: dict[str, Any],
+        rng: np.random.Generator,
+        world: World,
+        end_time: int,
+        id_prefix: str,
+    ) -> None:
         self.library = library
         self.patient = patient
         self.attributes = attributes
@@ -53,6 +62,7 @@ class Simulation:
         self.symptoms: dict[str, dict[str, float]] = {}
         self.death_time: float | None = None
         self.death_cause: list[dict[str, str]] = []
+        self.death_encounter: str | None = None
         self.now = self.birth_time
         self._queue: list[tuple[float, int, int, int, int, Any]] = []
         self._watchers: dict[str, list[tuple[ModuleRun, int]]] = {}
@@ -140,7 +150,7 @@ class Simulation:
                 continue
             nxt = run.redirect
             if nxt is None:
-                nxt = node.next_state(self, run, t)
+                nxt = node.next_state(self, run, t)  # type: ignore[misc]
             else:
                 run.redirect = None
             try:
@@ -283,8 +293,17 @@ class Simulation:
         for state, onset_time in run.pending.pop(encounter_state, ()):
             self.diagnose(run, state, onset_time)
 
-    def end_entries(self, run: ModuleRun, kind: str, *, state_name: str | None, attribute: str | None,
-                    codes: list[str] | None, t: float, stop_reason: dict[str, str] | None) -> None:
+    def end_entries(
+        self,
+        run: ModuleRun,
+        kind: str,
+        *,
+        state_name: str | None,
+        attribute: str | None,
+        codes: list[str] | None,
+        t: float,
+        stop_reason: dict[str, str] | None,
+    ) -> None:
         entries: list[dict[str, Any]] = []
         if state_name:
             entry = run.created.get(state_name)
@@ -322,8 +341,10 @@ class Simulation:
     def udi(self, code: str, t: float) -> str:
         """A GS1-style UDI: device identifier, then manufacture and expiry dates and a serial."""
         serial = int(self.rng.integers(10**11, 10**12))
-        return f"(01){int(self.rng.integers(10**13, 10**14))}(11){_yymmdd(t - 86400 * 30)}(17)" \
-               f"{_yymmdd(t + 86400 * 365 * 5)}(10){serial}(21){serial + 1}"
+        return (
+            f"(01){int(self.rng.integers(10**13, 10**14))}(11){_yymmdd(t - 86400 * 30)}(17)"
+            f"{_yymmdd(t + 86400 * 365 * 5)}(10){serial}(21){serial + 1}"
+        )
 
     def imaging_study(self, run: ModuleRun, state: Any, t: float) -> None:
         care.imaging_study(self, run, state, t)
@@ -342,8 +363,11 @@ class Simulation:
     def type_of_care(self, transition: TypeOfCare, t: float) -> str:
         draw = self.rng.random()
         if t >= TELEMEDICINE_START:
-            return transition.ambulatory if draw < 0.75 else (transition.telemedicine if draw < 0.9
-                                                               else transition.emergency)
+            return (
+                transition.ambulatory
+                if draw < 0.75
+                else (transition.telemedicine if draw < 0.9 else transition.emergency)
+            )
         return transition.ambulatory if draw < 0.9 else transition.emergency
 
     # --- death ----------------------------------------------------------------------------------

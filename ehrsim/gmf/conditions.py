@@ -10,10 +10,9 @@ Guard exactly then.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import BeforeValidator, PrivateAttr, model_validator
-from typing_extensions import Annotated
 
 from ehrsim.gmf.values import SECONDS, Code, Frozen, to_seconds
 from ehrsim.record.times import to_datetime
@@ -52,13 +51,13 @@ def compare(left: Any, op: str, right: Any) -> bool:
         return a != b
     try:
         if op == "<":
-            return a < b  # type: ignore[operator]
+            return a < b
         if op == "<=":
-            return a <= b  # type: ignore[operator]
+            return a <= b
         if op == ">":
-            return a > b  # type: ignore[operator]
+            return a > b
         if op == ">=":
-            return a >= b  # type: ignore[operator]
+            return a >= b
     except TypeError:
         return False
     raise ValueError(f"unknown operator {op!r}")
@@ -110,6 +109,7 @@ class Gender(Condition):
     def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
         return sim.patient["gender"] == self.gender
 
+
 class Age(Condition):
     operator: Operator
     quantity: float
@@ -143,8 +143,15 @@ class Date(Condition):
 
         d = self.date or {}
         year = self.year if self.year is not None else d.get("year", 1970)
-        moment = dt.datetime(year, d.get("month", 1), d.get("day", 1), d.get("hour", 0), d.get("minute", 0),
-                             d.get("second", 0), tzinfo=dt.UTC)
+        moment = dt.datetime(
+            year,
+            d.get("month", 1),
+            d.get("day", 1),
+            d.get("hour", 0),
+            d.get("minute", 0),
+            d.get("second", 0),
+            tzinfo=dt.UTC,
+        )
         return moment.timestamp() + d.get("millisecond", 0) / 1000
 
     def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:

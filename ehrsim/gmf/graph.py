@@ -56,8 +56,9 @@ def lint(module: Module) -> list[Finding]:
         findings.append(Finding(where, "-", "no Terminal state: the module runs for the whole life"))
     instant = g.subgraph(n for n, d in g.nodes(data=True) if not d["waits"] and d["type"] != "CallSubmodule")
     for cycle in nx.simple_cycles(instant):
-        findings.append(Finding(where, cycle[0], f"loop with no Delay, Guard or Encounter: {' -> '.join(cycle)}",
-                                "error"))
+        findings.append(
+            Finding(where, cycle[0], f"loop with no Delay, Guard or Encounter: {' -> '.join(cycle)}", "error")
+        )
         if len(findings) > 200:
             break
     return findings
@@ -65,8 +66,15 @@ def lint(module: Module) -> list[Finding]:
 
 def to_dot(module: Module) -> str:
     """Graphviz DOT text (node shape by state type)."""
-    shapes = {"Initial": "circle", "Terminal": "doublecircle", "Delay": "box", "Guard": "hexagon",
-              "Encounter": "house", "Death": "octagon", "CallSubmodule": "component"}
+    shapes = {
+        "Initial": "circle",
+        "Terminal": "doublecircle",
+        "Delay": "box",
+        "Guard": "hexagon",
+        "Encounter": "house",
+        "Death": "octagon",
+        "CallSubmodule": "component",
+    }
     lines = [f'digraph "{module.path}" {{', "  rankdir=TB;", '  node [fontname="Helvetica", fontsize=10];']
     for name, state in module.states.items():
         label = f"{name}\\n({state.type})"
@@ -83,13 +91,16 @@ def to_html(module: Module) -> str:
     rows = []
     for name, state in module.states.items():
         targets = ", ".join(f'<a href="#{html.escape(t)}">{html.escape(t)}</a>' for t in dict.fromkeys(state.targets()))
-        rows.append(f'<tr id="{html.escape(name)}"><td>{html.escape(name)}</td><td>{html.escape(state.type)}</td>'
-                    f"<td>{targets}</td></tr>")
-    return ("<!doctype html><meta charset='utf-8'><title>{t}</title><style>body{{font:14px sans-serif}}"
-            "td{{padding:2px 8px;border-bottom:1px solid #ddd}}</style><h1>{t}</h1>"
-            "<table><tr><th>state</th><th>type</th><th>goes to</th></tr>{r}</table>"
-            "<h2>DOT</h2><pre>{d}</pre>").format(t=html.escape(module.name), r="".join(rows),
-                                                 d=html.escape(to_dot(module)))
+        rows.append(
+            f'<tr id="{html.escape(name)}"><td>{html.escape(name)}</td><td>{html.escape(state.type)}</td>'
+            f"<td>{targets}</td></tr>"
+        )
+    return (
+        "<!doctype html><meta charset='utf-8'><title>{t}</title><style>body{{font:14px sans-serif}}"
+        "td{{padding:2px 8px;border-bottom:1px solid #ddd}}</style><h1>{t}</h1>"
+        "<table><tr><th>state</th><th>type</th><th>goes to</th></tr>{r}</table>"
+        "<h2>DOT</h2><pre>{d}</pre>"
+    ).format(t=html.escape(module.name), r="".join(rows), d=html.escape(to_dot(module)))
 
 
 def _esc(text: str) -> str:

@@ -22,7 +22,8 @@ from ehrsim.errors import ModuleError
 from ehrsim.gmf.lookup import LookupTable
 from ehrsim.gmf.states import STATE_TYPES, State
 from ehrsim.gmf.states.clinical import ConditionOnset
-from ehrsim.gmf.transitions import TRANSITION_KEYS, Distributed, LookupTable as LookupTransition
+from ehrsim.gmf.transitions import TRANSITION_KEYS, Distributed
+from ehrsim.gmf.transitions import LookupTable as LookupTransition
 from ehrsim.gmf.values import Code
 
 log = logging.getLogger(__name__)
@@ -72,8 +73,9 @@ class Library:
         """Modules every patient runs from birth, in Synthea's (alphabetical) order."""
         mods = [m for p, m in sorted(self.modules.items()) if not m.submodule]
         if only:
-            mods = [m for m in mods if any(fnmatch.fnmatch(m.path, pat) or fnmatch.fnmatch(m.name, pat)
-                                           for pat in only)]
+            mods = [
+                m for m in mods if any(fnmatch.fnmatch(m.path, pat) or fnmatch.fnmatch(m.name, pat) for pat in only)
+            ]
         return mods
 
     def hashes(self) -> dict[str, str]:
@@ -131,14 +133,14 @@ def _parse_state(raw: dict[str, Any], name: str, where: str, problems: _Problems
             extras = [e for e in exc.errors() if e["type"] == "extra_forbidden"]
             others = [e for e in exc.errors() if e["type"] != "extra_forbidden"]
             for e in others:
-                loc = ".".join(str(p) for p in e["loc"])
-                problems.error(where, f"{loc + ': ' if loc else ''}{e['msg']}")
+                path = ".".join(str(p) for p in e["loc"])
+                problems.error(where, f"{path + ': ' if path else ''}{e['msg']}")
             for e in extras:
                 problems.tolerable(where, f"unknown key {'.'.join(str(p) for p in e['loc'])!r}")
             if others or not extras or not problems.lenient:
                 return None
             for e in extras:
-                loc = tuple(e["loc"])
+                loc: tuple[Any, ...] = tuple(e["loc"])
                 if loc and loc[0] == "options":  # raised while building the transition
                     loc = (next(k for k in TRANSITION_KEYS if k in data), *loc[1:])
                 _delete(data, loc)
@@ -148,9 +150,9 @@ def _parse_state(raw: dict[str, Any], name: str, where: str, problems: _Problems
 
 def _delete(data: Any, loc: tuple[Any, ...]) -> None:
     for part in loc[:-1]:
-        if isinstance(data, dict) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+        if (isinstance(data, dict) and part in data) or (
+            isinstance(data, list) and isinstance(part, int) and part < len(data)
+        ):
             data = data[part]
         else:
             return  # a union branch name in the location: nothing to delete here
@@ -185,9 +187,17 @@ def _parse_module(path: str, file: Path, problems: _Problems) -> Module | None:
     if "Initial" not in raw["states"]:
         problems.error(where, "no state named 'Initial'")
     onsets = {n: s.codes for n, s in states.items() if isinstance(s, ConditionOnset)}
-    return Module(path=path, file=file, name=str(raw.get("name", path)), states=states,
-                  specialty=raw.get("specialty"), gmf_version=version, sha256=hashlib.sha256(text).hexdigest(),
-                  onset_codes=onsets, nodes={n: Node(s) for n, s in states.items()})
+    return Module(
+        path=path,
+        file=file,
+        name=str(raw.get("name", path)),
+        states=states,
+        specialty=raw.get("specialty"),
+        gmf_version=version,
+        sha256=hashlib.sha256(text).hexdigest(),
+        onset_codes=onsets,
+        nodes={n: Node(s) for n, s in states.items()},
+    )
 
 
 def _check_links(module: Module, modules: dict[str, Module], assigned: set[str], problems: _Problems) -> None:
@@ -232,8 +242,10 @@ def _load_tables(modules: dict[str, Module], roots: list[Path], problems: _Probl
                 where_used[s.transition.table_name] = f"{m.file}: {name}"
     tables: dict[str, LookupTable] = {}
     for table_name, transitions in sorted(wanted.items()):
-        path = next((r / "lookup_tables" / table_name for r in reversed(roots)
-                     if (r / "lookup_tables" / table_name).is_file()), None)
+        path = next(
+            (r / "lookup_tables" / table_name for r in reversed(roots) if (r / "lookup_tables" / table_name).is_file()),
+            None,
+        )
         if path is None:
             problems.error(where_used[table_name], f"unknown lookup table {table_name!r}")
             continue

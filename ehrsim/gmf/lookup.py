@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import csv
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ehrsim.gmf.values import SECONDS
 
@@ -28,7 +28,7 @@ class LookupTable:
             self.keys = [h for h in header if h not in transitions]
             out_idx = [header.index(h) for h in self.outputs]
             key_idx = [header.index(h) for h in self.keys]
-            self.rows: list[tuple[list[object], dict[str, float]]] = []
+            self.rows: list[tuple[list[Any], dict[str, float]]] = []
             for raw in reader:
                 if not raw or not any(cell.strip() for cell in raw):
                     continue
@@ -39,11 +39,11 @@ class LookupTable:
         self.edges: list[list[float] | None] = []
         for i, key in enumerate(self.keys):
             if key in ("age", "time"):
-                edges = sorted({e for m, _ in self.rows if isinstance(m[i], tuple) for e in m[i]})  # type: ignore[union-attr]
+                edges = sorted({e for m, _ in self.rows if isinstance(m[i], tuple) for e in m[i]})
                 self.edges.append(edges)
             else:
                 self.edges.append(None)
-        self._cache: dict[tuple[object, ...], dict[str, float] | None] = {}
+        self._cache: dict[tuple[Any, ...], dict[str, float] | None] = {}
 
     @staticmethod
     def _matcher(column: str, cell: str) -> object:
@@ -54,7 +54,7 @@ class LookupTable:
 
     def probabilities(self, sim: Simulation, t: float) -> dict[str, float] | None:
         """The first matching row's probabilities, or None (the options' defaults apply)."""
-        values: list[object] = []
+        values: list[Any] = []
         for key in self.keys:
             if key == "age":
                 values.append(float(int((t - sim.birth_time) // SECONDS["years"])))
@@ -63,19 +63,21 @@ class LookupTable:
             else:
                 value = sim.attributes.get(key)
                 values.append("" if value is None else _text(value))
-        key = tuple(v if e is None else (bisect.bisect_left(e, v), bisect.bisect_right(e, v))  # type: ignore[arg-type]
-                    for v, e in zip(values, self.edges, strict=True))
+        cache_key = tuple(
+            v if e is None else (bisect.bisect_left(e, v), bisect.bisect_right(e, v))
+            for v, e in zip(values, self.edges, strict=True)
+        )
         try:
-            return self._cache[key]
+            return self._cache[cache_key]
         except KeyError:
-            found = self._cache[key] = self._scan(values)
+            found = self._cache[cache_key] = self._scan(values)
             return found
 
-    def _scan(self, values: list[object]) -> dict[str, float] | None:
+    def _scan(self, values: list[Any]) -> dict[str, float] | None:
         for matchers, probabilities in self.rows:
             for matcher, value in zip(matchers, values, strict=True):
                 if isinstance(matcher, tuple):
-                    if not (matcher[0] <= value <= matcher[1]):  # type: ignore[operator]
+                    if not (matcher[0] <= value <= matcher[1]):
                         break
                 elif matcher != value:
                     break

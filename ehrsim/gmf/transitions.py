@@ -92,7 +92,7 @@ class Distributed(Transition):
         """Sum of the weights when none is read from an attribute."""
         if any(isinstance(o.distribution, NamedProbability) for o in self.options):
             return None
-        return sum(float(o.distribution) for o in self.options)  # type: ignore[arg-type]
+        return float(sum(float(o.distribution) for o in self.options))  # type: ignore[arg-type,misc]
 
     def next_state(self, sim: Simulation, run: ModuleRun, t: float) -> str:
         return pick_weighted(self.options, sim)
@@ -174,8 +174,11 @@ class LookupTable(Transition):
         draw = sim.rng.random()
         total = 0.0
         for option in self.options:
-            total += probabilities.get(option.transition, option.default_probability) if probabilities else \
-                option.default_probability
+            total += (
+                probabilities.get(option.transition, option.default_probability)
+                if probabilities
+                else option.default_probability
+            )
             if draw < total:
                 return option.transition
         return self.options[-1].transition

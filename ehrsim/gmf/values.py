@@ -154,8 +154,14 @@ def to_seconds(quantity: float, unit: str | None) -> float:
 # --- expressions --------------------------------------------------------------------------
 
 _PLACEHOLDER = re.compile(r"#\{([^}]+)\}")
-_BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
-           ast.Pow: operator.pow, ast.Mod: operator.mod}
+_BINOPS = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+    ast.Mod: operator.mod,
+}
 
 
 class Expression:
@@ -180,9 +186,9 @@ class Expression:
             self._check(node.right)
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
             self._check(node.operand)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, int | float):
-            pass
-        elif isinstance(node, ast.Name) and node.id.startswith("_v"):
+        elif (isinstance(node, ast.Constant) and isinstance(node.value, int | float)) or (
+            isinstance(node, ast.Name) and node.id.startswith("_v")
+        ):
             pass
         else:
             raise ValueError(f"unsupported element in expression {self.text!r} (only arithmetic on #{{attributes}})")
@@ -195,7 +201,7 @@ class Expression:
                 v = ev(node.operand)
                 return -v if isinstance(node.op, ast.USub) else v
             if isinstance(node, ast.Constant):
-                return float(node.value)
+                return float(node.value)  # type: ignore[arg-type]
             assert isinstance(node, ast.Name)
             return float(values[int(node.id[2:])])
 

@@ -28,10 +28,20 @@ def build_record(sim: Simulation, index: int) -> dict[str, Any]:
                 entry["stop"] = None if sim.death_time is None else int(end)
     death = None
     if sim.death_time is not None:
-        death = {"time": int(sim.death_time), "codes": sim.death_cause,
-                 "encounter": getattr(sim, "death_encounter", None)}
-    return {"format": 1, "index": index, "id": sim.rec.patient_id, "patient": sim.patient,
-            "alive": sim.death_time is None, "death": death, **lists}
+        death = {
+            "time": int(sim.death_time),
+            "codes": sim.death_cause,
+            "encounter": getattr(sim, "death_encounter", None),
+        }
+    return {
+        "format": 1,
+        "index": index,
+        "id": sim.rec.patient_id,
+        "patient": sim.patient,
+        "alive": sim.death_time is None,
+        "death": death,
+        **lists,
+    }
 
 
 def cut_history(record: dict[str, Any], end_time: int, years: int) -> dict[str, Any]:

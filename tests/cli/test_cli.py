@@ -25,11 +25,20 @@ def test_bad_option_exits_2_without_traceback(tmp_path: Path) -> None:
 def test_malformed_module_exits_2_listing_every_problem(tmp_path: Path) -> None:
     mods = tmp_path / "mods"
     mods.mkdir()
-    (mods / "bad.json").write_text(json.dumps({"name": "bad", "states": {
-        "Initial": {"type": "Initial", "direct_transition": "Gone"},
-        "Other": {"type": "Simple", "direct_transiton": "Initial"}}}))
-    result = _run("generate", "-p", "1", "--modules", str(mods), "-o", str(tmp_path / "out"),
-                  "--reference-date", "2025-01-01")
+    (mods / "bad.json").write_text(
+        json.dumps(
+            {
+                "name": "bad",
+                "states": {
+                    "Initial": {"type": "Initial", "direct_transition": "Gone"},
+                    "Other": {"type": "Simple", "direct_transiton": "Initial"},
+                },
+            }
+        )
+    )
+    result = _run(
+        "generate", "-p", "1", "--modules", str(mods), "-o", str(tmp_path / "out"), "--reference-date", "2025-01-01"
+    )
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "bad.json: Initial: transition to unknown state 'Gone'" in result.stderr
     assert "bad.json: Other: unknown key 'direct_transiton'" in result.stderr
@@ -37,8 +46,25 @@ def test_malformed_module_exits_2_listing_every_problem(tmp_path: Path) -> None:
 
 def test_generate_writes_metadata_and_records(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert main(["generate", "-p", "3", "-s", "4", "--reference-date", "2025-01-01", "-o", str(out), "-w", "1",
-                 "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "generate",
+                "-p",
+                "3",
+                "-s",
+                "4",
+                "--reference-date",
+                "2025-01-01",
+                "-o",
+                str(out),
+                "-w",
+                "1",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     meta = json.loads((out / "metadata.json").read_text())
     assert meta["seed"] == 4 and meta["reference_date"] == "2025-01-01" and meta["counts"]["patients"] == 3
     assert meta["modules"]  # module hashes
@@ -51,8 +77,27 @@ def test_output_is_identical_for_any_worker_count(tmp_path: Path) -> None:
     outs = []
     for workers in ("1", "2"):
         out = tmp_path / f"w{workers}"
-        assert main(["generate", "-p", "6", "-s", "9", "--reference-date", "2025-01-01", "-o", str(out), "-w", workers,
-                     "--shard-size", "2", "--no-progress"]) == 0
+        assert (
+            main(
+                [
+                    "generate",
+                    "-p",
+                    "6",
+                    "-s",
+                    "9",
+                    "--reference-date",
+                    "2025-01-01",
+                    "-o",
+                    str(out),
+                    "-w",
+                    workers,
+                    "--shard-size",
+                    "2",
+                    "--no-progress",
+                ]
+            )
+            == 0
+        )
         outs.append(out)
     assert (outs[0] / "json" / "patients.ndjson").read_bytes() == (outs[1] / "json" / "patients.ndjson").read_bytes()
     assert (outs[0] / "metadata.json").read_bytes() == (outs[1] / "metadata.json").read_bytes()
@@ -65,17 +110,71 @@ def test_interrupted_run_resumes_from_finished_shards(tmp_path: Path, monkeypatc
     from ehrsim.runner import run_shard
 
     out = tmp_path / "out"
-    args = build_parser().parse_args(["generate", "-p", "4", "-s", "2", "--reference-date", "2025-01-01", "-o", str(out),
-                                      "-w", "1", "--shard-size", "2", "--no-progress"])
+    args = build_parser().parse_args(
+        [
+            "generate",
+            "-p",
+            "4",
+            "-s",
+            "2",
+            "--reference-date",
+            "2025-01-01",
+            "-o",
+            str(out),
+            "-w",
+            "1",
+            "--shard-size",
+            "2",
+            "--no-progress",
+        ]
+    )
     settings = settings_from_args(args)
     run_shard(settings, 0)  # as if the run had stopped after its first shard
     done: list[int] = []
     monkeypatch.setattr(ehrsim.runner, "run_shard", lambda s, k: (done.append(k), run_shard(s, k))[1])
-    assert main(["generate", "-p", "4", "-s", "2", "--reference-date", "2025-01-01", "-o", str(out), "-w", "1",
-                 "--shard-size", "2", "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "generate",
+                "-p",
+                "4",
+                "-s",
+                "2",
+                "--reference-date",
+                "2025-01-01",
+                "-o",
+                str(out),
+                "-w",
+                "1",
+                "--shard-size",
+                "2",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     assert len((out / "json" / "patients.ndjson").read_bytes().splitlines()) == 4
     fresh = tmp_path / "fresh"
-    assert main(["generate", "-p", "4", "-s", "2", "--reference-date", "2025-01-01", "-o", str(fresh), "-w", "1",
-                 "--shard-size", "2", "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "generate",
+                "-p",
+                "4",
+                "-s",
+                "2",
+                "--reference-date",
+                "2025-01-01",
+                "-o",
+                str(fresh),
+                "-w",
+                "1",
+                "--shard-size",
+                "2",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     assert (fresh / "json" / "patients.ndjson").read_bytes() == (out / "json" / "patients.ndjson").read_bytes()
     assert done[:1] == [1]  # the resumed run did only the unfinished shard

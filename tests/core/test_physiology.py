@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -28,15 +30,17 @@ EXPECTED = {"Height", "Weight", "BMI", "Systolic Blood Pressure", "Diastolic Blo
 @given(seed=st.integers(0, 2**32 - 1), sex=SEXES, race=RACES)
 def test_children_grow_and_values_stay_plausible(seed, sex, race):
     body = Physiology(np.random.default_rng(seed), sex, race)
-    heights = [body.update(age, {})["Height"] for age in np.arange(0, 20, 0.5)]
-    assert all(b > a for a, b in zip(heights, heights[1:], strict=False))
+    heights = [body.update(age, {})["Height"] for age in np.arange(0, 21, 0.5)]
+    pairs = list(itertools.pairwise(heights))
+    assert all(b > a for a, b in pairs[:30])  # strictly growing to 15
+    assert all(b >= a for a, b in pairs)  # and never shrinking after
     for age in (0.1, 1, 5, 12, 30, 60, 95):
         v = body.update(age, {})
-        assert EXPECTED <= set(v)
+        assert set(v) >= EXPECTED
         assert ("Head Circumference" in v) == (age < 3)
         assert 5 <= v["EGFR"] <= 200
         assert 8 <= v["BMI"] <= 70
-        assert 40 <= v["Diastolic Blood Pressure"] < v["Systolic Blood Pressure"] <= 200
+        assert 35 <= v["Diastolic Blood Pressure"] < v["Systolic Blood Pressure"] <= 200
         assert 90 <= v["Oxygen Saturation"] <= 100
         assert 136 <= v["Sodium"] <= 145
 
@@ -70,7 +74,8 @@ def test_hyperlipidemia_diabetes_ckd_and_heart_failure_show_in_labs():
     for stage, (low, high) in {1: (85, 120), 2: (60, 90), 3: (30, 60), 4: (15, 30), 5: (0, 15)}.items():
         v = body.update(60, {"ckd": stage})
         assert low <= v["EGFR"] < high, stage
-        assert egfr_ckd_epi_2021(v["Creatinine"], 60, "F") == pytest.approx(v["EGFR"], abs=0.1)
+        # creatinine is rounded to 2 decimals, hence the tolerance
+        assert egfr_ckd_epi_2021(v["Creatinine"], 60, "F") == pytest.approx(v["EGFR"], rel=0.02)
     assert body.update(60, {"chf_type": "HFrEF"})["Left ventricular Ejection fraction"] < 40
 
 

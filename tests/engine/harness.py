@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -20,8 +20,12 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "modules" / "state
 class StubWorld:
     """One clinic, one clinician: enough for encounters to have a provider."""
 
-    organizations = [{"id": "org-1", "n": 1, "name": "Fixture Clinic", "type": "clinic"}]
-    practitioners = [{"id": "pr-1", "n": 1, "npi": "9999999991", "organization": "org-1"}]
+    organizations: ClassVar[list[dict[str, Any]]] = [
+        {"id": "org-1", "n": 1, "name": "Fixture Clinic", "type": "clinic"}
+    ]
+    practitioners: ClassVar[list[dict[str, Any]]] = [
+        {"id": "pr-1", "n": 1, "npi": "9999999991", "organization": "org-1"}
+    ]
 
     def provider_for(self, patient: dict[str, Any], kind: str, specialty: str | None, rng: Any) -> tuple[str, str]:
         return "org-1", "pr-1"
@@ -31,16 +35,42 @@ def library(folder: Path = FIXTURES) -> Library:
     return load_library([folder])
 
 
-def simulate(*names: str, gender: str = "F", born: dt.date = dt.date(2000, 1, 1), end: dt.date = dt.date(2030, 1, 1),
-             seed: int = 0, folder: Path = FIXTURES) -> tuple[Simulation, dict[str, Any]]:
+def simulate(
+    *names: str,
+    gender: str = "F",
+    born: dt.date = dt.date(2000, 1, 1),
+    end: dt.date = dt.date(2030, 1, 1),
+    seed: int = 0,
+    folder: Path = FIXTURES,
+) -> tuple[Simulation, dict[str, Any]]:
     lib = library(folder)
-    patient = {"birth_time": from_date(born), "gender": gender, "race": "white", "ethnicity": "nonhispanic",
-               "first": "Test", "last": "Patient", "address": {"state": "Massachusetts", "city": "Boston"}}
-    attributes = {"gender": gender, "race": "white", "ethnicity": "nonhispanic", "income": 50_000,
-                  "education": "bs_degree", "insurance_status": "private"}
-    sim = Simulation(library=lib, modules=lib.top_level(names), patient=patient, attributes=attributes,
-                     rng=np.random.default_rng(seed), world=StubWorld(), end_time=from_date(end),  # type: ignore[arg-type]
-                     id_prefix=patient_uuid_prefix(seed, 0))
+    patient = {
+        "birth_time": from_date(born),
+        "gender": gender,
+        "race": "white",
+        "ethnicity": "nonhispanic",
+        "first": "Test",
+        "last": "Patient",
+        "address": {"state": "Massachusetts", "city": "Boston"},
+    }
+    attributes = {
+        "gender": gender,
+        "race": "white",
+        "ethnicity": "nonhispanic",
+        "income": 50_000,
+        "education": "bs_degree",
+        "insurance_status": "private",
+    }
+    sim = Simulation(
+        library=lib,
+        modules=lib.top_level(names),
+        patient=patient,
+        attributes=attributes,
+        rng=np.random.default_rng(seed),
+        world=StubWorld(),
+        end_time=from_date(end),  # type: ignore[arg-type]
+        id_prefix=patient_uuid_prefix(seed, 0),
+    )
     sim.trace = []
     sim.run()
     return sim, build_record(sim, 0)

@@ -26,14 +26,20 @@ def test_simple_branches_on_gender(gender: str, branch: str) -> None:
 
 def test_delay_waits_exactly() -> None:
     sim, _ = simulate("delay")
-    assert trace(sim) == [("2000-01-01", "delay", "Wait"), ("2000-01-11", "delay", "Wait_More"),
-                          ("2000-01-25", "delay", "Terminal")]
+    assert trace(sim) == [
+        ("2000-01-01", "delay", "Wait"),
+        ("2000-01-11", "delay", "Wait_More"),
+        ("2000-01-25", "delay", "Terminal"),
+    ]
 
 
 def test_guard_on_age_sleeps_to_the_birthday() -> None:
     sim, _ = simulate("guard")
-    assert trace(sim) == [("2000-01-01", "guard", "Adult"), ("2017-12-31", "guard", "Flag"),
-                          ("2017-12-31", "guard", "Terminal")]
+    assert trace(sim) == [
+        ("2000-01-01", "guard", "Adult"),
+        ("2017-12-31", "guard", "Flag"),
+        ("2017-12-31", "guard", "Terminal"),
+    ]
     flag_time = sim.trace[1][0]  # type: ignore[index]
     assert flag_time - sim.birth_time == pytest.approx(18 * SECONDS["years"])
     assert sim.attributes["fixture_adult"] is True
@@ -41,9 +47,11 @@ def test_guard_on_age_sleeps_to_the_birthday() -> None:
 
 def test_guard_on_attribute_wakes_when_it_changes() -> None:
     sim, _ = simulate("guard_on_attribute", "set_flag_later")
-    assert trace(sim, "guard_on_attribute") == [("2000-01-01", "guard_on_attribute", "Wait_For_Flag"),
-                                                ("2000-04-10", "guard_on_attribute", "Seen"),
-                                                ("2000-04-10", "guard_on_attribute", "Terminal")]
+    assert trace(sim, "guard_on_attribute") == [
+        ("2000-01-01", "guard_on_attribute", "Wait_For_Flag"),
+        ("2000-04-10", "guard_on_attribute", "Seen"),
+        ("2000-04-10", "guard_on_attribute", "Terminal"),
+    ]
 
 
 def test_set_attribute_counter_and_expression() -> None:
@@ -54,9 +62,14 @@ def test_set_attribute_counter_and_expression() -> None:
 
 def test_call_submodule_runs_child_then_returns() -> None:
     sim, _ = simulate("call_submodule")
-    assert trace(sim) == [("2000-01-01", "call_submodule", "Call"), ("2000-01-01", "fixture_sub/child", "Initial"),
-                          ("2000-01-01", "fixture_sub/child", "Pause"), ("2000-01-04", "fixture_sub/child", "Terminal"),
-                          ("2000-01-04", "call_submodule", "After"), ("2000-01-04", "call_submodule", "Terminal")]
+    assert trace(sim) == [
+        ("2000-01-01", "call_submodule", "Call"),
+        ("2000-01-01", "fixture_sub/child", "Initial"),
+        ("2000-01-01", "fixture_sub/child", "Pause"),
+        ("2000-01-04", "fixture_sub/child", "Terminal"),
+        ("2000-01-04", "call_submodule", "After"),
+        ("2000-01-04", "call_submodule", "Terminal"),
+    ]
 
 
 def test_physiology_follows_alt_direct_transition() -> None:
@@ -67,12 +80,22 @@ def test_physiology_follows_alt_direct_transition() -> None:
 def test_encounter_condition_medication_careplan_lifecycle() -> None:
     sim, record = simulate("encounter_condition")
     assert [s for _, _, s in trace(sim)] == [
-        "Wait", "Onset", "Visit", "Treat", "Plan", "End_Visit", "Recover", "Resolved", "Stop_Plan", "Stop_Med",
-        "Terminal"]
+        "Wait",
+        "Onset",
+        "Visit",
+        "Treat",
+        "Plan",
+        "End_Visit",
+        "Recover",
+        "Resolved",
+        "Stop_Plan",
+        "Stop_Med",
+        "Terminal",
+    ]
     enc = next(e for e in record["encounters"] if e["module"] == "encounter_condition")
-    cond, = record["conditions"]
-    med, = record["medications"]
-    plan, = record["careplans"]
+    (cond,) = record["conditions"]
+    (med,) = record["medications"]
+    (plan,) = record["careplans"]
     assert cond["encounter"] == med["encounter"] == plan["encounter"] == enc["id"]
     assert cond["codes"][0]["code"] == "444814009"
     assert enc["reason"][0]["code"] == "444814009"
@@ -88,21 +111,22 @@ def test_encounter_condition_medication_careplan_lifecycle() -> None:
 
 def test_allergy_onset_and_end() -> None:
     _, record = simulate("allergy")
-    allergy, = record["allergies"]
-    assert allergy["reactions"] == [{"code": {"system": "SNOMED-CT", "code": "247472004", "display": "Wheal (finding)"},
-                                     "severity": "severe"}]
+    (allergy,) = record["allergies"]
+    assert allergy["reactions"] == [
+        {"code": {"system": "SNOMED-CT", "code": "247472004", "display": "Wheal (finding)"}, "severity": "severe"}
+    ]
     assert allergy["category"] == "food" and allergy["stop"] - allergy["start"] == 5 * 86400
 
 
 def test_procedure_blocks_and_stretches_the_encounter() -> None:
-    sim, record = simulate("procedure_device_supply")
-    proc, = record["procedures"]
+    _sim, record = simulate("procedure_device_supply")
+    (proc,) = record["procedures"]
     enc = next(e for e in record["encounters"] if e["module"] == "procedure_device_supply")
     assert proc["stop"] - proc["start"] == 3600
     assert enc["stop"] == proc["stop"]
-    device, = record["devices"]
+    (device,) = record["devices"]
     assert device["start"] == proc["stop"] == device["stop"] and device["udi"].startswith("(01)")
-    supply, = record["supplies"]
+    (supply,) = record["supplies"]
     assert supply["quantity"] == 3
     shots = [i for i in record["immunizations"] if i["codes"][0]["code"] == "140" and i["encounter"] == enc["id"]]
     assert len(shots) == 1
@@ -114,9 +138,9 @@ def test_observation_forms() -> None:
     assert by_code["2339-0"]["value"] == 150.0 and by_code["2339-0"]["unit"] == "mg/dL"
     bp = by_code["85354-9"]
     assert [(c["codes"][0]["code"], c["value"]) for c in bp["components"]] == [("8480-6", 110.0), ("8462-4", 70.0)]
-    report, = record["reports"]
+    (report,) = record["reports"]
     assert report["observations"] == [by_code["2947-0"]["id"]] and by_code["2947-0"]["report"] == report["id"]
-    study, = record["imaging_studies"]
+    (study,) = record["imaging_studies"]
     assert study["series"][0]["modality"]["code"] == "DX" and len(study["series"][0]["instances"]) == 1
     assert any(p["codes"][0]["code"] == "399208008" for p in record["procedures"])
 
@@ -141,7 +165,7 @@ def test_death_is_delayed_and_nothing_follows_it() -> None:
 
 
 def test_wellness_module_joins_each_scheduled_visit() -> None:
-    sim, record = simulate("wellness_join", end=dt.date(2001, 1, 1))
+    _sim, record = simulate("wellness_join", end=dt.date(2001, 1, 1))
     wellness = [e for e in record["encounters"] if e["class"] == "wellness"]
     heights = [o for o in record["observations"] if o["codes"][0]["code"] == "8302-2"]
     assert wellness and len(heights) == 1  # the module records once, then reaches Terminal

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from typing import Any
 
@@ -45,7 +46,7 @@ def check_record(record: dict[str, Any]) -> list[str]:
             if kind != "encounters" and e["encounter"] is not None and e["encounter"] not in encounters:
                 problems.append(f"{kind} {e['id']} points to a missing encounter")
     spans = sorted((e["start"], e["stop"]) for e in record["encounters"])
-    for (s1, e1), (s2, _) in zip(spans, spans[1:]):
+    for (_s1, e1), (s2, _) in itertools.pairwise(spans):
         if s2 < e1:
             problems.append(f"encounters overlap: one ends {e1}, the next starts {s2}")
     p = record["patient"]
@@ -75,10 +76,12 @@ def test_two_hundred_default_patients() -> None:
 
 
 def test_years_of_history_cuts_but_keeps_references() -> None:
-    whole = next(ehrsim.generate(1, seed=5, start=7, reference_date=REFERENCE, years_of_history=0, age_min=60,
-                                 age_max=70))
-    cut = next(ehrsim.generate(1, seed=5, start=7, reference_date=REFERENCE, years_of_history=5, age_min=60,
-                               age_max=70))
+    whole = next(
+        ehrsim.generate(1, seed=5, start=7, reference_date=REFERENCE, years_of_history=0, age_min=60, age_max=70)
+    )
+    cut = next(
+        ehrsim.generate(1, seed=5, start=7, reference_date=REFERENCE, years_of_history=5, age_min=60, age_max=70)
+    )
     assert len(cut["encounters"]) < len(whole["encounters"])
     assert check_record(cut) == []
 
@@ -94,8 +97,16 @@ def test_same_seed_same_record_and_start_is_independent() -> None:
 @needs_shared
 @pytest.mark.slow
 def test_two_hundred_patients_with_the_whole_synthea_library() -> None:
-    records = list(ehrsim.generate(200, seed=2, reference_date=REFERENCE, years_of_history=0,
-                                   modules=SHARED / "synthea" / "modules", lenient=True))
+    records = list(
+        ehrsim.generate(
+            200,
+            seed=2,
+            reference_date=REFERENCE,
+            years_of_history=0,
+            modules=SHARED / "synthea" / "modules",
+            lenient=True,
+        )
+    )
     problems = [f"{r['index']}: {p}" for r in records for p in check_record(r)]
     assert problems == []
     assert all(any(e["class"] == "wellness" for e in r["encounters"]) for r in records)

@@ -22,12 +22,25 @@ def test_parse_a_good_row() -> None:
     (t,), problems = parse_rows([row(code="59621000|38341003", age_high="")], "x.csv")
     assert problems == []
     assert t.codes == ("59621000", "38341003") and math.isinf(t.age_high) and t.band == "18+"
-    assert t.allowed == pytest.approx((16.8, 28.0)) and t.scale == 100
+    assert t.allowed == pytest.approx((22.15, 22.65)) and t.scale == 100
 
 
-def test_points_make_tolerance_absolute() -> None:
-    (t,), _ = parse_rows([row(target="1.5", tolerance="2", unit="percent_points")], "x.csv")
-    assert t.absolute_tolerance and t.allowed == pytest.approx((-0.5, 3.5))
+def test_tolerance_is_absolute_unless_marked_relative() -> None:
+    (t,), _ = parse_rows([row(target="10", tolerance="4", unit="percent")], "x.csv")
+    assert t.absolute_tolerance and t.allowed == pytest.approx((6, 14))
+    (t,), _ = parse_rows([row(target="10", tolerance="25%", unit="percent")], "x.csv")
+    assert not t.absolute_tolerance and t.allowed == pytest.approx((7.5, 12.5))
+    (t,), _ = parse_rows([row(target="0.1", tolerance="0.5", unit="fraction_relative")], "x.csv")
+    assert t.allowed == pytest.approx((0.05, 0.15)) and t.scale == 1
+
+
+def test_the_bundled_targets_parse() -> None:
+    from ehrsim.paths import terminology_dir
+
+    if not (terminology_dir() / "targets").is_dir():
+        pytest.skip("no terminology/targets yet")
+    targets = load_targets()
+    assert targets and all(t.source for t in targets)
 
 
 def test_incidence_unit_defaults() -> None:

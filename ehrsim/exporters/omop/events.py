@@ -55,6 +55,8 @@ class EventWriter:
 
     def emit(self, ev: Event, default_domain: str) -> None:
         table = DOMAIN_TABLE.get(ev.mapped.domain or default_domain, "observation")
+        if ev.end is not None:
+            ev.end = max(ev.start, min(ev.end, self.end_cap))  # nothing lasts past death or the reference date
         self.dates.append(ev.start)
         if ev.end is not None:
             self.dates.append(ev.end)

@@ -94,8 +94,13 @@ class ValueSource(Frozen):
         return None
 
 
-def duration_seconds(rng: np.random.Generator, exact: Exact | None, rng_range: Range | None,
-                     distribution: Distribution | None, unit: str | None) -> float:
+def duration_seconds(
+    rng: np.random.Generator,
+    exact: Exact | None,
+    rng_range: Range | None,
+    distribution: Distribution | None,
+    unit: str | None,
+) -> float:
     """A time span from any GMF form (GMF 1 exact/range carry their unit; GMF 2 uses ``unit``)."""
     if exact is not None:
         return to_seconds(float(exact.quantity), exact.unit or unit)

@@ -61,8 +61,12 @@ class AllergyOnset(_Onset):
                     break
             if level != "none":
                 reactions.append({"code": r.reaction.as_dict(), "severity": level})
-        return {"codes": codes_as_dicts(self.codes), "type": self.allergy_type or "allergy",
-                "category": self.category or "food", "reactions": reactions}
+        return {
+            "codes": codes_as_dicts(self.codes),
+            "type": self.allergy_type or "allergy",
+            "category": self.category or "food",
+            "reactions": reactions,
+        }
 
     def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
         sim.onset(run, self, t)
@@ -85,16 +89,19 @@ class _End(State):
         if count == 0:
             raise ValueError(f"{self.type} needs one of {self.by_state_field}, referenced_by_attribute, codes")
         if count > 1:
-            tolerate(info, f"{self.type} has several of {self.by_state_field}, referenced_by_attribute, codes; "
-                     "the first is used")
+            tolerate(
+                info,
+                f"{self.type} has several of {self.by_state_field}, referenced_by_attribute, codes; the first is used",
+            )
         return self
 
     def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
         state_name = getattr(self, self.by_state_field, None)
         attribute = None if state_name else self.referenced_by_attribute
         codes = [c.code for c in self.codes] if self.codes and not state_name and not attribute else None
-        sim.end_entries(run, self.kind, state_name=state_name, attribute=attribute, codes=codes, t=t,
-                        stop_reason=self.stop_reason)
+        sim.end_entries(
+            run, self.kind, state_name=state_name, attribute=attribute, codes=codes, t=t, stop_reason=self.stop_reason
+        )
         return True
 
 
@@ -152,12 +159,18 @@ class MedicationOrder(State):
             if not self.chronic:
                 stop = t + duration_days * 86400.0 * (1 + max(0, rx.refills))
         fields = {
-            "start": t, "stop": stop, "codes": codes_as_dicts(self.codes), "reason": sim.resolve_reason(run, self.reason),
-            "chronic": self.chronic, "administered": self.administration,
+            "start": t,
+            "stop": stop,
+            "codes": codes_as_dicts(self.codes),
+            "reason": sim.resolve_reason(run, self.reason),
+            "chronic": self.chronic,
+            "administered": self.administration,
             "requested": not self.administration or self.chronic,
             "dosage": rx.dosage.model_dump(exclude={"remarks"}) if rx and rx.dosage else None,
-            "as_needed": bool(rx and rx.as_needed), "duration_days": duration_days,
-            "refills": rx.refills if rx else 0, "instructions": codes_as_dicts(rx.instructions) if rx else [],
+            "as_needed": bool(rx and rx.as_needed),
+            "duration_days": duration_days,
+            "refills": rx.refills if rx else 0,
+            "instructions": codes_as_dicts(rx.instructions) if rx else [],
             "stop_reason": None,
         }
         entry = sim.add_entry(run, "medications", fields, self)
@@ -172,7 +185,10 @@ class MedicationEnd(_End):
     kind: ClassVar[str] = "medications"
     by_state_field: ClassVar[str] = "medication_order"
     stop_reason: ClassVar[dict[str, str] | None] = {
-        "system": "SNOMED-CT", "code": "182840001", "display": "Drug treatment stopped - medical advice (situation)"}
+        "system": "SNOMED-CT",
+        "code": "182840001",
+        "display": "Drug treatment stopped - medical advice (situation)",
+    }
 
 
 class Goal(Frozen):
@@ -190,11 +206,22 @@ class CarePlanStart(State):
     assign_to_attribute: str | None = None
 
     def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
-        goals = [{"text": g.text or "", "addresses": [c for a in g.addresses for c in sim.resolve_reason(run, a)],
-                  "observation": g.observation} for g in self.goals]
-        fields = {"start": t, "stop": None, "codes": codes_as_dicts(self.codes),
-                  "activities": codes_as_dicts(self.activities), "goals": goals,
-                  "reason": sim.resolve_reason(run, self.reason)}
+        goals = [
+            {
+                "text": g.text or "",
+                "addresses": [c for a in g.addresses for c in sim.resolve_reason(run, a)],
+                "observation": g.observation,
+            }
+            for g in self.goals
+        ]
+        fields = {
+            "start": t,
+            "stop": None,
+            "codes": codes_as_dicts(self.codes),
+            "activities": codes_as_dicts(self.activities),
+            "goals": goals,
+            "reason": sim.resolve_reason(run, self.reason),
+        }
         sim.activate("careplans", sim.add_entry(run, "careplans", fields, self))
         return True
 
@@ -204,8 +231,11 @@ class CarePlanEnd(_End):
     careplan: str | None = None
     kind: ClassVar[str] = "careplans"
     by_state_field: ClassVar[str] = "careplan"
-    stop_reason: ClassVar[dict[str, str] | None] = {"system": "SNOMED-CT", "code": "385658003",
-                                                    "display": "Done (qualifier value)"}
+    stop_reason: ClassVar[dict[str, str] | None] = {
+        "system": "SNOMED-CT",
+        "code": "385658003",
+        "display": "Done (qualifier value)",
+    }
 
 
 class Procedure(State):
@@ -227,8 +257,12 @@ class Procedure(State):
             sim.schedule(run, run.wake)
             return False
         span = duration_seconds(sim.rng, None, self.duration, self.distribution, self.unit)
-        fields = {"start": t, "stop": t + span, "codes": codes_as_dicts(self.codes),
-                  "reason": sim.resolve_reason(run, self.reason)}
+        fields = {
+            "start": t,
+            "stop": t + span,
+            "codes": codes_as_dicts(self.codes),
+            "reason": sim.resolve_reason(run, self.reason),
+        }
         sim.add_entry(run, "procedures", fields, self)
         sim.extend_encounter(run, t + span)
         if span > 0:
@@ -246,8 +280,14 @@ class Device(State):
     assign_to_attribute: str | None = None
 
     def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
-        fields = {"start": t, "stop": None, "codes": [self.code.as_dict()], "udi": sim.udi(self.code.code, t),
-                  "manufacturer": self.manufacturer or "", "model": self.model or ""}
+        fields = {
+            "start": t,
+            "stop": None,
+            "codes": [self.code.as_dict()],
+            "udi": sim.udi(self.code.code, t),
+            "manufacturer": self.manufacturer or "",
+            "model": self.model or "",
+        }
         sim.activate("devices", sim.add_entry(run, "devices", fields, self))
         return True
 
@@ -280,8 +320,9 @@ class Vaccine(State):
     series: int | None = None
 
     def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
-        sim.add_entry(run, "immunizations", {"time": t, "codes": codes_as_dicts(self.codes), "series": self.series},
-                      None)
+        sim.add_entry(
+            run, "immunizations", {"time": t, "codes": codes_as_dicts(self.codes), "series": self.series}, None
+        )
         return True
 
 

@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
 
 
-
 class Initial(State):
     type: Literal["Initial"]
 
@@ -153,8 +152,8 @@ class Physiology(State):
     step_size: float | None = None
     sim_duration: float | None = None
     lead_time: float | None = None
-    inputs: list[dict[str, Any]] = []
-    outputs: list[dict[str, Any]] = []
+    inputs: tuple[dict[str, Any], ...] = ()
+    outputs: tuple[dict[str, Any], ...] = ()
     alt_direct_transition: str
 
     def targets(self) -> list[str]:

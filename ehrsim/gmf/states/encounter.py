@@ -14,7 +14,15 @@ if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
 
 EncounterClass = Literal[
-    "ambulatory", "emergency", "inpatient", "outpatient", "wellness", "urgentcare", "hospice", "home", "snf",
+    "ambulatory",
+    "emergency",
+    "inpatient",
+    "outpatient",
+    "wellness",
+    "urgentcare",
+    "hospice",
+    "home",
+    "snf",
     "virtual",
 ]
 

@@ -47,8 +47,12 @@ class ObservationBody(ValueSource):
 
     @model_validator(mode="after")
     def _unit_for_numbers(self) -> ObservationBody:
-        if (self.exact is not None or self.range is not None) and not self.unit and self.exact is not None \
-                and not isinstance(self.exact.quantity, str):
+        if (
+            (self.exact is not None or self.range is not None)
+            and not self.unit
+            and self.exact is not None
+            and not isinstance(self.exact.quantity, str)
+        ):
             raise ValueError("an Observation with exact needs a unit")
         if self.range is not None and not self.unit:
             raise ValueError("an Observation with range needs a unit")
@@ -80,8 +84,16 @@ class ObservationBody(ValueSource):
 
     def entry_fields(self, sim: Simulation, t: float, category: str | None) -> dict[str, Any]:
         value, value_type = self.measure(sim, t)
-        return {"time": t, "category": self.category or category or "exam", "codes": codes_as_dicts(self.codes),
-                "value": value, "value_type": value_type, "unit": self.unit or "", "components": [], "report": None}
+        return {
+            "time": t,
+            "category": self.category or category or "exam",
+            "codes": codes_as_dicts(self.codes),
+            "value": value,
+            "value_type": value_type,
+            "unit": self.unit or "",
+            "components": [],
+            "report": None,
+        }
 
 
 def _number(value: Any) -> float | None:
@@ -113,10 +125,24 @@ class MultiObservation(State):
         components = []
         for child in self.observations:
             value, value_type = child.measure(sim, t)
-            components.append({"codes": codes_as_dicts(child.codes), "value": value, "value_type": value_type,
-                               "unit": child.unit or ""})
-        fields = {"time": t, "category": self.category or "vital-signs", "codes": codes_as_dicts(self.codes),
-                  "value": None, "value_type": "none", "unit": "", "components": components, "report": None}
+            components.append(
+                {
+                    "codes": codes_as_dicts(child.codes),
+                    "value": value,
+                    "value_type": value_type,
+                    "unit": child.unit or "",
+                }
+            )
+        fields = {
+            "time": t,
+            "category": self.category or "vital-signs",
+            "codes": codes_as_dicts(self.codes),
+            "value": None,
+            "value_type": "none",
+            "unit": "",
+            "components": components,
+            "report": None,
+        }
         sim.add_entry(run, "observations", fields, None)
         return True
 
@@ -128,8 +154,9 @@ class DiagnosticReport(State):
     number_of_observations: int | None = None
 
     def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
-        report = sim.add_entry(run, "reports", {"time": t, "codes": codes_as_dicts(self.codes), "observations": []},
-                               None)
+        report = sim.add_entry(
+            run, "reports", {"time": t, "codes": codes_as_dicts(self.codes), "observations": []}, None
+        )
         for child in self.observations:
             fields = child.entry_fields(sim, t, "laboratory")
             fields["report"] = report["id"]

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/exporters is not a package: find the helpers
-from handmade_records import FakeWorld  # noqa: E402
+from handmade_records import FakeWorld
 
-from ehrsim.exporters.base import RunContext  # noqa: E402
-from ehrsim.settings import Settings  # noqa: E402
+from ehrsim.exporters.base import RunContext
+from ehrsim.settings import Settings
 
 REFERENCE_DATE = dt.date(2025, 1, 1)
 

@@ -11,19 +11,14 @@ from typing import Any
 import pytest
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "csv"))  # tests/exporters is not a package: find the shared helpers
+# tests/exporters is not a package: make the helpers importable
+sys.path[:0] = [str(HERE), str(HERE.parent / "csv")]
 from handmade_records import FakeWorld  # noqa: E402
 
 from ehrsim.exporters.base import RunContext  # noqa: E402
 from ehrsim.settings import Settings  # noqa: E402
 
 REFERENCE_DATE = dt.date(2025, 1, 1)
-SHARED = HERE.parents[2].parent / "shared"
-OMOP_CHECK = SHARED / "tools" / "omop-check"
-VOCAB = SHARED / "omop" / "vocab"
-needs_shared_omop = pytest.mark.skipif(
-    not (OMOP_CHECK.is_file() and VOCAB.is_dir()), reason="../shared (omop-check, OMOP DDL and vocabulary shard) is not present"
-)
 
 
 @pytest.fixture

@@ -1,0 +1,52 @@
+"""Smoking and alcohol steps: ages, prevalences close to NHIS/NSDUH, attribute names."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ehrsim.core.lifestyle import ALCOHOL_LEVELS, alcohol_step, smoking_step
+
+
+def _life(seed: int, sex: str, until: float) -> dict:
+    rng = np.random.default_rng(seed)
+    attributes: dict = {"gender": sex}
+    for age in range(int(until) + 1):
+        attributes.update(smoking_step(rng, float(age), attributes, 1.0))
+        attributes.update(alcohol_step(rng, float(age), attributes, 1.0))
+    return attributes
+
+
+def test_current_and_former_smoking_prevalence_resembles_nhis():
+    men = [_life(s, "M", 45) for s in range(3000)]
+    current = np.mean([a["smoker"] for a in men])
+    ever = np.mean([a["smoker"] or a.get("quit_smoking_age") is not None for a in men])
+    assert 0.08 < current < 0.20  # NHIS 2021 men 45-64: ~14%
+    assert 0.22 < ever < 0.38
+
+
+def test_nobody_starts_before_14_and_quitting_sets_both_attribute_names():
+    rng = np.random.default_rng(0)
+    attributes = {"gender": "F", "smoker": False}
+    for age in range(14):
+        assert smoking_step(rng, float(age), attributes, 1.0) == {}
+    smoking = {"gender": "M", "smoker": True}
+    changes: dict = {}
+    for _ in range(500):
+        changes = smoking_step(rng, 50.0, smoking, 1.0)
+        if changes:
+            break
+    assert changes["smoker"] is False
+    assert changes["quit_smoking_age"] == changes["quit smoking age"] == 50.0
+
+
+def test_first_call_initialises_smoker_false():
+    assert smoking_step(np.random.default_rng(0), 0.0, {}, 1.0) == {"smoker": False}
+
+
+def test_alcohol_levels_only_for_adults_with_plausible_shares():
+    children = _life(1, "F", 10)
+    assert children["alcohol_use"] == "none"
+    adults = [_life(s, "M", 40)["alcohol_use"] for s in range(2000)]
+    assert set(adults) <= set(ALCOHOL_LEVELS)
+    assert 0.3 < adults.count("none") / len(adults) < 0.5
+    assert 0.03 < adults.count("heavy") / len(adults) < 0.14
