@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-import platform
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -110,8 +109,11 @@ def run(settings: Settings, progress: Callable[[int], None] | None = None) -> di
         totals.update(store.counts(k))
     summary: dict[str, Any] = {"counts": dict(totals), "exporters": {}}
     for exporter in shared.exporters:
-        for table, header in exporter.tables().items():
-            atomic_concat(exporter.out / exporter.table_files[table], header, store.parts(exporter.name, table, shards))
+        headers = exporter.tables()
+        for table in sorted(set(headers) | set(exporter.table_files)):
+            parts = store.parts(exporter.name, table, shards)
+            if parts or table in headers:  # a headerless table with no rows gets no file
+                atomic_concat(exporter.out / exporter.table_files.get(table, table), headers.get(table, b""), parts)
         summary["exporters"][exporter.name] = exporter.finish(dict(totals))
     metadata: dict[str, Any] = {
         "ehrsim_version": ehrsim.__version__,
@@ -122,7 +124,6 @@ def run(settings: Settings, progress: Callable[[int], None] | None = None) -> di
         "modules": shared.population.library.hashes(),
         "module_warnings": len(shared.population.library.warnings),
         "counts": {k: int(v) for k, v in sorted(totals.items())},
-        "python": platform.python_version(),
         "record_kinds": list(KINDS),
         "lasting_kinds": list(LASTING),
     }

@@ -20,3 +20,8 @@ needs_shared = pytest.mark.skipif(
 @pytest.fixture
 def reference_date() -> dt.date:
     return dt.date(2025, 1, 1)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--regen-golden", action="store_true", default=False,
+                     help="rewrite output_samples/ from a fresh seeded 3-patient run instead of comparing with it")

@@ -52,7 +52,8 @@ class Exporter:
 
     name: ClassVar[str] = ""
     folder: ClassVar[str] = ""
-    #: table name -> file name (relative to the folder), for row-appended tables
+    #: table name -> file name (relative to the folder), for row-appended tables; a table with rows
+    #: is assembled even when ``tables()`` gives it no header
     table_files: ClassVar[dict[str, str]] = {}
 
     def __init__(self, ctx: RunContext) -> None:

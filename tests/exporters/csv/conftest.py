@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/exporters is not a package: find the helpers
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # not a package (it would shadow the stdlib csv)
 from handmade_records import FakeWorld
 
 from ehrsim.exporters.base import RunContext

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 HERE = Path(__file__).resolve().parent
-# tests/exporters is not a package: make the helpers importable
+# csv/ and omop/ are not packages (a package named csv would shadow the stdlib): make the helpers importable
 sys.path[:0] = [str(HERE), str(HERE.parent / "csv")]
 from handmade_records import FakeWorld  # noqa: E402
 
