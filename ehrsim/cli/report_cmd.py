@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("report", help="check a generated population (realism, coherence)",
                        description="Reports on an output folder written with `ehrsim generate -f json`.")
     actions = p.add_subparsers(dest="report", required=True, metavar="ACTION")

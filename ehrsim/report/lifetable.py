@@ -21,7 +21,7 @@ from ehrsim.errors import ConfigError
 from ehrsim.paths import terminology_dir
 from ehrsim.report.people import Person
 from ehrsim.report.source import YEAR
-from ehrsim.report.stats import Z95
+from ehrsim.report.stats import Z95, rate
 
 #: band starts; the last band is open-ended
 STARTS = (0, 1, *range(5, 101, 5))
@@ -185,7 +185,7 @@ class LifeTableResult:
 
 
 def _band_q(table: LifeTable, exp: Exposure, low: float, high: float) -> tuple[float, float, float, int, float]:
-    """Probability of dying between ages low and high+1 from the simulated table, with a rough interval."""
+    """Probability of dying between ages low and high+1, with an interval from the band's Poisson death rate."""
     end = high + 1
     if low not in table.starts or (end not in table.starts and end < table.starts[-1]):
         return math.nan, math.nan, math.nan, 0, 0.0
@@ -194,11 +194,11 @@ def _band_q(table: LifeTable, exp: Exposure, low: float, high: float) -> tuple[f
     survive = 1.0
     for q in table.qx[i:j]:
         survive *= 1 - q
-    q = 1 - survive
     deaths = sum(exp.deaths[i:j])
     years = sum(exp.years[i:j])
-    rel = Z95 / math.sqrt(deaths) if deaths else math.inf
-    return q, max(0.0, q * (1 - rel)), min(1.0, q * (1 + rel)) if deaths else 1.0, deaths, years
+    _, m_low, m_high = rate(deaths, years, per=1.0)
+    width = end - low
+    return 1 - survive, 1 - math.exp(-width * m_low), 1 - math.exp(-width * m_high), deaths, years
 
 
 def compare_life_tables(tables: dict[str, tuple[Exposure, LifeTable | None]],

@@ -29,14 +29,18 @@ class Person:
 
 
 def summarise(record: dict[str, Any], reference_time: int, watched: frozenset[str] | set[str]) -> Person:
-    """Reduce a native record to a :class:`Person` (only conditions with ``watched`` codes are kept)."""
+    """Reduce a native record to a :class:`Person`, keeping only ``watched`` codes.
+
+    Conditions and allergies both count (allergy targets name the allergy's code), and so does the
+    cause of death.
+    """
     patient = record["patient"]
-    death = record.get("death")
-    dead = bool(death) and death["time"] <= reference_time
-    end = death["time"] if dead else reference_time
+    death_time = (record.get("death") or {}).get("time")
+    dead = death_time is not None and death_time <= reference_time
+    end = death_time if dead and death_time is not None else reference_time
     first: dict[str, int] = {}
     active: set[str] = set()
-    for cond in record.get("conditions", ()):
+    for cond in (*record.get("conditions", ()), *record.get("allergies", ())):
         start = cond["start"]
         if start > reference_time:
             continue
@@ -49,4 +53,8 @@ def summarise(record: dict[str, Any], reference_time: int, watched: frozenset[st
             stop = cond.get("stop")
             if not dead and (stop is None or stop > reference_time):
                 active.add(c)
+    if dead:  # a cause of death counts as an onset at death (targets may name one)
+        for code in (record.get("death") or {}).get("codes") or ():
+            if code["code"] in watched and code["code"] not in first:
+                first[code["code"]] = end
     return Person(patient["gender"], int(patient["birth_time"]), int(end), dead, first, frozenset(active))

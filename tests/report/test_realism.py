@@ -142,3 +142,27 @@ def test_bundled_life_table_parses() -> None:
     e0 = {r["sex"]: r["value"] for r in rows if r["measure"] == "ex" and r["age_low"] == 0}
     assert e0 == {"all": 78.8, "M": 76.3, "F": 81.4}
     assert all(0 < r["value"] < 1 for r in rows if r["measure"] == "qx")
+
+
+def test_allergies_and_causes_of_death_count_as_onsets() -> None:
+    records = []
+    for i in range(10):
+        b = RecordBuilder(i, birth=dt.date(1970, 1, 1), death=dt.date(2020, 1, 1) if i < 2 else None)
+        if i < 4:
+            b._entry("allergies", start=b.at_age(10), stop=None, codes=[{"system": "SNOMED-CT", "code": "91935009",
+                     "display": "Peanut allergy"}], type="allergy", category="food", reactions=[], encounter=None)
+        records.append(b.record())
+    records[0]["death"]["codes"] = [{"system": "SNOMED-CT", "code": "9855000", "display": "Natural death"}]
+    peanut = target(code="91935009", measure="prevalence_active", age_low="0", age_high="120")
+    natural = target(code="9855000", measure="incidence_per_1000py", age_low="0", age_high="120", unit="per_1000py")
+    allergy, death = realism(records, INFO, [peanut, natural], life_table=[]).results
+    assert (allergy.numerator, allergy.denominator) == (2, 8)  # two of the allergic died
+    assert death.numerator == 1
+
+
+def test_band_death_probability_has_a_finite_interval_without_deaths() -> None:
+    records = [RecordBuilder(i, birth=dt.date(1990, 1, 1)).record() for i in range(200)]
+    published = [{"sex": "all", "age_low": 5.0, "age_high": 9.0, "measure": "qx", "value": 0.0006,
+                  "tolerance": 0.5, "unit": "probability", "source": "t"}]
+    (q,) = realism(records, INFO, [], life_table=published).life
+    assert q.deaths == 0 and q.value == 0 and q.high == pytest.approx(1 - math.exp(-5 * 3.689 / 1000), rel=1e-3)

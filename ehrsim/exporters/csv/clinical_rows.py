@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ehrsim.exporters.csv.patient_rows import first_code
-from ehrsim.record.times import day, iso
+from ehrsim.exporters.csv.timefmt import day, iso
 
 _OBS_TYPE = {"numeric": "numeric", "boolean": "boolean", "code": "text", "text": "text"}
 

@@ -9,17 +9,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-_SPECIAL = (",", '"', "\n", "\r")
-
 
 def field(value: Any) -> str:
     """One CSV field. Floats use Python's shortest round-trip form; bools become true/false."""
     if value is None:
         return ""
-    if isinstance(value, str):
-        if any(c in value for c in _SPECIAL):
+    if type(value) is str:
+        if "," in value or '"' in value or "\n" in value or "\r" in value:
             return '"' + value.replace('"', '""') + '"'
         return value
+    if isinstance(value, str):
+        return field(str(value))
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

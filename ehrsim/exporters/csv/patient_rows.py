@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ehrsim.record.times import day, iso
+from ehrsim.exporters.csv.timefmt import day, iso
 
 
 def first_code(codes: list[dict[str, Any]] | None) -> tuple[str, str]:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 from typing import Any
 
 from ehrsim.record import systems
-from ehrsim.record.times import day, iso
+from ehrsim.record.times import day
+from ehrsim.record.times import iso as _iso
+
+#: record times repeat a lot within a patient (every observation of a visit): format each once
+iso = lru_cache(maxsize=1 << 16)(_iso)
 
 UCUM = "http://unitsofmeasure.org"
 DATA_ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason"

@@ -42,6 +42,7 @@ class Concepts:
     def __init__(self, table: dict[tuple[str, str], Mapping], units: dict[str, int]) -> None:
         self._table = table
         self._units = units
+        self._unit_cache: dict[str, int] = {}
 
     def map(self, code: dict[str, str] | None) -> Mapping:
         if not code:
@@ -52,8 +53,11 @@ class Concepts:
         """The UCUM unit's concept id, or 0."""
         if not ucum:
             return 0
-        found = self._table.get(("UCUM", ucum))
-        return found.concept_id if found else self._units.get(ucum, 0)
+        cached = self._unit_cache.get(ucum)
+        if cached is None:
+            found = self._table.get(("UCUM", ucum))
+            cached = self._unit_cache[ucum] = found.concept_id if found else self._units.get(ucum, 0)
+        return cached
 
     def __len__(self) -> int:
         return len(self._table)

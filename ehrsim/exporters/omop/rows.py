@@ -9,29 +9,18 @@ Shared rows (care_site, provider, their locations) use the world's ``n`` (< 1,00
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
+from ehrsim.exporters.csv import timefmt
 from ehrsim.exporters.csv.lines import line
 from ehrsim.exporters.omop.schema import tables
-from ehrsim.record.times import EPOCH, to_datetime
+
+date = timefmt.day  # CDM date: YYYY-MM-DD (UTC)
+datetime = timefmt.sql_datetime  # CDM datetime: YYYY-MM-DD HH:MM:SS (UTC)
 
 ID_STRIDE = 1_000_000
 DAY = 86_400
-
-
-def date(t: int) -> str:
-    """CDM date: ``YYYY-MM-DD`` (UTC)."""
-    return to_datetime(t).strftime("%Y-%m-%d")
-
-
-def datetime(t: int) -> str:
-    """CDM datetime: ``YYYY-MM-DD HH:MM:SS`` (UTC), which DuckDB and PostgreSQL both read."""
-    return to_datetime(t).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def day_start(t: int) -> int:
-    """The record time of midnight UTC on ``t``'s date."""
-    return t - (t - int(EPOCH.timestamp())) % DAY
 
 
 class PatientRows:
@@ -58,12 +47,19 @@ class PatientRows:
             yield table, b"".join(encode(table, r) for r in rows)
 
 
+@cache
+def _layout(table: str) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
+    """Column names, and (position, length) of the VARCHAR columns, of a table."""
+    cols = tables()[table]
+    return tuple(c.name for c in cols), tuple((i, c.max_length) for i, c in enumerate(cols) if c.max_length)
+
+
 def encode(table: str, row: dict[str, Any]) -> bytes:
     """One CSV line in DDL column order; strings are cut to their VARCHAR length."""
-    values = []
-    for col in tables()[table]:
-        v = row.get(col.name)
-        if col.max_length and isinstance(v, str) and len(v) > col.max_length:
-            v = v[: col.max_length]
-        values.append(v)
+    names, limited = _layout(table)
+    values = [row.get(n) for n in names]
+    for i, size in limited:
+        v = values[i]
+        if type(v) is str and len(v) > size:
+            values[i] = v[:size]
     return line(values)
