@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ehrsim.core import demographics, lifestyle, physiology
+from ehrsim.core import demographics, lifestyle, physiology, socioeconomic
 from ehrsim.gmf.values import SECONDS
 
 if TYPE_CHECKING:
@@ -30,15 +30,13 @@ def ses_category(sim: Simulation) -> str:
 
 
 def update(sim: Simulation, t: float) -> None:
-    """Once a year, on the birthday: smoking and alcohol, risk scores, Medicare at 65."""
+    """Once a year, on the birthday: smoking and alcohol, risk scores, insurance (Medicare at 65)."""
     from ehrsim.engine.simulation import LIFECYCLE
 
     age = (t - sim.birth_time) / YEAR
     attributes = sim.attributes
     sim.update_attributes(lifestyle.smoking_step(sim.rng, age, attributes, 1.0))
-    alcohol_step = getattr(lifestyle, "alcohol_step", None)
-    if alcohol_step is not None:
-        sim.update_attributes(alcohol_step(sim.rng, age, attributes, 1.0))
+    sim.update_attributes(lifestyle.alcohol_step(sim.rng, age, attributes, 1.0))
     if age >= 20:
         sim.update_attributes(
             physiology.cardiovascular_risk(age, sim.patient["gender"], sim.patient["race"], sim.vitals, attributes)
@@ -47,8 +45,5 @@ def update(sim: Simulation, t: float) -> None:
         percentile = sim.vitals.get("BMI Percentile") or sim.vitals.get("bmi_percentile")
         if percentile is not None:
             sim.set_attribute("bmi_percentile", percentile)
-    if age >= 65 and attributes.get("insurance_status") in ("private", "none"):
-        sim.set_attribute("insurance_status", "medicare")
-    elif age >= 65 and attributes.get("insurance_status") == "medicaid":
-        sim.set_attribute("insurance_status", "dual_eligible")
+    sim.update_attributes(socioeconomic.insurance_update(attributes, age))
     sim.schedule_core(sim.birth_time + (int(age) + 1) * YEAR, LIFECYCLE)

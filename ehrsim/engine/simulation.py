@@ -197,8 +197,9 @@ class Simulation:
             self.attributes.pop(name, None)
         else:
             self.attributes[name] = value
-        if self._watchers:
-            self.notify(f"a:{name}")
+        key = "a:" + name
+        if key in self._watchers:
+            self.notify(key)
 
     def update_attributes(self, changes: dict[str, Any]) -> None:
         for name, value in changes.items():
@@ -255,23 +256,27 @@ class Simulation:
             if attribute:
                 self.set_attribute(attribute, entry)
         if kind == "observations" and self._watchers:
-            self._changed(entry)
+            self._changed(entry, "obs")
         return entry
 
     def activate(self, kind: str, entry: dict[str, Any]) -> None:
         self.rec.activate(kind, entry)
         if self._watchers:
-            self._changed(entry)
+            self._changed(entry, "record")
 
     def deactivate(self, kind: str, entry: dict[str, Any], t: float, stop_reason: dict[str, str] | None) -> None:
         self.rec.deactivate(kind, entry, t, stop_reason)
         if self._watchers:
-            self._changed(entry)
+            self._changed(entry, "record")
 
-    def _changed(self, entry: dict[str, Any]) -> None:
-        self.notify("record")
+    def _changed(self, entry: dict[str, Any], what: str) -> None:
+        watchers = self._watchers
+        if what in watchers:
+            self.notify(what)
         for code in entry["codes"]:
-            self.notify(f"c:{code['code']}")
+            key = "c:" + code["code"]
+            if key in watchers:
+                self.notify(key)
 
     def onset(self, run: ModuleRun, state: Any, t: float) -> None:
         """Start a condition or allergy; write it now, or when its target encounter opens."""

@@ -220,10 +220,13 @@ class _ByCodes(Condition):
             raise ValueError(f"{self.condition_type} needs codes or referenced_by_attribute")
         return self
 
+    #: the change key for "some entry of this kind changed" (active entries, or new observations)
+    any_key: ClassVar[str] = "record"
+
     def _keys_read(self) -> set[str]:
         if self.codes:
             return {f"c:{c.code}" for c in self.codes}
-        return {f"a:{self.referenced_by_attribute}", "record"}
+        return {f"a:{self.referenced_by_attribute}", self.any_key}
 
     def _keys(self, sim: Simulation) -> list[str]:
         if self.codes:
@@ -236,6 +239,7 @@ class _ByCodes(Condition):
 
 
 class Observation(_ByCodes):
+    any_key: ClassVar[str] = "obs"
     operator: Operator
     value: Any = None
     value_code: Code | None = None

@@ -45,11 +45,17 @@ def test_upload_handmade_patients(tmp_path, medplum) -> None:
         check_loaded(base, out / "fhir", 50, tmp_path / "journal.jsonl")
 
 
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """50 generated patients, made once for both servers."""
+    return engine_output(tmp_path_factory.mktemp("generated"), 50)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("medplum", [False, True], ids=["sekmet", "medplum"])
-def test_upload_generated_patients(tmp_path, medplum) -> None:
-    out = engine_output(tmp_path, 50)
+def test_upload_generated_patients(tmp_path, generated, medplum) -> None:
     with fhir_server(medplum) as base:
-        check_loaded(base, out / "fhir", 50, tmp_path / "journal.jsonl")
+        check_loaded(base, generated / "fhir", 50, tmp_path / "journal.jsonl")
 
 
 def test_upload_ndjson(tmp_path) -> None:

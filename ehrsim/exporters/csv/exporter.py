@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from ehrsim.exporters.base import Exporter, Rendered, RunContext
 from ehrsim.exporters.csv import clinical_rows as rows
-from ehrsim.exporters.csv import files
+from ehrsim.exporters.csv import files, icd10
 from ehrsim.exporters.csv.columns import PATIENT_TABLES, SHARED_TABLES, column_types, columns
 from ehrsim.exporters.csv.lines import flat_line, header
 from ehrsim.exporters.csv.patient_rows import encounter_row, patient_row
@@ -51,10 +51,15 @@ class CsvExporter(Exporter):
         super().__init__(ctx)
         if ctx.settings.csv_append:
             # this run's tables are assembled aside, then appended to the earlier run's files
-            self.table_files = {t: f"{STAGING}/{t}.csv" for t in PATIENT_TABLES}
+            # (an instance attribute on purpose: the writer reads ``exporter.table_files``)
+            self.table_files = {t: f"{STAGING}/{t}.csv" for t in PATIENT_TABLES}  # type: ignore[misc]
+
+    def _columns(self, table: str) -> list[str]:
+        extra = list(icd10.COLUMNS) if table == "conditions" and self.ctx.settings.csv_icd10 else []
+        return columns(table) + extra
 
     def tables(self) -> dict[str, bytes]:
-        return {t: header(columns(t)) for t in PATIENT_TABLES}
+        return {t: header(self._columns(t)) for t in PATIENT_TABLES}
 
     def render(self, record: dict[str, Any]) -> Rendered:
         pid = record["id"]
@@ -69,7 +74,13 @@ class CsvExporter(Exporter):
                 data = b"".join(flat_line(build(pid, e)) for e in entries)
             if data:
                 out.append((table, data))
+        if self.ctx.settings.csv_icd10 and record.get("conditions"):
+            out = [(t, d) if t != "conditions" else (t, self._with_icd10(pid, record["conditions"])) for t, d in out]
         return Rendered(rows=out)
+
+    @staticmethod
+    def _with_icd10(pid: str, conditions: list[dict[str, Any]]) -> bytes:
+        return b"".join(flat_line([*rows.condition_row(pid, c), *icd10.icd10_of(c["codes"][0])]) for c in conditions)
 
     def finish(self, counts: dict[str, int]) -> dict[str, Any]:
         settings = self.ctx.settings
@@ -89,9 +100,8 @@ class CsvExporter(Exporter):
                 files.append_table(target, staging / f"{table}.csv", key_unique=table in _KEYED_SHARED)
             figures["tables"][table] = _rows_in(target) if target.exists() else 0
             if settings.table_format == "parquet":
-                files.to_parquet(
-                    target, column_types(table), previous=target.with_suffix(".parquet"), key=_KEYED_SHARED.get(table)
-                )
+                types = column_types(table) | {c: "varchar" for c in self._columns(table) if c in icd10.COLUMNS}
+                files.to_parquet(target, types, previous=target.with_suffix(".parquet"), key=_KEYED_SHARED.get(table))
             elif settings.csv_max_rows:
                 files.split_table(target, settings.csv_max_rows)
         if settings.csv_append:

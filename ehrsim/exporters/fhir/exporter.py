@@ -134,7 +134,7 @@ class FhirNdjsonExporter(Exporter):
 
 
 def import_parameters(types: list[str]) -> dict[str, Any]:
-    """A ``$import`` request body (HAPI, Azure): one input per file, URLs relative to the folder.
+    """A ``$import`` request body in Azure's shape: one input per file, URLs relative to the folder.
 
     Replace the relative ``url`` values with where the files are hosted (a storage account, a
     bucket, a web server) before posting it to ``[base]/$import``.
@@ -142,12 +142,12 @@ def import_parameters(types: list[str]) -> dict[str, Any]:
     return {
         "resourceType": "Parameters",
         "parameter": [
-            {"name": "inputFormat", "valueCode": "application/fhir+ndjson"},
-            {"name": "mode", "valueCode": "InitialLoad"},
+            {"name": "inputFormat", "valueString": "application/fhir+ndjson"},
+            {"name": "mode", "valueString": "InitialLoad"},
             *(
                 {
                     "name": "input",
-                    "part": [{"name": "type", "valueCode": t}, {"name": "url", "valueUri": f"{t}.ndjson"}],
+                    "part": [{"name": "type", "valueString": t}, {"name": "url", "valueUri": f"{t}.ndjson"}],
                 }
                 for t in types
             ),
@@ -156,10 +156,7 @@ def import_parameters(types: list[str]) -> dict[str, Any]:
 
 
 def _shared_ref(refs: References) -> Any:
-    def ref(rtype: str, key: str) -> dict[str, str] | None:
-        return refs.shared(rtype, key)
-
-    return ref
+    return refs.shared
 
 
 def _chain(*parts: Any) -> Any:

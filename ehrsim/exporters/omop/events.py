@@ -71,7 +71,7 @@ class EventWriter:
 
     def _value_fields(self, ev: Event) -> dict[str, Any]:
         """value_as_number / value_as_concept_id / value_source_value, shared by measurement and observation."""
-        v, out = ev.value, {}
+        v, out = ev.value, dict[str, Any]()
         if ev.value_type == "numeric" and isinstance(v, int | float) and not isinstance(v, bool):
             out["value_as_number"] = v
             out["value_source_value"] = repr(v)

@@ -67,10 +67,10 @@ def load_postgres(dsn: str, csv_files: dict[str, Path]) -> None:
                     while chunk := fh.read(1 << 20):
                         copy.write(chunk)
             for stmt in statements(primary_keys_text()):
-                table = re.search(r"ALTER TABLE (\w+)", stmt)
+                named = re.search(r"ALTER TABLE (\w+)", stmt)
                 cur.execute(
                     "select 1 from pg_constraint where contype = 'p' and conrelid = to_regclass(%s)",
-                    (table.group(1) if table else "",),
+                    (named.group(1) if named else "",),
                 )
                 if cur.fetchone() is None:
                     cur.execute(stmt)

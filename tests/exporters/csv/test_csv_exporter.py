@@ -160,3 +160,12 @@ def test_parquet_has_typed_columns(csv_ctx):
     assert n == (15,)
     zips = con.execute(f"select distinct ZIP from '{exp.out / 'patients.parquet'}'").fetchall()
     assert zips == [("02110",)]
+
+
+def test_icd10_columns_on_request(csv_ctx):
+    exp = CsvExporter(csv_ctx(csv_icd10=True))
+    write_run(exp, records(2))
+    header, conds = read(exp.out / "conditions.csv")
+    assert header == [*columns("conditions"), "ICD10_CODE", "ICD10_DESCRIPTION"]
+    t2d = next(c for c in conds if c["CODE"] == "44054006")
+    assert t2d["ICD10_CODE"].startswith("E11")

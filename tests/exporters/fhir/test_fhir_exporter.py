@@ -189,3 +189,26 @@ def test_every_resource_round_trips_through_r4_models(make_ctx, record, mode) ->
     get_fhir_model_class("Bundle").model_validate(bundle)
     for e in bundle["entry"]:
         get_fhir_model_class(e["resource"]["resourceType"]).model_validate(e["resource"])
+
+
+def test_ndjson_rows_per_type_and_manifest(make_ctx, record) -> None:
+    from ehrsim.exporters.fhir.exporter import FhirNdjsonExporter
+
+    ctx = make_ctx()
+    exporter = FhirNdjsonExporter(ctx)
+    rows = dict(exporter.render(record).rows)
+    assert list(rows) == [t for t in PATIENT_TYPES if t in rows] and set(rows) == set(PATIENT_TYPES)
+    assert all(t in exporter.table_files for t in rows)
+    observations = [orjson.loads(line) for line in rows["Observation"].splitlines()]
+    assert len(observations) == 7 and all(o["resourceType"] == "Observation" for o in observations)
+    assert all(r.startswith(("Patient/", "Encounter/")) for o in observations for r in references(o))
+    folder = ctx.out_dir / "fhir-ndjson"
+    for table, data in rows.items():
+        folder.mkdir(exist_ok=True)
+        (folder / exporter.table_files[table]).write_bytes(data)
+    exporter.finish({})
+    assert len((folder / "Practitioner.ndjson").read_bytes().splitlines()) == 2
+    manifest = orjson.loads((folder / "import.json").read_bytes())
+    inputs = [p["part"][0]["valueString"] for p in manifest["parameter"] if p["name"] == "input"]
+    assert inputs[:4] == ["Organization", "Location", "Practitioner", "PractitionerRole"]
+    assert set(inputs) == set(PATIENT_TYPES) | {"Organization", "Location", "Practitioner", "PractitionerRole"}
