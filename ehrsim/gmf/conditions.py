@@ -10,9 +10,10 @@ Guard exactly then.
 from __future__ import annotations
 
 import math
+from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from pydantic import BeforeValidator, PrivateAttr, model_validator
+from pydantic import BeforeValidator, model_validator
 
 from ehrsim.gmf.values import SECONDS, Code, Frozen, to_seconds
 from ehrsim.record.times import to_datetime
@@ -67,7 +68,6 @@ class Condition(Frozen):
     """Base class of every condition type."""
 
     condition_type: str
-    _reads: frozenset[str] | None = PrivateAttr(default=None)
 
     def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
         raise NotImplementedError
@@ -78,9 +78,11 @@ class Condition(Frozen):
 
     def reads(self) -> frozenset[str]:
         """Keys of the patient data this condition reads (cached: definitions are frozen)."""
-        if self._reads is None:
-            self._reads = frozenset(self._keys_read())
-        return self._reads
+        return self._read_keys
+
+    @cached_property
+    def _read_keys(self) -> frozenset[str]:
+        return frozenset(self._keys_read())
 
     def _keys_read(self) -> set[str]:
         return set()
@@ -228,9 +230,13 @@ class _ByCodes(Condition):
             return {f"c:{c.code}" for c in self.codes}
         return {f"a:{self.referenced_by_attribute}", self.any_key}
 
+    @cached_property
+    def _code_keys(self) -> list[str]:
+        return [c.code for c in self.codes or ()]
+
     def _keys(self, sim: Simulation) -> list[str]:
         if self.codes:
-            return [c.code for c in self.codes]
+            return self._code_keys
         entry = sim.attributes.get(self.referenced_by_attribute or "")
         if isinstance(entry, dict):
             codes = entry.get("codes") or ([entry] if "code" in entry else [])

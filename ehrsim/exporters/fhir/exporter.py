@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import logging
 import os
+from itertools import chain
 from typing import Any, ClassVar
 
 import orjson
@@ -85,8 +86,8 @@ class FhirExporter(Exporter):
         refs = References(self.mode, self.ctx.world)
         resources = patient_resources(record, refs, self.ctx.reference_time)
         if self.mode == "bundled":
-            copies = shared_resources(self.ctx.world, _shared_ref(refs), shared_keys(record))
-            resources = _chain(copies, resources)
+            copies = shared_resources(self.ctx.world, refs.shared, shared_keys(record))
+            resources = chain(copies, resources)
         data = bundle_bytes(patient_bundle_id(record["id"]), self.bundle_type, resources)
         if self.ctx.settings.fhir_gzip:
             return Rendered(files=[(bundle_file_name(record, ".json.gz"), gzip.compress(data, 6, mtime=0))])
@@ -95,7 +96,7 @@ class FhirExporter(Exporter):
     def shared_bundle(self) -> bytes:
         """Organization, Location, Practitioner and PractitionerRole for the whole world."""
         refs = References("literal" if self.mode == "conditional" else self.mode, self.ctx.world)
-        resources = shared_resources(self.ctx.world, _shared_ref(refs))
+        resources = shared_resources(self.ctx.world, refs.shared)
         return bundle_bytes(SHARED_BUNDLE_ID, self.bundle_type, resources)
 
     def finish(self, counts: dict[str, int]) -> dict[str, Any]:
@@ -124,7 +125,7 @@ class FhirNdjsonExporter(Exporter):
         self.out.mkdir(parents=True, exist_ok=True)
         refs = References("literal", self.ctx.world)
         shared: dict[str, list[bytes]] = {}
-        for res in shared_resources(self.ctx.world, _shared_ref(refs)):
+        for res in shared_resources(self.ctx.world, refs.shared):
             shared.setdefault(res["resourceType"], []).append(orjson.dumps(res) + b"\n")
         for rtype, lines in shared.items():
             _write_atomic(self.out / f"{rtype}.ndjson", b"".join(lines))
@@ -153,12 +154,3 @@ def import_parameters(types: list[str]) -> dict[str, Any]:
             ),
         ],
     }
-
-
-def _shared_ref(refs: References) -> Any:
-    return refs.shared
-
-
-def _chain(*parts: Any) -> Any:
-    for part in parts:
-        yield from part
