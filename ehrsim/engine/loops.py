@@ -1,11 +1,14 @@
 """Fast-forward for self-looping Delays: the "wait a month, maybe get sick, else wait again" pattern.
 
-Synthea's library is full of loops such as ``Delay 1 month -> 1 % chance of X, else back to the
-Delay`` that run for a whole life (covid19 waits 4 days at a time for 80 years). Iterating them
+Synthea's library (and ours) is full of loops such as ``Delay 1 month -> 1 % chance of X, else back
+to the Delay`` (directly, or through up to three Simple states) that run for a whole life (covid19
+waits 4 days at a time for 80 years). Iterating them
 costs thousands of steps per patient. While the chance of staying is constant (until an age or
 date threshold, a lookup-table row boundary, or a change to an attribute it reads), the number of
-iterations before leaving is geometric, so one draw replaces them all. The loop still leaves at
-one of its exact grid times ``entry + k * delay``, with the same distribution as iterating.
+iterations before leaving is geometric, so one draw replaces them all. A fixed-length loop still leaves at
+one of its exact grid times ``entry + k * delay``, with the same distribution as iterating; a loop
+with a uniform delay leaves after the sum of K uniform draws. One approximation: when a change it
+reads wakes a uniform loop early, the wait to its next check is drawn afresh.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from ehrsim.gmf.conditions import NEVER
-from ehrsim.gmf.states.control import Delay
+from ehrsim.gmf.states.control import Delay, Simple
 from ehrsim.gmf.transitions import Complex, Conditional, Distributed, LookupTable, Weighted
 from ehrsim.gmf.values import SECONDS, to_seconds
 
@@ -25,6 +28,8 @@ if TYPE_CHECKING:
     from ehrsim.gmf.library import Library
 
 Plan = tuple[float, float, set[str], list[tuple[str, float]]]  # p_self, horizon, keys read, leave options
+MAX_DEPTH = 3  # Simple states a loop may pass through on its way back
+ANALYSABLE = Distributed | Complex | Conditional | LookupTable
 
 
 def install(library: Library) -> int:
@@ -33,26 +38,49 @@ def install(library: Library) -> int:
     for module in library.modules.values():
         for name, node in module.nodes.items():
             state = node.state
-            if (
-                isinstance(state, Delay)
-                and name in state.targets()
-                and isinstance(state.transition, Distributed | Complex | Conditional | LookupTable)
-            ):
-                span = _fixed_span(state)
-                if span:
-                    node.process = LoopingDelay(state, span).process
-                    count += 1
+            if not isinstance(state, Delay):
+                continue
+            span = _span(state)
+            if span is not None and _loops_back(module.states, name, state, 0):
+                node.process = LoopingDelay(state, span, module.states).process
+                count += 1
     return count
 
 
-def _fixed_span(state: Delay) -> float | None:
+def _analysable(state: Any) -> bool:
+    return isinstance(state.transition, ANALYSABLE) or (state.transition is not None and len(state.targets()) == 1)
+
+
+def _loops_back(states: dict[str, Any], home: str, state: Any, depth: int) -> bool:
+    """Does ``state`` lead back to ``home`` through Simple states only, all with analysable transitions?"""
+    if not _analysable(state):
+        return False
+    for target in state.targets():
+        if target == home:
+            return True
+        nxt = states.get(target)
+        if isinstance(nxt, Simple) and depth < MAX_DEPTH and _loops_back(states, home, nxt, depth + 1):
+            return True
+    return False
+
+
+def _span(state: Delay) -> tuple[float, float] | None:
+    """(low, high) seconds of the delay when it is fixed or uniform, else None."""
     if state.exact is not None:
-        return to_seconds(float(state.exact.quantity), state.exact.unit or state.unit)
-    if state.range is not None and state.range.low == state.range.high:
-        return to_seconds(state.range.low, state.range.unit or state.unit)
-    if state.distribution is not None and state.distribution.kind == "EXACT":
-        return to_seconds(state.distribution.parameters["value"], state.unit)
-    return None
+        value = to_seconds(float(state.exact.quantity), state.exact.unit or state.unit)
+        return (value, value) if value > 0 else None
+    if state.range is not None:
+        unit = state.range.unit or state.unit
+        low, high = to_seconds(state.range.low, unit), to_seconds(state.range.high, unit)
+    elif state.distribution is not None and state.distribution.kind in ("EXACT", "UNIFORM"):
+        if state.distribution.round:
+            return None
+        p = state.distribution.parameters
+        low = to_seconds(p.get("value", p.get("low", 0.0)), state.unit)
+        high = to_seconds(p.get("value", p.get("high", 0.0)), state.unit)
+    else:
+        return None
+    return (low, high) if 0 < low <= high else None
 
 
 def _effective(weighted: list[tuple[str, float]]) -> list[tuple[str, float]]:
@@ -77,34 +105,31 @@ def _weights(options: tuple[Weighted, ...], sim: Simulation, keys: set[str]) -> 
     return _effective(pairs)
 
 
-def plan(state: Delay, sim: Simulation, run: ModuleRun, t: float) -> Plan:
-    """Chance of looping back now, until when it holds, and the data it depends on."""
+def _transition_probs(state: Any, sim: Simulation, run: ModuleRun, t: float, keys: set[str]
+                      ) -> tuple[list[tuple[str, float]], float]:
+    """Where one transition goes now, with probabilities, and until when that holds."""
     transition = state.transition
-    keys: set[str] = set()
     horizon = NEVER
     if isinstance(transition, Distributed):
-        probs = _weights(transition.options, sim, keys)
-    elif isinstance(transition, Conditional | Complex):
-        probs = []
+        return _weights(transition.options, sim, keys), horizon
+    if isinstance(transition, Conditional | Complex):
         chosen: Any = transition.options[-1]
-        for option in transition.options:
+        for option in transition.options:  # only options up to the chosen one can change the choice
             if option.condition is not None:
                 keys |= option.condition.reads()
                 horizon = min(horizon, option.condition.wake_time(sim, t))
-        for option in transition.options:
             if option.condition is None or option.condition.test(sim, run, t):
                 chosen = option
                 break
         distributions = getattr(chosen, "distributions", None)
         if distributions is not None and getattr(chosen, "transition", None) is None:
-            probs = _weights(distributions, sim, keys)
-        else:
-            probs = [(chosen.transition, 1.0)]
-    else:
-        assert isinstance(transition, LookupTable)
+            return _weights(distributions, sim, keys), horizon
+        return [(chosen.transition, 1.0)], horizon
+    if isinstance(transition, LookupTable):
         table = sim.library.lookup_tables[transition.table_name]
         found = table.probabilities(sim, t) or {}
-        probs = _effective([(o.transition, found.get(o.transition, o.default_probability)) for o in transition.options])
+        probs = _effective([(o.transition, found.get(o.transition, o.default_probability))
+                            for o in transition.options])
         keys |= {f"a:{k}" for k in table.keys if k not in ("age", "time")}
         if "age" in table.keys:
             years = (t - sim.birth_time) / SECONDS["years"]
@@ -114,45 +139,76 @@ def plan(state: Delay, sim: Simulation, run: ModuleRun, t: float) -> Plan:
             i = bisect.bisect_right(edges, t * 1000.0)
             if i < len(edges):
                 horizon = min(horizon, edges[i] / 1000.0 + 0.001)
-    p_self = sum(p for target, p in probs if target == state.name)
-    leave = [(target, p) for target, p in probs if target != state.name and p > 0]
-    return p_self, horizon, keys, leave
+        return probs, horizon
+    return [(state.targets()[0], 1.0)], horizon  # direct
+
+
+def plan(state: Delay, states: dict[str, Any], sim: Simulation, run: ModuleRun, t: float) -> Plan:
+    """Chance of looping back now (through Simple states), until when it holds, what it reads."""
+    keys: set[str] = set()
+    p_self = 0.0
+    horizon = NEVER
+    leave: dict[str, float] = {}
+    pending: list[tuple[Any, float, int]] = [(state, 1.0, 0)]
+    while pending:
+        current, weight, depth = pending.pop()
+        probs, until = _transition_probs(current, sim, run, t, keys)
+        horizon = min(horizon, until)
+        for target, p in probs:
+            if p <= 0:
+                continue
+            if target == state.name:
+                p_self += weight * p
+                continue
+            nxt = states.get(target)
+            if isinstance(nxt, Simple) and depth < MAX_DEPTH:
+                pending.append((nxt, weight * p, depth + 1))
+            else:
+                leave[target] = leave.get(target, 0.0) + weight * p
+    return p_self, horizon, keys, sorted(leave.items())
 
 
 class LoopingDelay:
-    """``process`` for a fixed-length Delay that may loop back to itself."""
+    """``process`` for a fixed or uniform Delay that may loop back to itself."""
 
-    __slots__ = ("span", "state")
+    __slots__ = ("high", "low", "state", "states")
 
-    def __init__(self, state: Delay, span: float) -> None:
+    def __init__(self, state: Delay, span: tuple[float, float], states: dict[str, Any]) -> None:
         self.state = state
-        self.span = span
+        self.low, self.high = span
+        self.states = states
+
+    def _spans(self, sim: Simulation, k: int) -> float:
+        """Total length of ``k`` successive delays."""
+        if k <= 0:
+            return 0.0
+        if self.low == self.high:
+            return k * self.low
+        return float(sim.rng.uniform(self.low, self.high, k).sum())
 
     def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
-        span = self.span
-        if run.wake is None:  # entering: the first check is one span away
-            run.anchor = run.wake = t + span
+        if run.wake is None:  # entering: the first check is one delay away
+            run.anchor = run.wake = t + self._spans(sim, 1)
             run.forced = None
             sim.schedule(run, run.wake)
             return False
-        if t < run.wake:  # woken early by a change it reads: re-plan from the next grid time
-            run.anchor = run.wake = run.anchor + math.ceil((t - run.anchor) / span - 1e-9) * span
+        if t < run.wake:  # woken early by a change it reads: re-plan from the next check
+            if self.low == self.high:
+                run.wake = run.anchor + math.ceil((t - run.anchor) / self.low - 1e-9) * self.low
+            else:
+                run.wake = t + self._spans(sim, 1) * float(sim.rng.random())
+            run.anchor = run.wake
             run.forced = None
             sim.schedule(run, run.wake)
             return False
         if run.forced is not None:  # the planned exit is due
             run.redirect, run.forced, run.wake = run.forced, None, None
             return True
-        p_self, horizon, keys, leave = plan(self.state, sim, run, t)
-        if p_self <= 0.0 or not leave:
-            if p_self >= 1.0 - 1e-12 and not leave:
-                return self._stay_until(sim, run, t, horizon, keys)
-            run.wake = None
-            return True  # leaves now: the transition is drawn as usual
-        if p_self >= 1.0 - 1e-12:
+        p_self, horizon, keys, leave = plan(self.state, self.states, sim, run, t)
+        if p_self >= 1.0 - 1e-12 or not leave:
             return self._stay_until(sim, run, t, horizon, keys)
-        k = int(sim.rng.geometric(1.0 - p_self))  # checks until the first exit (>= 1)
-        exit_time = t + (k - 1) * span
+        k = 1 if p_self <= 0.0 else int(sim.rng.geometric(1.0 - p_self))  # checks until the first exit
+        exit_time = t + self._spans(sim, k - 1)
         if exit_time >= horizon:
             return self._stay_until(sim, run, t, horizon, keys)
         total = sum(p for _, p in leave)
@@ -173,13 +229,23 @@ class LoopingDelay:
         return False
 
     def _stay_until(self, sim: Simulation, run: ModuleRun, t: float, horizon: float, keys: set[str]) -> bool:
+        """No exit before ``horizon``: sleep to the first check at or after it (or until a change)."""
         run.forced = None
         if horizon == NEVER:
             run.anchor = t
             run.wake = math.inf
             sim.park(run)
         else:
-            run.anchor = run.wake = t + max(1, math.ceil((horizon - t) / self.span - 1e-9)) * self.span
+            if self.low == self.high:
+                wake = t + max(1, math.ceil((horizon - t) / self.low - 1e-9)) * self.low
+            else:
+                wake = t
+                while wake < horizon:
+                    n = max(1, math.ceil((horizon - wake) / self.low))
+                    sums = wake + sim.rng.uniform(self.low, self.high, n).cumsum()
+                    i = int(sums.searchsorted(horizon))
+                    wake = float(sums[min(i, n - 1)])
+            run.anchor = run.wake = wake
             sim.schedule(run, run.wake)
         if keys:
             sim.watch(run, frozenset(keys))

@@ -6,6 +6,7 @@ Delay cost one queue entry; Guards on age or date sleep until the exact moment t
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import logging
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from ehrsim.engine.recorder import Recorder
 from ehrsim.engine.runs import ModuleRun
 from ehrsim.errors import EhrsimError
 from ehrsim.gmf.values import SECONDS
+from ehrsim.record.times import to_datetime
 
 if TYPE_CHECKING:
     from ehrsim.core.world import World
@@ -66,6 +68,7 @@ class Simulation:
         self.now = self.birth_time
         self._queue: list[tuple[float, int, int, int, int, Any]] = []
         self._watchers: dict[str, list[tuple[ModuleRun, int]]] = {}
+        self._month: tuple[float, int, float] = (0.0, 0, 0.0)
         self._seq = 0
         self._vitals: dict[str, float] = {}
         self._vitals_at = -np.inf
@@ -238,6 +241,17 @@ class Simulation:
 
     def symptom_level(self, symptom: str) -> float:
         return max(self.symptoms.get(symptom, {}).values(), default=0.0)
+
+    def month_at(self, t: float) -> tuple[int, float]:
+        """(calendar month at ``t``, start of the next month): cached, Date logic asks often."""
+        cached = self._month
+        if cached[0] <= t < cached[2]:
+            return cached[1], cached[2]
+        now = to_datetime(t)
+        start = dt.datetime(now.year, now.month, 1, tzinfo=dt.UTC)
+        nxt = dt.datetime(now.year + (now.month == 12), now.month % 12 + 1, 1, tzinfo=dt.UTC)
+        self._month = (start.timestamp(), now.month, nxt.timestamp())
+        return now.month, self._month[2]
 
     def ses_category(self) -> str:
         return lifecycle.ses_category(self)

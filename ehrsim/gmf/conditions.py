@@ -158,14 +158,14 @@ class Date(Condition):
 
     def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
         if self.month is not None:
-            return compare(to_datetime(t).month, self.operator, self.month)
+            return compare(sim.month_at(t)[0], self.operator, self.month)
         if self.year is not None:
             return compare(to_datetime(t).year, self.operator, self.year)
         return compare(t, self.operator, self._threshold())
 
     def wake_time(self, sim: Simulation, t: float) -> float:
-        if self.month is not None:
-            return t + 7 * 86400.0  # months recur: re-check weekly
+        if self.month is not None:  # the answer changes only when a month begins
+            return sim.month_at(t)[1]
         threshold = self._threshold()
         if self.year is not None and self.operator in (">", "<="):
             threshold = self._threshold_year(self.year + 1)
@@ -339,7 +339,7 @@ class PriorState(Condition):
         return True
 
     def wake_time(self, sim: Simulation, t: float) -> float:
-        return t + 7 * 86400.0 if self.within is not None else NEVER
+        return t + 7 * 86400.0 if self.within is not None else NEVER  # the run's history is not at hand
 
 
 class _Group(Condition):
