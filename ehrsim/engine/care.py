@@ -11,6 +11,13 @@ if TYPE_CHECKING:
     from ehrsim.engine.runs import ModuleRun
     from ehrsim.engine.simulation import Simulation
 
+SYMPTOM_VISIT_THRESHOLD = 300.0
+#: (symptom total above which, encounter class, code): Synthea's sick-visit rules
+SYMPTOM_VISITS = (
+    (500.0, "emergency", "50849002", "Emergency room admission (procedure)"),
+    (350.0, "urgentcare", "702927004", "Urgent care clinic (environment)"),
+    (300.0, "outpatient", "185349003", "Encounter for check up (procedure)"),
+)
 DEATH_CERTIFICATION = {"system": "SNOMED-CT", "code": "308646001", "display": "Death Certification (procedure)"}
 CAUSE_OF_DEATH = {"system": "LOINC", "code": "69453-9", "display": "Cause of Death [US Standard Certificate of Death]"}
 
@@ -44,6 +51,33 @@ def wellness_visit(sim: Simulation, t: float) -> None:
             run.encounter_state = None  # the visit closes around modules that did not end it themselves
     desk.close_wellness()
     schedule_next_wellness(sim, t)
+
+
+def symptom_visit(sim: Simulation, t: float) -> None:
+    """A sick visit when the symptom total is high and has changed since the last one.
+
+    Like Synthea, the visit itself records nothing clinical (modules diagnose in their own
+    encounters); its worst symptom then counts as addressed.
+    """
+    from ehrsim.engine.simulation import SYMPTOMS
+
+    sim._symptom_check_pending = False
+    total = sim.symptom_total()
+    if total <= SYMPTOM_VISIT_THRESHOLD or total == sim.last_symptom_total:
+        return
+    desk = sim.desk
+    if desk.lock is not None or t < desk.free_at:
+        sim._symptom_check_pending = True
+        sim.schedule_core(max(desk.free_at, t + 3600.0), SYMPTOMS)
+        return
+    enc_class, code, display = next((c, code, d) for limit, c, code, d in SYMPTOM_VISITS if total > limit)
+    enc = desk.new_encounter(
+        t, enc_class, [{"system": "SNOMED-CT", "code": code, "display": display}], [], "symptoms", None
+    )
+    desk.free_at = max(desk.free_at, enc["stop"])
+    worst = max(sim.symptoms, key=lambda name: max(sim.symptoms[name].values(), default=0.0))
+    sim.symptoms[worst] = {cause: 0.0 for cause in sim.symptoms[worst]}
+    sim.last_symptom_total = sim.symptom_total()
 
 
 def _vaccinate(sim: Simulation, enc: dict[str, Any], t: float) -> None:

@@ -105,8 +105,9 @@ def _weights(options: tuple[Weighted, ...], sim: Simulation, keys: set[str]) -> 
     return _effective(pairs)
 
 
-def _transition_probs(state: Any, sim: Simulation, run: ModuleRun, t: float, keys: set[str]
-                      ) -> tuple[list[tuple[str, float]], float]:
+def _transition_probs(
+    state: Any, sim: Simulation, run: ModuleRun, t: float, keys: set[str]
+) -> tuple[list[tuple[str, float]], float]:
     """Where one transition goes now, with probabilities, and until when that holds."""
     transition = state.transition
     horizon = NEVER
@@ -128,8 +129,7 @@ def _transition_probs(state: Any, sim: Simulation, run: ModuleRun, t: float, key
     if isinstance(transition, LookupTable):
         table = sim.library.lookup_tables[transition.table_name]
         found = table.probabilities(sim, t) or {}
-        probs = _effective([(o.transition, found.get(o.transition, o.default_probability))
-                            for o in transition.options])
+        probs = _effective([(o.transition, found.get(o.transition, o.default_probability)) for o in transition.options])
         keys |= {f"a:{k}" for k in table.keys if k not in ("age", "time")}
         if "age" in table.keys:
             years = (t - sim.birth_time) / SECONDS["years"]

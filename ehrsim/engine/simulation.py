@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # event kinds and their priority at equal times: the core first, then modules in module order
-LIFECYCLE, WELLNESS, MODULE, DEATH = 0, 1, 2, 3
+LIFECYCLE, WELLNESS, MODULE, SYMPTOMS, DEATH = 0, 1, 2, 3, 4
 MAX_STEPS_PER_INSTANT = 20_000
 TELEMEDICINE_START = 1_584_230_400  # 2020-03-15: telehealth became common
 
@@ -69,6 +69,8 @@ class Simulation:
         self._queue: list[tuple[float, int, int, int, int, Any]] = []
         self._watchers: dict[str, list[tuple[ModuleRun, int]]] = {}
         self._month: tuple[float, int, float] = (0.0, 0, 0.0)
+        self._symptom_check_pending = False
+        self.last_symptom_total = 0.0
         self._seq = 0
         self._vitals: dict[str, float] = {}
         self._vitals_at = -np.inf
@@ -132,6 +134,8 @@ class Simulation:
                 lifecycle.update(self, t)
             elif kind == WELLNESS:
                 care.wellness_visit(self, t)
+            elif kind == SYMPTOMS:
+                care.symptom_visit(self, t)
             elif kind == DEATH:
                 self._record_death(t)
             if self.death_time is not None and self.death_time <= t:
@@ -238,6 +242,13 @@ class Simulation:
         self.symptoms.setdefault(symptom, {})[cause] = value
         if self._watchers:
             self.notify("symptom")
+        if not self._symptom_check_pending and self.symptom_total() > care.SYMPTOM_VISIT_THRESHOLD:
+            self._symptom_check_pending = True
+            self.schedule_core(t, SYMPTOMS)
+
+    def symptom_total(self) -> float:
+        """Sum over symptoms of the worst level from any cause (Synthea's trigger for a sick visit)."""
+        return sum(max(causes.values(), default=0.0) for causes in self.symptoms.values())
 
     def symptom_level(self, symptom: str) -> float:
         return max(self.symptoms.get(symptom, {}).values(), default=0.0)

@@ -170,3 +170,12 @@ def test_wellness_module_joins_each_scheduled_visit() -> None:
     heights = [o for o in record["observations"] if o["codes"][0]["code"] == "8302-2"]
     assert wellness and len(heights) == 1  # the module records once, then reaches Terminal
     assert heights[0]["encounter"] == wellness[0]["id"]
+
+
+def test_high_symptom_total_opens_one_sick_visit() -> None:
+    sim, record = simulate("symptom_visit")
+    visits = [e for e in record["encounters"] if e["module"] == "symptoms"]
+    assert len(visits) == 1  # total 380 > 350: urgent care; the worst symptom is then addressed
+    assert visits[0]["class"] == "urgentcare" and visits[0]["codes"][0]["code"] == "702927004"
+    assert visits[0]["start"] - sim.birth_time == 3 * 86400
+    assert sim.symptom_total() == 285

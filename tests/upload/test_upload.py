@@ -145,3 +145,28 @@ def test_bad_arguments(tmp_path) -> None:
     out = write_bundles(tmp_path, n=1)
     with pytest.raises(UploadError):
         upload([out], "ftp://nope")
+
+
+def test_cli_wires_options_and_exit_code(tmp_path, monkeypatch, capsys) -> None:
+    import argparse
+
+    import ehrsim.upload
+    from ehrsim.cli import upload_cmd
+    from ehrsim.upload.runner import UploadSummary
+
+    out = write_bundles(tmp_path, n=1)
+    seen: dict[str, Any] = {}
+
+    def fake_upload(paths, server, **kw):
+        seen.update(kw, paths=paths, server=server)
+        return UploadSummary(loaded=1, failed=[("x.json", "HTTP 400: bad")])
+
+    monkeypatch.setattr(ehrsim.upload, "upload", fake_upload)
+    parser = argparse.ArgumentParser()
+    upload_cmd.add_parser(parser.add_subparsers())
+    (out / ".ehrsim-upload.jsonl").write_text("{}\n")
+    args = parser.parse_args(["upload", "--server", BASE, "-c", "3", "--header", "X-Key: v", "--force", str(out)])
+    assert args.func(args) == 1
+    assert seen["journal"] == out / ".ehrsim-upload.jsonl" and not seen["journal"].exists()
+    assert seen["headers"] == {"X-Key": "v"} and seen["concurrency"] == 3 and seen["server"] == BASE
+    assert "FAILED x.json: HTTP 400: bad" in capsys.readouterr().out

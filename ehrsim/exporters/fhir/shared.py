@@ -7,10 +7,11 @@ from typing import Any
 from ehrsim.exporters.fhir.datatypes import fixed
 from ehrsim.exporters.fhir.ids import derived_id
 from ehrsim.exporters.fhir.profiles import meta
-from ehrsim.exporters.fhir.terminology import identifier_systems
+from ehrsim.exporters.fhir.terminology import identifier_systems, specialties
 
 ORG_TYPE = "http://terminology.hl7.org/CodeSystem/organization-type"
 ROLE = "http://terminology.hl7.org/CodeSystem/practitioner-role"
+NUCC = "http://nucc.org/provider-taxonomy"
 
 
 def _address(addr: dict[str, Any] | None) -> dict[str, Any]:
@@ -102,7 +103,10 @@ def practitioner_role(pract: dict[str, Any], org: dict[str, Any] | None) -> dict
         "code": [fixed(ROLE, "doctor", "Doctor")],
     }
     if pract.get("specialty"):
-        res["specialty"] = [{"text": str(pract["specialty"]).title()}]
+        name = str(pract["specialty"])
+        nucc = specialties().get(name)
+        coding = [{"system": NUCC, "code": nucc, "display": name.title()}] if nucc else []
+        res["specialty"] = [{"coding": coding, "text": name.title()} if coding else {"text": name.title()}]
     if org and org.get("phone"):
         res["telecom"] = _phone(org["phone"])
     return res

@@ -8,8 +8,8 @@ from functools import cache
 from ehrsim.paths import terminology_dir
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    with open(terminology_dir() / "fhir" / name, newline="", encoding="utf-8") as fh:
+def _rows(name: str, folder: str = "fhir") -> list[dict[str, str]]:
+    with open(terminology_dir() / folder / name, newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -33,8 +33,14 @@ def race_ethnicity() -> dict[str, dict[str, str]]:
 
 @cache
 def languages() -> dict[str, tuple[str, str]]:
-    """Record language name -> (BCP 47 code, display)."""
-    return {r["language"]: (r["code"], r["display"]) for r in _rows("languages.csv")}
+    """Record language name -> (BCP 47 code, display); the demographics table the engine draws from."""
+    return {r["language"]: (r["code"], r["display"]) for r in _rows("language_codes.csv", "demographics")}
+
+
+@cache
+def specialties() -> dict[str, str]:
+    """Practitioner specialty (as the world names it) -> NUCC provider taxonomy code."""
+    return {r["specialty"]: r["nucc_code"] for r in _rows("specialties.csv", "demographics") if r.get("nucc_code")}
 
 
 @cache
