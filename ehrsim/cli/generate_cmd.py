@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from ehrsim.errors import ConfigError
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "generate",
         help="simulate patients and write them out",

@@ -8,7 +8,7 @@ from pathlib import Path
 from ehrsim.errors import ConfigError, ModuleError
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("modules", help="check, draw and list GMF modules")
     msub = p.add_subparsers(dest="modules_command", required=True, metavar="ACTION")
     lint = msub.add_parser("lint", help="load strictly and check graphs; exit 1 when a module is invalid")

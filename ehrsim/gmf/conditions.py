@@ -185,7 +185,7 @@ class SocioeconomicStatus(Condition):
         return sim.ses_category() == self.category
 
     def _keys_read(self) -> set[str]:
-        return {"a:income", "a:education", "a:occupation_level"}
+        return {"a:income_level", "a:education_level", "a:occupation_level"}
 
 
 class Race(Condition):

@@ -1,4 +1,4 @@
-"""Bundles as bytes: entries are serialized one at a time, so a patient's bundle exists once.
+"""Bundles as bytes: entries are serialized one at a time into one buffer, so a bundle exists once.
 
 Every entry is a PUT to ``Type/id`` in transaction bundles: ids are deterministic, so loading the
 same output twice updates instead of duplicating.
@@ -25,17 +25,22 @@ def entry_bytes(res: dict[str, Any], bundle_type: str) -> bytes:
 
 
 def bundle_bytes(bundle_id: str, bundle_type: str, resources: Iterable[dict[str, Any]]) -> bytes:
-    """A whole Bundle as JSON bytes (``bundle_type``: ``transaction`` or ``collection``)."""
-    head = orjson.dumps({"resourceType": "Bundle", "id": bundle_id, "type": bundle_type})[:-1]
-    parts = [head, b',"entry":[']
+    """A whole Bundle as JSON (``bundle_type``: ``transaction`` or ``collection``).
+
+    Resources arrive one at a time and are appended to one growing buffer: neither the patient's
+    resource dicts nor a second copy of the bytes ever exist all at once. The buffer is returned
+    as is (a bytearray is a bytes-like object every writer accepts).
+    """
+    buf = bytearray(orjson.dumps({"resourceType": "Bundle", "id": bundle_id, "type": bundle_type})[:-1])
+    buf += b',"entry":['
     first = True
     for res in resources:
         if not first:
-            parts.append(b",")
-        parts.append(entry_bytes(res, bundle_type))
+            buf += b","
+        buf += entry_bytes(res, bundle_type)
         first = False
-    parts.append(b"]}")
-    return b"".join(parts)
+    buf += b"]}"
+    return buf  # type: ignore[return-value]
 
 
 def patient_bundle_id(patient_id: str) -> str:

@@ -56,6 +56,8 @@ def test_literal_references_resolve_with_the_shared_bundle(make_ctx, record) -> 
         "PractitionerRole",
     }
     assert all(e["request"]["method"] == "PUT" for e in shared["entry"])
+    role = next(e["resource"] for e in shared["entry"] if e["resource"]["resourceType"] == "PractitionerRole")
+    assert role["specialty"][0]["coding"][0]["code"] == "208D00000X"
     refs = list(references(bundle))
     assert refs and all(not r.startswith("urn:") and "?" not in r for r in refs)
     assert dangling([bundle, shared]) == []
@@ -126,6 +128,7 @@ def test_patient_carries_us_core_extensions_and_identifiers(make_ctx, record) ->
     assert patient["gender"] == "female" and patient["birthDate"] == "1964-05-06"
     assert "deceasedDateTime" not in patient
     assert [n["use"] for n in patient["name"]] == ["official", "maiden"]
+    assert patient["communication"][0]["language"]["coding"][0]["code"] == "en"
 
 
 def test_death_and_statuses(make_ctx) -> None:
