@@ -26,6 +26,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are ordinary files
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -42,6 +43,7 @@ def atomic_concat(path: Path, header: bytes, parts: Iterable[Path]) -> None:
             for part in parts:
                 with open(part, "rb") as fh:
                     shutil.copyfileobj(fh, out, 1 << 20)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

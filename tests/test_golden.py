@@ -16,7 +16,8 @@ from ehrsim.cli.main import main
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "output_samples"
 FORMATS = ("json", "fhir", "fhir-ndjson", "csv", "omop")
-ARGS = ["generate", "-p", "3", "-s", "42", "--reference-date", "2025-01-01", "-w", "1", "--no-progress",
+ARGS = ["generate", "-p", "3", "-s", "42", "--reference-date", "2025-01-01", "--state", "Massachusetts", "-w", "1",
+        "--no-progress",
         "-f", ",".join(FORMATS)]
 SKIP = {".duckdb", ".wal", ".parquet"}
 

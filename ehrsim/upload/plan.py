@@ -2,15 +2,18 @@
 
 Patient bundles are sent as they are. NDJSON files are cut into batch bundles of PUTs, one
 resource type at a time in load order, so every reference points at something already loaded.
-Each item is read only when it is sent: memory stays flat however large the output.
+Each item is read only when it is sent, NDJSON by byte range: memory stays flat however large the
+output, and each file is read once to plan and once to send.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 
@@ -44,20 +47,22 @@ LOAD_ORDER = (
 
 @dataclass(frozen=True)
 class Item:
-    """One request: a bundle file, or lines ``[start, stop)`` of an NDJSON file."""
+    """One request: a bundle file, or the bytes ``[start, stop)`` (whole lines) of an NDJSON file."""
 
     phase: int  # items of a phase may run together; phases run one after another
     path: Path
     key: str  # stable name for the journal (relative path, plus #chunk for NDJSON)
-    lines: tuple[int, int] | None = None
+    span: tuple[int, int] | None = None
 
     def body(self) -> bytes:
         """The bundle to POST (a collection bundle becomes a transaction of PUTs)."""
-        data = read_bytes(self.path)
-        if self.lines is None:
-            return _as_transaction(data)
-        rows = [line for line in data.splitlines() if line.strip()][self.lines[0] : self.lines[1]]
-        return batch_of(orjson.loads(r) for r in rows)
+        if self.span is None:
+            return _as_transaction(read_bytes(self.path))
+        start, stop = self.span
+        with _open(self.path) as fh:
+            fh.seek(start)
+            rows = fh.read(stop - start).splitlines()
+        return batch_of(orjson.loads(r) for r in rows if r.strip())
 
     def digest(self, body: bytes) -> str:
         """Journal key: a changed file (another seed, other options) is sent again."""
@@ -103,18 +108,36 @@ def build_plan(paths: list[Path], batch_size: int = 200) -> list[Item]:
     for path in files:
         key = _relative(path, roots)
         if ".ndjson" in path.name:
-            rank = _type_rank(path.name)
-            count = sum(1 for line in read_bytes(path).splitlines() if line.strip())
-            for start in range(0, count, batch_size):
-                stop = min(start + batch_size, count)
-                items.append(Item(10 + rank, path, f"{key}#{start}-{stop}", (start, stop)))
+            phase = 10 + _type_rank(path.name)
+            items.extend(Item(phase, path, f"{key}#{first}", span) for first, span in _chunks(path, batch_size))
         elif path.name.startswith("import") or path.name == "metadata.json":
             continue  # the $import manifest and the run metadata are not data
         else:
             items.append(Item(0 if path.name.startswith("shared") else 1, path, key))
     if not items:
         raise UploadError(f"nothing to upload in {', '.join(map(str, paths))}")
-    return sorted(items, key=lambda i: (i.phase, i.key))
+    return sorted(items, key=lambda i: i.phase)  # stable: file order, then chunk order
+
+
+def _open(path: Path) -> IO[bytes]:
+    if path.suffix == ".gz":
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return open(path, "rb")
+
+
+def _chunks(path: Path, size: int) -> Iterator[tuple[int, tuple[int, int]]]:
+    """(first line number, byte span) of each run of ``size`` resources, reading the file once, streaming."""
+    offset = start = count = first = 0
+    with _open(path) as fh:
+        for line in fh:
+            if line.strip():
+                count += 1
+            offset += len(line)
+            if count == size:
+                yield first, (start, offset)
+                first, start, count = first + size, offset, 0
+    if count:
+        yield first, (start, offset)
 
 
 def _relative(path: Path, roots: list[Path]) -> str:

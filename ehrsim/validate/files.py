@@ -49,16 +49,16 @@ def read_bytes(path: Path) -> bytes:
 
 def documents(path: Path) -> Iterator[tuple[str, Any]]:
     """``(where, parsed JSON)`` for each resource in a file; a parse error yields ``(where, exception)``."""
-    data = read_bytes(path)
-    if ".ndjson" in path.name:
-        for n, line in enumerate(data.splitlines(), start=1):
-            if line.strip():
-                try:
-                    yield f"{path}:{n}", orjson.loads(line)
-                except orjson.JSONDecodeError as exc:
-                    yield f"{path}:{n}", exc
+    if ".ndjson" in path.name:  # streamed: NDJSON files can be larger than memory
+        with gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb") as fh:
+            for n, line in enumerate(fh, start=1):
+                if line.strip():
+                    try:
+                        yield f"{path}:{n}", orjson.loads(line)
+                    except orjson.JSONDecodeError as exc:
+                        yield f"{path}:{n}", exc
     else:
         try:
-            yield str(path), orjson.loads(data)
-        except orjson.JSONDecodeError as exc:
+            yield str(path), orjson.loads(read_bytes(path))
+        except (orjson.JSONDecodeError, OSError, EOFError) as exc:
             yield str(path), exc

@@ -170,3 +170,25 @@ def test_cli_wires_options_and_exit_code(tmp_path, monkeypatch, capsys) -> None:
     assert seen["journal"] == out / ".ehrsim-upload.jsonl" and not seen["journal"].exists()
     assert seen["headers"] == {"X-Key": "v"} and seen["concurrency"] == 3 and seen["server"] == BASE
     assert "FAILED x.json: HTTP 400: bad" in capsys.readouterr().out
+
+
+def test_ndjson_chunks_are_byte_ranges_of_whole_lines(tmp_path) -> None:
+    import gzip
+
+    from ehrsim.upload.plan import build_plan
+
+    lines = [orjson.dumps({"resourceType": "Patient", "id": f"p{i}"}) for i in range(7)]
+    (tmp_path / "Patient.ndjson").write_bytes(b"\n".join(lines) + b"\n\n")
+    (tmp_path / "Encounter.ndjson.gz").write_bytes(
+        gzip.compress(b"\n".join(lines[:3]).replace(b"Patient", b"Encounter"))
+    )
+    plan = build_plan([tmp_path], batch_size=3)
+    assert [i.key for i in plan] == [
+        "Patient.ndjson#0",
+        "Patient.ndjson#3",
+        "Patient.ndjson#6",
+        "Encounter.ndjson.gz#0",
+    ]
+    ids = [[e["resource"]["id"] for e in orjson.loads(i.body())["entry"]] for i in plan]
+    assert ids == [["p0", "p1", "p2"], ["p3", "p4", "p5"], ["p6"], ["p0", "p1", "p2"]]
+    assert orjson.loads(plan[-1].body())["entry"][0]["request"] == {"method": "PUT", "url": "Encounter/p0"}
