@@ -56,9 +56,13 @@ def lint(module: Module) -> list[Finding]:
         findings.append(Finding(where, "-", "no Terminal state: the module runs for the whole life"))
     instant = g.subgraph(n for n, d in g.nodes(data=True) if not d["waits"] and d["type"] != "CallSubmodule")
     for cycle in nx.simple_cycles(instant):
-        findings.append(
-            Finding(where, cycle[0], f"loop with no Delay, Guard or Encounter: {' -> '.join(cycle)}", "error")
-        )
+        members = set(cycle)
+        path = " -> ".join(cycle)
+        if all(set(g.successors(n)) <= members for n in cycle):  # no way out: loops forever in one instant
+            findings.append(Finding(where, cycle[0], f"loop with no way out and no Delay, Guard or Encounter: {path}",
+                                    "error"))
+        else:  # fine when a Counter or attribute change ends it, but worth a look
+            findings.append(Finding(where, cycle[0], f"loop with no Delay, Guard or Encounter: {path}"))
         if len(findings) > 200:
             break
     return findings
