@@ -23,5 +23,9 @@ def reference_date() -> dt.date:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--regen-golden", action="store_true", default=False,
-                     help="rewrite output_samples/ from a fresh seeded 3-patient run instead of comparing with it")
+    parser.addoption(
+        "--regen-golden",
+        action="store_true",
+        default=False,
+        help="rewrite output_samples/ from a fresh seeded 3-patient run instead of comparing with it",
+    )

@@ -16,15 +16,31 @@ from ehrsim.cli.main import main
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "output_samples"
 FORMATS = ("json", "fhir", "fhir-ndjson", "csv", "omop")
-ARGS = ["generate", "-p", "3", "-s", "42", "--reference-date", "2025-01-01", "--state", "Massachusetts", "-w", "1",
-        "--no-progress",
-        "-f", ",".join(FORMATS)]
+ARGS = [
+    "generate",
+    "-p",
+    "3",
+    "-s",
+    "42",
+    "--reference-date",
+    "2025-01-01",
+    "--state",
+    "Massachusetts",
+    "-w",
+    "1",
+    "--no-progress",
+    "-f",
+    ",".join(FORMATS),
+]
 SKIP = {".duckdb", ".wal", ".parquet"}
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.suffix not in SKIP and p.name != "README.md"}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.suffix not in SKIP and p.name != "README.md"
+    }
 
 
 def test_seeded_three_patient_run_matches_output_samples(tmp_path: Path, request: pytest.FixtureRequest) -> None:

@@ -9,20 +9,35 @@ from pathlib import Path
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("report", help="check a generated population (realism, coherence)",
-                       description="Reports on an output folder written with `ehrsim generate -f json`.")
+    p = sub.add_parser(
+        "report",
+        help="check a generated population (realism, coherence)",
+        description="Reports on an output folder written with `ehrsim generate -f json`.",
+    )
     actions = p.add_subparsers(dest="report", required=True, metavar="ACTION")
-    r = actions.add_parser("realism", help="simulated prevalence, incidence and life expectancy vs published targets",
-                           description="Compare OUT/json/patients.ndjson with terminology/targets/*.csv and the US "
-                           "life table; writes PREFIX.md, PREFIX.csv, PREFIX_life.csv and PREFIX.svg.")
+    r = actions.add_parser(
+        "realism",
+        help="simulated prevalence, incidence and life expectancy vs published targets",
+        description="Compare OUT/json/patients.ndjson with terminology/targets/*.csv and the US "
+        "life table; writes PREFIX.md, PREFIX.csv, PREFIX_life.csv and PREFIX.svg.",
+    )
     r.add_argument("out_dir", type=Path, metavar="OUTDIR", help="output folder of `ehrsim generate` (with -f json)")
-    r.add_argument("--out", type=Path, default=None, metavar="FILE_PREFIX",
-                   help="where to write the report (default OUTDIR/report/realism)")
-    r.add_argument("--targets", type=Path, default=None, metavar="DIR",
-                   help="folder of target CSVs (default terminology/targets)")
+    r.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="FILE_PREFIX",
+        help="where to write the report (default OUTDIR/report/realism)",
+    )
+    r.add_argument(
+        "--targets", type=Path, default=None, metavar="DIR", help="folder of target CSVs (default terminology/targets)"
+    )
     r.set_defaults(func=run_realism)
-    c = actions.add_parser("coherence", help="list clinically incoherent records; exit 1 if any",
-                           description="Run the clinical coherence checks over every patient in OUTDIR.")
+    c = actions.add_parser(
+        "coherence",
+        help="list clinically incoherent records; exit 1 if any",
+        description="Run the clinical coherence checks over every patient in OUTDIR.",
+    )
     c.add_argument("out_dir", type=Path, metavar="OUTDIR")
     c.add_argument("--limit", type=int, default=200, help="print at most N problems (default 200; 0 = all)")
     c.set_defaults(func=run_coherence)

@@ -32,8 +32,15 @@ def _truthy(value: object) -> bool:
 
 
 def pooled_cohort_risk(
-    age: float, sex: str, race: str, total_cholesterol: float, hdl: float, sbp: float,
-    treated: bool, smoker: bool, diabetes: bool,
+    age: float,
+    sex: str,
+    race: str,
+    total_cholesterol: float,
+    hdl: float,
+    sbp: float,
+    treated: bool,
+    smoker: bool,
+    diabetes: bool,
 ) -> float:
     """10-year hard-ASCVD risk (0-1) by the Pooled Cohort Equations at a fitted age (40-79)."""
     c = _coefficients(f"{'black' if race == 'black' else 'white'}_{'M' if sex == 'M' else 'F'}")
@@ -71,7 +78,9 @@ def cardiovascular_risk(
     fitted_age = min(max(age_years, p["pce_age_min"]), p["pce_age_max"])
     treated = _truthy(attributes.get("hypertension"))
     ten_year = pooled_cohort_risk(
-        fitted_age, sex, race,
+        fitted_age,
+        sex,
+        race,
         total_cholesterol=max(vitals.get("Total Cholesterol", 190.0), 50.0),
         hdl=max(vitals.get("HDL", 50.0), 10.0),
         sbp=max(vitals.get("Systolic Blood Pressure", 120.0), 60.0),

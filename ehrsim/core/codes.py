@@ -12,8 +12,10 @@ GENERAL_EXAM = ("SNOMED-CT", "162673000")
 
 @cache
 def _table() -> dict[tuple[str, str], dict[str, str]]:
-    return {(r["system"], r["code"]): {"system": r["system"], "code": r["code"], "display": r["display"]}
-            for r in rows("codes/core.csv")}
+    return {
+        (r["system"], r["code"]): {"system": r["system"], "code": r["code"], "display": r["display"]}
+        for r in rows("codes/core.csv")
+    }
 
 
 def code(system: str, value: str) -> dict[str, str]:

@@ -41,8 +41,15 @@ class City:
     def address(self, line: str) -> dict[str, object]:
         """A record ``address`` dict (docs/record.md) for a street line in this city."""
         return {
-            "line": line, "city": self.name, "state": self.state.name, "state_abbr": self.state.abbr,
-            "county": self.county, "fips": self.fips, "zip": self.zip, "lat": self.lat, "lon": self.lon,
+            "line": line,
+            "city": self.name,
+            "state": self.state.name,
+            "state_abbr": self.state.abbr,
+            "county": self.county,
+            "fips": self.fips,
+            "zip": self.zip,
+            "lat": self.lat,
+            "lon": self.lon,
         }
 
 
@@ -51,8 +58,12 @@ def states() -> tuple[State, ...]:
     """All 50 states and DC, in file order."""
     return tuple(
         State(
-            name=r["name"], abbr=r["abbr"], fips=r["fips"], population=int(r["population"]),
-            race_shares=tuple(float(r[race]) for race in RACES), hispanic=float(r["hispanic"]),
+            name=r["name"],
+            abbr=r["abbr"],
+            fips=r["fips"],
+            population=int(r["population"]),
+            race_shares=tuple(float(r[race]) for race in RACES),
+            hispanic=float(r["hispanic"]),
         )
         for r in rows("demographics/states.csv")
     )
@@ -85,8 +96,14 @@ def cities(abbr: str) -> tuple[City, ...]:
     state = resolve_state(abbr)
     found = [
         City(
-            name=r["city"], state=state, county=r["county"], fips=r["fips"], zip=r["zip"],
-            lat=float(r["lat"]), lon=float(r["lon"]), population=int(r["population"]),
+            name=r["city"],
+            state=state,
+            county=r["county"],
+            fips=r["fips"],
+            zip=r["zip"],
+            lat=float(r["lat"]),
+            lon=float(r["lon"]),
+            population=int(r["population"]),
         )
         for r in rows("demographics/cities.csv")
         if r["state_abbr"] == state.abbr

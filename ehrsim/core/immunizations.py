@@ -43,14 +43,19 @@ def schedule() -> dict[str, tuple[Dose, ...]]:
 
     table: dict[str, list[Dose]] = {}
     for r in rows("immunizations.csv"):
-        table.setdefault(r["key"], []).append(Dose(
-            key=r["key"], cvx=r["cvx"], display=r["display"], number=int(r["dose"]),
-            age_days=float(r["age_days"]),
-            max_age_days=float(r["max_age_days"]) if r["max_age_days"] else None,
-            min_interval_days=float(r["min_interval_days"] or 0),
-            repeat_days=float(r["repeat_days"]) if r["repeat_days"] else None,
-            available_from=from_date(dt.date.fromisoformat(r["available_from"])),
-        ))
+        table.setdefault(r["key"], []).append(
+            Dose(
+                key=r["key"],
+                cvx=r["cvx"],
+                display=r["display"],
+                number=int(r["dose"]),
+                age_days=float(r["age_days"]),
+                max_age_days=float(r["max_age_days"]) if r["max_age_days"] else None,
+                min_interval_days=float(r["min_interval_days"] or 0),
+                repeat_days=float(r["repeat_days"]) if r["repeat_days"] else None,
+                available_from=from_date(dt.date.fromisoformat(r["available_from"])),
+            )
+        )
     return {key: tuple(sorted(doses, key=lambda d: d.number)) for key, doses in table.items()}
 
 

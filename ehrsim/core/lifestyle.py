@@ -21,8 +21,11 @@ ADULT_AGE = 18.0
 
 @cache
 def _rates(behavior: str, sex: str) -> dict[str, float]:
-    return {r["parameter"]: float(r["value"]) for r in rows("demographics/lifestyle.csv")
-            if r["behavior"] == behavior and r["sex"] == sex}
+    return {
+        r["parameter"]: float(r["value"])
+        for r in rows("demographics/lifestyle.csv")
+        if r["behavior"] == behavior and r["sex"] == sex
+    }
 
 
 def _sex(attributes: dict) -> str:

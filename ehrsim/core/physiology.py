@@ -26,9 +26,22 @@ INFANT_BLEND = (18.0, 30.0)  # months over which infant weight-for-age hands ove
 DRIFT_KNOTS = tuple(float(a) for a in range(0, 111, 10))
 DRIFT_SD = 0.3
 CKD_STAGE_EGFR = {1: 95.0, 2: 75.0, 3: 45.0, 4: 22.0, 5: 10.0}
-LAB_NAMES = ("Glucose", "Urea Nitrogen", "Creatinine", "Calcium", "Sodium", "Potassium", "Chloride",
-             "Carbon Dioxide", "Total Cholesterol", "Triglycerides", "HDL", "Microalbumin Creatinine Ratio",
-             "Oxygen Saturation", "Left ventricular Ejection fraction")
+LAB_NAMES = (
+    "Glucose",
+    "Urea Nitrogen",
+    "Creatinine",
+    "Calcium",
+    "Sodium",
+    "Potassium",
+    "Chloride",
+    "Carbon Dioxide",
+    "Total Cholesterol",
+    "Triglycerides",
+    "HDL",
+    "Microalbumin Creatinine Ratio",
+    "Oxygen Saturation",
+    "Left ventricular Ejection fraction",
+)
 
 
 def _truthy(value: object) -> bool:
@@ -178,8 +191,10 @@ class Physiology:
         elif chf_type == "HFmEF":
             lvef = min(lvef - 17.0, 48.0)
         return {
-            "Systolic Blood Pressure": max(sbp, 60.0), "Diastolic Blood Pressure": max(min(dbp, sbp - 20.0), 35.0),
-            "Heart Rate": max(heart, 40.0), "Respiration Rate": max(resp, 8.0),
+            "Systolic Blood Pressure": max(sbp, 60.0),
+            "Diastolic Blood Pressure": max(min(dbp, sbp - 20.0), 35.0),
+            "Heart Rate": max(heart, 40.0),
+            "Respiration Rate": max(resp, 8.0),
             "Oxygen Saturation": self._normal("Oxygen Saturation"),
             "Left ventricular Ejection fraction": lvef,
         }
@@ -215,11 +230,20 @@ class Physiology:
         if egfr < 60.0:
             macr *= 10.0
         return {
-            "Glucose": glucose, "Blood Glucose": glucose, "Urea Nitrogen": self._normal("Urea Nitrogen"),
-            "Creatinine": creatinine, "EGFR": egfr, "Calcium": self._normal("Calcium"),
-            "Sodium": self._normal("Sodium"), "Potassium": self._normal("Potassium"),
-            "Chloride": self._normal("Chloride"), "Carbon Dioxide": self._normal("Carbon Dioxide"),
-            "Total Cholesterol": total, "Triglycerides": triglycerides, "HDL": hdl, "LDL": ldl,
+            "Glucose": glucose,
+            "Blood Glucose": glucose,
+            "Urea Nitrogen": self._normal("Urea Nitrogen"),
+            "Creatinine": creatinine,
+            "EGFR": egfr,
+            "Calcium": self._normal("Calcium"),
+            "Sodium": self._normal("Sodium"),
+            "Potassium": self._normal("Potassium"),
+            "Chloride": self._normal("Chloride"),
+            "Carbon Dioxide": self._normal("Carbon Dioxide"),
+            "Total Cholesterol": total,
+            "Triglycerides": triglycerides,
+            "HDL": hdl,
+            "LDL": ldl,
             "Microalbumin Creatinine Ratio": macr,
         }
 

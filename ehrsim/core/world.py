@@ -90,9 +90,11 @@ class World:
         staff = self.staff(org["id"])
         default = EMERGENCY_MEDICINE if kind in ("emergency", "urgentcare") else GENERAL_PRACTICE
         wanted = (specialty or default).upper()
-        pool = [p for p in staff if p["specialty"] == wanted] or [
-            p for p in staff if p["specialty"] == GENERAL_PRACTICE
-        ] or staff
+        pool = (
+            [p for p in staff if p["specialty"] == wanted]
+            or [p for p in staff if p["specialty"] == GENERAL_PRACTICE]
+            or staff
+        )
         key = f"{patient.get('mrn', '')}|{patient.get('ssn', '')}|{patient.get('birth_time', '')}"
         return org["id"], pool[zlib.crc32(key.encode()) % len(pool)]["id"]
 
@@ -144,19 +146,35 @@ class _StateBuilder:
     def add(self, org_type: str, name: str, city: City, ordinal: int) -> None:
         address = city.address(names.street_line(self.rng))
         org_id = _uuid(self.seed, self.state.abbr, org_type, city.name, ordinal)
-        self.organizations.append({
-            "id": org_id, "n": 0, "name": name, "type": org_type, "address": address,
-            "phone": identifiers.phone(self.rng), "npi": self._npi(),
-        })
+        self.organizations.append(
+            {
+                "id": org_id,
+                "n": 0,
+                "name": name,
+                "type": org_type,
+                "address": address,
+                "phone": identifiers.phone(self.rng),
+                "npi": self._npi(),
+            }
+        )
         for specialty, low, high in _specialties()[org_type]:
             for k in range(int(self.rng.integers(low, high + 1))):
                 gender = "M" if self.rng.random() < 0.5 else "F"
                 first = names.first_name(self.rng, gender)
-                self.practitioners.append({
-                    "id": _uuid(self.seed, org_id, specialty, k), "n": 0, "npi": self._npi(), "prefix": "Dr.",
-                    "first": first, "last": names.last_name(self.rng), "gender": gender,
-                    "specialty": specialty, "organization": org_id, "address": address,
-                })
+                self.practitioners.append(
+                    {
+                        "id": _uuid(self.seed, org_id, specialty, k),
+                        "n": 0,
+                        "npi": self._npi(),
+                        "prefix": "Dr.",
+                        "first": first,
+                        "last": names.last_name(self.rng),
+                        "gender": gender,
+                        "specialty": specialty,
+                        "organization": org_id,
+                        "address": address,
+                    }
+                )
 
     def build(self) -> None:
         state_cities = cities(self.state.abbr)

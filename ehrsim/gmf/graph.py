@@ -59,8 +59,9 @@ def lint(module: Module) -> list[Finding]:
         members = set(cycle)
         path = " -> ".join(cycle)
         if all(set(g.successors(n)) <= members for n in cycle):  # no way out: loops forever in one instant
-            findings.append(Finding(where, cycle[0], f"loop with no way out and no Delay, Guard or Encounter: {path}",
-                                    "error"))
+            findings.append(
+                Finding(where, cycle[0], f"loop with no way out and no Delay, Guard or Encounter: {path}", "error")
+            )
         else:  # fine when a Counter or attribute change ends it, but worth a look
             findings.append(Finding(where, cycle[0], f"loop with no Delay, Guard or Encounter: {path}"))
         if len(findings) > 200:

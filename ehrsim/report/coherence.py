@@ -16,8 +16,20 @@ from ehrsim.report.coherence_data import CoherenceData, default_data
 from ehrsim.report.source import YEAR
 
 Record = dict[str, Any]
-KINDS = ("encounters", "conditions", "allergies", "medications", "observations", "reports", "procedures",
-         "immunizations", "careplans", "devices", "supplies", "imaging_studies")
+KINDS = (
+    "encounters",
+    "conditions",
+    "allergies",
+    "medications",
+    "observations",
+    "reports",
+    "procedures",
+    "immunizations",
+    "careplans",
+    "devices",
+    "supplies",
+    "imaging_studies",
+)
 TIME_KEYS = ("start", "time", "stop")
 
 
@@ -67,8 +79,10 @@ def check_encounter_overlap(record: Record) -> list[str]:
     previous: dict[str, Any] | None = None
     for enc in sorted(record.get("encounters") or (), key=lambda e: (e["start"], e["stop"], e["n"])):
         if previous is not None and enc["start"] < previous["stop"]:
-            out.append(f"{pid}: encounter {enc['n']} ({enc['class']}, {iso(enc['start'])}) starts before encounter "
-                       f"{previous['n']} ({previous['class']}) stops at {iso(previous['stop'])}")
+            out.append(
+                f"{pid}: encounter {enc['n']} ({enc['class']}, {iso(enc['start'])}) starts before encounter "
+                f"{previous['n']} ({previous['class']}) stops at {iso(previous['stop'])}"
+            )
         if previous is None or enc["stop"] > previous["stop"]:
             previous = enc
     return out
@@ -94,8 +108,9 @@ def check_references(record: Record) -> list[str]:
     return out
 
 
-def check_medication_reasons(record: Record, data: CoherenceData | None = None,
-                             history_start: float | None = None) -> list[str]:
+def check_medication_reasons(
+    record: Record, data: CoherenceData | None = None, history_start: float | None = None
+) -> list[str]:
     """Every medication has a reason, and the reason is a condition (or allergy) diagnosed by its start.
 
     The condition may have resolved since: maintenance treatment after remission is normal care.
@@ -124,8 +139,11 @@ def check_medication_reasons(record: Record, data: CoherenceData | None = None,
 def _numeric_values(record: Record, codes: frozenset[str]) -> list[tuple[int, float]]:
     values = []
     for obs in record.get("observations") or ():
-        if isinstance(obs.get("value"), int | float) and not isinstance(obs["value"], bool) \
-                and codes.intersection(_codes(obs)):
+        if (
+            isinstance(obs.get("value"), int | float)
+            and not isinstance(obs["value"], bool)
+            and codes.intersection(_codes(obs))
+        ):
             values.append((obs["time"], float(obs["value"])))
         for comp in obs.get("components") or ():
             if isinstance(comp.get("value"), int | float) and codes.intersection(_codes(comp)):
@@ -133,28 +151,33 @@ def _numeric_values(record: Record, codes: frozenset[str]) -> list[tuple[int, fl
     return values
 
 
-def check_labs_agree(record: Record, data: CoherenceData | None = None,
-                     history_start: float | None = None) -> list[str]:
+def check_labs_agree(
+    record: Record, data: CoherenceData | None = None, history_start: float | None = None
+) -> list[str]:
     """A diagnosis that rests on a lab (HbA1c for type 2 diabetes, eGFR for a CKD stage) has that lab in range."""
     data = data or default_data()
     pid = record["id"]
     out = []
     for rule in data.lab_rules:
-        onsets = sorted(c["start"] for c in record.get("conditions") or ()
-                        if rule.condition_codes.intersection(_codes(c)))
+        onsets = sorted(
+            c["start"] for c in record.get("conditions") or () if rule.condition_codes.intersection(_codes(c))
+        )
         if not onsets:
             continue
         onset = onsets[0]  # first diagnosis; later episodes may rest on the first one's labs
         window_start = onset - rule.days_before * DAY
         if history_start is not None and window_start < history_start:
             continue
-        values = [v for t, v in _numeric_values(record, rule.lab_codes)
-                  if window_start <= t <= onset + rule.days_after * DAY]
+        values = [
+            v for t, v in _numeric_values(record, rule.lab_codes) if window_start <= t <= onset + rule.days_after * DAY
+        ]
         if not any(rule.low <= v < rule.high for v in values):
             seen = ", ".join(f"{v:g}" for v in values[-3:]) or "none"
             band = f"[{rule.low:g}, {rule.high:g})" if not math.isinf(rule.high) else f">= {rule.low:g}"
-            out.append(f"{pid}: {rule.condition_set} diagnosed {iso(onset)} without {rule.lab} {band} "
-                       f"before or with it (values seen: {seen})")
+            out.append(
+                f"{pid}: {rule.condition_set} diagnosed {iso(onset)} without {rule.lab} {band} "
+                f"before or with it (values seen: {seen})"
+            )
     return out
 
 
@@ -172,8 +195,10 @@ def check_sex_age_limits(record: Record, data: CoherenceData | None = None) -> l
             if limit.sex not in ("", "all") and patient["gender"] != limit.sex:
                 out.append(f"{pid}: {limit.condition_set} condition {cond['n']} for sex {patient['gender']}")
             if not limit.age_min <= age < limit.age_max + 1:
-                out.append(f"{pid}: {limit.condition_set} condition {cond['n']} at age {age:.1f} "
-                           f"(allowed {limit.age_min:g}-{limit.age_max:g})")
+                out.append(
+                    f"{pid}: {limit.condition_set} condition {cond['n']} at age {age:.1f} "
+                    f"(allowed {limit.age_min:g}-{limit.age_max:g})"
+                )
     return out
 
 
@@ -191,15 +216,19 @@ def check_chronic_endings(record: Record, data: CoherenceData | None = None) -> 
         if stop is None or chronic is None or (death is not None and abs(stop - death) <= DAY):
             continue
         successors = data.group_codes.get(chronic.group, frozenset()) | chronic.ended_by
-        near = [e for e in (*conditions, *procedures)
-                if e is not cond and abs(e["start"] - stop) <= DAY and successors.intersection(_codes(e))]
+        near = [
+            e
+            for e in (*conditions, *procedures)
+            if e is not cond and abs(e["start"] - stop) <= DAY and successors.intersection(_codes(e))
+        ]
         if not near:
             out.append(f"{pid}: chronic condition {chronic.code} {chronic.display} ends {iso(stop)} without cause")
     return out
 
 
-def all_checks(history_start: float | None = None, end_time: int | None = None,
-               data: CoherenceData | None = None) -> list[Callable[[Record], list[str]]]:
+def all_checks(
+    history_start: float | None = None, end_time: int | None = None, data: CoherenceData | None = None
+) -> list[Callable[[Record], list[str]]]:
     return [
         lambda r: check_lifespan(r, end_time),
         check_encounter_overlap,
@@ -211,8 +240,13 @@ def all_checks(history_start: float | None = None, end_time: int | None = None,
     ]
 
 
-def check_record(record: Record, *, history_start: float | None = None, end_time: int | None = None,
-                 data: CoherenceData | None = None) -> list[str]:
+def check_record(
+    record: Record,
+    *,
+    history_start: float | None = None,
+    end_time: int | None = None,
+    data: CoherenceData | None = None,
+) -> list[str]:
     """Every coherence problem in one record (an empty list when it is coherent)."""
     problems: list[str] = []
     for check in all_checks(history_start, end_time, data):

@@ -83,17 +83,34 @@ def load_coherence(folder: Path | None = None) -> CoherenceData:
         if row["condition_set"] not in sets or row["lab"] not in labs:
             problems.append(f"lab_rules.csv:{i}: unknown set {row['condition_set']!r} or lab {row['lab']!r}")
             continue
-        rules.append(LabRule(row["condition_set"], frozenset(sets[row["condition_set"]]), row["lab"],
-                             frozenset(labs[row["lab"]]), _float(row["low"], -math.inf),
-                             _float(row["high"], math.inf), _float(row["days_before"], math.inf),
-                             _float(row["days_after"], 0.0), row["why"]))
+        rules.append(
+            LabRule(
+                row["condition_set"],
+                frozenset(sets[row["condition_set"]]),
+                row["lab"],
+                frozenset(labs[row["lab"]]),
+                _float(row["low"], -math.inf),
+                _float(row["high"], math.inf),
+                _float(row["days_before"], math.inf),
+                _float(row["days_after"], 0.0),
+                row["why"],
+            )
+        )
     limits = []
     for i, row in enumerate(_rows("sex_age_limits.csv", folder), start=2):
         if row["condition_set"] not in sets:
             problems.append(f"sex_age_limits.csv:{i}: unknown set {row['condition_set']!r}")
             continue
-        limits.append(SexAgeLimit(row["condition_set"], frozenset(sets[row["condition_set"]]), row["sex"],
-                                  _float(row["age_min"], 0.0), _float(row["age_max"], math.inf), row["why"]))
+        limits.append(
+            SexAgeLimit(
+                row["condition_set"],
+                frozenset(sets[row["condition_set"]]),
+                row["sex"],
+                _float(row["age_min"], 0.0),
+                _float(row["age_max"], math.inf),
+                row["why"],
+            )
+        )
     if problems:
         raise ConfigError("bad coherence data:\n  " + "\n  ".join(problems))
     chronic = {}
@@ -103,8 +120,14 @@ def load_coherence(folder: Path | None = None) -> CoherenceData:
         chronic[row["code"]] = Chronic(row["code"], row["display"], row["group"], ended_by)
         groups.setdefault(row["group"], set()).add(row["code"])
     exempt = frozenset(row["code"] for row in _rows("medications_without_reason.csv", folder))
-    return CoherenceData({k: frozenset(v) for k, v in sets.items()}, tuple(rules), tuple(limits), chronic,
-                         {k: frozenset(v) for k, v in groups.items()}, exempt)
+    return CoherenceData(
+        {k: frozenset(v) for k, v in sets.items()},
+        tuple(rules),
+        tuple(limits),
+        chronic,
+        {k: frozenset(v) for k, v in groups.items()},
+        exempt,
+    )
 
 
 @cache

@@ -135,10 +135,18 @@ def load_life_table(path: Path | None = None) -> list[dict[str, Any]]:
     with open(path, newline="", encoding="utf-8") as fh:
         for i, row in enumerate(csv.DictReader(fh), start=2):
             try:
-                rows.append({"sex": row["sex"], "age_low": float(row["age_low"]),
-                             "age_high": float(row["age_high"]) if row["age_high"] else math.inf,
-                             "measure": row["measure"], "value": float(row["value"]),
-                             "tolerance": float(row["tolerance"]), "unit": row["unit"], "source": row["source"]})
+                rows.append(
+                    {
+                        "sex": row["sex"],
+                        "age_low": float(row["age_low"]),
+                        "age_high": float(row["age_high"]) if row["age_high"] else math.inf,
+                        "measure": row["measure"],
+                        "value": float(row["value"]),
+                        "tolerance": float(row["tolerance"]),
+                        "unit": row["unit"],
+                        "source": row["source"],
+                    }
+                )
             except (KeyError, ValueError) as exc:
                 raise ConfigError(f"{path.name}:{i}: bad row ({exc})") from None
             if rows[-1]["measure"] not in ("ex", "qx"):
@@ -201,8 +209,9 @@ def _band_q(table: LifeTable, exp: Exposure, low: float, high: float) -> tuple[f
     return 1 - survive, 1 - math.exp(-width * m_low), 1 - math.exp(-width * m_high), deaths, years
 
 
-def compare_life_tables(tables: dict[str, tuple[Exposure, LifeTable | None]],
-                        published: list[dict[str, Any]]) -> list[LifeTableResult]:
+def compare_life_tables(
+    tables: dict[str, tuple[Exposure, LifeTable | None]], published: list[dict[str, Any]]
+) -> list[LifeTableResult]:
     out = []
     for row in published:
         exp, table = tables.get(row["sex"], (None, None))
@@ -216,6 +225,21 @@ def compare_life_tables(tables: dict[str, tuple[Exposure, LifeTable | None]],
                 deaths, years = sum(exp.deaths[i:]), sum(exp.years[i:])
             elif row["measure"] == "qx":
                 value, low, high, deaths, years = _band_q(table, exp, row["age_low"], row["age_high"])
-        out.append(LifeTableResult(row["sex"], row["age_low"], row["age_high"], row["measure"], row["value"],
-                                   row["tolerance"], row["unit"], row["source"], value, low, high, deaths, years))
+        out.append(
+            LifeTableResult(
+                row["sex"],
+                row["age_low"],
+                row["age_high"],
+                row["measure"],
+                row["value"],
+                row["tolerance"],
+                row["unit"],
+                row["source"],
+                value,
+                low,
+                high,
+                deaths,
+                years,
+            )
+        )
     return out

@@ -34,24 +34,42 @@ def realism_svg(report: RealismReport) -> str:
     for r in report.results:
         t = r.target
         lo, hi = t.allowed
-        rows.append((f"{t.condition} {t.measure.replace('_per_1000py', '')} {t.sex} {t.band}",
-                     _ratio(r.value, t.target), _ratio(r.low, t.target), _ratio(r.high, t.target),
-                     _ratio(lo, t.target), _ratio(hi, t.target), r.status))
+        rows.append(
+            (
+                f"{t.condition} {t.measure.replace('_per_1000py', '')} {t.sex} {t.band}",
+                _ratio(r.value, t.target),
+                _ratio(r.low, t.target),
+                _ratio(r.high, t.target),
+                _ratio(lo, t.target),
+                _ratio(hi, t.target),
+                r.status,
+            )
+        )
     for life in report.life:
         if life.measure != "ex":
             continue
         lo, hi = life.allowed
         status = "no data" if math.isnan(life.value) else ("ok" if life.within else "low")
-        rows.append((f"life expectancy at {life.age_low:g} {life.sex}", _ratio(life.value, life.published),
-                     _ratio(life.low, life.published), _ratio(life.high, life.published),
-                     _ratio(lo, life.published), _ratio(hi, life.published), status))
+        rows.append(
+            (
+                f"life expectancy at {life.age_low:g} {life.sex}",
+                _ratio(life.value, life.published),
+                _ratio(life.low, life.published),
+                _ratio(life.high, life.published),
+                _ratio(lo, life.published),
+                _ratio(hi, life.published),
+                status,
+            )
+        )
     height = TOP + ROW * len(rows) + 40
     width = LEFT + AXIS_WIDTH + RIGHT
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">',
-           f'<rect width="{width}" height="{height}" fill="white"/>',
-           f'<text x="{LEFT}" y="16" font-size="13" font-weight="bold">Simulated / target '
-           f'(dot, 95 % interval; grey: tolerance)</text>']
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+        f'<text x="{LEFT}" y="16" font-size="13" font-weight="bold">Simulated / target '
+        f"(dot, 95 % interval; grey: tolerance)</text>",
+    ]
     bottom = TOP + ROW * len(rows)
     for tick in (0.125, 0.25, 0.5, 1, 2, 4, 8):
         x = _x(tick)
@@ -69,14 +87,19 @@ def realism_svg(report: RealismReport) -> str:
             out.append(f'<text x="{_x(1) + 6:.1f}" y="{y + 4:.1f}" fill="{colour}">no data</text>')
             continue
         if not (math.isnan(low) or math.isnan(high)):
-            out.append(f'<line x1="{_x(low):.1f}" y1="{y:.1f}" x2="{_x(high):.1f}" y2="{y:.1f}" '
-                       f'stroke="{colour}" stroke-width="2"/>')
+            out.append(
+                f'<line x1="{_x(low):.1f}" y1="{y:.1f}" x2="{_x(high):.1f}" y2="{y:.1f}" '
+                f'stroke="{colour}" stroke-width="2"/>'
+            )
         out.append(f'<circle cx="{_x(value):.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"/>')
         if value > 8 or value < 0.125:
             arrow = "▶" if value > 8 else "◀"
-            out.append(f'<text x="{_x(value) + (6 if value > 8 else -14):.1f}" y="{y + 4:.1f}" '
-                       f'fill="{colour}">{arrow}</text>')
-    out.append(f'<text x="{LEFT + AXIS_WIDTH / 2}" y="{bottom + 30}" text-anchor="middle">simulated / target '
-               f'(log scale)</text>')
+            out.append(
+                f'<text x="{_x(value) + (6 if value > 8 else -14):.1f}" y="{y + 4:.1f}" fill="{colour}">{arrow}</text>'
+            )
+    out.append(
+        f'<text x="{LEFT + AXIS_WIDTH / 2}" y="{bottom + 30}" text-anchor="middle">simulated / target '
+        f"(log scale)</text>"
+    )
     out.append("</svg>")
     return "\n".join(out) + "\n"

@@ -133,15 +133,22 @@ class RealismReport:
         return next((r for r in self.life if r.sex == sex and r.age_low == age and r.measure == "ex"), None)
 
 
-def realism(records: Iterable[dict[str, Any]], info: RunInfo, targets: list[Target] | None = None,
-            life_table: list[dict[str, Any]] | None = None) -> RealismReport:
+def realism(
+    records: Iterable[dict[str, Any]],
+    info: RunInfo,
+    targets: list[Target] | None = None,
+    life_table: list[dict[str, Any]] | None = None,
+) -> RealismReport:
     """Compare the population in ``records`` with the targets and the US life table."""
     targets = load_targets() if targets is None else targets
     watched = {c for t in targets for c in t.codes}
     people = [summarise(r, info.reference_time, watched) for r in records]
     if info.history_start is not None:
-        log.warning("the run kept only %d years of history: prevalence_ever and life tables undercount "
-                    "(generate with --years-of-history 0 for a realism report)", info.years_of_history)
+        log.warning(
+            "the run kept only %d years of history: prevalence_ever and life tables undercount "
+            "(generate with --years-of-history 0 for a realism report)",
+            info.years_of_history,
+        )
     results = [evaluate(t, people, info) for t in targets]
     published = load_life_table() if life_table is None else life_table
     life = compare_life_tables(build_life_tables(people), published)

@@ -118,8 +118,23 @@ def parse_rows(rows: list[dict[str, str]], file: str) -> tuple[list[Target], lis
             problems.append(f"{where}: age band {low:g}-{high:g} is empty")
             continue
         unit = (row["unit"] or "").strip() or ("per_1000py" if measure.startswith("incidence") else "percent")
-        targets.append(Target(file, i, row["condition"].strip(), codes, measure, sex, low, high, target,
-                              tolerance, unit, (row["source"] or "").strip(), relative))
+        targets.append(
+            Target(
+                file,
+                i,
+                row["condition"].strip(),
+                codes,
+                measure,
+                sex,
+                low,
+                high,
+                target,
+                tolerance,
+                unit,
+                (row["source"] or "").strip(),
+                relative,
+            )
+        )
     return targets, problems
 
 

@@ -33,9 +33,12 @@ def test_every_state_has_cities_with_matching_fips_and_plausible_coordinates():
 
 
 def test_distribution_tables_sum_to_one():
-    for path, column in [("demographics/income.csv", "share"), ("demographics/education.csv", "share"),
-                         ("demographics/household_size.csv", "share"),
-                         ("demographics/sexual_orientation.csv", "share")]:
+    for path, column in [
+        ("demographics/income.csv", "share"),
+        ("demographics/education.csv", "share"),
+        ("demographics/household_size.csv", "share"),
+        ("demographics/sexual_orientation.csv", "share"),
+    ]:
         assert sum(float(r[column]) for r in rows(path)) == pytest.approx(1.0, abs=0.002), path
     for r in rows("demographics/marital.csv"):
         assert sum(float(r[s]) for s in "SMDW") == pytest.approx(1.0, abs=0.002), r

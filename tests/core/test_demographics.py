@@ -50,9 +50,29 @@ def test_identifiers_and_age_range_hold_for_any_seed(seed, low, span):
 def test_patient_has_exactly_the_record_fields_minus_providers():
     patient, _ = _person(1)
     assert set(patient) == {
-        "birth_time", "gender", "race", "ethnicity", "prefix", "first", "middle", "last", "suffix", "maiden",
-        "marital", "ssn", "drivers", "passport", "mrn", "phone", "email", "language", "address", "birthplace",
-        "income", "education", "insurance",
+        "birth_time",
+        "gender",
+        "race",
+        "ethnicity",
+        "prefix",
+        "first",
+        "middle",
+        "last",
+        "suffix",
+        "maiden",
+        "marital",
+        "ssn",
+        "drivers",
+        "passport",
+        "mrn",
+        "phone",
+        "email",
+        "language",
+        "address",
+        "birthplace",
+        "income",
+        "education",
+        "insurance",
     }
     assert set(patient["address"]) >= {"line", "city", "state", "state_abbr", "county", "fips", "zip", "lat", "lon"}
     assert set(patient["birthplace"]) == {"city", "state", "country"}
@@ -60,9 +80,25 @@ def test_patient_has_exactly_the_record_fields_minus_providers():
 
 def test_attributes_modules_read_are_present_with_synthea_values():
     _, attributes = _person(2, age_min=30, age_max=40)
-    for name in ("income", "education", "poverty_ratio", "insurance_status", "marital_status", "first_language",
-                 "birth_country", "sexual_orientation", "food_insecurity", "severe_housing_cost_burden",
-                 "unemployed", "no_vehicle_access", "RH_NEG", "race", "ethnicity", "state", "gender"):
+    for name in (
+        "income",
+        "education",
+        "poverty_ratio",
+        "insurance_status",
+        "marital_status",
+        "first_language",
+        "birth_country",
+        "sexual_orientation",
+        "food_insecurity",
+        "severe_housing_cost_burden",
+        "unemployed",
+        "no_vehicle_access",
+        "RH_NEG",
+        "race",
+        "ethnicity",
+        "state",
+        "gender",
+    ):
         assert name in attributes, name
     assert attributes["education"] in ("less_than_hs", "hs_degree", "some_college", "bs_degree")
     assert attributes["sexual_orientation"] in ("heterosexual", "homosexual", "bisexual")
@@ -105,8 +141,10 @@ def test_national_proportions_are_close_to_the_census():
     fake = Faker("en_US")
     fake.seed_instance(0)
     rng = np.random.default_rng(0)
-    people = [draw_person(rng, fake, reference_time=REFERENCE_TIME, age_min=0, age_max=110, gender=None,
-                          state=None) for _ in range(3000)]
+    people = [
+        draw_person(rng, fake, reference_time=REFERENCE_TIME, age_min=0, age_max=110, gender=None, state=None)
+        for _ in range(3000)
+    ]
     ages = np.array([(REFERENCE_TIME - p["birth_time"]) / YEAR for p, _ in people])
     male = np.mean([p["gender"] == "M" for p, _ in people])
     hispanic = np.mean([p["ethnicity"] == "hispanic" for p, _ in people])

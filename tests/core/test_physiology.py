@@ -20,10 +20,32 @@ from ehrsim.core.physiology import (
 
 SEXES = st.sampled_from(["M", "F"])
 RACES = st.sampled_from(["white", "black", "asian", "native", "hawaiian", "other"])
-EXPECTED = {"Height", "Weight", "BMI", "Systolic Blood Pressure", "Diastolic Blood Pressure", "Heart Rate",
-            "Respiration Rate", "Oxygen Saturation", "Glucose", "Blood Glucose", "Urea Nitrogen", "Creatinine",
-            "Calcium", "Sodium", "Potassium", "Chloride", "Carbon Dioxide", "Total Cholesterol", "Triglycerides",
-            "LDL", "HDL", "Microalbumin Creatinine Ratio", "EGFR", "Left ventricular Ejection fraction"}
+EXPECTED = {
+    "Height",
+    "Weight",
+    "BMI",
+    "Systolic Blood Pressure",
+    "Diastolic Blood Pressure",
+    "Heart Rate",
+    "Respiration Rate",
+    "Oxygen Saturation",
+    "Glucose",
+    "Blood Glucose",
+    "Urea Nitrogen",
+    "Creatinine",
+    "Calcium",
+    "Sodium",
+    "Potassium",
+    "Chloride",
+    "Carbon Dioxide",
+    "Total Cholesterol",
+    "Triglycerides",
+    "LDL",
+    "HDL",
+    "Microalbumin Creatinine Ratio",
+    "EGFR",
+    "Left ventricular Ejection fraction",
+}
 
 
 @settings(max_examples=50, deadline=None)

@@ -20,14 +20,17 @@ def test_ses_band_edges():
     assert ses_category({"income_level": 0, "education_level": 0, "occupation_level": 6.6}) == "High"
 
 
-@pytest.mark.parametrize(("status", "poverty", "age", "expected"), [
-    ("private", 3.0, 64.9, {}),
-    ("private", 3.0, 65.0, {"insurance_status": "medicare"}),
-    ("none", 3.0, 70.0, {"insurance_status": "medicare"}),
-    ("medicaid", 3.0, 65.0, {"insurance_status": "dual_eligible"}),
-    ("private", 0.5, 65.0, {"insurance_status": "dual_eligible"}),
-    ("medicare", 0.5, 80.0, {}),
-])
+@pytest.mark.parametrize(
+    ("status", "poverty", "age", "expected"),
+    [
+        ("private", 3.0, 64.9, {}),
+        ("private", 3.0, 65.0, {"insurance_status": "medicare"}),
+        ("none", 3.0, 70.0, {"insurance_status": "medicare"}),
+        ("medicaid", 3.0, 65.0, {"insurance_status": "dual_eligible"}),
+        ("private", 0.5, 65.0, {"insurance_status": "dual_eligible"}),
+        ("medicare", 0.5, 80.0, {}),
+    ],
+)
 def test_insurance_changes_at_65(status, poverty, age, expected):
     assert insurance_update({"insurance_status": status, "poverty_ratio": poverty}, age) == expected
 
@@ -35,8 +38,10 @@ def test_insurance_changes_at_65(status, poverty, age, expected):
 def test_education_and_income_are_positively_related_and_poverty_ratio_is_consistent():
     rng = np.random.default_rng(0)
     draws = [draw_socioeconomics(rng, 40) for _ in range(3000)]
-    by_level = {level: np.median([d["income"] for d in draws if d["education"] == level])
-                for level in ("less_than_hs", "bs_degree")}
+    by_level = {
+        level: np.median([d["income"] for d in draws if d["education"] == level])
+        for level in ("less_than_hs", "bs_degree")
+    }
     assert by_level["bs_degree"] > 1.5 * by_level["less_than_hs"]
     for d in draws[:100]:
         assert d["poverty_ratio"] == pytest.approx(d["income"] / poverty_line(d["household_size"]), abs=0.001)

@@ -44,5 +44,8 @@ def test_visit_frequency_follows_the_age_bands():
 
 def test_codes_switch_at_18():
     assert wellness_code(17.9)["code"] == "410620009"
-    assert wellness_code(18.0) == {"system": "SNOMED-CT", "code": "162673000",
-                                   "display": "General examination of patient (procedure)"}
+    assert wellness_code(18.0) == {
+        "system": "SNOMED-CT",
+        "code": "162673000",
+        "display": "General examination of patient (procedure)",
+    }

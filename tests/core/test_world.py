@@ -62,10 +62,17 @@ def test_same_seed_same_world_and_other_seed_differs():
     assert again.organizations == a.organizations and again.practitioners == a.practitioners
 
 
-@pytest.mark.parametrize(("kind", "org_type"), [
-    ("wellness", "clinic"), ("ambulatory", "clinic"), ("outpatient", "clinic"),
-    ("emergency", "hospital"), ("inpatient", "hospital"), ("urgentcare", "urgentcare"),
-])
+@pytest.mark.parametrize(
+    ("kind", "org_type"),
+    [
+        ("wellness", "clinic"),
+        ("ambulatory", "clinic"),
+        ("outpatient", "clinic"),
+        ("emergency", "hospital"),
+        ("inpatient", "hospital"),
+        ("urgentcare", "urgentcare"),
+    ],
+)
 def test_encounter_class_picks_the_organization_type(kind, org_type):
     world = build_world(0)
     org_id, practitioner_id = world.provider_for(_patient("Worcester", "MA"), kind, None, None)

@@ -19,13 +19,32 @@ CODE = {"system": "SNOMED-CT", "code": "44054006", "display": "Diabetes mellitus
 def state() -> tuple[Any, Any]:
     sim, _ = simulate("initial_terminal")
     sim.now = AT
-    sim.attributes.update({"fixture_level": 3, "fixture_flag": True, "fixture_entry": {"codes": [CODE]},
-                           "income_level": 0.9, "education_level": 0.8, "occupation_level": 0.5})
+    sim.attributes.update(
+        {
+            "fixture_level": 3,
+            "fixture_flag": True,
+            "fixture_entry": {"codes": [CODE]},
+            "income_level": 0.9,
+            "education_level": 0.8,
+            "occupation_level": 0.5,
+        }
+    )
     entry = sim.rec.add("conditions", {"start": AT, "stop": None, "codes": [CODE]}, None)
     sim.rec.activate("conditions", entry)
-    sim.rec.add("observations", {"time": AT, "category": "laboratory", "value": 7.1, "value_type": "numeric",
-                                 "unit": "%", "components": [], "report": None,
-                                 "codes": [{"system": "LOINC", "code": "4548-4", "display": "Hemoglobin A1c"}]}, None)
+    sim.rec.add(
+        "observations",
+        {
+            "time": AT,
+            "category": "laboratory",
+            "value": 7.1,
+            "value_type": "numeric",
+            "unit": "%",
+            "components": [],
+            "report": None,
+            "codes": [{"system": "LOINC", "code": "4548-4", "display": "Hemoglobin A1c"}],
+        },
+        None,
+    )
     sim.set_symptom("Cough", "fixture", 60, AT)
     sim.set_vital("Systolic Blood Pressure", 150.0)
     run = sim.runs[0]
@@ -42,8 +61,15 @@ CASES: list[tuple[dict[str, Any], bool]] = [
     ({"condition_type": "Socioeconomic Status", "category": "High"}, True),
     ({"condition_type": "Race", "race": "White"}, True),
     ({"condition_type": "Symptom", "symptom": "Cough", "operator": ">", "value": 50}, True),
-    ({"condition_type": "Observation", "codes": [{"system": "LOINC", "code": "4548-4", "display": "x"}],
-      "operator": ">=", "value": 6.5}, True),
+    (
+        {
+            "condition_type": "Observation",
+            "codes": [{"system": "LOINC", "code": "4548-4", "display": "x"}],
+            "operator": ">=",
+            "value": 6.5,
+        },
+        True,
+    ),
     ({"condition_type": "Attribute", "attribute": "fixture_level", "operator": ">", "value": 2}, True),
     ({"condition_type": "Attribute", "attribute": "missing", "operator": "is nil"}, True),
     ({"condition_type": "Vital Sign", "vital_sign": "Systolic Blood Pressure", "operator": ">", "value": 140}, True),
@@ -69,8 +95,9 @@ def test_every_condition_type_is_covered() -> None:
     assert {c["condition_type"] for c, _ in CASES} == set(CONDITION_TYPES)
 
 
-@pytest.mark.parametrize(("spec", "expected"), CASES, ids=[f"{c['condition_type']}-{i}" for i, (c, _) in
-                                                          enumerate(CASES)])
+@pytest.mark.parametrize(
+    ("spec", "expected"), CASES, ids=[f"{c['condition_type']}-{i}" for i, (c, _) in enumerate(CASES)]
+)
 def test_condition(state: tuple[Any, Any], spec: dict[str, Any], expected: bool) -> None:
     sim, run = state
     assert parse_condition(spec).test(sim, run, AT) is expected

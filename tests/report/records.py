@@ -21,17 +21,32 @@ def code(c: str, system: str = "SNOMED-CT", display: str = "") -> dict[str, str]
 class RecordBuilder:
     """Builds one patient's record entry by entry; ``record()`` returns the native dict."""
 
-    def __init__(self, index: int = 0, *, gender: str = "F", birth: dt.date = dt.date(1960, 6, 1),
-                 death: dt.date | None = None) -> None:
+    def __init__(
+        self, index: int = 0, *, gender: str = "F", birth: dt.date = dt.date(1960, 6, 1), death: dt.date | None = None
+    ) -> None:
         self.index = index
         self.pid = str(uuid.UUID(int=index + 1))
         self.birth = from_date(birth)
         self.death = from_date(death) if death else None
         self.gender = gender
         self.n = 0
-        self.lists: dict[str, list[dict[str, Any]]] = {k: [] for k in (
-            "encounters", "conditions", "allergies", "medications", "observations", "reports", "procedures",
-            "immunizations", "careplans", "devices", "supplies", "imaging_studies")}
+        self.lists: dict[str, list[dict[str, Any]]] = {
+            k: []
+            for k in (
+                "encounters",
+                "conditions",
+                "allergies",
+                "medications",
+                "observations",
+                "reports",
+                "procedures",
+                "immunizations",
+                "careplans",
+                "devices",
+                "supplies",
+                "imaging_studies",
+            )
+        }
 
     def _entry(self, kind: str, **fields: Any) -> dict[str, Any]:
         self.n += 1
@@ -43,46 +58,121 @@ class RecordBuilder:
         return int(self.birth + years * YEAR)
 
     def encounter(self, start: int, hours: float = 1, cls: str = "ambulatory") -> dict[str, Any]:
-        return self._entry("encounters", start=start, stop=int(start + hours * 3600), encounter=None,
-                           **{"class": cls}, codes=[code("185349003", display="Encounter for check up")],
-                           reason=[], organization="org-1", practitioner="pr-1", discharge=None, module="test")
+        return self._entry(
+            "encounters",
+            start=start,
+            stop=int(start + hours * 3600),
+            encounter=None,
+            **{"class": cls},
+            codes=[code("185349003", display="Encounter for check up")],
+            reason=[],
+            organization="org-1",
+            practitioner="pr-1",
+            discharge=None,
+            module="test",
+        )
 
-    def condition(self, c: str, start: int, stop: int | None = None, enc: dict[str, Any] | None = None
-                  ) -> dict[str, Any]:
-        return self._entry("conditions", start=start, stop=stop, codes=[code(c)],
-                           encounter=enc["id"] if enc else None)
+    def condition(
+        self, c: str, start: int, stop: int | None = None, enc: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        return self._entry("conditions", start=start, stop=stop, codes=[code(c)], encounter=enc["id"] if enc else None)
 
-    def medication(self, c: str, start: int, reason: list[str], enc: dict[str, Any] | None = None,
-                   stop: int | None = None) -> dict[str, Any]:
-        return self._entry("medications", start=start, stop=stop, codes=[code(c, "RxNorm")],
-                           reason=[code(r) for r in reason], chronic=False, administered=False, requested=True,
-                           dosage=None, as_needed=False, duration_days=None, refills=0, instructions=[],
-                           stop_reason=None, encounter=enc["id"] if enc else None)
+    def medication(
+        self, c: str, start: int, reason: list[str], enc: dict[str, Any] | None = None, stop: int | None = None
+    ) -> dict[str, Any]:
+        return self._entry(
+            "medications",
+            start=start,
+            stop=stop,
+            codes=[code(c, "RxNorm")],
+            reason=[code(r) for r in reason],
+            chronic=False,
+            administered=False,
+            requested=True,
+            dosage=None,
+            as_needed=False,
+            duration_days=None,
+            refills=0,
+            instructions=[],
+            stop_reason=None,
+            encounter=enc["id"] if enc else None,
+        )
 
-    def observation(self, loinc: str, time: int, value: float, unit: str = "%", enc: dict[str, Any] | None = None
-                    ) -> dict[str, Any]:
-        return self._entry("observations", time=time, category="laboratory", codes=[code(loinc, "LOINC")],
-                           value=value, value_type="numeric", unit=unit, components=[], report=None,
-                           encounter=enc["id"] if enc else None)
+    def observation(
+        self, loinc: str, time: int, value: float, unit: str = "%", enc: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        return self._entry(
+            "observations",
+            time=time,
+            category="laboratory",
+            codes=[code(loinc, "LOINC")],
+            value=value,
+            value_type="numeric",
+            unit=unit,
+            components=[],
+            report=None,
+            encounter=enc["id"] if enc else None,
+        )
 
     def procedure(self, c: str, start: int, enc: dict[str, Any] | None = None) -> dict[str, Any]:
-        return self._entry("procedures", start=start, stop=start + 1800, codes=[code(c)], reason=[],
-                           encounter=enc["id"] if enc else None)
+        return self._entry(
+            "procedures",
+            start=start,
+            stop=start + 1800,
+            codes=[code(c)],
+            reason=[],
+            encounter=enc["id"] if enc else None,
+        )
 
     def record(self) -> dict[str, Any]:
         dead = self.death is not None and self.death <= REFERENCE
-        patient = {"birth_time": self.birth, "gender": self.gender, "race": "white", "ethnicity": "nonhispanic",
-                   "prefix": "", "first": "Test", "middle": "", "last": "Patient", "suffix": "", "maiden": "",
-                   "marital": "S", "ssn": "999-00-0001", "drivers": "", "passport": "", "mrn": str(self.index),
-                   "phone": "555-0100", "email": "test@example.org", "language": "english",
-                   "address": {"line": "1 Main St", "city": "Boston", "state": "Massachusetts", "state_abbr": "MA",
-                               "county": "Suffolk", "fips": "25025", "zip": "02101", "lat": 42.3, "lon": -71.0},
-                   "birthplace": {"city": "Boston", "state": "Massachusetts", "country": "US"},
-                   "income": 50000, "education": "bs_degree", "insurance": "private",
-                   "organization": "org-1", "practitioner": "pr-1"}
+        patient = {
+            "birth_time": self.birth,
+            "gender": self.gender,
+            "race": "white",
+            "ethnicity": "nonhispanic",
+            "prefix": "",
+            "first": "Test",
+            "middle": "",
+            "last": "Patient",
+            "suffix": "",
+            "maiden": "",
+            "marital": "S",
+            "ssn": "999-00-0001",
+            "drivers": "",
+            "passport": "",
+            "mrn": str(self.index),
+            "phone": "555-0100",
+            "email": "test@example.org",
+            "language": "english",
+            "address": {
+                "line": "1 Main St",
+                "city": "Boston",
+                "state": "Massachusetts",
+                "state_abbr": "MA",
+                "county": "Suffolk",
+                "fips": "25025",
+                "zip": "02101",
+                "lat": 42.3,
+                "lon": -71.0,
+            },
+            "birthplace": {"city": "Boston", "state": "Massachusetts", "country": "US"},
+            "income": 50000,
+            "education": "bs_degree",
+            "insurance": "private",
+            "organization": "org-1",
+            "practitioner": "pr-1",
+        }
         death = {"time": self.death, "codes": [code("419099009", display="Dead")], "encounter": None} if dead else None
-        return {"format": 1, "index": self.index, "id": self.pid, "patient": patient, "alive": not dead,
-                "death": death, **self.lists}
+        return {
+            "format": 1,
+            "index": self.index,
+            "id": self.pid,
+            "patient": patient,
+            "alive": not dead,
+            "death": death,
+            **self.lists,
+        }
 
 
 def diabetic_patient(index: int = 0) -> dict[str, Any]:

@@ -95,8 +95,16 @@ def test_maintenance_after_remission_and_allergy_reasons_are_fine() -> None:
     b = RecordBuilder()
     b.condition("66344007", b.at_age(30), stop=b.at_age(30.3))
     b.medication("312938", b.at_age(30.5), ["66344007"])  # maintenance after the episode
-    b._entry("allergies", start=b.at_age(20), stop=None, codes=[{"system": "SNOMED-CT", "code": "300913006",
-             "display": "Shellfish allergy"}], type="allergy", category="food", reactions=[], encounter=None)
+    b._entry(
+        "allergies",
+        start=b.at_age(20),
+        stop=None,
+        codes=[{"system": "SNOMED-CT", "code": "300913006", "display": "Shellfish allergy"}],
+        type="allergy",
+        category="food",
+        reactions=[],
+        encounter=None,
+    )
     b.medication("1870230", b.at_age(25), ["300913006"])  # epinephrine for a food allergy
     assert check_medication_reasons(b.record()) == []
 

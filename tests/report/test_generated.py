@@ -73,8 +73,15 @@ def run_2000(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from ehrsim.settings import Settings
 
     out = tmp_path_factory.mktemp("realism2000")
-    settings = Settings(population=2000, seed=1, reference_date=REFERENCE_DATE, years_of_history=0,
-                        formats=("json",), out=out, workers=2)
+    settings = Settings(
+        population=2000,
+        seed=1,
+        reference_date=REFERENCE_DATE,
+        years_of_history=0,
+        formats=("json",),
+        out=out,
+        workers=2,
+    )
     ehrsim.run(settings)
     return out
 
@@ -96,8 +103,11 @@ def test_targets_met_on_2000_patients(run_2000: Path) -> None:
     report = realism(iter_records(run_2000), RunInfo(REFERENCE), targets)
     assert len(report.results) == len(targets)
     assert all(r.has_data for r in report.results), "a target row got no figure"
-    missed = [f"{r.target.condition} {r.target.measure} {r.target.sex} {r.target.band}: {r.value:.3g} vs "
-              f"{r.target.target:g}" for r in report.results if not r.within]
+    missed = [
+        f"{r.target.condition} {r.target.measure} {r.target.sex} {r.target.band}: {r.value:.3g} vs {r.target.target:g}"
+        for r in report.results
+        if not r.within
+    ]
     assert report.fraction_within >= MIN_WITHIN, f"only {report.fraction_within:.0%} met; missed:\n" + "\n".join(missed)
 
 

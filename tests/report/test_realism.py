@@ -18,8 +18,18 @@ INFO = RunInfo(REFERENCE)
 
 
 def target(**over: str):  # type: ignore[no-untyped-def]
-    base = {"condition": "Hypertension", "code": "59621000", "measure": "prevalence_ever", "sex": "all",
-            "age_low": "40", "age_high": "59", "target": "30", "tolerance": "5", "unit": "percent", "source": "t"}
+    base = {
+        "condition": "Hypertension",
+        "code": "59621000",
+        "measure": "prevalence_ever",
+        "sex": "all",
+        "age_low": "40",
+        "age_high": "59",
+        "target": "30",
+        "tolerance": "5",
+        "unit": "percent",
+        "source": "t",
+    }
     (t,), problems = parse_rows([{**base, **over}], "t.csv")
     assert not problems
     return t
@@ -55,8 +65,12 @@ def test_prevalence_ever_and_active() -> None:
 
 
 def test_fraction_units_and_verdicts() -> None:
-    report = realism(cohort(), INFO, [target(target="0.3", tolerance="0.02", unit="fraction"),
-                                      target(target="60", tolerance="5")], life_table=[])
+    report = realism(
+        cohort(),
+        INFO,
+        [target(target="0.3", tolerance="0.02", unit="fraction"), target(target="60", tolerance="5")],
+        life_table=[],
+    )
     fraction, far = report.results
     assert fraction.value == pytest.approx(0.3) and fraction.status == "ok"
     assert far.status == "low" and not far.within
@@ -76,8 +90,9 @@ def test_incidence_counts_first_onsets_per_person_years_at_risk() -> None:
             b.condition("44054006", b.at_age(45))  # 10 onsets at 45: 5 years at risk in 40-49
             b.condition("44054006", b.at_age(47))  # a second episode is not a new onset
         records.append(b.record())
-    t = target(code="44054006", measure="incidence_per_1000py", age_low="40", age_high="49", target="20",
-               unit="per_1000py")
+    t = target(
+        code="44054006", measure="incidence_per_1000py", age_low="40", age_high="49", target="20", unit="per_1000py"
+    )
     (result,) = realism(records, INFO, [t], life_table=[]).results
     years = 90 * 10 + 10 * 5
     assert result.numerator == 10 and result.denominator == pytest.approx(years, rel=1e-3)
@@ -115,8 +130,19 @@ def test_life_expectancy_of_a_gompertz_population() -> None:
     """Censored at the reference date and with everyone's birth spread over a century, e0 is still recovered."""
     records, true_e0 = gompertz_population(4000, a=5e-5, b=0.09)
     assert 70 < true_e0 < 80
-    published = [{"sex": s, "age_low": 0.0, "age_high": math.inf, "measure": "ex", "value": true_e0,
-                  "tolerance": 3.0, "unit": "years", "source": "Gompertz"} for s in ("M", "F", "all")]
+    published = [
+        {
+            "sex": s,
+            "age_low": 0.0,
+            "age_high": math.inf,
+            "measure": "ex",
+            "value": true_e0,
+            "tolerance": 3.0,
+            "unit": "years",
+            "source": "Gompertz",
+        }
+        for s in ("M", "F", "all")
+    ]
     report = realism(records, INFO, [], life_table=published)
     for sex in ("M", "F", "all"):
         e0 = report.life_expectancy(sex)
@@ -149,8 +175,16 @@ def test_allergies_and_causes_of_death_count_as_onsets() -> None:
     for i in range(10):
         b = RecordBuilder(i, birth=dt.date(1970, 1, 1), death=dt.date(2020, 1, 1) if i < 2 else None)
         if i < 4:
-            b._entry("allergies", start=b.at_age(10), stop=None, codes=[{"system": "SNOMED-CT", "code": "91935009",
-                     "display": "Peanut allergy"}], type="allergy", category="food", reactions=[], encounter=None)
+            b._entry(
+                "allergies",
+                start=b.at_age(10),
+                stop=None,
+                codes=[{"system": "SNOMED-CT", "code": "91935009", "display": "Peanut allergy"}],
+                type="allergy",
+                category="food",
+                reactions=[],
+                encounter=None,
+            )
         records.append(b.record())
     records[0]["death"]["codes"] = [{"system": "SNOMED-CT", "code": "9855000", "display": "Natural death"}]
     peanut = target(code="91935009", measure="prevalence_active", age_low="0", age_high="120")
@@ -162,7 +196,17 @@ def test_allergies_and_causes_of_death_count_as_onsets() -> None:
 
 def test_band_death_probability_has_a_finite_interval_without_deaths() -> None:
     records = [RecordBuilder(i, birth=dt.date(1990, 1, 1)).record() for i in range(200)]
-    published = [{"sex": "all", "age_low": 5.0, "age_high": 9.0, "measure": "qx", "value": 0.0006,
-                  "tolerance": 0.5, "unit": "probability", "source": "t"}]
+    published = [
+        {
+            "sex": "all",
+            "age_low": 5.0,
+            "age_high": 9.0,
+            "measure": "qx",
+            "value": 0.0006,
+            "tolerance": 0.5,
+            "unit": "probability",
+            "source": "t",
+        }
+    ]
     (q,) = realism(records, INFO, [], life_table=published).life
     assert q.deaths == 0 and q.value == 0 and q.high == pytest.approx(1 - math.exp(-5 * 3.689 / 1000), rel=1e-3)

@@ -26,14 +26,15 @@ def write_run(out: Path, records: list[dict[str, Any]], years_of_history: int = 
 def targets(tmp_path: Path) -> Path:
     folder = tmp_path / "targets"
     folder.mkdir()
-    (folder / "t.csv").write_text(HEADER + "Type 2 diabetes,44054006,prevalence_ever,all,18,120,50,10,percent,"
-                                  "\"made up, for the test\"\n"
-                                  "Pregnancy,72892002,incidence_per_1000py,F,15,44,50,20,per_1000py,made up\n")
+    (folder / "t.csv").write_text(
+        HEADER + "Type 2 diabetes,44054006,prevalence_ever,all,18,120,50,10,percent,"
+        '"made up, for the test"\n'
+        "Pregnancy,72892002,incidence_per_1000py,F,15,44,50,20,per_1000py,made up\n"
+    )
     return folder
 
 
-def test_realism_writes_markdown_csv_and_svg(tmp_path: Path, targets: Path, capsys: pytest.CaptureFixture[str]
-                                             ) -> None:
+def test_realism_writes_markdown_csv_and_svg(tmp_path: Path, targets: Path, capsys: pytest.CaptureFixture[str]) -> None:
     records = [diabetic_patient(i) if i % 2 else RecordBuilder(i).record() for i in range(40)]
     run = write_run(tmp_path / "run", records)
     prefix = tmp_path / "out" / "realism"

@@ -20,8 +20,9 @@ def test_wilson_edges() -> None:
     assert lo == 0.0 and 0 < hi < 0.1
 
 
-@pytest.mark.parametrize(("k", "exact_lo", "exact_hi"), [(0, 0.0, 3.689), (1, 0.0253, 5.572), (10, 4.795, 18.39),
-                                                         (100, 81.36, 121.6)])
+@pytest.mark.parametrize(
+    ("k", "exact_lo", "exact_hi"), [(0, 0.0, 3.689), (1, 0.0253, 5.572), (10, 4.795, 18.39), (100, 81.36, 121.6)]
+)
 def test_poisson_close_to_exact(k: int, exact_lo: float, exact_hi: float) -> None:
     lo, hi = poisson(k)
     assert lo == pytest.approx(exact_lo, rel=0.02, abs=0.002)

@@ -12,9 +12,18 @@ HEADER = "condition,code,measure,sex,age_low,age_high,target,tolerance,unit,sour
 
 
 def row(**over: str) -> dict[str, str]:
-    base = {"condition": "Hypertension", "code": "59621000", "measure": "prevalence_ever", "sex": "all",
-            "age_low": "18", "age_high": "44", "target": "22.4", "tolerance": "0.25", "unit": "percent",
-            "source": "test"}
+    base = {
+        "condition": "Hypertension",
+        "code": "59621000",
+        "measure": "prevalence_ever",
+        "sex": "all",
+        "age_low": "18",
+        "age_high": "44",
+        "target": "22.4",
+        "tolerance": "0.25",
+        "unit": "percent",
+        "source": "test",
+    }
     return {**base, **over}
 
 
@@ -48,9 +57,16 @@ def test_incidence_unit_defaults() -> None:
     assert t.unit == "per_1000py" and t.scale == 1
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [("measure", "prevalence", "measure"),
-                                                         ("sex", "X", "sex"), ("target", "high", "not a number"),
-                                                         ("age_high", "10", "empty"), ("code", "", "no code")])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("measure", "prevalence", "measure"),
+        ("sex", "X", "sex"),
+        ("target", "high", "not a number"),
+        ("age_high", "10", "empty"),
+        ("code", "", "no code"),
+    ],
+)
 def test_bad_rows_are_reported_with_their_line(field: str, value: str, message: str) -> None:
     targets, problems = parse_rows([row(), row(**{field: value})], "area.csv")
     assert len(targets) == 1 and len(problems) == 1

@@ -45,8 +45,11 @@ def _terminology() -> dict[tuple[str, str], set[tuple[str, str]]]:
 
 
 def test_no_display_disagrees_across_modules() -> None:
-    clashes = {f"{s}|{c}": sorted(v) for (s, c), v in _module_codes().items()
-               if s in CODE_SYSTEMS_CHECKED and len({d for d, _ in v}) > 1}
+    clashes = {
+        f"{s}|{c}": sorted(v)
+        for (s, c), v in _module_codes().items()
+        if s in CODE_SYSTEMS_CHECKED and len({d for d, _ in v}) > 1
+    }
     assert clashes == {}
 
 
