@@ -51,8 +51,8 @@ def _shared(settings: Settings) -> _Shared:
 def run_shard(settings: Settings, shard: int) -> dict[str, int]:
     """Simulate, render and write one shard; returns its counts. Idempotent."""
     shared = _shared(settings)
-    first = shard * settings.shard_size
-    last = min(settings.population, first + settings.shard_size)
+    first = shard * settings.shard
+    last = min(settings.population, first + settings.shard)
     rows: dict[tuple[int, str], list[bytes]] = {}
     counts: Counter[str] = Counter()
     for index in range(first, last):
@@ -90,7 +90,7 @@ def run(settings: Settings, progress: Callable[[int], None] | None = None) -> di
         "settings": settings.model_dump(mode="json", exclude={"workers", "out"}),
     }
     store.check_run(fingerprint)
-    shards = math.ceil(settings.population / settings.shard_size)
+    shards = math.ceil(settings.population / settings.shard)
     todo = [k for k in range(shards) if not store.is_done(k)]
     if len(todo) < shards:
         log.info("resuming: %d of %d shards already done", shards - len(todo), shards)

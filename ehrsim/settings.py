@@ -36,7 +36,16 @@ class Settings(BaseModel):
     formats: tuple[str, ...] = ("json",)
     out: Path = Path("output")
     workers: int = Field(1, ge=1)
-    shard_size: int = Field(100, ge=1, description="patients per shard; fixes output layout, not speed")
+    shard_size: int | None = Field(None, ge=1, description="patients per shard (the resumable unit); None = auto")
+
+    @property
+    def shard(self) -> int:
+        """Patients per shard: at most 100, and small enough to give ~16 shards to spread over workers.
+
+        The output never depends on it (tables are assembled in patient order), only resume granularity.
+        """
+        return self.shard_size or max(1, min(100, -(-self.population // 16)))
+
     # exporter options
     fhir_bundle: Literal["transaction", "collection"] = "transaction"
     fhir_references: Literal["literal", "bundled", "conditional"] = "literal"

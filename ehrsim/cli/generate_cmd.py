@@ -59,7 +59,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-f", "--format", default="json", help="comma-separated: json,fhir,fhir-ndjson,csv,omop")
     p.add_argument("-o", "--out", type=Path, default=Path("output"), help="output folder (default ./output)")
     p.add_argument("-w", "--workers", type=int, default=None, help="worker processes (default: all cores)")
-    p.add_argument("--shard-size", type=int, default=100, help="patients per shard (resumable unit; default 100)")
+    p.add_argument(
+        "--shard-size",
+        type=int,
+        default=None,
+        help="patients per shard, the resumable unit (default: N/16, at most 100); output does not depend on it",
+    )
     g = p.add_argument_group("FHIR")
     g.add_argument("--fhir-bundle", choices=["transaction", "collection"], default="transaction")
     g.add_argument("--fhir-references", choices=["literal", "bundled", "conditional"], default="literal")
