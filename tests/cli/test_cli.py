@@ -73,33 +73,30 @@ def test_generate_writes_metadata_and_records(tmp_path: Path) -> None:
     assert not (out / ".ehrsim").exists()
 
 
-def test_output_is_identical_for_any_worker_count(tmp_path: Path) -> None:
+def test_output_is_identical_for_any_worker_count_and_shard_size(tmp_path: Path) -> None:
     outs = []
-    for workers in ("1", "2"):
-        out = tmp_path / f"w{workers}"
-        assert (
-            main(
-                [
-                    "generate",
-                    "-p",
-                    "6",
-                    "-s",
-                    "9",
-                    "--reference-date",
-                    "2025-01-01",
-                    "-o",
-                    str(out),
-                    "-w",
-                    workers,
-                    "--shard-size",
-                    "2",
-                    "--no-progress",
-                ]
-            )
-            == 0
-        )
+    for workers, shard in (("1", "2"), ("2", "2"), ("2", "5")):
+        out = tmp_path / f"w{workers}s{shard}"
+        args = [
+            "generate",
+            "-p",
+            "6",
+            "-s",
+            "9",
+            "--reference-date",
+            "2025-01-01",
+            "-o",
+            str(out),
+            "-w",
+            workers,
+            "--shard-size",
+            shard,
+            "--no-progress",
+        ]
+        assert main(args) == 0
         outs.append(out)
-    assert (outs[0] / "json" / "patients.ndjson").read_bytes() == (outs[1] / "json" / "patients.ndjson").read_bytes()
+    first = (outs[0] / "json" / "patients.ndjson").read_bytes()
+    assert all((o / "json" / "patients.ndjson").read_bytes() == first for o in outs[1:])
     assert (outs[0] / "metadata.json").read_bytes() == (outs[1] / "metadata.json").read_bytes()
 
 
