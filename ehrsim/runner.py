@@ -87,7 +87,7 @@ def run(settings: Settings, progress: Callable[[int], None] | None = None) -> di
     store = shared.store
     fingerprint: dict[str, object] = {
         "version": ehrsim.__version__,
-        "settings": settings.model_dump(mode="json", exclude={"workers", "out"}),
+        "settings": settings.model_dump(mode="json", exclude={"workers", "out", "dask"}),
     }
     store.check_run(fingerprint)
     shards = math.ceil(settings.population / settings.shard)
@@ -97,7 +97,11 @@ def run(settings: Settings, progress: Callable[[int], None] | None = None) -> di
         if progress:
             progress(sum(store.counts(k).get("patients", 0) for k in range(shards) if k not in todo))
     workers = min(settings.workers, max(1, len(todo)))
-    if workers <= 1:
+    if settings.dask:
+        from ehrsim.distributed import run_on_dask
+
+        run_on_dask(settings, todo, settings.dask, progress)
+    elif workers <= 1:
         for k in todo:
             c = run_shard(settings, k)
             if progress:
@@ -127,7 +131,7 @@ def run(settings: Settings, progress: Callable[[int], None] | None = None) -> di
         "record_kinds": list(KINDS),
         "lasting_kinds": list(LASTING),
     }
-    for key in ("workers", "out"):  # the output does not depend on them
+    for key in ("workers", "out", "dask"):  # the output does not depend on them
         metadata["options"].pop(key, None)
     atomic_write(out / "metadata.json", orjson.dumps(metadata, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
     store.clear()

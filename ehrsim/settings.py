@@ -36,6 +36,7 @@ class Settings(BaseModel):
     formats: tuple[str, ...] = ("json",)
     out: Path = Path("output")
     workers: int = Field(1, ge=1)
+    dask: str | None = Field(None, description="Dask scheduler address, or 'local'; None = local processes")
     shard_size: int | None = Field(None, ge=1, description="patients per shard (the resumable unit); None = auto")
 
     @property

@@ -76,6 +76,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--omop-db", help="load OMOP into this PostgreSQL URL instead of OUT/omop/omop.duckdb")
     g.add_argument("--vocab", type=Path, help="OHDSI Athena vocabulary folder (CONCEPT.csv, CONCEPT_RELATIONSHIP.csv)")
     g.add_argument("--table-format", choices=["csv", "parquet"], default="csv")
+    p.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run shards on a Dask cluster (scheduler address, or 'local'); OUT must be shared",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=run_generate)
 
@@ -118,6 +123,7 @@ def settings_from_args(args: argparse.Namespace) -> Any:
             out=args.out,
             workers=args.workers or default_workers(),
             shard_size=args.shard_size,
+            dask=args.dask,
             fhir_bundle=args.fhir_bundle,
             fhir_references=args.fhir_references,
             fhir_gzip=args.fhir_gzip,

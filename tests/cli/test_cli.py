@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import orjson
+import pytest
 
 from ehrsim.cli.main import main
 
@@ -175,3 +176,34 @@ def test_interrupted_run_resumes_from_finished_shards(tmp_path: Path, monkeypatc
     )
     assert (fresh / "json" / "patients.ndjson").read_bytes() == (out / "json" / "patients.ndjson").read_bytes()
     assert done[:1] == [1]  # the resumed run did only the unfinished shard
+
+
+def test_dask_local_cluster_gives_the_same_output(tmp_path: Path) -> None:
+    pytest.importorskip("dask.distributed")
+    outs = []
+    for extra in ([], ["--dask", "local"]):
+        out = tmp_path / ("dask" if extra else "pool")
+        assert (
+            main(
+                [
+                    "generate",
+                    "-p",
+                    "4",
+                    "-s",
+                    "3",
+                    "--reference-date",
+                    "2025-01-01",
+                    "-o",
+                    str(out),
+                    "-w",
+                    "2",
+                    "--shard-size",
+                    "1",
+                    "--no-progress",
+                    *extra,
+                ]
+            )
+            == 0
+        )
+        outs.append(out)
+    assert (outs[0] / "json" / "patients.ndjson").read_bytes() == (outs[1] / "json" / "patients.ndjson").read_bytes()
