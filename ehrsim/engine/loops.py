@@ -35,6 +35,7 @@ ANALYSABLE = Distributed | Complex | Conditional | LookupTable
 def install(library: Library) -> int:
     """Give every qualifying Delay node the fast-forward ``process``; returns how many."""
     count = 0
+    graphs: dict[str, Graph] = {}
     for module in library.modules.values():
         for name, node in module.nodes.items():
             state = node.state
@@ -42,7 +43,10 @@ def install(library: Library) -> int:
                 continue
             span = _span(state)
             if span is not None and _loops_back(module.states, name, state, 0):
-                node.process = LoopingDelay(state, span, module.states).process
+                graph = graphs.get(module.path)
+                if graph is None:
+                    graph = graphs[module.path] = _graph(module.states)
+                node.process = LoopingDelay(state, span, graph).process
                 count += 1
     return count
 
@@ -105,11 +109,18 @@ def _weights(options: tuple[Weighted, ...], sim: Simulation, keys: set[str]) -> 
     return _effective(pairs)
 
 
+#: per module: state name -> (its transition, its first target, whether it is a Simple state)
+Graph = dict[str, tuple[Any, str | None, bool]]
+
+
+def _graph(states: dict[str, Any]) -> Graph:
+    return {n: (s.transition, (s.targets() or [None])[0], isinstance(s, Simple)) for n, s in states.items()}
+
+
 def _transition_probs(
-    state: Any, sim: Simulation, run: ModuleRun, t: float, keys: set[str]
+    transition: Any, first_target: str | None, sim: Simulation, run: ModuleRun, t: float, keys: set[str]
 ) -> tuple[list[tuple[str, float]], float]:
     """Where one transition goes now, with probabilities, and until when that holds."""
-    transition = state.transition
     horizon = NEVER
     if isinstance(transition, Distributed):
         return _weights(transition.options, sim, keys), horizon
@@ -140,29 +151,30 @@ def _transition_probs(
             if i < len(edges):
                 horizon = min(horizon, edges[i] / 1000.0 + 0.001)
         return probs, horizon
-    return [(state.targets()[0], 1.0)], horizon  # direct
+    return [(first_target or "", 1.0)], horizon  # direct
 
 
-def plan(state: Delay, states: dict[str, Any], sim: Simulation, run: ModuleRun, t: float) -> Plan:
-    """Chance of looping back now (through Simple states), until when it holds, what it reads."""
+def plan(home: str, graph: Graph, sim: Simulation, run: ModuleRun, t: float) -> Plan:
+    """Chance of looping back to ``home`` now (through Simple states), until when it holds, what it reads."""
     keys: set[str] = set()
     p_self = 0.0
     horizon = NEVER
     leave: dict[str, float] = {}
-    pending: list[tuple[Any, float, int]] = [(state, 1.0, 0)]
+    pending: list[tuple[str, float, int]] = [(home, 1.0, 0)]
     while pending:
         current, weight, depth = pending.pop()
-        probs, until = _transition_probs(current, sim, run, t, keys)
+        transition, first_target, _ = graph[current]
+        probs, until = _transition_probs(transition, first_target, sim, run, t, keys)
         horizon = min(horizon, until)
         for target, p in probs:
             if p <= 0:
                 continue
-            if target == state.name:
+            if target == home:
                 p_self += weight * p
                 continue
-            nxt = states.get(target)
-            if isinstance(nxt, Simple) and depth < MAX_DEPTH:
-                pending.append((nxt, weight * p, depth + 1))
+            nxt = graph.get(target)
+            if nxt is not None and nxt[2] and depth < MAX_DEPTH:
+                pending.append((target, weight * p, depth + 1))
             else:
                 leave[target] = leave.get(target, 0.0) + weight * p
     return p_self, horizon, keys, sorted(leave.items())
@@ -171,12 +183,12 @@ def plan(state: Delay, states: dict[str, Any], sim: Simulation, run: ModuleRun, 
 class LoopingDelay:
     """``process`` for a fixed or uniform Delay that may loop back to itself."""
 
-    __slots__ = ("high", "low", "state", "states")
+    __slots__ = ("graph", "high", "low", "name")
 
-    def __init__(self, state: Delay, span: tuple[float, float], states: dict[str, Any]) -> None:
-        self.state = state
+    def __init__(self, state: Delay, span: tuple[float, float], graph: Graph) -> None:
+        self.name = state.name
         self.low, self.high = span
-        self.states = states
+        self.graph = graph
 
     def _spans(self, sim: Simulation, k: int) -> float:
         """Total length of ``k`` successive delays."""
@@ -204,7 +216,7 @@ class LoopingDelay:
         if run.forced is not None:  # the planned exit is due
             run.redirect, run.forced, run.wake = run.forced, None, None
             return True
-        p_self, horizon, keys, leave = plan(self.state, self.states, sim, run, t)
+        p_self, horizon, keys, leave = plan(self.name, self.graph, sim, run, t)
         if p_self >= 1.0 - 1e-12 or not leave:
             return self._stay_until(sim, run, t, horizon, keys)
         k = 1 if p_self <= 0.0 else int(sim.rng.geometric(1.0 - p_self))  # checks until the first exit
