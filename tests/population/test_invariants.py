@@ -59,7 +59,7 @@ def check_record(record: dict[str, Any]) -> list[str]:
     return problems
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1), index=st.integers(0, 10**6))
 def test_any_patient_keeps_the_record_promises(seed: int, index: int) -> None:
     record = next(ehrsim.generate(1, seed=seed, start=index, reference_date=REFERENCE, years_of_history=0))
