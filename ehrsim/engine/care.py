@@ -75,8 +75,8 @@ def symptom_visit(sim: Simulation, t: float) -> None:
         t, enc_class, [{"system": "SNOMED-CT", "code": code, "display": display}], [], "symptoms", None
     )
     desk.free_at = max(desk.free_at, enc["stop"])
-    worst = max(sim.symptoms, key=lambda name: max(sim.symptoms[name].values(), default=0.0))
-    sim.symptoms[worst] = {cause: 0.0 for cause in sim.symptoms[worst]}
+    worst = max(sim.symptoms, key=sim.symptom_level)
+    sim.address_symptom(worst)
     sim.last_symptom_total = sim.symptom_total()
 
 

@@ -70,6 +70,8 @@ class Simulation:
         self._watchers: dict[str, list[tuple[ModuleRun, int]]] = {}
         self._month: tuple[float, int, float] = (0.0, 0, 0.0)
         self._symptom_check_pending = False
+        self._symptom_total = 0.0
+        self._symptom_worst: dict[str, float] = {}
         self.last_symptom_total = 0.0
         self._seq = 0
         self._vitals: dict[str, float] = {}
@@ -239,19 +241,28 @@ class Simulation:
             self.notify(f"v:{name}")
 
     def set_symptom(self, symptom: str, cause: str, value: float, t: float) -> None:
-        self.symptoms.setdefault(symptom, {})[cause] = value
+        causes = self.symptoms.setdefault(symptom, {})
+        causes[cause] = value
+        worst = max(causes.values())
+        self._symptom_total += worst - self._symptom_worst.get(symptom, 0.0)
+        self._symptom_worst[symptom] = worst
         if self._watchers:
             self.notify("symptom")
-        if not self._symptom_check_pending and self.symptom_total() > care.SYMPTOM_VISIT_THRESHOLD:
+        if not self._symptom_check_pending and self._symptom_total > care.SYMPTOM_VISIT_THRESHOLD:
             self._symptom_check_pending = True
             self.schedule_core(t, SYMPTOMS)
 
     def symptom_total(self) -> float:
         """Sum over symptoms of the worst level from any cause (Synthea's trigger for a sick visit)."""
-        return sum(max(causes.values(), default=0.0) for causes in self.symptoms.values())
+        return self._symptom_total
+
+    def address_symptom(self, symptom: str) -> None:
+        """A visit dealt with this symptom: its levels drop to 0."""
+        self.symptoms[symptom] = dict.fromkeys(self.symptoms[symptom], 0.0)
+        self._symptom_total -= self._symptom_worst.pop(symptom, 0.0)
 
     def symptom_level(self, symptom: str) -> float:
-        return max(self.symptoms.get(symptom, {}).values(), default=0.0)
+        return self._symptom_worst.get(symptom, 0.0)
 
     def month_at(self, t: float) -> tuple[int, float]:
         """(calendar month at ``t``, start of the next month): cached, Date logic asks often."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import operator
 import re
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -57,12 +58,17 @@ class Code(BaseModel):
         """The plain record form ``{"system", "code", "display"}`` (a fresh dict each time)."""
         return {"system": self.system, "code": self.code, "display": self.display}
 
+    @cached_property
+    def shared(self) -> dict[str, str]:
+        """The record form, built once and shared by every entry (records never mutate codes)."""
+        return self.as_dict()
+
 
 def codes_as_dicts(codes: tuple[Code, ...] | list[Code] | None) -> list[dict[str, str]]:
-    """Record form of a list of codes."""
+    """Record form of a list of codes (shared code dicts, a fresh list)."""
     if not codes:
         return []
-    return [{"system": c.system, "code": c.code, "display": c.display} for c in codes]
+    return [c.shared for c in codes]
 
 
 _REQUIRED = {
