@@ -6,15 +6,28 @@ only when a module reads or records one.
 
 from __future__ import annotations
 
+import csv
+from functools import cache
 from typing import TYPE_CHECKING
 
 from ehrsim.core import demographics, lifestyle, physiology, socioeconomic
 from ehrsim.gmf.values import SECONDS
+from ehrsim.paths import terminology_dir
 
 if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
 
 YEAR = SECONDS["years"]
+COVID_VACCINE_TIME = 1_622_505_600  # 2021-06-01: primary series widely available to adults
+
+
+@cache
+def _covid_vaccination() -> list[tuple[float, float, float]]:
+    """(age low, age high, share fully vaccinated), from terminology/demographics/covid_vaccination.csv."""
+    with open(terminology_dir() / "demographics" / "covid_vaccination.csv", newline="", encoding="utf-8") as fh:
+        return [
+            (float(r["age_low"]), float(r["age_high"]), float(r["share_fully_vaccinated"])) for r in csv.DictReader(fh)
+        ]
 
 
 def new_physiology(sim: Simulation) -> physiology.Physiology:
@@ -46,4 +59,8 @@ def update(sim: Simulation, t: float) -> None:
         if percentile is not None:
             sim.set_attribute("bmi_percentile", percentile)
     sim.update_attributes(socioeconomic.insurance_update(attributes, age))
+    if t >= COVID_VACCINE_TIME and "C19_FULLY_VACCINATED" not in attributes:
+        share = next((s for lo, hi, s in _covid_vaccination() if lo <= age < hi), 0.0)
+        if share:  # Synthea's Java C19 module sets this flag; its covid19 module reads it
+            sim.set_attribute("C19_FULLY_VACCINATED", bool(sim.rng.random() < share))
     sim.schedule_core(sim.birth_time + (int(age) + 1) * YEAR, LIFECYCLE)

@@ -419,7 +419,8 @@ class Simulation:
         self.death_cause = cause
         if t <= self.now:
             self._record_death(self.now)
-        else:
+        else:  # a terminal diagnosis: modules may read how long is left (as Synthea's core sets it)
+            self.set_attribute("days_until_death", int((t - self.now) // 86400))
             self.schedule_core(t, DEATH)
 
     def _record_death(self, t: float) -> None:
