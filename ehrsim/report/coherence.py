@@ -11,25 +11,12 @@ import math
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from ehrsim.engine.recorder import KINDS
 from ehrsim.record.times import DAY, iso
 from ehrsim.report.coherence_data import CoherenceData, default_data
 from ehrsim.report.source import YEAR
 
 Record = dict[str, Any]
-KINDS = (
-    "encounters",
-    "conditions",
-    "allergies",
-    "medications",
-    "observations",
-    "reports",
-    "procedures",
-    "immunizations",
-    "careplans",
-    "devices",
-    "supplies",
-    "imaging_studies",
-)
 TIME_KEYS = ("start", "time", "stop")
 
 

@@ -18,31 +18,11 @@ from typing import IO, Any
 import orjson
 
 from ehrsim.errors import UploadError
+from ehrsim.exporters.fhir.exporter import PATIENT_TYPES, SHARED_TYPES
 from ehrsim.validate.files import discover, read_bytes
 
-LOAD_ORDER = (
-    "Organization",
-    "Location",
-    "Practitioner",
-    "PractitionerRole",
-    "Patient",
-    "Encounter",
-    "Condition",
-    "AllergyIntolerance",
-    "Observation",
-    "DiagnosticReport",
-    "Procedure",
-    "MedicationRequest",
-    "MedicationAdministration",
-    "Immunization",
-    "CareTeam",
-    "Goal",
-    "CarePlan",
-    "Device",
-    "ImagingStudy",
-    "SupplyDelivery",
-    "Provenance",
-)
+#: resource types in load order: the shared resources first, then targets before what points at them
+LOAD_ORDER = SHARED_TYPES + PATIENT_TYPES
 
 
 @dataclass(frozen=True)
