@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from ehrsim.engine.recorder import KINDS
 from ehrsim.record.times import from_date
 
 REFERENCE_DATE = dt.date(2025, 1, 1)
@@ -30,23 +31,7 @@ class RecordBuilder:
         self.death = from_date(death) if death else None
         self.gender = gender
         self.n = 0
-        self.lists: dict[str, list[dict[str, Any]]] = {
-            k: []
-            for k in (
-                "encounters",
-                "conditions",
-                "allergies",
-                "medications",
-                "observations",
-                "reports",
-                "procedures",
-                "immunizations",
-                "careplans",
-                "devices",
-                "supplies",
-                "imaging_studies",
-            )
-        }
+        self.lists: dict[str, list[dict[str, Any]]] = {k: [] for k in KINDS}
 
     def _entry(self, kind: str, **fields: Any) -> dict[str, Any]:
         self.n += 1

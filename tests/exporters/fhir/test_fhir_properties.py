@@ -8,25 +8,13 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ehrsim.engine.recorder import KINDS
 from ehrsim.exporters.fhir.exporter import FhirExporter
 from ehrsim.validate import validate_documents
 from tests.exporters.fhir.fhir_checks import dangling
 from tests.exporters.fhir.fhir_records import make_record
 
-LISTS = (
-    "encounters",
-    "conditions",
-    "allergies",
-    "medications",
-    "observations",
-    "reports",
-    "procedures",
-    "immunizations",
-    "careplans",
-    "devices",
-    "supplies",
-    "imaging_studies",
-)
+LISTS = KINDS  # every entry list of the native record
 
 
 @st.composite
