@@ -309,3 +309,57 @@ def load_library(folders: list[Path], *, lenient: bool = False) -> Library:
     for w in problems.warnings:
         log.debug("tolerated: %s", w)
     return Library(modules=modules, lookup_tables=tables, warnings=problems.warnings, notices=problems.notices)
+
+
+def library_root(file: Path) -> Path:
+    """The library folder a module file belongs to, so its submodules and lookup tables resolve.
+
+    The nearest ancestor (up to four levels) holding ``lookup_tables/`` or named ``modules``; else the
+    nearest from which every submodule the file calls exists; else the file's own folder.
+    """
+    ancestors = [file.parent, *list(file.parent.parents)[:4]]
+    for folder in ancestors:
+        if (folder / "lookup_tables").is_dir() or folder.name == "modules":
+            return folder
+    calls: list[str] = []
+    try:
+        raw = json.loads(file.read_bytes())
+        states = raw.get("states") if isinstance(raw, dict) else None
+        if isinstance(states, dict):
+            calls = [
+                s["submodule"] for s in states.values() if isinstance(s, dict) and isinstance(s.get("submodule"), str)
+            ]
+    except (OSError, ValueError, RecursionError):
+        pass  # reported when the file is loaded
+    if calls:
+        for folder in ancestors:
+            if all((folder / f"{c}.json").is_file() for c in calls):
+                return folder
+    return file.parent
+
+
+def load_for_files(
+    files: list[Path], root: Path | None = None, *, lenient: bool = False
+) -> tuple[Library | None, list[str], list[str]]:
+    """Check module files inside their library: (library or None, errors, warnings) of those files only.
+
+    The whole library under the root is loaded so that submodules, lookup tables and states named
+    across modules resolve, but only problems located in ``files`` are returned.
+    """
+    problems_errors: list[str] = []
+    problems_warnings: list[str] = []
+    roots = sorted({(root or library_root(f.resolve())).resolve() for f in files})
+    library: Library | None = None
+    try:
+        library = load_library(roots, lenient=lenient)
+        warnings = [*library.warnings, *library.notices]
+        errors: list[str] = []
+    except ModuleError as exc:
+        errors, warnings = exc.problems, exc.warnings
+    for f in files:
+        if not any(f.resolve().is_relative_to(r) for r in roots):
+            errors = [*errors, f"{f}: not inside the module library {roots[0]} (give --root)"]
+    wanted = (*(f"{f.resolve()}:" for f in files), *(f"{f}:" for f in files), *(f"{r}/lookup_tables/" for r in roots))
+    problems_errors = [p for p in errors if p.startswith(wanted)]
+    problems_warnings = [p for p in warnings if p.startswith(wanted)]
+    return (library if not errors else None), problems_errors, problems_warnings
