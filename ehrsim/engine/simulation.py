@@ -17,7 +17,7 @@ from ehrsim.engine import care, lifecycle
 from ehrsim.engine.encounters import EncounterDesk
 from ehrsim.engine.recorder import Recorder
 from ehrsim.engine.runs import ModuleRun
-from ehrsim.errors import EhrsimError
+from ehrsim.errors import EhrsimError, SimulationError
 from ehrsim.gmf.values import SECONDS
 from ehrsim.record.times import to_datetime
 
@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 # event kinds and their priority at equal times: the core first, then modules in module order
 LIFECYCLE, WELLNESS, MODULE, SYMPTOMS, DEATH = 0, 1, 2, 3, 4
 MAX_STEPS_PER_INSTANT = 20_000
+#: queue events one instant or one life may take before the modules are judged to loop without end
+MAX_EVENTS_PER_INSTANT = 100_000
+MAX_EVENTS_PER_LIFE = 3_000_000
 TELEMEDICINE_START = 1_584_230_400  # 2020-03-15: telehealth became common
 
 
@@ -124,10 +127,20 @@ class Simulation:
         self.schedule_core(self.birth_time, LIFECYCLE)
         care.schedule_next_wellness(self, self.birth_time)
         queue = self._queue
+        events = same_instant = 0
         while queue:
             t, kind, _order, seq, _kind, obj = heapq.heappop(queue)
             if t > self.end_time or (self.death_time is not None and t > self.death_time):
                 break
+            events += 1
+            if t == self.now:
+                same_instant += 1
+                if same_instant > MAX_EVENTS_PER_INSTANT or events > MAX_EVENTS_PER_LIFE:
+                    self._runaway(obj, events, same_instant)
+            else:
+                same_instant = 0
+                if events > MAX_EVENTS_PER_LIFE:
+                    self._runaway(obj, events, same_instant)
             self.now = t
             if kind == MODULE:
                 if obj.token == seq and not obj.done:
@@ -147,6 +160,19 @@ class Simulation:
     # --- stepping modules -------------------------------------------------------------------
 
     def step(self, run: ModuleRun, t: float) -> None:
+        """Run states until one blocks; any failure becomes a SimulationError naming module and state."""
+        try:
+            self._step(run, t)
+        except SimulationError as exc:
+            exc.locate(module=run.module.path, state=run.state.name)
+            raise
+        except EhrsimError as exc:
+            raise SimulationError(str(exc), module=run.module.path, state=run.state.name) from exc
+        except Exception as exc:
+            message = f"{type(exc).__name__}: {exc}"
+            raise SimulationError(message, module=run.module.path, state=run.state.name, internal=True) from exc
+
+    def _step(self, run: ModuleRun, t: float) -> None:
         """Run states until one blocks (Synthea's ``process`` loop, with exact times)."""
         steps = 0
         history = run.history
@@ -165,19 +191,29 @@ class Simulation:
             try:
                 run.state = run.module.nodes[nxt]
             except KeyError:
-                raise EhrsimError(f"module {run.module.path}: transition to unknown state {nxt!r}") from None
+                raise SimulationError(f"transition to unknown state {nxt!r}") from None
             history[nxt] = t
             if self.trace is not None:
                 self.trace.append((t, run.module.path, nxt))
             steps += 1
             if steps > MAX_STEPS_PER_INSTANT:
-                raise EhrsimError(f"module {run.module.path}: state {node.name!r} loops without time passing")
+                raise SimulationError(f"loops through {steps} states without time passing (add a Delay)")
+
+    def _runaway(self, obj: Any, events: int, same_instant: int) -> None:
+        what = (
+            f"{same_instant} events in one instant: modules wake each other without time passing"
+            if same_instant > MAX_EVENTS_PER_INSTANT
+            else f"{events} events in one life: a loop with a very short Delay?"
+        )
+        if isinstance(obj, ModuleRun):
+            raise SimulationError(what, module=obj.module.path, state=obj.state.name)
+        raise SimulationError(what)
 
     def _enter(self, run: ModuleRun, name: str, t: float) -> None:
         try:
             run.state = run.module.nodes[name]
         except KeyError:
-            raise EhrsimError(f"module {run.module.path}: transition to unknown state {name!r}") from None
+            raise SimulationError(f"transition to unknown state {name!r}") from None
         run.history[name] = t
         if self.trace is not None:
             self.trace.append((t, run.module.path, name))
@@ -222,7 +258,7 @@ class Simulation:
         try:
             return float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            raise EhrsimError(f"expression needs attribute {name!r} as a number, found {value!r}") from None
+            raise SimulationError(f"expression needs attribute {name!r} as a number, found {value!r}") from None
 
     @property
     def vitals(self) -> dict[str, float]:

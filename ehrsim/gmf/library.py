@@ -29,6 +29,8 @@ from ehrsim.gmf.values import Code
 
 log = logging.getLogger(__name__)
 MODULE_KEYS = {"name", "states", "remarks", "gmf_version", "specialty"}
+#: deepest JSON nesting a module may have (Synthea's deepest is far below; conditions recurse at run time)
+MAX_NESTING = 100
 
 
 class Node:
@@ -203,6 +205,10 @@ def _parse_module(path: str, file: Path, problems: _Problems) -> Module | None:
     if not isinstance(raw, dict) or not isinstance(raw.get("states"), dict):
         problems.error(where, "a module is an object with a 'states' object")
         return None
+    depth = _depth(raw)
+    if depth > MAX_NESTING:
+        problems.error(where, f"JSON nested {depth} levels deep (a module needs far fewer than {MAX_NESTING})")
+        return None
     for key in sorted(set(raw) - MODULE_KEYS):
         problems.tolerable(where, f"unknown module key {key!r}")
     version = raw.get("gmf_version")
@@ -235,6 +241,20 @@ def _parse_module(path: str, file: Path, problems: _Problems) -> Module | None:
         nodes={n: Node(s) for n, s in states.items()},
         broken=frozenset(broken),
     )
+
+
+def _depth(raw: Any) -> int:
+    """Nesting depth of parsed JSON, without recursion."""
+    deepest = 0
+    stack = [(raw, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values() if isinstance(v, dict | list))
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item if isinstance(v, dict | list))
+    return deepest
 
 
 def _check_links(module: Module, modules: dict[str, Module], assigned: set[str], problems: _Problems) -> None:
