@@ -178,11 +178,11 @@ def check_submodule_cycles(modules: dict[str, Module], problems: Problems) -> No
     from ehrsim.gmf.states.control import CallSubmodule
 
     calls: dict[str, dict[str, str]] = {}  # module path -> callee -> calling state
-    for path, m in modules.items():
-        calls[path] = {}
+    for module_path, m in modules.items():
+        calls[module_path] = {}
         for name, s in m.states.items():
             if isinstance(s, CallSubmodule) and s.submodule in modules:
-                calls[path].setdefault(s.submodule, name)
+                calls[module_path].setdefault(s.submodule, name)
     reported: set[frozenset[str]] = set()
     for start in sorted(calls):
         stack: list[tuple[str, list[str]]] = [(start, [start])]

@@ -167,8 +167,8 @@ def _parse_state(raw: dict[str, Any], name: str, where: str, problems: _Problems
             others = [e for e in exc.errors() if e["type"] != "extra_forbidden"]
             key = next((k for k in TRANSITION_KEYS if k in data), "transition")
             for e in others:
-                loc = [key if p == "options" and i == 0 else p for i, p in enumerate(e["loc"])]
-                path = ".".join(str(p) for p in loc)
+                shown = [key if p == "options" and i == 0 else p for i, p in enumerate(e["loc"])]
+                path = ".".join(str(p) for p in shown)
                 message = str(e["msg"]).removeprefix("Value error, ")
                 problems.error(where, f"{path + ': ' if path else ''}{message}")
             for e in extras:

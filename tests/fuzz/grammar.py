@@ -67,8 +67,11 @@ ODD_VALUES = (
     "Nowhere",
 )
 
-codes = st.builds(lambda n, s: [{"system": s, "code": f"F{n}", "display": f"fuzz concept {n}"}],
-                  st.integers(0, 40), st.sampled_from(("SNOMED-CT", "LOINC", "RxNorm")))
+codes = st.builds(
+    lambda n, s: [{"system": s, "code": f"F{n}", "display": f"fuzz concept {n}"}],
+    st.integers(0, 40),
+    st.sampled_from(("SNOMED-CT", "LOINC", "RxNorm")),
+)
 one_code = codes.map(lambda c: c[0])
 small = st.integers(0, 100)
 
@@ -77,26 +80,44 @@ small = st.integers(0, 100)
 def _leaf_conditions(names: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:
     op = st.sampled_from(OPERATORS)
     return st.one_of(
-        st.builds(lambda o, q, u: {"condition_type": "Age", "operator": o, "quantity": q, "unit": u}, op, small,
-                  st.sampled_from(("years", "months"))),
+        st.builds(
+            lambda o, q, u: {"condition_type": "Age", "operator": o, "quantity": q, "unit": u},
+            op,
+            small,
+            st.sampled_from(("years", "months")),
+        ),
         st.builds(lambda g: {"condition_type": "Gender", "gender": g}, st.sampled_from("MF")),
-        st.builds(lambda a, o, v: {"condition_type": "Attribute", "attribute": a, "operator": o, "value": v},
-                  st.sampled_from(ATTRIBUTES), op, st.one_of(small, st.booleans(), st.just("yes"))),
+        st.builds(
+            lambda a, o, v: {"condition_type": "Attribute", "attribute": a, "operator": o, "value": v},
+            st.sampled_from(ATTRIBUTES),
+            op,
+            st.one_of(small, st.booleans(), st.just("yes")),
+        ),
         st.builds(lambda o, y: {"condition_type": "Date", "operator": o, "year": y}, op, st.integers(1950, 2040)),
         st.builds(lambda o, m: {"condition_type": "Date", "operator": o, "month": m}, op, st.integers(1, 12)),
         st.builds(lambda n: {"condition_type": "PriorState", "name": n}, st.sampled_from(names)),
-        st.builds(lambda n, q: {"condition_type": "PriorState", "name": n, "within": {"quantity": q, "unit": "years"}},
-                  st.sampled_from(names), st.integers(1, 5)),
-        st.builds(lambda o, v: {"condition_type": "Symptom", "symptom": "Fuzz Ache", "operator": o, "value": v}, op,
-                  small),
-        st.builds(lambda o, v: {"condition_type": "Vital Sign", "vital_sign": "Body Weight", "operator": o,
-                                "value": v}, op, small),
+        st.builds(
+            lambda n, q: {"condition_type": "PriorState", "name": n, "within": {"quantity": q, "unit": "years"}},
+            st.sampled_from(names),
+            st.integers(1, 5),
+        ),
+        st.builds(
+            lambda o, v: {"condition_type": "Symptom", "symptom": "Fuzz Ache", "operator": o, "value": v}, op, small
+        ),
+        st.builds(
+            lambda o, v: {"condition_type": "Vital Sign", "vital_sign": "Body Weight", "operator": o, "value": v},
+            op,
+            small,
+        ),
         st.builds(lambda c: {"condition_type": "Active Condition", "codes": c}, codes),
         st.builds(lambda c: {"condition_type": "Active Medication", "codes": c}, codes),
-        st.builds(lambda c, o, v: {"condition_type": "Observation", "codes": c, "operator": o, "value": v}, codes, op,
-                  small),
-        st.builds(lambda c: {"condition_type": "Socioeconomic Status", "category": c},
-                  st.sampled_from(("Low", "Middle", "High"))),
+        st.builds(
+            lambda c, o, v: {"condition_type": "Observation", "codes": c, "operator": o, "value": v}, codes, op, small
+        ),
+        st.builds(
+            lambda c: {"condition_type": "Socioeconomic Status", "category": c},
+            st.sampled_from(("Low", "Middle", "High")),
+        ),
         st.builds(lambda r: {"condition_type": "Race", "race": r}, st.sampled_from(("White", "Black", "Hispanic"))),
         st.sampled_from(({"condition_type": "True"}, {"condition_type": "False"})),
     )
@@ -115,8 +136,11 @@ def _conditions(names: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:
             st.builds(lambda cs: {"condition_type": "And", "conditions": cs}, st.lists(inner, min_size=1, max_size=3)),
             st.builds(lambda cs: {"condition_type": "Or", "conditions": cs}, st.lists(inner, min_size=1, max_size=3)),
             st.builds(lambda c: {"condition_type": "Not", "condition": c}, inner),
-            st.builds(lambda cs, n: {"condition_type": "At Least", "minimum": n, "conditions": cs},
-                      st.lists(inner, min_size=1, max_size=3), st.integers(0, 3)),
+            st.builds(
+                lambda cs, n: {"condition_type": "At Least", "minimum": n, "conditions": cs},
+                st.lists(inner, min_size=1, max_size=3),
+                st.integers(0, 3),
+            ),
         ),
         max_leaves=4,
     )
@@ -126,21 +150,44 @@ def delay_fields() -> st.SearchStrategy[dict[str, Any]]:
     unit = st.sampled_from(TIME_UNITS)
     return st.one_of(
         st.builds(lambda q, u: {"exact": {"quantity": q, "unit": u}}, st.integers(1, 12), unit),
-        st.builds(lambda lo, d, u: {"range": {"low": lo, "high": lo + d, "unit": u}}, st.integers(1, 6),
-                  st.integers(0, 6), unit),
-        st.builds(lambda lo, d, u: {"distribution": {"kind": "UNIFORM", "parameters": {"low": lo, "high": lo + d}},
-                                    "unit": u}, st.integers(1, 6), st.integers(0, 6), unit),
-        st.builds(lambda m, u: {"distribution": {"kind": "GAUSSIAN", "parameters": {"mean": m,
-                                                                                    "standardDeviation": 1}},
-                                "unit": u}, st.integers(2, 9), unit),
-        st.builds(lambda m, u: {"distribution": {"kind": "EXPONENTIAL", "parameters": {"mean": m}}, "unit": u},
-                  st.integers(1, 9), unit),
+        st.builds(
+            lambda lo, d, u: {"range": {"low": lo, "high": lo + d, "unit": u}},
+            st.integers(1, 6),
+            st.integers(0, 6),
+            unit,
+        ),
+        st.builds(
+            lambda lo, d, u: {
+                "distribution": {"kind": "UNIFORM", "parameters": {"low": lo, "high": lo + d}},
+                "unit": u,
+            },
+            st.integers(1, 6),
+            st.integers(0, 6),
+            unit,
+        ),
+        st.builds(
+            lambda m, u: {
+                "distribution": {"kind": "GAUSSIAN", "parameters": {"mean": m, "standardDeviation": 1}},
+                "unit": u,
+            },
+            st.integers(2, 9),
+            unit,
+        ),
+        st.builds(
+            lambda m, u: {"distribution": {"kind": "EXPONENTIAL", "parameters": {"mean": m}}, "unit": u},
+            st.integers(1, 9),
+            unit,
+        ),
     )
 
 
 def _child_observation() -> st.SearchStrategy[dict[str, Any]]:
-    return st.builds(lambda c, lo, d: {"category": "laboratory", "codes": c, "unit": "mg/dL",
-                                       "range": {"low": lo, "high": lo + d}}, codes, small, small)
+    return st.builds(
+        lambda c, lo, d: {"category": "laboratory", "codes": c, "unit": "mg/dL", "range": {"low": lo, "high": lo + d}},
+        codes,
+        small,
+        small,
+    )
 
 
 def _by_name_or_codes(field: str, names: list[str]) -> st.SearchStrategy[dict[str, Any]]:
@@ -161,20 +208,28 @@ def state_body(draw: st.DrawFn, kind: str, by_type: dict[str, list[str]], names:
         body["allow"] = draw(conditions(names))
     elif kind == "SetAttribute":
         body["attribute"] = draw(st.sampled_from(ATTRIBUTES[:3]))
-        body.update(draw(st.one_of(
-            st.builds(lambda v: {"value": v}, st.one_of(small, st.booleans(), st.just("text"))),
-            st.just({"expression": "#{age} * 2 + 1"}),
-            st.builds(lambda lo: {"range": {"low": lo, "high": lo + 5}}, small),
-        )))
+        body.update(
+            draw(
+                st.one_of(
+                    st.builds(lambda v: {"value": v}, st.one_of(small, st.booleans(), st.just("text"))),
+                    st.just({"expression": "#{age} * 2 + 1"}),
+                    st.builds(lambda lo: {"range": {"low": lo, "high": lo + 5}}, small),
+                )
+            )
+        )
     elif kind == "Counter":
-        body.update(attribute="fuzz_count", action=draw(st.sampled_from(("increment", "decrement"))),
-                    amount=draw(st.integers(1, 3)))
+        body.update(
+            attribute="fuzz_count",
+            action=draw(st.sampled_from(("increment", "decrement"))),
+            amount=draw(st.integers(1, 3)),
+        )
     elif kind == "Encounter":
         if draw(st.booleans()):
             body["wellness"] = True
         else:
-            body.update(encounter_class=draw(st.sampled_from(("ambulatory", "emergency", "inpatient"))),
-                        codes=draw(codes))
+            body.update(
+                encounter_class=draw(st.sampled_from(("ambulatory", "emergency", "inpatient"))), codes=draw(codes)
+            )
             if (r := draw(reason)) is not None:
                 body["reason"] = r
     elif kind in ("ConditionOnset", "AllergyOnset"):
@@ -185,9 +240,16 @@ def state_body(draw: st.DrawFn, kind: str, by_type: dict[str, list[str]], names:
         if draw(st.booleans()):
             body["assign_to_attribute"] = "fuzz_b"
         if kind == "AllergyOnset":
-            body.update(allergy_type="allergy", category="food", reactions=[
-                {"reaction": draw(one_code), "possible_severities": [{"level": "mild", "value": 0.5},
-                                                                     {"level": "severe", "value": 0.5}]}])
+            body.update(
+                allergy_type="allergy",
+                category="food",
+                reactions=[
+                    {
+                        "reaction": draw(one_code),
+                        "possible_severities": [{"level": "mild", "value": 0.5}, {"level": "severe", "value": 0.5}],
+                    }
+                ],
+            )
     elif kind in ("ConditionEnd", "AllergyEnd", "MedicationEnd", "CarePlanEnd", "DeviceEnd"):
         field, made_by = {
             "ConditionEnd": ("condition_onset", "ConditionOnset"),
@@ -203,9 +265,11 @@ def state_body(draw: st.DrawFn, kind: str, by_type: dict[str, list[str]], names:
             body["reason"] = r
         body["chronic"] = draw(st.booleans())
         if draw(st.booleans()):
-            body["prescription"] = {"refills": draw(st.integers(0, 3)),
-                                    "dosage": {"amount": 1, "frequency": 2, "period": 1, "unit": "days"},
-                                    "duration": {"quantity": draw(st.integers(1, 30)), "unit": "days"}}
+            body["prescription"] = {
+                "refills": draw(st.integers(0, 3)),
+                "dosage": {"amount": 1, "frequency": 2, "period": 1, "unit": "days"},
+                "duration": {"quantity": draw(st.integers(1, 30)), "unit": "days"},
+            }
     elif kind == "CarePlanStart":
         body.update(codes=draw(codes), activities=draw(codes))
         if (r := draw(reason)) is not None:
@@ -218,13 +282,17 @@ def state_body(draw: st.DrawFn, kind: str, by_type: dict[str, list[str]], names:
             body["reason"] = r
     elif kind == "Observation":
         body.update(category="vital-signs", codes=draw(codes), unit="kg")
-        body.update(draw(st.one_of(
-            st.builds(lambda q: {"exact": {"quantity": q}}, small),
-            st.builds(lambda lo: {"range": {"low": lo, "high": lo + 3}}, small),
-            st.just({"attribute": "fuzz_a"}),
-            st.just({"vital_sign": "Body Weight"}),
-            one_code.map(lambda c: {"value_code": c, "unit": None}),
-        )))
+        body.update(
+            draw(
+                st.one_of(
+                    st.builds(lambda q: {"exact": {"quantity": q}}, small),
+                    st.builds(lambda lo: {"range": {"low": lo, "high": lo + 3}}, small),
+                    st.just({"attribute": "fuzz_a"}),
+                    st.just({"vital_sign": "Body Weight"}),
+                    one_code.map(lambda c: {"value_code": c, "unit": None}),
+                )
+            )
+        )
         if body.get("unit") is None:
             body.pop("unit")
     elif kind in ("MultiObservation", "DiagnosticReport"):
@@ -233,11 +301,21 @@ def state_body(draw: st.DrawFn, kind: str, by_type: dict[str, list[str]], names:
             body["category"] = "laboratory"
     elif kind == "VitalSign":
         body.update(vital_sign="Body Weight", unit="kg")
-        body.update(draw(st.one_of(st.builds(lambda q: {"exact": {"quantity": q}}, small),
-                                   st.builds(lambda lo: {"range": {"low": lo, "high": lo + 3}}, small))))
+        body.update(
+            draw(
+                st.one_of(
+                    st.builds(lambda q: {"exact": {"quantity": q}}, small),
+                    st.builds(lambda lo: {"range": {"low": lo, "high": lo + 3}}, small),
+                )
+            )
+        )
     elif kind == "Symptom":
-        body.update(symptom="Fuzz Ache", cause="fuzz", probability=draw(st.sampled_from((0.5, 1))),
-                    range={"low": 1, "high": 1 + draw(small)})
+        body.update(
+            symptom="Fuzz Ache",
+            cause="fuzz",
+            probability=draw(st.sampled_from((0.5, 1))),
+            range={"low": 1, "high": 1 + draw(small)},
+        )
     elif kind == "Device":
         body["code"] = draw(one_code)
     elif kind == "SupplyList":
@@ -246,16 +324,20 @@ def state_body(draw: st.DrawFn, kind: str, by_type: dict[str, list[str]], names:
         body.update(codes=draw(codes), series=draw(st.integers(1, 3)))
     elif kind == "ImagingStudy":
         sop = {"system": "DICOM-SOP", "code": "1.2.840.10008.5.1.4.1.1.1", "display": "CR Image Storage"}
-        body.update(procedure_code=draw(one_code), series=[{
-            "body_site": draw(one_code),
-            "modality": {"system": "DICOM-DCM", "code": "CR", "display": "Computed Radiography"},
-            "instances": [{"title": "fuzz image", "sop_class": sop}],
-        }])
+        body.update(
+            procedure_code=draw(one_code),
+            series=[
+                {
+                    "body_site": draw(one_code),
+                    "modality": {"system": "DICOM-DCM", "code": "CR", "display": "Computed Radiography"},
+                    "instances": [{"title": "fuzz image", "sop_class": sop}],
+                }
+            ],
+        )
     elif kind == "CallSubmodule":
         body["submodule"] = SUBMODULE
-    elif kind == "Death":
-        if draw(st.booleans()):
-            body["range"] = {"low": 1, "high": 5, "unit": "years"}
+    elif kind == "Death" and draw(st.booleans()):
+        body["range"] = {"low": 1, "high": 5, "unit": "years"}
     return body
 
 
@@ -275,8 +357,13 @@ def transition(draw: st.DrawFn, names: list[str]) -> dict[str, Any]:
     first = {"condition": draw(conditions(conditions_on)), "transition": draw(target)}
     last = {"transition": draw(target)}
     if form == "complex" and draw(st.booleans()):
-        first = {"condition": first["condition"], "distributions": [{"transition": draw(target), "distribution": 0.5},
-                                                                    {"transition": draw(target), "distribution": 0.5}]}
+        first = {
+            "condition": first["condition"],
+            "distributions": [
+                {"transition": draw(target), "distribution": 0.5},
+                {"transition": draw(target), "distribution": 0.5},
+            ],
+        }
     return {f"{form}_transition": [first, last]}
 
 

@@ -43,9 +43,23 @@ def _state_of(path: Path_) -> str | None:
 def mutated(draw: st.DrawFn, module: dict[str, Any]) -> Case:
     doc = copy.deepcopy(module)
     subs: dict[str, Any] = {}
-    kind = draw(st.sampled_from(("replace", "replace", "delete", "dangling", "self_loop", "instant_cycle",
-                                 "negative_delay", "huge_delay", "recursive_submodule", "deep_nesting",
-                                 "rename_key")))
+    kind = draw(
+        st.sampled_from(
+            (
+                "replace",
+                "replace",
+                "delete",
+                "dangling",
+                "self_loop",
+                "instant_cycle",
+                "negative_delay",
+                "huge_delay",
+                "recursive_submodule",
+                "deep_nesting",
+                "rename_key",
+            )
+        )
+    )
     names = [n for n in doc["states"] if n != "Initial"]
     paths = _paths(doc)
     if kind in ("replace", "delete", "rename_key"):
@@ -64,8 +78,21 @@ def mutated(draw: st.DrawFn, module: dict[str, Any]) -> Case:
     state = draw(st.sampled_from(names))
     body = doc["states"][state]
     if kind == "dangling":
-        refs = [k for k in ("target_encounter", "condition_onset", "medication_order", "careplan", "allergy_onset",
-                            "device", "reason", "submodule", "direct_transition") if k in body]
+        refs = [
+            k
+            for k in (
+                "target_encounter",
+                "condition_onset",
+                "medication_order",
+                "careplan",
+                "allergy_onset",
+                "device",
+                "reason",
+                "submodule",
+                "direct_transition",
+            )
+            if k in body
+        ]
         key = draw(st.sampled_from(refs)) if refs else "direct_transition"
         if key not in body:
             for k in [k for k in body if k.endswith("_transition")]:
@@ -83,20 +110,30 @@ def mutated(draw: st.DrawFn, module: dict[str, Any]) -> Case:
             doc["states"]["Cycle_B"] = {"type": "Simple", "direct_transition": state}
         doc["states"]["Initial"]["direct_transition"] = state
     elif kind in ("negative_delay", "huge_delay"):
-        quantity = draw(st.sampled_from((-1, -1e9))) if kind == "negative_delay" else draw(
-            st.sampled_from((1e300, 10**30, 1e15, 1e-300)))
-        doc["states"][state] = {"type": "Delay", "exact": {"quantity": quantity, "unit": "seconds"},
-                                "direct_transition": state}
+        quantity = (
+            draw(st.sampled_from((-1, -1e9)))
+            if kind == "negative_delay"
+            else draw(st.sampled_from((1e300, 10**30, 1e15, 1e-300)))
+        )
+        doc["states"][state] = {
+            "type": "Delay",
+            "exact": {"quantity": quantity, "unit": "seconds"},
+            "direct_transition": state,
+        }
     elif kind == "recursive_submodule":
         depth = draw(st.integers(1, 30))
         doc["states"][state] = {"type": "CallSubmodule", "submodule": "fuzz/r0", "direct_transition": "Terminal"}
         doc["states"]["Initial"]["direct_transition"] = state
         for i in range(depth):
             nxt = f"fuzz/r{i + 1}" if i + 1 < depth else draw(st.sampled_from(("fuzz/r0", SUBMODULE)))
-            subs[f"fuzz/r{i}"] = {"name": f"r{i}", "states": {
-                "Initial": {"type": "Initial", "direct_transition": "Call"},
-                "Call": {"type": "CallSubmodule", "submodule": nxt, "direct_transition": "Terminal"},
-                "Terminal": {"type": "Terminal"}}}
+            subs[f"fuzz/r{i}"] = {
+                "name": f"r{i}",
+                "states": {
+                    "Initial": {"type": "Initial", "direct_transition": "Call"},
+                    "Call": {"type": "CallSubmodule", "submodule": nxt, "direct_transition": "Terminal"},
+                    "Terminal": {"type": "Terminal"},
+                },
+            }
     else:  # deep_nesting
         depth = draw(st.sampled_from((40, 97, 150, 5000, 200_000)))
         # written as text by ``to_json`` (json.dumps itself cannot nest this deep)
