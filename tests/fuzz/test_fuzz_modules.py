@@ -88,8 +88,10 @@ def run_case(doc: dict[str, Any], subs: dict[str, Any], state: str | None, what:
             assert exc.problems, what
             for problem in exc.problems:
                 assert problem.startswith(str(folder)), f"{what}: problem names no file: {problem}"
-            if state is not None and all(str(file) in p for p in exc.problems):
-                assert any(f"{file}: {state}" in p or f"{file}: " in p for p in exc.problems), what
+            in_file = [p for p in exc.problems if p.startswith(f"{file}: ")]
+            unparsable = any("JSON nested too deeply" in p for p in in_file)
+            if state is not None and in_file and not unparsable:  # the touched state is named
+                assert any(state in p for p in in_file), f"{what}: {in_file[:3]}"
             return "rejected"
         except SimulationError as exc:
             assert not exc.internal, f"{what}: internal error: {exc}"
@@ -126,8 +128,8 @@ def _fuzz(examples: int) -> Counter[str]:
 
 @pytest.fixture(autouse=True)
 def _small_caps(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A runaway loop is stopped after 50,000 events instead of 3 million, so a case takes under a second."""
-    monkeypatch.setattr(simulation, "MAX_EVENTS_PER_LIFE", 50_000)
+    """A runaway loop is stopped after 300,000 events instead of 3 million, so a case takes seconds at most."""
+    monkeypatch.setattr(simulation, "MAX_EVENTS_PER_LIFE", 300_000)
 
 
 def _report(counts: Counter[str]) -> None:
