@@ -18,12 +18,11 @@ from typing import Any
 import orjson
 
 import ehrsim
-from ehrsim.engine.recorder import KINDS
 from ehrsim.exporters.base import Exporter, RunContext
 from ehrsim.exporters.registry import exporter_class
 from ehrsim.output import ShardStore, atomic_concat, atomic_write
 from ehrsim.population import Population
-from ehrsim.record.build import LASTING
+from ehrsim.record.kinds import ACTIVE_KINDS, KINDS
 from ehrsim.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -129,7 +128,7 @@ def run(settings: Settings, progress: Callable[[int], None] | None = None) -> di
         "module_warnings": len(shared.population.library.warnings),
         "counts": {k: int(v) for k, v in sorted(totals.items())},
         "record_kinds": list(KINDS),
-        "lasting_kinds": list(LASTING),
+        "lasting_kinds": list(ACTIVE_KINDS),
     }
     for key in ("workers", "out", "dask"):  # the output does not depend on them
         metadata["options"].pop(key, None)
