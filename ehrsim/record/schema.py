@@ -14,8 +14,11 @@ from ehrsim.record.kinds import CODE_LIST, ENTRY_KINDS, TEXT, TIME
 
 SCHEMA_ID = "https://ehrsim.example.org/schema/record-1.json"
 _STR = {"type": "string"}
-_PATIENT_TEXT = ("prefix", "first", "middle", "last", "suffix", "maiden", "ssn", "drivers", "passport", "mrn")
-_PATIENT_TEXT += ("phone", "email", "language", "education", "insurance", "organization", "practitioner")
+#: patient fields that are plain strings
+_PATIENT_TEXT: tuple[str, ...] = (
+    *("prefix", "first", "middle", "last", "suffix", "maiden", "ssn", "drivers", "passport", "mrn"),
+    *("phone", "email", "language", "education", "insurance", "organization", "practitioner"),
+)
 
 
 def _object(properties: dict[str, Any], optional: frozenset[str] = frozenset()) -> dict[str, Any]:
