@@ -100,7 +100,8 @@ def run(
     ``overwrite`` replaces another run's output instead of refusing it.
     """
     out = rundir.check_writable(settings.out)
-    shared = _shared(settings)
+    # built afresh (not the per-process cache): module files may have changed since the last run
+    shared = _WORKER["shared"] = _Shared(settings)
     _ = shared.population.modules  # load and check modules before any work is handed out
     folders = [exporter.folder for exporter in shared.exporters]
     rundir.check_subfolders(out, folders)
