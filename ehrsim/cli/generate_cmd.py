@@ -182,6 +182,8 @@ def _problem(error: Any) -> str:
     field = ".".join(str(p) for p in error["loc"][:1])
     message = str(error["msg"]).removeprefix("Value error, ")
     name = OPTIONS.get(field, f"--{field.replace('_', '-')}" if field else "")
+    if not field and message.startswith("age range"):  # the settings' cross-field check of the ages
+        name = "--age"
     return f"{name} {message}" if name else message
 
 

@@ -83,7 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = logging.WARNING - 10 * min(args.verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # inside the try: a reader that went away is handled below
+        return code
     except EhrsimError as exc:
         print(f"ehrsim: error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
