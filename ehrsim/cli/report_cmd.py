@@ -38,7 +38,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="list clinically incoherent records; exit 1 if any",
         description="Run the clinical coherence checks over every patient in OUTDIR.",
     )
-    c.add_argument("out_dir", type=Path, metavar="OUTDIR")
+    c.add_argument("out_dir", type=Path, metavar="OUTDIR", help="output folder of `ehrsim generate` (with -f json)")
     c.add_argument("--limit", type=int, default=200, help="print at most N problems (default 200; 0 = all)")
     c.set_defaults(func=run_coherence)
 
