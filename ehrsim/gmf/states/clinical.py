@@ -26,8 +26,8 @@ from ehrsim.gmf.values import (
 )
 
 if TYPE_CHECKING:
-    from ehrsim.engine.runs import ModuleRun
-    from ehrsim.engine.simulation import Simulation
+    from ehrsim.gmf.patient import PatientAccess
+    from ehrsim.gmf.run import ModuleRun
 
 
 class _Onset(State):
@@ -40,10 +40,10 @@ class ConditionOnset(_Onset):
     type: Literal["ConditionOnset"]
     kind: ClassVar[str] = "conditions"
 
-    def fields(self, sim: Simulation) -> dict[str, Any]:
+    def fields(self, sim: PatientAccess) -> dict[str, Any]:
         return {"codes": codes_as_dicts(self.codes)}
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         sim.onset(run, self, t)
         return True
 
@@ -65,7 +65,7 @@ class AllergyOnset(_Onset):
     reactions: tuple[AllergyReaction, ...] = ()
     kind: ClassVar[str] = "allergies"
 
-    def fields(self, sim: Simulation) -> dict[str, Any]:
+    def fields(self, sim: PatientAccess) -> dict[str, Any]:
         reactions = []
         for r in self.reactions:
             draw, total, level = sim.rng.random(), 0.0, "mild"
@@ -83,7 +83,7 @@ class AllergyOnset(_Onset):
             "reactions": reactions,
         }
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         sim.onset(run, self, t)
         return True
 
@@ -110,7 +110,7 @@ class _End(State):
             )
         return self
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         state_name = getattr(self, self.by_state_field, None)
         attribute = None if state_name else self.referenced_by_attribute
         codes = [c.code for c in self.codes] if self.codes and not state_name and not attribute else None
@@ -165,7 +165,7 @@ class MedicationOrder(State):
     chronic: bool = False
     prescription: Prescription | None = None
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         rx = self.prescription
         duration_days = None
         stop = None
@@ -220,7 +220,7 @@ class CarePlanStart(State):
     reason: str | None = None
     assign_to_attribute: str | None = None
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         goals = [
             {
                 "text": g.text or "",
@@ -272,7 +272,7 @@ class Procedure(State):
             raise ValueError("Procedure with a distribution needs a unit")
         return self
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         if run.wake is not None:  # woken at the end of the procedure
             if t >= run.wake:
                 run.wake = None
@@ -302,7 +302,7 @@ class Device(State):
     model: str | None = None
     assign_to_attribute: str | None = None
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         fields = {
             "start": t,
             "stop": None,
@@ -331,7 +331,7 @@ class SupplyList(State):
     type: Literal["SupplyList"]
     supplies: tuple[Supply, ...]
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         for s in self.supplies:
             sim.add_entry(run, "supplies", {"time": t, "codes": [s.code.as_dict()], "quantity": s.quantity}, None)
         return True
@@ -342,7 +342,7 @@ class Vaccine(State):
     codes: tuple[Code, ...]
     series: Count | None = None
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         sim.add_entry(
             run, "immunizations", {"time": t, "codes": codes_as_dicts(self.codes), "series": self.series}, None
         )
@@ -359,7 +359,7 @@ class Symptom(State):
     distribution: Distribution | None = None
     address: bool | None = None
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         if self.probability >= 1.0 or sim.rng.random() < self.probability:
             if self.exact is not None:
                 value = float(self.exact.quantity)
@@ -387,7 +387,7 @@ class Death(State):
             raise ValueError("Death delay (exact or range) needs a unit")
         return self
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         if self.codes:
             cause = codes_as_dicts(self.codes)
         else:
