@@ -146,3 +146,50 @@ def test_fuzz_modules_fast() -> None:
 @pytest.mark.slow
 def test_fuzz_modules_10000() -> None:
     _report(_fuzz(10_000))
+
+
+def test_fuzz_records_render_in_every_format(tmp_path: Path) -> None:
+    """Cases that load go through the real pipeline (history cut, every exporter) without an exception."""
+    from ehrsim import pipeline
+    from ehrsim.exporters.base import RunContext
+    from ehrsim.exporters.registry import exporter_class
+    from ehrsim.population import Population
+    from ehrsim.settings import Settings
+
+    counts: Counter[str] = Counter()
+    worlds: list[Any] = []
+
+    @settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(CASES)
+    def check(case: tuple[dict[str, Any], dict[str, Any], str | None, str]) -> None:
+        doc, subs, _state, what = case
+        with tempfile.TemporaryDirectory(dir=tmp_path) as tmp:
+            folder = Path(tmp) / "modules"
+            _write(folder, to_json(doc), "fuzz")
+            _write(folder, SUBMODULE_BODY, SUBMODULE)
+            for path, body in subs.items():
+                _write(folder, body, path)
+            formats = ("json", "fhir", "fhir-ndjson", "csv", "omop")
+            run = Settings(
+                population=2, seed=5, reference_date=END, modules=(folder,), formats=formats, out=Path(tmp) / "out"
+            )
+            population = Population(run)
+            if worlds:  # the world depends only on seed and state: build it once
+                population.__dict__["world"] = worlds[0]
+            worlds[:] = [population.world]
+            exporters = [
+                exporter_class(f)(RunContext(settings=run, world=population.world, out_dir=run.out)) for f in formats
+            ]
+            try:
+                for _record, rendered in pipeline.process(population, range(2), exporters):
+                    assert len(rendered) == len(formats)
+                counts["rendered"] += 1
+            except ModuleError:
+                counts["rejected"] += 1
+            except SimulationError as exc:
+                assert not exc.internal, f"{what}: internal error: {exc}"
+                counts["stopped"] += 1
+
+    check()
+    print("\nfuzz through exporters:", dict(counts))
+    assert counts["rendered"] > 0
