@@ -277,6 +277,12 @@ def _check_links(module: Module, modules: dict[str, Module], assigned: set[str],
         reason = getattr(state, "reason", None)
         if isinstance(reason, str) and reason and reason not in module.onset_codes and reason not in assigned:
             problems.tolerable(where, f"reason {reason!r} names no ConditionOnset state and no assigned attribute")
+        for goal in getattr(state, "goals", ()):
+            for address in goal.addresses:
+                if address not in module.onset_codes and address not in assigned:
+                    problems.tolerable(
+                        where, f"goals: addresses {address!r} names no ConditionOnset state and no assigned attribute"
+                    )
 
 
 def _assigned(modules: dict[str, Module]) -> set[str]:
