@@ -20,14 +20,13 @@ from typing import Any, Protocol
 import orjson
 
 import ehrsim
-from ehrsim import rundir
-from ehrsim.engine.recorder import KINDS
+from ehrsim import pipeline, rundir
 from ehrsim.errors import WorkerLost
 from ehrsim.exporters.base import Exporter, RunContext
 from ehrsim.exporters.registry import exporter_class
 from ehrsim.output import ShardStore, atomic_concat, atomic_write
 from ehrsim.population import Population
-from ehrsim.record.build import LASTING
+from ehrsim.record.kinds import ACTIVE_KINDS, KINDS
 from ehrsim.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -59,14 +58,12 @@ def run_shard(settings: Settings, shard: int) -> dict[str, int]:
     last = min(settings.population, first + settings.shard)
     counts: Counter[str] = Counter()
     with shared.store.writer(shard) as parts:  # rows are streamed to the shard's part files
-        for index in range(first, last):
-            record = shared.population.patient(index)
+        for record, renders in pipeline.process(shared.population, range(first, last), shared.exporters):
             counts["patients"] += 1
             counts["alive" if record["alive"] else "dead"] += 1
             for kind in KINDS:
                 counts[kind] += len(record[kind])
-            for exporter in shared.exporters:
-                rendered = exporter.render(record)
+            for exporter, rendered in zip(shared.exporters, renders, strict=True):
                 for rel, data in rendered.files:
                     atomic_write(exporter.out / rel, data)
                 for table, data in rendered.rows:
@@ -156,7 +153,7 @@ def _run_locked(settings: Settings, shared: _Shared, progress: Callable[[int], N
         "module_warnings": len(shared.population.library.warnings),
         "counts": {k: int(v) for k, v in sorted(totals.items())},
         "record_kinds": list(KINDS),
-        "lasting_kinds": list(LASTING),
+        "lasting_kinds": list(ACTIVE_KINDS),
     }
     for key in ("workers", "out", "dask"):  # the output does not depend on them
         metadata["options"].pop(key, None)

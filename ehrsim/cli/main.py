@@ -88,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except EhrsimError as exc:
         print(f"ehrsim: error: {exc}", file=sys.stderr)
-        return EXIT_USER_ERROR
+        return int(getattr(exc, "exit_code", EXIT_USER_ERROR))
     except RecursionError:
         print("ehrsim: error: input nested too deeply to process", file=sys.stderr)
         return EXIT_USER_ERROR
