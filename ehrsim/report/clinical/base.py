@@ -60,7 +60,19 @@ class Rule:
         self.rule = rule
         self.data = data
         self.p = rule.params
+        self._check_names()
         self.setup()
+
+    def _check_names(self) -> None:
+        """``*_set`` params name code sets; ``*_class``, ``class_*`` and ``drug_classes`` name drug classes."""
+        for key, value in self.p.items():
+            if key.endswith("_set") and isinstance(value, str):
+                self.data.code_set(value)
+            elif (
+                (key.endswith("_class") or key.startswith("class_")) and isinstance(value, str)
+            ) or key == "drug_classes":
+                for name in [value] if isinstance(value, str) else value:
+                    self.data.drug_class(name)
 
     history_start: float | None = None  # set by the audit when the run cut each life's history
 

@@ -204,11 +204,11 @@ class DuplicateTherapy(Rule):
     """Two different orders of the same class active together for longer than a switch-over."""
 
     kind = "duplicate_therapy"
-    required = ("classes", "min_overlap_days")
+    required = ("drug_classes", "min_overlap_days")
 
     def check(self, view: PatientView) -> Finding:
         f = Finding()
-        for cls in self.p["classes"]:
+        for cls in self.p["drug_classes"]:
             meds = sorted(view.meds_of(cls), key=lambda m: m["start"])
             for i, med in enumerate(meds):
                 dup = next(

@@ -62,6 +62,11 @@ def breaks(rule_id: str, records: list[Record], **kw: Any) -> RuleResult:
 
 def passes(rule_id: str, records: list[Record], **kw: Any) -> RuleResult:
     result = run(rule_id, records, **kw)
-    assert result.status == "pass", (result.status, result.breaking, result.denominator, result.measure,
-                                     result.examples)
+    assert result.status == "pass", (
+        result.status,
+        result.breaking,
+        result.denominator,
+        result.measure,
+        result.examples,
+    )
     return result

@@ -93,8 +93,13 @@ def test_ldct_when_eligible() -> None:
     # a smoker who quit in 2005 was never eligible in the screening era: not judged
     quitter = _smoker(2, birth=dt.date(1945, 1, 1), years=4)
     quitter["observations"].append(
-        {**quitter["observations"][-1], "id": "quit", "n": 99, "time": quitter["observations"][-1]["time"] + 365 * DAY,
-         "value": code("8517006", display="Ex-smoker (finding)")}
+        {
+            **quitter["observations"][-1],
+            "id": "quit",
+            "n": 99,
+            "time": quitter["observations"][-1]["time"] + 365 * DAY,
+            "value": code("8517006", display="Ex-smoker (finding)"),
+        }
     )
     result = passes("care.ldct_when_eligible", [_smoker(1, birth=born, years=4, care="ldct"), quitter])
     assert result.patients == 1
@@ -106,8 +111,15 @@ def _diabetic(foot: bool = False, statin: bool = False, birth: dt.date = dt.date
     b.condition("44054006", onset)
     if foot:
         b.lists["procedures"].append(
-            {"id": "foot", "n": 99, "start": onset + 200 * DAY, "stop": onset + 200 * DAY, "encounter": None,
-             "reason": [], "codes": [code("401191002", display="Foot examination (procedure)")]}
+            {
+                "id": "foot",
+                "n": 99,
+                "start": onset + 200 * DAY,
+                "stop": onset + 200 * DAY,
+                "encounter": None,
+                "reason": [],
+                "codes": [code("401191002", display="Foot examination (procedure)")],
+            }
         )
     if statin:
         med(b, ATORVASTATIN_20, onset + 30 * DAY)

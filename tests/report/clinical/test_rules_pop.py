@@ -21,7 +21,9 @@ def test_office_hours() -> None:
     assert "Tue 2019-03-05 23:00 local" in result.examples[0][1][0]
     breaks("time.office_hours", [_visit(dt.date(2019, 3, 9), 10)])  # a Saturday
     passes("time.office_hours", [_visit(dt.date(2019, 3, 5), 9), _visit(dt.date(2019, 3, 6), 16, "ambulatory")])
-    night_emergency = passes("time.office_hours", [_visit(dt.date(2019, 3, 5), 9), _visit(dt.date(2019, 3, 9), 3, "emergency")])
+    night_emergency = passes(
+        "time.office_hours", [_visit(dt.date(2019, 3, 5), 9), _visit(dt.date(2019, 3, 9), 3, "emergency")]
+    )
     assert night_emergency.events == 1  # emergencies come at any time: not in the denominator
 
 
@@ -50,7 +52,9 @@ def _death(age: float, cause: str, index: int = 0) -> dict:
 def test_unknown_cause_under_65() -> None:
     result = breaks("death.unknown_cause_under_65", [_death(23, "9855000")])
     assert "died at 23.0" in result.examples[0][1][0]
-    passes("death.unknown_cause_under_65", [_death(83, "9855000"), _death(0.3, "9855000", 1), _death(30, "44301001", 2)])
+    passes(
+        "death.unknown_cause_under_65", [_death(83, "9855000"), _death(0.3, "9855000", 1), _death(30, "44301001", 2)]
+    )
 
 
 def test_unknown_cause_share() -> None:
@@ -108,7 +112,7 @@ def test_oldest_death() -> None:
     young = [_death(70 + i * 0.5, "88805009", i) for i in range(30)]
     assert run("pop.oldest_death", young[:10]).status == "n/a"  # too few deaths to judge
     breaks("pop.oldest_death", young)
-    passes("pop.oldest_death", young + [_death(97, "88805009", 99)])
+    passes("pop.oldest_death", [*young, _death(97, "88805009", 99)])
 
 
 DISPLAYS = {"363406005": "Malignant neoplasm of colon (disorder)"}

@@ -50,8 +50,15 @@ def test_infant_measures_not_copied() -> None:
 
 def test_coherence_rules() -> None:
     good = [diabetic_patient(i) for i in range(3)]
-    for check in ("lifespan", "encounter_overlap", "references", "medication_reasons", "labs_agree",
-                  "sex_age_limits", "chronic_endings"):
+    for check in (
+        "lifespan",
+        "encounter_overlap",
+        "references",
+        "medication_reasons",
+        "labs_agree",
+        "sex_age_limits",
+        "chronic_endings",
+    ):
         passes(f"coherence.{check}", good)
     after_death = RecordBuilder(birth=dt.date(1950, 1, 1), death=dt.date(2000, 1, 1))
     after_death.encounter(after_death.death + DAY)
