@@ -43,6 +43,7 @@ class PatientView:
         self.end = self.death if self.death is not None else reference_time
         self.alive = self.death is None
         self.state = (patient.get("address") or {}).get("state_abbr", "")
+        self._cache: dict[tuple[str, str], Any] = {}  # (lookup, code set name) -> result; rules share lookups
 
     @property
     def label(self) -> str:
@@ -92,13 +93,19 @@ class PatientView:
         return entry["start"] <= t and (t < stop if stop is not None else t <= self.end)
 
     def conditions_in(self, code_set: CodeSet) -> list[Entry]:
-        return [c for c in self.entries("conditions") if code_set.any(c.get("codes"))]
+        key = ("conditions", code_set.name)
+        if key not in self._cache:
+            self._cache[key] = [c for c in self.entries("conditions") if code_set.any(c.get("codes"))]
+        return self._cache[key]
 
     def onsets(self, code_set: CodeSet) -> list[int]:
         return sorted(c["start"] for c in self.conditions_in(code_set))
 
     def values(self, code_set: CodeSet) -> list[tuple[int, float, Entry]]:
         """Numeric results (observations and components) whose code is in the set, in time order."""
+        key = ("values", code_set.name)
+        if key in self._cache:
+            return self._cache[key]
         out = []
         for obs in self.entries("observations"):
             if numeric(obs.get("value")) and code_set.any(obs.get("codes")):
@@ -107,6 +114,7 @@ class PatientView:
                 if numeric(comp.get("value")) and code_set.any(comp.get("codes")):
                     out.append((obs["time"], float(comp["value"]), obs))
         out.sort(key=lambda x: x[0])
+        self._cache[key] = out
         return out
 
     def events_in(
