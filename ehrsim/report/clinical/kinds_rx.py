@@ -182,20 +182,30 @@ class DoseUnit(Rule):
 
 @register
 class OneOffEnds(Rule):
-    """A one-off administration (given in the encounter, not prescribed to take home) ends within days."""
+    """A one-off administration (given in an encounter, not prescribed to take home) ends with its encounter.
+
+    It may last as long as the stay (an intravenous course in hospital) plus ``max_days``; without an
+    encounter, ``max_days`` from its start.
+    """
 
     kind = "one_off_ends"
     required = ("max_days",)
 
     def check(self, view: PatientView) -> Finding:
         f = Finding()
+        slack = self.p["max_days"] * DAY
         for med in view.entries("medications"):
             if not med.get("administered") or med.get("chronic"):
                 continue
+            enc = view.encounters_by_id.get(med.get("encounter") or "")
+            limit = max(med["start"], enc["stop"] if enc else med["start"]) + slack
             stop = med.get("stop")
             length = (view.stop_of(med) - med["start"]) / DAY
-            ok = stop is not None and length <= self.p["max_days"]
-            f.add(ok, f"{_name(med)} {'never ends' if stop is None else f'lasts {length:.0f} days'}")
+            where = f" (encounter ends {iso(enc['stop'])})" if enc else ""
+            f.add(
+                stop is not None and stop <= limit,
+                f"{_name(med)} {'never ends' if stop is None else f'lasts {length:.0f} days'}{where}",
+            )
         return f
 
 

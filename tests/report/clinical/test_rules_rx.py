@@ -161,3 +161,21 @@ def test_duplicate_therapy() -> None:
     med(g, FLOVENT, g.at_age(10), stop=g.at_age(30) + 5 * DAY)  # a switch with a few days' overlap
     med(g, ADVAIR, g.at_age(30))
     passes("rx.duplicate_therapy", [g.record()])
+
+
+def test_one_off_lasts_as_long_as_the_stay() -> None:
+    b = RecordBuilder()
+    stay = b.encounter(b.at_age(70), hours=7 * 24, cls="inpatient")
+    med(
+        b,
+        ("1659149", "piperacillin 4000 MG / tazobactam 500 MG Injection"),
+        stay["start"],
+        enc=stay,
+        stop=stay["stop"],
+        administered=True,
+    )
+    passes("rx.one_off_ends", [b.record()])
+    c = RecordBuilder()
+    visit = c.encounter(c.at_age(70), hours=1, cls="emergency")
+    med(c, ALTEPLASE, visit["start"], enc=visit, stop=visit["start"] + 10 * DAY, administered=True)
+    assert "lasts 10 days" in breaks("rx.one_off_ends", [c.record()]).examples[0][1][0]
