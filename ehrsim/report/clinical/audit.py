@@ -29,7 +29,7 @@ class RuleResult:
     patients_breaking: int = 0
     events_breaking: int = 0
     examples: list[tuple[str, list[str]]] = field(default_factory=list)  # (patient label, offending entries)
-    values: list[float] = field(default_factory=list)
+    values: list[Any] = field(default_factory=list)
     measure: float | None = None
     detail: str = ""
 

@@ -21,7 +21,7 @@ from ehrsim.report.clinical.view import PatientView
 class Finding:
     events: int = 0  # events of this patient in the denominator (0: patient not in it)
     breaches: list[str] = field(default_factory=list)  # one line per offending event
-    values: list[float] = field(default_factory=list)  # for population measures
+    values: list[Any] = field(default_factory=list)  # for population measures (numbers, or keys for counts)
     applicable: bool | None = None  # in the patient denominator (default: events > 0)
 
     @property
@@ -87,7 +87,7 @@ class Rule:
 
     band: ClassVar[bool] = False
 
-    def measure(self, values: list[float]) -> float | None:
+    def measure(self, values: list[Any]) -> float | None:
         """The population figure compared with ``params.band`` (band kinds only)."""
         return None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ehrsim.record.times import DAY, iso
 from ehrsim.report.clinical.base import HOUR, Finding, Rule, date_time, register
 from ehrsim.report.clinical.view import Entry, PatientView
@@ -284,3 +286,44 @@ class TreatmentWithin(Rule):
         f = Finding()
         f.add(treated, f"diagnosed {iso(onsets[0])}, no {self.p['drug_class']} by {iso(int(limit))}")
         return f
+
+
+_UNITS = frozenset({"MG", "ML", "HR", "ACTUAT", "UNT", "MCG", "MEQ", "%"})
+
+
+def drug_form_key(display: str) -> str:
+    """The drug and form without strength or pack size: "24 HR metformin ... 500 MG Extended Release Oral Tablet"
+    gives "metformin hydrochloride extended release oral tablet"."""
+    words = [w for w in display.split() if not any(ch.isdigit() for ch in w) and w.upper().split("/")[0] not in _UNITS]
+    return " ".join(w for w in words if not w.startswith("[")).lower()
+
+
+@register
+class StrengthVariety(Rule):
+    """Among drugs ordered often, the share ordered in more than one strength (doses follow the patient)."""
+
+    kind = "strength_variety"
+    band = True
+    required = ("min_orders", "band")
+
+    def check(self, view: PatientView) -> Finding:
+        values = []
+        for med in view.entries("medications"):
+            code = (med.get("codes") or [{}])[0]
+            values.append((drug_form_key(code.get("display") or ""), code.get("code")))
+        return Finding(events=len(values), values=values)
+
+    def measure(self, values: list[Any]) -> float | None:
+        orders: dict[str, int] = {}
+        codes: dict[str, set[str]] = {}
+        for key, code in values:
+            orders[key] = orders.get(key, 0) + 1
+            codes.setdefault(key, set()).add(code)
+        often = [k for k, n in orders.items() if n >= self.p["min_orders"]]
+        return sum(len(codes[k]) > 1 for k in often) / len(often) if often else None
+
+    def detail(self, values: list[Any]) -> str:
+        orders: dict[str, set[str]] = {}
+        for key, code in values:
+            orders.setdefault(key, set()).add(code)
+        return f"{len(orders)} drug forms ordered; {sum(len(c) > 1 for c in orders.values())} in several strengths"

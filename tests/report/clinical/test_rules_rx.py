@@ -10,6 +10,7 @@ from tests.report.clinical.helpers import (
     ALTEPLASE,
     AMOX_SUSPENSION,
     AMOXICILLIN,
+    ATORVASTATIN_80,
     AZITHROMYCIN,
     DAY,
     ENTRESTO,
@@ -179,3 +180,19 @@ def test_one_off_lasts_as_long_as_the_stay() -> None:
     visit = c.encounter(c.at_age(70), hours=1, cls="emergency")
     med(c, ALTEPLASE, visit["start"], enc=visit, stop=visit["start"] + 10 * DAY, administered=True)
     assert "lasts 10 days" in breaks("rx.one_off_ends", [c.record()]).examples[0][1][0]
+
+
+def _orders(drugs: list[tuple[str, str]], index: int) -> dict:
+    b = RecordBuilder(index)
+    for k, drug in enumerate(drugs):
+        med(b, drug, b.at_age(40 + k))
+    return b.record()
+
+
+def test_several_strengths() -> None:
+    one_strength = [_orders([ATORVASTATIN_80, LISINOPRIL], i) for i in range(25)]
+    result = breaks("rx.several_strengths", one_strength)
+    assert result.measure == 0 and "2 drug forms ordered" in result.detail
+    atorva_20 = ("617310", "atorvastatin 20 MG Oral Tablet")
+    mixed = one_strength + [_orders([atorva_20], 100 + i) for i in range(5)]
+    assert passes("rx.several_strengths", mixed).measure == 0.5  # atorvastatin in two strengths, lisinopril in one
