@@ -97,10 +97,10 @@ def run_clinical(args: argparse.Namespace) -> int:
     failed = report.failed()
     print(f"ehrsim: {report.patients} patients, {len(report.results)} rules, {len(failed)} over tolerance")
     for r in failed:
-        print(
-            f"  FAIL {r.rule.id}: {r.breaking}/{r.denominator} {r.rule.count}"
-            + (f", measure {r.measure:.3g}" if r.measure is not None else "")
-        )
+        if r.band is not None and r.measure is not None:
+            print(f"  FAIL {r.rule.id}: {r.measure:.3g} outside [{r.band[0]:g}, {r.band[1]:g}]")
+        else:
+            print(f"  FAIL {r.rule.id}: {r.breaking}/{r.denominator} {r.rule.count} (tolerance {r.rule.tolerance:g})")
     for path in paths:
         print(f"  wrote {path}")
     if fail_on == "none":

@@ -169,7 +169,7 @@ def test_cli_writes_markdown_and_csv_and_fails_over_tolerance(tmp_path: Path, ca
     prefix = tmp_path / "out" / "clinical"
     assert main(["report", "clinical", str(run), "--out", str(prefix)]) == 1
     out = capsys.readouterr().out
-    assert "FAIL rx.penicillin_allergy: 1/1 patients" in out
+    assert "FAIL rx.penicillin_allergy: 1/1 patients (tolerance 0)" in out
     md = (tmp_path / "out" / "clinical.md").read_text()
     assert "ehrsim report clinical" in md and "`rx.penicillin_allergy` | FAIL" in md and "patient 1:" in md
     rows = list(csv.DictReader((tmp_path / "out" / "clinical.csv").open()))
