@@ -12,6 +12,7 @@ import fnmatch
 import hashlib
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -136,7 +137,33 @@ def _read_json(file: Path, problems: _Problems) -> tuple[bytes, Any] | None:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         problems.error(where, f"not valid JSON: {exc}")
     except RecursionError:
-        problems.error(where, "JSON nested too deeply to be a module")
+        state = _deepest_state(text)
+        problems.error(f"{where}: {state}" if state else where, "JSON nested too deeply to be a module")
+    return None
+
+
+_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"(?:\s*:)?|[{}\[\]]')
+
+
+def _deepest_state(text: bytes) -> str | None:
+    """The state whose body first nests past ``MAX_NESTING`` (a text scan: the parser gave up)."""
+    keys: list[bytes | None] = []  # the key each open container is the value of
+    pending: bytes | None = None
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token in (b"{", b"["):
+            keys.append(pending)
+            pending = None
+            if len(keys) > MAX_NESTING:
+                if len(keys) > 2 and keys[1] == b'"states"' and keys[2]:
+                    return json.loads(keys[2]).strip() or None
+                return None
+        elif token in (b"}", b"]"):
+            if keys:
+                keys.pop()
+            pending = None
+        elif token.endswith(b":"):  # a key (a string value leaves ``pending`` as it was)
+            pending = token.rstrip(b": \t\r\n")
     return None
 
 

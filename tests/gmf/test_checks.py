@@ -228,7 +228,7 @@ def test_deeply_nested_json_is_a_module_error_not_a_recursion_error(tmp_path: Pa
     )
     (tmp_path / "deep.json").write_text(text)
     errors, _ = _problems(tmp_path)
-    assert errors == [f"{tmp_path / 'deep.json'}: JSON nested too deeply to be a module"]
+    assert errors == [f"{tmp_path / 'deep.json'}: G: JSON nested too deeply to be a module"]
     (tmp_path / "deep.json").write_text(
         text.replace('{"condition_type": "Not", "condition": ', "", depth - 300).replace("}" * depth, "}" * 300)
     )
