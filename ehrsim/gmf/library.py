@@ -350,10 +350,16 @@ def _load_tables(
     return tables
 
 
-def load_library(folders: list[Path], *, lenient: bool = False) -> Library:
-    """Parse and check every module in ``folders``; raise one ModuleError listing every problem."""
+def load_library(folders: list[Path], *, lenient: bool = False, only: set[Path] | None = None) -> Library:
+    """Parse and check every module in ``folders``; raise one ModuleError listing every problem.
+
+    ``only``: load just these files and the submodules they call (to check a file when other
+    modules of its library are broken).
+    """
     problems = _Problems(lenient)
     files = _files(folders)
+    if only is not None:
+        files = _closure(files, only)
     modules: dict[str, Module] = {}
     for path, (file, _root) in sorted(files.items()):
         module = _parse_module(path, file, problems)
@@ -371,6 +377,30 @@ def load_library(folders: list[Path], *, lenient: bool = False) -> Library:
     return Library(modules=modules, lookup_tables=tables, warnings=problems.warnings, notices=problems.notices)
 
 
+def _submodules_called(file: Path) -> list[str]:
+    """Submodule paths a module file calls (read loosely: problems are reported when it is parsed)."""
+    try:
+        raw = json.loads(file.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return []
+    states = raw.get("states") if isinstance(raw, dict) else None
+    if not isinstance(states, dict):
+        return []
+    return [s["submodule"] for s in states.values() if isinstance(s, dict) and isinstance(s.get("submodule"), str)]
+
+
+def _closure(files: dict[str, tuple[Path, Path]], only: set[Path]) -> dict[str, tuple[Path, Path]]:
+    todo = [p for p, (f, _r) in files.items() if f.resolve() in only]
+    kept: dict[str, tuple[Path, Path]] = {}
+    while todo:
+        path = todo.pop()
+        if path in kept or path not in files:
+            continue
+        kept[path] = files[path]
+        todo.extend(_submodules_called(files[path][0]))
+    return kept
+
+
 def library_root(file: Path) -> Path:
     """The library folder a module file belongs to, so its submodules and lookup tables resolve.
 
@@ -381,16 +411,7 @@ def library_root(file: Path) -> Path:
     for folder in ancestors:
         if (folder / "lookup_tables").is_dir() or folder.name == "modules":
             return folder
-    calls: list[str] = []
-    try:
-        raw = json.loads(file.read_bytes())
-        states = raw.get("states") if isinstance(raw, dict) else None
-        if isinstance(states, dict):
-            calls = [
-                s["submodule"] for s in states.values() if isinstance(s, dict) and isinstance(s.get("submodule"), str)
-            ]
-    except (OSError, ValueError, RecursionError):
-        pass  # reported when the file is loaded
+    calls = _submodules_called(file)
     if calls:
         for folder in ancestors:
             if all((folder / f"{c}.json").is_file() for c in calls):
@@ -422,4 +443,9 @@ def load_for_files(
     wanted = (*(f"{f.resolve()}:" for f in files), *(f"{f}:" for f in files), *(f"{r}/lookup_tables/" for r in roots))
     problems_errors = [p for p in errors if p.startswith(wanted)]
     problems_warnings = [p for p in warnings if p.startswith(wanted)]
-    return (library if not errors else None), problems_errors, problems_warnings
+    if errors and not problems_errors:  # only other files of the library are broken: check ours anyway
+        try:
+            library = load_library(roots, lenient=lenient, only={f.resolve() for f in files})
+        except ModuleError:
+            library = None
+    return (library if not problems_errors else None), problems_errors, problems_warnings
