@@ -19,6 +19,7 @@ from ehrsim.engine.recorder import Recorder
 from ehrsim.engine.runs import ModuleRun
 from ehrsim.errors import EhrsimError
 from ehrsim.gmf.values import SECONDS
+from ehrsim.prescribing import Pharmacy
 from ehrsim.record.times import to_datetime
 
 if TYPE_CHECKING:
@@ -78,6 +79,7 @@ class Simulation:
         self._vitals_at = -np.inf
         self.pinned_vitals: dict[str, float] = {}
         self.physiology = lifecycle.new_physiology(self)
+        self.rx = Pharmacy(self)  # checks every medication order (ehrsim/prescribing)
         self.runs = [ModuleRun(m, i) for i, m in enumerate(modules)]
         #: when a list, every state entered is appended as (time, module path, state name): for tests
         self.trace: list[tuple[float, str, str]] | None = None
@@ -299,11 +301,15 @@ class Simulation:
         self.rec.activate(kind, entry)
         if self._watchers:
             self._changed(entry, "record")
+        if kind == "conditions" or kind == "allergies":
+            self.rx.started(kind, entry, self.now)
 
     def deactivate(self, kind: str, entry: dict[str, Any], t: float, stop_reason: dict[str, str] | None) -> None:
         self.rec.deactivate(kind, entry, t, stop_reason)
         if self._watchers:
             self._changed(entry, "record")
+        if kind == "conditions":
+            self.rx.ended(entry, t)
 
     def _changed(self, entry: dict[str, Any], what: str) -> None:
         watchers = self._watchers
