@@ -197,13 +197,13 @@ class Pharmacy:
         self, fields: dict[str, Any], chosen: Product, patient: Patient, ordered: dict[str, str], t: float
     ) -> Product:
         """A liquid for young children when the product is a tablet or capsule."""
-        if patient.age >= SOLID_UNDER or len(chosen.ingredients) != 1:
+        if patient.age >= SOLID_UNDER:
             return chosen
         if chosen.form not in ("oral_solid", "sublingual") and not (
             chosen.form == "chewable" and patient.age < CHEWABLE_UNDER
         ):
             return chosen
-        paed = self.rx.paediatric.get(chosen.ingredients[0])
+        paed = self.rx.paediatric.get(chosen.key)
         if paed is None:
             return chosen
         liquid = self.rx.products[paed.liquid]
@@ -225,7 +225,7 @@ class Pharmacy:
 
     def _dose(self, fields: dict[str, Any], chosen: Product, patient: Patient) -> None:
         """Give the dose a unit; a child's liquid is dosed by weight (mg/kg, capped at the adult dose)."""
-        paed = self.rx.paediatric.get(chosen.ingredients[0]) if len(chosen.ingredients) == 1 else None
+        paed = self.rx.paediatric.get(chosen.key)
         if paed is not None and chosen.form == "oral_liquid" and chosen.mg_per_ml and patient.age < WEIGHT_DOSE_UNDER:
             weight = patient.weight()
             mg = round(min(paed.mg_per_kg * weight, paed.max_mg), 1)
@@ -235,6 +235,7 @@ class Pharmacy:
                 "period": 1.0,
                 "unit": "days",
                 "dose_unit": "mg",
+                "mg_of": chosen.ingredients[0],
                 "mg_per_kg": paed.mg_per_kg,
                 "weight_kg": round(weight, 1),
                 "volume_ml": round(mg / chosen.mg_per_ml, 1),
@@ -275,7 +276,12 @@ class Pharmacy:
             chosen, problem = self.choose(product, patient)
             if problem is None:
                 continue
-            self._stop(med, t, "stopped", problem[0], problem[1])
+            if med["start"] >= t:  # written this very instant (a renewal): it is withdrawn, not stopped
+                self.sim.rec.lists["medications"].remove(med)
+                self.sim.deactivate("medications", med, t, None)
+                self._log(t, "withheld", problem[0], problem[1], med["codes"][0], None)
+            else:
+                self._stop(med, t, "stopped", problem[0], problem[1])
             if chosen is not None:
                 self._switch(med, chosen, problem, entry.get("encounter"), t)
 

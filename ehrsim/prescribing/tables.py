@@ -49,6 +49,11 @@ class Product:
     #: (time from which it is withdrawn, era alternatives key)
     withdrawals: tuple[tuple[float, str], ...]
 
+    @property
+    def key(self) -> str:
+        """The ingredients as one key (paediatric.csv)."""
+        return ";".join(self.ingredients)
+
     def as_code(self) -> dict[str, str]:
         return {"system": "RxNorm", "code": self.code, "display": self.display}
 
@@ -88,6 +93,7 @@ class Tables:
     #: ordered class -> ((class active, action, rule id, rationale), ...)
     interactions: dict[str, tuple[tuple[str, str, str, str], ...]]
     alternatives: dict[str, tuple[Alternative, ...]]
+    #: ingredients joined by ";" (as in products.csv) -> liquid form and weight-based dose
     paediatric: dict[str, Paediatric]
     ckd_stage: dict[str, int]
     pregnancy: frozenset[str]
@@ -179,7 +185,7 @@ def tables() -> Tables:
     for r in _rows("paediatric.csv"):
         if r["liquid_rxcui"] not in products:
             raise EhrsimError(f"prescribing/paediatric.csv: {r['liquid_rxcui']} is not in products.csv")
-        paediatric[r["ingredient"]] = Paediatric(
+        paediatric[r["ingredients"]] = Paediatric(
             r["liquid_rxcui"], float(r["mg_per_kg_per_dose"]), int(r["doses_per_day"]), float(r["max_mg_per_dose"])
         )
     conditions = _rows("conditions.csv")

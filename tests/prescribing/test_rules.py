@@ -304,3 +304,22 @@ def test_unknown_codes_pass_through() -> None:
     at(sim, dt.date(2015, 3, 1))
     entry = order(sim, "999999999", chronic=True)
     assert code_of(entry) == "999999999" and "prescribing" not in entry
+
+
+def test_two_ingredient_tablets_have_a_liquid_too() -> None:
+    sim = patient(dt.date(2012, 1, 1))
+    at(sim, dt.date(2015, 6, 1))
+    entry = order(sim, "198334", days=3)  # sulfamethoxazole 400 MG / trimethoprim 80 MG Oral Tablet
+    assert code_of(entry) == "313134"
+    assert entry["dosage"]["mg_of"] == "sulfamethoxazole" and entry["dosage"]["dose_unit"] == "mg"
+
+
+def test_an_order_written_the_instant_a_contraindication_starts_is_withdrawn_not_stopped() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    given = order(sim, IBUPROFEN, chronic=True, state=Order(assign_to_attribute="pain_med"))
+    onset(sim, "conditions", "433144002")
+    assert given not in sim.rec.lists["medications"]
+    (switched,) = sim.rec.lists["medications"]
+    assert code_of(switched) == ACETAMINOPHEN and sim.attributes["pain_med"] is switched
+    assert [e["action"] for e in sim.rx.events] == ["withheld", "substituted"]
