@@ -18,8 +18,8 @@ from ehrsim.gmf.values import SECONDS
 from ehrsim.prescribing.tables import Product, Tables, tables
 
 if TYPE_CHECKING:
-    from ehrsim.engine.runs import ModuleRun
     from ehrsim.engine.simulation import Simulation
+    from ehrsim.gmf.run import ModuleRun
 
 YEAR = SECONDS["years"]
 STOPPED = {
