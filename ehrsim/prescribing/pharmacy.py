@@ -282,7 +282,7 @@ class Pharmacy:
                 self._log(t, "withheld", problem[0], problem[1], med["codes"][0], None)
             else:
                 self._stop(med, t, "stopped", problem[0], problem[1])
-            if chosen is not None:
+            if chosen is not None and not self._taking(chosen, t):
                 self._switch(med, chosen, problem, entry.get("encounter"), t)
 
     def ended(self, entry: dict[str, Any], t: float) -> None:
@@ -325,6 +325,12 @@ class Pharmacy:
             seen.add(id(entry))
             out.append((entry, self.rx.products.get(entry["codes"][0]["code"])))
         return out
+
+    def _taking(self, chosen: Product, t: float) -> bool:
+        """Already on this drug or one of its duplicate group (a switch to it would duplicate)."""
+        return any(
+            p is chosen or (p is not None and chosen.duplicate_groups & p.duplicate_groups) for _, p in self._current(t)
+        )
 
     def _active_class(self, cls: str, t: float) -> bool:
         return any(product is not None and cls in product.classes for _, product in self._current(t))

@@ -323,3 +323,14 @@ def test_an_order_written_the_instant_a_contraindication_starts_is_withdrawn_not
     (switched,) = sim.rec.lists["medications"]
     assert code_of(switched) == ACETAMINOPHEN and sim.attributes["pain_med"] is switched
     assert [e["action"] for e in sim.rx.events] == ["withheld", "substituted"]
+
+
+def test_a_switch_to_a_drug_already_taken_does_not_duplicate_it() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    order(sim, ACETAMINOPHEN, chronic=True)
+    nsaid = order(sim, IBUPROFEN, chronic=True)
+    at(sim, dt.date(2016, 3, 1))
+    onset(sim, "conditions", "433144002")
+    assert nsaid["stop"] == sim.now
+    assert sum(code_of(m) == ACETAMINOPHEN for m in sim.rec.lists["medications"]) == 1
