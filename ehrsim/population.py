@@ -1,4 +1,4 @@
-"""Populations: seeds per patient, the lazily-built world and library, and ``generate``.
+"""Populations: seeds per patient, the lazily-built world and library, and one patient's simulation.
 
 Every patient's randomness comes from ``SeedSequence([root_seed, index])``: one numpy Generator
 and one seeded Faker per patient, so any patient can be simulated alone, in any process, in any
@@ -7,9 +7,7 @@ order, and the output is byte-identical whatever the worker count.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -25,7 +23,7 @@ from ehrsim.engine.simulation import Simulation
 from ehrsim.errors import ConfigError
 from ehrsim.gmf.library import Library, Module, load_library
 from ehrsim.paths import modules_dir
-from ehrsim.record.build import build_record, cut_history
+from ehrsim.record.build import build_record
 from ehrsim.record.times import from_date
 from ehrsim.settings import Settings
 
@@ -72,8 +70,11 @@ class Population:
     def end_time(self) -> int:
         return from_date(self.settings.reference_date)
 
-    def patient(self, index: int) -> dict[str, Any]:
-        """Simulate patient ``index`` (re-drawn up to 50 times with ``only_alive``) and cut its history."""
+    def simulate(self, index: int) -> dict[str, Any]:
+        """Simulate patient ``index`` (re-drawn up to 50 times with ``only_alive``): the whole-life record.
+
+        Record transforms (the history cut first) are applied by ``ehrsim.pipeline``.
+        """
         s = self.settings
         for attempt in range(MAX_ATTEMPTS_ALIVE if s.only_alive else 1):
             entropy = [s.seed, index] if attempt == 0 else [s.seed, index, attempt]
@@ -107,27 +108,4 @@ class Population:
             sim.run()
             if sim.death_time is None or not s.only_alive:
                 break
-        record = build_record(sim, index)
-        return cut_history(record, self.end_time, s.years_of_history)
-
-
-def generate(
-    n: int,
-    *,
-    seed: int = 0,
-    reference_date: dt.date | str,
-    modules: list[Path] | Path | None = None,
-    start: int = 0,
-    **options: Any,
-) -> Iterator[dict[str, Any]]:
-    """Yield ``n`` native patient records lazily, in index order (in this process).
-
-    >>> import datetime, ehrsim
-    >>> records = ehrsim.generate(2, seed=1, reference_date=datetime.date(2025, 1, 1))
-    """
-    if modules is not None:
-        options["modules"] = tuple([modules] if isinstance(modules, str | Path) else modules)
-    settings = Settings(population=n, seed=seed, reference_date=reference_date, **options)  # type: ignore[arg-type]
-    population = Population(settings)
-    for index in range(start, start + n):
-        yield population.patient(index)
+        return build_record(sim, index)

@@ -18,12 +18,12 @@ from typing import Any
 import orjson
 
 import ehrsim
-from ehrsim.engine.recorder import KINDS
+from ehrsim import pipeline
 from ehrsim.exporters.base import Exporter, RunContext
 from ehrsim.exporters.registry import exporter_class
 from ehrsim.output import ShardStore, atomic_concat, atomic_write
 from ehrsim.population import Population
-from ehrsim.record.build import LASTING
+from ehrsim.record.kinds import ACTIVE_KINDS, KINDS
 from ehrsim.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -55,14 +55,12 @@ def run_shard(settings: Settings, shard: int) -> dict[str, int]:
     last = min(settings.population, first + settings.shard)
     rows: dict[tuple[int, str], list[bytes]] = {}
     counts: Counter[str] = Counter()
-    for index in range(first, last):
-        record = shared.population.patient(index)
+    for record, renders in pipeline.process(shared.population, range(first, last), shared.exporters):
         counts["patients"] += 1
         counts["alive" if record["alive"] else "dead"] += 1
         for kind in KINDS:
             counts[kind] += len(record[kind])
-        for i, exporter in enumerate(shared.exporters):
-            rendered = exporter.render(record)
+        for i, (exporter, rendered) in enumerate(zip(shared.exporters, renders, strict=True)):
             for rel, data in rendered.files:
                 atomic_write(exporter.out / rel, data)
             for table, data in rendered.rows:
@@ -129,7 +127,7 @@ def run(settings: Settings, progress: Callable[[int], None] | None = None) -> di
         "module_warnings": len(shared.population.library.warnings),
         "counts": {k: int(v) for k, v in sorted(totals.items())},
         "record_kinds": list(KINDS),
-        "lasting_kinds": list(LASTING),
+        "lasting_kinds": list(ACTIVE_KINDS),
     }
     for key in ("workers", "out", "dask"):  # the output does not depend on them
         metadata["options"].pop(key, None)

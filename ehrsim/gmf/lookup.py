@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ehrsim.gmf.values import SECONDS
 
 if TYPE_CHECKING:
-    from ehrsim.engine.simulation import Simulation
+    from ehrsim.gmf.patient import PatientAccess
 
 
 class LookupTable:
@@ -52,7 +52,7 @@ class LookupTable:
             return (float(lo), float(hi))
         return cell
 
-    def probabilities(self, sim: Simulation, t: float) -> dict[str, float] | None:
+    def probabilities(self, sim: PatientAccess, t: float) -> dict[str, float] | None:
         """The first matching row's probabilities, or None (the options' defaults apply)."""
         values: list[Any] = []
         for key in self.keys:

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.engine.recorder import KINDS
+from ehrsim.record.kinds import BY_NAME, KINDS, TIME_FIELDS
 
 if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
 
-TIME_FIELDS = ("start", "stop", "time", "onset")
-#: kinds that stay in a cut record while still active at the cut-off
-LASTING = ("conditions", "allergies", "medications", "careplans", "devices")
 YEAR = 365.25 * 86400
 
 
@@ -56,11 +53,12 @@ def cut_history(record: dict[str, Any], end_time: int, years: int) -> dict[str, 
     for kind in KINDS:
         if kind == "encounters":
             continue
+        spec = BY_NAME[kind]
+        when_field = spec.time_field
         out = []
         for e in record[kind]:
-            when = e.get("time", e.get("start"))
             stop = e.get("stop")
-            if when >= cutoff or (kind in LASTING and (stop is None or stop >= cutoff)):
+            if e[when_field] >= cutoff or (spec.lasting and (stop is None or stop >= cutoff)):
                 out.append(e)
         kept[kind] = out
     needed = {e["encounter"] for entries in kept.values() for e in entries if e.get("encounter")}

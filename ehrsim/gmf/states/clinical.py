@@ -11,8 +11,8 @@ from ehrsim.gmf.states.base import State, duration_seconds
 from ehrsim.gmf.values import Code, Distribution, Exact, Frozen, Range, codes_as_dicts, to_seconds, tolerate
 
 if TYPE_CHECKING:
-    from ehrsim.engine.runs import ModuleRun
-    from ehrsim.engine.simulation import Simulation
+    from ehrsim.gmf.patient import PatientAccess
+    from ehrsim.gmf.run import ModuleRun
 
 
 class _Onset(State):
@@ -25,10 +25,10 @@ class ConditionOnset(_Onset):
     type: Literal["ConditionOnset"]
     kind: ClassVar[str] = "conditions"
 
-    def fields(self, sim: Simulation) -> dict[str, Any]:
+    def fields(self, sim: PatientAccess) -> dict[str, Any]:
         return {"codes": codes_as_dicts(self.codes)}
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         sim.onset(run, self, t)
         return True
 
@@ -50,7 +50,7 @@ class AllergyOnset(_Onset):
     reactions: tuple[AllergyReaction, ...] = ()
     kind: ClassVar[str] = "allergies"
 
-    def fields(self, sim: Simulation) -> dict[str, Any]:
+    def fields(self, sim: PatientAccess) -> dict[str, Any]:
         reactions = []
         for r in self.reactions:
             draw, total, level = sim.rng.random(), 0.0, "mild"
@@ -68,7 +68,7 @@ class AllergyOnset(_Onset):
             "reactions": reactions,
         }
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         sim.onset(run, self, t)
         return True
 
@@ -95,7 +95,7 @@ class _End(State):
             )
         return self
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         state_name = getattr(self, self.by_state_field, None)
         attribute = None if state_name else self.referenced_by_attribute
         codes = [c.code for c in self.codes] if self.codes and not state_name and not attribute else None
@@ -150,7 +150,7 @@ class MedicationOrder(State):
     chronic: bool = False
     prescription: Prescription | None = None
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         rx = self.prescription
         duration_days = None
         stop = None
@@ -205,7 +205,7 @@ class CarePlanStart(State):
     reason: str | None = None
     assign_to_attribute: str | None = None
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         goals = [
             {
                 "text": g.text or "",
@@ -249,7 +249,7 @@ class Procedure(State):
     distribution: Distribution | None = None
     unit: str | None = None
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         if run.wake is not None:  # woken at the end of the procedure
             if t >= run.wake:
                 run.wake = None
@@ -279,7 +279,7 @@ class Device(State):
     model: str | None = None
     assign_to_attribute: str | None = None
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         fields = {
             "start": t,
             "stop": None,
@@ -308,7 +308,7 @@ class SupplyList(State):
     type: Literal["SupplyList"]
     supplies: tuple[Supply, ...]
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         for s in self.supplies:
             sim.add_entry(run, "supplies", {"time": t, "codes": [s.code.as_dict()], "quantity": s.quantity}, None)
         return True
@@ -319,7 +319,7 @@ class Vaccine(State):
     codes: tuple[Code, ...]
     series: int | None = None
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         sim.add_entry(
             run, "immunizations", {"time": t, "codes": codes_as_dicts(self.codes), "series": self.series}, None
         )
@@ -336,7 +336,7 @@ class Symptom(State):
     distribution: Distribution | None = None
     address: bool | None = None
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         if self.probability >= 1.0 or sim.rng.random() < self.probability:
             if self.exact is not None:
                 value = float(self.exact.quantity)
@@ -358,7 +358,7 @@ class Death(State):
     exact: Exact | None = None
     range: Range | None = None
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         if self.codes:
             cause = codes_as_dicts(self.codes)
         else:

@@ -11,8 +11,8 @@ from ehrsim.gmf.states.base import State, ValueSource, duration_seconds
 from ehrsim.gmf.values import Code, Distribution, Exact, Range
 
 if TYPE_CHECKING:
-    from ehrsim.engine.runs import ModuleRun
-    from ehrsim.engine.simulation import Simulation
+    from ehrsim.gmf.patient import PatientAccess
+    from ehrsim.gmf.run import ModuleRun
 
 
 class Initial(State):
@@ -25,7 +25,7 @@ class Terminal(State):
     type: Literal["Terminal"]
     terminal: ClassVar[bool] = True
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool | None:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool | None:
         return sim.terminate(run, t)
 
 
@@ -40,7 +40,7 @@ class Guard(State):
     allow: AnyCondition
     waits: ClassVar[bool] = True
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         if self.allow.test(sim, run, t):
             return True
         wake = self.allow.wake_time(sim, t)
@@ -74,7 +74,7 @@ class Delay(State):
             raise ValueError("Delay range needs a unit")
         return self
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         if run.wake is None:
             end = t + max(0.0, duration_seconds(sim.rng, self.exact, self.range, self.distribution, self.unit))
             if end <= t:
@@ -98,7 +98,7 @@ class SetAttribute(ValueSource, State):
     series_data: str | None = None
     period: float | None = None
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         if self.value is not None:
             value = self.value
         elif self.value_code is not None:
@@ -123,7 +123,7 @@ class Counter(State):
     action: Literal["increment", "decrement"]
     amount: float = 1
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         current = sim.attributes.get(self.attribute) or 0
         try:
             current = float(current)
@@ -137,7 +137,7 @@ class CallSubmodule(State):
     type: Literal["CallSubmodule"]
     submodule: str
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool | None:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool | None:
         # the engine moves the run into the submodule; its Terminal brings it back to our transition
         sim.call_submodule(run, self, t)
         return None
@@ -159,7 +159,7 @@ class Physiology(State):
     def targets(self) -> list[str]:
         return [*super().targets(), self.alt_direct_transition]
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         run.redirect = self.alt_direct_transition
         return True
 

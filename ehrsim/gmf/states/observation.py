@@ -11,8 +11,8 @@ from ehrsim.gmf.states.base import State, ValueSource
 from ehrsim.gmf.values import Code, Frozen, codes_as_dicts
 
 if TYPE_CHECKING:
-    from ehrsim.engine.runs import ModuleRun
-    from ehrsim.engine.simulation import Simulation
+    from ehrsim.gmf.patient import PatientAccess
+    from ehrsim.gmf.run import ModuleRun
 
 Category = Literal["vital-signs", "laboratory", "survey", "exam", "procedure", "social-history", "imaging", "therapy"]
 
@@ -28,7 +28,7 @@ class VitalSign(ValueSource, State):
             raise ValueError("VitalSign needs one of exact, range, distribution, expression")
         return self
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         sim.set_vital(self.vital_sign, float(self.draw(sim, t)))
         return True
 
@@ -58,7 +58,7 @@ class ObservationBody(ValueSource):
             raise ValueError("an Observation with range needs a unit")
         return self
 
-    def measure(self, sim: Simulation, t: float) -> tuple[Any, str]:
+    def measure(self, sim: PatientAccess, t: float) -> tuple[Any, str]:
         """(value, value_type) of one measurement now."""
         if self.value_code is not None:
             return self.value_code.as_dict(), "code"
@@ -82,7 +82,7 @@ class ObservationBody(ValueSource):
             return value, "boolean"
         return (_number(value), "numeric") if value is not None else (None, "none")
 
-    def entry_fields(self, sim: Simulation, t: float, category: str | None) -> dict[str, Any]:
+    def entry_fields(self, sim: PatientAccess, t: float, category: str | None) -> dict[str, Any]:
         value, value_type = self.measure(sim, t)
         return {
             "time": t,
@@ -103,7 +103,7 @@ def _number(value: Any) -> float | None:
 class Observation(ObservationBody, State):
     type: Literal["Observation"]
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         sim.add_entry(run, "observations", self.entry_fields(sim, t, None), None)
         return True
 
@@ -121,7 +121,7 @@ class MultiObservation(State):
     observations: tuple[ChildObservation, ...]
     number_of_observations: int | None = None  # written by the Module Builder; unused
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         components = []
         for child in self.observations:
             value, value_type = child.measure(sim, t)
@@ -153,7 +153,7 @@ class DiagnosticReport(State):
     observations: tuple[ChildObservation, ...]
     number_of_observations: int | None = None
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         report = sim.add_entry(
             run, "reports", {"time": t, "codes": codes_as_dicts(self.codes), "observations": []}, None
         )
@@ -184,7 +184,7 @@ class ImagingStudy(State):
     min_number_series: int = 1
     max_number_series: int = 1
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         sim.imaging_study(run, self, t)
         return True
 
