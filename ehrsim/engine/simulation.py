@@ -40,6 +40,7 @@ MAX_STEPS_PER_INSTANT = 20_000
 MAX_EVENTS_PER_INSTANT = 100_000
 MAX_EVENTS_PER_LIFE = 3_000_000
 TELEMEDICINE_START = 1_584_230_400  # 2020-03-15: telehealth became common
+FAST_GROWTH = 2 * SECONDS["years"]  # vitals refresh daily before this age (infant growth), monthly after
 
 
 class Simulation:
@@ -253,8 +254,10 @@ class Simulation:
 
     @property
     def vitals(self) -> dict[str, float]:
-        """True vital signs, recomputed lazily at most monthly (only when something reads them)."""
-        if self.now - self._vitals_at >= SECONDS["months"]:
+        """True vital signs, recomputed lazily (only when something reads them): at most daily while a child
+        under 2 grows fast (so the 1-month visit does not repeat the newborn's measurements), then monthly."""
+        refresh = SECONDS["days"] if self.now - self.birth_time < FAST_GROWTH else SECONDS["months"]
+        if self.now - self._vitals_at >= refresh:
             self._vitals = lifecycle.vitals(self, self.now)
             self._vitals.update(self.pinned_vitals)
             self._vitals_at = self.now
