@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.core import immunizations, wellness
+from ehrsim.core import clock, immunizations, vaccine_plan, wellness
 from ehrsim.gmf.values import SECONDS
 
 if TYPE_CHECKING:
@@ -19,6 +19,14 @@ SYMPTOM_VISITS = (
     (300.0, "outpatient", "185349003", "Encounter for check up (procedure)"),
 )
 DEATH_CERTIFICATION = {"system": "SNOMED-CT", "code": "308646001", "display": "Death Certification (procedure)"}
+VACCINE_VISIT = {
+    "system": "SNOMED-CT",
+    "code": "33879002",
+    "display": "Administration of vaccine to produce active immunity (procedure)",
+}
+EXPIRED = {"system": "NUBC", "code": "20", "display": "Expired"}
+#: attributes pregnancy modules set true while pregnant (ehrsim's library, Synthea's)
+PREGNANCY_ATTRIBUTES = frozenset({"pregnancy", "pregnant"})
 CAUSE_OF_DEATH = {"system": "LOINC", "code": "69453-9", "display": "Cause of Death [US Standard Certificate of Death]"}
 
 
@@ -26,7 +34,8 @@ def schedule_next_wellness(sim: Simulation, t: float) -> None:
     from ehrsim.engine.simulation import WELLNESS
 
     on_chronic = any(m.get("chronic") for m in sim.active["medications"].values())
-    sim.schedule_core(float(wellness.next_visit_time(int(sim.birth_time), int(t), on_chronic)), WELLNESS)
+    scheduled = float(wellness.next_visit_time(int(sim.birth_time), int(t), on_chronic))
+    sim.schedule_core(clock.place(scheduled, "wellness", sim.zone, sim.clock_rng), WELLNESS)
 
 
 def wellness_visit(sim: Simulation, t: float) -> None:
@@ -34,10 +43,10 @@ def wellness_visit(sim: Simulation, t: float) -> None:
     desk = sim.desk
     age_years = (t - sim.birth_time) / SECONDS["years"]
     enc = desk.open_wellness(t, [wellness.wellness_code(age_years)])
-    if enc is None:  # another visit is under way: come back when it ends
+    if enc is None:  # another visit is under way: come back when it ends, in office hours
         from ehrsim.engine.simulation import WELLNESS
 
-        sim.schedule_core(max(desk.free_at, t + 3600.0), WELLNESS)
+        sim.schedule_core(clock.place(max(desk.free_at, t + 3600.0), "wellness", sim.zone, sim.clock_rng), WELLNESS)
         return
     t = enc["start"]
     _vaccinate(sim, enc, t)
@@ -71,6 +80,11 @@ def symptom_visit(sim: Simulation, t: float) -> None:
         sim.schedule_core(max(desk.free_at, t + 3600.0), SYMPTOMS)
         return
     enc_class, code, display = next((c, code, d) for limit, c, code, d in SYMPTOM_VISITS if total > limit)
+    start = desk.local_start("symptoms", enc_class, t)
+    if start > t:  # seen when the clinic opens (or at a plausible emergency arrival hour)
+        sim._symptom_check_pending = True
+        sim.schedule_core(start, SYMPTOMS)
+        return
     enc = desk.new_encounter(
         t, enc_class, [{"system": "SNOMED-CT", "code": code, "display": display}], [], "symptoms", None
     )
@@ -87,6 +101,51 @@ def _vaccinate(sim: Simulation, enc: dict[str, Any], t: float) -> None:
         sim.immunizations_last[key] = int(t)
         sim.rec.add(
             "immunizations", {"time": t, "codes": [dict(code)], "series": sim.immunizations_given[key]}, enc["id"]
+        )
+
+
+def plan_vaccines(sim: Simulation) -> None:
+    """At birth: schedule the seasonal and campaign vaccine visits of the whole life."""
+    _schedule_shots(sim, vaccine_plan.lifetime_plan(sim.vaccine_rng, int(sim.birth_time), int(sim.end_time)))
+
+
+def pregnancy_started(sim: Simulation) -> None:
+    """A pregnancy began now: schedule Tdap (and maternal RSV in season) for later in it."""
+    _schedule_shots(sim, vaccine_plan.pregnancy_plan(sim.vaccine_rng, int(sim.now)))
+
+
+def _schedule_shots(sim: Simulation, shots: list[vaccine_plan.Shot]) -> None:
+    from ehrsim.engine.simulation import WELLNESS
+
+    by_time: dict[float, list[vaccine_plan.Shot]] = {}
+    for shot in shots:
+        if shot.time < sim.end_time:
+            by_time.setdefault(clock.place(shot.time, "ambulatory", sim.zone, sim.clock_rng), []).append(shot)
+    for t, group in by_time.items():
+        sim._push(t, WELLNESS, 0, tuple(group))
+
+
+def vaccine_visit(sim: Simulation, t: float, shots: tuple[vaccine_plan.Shot, ...]) -> None:
+    """A visit only to vaccinate (influenza, COVID-19, RSV, pregnancy): Synthea's vaccine encounter code."""
+    if any(s.needs_pregnancy for s in shots):
+        pregnant = any(sim.attributes.get(a) is True for a in PREGNANCY_ATTRIBUTES)
+        shots = tuple(s for s in shots if pregnant or not s.needs_pregnancy)
+    if not shots:
+        return
+    desk = sim.desk
+    if desk.lock is not None or t < desk.free_at:
+        later = clock.place(max(desk.free_at, t + 3600.0), "ambulatory", sim.zone, sim.clock_rng)
+        from ehrsim.engine.simulation import WELLNESS
+
+        sim._push(later, WELLNESS, 0, shots)
+        return
+    enc = desk.new_encounter(t, "ambulatory", [dict(VACCINE_VISIT)], [], "immunizations", None)
+    desk.free_at = max(desk.free_at, enc["stop"])
+    for shot in shots:
+        sim.immunizations_given[shot.key] = sim.immunizations_given.get(shot.key, 0) + 1
+        sim.immunizations_last[shot.key] = int(t)
+        sim.rec.add(
+            "immunizations", {"time": t, "codes": [shot.code()], "series": sim.immunizations_given[shot.key]}, enc["id"]
         )
 
 
@@ -153,6 +212,8 @@ def death_certificate(sim: Simulation, t: float) -> None:
     for enc in sim.rec.lists["encounters"]:
         if enc["stop"] > t:
             enc["stop"] = max(t, enc["start"])
+            if enc["class"] in ("inpatient", "emergency", "hospice", "snf") and enc.get("discharge") is None:
+                enc["discharge"] = dict(EXPIRED)  # died during the stay
     if desk.wellness_enc is not None:
         desk.wellness_enc = None
     desk.lock, desk.lock_enc = None, None

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ehrsim.core import clock
 from ehrsim.engine import care, lifecycle
 from ehrsim.engine.encounters import EncounterDesk
 from ehrsim.engine.recorder import Recorder
@@ -83,6 +84,10 @@ class Simulation:
         self.trace: list[tuple[float, str, str]] | None = None
         self.immunizations_given: dict[str, int] = {}
         self.immunizations_last: dict[str, int] = {}
+        # local time and vaccine plans draw from their own streams spawned from the patient's
+        # Generator, so they never shift the draws the modules make
+        self.zone = clock.zone_for_state((patient.get("address") or {}).get("state_abbr"))
+        self.clock_rng, self.vaccine_rng = rng.spawn(2)
 
     # --- the queue --------------------------------------------------------------------------
 
@@ -123,6 +128,7 @@ class Simulation:
             self.schedule(run, self.birth_time)
         self.schedule_core(self.birth_time, LIFECYCLE)
         care.schedule_next_wellness(self, self.birth_time)
+        care.plan_vaccines(self)
         queue = self._queue
         while queue:
             t, kind, _order, seq, _kind, obj = heapq.heappop(queue)
@@ -135,7 +141,10 @@ class Simulation:
             elif kind == LIFECYCLE:
                 lifecycle.update(self, t)
             elif kind == WELLNESS:
-                care.wellness_visit(self, t)
+                if obj is None:
+                    care.wellness_visit(self, t)
+                else:
+                    care.vaccine_visit(self, t, obj)
             elif kind == SYMPTOMS:
                 care.symptom_visit(self, t)
             elif kind == DEATH:
@@ -202,6 +211,8 @@ class Simulation:
     # --- attributes, vitals, symptoms -----------------------------------------------------------
 
     def set_attribute(self, name: str, value: Any) -> None:
+        if value is True and name in care.PREGNANCY_ATTRIBUTES and self.attributes.get(name) is not True:
+            care.pregnancy_started(self)
         if value is None:
             self.attributes.pop(name, None)
         else:
