@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.core import clock, immunizations, vaccine_plan, wellness
+from ehrsim.core import clock, deaths, immunizations, vaccine_plan, wellness
 from ehrsim.gmf.values import SECONDS
 
 if TYPE_CHECKING:
@@ -219,6 +219,8 @@ def death_certificate(sim: Simulation, t: float) -> None:
     desk.lock, desk.lock_enc = None, None
     enc = desk.new_encounter(t, "ambulatory", [dict(DEATH_CERTIFICATION)], [], "death", None)
     enc["stop"] = t
+    age = (t - sim.birth_time) / SECONDS["years"]
+    sim.death_cause = deaths.certified_cause(sim.cause_rng, sim.death_cause, age, sim.patient["gender"])
     cause = sim.death_cause or [{"system": "SNOMED-CT", "code": "419620001", "display": "Death (event)"}]
     sim.rec.add(
         "observations",

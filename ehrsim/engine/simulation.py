@@ -84,10 +84,10 @@ class Simulation:
         self.trace: list[tuple[float, str, str]] | None = None
         self.immunizations_given: dict[str, int] = {}
         self.immunizations_last: dict[str, int] = {}
-        # local time and vaccine plans draw from their own streams spawned from the patient's
+        # local time, vaccine plans and certified causes of death draw from their own streams spawned from the patient's
         # Generator, so they never shift the draws the modules make
         self.zone = clock.zone_for_state((patient.get("address") or {}).get("state_abbr"))
-        self.clock_rng, self.vaccine_rng = rng.spawn(2)
+        self.clock_rng, self.vaccine_rng, self.cause_rng = rng.spawn(3)
 
     # --- the queue --------------------------------------------------------------------------
 
