@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ehrsim.record import systems
-from ehrsim.record.times import day, iso_local
+from ehrsim.record.times import iso_local
 
 #: the time zone of the patient being exported: dateTimes are written in local time with the offset
 _ZONE: ContextVar[ZoneInfo | None] = ContextVar("ehrsim_fhir_zone", default=None)
@@ -23,6 +23,11 @@ _iso_in = lru_cache(maxsize=1 << 16)(iso_local)
 def iso(t: float) -> str:
     """A FHIR dateTime/instant: local time of the patient's zone with its offset (UTC ``Z`` outside ``local_time``)."""
     return _iso_in(t, _ZONE.get())
+
+
+def day(t: float) -> str:
+    """A FHIR date: the local calendar date of the patient's zone (birthDate, CarePlan start)."""
+    return iso(t)[:10]
 
 
 @contextmanager
