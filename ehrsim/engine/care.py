@@ -25,6 +25,7 @@ VACCINE_VISIT = {
     "display": "Administration of vaccine to produce active immunity (procedure)",
 }
 EXPIRED = {"system": "NUBC", "code": "20", "display": "Expired"}
+HOSPITAL_STAYS = frozenset({"inpatient", "emergency", "hospice", "snf"})
 #: attributes pregnancy modules set true while pregnant (ehrsim's library, Synthea's)
 PREGNANCY_ATTRIBUTES = frozenset({"pregnancy", "pregnant"})
 CAUSE_OF_DEATH = {"system": "LOINC", "code": "69453-9", "display": "Cause of Death [US Standard Certificate of Death]"}
@@ -209,11 +210,13 @@ def imaging_study(sim: Simulation, run: ModuleRun, state: Any, t: float) -> None
 def death_certificate(sim: Simulation, t: float) -> None:
     """Close what is open at death, then the certification visit with the cause-of-death observation."""
     desk = sim.desk
+    if desk.lock_enc is not None and desk.lock_enc["stop"] < t:
+        desk.lock_enc["stop"] = t  # the visit under way lasts until the death
     for enc in sim.rec.lists["encounters"]:
+        if enc["start"] <= t <= enc["stop"] and enc["class"] in HOSPITAL_STAYS:
+            enc["discharge"] = dict(EXPIRED)  # died during the stay (even if a module had just discharged)
         if enc["stop"] > t:
             enc["stop"] = max(t, enc["start"])
-            if enc["class"] in ("inpatient", "emergency", "hospice", "snf") and enc.get("discharge") is None:
-                enc["discharge"] = dict(EXPIRED)  # died during the stay
     if desk.wellness_enc is not None:
         desk.wellness_enc = None
     desk.lock, desk.lock_enc = None, None
