@@ -14,7 +14,7 @@ import numpy as np
 
 from ehrsim.core.tables import Choice, rows
 
-__all__ = ["UNKNOWN_CAUSE", "certified_cause"]
+__all__ = ["UNKNOWN_CAUSE", "after_stay", "certified_cause"]
 
 UNKNOWN_CAUSE = "9855000"
 
@@ -40,3 +40,19 @@ def certified_cause(
             code, display = choice.draw(rng)
             return [{"system": "SNOMED-CT", "code": code, "display": display}]
     return cause
+
+
+@cache
+def _stays() -> dict[str, tuple[float, float]]:
+    return {
+        r["encounter_class"]: (float(r["min_hours"]), float(r["max_hours"])) for r in rows("deaths/hospital_stay.csv")
+    }
+
+
+def after_stay(rng: np.random.Generator, enc_class: str, t: float) -> float:
+    """``t`` plus a stay in ``enc_class`` (log-uniform hours), or ``t`` for classes without one."""
+    bounds = _stays().get(enc_class)
+    if bounds is None:
+        return t
+    low, high = np.log(bounds[0]), np.log(bounds[1])
+    return t + 3600.0 * float(np.exp(low + (high - low) * rng.random()))

@@ -197,6 +197,17 @@ def imaging_study(sim: Simulation, run: ModuleRun, state: Any, t: float) -> None
     sim.extend_encounter(run, t + 1800.0)
 
 
+def death_after_admission(sim: Simulation, t: float) -> float:
+    """A death in the instant of an emergency visit or admission comes after a stay (``deaths/hospital_stay.csv``)."""
+    desk = sim.desk
+    under_way = desk.wellness_enc if desk.lock is CORE else getattr(desk.lock, "encounter", None)
+    if t > sim.now or under_way is None or under_way["start"] < sim.now:
+        return t
+    later = deaths.after_stay(sim.cause_rng, under_way["class"], t)
+    under_way["stop"] = max(under_way["stop"], later)  # the stay lasts until the death
+    return later
+
+
 def death_certificate(sim: Simulation, t: float) -> None:
     """Close what is open at death, then the certification visit with the cause-of-death observation."""
     desk = sim.desk

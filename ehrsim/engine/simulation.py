@@ -466,6 +466,7 @@ class Simulation:
     def die(self, t: float, cause: list[dict[str, str]]) -> None:
         if self.death_time is not None or t > self.end_time:
             return
+        t = care.death_after_admission(self, t)
         self.death_cause = cause
         if t <= self.now:
             self._record_death(self.now)

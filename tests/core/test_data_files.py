@@ -58,7 +58,7 @@ def test_every_data_file_names_its_source():
     ):
         with open(terminology_dir() / name, newline="", encoding="utf-8") as fh:
             assert all(row["source"] for row in csv.DictReader(fh)), name
-    for folder in ("immunizations", "clock"):
+    for folder in ("immunizations", "clock", "deaths"):
         listed = (terminology_dir() / folder / "SOURCES.md").read_text(encoding="utf-8")
         for path in (terminology_dir() / folder).glob("*.csv"):
             assert f"`{path.name}`" in listed, f"{folder}/{path.name} has no line in SOURCES.md"

@@ -7,7 +7,7 @@ import numpy as np
 from ehrsim.core.deaths import UNKNOWN_CAUSE, certified_cause
 
 UNKNOWN = [{"system": "SNOMED-CT", "code": UNKNOWN_CAUSE, "display": "Natural death with unknown cause (event)"}]
-INJURY = {"418399005", "7878000", "1912002", "1149222004", "44301001", "27935005"}
+INJURY = {"418399005", "7878000", "1912002", "1149222004", "44301001", "27935005", "410429000"}
 
 
 def _causes(age: float, sex: str, n: int = 500) -> list[str]:

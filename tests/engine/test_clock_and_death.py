@@ -28,3 +28,12 @@ def test_a_death_during_an_admission_is_expired_with_a_known_cause() -> None:
     assert record["death"]["codes"][0]["code"] != "9855000"  # 30 years old: an injury, overdose, suicide...
     cert = [o for o in record["observations"] if o["codes"][0]["code"] == "69453-9"]
     assert cert[0]["value"] == record["death"]["codes"][0]
+
+
+def test_a_death_in_the_instant_of_admission_comes_after_a_real_stay() -> None:
+    _sim, record = simulate("admission_death", born=dt.date(1940, 1, 1))
+    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient"]
+    assert 12 * 3600 <= stay["stop"] - stay["start"] <= 168 * 3600
+    assert stay["stop"] == record["death"]["time"]
+    assert stay["discharge"]["code"] == "20"
+    assert record["death"]["codes"][0]["code"] == "410429000"  # a module's own cause is kept
