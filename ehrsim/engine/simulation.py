@@ -202,6 +202,8 @@ class Simulation:
     # --- attributes, vitals, symptoms -----------------------------------------------------------
 
     def set_attribute(self, name: str, value: Any) -> None:
+        if name in lifecycle.PREGNANCY_ATTRIBUTES:
+            lifecycle.pregnancy_changed(self, value)
         if value is None:
             self.attributes.pop(name, None)
         else:
@@ -234,11 +236,30 @@ class Simulation:
         return self._vitals
 
     def set_vital(self, name: str, value: float) -> None:
-        """A module sets a true value; it stays until a module changes it again."""
-        self.pinned_vitals[name] = value
+        """A module sets a true value. A variable of the physiological state adopts it and drifts
+        back to what the body dictates (``Physiology.impose``); any other stays until changed."""
+        current = self.vitals.get(name)
+        if current is not None and name not in self.pinned_vitals and name in lifecycle.STATE_VARIABLES:
+            self.physiology.impose(name, value, current, self.now)
+            self._vitals_at = -np.inf
+        else:
+            self.pinned_vitals[name] = value
         self.vitals[name] = value
         if self._watchers:
             self.notify(f"v:{name}")
+
+    def invalidate_vitals(self) -> None:
+        """Something the physiological state reads changed: recompute the true values when next read."""
+        self._vitals_at = -np.inf
+
+    def measure(self, loinc: str | None, vital_sign: str | None, declared: tuple[float, float] | None) -> Any:
+        """A result read from the physiological state now, with noise and rounding (None when the
+        code is not a state variable): see ``core/labs.py``."""
+        return lifecycle.measure(self, loinc, vital_sign, declared)
+
+    def result_flags(self, loinc: str | None, value: Any) -> dict[str, Any]:
+        """Reference range and interpretation flag of a numeric result now."""
+        return lifecycle.result_flags(self, loinc, value)
 
     def set_symptom(self, symptom: str, cause: str, value: float, t: float) -> None:
         causes = self.symptoms.setdefault(symptom, {})
@@ -297,11 +318,15 @@ class Simulation:
 
     def activate(self, kind: str, entry: dict[str, Any]) -> None:
         self.rec.activate(kind, entry)
+        if kind in lifecycle.PHYSIOLOGY_KINDS:
+            self._vitals_at = -np.inf  # conditions and drugs move the physiological state
         if self._watchers:
             self._changed(entry, "record")
 
     def deactivate(self, kind: str, entry: dict[str, Any], t: float, stop_reason: dict[str, str] | None) -> None:
         self.rec.deactivate(kind, entry, t, stop_reason)
+        if kind in lifecycle.PHYSIOLOGY_KINDS:
+            self._vitals_at = -np.inf
         if self._watchers:
             self._changed(entry, "record")
 

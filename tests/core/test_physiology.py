@@ -75,30 +75,55 @@ def test_update_is_a_pure_function_of_age_and_attributes():
     assert body.update(47.3, {"smoker": True}) == first
 
 
-def test_hypertension_raises_bp_unless_controlled_and_smoking_raises_heart_rate():
+def _drug(display: str, start: float) -> dict:
+    return {"start": start, "codes": [{"system": "RxNorm", "code": "0", "display": display}]}
+
+
+def test_hypertension_raises_bp_drugs_lower_it_and_smoking_raises_heart_rate():
     body = Physiology(np.random.default_rng(2), "M", "white")
-    base = body.update(50, {})
-    high = body.update(50, {"hypertension": True})
-    controlled = body.update(50, {"hypertension": True, "blood_pressure_controlled": True})
-    assert high["Systolic Blood Pressure"] == pytest.approx(base["Systolic Blood Pressure"] + 20, abs=0.02)
-    assert high["Diastolic Blood Pressure"] > base["Diastolic Blood Pressure"]
-    assert controlled["Systolic Blood Pressure"] == base["Systolic Blood Pressure"]
+    base = body.update(50, {}, 0.0)
+    high = body.update(50, {"hypertension": True}, 0.0)
+    assert high["Systolic Blood Pressure"] >= max(146.0, base["Systolic Blood Pressure"])
+    assert high["Diastolic Blood Pressure"] >= base["Diastolic Blood Pressure"]
+    day = 86400.0
+    meds = {"1": _drug("lisinopril 10 MG Oral Tablet", 0.0)}
+    same_day = body.update(50, {"hypertension": True}, 0.0, None, meds)
+    treated = body.update(50, {"hypertension": True}, 60 * day, None, meds)
+    assert same_day["Systolic Blood Pressure"] == high["Systolic Blood Pressure"]  # no effect before it acts
+    assert 7 <= high["Systolic Blood Pressure"] - treated["Systolic Blood Pressure"] <= 10  # Law 2009 ACE inhibitor
+    assert treated["Potassium"] > high["Potassium"]
     assert body.update(50, {"smoker": True})["Heart Rate"] > base["Heart Rate"]
+
+
+def test_statin_lowers_ldl_by_its_intensity():
+    day = 86400.0
+    for seed in range(20):
+        body = Physiology(np.random.default_rng(seed), "F", "white")
+        before = body.update(60, {"hyperlipidemia": True}, 0.0)["LDL"]
+        for display, (low, high) in {
+            "atorvastatin 80 MG Oral Tablet": (0.50, 0.60),
+            "simvastatin 20 MG Oral Tablet": (0.30, 0.49),
+        }.items():
+            after = body.update(60, {"hyperlipidemia": True}, 90 * day, None, {"1": _drug(display, 0.0)})["LDL"]
+            assert low - 0.005 <= 1 - after / before <= high + 0.005, display
 
 
 def test_hyperlipidemia_diabetes_ckd_and_heart_failure_show_in_labs():
     body = Physiology(np.random.default_rng(3), "F", "black")
     base = body.update(60, {})
     lipid = body.update(60, {"hyperlipidemia": True})
-    assert lipid["Total Cholesterol"] > base["Total Cholesterol"] and lipid["LDL"] > base["LDL"]
-    assert lipid["Triglycerides"] > base["Triglycerides"]
+    assert lipid["Total Cholesterol"] > base["Total Cholesterol"] and lipid["LDL"] >= 165
+    assert body.update(60, {"diabetes": True})["Hemoglobin A1c"] >= 7.8
     assert body.update(60, {"diabetes": True})["Glucose"] >= 126
-    for stage, (low, high) in {1: (85, 120), 2: (60, 90), 3: (30, 60), 4: (15, 30), 5: (0, 15)}.items():
+    for stage, (low, high) in {2: (60, 90), 3: (30, 60), 4: (15, 30), 5: (0, 15)}.items():
         v = body.update(60, {"ckd": stage})
         assert low <= v["EGFR"] < high, stage
         # creatinine is rounded to 2 decimals, hence the tolerance
         assert egfr_ckd_epi_2021(v["Creatinine"], 60, "F") == pytest.approx(v["EGFR"], rel=0.02)
-    assert body.update(60, {"chf_type": "HFrEF"})["Left ventricular Ejection fraction"] < 40
+        if stage >= 4:
+            assert v["Hemoglobin"] < base["Hemoglobin"] and v["Potassium"] > base["Potassium"]
+            assert v["Urea Nitrogen"] > 2 * base["Urea Nitrogen"]
+    assert body.update(60, {"chf_type": "HFrEF"})["Left ventricular Ejection fraction"] <= 40
 
 
 @given(egfr=st.floats(5, 140), age=st.floats(18, 100), sex=SEXES)
