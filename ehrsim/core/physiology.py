@@ -109,10 +109,8 @@ def _derive(v: dict[str, float], age: float, sex: str, height: float) -> None:
     from HbA1c (ADAG-shaped), total cholesterol by Friedewald, haematocrit from haemoglobin."""
     q = physio_effects.params()
     egfr = v["EGFR"] = max(v["EGFR"], 3.0)
-    if age >= 18.0:
-        creatinine = creatinine_for_egfr(egfr, age, sex)
-    else:  # bedside Schwartz: eGFR = 0.413 * height / creatinine
-        creatinine = 0.413 * height / egfr
+    # adults: CKD-EPI 2021 inverted; children: bedside Schwartz (eGFR = 0.413 * height / creatinine)
+    creatinine = creatinine_for_egfr(egfr, age, sex) if age >= 18.0 else 0.413 * height / egfr
     baseline = 0.95 if sex == "M" else 0.75
     v["Creatinine"] = creatinine
     v["Urea Nitrogen"] *= max(creatinine / baseline, 0.6) ** 0.8
@@ -349,7 +347,9 @@ class Physiology:
         ldl = q["ldl_share_of_tc"] * interpolate(age, ages, tc_mean) + q["ldl_sd"] * self.z_lab["Total Cholesterol"]
         egfr = q["egfr_young"] - q["egfr_decline_per_year"] * max(age - 40.0, 0.0) + q["egfr_sd"] * self.z("egfr")
         if age < 18.0:
-            hemoglobin = q["hemoglobin_child"] + (age >= 12) * (q[f"hemoglobin_{self.sex}"] - q["hemoglobin_child"]) * 0.6
+            hemoglobin = (
+                q["hemoglobin_child"] + (age >= 12) * (q[f"hemoglobin_{self.sex}"] - q["hemoglobin_child"]) * 0.6
+            )
         else:
             hemoglobin = q[f"hemoglobin_{self.sex}"]
         ntprobnp = q["ntprobnp_median_young"] * q["ntprobnp_per_decade"] ** ((age - 40.0) / 10.0)

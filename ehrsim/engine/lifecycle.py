@@ -24,10 +24,30 @@ PHYSIOLOGY_KINDS = frozenset({"conditions", "medications"})
 #: true values a module's VitalSign feeds back into the state instead of pinning
 STATE_VARIABLES = frozenset(
     {
-        "Systolic Blood Pressure", "Diastolic Blood Pressure", "Heart Rate", "Respiration Rate", "Oxygen Saturation",
-        "Left ventricular Ejection fraction", "Hemoglobin A1c", "Glucose", "Creatinine", "Urea Nitrogen",
-        "Microalbumin Creatinine Ratio", "LDL", "HDL", "Triglycerides", "Hemoglobin", "NT-proBNP", "Potassium",
-        "Sodium", "Calcium", "Chloride", "Carbon Dioxide", "EGFR", "Blood Glucose", "Total Cholesterol",
+        "Systolic Blood Pressure",
+        "Diastolic Blood Pressure",
+        "Heart Rate",
+        "Respiration Rate",
+        "Oxygen Saturation",
+        "Left ventricular Ejection fraction",
+        "Hemoglobin A1c",
+        "Glucose",
+        "Creatinine",
+        "Urea Nitrogen",
+        "Microalbumin Creatinine Ratio",
+        "LDL",
+        "HDL",
+        "Triglycerides",
+        "Hemoglobin",
+        "NT-proBNP",
+        "Potassium",
+        "Sodium",
+        "Calcium",
+        "Chloride",
+        "Carbon Dioxide",
+        "EGFR",
+        "Blood Glucose",
+        "Total Cholesterol",
     }
 )
 

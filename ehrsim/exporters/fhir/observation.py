@@ -67,7 +67,9 @@ def range_fields(part: dict[str, Any]) -> dict[str, Any]:
     flag = part.get("interpretation")
     if flag in INTERPRETATION_DISPLAY:
         display = INTERPRETATION_DISPLAY[flag]
-        out["interpretation"] = [{"coding": [{"system": INTERPRETATION, "code": flag, "display": display}], "text": display}]
+        out["interpretation"] = [
+            {"coding": [{"system": INTERPRETATION, "code": flag, "display": display}], "text": display}
+        ]
     return out
 
 
