@@ -34,6 +34,15 @@ PULSE_OXIMETRY = {
     },
 }
 
+#: HL7 v2-0074 diagnostic service sections of the reports ehrsim writes
+REPORT_SECTIONS = {
+    "LAB": "Laboratory",
+    "RAD": "Radiology",
+    "CUS": "Cardiac Ultrasound",
+    "EC": "Electrocardiac (e.g., EKG, EEC, Holter)",
+    "SP": "Surgical Pathology",
+}
+
 VALUE_KINDS = {"valueQuantity": "quantity", "valueCodeableConcept": "code", "dataAbsentReason": "none"}
 
 
@@ -119,12 +128,14 @@ def observation(obs: dict[str, Any], ctx: PatientContext) -> dict[str, Any]:
 
 
 def report(rep: dict[str, Any], ctx: PatientContext, known_observations: set[str]) -> dict[str, Any]:
+    section = rep.get("category") or "LAB"
+    display = REPORT_SECTIONS.get(section, section)
     res: dict[str, Any] = {
         "resourceType": "DiagnosticReport",
         "id": rep["id"],
-        "meta": meta("DiagnosticReport"),
+        "meta": meta("DiagnosticReport" if section == "LAB" else "DiagnosticReport:note"),
         "status": "final",
-        "category": [{"coding": [{"system": V2_0074, "code": "LAB", "display": "Laboratory"}], "text": "Laboratory"}],
+        "category": [{"coding": [{"system": V2_0074, "code": section, "display": display}], "text": display}],
         "code": concept_of(rep["codes"]),
         "subject": ctx.patient_ref,
     }
@@ -139,4 +150,8 @@ def report(rep: dict[str, Any], ctx: PatientContext, known_observations: set[str
     results = [ctx.refs.local("Observation", oid) for oid in rep.get("observations", []) if oid in known_observations]
     if results:
         res["result"] = results
+    if rep.get("conclusion"):
+        res["conclusion"] = rep["conclusion"]
+    if rep.get("conclusion_codes"):
+        res["conclusionCode"] = [concept(c) for c in rep["conclusion_codes"]]
     return res
