@@ -71,6 +71,18 @@ def lives(library: str, n: int, seed: int) -> list[dict[str, Any]]:
         lenient=library == "synthea",
         formats=("json",),
     )
+    import ehrsim.population as pop
+    from ehrsim.engine import lifecycle
+
+    build = pop.build_record
+
+    def keep_true_values(sim: Any, index: int) -> dict[str, Any]:
+        """The record plus the state's true values at the end (for undiagnosed disease)."""
+        record = build(sim, index)
+        record["_true"] = lifecycle.vitals(sim, sim.death_time if sim.death_time is not None else sim.end_time)
+        return record
+
+    pop.build_record = keep_true_values  # type: ignore[assignment]
     population = Population(settings)
     return [population.patient(i) for i in range(n)]
 
@@ -216,9 +228,10 @@ def measure(records: list[dict[str, Any]]) -> dict[str, Any]:
             if any(c.startswith("statin") for c in classes) and series.get(LDL):
                 ldl_control[1] += 1
                 ldl_control[0] += series[LDL][-1][1] < 100
-            hba1c = series.get(HBA1C)
-            diagnosed = bool(active(rec["conditions"], last_t, DIABETES))
-            if diagnosed or (hba1c and hba1c[-1][1] >= 6.5):
+        if rec.get("alive") and "_true" in rec and rec["_true"].get("Hemoglobin A1c") is not None:
+            t_end = max(float(e["start"]) for e in rec["encounters"]) if rec["encounters"] else birth
+            diagnosed = any(c["codes"][0]["code"] in DIABETES and c.get("stop") is None for c in rec["conditions"])
+            if (t_end - birth) / YEAR >= 20 and (diagnosed or rec["_true"]["Hemoglobin A1c"] >= 6.5):
                 undiagnosed[1] += 1
                 undiagnosed[0] += not diagnosed
         # 5. childhood obesity: last BMI of children 2-19 alive at the end
@@ -235,7 +248,7 @@ def measure(records: list[dict[str, Any]]) -> dict[str, Any]:
             if c["codes"][0]["code"] not in PREGNANCY or c.get("stop") is None:
                 continue
             start, stop = float(c["start"]), float(c["stop"])
-            if stop - start < 34 * 7 * DAY:
+            if stop - start < 26 * 7 * DAY:
                 continue
             weights = series.get(WEIGHT, [])
             pre = [v for t, v in weights if start - YEAR <= t <= start + 10 * 7 * DAY]

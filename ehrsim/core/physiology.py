@@ -94,6 +94,13 @@ def creatinine_for_egfr(egfr: float, age: float, sex: str) -> float:
 
 
 DERIVED = frozenset({"Creatinine", "Urea Nitrogen", "Glucose", "Blood Glucose", "Total Cholesterol", "Hematocrit"})
+#: concentrations: a module's value shifts them by a ratio, so a later drug's percent effect still applies
+RATIO = frozenset(
+    {
+        *("LDL", "HDL", "Triglycerides", "Total Cholesterol", "Microalbumin Creatinine Ratio", "NT-proBNP"),
+        *("EGFR", "Creatinine", "Urea Nitrogen", "Glucose", "Blood Glucose"),
+    }
+)
 ACUTE = frozenset({"Oxygen Saturation", "Heart Rate", "Respiration Rate", "Body Temperature"})
 _NORMAL = statistics.NormalDist()
 
@@ -244,8 +251,9 @@ class Physiology:
         physio_effects.apply_conditions(v, self, keys, attributes)
         if t is not None:
             physio_effects.apply_pregnancy(v, self, t, height / 100.0)
+            if self.offsets:
+                self._apply_offsets(v, t, derived=False)
             physio_effects.apply_drugs(v, self, t, medications)
-            self._apply_offsets(v, t, derived=False)
         _derive(v, age, self.sex, height)
         if t is not None and self.offsets:
             self._apply_offsets(v, t, derived=True)
@@ -260,32 +268,31 @@ class Physiology:
             v["Weight Percentile"] = growth.percentile_of_z(growth.zscore("weight", self.sex, months, v["Weight"]))
         return {name: round(value, 2) for name, value in v.items()}
 
-    def _apply_offsets(self, v: dict[str, float], t: float, derived: bool) -> None:
-        """Fading offsets of values modules set; those of derived quantities after the derivation."""
-        if not self.offsets:
-            return
+    def _fade(self, name: str, since: float, t: float) -> float:
         p = physio_effects.params()
+        half = p["acute_vital_half_life_days"] if name in ACUTE else p["module_value_half_life_days"]
+        return 0.5 ** (max(t - since, 0.0) / (half * 86400.0))
+
+    def _apply_offsets(self, v: dict[str, float], t: float, derived: bool) -> None:
+        """Fading offsets of values modules set: before drugs act (a later drug still lowers the value),
+        those of derived quantities after the derivation. Concentrations shift by a ratio."""
         for name, (offset, since) in list(self.offsets.items()):
             if (name in DERIVED) != derived:
                 continue
-            half = p["acute_vital_half_life_days"] if name in ACUTE else p["module_value_half_life_days"]
-            fade = 0.5 ** (max(t - since, 0.0) / (half * 86400.0))
+            fade = self._fade(name, since, t)
             if fade < 0.01:
                 del self.offsets[name]
             elif name in v:
-                v[name] += offset * fade
+                v[name] = v[name] * math.exp(offset * fade) if name in RATIO else v[name] + offset * fade
 
     def impose(self, name: str, value: float, current: float | None, t: float) -> None:
         """A module set ``name`` to ``value`` (true value now ``current``): the state adopts it, fading."""
-        if current is None:
+        if current is None or (name in RATIO and (value <= 0 or current <= 0)):
             return
         old = self.offsets.get(name)
-        p = physio_effects.params()
-        base = 0.0
-        if old is not None:
-            half = p["acute_vital_half_life_days"] if name in ACUTE else p["module_value_half_life_days"]
-            base = old[0] * 0.5 ** (max(t - old[1], 0.0) / (half * 86400.0))
-        self.offsets[name] = (base + value - current, t)
+        base = old[0] * self._fade(name, old[1], t) if old is not None else 0.0
+        change = math.log(value / current) if name in RATIO else value - current
+        self.offsets[name] = (base + change, t)
 
     def pregnancy(self, pregnant: bool, t: float, bmi: float) -> None:
         """The pregnancy attribute changed (conception or end), for weight and BP in pregnancy."""
@@ -311,7 +318,7 @@ class Physiology:
             heart += p["smoker_hr_add"]
         resp = interpolate(age, ages, rr_mean) + self.z_resp * interpolate(age, ages, rr_sd)
         return {
-            "Systolic Blood Pressure": max(sbp, 60.0),
+            "Systolic Blood Pressure": min(max(sbp, 60.0), 190.0),
             "Diastolic Blood Pressure": max(min(dbp, sbp - 20.0), 35.0),
             "Heart Rate": max(heart, 40.0),
             "Respiration Rate": max(resp, 8.0),
