@@ -17,6 +17,9 @@ from ehrsim.core.tables import rows
 
 LOOKAHEAD = 30 * 86400  # a pathology or imaging result may lead to the diagnosis within a month
 LVEF, HEART_RATE = "10230-1", "8867-4"
+#: LOINC stage group, T, N and M observations the cancer modules record (AJCC values)
+STAGE_CODES = ("21908-9", "21905-5", "21906-3", "21907-1")
+STAGE_WINDOW = (-30 * 86400, 120 * 86400)  # staging recorded around the biopsy, up to 4 months later
 
 
 @cache
@@ -49,8 +52,11 @@ def add_reports(lists: dict[str, list[dict[str, Any]]], new_id: Any) -> None:
     if not todo:
         return
     numbers = _numbers(lists["observations"])
+    staging = _staging(lists["observations"])
     for t, encounter, code, group, category in todo:
         text, codes = conclusion(group, t, lists["conditions"], numbers.get(encounter, {}))
+        if category == "SP" and codes:
+            text += stage_text(staging, t)
         entry_id, n = new_id()
         lists["reports"].append(
             {
@@ -111,3 +117,29 @@ def conclusion(
         "hr": f", ventricular rate {hr:.0f}/min" if hr is not None else "",
     }
     return " ".join(s.format(**fill) for s in sentences), codes
+
+
+def _staging(observations: list[dict[str, Any]]) -> list[tuple[float, str, str]]:
+    """(time, LOINC, short text) of every coded stage, T, N or M result."""
+    out = []
+    for o in observations:
+        code = o["codes"][0]["code"] if o.get("codes") else None
+        value = o.get("value")
+        if code in STAGE_CODES and isinstance(value, dict) and value.get("display"):
+            short = (
+                value["display"].replace("American Joint Committee on Cancer ", "").replace(" (qualifier value)", "")
+            )
+            out.append((float(o["time"]), code, short))
+    return out
+
+
+def stage_text(staging: list[tuple[float, str, str]], t: float) -> str:
+    """' Clinical stage: Stage 2 (cT2 cN1 cM0).' from the staging recorded around ``t`` (or '')."""
+    near = {code: text for when, code, text in sorted(staging) if STAGE_WINDOW[0] <= when - t <= STAGE_WINDOW[1]}
+    if not near:
+        return ""
+    tnm = " ".join(near[c] for c in STAGE_CODES[1:] if c in near)
+    group = near.get(STAGE_CODES[0], "")
+    if group and tnm:
+        return f" Clinical stage: {group} ({tnm})."
+    return f" Clinical stage: {group or tnm}."

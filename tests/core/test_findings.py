@@ -63,3 +63,15 @@ def test_a_resolved_condition_does_not_show_and_the_normal_text_stands() -> None
     lists = _lists([pneumonia], [xray])
     findings.add_reports(lists, _ids())
     assert lists["reports"][0]["conclusion"] == "No acute cardiopulmonary abnormality."
+
+
+def test_pathology_quotes_the_stage_and_tnm_recorded_around_the_biopsy() -> None:
+    staging = [
+        (20.0 * DAY, "21908-9", "stage IIA"),
+        (20.0 * DAY, "21905-5", "cT2"),
+        (20.0 * DAY, "21906-3", "cN0"),
+        (20.0 * DAY, "21907-1", "cM0"),
+        (900.0 * DAY, "21908-9", "Stage 4"),
+    ]
+    assert findings.stage_text(staging, 5 * DAY) == " Clinical stage: stage IIA (cT2 cN0 cM0)."
+    assert findings.stage_text(staging, -400 * DAY) == ""
