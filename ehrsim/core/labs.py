@@ -166,7 +166,7 @@ def measure(
         low, high = declared
         if not low <= true <= high:  # the module knows better: somewhere in its range, kept by the state
             target = low + (high - low) * float(rng.random()) if high > low else low
-            phys.impose(name, target, true, t)
+            phys.impose(name, target, t)
             true = target
     value = _noisy(true, analyte, rng)
     if declared is not None and not declared[0] <= value <= declared[1]:

@@ -158,7 +158,9 @@ class Physiology:
         self._bp_drift = [0.0, *np.cumsum(self._normals("bp_drift", len(DRIFT_KNOTS) - 1) * p["bp_drift_sd"])]
         self._hr_drift = [0.0, *np.cumsum(self._normals("hr_drift", len(DRIFT_KNOTS) - 1) * p["hr_drift_sd"])]
         #: variable -> (offset, time): a value a module set, fed back and fading (``impose``)
-        self.offsets: dict[str, tuple[float, float]] = {}
+        self.offsets: dict[str, tuple[float, float, float]] = {}
+        #: the true values before those offsets, at the last update (what an offset is measured from)
+        self.raw: dict[str, float] = {}
         #: variable -> (time, value) of the last measurement (eGFR is computed from its creatinine)
         self.last: dict[str, tuple[float, float]] = {}
         self.pregnancy_start: float | None = None
@@ -251,10 +253,15 @@ class Physiology:
         physio_effects.apply_conditions(v, self, keys, attributes)
         if t is not None:
             physio_effects.apply_pregnancy(v, self, t, height / 100.0)
+            physio_effects.apply_drugs(v, self, t, medications)
+            self.raw = dict(v)
             if self.offsets:
                 self._apply_offsets(v, t, derived=False)
-            physio_effects.apply_drugs(v, self, t, medications)
         _derive(v, age, self.sex, height)
+        if t is not None:
+            for name in DERIVED:
+                if name in v:
+                    self.raw[name] = v[name]
         if t is not None and self.offsets:
             self._apply_offsets(v, t, derived=True)
             v["Creatinine"] = max(v["Creatinine"], 0.1)
@@ -274,25 +281,38 @@ class Physiology:
         return 0.5 ** (max(t - since, 0.0) / (half * 86400.0))
 
     def _apply_offsets(self, v: dict[str, float], t: float, derived: bool) -> None:
-        """Fading offsets of values modules set: before drugs act (a later drug still lowers the value),
-        those of derived quantities after the derivation. Concentrations shift by a ratio."""
-        for name, (offset, since) in list(self.offsets.items()):
-            if (name in DERIVED) != derived:
+        """Fading offsets of values modules set (concentrations by a ratio, in log space).
+
+        What the state has since done by itself in the same direction (a condition the module
+        anticipated, a drug) is taken out of the offset, so the module's value is not counted twice.
+        """
+        for name, (offset, since, then) in list(self.offsets.items()):
+            if (name in DERIVED) != derived or name not in v:
                 continue
             fade = self._fade(name, since, t)
             if fade < 0.01:
                 del self.offsets[name]
-            elif name in v:
-                v[name] = v[name] * math.exp(offset * fade) if name in RATIO else v[name] + offset * fade
+                continue
+            ratio = name in RATIO
+            now = math.log(max(v[name], 1e-6)) if ratio else v[name]
+            moved = now - then
+            effective = offset * fade
+            if effective > 0 < moved:
+                effective = max(effective - moved, 0.0)
+            elif effective < 0 > moved:
+                effective = min(effective - moved, 0.0)
+            v[name] = math.exp(now + effective) if ratio else now + effective
 
-    def impose(self, name: str, value: float, current: float | None, t: float) -> None:
-        """A module set ``name`` to ``value`` (true value now ``current``): the state adopts it, fading."""
-        if current is None or (name in RATIO and (value <= 0 or current <= 0)):
+    def impose(self, name: str, value: float, t: float) -> None:
+        """A module set ``name`` to ``value`` now: the state adopts it, then drifts back (``_fade``)."""
+        raw = self.raw.get(name)
+        if raw is None or (name in RATIO and (value <= 0 or raw <= 0)):
             return
-        old = self.offsets.get(name)
-        base = old[0] * self._fade(name, old[1], t) if old is not None else 0.0
-        change = math.log(value / current) if name in RATIO else value - current
-        self.offsets[name] = (base + change, t)
+        if name in RATIO:
+            then = math.log(raw)
+            self.offsets[name] = (math.log(value) - then, t, then)
+        else:
+            self.offsets[name] = (value - raw, t, raw)
 
     def pregnancy(self, pregnant: bool, t: float, bmi: float) -> None:
         """The pregnancy attribute changed (conception or end), for weight and BP in pregnancy."""

@@ -238,9 +238,10 @@ class Simulation:
     def set_vital(self, name: str, value: float) -> None:
         """A module sets a true value. A variable of the physiological state adopts it and drifts
         back to what the body dictates (``Physiology.impose``); any other stays until changed."""
-        current = self.vitals.get(name)
-        if current is not None and name not in self.pinned_vitals and name in lifecycle.STATE_VARIABLES:
-            self.physiology.impose(name, value, current, self.now)
+        if name not in self.pinned_vitals and name in lifecycle.STATE_VARIABLES:
+            self._vitals_at = -np.inf
+            _ = self.vitals  # the true values now, from which the module's value is an offset
+            self.physiology.impose(name, value, self.now)
             self._vitals_at = -np.inf
         else:
             self.pinned_vitals[name] = value

@@ -80,3 +80,14 @@ def test_a_module_range_moves_the_state_and_the_state_keeps_it() -> None:
 )
 def test_interpretation_flags_follow_the_reference_interval(loinc, value, age, sex, flag) -> None:
     assert labs.flags(loinc, value, age, sex)["interpretation"] == flag
+
+
+def test_a_module_value_is_not_counted_twice_when_the_state_later_models_the_same_disease() -> None:
+    body = Physiology(np.random.default_rng(8), "M", "white")
+    healthy = body.update(70, {}, 0.0)["Left ventricular Ejection fraction"]
+    body.impose("Left ventricular Ejection fraction", 30.0, 0.0)  # the module's echo, before the diagnosis
+    assert body.update(70, {}, 0.0)["Left ventricular Ejection fraction"] == pytest.approx(30.0)
+    failing = body.update(70, {"chf_type": "HFrEF"}, 86400.0)["Left ventricular Ejection fraction"]
+    assert 12 <= failing <= 40 and healthy > 50
+    # the state itself fell (heart failure): the module's offset is absorbed, not added on top
+    assert failing >= min(30.0, body.raw["Left ventricular Ejection fraction"]) - 0.5
