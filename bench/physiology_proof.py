@@ -2,6 +2,7 @@
 
     python bench/physiology_proof.py -p 300                    # ehrsim's library
     python bench/physiology_proof.py -p 300 --library synthea  # Synthea's library through ehrsim
+    python bench/physiology_proof.py --records OUT             # an existing `-f json` run
 
 Each item prints its figure, its denominator and the target. Lives run in this process with the
 same settings as bench/bench.py (whole lives, reference date 2025-01-01).
@@ -298,9 +299,13 @@ def main() -> None:
     parser.add_argument("-p", "--population", type=int, default=300)
     parser.add_argument("-s", "--seed", type=int, default=1)
     parser.add_argument("--library", choices=("ehrsim", "synthea"), default="ehrsim")
+    parser.add_argument("--records", type=Path, help="read an existing json run (OUT/json/*.ndjson) instead")
     args = parser.parse_args()
-    records = lives(args.library, args.population, args.seed)
-    print(json.dumps({"library": args.library, "patients": args.population, **measure(records)}, indent=1))
+    if args.records is not None:  # no true values then: the undiagnosed share reads n=0
+        records = [json.loads(line) for f in sorted(args.records.glob("json/*.ndjson")) for line in f.open()]
+    else:
+        records = lives(args.library, args.population, args.seed)
+    print(json.dumps({"library": args.library, "patients": len(records), **measure(records)}, indent=1))
 
 
 if __name__ == "__main__":

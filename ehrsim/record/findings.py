@@ -37,6 +37,12 @@ def findings() -> dict[str, dict[str, str]]:
     return out
 
 
+@cache
+def fallbacks() -> frozenset[str]:
+    """Condition codes whose finding is only written when nothing more specific is (a generic fracture)."""
+    return frozenset(r["condition_code"] for r in rows("physiology/report_findings.csv") if r.get("fallback") == "1")
+
+
 def add_reports(lists: dict[str, list[dict[str, Any]]], new_id: Any) -> None:
     """Append one report per reportable study to ``lists['reports']`` (``new_id()`` -> (id, n))."""
     table = studies()
@@ -108,6 +114,10 @@ def conclusion(
         if text not in sentences:
             sentences.append(text)
             codes.append(dict(code))
+    generic = [i for i, c in enumerate(codes) if c["code"] in fallbacks()]
+    if generic and len(generic) < len(codes):
+        sentences = [s for i, s in enumerate(sentences) if i not in generic]
+        codes = [c for i, c in enumerate(codes) if i not in generic]
     if not sentences:
         sentences.append(texts.get("", "No abnormality reported."))
     ef = numbers.get(LVEF)
