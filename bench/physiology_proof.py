@@ -17,6 +17,7 @@ import json
 import statistics
 import sys
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,7 @@ ANTIHYPERTENSIVE = {"acei", "arb", "thiazide", "ccb_dhp", "ccb_ndhp", "beta_bloc
 GLUCOSE_LOWERING = {"metformin", "insulin", "glp1", "dpp4", "sglt2", "sulfonylurea"}
 
 
-def lives(library: str, n: int, seed: int) -> list[dict[str, Any]]:
+def lives(library: str, n: int, seed: int) -> Iterator[dict[str, Any]]:
     from ehrsim.population import Population
     from ehrsim.settings import Settings
 
@@ -85,7 +86,7 @@ def lives(library: str, n: int, seed: int) -> list[dict[str, Any]]:
 
     pop.build_record = keep_true_values  # type: ignore[assignment]
     population = Population(settings)
-    return [population.patient(i) for i in range(n)]
+    return (population.patient(i) for i in range(n))
 
 
 def numeric(record: dict[str, Any]) -> list[tuple[float, str, float, dict[str, Any]]]:
@@ -125,7 +126,7 @@ def pct(x: float) -> str:
     return f"{100 * x:.1f} %"
 
 
-def measure(records: list[dict[str, Any]]) -> dict[str, Any]:
+def measure(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     by_analyte_cv: dict[str, list[float]] = defaultdict(list)
     constant: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -140,8 +141,10 @@ def measure(records: list[dict[str, Any]]) -> dict[str, Any]:
     child_obese = [0, 0]
     preg = [0, 0, 0, 0]  # within, below, above, total
     ranges = [0, 0]
+    patients = 0
     undiagnosed = [0, 0]
     for rec in records:
+        patients += 1
         p = rec["patient"]
         birth, sex = float(p["birth_time"]), p["gender"]
         end = float(rec["death"]["time"]) if rec.get("death") and isinstance(rec["death"], dict) else None
@@ -192,7 +195,7 @@ def measure(records: list[dict[str, Any]]) -> dict[str, Any]:
                 (c for c, t in first_start.items() if c.startswith("statin") and t == statin_start), default="statin"
             )
             before = [v for t, v in series.get(LDL, []) if statin_start - 2 * YEAR <= t <= statin_start]
-            after = [v for t, v in series.get(LDL, []) if statin_start + 42 * DAY <= t <= statin_start + YEAR]
+            after = [v for t, v in series.get(LDL, []) if statin_start + 42 * DAY <= t <= statin_start + 2 * YEAR]
             if before and after:
                 ldl_change[cls].append(after[0] / before[-1] - 1)
         a1c_start = min((t for c, t in first_start.items() if c in GLUCOSE_LOWERING), default=None)
@@ -262,6 +265,7 @@ def measure(records: list[dict[str, Any]]) -> dict[str, Any]:
                 preg[0] += low <= gain <= high
                 preg[1] += gain < low
                 preg[2] += gain > high
+    out["patients"] = patients
     out["bmp_patients_with_constant_values"] = {k: f"{v[0]}/{v[1]}" for k, v in constant.items()}
     out["bmp_median_within_person_cv"] = {k: pct(statistics.median(v)) for k, v in by_analyte_cv.items() if v}
     out["identical_consecutive_results"] = {
@@ -302,10 +306,12 @@ def main() -> None:
     parser.add_argument("--records", type=Path, help="read an existing json run (OUT/json/*.ndjson) instead")
     args = parser.parse_args()
     if args.records is not None:  # no true values then: the undiagnosed share reads n=0
-        records = [json.loads(line) for f in sorted(args.records.glob("json/*.ndjson")) for line in f.open()]
+        records: Iterator[dict[str, Any]] = (
+            json.loads(line) for f in sorted(args.records.glob("json/*.ndjson")) for line in f.open()
+        )
     else:
         records = lives(args.library, args.population, args.seed)
-    print(json.dumps({"library": args.library, "patients": len(records), **measure(records)}, indent=1))
+    print(json.dumps({"library": args.library, **measure(records)}, indent=1))
 
 
 if __name__ == "__main__":
