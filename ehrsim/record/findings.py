@@ -53,7 +53,7 @@ def add_reports(lists: dict[str, list[dict[str, Any]]], new_id: Any) -> None:
             todo.append((p["start"], p.get("encounter"), p["codes"][0], *found))
     for s in lists["imaging_studies"]:
         found = table.get(s["procedure_code"]["code"])
-        if found and not (found[0] == "heart" and _has_echo_procedure(lists, s)):
+        if found and not _has_procedure(lists, s):
             todo.append((s["time"], s.get("encounter"), s["procedure_code"], *found))
     if not todo:
         return
@@ -79,8 +79,8 @@ def add_reports(lists: dict[str, list[dict[str, Any]]], new_id: Any) -> None:
         )
 
 
-def _has_echo_procedure(lists: dict[str, list[dict[str, Any]]], study: dict[str, Any]) -> bool:
-    """An echo recorded both as a procedure and as an imaging study gets one report."""
+def _has_procedure(lists: dict[str, list[dict[str, Any]]], study: dict[str, Any]) -> bool:
+    """A study recorded both as a procedure and as an imaging study (the engine writes both) gets one report."""
     code = study["procedure_code"]["code"]
     return any(
         p.get("encounter") == study.get("encounter") and p["codes"] and p["codes"][0]["code"] == code
