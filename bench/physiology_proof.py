@@ -86,7 +86,7 @@ def lives(library: str, n: int, seed: int) -> Iterator[dict[str, Any]]:
 
     pop.build_record = keep_true_values  # type: ignore[assignment]
     population = Population(settings)
-    return (population.patient(i) for i in range(n))
+    return (population.simulate(i) for i in range(n))  # whole lives (years_of_history=0: no cut)
 
 
 def numeric(record: dict[str, Any]) -> list[tuple[float, str, float, dict[str, Any]]]:

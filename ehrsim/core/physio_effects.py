@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ehrsim.core.physiology import Physiology
 
 DAY = 86400.0
+RENEWAL_GAP = 90 * DAY  # a drug class seen again within this is the same course of treatment
 WEEK = 7 * DAY
 _DOSE = re.compile(r"([a-z]+)[a-z ,]*? ([0-9.]+) (?:MG|UNT)", re.I)
 
@@ -155,8 +156,26 @@ def _heart_failure_ef(phys: Physiology, attributes: dict[str, Any]) -> float:
     return max(p["hf_pef_mean"] + p["hf_pef_sd"] * z, 50.0)
 
 
-def apply_drugs(v: dict[str, float], phys: Physiology, t: float, medications: dict[str, dict[str, Any]] | None) -> None:
-    """Each active drug class once (the earliest start of that class counts), ramped from its start."""
+def _course_start(start: float, spans: list[tuple[float, float | None]]) -> float:
+    """A renewed prescription (Synthea writes a new entry every year) continues the course: walk back
+    through earlier entries of the class (``spans``: (start, stop), latest first) that ended at most
+    ``RENEWAL_GAP`` before the next began."""
+    for began, stop in spans:
+        if began < start and (stop is None or stop >= start - RENEWAL_GAP):
+            start = began
+    return start
+
+
+def apply_drugs(
+    v: dict[str, float],
+    phys: Physiology,
+    t: float,
+    medications: dict[str, dict[str, Any]] | None,
+    history: list[dict[str, Any]] | None = None,
+) -> None:
+    """Each active drug class once (the earliest start of its course counts), ramped from that start.
+
+    ``history`` is every medication entry so far, to follow a course across renewed prescriptions."""
     if not medications:
         return
     starts: dict[str, float] = {}
@@ -170,8 +189,19 @@ def apply_drugs(v: dict[str, float], phys: Physiology, t: float, medications: di
             for cls in drug_classes(code.get("display", "")):
                 if cls not in starts or start < starts[cls]:
                     starts[cls] = start
+    spans: dict[str, list[tuple[float, float | None]]] = {}
+    if history and len(history) > len(seen):
+        for entry in history:
+            began = entry.get("start")
+            if began is None or began > t:
+                continue
+            for cls in drug_classes(entry["codes"][0].get("display", "")):
+                if cls in starts:
+                    spans.setdefault(cls, []).append((float(began), entry.get("stop")))
     effects = drug_effects()
     for cls, start in sorted(starts.items()):
+        if cls in spans:
+            start = _course_start(start, sorted(spans[cls], key=lambda span: -span[0]))
         for variable, kind, low, high, ramp in effects.get(cls, ()):
             if variable not in v:
                 continue

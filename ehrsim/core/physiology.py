@@ -234,6 +234,7 @@ class Physiology:
         t: float | None = None,
         conditions: dict[str, dict] | None = None,
         medications: dict[str, dict] | None = None,
+        history: list[dict] | None = None,
     ) -> dict[str, float]:
         """The true vital signs and lab values at this age, given the current attributes, active
         conditions and medications (``t`` is the time, for drug ramps, pregnancy and offsets)."""
@@ -253,7 +254,7 @@ class Physiology:
         physio_effects.apply_conditions(v, self, keys, attributes)
         if t is not None:
             physio_effects.apply_pregnancy(v, self, t, height / 100.0)
-            physio_effects.apply_drugs(v, self, t, medications)
+            physio_effects.apply_drugs(v, self, t, medications, history)
             self.raw = dict(v)
             if self.offsets:
                 self._apply_offsets(v, t, derived=False)

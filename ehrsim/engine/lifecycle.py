@@ -69,7 +69,12 @@ def new_physiology(sim: Simulation) -> physiology.Physiology:
 def vitals(sim: Simulation, t: float) -> dict[str, float]:
     active = sim.active
     return sim.physiology.update(
-        (t - sim.birth_time) / YEAR, sim.attributes, t, active["conditions"], active["medications"]
+        (t - sim.birth_time) / YEAR,
+        sim.attributes,
+        t,
+        active["conditions"],
+        active["medications"],
+        sim.rec.lists["medications"],
     )
 
 

@@ -161,3 +161,15 @@ def test_population_anthropometrics_match_nhanes():
     men = np.array([p.update(40, {})["Height"] for p in people[1::2]])
     assert 0.36 < np.mean(bmi >= 30) < 0.48  # adult obesity ~42%
     assert 174 < men.mean() < 179
+
+
+def test_a_renewed_prescription_continues_the_course() -> None:
+    day = 86400.0
+    body = Physiology(np.random.default_rng(6), "F", "white")
+    old = {**_drug("Hydrochlorothiazide 25 MG Oral Tablet", 0.0), "stop": 365 * day}
+    new = _drug("Hydrochlorothiazide 25 MG Oral Tablet", 365 * day)
+    untreated = body.update(60, {"hypertension": True}, 366 * day)["Systolic Blood Pressure"]
+    fresh = body.update(60, {"hypertension": True}, 366 * day, None, {"1": new})["Systolic Blood Pressure"]
+    renewed = body.update(60, {"hypertension": True}, 366 * day, None, {"1": new}, [old, new])
+    assert untreated - fresh < 1  # a day into a new course: no effect yet
+    assert 7 <= untreated - renewed["Systolic Blood Pressure"] <= 10  # a year into the course: full effect
