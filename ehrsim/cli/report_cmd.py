@@ -19,7 +19,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "realism",
         help="simulated prevalence, incidence and life expectancy vs published targets",
         description="Compare OUT/json/patients.ndjson with terminology/targets/*.csv and the US "
-        "life table; writes PREFIX.md, PREFIX.csv, PREFIX_life.csv and PREFIX.svg.",
+        "life table, and body measurements with NHANES percentiles; writes PREFIX.md, PREFIX.csv, PREFIX_life.csv, "
+        "PREFIX_nhanes.csv and PREFIX.svg.",
     )
     r.add_argument("out_dir", type=Path, metavar="OUTDIR", help="output folder of `ehrsim generate` (with -f json)")
     r.add_argument(
@@ -50,7 +51,8 @@ def _add_clinical(actions: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "clinical",
         help="clinical audit: rules as data (terminology/clinical); exit 1 if any is over tolerance",
         description="Evaluate the clinical rules of terminology/clinical/rules.json over OUTDIR/json/patients.ndjson "
-        "and write PREFIX.md and PREFIX.csv (see docs/clinical-audit.md).",
+        "and write PREFIX.md and PREFIX.csv (see docs/clinical-audit.md). "
+        "Example: ehrsim report clinical out --fail-on vaccines,prescribing",
     )
     a.add_argument("out_dir", type=Path, metavar="OUTDIR", help="output folder of `ehrsim generate` (with -f json)")
     a.add_argument("--out", type=Path, default=None, metavar="FILE_PREFIX", help="default OUTDIR/report/clinical")
