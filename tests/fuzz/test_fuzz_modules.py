@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -120,6 +121,9 @@ def _fuzz(examples: int) -> Counter[str]:
         counts["cases"] += 1
         counts[outcome] += 1
         counts[f"{'valid' if case[3] == 'valid' else 'mutated'} {outcome}"] += 1
+        progress = os.environ.get("EHRSIM_FUZZ_PROGRESS")  # a file to follow a long run in
+        if progress and counts["cases"] % 250 == 0:
+            Path(progress).write_text(json.dumps(dict(counts)))
 
     check()
     return counts
