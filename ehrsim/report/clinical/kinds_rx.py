@@ -327,3 +327,22 @@ class StrengthVariety(Rule):
         for key, code in values:
             orders.setdefault(key, set()).add(code)
         return f"{len(orders)} drug forms ordered; {sum(len(c) > 1 for c in orders.values())} in several strengths"
+
+
+@register
+class WeightBasedDose(Rule):
+    """Children's doses of weight-dosed drugs (antibiotics, analgesics) are per kilogram of body weight."""
+
+    kind = "weight_based_dose"
+    required = ("drug_class", "max_age", "fields")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        for med in view.meds_of(self.p["drug_class"]):
+            dosage = med.get("dosage")
+            if not dosage or view.age(med["start"]) >= self.p["max_age"]:
+                continue
+            units = " ".join(str(dosage.get(k) or "") for k in ("dose_unit", "amount_unit", "unit"))
+            ok = "/kg" in units or any(dosage.get(k) for k in self.p["fields"])
+            f.add(ok, f"{_name(med)} at age {view.age(med['start']):.1f}: dose {dosage.get('amount')} not per kg")
+        return f
