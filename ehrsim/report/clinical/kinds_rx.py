@@ -121,10 +121,9 @@ class DrugBeforeApproval(Rule):
         f = Finding()
         for med in view.entries("medications"):
             display = " ".join(c.get("display") or "" for c in med.get("codes") or ())
-            for ap in self.data.approvals:
-                if ap.pattern.search(display):
-                    f.add(med["start"] >= ap.time, f"{_name(med)} before {ap.product} approval {ap.date}")
-                    break
+            ap = self.data.approval_of(display)
+            if ap is not None:
+                f.add(med["start"] >= ap.time, f"{_name(med)} before {ap.product} approval {ap.date}")
         return f
 
 
