@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ehrsim.core import clock
 from ehrsim.engine import care, lifecycle
 from ehrsim.engine.encounters import EncounterDesk
 from ehrsim.engine.queue import DEATH, LIFECYCLE, MODULE, SYMPTOMS, WELLNESS, EventQueue
@@ -40,6 +41,7 @@ MAX_STEPS_PER_INSTANT = 20_000
 MAX_EVENTS_PER_INSTANT = 100_000
 MAX_EVENTS_PER_LIFE = 3_000_000
 TELEMEDICINE_START = 1_584_230_400  # 2020-03-15: telehealth became common
+FAST_GROWTH = 2 * SECONDS["years"]  # vitals refresh daily before this age (infant growth), monthly after
 
 
 class Simulation:
@@ -85,6 +87,10 @@ class Simulation:
         self.trace: list[tuple[float, str, str]] | None = None
         self.immunizations_given: dict[str, int] = {}
         self.immunizations_last: dict[str, int] = {}
+        # local time, vaccine plans and certified causes of death draw from their own streams spawned from the patient's
+        # Generator, so they never shift the draws the modules make
+        self.zone = clock.zone_for_state((patient.get("address") or {}).get("state_abbr"))
+        self.clock_rng, self.vaccine_rng, self.cause_rng = rng.spawn(3)
 
     # --- the queue --------------------------------------------------------------------------
 
@@ -115,6 +121,7 @@ class Simulation:
             self.schedule(run, self.birth_time)
         self.schedule_core(self.birth_time, LIFECYCLE)
         care.schedule_next_wellness(self, self.birth_time)
+        care.plan_vaccines(self)
         queue = self.queue.heap
         events = same_instant = 0
         last: ModuleRun | None = None  # the run stepped last, to name when the events run away
@@ -139,7 +146,10 @@ class Simulation:
             elif kind == LIFECYCLE:
                 lifecycle.update(self, t)
             elif kind == WELLNESS:
-                care.wellness_visit(self, t)
+                if obj is None:
+                    care.wellness_visit(self, t)
+                else:
+                    care.vaccine_visit(self, t, obj)
             elif kind == SYMPTOMS:
                 care.symptom_visit(self, t)
             elif kind == DEATH:
@@ -229,6 +239,8 @@ class Simulation:
     # --- attributes, vitals, symptoms -----------------------------------------------------------
 
     def set_attribute(self, name: str, value: Any) -> None:
+        if value is True and name in care.PREGNANCY_ATTRIBUTES and self.attributes.get(name) is not True:
+            care.pregnancy_started(self)
         if value is None:
             self.attributes.pop(name, None)
         else:
@@ -253,8 +265,10 @@ class Simulation:
 
     @property
     def vitals(self) -> dict[str, float]:
-        """True vital signs, recomputed lazily at most monthly (only when something reads them)."""
-        if self.now - self._vitals_at >= SECONDS["months"]:
+        """True vital signs, recomputed lazily (only when something reads them): at most daily while a child
+        under 2 grows fast (so the 1-month visit does not repeat the newborn's measurements), then monthly."""
+        refresh = SECONDS["days"] if self.now - self.birth_time < FAST_GROWTH else SECONDS["months"]
+        if self.now - self._vitals_at >= refresh:
             self._vitals = lifecycle.vitals(self, self.now)
             self._vitals.update(self.pinned_vitals)
             self._vitals_at = self.now
@@ -469,6 +483,7 @@ class Simulation:
     def die(self, t: float, cause: list[dict[str, str]]) -> None:
         if self.death_time is not None or t > self.end_time:
             return
+        t = care.death_after_admission(self, t)
         self.death_cause = cause
         if t <= self.now:
             self._record_death(self.now)
