@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ehrsim.core import clock
 from ehrsim.engine import care, lifecycle
 from ehrsim.engine.encounters import EncounterDesk
 from ehrsim.engine.queue import DEATH, LIFECYCLE, MODULE, SYMPTOMS, WELLNESS, EventQueue
@@ -23,6 +24,7 @@ from ehrsim.engine.symptoms import Symptoms
 from ehrsim.errors import EhrsimError, SimulationError
 from ehrsim.gmf.run import ModuleRun
 from ehrsim.gmf.values import SECONDS
+from ehrsim.prescribing import Pharmacy
 from ehrsim.record.times import to_date, to_datetime
 
 if TYPE_CHECKING:
@@ -79,11 +81,16 @@ class Simulation:
         self._vitals_at = -np.inf
         self.pinned_vitals: dict[str, float] = {}
         self.physiology = lifecycle.new_physiology(self)
+        self.rx = Pharmacy(self)  # checks every medication order (ehrsim/prescribing)
         self.runs = [ModuleRun(m, i) for i, m in enumerate(modules)]
         #: when a list, every state entered is appended as (time, module path, state name): for tests
         self.trace: list[tuple[float, str, str]] | None = None
         self.immunizations_given: dict[str, int] = {}
         self.immunizations_last: dict[str, int] = {}
+        # local time, vaccine plans and certified causes of death draw from their own streams spawned from the patient's
+        # Generator, so they never shift the draws the modules make
+        self.zone = clock.zone_for_state((patient.get("address") or {}).get("state_abbr"))
+        self.clock_rng, self.vaccine_rng, self.cause_rng = rng.spawn(3)
 
     # --- the queue --------------------------------------------------------------------------
 
@@ -114,8 +121,10 @@ class Simulation:
             self.schedule(run, self.birth_time)
         self.schedule_core(self.birth_time, LIFECYCLE)
         care.schedule_next_wellness(self, self.birth_time)
+        care.plan_vaccines(self)
         queue = self.queue.heap
         events = same_instant = 0
+        last: ModuleRun | None = None  # the run stepped last, to name when the events run away
         while queue:
             t, kind, _order, seq, _kind, obj = heapq.heappop(queue)
             if t > self.end_time or (self.death_time is not None and t > self.death_time):
@@ -124,19 +133,23 @@ class Simulation:
             if t == self.now:
                 same_instant += 1
                 if same_instant > MAX_EVENTS_PER_INSTANT or events > MAX_EVENTS_PER_LIFE:
-                    self._runaway(obj, events, same_instant)
+                    self._runaway(obj if kind == MODULE else last, events, same_instant)
             else:
                 same_instant = 0
                 if events > MAX_EVENTS_PER_LIFE:
-                    self._runaway(obj, events, same_instant)
+                    self._runaway(obj if kind == MODULE else last, events, same_instant)
             self.now = t
             if kind == MODULE:
                 if obj.token == seq and not obj.done:
+                    last = obj
                     self.step(obj, t)
             elif kind == LIFECYCLE:
                 lifecycle.update(self, t)
             elif kind == WELLNESS:
-                care.wellness_visit(self, t)
+                if obj is None:
+                    care.wellness_visit(self, t)
+                else:
+                    care.vaccine_visit(self, t, obj)
             elif kind == SYMPTOMS:
                 care.symptom_visit(self, t)
             elif kind == DEATH:
@@ -226,6 +239,8 @@ class Simulation:
     # --- attributes, vitals, symptoms -----------------------------------------------------------
 
     def set_attribute(self, name: str, value: Any) -> None:
+        if value is True and name in care.PREGNANCY_ATTRIBUTES and self.attributes.get(name) is not True:
+            care.pregnancy_started(self)
         if value is None:
             self.attributes.pop(name, None)
         else:
@@ -318,15 +333,23 @@ class Simulation:
             self._changed(entry, "obs")
         return entry
 
+    def prescribe(self, run: ModuleRun, state: Any, fields: dict[str, Any], t: float) -> dict[str, Any]:
+        """A MedicationOrder: the prescribing layer checks it against the patient, adjusts and records it."""
+        return self.rx.order(run, state, fields, t)
+
     def activate(self, kind: str, entry: dict[str, Any]) -> None:
         self.rec.activate(kind, entry)
         if self._watchers:
             self._changed(entry, "record")
+        if kind == "conditions" or kind == "allergies":
+            self.rx.started(kind, entry, self.now)
 
     def deactivate(self, kind: str, entry: dict[str, Any], t: float, stop_reason: dict[str, str] | None) -> None:
         self.rec.deactivate(kind, entry, t, stop_reason)
         if self._watchers:
             self._changed(entry, "record")
+        if kind == "conditions":
+            self.rx.ended(entry, t)
 
     def renew(self, kind: str, entry: dict[str, Any], t: float, encounter_id: str | None) -> dict[str, Any]:
         """Replace an active entry by a copy starting at ``t`` (a chronic prescription renewed at a visit).
@@ -456,6 +479,7 @@ class Simulation:
     def die(self, t: float, cause: list[dict[str, str]]) -> None:
         if self.death_time is not None or t > self.end_time:
             return
+        t = care.death_after_admission(self, t)
         self.death_cause = cause
         if t <= self.now:
             self._record_death(self.now)
