@@ -1,22 +1,24 @@
 """One explicit, validated settings object passed down to the engine and exporters.
 
 Parsed once (pydantic); nothing below the CLI reads environment variables or global config.
-The reference date is required: the library never reads the wall clock.
+The reference date is required: the library never reads the wall clock. The exporters' options
+are not listed here: ``Settings`` is generated from ``RunSettings`` plus every available
+exporter's options model (``ehrsim.exporters.base.ExporterOptions``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
 FORMATS = ("json", "fhir", "fhir-ndjson", "csv", "omop")
 
 
-class Settings(BaseModel):
-    """Everything that determines a run's output (all of it is written to ``metadata.json``)."""
+class RunSettings(BaseModel):
+    """The run's own settings; ``Settings`` adds the exporters' options to them."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -47,17 +49,6 @@ class Settings(BaseModel):
         """
         return self.shard_size or max(1, min(100, -(-self.population // 16)))
 
-    # exporter options
-    fhir_bundle: Literal["transaction", "collection"] = "transaction"
-    fhir_references: Literal["literal", "bundled", "conditional"] = "literal"
-    fhir_gzip: bool = False
-    csv_max_rows: int | None = Field(None, ge=1)
-    csv_append: bool = False
-    csv_icd10: bool = False
-    omop_db: str | None = None
-    vocab: Path | None = None
-    table_format: Literal["csv", "parquet"] = "csv"
-
     @field_validator("formats")
     @classmethod
     def _known_formats(cls, value: tuple[str, ...]) -> tuple[str, ...]:
@@ -70,7 +61,28 @@ class Settings(BaseModel):
         return tuple(dict.fromkeys(value))
 
     @model_validator(mode="after")
-    def _ages(self) -> Settings:
+    def _ages(self) -> RunSettings:
         if self.age_max < self.age_min:
             raise ValueError(f"age range {self.age_min}-{self.age_max} is empty")
         return self
+
+
+def _settings_model() -> type[RunSettings]:
+    from ehrsim.exporters.registry import option_fields
+
+    return create_model(  # type: ignore[call-overload]
+        "Settings",
+        __base__=RunSettings,
+        __module__=__name__,
+        __doc__="Everything that determines a run's output (all of it is written to ``metadata.json``).",
+        **option_fields(),
+    )
+
+
+if TYPE_CHECKING:
+
+    class Settings(RunSettings):
+        """Everything that determines a run's output (all of it is written to ``metadata.json``)."""
+
+else:
+    Settings = _settings_model()
