@@ -20,7 +20,7 @@ from ehrsim.core import demographics
 from ehrsim.core.world import World, build_world
 from ehrsim.engine.recorder import patient_uuid_prefix
 from ehrsim.engine.simulation import Simulation
-from ehrsim.errors import ConfigError
+from ehrsim.errors import ConfigError, EhrsimError, SimulationError
 from ehrsim.gmf.library import Library, Module, load_library
 from ehrsim.paths import modules_dir
 from ehrsim.record.build import build_record
@@ -105,7 +105,20 @@ class Population:
                 end_time=self.end_time,
                 id_prefix=patient_uuid_prefix(s.seed, index),
             )
-            sim.run()
+            try:
+                sim.run()
+            except SimulationError as exc:
+                raise exc.locate(patient=index, seed=s.seed) from exc.__cause__
+            except Exception as exc:  # outside any module state: the core's, or ehrsim's bug
+                message = f"{type(exc).__name__}: {exc}"
+                internal = not isinstance(exc, EhrsimError)
+                raise SimulationError(message, patient=index, seed=s.seed, internal=internal) from exc
             if sim.death_time is None or not s.only_alive:
                 break
-        return build_record(sim, index)
+        try:
+            return build_record(sim, index)
+        except EhrsimError as exc:
+            raise SimulationError(str(exc), patient=index, seed=s.seed) from exc
+        except Exception as exc:  # a bug: say which patient reproduces it
+            message = f"building the record failed: {type(exc).__name__}: {exc}"
+            raise SimulationError(message, patient=index, seed=s.seed, internal=True) from exc

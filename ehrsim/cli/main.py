@@ -40,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except EhrsimError as exc:
         print(f"ehrsim: error: {exc}", file=sys.stderr)
-        return 2
+        return int(getattr(exc, "exit_code", 2))
     except KeyboardInterrupt:
         print("ehrsim: interrupted; rerun the same command to resume", file=sys.stderr)
         return 130

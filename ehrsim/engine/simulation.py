@@ -20,7 +20,7 @@ from ehrsim.engine.encounters import EncounterDesk
 from ehrsim.engine.queue import DEATH, LIFECYCLE, MODULE, SYMPTOMS, WELLNESS, EventQueue
 from ehrsim.engine.recorder import Recorder
 from ehrsim.engine.symptoms import Symptoms
-from ehrsim.errors import EhrsimError
+from ehrsim.errors import EhrsimError, SimulationError
 from ehrsim.gmf.run import ModuleRun
 from ehrsim.gmf.values import SECONDS
 from ehrsim.record.times import to_date, to_datetime
@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_STEPS_PER_INSTANT = 20_000
+#: queue events one instant or one life may take before the modules are judged to loop without end
+MAX_EVENTS_PER_INSTANT = 100_000
+MAX_EVENTS_PER_LIFE = 3_000_000
 TELEMEDICINE_START = 1_584_230_400  # 2020-03-15: telehealth became common
 
 
@@ -111,10 +114,20 @@ class Simulation:
         self.schedule_core(self.birth_time, LIFECYCLE)
         care.schedule_next_wellness(self, self.birth_time)
         queue = self.queue.heap
+        events = same_instant = 0
         while queue:
             t, kind, _order, seq, _kind, obj = heapq.heappop(queue)
             if t > self.end_time or (self.death_time is not None and t > self.death_time):
                 break
+            events += 1
+            if t == self.now:
+                same_instant += 1
+                if same_instant > MAX_EVENTS_PER_INSTANT or events > MAX_EVENTS_PER_LIFE:
+                    self._runaway(obj, events, same_instant)
+            else:
+                same_instant = 0
+                if events > MAX_EVENTS_PER_LIFE:
+                    self._runaway(obj, events, same_instant)
             self.now = t
             if kind == MODULE:
                 if obj.token == seq and not obj.done:
@@ -134,6 +147,19 @@ class Simulation:
     # --- stepping modules -------------------------------------------------------------------
 
     def step(self, run: ModuleRun, t: float) -> None:
+        """Run states until one blocks; any failure becomes a SimulationError naming module and state."""
+        try:
+            self._step(run, t)
+        except SimulationError as exc:
+            exc.locate(module=run.module.path, state=run.state.name)
+            raise
+        except EhrsimError as exc:
+            raise SimulationError(str(exc), module=run.module.path, state=run.state.name) from exc
+        except Exception as exc:
+            message = f"{type(exc).__name__}: {exc}"
+            raise SimulationError(message, module=run.module.path, state=run.state.name, internal=True) from exc
+
+    def _step(self, run: ModuleRun, t: float) -> None:
         """Run states until one blocks (Synthea's ``process`` loop, with exact times)."""
         steps = 0
         history = run.history
@@ -152,19 +178,29 @@ class Simulation:
             try:
                 run.state = run.module.nodes[nxt]
             except KeyError:
-                raise EhrsimError(f"module {run.module.path}: transition to unknown state {nxt!r}") from None
+                raise SimulationError(f"transition to unknown state {nxt!r}") from None
             history[nxt] = t
             if self.trace is not None:
                 self.trace.append((t, run.module.path, nxt))
             steps += 1
             if steps > MAX_STEPS_PER_INSTANT:
-                raise EhrsimError(f"module {run.module.path}: state {node.name!r} loops without time passing")
+                raise SimulationError(f"loops through {steps} states without time passing (add a Delay)")
+
+    def _runaway(self, obj: Any, events: int, same_instant: int) -> None:
+        what = (
+            f"{same_instant} events in one instant: modules wake each other without time passing"
+            if same_instant > MAX_EVENTS_PER_INSTANT
+            else f"{events} events in one life: a loop with a very short Delay?"
+        )
+        if isinstance(obj, ModuleRun):
+            raise SimulationError(what, module=obj.module.path, state=obj.state.name)
+        raise SimulationError(what)
 
     def _enter(self, run: ModuleRun, name: str, t: float) -> None:
         try:
             run.state = run.module.nodes[name]
         except KeyError:
-            raise EhrsimError(f"module {run.module.path}: transition to unknown state {name!r}") from None
+            raise SimulationError(f"transition to unknown state {name!r}") from None
         run.history[name] = t
         if self.trace is not None:
             self.trace.append((t, run.module.path, name))
@@ -209,7 +245,7 @@ class Simulation:
         try:
             return float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            raise EhrsimError(f"expression needs attribute {name!r} as a number, found {value!r}") from None
+            raise SimulationError(f"expression needs attribute {name!r} as a number, found {value!r}") from None
 
     @property
     def vitals(self) -> dict[str, float]:

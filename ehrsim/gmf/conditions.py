@@ -13,9 +13,9 @@ import math
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from pydantic import BeforeValidator, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
-from ehrsim.gmf.values import SECONDS, Code, Frozen, to_seconds
+from ehrsim.gmf.values import SECONDS, Amount, Code, Count, Frozen, Number, TimeUnit, to_seconds
 from ehrsim.record.times import to_datetime
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ class Gender(Condition):
 
 class Age(Condition):
     operator: Operator
-    quantity: float
+    quantity: Number
     unit: Literal["years", "months", "weeks", "days"]
 
     def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
@@ -128,11 +128,36 @@ class Age(Condition):
         return threshold if threshold > t else NEVER
 
 
+class DateParts(Frozen):
+    """A ``date`` in a Date condition; checked to be a real calendar moment at load."""
+
+    year: Annotated[int, Field(ge=1, le=9998)]
+    month: Annotated[int, Field(ge=1, le=12)] = 1
+    day: Annotated[int, Field(ge=1, le=31)] = 1
+    hour: Annotated[int, Field(ge=0, le=23)] = 0
+    minute: Annotated[int, Field(ge=0, le=59)] = 0
+    second: Annotated[int, Field(ge=0, le=59)] = 0
+    millisecond: Annotated[int, Field(ge=0, le=999)] = 0
+
+    @model_validator(mode="after")
+    def _real_day(self) -> DateParts:
+        import datetime as dt
+
+        try:
+            dt.date(self.year, self.month, self.day)
+        except ValueError as exc:
+            raise ValueError(f"date is not a calendar day: {exc}") from None
+        return self
+
+    def get(self, key: str, default: int) -> int:
+        return int(getattr(self, key, default))
+
+
 class Date(Condition):
     operator: Operator
-    year: int | None = None
-    month: int | None = None
-    date: dict[str, int] | None = None
+    year: Annotated[int, Field(ge=1, le=9998)] | None = None
+    month: Annotated[int, Field(ge=1, le=12)] | None = None
+    date: DateParts | None = None
 
     @model_validator(mode="after")
     def _one(self) -> Date:
@@ -143,7 +168,7 @@ class Date(Condition):
     def _threshold(self) -> float:
         import datetime as dt
 
-        d = self.date or {}
+        d: Any = self.date or {}
         year = self.year if self.year is not None else d.get("year", 1970)
         moment = dt.datetime(
             year,
@@ -201,7 +226,7 @@ class Race(Condition):
 class Symptom(Condition):
     symptom: str
     operator: Operator
-    value: float
+    value: Number
 
     def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         return compare(sim.symptom_level(self.symptom), self.operator, self.value)
@@ -309,7 +334,7 @@ class Attribute(Condition):
 class VitalSign(Condition):
     vital_sign: str
     operator: Operator
-    value: float
+    value: Number
 
     def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         return compare(sim.vitals.get(self.vital_sign), self.operator, self.value)
@@ -321,10 +346,15 @@ class VitalSign(Condition):
         return {f"v:{self.vital_sign}"}
 
 
+class Within(Frozen):
+    quantity: Amount
+    unit: TimeUnit
+
+
 class PriorState(Condition):
     name: str
     since: str | None = None
-    within: dict[str, Any] | None = None
+    within: Within | None = None
 
     def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         last = run.history.get(self.name)
@@ -335,7 +365,7 @@ class PriorState(Condition):
             if since is not None and last < since:
                 return False
         if self.within is not None:
-            return t - last <= to_seconds(float(self.within["quantity"]), self.within["unit"])
+            return t - last <= to_seconds(self.within.quantity, self.within.unit)
         return True
 
     def wake_time(self, sim: PatientAccess, t: float) -> float:
@@ -363,14 +393,14 @@ class Or(_Group):
 
 
 class AtLeast(_Group):
-    minimum: int
+    minimum: Count
 
     def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         return sum(c.test(sim, run, t) for c in self.conditions) >= self.minimum
 
 
 class AtMost(_Group):
-    maximum: int
+    maximum: Count
 
     def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         return sum(c.test(sim, run, t) for c in self.conditions) <= self.maximum

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationInfo, model_validator
 
 from ehrsim.gmf.conditions import AnyCondition
-from ehrsim.gmf.values import Frozen, tolerate
+from ehrsim.gmf.values import Fraction, Frozen, tolerate
 
 if TYPE_CHECKING:
     from ehrsim.gmf.patient import PatientAccess
@@ -30,12 +30,12 @@ class NamedProbability(Frozen):
     """A probability read from a person attribute, with a default."""
 
     attribute: str
-    default: float
+    default: Fraction
 
 
 class Weighted(Frozen):
     transition: str
-    distribution: float | NamedProbability
+    distribution: Fraction | NamedProbability
 
     def weight(self, sim: PatientAccess) -> float:
         d = self.distribution
@@ -109,6 +109,12 @@ class ConditionalOption(Frozen):
 class Conditional(Transition):
     options: tuple[ConditionalOption, ...]
 
+    @model_validator(mode="after")
+    def _non_empty(self) -> Conditional:
+        if not self.options:
+            raise ValueError("conditional_transition is empty")
+        return self
+
     def next_state(self, sim: PatientAccess, run: ModuleRun, t: float) -> str:
         for option in self.options:
             if option.condition is None or option.condition.test(sim, run, t):
@@ -142,6 +148,12 @@ class ComplexOption(Frozen):
 class Complex(Transition):
     options: tuple[ComplexOption, ...]
 
+    @model_validator(mode="after")
+    def _non_empty(self) -> Complex:
+        if not self.options:
+            raise ValueError("complex_transition is empty")
+        return self
+
     def next_state(self, sim: PatientAccess, run: ModuleRun, t: float) -> str:
         for option in self.options:
             if option.condition is None or option.condition.test(sim, run, t):
@@ -157,12 +169,20 @@ class Complex(Transition):
 
 class LookupOption(Frozen):
     transition: str
-    default_probability: float
+    default_probability: Fraction
     lookup_table_name: str
 
 
 class LookupTable(Transition):
     options: tuple[LookupOption, ...]
+
+    @model_validator(mode="after")
+    def _one_table(self) -> LookupTable:
+        if not self.options:
+            raise ValueError("lookup_table_transition is empty")
+        if len({o.lookup_table_name for o in self.options}) > 1:
+            raise ValueError("lookup_table_transition options name different tables")
+        return self
 
     @property
     def table_name(self) -> str:

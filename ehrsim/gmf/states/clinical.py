@@ -8,7 +8,22 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import ValidationInfo, model_validator
 
 from ehrsim.gmf.states.base import State, duration_seconds
-from ehrsim.gmf.values import Code, Distribution, Exact, Frozen, Range, codes_as_dicts, to_seconds, tolerate
+from ehrsim.gmf.values import (
+    Amount,
+    Code,
+    Count,
+    Distribution,
+    Fraction,
+    Frozen,
+    NumericExact,
+    Range,
+    TimeExact,
+    TimeRange,
+    TimeUnit,
+    codes_as_dicts,
+    to_seconds,
+    tolerate,
+)
 
 if TYPE_CHECKING:
     from ehrsim.gmf.patient import PatientAccess
@@ -35,7 +50,7 @@ class ConditionOnset(_Onset):
 
 class AllergyReactionSeverity(Frozen):
     level: Literal["mild", "moderate", "severe", "none"]
-    value: float
+    value: Fraction
 
 
 class AllergyReaction(Frozen):
@@ -122,20 +137,20 @@ class AllergyEnd(_End):
 
 
 class Dosage(Frozen):
-    amount: float
-    frequency: int
-    period: float
-    unit: str
+    amount: Amount
+    frequency: Count
+    period: Amount
+    unit: TimeUnit
 
 
 class Duration(Frozen):
-    quantity: float
-    unit: str
+    quantity: Amount
+    unit: TimeUnit
 
 
 class Prescription(Frozen):
     as_needed: bool = False
-    refills: int = 0
+    refills: Count = 0
     dosage: Dosage | None = None
     duration: Duration | None = None
     instructions: tuple[Code, ...] = ()
@@ -245,9 +260,17 @@ class Procedure(State):
     codes: tuple[Code, ...]
     reason: str | None = None
     assign_to_attribute: str | None = None
-    duration: Range | None = None
+    duration: TimeRange | None = None
     distribution: Distribution | None = None
-    unit: str | None = None
+    unit: TimeUnit | None = None
+
+    @model_validator(mode="after")
+    def _span_unit(self) -> Procedure:
+        if self.duration is not None and (self.duration.unit or self.unit) is None:
+            raise ValueError("Procedure duration needs a unit")
+        if self.distribution is not None and self.unit is None:
+            raise ValueError("Procedure with a distribution needs a unit")
+        return self
 
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         if run.wake is not None:  # woken at the end of the procedure
@@ -300,7 +323,7 @@ class DeviceEnd(_End):
 
 
 class Supply(Frozen):
-    quantity: int
+    quantity: Count
     code: Code
 
 
@@ -317,7 +340,7 @@ class SupplyList(State):
 class Vaccine(State):
     type: Literal["Vaccine"]
     codes: tuple[Code, ...]
-    series: int | None = None
+    series: Count | None = None
 
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         sim.add_entry(
@@ -330,8 +353,8 @@ class Symptom(State):
     type: Literal["Symptom"]
     symptom: str
     cause: str | None = None
-    probability: float = 1.0
-    exact: Exact | None = None
+    probability: Fraction = 1.0
+    exact: NumericExact | None = None
     range: Range | None = None
     distribution: Distribution | None = None
     address: bool | None = None
@@ -355,8 +378,14 @@ class Death(State):
     codes: tuple[Code, ...] | None = None
     condition_onset: str | None = None
     referenced_by_attribute: str | None = None
-    exact: Exact | None = None
-    range: Range | None = None
+    exact: TimeExact | None = None
+    range: TimeRange | None = None
+
+    @model_validator(mode="after")
+    def _delay_unit(self) -> Death:
+        if (self.exact is not None and self.exact.unit is None) or (self.range is not None and self.range.unit is None):
+            raise ValueError("Death delay (exact or range) needs a unit")
+        return self
 
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         if self.codes:

@@ -8,7 +8,7 @@ from pydantic import model_validator
 
 from ehrsim.gmf.conditions import NEVER, AnyCondition
 from ehrsim.gmf.states.base import State, ValueSource, duration_seconds
-from ehrsim.gmf.values import Code, Distribution, Exact, Range
+from ehrsim.gmf.values import Amount, Code, Distribution, Number, TimeExact, TimeRange, TimeUnit
 
 if TYPE_CHECKING:
     from ehrsim.gmf.patient import PatientAccess
@@ -56,10 +56,10 @@ class Delay(State):
     """Waits an exact span; the wake-up is one queue entry, nothing is polled."""
 
     type: Literal["Delay"]
-    exact: Exact | None = None
-    range: Range | None = None
+    exact: TimeExact | None = None
+    range: TimeRange | None = None
     distribution: Distribution | None = None
-    unit: str | None = None
+    unit: TimeUnit | None = None
     waits: ClassVar[bool] = True
 
     @model_validator(mode="after")
@@ -96,7 +96,18 @@ class SetAttribute(ValueSource, State):
     value_code: Code | None = None
     value_attribute: str | None = None
     series_data: str | None = None
-    period: float | None = None
+    period: Amount | None = None
+
+    @model_validator(mode="after")
+    def _series_numbers(self) -> SetAttribute:
+        if self.series_data is not None:
+            try:
+                values = [float(x) for x in self.series_data.split()]
+            except ValueError:
+                raise ValueError("series_data must be numbers separated by spaces") from None
+            if not all(abs(v) <= 1e15 for v in values):
+                raise ValueError("series_data holds a number that is too large or not finite")
+        return self
 
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         if self.value is not None:
@@ -121,7 +132,7 @@ class Counter(State):
     type: Literal["Counter"]
     attribute: str
     action: Literal["increment", "decrement"]
-    amount: float = 1
+    amount: Number = 1
 
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         current = sim.attributes.get(self.attribute) or 0

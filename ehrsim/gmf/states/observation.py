@@ -3,12 +3,12 @@ DiagnosticReport and ImagingStudy (record entries)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import model_validator
+from pydantic import Field, Strict, model_validator
 
 from ehrsim.gmf.states.base import State, ValueSource
-from ehrsim.gmf.values import Code, Frozen, codes_as_dicts
+from ehrsim.gmf.values import Code, Frozen, NumericExact, codes_as_dicts
 
 if TYPE_CHECKING:
     from ehrsim.gmf.patient import PatientAccess
@@ -21,6 +21,7 @@ class VitalSign(ValueSource, State):
     type: Literal["VitalSign"]
     vital_sign: str
     unit: str | None = None
+    exact: NumericExact | None = None
 
     @model_validator(mode="after")
     def _value(self) -> VitalSign:
@@ -164,6 +165,9 @@ class DiagnosticReport(State):
         return True
 
 
+Few = Annotated[int, Strict(), Field(ge=0, le=1000)]
+
+
 class Instance(Frozen):
     title: str
     sop_class: Code
@@ -172,17 +176,29 @@ class Instance(Frozen):
 class Series(Frozen):
     body_site: Code
     modality: Code
-    instances: tuple[Instance, ...]
-    min_number_instances: int = 1
-    max_number_instances: int = 1
+    instances: Annotated[tuple[Instance, ...], Field(min_length=1)]
+    min_number_instances: Few = 1
+    max_number_instances: Few = 1
+
+    @model_validator(mode="after")
+    def _order(self) -> Series:
+        if self.min_number_instances > self.max_number_instances:
+            raise ValueError("min_number_instances is above max_number_instances")
+        return self
 
 
 class ImagingStudy(State):
     type: Literal["ImagingStudy"]
     procedure_code: Code
-    series: tuple[Series, ...]
-    min_number_series: int = 1
-    max_number_series: int = 1
+    series: Annotated[tuple[Series, ...], Field(min_length=1)]
+    min_number_series: Few = 1
+    max_number_series: Few = 1
+
+    @model_validator(mode="after")
+    def _order(self) -> ImagingStudy:
+        if self.min_number_series > self.max_number_series:
+            raise ValueError("min_number_series is above max_number_series")
+        return self
 
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         sim.imaging_study(run, self, t)
