@@ -151,6 +151,7 @@ def test_interrupted_run_resumes_from_finished_shards(tmp_path: Path, monkeypatc
         )
         == 0
     )
+    assert done == [1]  # the resumed run did only the unfinished shard
     assert len((out / "json" / "patients.ndjson").read_bytes().splitlines()) == 4
     fresh = tmp_path / "fresh"
     assert (
@@ -175,7 +176,7 @@ def test_interrupted_run_resumes_from_finished_shards(tmp_path: Path, monkeypatc
         == 0
     )
     assert (fresh / "json" / "patients.ndjson").read_bytes() == (out / "json" / "patients.ndjson").read_bytes()
-    assert done[:1] == [1]  # the resumed run did only the unfinished shard
+    assert done == [1, 0, 1]  # and the fresh run did both
 
 
 def test_dask_local_cluster_gives_the_same_output(tmp_path: Path) -> None:
