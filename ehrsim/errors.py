@@ -21,6 +21,10 @@ class ExportError(EhrsimError):
     """An exporter could not write or load its output."""
 
 
+class WorkerLost(EhrsimError):
+    """A worker process died mid-run; finished shards are kept, so rerunning resumes."""
+
+
 class UploadError(EhrsimError):
     """A FHIR server could not be reached or refused the data."""
 

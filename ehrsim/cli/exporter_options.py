@@ -27,6 +27,8 @@ def _argument(name: str, info: FieldInfo) -> tuple[list[str], dict[str, Any]]:
     flag = "--" + name.replace("_", "-")
     kind = _plain(info.annotation)
     help_text = info.description or ""
+    if info.default not in (None, False):
+        help_text += f" (default {info.default})"
     if kind is bool:
         if info.default:
             return [flag], {"action": argparse.BooleanOptionalAction, "default": True, "help": help_text}

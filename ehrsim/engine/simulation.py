@@ -114,6 +114,7 @@ class Simulation:
         care.schedule_next_wellness(self, self.birth_time)
         queue = self.queue.heap
         events = same_instant = 0
+        last: ModuleRun | None = None  # the run stepped last, to name when the events run away
         while queue:
             t, kind, _order, seq, _kind, obj = heapq.heappop(queue)
             if t > self.end_time or (self.death_time is not None and t > self.death_time):
@@ -122,14 +123,15 @@ class Simulation:
             if t == self.now:
                 same_instant += 1
                 if same_instant > MAX_EVENTS_PER_INSTANT or events > MAX_EVENTS_PER_LIFE:
-                    self._runaway(obj, events, same_instant)
+                    self._runaway(obj if kind == MODULE else last, events, same_instant)
             else:
                 same_instant = 0
                 if events > MAX_EVENTS_PER_LIFE:
-                    self._runaway(obj, events, same_instant)
+                    self._runaway(obj if kind == MODULE else last, events, same_instant)
             self.now = t
             if kind == MODULE:
                 if obj.token == seq and not obj.done:
+                    last = obj
                     self.step(obj, t)
             elif kind == LIFECYCLE:
                 lifecycle.update(self, t)

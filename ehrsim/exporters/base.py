@@ -41,7 +41,7 @@ class ExporterOptions(BaseModel):
 
 
 #: the ``table_format`` option the CSV and OMOP exporters share
-TableFormat: Any = Field("csv", description="write tables as CSV or Parquet")
+TableFormat: Any = Field("csv", description="file format of the CSV and OMOP tables")
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,11 @@ from ehrsim.exporters.base import ExporterOptions
 
 
 class FhirOptions(ExporterOptions):
-    fhir_bundle: Literal["transaction", "collection"] = Field("transaction", description="Bundle.type of each file")
-    fhir_references: Literal["literal", "bundled", "conditional"] = Field(
-        "literal", description="how resources point at each other and at shared ones (docs/fhir.md)"
+    fhir_bundle: Literal["transaction", "collection"] = Field(
+        "transaction", description="Bundle type of patient files (transaction: loadable by POST to a server)"
     )
-    fhir_gzip: bool = Field(False, description="gzip each bundle (.json.gz)")
+    fhir_references: Literal["literal", "bundled", "conditional"] = Field(
+        "literal",
+        description="how resources point to each other: literal ids, urn:uuid in the bundle, or conditional searches",
+    )
+    fhir_gzip: bool = Field(False, description="gzip the FHIR bundles (.json.gz)")
