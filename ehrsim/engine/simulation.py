@@ -23,6 +23,7 @@ from ehrsim.engine.symptoms import Symptoms
 from ehrsim.errors import EhrsimError, SimulationError
 from ehrsim.gmf.run import ModuleRun
 from ehrsim.gmf.values import SECONDS
+from ehrsim.prescribing import Pharmacy
 from ehrsim.record.times import to_date, to_datetime
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ MAX_STEPS_PER_INSTANT = 20_000
 #: queue events one instant or one life may take before the modules are judged to loop without end
 MAX_EVENTS_PER_INSTANT = 100_000
 MAX_EVENTS_PER_LIFE = 3_000_000
+FAST_GROWTH = 2 * SECONDS["years"]  # vitals refresh daily before this age (infant growth), monthly after
 
 
 class Simulation:
@@ -77,6 +79,7 @@ class Simulation:
         self._vitals_at = -np.inf
         self.pinned_vitals: dict[str, float] = {}
         self.physiology = lifecycle.new_physiology(self)
+        self.rx = Pharmacy(self)  # checks every medication order (ehrsim/prescribing)
         self.runs = [ModuleRun(m, i) for i, m in enumerate(modules)]
         #: when a list, every state entered is appended as (time, module path, state name): for tests
         self.trace: list[tuple[float, str, str]] | None = None
@@ -250,8 +253,10 @@ class Simulation:
 
     @property
     def vitals(self) -> dict[str, float]:
-        """True vital signs, recomputed lazily at most monthly (only when something reads them)."""
-        if self.now - self._vitals_at >= SECONDS["months"]:
+        """True vital signs, recomputed lazily (only when something reads them): at most daily while a child
+        under 2 grows fast (so the 1-month visit does not repeat the newborn's measurements), then monthly."""
+        refresh = SECONDS["days"] if self.now - self.birth_time < FAST_GROWTH else SECONDS["months"]
+        if self.now - self._vitals_at >= refresh:
             self._vitals = lifecycle.vitals(self, self.now)
             self._vitals.update(self.pinned_vitals)
             self._vitals_at = self.now
@@ -316,15 +321,23 @@ class Simulation:
             self._changed(entry, "obs")
         return entry
 
+    def prescribe(self, run: ModuleRun, state: Any, fields: dict[str, Any], t: float) -> dict[str, Any]:
+        """A MedicationOrder: the prescribing layer checks it against the patient, adjusts and records it."""
+        return self.rx.order(run, state, fields, t)
+
     def activate(self, kind: str, entry: dict[str, Any]) -> None:
         self.rec.activate(kind, entry)
         if self._watchers:
             self._changed(entry, "record")
+        if kind == "conditions" or kind == "allergies":
+            self.rx.started(kind, entry, self.now)
 
     def deactivate(self, kind: str, entry: dict[str, Any], t: float, stop_reason: dict[str, str] | None) -> None:
         self.rec.deactivate(kind, entry, t, stop_reason)
         if self._watchers:
             self._changed(entry, "record")
+        if kind == "conditions":
+            self.rx.ended(entry, t)
 
     def renew(self, kind: str, entry: dict[str, Any], t: float, encounter_id: str | None) -> dict[str, Any]:
         """Replace an active entry by a copy starting at ``t`` (a chronic prescription renewed at a visit).

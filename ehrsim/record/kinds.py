@@ -22,6 +22,55 @@ TEXT: Mapping[str, Any] = {"type": "string"}
 FLAG: Mapping[str, Any] = {"type": "boolean"}
 
 
+#: a dose; the prescribing layer adds the unit of ``amount`` and, for a child's liquid, its weight basis
+DOSAGE: Mapping[str, Any] = {
+    "type": "object",
+    "properties": {
+        "amount": {"type": "number"},
+        "frequency": {"type": "integer"},
+        "period": {"type": "number"},
+        "unit": TEXT,
+        "dose_unit": TEXT,
+        "mg_of": TEXT,
+        "mg_per_kg": {"type": "number"},
+        "weight_kg": {"type": "number"},
+        "volume_ml": {"type": "number"},
+    },
+    "required": ["amount", "frequency", "period", "unit"],
+    "additionalProperties": False,
+}
+#: what the prescribing layer wrote on a medication entry (docs/record.md)
+PRESCRIBING_NOTE: Mapping[str, Any] = {
+    "type": "object",
+    "properties": {
+        "action": TEXT,
+        "rule": TEXT,
+        "reason": TEXT,
+        "ordered": CODE,
+        "form": TEXT,
+        "caution": TEXT,
+        "stopped": TEXT,
+        "stop_rule": TEXT,
+    },
+    "additionalProperties": False,
+}
+#: one event of the record's top-level ``prescribing`` list (docs/record.md)
+PRESCRIBING_EVENT: Mapping[str, Any] = {
+    "type": "object",
+    "properties": {
+        "time": TIME,
+        "action": {"enum": ["substituted", "withheld", "stopped", "replaced", "ended", "paediatric_form", "caution"]},
+        "rule": TEXT,
+        "reason": TEXT,
+        "ordered": CODE,
+        "given": OPTIONAL_CODE,
+        "entry": {"type": ["string", "null"]},
+    },
+    "required": ["time", "action", "rule", "reason", "ordered", "given", "entry"],
+    "additionalProperties": False,
+}
+
+
 def _enum(*values: str) -> Mapping[str, Any]:
     return {"enum": list(values)}
 
@@ -130,25 +179,16 @@ ENTRY_KINDS: tuple[EntryKind, ...] = (
             "chronic": FLAG,
             "administered": FLAG,
             "requested": FLAG,
-            "dosage": {
-                "anyOf": [
-                    _object(
-                        {
-                            "amount": {"type": "number"},
-                            "frequency": {"type": "integer"},
-                            "period": {"type": "number"},
-                            "unit": {"type": "string"},
-                        }
-                    ),
-                    {"type": "null"},
-                ]
-            },
+            "dosage": {"anyOf": [DOSAGE, {"type": "null"}]},
             "as_needed": FLAG,
             "duration_days": {"type": ["number", "null"]},
             "refills": {"type": "integer"},
             "instructions": CODE_LIST,
             "stop_reason": OPTIONAL_CODE,
+            "ordered": CODE,
+            "prescribing": PRESCRIBING_NOTE,
         },
+        optional=frozenset({"ordered", "prescribing"}),
     ),
     EntryKind(
         "observations",
