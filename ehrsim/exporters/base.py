@@ -81,6 +81,9 @@ class Exporter:
     #: table name -> file name (relative to the folder), for row-appended tables; a table with rows
     #: is assembled even when ``tables()`` gives it no header
     table_files: ClassVar[dict[str, str]] = {}
+    #: record kinds (``ehrsim.record.kinds``) this format has no place for; every other kind must show in
+    #: its output (tests/record/test_kinds.py), so a new kind cannot be silently dropped
+    skipped_kinds: ClassVar[frozenset[str]] = frozenset()
     #: this exporter's options (see ``ExporterOptions``); read them with ``self.options.from_settings``
     options: ClassVar[type[ExporterOptions]] = ExporterOptions
 

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from ehrsim.exporters.base import Exporter, Rendered, RunContext
 from ehrsim.exporters.csv import clinical_rows as rows
 from ehrsim.exporters.csv import files, icd10
-from ehrsim.exporters.csv.columns import PATIENT_TABLES, SHARED_TABLES, column_types, columns
+from ehrsim.exporters.csv.columns import NO_TABLE, PATIENT_TABLES, SHARED_TABLES, column_types, columns
 from ehrsim.exporters.csv.lines import flat_line, header
 from ehrsim.exporters.csv.options import CsvOptions
 from ehrsim.exporters.csv.patient_rows import encounter_row, patient_row
@@ -48,6 +48,7 @@ class CsvExporter(Exporter):
     folder = "csv"
     table_files: ClassVar[dict[str, str]] = {t: f"{t}.csv" for t in PATIENT_TABLES}
     options: ClassVar[type[CsvOptions]] = CsvOptions
+    skipped_kinds: ClassVar[frozenset[str]] = NO_TABLE
 
     def __init__(self, ctx: RunContext) -> None:
         super().__init__(ctx)

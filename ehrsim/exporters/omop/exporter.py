@@ -58,6 +58,9 @@ class OmopExporter(Exporter):
     folder = "omop"
     table_files: ClassVar[dict[str, str]] = {t: f"{t}.csv" for t in PERSON_TABLES}
     options: ClassVar[type[OmopOptions]] = OmopOptions
+    #: CDM 5.4 has no table for care plans or imaging studies (the imaging procedure is a procedure
+    #: row); a report's results are measurement rows, the report itself has none
+    skipped_kinds: ClassVar[frozenset[str]] = frozenset({"reports", "careplans", "imaging_studies"})
 
     def __init__(self, ctx: RunContext) -> None:
         super().__init__(ctx)
