@@ -137,12 +137,8 @@ def imaging_study(sim: Simulation, run: ModuleRun, state: Any, t: float) -> None
 def death_certificate(sim: Simulation, t: float) -> None:
     """Close what is open at death, then the certification visit with the cause-of-death observation."""
     desk = sim.desk
-    for enc in sim.rec.lists["encounters"]:
-        if enc["stop"] > t:
-            enc["stop"] = max(t, enc["start"])
-    if desk.wellness_enc is not None:
-        desk.wellness_enc = None
-    desk.lock = None
+    desk.close_all(t)
+    desk.wellness_enc, desk.lock = None, None
     enc = desk.new_encounter(t, "ambulatory", [codes.code(*DEATH_CERTIFICATION)], [], "death", None)
     enc["stop"] = t
     cause = sim.death_cause or [codes.code(*DEATH_UNKNOWN_CAUSE)]
