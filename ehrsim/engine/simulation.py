@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ehrsim.core import clock
 from ehrsim.engine import care, lifecycle, parameters
 from ehrsim.engine.encounters import EncounterDesk
 from ehrsim.engine.queue import DEATH, LIFECYCLE, MODULE, SYMPTOMS, WELLNESS, EventQueue
@@ -85,6 +86,10 @@ class Simulation:
         self.trace: list[tuple[float, str, str]] | None = None
         self.immunizations_given: dict[str, int] = {}
         self.immunizations_last: dict[str, int] = {}
+        # local time, vaccine plans and certified causes of death draw from their own streams spawned from the patient's
+        # Generator, so they never shift the draws the modules make
+        self.zone = clock.zone_for_state((patient.get("address") or {}).get("state_abbr"))
+        self.clock_rng, self.vaccine_rng, self.cause_rng = rng.spawn(3)
 
     # --- the queue --------------------------------------------------------------------------
 
@@ -115,6 +120,7 @@ class Simulation:
             self.schedule(run, self.birth_time)
         self.schedule_core(self.birth_time, LIFECYCLE)
         care.schedule_next_wellness(self, self.birth_time)
+        care.plan_vaccines(self)
         queue = self.queue.heap
         events = same_instant = 0
         last: ModuleRun | None = None  # the run stepped last, to name when the events run away
@@ -139,7 +145,10 @@ class Simulation:
             elif kind == LIFECYCLE:
                 lifecycle.update(self, t)
             elif kind == WELLNESS:
-                care.wellness_visit(self, t)
+                if obj is None:
+                    care.wellness_visit(self, t)
+                else:
+                    care.vaccine_visit(self, t, obj)
             elif kind == SYMPTOMS:
                 care.symptom_visit(self, t)
             elif kind == DEATH:
@@ -229,6 +238,10 @@ class Simulation:
     # --- attributes, vitals, symptoms -----------------------------------------------------------
 
     def set_attribute(self, name: str, value: Any) -> None:
+        if value is True and name in care.PREGNANCY_ATTRIBUTES and self.attributes.get(name) is not True:
+            care.pregnancy_started(self)
+        if name in lifecycle.PREGNANCY_ATTRIBUTES:
+            lifecycle.pregnancy_changed(self, value)
         if value is None:
             self.attributes.pop(name, None)
         else:
@@ -263,11 +276,31 @@ class Simulation:
         return self._vitals
 
     def set_vital(self, name: str, value: float) -> None:
-        """A module sets a true value; it stays until a module changes it again."""
-        self.pinned_vitals[name] = value
+        """A module sets a true value. A variable of the physiological state adopts it and drifts
+        back to what the body dictates (``Physiology.impose``); any other stays until changed."""
+        if name not in self.pinned_vitals and name in lifecycle.STATE_VARIABLES:
+            self._vitals_at = -np.inf
+            _ = self.vitals  # the true values now, from which the module's value is an offset
+            self.physiology.impose(name, value, self.now)
+            self._vitals_at = -np.inf
+        else:
+            self.pinned_vitals[name] = value
         self.vitals[name] = value
         if self._watchers:
             self.notify(f"v:{name}")
+
+    def invalidate_vitals(self) -> None:
+        """Something the physiological state reads changed: recompute the true values when next read."""
+        self._vitals_at = -np.inf
+
+    def measure(self, loinc: str | None, vital_sign: str | None, declared: tuple[float, float] | None) -> Any:
+        """A result read from the physiological state now, with noise and rounding (None when the
+        code is not a state variable): see ``core/labs.py``."""
+        return lifecycle.measure(self, loinc, vital_sign, declared)
+
+    def result_flags(self, loinc: str | None, value: Any) -> dict[str, Any]:
+        """Reference range and interpretation flag of a numeric result now."""
+        return lifecycle.result_flags(self, loinc, value)
 
     def set_symptom(self, symptom: str, cause: str, value: float, t: float) -> None:
         self.symptoms.set(symptom, cause, value)
@@ -327,6 +360,8 @@ class Simulation:
 
     def activate(self, kind: str, entry: dict[str, Any]) -> None:
         self.rec.activate(kind, entry)
+        if kind in lifecycle.PHYSIOLOGY_KINDS:
+            self._vitals_at = -np.inf  # conditions and drugs move the physiological state
         if self._watchers:
             self._changed(entry, "record")
         if kind == "conditions" or kind == "allergies":
@@ -334,6 +369,8 @@ class Simulation:
 
     def deactivate(self, kind: str, entry: dict[str, Any], t: float, stop_reason: dict[str, str] | None) -> None:
         self.rec.deactivate(kind, entry, t, stop_reason)
+        if kind in lifecycle.PHYSIOLOGY_KINDS:
+            self._vitals_at = -np.inf
         if self._watchers:
             self._changed(entry, "record")
         if kind == "conditions":
@@ -466,6 +503,7 @@ class Simulation:
     def die(self, t: float, cause: list[dict[str, str]]) -> None:
         if self.death_time is not None or t > self.end_time:
             return
+        t = care.death_after_admission(self, t)
         self.death_cause = cause
         if t <= self.now:
             self._record_death(self.now)
