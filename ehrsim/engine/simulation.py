@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ehrsim.core import clock
-from ehrsim.engine import care, lifecycle
+from ehrsim.engine import care, lifecycle, parameters
 from ehrsim.engine.encounters import EncounterDesk
 from ehrsim.engine.queue import DEATH, LIFECYCLE, MODULE, SYMPTOMS, WELLNESS, EventQueue
 from ehrsim.engine.recorder import Recorder
@@ -40,7 +40,6 @@ MAX_STEPS_PER_INSTANT = 20_000
 #: queue events one instant or one life may take before the modules are judged to loop without end
 MAX_EVENTS_PER_INSTANT = 100_000
 MAX_EVENTS_PER_LIFE = 3_000_000
-TELEMEDICINE_START = 1_584_230_400  # 2020-03-15: telehealth became common
 FAST_GROWTH = 2 * SECONDS["years"]  # vitals refresh daily before this age (infant growth), monthly after
 
 
@@ -496,13 +495,12 @@ class Simulation:
 
     def type_of_care(self, transition: TypeOfCare, t: float) -> str:
         draw = self.rng.random()
-        if t >= TELEMEDICINE_START:
-            return (
-                transition.ambulatory
-                if draw < 0.75
-                else (transition.telemedicine if draw < 0.9 else transition.emergency)
-            )
-        return transition.ambulatory if draw < 0.9 else transition.emergency
+        p = parameters.care()
+        if t >= p.telemedicine_start:
+            if draw < p.ambulatory_from_telemedicine:
+                return transition.ambulatory
+            return transition.telemedicine if draw < p.telemedicine_cumulative else transition.emergency
+        return transition.ambulatory if draw < p.ambulatory_before_telemedicine else transition.emergency
 
     # --- death ----------------------------------------------------------------------------------
 

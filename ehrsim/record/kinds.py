@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, get_args
+
+from ehrsim.gmf.states.encounter import EncounterClass
 
 CODE: Mapping[str, Any] = {"$ref": "#/$defs/code"}
 CODES: Mapping[str, Any] = {"$ref": "#/$defs/codes"}
@@ -123,18 +125,7 @@ ENTRY_KINDS: tuple[EntryKind, ...] = (
         fields={
             "start": TIME,
             "stop": TIME,
-            "class": _enum(
-                "ambulatory",
-                "emergency",
-                "inpatient",
-                "outpatient",
-                "wellness",
-                "urgentcare",
-                "hospice",
-                "home",
-                "snf",
-                "virtual",
-            ),
+            "class": _enum(*get_args(EncounterClass)),  # the GMF's classes: the engine records no others
             "codes": CODES,
             "reason": CODE_LIST,
             "organization": TEXT,
