@@ -54,6 +54,7 @@ class Settings(BaseModel):
     csv_max_rows: int | None = Field(None, ge=1)
     csv_append: bool = False
     csv_icd10: bool = False
+    csv_style: Literal["synthea", "strict"] = "synthea"
     omop_db: str | None = None
     vocab: Path | None = None
     table_format: Literal["csv", "parquet"] = "csv"

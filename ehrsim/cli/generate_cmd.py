@@ -73,6 +73,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--csv-max-rows", type=int, default=None, help="split CSV tables into files of at most N rows")
     g.add_argument("--csv-append", action="store_true", help="append to the CSV files of an earlier run")
     g.add_argument("--csv-icd10", action="store_true", help="add ICD-10-CM columns to conditions.csv")
+    g.add_argument(
+        "--csv-style",
+        choices=["synthea", "strict"],
+        default="synthea",
+        help="synthea (default): exactly as Synthea writes CSV (commas in text become spaces, values with one "
+        "decimal, costs 0.00, entries outside a visit on the visit under way); strict: RFC 4180 quoting, full "
+        "values, empty costs and encounters",
+    )
     g.add_argument("--omop-db", help="load OMOP into this PostgreSQL URL instead of OUT/omop/omop.duckdb")
     g.add_argument("--vocab", type=Path, help="OHDSI Athena vocabulary folder (CONCEPT.csv, CONCEPT_RELATIONSHIP.csv)")
     g.add_argument("--table-format", choices=["csv", "parquet"], default="csv")
@@ -130,6 +138,7 @@ def settings_from_args(args: argparse.Namespace) -> Any:
             csv_max_rows=args.csv_max_rows,
             csv_append=args.csv_append,
             csv_icd10=args.csv_icd10,
+            csv_style=args.csv_style,
             omop_db=args.omop_db,
             vocab=args.vocab,
             table_format=args.table_format,

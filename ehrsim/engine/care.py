@@ -156,9 +156,10 @@ def death_certificate(sim: Simulation, t: float) -> None:
     if desk.wellness_enc is not None:
         desk.wellness_enc = None
     desk.lock, desk.lock_enc = None, None
-    enc = desk.new_encounter(t, "ambulatory", [dict(DEATH_CERTIFICATION)], [], "death", None)
-    enc["stop"] = t
     cause = sim.death_cause or [{"system": "SNOMED-CT", "code": "419620001", "display": "Death (event)"}]
+    # the cause is the certification visit's reason: Synthea CSV readers (ETL-Synthea) build death from it
+    enc = desk.new_encounter(t, "ambulatory", [dict(DEATH_CERTIFICATION)], [dict(cause[0])], "death", None)
+    enc["stop"] = t
     sim.rec.add(
         "observations",
         {

@@ -30,7 +30,8 @@ def write_entries(w: EventWriter, record: dict[str, Any]) -> None:
             "refills": m.get("refills"),
             "days_supply": round(duration) if duration else None,
             "stop_reason": stop_reason.get("display") if stop_reason else None,
-            "dose_unit": dosage.get("unit"),
+            # GMF dosage.unit is the period's time unit ("days"), not a dose unit; only a real dose unit goes here
+            "dose_unit": dosage.get("dose_unit"),
             "open_end": w.end_cap,
             "sig": _sig(dosage, m.get("as_needed")),
         }

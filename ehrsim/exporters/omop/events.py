@@ -110,9 +110,8 @@ class EventWriter:
         end = ev.end
         if end is None:
             days = ev.extra.get("days_supply")
-            end = (
-                ev.start + days * DAY if days else max(ev.start, min(self.end_cap, ev.extra.get("open_end", ev.start)))
-            )
+            end = ev.start + days * DAY if days else ev.extra.get("open_end", ev.start)
+            end = max(ev.start, min(self.end_cap, end))  # a supply never runs past death or the reference date
         self.out.add(
             "drug_exposure",
             {
