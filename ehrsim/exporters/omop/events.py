@@ -73,8 +73,9 @@ class EventWriter:
         """value_as_number / value_as_concept_id / value_source_value, shared by measurement and observation."""
         v, out = ev.value, dict[str, Any]()
         if ev.value_type == "numeric" and isinstance(v, int | float) and not isinstance(v, bool):
+            # value_as_number holds it exactly; a numeric copy in value_source_value beside coded and
+            # text values made type-inferring readers (polars, pandas) fail on the column
             out["value_as_number"] = v
-            out["value_source_value"] = repr(v)
         elif ev.value_type == "boolean" or isinstance(v, bool):
             out["value_as_number"] = 1 if v else 0
             out["value_source_value"] = "true" if v else "false"

@@ -61,8 +61,9 @@ def test_generated_csv_headers_and_keys(runs):
 def test_every_death_is_recoverable_the_way_etl_synthea_reads_it(tmp_path):
     """OHDSI's ETL-Synthea builds the death table from encounters.csv alone: the "Death
     Certification" encounter (SNOMED 308646001) gives the date (START) and the cause (REASONCODE)."""
-    import ehrsim
     import orjson
+
+    import ehrsim
     from ehrsim.settings import Settings
 
     out = tmp_path / "deaths"
@@ -72,7 +73,11 @@ def test_every_death_is_recoverable_the_way_etl_synthea_reads_it(tmp_path):
     ehrsim.run(settings)
     records = [orjson.loads(line) for line in (out / "json" / "patients.ndjson").read_bytes().splitlines()]
     expected = {
-        (r["id"], dt.datetime.fromtimestamp(r["death"]["time"], dt.UTC).date().isoformat(), r["death"]["codes"][0]["code"])
+        (
+            r["id"],
+            dt.datetime.fromtimestamp(r["death"]["time"], dt.UTC).date().isoformat(),
+            r["death"]["codes"][0]["code"],
+        )
         for r in records
         if r.get("death")
     }
