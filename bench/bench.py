@@ -23,6 +23,7 @@ SYNTHEA = ROOT.parent / "shared" / "synthea" / "modules"
 
 
 def one(library: str, exporter: str, n: int, seed: int) -> dict[str, object]:
+    from ehrsim import pipeline
     from ehrsim.exporters.base import RunContext
     from ehrsim.exporters.registry import exporter_class
     from ehrsim.population import Population
@@ -47,7 +48,7 @@ def one(library: str, exporter: str, n: int, seed: int) -> dict[str, object]:
     size = 0
     started = time.process_time()
     for index in range(n):
-        record = population.patient(index)
+        record = next(pipeline.records(population, [index]))
         entries += sum(
             len(record[k])
             for k in ("encounters", "conditions", "medications", "observations", "procedures", "immunizations")

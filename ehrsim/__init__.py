@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def __getattr__(name: str) -> Any:
     # lazy, so `import ehrsim` stays cheap for the CLI and worker processes
     if name == "generate":
-        from ehrsim.population import generate
+        from ehrsim.pipeline import generate
 
         return generate
     if name == "run":

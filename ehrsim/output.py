@@ -74,18 +74,5 @@ class ShardStore:
     def parts(self, fmt: str, table: str, shards: int) -> list[Path]:
         return [p for k in range(shards) if (p := self.part(fmt, table, k)).is_file()]
 
-    def check_run(self, fingerprint: dict[str, object]) -> None:
-        """Refuse to resume into a folder holding a different run's shards."""
-        from ehrsim.errors import ConfigError
-
-        path = self.root / "run.json"
-        data = orjson.dumps(fingerprint, option=orjson.OPT_SORT_KEYS)
-        if path.is_file() and path.read_bytes() != data:
-            raise ConfigError(
-                f"{self.root.parent} holds an unfinished run with other settings; "
-                f"delete {self.root} or choose another output folder"
-            )
-        atomic_write(path, data)
-
     def clear(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""Populations: seeds per patient, the lazily-built world and library, and ``generate``.
+"""Populations: seeds per patient, the lazily-built world and library, and one patient's simulation.
 
 Every patient's randomness comes from ``SeedSequence([root_seed, index])``: one numpy Generator
 and one seeded Faker per patient, so any patient can be simulated alone, in any process, in any
@@ -7,9 +7,7 @@ order, and the output is byte-identical whatever the worker count.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -22,10 +20,10 @@ from ehrsim.core import demographics
 from ehrsim.core.world import World, build_world
 from ehrsim.engine.recorder import patient_uuid_prefix
 from ehrsim.engine.simulation import Simulation
-from ehrsim.errors import ConfigError
+from ehrsim.errors import ConfigError, EhrsimError, SimulationError
 from ehrsim.gmf.library import Library, Module, load_library
 from ehrsim.paths import modules_dir
-from ehrsim.record.build import build_record, cut_history
+from ehrsim.record.build import build_record
 from ehrsim.record.times import from_date
 from ehrsim.settings import Settings
 
@@ -72,8 +70,11 @@ class Population:
     def end_time(self) -> int:
         return from_date(self.settings.reference_date)
 
-    def patient(self, index: int) -> dict[str, Any]:
-        """Simulate patient ``index`` (re-drawn up to 50 times with ``only_alive``) and cut its history."""
+    def simulate(self, index: int) -> dict[str, Any]:
+        """Simulate patient ``index`` (re-drawn up to 50 times with ``only_alive``): the whole-life record.
+
+        Record transforms (the history cut first) are applied by ``ehrsim.pipeline``.
+        """
         s = self.settings
         for attempt in range(MAX_ATTEMPTS_ALIVE if s.only_alive else 1):
             entropy = [s.seed, index] if attempt == 0 else [s.seed, index, attempt]
@@ -104,30 +105,20 @@ class Population:
                 end_time=self.end_time,
                 id_prefix=patient_uuid_prefix(s.seed, index),
             )
-            sim.run()
+            try:
+                sim.run()
+            except SimulationError as exc:
+                raise exc.locate(patient=index, seed=s.seed) from exc.__cause__
+            except Exception as exc:  # outside any module state: the core's, or ehrsim's bug
+                message = f"{type(exc).__name__}: {exc}"
+                internal = not isinstance(exc, EhrsimError)
+                raise SimulationError(message, patient=index, seed=s.seed, internal=internal) from exc
             if sim.death_time is None or not s.only_alive:
                 break
-        record = build_record(sim, index)
-        return cut_history(record, self.end_time, s.years_of_history)
-
-
-def generate(
-    n: int,
-    *,
-    seed: int = 0,
-    reference_date: dt.date | str,
-    modules: list[Path] | Path | None = None,
-    start: int = 0,
-    **options: Any,
-) -> Iterator[dict[str, Any]]:
-    """Yield ``n`` native patient records lazily, in index order (in this process).
-
-    >>> import datetime, ehrsim
-    >>> records = ehrsim.generate(2, seed=1, reference_date=datetime.date(2025, 1, 1))
-    """
-    if modules is not None:
-        options["modules"] = tuple([modules] if isinstance(modules, str | Path) else modules)
-    settings = Settings(population=n, seed=seed, reference_date=reference_date, **options)  # type: ignore[arg-type]
-    population = Population(settings)
-    for index in range(start, start + n):
-        yield population.patient(index)
+        try:
+            return build_record(sim, index)
+        except EhrsimError as exc:
+            raise SimulationError(str(exc), patient=index, seed=s.seed) from exc
+        except Exception as exc:  # a bug: say which patient reproduces it
+            message = f"building the record failed: {type(exc).__name__}: {exc}"
+            raise SimulationError(message, patient=index, seed=s.seed, internal=True) from exc

@@ -13,17 +13,20 @@ import os
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from typing import Any
+from concurrent.futures.process import BrokenProcessPool
+from itertools import islice
+from typing import Any, Protocol
 
 import orjson
 
 import ehrsim
-from ehrsim.engine.recorder import KINDS
+from ehrsim import pipeline, rundir
+from ehrsim.errors import WorkerLost
 from ehrsim.exporters.base import Exporter, RunContext
 from ehrsim.exporters.registry import exporter_class
 from ehrsim.output import ShardStore, atomic_concat, atomic_write
 from ehrsim.population import Population
-from ehrsim.record.build import LASTING
+from ehrsim.record.kinds import ACTIVE_KINDS, KINDS
 from ehrsim.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -55,14 +58,12 @@ def run_shard(settings: Settings, shard: int) -> dict[str, int]:
     last = min(settings.population, first + settings.shard)
     rows: dict[tuple[int, str], list[bytes]] = {}
     counts: Counter[str] = Counter()
-    for index in range(first, last):
-        record = shared.population.patient(index)
+    for record, renders in pipeline.process(shared.population, range(first, last), shared.exporters):
         counts["patients"] += 1
         counts["alive" if record["alive"] else "dead"] += 1
         for kind in KINDS:
             counts[kind] += len(record[kind])
-        for i, exporter in enumerate(shared.exporters):
-            rendered = exporter.render(record)
+        for i, (exporter, rendered) in enumerate(zip(shared.exporters, renders, strict=True)):
             for rel, data in rendered.files:
                 atomic_write(exporter.out / rel, data)
             for table, data in rendered.rows:
@@ -78,40 +79,66 @@ def _init_worker() -> None:
     logging.getLogger().setLevel(logging.WARNING)
 
 
-def run(settings: Settings, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
-    """Do a whole run; returns the summary also written to ``OUT/metadata.json``."""
-    out = settings.out
-    out.mkdir(parents=True, exist_ok=True)
-    shared = _shared(settings)
-    _ = shared.population.modules  # load and check modules before any work is handed out
-    store = shared.store
-    fingerprint: dict[str, object] = {
+def fingerprint(settings: Settings, module_hashes: dict[str, str]) -> dict[str, object]:
+    """What a resumed run must share with the shards already done: version, settings and module texts."""
+    return {
         "version": ehrsim.__version__,
         "settings": settings.model_dump(mode="json", exclude={"workers", "out", "dask"}),
+        "modules": module_hashes,
     }
-    store.check_run(fingerprint)
+
+
+def run(
+    settings: Settings, progress: Callable[[int], None] | None = None, *, overwrite: bool = False
+) -> dict[str, Any]:
+    """Do a whole run; returns the summary also written to ``OUT/metadata.json``.
+
+    The output folder is checked, locked and claimed first (see :mod:`ehrsim.rundir`);
+    ``overwrite`` replaces another run's output instead of refusing it.
+    """
+    out = rundir.check_writable(settings.out)
+    # built afresh (not the per-process cache): module files may have changed since the last run
+    shared = _WORKER["shared"] = _Shared(settings)
+    _ = shared.population.modules  # load and check modules before any work is handed out
+    folders = [exporter.folder for exporter in shared.exporters]
+    rundir.check_subfolders(out, folders)
+    with rundir.RunLock(out):
+        keep = ("csv",) if settings.csv_append else ()
+        rundir.claim(
+            out, fingerprint(settings, shared.population.library.hashes()), folders, overwrite=overwrite, keep=keep
+        )
+        return _run_locked(settings, shared, progress)
+
+
+def _run_locked(settings: Settings, shared: _Shared, progress: Callable[[int], None] | None) -> dict[str, Any]:
+    out = settings.out
+    store = shared.store
     shards = math.ceil(settings.population / settings.shard)
     todo = [k for k in range(shards) if not store.is_done(k)]
+    resumed = sum(store.counts(k).get("patients", 0) for k in sorted(set(range(shards)) - set(todo)))
     if len(todo) < shards:
-        log.info("resuming: %d of %d shards already done", shards - len(todo), shards)
+        log.warning(
+            "resuming the unfinished run in %s: %d of %d shards (%d patients) already done",
+            out,
+            shards - len(todo),
+            shards,
+            resumed,
+        )
         if progress:
-            progress(sum(store.counts(k).get("patients", 0) for k in range(shards) if k not in todo))
+            progress(resumed)
     workers = min(settings.workers, max(1, len(todo)))
     if settings.dask:
         from ehrsim.distributed import run_on_dask
 
         run_on_dask(settings, todo, settings.dask, progress)
     elif workers <= 1:
-        for k in todo:
-            c = run_shard(settings, k)
-            if progress:
-                progress(c.get("patients", 0))
+        feed(todo, _Inline(settings), 1, progress)
     else:
         _run_pool(settings, todo, workers, progress)
     totals: Counter[str] = Counter()
     for k in range(shards):
         totals.update(store.counts(k))
-    summary: dict[str, Any] = {"counts": dict(totals), "exporters": {}}
+    summary: dict[str, Any] = {"counts": dict(totals), "exporters": {}, "resumed": resumed}
     for exporter in shared.exporters:
         headers = exporter.tables()
         for table in sorted(set(headers) | set(exporter.table_files)):
@@ -129,7 +156,7 @@ def run(settings: Settings, progress: Callable[[int], None] | None = None) -> di
         "module_warnings": len(shared.population.library.warnings),
         "counts": {k: int(v) for k, v in sorted(totals.items())},
         "record_kinds": list(KINDS),
-        "lasting_kinds": list(LASTING),
+        "lasting_kinds": list(ACTIVE_KINDS),
     }
     for key in ("workers", "out", "dask"):  # the output does not depend on them
         metadata["options"].pop(key, None)
@@ -139,24 +166,69 @@ def run(settings: Settings, progress: Callable[[int], None] | None = None) -> di
     return summary
 
 
-def _run_pool(settings: Settings, todo: list[int], workers: int, progress: Callable[[int], None] | None) -> None:
-    """Feed shards to a process pool lazily: never more than two per worker in flight."""
+class _Inline:
+    """An executor that runs each shard in this process as it is submitted (the one-worker case)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def submit(self, shard: int) -> Future[dict[str, int]]:
+        future: Future[dict[str, int]] = Future()
+        future.set_result(run_shard(self.settings, shard))
+        return future
+
+
+class Submitter(Protocol):
+    def submit(self, shard: int) -> Any: ...
+
+
+def feed(
+    todo: list[int],
+    executor: Submitter,
+    in_flight_limit: int,
+    progress: Callable[[int], None] | None,
+    wait_any: Callable[[set[Any]], tuple[set[Any], set[Any]]] | None = None,
+) -> None:
+    """The one shard-feeding loop of local, process-pool and Dask runs.
+
+    Submits shards lazily, never more than ``in_flight_limit`` at once, and reports each finished
+    shard's patients to ``progress``. ``wait_any(futures)`` returns ``(done, not_done)`` once at
+    least one is done (``concurrent.futures.wait`` or ``dask.distributed.wait`` with
+    ``FIRST_COMPLETED``); results are read with ``future.result()``, which re-raises a shard's error.
+    """
+    waiter = wait_any or (lambda fs: wait(fs, return_when=FIRST_COMPLETED))
     pending = iter(todo)
-    in_flight: set[Future[dict[str, int]]] = set()
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
-        for k in pending:
-            in_flight.add(pool.submit(run_shard, settings, k))
-            if len(in_flight) >= workers * 2:
-                break
-        while in_flight:
-            done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
-            for fut in done:
-                counts = fut.result()
-                if progress:
-                    progress(counts.get("patients", 0))
-                nxt = next(pending, None)
-                if nxt is not None:
-                    in_flight.add(pool.submit(run_shard, settings, nxt))
+    in_flight: set[Any] = {executor.submit(k) for k in islice(pending, max(1, in_flight_limit))}
+    while in_flight:
+        done, not_done = waiter(in_flight)
+        in_flight = set(not_done)
+        for future in done:
+            counts = future.result()
+            if progress:
+                progress(counts.get("patients", 0))
+            nxt = next(pending, None)
+            if nxt is not None:
+                in_flight.add(executor.submit(nxt))
+
+
+class _Pool:
+    def __init__(self, pool: ProcessPoolExecutor, settings: Settings) -> None:
+        self.pool, self.settings = pool, settings
+
+    def submit(self, shard: int) -> Future[dict[str, int]]:
+        return self.pool.submit(run_shard, self.settings, shard)
+
+
+def _run_pool(settings: Settings, todo: list[int], workers: int, progress: Callable[[int], None] | None) -> None:
+    """Feed shards to a process pool: never more than two per worker in flight."""
+    try:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
+            feed(todo, _Pool(pool, settings), workers * 2, progress)
+    except BrokenProcessPool:
+        raise WorkerLost(
+            "a worker process died (killed, e.g. by the out-of-memory killer); the shards already finished "
+            "are kept: rerun the same command to resume (with fewer workers, -w, if memory is short)"
+        ) from None
 
 
 def default_workers() -> int:

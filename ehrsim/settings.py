@@ -7,12 +7,18 @@ The reference date is required: the library never reads the wall clock.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 FORMATS = ("json", "fhir", "fhir-ndjson", "csv", "omop")
+#: reference dates the engine accepts: lives of up to the oldest census age band before it, and
+#: scheduled events (up to decades) after it, stay far inside Python's date range (year 1-9999)
+FIRST_REFERENCE_DATE = dt.date(1900, 1, 1)
+LAST_REFERENCE_DATE = dt.date(2200, 12, 31)
+MAX_SEED = 2**64 - 1  # numpy's SeedSequence entropy words and metadata.json integers are 64-bit
 
 
 class Settings(BaseModel):
@@ -20,8 +26,8 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    population: int = Field(10, ge=0)
-    seed: int = Field(0, ge=0)
+    population: int = Field(10, ge=1)
+    seed: int = Field(0, ge=0, le=MAX_SEED)
     reference_date: dt.date
     age_min: float = Field(0, ge=0)
     age_max: float = Field(100, ge=0)
@@ -70,8 +76,30 @@ class Settings(BaseModel):
             raise ValueError(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(sorted(known))}")
         return tuple(dict.fromkeys(value))
 
+    @field_validator("formats")
+    @classmethod
+    def _some_format(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("no output format given; choose one or more of " + ", ".join(FORMATS))
+        return value
+
+    @field_validator("reference_date")
+    @classmethod
+    def _reference_range(cls, value: dt.date) -> dt.date:
+        if not FIRST_REFERENCE_DATE <= value <= LAST_REFERENCE_DATE:
+            raise ValueError(f"reference date {value} is outside {FIRST_REFERENCE_DATE} to {LAST_REFERENCE_DATE}")
+        return value
+
     @model_validator(mode="after")
     def _ages(self) -> Settings:
+        from ehrsim.core.tables import rows
+
+        oldest = max(float(r["age_to"]) for r in rows("demographics/age_sex.csv"))
+        if not (math.isfinite(self.age_min) and math.isfinite(self.age_max)):
+            raise ValueError(f"age range {self.age_min:g}-{self.age_max:g} must be finite")
+        if self.age_max > oldest:
+            span = f"{self.age_min:g}-{self.age_max:g}"
+            raise ValueError(f"age range {span} goes beyond {oldest:g}, the census's oldest age")
         if self.age_max < self.age_min:
-            raise ValueError(f"age range {self.age_min}-{self.age_max} is empty")
+            raise ValueError(f"age range {self.age_min:g}-{self.age_max:g} is empty")
         return self

@@ -28,7 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "it is written to metadata.json so a run can be reproduced)",
     )
     p.add_argument("--age", help="age range MIN-MAX in years, e.g. 18-65 (default 0-100)")
-    p.add_argument("--gender", choices=["M", "F"])
+    p.add_argument("--gender", choices=["M", "F"], help="only this sex (default: both, by the census ratio)")
     p.add_argument("--state", help="US state name or abbreviation (default: all, by population)")
     p.add_argument("--years-of-history", type=int, default=10, help="years of record kept (0 = whole life; default 10)")
     p.add_argument("--only-alive", action="store_true", help="export N patients alive at the reference date")
@@ -57,7 +57,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--lenient", action="store_true", help="accept module problems Synthea tolerates (as warnings)")
     p.add_argument("-f", "--format", default="json", help="comma-separated: json,fhir,fhir-ndjson,csv,omop")
-    p.add_argument("-o", "--out", type=Path, default=Path("output"), help="output folder (default ./output)")
+    p.add_argument(
+        "-o",
+        "--out",
+        type=Path,
+        default=Path("output"),
+        help="output folder (default ./output); it must not hold another run's output unless --overwrite",
+    )
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace another run's output in the folder (metadata.json, every format folder, unfinished shards)",
+    )
     p.add_argument("-w", "--workers", type=int, default=None, help="worker processes (default: all cores)")
     p.add_argument(
         "--shard-size",
@@ -66,9 +77,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="patients per shard, the resumable unit (default: N/16, at most 100); output does not depend on it",
     )
     g = p.add_argument_group("FHIR")
-    g.add_argument("--fhir-bundle", choices=["transaction", "collection"], default="transaction")
-    g.add_argument("--fhir-references", choices=["literal", "bundled", "conditional"], default="literal")
-    g.add_argument("--fhir-gzip", action="store_true")
+    g.add_argument(
+        "--fhir-bundle",
+        choices=["transaction", "collection"],
+        default="transaction",
+        help="Bundle type of patient files (default transaction, loadable by POST to a server)",
+    )
+    g.add_argument(
+        "--fhir-references",
+        choices=["literal", "bundled", "conditional"],
+        default="literal",
+        help="how resources point to each other: literal ids, urn:uuid in the bundle, or conditional "
+        "searches (default literal)",
+    )
+    g.add_argument("--fhir-gzip", action="store_true", help="gzip the FHIR files (.json.gz, .ndjson.gz)")
     g = p.add_argument_group("CSV and OMOP")
     g.add_argument("--csv-max-rows", type=int, default=None, help="split CSV tables into files of at most N rows")
     g.add_argument("--csv-append", action="store_true", help="append to the CSV files of an earlier run")
@@ -83,7 +105,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     g.add_argument("--omop-db", help="load OMOP into this PostgreSQL URL instead of OUT/omop/omop.duckdb")
     g.add_argument("--vocab", type=Path, help="OHDSI Athena vocabulary folder (CONCEPT.csv, CONCEPT_RELATIONSHIP.csv)")
-    g.add_argument("--table-format", choices=["csv", "parquet"], default="csv")
+    g.add_argument(
+        "--table-format", choices=["csv", "parquet"], default="csv", help="file format of the CSV tables (default csv)"
+    )
     p.add_argument(
         "--dask",
         metavar="ADDRESS",
@@ -144,8 +168,32 @@ def settings_from_args(args: argparse.Namespace) -> Any:
             table_format=args.table_format,
         )
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'options'}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(_problem(e) for e in exc.errors())
         raise ConfigError(f"invalid options: {problems}") from None
+
+
+#: Settings field -> the option that sets it, for messages
+OPTIONS = {
+    "population": "-p/--population",
+    "seed": "-s/--seed",
+    "reference_date": "--reference-date",
+    "age_min": "--age",
+    "age_max": "--age",
+    "formats": "-f/--format",
+    "workers": "-w/--workers",
+    "shard_size": "--shard-size",
+    "years_of_history": "--years-of-history",
+    "csv_max_rows": "--csv-max-rows",
+}
+
+
+def _problem(error: Any) -> str:
+    field = ".".join(str(p) for p in error["loc"][:1])
+    message = str(error["msg"]).removeprefix("Value error, ")
+    name = OPTIONS.get(field, f"--{field.replace('_', '-')}" if field else "")
+    if not field and message.startswith("age range"):  # the settings' cross-field check of the ages
+        name = "--age"
+    return f"{name} {message}" if name else message
 
 
 def run_generate(args: argparse.Namespace) -> int:
@@ -159,17 +207,21 @@ def run_generate(args: argparse.Namespace) -> int:
         bar = tqdm(total=settings.population, unit="patient", file=sys.stderr)
     started = time.perf_counter()
     try:
-        summary = run(settings, progress=bar.update if bar else None)
+        summary = run(settings, progress=bar.update if bar else None, overwrite=args.overwrite)
     finally:
         if bar:
             bar.close()
     seconds = time.perf_counter() - started
     counts = summary["counts"]
     n = counts.get("patients", 0)
+    resumed = summary.get("resumed", 0)
+    made = n - resumed  # patients/s counts only what this run simulated
     print(
         f"ehrsim: {n} patients ({counts.get('alive', 0)} alive, {counts.get('dead', 0)} dead) "
-        f"in {seconds:.1f} s ({n / seconds if seconds else 0:.1f} patients/s) -> {settings.out}"
+        f"in {seconds:.1f} s ({made / seconds if seconds else 0:.1f} patients/s) -> {settings.out}"
     )
+    if resumed:
+        print(f"  resumed: {resumed} patients were already done by the earlier, unfinished run")
     records = ", ".join(f"{k} {v}" for k, v in counts.items() if k not in ("patients", "alive", "dead") and v)
     print(f"  records: {records}")
     return 0

@@ -38,13 +38,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="list clinically incoherent records; exit 1 if any",
         description="Run the clinical coherence checks over every patient in OUTDIR.",
     )
-    c.add_argument("out_dir", type=Path, metavar="OUTDIR")
+    c.add_argument("out_dir", type=Path, metavar="OUTDIR", help="output folder of `ehrsim generate` (with -f json)")
     c.add_argument("--limit", type=int, default=200, help="print at most N problems (default 200; 0 = all)")
     c.set_defaults(func=run_coherence)
 
 
 def run_realism(args: argparse.Namespace) -> int:
     from ehrsim.report.files import write_realism
+    from ehrsim.report.lifetable import UNRELIABLE_DEATHS
     from ehrsim.report.realism import realism
     from ehrsim.report.source import iter_records, read_run_info
     from ehrsim.report.targets import load_targets
@@ -63,8 +64,21 @@ def run_realism(args: argparse.Namespace) -> int:
     print(f"ehrsim: {report.patients} patients, {within}/{len(report.results)} target rows within tolerance")
     for sex in ("M", "F"):
         e0 = report.life_expectancy(sex)
-        if e0 is not None:
-            print(f"  life expectancy at birth {sex}: {e0.value:.1f} years (published {e0.published:g})")
+        if e0 is None:
+            continue
+        if not e0.estimable:
+            print(f"  life expectancy at birth {sex}: cannot be estimated (no deaths among these patients)")
+            continue
+        print(
+            f"  life expectancy at birth {sex}: {e0.value:.1f} years (95 % CI {e0.low:.1f}-{e0.high:.1f}; "
+            f"published {e0.published:g})"
+        )
+        if not e0.reliable:
+            print(
+                f"  warning: only {e0.deaths} deaths behind it (fewer than {UNRELIABLE_DEATHS}): a small sample, "
+                f"the figure is unreliable; generate more patients with --years-of-history 0",
+                file=sys.stderr,
+            )
     for path in paths:
         print(f"  wrote {path}")
     return 0

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
     p = sub.add_parser(
         "validate",
-        help="check FHIR bundles / NDJSON (R4 structure, references, US Core, plausibility); exit 1 on problems",
+        help="check FHIR bundles / NDJSON (R4 structure, references, US Core, plausibility); exit 1 on problems, "
+        "2 when the input is not FHIR",
         description="Check FHIR R4 output. Give patient bundles together with shared.json (or a whole "
         "output folder) so that references to organizations and practitioners can be resolved.",
     )
@@ -27,4 +29,9 @@ def run(args: argparse.Namespace) -> int:
         args.paths, structural=not args.no_structure, us_core=not args.no_us_core, keep=args.max_shown
     )
     print(report.text())
+    if report.not_fhir:
+        first = next(p for p in report.problems if p.check == "input")
+        more = f" (and {report.not_fhir - 1} more documents that are not FHIR)" if report.not_fhir > 1 else ""
+        print(f"ehrsim: error: {first.where}: {first.message}{more}", file=sys.stderr)
+        return 2
     return 0 if report.ok else 1

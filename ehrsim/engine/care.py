@@ -1,17 +1,22 @@
-"""What the core does at visits: the wellness schedule, vaccines, chronic renewals, imaging, death certificate."""
+"""What the core does at visits: the wellness schedule, vaccines, chronic renewals, imaging, death certificate.
+
+Every change to the record goes through ``Simulation`` methods that wake the Guards reading it
+(``write``, ``activate``, ``deactivate``, ``renew``, ``set_attribute``), never through the recorder directly.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from ehrsim.core import immunizations, wellness
+from ehrsim.engine.queue import SYMPTOMS, WELLNESS
+from ehrsim.engine.symptoms import SYMPTOM_VISIT_THRESHOLD
 from ehrsim.gmf.values import SECONDS
 
 if TYPE_CHECKING:
-    from ehrsim.engine.runs import ModuleRun
     from ehrsim.engine.simulation import Simulation
+    from ehrsim.gmf.run import ModuleRun
 
-SYMPTOM_VISIT_THRESHOLD = 300.0
 #: (symptom total above which, encounter class, code): Synthea's sick-visit rules
 SYMPTOM_VISITS = (
     (500.0, "emergency", "50849002", "Emergency room admission (procedure)"),
@@ -23,8 +28,6 @@ CAUSE_OF_DEATH = {"system": "LOINC", "code": "69453-9", "display": "Cause of Dea
 
 
 def schedule_next_wellness(sim: Simulation, t: float) -> None:
-    from ehrsim.engine.simulation import WELLNESS
-
     on_chronic = any(m.get("chronic") for m in sim.active["medications"].values())
     sim.schedule_core(float(wellness.next_visit_time(int(sim.birth_time), int(t), on_chronic)), WELLNESS)
 
@@ -35,8 +38,6 @@ def wellness_visit(sim: Simulation, t: float) -> None:
     age_years = (t - sim.birth_time) / SECONDS["years"]
     enc = desk.open_wellness(t, [wellness.wellness_code(age_years)])
     if enc is None:  # another visit is under way: come back when it ends
-        from ehrsim.engine.simulation import WELLNESS
-
         sim.schedule_core(max(desk.free_at, t + 3600.0), WELLNESS)
         return
     t = enc["start"]
@@ -59,15 +60,14 @@ def symptom_visit(sim: Simulation, t: float) -> None:
     Like Synthea, the visit itself records nothing clinical (modules diagnose in their own
     encounters); its worst symptom then counts as addressed.
     """
-    from ehrsim.engine.simulation import SYMPTOMS
-
-    sim._symptom_check_pending = False
-    total = sim.symptom_total()
-    if total <= SYMPTOM_VISIT_THRESHOLD or total == sim.last_symptom_total:
+    symptoms = sim.symptoms
+    symptoms.check_pending = False
+    total = symptoms.total
+    if total <= SYMPTOM_VISIT_THRESHOLD or total == symptoms.last_total:
         return
     desk = sim.desk
     if desk.lock is not None or t < desk.free_at:
-        sim._symptom_check_pending = True
+        symptoms.check_pending = True
         sim.schedule_core(max(desk.free_at, t + 3600.0), SYMPTOMS)
         return
     enc_class, code, display = next((c, code, d) for limit, c, code, d in SYMPTOM_VISITS if total > limit)
@@ -75,9 +75,9 @@ def symptom_visit(sim: Simulation, t: float) -> None:
         t, enc_class, [{"system": "SNOMED-CT", "code": code, "display": display}], [], "symptoms", None
     )
     desk.free_at = max(desk.free_at, enc["stop"])
-    worst = max(sim.symptoms, key=sim.symptom_level)
-    sim.address_symptom(worst)
-    sim.last_symptom_total = sim.symptom_total()
+    worst = max(symptoms.by_cause, key=symptoms.level)
+    symptoms.address(worst)
+    symptoms.last_total = symptoms.total
 
 
 def _vaccinate(sim: Simulation, enc: dict[str, Any], t: float) -> None:
@@ -85,7 +85,7 @@ def _vaccinate(sim: Simulation, enc: dict[str, Any], t: float) -> None:
     for key, code in immunizations.due(age_days, sim.immunizations_given, int(t), sim.immunizations_last):
         sim.immunizations_given[key] = sim.immunizations_given.get(key, 0) + 1
         sim.immunizations_last[key] = int(t)
-        sim.rec.add(
+        sim.write(
             "immunizations", {"time": t, "codes": [dict(code)], "series": sim.immunizations_given[key]}, enc["id"]
         )
 
@@ -93,18 +93,11 @@ def _vaccinate(sim: Simulation, enc: dict[str, Any], t: float) -> None:
 def _renew_chronic(sim: Simulation, enc: dict[str, Any], t: float) -> None:
     """A chronic prescription is renewed at each wellness visit: the old order ends, a new one starts."""
     seen: set[str] = set()
-    holders = {id(v): k for k, v in sim.attributes.items() if isinstance(v, dict) and "chronic" in v}
     for med in list(sim.active["medications"].values()):
         if not med.get("chronic") or med["id"] in seen or med["start"] >= t:
             continue
         seen.add(med["id"])
-        sim.rec.deactivate("medications", med, t, None)
-        renewed = {k: v for k, v in med.items() if k not in ("id", "n", "encounter")}
-        renewed.update(start=t, stop=None, stop_reason=None)
-        sim.rec.activate("medications", sim.rec.add("medications", renewed, enc["id"]))
-        holder = holders.get(id(med))
-        if holder is not None:  # a module holding the order by attribute now holds the renewal
-            sim.attributes[holder] = sim.rec.active["medications"][med["codes"][0]["code"]]
+        sim.renew("medications", med, t, enc["id"])
 
 
 def imaging_study(sim: Simulation, run: ModuleRun, state: Any, t: float) -> None:
@@ -155,12 +148,12 @@ def death_certificate(sim: Simulation, t: float) -> None:
             enc["stop"] = max(t, enc["start"])
     if desk.wellness_enc is not None:
         desk.wellness_enc = None
-    desk.lock, desk.lock_enc = None, None
+    desk.lock = None
     cause = sim.death_cause or [{"system": "SNOMED-CT", "code": "419620001", "display": "Death (event)"}]
     # the cause is the certification visit's reason: Synthea CSV readers (ETL-Synthea) build death from it
     enc = desk.new_encounter(t, "ambulatory", [dict(DEATH_CERTIFICATION)], [dict(cause[0])], "death", None)
     enc["stop"] = t
-    sim.rec.add(
+    sim.write(
         "observations",
         {
             "time": t,
@@ -177,4 +170,4 @@ def death_certificate(sim: Simulation, t: float) -> None:
     sim.death_encounter = enc["id"]
     for kind in ("medications", "careplans", "devices"):
         for entry in list(sim.active[kind].values()):
-            sim.rec.deactivate(kind, entry, t, None)
+            sim.deactivate(kind, entry, t, None)

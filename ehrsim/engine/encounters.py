@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 from ehrsim.gmf.values import codes_as_dicts
 
 if TYPE_CHECKING:
-    from ehrsim.engine.runs import ModuleRun
     from ehrsim.engine.simulation import Simulation
+    from ehrsim.gmf.run import ModuleRun
 
 #: default length of an encounter that ends in the instant it starts (Synthea's defaults)
 DEFAULT_SECONDS = {"emergency": 3600.0, "inpatient": 86400.0, "hospice": 86400.0, "snf": 86400.0}
@@ -21,12 +21,11 @@ CORE = object()  # lock owner while the core runs a wellness visit
 
 
 class EncounterDesk:
-    __slots__ = ("free_at", "lock", "lock_enc", "sim", "waiters", "wellness_enc", "wellness_waiters")
+    __slots__ = ("free_at", "lock", "sim", "waiters", "wellness_enc", "wellness_waiters")
 
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
-        self.lock: Any = None
-        self.lock_enc: dict[str, Any] | None = None
+        self.lock: Any = None  # the module run (or CORE) holding the open encounter
         self.free_at = -float("inf")
         self.waiters: list[ModuleRun] = []
         self.wellness_enc: dict[str, Any] | None = None
@@ -93,7 +92,7 @@ class EncounterDesk:
             run.top.path,
             run.top.specialty,
         )
-        self.lock, self.lock_enc = run, enc
+        self.lock = run
         run.encounter, run.encounter_state = enc, state.name
         self.sim.diagnose_pending(run, state.name)
         return True
@@ -129,7 +128,7 @@ class EncounterDesk:
             self.end(run, None, t)
 
     def _release(self, free_at: float) -> None:
-        self.lock, self.lock_enc = None, None
+        self.lock = None
         self.free_at = max(self.free_at, free_at)
         waiters, self.waiters = self.waiters, []
         for waiter in waiters:
@@ -142,7 +141,7 @@ class EncounterDesk:
         if self.lock is not None:
             return None
         enc = self.new_encounter(max(t, self.free_at), "wellness", codes, [], "wellness", None)
-        self.lock, self.lock_enc, self.wellness_enc = CORE, enc, enc
+        self.lock, self.wellness_enc = CORE, enc
         return enc
 
     def close_wellness(self) -> None:

@@ -11,6 +11,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from ehrsim.core import demographics, lifestyle, physiology, socioeconomic
+from ehrsim.engine.queue import LIFECYCLE
 from ehrsim.gmf.values import SECONDS
 from ehrsim.paths import terminology_dir
 
@@ -44,8 +45,6 @@ def ses_category(sim: Simulation) -> str:
 
 def update(sim: Simulation, t: float) -> None:
     """Once a year, on the birthday: smoking and alcohol, risk scores, insurance (Medicare at 65)."""
-    from ehrsim.engine.simulation import LIFECYCLE
-
     age = (t - sim.birth_time) / YEAR
     attributes = sim.attributes
     sim.update_attributes(lifestyle.smoking_step(sim.rng, age, attributes, 1.0))

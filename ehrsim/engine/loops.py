@@ -23,9 +23,9 @@ from ehrsim.gmf.transitions import Complex, Conditional, Distributed, LookupTabl
 from ehrsim.gmf.values import SECONDS, to_seconds
 
 if TYPE_CHECKING:
-    from ehrsim.engine.runs import ModuleRun
-    from ehrsim.engine.simulation import Simulation
     from ehrsim.gmf.library import Library
+    from ehrsim.gmf.patient import PatientAccess
+    from ehrsim.gmf.run import ModuleRun
 
 Plan = tuple[float, float, set[str], list[tuple[str, float]]]  # p_self, horizon, keys read, leave options
 MAX_DEPTH = 3  # Simple states a loop may pass through on its way back
@@ -99,7 +99,7 @@ def _effective(weighted: list[tuple[str, float]]) -> list[tuple[str, float]]:
     return out
 
 
-def _weights(options: tuple[Weighted, ...], sim: Simulation, keys: set[str]) -> list[tuple[str, float]]:
+def _weights(options: tuple[Weighted, ...], sim: PatientAccess, keys: set[str]) -> list[tuple[str, float]]:
     pairs = []
     for o in options:
         attribute = getattr(o.distribution, "attribute", None)
@@ -118,7 +118,7 @@ def _graph(states: dict[str, Any]) -> Graph:
 
 
 def _transition_probs(
-    transition: Any, first_target: str | None, sim: Simulation, run: ModuleRun, t: float, keys: set[str]
+    transition: Any, first_target: str | None, sim: PatientAccess, run: ModuleRun, t: float, keys: set[str]
 ) -> tuple[list[tuple[str, float]], float]:
     """Where one transition goes now, with probabilities, and until when that holds."""
     horizon = NEVER
@@ -154,7 +154,7 @@ def _transition_probs(
     return [(first_target or "", 1.0)], horizon  # direct
 
 
-def plan(home: str, graph: Graph, sim: Simulation, run: ModuleRun, t: float) -> Plan:
+def plan(home: str, graph: Graph, sim: PatientAccess, run: ModuleRun, t: float) -> Plan:
     """Chance of looping back to ``home`` now (through Simple states), until when it holds, what it reads."""
     keys: set[str] = set()
     p_self = 0.0
@@ -190,7 +190,7 @@ class LoopingDelay:
         self.low, self.high = span
         self.graph = graph
 
-    def _spans(self, sim: Simulation, k: int) -> float:
+    def _spans(self, sim: PatientAccess, k: int) -> float:
         """Total length of ``k`` successive delays."""
         if k <= 0:
             return 0.0
@@ -198,7 +198,7 @@ class LoopingDelay:
             return k * self.low
         return float(sim.rng.uniform(self.low, self.high, k).sum())
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         if run.wake is None:  # entering: the first check is one delay away
             run.anchor = run.wake = t + self._spans(sim, 1)
             run.forced = None
@@ -240,7 +240,7 @@ class LoopingDelay:
             sim.watch(run, frozenset(keys))
         return False
 
-    def _stay_until(self, sim: Simulation, run: ModuleRun, t: float, horizon: float, keys: set[str]) -> bool:
+    def _stay_until(self, sim: PatientAccess, run: ModuleRun, t: float, horizon: float, keys: set[str]) -> bool:
         """No exit before ``horizon``: sleep to the first check at or after it (or until a change)."""
         run.forced = None
         if horizon == NEVER:

@@ -1,4 +1,4 @@
-"""The patient's health record as it is written: plain dicts in lists (docs/record.md).
+"""The patient's health record as it is written: plain dicts in lists (docs/record.md, ``record.kinds``).
 
 Also keeps the lookups modules query while the life runs: what is active (by code) and the latest
 observation of each code.
@@ -9,21 +9,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-KINDS = (
-    "encounters",
-    "conditions",
-    "allergies",
-    "medications",
-    "observations",
-    "reports",
-    "procedures",
-    "immunizations",
-    "careplans",
-    "devices",
-    "supplies",
-    "imaging_studies",
-)
-ACTIVE_KINDS = ("conditions", "allergies", "medications", "careplans", "devices")
+from ehrsim.record.kinds import ACTIVE_KINDS, KINDS
 
 
 def patient_uuid_prefix(seed: int, index: int) -> str:

@@ -1,7 +1,9 @@
-"""One patient's life: an event queue keyed by (time, priority, order, sequence), and the API states use.
+"""One patient's life: runs the event queue, and implements ``gmf.patient.PatientAccess`` for states.
 
-No I/O and no module-level state: everything a life needs is in this object. Modules sleeping in a
-Delay cost one queue entry; Guards on age or date sleep until the exact moment they can pass.
+No I/O and no module-level state: everything a life needs is in this object and its collaborators
+(``EventQueue``, ``Recorder``, ``EncounterDesk``, ``Symptoms``; ``care`` and ``lifecycle`` are the core's
+own events). Modules sleeping in a Delay cost one queue entry; Guards on age or date sleep until
+the exact moment they can pass.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ import numpy as np
 
 from ehrsim.engine import care, lifecycle
 from ehrsim.engine.encounters import EncounterDesk
+from ehrsim.engine.queue import DEATH, LIFECYCLE, MODULE, SYMPTOMS, WELLNESS, EventQueue
 from ehrsim.engine.recorder import Recorder
-from ehrsim.engine.runs import ModuleRun
-from ehrsim.errors import EhrsimError
+from ehrsim.engine.symptoms import Symptoms
+from ehrsim.errors import EhrsimError, SimulationError
+from ehrsim.gmf.run import ModuleRun
 from ehrsim.gmf.values import SECONDS
-from ehrsim.record.times import to_datetime
+from ehrsim.record.times import to_date, to_datetime
 
 if TYPE_CHECKING:
     from ehrsim.core.world import World
@@ -30,9 +34,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# event kinds and their priority at equal times: the core first, then modules in module order
-LIFECYCLE, WELLNESS, MODULE, SYMPTOMS, DEATH = 0, 1, 2, 3, 4
 MAX_STEPS_PER_INSTANT = 20_000
+#: queue events one instant or one life may take before the modules are judged to loop without end
+MAX_EVENTS_PER_INSTANT = 100_000
+MAX_EVENTS_PER_LIFE = 3_000_000
 TELEMEDICINE_START = 1_584_230_400  # 2020-03-15: telehealth became common
 
 
@@ -61,19 +66,14 @@ class Simulation:
         self.rec = Recorder(id_prefix)
         self.active = self.rec.active
         self.desk = EncounterDesk(self)
-        self.symptoms: dict[str, dict[str, float]] = {}
+        self.symptoms = Symptoms()
         self.death_time: float | None = None
         self.death_cause: list[dict[str, str]] = []
         self.death_encounter: str | None = None
         self.now = self.birth_time
-        self._queue: list[tuple[float, int, int, int, int, Any]] = []
-        self._watchers: dict[str, list[tuple[ModuleRun, int]]] = {}
+        self.queue = EventQueue()
+        self._watchers = self.queue.watchers  # the same dict: "is anyone watching?" is a hot-path test
         self._month: tuple[float, int, float] = (0.0, 0, 0.0)
-        self._symptom_check_pending = False
-        self._symptom_total = 0.0
-        self._symptom_worst: dict[str, float] = {}
-        self.last_symptom_total = 0.0
-        self._seq = 0
         self._vitals: dict[str, float] = {}
         self._vitals_at = -np.inf
         self.pinned_vitals: dict[str, float] = {}
@@ -86,36 +86,26 @@ class Simulation:
 
     # --- the queue --------------------------------------------------------------------------
 
-    def _push(self, t: float, kind: int, order: int, obj: Any) -> int:
-        self._seq += 1
-        heapq.heappush(self._queue, (t, kind, order, self._seq, kind, obj))
-        return self._seq
-
     def schedule(self, run: ModuleRun, t: float) -> None:
         """Wake ``run`` at ``t`` (replacing any earlier wake-up it had)."""
-        run.token = self._push(max(t, self.now), MODULE, run.order, run)
+        run.token = self.queue.push(max(t, self.now), MODULE, run.order, run)
 
     def park(self, run: ModuleRun) -> None:
         """The run cannot proceed by time alone: it has no queue entry until something wakes it."""
-        self._seq += 1
-        run.token = self._seq
+        self.queue.park(run)
 
     def watch(self, run: ModuleRun, keys: frozenset[str]) -> None:
         """Wake ``run`` when any of ``keys`` changes (see ``notify``)."""
-        entry = (run, run.token)
-        for key in keys:
-            self._watchers.setdefault(key, []).append(entry)
+        self.queue.watch(run, keys)
 
     def notify(self, key: str) -> None:
         """Patient data ``key`` changed: blocked Guards that read it re-check now."""
-        watchers = self._watchers.pop(key, None)
-        if watchers:
-            for run, token in watchers:
-                if run.token == token and not run.done:
-                    self.schedule(run, self.now)
+        for run in self.queue.woken(key):
+            self.schedule(run, self.now)
 
     def schedule_core(self, t: float, kind: int) -> None:
-        self._push(t, kind, 0, None)
+        """Queue one of the core's own events (``engine.queue`` kinds) at ``t``."""
+        self.queue.push(t, kind, 0, None)
 
     def run(self) -> None:
         """Simulate the whole life."""
@@ -123,11 +113,21 @@ class Simulation:
             self.schedule(run, self.birth_time)
         self.schedule_core(self.birth_time, LIFECYCLE)
         care.schedule_next_wellness(self, self.birth_time)
-        queue = self._queue
+        queue = self.queue.heap
+        events = same_instant = 0
         while queue:
             t, kind, _order, seq, _kind, obj = heapq.heappop(queue)
             if t > self.end_time or (self.death_time is not None and t > self.death_time):
                 break
+            events += 1
+            if t == self.now:
+                same_instant += 1
+                if same_instant > MAX_EVENTS_PER_INSTANT or events > MAX_EVENTS_PER_LIFE:
+                    self._runaway(obj, events, same_instant)
+            else:
+                same_instant = 0
+                if events > MAX_EVENTS_PER_LIFE:
+                    self._runaway(obj, events, same_instant)
             self.now = t
             if kind == MODULE:
                 if obj.token == seq and not obj.done:
@@ -147,6 +147,19 @@ class Simulation:
     # --- stepping modules -------------------------------------------------------------------
 
     def step(self, run: ModuleRun, t: float) -> None:
+        """Run states until one blocks; any failure becomes a SimulationError naming module and state."""
+        try:
+            self._step(run, t)
+        except SimulationError as exc:
+            exc.locate(module=run.module.path, state=run.state.name)
+            raise
+        except EhrsimError as exc:
+            raise SimulationError(str(exc), module=run.module.path, state=run.state.name) from exc
+        except Exception as exc:
+            message = f"{type(exc).__name__}: {exc}"
+            raise SimulationError(message, module=run.module.path, state=run.state.name, internal=True) from exc
+
+    def _step(self, run: ModuleRun, t: float) -> None:
         """Run states until one blocks (Synthea's ``process`` loop, with exact times)."""
         steps = 0
         history = run.history
@@ -165,19 +178,29 @@ class Simulation:
             try:
                 run.state = run.module.nodes[nxt]
             except KeyError:
-                raise EhrsimError(f"module {run.module.path}: transition to unknown state {nxt!r}") from None
+                raise SimulationError(f"transition to unknown state {nxt!r}") from None
             history[nxt] = t
             if self.trace is not None:
                 self.trace.append((t, run.module.path, nxt))
             steps += 1
             if steps > MAX_STEPS_PER_INSTANT:
-                raise EhrsimError(f"module {run.module.path}: state {node.name!r} loops without time passing")
+                raise SimulationError(f"loops through {steps} states without time passing (add a Delay)")
+
+    def _runaway(self, obj: Any, events: int, same_instant: int) -> None:
+        what = (
+            f"{same_instant} events in one instant: modules wake each other without time passing"
+            if same_instant > MAX_EVENTS_PER_INSTANT
+            else f"{events} events in one life: a loop with a very short Delay?"
+        )
+        if isinstance(obj, ModuleRun):
+            raise SimulationError(what, module=obj.module.path, state=obj.state.name)
+        raise SimulationError(what)
 
     def _enter(self, run: ModuleRun, name: str, t: float) -> None:
         try:
             run.state = run.module.nodes[name]
         except KeyError:
-            raise EhrsimError(f"module {run.module.path}: transition to unknown state {name!r}") from None
+            raise SimulationError(f"transition to unknown state {name!r}") from None
         run.history[name] = t
         if self.trace is not None:
             self.trace.append((t, run.module.path, name))
@@ -222,7 +245,7 @@ class Simulation:
         try:
             return float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            raise EhrsimError(f"expression needs attribute {name!r} as a number, found {value!r}") from None
+            raise SimulationError(f"expression needs attribute {name!r} as a number, found {value!r}") from None
 
     @property
     def vitals(self) -> dict[str, float]:
@@ -241,28 +264,18 @@ class Simulation:
             self.notify(f"v:{name}")
 
     def set_symptom(self, symptom: str, cause: str, value: float, t: float) -> None:
-        causes = self.symptoms.setdefault(symptom, {})
-        causes[cause] = value
-        worst = max(causes.values())
-        self._symptom_total += worst - self._symptom_worst.get(symptom, 0.0)
-        self._symptom_worst[symptom] = worst
+        self.symptoms.set(symptom, cause, value)
         if self._watchers:
             self.notify("symptom")
-        if not self._symptom_check_pending and self._symptom_total > care.SYMPTOM_VISIT_THRESHOLD:
-            self._symptom_check_pending = True
+        if self.symptoms.needs_visit():
             self.schedule_core(t, SYMPTOMS)
 
     def symptom_total(self) -> float:
         """Sum over symptoms of the worst level from any cause (Synthea's trigger for a sick visit)."""
-        return self._symptom_total
-
-    def address_symptom(self, symptom: str) -> None:
-        """A visit dealt with this symptom: its levels drop to 0."""
-        self.symptoms[symptom] = dict.fromkeys(self.symptoms[symptom], 0.0)
-        self._symptom_total -= self._symptom_worst.pop(symptom, 0.0)
+        return self.symptoms.total
 
     def symptom_level(self, symptom: str) -> float:
-        return self._symptom_worst.get(symptom, 0.0)
+        return self.symptoms.level(symptom)
 
     def month_at(self, t: float) -> tuple[int, float]:
         """(calendar month at ``t``, start of the next month): cached, Date logic asks often."""
@@ -295,6 +308,13 @@ class Simulation:
             self._changed(entry, "obs")
         return entry
 
+    def write(self, kind: str, fields: dict[str, Any], encounter_id: str | None) -> dict[str, Any]:
+        """The core records an entry in a given encounter (waking Guards that read observations)."""
+        entry = self.rec.add(kind, fields, encounter_id)
+        if kind == "observations" and self._watchers:
+            self._changed(entry, "obs")
+        return entry
+
     def activate(self, kind: str, entry: dict[str, Any]) -> None:
         self.rec.activate(kind, entry)
         if self._watchers:
@@ -304,6 +324,23 @@ class Simulation:
         self.rec.deactivate(kind, entry, t, stop_reason)
         if self._watchers:
             self._changed(entry, "record")
+
+    def renew(self, kind: str, entry: dict[str, Any], t: float, encounter_id: str | None) -> dict[str, Any]:
+        """Replace an active entry by a copy starting at ``t`` (a chronic prescription renewed at a visit).
+
+        The same codes stay active and attributes that held the old entry hold the new one, so no
+        condition a Guard can test changes its answer, and nobody is woken (waking would only make
+        fast-forwarded loops redraw their plans).
+        """
+        self.rec.deactivate(kind, entry, t, None)
+        fields = {k: v for k, v in entry.items() if k not in ("id", "n", "encounter")}
+        fields.update(start=t, stop=None, stop_reason=None)
+        renewed = self.rec.add(kind, fields, encounter_id)
+        self.rec.activate(kind, renewed)
+        for name, value in self.attributes.items():
+            if value is entry:
+                self.attributes[name] = renewed
+        return renewed
 
     def _changed(self, entry: dict[str, Any], what: str) -> None:
         watchers = self._watchers
@@ -431,6 +468,10 @@ class Simulation:
 
 
 def _yymmdd(t: float) -> str:
-    from ehrsim.record.times import to_date
-
     return to_date(t).strftime("%y%m%d")
+
+
+if TYPE_CHECKING:
+    from ehrsim.gmf.patient import PatientAccess
+
+    _IMPLEMENTS: type[PatientAccess] = Simulation  # mypy checks that the engine keeps the states' contract

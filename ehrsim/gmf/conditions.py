@@ -13,14 +13,14 @@ import math
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from pydantic import BeforeValidator, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
-from ehrsim.gmf.values import SECONDS, Code, Frozen, to_seconds
+from ehrsim.gmf.values import SECONDS, Amount, Code, Count, Frozen, Number, TimeUnit, to_seconds
 from ehrsim.record.times import to_datetime
 
 if TYPE_CHECKING:
-    from ehrsim.engine.runs import ModuleRun
-    from ehrsim.engine.simulation import Simulation
+    from ehrsim.gmf.patient import PatientAccess
+    from ehrsim.gmf.run import ModuleRun
 
 Operator = Literal["<", "<=", "==", ">=", ">", "!=", "is nil", "is not nil"]
 NEVER = math.inf
@@ -69,10 +69,10 @@ class Condition(Frozen):
 
     condition_type: str
 
-    def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         raise NotImplementedError
 
-    def wake_time(self, sim: Simulation, t: float) -> float:
+    def wake_time(self, sim: PatientAccess, t: float) -> float:
         """Earliest time after ``t`` the answer may change by time alone (``NEVER`` if time cannot)."""
         return NEVER
 
@@ -108,31 +108,56 @@ AnyCondition = Annotated[Condition, BeforeValidator(parse_condition)]
 class Gender(Condition):
     gender: Literal["M", "F"]
 
-    def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         return sim.patient["gender"] == self.gender
 
 
 class Age(Condition):
     operator: Operator
-    quantity: float
+    quantity: Number
     unit: Literal["years", "months", "weeks", "days"]
 
-    def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         age = (t - sim.birth_time) / SECONDS[self.unit]
         return compare(age, self.operator, self.quantity)
 
-    def wake_time(self, sim: Simulation, t: float) -> float:
+    def wake_time(self, sim: PatientAccess, t: float) -> float:
         threshold = sim.birth_time + to_seconds(self.quantity, self.unit)
         if self.operator in (">", "<="):
             threshold += 1.0  # strictly past the birthday
         return threshold if threshold > t else NEVER
 
 
+class DateParts(Frozen):
+    """A ``date`` in a Date condition; checked to be a real calendar moment at load."""
+
+    year: Annotated[int, Field(ge=1, le=9998)]
+    month: Annotated[int, Field(ge=1, le=12)] = 1
+    day: Annotated[int, Field(ge=1, le=31)] = 1
+    hour: Annotated[int, Field(ge=0, le=23)] = 0
+    minute: Annotated[int, Field(ge=0, le=59)] = 0
+    second: Annotated[int, Field(ge=0, le=59)] = 0
+    millisecond: Annotated[int, Field(ge=0, le=999)] = 0
+
+    @model_validator(mode="after")
+    def _real_day(self) -> DateParts:
+        import datetime as dt
+
+        try:
+            dt.date(self.year, self.month, self.day)
+        except ValueError as exc:
+            raise ValueError(f"date is not a calendar day: {exc}") from None
+        return self
+
+    def get(self, key: str, default: int) -> int:
+        return int(getattr(self, key, default))
+
+
 class Date(Condition):
     operator: Operator
-    year: int | None = None
-    month: int | None = None
-    date: dict[str, int] | None = None
+    year: Annotated[int, Field(ge=1, le=9998)] | None = None
+    month: Annotated[int, Field(ge=1, le=12)] | None = None
+    date: DateParts | None = None
 
     @model_validator(mode="after")
     def _one(self) -> Date:
@@ -143,7 +168,7 @@ class Date(Condition):
     def _threshold(self) -> float:
         import datetime as dt
 
-        d = self.date or {}
+        d: Any = self.date or {}
         year = self.year if self.year is not None else d.get("year", 1970)
         moment = dt.datetime(
             year,
@@ -156,14 +181,14 @@ class Date(Condition):
         )
         return moment.timestamp() + d.get("millisecond", 0) / 1000
 
-    def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         if self.month is not None:
             return compare(sim.month_at(t)[0], self.operator, self.month)
         if self.year is not None:
             return compare(to_datetime(t).year, self.operator, self.year)
         return compare(t, self.operator, self._threshold())
 
-    def wake_time(self, sim: Simulation, t: float) -> float:
+    def wake_time(self, sim: PatientAccess, t: float) -> float:
         if self.month is not None:  # the answer changes only when a month begins
             return sim.month_at(t)[1]
         threshold = self._threshold()
@@ -181,7 +206,7 @@ class Date(Condition):
 class SocioeconomicStatus(Condition):
     category: Literal["Low", "Middle", "High"]
 
-    def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         return sim.ses_category() == self.category
 
     def _keys_read(self) -> set[str]:
@@ -191,7 +216,7 @@ class SocioeconomicStatus(Condition):
 class Race(Condition):
     race: str
 
-    def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         race = self.race.lower()
         if race == "hispanic":
             return sim.patient["ethnicity"] == "hispanic"
@@ -201,9 +226,9 @@ class Race(Condition):
 class Symptom(Condition):
     symptom: str
     operator: Operator
-    value: float
+    value: Number
 
-    def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         return compare(sim.symptom_level(self.symptom), self.operator, self.value)
 
     def _keys_read(self) -> set[str]:
@@ -234,7 +259,7 @@ class _ByCodes(Condition):
     def _code_keys(self) -> list[str]:
         return [c.code for c in self.codes or ()]
 
-    def _keys(self, sim: Simulation) -> list[str]:
+    def _keys(self, sim: PatientAccess) -> list[str]:
         if self.codes:
             return self._code_keys
         entry = sim.attributes.get(self.referenced_by_attribute or "")
@@ -250,7 +275,7 @@ class Observation(_ByCodes):
     value: Any = None
     value_code: Code | None = None
 
-    def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         obs = None
         for key in self._keys(sim):
             obs = sim.latest_observation(key)
@@ -269,7 +294,7 @@ class Observation(_ByCodes):
 class _Active(_ByCodes):
     kind: ClassVar[str] = ""
 
-    def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         active = sim.active[self.kind]
         for key in self._keys(sim):
             entry = active.get(key)
@@ -299,7 +324,7 @@ class Attribute(Condition):
     operator: Operator
     value: Any = None
 
-    def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         return compare(sim.attributes.get(self.attribute), self.operator, self.value)
 
     def _keys_read(self) -> set[str]:
@@ -309,24 +334,29 @@ class Attribute(Condition):
 class VitalSign(Condition):
     vital_sign: str
     operator: Operator
-    value: float
+    value: Number
 
-    def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         return compare(sim.vitals.get(self.vital_sign), self.operator, self.value)
 
-    def wake_time(self, sim: Simulation, t: float) -> float:
+    def wake_time(self, sim: PatientAccess, t: float) -> float:
         return t + 30 * 86400.0  # true values drift with age: re-check monthly
 
     def _keys_read(self) -> set[str]:
         return {f"v:{self.vital_sign}"}
 
 
+class Within(Frozen):
+    quantity: Amount
+    unit: TimeUnit
+
+
 class PriorState(Condition):
     name: str
     since: str | None = None
-    within: dict[str, Any] | None = None
+    within: Within | None = None
 
-    def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         last = run.history.get(self.name)
         if last is None:
             return False
@@ -335,17 +365,17 @@ class PriorState(Condition):
             if since is not None and last < since:
                 return False
         if self.within is not None:
-            return t - last <= to_seconds(float(self.within["quantity"]), self.within["unit"])
+            return t - last <= to_seconds(self.within.quantity, self.within.unit)
         return True
 
-    def wake_time(self, sim: Simulation, t: float) -> float:
+    def wake_time(self, sim: PatientAccess, t: float) -> float:
         return t + 7 * 86400.0 if self.within is not None else NEVER  # the run's history is not at hand
 
 
 class _Group(Condition):
     conditions: tuple[AnyCondition, ...]
 
-    def wake_time(self, sim: Simulation, t: float) -> float:
+    def wake_time(self, sim: PatientAccess, t: float) -> float:
         return min((c.wake_time(sim, t) for c in self.conditions), default=NEVER)
 
     def _keys_read(self) -> set[str]:
@@ -353,36 +383,36 @@ class _Group(Condition):
 
 
 class And(_Group):
-    def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         return all(c.test(sim, run, t) for c in self.conditions)
 
 
 class Or(_Group):
-    def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         return any(c.test(sim, run, t) for c in self.conditions)
 
 
 class AtLeast(_Group):
-    minimum: int
+    minimum: Count
 
-    def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         return sum(c.test(sim, run, t) for c in self.conditions) >= self.minimum
 
 
 class AtMost(_Group):
-    maximum: int
+    maximum: Count
 
-    def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         return sum(c.test(sim, run, t) for c in self.conditions) <= self.maximum
 
 
 class Not(Condition):
     condition: AnyCondition
 
-    def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         return not self.condition.test(sim, run, t)
 
-    def wake_time(self, sim: Simulation, t: float) -> float:
+    def wake_time(self, sim: PatientAccess, t: float) -> float:
         return self.condition.wake_time(sim, t)
 
     def _keys_read(self) -> set[str]:
@@ -390,12 +420,12 @@ class Not(Condition):
 
 
 class TrueCondition(Condition):
-    def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         return True
 
 
 class FalseCondition(Condition):
-    def test(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         return False
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ehrsim.errors import ModuleError
+from ehrsim.gmf import checks
 from ehrsim.gmf.lookup import LookupTable
 from ehrsim.gmf.states import STATE_TYPES, State
 from ehrsim.gmf.states.clinical import ConditionOnset
@@ -28,6 +29,8 @@ from ehrsim.gmf.values import Code
 
 log = logging.getLogger(__name__)
 MODULE_KEYS = {"name", "states", "remarks", "gmf_version", "specialty"}
+#: deepest JSON nesting a module may have (Synthea's deepest is far below; conditions recurse at run time)
+MAX_NESTING = 100
 
 
 class Node:
@@ -57,6 +60,8 @@ class Module:
     #: ConditionOnset state name -> its codes, for ``reason`` and ``condition_onset`` lookups
     onset_codes: dict[str, tuple[Code, ...]] = field(default_factory=dict)
     nodes: dict[str, Node] = field(default_factory=dict)
+    #: states that failed to parse (references to them are not reported again)
+    broken: frozenset[str] = frozenset()
 
     @property
     def submodule(self) -> bool:
@@ -67,7 +72,10 @@ class Module:
 class Library:
     modules: dict[str, Module]
     lookup_tables: dict[str, LookupTable]
+    #: problems tolerated under ``lenient`` (repaired or ignored as Synthea does)
     warnings: list[str]
+    #: never errors, even strictly: unreachable states, unknown code systems, attributes nothing writes
+    notices: list[str] = field(default_factory=list)
 
     def top_level(self, only: tuple[str, ...] = ()) -> list[Module]:
         """Modules every patient runs from birth, in Synthea's (alphabetical) order."""
@@ -87,12 +95,17 @@ class _Problems:
         self.lenient = lenient
         self.errors: list[str] = []
         self.warnings: list[str] = []
+        self.notices: list[str] = []
 
     def error(self, where: str, message: str) -> None:
         self.errors.append(f"{where}: {message}")
 
     def tolerable(self, where: str, message: str) -> None:
         (self.warnings if self.lenient else self.errors).append(f"{where}: {message}")
+
+    def warn(self, where: str, message: str) -> None:
+        """Worth a look but never an error (unreachable states, unknown code systems...)."""
+        self.notices.append(f"{where}: {message}")
 
 
 def _files(folders: list[Path]) -> dict[str, tuple[Path, Path]]:
@@ -108,6 +121,23 @@ def _files(folders: list[Path]) -> dict[str, tuple[Path, Path]]:
                 continue  # data folders beside the modules, not modules
             found[rel] = (file, root)
     return found
+
+
+def _read_json(file: Path, problems: _Problems) -> tuple[bytes, Any] | None:
+    """(bytes, parsed JSON), or None after reporting why it cannot be read."""
+    where = str(file)
+    try:
+        text = file.read_bytes()
+    except OSError as exc:
+        problems.error(where, f"cannot read: {exc.strerror or exc}")
+        return None
+    try:
+        return text, json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        problems.error(where, f"not valid JSON: {exc}")
+    except RecursionError:
+        problems.error(where, "JSON nested too deeply to be a module")
+    return None
 
 
 def _parse_state(raw: dict[str, Any], name: str, where: str, problems: _Problems) -> State | None:
@@ -129,12 +159,18 @@ def _parse_state(raw: dict[str, Any], name: str, where: str, problems: _Problems
             for w in context["warnings"]:
                 problems.tolerable(where, w)
             return state
+        except RecursionError:
+            problems.error(where, "nested too deeply (conditions inside conditions without end?)")
+            return None
         except ValidationError as exc:
             extras = [e for e in exc.errors() if e["type"] == "extra_forbidden"]
             others = [e for e in exc.errors() if e["type"] != "extra_forbidden"]
+            key = next((k for k in TRANSITION_KEYS if k in data), "transition")
             for e in others:
-                path = ".".join(str(p) for p in e["loc"])
-                problems.error(where, f"{path + ': ' if path else ''}{e['msg']}")
+                loc = [key if p == "options" and i == 0 else p for i, p in enumerate(e["loc"])]
+                path = ".".join(str(p) for p in loc)
+                message = str(e["msg"]).removeprefix("Value error, ")
+                problems.error(where, f"{path + ': ' if path else ''}{message}")
             for e in extras:
                 problems.tolerable(where, f"unknown key {'.'.join(str(p) for p in e['loc'])!r}")
             if others or not extras or not problems.lenient:
@@ -161,15 +197,17 @@ def _delete(data: Any, loc: tuple[Any, ...]) -> None:
 
 
 def _parse_module(path: str, file: Path, problems: _Problems) -> Module | None:
-    text = file.read_bytes()
     where = str(file)
-    try:
-        raw = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        problems.error(where, f"not valid JSON: {exc}")
+    read = _read_json(file, problems)
+    if read is None:
         return None
+    text, raw = read
     if not isinstance(raw, dict) or not isinstance(raw.get("states"), dict):
         problems.error(where, "a module is an object with a 'states' object")
+        return None
+    depth = _depth(raw)
+    if depth > MAX_NESTING:
+        problems.error(where, f"JSON nested {depth} levels deep (a module needs far fewer than {MAX_NESTING})")
         return None
     for key in sorted(set(raw) - MODULE_KEYS):
         problems.tolerable(where, f"unknown module key {key!r}")
@@ -177,13 +215,17 @@ def _parse_module(path: str, file: Path, problems: _Problems) -> Module | None:
     if version is not None and (not isinstance(version, int | float) or version > 2):
         problems.error(where, f"gmf_version {version!r} is not supported (1 or 2)")
     states: dict[str, State] = {}
+    broken: set[str] = set()
     for name, body in raw["states"].items():
         if not isinstance(body, dict):
             problems.error(f"{where}: {name}", "a state must be an object")
+            broken.add(name)
             continue
         state = _parse_state(body, name, f"{where}: {name}", problems)
         if state is not None:
             states[name] = state
+        else:
+            broken.add(name)
     if "Initial" not in raw["states"]:
         problems.error(where, "no state named 'Initial'")
     onsets = {n: s.codes for n, s in states.items() if isinstance(s, ConditionOnset)}
@@ -197,42 +239,47 @@ def _parse_module(path: str, file: Path, problems: _Problems) -> Module | None:
         sha256=hashlib.sha256(text).hexdigest(),
         onset_codes=onsets,
         nodes={n: Node(s) for n, s in states.items()},
+        broken=frozenset(broken),
     )
 
 
-def _check_links(module: Module, modules: dict[str, Module], assigned: set[str], problems: _Problems) -> None:
-    from ehrsim.gmf.states.control import CallSubmodule
+def _depth(raw: Any) -> int:
+    """Nesting depth of parsed JSON, without recursion."""
+    deepest = 0
+    stack = [(raw, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values() if isinstance(v, dict | list))
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item if isinstance(v, dict | list))
+    return deepest
 
+
+def _check_links(module: Module, modules: dict[str, Module], assigned: set[str], problems: _Problems) -> None:
+    checks.check_module(module, modules, assigned, problems)
+    checks.check_unreachable(module, problems)
     for name, state in module.states.items():
         where = f"{module.file}: {name}"
-        for target in state.targets():
-            if target not in module.states:
-                problems.error(where, f"transition to unknown state {target!r}")
         transition = state.transition
         if isinstance(transition, Distributed):
             total = transition.fixed_sum()
             if total is not None and abs(total - 1.0) > 1e-6:
                 problems.tolerable(where, f"distributed_transition weights sum to {total:g}, not 1")
-        if isinstance(state, CallSubmodule) and state.submodule not in modules:
-            problems.error(where, f"unknown submodule {state.submodule!r}")
         reason = getattr(state, "reason", None)
         if isinstance(reason, str) and reason and reason not in module.onset_codes and reason not in assigned:
             problems.tolerable(where, f"reason {reason!r} names no ConditionOnset state and no assigned attribute")
 
 
 def _assigned(modules: dict[str, Module]) -> set[str]:
-    """Every attribute some state writes (reasons may name any of them)."""
-    names: set[str] = set()
-    for m in modules.values():
-        for s in m.states.values():
-            for key in ("assign_to_attribute", "attribute"):
-                value = getattr(s, key, None)
-                if isinstance(value, str):
-                    names.add(value)
-    return names
+    """Every attribute some state (or the core) writes (reasons may name any of them)."""
+    return checks.attributes_written(modules)
 
 
-def _load_tables(modules: dict[str, Module], roots: list[Path], problems: _Problems) -> dict[str, LookupTable]:
+def _load_tables(
+    modules: dict[str, Module], roots: list[Path], written: set[str], problems: _Problems
+) -> dict[str, LookupTable]:
     wanted: dict[str, set[str]] = {}
     where_used: dict[str, str] = {}
     for m in modules.values():
@@ -250,9 +297,16 @@ def _load_tables(modules: dict[str, Module], roots: list[Path], problems: _Probl
             problems.error(where_used[table_name], f"unknown lookup table {table_name!r}")
             continue
         try:
-            tables[table_name] = LookupTable(path, transitions)
-        except (ValueError, IndexError, StopIteration) as exc:
+            table = tables[table_name] = LookupTable(path, transitions)
+        except (ValueError, IndexError, StopIteration, OSError, UnicodeDecodeError) as exc:
             problems.error(str(path), f"unreadable lookup table: {exc}")
+            continue
+        where = where_used[table_name]
+        for missing in sorted(transitions - set(table.outputs)):
+            problems.tolerable(where, f"lookup table {table_name!r} has no column {missing!r}; its default is used")
+        for key in table.keys:
+            if key not in ("age", "time") and key not in written:
+                problems.warn(where, f"lookup table {table_name!r} column {key!r} is an attribute nothing writes")
     return tables
 
 
@@ -268,9 +322,64 @@ def load_library(folders: list[Path], *, lenient: bool = False) -> Library:
     assigned = _assigned(modules)
     for module in modules.values():
         _check_links(module, modules, assigned, problems)
-    tables = _load_tables(modules, folders, problems)
+    checks.check_submodule_cycles(modules, problems)
+    tables = _load_tables(modules, folders, assigned, problems)
     if problems.errors:
-        raise ModuleError(problems.errors)
+        raise ModuleError(problems.errors, warnings=[*problems.warnings, *problems.notices])
     for w in problems.warnings:
         log.debug("tolerated: %s", w)
-    return Library(modules=modules, lookup_tables=tables, warnings=problems.warnings)
+    return Library(modules=modules, lookup_tables=tables, warnings=problems.warnings, notices=problems.notices)
+
+
+def library_root(file: Path) -> Path:
+    """The library folder a module file belongs to, so its submodules and lookup tables resolve.
+
+    The nearest ancestor (up to four levels) holding ``lookup_tables/`` or named ``modules``; else the
+    nearest from which every submodule the file calls exists; else the file's own folder.
+    """
+    ancestors = [file.parent, *list(file.parent.parents)[:4]]
+    for folder in ancestors:
+        if (folder / "lookup_tables").is_dir() or folder.name == "modules":
+            return folder
+    calls: list[str] = []
+    try:
+        raw = json.loads(file.read_bytes())
+        states = raw.get("states") if isinstance(raw, dict) else None
+        if isinstance(states, dict):
+            calls = [
+                s["submodule"] for s in states.values() if isinstance(s, dict) and isinstance(s.get("submodule"), str)
+            ]
+    except (OSError, ValueError, RecursionError):
+        pass  # reported when the file is loaded
+    if calls:
+        for folder in ancestors:
+            if all((folder / f"{c}.json").is_file() for c in calls):
+                return folder
+    return file.parent
+
+
+def load_for_files(
+    files: list[Path], root: Path | None = None, *, lenient: bool = False
+) -> tuple[Library | None, list[str], list[str]]:
+    """Check module files inside their library: (library or None, errors, warnings) of those files only.
+
+    The whole library under the root is loaded so that submodules, lookup tables and states named
+    across modules resolve, but only problems located in ``files`` are returned.
+    """
+    problems_errors: list[str] = []
+    problems_warnings: list[str] = []
+    roots = sorted({(root or library_root(f.resolve())).resolve() for f in files})
+    library: Library | None = None
+    try:
+        library = load_library(roots, lenient=lenient)
+        warnings = [*library.warnings, *library.notices]
+        errors: list[str] = []
+    except ModuleError as exc:
+        errors, warnings = exc.problems, exc.warnings
+    for f in files:
+        if not any(f.resolve().is_relative_to(r) for r in roots):
+            errors = [*errors, f"{f}: not inside the module library {roots[0]} (give --root)"]
+    wanted = (*(f"{f.resolve()}:" for f in files), *(f"{f}:" for f in files), *(f"{r}/lookup_tables/" for r in roots))
+    problems_errors = [p for p in errors if p.startswith(wanted)]
+    problems_warnings = [p for p in warnings if p.startswith(wanted)]
+    return (library if not errors else None), problems_errors, problems_warnings

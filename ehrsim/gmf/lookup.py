@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ehrsim.gmf.values import SECONDS
 
 if TYPE_CHECKING:
-    from ehrsim.engine.simulation import Simulation
+    from ehrsim.gmf.patient import PatientAccess
 
 
 class LookupTable:
@@ -29,11 +29,20 @@ class LookupTable:
             out_idx = [header.index(h) for h in self.outputs]
             key_idx = [header.index(h) for h in self.keys]
             self.rows: list[tuple[list[Any], dict[str, float]]] = []
-            for raw in reader:
+            if not self.outputs:
+                raise ValueError("no column is named after a transition state")
+            for line, raw in enumerate(reader, start=2):
                 if not raw or not any(cell.strip() for cell in raw):
                     continue
-                matchers = [self._matcher(self.keys[i], raw[j].strip()) for i, j in enumerate(key_idx)]
-                probabilities = {self.outputs[i]: float(raw[j]) for i, j in enumerate(out_idx)}
+                if len(raw) != len(header):
+                    raise ValueError(f"line {line} has {len(raw)} cells, the header {len(header)}")
+                try:
+                    matchers = [self._matcher(self.keys[i], raw[j].strip()) for i, j in enumerate(key_idx)]
+                    probabilities = {self.outputs[i]: float(raw[j]) for i, j in enumerate(out_idx)}
+                except ValueError as exc:
+                    raise ValueError(f"line {line}: {exc}") from None
+                if not all(0.0 <= p <= 1.0 for p in probabilities.values()):
+                    raise ValueError(f"line {line}: a probability is not between 0 and 1")
                 self.rows.append((matchers, probabilities))
         # range columns: the row edges, so a value maps to an interval key; matching is cached per key
         self.edges: list[list[float] | None] = []
@@ -48,11 +57,13 @@ class LookupTable:
     @staticmethod
     def _matcher(column: str, cell: str) -> object:
         if column in ("age", "time") and "-" in cell:
-            lo, hi = cell.split("-", 1)
-            return (float(lo), float(hi))
+            lo, hi = (float(x) for x in cell.split("-", 1))
+            if not lo <= hi:
+                raise ValueError(f"{column} range {cell!r} is not low-high")
+            return (lo, hi)
         return cell
 
-    def probabilities(self, sim: Simulation, t: float) -> dict[str, float] | None:
+    def probabilities(self, sim: PatientAccess, t: float) -> dict[str, float] | None:
         """The first matching row's probabilities, or None (the options' defaults apply)."""
         values: list[Any] = []
         for key in self.keys:

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationInfo, model_validator
 
 from ehrsim.gmf.conditions import AnyCondition
-from ehrsim.gmf.values import Frozen, tolerate
+from ehrsim.gmf.values import Fraction, Frozen, tolerate
 
 if TYPE_CHECKING:
-    from ehrsim.engine.runs import ModuleRun
-    from ehrsim.engine.simulation import Simulation
+    from ehrsim.gmf.patient import PatientAccess
+    from ehrsim.gmf.run import ModuleRun
 
 TRANSITION_KEYS = (
     "direct_transition",
@@ -30,14 +30,14 @@ class NamedProbability(Frozen):
     """A probability read from a person attribute, with a default."""
 
     attribute: str
-    default: float
+    default: Fraction
 
 
 class Weighted(Frozen):
     transition: str
-    distribution: float | NamedProbability
+    distribution: Fraction | NamedProbability
 
-    def weight(self, sim: Simulation) -> float:
+    def weight(self, sim: PatientAccess) -> float:
         d = self.distribution
         if isinstance(d, NamedProbability):
             value = sim.attributes.get(d.attribute, d.default)
@@ -48,7 +48,7 @@ class Weighted(Frozen):
         return d
 
 
-def pick_weighted(options: tuple[Weighted, ...], sim: Simulation) -> str:
+def pick_weighted(options: tuple[Weighted, ...], sim: PatientAccess) -> str:
     """One uniform draw against cumulative weights; leftover probability goes to the last option."""
     draw = sim.rng.random()
     total = 0.0
@@ -62,7 +62,7 @@ def pick_weighted(options: tuple[Weighted, ...], sim: Simulation) -> str:
 class Transition(Frozen):
     """Base class: ``targets()`` lists every state it may lead to (for checks and graphs)."""
 
-    def next_state(self, sim: Simulation, run: ModuleRun, t: float) -> str:
+    def next_state(self, sim: PatientAccess, run: ModuleRun, t: float) -> str:
         raise NotImplementedError
 
     def targets(self) -> list[str]:
@@ -72,7 +72,7 @@ class Transition(Frozen):
 class Direct(Transition):
     to: str
 
-    def next_state(self, sim: Simulation, run: ModuleRun, t: float) -> str:
+    def next_state(self, sim: PatientAccess, run: ModuleRun, t: float) -> str:
         return self.to
 
     def targets(self) -> list[str]:
@@ -94,7 +94,7 @@ class Distributed(Transition):
             return None
         return float(sum(float(o.distribution) for o in self.options))  # type: ignore[arg-type,misc]
 
-    def next_state(self, sim: Simulation, run: ModuleRun, t: float) -> str:
+    def next_state(self, sim: PatientAccess, run: ModuleRun, t: float) -> str:
         return pick_weighted(self.options, sim)
 
     def targets(self) -> list[str]:
@@ -109,7 +109,13 @@ class ConditionalOption(Frozen):
 class Conditional(Transition):
     options: tuple[ConditionalOption, ...]
 
-    def next_state(self, sim: Simulation, run: ModuleRun, t: float) -> str:
+    @model_validator(mode="after")
+    def _non_empty(self) -> Conditional:
+        if not self.options:
+            raise ValueError("conditional_transition is empty")
+        return self
+
+    def next_state(self, sim: PatientAccess, run: ModuleRun, t: float) -> str:
         for option in self.options:
             if option.condition is None or option.condition.test(sim, run, t):
                 return option.transition
@@ -132,7 +138,7 @@ class ComplexOption(Frozen):
             tolerate(info, "a complex_transition option has both transition and distributions; transition is used")
         return self
 
-    def pick(self, sim: Simulation) -> str:
+    def pick(self, sim: PatientAccess) -> str:
         if self.transition is not None:  # Synthea checks transition first
             return self.transition
         assert self.distributions is not None
@@ -142,7 +148,13 @@ class ComplexOption(Frozen):
 class Complex(Transition):
     options: tuple[ComplexOption, ...]
 
-    def next_state(self, sim: Simulation, run: ModuleRun, t: float) -> str:
+    @model_validator(mode="after")
+    def _non_empty(self) -> Complex:
+        if not self.options:
+            raise ValueError("complex_transition is empty")
+        return self
+
+    def next_state(self, sim: PatientAccess, run: ModuleRun, t: float) -> str:
         for option in self.options:
             if option.condition is None or option.condition.test(sim, run, t):
                 return option.pick(sim)
@@ -157,18 +169,26 @@ class Complex(Transition):
 
 class LookupOption(Frozen):
     transition: str
-    default_probability: float
+    default_probability: Fraction
     lookup_table_name: str
 
 
 class LookupTable(Transition):
     options: tuple[LookupOption, ...]
 
+    @model_validator(mode="after")
+    def _one_table(self) -> LookupTable:
+        if not self.options:
+            raise ValueError("lookup_table_transition is empty")
+        if len({o.lookup_table_name for o in self.options}) > 1:
+            raise ValueError("lookup_table_transition options name different tables")
+        return self
+
     @property
     def table_name(self) -> str:
         return self.options[0].lookup_table_name
 
-    def next_state(self, sim: Simulation, run: ModuleRun, t: float) -> str:
+    def next_state(self, sim: PatientAccess, run: ModuleRun, t: float) -> str:
         table = sim.library.lookup_tables[self.table_name]
         probabilities = table.probabilities(sim, t)
         draw = sim.rng.random()
@@ -192,7 +212,7 @@ class TypeOfCare(Transition):
     emergency: str
     telemedicine: str
 
-    def next_state(self, sim: Simulation, run: ModuleRun, t: float) -> str:
+    def next_state(self, sim: PatientAccess, run: ModuleRun, t: float) -> str:
         return sim.type_of_care(self, t)
 
     def targets(self) -> list[str]:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import ast
+import math
 import operator
 import re
 from functools import cached_property
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationInfo, field_validator, model_validator
+
+from ehrsim.errors import SimulationError
 
 SECONDS = {
     "years": 365.25 * 86400.0,
@@ -21,6 +24,18 @@ SECONDS = {
     "seconds": 1.0,
 }
 TimeUnit = Literal["years", "months", "weeks", "days", "hours", "minutes", "seconds"]
+#: the largest magnitude a module number may have (1e15 days is far beyond any life; sums cannot overflow)
+MAX_MAGNITUDE = 1e15
+#: a JSON number (never text such as "5" or "soon"), finite and of a sane size; ints are accepted
+Number = Annotated[float, Strict(), Field(allow_inf_nan=False, ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
+#: a number that cannot be negative (durations, amounts)
+Amount = Annotated[float, Strict(), Field(allow_inf_nan=False, ge=0.0, le=MAX_MAGNITUDE)]
+#: a probability or weight
+Fraction = Annotated[float, Strict(), Field(allow_inf_nan=False, ge=0.0, le=1.0)]
+#: a whole number of a sensible size (counts, refills, series)
+Count = Annotated[int, Strict(), Field(ge=0, le=100_000)]
+#: what an ``exact`` quantity may hold: a number, a text (observations) or a boolean
+Scalar = Number | Annotated[str, Strict()] | Annotated[bool, Strict()]
 
 
 def tolerate(info: ValidationInfo, message: str) -> None:
@@ -35,7 +50,7 @@ def tolerate(info: ValidationInfo, message: str) -> None:
 class Frozen(BaseModel):
     """Base of every GMF definition: immutable, strict about unknown keys, `remarks` allowed."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False)
     remarks: Any = None
 
 
@@ -43,8 +58,8 @@ class Code(BaseModel):
     """A coded concept as modules write it; ``code`` is normalised to a string."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-    system: str
-    code: str
+    system: Annotated[str, Field(min_length=1)]
+    code: Annotated[str, Field(min_length=1)]
     display: str = ""
     value_set: str | None = None
     remarks: Any = None
@@ -84,7 +99,7 @@ class Distribution(Frozen):
     """GMF 2 ``{"kind", "parameters", "round"?}``; checked at load, sampled per patient."""
 
     kind: Literal["EXACT", "UNIFORM", "GAUSSIAN", "EXPONENTIAL", "TRIANGULAR"]
-    parameters: dict[str, float]
+    parameters: dict[str, Number]
     round: bool = False
 
     @model_validator(mode="after")
@@ -92,6 +107,10 @@ class Distribution(Frozen):
         missing = [p for p in _REQUIRED[self.kind] if p not in self.parameters]
         if missing:
             raise ValueError(f"{self.kind} distribution needs parameter(s) {', '.join(missing)}")
+        known = {*_REQUIRED[self.kind], *(("min", "max") if self.kind == "GAUSSIAN" else ())}
+        unknown = sorted(set(self.parameters) - known)
+        if unknown:
+            tolerate(info, f"{self.kind} distribution has unknown parameter(s) {', '.join(unknown)}")
         p = self.parameters
         if self.kind == "UNIFORM" and p["high"] < p["low"]:
             tolerate(info, f"UNIFORM distribution has high {p['high']} < low {p['low']}")
@@ -127,17 +146,30 @@ class Distribution(Frozen):
 class Exact(Frozen):
     """GMF 1 ``exact``: a fixed quantity (a number, or text for observations)."""
 
-    quantity: Any
-    unit: TimeUnit | str | None = None
+    quantity: Scalar
+    unit: str | None = None
+
+
+class NumericExact(Exact):
+    """An ``exact`` that must be a number (vital signs, symptoms)."""
+
+    quantity: Number
+
+
+class TimeExact(Exact):
+    """An ``exact`` time span: a non-negative number of a known time unit."""
+
+    quantity: Amount
+    unit: TimeUnit | None = None
 
 
 class Range(Frozen):
     """GMF 1 ``range``: uniform between low and high, optionally rounded to ``decimals``."""
 
-    low: float
-    high: float
-    unit: TimeUnit | str | None = None
-    decimals: int | None = None
+    low: Number
+    high: Number
+    unit: str | None = None
+    decimals: Annotated[int, Strict(), Field(ge=0, le=15)] | None = None
 
     @model_validator(mode="after")
     def _order(self, info: ValidationInfo) -> Range:
@@ -148,6 +180,14 @@ class Range(Frozen):
     def sample(self, rng: np.random.Generator) -> float:
         value = self.low + (self.high - self.low) * rng.random()
         return round(value, self.decimals) if self.decimals is not None else value
+
+
+class TimeRange(Range):
+    """A ``range`` time span: non-negative bounds in a known time unit."""
+
+    low: Amount
+    high: Amount
+    unit: TimeUnit | None = None
 
 
 def to_seconds(quantity: float, unit: str | None) -> float:
@@ -185,6 +225,8 @@ class Expression:
         except SyntaxError as exc:
             raise ValueError(f"cannot parse expression {text!r}: {exc.msg}") from exc
         self._check(self._tree)
+        if not self.names and "#" in text:
+            raise ValueError(f"expression {text!r} has a malformed #{{attribute}} placeholder")
 
     def _check(self, node: ast.AST) -> None:
         if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
@@ -192,14 +234,27 @@ class Expression:
             self._check(node.right)
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
             self._check(node.operand)
-        elif (isinstance(node, ast.Constant) and isinstance(node.value, int | float)) or (
-            isinstance(node, ast.Name) and node.id.startswith("_v")
+        elif (
+            isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool)
         ):
+            if not abs(node.value) <= MAX_MAGNITUDE:
+                raise ValueError(f"number {node.value} in expression {self.text!r} is too large")
+        elif isinstance(node, ast.Name) and node.id.startswith("_v"):
             pass
         else:
             raise ValueError(f"unsupported element in expression {self.text!r} (only arithmetic on #{{attributes}})")
 
     def evaluate(self, values: list[float]) -> float:
+        """The value for these attribute values; arithmetic failures are the module's (SimulationError)."""
+        try:
+            result = self._evaluate(values)
+        except (ArithmeticError, TypeError, ValueError) as exc:
+            raise SimulationError(f"expression {self.text!r} cannot be computed for {values}: {exc}") from None
+        if not math.isfinite(result):
+            raise SimulationError(f"expression {self.text!r} gives {result} for {values}")
+        return result
+
+    def _evaluate(self, values: list[float]) -> float:
         def ev(node: ast.AST) -> float:
             if isinstance(node, ast.BinOp):
                 return float(_BINOPS[type(node.op)](ev(node.left), ev(node.right)))

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.engine.recorder import KINDS
+from ehrsim.record.kinds import BY_NAME, KINDS, TIME_FIELDS
 
 if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
 
-TIME_FIELDS = ("start", "stop", "time", "onset")
-#: kinds that stay in a cut record while still active at the cut-off
-LASTING = ("conditions", "allergies", "medications", "careplans", "devices")
 YEAR = 365.25 * 86400
+DAY = 86400
+#: kinds an entry's ``reason`` codes can point to
+REASON_KINDS = ("conditions", "allergies")
 
 
 def build_record(sim: Simulation, index: int) -> dict[str, Any]:
@@ -56,13 +56,16 @@ def cut_history(record: dict[str, Any], end_time: int, years: int) -> dict[str, 
     for kind in KINDS:
         if kind == "encounters":
             continue
+        spec = BY_NAME[kind]
+        when_field = spec.time_field
         out = []
         for e in record[kind]:
-            when = e.get("time", e.get("start"))
             stop = e.get("stop")
-            if when >= cutoff or (kind in LASTING and (stop is None or stop >= cutoff)):
+            if e[when_field] >= cutoff or (spec.lasting and (stop is None or stop >= cutoff)):
                 out.append(e)
         kept[kind] = out
+    recent = [e for e in record["encounters"] if e["stop"] >= cutoff]
+    _keep_reasons(record, kept, [*recent, *(e for entries in kept.values() for e in entries)])
     needed = {e["encounter"] for entries in kept.values() for e in entries if e.get("encounter")}
     death = record.get("death")
     if death and death.get("encounter"):
@@ -72,3 +75,34 @@ def cut_history(record: dict[str, Any], end_time: int, years: int) -> dict[str, 
     for report in kept["reports"]:
         report["observations"] = [i for i in report["observations"] if i in obs_ids]
     return {**record, **kept}
+
+
+def _keep_reasons(record: dict[str, Any], kept: dict[str, list[dict[str, Any]]], entries: list[dict[str, Any]]) -> None:
+    """Put back the condition or allergy a kept entry's ``reason`` names when the cut dropped it.
+
+    A reason is a code, so it points to the latest condition (or allergy) with that code that began
+    by the entry's start (one day of slack, as in the coherence report): an antidepressant kept
+    because it is still active keeps the depression episode that justified it.
+    """
+    held = {c["code"] for kind in REASON_KINDS for e in kept[kind] for c in e["codes"]}
+    missing = [
+        (code["code"], entry.get("start", entry.get("time")))
+        for entry in entries
+        for code in entry.get("reason") or ()
+        if code["code"] not in held
+    ]
+    if not missing:
+        return
+    by_code: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for kind in REASON_KINDS:
+        for e in record[kind]:
+            for c in e["codes"]:
+                by_code.setdefault(c["code"], []).append((kind, e))
+    back: set[str] = set()
+    for code, when in missing:
+        earlier = [(k, e) for k, e in by_code.get(code, ()) if when is not None and e["start"] <= when + DAY]
+        if earlier:
+            back.add(max(earlier, key=lambda ke: ke[1]["start"])[1]["id"])
+    for kind in REASON_KINDS:
+        ids = {e["id"] for e in kept[kind]} | back
+        kept[kind] = [e for e in record[kind] if e["id"] in ids]

@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ehrsim.engine.recorder import KINDS
+from ehrsim.record.kinds import KINDS
 from ehrsim.record.times import DAY, iso
 from ehrsim.report.coherence_data import CoherenceData, default_data
 from ehrsim.report.source import YEAR

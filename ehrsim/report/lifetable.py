@@ -26,6 +26,9 @@ from ehrsim.report.stats import Z95, rate
 #: band starts; the last band is open-ended
 STARTS = (0, 1, *range(5, 101, 5))
 INFANT_AX = 0.1  # average fraction of the first year lived by infants who die (a common approximation)
+#: fewer deaths than this behind a figure make it unreliable (NCHS / CDC WONDER flag death rates
+#: based on fewer than 20 deaths as "Unreliable")
+UNRELIABLE_DEATHS = 20
 
 
 @dataclass
@@ -177,6 +180,16 @@ class LifeTableResult:
         return self.value - self.published
 
     @property
+    def estimable(self) -> bool:
+        """False when the population gives no figure (no one observed, or no deaths behind a life expectancy)."""
+        return not math.isnan(self.value)
+
+    @property
+    def reliable(self) -> bool:
+        """At least :data:`UNRELIABLE_DEATHS` deaths behind the figure."""
+        return self.estimable and self.deaths >= UNRELIABLE_DEATHS
+
+    @property
     def allowed(self) -> tuple[float, float]:
         width = self.tolerance if self.unit == "years" else self.published * self.tolerance
         return self.published - width, self.published + width
@@ -220,9 +233,10 @@ def compare_life_tables(
         if table is not None and exp is not None:
             if row["measure"] == "ex" and int(row["age_low"]) in table.starts:
                 i = table.starts.index(int(row["age_low"]))
-                value, se = table.ex[i], table.ex_se[i]
-                low, high = value - Z95 * se, value + Z95 * se
                 deaths, years = sum(exp.deaths[i:]), sum(exp.years[i:])
+                if deaths:  # without deaths the table only echoes its closing assumption: no estimate
+                    value, se = table.ex[i], table.ex_se[i]
+                    low, high = value - Z95 * se, value + Z95 * se
             elif row["measure"] == "qx":
                 value, low, high, deaths, years = _band_q(table, exp, row["age_low"], row["age_high"])
         out.append(

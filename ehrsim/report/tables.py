@@ -159,11 +159,14 @@ def markdown(report: RealismReport, command: str = "", svg_name: str = "") -> st
     ]
     for sex, label in (("M", "males"), ("F", "females"), ("all", "everyone")):
         e0 = report.life_expectancy(sex)
-        if e0 is not None and not math.isnan(e0.value):
+        if e0 is not None and not e0.estimable:
+            lines.append(f"- Life expectancy at birth, {label}: cannot be estimated (no deaths observed)")
+        elif e0 is not None:
             lines.append(
                 f"- Life expectancy at birth, {label}: {e0.value:.1f} years (95 % CI {e0.low:.1f}-"
                 f"{e0.high:.1f}) vs {e0.published:g} published (gap {e0.gap:+.1f}; "
                 f"{'within' if e0.point_within else 'outside'} ±{e0.tolerance:g} years)"
+                + ("" if e0.reliable else f"; unreliable: only {e0.deaths} deaths")
             )
     lines.append("")
     if svg_name:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,6 +11,8 @@ from typing import Any
 
 import httpx
 import orjson
+
+from ehrsim.errors import UploadError
 
 log = logging.getLogger(__name__)
 RETRY_STATUS = {408, 429, 500, 502, 503, 504}
@@ -65,24 +68,39 @@ def post_bundle(
     retries: int = 5,
     backoff: float = 1.0,
     sleep: Callable[[float], None] = time.sleep,
+    label: str = "",
+    reached: threading.Event | None = None,
 ) -> Outcome:
-    """POST ``body`` to ``url``; retry ``retries`` times with exponential backoff (honouring Retry-After)."""
+    """POST ``body`` to ``url``; retry ``retries`` times with exponential backoff (honouring Retry-After).
+
+    ``label`` (the file) names the request in warnings. ``reached`` is set once the server has
+    answered: until then a refused connection is not worth retrying (a wrong URL, a server not
+    started) and raises :class:`UploadError` at once.
+    """
     headers = {"Content-Type": "application/fhir+json", "Accept": "application/fhir+json"}
+    what = f"{label}: " if label else ""
     for attempt in range(retries + 1):
         wait = min(backoff * 2**attempt, 60.0)
         try:
             resp = client.post(url, content=body, headers=headers)
         except httpx.TransportError as exc:
+            if isinstance(exc, httpx.ConnectError) and reached is not None and not reached.is_set():
+                raise UploadError(
+                    f"cannot connect to {url} ({exc or type(exc).__name__}); is the server running and the URL right?"
+                ) from None
             if attempt == retries:
-                return Outcome(False, 0, f"connection failed: {exc}")
-            log.warning("connection error (%s); retry %d/%d in %.1f s", type(exc).__name__, attempt + 1, retries, wait)
+                return Outcome(False, 0, f"{what}connection failed: {exc}")
+            name = type(exc).__name__
+            log.warning("%sconnection error (%s); retry %d/%d in %.1f s", what, name, attempt + 1, retries, wait)
             sleep(wait)
             continue
+        if reached is not None:
+            reached.set()
         if resp.status_code in RETRY_STATUS and attempt < retries:
             retry_after = resp.headers.get("Retry-After", "")
             if retry_after.isdigit():
                 wait = min(float(retry_after), 120.0)
-            log.warning("HTTP %d; retry %d/%d in %.1f s", resp.status_code, attempt + 1, retries, wait)
+            log.warning("%sHTTP %d; retry %d/%d in %.1f s", what, resp.status_code, attempt + 1, retries, wait)
             sleep(wait)
             continue
         return read_response(resp)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -81,6 +82,7 @@ def upload(
     if headers:
         log.info("sending headers: %s (values hidden)", ", ".join(sorted(headers)))
     start = time.monotonic()
+    reached = threading.Event()  # set at the server's first answer: a refused first connection fails fast
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     with (
         httpx.Client(
@@ -95,7 +97,10 @@ def upload(
             digest = item.digest(body)
             if done.done(item.key, digest):
                 return item, None, digest
-            return item, post_bundle(client, url, body, retries=retries, backoff=backoff, sleep=sleep), digest
+            outcome = post_bundle(
+                client, url, body, retries=retries, backoff=backoff, sleep=sleep, label=item.key, reached=reached
+            )
+            return item, outcome, digest
 
         for phase, group in groupby(plan, key=lambda i: i.phase):
             failed_before = len(summary.failed)

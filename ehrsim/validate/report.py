@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 class Problem:
     """One finding: ``severity`` is ``error`` (counts against the exit code) or ``warning``."""
 
-    check: str  # structure | reference | us-core | plausibility
+    check: str  # input | structure | reference | us-core | plausibility ("input": not FHIR at all)
     where: str  # file[:line] and the resource, e.g. "a.json Observation/12ab"
     message: str
     severity: str = "error"
@@ -36,13 +36,18 @@ class Report:
         return sum(n for (_, sev), n in self.counted.items() if sev == "error")
 
     @property
+    def not_fhir(self) -> int:
+        """Documents that are not FHIR at all (a user error rather than a finding in FHIR output)."""
+        return self.counted[("input", "error")]
+
+    @property
     def ok(self) -> bool:
         return self.errors == 0
 
     def text(self) -> str:
         """Problems grouped by check, then one summary line."""
         lines = []
-        for check in ("structure", "reference", "us-core", "plausibility"):
+        for check in ("input", "structure", "reference", "us-core", "plausibility"):
             found = [p for p in self.problems if p.check == check]
             for p in found:
                 lines.append(f"{p.severity.upper():7} {check:12} {p.where}: {p.message}")

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ehrsim.errors import ConfigError
 from ehrsim.validate import structure, uscore
 from ehrsim.validate.files import discover, documents
 from ehrsim.validate.plausibility import PlausibilityChecker
@@ -20,7 +21,11 @@ def validate_paths(
     paths: Iterable[str | Path], *, structural: bool = True, us_core: bool = True, keep: int = 200
 ) -> Report:
     """Check every FHIR file under ``paths``; ``structural=False`` skips the (slowest) model check."""
+    paths = list(paths)
     files = discover(paths)
+    if not files:
+        names = ", ".join(str(p) for p in paths)
+        raise ConfigError(f"no FHIR files (.json, .ndjson, optionally .gz) found in {names}")
     report = Report(keep=keep, files=len(files))
     docs = (item for path in files for item in documents(path))
     return validate_documents(docs, structural=structural, us_core=us_core, report=report)
@@ -37,13 +42,25 @@ def validate_documents(
         if isinstance(doc, Exception):
             report.add(Problem("structure", where, f"not JSON: {doc}"))
             continue
-        if not isinstance(doc, dict) or "resourceType" not in doc:
-            log.info("%s: not a FHIR resource, skipped", where)
+        if not isinstance(doc, dict) or not isinstance(doc.get("resourceType"), str):
+            what = "a JSON array" if isinstance(doc, list) else "a JSON object without resourceType"
+            what = what if isinstance(doc, (list, dict)) else f"a JSON {type(doc).__name__}"
+            report.add(Problem("input", where, f"not a FHIR resource or Bundle ({what})"))
+            continue
+        if doc["resourceType"] == "Bundle" and not _entries_ok(doc):
+            report.add(Problem("input", where, "Bundle.entry must be a list of objects, each with a resource object"))
             continue
         _check_document(doc, where, report, refs, plaus, structural, us_core)
     for problem in refs.finish():
         report.add(problem)
     return report
+
+
+def _entries_ok(bundle: dict[str, Any]) -> bool:
+    entries = bundle.get("entry", [])
+    return isinstance(entries, list) and all(
+        isinstance(e, dict) and isinstance(e.get("resource", {}), dict) for e in entries
+    )
 
 
 def _label(res: dict[str, Any]) -> str:

@@ -101,81 +101,36 @@ def test_output_is_identical_for_any_worker_count_and_shard_size(tmp_path: Path)
     assert (outs[0] / "metadata.json").read_bytes() == (outs[1] / "metadata.json").read_bytes()
 
 
-def test_interrupted_run_resumes_from_finished_shards(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_interrupted_run_resumes_from_finished_shards(tmp_path: Path, monkeypatch, capsys, caplog) -> None:  # type: ignore[no-untyped-def]
     import ehrsim.runner
-    from ehrsim.cli.generate_cmd import settings_from_args
-    from ehrsim.cli.main import build_parser
+    from ehrsim.errors import WorkerLost
     from ehrsim.runner import run_shard
 
     out = tmp_path / "out"
-    args = build_parser().parse_args(
-        [
-            "generate",
-            "-p",
-            "4",
-            "-s",
-            "2",
-            "--reference-date",
-            "2025-01-01",
-            "-o",
-            str(out),
-            "-w",
-            "1",
-            "--shard-size",
-            "2",
-            "--no-progress",
-        ]
-    )
-    settings = settings_from_args(args)
-    run_shard(settings, 0)  # as if the run had stopped after its first shard
+    command = [
+        "generate", "-p", "4", "-s", "2", "--reference-date", "2025-01-01", "-w", "1", "--shard-size", "2",
+        "--no-progress",
+    ]  # fmt: skip
+
+    def dies_at_shard_1(s, k):  # type: ignore[no-untyped-def]
+        if k == 1:
+            raise WorkerLost("killed")
+        return run_shard(s, k)
+
+    monkeypatch.setattr(ehrsim.runner, "run_shard", dies_at_shard_1)
+    assert main([*command, "-o", str(out)]) == 2  # the run stopped after its first shard
     done: list[int] = []
     monkeypatch.setattr(ehrsim.runner, "run_shard", lambda s, k: (done.append(k), run_shard(s, k))[1])
-    assert (
-        main(
-            [
-                "generate",
-                "-p",
-                "4",
-                "-s",
-                "2",
-                "--reference-date",
-                "2025-01-01",
-                "-o",
-                str(out),
-                "-w",
-                "1",
-                "--shard-size",
-                "2",
-                "--no-progress",
-            ]
-        )
-        == 0
-    )
+    capsys.readouterr()
+    assert main([*command, "-o", str(out)]) == 0
+    printed = capsys.readouterr()
+    assert "resumed: 2 patients" in printed.out
+    assert [r.levelname for r in caplog.records if "resuming the unfinished run" in r.getMessage()] == ["WARNING"]
+    assert done == [1]  # the resumed run did only the unfinished shard
     assert len((out / "json" / "patients.ndjson").read_bytes().splitlines()) == 4
     fresh = tmp_path / "fresh"
-    assert (
-        main(
-            [
-                "generate",
-                "-p",
-                "4",
-                "-s",
-                "2",
-                "--reference-date",
-                "2025-01-01",
-                "-o",
-                str(fresh),
-                "-w",
-                "1",
-                "--shard-size",
-                "2",
-                "--no-progress",
-            ]
-        )
-        == 0
-    )
+    assert main([*command, "-o", str(fresh)]) == 0
     assert (fresh / "json" / "patients.ndjson").read_bytes() == (out / "json" / "patients.ndjson").read_bytes()
-    assert done[:1] == [1]  # the resumed run did only the unfinished shard
 
 
 def test_dask_local_cluster_gives_the_same_output(tmp_path: Path) -> None:

@@ -45,7 +45,7 @@ def test_strict_lists_every_problem_with_file_and_state(tmp_path: Path) -> None:
     assert "broken.json: Initial: transition to unknown state 'Nowhere'" in text
     assert "broken.json: Odd: distributed_transition weights sum to 0.5, not 1" in text
     assert "Bad_Dist" in text and "standardDeviation" in text
-    assert "broken.json: Call: unknown submodule 'no/such'" in text
+    assert "broken.json: Call: submodule: unknown submodule 'no/such'" in text
     assert "broken.json: Mystery: unknown state type 'Teleport'" in text
     assert len(err.value.problems) >= 6
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ehrsim
-from ehrsim.engine.recorder import KINDS
+from ehrsim.record.kinds import KINDS
 from ehrsim.record.times import from_date
 from tests.conftest import SHARED, needs_shared
 

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from ehrsim.engine.recorder import KINDS
+from ehrsim.record.kinds import KINDS
 from ehrsim.record.times import from_date
 
 REFERENCE_DATE = dt.date(2025, 1, 1)

@@ -10,22 +10,12 @@ import csv
 from functools import cache
 
 from ehrsim.paths import terminology_dir
+from ehrsim.record.kinds import KINDS
 
+#: record lists Synthea's CSV has no file for (a report's results are rows of observations.csv)
+NO_TABLE = frozenset({"reports"})
 #: tables one patient's record fills, in the order the exporter renders them
-PATIENT_TABLES = (
-    "patients",
-    "encounters",
-    "conditions",
-    "allergies",
-    "medications",
-    "observations",
-    "procedures",
-    "immunizations",
-    "careplans",
-    "devices",
-    "supplies",
-    "imaging_studies",
-)
+PATIENT_TABLES = ("patients", *(kind for kind in KINDS if kind not in NO_TABLE))
 #: tables written once per run in ``finish``
 SHARED_TABLES = (
     "organizations",

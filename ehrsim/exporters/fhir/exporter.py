@@ -13,7 +13,7 @@ import orjson
 from ehrsim.errors import ExportError
 from ehrsim.exporters.base import Exporter, Rendered
 from ehrsim.exporters.fhir.bundle import bundle_bytes, bundle_file_name, patient_bundle_id
-from ehrsim.exporters.fhir.refs import References
+from ehrsim.exporters.fhir.refs import SHARED_TYPES, References
 from ehrsim.exporters.fhir.resources import patient_resources
 from ehrsim.exporters.fhir.shared import shared_resources
 
@@ -40,7 +40,6 @@ PATIENT_TYPES = (
     "SupplyDelivery",
     "Provenance",
 )
-SHARED_TYPES = ("Organization", "Location", "Practitioner", "PractitionerRole")
 
 
 def shared_keys(record: dict[str, Any]) -> list[tuple[str, str]]:

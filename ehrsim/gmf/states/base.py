@@ -11,8 +11,8 @@ from ehrsim.gmf.transitions import TRANSITION_KEYS, Transition, parse_transition
 from ehrsim.gmf.values import Distribution, Exact, Expression, Frozen, Range, to_seconds
 
 if TYPE_CHECKING:
-    from ehrsim.engine.runs import ModuleRun
-    from ehrsim.engine.simulation import Simulation
+    from ehrsim.gmf.patient import PatientAccess
+    from ehrsim.gmf.run import ModuleRun
 
 
 class State(Frozen):
@@ -60,7 +60,7 @@ class State(Frozen):
     def targets(self) -> list[str]:
         return self._transition.targets() if self._transition else []
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool | None:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool | None:
         return True
 
 
@@ -82,7 +82,7 @@ class ValueSource(Frozen):
     def has_value(self) -> bool:
         return any(v is not None for v in (self.exact, self.range, self.distribution, self.expression))
 
-    def draw(self, sim: Simulation, t: float) -> Any:
+    def draw(self, sim: PatientAccess, t: float) -> Any:
         if self.exact is not None:
             return self.exact.quantity
         if self.range is not None:

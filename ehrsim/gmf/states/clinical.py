@@ -8,11 +8,26 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import ValidationInfo, model_validator
 
 from ehrsim.gmf.states.base import State, duration_seconds
-from ehrsim.gmf.values import Code, Distribution, Exact, Frozen, Range, codes_as_dicts, to_seconds, tolerate
+from ehrsim.gmf.values import (
+    Amount,
+    Code,
+    Count,
+    Distribution,
+    Fraction,
+    Frozen,
+    NumericExact,
+    Range,
+    TimeExact,
+    TimeRange,
+    TimeUnit,
+    codes_as_dicts,
+    to_seconds,
+    tolerate,
+)
 
 if TYPE_CHECKING:
-    from ehrsim.engine.runs import ModuleRun
-    from ehrsim.engine.simulation import Simulation
+    from ehrsim.gmf.patient import PatientAccess
+    from ehrsim.gmf.run import ModuleRun
 
 
 class _Onset(State):
@@ -25,17 +40,17 @@ class ConditionOnset(_Onset):
     type: Literal["ConditionOnset"]
     kind: ClassVar[str] = "conditions"
 
-    def fields(self, sim: Simulation) -> dict[str, Any]:
+    def fields(self, sim: PatientAccess) -> dict[str, Any]:
         return {"codes": codes_as_dicts(self.codes)}
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         sim.onset(run, self, t)
         return True
 
 
 class AllergyReactionSeverity(Frozen):
     level: Literal["mild", "moderate", "severe", "none"]
-    value: float
+    value: Fraction
 
 
 class AllergyReaction(Frozen):
@@ -50,7 +65,7 @@ class AllergyOnset(_Onset):
     reactions: tuple[AllergyReaction, ...] = ()
     kind: ClassVar[str] = "allergies"
 
-    def fields(self, sim: Simulation) -> dict[str, Any]:
+    def fields(self, sim: PatientAccess) -> dict[str, Any]:
         reactions = []
         for r in self.reactions:
             draw, total, level = sim.rng.random(), 0.0, "mild"
@@ -68,7 +83,7 @@ class AllergyOnset(_Onset):
             "reactions": reactions,
         }
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         sim.onset(run, self, t)
         return True
 
@@ -95,7 +110,7 @@ class _End(State):
             )
         return self
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         state_name = getattr(self, self.by_state_field, None)
         attribute = None if state_name else self.referenced_by_attribute
         codes = [c.code for c in self.codes] if self.codes and not state_name and not attribute else None
@@ -122,20 +137,20 @@ class AllergyEnd(_End):
 
 
 class Dosage(Frozen):
-    amount: float
-    frequency: int
-    period: float
-    unit: str
+    amount: Amount
+    frequency: Count
+    period: Amount
+    unit: TimeUnit
 
 
 class Duration(Frozen):
-    quantity: float
-    unit: str
+    quantity: Amount
+    unit: TimeUnit
 
 
 class Prescription(Frozen):
     as_needed: bool = False
-    refills: int = 0
+    refills: Count = 0
     dosage: Dosage | None = None
     duration: Duration | None = None
     instructions: tuple[Code, ...] = ()
@@ -150,7 +165,7 @@ class MedicationOrder(State):
     chronic: bool = False
     prescription: Prescription | None = None
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         rx = self.prescription
         duration_days = None
         stop = None
@@ -205,7 +220,7 @@ class CarePlanStart(State):
     reason: str | None = None
     assign_to_attribute: str | None = None
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         goals = [
             {
                 "text": g.text or "",
@@ -245,11 +260,19 @@ class Procedure(State):
     codes: tuple[Code, ...]
     reason: str | None = None
     assign_to_attribute: str | None = None
-    duration: Range | None = None
+    duration: TimeRange | None = None
     distribution: Distribution | None = None
-    unit: str | None = None
+    unit: TimeUnit | None = None
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    @model_validator(mode="after")
+    def _span_unit(self) -> Procedure:
+        if self.duration is not None and (self.duration.unit or self.unit) is None:
+            raise ValueError("Procedure duration needs a unit")
+        if self.distribution is not None and self.unit is None:
+            raise ValueError("Procedure with a distribution needs a unit")
+        return self
+
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         if run.wake is not None:  # woken at the end of the procedure
             if t >= run.wake:
                 run.wake = None
@@ -279,7 +302,7 @@ class Device(State):
     model: str | None = None
     assign_to_attribute: str | None = None
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         fields = {
             "start": t,
             "stop": None,
@@ -300,7 +323,7 @@ class DeviceEnd(_End):
 
 
 class Supply(Frozen):
-    quantity: int
+    quantity: Count
     code: Code
 
 
@@ -308,7 +331,7 @@ class SupplyList(State):
     type: Literal["SupplyList"]
     supplies: tuple[Supply, ...]
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         for s in self.supplies:
             sim.add_entry(run, "supplies", {"time": t, "codes": [s.code.as_dict()], "quantity": s.quantity}, None)
         return True
@@ -317,9 +340,9 @@ class SupplyList(State):
 class Vaccine(State):
     type: Literal["Vaccine"]
     codes: tuple[Code, ...]
-    series: int | None = None
+    series: Count | None = None
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         sim.add_entry(
             run, "immunizations", {"time": t, "codes": codes_as_dicts(self.codes), "series": self.series}, None
         )
@@ -330,13 +353,13 @@ class Symptom(State):
     type: Literal["Symptom"]
     symptom: str
     cause: str | None = None
-    probability: float = 1.0
-    exact: Exact | None = None
+    probability: Fraction = 1.0
+    exact: NumericExact | None = None
     range: Range | None = None
     distribution: Distribution | None = None
     address: bool | None = None
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         if self.probability >= 1.0 or sim.rng.random() < self.probability:
             if self.exact is not None:
                 value = float(self.exact.quantity)
@@ -355,10 +378,16 @@ class Death(State):
     codes: tuple[Code, ...] | None = None
     condition_onset: str | None = None
     referenced_by_attribute: str | None = None
-    exact: Exact | None = None
-    range: Range | None = None
+    exact: TimeExact | None = None
+    range: TimeRange | None = None
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    @model_validator(mode="after")
+    def _delay_unit(self) -> Death:
+        if (self.exact is not None and self.exact.unit is None) or (self.range is not None and self.range.unit is None):
+            raise ValueError("Death delay (exact or range) needs a unit")
+        return self
+
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         if self.codes:
             cause = codes_as_dicts(self.codes)
         else:

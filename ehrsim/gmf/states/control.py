@@ -8,11 +8,11 @@ from pydantic import model_validator
 
 from ehrsim.gmf.conditions import NEVER, AnyCondition
 from ehrsim.gmf.states.base import State, ValueSource, duration_seconds
-from ehrsim.gmf.values import Code, Distribution, Exact, Range
+from ehrsim.gmf.values import Amount, Code, Distribution, Number, TimeExact, TimeRange, TimeUnit
 
 if TYPE_CHECKING:
-    from ehrsim.engine.runs import ModuleRun
-    from ehrsim.engine.simulation import Simulation
+    from ehrsim.gmf.patient import PatientAccess
+    from ehrsim.gmf.run import ModuleRun
 
 
 class Initial(State):
@@ -25,7 +25,7 @@ class Terminal(State):
     type: Literal["Terminal"]
     terminal: ClassVar[bool] = True
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool | None:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool | None:
         return sim.terminate(run, t)
 
 
@@ -40,7 +40,7 @@ class Guard(State):
     allow: AnyCondition
     waits: ClassVar[bool] = True
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         if self.allow.test(sim, run, t):
             return True
         wake = self.allow.wake_time(sim, t)
@@ -56,10 +56,10 @@ class Delay(State):
     """Waits an exact span; the wake-up is one queue entry, nothing is polled."""
 
     type: Literal["Delay"]
-    exact: Exact | None = None
-    range: Range | None = None
+    exact: TimeExact | None = None
+    range: TimeRange | None = None
     distribution: Distribution | None = None
-    unit: str | None = None
+    unit: TimeUnit | None = None
     waits: ClassVar[bool] = True
 
     @model_validator(mode="after")
@@ -74,7 +74,7 @@ class Delay(State):
             raise ValueError("Delay range needs a unit")
         return self
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         if run.wake is None:
             end = t + max(0.0, duration_seconds(sim.rng, self.exact, self.range, self.distribution, self.unit))
             if end <= t:
@@ -96,9 +96,20 @@ class SetAttribute(ValueSource, State):
     value_code: Code | None = None
     value_attribute: str | None = None
     series_data: str | None = None
-    period: float | None = None
+    period: Amount | None = None
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    @model_validator(mode="after")
+    def _series_numbers(self) -> SetAttribute:
+        if self.series_data is not None:
+            try:
+                values = [float(x) for x in self.series_data.split()]
+            except ValueError:
+                raise ValueError("series_data must be numbers separated by spaces") from None
+            if not all(abs(v) <= 1e15 for v in values):
+                raise ValueError("series_data holds a number that is too large or not finite")
+        return self
+
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         if self.value is not None:
             value = self.value
         elif self.value_code is not None:
@@ -121,9 +132,9 @@ class Counter(State):
     type: Literal["Counter"]
     attribute: str
     action: Literal["increment", "decrement"]
-    amount: float = 1
+    amount: Number = 1
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         current = sim.attributes.get(self.attribute) or 0
         try:
             current = float(current)
@@ -137,7 +148,7 @@ class CallSubmodule(State):
     type: Literal["CallSubmodule"]
     submodule: str
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool | None:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool | None:
         # the engine moves the run into the submodule; its Terminal brings it back to our transition
         sim.call_submodule(run, self, t)
         return None
@@ -159,7 +170,7 @@ class Physiology(State):
     def targets(self) -> list[str]:
         return [*super().targets(), self.alt_direct_transition]
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         run.redirect = self.alt_direct_transition
         return True
 

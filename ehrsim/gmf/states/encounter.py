@@ -10,8 +10,8 @@ from ehrsim.gmf.states.base import State
 from ehrsim.gmf.values import Code
 
 if TYPE_CHECKING:
-    from ehrsim.engine.runs import ModuleRun
-    from ehrsim.engine.simulation import Simulation
+    from ehrsim.gmf.patient import PatientAccess
+    from ehrsim.gmf.run import ModuleRun
 
 EncounterClass = Literal[
     "ambulatory",
@@ -44,7 +44,7 @@ class Encounter(State):
             raise ValueError("a non-wellness Encounter needs encounter_class and codes")
         return self
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         if self.wellness:
             return sim.join_wellness(run, self, t)
         return sim.open_encounter(run, self, t)
@@ -54,7 +54,7 @@ class EncounterEnd(State):
     type: Literal["EncounterEnd"]
     discharge_disposition: Code | None = None
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         sim.end_encounter(run, self, t)
         return True
 

@@ -3,16 +3,16 @@ DiagnosticReport and ImagingStudy (record entries)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import model_validator
+from pydantic import Field, Strict, model_validator
 
 from ehrsim.gmf.states.base import State, ValueSource
-from ehrsim.gmf.values import Code, Frozen, codes_as_dicts
+from ehrsim.gmf.values import Code, Frozen, NumericExact, codes_as_dicts
 
 if TYPE_CHECKING:
-    from ehrsim.engine.runs import ModuleRun
-    from ehrsim.engine.simulation import Simulation
+    from ehrsim.gmf.patient import PatientAccess
+    from ehrsim.gmf.run import ModuleRun
 
 Category = Literal["vital-signs", "laboratory", "survey", "exam", "procedure", "social-history", "imaging", "therapy"]
 
@@ -21,6 +21,7 @@ class VitalSign(ValueSource, State):
     type: Literal["VitalSign"]
     vital_sign: str
     unit: str | None = None
+    exact: NumericExact | None = None
 
     @model_validator(mode="after")
     def _value(self) -> VitalSign:
@@ -28,7 +29,7 @@ class VitalSign(ValueSource, State):
             raise ValueError("VitalSign needs one of exact, range, distribution, expression")
         return self
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         sim.set_vital(self.vital_sign, float(self.draw(sim, t)))
         return True
 
@@ -58,7 +59,7 @@ class ObservationBody(ValueSource):
             raise ValueError("an Observation with range needs a unit")
         return self
 
-    def measure(self, sim: Simulation, t: float) -> tuple[Any, str]:
+    def measure(self, sim: PatientAccess, t: float) -> tuple[Any, str]:
         """(value, value_type) of one measurement now."""
         if self.value_code is not None:
             return self.value_code.as_dict(), "code"
@@ -82,7 +83,7 @@ class ObservationBody(ValueSource):
             return value, "boolean"
         return (_number(value), "numeric") if value is not None else (None, "none")
 
-    def entry_fields(self, sim: Simulation, t: float, category: str | None) -> dict[str, Any]:
+    def entry_fields(self, sim: PatientAccess, t: float, category: str | None) -> dict[str, Any]:
         value, value_type = self.measure(sim, t)
         return {
             "time": t,
@@ -103,7 +104,7 @@ def _number(value: Any) -> float | None:
 class Observation(ObservationBody, State):
     type: Literal["Observation"]
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         sim.add_entry(run, "observations", self.entry_fields(sim, t, None), None)
         return True
 
@@ -121,7 +122,7 @@ class MultiObservation(State):
     observations: tuple[ChildObservation, ...]
     number_of_observations: int | None = None  # written by the Module Builder; unused
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         components = []
         for child in self.observations:
             value, value_type = child.measure(sim, t)
@@ -153,7 +154,7 @@ class DiagnosticReport(State):
     observations: tuple[ChildObservation, ...]
     number_of_observations: int | None = None
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         report = sim.add_entry(
             run, "reports", {"time": t, "codes": codes_as_dicts(self.codes), "observations": []}, None
         )
@@ -164,6 +165,9 @@ class DiagnosticReport(State):
         return True
 
 
+Few = Annotated[int, Strict(), Field(ge=0, le=1000)]
+
+
 class Instance(Frozen):
     title: str
     sop_class: Code
@@ -172,19 +176,31 @@ class Instance(Frozen):
 class Series(Frozen):
     body_site: Code
     modality: Code
-    instances: tuple[Instance, ...]
-    min_number_instances: int = 1
-    max_number_instances: int = 1
+    instances: Annotated[tuple[Instance, ...], Field(min_length=1)]
+    min_number_instances: Few = 1
+    max_number_instances: Few = 1
+
+    @model_validator(mode="after")
+    def _order(self) -> Series:
+        if self.min_number_instances > self.max_number_instances:
+            raise ValueError("min_number_instances is above max_number_instances")
+        return self
 
 
 class ImagingStudy(State):
     type: Literal["ImagingStudy"]
     procedure_code: Code
-    series: tuple[Series, ...]
-    min_number_series: int = 1
-    max_number_series: int = 1
+    series: Annotated[tuple[Series, ...], Field(min_length=1)]
+    min_number_series: Few = 1
+    max_number_series: Few = 1
 
-    def process(self, sim: Simulation, run: ModuleRun, t: float) -> bool:
+    @model_validator(mode="after")
+    def _order(self) -> ImagingStudy:
+        if self.min_number_series > self.max_number_series:
+            raise ValueError("min_number_series is above max_number_series")
+        return self
+
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         sim.imaging_study(run, self, t)
         return True
 

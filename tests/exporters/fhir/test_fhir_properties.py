@@ -8,8 +8,8 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ehrsim.engine.recorder import KINDS
 from ehrsim.exporters.fhir.exporter import FhirExporter
+from ehrsim.record.kinds import KINDS
 from ehrsim.validate import validate_documents
 from tests.exporters.fhir.fhir_checks import dangling
 from tests.exporters.fhir.fhir_records import make_record

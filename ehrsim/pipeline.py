@@ -1,0 +1,115 @@
+"""The record pipeline: simulate a patient -> record transforms -> exporters.
+
+``process`` is the one path from a patient index to rendered bytes: ``runner.run_shard`` writes
+what it yields, ``generate`` yields its records without exporters, and tests call it directly.
+Record transforms run between the engine and the exporters, in order, on the native record
+(docs/record.md); the history cut (``--years-of-history``) is the first one. This is where
+cohort weights, dirty data, costs and notes plug in: a transform is any callable
+``(record, ctx) -> record`` with a ``name``, deterministic given the record and ``ctx``, drawing
+random numbers only from ``ctx.rng(name)``.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from ehrsim.population import Population
+from ehrsim.record.build import cut_history
+from ehrsim.settings import Settings
+
+if TYPE_CHECKING:
+    from ehrsim.core.world import World
+    from ehrsim.exporters.base import Exporter, Rendered
+
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class TransformContext:
+    """What a transform may know about the patient's run."""
+
+    settings: Settings
+    world: World
+    index: int  # the patient's index in the run
+    end_time: int  # the reference date as a record time
+
+    def rng(self, name: str) -> np.random.Generator:
+        """A generator of its own for transform ``name`` and this patient: independent of the engine's draws."""
+        return np.random.default_rng([self.settings.seed, self.index, zlib.crc32(name.encode())])
+
+
+class RecordTransform(Protocol):
+    """Turns one native record into another (or changes it in place and returns it)."""
+
+    name: str
+
+    def __call__(self, record: Record, ctx: TransformContext) -> Record: ...
+
+
+class HistoryCut:
+    """Keeps the last ``years_of_history`` years, and what was still active then (0 = the whole life)."""
+
+    name = "history"
+
+    def __call__(self, record: Record, ctx: TransformContext) -> Record:
+        return cut_history(record, ctx.end_time, ctx.settings.years_of_history)
+
+
+def default_transforms(settings: Settings) -> tuple[RecordTransform, ...]:
+    """The transforms every run applies, in order (``settings`` will choose among more)."""
+    return (HistoryCut(),)
+
+
+def records(
+    population: Population, indices: Iterable[int], transforms: Sequence[RecordTransform] | None = None
+) -> Iterator[Record]:
+    """Simulate each patient and apply the transforms (by default ``default_transforms``): native records."""
+    chain = default_transforms(population.settings) if transforms is None else tuple(transforms)
+    settings, world, end_time = population.settings, population.world, population.end_time
+    for index in indices:
+        record = population.simulate(index)
+        ctx = TransformContext(settings, world, index, end_time)
+        for transform in chain:
+            record = transform(record, ctx)
+        yield record
+
+
+def process(
+    population: Population,
+    indices: Iterable[int],
+    exporters: Sequence[Exporter],
+    transforms: Sequence[RecordTransform] | None = None,
+) -> Iterator[tuple[Record, list[Rendered]]]:
+    """Each patient's final record and what every exporter rendered from it, in index order."""
+    for record in records(population, indices, transforms):
+        yield record, [exporter.render(record) for exporter in exporters]
+
+
+def generate(
+    n: int,
+    *,
+    seed: int = 0,
+    reference_date: Any,
+    modules: Any = None,
+    start: int = 0,
+    transforms: Sequence[RecordTransform] | None = None,
+    **options: Any,
+) -> Iterator[Record]:
+    """Yield ``n`` native patient records lazily, in index order (in this process).
+
+    ``modules``: a folder or list of folders replacing the bundled library; other keyword options
+    are ``Settings`` fields; ``transforms`` replaces ``default_transforms``.
+
+    >>> import datetime, ehrsim
+    >>> records = ehrsim.generate(2, seed=1, reference_date=datetime.date(2025, 1, 1))
+    """
+    if modules is not None:
+        options["modules"] = tuple([modules] if isinstance(modules, str | Path) else modules)
+    settings = Settings(population=n, seed=seed, reference_date=reference_date, **options)
+    yield from records(Population(settings), range(start, start + n), transforms)

@@ -1,0 +1,256 @@
+"""The one table of the record's entry kinds: what each list holds and how the engine treats it.
+
+The recorder, the history cut, the JSON Schema of the record (``record.schema``), the exporters and
+the reports read this table; adding a kind or a field starts here (and in docs/record.md).
+Field types are JSON Schema fragments, so the schema is generated from this table, not kept beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+CODE: Mapping[str, Any] = {"$ref": "#/$defs/code"}
+CODES: Mapping[str, Any] = {"$ref": "#/$defs/codes"}
+CODE_LIST: Mapping[str, Any] = {"type": "array", "items": {"$ref": "#/$defs/code"}}
+OPTIONAL_CODE: Mapping[str, Any] = {"anyOf": [{"$ref": "#/$defs/code"}, {"type": "null"}]}
+TIME: Mapping[str, Any] = {"type": "integer"}
+OPTIONAL_TIME: Mapping[str, Any] = {"type": ["integer", "null"]}
+TEXT: Mapping[str, Any] = {"type": "string"}
+FLAG: Mapping[str, Any] = {"type": "boolean"}
+
+
+def _enum(*values: str) -> Mapping[str, Any]:
+    return {"enum": list(values)}
+
+
+def _object(required: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "properties": required, "required": list(required), "additionalProperties": False}
+
+
+@dataclass(frozen=True, slots=True)
+class EntryKind:
+    """One list of the record.
+
+    ``span``: the entry has ``start``/``stop`` (else one ``time``). ``lasting``: the entry can be
+    active (the recorder indexes the active ones by code, modules end them, and the history cut keeps
+    them while still active at the cut-off). ``fields``: JSON Schema of each field besides ``id``,
+    ``n`` and ``encounter``; ``optional`` names fields some entries lack.
+    """
+
+    name: str
+    span: bool
+    lasting: bool
+    fields: Mapping[str, Any]
+    optional: frozenset[str] = field(default_factory=frozenset)
+    doc: str = ""
+
+    @property
+    def time_field(self) -> str:
+        """The field that says when the entry happened (or began)."""
+        return "start" if self.span else "time"
+
+
+_VALUE = {
+    "anyOf": [{"type": "number"}, {"type": "string"}, {"type": "boolean"}, {"$ref": "#/$defs/code"}, {"type": "null"}]
+}
+_VALUE_TYPE = _enum("numeric", "code", "text", "boolean", "none")
+_OBSERVATION_CATEGORY = _enum(
+    "vital-signs", "laboratory", "survey", "exam", "procedure", "social-history", "imaging", "therapy"
+)
+
+#: the record's lists, in the order of the record (and of its documentation)
+ENTRY_KINDS: tuple[EntryKind, ...] = (
+    EntryKind(
+        "encounters",
+        span=True,
+        lasting=False,
+        fields={
+            "start": TIME,
+            "stop": TIME,
+            "class": _enum(
+                "ambulatory",
+                "emergency",
+                "inpatient",
+                "outpatient",
+                "wellness",
+                "urgentcare",
+                "hospice",
+                "home",
+                "snf",
+                "virtual",
+            ),
+            "codes": CODES,
+            "reason": CODE_LIST,
+            "organization": TEXT,
+            "practitioner": TEXT,
+            "discharge": OPTIONAL_CODE,
+            "module": TEXT,
+        },
+        doc="visits; every other entry's ``encounter`` points at one (or is None)",
+    ),
+    EntryKind(
+        "conditions",
+        span=True,
+        lasting=True,
+        fields={"start": TIME, "stop": OPTIONAL_TIME, "onset": TIME, "codes": CODES},
+        optional=frozenset({"onset"}),
+    ),
+    EntryKind(
+        "allergies",
+        span=True,
+        lasting=True,
+        fields={
+            "start": TIME,
+            "stop": OPTIONAL_TIME,
+            "onset": TIME,
+            "codes": CODES,
+            "type": _enum("allergy", "intolerance"),
+            "category": _enum("food", "medication", "environment", "biologic"),
+            "reactions": {
+                "type": "array",
+                "items": _object(
+                    {"code": {"$ref": "#/$defs/code"}, "severity": {"enum": ["mild", "moderate", "severe"]}}
+                ),
+            },
+        },
+        optional=frozenset({"onset"}),
+    ),
+    EntryKind(
+        "medications",
+        span=True,
+        lasting=True,
+        fields={
+            "start": TIME,
+            "stop": OPTIONAL_TIME,
+            "codes": CODES,
+            "reason": CODE_LIST,
+            "chronic": FLAG,
+            "administered": FLAG,
+            "requested": FLAG,
+            "dosage": {
+                "anyOf": [
+                    _object(
+                        {
+                            "amount": {"type": "number"},
+                            "frequency": {"type": "integer"},
+                            "period": {"type": "number"},
+                            "unit": {"type": "string"},
+                        }
+                    ),
+                    {"type": "null"},
+                ]
+            },
+            "as_needed": FLAG,
+            "duration_days": {"type": ["number", "null"]},
+            "refills": {"type": "integer"},
+            "instructions": CODE_LIST,
+            "stop_reason": OPTIONAL_CODE,
+        },
+    ),
+    EntryKind(
+        "observations",
+        span=False,
+        lasting=False,
+        fields={
+            "time": TIME,
+            "category": _OBSERVATION_CATEGORY,
+            "codes": CODES,
+            "value": _VALUE,
+            "value_type": _VALUE_TYPE,
+            "unit": TEXT,
+            "components": {
+                "type": "array",
+                "items": _object(
+                    {"codes": {"$ref": "#/$defs/codes"}, "value": _VALUE, "value_type": _VALUE_TYPE, "unit": TEXT}
+                ),
+            },
+            "report": {"type": ["string", "null"]},
+        },
+    ),
+    EntryKind(
+        "reports",
+        span=False,
+        lasting=False,
+        fields={"time": TIME, "codes": CODES, "observations": {"type": "array", "items": {"type": "string"}}},
+        doc="diagnostic reports grouping observations (by id)",
+    ),
+    EntryKind(
+        "procedures",
+        span=True,
+        lasting=False,
+        fields={"start": TIME, "stop": TIME, "codes": CODES, "reason": CODE_LIST},
+    ),
+    EntryKind(
+        "immunizations",
+        span=False,
+        lasting=False,
+        fields={"time": TIME, "codes": CODES, "series": {"type": ["integer", "null"]}},
+    ),
+    EntryKind(
+        "careplans",
+        span=True,
+        lasting=True,
+        fields={
+            "start": TIME,
+            "stop": OPTIONAL_TIME,
+            "codes": CODES,
+            "activities": CODE_LIST,
+            "goals": {
+                "type": "array",
+                "items": _object({"text": TEXT, "addresses": CODE_LIST, "observation": {"type": "null"}}),
+            },
+            "reason": CODE_LIST,
+        },
+    ),
+    EntryKind(
+        "devices",
+        span=True,
+        lasting=True,
+        fields={
+            "start": TIME,
+            "stop": OPTIONAL_TIME,
+            "codes": CODES,
+            "udi": TEXT,
+            "manufacturer": TEXT,
+            "model": TEXT,
+        },
+    ),
+    EntryKind(
+        "supplies", span=False, lasting=False, fields={"time": TIME, "codes": CODES, "quantity": {"type": "integer"}}
+    ),
+    EntryKind(
+        "imaging_studies",
+        span=False,
+        lasting=False,
+        fields={
+            "time": TIME,
+            "procedure_code": CODE,
+            "uid": TEXT,
+            "series": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "uid": TEXT,
+                        "body_site": CODE,
+                        "modality": CODE,
+                        "instances": {
+                            "type": "array",
+                            "items": _object({"uid": TEXT, "title": TEXT, "sop_class": CODE}),
+                        },
+                    }
+                ),
+            },
+        },
+    ),
+)
+
+BY_NAME: Mapping[str, EntryKind] = MappingProxyType({k.name: k for k in ENTRY_KINDS})
+#: every entry list of the record, in record order
+KINDS: tuple[str, ...] = tuple(k.name for k in ENTRY_KINDS)
+#: kinds whose entries can be active (indexed by code while the life runs; kept by the history cut while active)
+ACTIVE_KINDS: tuple[str, ...] = tuple(k.name for k in ENTRY_KINDS if k.lasting)
+#: fields of an entry that hold times (made ``int`` when the record is built)
+TIME_FIELDS = ("start", "stop", "time", "onset")
