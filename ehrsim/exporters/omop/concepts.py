@@ -91,7 +91,26 @@ def conventions() -> dict[str, dict[str, int]]:
         out["care_sites"] = {r["organization_type"]: int(r["concept_id"]) for r in csv.DictReader(fh)}
     with open(base / "units.csv", newline="", encoding="utf-8") as fh:
         out["units"] = {r["ucum"]: int(r["concept_id"]) for r in csv.DictReader(fh)}
+    with open(base / "specialties.csv", newline="", encoding="utf-8") as fh:
+        out["specialties"] = {r["specialty"]: int(r["concept_id"] or 0) for r in csv.DictReader(fh)}
     return out
+
+
+@cache
+def routes() -> tuple[tuple[str, int], ...]:
+    """(RxNorm dose-form words, route concept id), longest first: the route of a clinical drug is read
+    from the dose form its RxNorm name ends with ("... Oral Tablet" -> oral)."""
+    with open(terminology_dir() / "omop_conventions" / "routes.csv", newline="", encoding="utf-8") as fh:
+        rows = [(r["dose_form"], int(r["concept_id"] or 0)) for r in csv.DictReader(fh)]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+def route_of(display: str) -> tuple[int, str | None]:
+    """(route concept id, the dose form found) for a drug's RxNorm display; (0, None) when unknown."""
+    for form, concept in routes():
+        if form in display:
+            return concept, form
+    return 0, None
 
 
 @cache
