@@ -13,6 +13,8 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from types import TracebackType
+from typing import IO
 
 import orjson
 
@@ -74,5 +76,51 @@ class ShardStore:
     def parts(self, fmt: str, table: str, shards: int) -> list[Path]:
         return [p for k in range(shards) if (p := self.part(fmt, table, k)).is_file()]
 
+    def writer(self, shard: int) -> PartWriter:
+        return PartWriter(self, shard)
+
     def clear(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+class PartWriter:
+    """A shard's table parts, streamed to temporary files as rows come and renamed into place at the end.
+
+    A worker thus holds one patient's rows at a time, not a whole shard's (memory stays flat
+    whatever the shard size), and a shard that fails leaves no part behind.
+    """
+
+    def __init__(self, store: ShardStore, shard: int) -> None:
+        self.store, self.shard = store, shard
+        self.open: dict[tuple[str, str], tuple[Path, Path, IO[bytes]]] = {}
+
+    def add(self, fmt: str, table: str, data: bytes) -> None:
+        entry = self.open.get((fmt, table))
+        if entry is None:
+            path = self.store.part(fmt, table, self.shard)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            entry = self.open[(fmt, table)] = (path, Path(tmp), os.fdopen(fd, "wb", buffering=1 << 16))
+        entry[2].write(data)
+
+    def commit(self) -> None:
+        for path, tmp, fh in self.open.values():
+            fh.close()
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        self.open.clear()
+
+    def abort(self) -> None:
+        for _, tmp, fh in self.open.values():
+            fh.close()
+            tmp.unlink(missing_ok=True)
+        self.open.clear()
+
+    def __enter__(self) -> PartWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.abort()

@@ -126,16 +126,18 @@ def claim(
     """Make ``out`` this run's folder (the lock must be held); returns True when resuming.
 
     ``folders`` are the format folders this run writes; ``keep`` are folders that may hold an
-    earlier run's output on purpose (``--csv-append``).
+    earlier run's output on purpose (``--csv-append``): the earlier run is then accepted, except
+    in the other format folders this run writes.
     """
     state = out / STATE_DIR
     run_file = state / "run.json"
     wanted = orjson.dumps(fingerprint, option=orjson.OPT_SORT_KEYS)
     started = [p.name for p in state.iterdir() if p.name != "lock"] if state.is_dir() else []
-    if run_file.is_file() and run_file.read_bytes() == wanted:
-        return bool(started)
+    if not overwrite and run_file.is_file() and run_file.read_bytes() == wanted:
+        return bool(started)  # the same run, interrupted: resume it
     previous = [p for p in (METADATA, *dict.fromkeys([*BUILTIN_FOLDERS, *folders])) if (out / p).exists()]
-    previous = [p for p in previous if p not in keep and not (p == METADATA and keep)]
+    if keep:  # appending to an earlier run: only this run's other format folders would mix
+        previous = [p for p in previous if p in folders and p not in keep]
     if started and not overwrite:
         differs = _differences(run_file, fingerprint)
         raise ConfigError(

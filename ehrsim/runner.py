@@ -56,21 +56,18 @@ def run_shard(settings: Settings, shard: int) -> dict[str, int]:
     shared = _shared(settings)
     first = shard * settings.shard
     last = min(settings.population, first + settings.shard)
-    rows: dict[tuple[int, str], list[bytes]] = {}
     counts: Counter[str] = Counter()
-    for record, renders in pipeline.process(shared.population, range(first, last), shared.exporters):
-        counts["patients"] += 1
-        counts["alive" if record["alive"] else "dead"] += 1
-        for kind in KINDS:
-            counts[kind] += len(record[kind])
-        for i, (exporter, rendered) in enumerate(zip(shared.exporters, renders, strict=True)):
-            for rel, data in rendered.files:
-                atomic_write(exporter.out / rel, data)
-            for table, data in rendered.rows:
-                rows.setdefault((i, table), []).append(data)
-    for (i, table), chunks in rows.items():
-        exporter = shared.exporters[i]
-        atomic_write(shared.store.part(exporter.name, table, shard), b"".join(chunks))
+    with shared.store.writer(shard) as parts:  # rows are streamed to the shard's part files
+        for record, renders in pipeline.process(shared.population, range(first, last), shared.exporters):
+            counts["patients"] += 1
+            counts["alive" if record["alive"] else "dead"] += 1
+            for kind in KINDS:
+                counts[kind] += len(record[kind])
+            for exporter, rendered in zip(shared.exporters, renders, strict=True):
+                for rel, data in rendered.files:
+                    atomic_write(exporter.out / rel, data)
+                for table, data in rendered.rows:
+                    parts.add(exporter.name, table, data)
     shared.store.mark_done(shard, dict(counts))
     return dict(counts)
 

@@ -1,4 +1,4 @@
-"""``ehrsim report``: check a generated population (``realism`` against published figures, ``coherence``)."""
+"""``ehrsim report``: check a generated population (``realism``, ``clinical`` audit, ``coherence``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "report",
-        help="check a generated population (realism, coherence)",
+        help="check a generated population (realism, clinical audit, coherence)",
         description="Reports on an output folder written with `ehrsim generate -f json`.",
     )
     actions = p.add_subparsers(dest="report", required=True, metavar="ACTION")
@@ -19,7 +19,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "realism",
         help="simulated prevalence, incidence and life expectancy vs published targets",
         description="Compare OUT/json/patients.ndjson with terminology/targets/*.csv and the US "
-        "life table; writes PREFIX.md, PREFIX.csv, PREFIX_life.csv and PREFIX.svg.",
+        "life table, and body measurements with NHANES percentiles; writes PREFIX.md, PREFIX.csv, PREFIX_life.csv, "
+        "PREFIX_nhanes.csv and PREFIX.svg.",
     )
     r.add_argument("out_dir", type=Path, metavar="OUTDIR", help="output folder of `ehrsim generate` (with -f json)")
     r.add_argument(
@@ -33,14 +34,80 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--targets", type=Path, default=None, metavar="DIR", help="folder of target CSVs (default terminology/targets)"
     )
     r.set_defaults(func=run_realism)
+    _add_clinical(actions)
     c = actions.add_parser(
         "coherence",
-        help="list clinically incoherent records; exit 1 if any",
-        description="Run the clinical coherence checks over every patient in OUTDIR.",
+        help="list clinically incoherent records; exit 1 if any (the coherence.* rules of `clinical`)",
+        description="Run the clinical coherence checks over every patient in OUTDIR and print each problem. "
+        "The same checks are the `coherence` group of `ehrsim report clinical`.",
     )
     c.add_argument("out_dir", type=Path, metavar="OUTDIR", help="output folder of `ehrsim generate` (with -f json)")
     c.add_argument("--limit", type=int, default=200, help="print at most N problems (default 200; 0 = all)")
     c.set_defaults(func=run_coherence)
+
+
+def _add_clinical(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    a = actions.add_parser(
+        "clinical",
+        help="clinical audit: rules as data (terminology/clinical); exit 1 if any is over tolerance",
+        description="Evaluate the clinical rules of terminology/clinical/rules.json over OUTDIR/json/patients.ndjson "
+        "and write PREFIX.md and PREFIX.csv (see docs/clinical-audit.md). "
+        "Example: ehrsim report clinical out --fail-on vaccines,prescribing",
+    )
+    a.add_argument("out_dir", type=Path, metavar="OUTDIR", help="output folder of `ehrsim generate` (with -f json)")
+    a.add_argument("--out", type=Path, default=None, metavar="FILE_PREFIX", help="default OUTDIR/report/clinical")
+    a.add_argument("--rules", type=Path, default=None, metavar="FILE", help="rules JSON replacing the default one")
+    a.add_argument(
+        "--only",
+        default="",
+        metavar="IDS",
+        help="comma-separated rule ids or groups to run (default: all)",
+    )
+    a.add_argument(
+        "--fail-on",
+        default="all",
+        metavar="WHICH",
+        help="which rules over tolerance make the exit status 1: 'all' (default), 'none', or comma-separated "
+        "rule ids or groups",
+    )
+    a.set_defaults(func=run_clinical)
+
+
+def run_clinical(args: argparse.Namespace) -> int:
+    from ehrsim.report.clinical import audit, default_clinical, load_clinical
+    from ehrsim.report.clinical.audit import select
+    from ehrsim.report.clinical.output import write_clinical
+    from ehrsim.report.source import iter_records, read_run_info
+
+    data = load_clinical(rules_file=args.rules) if args.rules else default_clinical()
+    only = [x.strip() for x in args.only.split(",") if x.strip()] or None
+    fail_on = args.fail_on.strip()
+    fail_ids: set[str] | None = None
+    if fail_on not in ("all", "none"):
+        named = [x.strip() for x in fail_on.split(",") if x.strip()]
+        fail_ids = {r.id for r in select(data, named)}
+    info = read_run_info(args.out_dir)
+    report = audit(iter_records(args.out_dir), info, data, only)
+    prefix = args.out or args.out_dir / "report" / "clinical"
+    command = f"ehrsim report clinical {shlex.quote(str(args.out_dir))}"
+    for flag, value in (("--out", args.out), ("--rules", args.rules), ("--only", args.only)):
+        if value:
+            command += f" {flag} {shlex.quote(str(value))}"
+    if fail_on != "all":
+        command += f" --fail-on {shlex.quote(fail_on)}"
+    paths = write_clinical(report, prefix, command)
+    failed = report.failed()
+    print(f"ehrsim: {report.patients} patients, {len(report.results)} rules, {len(failed)} over tolerance")
+    for r in failed:
+        if r.band is not None and r.measure is not None:
+            print(f"  FAIL {r.rule.id}: {r.measure:.3g} outside [{r.band[0]:g}, {r.band[1]:g}]")
+        else:
+            print(f"  FAIL {r.rule.id}: {r.breaking}/{r.denominator} {r.rule.count} (tolerance {r.rule.tolerance:g})")
+    for path in paths:
+        print(f"  wrote {path}")
+    if fail_on == "none":
+        return 0
+    return 1 if report.failed(fail_ids) else 0
 
 
 def run_realism(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ehrsim.core import clock
 from ehrsim.engine import care, lifecycle
 from ehrsim.engine.encounters import EncounterDesk
 from ehrsim.engine.queue import DEATH, LIFECYCLE, MODULE, SYMPTOMS, WELLNESS, EventQueue
@@ -23,6 +24,7 @@ from ehrsim.engine.symptoms import Symptoms
 from ehrsim.errors import EhrsimError, SimulationError
 from ehrsim.gmf.run import ModuleRun
 from ehrsim.gmf.values import SECONDS
+from ehrsim.prescribing import Pharmacy
 from ehrsim.record.times import to_date, to_datetime
 
 if TYPE_CHECKING:
@@ -39,6 +41,7 @@ MAX_STEPS_PER_INSTANT = 20_000
 MAX_EVENTS_PER_INSTANT = 100_000
 MAX_EVENTS_PER_LIFE = 3_000_000
 TELEMEDICINE_START = 1_584_230_400  # 2020-03-15: telehealth became common
+FAST_GROWTH = 2 * SECONDS["years"]  # vitals refresh daily before this age (infant growth), monthly after
 
 
 class Simulation:
@@ -78,11 +81,16 @@ class Simulation:
         self._vitals_at = -np.inf
         self.pinned_vitals: dict[str, float] = {}
         self.physiology = lifecycle.new_physiology(self)
+        self.rx = Pharmacy(self)  # checks every medication order (ehrsim/prescribing)
         self.runs = [ModuleRun(m, i) for i, m in enumerate(modules)]
         #: when a list, every state entered is appended as (time, module path, state name): for tests
         self.trace: list[tuple[float, str, str]] | None = None
         self.immunizations_given: dict[str, int] = {}
         self.immunizations_last: dict[str, int] = {}
+        # local time, vaccine plans and certified causes of death draw from their own streams spawned from the patient's
+        # Generator, so they never shift the draws the modules make
+        self.zone = clock.zone_for_state((patient.get("address") or {}).get("state_abbr"))
+        self.clock_rng, self.vaccine_rng, self.cause_rng = rng.spawn(3)
 
     # --- the queue --------------------------------------------------------------------------
 
@@ -113,8 +121,10 @@ class Simulation:
             self.schedule(run, self.birth_time)
         self.schedule_core(self.birth_time, LIFECYCLE)
         care.schedule_next_wellness(self, self.birth_time)
+        care.plan_vaccines(self)
         queue = self.queue.heap
         events = same_instant = 0
+        last: ModuleRun | None = None  # the run stepped last, to name when the events run away
         while queue:
             t, kind, _order, seq, _kind, obj = heapq.heappop(queue)
             if t > self.end_time or (self.death_time is not None and t > self.death_time):
@@ -123,19 +133,23 @@ class Simulation:
             if t == self.now:
                 same_instant += 1
                 if same_instant > MAX_EVENTS_PER_INSTANT or events > MAX_EVENTS_PER_LIFE:
-                    self._runaway(obj, events, same_instant)
+                    self._runaway(obj if kind == MODULE else last, events, same_instant)
             else:
                 same_instant = 0
                 if events > MAX_EVENTS_PER_LIFE:
-                    self._runaway(obj, events, same_instant)
+                    self._runaway(obj if kind == MODULE else last, events, same_instant)
             self.now = t
             if kind == MODULE:
                 if obj.token == seq and not obj.done:
+                    last = obj
                     self.step(obj, t)
             elif kind == LIFECYCLE:
                 lifecycle.update(self, t)
             elif kind == WELLNESS:
-                care.wellness_visit(self, t)
+                if obj is None:
+                    care.wellness_visit(self, t)
+                else:
+                    care.vaccine_visit(self, t, obj)
             elif kind == SYMPTOMS:
                 care.symptom_visit(self, t)
             elif kind == DEATH:
@@ -225,6 +239,10 @@ class Simulation:
     # --- attributes, vitals, symptoms -----------------------------------------------------------
 
     def set_attribute(self, name: str, value: Any) -> None:
+        if value is True and name in care.PREGNANCY_ATTRIBUTES and self.attributes.get(name) is not True:
+            care.pregnancy_started(self)
+        if name in lifecycle.PREGNANCY_ATTRIBUTES:
+            lifecycle.pregnancy_changed(self, value)
         if value is None:
             self.attributes.pop(name, None)
         else:
@@ -249,19 +267,41 @@ class Simulation:
 
     @property
     def vitals(self) -> dict[str, float]:
-        """True vital signs, recomputed lazily at most monthly (only when something reads them)."""
-        if self.now - self._vitals_at >= SECONDS["months"]:
+        """True vital signs, recomputed lazily (only when something reads them): at most daily while a child
+        under 2 grows fast (so the 1-month visit does not repeat the newborn's measurements), then monthly."""
+        refresh = SECONDS["days"] if self.now - self.birth_time < FAST_GROWTH else SECONDS["months"]
+        if self.now - self._vitals_at >= refresh:
             self._vitals = lifecycle.vitals(self, self.now)
             self._vitals.update(self.pinned_vitals)
             self._vitals_at = self.now
         return self._vitals
 
     def set_vital(self, name: str, value: float) -> None:
-        """A module sets a true value; it stays until a module changes it again."""
-        self.pinned_vitals[name] = value
+        """A module sets a true value. A variable of the physiological state adopts it and drifts
+        back to what the body dictates (``Physiology.impose``); any other stays until changed."""
+        if name not in self.pinned_vitals and name in lifecycle.STATE_VARIABLES:
+            self._vitals_at = -np.inf
+            _ = self.vitals  # the true values now, from which the module's value is an offset
+            self.physiology.impose(name, value, self.now)
+            self._vitals_at = -np.inf
+        else:
+            self.pinned_vitals[name] = value
         self.vitals[name] = value
         if self._watchers:
             self.notify(f"v:{name}")
+
+    def invalidate_vitals(self) -> None:
+        """Something the physiological state reads changed: recompute the true values when next read."""
+        self._vitals_at = -np.inf
+
+    def measure(self, loinc: str | None, vital_sign: str | None, declared: tuple[float, float] | None) -> Any:
+        """A result read from the physiological state now, with noise and rounding (None when the
+        code is not a state variable): see ``core/labs.py``."""
+        return lifecycle.measure(self, loinc, vital_sign, declared)
+
+    def result_flags(self, loinc: str | None, value: Any) -> dict[str, Any]:
+        """Reference range and interpretation flag of a numeric result now."""
+        return lifecycle.result_flags(self, loinc, value)
 
     def set_symptom(self, symptom: str, cause: str, value: float, t: float) -> None:
         self.symptoms.set(symptom, cause, value)
@@ -315,15 +355,27 @@ class Simulation:
             self._changed(entry, "obs")
         return entry
 
+    def prescribe(self, run: ModuleRun, state: Any, fields: dict[str, Any], t: float) -> dict[str, Any]:
+        """A MedicationOrder: the prescribing layer checks it against the patient, adjusts and records it."""
+        return self.rx.order(run, state, fields, t)
+
     def activate(self, kind: str, entry: dict[str, Any]) -> None:
         self.rec.activate(kind, entry)
+        if kind in lifecycle.PHYSIOLOGY_KINDS:
+            self._vitals_at = -np.inf  # conditions and drugs move the physiological state
         if self._watchers:
             self._changed(entry, "record")
+        if kind == "conditions" or kind == "allergies":
+            self.rx.started(kind, entry, self.now)
 
     def deactivate(self, kind: str, entry: dict[str, Any], t: float, stop_reason: dict[str, str] | None) -> None:
         self.rec.deactivate(kind, entry, t, stop_reason)
+        if kind in lifecycle.PHYSIOLOGY_KINDS:
+            self._vitals_at = -np.inf
         if self._watchers:
             self._changed(entry, "record")
+        if kind == "conditions":
+            self.rx.ended(entry, t)
 
     def renew(self, kind: str, entry: dict[str, Any], t: float, encounter_id: str | None) -> dict[str, Any]:
         """Replace an active entry by a copy starting at ``t`` (a chronic prescription renewed at a visit).
@@ -453,6 +505,7 @@ class Simulation:
     def die(self, t: float, cause: list[dict[str, str]]) -> None:
         if self.death_time is not None or t > self.end_time:
             return
+        t = care.death_after_admission(self, t)
         self.death_cause = cause
         if t <= self.now:
             self._record_death(self.now)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pydantic import BaseModel
 
 from ehrsim.gmf.conditions import Attribute, PriorState, _ByCodes
-from ehrsim.gmf.transitions import NamedProbability
+from ehrsim.gmf.transitions import TRANSITION_KEYS, NamedProbability
 from ehrsim.gmf.values import Code
 
 if TYPE_CHECKING:
@@ -119,7 +119,10 @@ def check_module(module: Module, modules: dict[str, Module], written: set[str], 
         where = f"{file}: {name}"
         for target in dict.fromkeys(state.targets()):
             if target not in module.states and target not in module.broken:
-                problems.error(where, f"transition to unknown state {target!r}")
+                key = next((k for k in TRANSITION_KEYS if getattr(state, k, None) is not None), "transition")
+                if target == getattr(state, "alt_direct_transition", None):
+                    key = "alt_direct_transition"
+                problems.error(where, f"transition to unknown state {target!r} ({key})")
         for field, wanted in REFERENCES.items():
             ref = getattr(state, field, None)
             if isinstance(ref, str) and ref:
@@ -178,11 +181,11 @@ def check_submodule_cycles(modules: dict[str, Module], problems: Problems) -> No
     from ehrsim.gmf.states.control import CallSubmodule
 
     calls: dict[str, dict[str, str]] = {}  # module path -> callee -> calling state
-    for path, m in modules.items():
-        calls[path] = {}
+    for module_path, m in modules.items():
+        calls[module_path] = {}
         for name, s in m.states.items():
             if isinstance(s, CallSubmodule) and s.submodule in modules:
-                calls[path].setdefault(s.submodule, name)
+                calls[module_path].setdefault(s.submodule, name)
     reported: set[frozenset[str]] = set()
     for start in sorted(calls):
         stack: list[tuple[str, list[str]]] = [(start, [start])]

@@ -167,8 +167,8 @@ def _parse_state(raw: dict[str, Any], name: str, where: str, problems: _Problems
             others = [e for e in exc.errors() if e["type"] != "extra_forbidden"]
             key = next((k for k in TRANSITION_KEYS if k in data), "transition")
             for e in others:
-                loc = [key if p == "options" and i == 0 else p for i, p in enumerate(e["loc"])]
-                path = ".".join(str(p) for p in loc)
+                shown = [key if p == "options" and i == 0 else p for i, p in enumerate(e["loc"])]
+                path = ".".join(str(p) for p in shown)
                 message = str(e["msg"]).removeprefix("Value error, ")
                 problems.error(where, f"{path + ': ' if path else ''}{message}")
             for e in extras:
@@ -205,9 +205,16 @@ def _parse_module(path: str, file: Path, problems: _Problems) -> Module | None:
     if not isinstance(raw, dict) or not isinstance(raw.get("states"), dict):
         problems.error(where, "a module is an object with a 'states' object")
         return None
-    depth = _depth(raw)
-    if depth > MAX_NESTING:
-        problems.error(where, f"JSON nested {depth} levels deep (a module needs far fewer than {MAX_NESTING})")
+    too_deep = [
+        (name, key)
+        for name, body in raw["states"].items()
+        if isinstance(body, dict)
+        for key, value in body.items()
+        if _depth(value) > MAX_NESTING
+    ]
+    for name, key in too_deep:
+        problems.error(f"{where}: {name}", f"{key}: nested more than {MAX_NESTING} levels deep")
+    if too_deep:
         return None
     for key in sorted(set(raw) - MODULE_KEYS):
         problems.tolerable(where, f"unknown module key {key!r}")

@@ -22,6 +22,55 @@ TEXT: Mapping[str, Any] = {"type": "string"}
 FLAG: Mapping[str, Any] = {"type": "boolean"}
 
 
+#: a dose; the prescribing layer adds the unit of ``amount`` and, for a child's liquid, its weight basis
+DOSAGE: Mapping[str, Any] = {
+    "type": "object",
+    "properties": {
+        "amount": {"type": "number"},
+        "frequency": {"type": "integer"},
+        "period": {"type": "number"},
+        "unit": TEXT,
+        "dose_unit": TEXT,
+        "mg_of": TEXT,
+        "mg_per_kg": {"type": "number"},
+        "weight_kg": {"type": "number"},
+        "volume_ml": {"type": "number"},
+    },
+    "required": ["amount", "frequency", "period", "unit"],
+    "additionalProperties": False,
+}
+#: what the prescribing layer wrote on a medication entry (docs/record.md)
+PRESCRIBING_NOTE: Mapping[str, Any] = {
+    "type": "object",
+    "properties": {
+        "action": TEXT,
+        "rule": TEXT,
+        "reason": TEXT,
+        "ordered": CODE,
+        "form": TEXT,
+        "caution": TEXT,
+        "stopped": TEXT,
+        "stop_rule": TEXT,
+    },
+    "additionalProperties": False,
+}
+#: one event of the record's top-level ``prescribing`` list (docs/record.md)
+PRESCRIBING_EVENT: Mapping[str, Any] = {
+    "type": "object",
+    "properties": {
+        "time": TIME,
+        "action": {"enum": ["substituted", "withheld", "stopped", "replaced", "ended", "paediatric_form", "caution"]},
+        "rule": TEXT,
+        "reason": TEXT,
+        "ordered": CODE,
+        "given": OPTIONAL_CODE,
+        "entry": {"type": ["string", "null"]},
+    },
+    "required": ["time", "action", "rule", "reason", "ordered", "given", "entry"],
+    "additionalProperties": False,
+}
+
+
 def _enum(*values: str) -> Mapping[str, Any]:
     return {"enum": list(values)}
 
@@ -60,6 +109,10 @@ _VALUE_TYPE = _enum("numeric", "code", "text", "boolean", "none")
 _OBSERVATION_CATEGORY = _enum(
     "vital-signs", "laboratory", "survey", "exam", "procedure", "social-history", "imaging", "therapy"
 )
+
+#: a numeric result's reference interval [low, high] (either may be open) and HL7 v3 interpretation flag
+_REFERENCE_RANGE = {"type": "array", "items": {"type": ["number", "null"]}, "minItems": 2, "maxItems": 2}
+_INTERPRETATION = _enum("N", "H", "L", "HH", "LL")
 
 #: the record's lists, in the order of the record (and of its documentation)
 ENTRY_KINDS: tuple[EntryKind, ...] = (
@@ -130,25 +183,16 @@ ENTRY_KINDS: tuple[EntryKind, ...] = (
             "chronic": FLAG,
             "administered": FLAG,
             "requested": FLAG,
-            "dosage": {
-                "anyOf": [
-                    _object(
-                        {
-                            "amount": {"type": "number"},
-                            "frequency": {"type": "integer"},
-                            "period": {"type": "number"},
-                            "unit": {"type": "string"},
-                        }
-                    ),
-                    {"type": "null"},
-                ]
-            },
+            "dosage": {"anyOf": [DOSAGE, {"type": "null"}]},
             "as_needed": FLAG,
             "duration_days": {"type": ["number", "null"]},
             "refills": {"type": "integer"},
             "instructions": CODE_LIST,
             "stop_reason": OPTIONAL_CODE,
+            "ordered": CODE,
+            "prescribing": PRESCRIBING_NOTE,
         },
+        optional=frozenset({"ordered", "prescribing"}),
     ),
     EntryKind(
         "observations",
@@ -163,19 +207,41 @@ ENTRY_KINDS: tuple[EntryKind, ...] = (
             "unit": TEXT,
             "components": {
                 "type": "array",
-                "items": _object(
-                    {"codes": {"$ref": "#/$defs/codes"}, "value": _VALUE, "value_type": _VALUE_TYPE, "unit": TEXT}
-                ),
+                "items": {
+                    **_object(
+                        {"codes": {"$ref": "#/$defs/codes"}, "value": _VALUE, "value_type": _VALUE_TYPE, "unit": TEXT}
+                    ),
+                    "properties": {
+                        "codes": {"$ref": "#/$defs/codes"},
+                        "value": _VALUE,
+                        "value_type": _VALUE_TYPE,
+                        "unit": TEXT,
+                        "reference_range": _REFERENCE_RANGE,
+                        "interpretation": _INTERPRETATION,
+                    },
+                },
             },
             "report": {"type": ["string", "null"]},
+            "reference_range": _REFERENCE_RANGE,
+            "interpretation": _INTERPRETATION,
         },
+        optional=frozenset({"reference_range", "interpretation"}),
     ),
     EntryKind(
         "reports",
         span=False,
         lasting=False,
-        fields={"time": TIME, "codes": CODES, "observations": {"type": "array", "items": {"type": "string"}}},
-        doc="diagnostic reports grouping observations (by id)",
+        fields={
+            "time": TIME,
+            "codes": CODES,
+            "observations": {"type": "array", "items": {"type": "string"}},
+            "category": _enum("LAB", "RAD", "CUS", "EC", "SP"),
+            "conclusion": TEXT,
+            "conclusion_codes": CODE_LIST,
+        },
+        optional=frozenset({"category", "conclusion", "conclusion_codes"}),
+        doc="diagnostic reports grouping observations (by id); imaging, ECG, echo and pathology ones carry "
+        "report text (record/findings.py)",
     ),
     EntryKind(
         "procedures",

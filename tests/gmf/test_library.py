@@ -42,7 +42,7 @@ def test_strict_lists_every_problem_with_file_and_state(tmp_path: Path) -> None:
         load_library([tmp_path])
     text = "\n".join(err.value.problems)
     assert "broken.json: Typo: unknown key 'direct_transitoin'" in text
-    assert "broken.json: Initial: transition to unknown state 'Nowhere'" in text
+    assert "broken.json: Initial: transition to unknown state 'Nowhere' (direct_transition)" in text
     assert "broken.json: Odd: distributed_transition weights sum to 0.5, not 1" in text
     assert "Bad_Dist" in text and "standardDeviation" in text
     assert "broken.json: Call: submodule: unknown submodule 'no/such'" in text

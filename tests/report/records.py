@@ -23,12 +23,21 @@ class RecordBuilder:
     """Builds one patient's record entry by entry; ``record()`` returns the native dict."""
 
     def __init__(
-        self, index: int = 0, *, gender: str = "F", birth: dt.date = dt.date(1960, 6, 1), death: dt.date | None = None
+        self,
+        index: int = 0,
+        *,
+        gender: str = "F",
+        birth: dt.date | int = dt.date(1960, 6, 1),
+        death: dt.date | int | None = None,
+        death_code: str = "419099009",
+        death_encounter: str | None = None,
     ) -> None:
         self.index = index
         self.pid = str(uuid.UUID(int=index + 1))
-        self.birth = from_date(birth)
-        self.death = from_date(death) if death else None
+        self.birth = birth if isinstance(birth, int) else from_date(birth)
+        self.death = death if isinstance(death, int) or death is None else from_date(death)
+        self.death_code = death_code
+        self.death_encounter = death_encounter
         self.gender = gender
         self.n = 0
         self.lists: dict[str, list[dict[str, Any]]] = {k: [] for k in KINDS}
@@ -42,7 +51,9 @@ class RecordBuilder:
     def at_age(self, years: float) -> int:
         return int(self.birth + years * YEAR)
 
-    def encounter(self, start: int, hours: float = 1, cls: str = "ambulatory") -> dict[str, Any]:
+    def encounter(
+        self, start: int, hours: float = 1, cls: str = "ambulatory", discharge: dict[str, str] | None = None
+    ) -> dict[str, Any]:
         return self._entry(
             "encounters",
             start=start,
@@ -53,28 +64,38 @@ class RecordBuilder:
             reason=[],
             organization="org-1",
             practitioner="pr-1",
-            discharge=None,
+            discharge=discharge,
             module="test",
         )
 
     def condition(
-        self, c: str, start: int, stop: int | None = None, enc: dict[str, Any] | None = None
+        self, c: str, start: int, stop: int | None = None, enc: dict[str, Any] | None = None, display: str = ""
     ) -> dict[str, Any]:
-        return self._entry("conditions", start=start, stop=stop, codes=[code(c)], encounter=enc["id"] if enc else None)
+        return self._entry(
+            "conditions", start=start, stop=stop, codes=[code(c, display=display)], encounter=enc["id"] if enc else None
+        )
 
     def medication(
-        self, c: str, start: int, reason: list[str], enc: dict[str, Any] | None = None, stop: int | None = None
+        self,
+        c: str,
+        start: int,
+        reason: list[str],
+        enc: dict[str, Any] | None = None,
+        stop: int | None = None,
+        display: str = "",
+        administered: bool = False,
+        dosage: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         return self._entry(
             "medications",
             start=start,
             stop=stop,
-            codes=[code(c, "RxNorm")],
+            codes=[code(c, "RxNorm", display)],
             reason=[code(r) for r in reason],
             chronic=False,
-            administered=False,
-            requested=True,
-            dosage=None,
+            administered=administered,
+            requested=not administered,
+            dosage=dosage,
             as_needed=False,
             duration_days=None,
             refills=0,
@@ -84,28 +105,72 @@ class RecordBuilder:
         )
 
     def observation(
-        self, loinc: str, time: int, value: float, unit: str = "%", enc: dict[str, Any] | None = None
+        self,
+        loinc: str,
+        time: int,
+        value: Any,
+        unit: str = "%",
+        enc: dict[str, Any] | None = None,
+        category: str = "laboratory",
+        **extra: Any,
     ) -> dict[str, Any]:
+        value_type = "code" if isinstance(value, dict) else "numeric"
         return self._entry(
             "observations",
             time=time,
-            category="laboratory",
+            category=category,
             codes=[code(loinc, "LOINC")],
             value=value,
-            value_type="numeric",
+            value_type=value_type,
             unit=unit,
             components=[],
             report=None,
             encounter=enc["id"] if enc else None,
+            **extra,
         )
 
-    def procedure(self, c: str, start: int, enc: dict[str, Any] | None = None) -> dict[str, Any]:
+    def blood_pressure(self, time: int, systolic: float, diastolic: float) -> dict[str, Any]:
+        """A blood pressure panel with its two components, as the engine records it."""
+        return self._entry(
+            "observations",
+            time=time,
+            category="vital-signs",
+            codes=[code("85354-9", "LOINC", "Blood pressure panel with all children optional")],
+            value=None,
+            value_type="none",
+            unit="",
+            components=[
+                {"codes": [code("8480-6", "LOINC")], "value": systolic, "value_type": "numeric", "unit": "mm[Hg]"},
+                {"codes": [code("8462-4", "LOINC")], "value": diastolic, "value_type": "numeric", "unit": "mm[Hg]"},
+            ],
+            report=None,
+            encounter=None,
+        )
+
+    def immunization(self, cvx: str, time: int, display: str = "") -> dict[str, Any]:
+        return self._entry("immunizations", time=time, codes=[code(cvx, "CVX", display)], series=None, encounter=None)
+
+    def allergy(self, c: str, start: int, system: str = "SNOMED-CT") -> dict[str, Any]:
+        return self._entry(
+            "allergies",
+            start=start,
+            stop=None,
+            codes=[code(c, system)],
+            type="allergy",
+            category="medication",
+            reactions=[],
+            encounter=None,
+        )
+
+    def procedure(
+        self, c: str, start: int, enc: dict[str, Any] | None = None, reason: list[str] | None = None
+    ) -> dict[str, Any]:
         return self._entry(
             "procedures",
             start=start,
             stop=start + 1800,
             codes=[code(c)],
-            reason=[],
+            reason=[code(r) for r in reason or ()],
             encounter=enc["id"] if enc else None,
         )
 
@@ -148,7 +213,9 @@ class RecordBuilder:
             "organization": "org-1",
             "practitioner": "pr-1",
         }
-        death = {"time": self.death, "codes": [code("419099009", display="Dead")], "encounter": None} if dead else None
+        death = (
+            {"time": self.death, "codes": [code(self.death_code)], "encounter": self.death_encounter} if dead else None
+        )
         return {
             "format": 1,
             "index": self.index,

@@ -118,3 +118,15 @@ def test_life_expectancy_on_2000_patients(run_2000: Path, sex: str) -> None:
     e0 = report.life_expectancy(sex)
     assert e0 is not None and not math.isnan(e0.value)
     assert abs(e0.gap) <= LIFE_TOLERANCE, f"life expectancy at birth {sex}: {e0.value:.1f} vs {e0.published:g}"
+
+
+def test_clinical_audit_runs_every_rule_on_generated_lives(few_lives: list[dict[str, Any]]) -> None:
+    """Every clinical rule evaluates real records without error; the engine-level coherence rules pass."""
+    from ehrsim.report.clinical import audit, default_clinical
+
+    report = audit(few_lives, RunInfo(REFERENCE))
+    assert len(report.results) == len(default_clinical().rules) and report.patients == len(few_lives)
+    by_id = {r.rule.id: r for r in report.results}
+    for rule in ("coherence.lifespan", "coherence.encounter_overlap", "coherence.references"):
+        assert by_id[rule].status == "pass", by_id[rule].examples
+    assert by_id["coherence.lifespan"].patients == len(few_lives)

@@ -101,3 +101,27 @@ def test_dask_runs_more_shards_than_it_keeps_in_flight_byte_identical(tmp_path: 
     assert main(dask_args) == 0
     for rel in ("json/patients.ndjson", "csv/patients.csv", "csv/conditions.csv", "metadata.json"):
         assert (dask / rel).read_bytes() == (local / rel).read_bytes(), rel
+
+
+def test_csv_append_adds_to_an_earlier_run_on_purpose(tmp_path: Path, tiny: Path) -> None:
+    out = tmp_path / "S"
+    assert main(generate_args(out, tiny, "-f", "json,csv", population=2)) == 0
+    assert main(generate_args(out, tiny, "-f", "csv", "-s", "6", "--csv-append", population=3)) == 0
+    assert len((out / "csv" / "patients.csv").read_text().splitlines()) == 1 + 2 + 3
+    # but a format folder of the earlier run that this run writes again is still refused
+    assert main(generate_args(out, tiny, "-f", "json,csv", "-s", "7", "--csv-append", population=1)) == 2
+
+
+def test_overwrite_starts_over_even_an_identical_unfinished_run(tmp_path: Path, tiny: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "S"
+    real = ehrsim.runner.run_shard
+    monkeypatch.setattr(ehrsim.runner, "run_shard", lambda s, k: real(s, k) if k == 0 else _raise())
+    assert main(generate_args(out, tiny)) == 2
+    done: list[int] = []
+    monkeypatch.setattr(ehrsim.runner, "run_shard", lambda s, k: (done.append(k), real(s, k))[1])
+    assert main(generate_args(out, tiny, "--overwrite")) == 0
+    assert done == [0, 1, 2]
+
+
+def _raise() -> dict[str, int]:
+    raise WorkerLost("killed")

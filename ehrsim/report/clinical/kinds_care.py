@@ -1,0 +1,167 @@
+"""Diagnosis and care rules: evidence before a diagnosis or procedure, expected care, follow-up."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from ehrsim.record.times import DAY, iso
+from ehrsim.report.clinical.base import Finding, Rule, date_time, register
+from ehrsim.report.clinical.view import PatientView
+
+
+def _days(view: PatientView, rule: Rule, part: dict[str, Any], lo: float, hi: float) -> set[int]:
+    """Days in [lo, hi] with evidence: a result within [min, max], or any entry (event, condition) of the set."""
+    code_set = rule.data.code_set(part["set"])
+    if "min" in part or "max" in part:
+        vmin, vmax = float(part.get("min", float("-inf"))), float(part.get("max", float("inf")))
+        return {int(t // DAY) for t, v, _ in view.values(code_set) if lo <= t <= hi and vmin <= v <= vmax}
+    times = [t for t in view.events_in(code_set) if lo <= t <= hi]
+    times += [c["start"] for c in view.conditions_in(code_set) if lo <= c["start"] <= hi]
+    return {int(t // DAY) for t in times}
+
+
+def _satisfied(view: PatientView, rule: Rule, alt: dict[str, Any], lo: float, hi: float) -> bool:
+    """``count`` distinct days of evidence from ``alt`` (or from any of ``alt["any_of"]``) in [lo, hi]."""
+    parts = alt.get("any_of") or [alt]
+    days: set[int] = set()
+    for part in parts:
+        days |= _days(view, rule, part, lo, hi)
+    return len(days) >= int(alt.get("count", 1))
+
+
+@register
+class DiagnosisEvidence(Rule):
+    """A diagnosis rests on evidence before or with it (two raised readings; PHQ-9 >= 10 or a suicide screen)."""
+
+    kind = "diagnosis_evidence"
+    required = ("condition_set", "alternatives", "days_before")
+
+    def setup(self) -> None:
+        self.conditions = self.data.code_set(self.p["condition_set"])
+        for alt in self.p["alternatives"]:
+            for part in alt.get("any_of") or [alt]:
+                self.data.code_set(part["set"])
+        self.since = date_time(self.param("since"))
+
+    def check(self, view: PatientView) -> Finding:
+        onsets = view.onsets(self.conditions)
+        if not onsets or onsets[0] < self.since:
+            return Finding()
+        onset = onsets[0]
+        lo, hi = onset - self.p["days_before"] * DAY, onset + float(self.param("days_after", 1)) * DAY
+        ok = any(_satisfied(view, self, alt, lo, hi) for alt in self.p["alternatives"])
+        f = Finding()
+        f.add(ok, f"diagnosed {iso(onset)} without {self.param('evidence_text', 'the evidence')}")
+        return f
+
+
+@register
+class ProcedureRequires(Rule):
+    """A procedure comes after its work-up (ablation after an established diagnosis and an ECG)."""
+
+    kind = "procedure_requires"
+    required = ("procedure_set", "requirements")
+
+    def setup(self) -> None:
+        self.procedures = self.data.code_set(self.p["procedure_set"])
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        for proc in view.entries("procedures"):
+            if not self.procedures.any(proc.get("codes")):
+                continue
+            missing = []
+            for req in self.p["requirements"]:
+                lo = proc["start"] - float(req.get("max_days_before", 36500)) * DAY
+                hi = proc["start"] - float(req.get("min_days_before", 0)) * DAY
+                if not _satisfied(view, self, req, lo, hi):
+                    missing.append(req.get("text", req["set"]))
+            f.add(not missing, f"{iso(proc['start'])} without {', '.join(missing)}")
+        return f
+
+
+@register
+class CareExpected(Rule):
+    """People in a state (smoker, diabetic) for long enough in an age window receive some care for it."""
+
+    kind = "care_expected"
+    required = ("qualifier_set", "min_age", "max_age", "min_years")
+
+    def setup(self) -> None:
+        self.qualifier = self.data.code_set(self.p["qualifier_set"])
+        self.evidence = self.data.code_set(self.p["evidence_set"]) if self.param("evidence_set") else None
+        self.drug_class = self.param("evidence_class")
+        self.since = date_time(self.param("since"))
+
+    def check(self, view: PatientView) -> Finding:
+        window_lo = max(view.at_age(self.p["min_age"]), self.since)
+        window_hi = min(view.at_age(self.p["max_age"]), view.end)
+        spans = [(max(a, window_lo), min(b, window_hi)) for a, b in view.qualifying_times(self.qualifier)]
+        spans = [(a, b) for a, b in spans if b > a]
+        held = sum(b - a for a, b in _merge(spans))
+        if held < self.p["min_years"] * 365.25 * DAY:
+            return Finding()
+        lo = spans[0][0] - float(self.param("lookback_days", 365)) * DAY
+        times = self.evidence_times(view)
+        ok = any(lo <= t <= window_hi for t in times)
+        f = Finding()
+        f.add(
+            ok,
+            f"{held / (365.25 * DAY):.1f} years qualifying from {iso(spans[0][0])[:10]}, "
+            f"no {self.param('evidence_text', 'care')}",
+        )
+        return f
+
+    def evidence_times(self, view: PatientView) -> list[int]:
+        times: list[int] = []
+        if self.evidence is not None:
+            times += view.events_in(self.evidence)
+        if self.drug_class:
+            times += [m["start"] for m in view.meds_of(self.drug_class)]
+            times += [view.stop_of(m) for m in view.meds_of(self.drug_class)]
+        return times
+
+
+def _merge(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+@register
+class FollowUpGap(Rule):
+    """After a diagnosis, contacts for it (visits, tests, treatment with it as reason) at most N days apart."""
+
+    kind = "follow_up_gap"
+    required = ("condition_set", "max_gap_days", "years")
+
+    def setup(self) -> None:
+        self.conditions = self.data.code_set(self.p["condition_set"])
+
+    def check(self, view: PatientView) -> Finding:
+        onsets = view.onsets(self.conditions)
+        if not onsets:
+            return Finding()
+        onset = onsets[0]
+        active_until = max(view.stop_of(c) for c in view.conditions_in(self.conditions))
+        end = min(onset + self.p["years"] * 365.25 * DAY, view.end, active_until)
+        if end - onset < self.p["max_gap_days"] * DAY:
+            return Finding()
+        times = [onset, end]
+        for kind in ("encounters", "procedures", "medications", "careplans"):
+            for e in view.entries(kind):
+                if self.conditions.any(e.get("reason")) and onset <= e["start"] <= end:
+                    times.append(e["start"])
+        times.sort()
+        gap, at = max(((b - a, a) for a, b in itertools.pairwise(times)), default=(0.0, onset))
+        f = Finding()
+        f.add(
+            gap <= self.p["max_gap_days"] * DAY,
+            f"diagnosed {iso(onset)[:10]}: no contact for it for {gap / DAY / 365.25:.1f} years from {iso(at)[:10]}",
+        )
+        return f

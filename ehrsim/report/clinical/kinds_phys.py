@@ -1,0 +1,238 @@
+"""Physiology rules: results that vary, respond to treatment, agree with each other and with the population."""
+
+from __future__ import annotations
+
+import math
+from statistics import fmean, median
+
+from ehrsim.record.times import DAY, iso
+from ehrsim.report.clinical.base import Finding, Rule, register
+from ehrsim.report.clinical.view import PatientView
+
+
+@register
+class AnalyteVariation(Rule):
+    """A patient's repeated results of an analyte are not all the same number (biological variation)."""
+
+    kind = "analyte_variation"
+    required = ("analytes", "min_results")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        for name, set_name in self.p["analytes"].items():
+            values = [v for _, v, _ in view.values(self.data.code_set(set_name))]
+            if len(values) >= self.p["min_results"]:
+                f.add(len(set(values)) > 1, f"{name}: {len(values)} results all {values[0]:g}")
+        return f
+
+
+@register
+class ChangeAfterDrug(Rule):
+    """The median change of a result from before to after starting a drug class lies in a trial range."""
+
+    kind = "change_after_drug"
+    band = True
+    required = ("drug_class", "lab_set", "band")
+
+    def setup(self) -> None:
+        self.lab = self.data.code_set(self.p["lab_set"])
+
+    def check(self, view: PatientView) -> Finding:
+        meds = sorted(view.meds_of(self.p["drug_class"]), key=lambda m: m["start"])
+        if not meds:
+            return Finding()
+        start = meds[0]["start"]
+        values = view.values(self.lab)
+        before = [v for t, v, _ in values if start - self.param("before_days", 365) * DAY <= t <= start]
+        after = [
+            v
+            for t, v, _ in values
+            if start + self.param("after_min_days", 28) * DAY <= t <= start + self.param("after_max_days", 365) * DAY
+        ]
+        if not before or not after or before[-1] < float(self.param("baseline_min", -math.inf)):
+            return Finding()
+        change = (after[0] - before[-1]) / before[-1] * 100 if self.param("relative", True) else after[0] - before[-1]
+        f = Finding(values=[change])
+        f.add(change < 0, f"{before[-1]:g} -> {after[0]:g} after starting {iso(start)[:10]}")
+        return f
+
+    def measure(self, values: list[float]) -> float | None:
+        return median(values) if len(values) >= int(self.param("min_patients", 1)) else None
+
+
+def ckd_epi_2021(creatinine_mg_dl: float, age: float, female: bool) -> float:
+    """CKD-EPI 2021 creatinine equation without race (Inker et al., NEJM 2021)."""
+    kappa, alpha = (0.7, -0.241) if female else (0.9, -0.302)
+    ratio = creatinine_mg_dl / kappa
+    egfr = 142 * min(ratio, 1.0) ** alpha * max(ratio, 1.0) ** -1.200 * 0.9938**age
+    return egfr * 1.012 if female else egfr
+
+
+def _decimals(value: float) -> int:
+    text = f"{value:.6f}".rstrip("0")
+    return min(len(text.split(".")[1]) if "." in text else 0, 3)
+
+
+@register
+class EgfrFormula(Rule):
+    """A reported eGFR equals CKD-EPI 2021 from the creatinine measured with it (allowing for rounding)."""
+
+    kind = "egfr_formula"
+    required = ("egfr_set", "creatinine_set", "max_gap_hours", "slack_percent")
+
+    def check(self, view: PatientView) -> Finding:
+        creat = view.values(self.data.code_set(self.p["creatinine_set"]))
+        f = Finding()
+        if not creat:
+            return f
+        gap = self.p["max_gap_hours"] * 3600
+        for t, egfr, _ in view.values(self.data.code_set(self.p["egfr_set"])):
+            near = [(abs(tc - t), c) for tc, c, _ in creat if abs(tc - t) <= gap]
+            if not near:
+                continue
+            c = min(near)[1]
+            if c <= 0:
+                continue
+            half = 0.5 * 10 ** -_decimals(c)
+            age = view.age(t)
+            female = view.sex == "F"
+            hi = max(ckd_epi_2021(max(c - half, 0.01), age - 1, female), ckd_epi_2021(c, age, female))
+            lo = min(ckd_epi_2021(c + half, age + 1, female), ckd_epi_2021(c, age, female))
+            slack = self.p["slack_percent"] / 100
+            ok = lo * (1 - slack) - 1 <= egfr <= hi * (1 + slack) + 1
+            expected = ckd_epi_2021(c, age, female)
+            f.add(ok, f"{iso(t)[:10]}: eGFR {egfr:g} with creatinine {c:g} (CKD-EPI 2021 gives {expected:.0f})")
+        return f
+
+
+@register
+class StageLab(Rule):
+    """Every result taken while a staged condition is active lies in that stage's band (CKD stage and eGFR)."""
+
+    kind = "stage_lab"
+    required = ("stages", "lab_set", "margin")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        values = view.values(self.data.code_set(self.p["lab_set"]))
+        m = self.p["margin"]
+        for stage in self.p["stages"]:
+            conds = view.conditions_in(self.data.code_set(stage["set"]))
+            lo, hi = stage.get("low", -math.inf), stage.get("high", math.inf)
+            for t, v, _ in values:
+                if any(view.active(c, t) for c in conds):
+                    f.add(lo - m <= v < hi + m, f"{iso(t)[:10]}: {v:g} during {stage['set']} (band {lo}-{hi})")
+        return f
+
+
+@register
+class ControlledShare(Rule):
+    """Share of treated people whose last reading is under target (blood pressure control, NHANES)."""
+
+    kind = "controlled_share"
+    band = True
+    required = ("condition_set", "drug_class", "readings", "min_age", "within_days", "band")
+
+    def check(self, view: PatientView) -> Finding:
+        ref = view.reference_time
+        if not view.alive or view.age(ref) < self.p["min_age"]:
+            return Finding()
+        if not any(view.active(c, ref) for c in view.conditions_in(self.data.code_set(self.p["condition_set"]))):
+            return Finding()
+        lasts = []
+        for reading in self.p["readings"]:
+            values = [
+                (t, v)
+                for t, v, _ in view.values(self.data.code_set(reading["set"]))
+                if t >= ref - self.p["within_days"] * DAY
+            ]
+            if not values:
+                return Finding()
+            lasts.append((values[-1], reading["below"]))
+        t_last = lasts[0][0][0]
+        if not any(view.active(m, t_last) for m in view.meds_of(self.p["drug_class"])):
+            return Finding()
+        controlled = all(v < below for (_, v), below in lasts)
+        return Finding(events=1, values=[1.0 if controlled else 0.0])
+
+    def measure(self, values: list[float]) -> float | None:
+        return fmean(values) if values else None
+
+
+@register
+class LatestValueShare(Rule):
+    """Share of living people in an age range whose latest result is at or above a threshold (child obesity)."""
+
+    kind = "latest_value_share"
+    band = True
+    required = ("lab_set", "min_age", "max_age", "threshold", "within_days", "band")
+
+    def check(self, view: PatientView) -> Finding:
+        ref = view.reference_time
+        if not view.alive or not self.p["min_age"] <= view.age(ref) < self.p["max_age"]:
+            return Finding()
+        values = [
+            v
+            for t, v, _ in view.values(self.data.code_set(self.p["lab_set"]))
+            if t >= ref - self.p["within_days"] * DAY
+        ]
+        if not values:
+            return Finding()
+        return Finding(events=1, values=[1.0 if values[-1] >= self.p["threshold"] else 0.0])
+
+    def measure(self, values: list[float]) -> float | None:
+        return fmean(values) if values else None
+
+
+@register
+class PregnancyWeightGain(Rule):
+    """Weight gained over a pregnancy lies near the IOM 2009 range for the pre-pregnancy BMI."""
+
+    kind = "pregnancy_weight_gain"
+    required = ("pregnancy_set", "weight_set", "bmi_set", "iom", "min_span_weeks", "slack_kg")
+
+    def check(self, view: PatientView) -> Finding:
+        weights = view.values(self.data.code_set(self.p["weight_set"]))
+        f = Finding()
+        for preg in view.conditions_in(self.data.code_set(self.p["pregnancy_set"])):
+            stop = view.stop_of(preg)
+            during = [(t, v) for t, v, _ in weights if preg["start"] - 30 * DAY <= t <= stop]
+            if len(during) < 2 or during[-1][0] - during[0][0] < self.p["min_span_weeks"] * 7 * DAY:
+                continue
+            bmi = view.last_value_before(self.data.code_set(self.p["bmi_set"]), during[0][0] + DAY, 365)
+            if bmi is None:
+                continue
+            band = next((b for b in self.p["iom"] if b["bmi_low"] <= bmi < b["bmi_high"]), None)
+            if band is None:
+                continue
+            gain = during[-1][1] - during[0][1]
+            lo, hi = band["low"] - self.p["slack_kg"][0], band["high"] + self.p["slack_kg"][1]
+            f.add(
+                lo <= gain <= hi,
+                f"pregnancy {iso(preg['start'])[:10]}: gained {gain:.1f} kg at BMI {bmi:.1f} "
+                f"(IOM {band['low']}-{band['high']} kg)",
+            )
+        return f
+
+
+@register
+class UndiagnosedShare(Rule):
+    """Share of people whose results meet a diagnostic threshold without the diagnosis (undiagnosed diabetes)."""
+
+    kind = "undiagnosed_share"
+    band = True
+    required = ("lab_set", "threshold", "condition_set", "min_age", "band")
+
+    def check(self, view: PatientView) -> Finding:
+        ref = view.reference_time
+        if not view.alive or view.age(ref) < self.p["min_age"]:
+            return Finding()
+        values = view.values(self.data.code_set(self.p["lab_set"]))
+        if not values or values[-1][1] < self.p["threshold"]:
+            return Finding()
+        t = values[-1][0]
+        diagnosed = any(c["start"] <= t + DAY for c in view.conditions_in(self.data.code_set(self.p["condition_set"])))
+        return Finding(events=1, values=[0.0 if diagnosed else 1.0])
+
+    def measure(self, values: list[float]) -> float | None:
+        return fmean(values) if values else None

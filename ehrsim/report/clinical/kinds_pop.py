@@ -1,0 +1,236 @@
+"""Clock, deaths and population rules: office hours, causes of death, age structure, prevalence."""
+
+from __future__ import annotations
+
+import csv
+from statistics import fmean
+
+from ehrsim.errors import ConfigError
+from ehrsim.record.times import DAY, iso
+from ehrsim.report.clinical.base import Finding, Rule, register
+from ehrsim.report.clinical.view import Entry, PatientView
+
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def _when(view: PatientView, t: int) -> tuple[int, int, str]:
+    local = view.local(t)
+    return local.hour, local.weekday(), f"{WEEKDAYS[local.weekday()]} {local.strftime('%Y-%m-%d %H:%M')} local"
+
+
+@register
+class EncounterHours(Rule):
+    """Scheduled visits (wellness, ambulatory) start on weekdays in office hours, local time."""
+
+    kind = "encounter_hours"
+    required = ("classes", "hours")
+
+    def check(self, view: PatientView) -> Finding:
+        lo, hi = self.p["hours"]
+        weekdays_only = bool(self.param("weekdays_only", True))
+        f = Finding()
+        for enc in view.entries("encounters"):
+            if enc["class"] in self.p["classes"]:
+                hour, wd, text = _when(view, enc["start"])
+                ok = lo <= hour < hi and (wd < 5 or not weekdays_only)
+                f.add(ok, f"{enc['class']} encounter {enc['n']} at {text}")
+        return f
+
+
+@register
+class ProcedureHours(Rule):
+    """Planned procedures (in ambulatory, wellness or outpatient encounters) happen in daytime hours."""
+
+    kind = "procedure_hours"
+    required = ("classes", "hours")
+
+    def check(self, view: PatientView) -> Finding:
+        lo, hi = self.p["hours"]
+        only = self.data.code_set(self.p["procedure_set"]) if self.param("procedure_set") else None
+        f = Finding()
+        for proc in view.entries("procedures"):
+            enc = view.encounters_by_id.get(proc.get("encounter") or "")
+            if only is not None and not only.any(proc.get("codes")):
+                continue
+            if only is None and (enc is None or enc["class"] not in self.p["classes"]):
+                continue
+            hour, _, text = _when(view, proc["start"])
+            code = (proc.get("codes") or [{}])[0]
+            f.add(lo <= hour < hi, f"{code.get('display', '?')} at {text}")
+        return f
+
+
+def _death_age(view: PatientView) -> float | None:
+    return view.age(view.death) if view.death is not None else None
+
+
+@register
+class DeathCauseAge(Rule):
+    """A cause of death not acceptable in an age band (unknown cause under 65, except sudden infant death)."""
+
+    kind = "death_cause_age"
+    required = ("cause_set", "min_age", "max_age")
+
+    def setup(self) -> None:
+        self.causes = self.data.code_set(self.p["cause_set"])
+
+    def check(self, view: PatientView) -> Finding:
+        age = _death_age(view)
+        if age is None or not self.p["min_age"] <= age < self.p["max_age"]:
+            return Finding()
+        codes = (view.record.get("death") or {}).get("codes") or []
+        f = Finding()
+        f.add(not self.causes.any(codes), f"died at {age:.1f}: {(codes or [{}])[0].get('display', '?')}")
+        return f
+
+
+@register
+class DeathDisposition(Rule):
+    """A death during a hospital stay ends that stay with an 'expired' disposition, after a real stay."""
+
+    kind = "death_disposition"
+    required = ("classes", "expired_set")
+
+    def setup(self) -> None:
+        self.expired = self.data.code_set(self.p["expired_set"])
+
+    def check(self, view: PatientView) -> Finding:
+        if view.death is None:
+            return Finding()
+        death = view.record.get("death") or {}
+        stays = [
+            e
+            for e in view.entries("encounters")
+            if e["class"] in self.p["classes"] and e["start"] <= view.death <= e["stop"] + DAY
+        ]
+        linked: Entry | None = view.encounters_by_id.get(death.get("encounter") or "")
+        if linked is not None and linked["class"] in self.p["classes"]:
+            stays.append(linked)
+        if not stays:
+            return Finding()
+        enc = max(stays, key=lambda e: e["start"])
+        disposition = enc.get("discharge")
+        hours = (enc["stop"] - enc["start"]) / 3600
+        ok = disposition is not None and self.expired.match(disposition) and hours > 0
+        f = Finding()
+        f.add(
+            ok,
+            f"{enc['class']} stay of {hours:.1f} h ending {iso(enc['stop'])}, discharge "
+            f"{(disposition or {}).get('display', 'none')}",
+        )
+        return f
+
+
+class _Share(Rule):
+    band = True
+
+    def measure(self, values: list[float]) -> float | None:
+        return fmean(values) if values else None
+
+
+@register
+class AgeShare(_Share):
+    """Share of the living population in an age range (census)."""
+
+    kind = "age_share"
+    required = ("min_age", "max_age", "band")
+
+    def check(self, view: PatientView) -> Finding:
+        if not view.alive:
+            return Finding()
+        age = view.age(view.reference_time)
+        return Finding(events=1, values=[1.0 if self.p["min_age"] <= age < self.p["max_age"] else 0.0])
+
+
+@register
+class AgePyramid(Rule):
+    """The living population's age bands against the census (largest gap in percentage points)."""
+
+    kind = "age_pyramid"
+    band = True
+    required = ("bands", "census_file", "band")
+
+    def setup(self) -> None:
+        path = self.data.folder.parent / self.p["census_file"]
+        if not path.is_file():
+            raise ConfigError(f"clinical rule {self.rule.id}: census file {path} not found")
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows = [(float(r["age_from"]), float(r["male"]) + float(r["female"])) for r in csv.DictReader(fh)]
+        total = sum(n for _, n in rows)
+        self.expected = [sum(n for a, n in rows if lo <= a < hi) / total for lo, hi in self.p["bands"]]
+
+    def check(self, view: PatientView) -> Finding:
+        if not view.alive:
+            return Finding()
+        return Finding(events=1, values=[view.age(view.reference_time)])
+
+    def shares(self, ages: list[float]) -> list[float]:
+        return [sum(1 for a in ages if lo <= a < hi) / len(ages) for lo, hi in self.p["bands"]]
+
+    def measure(self, values: list[float]) -> float | None:
+        if not values:
+            return None
+        return max(abs(s - e) for s, e in zip(self.shares(values), self.expected, strict=True))
+
+    def detail(self, values: list[float]) -> str:
+        if not values:
+            return ""
+        parts = [
+            f"{lo:g}-{hi:g}: {100 * s:.1f} % (census {100 * e:.1f} %)"
+            for (lo, hi), s, e in zip(self.p["bands"], self.shares(values), self.expected, strict=True)
+        ]
+        return "; ".join(parts)
+
+
+@register
+class DeathAgeMax(Rule):
+    """The oldest age at death in the population (people reach the life table's old ages)."""
+
+    kind = "death_age_max"
+    band = True
+    required = ("band",)
+
+    def check(self, view: PatientView) -> Finding:
+        age = _death_age(view)
+        return Finding(events=1, values=[age]) if age is not None else Finding()
+
+    def measure(self, values: list[float]) -> float | None:
+        return max(values) if len(values) >= int(self.param("min_deaths", 1)) else None
+
+
+@register
+class Prevalence(_Share):
+    """Share of living people in an age range ever diagnosed with a condition."""
+
+    kind = "prevalence"
+    required = ("condition_set", "min_age", "max_age", "band")
+
+    def setup(self) -> None:
+        self.conditions = self.data.code_set(self.p["condition_set"])
+
+    def check(self, view: PatientView) -> Finding:
+        if not view.alive or not self.p["min_age"] <= view.age(view.reference_time) < self.p["max_age"]:
+            return Finding()
+        has = any(c["start"] <= view.reference_time for c in view.conditions_in(self.conditions))
+        return Finding(events=1, values=[1.0 if has else 0.0])
+
+
+@register
+class DeathCauseShare(_Share):
+    """Share of deaths in an age band with a cause in a set (external causes among young deaths)."""
+
+    kind = "death_cause_share"
+    required = ("cause_set", "min_age", "max_age", "band")
+
+    def setup(self) -> None:
+        self.causes = self.data.code_set(self.p["cause_set"])
+
+    def check(self, view: PatientView) -> Finding:
+        age = _death_age(view)
+        if age is None or not self.p["min_age"] <= age < self.p["max_age"]:
+            return Finding()
+        codes = (view.record.get("death") or {}).get("codes") or []
+        return Finding(events=1, values=[1.0 if self.causes.any(codes) else 0.0])
+
+    def measure(self, values: list[float]) -> float | None:
+        return fmean(values) if len(values) >= int(self.param("min_deaths", 1)) else None

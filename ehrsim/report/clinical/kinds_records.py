@@ -1,0 +1,146 @@
+"""Record rules: the former ``report coherence`` checks, duplicates, copies, rounding, reference ranges."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from typing import Any
+
+from ehrsim.errors import ConfigError
+from ehrsim.record.times import DAY, iso
+from ehrsim.report import coherence
+from ehrsim.report.clinical.base import Finding, Rule, register
+from ehrsim.report.clinical.view import PatientView, numeric
+
+
+@register
+class Coherence(Rule):
+    """One of the coherence checks (``ehrsim.report.coherence``): patients with any problem, each problem an event."""
+
+    kind = "coherence"
+    required = ("check",)
+    CHECKS = (
+        "lifespan",
+        "encounter_overlap",
+        "references",
+        "medication_reasons",
+        "labs_agree",
+        "sex_age_limits",
+        "chronic_endings",
+    )
+
+    def setup(self) -> None:
+        if self.p["check"] not in self.CHECKS:
+            raise ConfigError(f"clinical rule {self.rule.id}: unknown coherence check {self.p['check']!r}")
+
+    def check(self, view: PatientView) -> Finding:
+        r, name = view.record, self.p["check"]
+        problems: list[str]
+        if name == "lifespan":
+            problems = coherence.check_lifespan(r, view.reference_time)
+        elif name == "encounter_overlap":
+            problems = coherence.check_encounter_overlap(r)
+        elif name == "references":
+            problems = coherence.check_references(r)
+        elif name == "medication_reasons":
+            problems = coherence.check_medication_reasons(r, history_start=self.history_start)
+        elif name == "labs_agree":
+            problems = coherence.check_labs_agree(r, history_start=self.history_start)
+        elif name == "sex_age_limits":
+            problems = coherence.check_sex_age_limits(r)
+        else:
+            problems = coherence.check_chronic_endings(r)
+        prefix = f"{view.pid}: "
+        return Finding(applicable=True, events=len(problems), breaches=[p.removeprefix(prefix) for p in problems])
+
+
+@register
+class DuplicateResults(Rule):
+    """No two results of the same test at the same instant (a double entry)."""
+
+    kind = "duplicate_results"
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        seen: Counter[tuple[Any, ...]] = Counter()
+        for obs in view.entries("observations"):
+            code = (obs.get("codes") or [{}])[0]
+            key = (code.get("code"), obs["time"])
+            seen[key] += 1
+            f.add(seen[key] == 1, f"{code.get('display', '?')} twice at {iso(obs['time'])}")
+        return f
+
+
+def _value_key(value: Any) -> Any:
+    return value.get("code") if isinstance(value, dict) else value
+
+
+@register
+class ValueConstant(Rule):
+    """A value fixed for life (blood group) never changes between results."""
+
+    kind = "value_constant"
+    required = ("set",)
+
+    def check(self, view: PatientView) -> Finding:
+        code_set = self.data.code_set(self.p["set"])
+        results = [(o["time"], o.get("value")) for o in view.entries("observations") if code_set.any(o.get("codes"))]
+        if len(results) < 2:
+            return Finding()
+        first = _value_key(results[0][1])
+        f = Finding()
+        for t, value in results[1:]:
+            shown = value.get("display") if isinstance(value, dict) else value
+            f.add(_value_key(value) == first, f"{iso(t)[:10]}: {shown} (first result {first})")
+        return f
+
+
+@register
+class IdenticalConsecutive(Rule):
+    """Consecutive results of a continuous measure (at different visits) are not identical copies."""
+
+    kind = "identical_consecutive"
+    required = ("analytes",)
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        lo_age, hi_age = self.param("min_age", 0), self.param("max_age", 200)
+        min_gap = float(self.param("min_gap_days", 1)) * DAY
+        for name, set_name in self.p["analytes"].items():
+            values = view.values(self.data.code_set(set_name))
+            for (t0, v0, _), (t1, v1, _) in itertools.pairwise(values):
+                if t1 - t0 < min_gap or not lo_age <= view.age(t1) < hi_age:
+                    continue
+                f.add(v0 != v1, f"{name} {v1:g} on {iso(t1)[:10]} same as {iso(t0)[:10]}")
+        return f
+
+
+@register
+class WholeNumbers(Rule):
+    """Measures recorded to a whole number (blood pressure in mmHg, heart rate in beats/min) have no decimals."""
+
+    kind = "whole_numbers"
+    required = ("set",)
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        for t, v, _ in view.values(self.data.code_set(self.p["set"])):
+            f.add(float(v).is_integer(), f"{iso(t)[:10]}: {v:g}")
+        return f
+
+
+@register
+class ReferenceRange(Rule):
+    """Numeric laboratory results carry a reference range (field names accepted are in params)."""
+
+    kind = "reference_range"
+    required = ("fields",)
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        for obs in view.entries("observations"):
+            if obs.get("category") != "laboratory" or not numeric(obs.get("value")):
+                continue
+            code = (obs.get("codes") or [{}])[0]
+            f.add(any(obs.get(k) for k in self.p["fields"]), f"{code.get('display', '?')} {iso(obs['time'])[:10]}")
+        return f

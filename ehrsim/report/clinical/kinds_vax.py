@@ -1,0 +1,179 @@
+"""Immunization rules: dose ages and intervals, the flu season, first-season doses, pregnancy, coverage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from statistics import fmean
+
+from ehrsim.record.times import DAY, iso, to_date
+from ehrsim.report.clinical.base import Finding, Rule, date_time, register
+from ehrsim.report.clinical.view import Entry, PatientView
+
+
+def _doses(view: PatientView, rule: Rule, key: str = "vaccine_set") -> list[Entry]:
+    vset = rule.data.code_set(rule.p[key])
+    return sorted((i for i in view.entries("immunizations") if vset.any(i.get("codes"))), key=lambda i: i["time"])
+
+
+def _label(view: PatientView, imm: Entry) -> str:
+    code = (imm.get("codes") or [{}])[0]
+    return (
+        f"{code.get('display', '?')} (CVX {code.get('code', '')}) {iso(imm['time'])} at {_age_days(view, imm):.0f} days"
+    )
+
+
+def _age_days(view: PatientView, imm: Entry) -> float:
+    return (imm["time"] - view.birth) / DAY
+
+
+@register
+class VaccineDoseAge(Rule):
+    """Dose N of a vaccine is given between a minimum and a maximum age (days)."""
+
+    kind = "vaccine_dose_age"
+    required = ("vaccine_set", "dose")
+
+    def setup(self) -> None:
+        self.data.code_set(self.p["vaccine_set"])
+        self.born_from = date_time(self.param("born_from"))
+
+    def check(self, view: PatientView) -> Finding:
+        if view.birth < self.born_from:
+            return Finding()
+        doses = _doses(view, self)
+        n = int(self.p["dose"])
+        if len(doses) < n:
+            return Finding()
+        dose = doses[n - 1]
+        age = _age_days(view, dose)
+        f = Finding()
+        ok = float(self.param("min_days", 0)) <= age <= float(self.param("max_days", 1e9))
+        f.add(ok, f"dose {n}: {_label(view, dose)}")
+        return f
+
+
+@register
+class VaccineInterval(Rule):
+    """Consecutive doses of one vaccine are at least the minimum interval apart."""
+
+    kind = "vaccine_interval"
+    required = ("vaccine_set", "min_days")
+
+    def check(self, view: PatientView) -> Finding:
+        doses = _doses(view, self)
+        f = Finding()
+        for a, b in itertools.pairwise(doses):
+            gap = (b["time"] - a["time"]) / DAY
+            f.add(gap >= self.p["min_days"], f"{_label(view, b)} only {gap:.0f} days after the previous dose")
+        return f
+
+
+@register
+class VaccineMonths(Rule):
+    """A seasonal vaccine is given in its season (months, local calendar)."""
+
+    kind = "vaccine_months"
+    required = ("vaccine_set", "months")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        months = set(self.p["months"])
+        for dose in _doses(view, self):
+            f.add(view.local(dose["time"]).month in months, _label(view, dose))
+        return f
+
+
+def _season_end(t: int) -> int:
+    """Influenza seasons run July to June: the end (1 July) of the season containing ``t``."""
+    d = to_date(t)
+    year = d.year + 1 if d.month >= 7 else d.year
+    return date_time(dt.date(year, 7, 1).isoformat())
+
+
+@register
+class FluFirstSeason(Rule):
+    """Children 6 months to 8 years vaccinated for the first time get two doses 4 weeks apart that season."""
+
+    kind = "flu_first_season"
+    required = ("vaccine_set", "min_age", "max_age", "min_days")
+
+    def setup(self) -> None:
+        self.since = date_time(self.param("since"))
+
+    def check(self, view: PatientView) -> Finding:
+        doses = _doses(view, self)
+        if not doses:
+            return Finding()
+        first = doses[0]
+        age = view.age(first["time"])
+        end = _season_end(first["time"])
+        if first["time"] < self.since or not self.p["min_age"] <= age < self.p["max_age"] or end > view.end:
+            return Finding()
+        second = any(first["time"] + self.p["min_days"] * DAY <= d["time"] < end for d in doses[1:])
+        f = Finding()
+        f.add(second, f"first-season dose only: {_label(view, first)}")
+        return f
+
+
+@register
+class VaccineDuringCondition(Rule):
+    """A vaccine due in every episode of a condition (Tdap in every pregnancy)."""
+
+    kind = "vaccine_during_condition"
+    required = ("vaccine_set", "condition_set", "min_days")
+
+    def setup(self) -> None:
+        self.conditions = self.data.code_set(self.p["condition_set"])
+        self.since = date_time(self.param("since"))
+
+    def check(self, view: PatientView) -> Finding:
+        doses = _doses(view, self)
+        f = Finding()
+        for cond in view.conditions_in(self.conditions):
+            stop = view.stop_of(cond)
+            if cond["start"] < self.since or stop - cond["start"] < self.p["min_days"] * DAY:
+                continue
+            given = any(cond["start"] <= d["time"] <= stop for d in doses)
+            f.add(given, f"episode {iso(cond['start'])} to {iso(stop)} without it")
+        return f
+
+
+@register
+class VaccineCoverage(Rule):
+    """People born in a window have at least N doses by an age (the schedule in force in their childhood)."""
+
+    kind = "vaccine_coverage"
+    required = ("vaccine_set", "born_from", "born_to", "by_age_days", "min_doses")
+
+    def check(self, view: PatientView) -> Finding:
+        if not date_time(self.p["born_from"]) <= view.birth < date_time(self.p["born_to"]):
+            return Finding()
+        by = view.birth + self.p["by_age_days"] * DAY
+        if by > view.end:
+            return Finding()
+        n = sum(1 for d in _doses(view, self) if d["time"] <= by)
+        f = Finding()
+        f.add(n >= self.p["min_doses"], f"born {iso(view.birth)[:10]}: {n} dose(s) by {self.p['by_age_days']} days")
+        return f
+
+
+@register
+class VaccineUptake(Rule):
+    """Share of people alive on a date (and of an age then) with at least one dose by the reference date."""
+
+    kind = "vaccine_uptake"
+    band = True
+    required = ("vaccine_set", "on_date", "min_age", "band")
+
+    def check(self, view: PatientView) -> Finding:
+        on = date_time(self.p["on_date"])
+        if on > view.reference_time or view.end < on or view.age(on) < self.p["min_age"]:
+            return Finding()
+        had = bool(_doses(view, self))
+        f = Finding(values=[1.0 if had else 0.0])
+        f.add(had, f"no dose, aged {view.age(on):.0f} on {self.p['on_date']}")
+        return f
+
+    def measure(self, values: list[float]) -> float | None:
+        return fmean(values) if values else None

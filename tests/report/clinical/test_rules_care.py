@@ -1,0 +1,178 @@
+"""Diagnosis and care rules on hand-made records (evidence present or missing, on known days)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.report.clinical.helpers import (
+    AMOXICILLIN,
+    ATORVASTATIN_20,
+    BIKTARVY,
+    DAY,
+    NICOTINE_PATCH,
+    breaks,
+    med,
+    passes,
+)
+from tests.report.records import RecordBuilder, code
+
+SMOKER = code("449868002", display="Smokes tobacco daily (finding)")
+
+
+def test_hypertension_two_readings() -> None:
+    b = RecordBuilder()
+    onset = b.at_age(50)
+    b.blood_pressure(onset, 150, 95)
+    b.condition("59621000", onset)
+    breaks("care.hypertension_two_readings", [b.record()])
+    g = RecordBuilder()
+    g.blood_pressure(onset - 30 * DAY, 128, 84)  # diastolic raised on the first day
+    g.blood_pressure(onset, 150, 95)
+    g.condition("59621000", onset)
+    passes("care.hypertension_two_readings", [g.record()])
+
+
+def _depression(phq9: float, screen: bool) -> dict:
+    b = RecordBuilder()
+    onset = b.at_age(40)
+    b.observation("44261-6", onset, phq9, unit="{score}", category="survey")
+    if screen:
+        b.procedure("225337009", onset)
+    b.condition("370143000", onset)
+    return b.record()
+
+
+def test_depression_phq9_or_suicide_screen() -> None:
+    breaks("care.depression_phq9_or_suicide_screen", [_depression(7, False)])
+    passes("care.depression_phq9_or_suicide_screen", [_depression(7, True)])
+    passes("care.depression_phq9_or_suicide_screen", [_depression(14, False)])
+
+
+def _ablation(af_days_before: int, ecg: bool) -> dict:
+    b = RecordBuilder()
+    t = b.at_age(60)
+    b.condition("49436004", t - af_days_before * DAY)
+    if ecg:
+        b.procedure("268400002", t - max(af_days_before, 1) * DAY)
+    b.procedure("18286008", t)
+    return b.record()
+
+
+def test_ablation_after_workup() -> None:
+    result = breaks("care.ablation_after_workup", [_ablation(0, False)])  # diagnosed and ablated in one visit
+    assert "AF diagnosed 30+ days earlier" in result.examples[0][1][0] and "an ECG" in result.examples[0][1][0]
+    breaks("care.ablation_after_workup", [_ablation(90, False)])
+    passes("care.ablation_after_workup", [_ablation(90, True)])
+
+
+def _smoker(index: int, *, birth: dt.date, years: float, care: str | None = None) -> dict:
+    b = RecordBuilder(index, birth=birth)
+    start = b.at_age(55)
+    for k in range(int(years) + 1):
+        b.observation("72166-2", start + int(k * 365.25 * DAY), SMOKER, unit="", category="social-history")
+    if care == "counsel":
+        b.procedure("225323000", start + 100 * DAY)
+    elif care == "patch":
+        med(b, NICOTINE_PATCH, start + 100 * DAY)
+    elif care == "ldct":
+        b.procedure("16334891000119106", start + 400 * DAY)
+    return b.record()
+
+
+def test_smoker_cessation() -> None:
+    born = dt.date(1960, 1, 1)
+    breaks("care.smoker_cessation", [_smoker(0, birth=born, years=3)])
+    passes("care.smoker_cessation", [_smoker(0, birth=born, years=3, care="counsel")])
+    passes("care.smoker_cessation", [_smoker(0, birth=born, years=3, care="patch")])
+
+
+def test_ldct_when_eligible() -> None:
+    born = dt.date(1960, 1, 1)  # 55 in 2015
+    breaks("care.ldct_when_eligible", [_smoker(0, birth=born, years=4), _smoker(1, birth=born, years=4)])
+    passes("care.ldct_when_eligible", [_smoker(0, birth=born, years=4, care="ldct")])
+    # a smoker who quit in 2005 was never eligible in the screening era: not judged
+    quitter = _smoker(2, birth=dt.date(1945, 1, 1), years=4)
+    quitter["observations"].append(
+        {
+            **quitter["observations"][-1],
+            "id": "quit",
+            "n": 99,
+            "time": quitter["observations"][-1]["time"] + 365 * DAY,
+            "value": code("8517006", display="Ex-smoker (finding)"),
+        }
+    )
+    result = passes("care.ldct_when_eligible", [_smoker(1, birth=born, years=4, care="ldct"), quitter])
+    assert result.patients == 1
+
+
+def _diabetic(foot: bool = False, statin: bool = False, birth: dt.date = dt.date(1960, 1, 1)) -> dict:
+    b = RecordBuilder(birth=birth)
+    onset = b.at_age(55)
+    b.condition("44054006", onset)
+    if foot:
+        b.lists["procedures"].append(
+            {
+                "id": "foot",
+                "n": 99,
+                "start": onset + 200 * DAY,
+                "stop": onset + 200 * DAY,
+                "encounter": None,
+                "reason": [],
+                "codes": [code("401191002", display="Foot examination (procedure)")],
+            }
+        )
+    if statin:
+        med(b, ATORVASTATIN_20, onset + 30 * DAY)
+    return b.record()
+
+
+def test_diabetic_foot_exam() -> None:
+    breaks("care.diabetic_foot_exam", [_diabetic()])
+    passes("care.diabetic_foot_exam", [_diabetic(foot=True)])
+
+
+def test_statin_diabetes_40_75() -> None:
+    breaks("care.statin_diabetes_40_75", [_diabetic()])
+    passes("care.statin_diabetes_40_75", [_diabetic(statin=True)])
+
+
+def test_no_antibiotics_bronchitis() -> None:
+    b = RecordBuilder()
+    onset = b.at_age(30)
+    b.condition("10509002", onset, stop=onset + 14 * DAY)
+    med(b, AMOXICILLIN, onset, reason=["10509002"])
+    breaks("care.no_antibiotics_bronchitis", [b.record()])
+    g = RecordBuilder()
+    g.condition("10509002", onset, stop=onset + 14 * DAY)
+    med(g, AMOXICILLIN, onset + 200 * DAY, reason=["43878008"])  # a later strep throat
+    passes("care.no_antibiotics_bronchitis", [g.record()])
+
+
+def _cancer(visits_every_days: int) -> dict:
+    b = RecordBuilder(birth=dt.date(1950, 1, 1))
+    onset = b.at_age(62)
+    b.condition("363406005", onset, display="Malignant neoplasm of colon (disorder)")
+    t = onset + visits_every_days * DAY
+    while t < onset + 5 * 365 * DAY:
+        enc = b.encounter(t)
+        enc["reason"] = [code("363406005", display="Malignant neoplasm of colon (disorder)")]
+        t += visits_every_days * DAY
+    return b.record()
+
+
+def test_cancer_follow_up() -> None:
+    result = breaks("care.cancer_follow_up", [_cancer(4 * 365)])
+    assert "no contact for it for 4.0 years" in result.examples[0][1][0]
+    passes("care.cancer_follow_up", [_cancer(180)])
+
+
+def test_hiv_treated() -> None:
+    b = RecordBuilder(birth=dt.date(1970, 1, 1))
+    onset = b.at_age(27)  # 1997
+    b.condition("86406008", onset)
+    med(b, BIKTARVY, onset + int(8.5 * 365 * DAY))
+    breaks("care.hiv_treated", [b.record()])
+    g = RecordBuilder(birth=dt.date(1970, 1, 1))
+    g.condition("86406008", g.at_age(45))
+    med(g, BIKTARVY, g.at_age(45) + 20 * DAY)
+    passes("care.hiv_treated", [g.record()])

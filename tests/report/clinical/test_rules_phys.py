@@ -1,0 +1,189 @@
+"""Physiology rules on hand-made results with known values (and CKD-EPI 2021 computed by hand)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ehrsim.report.clinical.kinds_phys import ckd_epi_2021
+from tests.report.clinical.helpers import (
+    AMLODIPINE,
+    ATORVASTATIN_20,
+    ATORVASTATIN_80,
+    DAY,
+    METFORMIN,
+    SIMVASTATIN_10,
+    breaks,
+    med,
+    passes,
+)
+from tests.report.records import REFERENCE, YEAR, RecordBuilder
+
+
+def _panel(values: list[float], index: int = 0) -> dict:
+    b = RecordBuilder(index)
+    for i, v in enumerate(values):
+        b.observation("2951-2", b.at_age(40 + i), v, unit="mmol/L")
+    return b.record()
+
+
+def test_bmp_varies() -> None:
+    result = breaks("phys.bmp_varies", [_panel([140.0] * 5)])
+    assert "sodium: 5 results all 140" in result.examples[0][1][0]
+    passes("phys.bmp_varies", [_panel([140.0, 139.0, 141.0, 140.0, 142.0])])
+
+
+def _statin(drug: tuple[str, str], before: float, after: float, index: int) -> dict:
+    b = RecordBuilder(index)
+    start = b.at_age(55)
+    b.observation("18262-6", start - 30 * DAY, before, unit="mg/dL")
+    med(b, drug, start)
+    b.observation("18262-6", start + 90 * DAY, after, unit="mg/dL")
+    return b.record()
+
+
+@pytest.mark.parametrize(
+    ("rule", "drug", "good_after"),
+    [
+        ("phys.ldl_after_statin_high", ATORVASTATIN_80, 100.0),  # -50 %
+        ("phys.ldl_after_statin_moderate", ATORVASTATIN_20, 130.0),  # -35 %
+        ("phys.ldl_after_statin_low", SIMVASTATIN_10, 160.0),  # -20 %
+    ],
+)
+def test_ldl_after_statin(rule: str, drug: tuple[str, str], good_after: float) -> None:
+    result = passes(rule, [_statin(drug, 200.0, good_after, i) for i in range(3)])
+    assert result.measure == pytest.approx((good_after - 200) / 2)
+    breaks(rule, [_statin(drug, 203.0, 210.0, i) for i in range(3)])  # +3 % on a statin
+
+
+def _metformin(before: float, after: float, index: int) -> dict:
+    b = RecordBuilder(index)
+    start = b.at_age(50)
+    b.observation("4548-4", start - 10 * DAY, before)
+    b.condition("44054006", start)
+    med(b, METFORMIN, start)
+    b.observation("4548-4", start + 120 * DAY, after)
+    return b.record()
+
+
+def test_hba1c_after_treatment() -> None:
+    assert passes("phys.hba1c_after_treatment", [_metformin(8.2, 7.0, i) for i in range(3)]).measure == pytest.approx(
+        -1.2
+    )
+    breaks("phys.hba1c_after_treatment", [_metformin(8.2, 8.2, i) for i in range(3)])
+
+
+def _hba1c_person(value: float, diagnosed: bool, index: int) -> dict:
+    b = RecordBuilder(index, birth=dt.date(1960, 1, 1))
+    t = REFERENCE - 100 * DAY
+    if diagnosed:
+        b.condition("44054006", t - 400 * DAY)
+    b.observation("4548-4", t, value)
+    return b.record()
+
+
+def test_undiagnosed_diabetes() -> None:
+    people = [_hba1c_person(7.5, i >= 2, i) for i in range(10)] + [_hba1c_person(5.4, False, 20)]
+    assert passes("phys.undiagnosed_diabetes", people).measure == pytest.approx(0.2)
+    breaks("phys.undiagnosed_diabetes", [_hba1c_person(7.5, True, i) for i in range(10)])
+
+
+def test_ckd_epi_2021_by_hand() -> None:
+    # 142 x (1.0/0.7)^-1.200 x 0.9938^50 x 1.012 = 68.6; 142 x (1.2/0.9)^-1.200 x 0.9938^60 = 69.2
+    assert ckd_epi_2021(1.0, 50, True) == pytest.approx(68.6, abs=0.1)
+    assert ckd_epi_2021(1.2, 60, False) == pytest.approx(69.2, abs=0.1)
+
+
+def _egfr(creatinine: float, egfr: float) -> dict:
+    b = RecordBuilder(gender="M", birth=dt.date(1950, 1, 1))
+    t = b.at_age(60) + 100  # within a day of the creatinine
+    b.observation("2160-0", b.at_age(60), creatinine, unit="mg/dL")
+    b.observation("98979-8", t, egfr, unit="mL/min/{1.73_m2}")
+    return b.record()
+
+
+def test_egfr_is_ckd_epi_2021() -> None:
+    result = breaks("phys.egfr_is_ckd_epi_2021", [_egfr(2.2, 51.0)])  # 142 x (2.2/0.9)^-1.2 x 0.9938^60 = 33.5
+    assert "CKD-EPI 2021 gives 33" in result.examples[0][1][0]
+    passes("phys.egfr_is_ckd_epi_2021", [_egfr(2.2, 33.0), _egfr(1.2, 69.0)])
+
+
+def _ckd(stage: str, egfr: float) -> dict:
+    b = RecordBuilder()
+    b.condition(stage, b.at_age(60))
+    b.observation("98979-8", b.at_age(61), egfr, unit="mL/min/{1.73_m2}")
+    return b.record()
+
+
+def test_ckd_stage_matches_egfr() -> None:
+    breaks("phys.ckd_stage_matches_egfr", [_ckd("433144002", 85.0)])  # stage 3 at eGFR 85
+    passes("phys.ckd_stage_matches_egfr", [_ckd("433144002", 45.0), _ckd("431857002", 22.0)])
+
+
+def _treated(systolic: float, index: int) -> dict:
+    b = RecordBuilder(index, birth=dt.date(1960, 1, 1))
+    b.condition("59621000", b.at_age(50))
+    med(b, AMLODIPINE, b.at_age(50))
+    b.blood_pressure(REFERENCE - 60 * DAY, systolic, 82)
+    return b.record()
+
+
+def test_bp_control_treated() -> None:
+    half = [_treated(128 if i < 5 else 152, i) for i in range(10)]
+    assert passes("phys.bp_control_treated", half).measure == 0.5
+    breaks("phys.bp_control_treated", [_treated(128, i) for i in range(10)])  # 100 % controlled
+
+
+def _child(percentile: float, index: int) -> dict:
+    b = RecordBuilder(index, birth=REFERENCE - int(10 * YEAR))
+    b.observation("59576-9", REFERENCE - 100 * DAY, percentile, category="vital-signs")
+    return b.record()
+
+
+def test_child_obesity() -> None:
+    passes("phys.child_obesity", [_child(97 if i < 2 else 50, i) for i in range(10)])
+    breaks("phys.child_obesity", [_child(50, i) for i in range(10)])
+
+
+def _pregnancy(first: float, last: float, bmi: float = 23.0) -> dict:
+    b = RecordBuilder(birth=dt.date(1990, 1, 1))
+    start = b.at_age(28)
+    b.observation("39156-5", start - 60 * DAY, bmi, unit="kg/m2", category="vital-signs")
+    b.condition("72892002", start, stop=start + 270 * DAY)
+    b.observation("29463-7", start + 40 * DAY, first, unit="kg", category="vital-signs")
+    b.observation("29463-7", start + 260 * DAY, last, unit="kg", category="vital-signs")
+    return b.record()
+
+
+def test_pregnancy_weight_gain() -> None:
+    breaks("phys.pregnancy_weight_gain", [_pregnancy(62.0, 62.4)])  # 0.4 kg
+    passes("phys.pregnancy_weight_gain", [_pregnancy(62.0, 75.5)])
+    passes("phys.pregnancy_weight_gain", [_pregnancy(95.0, 102.0, bmi=34)])  # obese: 5-9 kg
+
+
+def _series(values: list[float]) -> dict:
+    b = RecordBuilder()
+    for i, v in enumerate(values):
+        b.blood_pressure(b.at_age(30) + i * 30 * DAY, v, 80 + i)
+    return b.record()
+
+
+def test_no_identical_consecutive() -> None:
+    breaks("phys.no_identical_consecutive", [_series([118.0] * 11)])  # the same BP at 11 prenatal visits
+    passes("phys.no_identical_consecutive", [_series([118.0, 124.0, 121.0, 117.0, 126.0])])
+
+
+def test_vitals_whole_numbers() -> None:
+    breaks("phys.vitals_whole_numbers", [_series([118.4, 121.7])])
+    passes("phys.vitals_whole_numbers", [_series([118.0, 121.0])])
+
+
+def test_labs_have_reference_range() -> None:
+    b = RecordBuilder()
+    b.observation("2345-7", b.at_age(40), 95.0, unit="mg/dL")
+    breaks("phys.labs_have_reference_range", [b.record()])
+    g = RecordBuilder()
+    g.observation("2345-7", g.at_age(40), 95.0, unit="mg/dL", reference_range={"low": 70.0, "high": 99.0})
+    g.observation("44261-6", g.at_age(40), 4.0, unit="{score}", category="survey")  # not a laboratory result
+    passes("phys.labs_have_reference_range", [g.record()])

@@ -1,0 +1,156 @@
+"""Clock, death and population rules on hand-made records and populations (known truth)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ehrsim.report.clinical import default_clinical
+from ehrsim.report.clinical.base import build
+from tests.report.clinical.helpers import DAY, breaks, local, passes, run
+from tests.report.records import REFERENCE, YEAR, RecordBuilder, code
+
+
+def _visit(day: dt.date, hour: int, cls: str = "wellness") -> dict:
+    b = RecordBuilder()
+    b.encounter(local(day, hour), cls=cls)
+    return b.record()
+
+
+def test_office_hours() -> None:
+    result = breaks("time.office_hours", [_visit(dt.date(2019, 3, 5), 23)])  # a Tuesday, 23:00
+    assert "Tue 2019-03-05 23:00 local" in result.examples[0][1][0]
+    breaks("time.office_hours", [_visit(dt.date(2019, 3, 9), 10)])  # a Saturday
+    passes("time.office_hours", [_visit(dt.date(2019, 3, 5), 9), _visit(dt.date(2019, 3, 6), 16, "ambulatory")])
+    night_emergency = passes(
+        "time.office_hours", [_visit(dt.date(2019, 3, 5), 9), _visit(dt.date(2019, 3, 9), 3, "emergency")]
+    )
+    assert night_emergency.events == 1  # emergencies come at any time: not in the denominator
+
+
+def _procedure(hour: int, cls: str = "ambulatory", proc: str = "268400002") -> dict:
+    b = RecordBuilder()
+    enc = b.encounter(local(dt.date(2019, 3, 5), hour), cls=cls)
+    b.procedure(proc, enc["start"], enc=enc)
+    return b.record()
+
+
+def test_procedure_hours() -> None:
+    breaks("time.procedure_hours", [_procedure(2)])
+    passes("time.procedure_hours", [_procedure(10), _procedure(2, cls="emergency")])
+
+
+def test_ablation_hours() -> None:
+    breaks("time.ablation_hours", [_procedure(1, cls="inpatient", proc="18286008")])
+    passes("time.ablation_hours", [_procedure(9, cls="inpatient", proc="18286008")])
+
+
+def _death(age: float, cause: str, index: int = 0) -> dict:
+    birth = REFERENCE - int((age + 5) * YEAR)
+    return RecordBuilder(index, birth=birth, death=birth + int(age * YEAR), death_code=cause).record()
+
+
+def test_unknown_cause_under_65() -> None:
+    result = breaks("death.unknown_cause_under_65", [_death(23, "9855000")])
+    assert "died at 23.0" in result.examples[0][1][0]
+    passes(
+        "death.unknown_cause_under_65", [_death(83, "9855000"), _death(0.3, "9855000", 1), _death(30, "44301001", 2)]
+    )
+
+
+def test_unknown_cause_share() -> None:
+    breaks("death.unknown_cause_share", [_death(80, "9855000"), _death(80, "88805009", 1)])
+    passes("death.unknown_cause_share", [_death(80, "88805009", i) for i in range(20)] + [_death(85, "9855000", 20)])
+
+
+def test_external_causes_young() -> None:
+    disease = [_death(30, "88805009", i) for i in range(6)]
+    breaks("death.external_causes_young", disease)
+    passes("death.external_causes_young", disease + [_death(25, "1149222004", 10 + i) for i in range(4)])
+
+
+def _hospital_death(hours: float, discharge: dict | None) -> dict:
+    b = RecordBuilder(birth=dt.date(1940, 1, 1), death=dt.date(2020, 1, 1))
+    stay = b.encounter(b.death - int(hours * 3600), hours=hours, cls="inpatient", discharge=discharge)
+    b.death_encounter = stay["id"]
+    return b.record()
+
+
+def test_hospital_disposition() -> None:
+    expired = code("20", "NUBC", "Expired")
+    breaks("death.hospital_disposition", [_hospital_death(0, None)])
+    breaks("death.hospital_disposition", [_hospital_death(0, expired)])  # a 0-hour stay
+    breaks("death.hospital_disposition", [_hospital_death(50, code("01", "NUBC", "Discharged to home"))])
+    passes("death.hospital_disposition", [_hospital_death(50, expired)])
+
+
+def _living(ages: list[float]) -> list[dict]:
+    return [RecordBuilder(i, birth=REFERENCE - int(a * YEAR)).record() for i, a in enumerate(ages)]
+
+
+def _census_ages(n: int) -> list[float]:
+    """``n`` ages spread over the rule's bands in the census shares."""
+    rule = build(next(r for r in default_clinical().rules if r.id == "pop.age_pyramid"), default_clinical())
+    ages: list[float] = []
+    for (lo, hi), share in zip(rule.p["bands"], rule.expected, strict=True):
+        ages += [lo + 1 + (i % max(1, min(hi, 100) - lo - 2)) for i in range(round(share * n))]
+    return ages
+
+
+def test_age_pyramid() -> None:
+    result = passes("pop.age_pyramid", _living(_census_ages(200)))
+    assert result.measure is not None and result.measure < 0.02 and "census" in result.detail
+    breaks("pop.age_pyramid", _living([40.0] * 100))
+
+
+def test_share_80_plus() -> None:
+    passes("pop.share_80_plus", _living([85.0] * 4 + [40.0] * 96))
+    result = breaks("pop.share_80_plus", _living([40.0] * 100))
+    assert result.measure == 0
+
+
+def test_oldest_death() -> None:
+    young = [_death(70 + i * 0.5, "88805009", i) for i in range(30)]
+    assert run("pop.oldest_death", young[:10]).status == "n/a"  # too few deaths to judge
+    breaks("pop.oldest_death", young)
+    passes("pop.oldest_death", [*young, _death(97, "88805009", 99)])
+
+
+DISPLAYS = {"363406005": "Malignant neoplasm of colon (disorder)"}
+
+
+def _diagnosed(age: float, cond: str | None, index: int) -> dict:
+    b = RecordBuilder(index, birth=REFERENCE - int(age * YEAR))
+    if cond:
+        b.condition(cond, REFERENCE - 5 * int(YEAR), display=DISPLAYS.get(cond, ""))
+    return b.record()
+
+
+def _prevalence(rule: str, cond: str, age: float, share: float) -> None:
+    people = [_diagnosed(age, cond if i < share * 100 else None, i) for i in range(100)]
+    if rule_passes := (default_band_contains(rule, share)):
+        passes(rule, people)
+    else:
+        breaks(rule, people)
+    assert rule_passes is not None
+
+
+def default_band_contains(rule_id: str, share: float) -> bool:
+    band = next(r for r in default_clinical().rules if r.id == rule_id).params["band"]
+    return band[0] <= share <= band[1]
+
+
+def test_prevalence_rules() -> None:
+    for rule, cond, age in (
+        ("pop.depression_ever", "370143000", 40),
+        ("pop.dementia_65_plus", "26929004", 80),
+        ("pop.cancer_50_plus", "363406005", 60),
+    ):
+        _prevalence(rule, cond, age, 0.15 if rule != "pop.dementia_65_plus" else 0.10)  # the US figures
+        _prevalence(rule, cond, age, 0.02)
+    # cancer is matched by its display in any library: a carcinoma counts, a suspicion or screening does not
+    b = RecordBuilder(0, birth=REFERENCE - 60 * int(YEAR))
+    b.condition("254837009", REFERENCE - DAY, display="Malignant neoplasm of breast (disorder)")
+    s = RecordBuilder(1, birth=REFERENCE - 60 * int(YEAR))
+    s.condition("162573006", REFERENCE - DAY, display="Suspected lung cancer (situation)")
+    s.condition("92691004", REFERENCE - DAY, display="Carcinoma in situ of prostate (disorder)")
+    assert run("pop.cancer_50_plus", [b.record(), s.record()]).measure == 0.5

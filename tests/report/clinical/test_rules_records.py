@@ -1,0 +1,84 @@
+"""Record rules and the former coherence checks, on hand-made records."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.report.clinical.helpers import DAY, breaks, passes
+from tests.report.records import RecordBuilder, code, diabetic_patient
+
+A_POS = code("278149003", "SNOMED-CT", "Blood group A Rh(D) positive (finding)")
+O_NEG = code("278153001", "SNOMED-CT", "Blood group O Rh(D) negative (finding)")
+
+
+def test_blood_group_constant() -> None:
+    b = RecordBuilder()
+    b.observation("882-1", b.at_age(25), A_POS, unit="")
+    b.observation("882-1", b.at_age(28), O_NEG, unit="")
+    breaks("rec.blood_group_constant", [b.record()])
+    g = RecordBuilder()
+    g.observation("882-1", g.at_age(25), A_POS, unit="")
+    g.observation("882-1", g.at_age(28), A_POS, unit="")
+    passes("rec.blood_group_constant", [g.record()])
+
+
+def test_duplicate_results() -> None:
+    b = RecordBuilder()
+    t = b.at_age(40)
+    b.observation("2345-7", t, 95.0, unit="mg/dL")
+    b.observation("2345-7", t, 95.0, unit="mg/dL")
+    b.observation("2345-7", t + DAY, 99.0, unit="mg/dL")
+    result = breaks("rec.duplicate_results", [b.record()])
+    assert (result.events, result.events_breaking) == (3, 1)
+    g = RecordBuilder()
+    g.observation("2345-7", t, 95.0, unit="mg/dL")
+    g.observation("2951-2", t, 140.0, unit="mmol/L")  # a panel: different tests at one instant
+    passes("rec.duplicate_results", [g.record()])
+
+
+def _infant(weights: list[float]) -> dict:
+    b = RecordBuilder(birth=dt.date(2020, 1, 1))
+    for i, w in enumerate(weights):
+        b.observation("29463-7", b.birth + (0 if i == 0 else 30 * i) * DAY, w, unit="kg", category="vital-signs")
+    return b.record()
+
+
+def test_infant_measures_not_copied() -> None:
+    breaks("rec.infant_measures_not_copied", [_infant([3.4, 3.4, 5.6])])
+    passes("rec.infant_measures_not_copied", [_infant([3.4, 4.3, 5.6])])
+
+
+def test_coherence_rules() -> None:
+    good = [diabetic_patient(i) for i in range(3)]
+    for check in (
+        "lifespan",
+        "encounter_overlap",
+        "references",
+        "medication_reasons",
+        "labs_agree",
+        "sex_age_limits",
+        "chronic_endings",
+    ):
+        passes(f"coherence.{check}", good)
+    after_death = RecordBuilder(birth=dt.date(1950, 1, 1), death=dt.date(2000, 1, 1))
+    after_death.encounter(after_death.death + DAY)
+    breaks("coherence.lifespan", [after_death.record()])
+    overlap = RecordBuilder()
+    first = overlap.encounter(overlap.at_age(30), hours=48, cls="inpatient")
+    overlap.encounter(first["start"] + 3600)
+    breaks("coherence.encounter_overlap", [overlap.record()])
+    dangling = RecordBuilder()
+    dangling.condition("59621000", dangling.at_age(30), enc={"id": "nope"})
+    breaks("coherence.references", [dangling.record()])
+    no_reason = RecordBuilder()
+    no_reason.medication("860975", no_reason.at_age(40), [])
+    breaks("coherence.medication_reasons", [no_reason.record()])
+    no_lab = RecordBuilder()
+    no_lab.condition("44054006", no_lab.at_age(50))
+    breaks("coherence.labs_agree", [no_lab.record()])
+    male_pregnancy = RecordBuilder(gender="M")
+    male_pregnancy.condition("72892002", male_pregnancy.at_age(30))
+    breaks("coherence.sex_age_limits", [male_pregnancy.record()])
+    ended = RecordBuilder()
+    ended.condition("44054006", ended.at_age(50), stop=ended.at_age(55))
+    breaks("coherence.chronic_endings", [ended.record()])

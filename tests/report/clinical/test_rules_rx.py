@@ -1,0 +1,198 @@
+"""Prescribing rules on hand-made records that break them and records that do not."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.report.clinical.helpers import (
+    ACETAMINOPHEN,
+    ADVAIR,
+    ALTEPLASE,
+    AMOX_SUSPENSION,
+    AMOXICILLIN,
+    ATORVASTATIN_80,
+    AZITHROMYCIN,
+    DAY,
+    ENTRESTO,
+    EPIPEN,
+    FLOVENT,
+    IBUPROFEN,
+    LISINOPRIL,
+    METFORMIN,
+    SMX_TMP,
+    SUBOXONE,
+    breaks,
+    med,
+    passes,
+)
+from tests.report.records import RecordBuilder
+
+
+def _allergic(index: int, drug: tuple[str, str], allergy: str = "91936005", system: str = "SNOMED-CT") -> dict:
+    b = RecordBuilder(index)
+    b.allergy(allergy, b.at_age(10), system=system)
+    med(b, drug, b.at_age(20))
+    return b.record()
+
+
+def test_penicillin_allergy() -> None:
+    result = breaks("rx.penicillin_allergy", [_allergic(0, AMOXICILLIN), _allergic(1, AZITHROMYCIN)])
+    assert (result.patients, result.patients_breaking) == (2, 1)
+    assert result.examples[0][0] == "0" and "amoxicillin" in result.examples[0][1][0]
+    # Synthea records the allergy as the RxNorm ingredient (7984 penicillin V)
+    breaks("rx.penicillin_allergy", [_allergic(0, AMOXICILLIN, "7984", "RxNorm")])
+    passes("rx.penicillin_allergy", [_allergic(1, AZITHROMYCIN)])
+    # a penicillin given before the allergy was known is not a breach
+    b = RecordBuilder()
+    med(b, AMOXICILLIN, b.at_age(5))
+    b.allergy("91936005", b.at_age(10))
+    passes("rx.penicillin_allergy", [b.record()])
+
+
+def test_sulfonamide_allergy() -> None:
+    breaks("rx.sulfonamide_allergy", [_allergic(0, SMX_TMP, "91939003")])
+    passes("rx.sulfonamide_allergy", [_allergic(0, AMOXICILLIN, "91939003")])
+
+
+def test_arni_with_ace_inhibitor() -> None:
+    b = RecordBuilder()
+    med(b, LISINOPRIL, b.at_age(50))  # never stopped
+    med(b, ENTRESTO, b.at_age(55))
+    breaks("rx.arni_with_ace_inhibitor", [b.record()])
+    g = RecordBuilder()
+    stop = g.at_age(55)
+    med(g, LISINOPRIL, g.at_age(50), stop=stop)
+    med(g, ENTRESTO, stop + 2 * DAY)  # 48 h washout
+    passes("rx.arni_with_ace_inhibitor", [g.record()])
+    h = RecordBuilder()
+    med(h, LISINOPRIL, h.at_age(50), stop=h.at_age(55))
+    med(h, ENTRESTO, h.at_age(55) + 12 * 3600)  # only 12 h
+    breaks("rx.arni_with_ace_inhibitor", [h.record()])
+
+
+def test_nsaid_in_ckd() -> None:
+    b = RecordBuilder()
+    b.condition("433144002", b.at_age(60))
+    med(b, IBUPROFEN, b.at_age(62), stop=b.at_age(62) + 10 * DAY)
+    breaks("rx.nsaid_in_ckd", [b.record()])
+    g = RecordBuilder()
+    med(g, IBUPROFEN, g.at_age(40), stop=g.at_age(40) + 10 * DAY)  # before the CKD
+    g.condition("433144002", g.at_age(60))
+    med(g, ACETAMINOPHEN, g.at_age(62))
+    passes("rx.nsaid_in_ckd", [g.record()])
+
+
+def test_metformin_low_egfr() -> None:
+    b = RecordBuilder()
+    med(b, METFORMIN, b.at_age(50))
+    b.observation("98979-8", b.at_age(60), 25.0)
+    breaks("rx.metformin_low_egfr", [b.record()])
+    g = RecordBuilder()
+    med(g, METFORMIN, g.at_age(50), stop=g.at_age(59))
+    g.observation("98979-8", g.at_age(60), 25.0)  # stopped before
+    g.observation("98979-8", g.at_age(55), 45.0)
+    passes("rx.metformin_low_egfr", [g.record()])
+
+
+def test_before_approval() -> None:
+    b = RecordBuilder(birth=dt.date(1950, 1, 1))
+    med(b, SUBOXONE, b.at_age(35))  # 1985, Suboxone approved 2002
+    med(b, EPIPEN, b.at_age(23))  # 1973, EpiPen approved 1987
+    result = breaks("rx.before_approval", [b.record()])
+    assert result.events_breaking == 2
+    g = RecordBuilder(birth=dt.date(1950, 1, 1))
+    med(g, SUBOXONE, g.at_age(60))
+    passes("rx.before_approval", [g.record()])
+
+
+def _child_with_weight(kg: float, age: float, drug: tuple[str, str] = EPIPEN) -> dict:
+    b = RecordBuilder(birth=dt.date(2015, 1, 1))
+    b.observation("29463-7", b.at_age(age) - 30 * DAY, kg, unit="kg", category="vital-signs")
+    med(b, drug, b.at_age(age))
+    return b.record()
+
+
+def test_epinephrine_weight() -> None:
+    breaks("rx.epinephrine_weight", [_child_with_weight(9.0, 0.7)])
+    passes("rx.epinephrine_weight", [_child_with_weight(32.0, 10)])
+    # no weight recorded: judged by age
+    b = RecordBuilder(birth=dt.date(2015, 1, 1))
+    med(b, EPIPEN, b.at_age(3))
+    breaks("rx.epinephrine_weight", [b.record()])
+
+
+def test_solid_forms_under_6() -> None:
+    bad = RecordBuilder(birth=dt.date(2015, 1, 1))
+    med(bad, AMOXICILLIN, bad.at_age(3))
+    breaks("rx.solid_forms_under_6", [bad.record()])
+    good = RecordBuilder(birth=dt.date(2015, 1, 1))
+    med(good, AMOX_SUSPENSION, good.at_age(3))
+    med(good, AMOXICILLIN, good.at_age(8))
+    passes("rx.solid_forms_under_6", [good.record()])
+
+
+def test_dose_has_unit() -> None:
+    b = RecordBuilder()
+    med(b, AMOXICILLIN, b.at_age(30), dosage={"amount": 1.0, "frequency": 2, "period": 1.0, "unit": "days"})
+    breaks("rx.dose_has_unit", [b.record()])
+    g = RecordBuilder()
+    dosage = {"amount": 500.0, "dose_unit": "mg", "frequency": 2, "period": 1.0, "unit": "days"}
+    med(g, AMOXICILLIN, g.at_age(30), dosage=dosage)
+    passes("rx.dose_has_unit", [g.record()])
+
+
+def test_one_off_ends() -> None:
+    b = RecordBuilder()
+    med(b, ALTEPLASE, b.at_age(70), administered=True)  # never ends
+    breaks("rx.one_off_ends", [b.record()])
+    g = RecordBuilder()
+    start = g.at_age(70)
+    med(g, ALTEPLASE, start, stop=start + 3600, administered=True)
+    med(g, LISINOPRIL, start)  # a prescription may stay active
+    passes("rx.one_off_ends", [g.record()])
+
+
+def test_duplicate_therapy() -> None:
+    b = RecordBuilder()
+    med(b, FLOVENT, b.at_age(10))
+    med(b, ADVAIR, b.at_age(30))  # both inhaled steroids, both active for decades
+    result = breaks("rx.duplicate_therapy", [b.record()])
+    assert "inhaled_corticosteroids" in result.examples[0][1][0]
+    g = RecordBuilder()
+    med(g, FLOVENT, g.at_age(10), stop=g.at_age(30) + 5 * DAY)  # a switch with a few days' overlap
+    med(g, ADVAIR, g.at_age(30))
+    passes("rx.duplicate_therapy", [g.record()])
+
+
+def test_one_off_lasts_as_long_as_the_stay() -> None:
+    b = RecordBuilder()
+    stay = b.encounter(b.at_age(70), hours=7 * 24, cls="inpatient")
+    med(
+        b,
+        ("1659149", "piperacillin 4000 MG / tazobactam 500 MG Injection"),
+        stay["start"],
+        enc=stay,
+        stop=stay["stop"],
+        administered=True,
+    )
+    passes("rx.one_off_ends", [b.record()])
+    c = RecordBuilder()
+    visit = c.encounter(c.at_age(70), hours=1, cls="emergency")
+    med(c, ALTEPLASE, visit["start"], enc=visit, stop=visit["start"] + 10 * DAY, administered=True)
+    assert "lasts 10 days" in breaks("rx.one_off_ends", [c.record()]).examples[0][1][0]
+
+
+def _orders(drugs: list[tuple[str, str]], index: int) -> dict:
+    b = RecordBuilder(index)
+    for k, drug in enumerate(drugs):
+        med(b, drug, b.at_age(40 + k))
+    return b.record()
+
+
+def test_several_strengths() -> None:
+    one_strength = [_orders([ATORVASTATIN_80, LISINOPRIL], i) for i in range(25)]
+    result = breaks("rx.several_strengths", one_strength)
+    assert result.measure == 0 and "2 drug forms ordered" in result.detail
+    atorva_20 = ("617310", "atorvastatin 20 MG Oral Tablet")
+    mixed = one_strength + [_orders([atorva_20], 100 + i) for i in range(5)]
+    assert passes("rx.several_strengths", mixed).measure == 0.5  # atorvastatin in two strengths, lisinopril in one
