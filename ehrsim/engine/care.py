@@ -218,11 +218,12 @@ def death_certificate(sim: Simulation, t: float) -> None:
     if desk.wellness_enc is not None:
         desk.wellness_enc = None
     desk.lock = None
-    enc = desk.new_encounter(t, "ambulatory", [codes.code(*DEATH_CERTIFICATION)], [], "death", None)
-    enc["stop"] = t
     age = (t - sim.birth_time) / SECONDS["years"]
     sim.death_cause = deaths.certified_cause(sim.cause_rng, sim.death_cause, age, sim.patient["gender"])
     cause = sim.death_cause or [codes.code(*DEATH_UNKNOWN_CAUSE)]
+    # the cause is the certification visit's reason: Synthea CSV readers (ETL-Synthea) build death from it
+    enc = desk.new_encounter(t, "ambulatory", [codes.code(*DEATH_CERTIFICATION)], [dict(cause[0])], "death", None)
+    enc["stop"] = t
     sim.write(
         "observations",
         {
