@@ -49,8 +49,10 @@ def coverage(folder: Path) -> list[tuple[str, str, int, int, list[tuple[str, int
             where = ""
             if concept in CONDITIONAL:
                 if concept == "value_as_concept_id":
+                    # coded results only (SNOMED ids, LOINC answers LA…); free text has no concept to map
                     text = " and value_as_string is null" if table == "observation" else ""
-                    where = f"where value_as_number is null{text} and value_source_value is not null"
+                    coded = "regexp_matches(value_source_value, '^([0-9]+|LA[0-9]+-[0-9])$')"
+                    where = f"where value_as_number is null{text} and {coded}"
                 else:
                     where = f"where {source} is not null"
             total = con.execute(f"select count(*) from {rel} {where}").fetchone()[0]
