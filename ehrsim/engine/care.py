@@ -53,6 +53,8 @@ def wellness_visit(sim: Simulation, t: float) -> None:
     for run in waiting:
         if run.encounter is None and run.encounter_state is not None:
             run.encounter_state = None  # the visit closes around modules that did not end it themselves
+    if desk.wellness_enc is None:  # a module's Death during the visit: the death certificate closed it
+        return
     desk.close_wellness()
     schedule_next_wellness(sim, t)
 

@@ -343,15 +343,19 @@ class Simulation:
             attribute = getattr(state, "assign_to_attribute", None)
             if attribute:
                 self.set_attribute(attribute, entry)
-        if kind == "observations" and self._watchers:
-            self._changed(entry, "obs")
+        if kind == "observations":
+            if self._watchers:
+                self._changed(entry, "obs")
+            self.rx.observed(entry, self.now)  # an eGFR result may stop a drug
         return entry
 
     def write(self, kind: str, fields: dict[str, Any], encounter_id: str | None) -> dict[str, Any]:
         """The core records an entry in a given encounter (waking Guards that read observations)."""
         entry = self.rec.add(kind, fields, encounter_id)
-        if kind == "observations" and self._watchers:
-            self._changed(entry, "obs")
+        if kind == "observations":
+            if self._watchers:
+                self._changed(entry, "obs")
+            self.rx.observed(entry, self.now)
         return entry
 
     def prescribe(self, run: ModuleRun, state: Any, fields: dict[str, Any], t: float) -> dict[str, Any]:
