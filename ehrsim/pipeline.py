@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from ehrsim.errors import ConfigError
 from ehrsim.population import Population
 from ehrsim.record.build import cut_history
 from ehrsim.settings import Settings
@@ -69,15 +70,37 @@ def default_transforms(settings: Settings) -> tuple[RecordTransform, ...]:
 def records(
     population: Population, indices: Iterable[int], transforms: Sequence[RecordTransform] | None = None
 ) -> Iterator[Record]:
-    """Simulate each patient and apply the transforms (by default ``default_transforms``): native records."""
+    """Simulate each patient and apply the transforms (by default ``default_transforms``): native records.
+
+    With a cohort (``--cohort``, ``--keep-module``), slot ``index`` gets the first of its candidates
+    (``Population.candidate``) whose final record matches; ``population.attempts`` counts them.
+    """
     chain = default_transforms(population.settings) if transforms is None else tuple(transforms)
     settings, world, end_time = population.settings, population.world, population.end_time
+    cohort = population.cohort
     for index in indices:
-        record = population.simulate(index)
         ctx = TransformContext(settings, world, index, end_time)
-        for transform in chain:
-            record = transform(record, ctx)
-        yield record
+        if cohort is None:
+            record = population.simulate(index)
+            for transform in chain:
+                record = transform(record, ctx)
+            yield record
+            continue
+        for attempt in range(cohort.max_attempts):
+            population.attempts += 1
+            candidate = population.candidate(index, attempt)
+            if candidate is None:
+                continue
+            for transform in chain:
+                candidate = transform(candidate, ctx)
+            if cohort.accepts(candidate, end_time):
+                yield candidate
+                break
+        else:
+            raise ConfigError(
+                f"no candidate for patient {index} matched the cohort in {cohort.max_attempts} attempts "
+                "(--cohort-max-attempts): the cohort is impossible or too rare for rejection with these options"
+            )
 
 
 def process(
@@ -100,18 +123,21 @@ def generate(
     start: int = 0,
     transforms: Sequence[RecordTransform] | None = None,
     fast_loops: bool = True,
+    cohort: str | None = None,
     **options: Any,
 ) -> Iterator[Record]:
     """Yield ``n`` native patient records lazily, in index order (in this process).
 
     ``modules``: a folder or list of folders replacing the bundled library; other keyword options
     are ``Settings`` fields; ``transforms`` replaces ``default_transforms``; ``fast_loops=False``
-    iterates self-looping Delays instead of fast-forwarding them (see ``Population``).
+    iterates self-looping Delays instead of fast-forwarding them (see ``Population``); ``cohort``
+    keeps only patients matching a cohort expression (docs/cohorts.md; ``keep_module=PATH`` and
+    ``cohort_max_attempts`` are ``Settings`` fields too).
 
     >>> import datetime, ehrsim
     >>> records = ehrsim.generate(2, seed=1, reference_date=datetime.date(2025, 1, 1))
     """
     if modules is not None:
         options["modules"] = tuple([modules] if isinstance(modules, str | Path) else modules)
-    settings = Settings(population=n, seed=seed, reference_date=reference_date, **options)
+    settings = Settings(population=n, seed=seed, reference_date=reference_date, cohort=cohort, **options)
     yield from records(Population(settings, fast_loops=fast_loops), range(start, start + n), transforms)

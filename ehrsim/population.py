@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 from faker import Faker
 
+from ehrsim.cohort import Cohort
+from ehrsim.cohort.evaluate import YEAR
 from ehrsim.core import demographics
 from ehrsim.core.world import World, build_world
 from ehrsim.engine import loops
@@ -48,6 +50,8 @@ class Population:
 
     settings: Settings
     fast_loops: bool = True
+    #: cohort candidates simulated or rejected in this process so far (for the run's acceptance rate)
+    attempts: int = 0
 
     @cached_property
     def library(self) -> Library:
@@ -75,6 +79,11 @@ class Population:
     def end_time(self) -> int:
         return from_date(self.settings.reference_date)
 
+    @cached_property
+    def cohort(self) -> Cohort | None:
+        """The run's cohort rule (``--cohort``, ``--keep-module``), or None; checked against the modules."""
+        return Cohort.from_settings(self.settings, self.library, self.modules)
+
     def simulate(self, index: int) -> dict[str, Any]:
         """Simulate patient ``index`` (re-drawn up to 50 times with ``only_alive``): the whole-life record.
 
@@ -82,44 +91,68 @@ class Population:
         """
         s = self.settings
         for attempt in range(MAX_ATTEMPTS_ALIVE if s.only_alive else 1):
-            entropy = [s.seed, index] if attempt == 0 else [s.seed, index, attempt]
-            seq = np.random.SeedSequence(entropy)
-            rng = np.random.default_rng(seq)
-            self.faker.seed_instance(int(seq.generate_state(1, dtype=np.uint64)[0]))
-            person, attributes = demographics.draw_person(
-                rng,
-                self.faker,
-                reference_time=self.end_time,
-                age_min=s.age_min,
-                age_max=s.age_max,
-                gender=s.gender,
-                state=s.state,
-            )
-            org, practitioner = self.world.provider_for(person, "wellness", None, rng)
-            person["organization"], person["practitioner"] = org, practitioner
-            attributes.setdefault("gender", person["gender"])
-            attributes.setdefault("race", person["race"])
-            attributes.setdefault("ethnicity", person["ethnicity"])
-            sim = Simulation(
-                library=self.library,
-                modules=self.modules,
-                patient=person,
-                attributes=attributes,
-                rng=rng,
-                world=self.world,
-                end_time=self.end_time,
-                id_prefix=patient_uuid_prefix(s.seed, index),
-            )
-            try:
-                sim.run()
-            except SimulationError as exc:
-                raise exc.locate(patient=index, seed=s.seed) from exc.__cause__
-            except Exception as exc:  # outside any module state: the core's, or ehrsim's bug
-                message = f"{type(exc).__name__}: {exc}"
-                internal = not isinstance(exc, EhrsimError)
-                raise SimulationError(message, patient=index, seed=s.seed, internal=internal) from exc
-            if sim.death_time is None or not s.only_alive:
+            sim = self._life(index, attempt)
+            if sim is not None and (sim.death_time is None or not s.only_alive):
                 break
+        assert sim is not None  # without a cohort every life is simulated
+        return self._record(sim, index)
+
+    def candidate(self, index: int, attempt: int) -> dict[str, Any] | None:
+        """Candidate ``attempt`` for output slot ``index`` of a cohort run: its record, or None when
+        its sex or age, ``only_alive`` or the keep module already rule it out (``ehrsim.cohort``)."""
+        cohort = self.cohort
+        assert cohort is not None
+        sim = self._life(index, attempt, cohort)
+        if sim is None or (self.settings.only_alive and sim.death_time is not None):
+            return None
+        record = self._record(sim, index)
+        return record if cohort.keeps(sim) else None
+
+    def _life(self, index: int, attempt: int, cohort: Cohort | None = None) -> Simulation | None:
+        """Life ``attempt`` of patient ``index``, from ``SeedSequence([seed, index(, attempt)])``."""
+        s = self.settings
+        entropy = [s.seed, index] if attempt == 0 else [s.seed, index, attempt]
+        seq = np.random.SeedSequence(entropy)
+        rng = np.random.default_rng(seq)
+        self.faker.seed_instance(int(seq.generate_state(1, dtype=np.uint64)[0]))
+        person, attributes = demographics.draw_person(
+            rng,
+            self.faker,
+            reference_time=self.end_time,
+            age_min=s.age_min,
+            age_max=s.age_max,
+            gender=s.gender,
+            state=s.state,
+        )
+        if cohort is not None and cohort.rejects_early(person["gender"], (self.end_time - person["birth_time"]) / YEAR):
+            return None
+        org, practitioner = self.world.provider_for(person, "wellness", None, rng)
+        person["organization"], person["practitioner"] = org, practitioner
+        attributes.setdefault("gender", person["gender"])
+        attributes.setdefault("race", person["race"])
+        attributes.setdefault("ethnicity", person["ethnicity"])
+        sim = Simulation(
+            library=self.library,
+            modules=self.modules,
+            patient=person,
+            attributes=attributes,
+            rng=rng,
+            world=self.world,
+            end_time=self.end_time,
+            id_prefix=patient_uuid_prefix(s.seed, index),
+        )
+        try:
+            sim.run()
+        except SimulationError as exc:
+            raise exc.locate(patient=index, seed=s.seed) from exc.__cause__
+        except Exception as exc:  # outside any module state: the core's, or ehrsim's bug
+            message = f"{type(exc).__name__}: {exc}"
+            internal = not isinstance(exc, EhrsimError)
+            raise SimulationError(message, patient=index, seed=s.seed, internal=internal) from exc
+        return sim
+
+    def _record(self, sim: Simulation, index: int) -> dict[str, Any]:
+        s = self.settings
         try:
             return build_record(sim, index)
         except EhrsimError as exc:

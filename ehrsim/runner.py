@@ -28,7 +28,7 @@ from ehrsim.exporters.registry import exporter_class
 from ehrsim.output import ShardStore, atomic_concat, atomic_write
 from ehrsim.population import Population, module_folders
 from ehrsim.record.kinds import ACTIVE_KINDS, KINDS
-from ehrsim.settings import Settings
+from ehrsim.settings import COHORT_OPTIONS, Settings
 
 log = logging.getLogger(__name__)
 _WORKER: dict[str, Any] = {}  # per-process cache of the shared, read-only run state (worker processes only)
@@ -66,6 +66,7 @@ def run_shard(settings: Settings, shard: int) -> dict[str, int]:
     first = shard * settings.shard
     last = min(settings.population, first + settings.shard)
     counts: Counter[str] = Counter()
+    attempts_before = shared.population.attempts
     with shared.store.writer(shard) as parts:  # rows are streamed to the shard's part files
         for record, renders in pipeline.process(shared.population, range(first, last), shared.exporters):
             counts["patients"] += 1
@@ -77,6 +78,8 @@ def run_shard(settings: Settings, shard: int) -> dict[str, int]:
                     atomic_write(exporter.out / rel, data)
                 for table, data in rendered.rows:
                     parts.add(exporter.name, table, data)
+    if shared.population.cohort is not None:
+        counts["cohort_attempts"] = shared.population.attempts - attempts_before
     shared.store.mark_done(shard, dict(counts))
     return dict(counts)
 
@@ -89,9 +92,19 @@ def fingerprint(settings: Settings, module_hashes: dict[str, str]) -> dict[str, 
     """What a resumed run must share with the shards already done: version, settings and module texts."""
     return {
         "version": ehrsim.__version__,
-        "settings": settings.model_dump(mode="json", exclude={"workers", "out", "dask"}),
+        "settings": options_dump(settings, exclude={"workers", "out", "dask"}),
         "modules": module_hashes,
     }
+
+
+def options_dump(settings: Settings, exclude: set[str]) -> dict[str, Any]:
+    """The settings as JSON, without the cohort options left at their defaults (so runs without a
+    cohort write what they wrote before cohorts existed)."""
+    dumped = settings.model_dump(mode="json", exclude=exclude)
+    for key, default in COHORT_OPTIONS.items():
+        if getattr(settings, key) == default:
+            dumped.pop(key, None)
+    return dumped
 
 
 def run(
@@ -106,6 +119,7 @@ def run(
     # built afresh (not the per-process cache): module files may have changed since the last run
     shared = _WORKER["shared"] = _Shared(settings)
     _ = shared.population.modules  # load and check modules before any work is handed out
+    _ = shared.population.cohort  # and the cohort expression and keep module
     folders = [exporter.folder for exporter in shared.exporters]
     rundir.check_subfolders(out, folders)
     with rundir.RunLock(out):
@@ -157,7 +171,7 @@ def _run_locked(settings: Settings, shared: _Shared, progress: Callable[[int], N
         "seed": settings.seed,
         "reference_date": settings.reference_date.isoformat(),
         "population": settings.population,
-        "options": settings.model_dump(mode="json"),
+        "options": options_dump(settings, exclude=set()),
         "modules": shared.population.library.hashes(),
         "module_warnings": len(shared.population.library.warnings),
         "counts": {k: int(v) for k, v in sorted(totals.items())},
@@ -166,6 +180,9 @@ def _run_locked(settings: Settings, shared: _Shared, progress: Callable[[int], N
     }
     for key in ("workers", "out", "dask"):  # the output does not depend on them
         metadata["options"].pop(key, None)
+    cohort = shared.population.cohort
+    if cohort is not None:
+        metadata["cohort"] = summary["cohort"] = cohort.summary(totals["patients"], totals["cohort_attempts"])
     atomic_write(out / "metadata.json", orjson.dumps(metadata, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
     store.clear()
     summary["metadata"] = metadata

@@ -21,6 +21,8 @@ FORMATS = ("json", "fhir", "fhir-ndjson", "csv", "omop")
 FIRST_REFERENCE_DATE = dt.date(1900, 1, 1)
 LAST_REFERENCE_DATE = dt.date(2200, 12, 31)
 MAX_SEED = 2**64 - 1  # numpy's SeedSequence entropy words and metadata.json integers are 64-bit
+#: options written to metadata.json and the resume fingerprint only when set (older runs' output stays the same)
+COHORT_OPTIONS = {"cohort": None, "keep_module": None, "cohort_max_attempts": 2000}
 
 
 class RunSettings(BaseModel):
@@ -46,6 +48,9 @@ class RunSettings(BaseModel):
     workers: int = Field(1, ge=1)
     dask: str | None = Field(None, description="Dask scheduler address, or 'local'; None = local processes")
     shard_size: int | None = Field(None, ge=1, description="patients per shard (the resumable unit); None = auto")
+    cohort: str | None = Field(None, description="only patients matching this expression (docs/cohorts.md)")
+    keep_module: Path | None = Field(None, description="only patients a Synthea-style keep module keeps")
+    cohort_max_attempts: int = Field(2000, ge=1, description="candidates tried per patient before giving up")
 
     @property
     def shard(self) -> int:

@@ -34,6 +34,24 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--years-of-history", type=int, default=10, help="years of record kept (0 = whole life; default 10)")
     p.add_argument("--only-alive", action="store_true", help="export N patients alive at the reference date")
     p.add_argument(
+        "--cohort",
+        metavar="EXPR",
+        help="only patients matching EXPR, e.g. 'condition(SNOMED-CT:44054006) and age >= 40' (docs/cohorts.md)",
+    )
+    p.add_argument(
+        "--keep-module",
+        type=Path,
+        metavar="FILE",
+        help="only patients a Synthea-style keep module keeps (it ends in a state named Keep)",
+    )
+    p.add_argument(
+        "--cohort-max-attempts",
+        type=int,
+        default=2000,
+        metavar="N",
+        help="candidates tried per patient before a cohort run gives up (default 2000)",
+    )
+    p.add_argument(
         "--modules",
         action="append",
         type=Path,
@@ -117,6 +135,9 @@ def settings_from_args(args: argparse.Namespace) -> Any:
             state=args.state,
             years_of_history=args.years_of_history,
             only_alive=args.only_alive,
+            cohort=args.cohort,
+            keep_module=args.keep_module,
+            cohort_max_attempts=args.cohort_max_attempts,
             modules=tuple(args.modules),
             add_modules=tuple(args.add_modules),
             only_modules=tuple(args.only_modules),
@@ -145,6 +166,7 @@ OPTIONS = {
     "shard_size": "--shard-size",
     "years_of_history": "--years-of-history",
     "csv_max_rows": "--csv-max-rows",
+    "cohort_max_attempts": "--cohort-max-attempts",
 }
 
 
@@ -183,6 +205,15 @@ def run_generate(args: argparse.Namespace) -> int:
     )
     if resumed:
         print(f"  resumed: {resumed} patients were already done by the earlier, unfinished run")
-    records = ", ".join(f"{k} {v}" for k, v in counts.items() if k not in ("patients", "alive", "dead") and v)
+    records = ", ".join(
+        f"{k} {v}" for k, v in counts.items() if k not in ("patients", "alive", "dead", "cohort_attempts") and v
+    )
     print(f"  records: {records}")
+    cohort = summary.get("cohort")
+    if cohort:
+        rate = cohort["acceptance_rate"]
+        print(
+            f"  cohort: {cohort['attempts']} candidates for {n} patients "
+            f"(acceptance {100 * rate if rate is not None else 0:.2f}%, by {cohort['method']})"
+        )
     return 0
