@@ -5,6 +5,11 @@ As in Synthea, the module is stepped at the end of the life (the reference date,
 the patient's state then: its guards and conditional transitions read active conditions,
 medications, observations, attributes and age as the life left them. It runs after the record is
 built, so anything the keep module itself would record never reaches the output.
+
+Synthea's "Active Condition" looks codes up in the record's ``present`` map, where procedures are
+added and never removed; Synthea's own keep modules (``must_have_cabg.json``) rely on that to ask
+"had this procedure". While a keep module runs, every procedure of the life is visible to it the
+same way (ehrsim's modules never see this: it is set up and removed around the keep module only).
 """
 
 from __future__ import annotations
@@ -28,10 +33,9 @@ def load_keep_module(file: Path, *, lenient: bool) -> Module:
         raise ConfigError(f"--keep-module {file}: no such file")
     problems = _Problems(lenient)
     module = _parse_module(f"keep/{file.stem}", file, problems)
-    if module is not None and KEEP_STATE not in module.states:
-        problems.error(str(file), f"a keep module needs a state named {KEEP_STATE!r}")
-    if module is not None and "Initial" not in module.states:
-        problems.error(str(file), "a keep module needs an Initial state")
+    for name in ("Initial", KEEP_STATE):
+        if module is not None and name not in module.states and name not in module.broken:
+            problems.error(str(file), f"a keep module needs a state named {name!r}")
     if module is not None:
         for state in module.states.values():
             if state.type == "CallSubmodule":
@@ -48,8 +52,17 @@ def kept(module: Module, sim: Simulation) -> bool:
     saved = sim.death_time
     sim.death_time = None  # the engine stops stepping modules of the dead; the keep module reads the finished life
     sim.now = t
+    present = sim.active["conditions"]
+    added = []
+    for procedure in sim.rec.lists["procedures"]:
+        for code in procedure["codes"]:
+            if code["code"] not in present:
+                present[code["code"]] = {"codes": procedure["codes"], "stop": None}
+                added.append(code["code"])
     try:
         sim.step(run, t)
     finally:
         sim.death_time = saved
+        for code in added:
+            del present[code]
     return run.state.name == KEEP_STATE or KEEP_STATE in run.history
