@@ -51,9 +51,9 @@ class Cohort:
 
     @classmethod
     def from_settings(cls, settings: Settings, library: Library, modules: list[Module]) -> Cohort | None:
-        if not settings.cohort and settings.keep_module is None:
+        if settings.cohort is None and settings.keep_module is None:
             return None
-        expr = parse(settings.cohort, TerminologyNames()) if settings.cohort else None
+        expr = parse(settings.cohort, TerminologyNames()) if settings.cohort is not None else None
         keep = load_keep_module(settings.keep_module, lenient=settings.lenient) if settings.keep_module else None
         cohort = cls(settings.cohort, expr, keep, settings.cohort_max_attempts, Reach(library, modules))
         cohort.check_possible(settings)

@@ -37,6 +37,8 @@ def test_user_errors_exit_2_with_the_offending_token(tmp_path: Path, capsys: pyt
     assert "no such file" in capsys.readouterr().err
     assert main(_args(tmp_path / "d", "--cohort", "alive", "--cohort-max-attempts", "0")) == 2
     assert "--cohort-max-attempts" in capsys.readouterr().err
+    assert main(_args(tmp_path / "e", "--cohort", " ")) == 2
+    assert "--cohort: empty expression at column 2" in capsys.readouterr().err
 
 
 def test_summary_and_resume(

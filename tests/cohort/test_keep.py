@@ -129,3 +129,29 @@ def test_kept_patients_satisfy_the_keep_module_in_a_run() -> None:
     )
     for record in records:
         assert any(c["codes"][0]["code"] == DIABETES and c["stop"] is None for c in record["conditions"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_every_keep_module_runs_on_synthea_and_its_patients_satisfy_it(name: str) -> None:
+    """The issue's proof: each keep module selects a patient from Synthea's library, who obeys its rule."""
+    settings = Settings(
+        population=1,
+        seed=1,
+        reference_date=REF,
+        modules=(SYNTHEA,),
+        lenient=True,
+        age_min=60,
+        keep_module=KEEP / f"{name}.json",
+    )
+    population = Population(settings)
+    cohort = population.cohort
+    assert cohort is not None and cohort.keep is not None
+    for attempt in range(settings.cohort_max_attempts):
+        sim = population._life(0, attempt)
+        assert sim is not None
+        if kept(cohort.keep, sim):
+            assert RULES[name](sim)
+            return
+        assert not RULES[name](sim)
+    pytest.fail(f"{name}: no patient kept in {settings.cohort_max_attempts} candidates")
