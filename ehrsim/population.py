@@ -106,6 +106,8 @@ class Population:
         if sim is None or (self.settings.only_alive and sim.death_time is not None):
             return None
         record = self._record(sim, index)
+        if sim.steer is not None:
+            record["weight"] = sim.steer.weight
         return record if cohort.keeps(sim) else None
 
     def _life(self, index: int, attempt: int, cohort: Cohort | None = None) -> Simulation | None:
@@ -141,6 +143,8 @@ class Population:
             end_time=self.end_time,
             id_prefix=patient_uuid_prefix(s.seed, index),
         )
+        if cohort is not None and cohort.steering is not None:
+            sim.steer = cohort.steering.life()
         try:
             sim.run()
         except SimulationError as exc:
@@ -149,6 +153,8 @@ class Population:
             message = f"{type(exc).__name__}: {exc}"
             internal = not isinstance(exc, EhrsimError)
             raise SimulationError(message, patient=index, seed=s.seed, internal=internal) from exc
+        if sim.steer is not None:
+            sim.steer.finish(sim.end_time if sim.death_time is None else min(sim.death_time, sim.end_time))
         return sim
 
     def _record(self, sim: Simulation, index: int) -> dict[str, Any]:

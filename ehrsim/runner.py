@@ -31,6 +31,9 @@ from ehrsim.record.kinds import ACTIVE_KINDS, KINDS
 from ehrsim.settings import COHORT_OPTIONS, Settings
 
 log = logging.getLogger(__name__)
+#: a steered cohort's per-patient sampling weights (format-neutral: index and patient id key any format)
+WEIGHTS_FILE = "cohort_weights.csv"
+WEIGHTS_HEADER = b"index,patient_id,weight\n"
 _WORKER: dict[str, Any] = {}  # per-process cache of the shared, read-only run state (worker processes only)
 
 
@@ -71,6 +74,8 @@ def run_shard(settings: Settings, shard: int) -> dict[str, int]:
         for record, renders in pipeline.process(shared.population, range(first, last), shared.exporters):
             counts["patients"] += 1
             counts["alive" if record["alive"] else "dead"] += 1
+            if "weight" in record:  # a steered cohort: the sampling weights sidecar
+                parts.add("cohort", "weights", f"{record['index']},{record['id']},{record['weight']!r}\n".encode())
             for kind in KINDS:
                 counts[kind] += len(record[kind])
             for exporter, rendered in zip(shared.exporters, renders, strict=True):
@@ -183,6 +188,16 @@ def _run_locked(settings: Settings, shared: _Shared, progress: Callable[[int], N
     cohort = shared.population.cohort
     if cohort is not None:
         metadata["cohort"] = summary["cohort"] = cohort.summary(totals["patients"], totals["cohort_attempts"])
+        if cohort.steering is not None:
+            weights = out / WEIGHTS_FILE
+            atomic_concat(weights, WEIGHTS_HEADER, store.parts("cohort", "weights", shards))
+            total = math.fsum(float(line.rsplit(b",", 1)[1]) for line in weights.read_bytes().splitlines()[1:])
+            metadata["cohort"].update(
+                weights_file=WEIGHTS_FILE,
+                weight_sum=total,
+                # the unsteered chance that a candidate matches: sum of weights over candidates tried
+                estimated_prevalence=total / totals["cohort_attempts"] if totals["cohort_attempts"] else None,
+            )
     atomic_write(out / "metadata.json", orjson.dumps(metadata, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
     store.clear()
     summary["metadata"] = metadata

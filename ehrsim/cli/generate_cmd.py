@@ -52,6 +52,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="candidates tried per patient before a cohort run gives up (default 2000)",
     )
     p.add_argument(
+        "--cohort-steer",
+        type=float,
+        default=1.0,
+        metavar="FACTOR",
+        help="steer loops toward the cohort's conditions by FACTOR, with sampling weights (default 1 = off)",
+    )
+    p.add_argument(
         "--modules",
         action="append",
         type=Path,
@@ -138,6 +145,7 @@ def settings_from_args(args: argparse.Namespace) -> Any:
             cohort=args.cohort,
             keep_module=args.keep_module,
             cohort_max_attempts=args.cohort_max_attempts,
+            cohort_steer=args.cohort_steer,
             modules=tuple(args.modules),
             add_modules=tuple(args.add_modules),
             only_modules=tuple(args.only_modules),
@@ -167,6 +175,7 @@ OPTIONS = {
     "years_of_history": "--years-of-history",
     "csv_max_rows": "--csv-max-rows",
     "cohort_max_attempts": "--cohort-max-attempts",
+    "cohort_steer": "--cohort-steer",
 }
 
 

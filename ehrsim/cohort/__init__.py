@@ -18,6 +18,7 @@ from ehrsim.cohort.keep import kept, load_keep_module
 from ehrsim.cohort.lang import And, Has, Node, Not, Or, parse
 from ehrsim.cohort.names import TerminologyNames
 from ehrsim.cohort.static import Reach
+from ehrsim.cohort.steer import Steering
 from ehrsim.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -29,13 +30,14 @@ __all__ = ["Cohort", "parse"]
 SEX = {"M": "men", "F": "women"}
 
 
-def _criteria(node: Node) -> list[Has]:
+def _criteria(node: Node, positive: bool | None = None) -> list[Has]:
+    """The code criteria of an expression (``positive``: only those under no ``not``)."""
     if isinstance(node, Has):
         return [node]
     if isinstance(node, Not):
-        return _criteria(node.term)
+        return [] if positive else _criteria(node.term, positive)
     if isinstance(node, And | Or):
-        return [h for t in node.terms for h in _criteria(t)]
+        return [h for t in node.terms for h in _criteria(t, positive)]
     return []
 
 
@@ -48,6 +50,7 @@ class Cohort:
     keep: Module | None
     max_attempts: int
     reach: Reach | None = None
+    steering: Steering | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, library: Library, modules: list[Module]) -> Cohort | None:
@@ -55,7 +58,11 @@ class Cohort:
             return None
         expr = parse(settings.cohort, TerminologyNames()) if settings.cohort is not None else None
         keep = load_keep_module(settings.keep_module, lenient=settings.lenient) if settings.keep_module else None
-        cohort = cls(settings.cohort, expr, keep, settings.cohort_max_attempts, Reach(library, modules))
+        steering = None
+        if expr is not None and settings.cohort_steer > 1.0:
+            codes = frozenset(c for h in _criteria(expr, positive=True) if h.kind == "conditions" for c in h.codes)
+            steering = Steering(library, codes, settings.cohort_steer) if codes else None
+        cohort = cls(settings.cohort, expr, keep, settings.cohort_max_attempts, Reach(library, modules), steering)
         cohort.check_possible(settings)
         return cohort
 
@@ -93,7 +100,8 @@ class Cohort:
         return {
             "expression": self.text,
             "keep_module": self.keep.name if self.keep else None,
-            "method": "rejection",
+            "method": "steering and rejection" if self.steering is not None else "rejection",
+            "steer_factor": self.steering.factor if self.steering is not None else None,
             "max_attempts_per_patient": self.max_attempts,
             "attempts": attempts,
             "acceptance_rate": round(patients / attempts, 6) if attempts else None,

@@ -199,12 +199,15 @@ class LoopingDelay:
         return float(sim.rng.uniform(self.low, self.high, k).sum())
 
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+        steer: Any = getattr(sim, "steer", None)  # a cohort's importance sampling (ehrsim.cohort.steer), usually None
         if run.wake is None:  # entering: the first check is one delay away
             run.anchor = run.wake = t + self._spans(sim, 1)
             run.forced = None
             sim.schedule(run, run.wake)
             return False
         if t < run.wake:  # woken early by a change it reads: re-plan from the next check
+            if steer is not None:
+                steer.interrupt(run, t)
             if self.low == self.high:
                 run.wake = run.anchor + math.ceil((t - run.anchor) / self.low - 1e-9) * self.low
             else:
@@ -213,15 +216,23 @@ class LoopingDelay:
             run.forced = None
             sim.schedule(run, run.wake)
             return False
+        if steer is not None:
+            steer.realised(run)
         if run.forced is not None:  # the planned exit is due
             run.redirect, run.forced, run.wake = run.forced, None, None
             return True
         p_self, horizon, keys, leave = plan(self.name, self.graph, sim, run, t)
         if p_self >= 1.0 - 1e-12 or not leave:
             return self._stay_until(sim, run, t, horizon, keys)
+        tilt = steer.tilt(run.module.path, p_self, leave) if steer is not None and self.low == self.high else None
+        if tilt is not None:
+            p_self, leave = tilt[0], tilt[1]
         k = 1 if p_self <= 0.0 else int(sim.rng.geometric(1.0 - p_self))  # checks until the first exit
         exit_time = t + self._spans(sim, k - 1)
         if exit_time >= horizon:
+            if tilt is not None:
+                stays = max(1, math.ceil((horizon - t) / self.low - 1e-9))
+                steer.planned(run, tilt[2], t, self.low, stays, 0.0)
             return self._stay_until(sim, run, t, horizon, keys)
         total = sum(p for _, p in leave)
         draw, acc, target = sim.rng.random() * total, 0.0, leave[-1][0]
@@ -230,7 +241,11 @@ class LoopingDelay:
             if draw < acc:
                 target = name
                 break
+        if tilt is not None:
+            steer.planned(run, tilt[2], t, self.low, k - 1, tilt[3][target])
         if k == 1:
+            if tilt is not None:
+                steer.realised(run)
             run.redirect, run.wake = target, None
             return True
         run.anchor = run.wake = exit_time

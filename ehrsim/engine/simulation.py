@@ -84,6 +84,8 @@ class Simulation:
         self.runs = [ModuleRun(m, i) for i, m in enumerate(modules)]
         #: when a list, every state entered is appended as (time, module path, state name): for tests
         self.trace: list[tuple[float, str, str]] | None = None
+        #: a cohort's importance sampling for this life (``ehrsim.cohort.steer.SteeredLife``), read by engine.loops
+        self.steer: Any = None
         self.immunizations_given: dict[str, int] = {}
         self.immunizations_last: dict[str, int] = {}
         # local time, vaccine plans and certified causes of death draw from their own streams spawned from the patient's

@@ -1,0 +1,123 @@
+"""Cohort steering by importance sampling on fast-forwarded loops (docs/cohorts.md, docs/design.md).
+
+The states of each module from which a target condition's ``ConditionOnset`` can be reached (its
+ancestors in the module graph, across ``CallSubmodule`` states) are "toward" states. When a
+fixed-length self-looping Delay (``engine/loops.py``) plans its exit, the per-check chance ``A`` of
+leaving toward a target is raised to ``A' = A + min((factor - 1) A, p_self / 2)``, taken from the
+chance of staying; everything else in the life runs unchanged. The life's likelihood ratio (the
+product, over the loop checks that actually happened, of ``p/q`` of each outcome) is its sampling
+weight: weighted means over candidates estimate the unsteered ones without bias.
+
+Checks are counted as they are realised: a planned exit that a change, the end of the life or
+death cuts short is re-weighted to the stays that did happen (``interrupt``, ``finish``).
+Uniform-length loops and one-off distributed transitions are not steered (their ratio is 1).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from ehrsim.gmf.graph import to_graph
+from ehrsim.gmf.states.clinical import ConditionOnset
+
+if TYPE_CHECKING:
+    from ehrsim.gmf.library import Library
+
+#: at most this share of the chance of staying moves to the toward exits, so staying stays possible
+MAX_SHIFT = 0.5
+
+
+class Steering:
+    """The toward states of a library for target condition codes, and the tilt factor (shared, frozen)."""
+
+    def __init__(self, library: Library, codes: frozenset[tuple[str, str]], factor: float) -> None:
+        self.factor = factor
+        targets: dict[str, set[str]] = {}
+        for path, module in library.modules.items():
+            targets[path] = {
+                name
+                for name, s in module.states.items()
+                if isinstance(s, ConditionOnset) and any((c.system, str(c.code)) in codes for c in s.codes)
+            }
+        graphs = {path: to_graph(m) for path, m in library.modules.items()}
+        toward: dict[str, set[str]] = {p: set() for p in library.modules}
+        changed = True
+        while changed:  # callers of submodules that lead to a target lead to it too
+            changed = False
+            for path, module in library.modules.items():
+                goal = set(targets[path])
+                for name, s in module.states.items():
+                    if s.type == "CallSubmodule" and "Initial" in toward.get(getattr(s, "submodule", ""), ()):
+                        goal.add(name)
+                found = set(goal)
+                for name in goal:
+                    found |= nx.ancestors(graphs[path], name)
+                if found != toward[path]:
+                    toward[path], changed = found, True
+        self.toward = {p: frozenset(s) for p, s in toward.items() if s}
+
+    def life(self) -> SteeredLife:
+        return SteeredLife(self)
+
+
+class SteeredLife:
+    """One candidate's steering: its log-weight and the loop plans not yet realised."""
+
+    __slots__ = ("log_weight", "pending", "steering")
+
+    def __init__(self, steering: Steering) -> None:
+        self.steering = steering
+        self.log_weight = 0.0
+        #: id(run) -> (log-weight applied, log(p_self/q_self), plan time, check length, stays planned)
+        self.pending: dict[int, tuple[float, float, float, float, int]] = {}
+
+    @property
+    def weight(self) -> float:
+        return math.exp(self.log_weight)
+
+    def tilt(
+        self, module: str, p_self: float, leave: list[tuple[str, float]]
+    ) -> tuple[float, list[tuple[str, float]], float, dict[str, float]] | None:
+        """(q_self, q leave, log(p_self/q_self), log(p/q) per exit), or None when nothing leads toward a target."""
+        toward = self.steering.toward.get(module)
+        if not toward or p_self <= 0.0:
+            return None
+        a = sum(p for name, p in leave if name in toward)
+        if a <= 0.0:
+            return None
+        shift = min((self.steering.factor - 1.0) * a, MAX_SHIFT * p_self)
+        if shift <= 0.0:
+            return None
+        scale = (a + shift) / a
+        q_leave = [(name, p * scale if name in toward else p) for name, p in leave]
+        ratios = {name: (-math.log(scale) if name in toward else 0.0) for name, _ in leave}
+        q_self = p_self - shift
+        return q_self, q_leave, math.log(p_self / q_self), ratios
+
+    def planned(self, run: Any, log_self: float, t0: float, step: float, stays: int, exit_log: float) -> None:
+        """A plan of ``stays`` stays (then, when ``exit_log`` is not None, an exit) was drawn at ``t0``."""
+        applied = stays * log_self + exit_log
+        self.log_weight += applied
+        self.pending[id(run)] = (applied, log_self, t0, step, stays)
+
+    def realised(self, run: Any) -> None:
+        """The plan of ``run`` happened as drawn."""
+        self.pending.pop(id(run), None)
+
+    def interrupt(self, run: Any, t: float) -> None:
+        """The plan of ``run`` is cut short at ``t``: only the checks before ``t`` were stays."""
+        plan = self.pending.pop(id(run), None)
+        if plan is not None:
+            applied, log_self, t0, step, stays = plan
+            done = min(stays, max(0, math.ceil((t - t0) / step - 1e-9)))
+            self.log_weight += done * log_self - applied
+
+    def finish(self, end: float) -> None:
+        """The life ended at ``end``: plans still pending count the checks up to it."""
+        for key in list(self.pending):
+            applied, log_self, t0, step, stays = self.pending.pop(key)
+            done = min(stays, max(0, math.floor((end - t0) / step + 1e-9) + 1))
+            self.log_weight += done * log_self - applied

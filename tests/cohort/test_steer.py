@@ -1,0 +1,91 @@
+"""Cohort steering: loops tilted toward the target, weights that keep prevalence unbiased, and the
+weights in the record, the sidecar and metadata.json, byte-identical for any worker count."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import orjson
+
+import ehrsim
+from ehrsim.cohort.steer import Steering
+from ehrsim.population import Population
+from ehrsim.runner import WEIGHTS_FILE, run
+from ehrsim.settings import Settings
+from tests.conftest import FIXTURE_MODULES
+
+MODULES = FIXTURE_MODULES / "cohort_loop"
+REF = dt.date(2025, 1, 1)
+HYPERTENSION = "condition(SNOMED-CT:38341003)"
+
+
+def _has(record: dict) -> bool:
+    return any(c["codes"][0]["code"] == "38341003" for c in record["conditions"])
+
+
+def test_toward_states_are_the_ancestors_of_the_target() -> None:
+    library = Population(Settings(reference_date=REF, modules=(MODULES,))).library
+    steering = Steering(library, frozenset({("SNOMED-CT", "38341003")}), 5.0)
+    assert steering.toward == {"monthly_onset": frozenset({"Initial", "Monthly", "Check", "Onset"})}
+    assert Steering(library, frozenset({("SNOMED-CT", "1")}), 5.0).toward == {}
+
+
+def test_weighted_prevalence_matches_the_unsteered_prevalence() -> None:
+    n = 600
+    plain = Population(Settings(population=n, seed=9, reference_date=REF, modules=(MODULES,), cohort=HYPERTENSION))
+    natural = [_has(plain.candidate(i, 0)) for i in range(n)]  # type: ignore[arg-type]
+    steered = Population(
+        Settings(population=n, seed=9, reference_date=REF, modules=(MODULES,), cohort=HYPERTENSION, cohort_steer=5)
+    )
+    records = [steered.candidate(i, 0) for i in range(n)]
+    hits = [r["weight"] * _has(r) for r in records]  # type: ignore[index]
+    p = sum(natural) / n
+    est = sum(hits) / n
+    se = math.sqrt(p * (1 - p) / n + sum((h - est) ** 2 for h in hits) / (n - 1) / n)
+    assert 0.03 < p < 0.3
+    assert sum(_has(r) for r in records) / n > 2 * p  # steering does something  # type: ignore[arg-type]
+    assert abs(est - p) < 4 * se, (est, p, se)
+    # without steering there are no weights
+    assert "weight" not in plain.candidate(0, 0)  # type: ignore[operator]
+
+
+def _run(tmp_path: Path, name: str, workers: int) -> dict[str, bytes]:
+    settings = Settings(
+        population=8,
+        seed=4,
+        reference_date=REF,
+        modules=(MODULES,),
+        cohort=HYPERTENSION,
+        cohort_steer=10,
+        out=tmp_path / name,
+        workers=workers,
+        shard_size=3,
+        years_of_history=0,
+    )
+    run(settings)
+    out = tmp_path / name
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_weights_in_record_sidecar_and_metadata_for_any_worker_count(tmp_path: Path) -> None:
+    one = _run(tmp_path, "one", 1)
+    assert one == _run(tmp_path, "two", 2)
+    records = [orjson.loads(line) for line in one["json/patients.ndjson"].splitlines()]
+    rows = [line.split(",") for line in one[WEIGHTS_FILE].decode().splitlines()]
+    assert rows[0] == ["index", "patient_id", "weight"]
+    assert [(int(i), pid, float(w)) for i, pid, w in rows[1:]] == [(r["index"], r["id"], r["weight"]) for r in records]
+    assert all(_has(r) for r in records)
+    meta = orjson.loads(one["metadata.json"])["cohort"]
+    assert meta["method"] == "steering and rejection" and meta["steer_factor"] == 10
+    assert meta["weights_file"] == WEIGHTS_FILE
+    assert meta["weight_sum"] == math.fsum(r["weight"] for r in records)
+    assert meta["estimated_prevalence"] == meta["weight_sum"] / meta["attempts"]
+
+
+def test_steering_through_the_python_api() -> None:
+    records = list(
+        ehrsim.generate(3, seed=1, reference_date=REF, modules=MODULES, cohort=HYPERTENSION, cohort_steer=10)
+    )
+    assert all(_has(r) and r["weight"] > 0 for r in records)
