@@ -7,11 +7,13 @@ import datetime as dt
 import math
 from pathlib import Path
 
+import jsonschema
 import orjson
 
 import ehrsim
 from ehrsim.cohort.steer import Steering
 from ehrsim.population import Population
+from ehrsim.record.schema import record_schema
 from ehrsim.runner import WEIGHTS_FILE, run
 from ehrsim.settings import Settings
 from tests.conftest import FIXTURE_MODULES
@@ -89,3 +91,8 @@ def test_steering_through_the_python_api() -> None:
         ehrsim.generate(3, seed=1, reference_date=REF, modules=MODULES, cohort=HYPERTENSION, cohort_steer=10)
     )
     assert all(_has(r) and r["weight"] > 0 for r in records)
+    validator = jsonschema.Draft202012Validator(record_schema())
+    for record in records:  # the weight is a declared (optional) field of the native record
+        validator.validate(record)
+    bad = {**records[0], "weight": -1.0}
+    assert not validator.is_valid(bad)
