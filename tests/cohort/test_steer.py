@@ -27,6 +27,11 @@ def _has(record: dict) -> bool:
     return any(c["codes"][0]["code"] == "38341003" for c in record["conditions"])
 
 
+def _onset_age(record: dict) -> float:
+    start = next(c["start"] for c in record["conditions"] if c["codes"][0]["code"] == "38341003")
+    return (start - record["patient"]["birth_time"]) / (365.25 * 86400)
+
+
 def test_toward_states_are_the_ancestors_of_the_target() -> None:
     library = Population(Settings(reference_date=REF, modules=(MODULES,))).library
     steering = Steering(library, frozenset({("SNOMED-CT", "38341003")}), 5.0)
@@ -34,10 +39,11 @@ def test_toward_states_are_the_ancestors_of_the_target() -> None:
     assert Steering(library, frozenset({("SNOMED-CT", "1")}), 5.0).toward == {}
 
 
-def test_weighted_prevalence_matches_the_unsteered_prevalence() -> None:
+def test_weighted_prevalence_and_onset_age_match_the_unsteered_ones() -> None:
     n = 600
     plain = Population(Settings(population=n, seed=9, reference_date=REF, modules=(MODULES,), cohort=HYPERTENSION))
-    natural = [_has(plain.candidate(i, 0)) for i in range(n)]  # type: ignore[arg-type]
+    plain_records = [plain.candidate(i, 0) for i in range(n)]
+    natural = [_has(r) for r in plain_records]  # type: ignore[arg-type]
     steered = Population(
         Settings(population=n, seed=9, reference_date=REF, modules=(MODULES,), cohort=HYPERTENSION, cohort_steer=5)
     )
@@ -49,6 +55,16 @@ def test_weighted_prevalence_matches_the_unsteered_prevalence() -> None:
     assert 0.03 < p < 0.3
     assert sum(_has(r) for r in records) / n > 2 * p  # steering does something  # type: ignore[arg-type]
     assert abs(est - p) < 4 * se, (est, p, se)
+    # among patients with the condition, the weighted onset age matches the unsteered onset age
+    natural_ages = [_onset_age(r) for r in plain_records if _has(r)]
+    hit_records = [r for r in records if _has(r)]  # type: ignore[arg-type]
+    weights = [r["weight"] for r in hit_records]  # type: ignore[index]
+    ages = [_onset_age(r) for r in hit_records]  # type: ignore[arg-type]
+    mean_natural = sum(natural_ages) / len(natural_ages)
+    mean_weighted = sum(w * a for w, a in zip(weights, ages, strict=True)) / sum(weights)
+    var = sum((a - mean_natural) ** 2 for a in natural_ages) / (len(natural_ages) - 1)
+    ess = sum(weights) ** 2 / sum(w * w for w in weights)  # effective sample size of the weighted mean
+    assert abs(mean_weighted - mean_natural) < 4 * math.sqrt(var / len(natural_ages) + var / ess)
     # without steering there are no weights
     assert "weight" not in plain.candidate(0, 0)  # type: ignore[operator]
 
