@@ -203,7 +203,7 @@ def test_refused_first_connection_fails_at_once_and_retry_warnings_name_the_file
         raise httpx.ConnectError("Connection refused", request=request)
 
     server.failures = [refuse]
-    with pytest.raises(UploadError, match="cannot connect to .*is the server running"):
+    with pytest.raises(UploadError, match=r"cannot connect to .*is the server running"):
         run(server, [out], concurrency=1, journal=None, sleep=waits.append)
     assert waits == [] and len(server.requests) == 1  # no 32 s of retries before saying so
     server = FakeServer()
