@@ -23,6 +23,7 @@ import ehrsim
 from ehrsim import pipeline, rundir
 from ehrsim.errors import WorkerLost
 from ehrsim.exporters.base import Exporter, RunContext
+from ehrsim.exporters.csv.options import CsvOptions
 from ehrsim.exporters.registry import exporter_class
 from ehrsim.output import ShardStore, atomic_concat, atomic_write
 from ehrsim.population import Population, module_folders
@@ -108,7 +109,7 @@ def run(
     folders = [exporter.folder for exporter in shared.exporters]
     rundir.check_subfolders(out, folders)
     with rundir.RunLock(out):
-        keep = ("csv",) if settings.csv_append else ()
+        keep = ("csv",) if CsvOptions.from_settings(settings).csv_append else ()
         rundir.claim(
             out, fingerprint(settings, shared.population.library.hashes()), folders, overwrite=overwrite, keep=keep
         )

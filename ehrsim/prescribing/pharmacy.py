@@ -69,6 +69,10 @@ class Patient:
             value = self.sim.attributes.get("ckd")
             if isinstance(value, int | float) and not isinstance(value, bool):
                 stage = max(stage, int(value))
+            for code in rx.egfr_codes:  # the latest eGFR result counts even without a CKD diagnosis
+                obs = self.sim.latest_observation(code)
+                if obs is not None and isinstance(obs["value"], int | float) and not isinstance(obs["value"], bool):
+                    stage = max(stage, rx.stage_of_egfr(float(obs["value"])))
             self._ckd = stage
         return self._ckd
 
@@ -103,10 +107,12 @@ class Pharmacy:
         sim = self.sim
         ordered = fields["codes"][0]
         product = self.rx.products.get(ordered["code"])
-        one_off = fields["administered"] and not fields["chronic"] and fields["stop"] is None
-        if one_off:  # a single administration ends with the visit it was given in
+        one_off = fields["administered"] and not fields["chronic"]
+        if one_off:  # an administration ends with the visit it was given in
             enc = sim.desk.current(run)
-            fields["stop"] = max(t, enc["stop"]) if enc is not None else t
+            end = max(t, enc["stop"]) if enc is not None else t
+            if fields["stop"] is None or fields["stop"] > end:
+                fields["stop"] = end
         if product is None:
             return self._write(run, state, fields, t, activate=not one_off)
         patient = Patient(sim, t)
@@ -267,8 +273,18 @@ class Pharmacy:
     def started(self, kind: str, entry: dict[str, Any], t: float) -> None:
         """A condition or allergy began: ongoing orders it contraindicates are stopped or switched."""
         code = entry["codes"][0]["code"]
-        if code not in (self.rx.triggers if kind == "conditions" else self.rx.allergens):
-            return
+        if code in (self.rx.triggers if kind == "conditions" else self.rx.allergens):
+            self._review(entry.get("encounter"), t)
+
+    def observed(self, entry: dict[str, Any], t: float) -> None:
+        """An eGFR result in CKD stage 3 or worse: ongoing orders are checked again."""
+        if entry["codes"][0]["code"] in self.rx.egfr_codes:
+            value = entry["value"]
+            if isinstance(value, int | float) and self.rx.stage_of_egfr(float(value)):
+                self._review(entry.get("encounter"), t)
+
+    def _review(self, encounter: str | None, t: float) -> None:
+        """Stop (or switch) every ongoing order the patient's state now contraindicates."""
         patient = Patient(self.sim, t)
         for med, product in self._current(t):
             if product is None:
@@ -283,7 +299,7 @@ class Pharmacy:
             else:
                 self._stop(med, t, "stopped", problem[0], problem[1])
             if chosen is not None and not self._taking(chosen, t):
-                self._switch(med, chosen, problem, entry.get("encounter"), t)
+                self._switch(med, chosen, problem, encounter, t)
 
     def ended(self, entry: dict[str, Any], t: float) -> None:
         """A condition ended: the ongoing orders given for it (no planned stop) end too."""

@@ -27,8 +27,9 @@ RULE_KINDS = ("ckd_stage_at_least", "pregnant", "age_below", "weight_below")
 ACTIONS = ("substitute", "withhold", "stop_active")
 
 
-def _year_start(year: str) -> float | None:
-    return dt.datetime(int(year), 1, 1, tzinfo=dt.UTC).timestamp() if year else None
+def _after_year(year: str) -> float | None:
+    """1 January after ``year``: approval years are year-precise, so nothing is ordered before approval."""
+    return dt.datetime(int(year) + 1, 1, 1, tzinfo=dt.UTC).timestamp() if year else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +100,16 @@ class Tables:
     pregnancy: frozenset[str]
     #: condition codes whose onset makes active orders be checked again
     triggers: frozenset[str]
+    #: eGFR result codes, and (eGFR below, CKD stage) from the worst stage down
+    egfr_codes: frozenset[str]
+    gfr_stages: tuple[tuple[float, int], ...]
+
+    def stage_of_egfr(self, egfr: float) -> int:
+        """The KDIGO G stage (3-5) an eGFR result implies, 0 when 60 or above."""
+        for below, stage in self.gfr_stages:
+            if egfr < below:
+                return stage
+        return 0
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -131,12 +142,10 @@ def tables() -> Tables:
                     cls.add(c)
         approvals = []
         if r["us_approval_year"]:
-            approvals.append((_year_start(r["us_approval_year"]), r["rxcui"]))
-        approvals += [(_year_start(ingredients[i]["us_approval_year"]), i) for i in ings]
+            approvals.append((_after_year(r["us_approval_year"]), r["rxcui"]))
+        approvals += [(_after_year(ingredients[i]["us_approval_year"]), i) for i in ings]
         withdrawals = [
-            (_year_start(str(int(ingredients[i]["us_withdrawn_year"]) + 1)), i)
-            for i in ings
-            if ingredients[i]["us_withdrawn_year"]
+            (_after_year(ingredients[i]["us_withdrawn_year"]), i) for i in ings if ingredients[i]["us_withdrawn_year"]
         ]
         products[r["rxcui"]] = Product(
             code=r["rxcui"],
@@ -201,4 +210,8 @@ def tables() -> Tables:
         ckd_stage=ckd,
         pregnancy=pregnancy,
         triggers=frozenset(c for c, s in ckd.items() if s >= 3) | pregnancy,
+        egfr_codes=frozenset(r["code"] for r in _rows("egfr.csv")),
+        gfr_stages=tuple(
+            sorted(((float(r["egfr_below"]), int(r["stage"])) for r in _rows("gfr_stages.csv")), reverse=False)
+        ),
     )

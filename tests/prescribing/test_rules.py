@@ -334,3 +334,59 @@ def test_a_switch_to_a_drug_already_taken_does_not_duplicate_it() -> None:
     onset(sim, "conditions", "433144002")
     assert nsaid["stop"] == sim.now
     assert sum(code_of(m) == ACETAMINOPHEN for m in sim.rec.lists["medications"]) == 1
+
+
+def egfr(sim, value: float) -> None:
+    fields = {
+        "time": sim.now,
+        "category": "laboratory",
+        "codes": [{"system": "LOINC", "code": "33914-3", "display": "eGFR"}],
+        "value": value,
+        "value_type": "numeric",
+        "unit": "mL/min/{1.73_m2}",
+        "components": [],
+        "report": None,
+    }
+    sim.write("observations", fields, None)
+
+
+def test_an_egfr_below_30_stops_metformin_without_a_ckd_diagnosis() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    met = order(sim, METFORMIN_ER, chronic=True)
+    at(sim, dt.date(2015, 9, 1))
+    egfr(sim, 40.0)
+    assert met["stop"] is None  # stage 3: metformin may continue
+    egfr(sim, 25.0)
+    assert met["stop"] == sim.now
+    assert code_of(sim.active["medications"][GLARGINE]) == GLARGINE
+    at(sim, dt.date(2015, 10, 1))
+    assert code_of(order(sim, METFORMIN_ER, chronic=True)) == GLARGINE
+
+
+def test_approval_years_are_year_precise_so_the_approval_year_itself_is_too_early() -> None:
+    sim = patient(dt.date(1950, 1, 1))
+    at(sim, dt.date(2002, 12, 31))
+    assert code_of(order(sim, SUBOXONE, chronic=True)) == METHADONE
+    at(sim, dt.date(2003, 1, 1))
+    assert code_of(order(sim, SUBOXONE, chronic=True)) == SUBOXONE
+
+
+def test_low_dose_aspirin_stays_in_ckd_but_two_nsaids_do_not_run_together() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    onset(sim, "conditions", "433144002")
+    assert code_of(order(sim, ASPIRIN_81, chronic=True)) == ASPIRIN_81
+    other = patient(ADULT)
+    at(other, dt.date(2015, 3, 1))
+    first = order(other, "849574", chronic=True)  # naproxen sodium 220 MG
+    order(other, IBUPROFEN, chronic=True)
+    assert first["stop"] == other.now
+
+
+def test_an_administration_with_a_duration_still_ends_with_its_encounter() -> None:
+    sim = patient(ADULT)
+    t = at(sim, dt.date(2015, 6, 1))
+    run = Run(encounter={"id": "enc", "start": t, "stop": t + 3600.0})
+    entry = order(sim, "854252", administered=True, days=3, run=run)  # enoxaparin 150 MG/ML syringe
+    assert entry["stop"] == t + 3600.0
