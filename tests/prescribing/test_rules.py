@@ -153,6 +153,7 @@ def test_sacubitril_valsartan_stops_the_ace_inhibitor() -> None:
     arni = order(sim, ENTRESTO, chronic=True)
     assert code_of(arni) == ENTRESTO
     assert acei["stop"] == sim.now
+    assert arni["start"] == sim.now + 36 * 3600  # the washout
     assert LISINOPRIL not in sim.active["medications"]
     assert any(e["action"] == "stopped" and e["rule"] == "interaction_arni_ace_inhibitor" for e in sim.rx.events)
 
