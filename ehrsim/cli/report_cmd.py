@@ -19,7 +19,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "realism",
         help="simulated prevalence, incidence and life expectancy vs published targets",
         description="Compare OUT/json/patients.ndjson with terminology/targets/*.csv and the US "
-        "life table; writes PREFIX.md, PREFIX.csv, PREFIX_life.csv and PREFIX.svg.",
+        "life table, and body measurements with NHANES percentiles; writes PREFIX.md, PREFIX.csv, PREFIX_life.csv, "
+        "PREFIX_nhanes.csv and PREFIX.svg.",
     )
     r.add_argument("out_dir", type=Path, metavar="OUTDIR", help="output folder of `ehrsim generate` (with -f json)")
     r.add_argument(

@@ -9,12 +9,14 @@ keep their adult height and follow an NHANES BMI trajectory whose percentile dri
 
 from __future__ import annotations
 
+import hashlib
 import math
+import statistics
 from functools import cache
 
 import numpy as np
 
-from ehrsim.core import growth
+from ehrsim.core import growth, physio_effects
 from ehrsim.core.cardio import cardiovascular_risk
 from ehrsim.core.tables import interpolate, parameters, rows
 
@@ -25,7 +27,6 @@ ADULT_MONTHS = 240.0
 INFANT_BLEND = (18.0, 30.0)  # months over which infant weight-for-age hands over to BMI-for-age
 DRIFT_KNOTS = tuple(float(a) for a in range(0, 111, 10))
 DRIFT_SD = 0.3
-CKD_STAGE_EGFR = {1: 95.0, 2: 75.0, 3: 45.0, 4: 22.0, 5: 10.0}
 LAB_NAMES = (
     "Glucose",
     "Urea Nitrogen",
@@ -92,8 +93,50 @@ def creatinine_for_egfr(egfr: float, age: float, sex: str) -> float:
     return ratio * kappa
 
 
+DERIVED = frozenset({"Creatinine", "Urea Nitrogen", "Glucose", "Blood Glucose", "Total Cholesterol", "Hematocrit"})
+#: concentrations: a module's value shifts them by a ratio, so a later drug's percent effect still applies
+RATIO = frozenset(
+    {
+        *("LDL", "HDL", "Triglycerides", "Total Cholesterol", "Microalbumin Creatinine Ratio", "NT-proBNP"),
+        *("EGFR", "Creatinine", "Urea Nitrogen", "Glucose", "Blood Glucose"),
+    }
+)
+ACUTE = frozenset({"Oxygen Saturation", "Heart Rate", "Respiration Rate", "Body Temperature"})
+_NORMAL = statistics.NormalDist()
+
+
+@cache
+def _child_bmi() -> tuple[list[float], list[float], list[float]]:
+    table = sorted(rows("physiology/child_bmi.csv"), key=lambda r: float(r["age"]))
+    return [float(r["age"]) for r in table], [float(r["z_shift"]) for r in table], [float(r["z_scale"]) for r in table]
+
+
+def _derive(v: dict[str, float], age: float, sex: str, height: float) -> None:
+    """Quantities that follow from others: creatinine from eGFR, urea from creatinine, glucose
+    from HbA1c (ADAG-shaped), total cholesterol by Friedewald, haematocrit from haemoglobin."""
+    q = physio_effects.params()
+    egfr = v["EGFR"] = max(v["EGFR"], 3.0)
+    # adults: CKD-EPI 2021 inverted; children: bedside Schwartz (eGFR = 0.413 * height / creatinine)
+    creatinine = creatinine_for_egfr(egfr, age, sex) if age >= 18.0 else 0.413 * height / egfr
+    baseline = 0.95 if sex == "M" else 0.75
+    v["Creatinine"] = creatinine
+    v["Urea Nitrogen"] *= max(creatinine / baseline, 0.6) ** 0.8
+    v["Glucose"] = q["glucose_at_hba1c_5"] + q["glucose_per_hba1c"] * (v["Hemoglobin A1c"] - 5.0)
+    v["Blood Glucose"] = v["Glucose"]
+    v["Total Cholesterol"] = v["LDL"] + v["HDL"] + v["Triglycerides"] / 5.0
+    v["Hematocrit"] = v["Hemoglobin"] * 2.95
+    v["BMI"] = v["Weight"] / (height / 100.0) ** 2
+    v["Chloride"] -= max(22.0 - v["Carbon Dioxide"], 0.0) * -0.5  # hyperchloraemic acidosis of CKD
+
+
 class Physiology:
-    """One patient's physiology: persistent individual offsets drawn once from ``rng``."""
+    """One patient's physiology: persistent individual offsets drawn once from ``rng``.
+
+    ``update`` gives the true values at an age: the age/sex baseline at the patient's own
+    percentiles, then disease (``physio_effects``), pregnancy, drugs and the values modules imposed
+    (``impose``), then the quantities derived from others (creatinine from eGFR, glucose from HbA1c,
+    total cholesterol from its fractions).
+    """
 
     def __init__(self, rng: np.random.Generator, sex: str, race: str) -> None:
         self.sex = "M" if sex == "M" else "F"
@@ -109,13 +152,54 @@ class Physiology:
         self.z_dbp = float(0.6 * z_bp + 0.8 * z_bp2)
         self.z_heart, self.z_resp = (float(v) for v in rng.standard_normal(2))
         self.z_lab = {name: float(v) for name, v in zip(LAB_NAMES, rng.standard_normal(len(LAB_NAMES)), strict=True)}
+        self._seed = int(rng.integers(2**62))
+        self._units: dict[str, float] = {}
+        p = physio_effects.params()
+        self._bp_drift = [0.0, *np.cumsum(self._normals("bp_drift", len(DRIFT_KNOTS) - 1) * p["bp_drift_sd"])]
+        self._hr_drift = [0.0, *np.cumsum(self._normals("hr_drift", len(DRIFT_KNOTS) - 1) * p["hr_drift_sd"])]
+        #: variable -> (offset, time): a value a module set, fed back and fading (``impose``)
+        self.offsets: dict[str, tuple[float, float, float]] = {}
+        #: the true values before those offsets, at the last update (what an offset is measured from)
+        self.raw: dict[str, float] = {}
+        #: variable -> (time, value) of the last measurement (eGFR is computed from its creatinine)
+        self.last: dict[str, tuple[float, float]] = {}
+        self.pregnancy_start: float | None = None
+        self.pregnancy_end: float | None = None
+        self.pregnancy_bmi = 25.0
+
+    # -- per-patient persistent draws, independent of the order they are asked for ---------
+    def unit(self, key: str) -> float:
+        """A persistent uniform (0, 1) number of this patient for ``key``."""
+        u = self._units.get(key)
+        if u is None:
+            digest = hashlib.blake2b(f"{self._seed}:{key}".encode(), digest_size=8).digest()
+            u = (int.from_bytes(digest, "little") + 0.5) / 2.0**64
+            self._units[key] = u
+        return u
+
+    def z(self, key: str) -> float:
+        """A persistent standard normal number of this patient for ``key``."""
+        return _NORMAL.inv_cdf(self.unit(key))
+
+    def _normals(self, key: str, n: int) -> np.ndarray:
+        return np.array([self.z(f"{key}:{i}") for i in range(n)])
 
     # -- anthropometrics -------------------------------------------------------------------
     def bmi_z(self, age_years: float) -> float:
-        """The BMI z-score track at this age (persistent percentile plus slow drift)."""
+        """The BMI z-score track at this age (persistent percentile plus slow drift).
+
+        Children are placed on today's distribution, not the CDC 2000 reference one: the shift and
+        spread by age (``physiology/child_bmi.csv``) give NHANES 2017-2020 obesity prevalence.
+        """
         drift = interpolate(age_years, DRIFT_KNOTS, self._drift)
         var = interpolate(age_years, DRIFT_KNOTS, self._drift_var)
-        return (self.z_bmi + drift) / math.sqrt(1.0 + var)
+        z = (self.z_bmi + drift) / math.sqrt(1.0 + var)
+        if 2.0 <= age_years < 25.0:
+            ages, shifts, scales = _child_bmi()
+            shifted = min(interpolate(age_years, ages, shifts) + interpolate(age_years, ages, scales) * z, 3.2)
+            w = 1.0 if age_years < 18.0 else (25.0 - age_years) / 7.0
+            z = w * shifted + (1.0 - w) * z
+        return z
 
     def height(self, age_years: float) -> float:
         """Height (cm): the growth chart at the patient's percentile, fixed from age 20."""
@@ -143,8 +227,17 @@ class Physiology:
         return (1.0 - blend) * child + blend * adult
 
     # -- the full set ----------------------------------------------------------------------
-    def update(self, age_years: float, attributes: dict) -> dict[str, float]:
-        """The true vital signs and lab values at this age, given the current attributes."""
+    def update(
+        self,
+        age_years: float,
+        attributes: dict,
+        t: float | None = None,
+        conditions: dict[str, dict] | None = None,
+        medications: dict[str, dict] | None = None,
+        history: list[dict] | None = None,
+    ) -> dict[str, float]:
+        """The true vital signs and lab values at this age, given the current attributes, active
+        conditions and medications (``t`` is the time, for drug ramps, pregnancy and offsets)."""
         age = max(age_years, 0.0)
         months = age * 12.0
         height = self.height(age)
@@ -155,48 +248,103 @@ class Physiology:
             head_z = 0.5 * self.z_height + 0.866 * self.z_lab["Oxygen Saturation"]
             v["Head Circumference"] = growth.value_at("head", self.sex, months, head_z)
             v["Head Circumference Percentile"] = growth.percentile_of_z(head_z)
-        bmi_pct = growth.bmi_percentile(age, self.sex, bmi)
+        v.update(self._circulation(age, attributes))
+        v.update(self._chemistry(age, bmi))
+        keys = physio_effects.condition_keys(attributes, conditions)
+        physio_effects.apply_conditions(v, self, keys, attributes)
+        if t is not None:
+            physio_effects.apply_pregnancy(v, self, t, height / 100.0)
+            physio_effects.apply_drugs(v, self, t, medications, history)
+            self.raw = dict(v)
+            if self.offsets:
+                self._apply_offsets(v, t, derived=False)
+        _derive(v, age, self.sex, height)
+        if t is not None:
+            for name in DERIVED:
+                if name in v:
+                    self.raw[name] = v[name]
+        if t is not None and self.offsets:
+            self._apply_offsets(v, t, derived=True)
+            v["Creatinine"] = max(v["Creatinine"], 0.1)
+            if "Creatinine" in self.offsets and age >= 18.0:
+                v["EGFR"] = egfr_ckd_epi_2021(v["Creatinine"], age, self.sex)
+        bmi_pct = growth.bmi_percentile(age, self.sex, v["BMI"])
         if bmi_pct is not None:
             v["BMI Percentile"] = bmi_pct
         if months < ADULT_MONTHS:
             v["Height Percentile"] = growth.percentile_of_z(self.z_height)
-            v["Weight Percentile"] = growth.percentile_of_z(growth.zscore("weight", self.sex, months, weight))
-        v.update(self._circulation(age, attributes))
-        v.update(self._chemistry(age, height, bmi, attributes))
+            v["Weight Percentile"] = growth.percentile_of_z(growth.zscore("weight", self.sex, months, v["Weight"]))
         return {name: round(value, 2) for name, value in v.items()}
+
+    def _fade(self, name: str, since: float, t: float) -> float:
+        p = physio_effects.params()
+        half = p["acute_vital_half_life_days"] if name in ACUTE else p["module_value_half_life_days"]
+        return 0.5 ** (max(t - since, 0.0) / (half * 86400.0))
+
+    def _apply_offsets(self, v: dict[str, float], t: float, derived: bool) -> None:
+        """Fading offsets of values modules set (concentrations by a ratio, in log space).
+
+        What the state has since done by itself in the same direction (a condition the module
+        anticipated, a drug) is taken out of the offset, so the module's value is not counted twice.
+        """
+        for name, (offset, since, then) in list(self.offsets.items()):
+            if (name in DERIVED) != derived or name not in v:
+                continue
+            fade = self._fade(name, since, t)
+            if fade < 0.01:
+                del self.offsets[name]
+                continue
+            ratio = name in RATIO
+            now = math.log(max(v[name], 1e-6)) if ratio else v[name]
+            moved = now - then
+            effective = offset * fade
+            if effective > 0 < moved:
+                effective = max(effective - moved, 0.0)
+            elif effective < 0 > moved:
+                effective = min(effective - moved, 0.0)
+            v[name] = math.exp(now + effective) if ratio else now + effective
+
+    def impose(self, name: str, value: float, t: float) -> None:
+        """A module set ``name`` to ``value`` now: the state adopts it, then drifts back (``_fade``)."""
+        raw = self.raw.get(name)
+        if raw is None or (name in RATIO and (value <= 0 or raw <= 0)):
+            return
+        if name in RATIO:
+            then = math.log(raw)
+            self.offsets[name] = (math.log(value) - then, t, then)
+        else:
+            self.offsets[name] = (value - raw, t, raw)
+
+    def pregnancy(self, pregnant: bool, t: float, bmi: float) -> None:
+        """The pregnancy attribute changed (conception or end), for weight and BP in pregnancy."""
+        if pregnant and (self.pregnancy_start is None or self.pregnancy_end is not None):
+            self.pregnancy_start, self.pregnancy_end, self.pregnancy_bmi = t, None, bmi
+        elif not pregnant and self.pregnancy_start is not None and self.pregnancy_end is None:
+            self.pregnancy_end = t
 
     def _circulation(self, age: float, attributes: dict) -> dict[str, float]:
         p = _params()
         ages, sbp_mean, sbp_sd, dbp_mean, dbp_sd = _by_age(
             "vitals/blood_pressure.csv", self.sex, "sbp_mean", "sbp_sd", "dbp_mean", "dbp_sd"
         )
-        sbp = interpolate(age, ages, sbp_mean) + self.z_sbp * interpolate(age, ages, sbp_sd)
-        dbp = interpolate(age, ages, dbp_mean) + self.z_dbp * interpolate(age, ages, dbp_sd)
+        drift = interpolate(age, DRIFT_KNOTS, self._bp_drift)
+        sbp = interpolate(age, ages, sbp_mean) + self.z_sbp * interpolate(age, ages, sbp_sd) + drift
+        dbp = interpolate(age, ages, dbp_mean) + self.z_dbp * interpolate(age, ages, dbp_sd) + 0.5 * drift
         if self.race == "black" and age >= 18:  # NHANES: higher mean BP in black adults
             sbp, dbp = sbp + 4.0, dbp + 2.0
-        controlled = _truthy(attributes.get("hypertension_controlled")) or _truthy(
-            attributes.get("blood_pressure_controlled")
-        )
-        if _truthy(attributes.get("hypertension")) and not controlled:
-            sbp, dbp = sbp + p["hypertension_sbp_add"], dbp + p["hypertension_dbp_add"]
         ages, hr_mean, hr_sd, rr_mean, rr_sd = _by_age("vitals/rates.csv", None, "hr_mean", "hr_sd", "rr_mean", "rr_sd")
         heart = interpolate(age, ages, hr_mean) + self.z_heart * interpolate(age, ages, hr_sd)
+        heart += interpolate(age, DRIFT_KNOTS, self._hr_drift)
         if _truthy(attributes.get("smoker")):
             heart += p["smoker_hr_add"]
         resp = interpolate(age, ages, rr_mean) + self.z_resp * interpolate(age, ages, rr_sd)
-        lvef = self._normal("Left ventricular Ejection fraction")
-        chf_type = attributes.get("chf_type")
-        if chf_type == "HFrEF":
-            lvef = min(lvef - 30.0, 38.0)
-        elif chf_type == "HFmEF":
-            lvef = min(lvef - 17.0, 48.0)
         return {
-            "Systolic Blood Pressure": max(sbp, 60.0),
+            "Systolic Blood Pressure": min(max(sbp, 60.0), 190.0),
             "Diastolic Blood Pressure": max(min(dbp, sbp - 20.0), 35.0),
             "Heart Rate": max(heart, 40.0),
             "Respiration Rate": max(resp, 8.0),
             "Oxygen Saturation": self._normal("Oxygen Saturation"),
-            "Left ventricular Ejection fraction": lvef,
+            "Left ventricular Ejection fraction": self._normal("Left ventricular Ejection fraction"),
         }
 
     def _normal(self, name: str, shift: float = 0.0) -> float:
@@ -207,65 +355,49 @@ class Physiology:
         mean, sd, low, high = _lab(name, self.sex)
         return min(max(math.exp(math.log(mean) + self.z_lab[name] * sd), low), high)
 
-    def _chemistry(self, age: float, height: float, bmi: float, attributes: dict) -> dict[str, float]:
-        p = _params()
-        glucose = self._normal("Glucose")
-        if _truthy(attributes.get("diabetes")):
-            glucose = p["diabetes_glucose"] + 20.0 * self.z_lab["Glucose"]
-        elif _truthy(attributes.get("prediabetes")):
-            glucose = p["prediabetes_glucose"] + 5.0 * self.z_lab["Glucose"]
-        creatinine, egfr = self._kidney(age, height, attributes)
+    def _chemistry(self, age: float, bmi: float) -> dict[str, float]:
+        """Untreated, disease-free values at the patient's percentiles (disease comes after)."""
+        q = physio_effects.params()
+        adult = max(age - 20.0, 0.0)
+        hba1c = (
+            q["hba1c_base_20"]
+            + q["hba1c_per_year"] * adult
+            + q["hba1c_per_bmi"] * max(bmi - 25.0, 0.0)
+            + q["hba1c_sd"] * self.z_lab["Glucose"]
+        )
+        if self.unit("undiagnosed_diabetes") < q["hba1c_tail_share"]:  # unrecognised drift into diabetes
+            onset = q["hba1c_tail_start_age"] + 30.0 * self.unit("undiagnosed_diabetes_onset")
+            reach = min(max((age - onset) / q["hba1c_tail_years"], 0.0), 1.0)
+            hba1c += reach * max(q["hba1c_tail_plateau"] + 0.4 * self.z("tail") - hba1c, 0.0)
         ages, tc_mean = _by_age("vitals/lipids_by_age.csv", None, "total_cholesterol_mean")
-        _, tc_sd, tc_low, tc_high = _lab("Total Cholesterol", self.sex)
-        total = min(max(interpolate(age, ages, tc_mean) + self.z_lab["Total Cholesterol"] * tc_sd, tc_low), tc_high)
-        triglycerides = self._lognormal("Triglycerides") * min(max(1.0 + 0.03 * (bmi - 27.0), 0.7), 1.6)
-        if _truthy(attributes.get("hyperlipidemia")):
-            total += p["hyperlipidemia_tc_add"]
-            triglycerides *= p["hyperlipidemia_tg_factor"]
         hdl = self._normal("HDL")
-        ldl = max(total - hdl - triglycerides / 5.0, 30.0)  # Friedewald
-        macr = self._lognormal("Microalbumin Creatinine Ratio")
-        if _truthy(attributes.get("diabetes")):
-            macr *= 3.0
-        if egfr < 60.0:
-            macr *= 10.0
+        triglycerides = self._lognormal("Triglycerides") * min(max(1.0 + 0.03 * (bmi - 27.0), 0.7), 1.6)
+        ldl = q["ldl_share_of_tc"] * interpolate(age, ages, tc_mean) + q["ldl_sd"] * self.z_lab["Total Cholesterol"]
+        egfr = q["egfr_young"] - q["egfr_decline_per_year"] * max(age - 40.0, 0.0) + q["egfr_sd"] * self.z("egfr")
+        if age < 18.0:
+            hemoglobin = (
+                q["hemoglobin_child"] + (age >= 12) * (q[f"hemoglobin_{self.sex}"] - q["hemoglobin_child"]) * 0.6
+            )
+        else:
+            hemoglobin = q[f"hemoglobin_{self.sex}"]
+        ntprobnp = q["ntprobnp_median_young"] * q["ntprobnp_per_decade"] ** ((age - 40.0) / 10.0)
         return {
-            "Glucose": glucose,
-            "Blood Glucose": glucose,
+            "Hemoglobin A1c": hba1c,
             "Urea Nitrogen": self._normal("Urea Nitrogen"),
-            "Creatinine": creatinine,
-            "EGFR": egfr,
+            "EGFR": max(egfr, 5.0),
             "Calcium": self._normal("Calcium"),
             "Sodium": self._normal("Sodium"),
             "Potassium": self._normal("Potassium"),
             "Chloride": self._normal("Chloride"),
             "Carbon Dioxide": self._normal("Carbon Dioxide"),
-            "Total Cholesterol": total,
+            "Phosphate": q["phosphate_mean"] + q["phosphate_sd"] * self.z("phosphate"),
             "Triglycerides": triglycerides,
             "HDL": hdl,
-            "LDL": ldl,
-            "Microalbumin Creatinine Ratio": macr,
+            "LDL": max(ldl, 30.0),
+            "Hemoglobin": hemoglobin + q["hemoglobin_sd"] * self.z("hemoglobin"),
+            "NT-proBNP": ntprobnp * math.exp(q["ntprobnp_sd_log"] * self.z("ntprobnp")),
+            "Microalbumin Creatinine Ratio": self._lognormal("Microalbumin Creatinine Ratio"),
         }
-
-    def _kidney(self, age: float, height: float, attributes: dict) -> tuple[float, float]:
-        """(creatinine, eGFR): CKD stage (attribute ``ckd``) sets eGFR and creatinine follows."""
-        stage = attributes.get("ckd")
-        if isinstance(stage, (int, float)) and not isinstance(stage, bool) and int(stage) in CKD_STAGE_EGFR:
-            target = CKD_STAGE_EGFR[int(stage)] * (1.0 + 0.05 * self.z_lab["Creatinine"])
-            if age >= 18:
-                return creatinine_for_egfr(target, age, self.sex), target
-            return 0.413 * height / target, target
-        adult = self._normal("Creatinine")
-        child = 0.413 * height / (110.0 + 10.0 * self.z_lab["Creatinine"])  # bedside Schwartz, GFR ~110
-        if age < 15:
-            creatinine = child
-        elif age < 20:
-            w = (age - 15.0) / 5.0
-            creatinine = (1 - w) * child + w * adult
-        else:
-            creatinine = adult
-        egfr = 0.413 * height / creatinine if age < 18 else egfr_ckd_epi_2021(creatinine, age, self.sex)
-        return creatinine, egfr
 
     def growth_attributes(self, age_years: float, vitals: dict[str, float]) -> dict[str, float]:
         """Percentile attributes the wellness modules record: bmi_percentile, current_weight_length_percentile."""

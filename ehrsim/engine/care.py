@@ -8,23 +8,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.core import clock, deaths, immunizations, vaccine_plan, wellness
+from ehrsim.core import clock, codes, deaths, immunizations, vaccine_plan, wellness
+from ehrsim.engine import parameters
 from ehrsim.engine.encounters import CORE
 from ehrsim.engine.queue import SYMPTOMS, WELLNESS
-from ehrsim.engine.symptoms import SYMPTOM_VISIT_THRESHOLD
 from ehrsim.gmf.values import SECONDS
 
 if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
     from ehrsim.gmf.run import ModuleRun
 
-#: (symptom total above which, encounter class, code): Synthea's sick-visit rules
-SYMPTOM_VISITS = (
-    (500.0, "emergency", "50849002", "Emergency room admission (procedure)"),
-    (350.0, "urgentcare", "702927004", "Urgent care clinic (environment)"),
-    (300.0, "outpatient", "185349003", "Encounter for check up (procedure)"),
-)
-DEATH_CERTIFICATION = {"system": "SNOMED-CT", "code": "308646001", "display": "Death Certification (procedure)"}
+#: the death certificate's codes (displays in terminology/codes/core.csv)
+DEATH_CERTIFICATION = ("SNOMED-CT", "308646001")
+CAUSE_OF_DEATH = ("LOINC", "69453-9")
+DEATH_UNKNOWN_CAUSE = ("SNOMED-CT", "419620001")
 VACCINE_VISIT = {
     "system": "SNOMED-CT",
     "code": "33879002",
@@ -34,7 +31,6 @@ EXPIRED = {"system": "NUBC", "code": "20", "display": "Expired"}
 HOSPITAL_STAYS = frozenset({"inpatient", "emergency", "hospice", "snf"})
 #: attributes pregnancy modules set true while pregnant (ehrsim's library, Synthea's)
 PREGNANCY_ATTRIBUTES = frozenset({"pregnancy", "pregnant"})
-CAUSE_OF_DEATH = {"system": "LOINC", "code": "69453-9", "display": "Cause of Death [US Standard Certificate of Death]"}
 
 
 def schedule_next_wellness(sim: Simulation, t: float) -> None:
@@ -61,6 +57,8 @@ def wellness_visit(sim: Simulation, t: float) -> None:
     for run in waiting:
         if run.encounter is None and run.encounter_state is not None:
             run.encounter_state = None  # the visit closes around modules that did not end it themselves
+    if desk.wellness_enc is None:  # a module's Death during the visit: the death certificate closed it
+        return
     desk.close_wellness()
     schedule_next_wellness(sim, t)
 
@@ -74,22 +72,20 @@ def symptom_visit(sim: Simulation, t: float) -> None:
     symptoms = sim.symptoms
     symptoms.check_pending = False
     total = symptoms.total
-    if total <= SYMPTOM_VISIT_THRESHOLD or total == symptoms.last_total:
+    if total <= parameters.care().symptom_visit_threshold or total == symptoms.last_total:
         return
     desk = sim.desk
     if desk.lock is not None or t < desk.free_at:
         symptoms.check_pending = True
         sim.schedule_core(max(desk.free_at, t + 3600.0), SYMPTOMS)
         return
-    enc_class, code, display = next((c, code, d) for limit, c, code, d in SYMPTOM_VISITS if total > limit)
+    enc_class, code = next((c, code) for limit, c, code in parameters.symptom_visits() if total > limit)
     start = desk.local_start("symptoms", enc_class, t)
     if start > t:  # seen when the clinic opens (or at a plausible emergency arrival hour)
         symptoms.check_pending = True
         sim.schedule_core(start, SYMPTOMS)
         return
-    enc = desk.new_encounter(
-        t, enc_class, [{"system": "SNOMED-CT", "code": code, "display": display}], [], "symptoms", None
-    )
+    enc = desk.new_encounter(t, enc_class, [dict(code)], [], "symptoms", None)
     desk.free_at = max(desk.free_at, enc["stop"])
     worst = max(symptoms.by_cause, key=symptoms.level)
     symptoms.address(worst)
@@ -222,17 +218,17 @@ def death_certificate(sim: Simulation, t: float) -> None:
     if desk.wellness_enc is not None:
         desk.wellness_enc = None
     desk.lock = None
-    enc = desk.new_encounter(t, "ambulatory", [dict(DEATH_CERTIFICATION)], [], "death", None)
+    enc = desk.new_encounter(t, "ambulatory", [codes.code(*DEATH_CERTIFICATION)], [], "death", None)
     enc["stop"] = t
     age = (t - sim.birth_time) / SECONDS["years"]
     sim.death_cause = deaths.certified_cause(sim.cause_rng, sim.death_cause, age, sim.patient["gender"])
-    cause = sim.death_cause or [{"system": "SNOMED-CT", "code": "419620001", "display": "Death (event)"}]
+    cause = sim.death_cause or [codes.code(*DEATH_UNKNOWN_CAUSE)]
     sim.write(
         "observations",
         {
             "time": t,
             "category": "exam",
-            "codes": [dict(CAUSE_OF_DEATH)],
+            "codes": [codes.code(*CAUSE_OF_DEATH)],
             "value": dict(cause[0]),
             "value_type": "code",
             "unit": "",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ehrsim.core import clock
+from ehrsim.engine import parameters
 from ehrsim.gmf.values import codes_as_dicts
 
 if TYPE_CHECKING:
@@ -98,7 +99,9 @@ class EncounterDesk:
             return False
         enc_class = state.encounter_class
         if state.telemedicine_possibility == "always" or (
-            state.telemedicine_possibility == "possible" and t >= 1_584_230_400 and self.sim.rng.random() < 0.2
+            state.telemedicine_possibility == "possible"
+            and t >= (care := parameters.care()).telemedicine_start
+            and self.sim.rng.random() < care.virtual_share_if_possible
         ):
             enc_class = "virtual"
         enc = self.new_encounter(

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import csv
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ehrsim.core import demographics, lifestyle, physiology, socioeconomic
+from ehrsim.core import demographics, labs, lifestyle, physiology, socioeconomic
 from ehrsim.engine.queue import LIFECYCLE
 from ehrsim.gmf.values import SECONDS
 from ehrsim.paths import terminology_dir
@@ -20,6 +20,37 @@ if TYPE_CHECKING:
 
 YEAR = SECONDS["years"]
 COVID_VACCINE_TIME = 1_622_505_600  # 2021-06-01: primary series widely available to adults
+PREGNANCY_ATTRIBUTES = frozenset({"pregnancy", "pregnant"})  # ehrsim's and Synthea's pregnancy modules
+PHYSIOLOGY_KINDS = frozenset({"conditions", "medications"})
+#: true values a module's VitalSign feeds back into the state instead of pinning
+STATE_VARIABLES = frozenset(
+    {
+        "Systolic Blood Pressure",
+        "Diastolic Blood Pressure",
+        "Heart Rate",
+        "Respiration Rate",
+        "Oxygen Saturation",
+        "Left ventricular Ejection fraction",
+        "Hemoglobin A1c",
+        "Glucose",
+        "Creatinine",
+        "Urea Nitrogen",
+        "Microalbumin Creatinine Ratio",
+        "LDL",
+        "HDL",
+        "Triglycerides",
+        "Hemoglobin",
+        "NT-proBNP",
+        "Potassium",
+        "Sodium",
+        "Calcium",
+        "Chloride",
+        "Carbon Dioxide",
+        "EGFR",
+        "Blood Glucose",
+        "Total Cholesterol",
+    }
+)
 
 
 @cache
@@ -36,7 +67,35 @@ def new_physiology(sim: Simulation) -> physiology.Physiology:
 
 
 def vitals(sim: Simulation, t: float) -> dict[str, float]:
-    return sim.physiology.update((t - sim.birth_time) / YEAR, sim.attributes)
+    active = sim.active
+    return sim.physiology.update(
+        (t - sim.birth_time) / YEAR,
+        sim.attributes,
+        t,
+        active["conditions"],
+        active["medications"],
+        sim.rec.lists["medications"],
+    )
+
+
+def measure(sim: Simulation, loinc: str | None, vital_sign: str | None, declared: tuple[float, float] | None) -> Any:
+    analyte = labs.analyte_for(loinc, vital_sign)
+    if analyte is None:
+        return None
+    age = (sim.now - sim.birth_time) / YEAR
+    if analyte.variable in sim.pinned_vitals:
+        return sim.pinned_vitals[analyte.variable]
+    return labs.measure(sim.physiology, sim.vitals, sim.rng, analyte, sim.now, age, declared)
+
+
+def result_flags(sim: Simulation, loinc: str | None, value: Any) -> dict[str, Any]:
+    return labs.flags(loinc, value, (sim.now - sim.birth_time) / YEAR, sim.physiology.sex)
+
+
+def pregnancy_changed(sim: Simulation, value: Any) -> None:
+    pregnant = value not in (None, False, 0, "", "false")
+    sim.physiology.pregnancy(pregnant, sim.now, sim.vitals.get("BMI", 25.0))
+    sim.invalidate_vitals()
 
 
 def ses_category(sim: Simulation) -> str:

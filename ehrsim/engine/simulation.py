@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ehrsim.core import clock
-from ehrsim.engine import care, lifecycle
+from ehrsim.engine import care, lifecycle, parameters
 from ehrsim.engine.encounters import EncounterDesk
 from ehrsim.engine.queue import DEATH, LIFECYCLE, MODULE, SYMPTOMS, WELLNESS, EventQueue
 from ehrsim.engine.recorder import Recorder
@@ -40,7 +40,6 @@ MAX_STEPS_PER_INSTANT = 20_000
 #: queue events one instant or one life may take before the modules are judged to loop without end
 MAX_EVENTS_PER_INSTANT = 100_000
 MAX_EVENTS_PER_LIFE = 3_000_000
-TELEMEDICINE_START = 1_584_230_400  # 2020-03-15: telehealth became common
 FAST_GROWTH = 2 * SECONDS["years"]  # vitals refresh daily before this age (infant growth), monthly after
 
 
@@ -241,6 +240,8 @@ class Simulation:
     def set_attribute(self, name: str, value: Any) -> None:
         if value is True and name in care.PREGNANCY_ATTRIBUTES and self.attributes.get(name) is not True:
             care.pregnancy_started(self)
+        if name in lifecycle.PREGNANCY_ATTRIBUTES:
+            lifecycle.pregnancy_changed(self, value)
         if value is None:
             self.attributes.pop(name, None)
         else:
@@ -275,11 +276,31 @@ class Simulation:
         return self._vitals
 
     def set_vital(self, name: str, value: float) -> None:
-        """A module sets a true value; it stays until a module changes it again."""
-        self.pinned_vitals[name] = value
+        """A module sets a true value. A variable of the physiological state adopts it and drifts
+        back to what the body dictates (``Physiology.impose``); any other stays until changed."""
+        if name not in self.pinned_vitals and name in lifecycle.STATE_VARIABLES:
+            self._vitals_at = -np.inf
+            _ = self.vitals  # the true values now, from which the module's value is an offset
+            self.physiology.impose(name, value, self.now)
+            self._vitals_at = -np.inf
+        else:
+            self.pinned_vitals[name] = value
         self.vitals[name] = value
         if self._watchers:
             self.notify(f"v:{name}")
+
+    def invalidate_vitals(self) -> None:
+        """Something the physiological state reads changed: recompute the true values when next read."""
+        self._vitals_at = -np.inf
+
+    def measure(self, loinc: str | None, vital_sign: str | None, declared: tuple[float, float] | None) -> Any:
+        """A result read from the physiological state now, with noise and rounding (None when the
+        code is not a state variable): see ``core/labs.py``."""
+        return lifecycle.measure(self, loinc, vital_sign, declared)
+
+    def result_flags(self, loinc: str | None, value: Any) -> dict[str, Any]:
+        """Reference range and interpretation flag of a numeric result now."""
+        return lifecycle.result_flags(self, loinc, value)
 
     def set_symptom(self, symptom: str, cause: str, value: float, t: float) -> None:
         self.symptoms.set(symptom, cause, value)
@@ -343,6 +364,8 @@ class Simulation:
 
     def activate(self, kind: str, entry: dict[str, Any]) -> None:
         self.rec.activate(kind, entry)
+        if kind in lifecycle.PHYSIOLOGY_KINDS:
+            self._vitals_at = -np.inf  # conditions and drugs move the physiological state
         if self._watchers:
             self._changed(entry, "record")
         if kind == "conditions" or kind == "allergies":
@@ -350,6 +373,8 @@ class Simulation:
 
     def deactivate(self, kind: str, entry: dict[str, Any], t: float, stop_reason: dict[str, str] | None) -> None:
         self.rec.deactivate(kind, entry, t, stop_reason)
+        if kind in lifecycle.PHYSIOLOGY_KINDS:
+            self._vitals_at = -np.inf
         if self._watchers:
             self._changed(entry, "record")
         if kind == "conditions":
@@ -470,13 +495,12 @@ class Simulation:
 
     def type_of_care(self, transition: TypeOfCare, t: float) -> str:
         draw = self.rng.random()
-        if t >= TELEMEDICINE_START:
-            return (
-                transition.ambulatory
-                if draw < 0.75
-                else (transition.telemedicine if draw < 0.9 else transition.emergency)
-            )
-        return transition.ambulatory if draw < 0.9 else transition.emergency
+        p = parameters.care()
+        if t >= p.telemedicine_start:
+            if draw < p.ambulatory_from_telemedicine:
+                return transition.ambulatory
+            return transition.telemedicine if draw < p.telemedicine_cumulative else transition.emergency
+        return transition.ambulatory if draw < p.ambulatory_before_telemedicine else transition.emergency
 
     # --- death ----------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ehrsim.record import findings
 from ehrsim.record.kinds import BY_NAME, KINDS, TIME_FIELDS
 
 if TYPE_CHECKING:
@@ -18,6 +19,7 @@ REASON_KINDS = ("conditions", "allergies")
 def build_record(sim: Simulation, index: int) -> dict[str, Any]:
     end = sim.death_time if sim.death_time is not None else sim.end_time
     lists = sim.rec.lists
+    findings.add_reports(lists, sim.rec.new_id)  # imaging, ECG, echo and pathology report text
     for kind in KINDS:
         for entry in lists[kind]:
             for key in TIME_FIELDS:

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, get_args
+
+from ehrsim.gmf.states.encounter import EncounterClass
 
 CODE: Mapping[str, Any] = {"$ref": "#/$defs/code"}
 CODES: Mapping[str, Any] = {"$ref": "#/$defs/codes"}
@@ -110,6 +112,10 @@ _OBSERVATION_CATEGORY = _enum(
     "vital-signs", "laboratory", "survey", "exam", "procedure", "social-history", "imaging", "therapy"
 )
 
+#: a numeric result's reference interval [low, high] (either may be open) and HL7 v3 interpretation flag
+_REFERENCE_RANGE = {"type": "array", "items": {"type": ["number", "null"]}, "minItems": 2, "maxItems": 2}
+_INTERPRETATION = _enum("N", "H", "L", "HH", "LL")
+
 #: the record's lists, in the order of the record (and of its documentation)
 ENTRY_KINDS: tuple[EntryKind, ...] = (
     EntryKind(
@@ -119,18 +125,7 @@ ENTRY_KINDS: tuple[EntryKind, ...] = (
         fields={
             "start": TIME,
             "stop": TIME,
-            "class": _enum(
-                "ambulatory",
-                "emergency",
-                "inpatient",
-                "outpatient",
-                "wellness",
-                "urgentcare",
-                "hospice",
-                "home",
-                "snf",
-                "virtual",
-            ),
+            "class": _enum(*get_args(EncounterClass)),  # the GMF's classes: the engine records no others
             "codes": CODES,
             "reason": CODE_LIST,
             "organization": TEXT,
@@ -203,19 +198,41 @@ ENTRY_KINDS: tuple[EntryKind, ...] = (
             "unit": TEXT,
             "components": {
                 "type": "array",
-                "items": _object(
-                    {"codes": {"$ref": "#/$defs/codes"}, "value": _VALUE, "value_type": _VALUE_TYPE, "unit": TEXT}
-                ),
+                "items": {
+                    **_object(
+                        {"codes": {"$ref": "#/$defs/codes"}, "value": _VALUE, "value_type": _VALUE_TYPE, "unit": TEXT}
+                    ),
+                    "properties": {
+                        "codes": {"$ref": "#/$defs/codes"},
+                        "value": _VALUE,
+                        "value_type": _VALUE_TYPE,
+                        "unit": TEXT,
+                        "reference_range": _REFERENCE_RANGE,
+                        "interpretation": _INTERPRETATION,
+                    },
+                },
             },
             "report": {"type": ["string", "null"]},
+            "reference_range": _REFERENCE_RANGE,
+            "interpretation": _INTERPRETATION,
         },
+        optional=frozenset({"reference_range", "interpretation"}),
     ),
     EntryKind(
         "reports",
         span=False,
         lasting=False,
-        fields={"time": TIME, "codes": CODES, "observations": {"type": "array", "items": {"type": "string"}}},
-        doc="diagnostic reports grouping observations (by id)",
+        fields={
+            "time": TIME,
+            "codes": CODES,
+            "observations": {"type": "array", "items": {"type": "string"}},
+            "category": _enum("LAB", "RAD", "CUS", "EC", "SP"),
+            "conclusion": TEXT,
+            "conclusion_codes": CODE_LIST,
+        },
+        optional=frozenset({"category", "conclusion", "conclusion_codes"}),
+        doc="diagnostic reports grouping observations (by id); imaging, ECG, echo and pathology ones carry "
+        "report text (record/findings.py)",
     ),
     EntryKind(
         "procedures",

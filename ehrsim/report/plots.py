@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from html import escape
 
+from ehrsim.report import nhanes
 from ehrsim.report.realism import RealismReport
 
 LEFT, RIGHT, ROW, TOP = 330, 40, 18, 40
@@ -59,6 +60,19 @@ def realism_svg(report: RealismReport) -> str:
                 _ratio(lo, life.published),
                 _ratio(hi, life.published),
                 status,
+            )
+        )
+    for body in report.body:  # NHANES: simulated median (dot) and IQR (bar); grey: the published IQR
+        b = body.band
+        rows.append(
+            (
+                nhanes.label(body),
+                _ratio(body.p50, b.p50),
+                _ratio(body.p25, b.p50),
+                _ratio(body.p75, b.p50),
+                _ratio(b.p25, b.p50),
+                _ratio(b.p75, b.p50),
+                body.status,
             )
         )
     height = TOP + ROW * len(rows) + 40

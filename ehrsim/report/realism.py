@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from ehrsim.report import stats
+from ehrsim.report import nhanes, stats
 from ehrsim.report.lifetable import LifeTableResult, build_life_tables, compare_life_tables, load_life_table
 from ehrsim.report.people import Person, summarise
 from ehrsim.report.source import RunInfo
@@ -124,6 +124,8 @@ class RealismReport:
     info: RunInfo
     results: list[TargetResult]
     life: list[LifeTableResult]
+    #: body measurements against NHANES percentiles (``report/nhanes.py``)
+    body: list[nhanes.BandResult] = field(default_factory=list)
 
     @property
     def fraction_within(self) -> float:
@@ -142,7 +144,11 @@ def realism(
     """Compare the population in ``records`` with the targets and the US life table."""
     targets = load_targets() if targets is None else targets
     watched = {c for t in targets for c in t.codes}
-    people = [summarise(r, info.reference_time, watched) for r in records]
+    body = nhanes.Collector(info.reference_time)
+    people = []
+    for r in records:
+        people.append(summarise(r, info.reference_time, watched))
+        body.add(r)
     if info.history_start is not None:
         log.warning(
             "the run kept only %d years of history: prevalence_ever and life tables undercount "
@@ -152,4 +158,4 @@ def realism(
     results = [evaluate(t, people, info) for t in targets]
     published = load_life_table() if life_table is None else life_table
     life = compare_life_tables(build_life_tables(people), published)
-    return RealismReport(len(people), sum(not p.dead for p in people), info, results, life)
+    return RealismReport(len(people), sum(not p.dead for p in people), info, results, life, body.compare())

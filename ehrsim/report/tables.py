@@ -7,6 +7,7 @@ import io
 import math
 
 from ehrsim.record.times import to_date
+from ehrsim.report import nhanes
 from ehrsim.report.lifetable import LifeTableResult
 from ehrsim.report.realism import RealismReport, TargetResult
 
@@ -238,4 +239,18 @@ def markdown(report: RealismReport, command: str = "", svg_name: str = "") -> st
     lines += _md_table(
         rows, ["sex", "measure", "age", "published", "simulated", "95 % CI", "deaths", "gap", "status", "source"]
     )
+    if report.body:
+        lines += ["", "## Body measurements vs NHANES", "", nhanes.__doc__.split("\n\n")[1].replace("\n", " "), ""]
+        body = nhanes.csv_rows(report.body)
+        lines += _md_table(
+            [[b[c] for c in nhanes.COLUMNS] for b in body],
+            [
+                *("quantity", "sex", "age", "unit", "n", "sim p25", "sim median", "sim p75"),
+                *("NHANES p25", "NHANES median", "NHANES p75", "status"),
+            ],
+        )
     return "\n".join(lines) + "\n"
+
+
+def body_csv(report: RealismReport) -> str:
+    return to_csv(nhanes.csv_rows(report.body), nhanes.COLUMNS)

@@ -75,30 +75,55 @@ def test_update_is_a_pure_function_of_age_and_attributes():
     assert body.update(47.3, {"smoker": True}) == first
 
 
-def test_hypertension_raises_bp_unless_controlled_and_smoking_raises_heart_rate():
+def _drug(display: str, start: float) -> dict:
+    return {"start": start, "codes": [{"system": "RxNorm", "code": "0", "display": display}]}
+
+
+def test_hypertension_raises_bp_drugs_lower_it_and_smoking_raises_heart_rate():
     body = Physiology(np.random.default_rng(2), "M", "white")
-    base = body.update(50, {})
-    high = body.update(50, {"hypertension": True})
-    controlled = body.update(50, {"hypertension": True, "blood_pressure_controlled": True})
-    assert high["Systolic Blood Pressure"] == pytest.approx(base["Systolic Blood Pressure"] + 20, abs=0.02)
-    assert high["Diastolic Blood Pressure"] > base["Diastolic Blood Pressure"]
-    assert controlled["Systolic Blood Pressure"] == base["Systolic Blood Pressure"]
+    base = body.update(50, {}, 0.0)
+    high = body.update(50, {"hypertension": True}, 0.0)
+    assert high["Systolic Blood Pressure"] >= max(146.0, base["Systolic Blood Pressure"])
+    assert high["Diastolic Blood Pressure"] >= base["Diastolic Blood Pressure"]
+    day = 86400.0
+    meds = {"1": _drug("lisinopril 10 MG Oral Tablet", 0.0)}
+    same_day = body.update(50, {"hypertension": True}, 0.0, None, meds)
+    treated = body.update(50, {"hypertension": True}, 60 * day, None, meds)
+    assert same_day["Systolic Blood Pressure"] == high["Systolic Blood Pressure"]  # no effect before it acts
+    assert 7 <= high["Systolic Blood Pressure"] - treated["Systolic Blood Pressure"] <= 10  # Law 2009 ACE inhibitor
+    assert treated["Potassium"] > high["Potassium"]
     assert body.update(50, {"smoker": True})["Heart Rate"] > base["Heart Rate"]
+
+
+def test_statin_lowers_ldl_by_its_intensity():
+    day = 86400.0
+    for seed in range(20):
+        body = Physiology(np.random.default_rng(seed), "F", "white")
+        before = body.update(60, {"hyperlipidemia": True}, 0.0)["LDL"]
+        for display, (low, high) in {
+            "atorvastatin 80 MG Oral Tablet": (0.50, 0.60),
+            "simvastatin 20 MG Oral Tablet": (0.30, 0.49),
+        }.items():
+            after = body.update(60, {"hyperlipidemia": True}, 90 * day, None, {"1": _drug(display, 0.0)})["LDL"]
+            assert low - 0.005 <= 1 - after / before <= high + 0.005, display
 
 
 def test_hyperlipidemia_diabetes_ckd_and_heart_failure_show_in_labs():
     body = Physiology(np.random.default_rng(3), "F", "black")
     base = body.update(60, {})
     lipid = body.update(60, {"hyperlipidemia": True})
-    assert lipid["Total Cholesterol"] > base["Total Cholesterol"] and lipid["LDL"] > base["LDL"]
-    assert lipid["Triglycerides"] > base["Triglycerides"]
+    assert lipid["Total Cholesterol"] >= base["Total Cholesterol"] and lipid["LDL"] >= 150
+    assert body.update(60, {"diabetes": True})["Hemoglobin A1c"] >= 7.0
     assert body.update(60, {"diabetes": True})["Glucose"] >= 126
-    for stage, (low, high) in {1: (85, 120), 2: (60, 90), 3: (30, 60), 4: (15, 30), 5: (0, 15)}.items():
+    for stage, (low, high) in {2: (60, 90), 3: (30, 60), 4: (15, 30), 5: (0, 15)}.items():
         v = body.update(60, {"ckd": stage})
         assert low <= v["EGFR"] < high, stage
         # creatinine is rounded to 2 decimals, hence the tolerance
         assert egfr_ckd_epi_2021(v["Creatinine"], 60, "F") == pytest.approx(v["EGFR"], rel=0.02)
-    assert body.update(60, {"chf_type": "HFrEF"})["Left ventricular Ejection fraction"] < 40
+        if stage >= 4:
+            assert v["Hemoglobin"] < base["Hemoglobin"] and v["Potassium"] > base["Potassium"]
+            assert v["Urea Nitrogen"] > 2 * base["Urea Nitrogen"]
+    assert body.update(60, {"chf_type": "HFrEF"})["Left ventricular Ejection fraction"] <= 40
 
 
 @given(egfr=st.floats(5, 140), age=st.floats(18, 100), sex=SEXES)
@@ -136,3 +161,15 @@ def test_population_anthropometrics_match_nhanes():
     men = np.array([p.update(40, {})["Height"] for p in people[1::2]])
     assert 0.36 < np.mean(bmi >= 30) < 0.48  # adult obesity ~42%
     assert 174 < men.mean() < 179
+
+
+def test_a_renewed_prescription_continues_the_course() -> None:
+    day = 86400.0
+    body = Physiology(np.random.default_rng(6), "F", "white")
+    old = {**_drug("Hydrochlorothiazide 25 MG Oral Tablet", 0.0), "stop": 365 * day}
+    new = _drug("Hydrochlorothiazide 25 MG Oral Tablet", 365 * day)
+    untreated = body.update(60, {"hypertension": True}, 366 * day)["Systolic Blood Pressure"]
+    fresh = body.update(60, {"hypertension": True}, 366 * day, None, {"1": new})["Systolic Blood Pressure"]
+    renewed = body.update(60, {"hypertension": True}, 366 * day, None, {"1": new}, [old, new])
+    assert untreated - fresh < 1  # a day into a new course: no effect yet
+    assert 7 <= untreated - renewed["Systolic Blood Pressure"] <= 10  # a year into the course: full effect

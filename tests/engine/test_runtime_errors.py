@@ -165,3 +165,21 @@ def test_simulation_error_survives_pickling_between_processes() -> None:
     back = pickle.loads(pickle.dumps(exc))
     assert (back.module, back.state, back.patient, back.seed, back.internal) == ("m", "s", 4, 9, True)
     assert str(back) == str(exc) and back.exit_code == 1
+
+
+def test_death_during_a_wellness_visit(tmp_path: Path) -> None:
+    """Found by the fuzzer: a Death state inside a wellness visit crashed closing the visit."""
+    _module(
+        tmp_path,
+        "dies",
+        {
+            "Initial": {"type": "Initial", "direct_transition": "Checkup"},
+            "Checkup": {"type": "Encounter", "wellness": True, "direct_transition": "Die"},
+            "Die": {"type": "Death", "direct_transition": "T"},
+            "T": T,
+        },
+    )
+    sim, record = simulate("dies", folder=tmp_path)
+    assert sim.death_time is not None
+    wellness = [e for e in record["encounters"] if e["start"] <= sim.death_time]
+    assert wellness and all(e["stop"] <= sim.death_time for e in record["encounters"])

@@ -14,8 +14,9 @@ from typing import Any, ClassVar
 from ehrsim.exporters.base import Exporter, Rendered, RunContext
 from ehrsim.exporters.csv import clinical_rows as rows
 from ehrsim.exporters.csv import files, icd10
-from ehrsim.exporters.csv.columns import PATIENT_TABLES, SHARED_TABLES, column_types, columns
+from ehrsim.exporters.csv.columns import NO_TABLE, PATIENT_TABLES, SHARED_TABLES, column_types, columns
 from ehrsim.exporters.csv.lines import flat_line, header
+from ehrsim.exporters.csv.options import CsvOptions
 from ehrsim.exporters.csv.patient_rows import encounter_row, patient_row
 from ehrsim.exporters.csv.shared_tables import organization_lines, provider_lines
 from ehrsim.output import atomic_write
@@ -46,16 +47,19 @@ class CsvExporter(Exporter):
     name = "csv"
     folder = "csv"
     table_files: ClassVar[dict[str, str]] = {t: f"{t}.csv" for t in PATIENT_TABLES}
+    options: ClassVar[type[CsvOptions]] = CsvOptions
+    skipped_kinds: ClassVar[frozenset[str]] = NO_TABLE
 
     def __init__(self, ctx: RunContext) -> None:
         super().__init__(ctx)
-        if ctx.settings.csv_append:
+        self.opts = CsvOptions.from_settings(ctx.settings)
+        if self.opts.csv_append:
             # this run's tables are assembled aside, then appended to the earlier run's files
             # (an instance attribute on purpose: the writer reads ``exporter.table_files``)
             self.table_files = {t: f"{STAGING}/{t}.csv" for t in PATIENT_TABLES}  # type: ignore[misc]
 
     def _columns(self, table: str) -> list[str]:
-        extra = list(icd10.COLUMNS) if table == "conditions" and self.ctx.settings.csv_icd10 else []
+        extra = list(icd10.COLUMNS) if table == "conditions" and self.opts.csv_icd10 else []
         return columns(table) + extra
 
     def tables(self) -> dict[str, bytes]:
@@ -74,7 +78,7 @@ class CsvExporter(Exporter):
                 data = b"".join(flat_line(build(pid, e)) for e in entries)
             if data:
                 out.append((table, data))
-        if self.ctx.settings.csv_icd10 and record.get("conditions"):
+        if self.opts.csv_icd10 and record.get("conditions"):
             out = [(t, d) if t != "conditions" else (t, self._with_icd10(pid, record["conditions"])) for t, d in out]
         return Rendered(rows=out)
 
@@ -83,7 +87,7 @@ class CsvExporter(Exporter):
         return b"".join(flat_line([*rows.condition_row(pid, c), *icd10.icd10_of(c["codes"][0])]) for c in conditions)
 
     def finish(self, counts: dict[str, int]) -> dict[str, Any]:
-        settings = self.ctx.settings
+        settings = self.opts
         staging = self.out / STAGING if settings.csv_append else self.out
         world = self.ctx.world
         shared: dict[str, Iterable[bytes]] = {

@@ -54,6 +54,7 @@ def write_entries(w: EventWriter, record: dict[str, Any]) -> None:
                 value=part.get("value"),
                 value_type=vtype,
                 unit=part.get("unit") or "",
+                extra={"range": part["reference_range"]} if part.get("reference_range") else {},
             )
             w.emit(ev, default)
     for d in record.get("devices") or []:

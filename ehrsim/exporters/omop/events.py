@@ -155,6 +155,9 @@ class EventWriter:
     def measurement(self, ev: Event) -> None:
         values = self._value_fields(ev)
         values.pop("value_as_string", None)  # measurement has no free-text value; it stays in value_source_value
+        bounds = ev.extra.get("range")
+        if bounds:  # the result's reference interval (terminology/physiology/reference_ranges.csv)
+            values["range_low"], values["range_high"] = bounds[0], bounds[1]
         self.out.add(
             "measurement",
             {

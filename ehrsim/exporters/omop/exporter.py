@@ -21,6 +21,7 @@ from ehrsim.exporters.omop.concepts import load as load_concepts
 from ehrsim.exporters.omop.entries import write_entries
 from ehrsim.exporters.omop.eras import era_rows
 from ehrsim.exporters.omop.events import EventWriter
+from ehrsim.exporters.omop.options import OmopOptions
 from ehrsim.exporters.omop.person import observation_period, person_rows
 from ehrsim.exporters.omop.rows import PatientRows
 from ehrsim.exporters.omop.schema import column_names
@@ -56,15 +57,20 @@ class OmopExporter(Exporter):
     name = "omop"
     folder = "omop"
     table_files: ClassVar[dict[str, str]] = {t: f"{t}.csv" for t in PERSON_TABLES}
+    options: ClassVar[type[OmopOptions]] = OmopOptions
+    #: CDM 5.4 has no table for care plans or imaging studies (the imaging procedure is a procedure
+    #: row); a report's results are measurement rows, the report itself has none
+    skipped_kinds: ClassVar[frozenset[str]] = frozenset({"reports", "careplans", "imaging_studies"})
 
     def __init__(self, ctx: RunContext) -> None:
         super().__init__(ctx)
+        self.opts = OmopOptions.from_settings(ctx.settings)
         self._concepts: Concepts | None = None
 
     @property
     def concepts(self) -> Concepts:
         if self._concepts is None:  # loaded on first use, once per process
-            self._concepts = load_concepts(self.ctx.settings.vocab)
+            self._concepts = load_concepts(self.opts.vocab)
         return self._concepts
 
     def tables(self) -> dict[str, bytes]:
@@ -104,7 +110,7 @@ class OmopExporter(Exporter):
         csv_files = {t: self.out / f"{t}.csv" for t in (*PERSON_TABLES, *SHARED_TABLES)}
         figures: dict[str, Any] = {"rows": {t: _rows(p) for t, p in csv_files.items()}}
         started = time.perf_counter()
-        target = settings.omop_db or ""
+        target = self.opts.omop_db or ""
         con = None
         if target.startswith(("postgresql://", "postgres://")):
             loader.load_postgres(target, csv_files)
@@ -114,7 +120,7 @@ class OmopExporter(Exporter):
             con = loader.load_duckdb(db_path, csv_files)
             figures["database"] = str(db_path)
         figures["load_seconds"] = round(time.perf_counter() - started, 3)
-        if settings.table_format == "parquet":
+        if self.opts.table_format == "parquet":
             if con is None:
                 con = loader.load_duckdb(None, csv_files)
             loader.to_parquet(con, csv_files)
@@ -124,7 +130,7 @@ class OmopExporter(Exporter):
         return figures
 
     def _vocabulary_version(self) -> str:
-        vocab = self.ctx.settings.vocab
+        vocab = self.opts.vocab
         if vocab is None:
             return f"ehrsim {ehrsim.__version__}"[:20]
         for name in ("VOCABULARY.csv", "vocabulary.csv"):

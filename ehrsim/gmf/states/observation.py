@@ -63,8 +63,10 @@ class ObservationBody(ValueSource):
         """(value, value_type) of one measurement now."""
         if self.value_code is not None:
             return self.value_code.as_dict(), "code"
+        loinc = self.codes[0].code if self.codes and self.codes[0].system == "LOINC" else None
         if self.vital_sign is not None:
-            return _number(sim.vitals.get(self.vital_sign)), "numeric"
+            found = sim.measure(loinc, self.vital_sign, None)
+            return _number(sim.vitals.get(self.vital_sign) if found is None else found), "numeric"
         if self.attribute is not None:
             value = sim.attributes.get(self.attribute)
             if isinstance(value, dict) and "code" in value:
@@ -76,12 +78,25 @@ class ObservationBody(ValueSource):
             return (None, "none") if value is None else (str(value), "text")
         if self.sampled_data is not None or self.attachment is not None:
             return None, "none"
+        if loinc is not None and self.exact is None and self.range is not None:
+            # a module's range for a body quantity: the state's value, moved into that range
+            found = sim.measure(loinc, None, (self.range.low, self.range.high))
+            if found is not None:
+                return _number(found), "numeric"
         value = self.draw(sim, t)
         if isinstance(value, str):
             return value, "text"
         if isinstance(value, bool):
             return value, "boolean"
+        if loinc is not None and isinstance(value, int | float) and self.exact is not None:
+            sim.measure(loinc, None, (float(value), float(value)))  # an exact value feeds back into the state
         return (_number(value), "numeric") if value is not None else (None, "none")
+
+    def flags(self, sim: PatientAccess, value: Any, value_type: str) -> dict[str, Any]:
+        """Reference range and interpretation of a numeric result (empty for other results)."""
+        if value_type != "numeric" or not self.codes or self.codes[0].system != "LOINC":
+            return {}
+        return sim.result_flags(self.codes[0].code, value)
 
     def entry_fields(self, sim: PatientAccess, t: float, category: str | None) -> dict[str, Any]:
         value, value_type = self.measure(sim, t)
@@ -94,6 +109,7 @@ class ObservationBody(ValueSource):
             "unit": self.unit or "",
             "components": [],
             "report": None,
+            **self.flags(sim, value, value_type),
         }
 
 
@@ -132,6 +148,7 @@ class MultiObservation(State):
                     "value": value,
                     "value_type": value_type,
                     "unit": child.unit or "",
+                    **child.flags(sim, value, value_type),
                 }
             )
         fields = {

@@ -1,0 +1,211 @@
+"""Measuring the physiological state: a result = true value + measurement noise, rounded as labs report.
+
+Noise is analytical plus within-subject biological variation (CV_A, CV_I in
+``terminology/physiology/analytes.csv``; EFLM biological variation database) or an absolute SD
+for vital signs. eGFR is computed from the creatinine measured at the same moment, so the two
+results always agree (CKD-EPI 2021, or MDRD for the MDRD-coded result). Reference intervals and
+interpretation flags (HL7 v3 ObservationInterpretation: N, H, L, HH, LL) come from
+``reference_ranges.csv`` by LOINC, age and sex.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from ehrsim.core.physiology import egfr_ckd_epi_2021
+from ehrsim.core.tables import rows
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ehrsim.core.physiology import Physiology
+
+
+class Analyte(NamedTuple):
+    variable: str
+    decimals: int
+    cv: float  # combined relative SD (0 when absolute)
+    sd: float  # absolute SD
+    low: float
+    high: float
+
+
+class RefRange(NamedTuple):
+    sex: str
+    age_from: float
+    age_to: float
+    low: float | None
+    high: float | None
+    critical_low: float | None
+    critical_high: float | None
+
+
+#: the names modules use for ``vital_sign`` that are another name of a state variable
+VITAL_ALIASES = {"Blood Glucose": "Glucose"}
+
+
+def _num(text: str) -> float | None:
+    return float(text) if text.strip() else None
+
+
+@cache
+def analytes() -> dict[str, Analyte]:
+    """LOINC code -> how it is measured from the state."""
+    out = {}
+    for r in rows("physiology/analytes.csv"):
+        cva, cvi = _num(r["cv_analytical_pct"]) or 0.0, _num(r["cv_within_pct"]) or 0.0
+        out[r["loinc"]] = Analyte(
+            r["variable"],
+            int(r["decimals"]),
+            math.hypot(cva, cvi) / 100.0,
+            _num(r["sd_abs"]) or 0.0,
+            float(r["low_limit"]),
+            float(r["high_limit"]),
+        )
+    return out
+
+
+@cache
+def _by_variable() -> dict[str, Analyte]:
+    out: dict[str, Analyte] = {}
+    for analyte in analytes().values():
+        out.setdefault(analyte.variable, analyte)
+    return out
+
+
+@cache
+def reference_ranges() -> dict[str, tuple[RefRange, ...]]:
+    out: dict[str, list[RefRange]] = {}
+    for r in rows("physiology/reference_ranges.csv"):
+        out.setdefault(r["loinc"], []).append(
+            RefRange(
+                r["sex"],
+                float(r["age_from"]),
+                float(r["age_to"]),
+                _num(r["low"]),
+                _num(r["high"]),
+                _num(r["critical_low"]),
+                _num(r["critical_high"]),
+            )
+        )
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def reference_range(loinc: str, age: float, sex: str) -> RefRange | None:
+    for r in reference_ranges().get(loinc, ()):
+        if r.age_from <= age < r.age_to and r.sex in ("", sex):
+            return r
+    return None
+
+
+def interpretation(value: float, ref: RefRange) -> str:
+    """HL7 v3 ObservationInterpretation code of a value against its reference interval."""
+    if ref.critical_low is not None and value < ref.critical_low:
+        return "LL"
+    if ref.critical_high is not None and value > ref.critical_high:
+        return "HH"
+    if ref.low is not None and value < ref.low:
+        return "L"
+    if ref.high is not None and value > ref.high:
+        return "H"
+    return "N"
+
+
+def flags(loinc: str | None, value: Any, age: float, sex: str) -> dict[str, Any]:
+    """``reference_range`` [low, high] and ``interpretation`` for a numeric result (empty when none)."""
+    if loinc is None or not isinstance(value, int | float) or isinstance(value, bool):
+        return {}
+    ref = reference_range(loinc, age, sex)
+    if ref is None:
+        return {}
+    return {"reference_range": [ref.low, ref.high], "interpretation": interpretation(float(value), ref)}
+
+
+def analyte_for(loinc: str | None, vital_sign: str | None) -> Analyte | None:
+    """How a result of this code (or, failing that, this vital sign name) is read from the state."""
+    if loinc is not None:
+        found = analytes().get(loinc)
+        if found is not None:
+            return found
+    if vital_sign is not None:
+        return _by_variable().get(VITAL_ALIASES.get(vital_sign, vital_sign))
+    return None
+
+
+def measure(
+    phys: Physiology,
+    vitals: dict[str, float],
+    rng: np.random.Generator,
+    analyte: Analyte,
+    t: float,
+    age: float,
+    declared: tuple[float, float] | None = None,
+) -> float | None:
+    """One result of ``analyte`` now. ``declared`` (low, high) is a module's own range for it: the
+    true value is moved into it (and the state keeps that, fading) before the result is drawn."""
+    name = analyte.variable
+    if name in ("EGFR", "EGFR MDRD"):
+        creatinine = _creatinine_now(phys, vitals, rng, t, age)
+        if creatinine is None or age < 18.0:
+            return _round(vitals.get("EGFR"), analyte)
+        value = egfr_ckd_epi_2021(creatinine, age, phys.sex) if name == "EGFR" else _mdrd(creatinine, age, phys.sex)
+        return _round(value, analyte)
+    if name == "BMI":
+        weight, height = phys.last.get("Weight"), phys.last.get("Height")
+        if weight and height and weight[0] == t and height[0] == t:
+            return _round(weight[1] / (height[1] / 100.0) ** 2, analyte)
+    last = phys.last.get(name)
+    if last is not None and last[0] == t and declared is None:
+        return last[1]  # the same sample, asked for twice at one instant (a panel and its part)
+    true = vitals.get(name)
+    if true is None:
+        return None
+    if declared is not None:
+        low, high = declared
+        if not low <= true <= high:  # the module knows better: somewhere in its range, kept by the state
+            target = low + (high - low) * float(rng.random()) if high > low else low
+            phys.impose(name, target, t)
+            true = target
+    value = _noisy(true, analyte, rng)
+    if declared is not None and not declared[0] <= value <= declared[1]:
+        value = true
+    result = _round(value, analyte)
+    if result is not None:
+        phys.last[name] = (t, result)
+    return result
+
+
+def _noisy(true: float, analyte: Analyte, rng: np.random.Generator) -> float:
+    if analyte.cv:
+        value = true * (1.0 + analyte.cv * float(rng.standard_normal()))
+    elif analyte.sd:
+        value = true + analyte.sd * float(rng.standard_normal())
+    else:
+        value = true
+    return min(max(value, analyte.low), analyte.high)
+
+
+def _round(value: float | None, analyte: Analyte) -> float | None:
+    if value is None:
+        return None
+    value = min(max(value, analyte.low), analyte.high)
+    return float(round(value)) if analyte.decimals == 0 else round(value, analyte.decimals)
+
+
+def _creatinine_now(
+    phys: Physiology, vitals: dict[str, float], rng: np.random.Generator, t: float, age: float
+) -> float | None:
+    last = phys.last.get("Creatinine")
+    if last is not None and last[0] == t:
+        return last[1]
+    creatinine = _by_variable().get("Creatinine")
+    if creatinine is None or "Creatinine" not in vitals:
+        return None
+    return measure(phys, vitals, rng, creatinine, t, age)
+
+
+def _mdrd(creatinine: float, age: float, sex: str) -> float:
+    """IDMS-traceable 4-variable MDRD study equation (Levey 2006), without the race coefficient."""
+    return 175.0 * creatinine**-1.154 * max(age, 18.0) ** -0.203 * (0.742 if sex == "F" else 1.0)

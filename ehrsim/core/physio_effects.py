@@ -1,0 +1,267 @@
+"""How active conditions, medications and pregnancy move the true values of the physiological state.
+
+Effect sizes are data (``terminology/physiology/``, sources in its SOURCES.md). A medication's
+class comes from the ingredient and strength in its RxNorm display (statin intensity depends on
+the dose), so the same table serves ehrsim's modules and Synthea's. Each patient responds with a
+persistent fraction of the published range (``Physiology.unit``), and a drug's effect ramps up
+linearly over ``ramp_days`` from its start, so a result drawn the day a drug starts is untreated.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from ehrsim.core.tables import parameters, rows
+
+if TYPE_CHECKING:
+    from ehrsim.core.physiology import Physiology
+
+DAY = 86400.0
+RENEWAL_GAP = 90 * DAY  # a drug class seen again within this is the same course of treatment
+WEEK = 7 * DAY
+_DOSE = re.compile(r"([a-z]+)[a-z ,]*? ([0-9.]+) (?:MG|UNT)", re.I)
+
+# (variable, kind, value, spread)
+ConditionEffect = tuple[str, str, float, float]
+# (variable, kind, low, high, ramp seconds)
+DrugEffect = tuple[str, str, float, float, float]
+
+
+def params() -> dict[str, float]:
+    return parameters("physiology/parameters.csv")
+
+
+@cache
+def condition_effects() -> dict[str, tuple[ConditionEffect, ...]]:
+    """Key (``SNOMED:code``, ``attribute:name`` or ``attribute:name=value``) -> its effects."""
+    out: dict[str, list[ConditionEffect]] = {}
+    for r in rows("physiology/condition_effects.csv"):
+        out.setdefault(r["key"], []).append((r["variable"], r["kind"], float(r["value"]), float(r["spread"])))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@cache
+def effect_attributes() -> tuple[str, ...]:
+    """Attributes that the condition table reads."""
+    names = {k.split(":", 1)[1].split("=")[0] for k in condition_effects() if k.startswith("attribute:")}
+    return tuple(sorted(names))
+
+
+@cache
+def _class_rows() -> dict[str, tuple[tuple[float, float, str, str], ...]]:
+    out: dict[str, list[tuple[float, float, str, str]]] = {}
+    for r in rows("physiology/drug_classes.csv"):
+        out.setdefault(r["ingredient"], []).append((float(r["min_mg"]), float(r["max_mg"]), r["route"], r["class"]))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@cache
+def drug_effects() -> dict[str, tuple[DrugEffect, ...]]:
+    out: dict[str, list[DrugEffect]] = {}
+    for r in rows("physiology/drug_effects.csv"):
+        effect = (r["variable"], r["kind"], float(r["low"]), float(r["high"]), float(r["ramp_days"]) * DAY)
+        out.setdefault(r["class"], []).append(effect)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+_CLASS_CACHE: dict[str, tuple[str, ...]] = {}
+
+
+def drug_classes(display: str) -> tuple[str, ...]:
+    """The physiological drug classes of a medication, from its RxNorm display (cached per display)."""
+    found = _CLASS_CACHE.get(display)
+    if found is not None:
+        return found
+    lower = display.lower()
+    classes: list[str] = []
+    if "ophthalmic" not in lower and "topical" not in lower:
+        oral_or_chronic = "injection" not in lower or "pen injector" in lower
+        table = _class_rows()
+        for part in lower.split(" / "):
+            for ingredient, options in table.items():
+                if ingredient not in part:
+                    continue
+                match = re.search(r"([0-9.]+) (?:mg|unt)", part)
+                dose = float(match.group(1)) if match else None
+                for low, high, route, cls in options:
+                    if route == "oral" and not oral_or_chronic:
+                        continue
+                    if dose is None or low <= dose <= high or (dose > high and cls not in classes and low == 0):
+                        if cls not in classes:
+                            classes.append(cls)
+                        break
+    _CLASS_CACHE[display] = tuple(classes)
+    return _CLASS_CACHE[display]
+
+
+def condition_keys(attributes: dict[str, Any], conditions: dict[str, dict[str, Any]] | None) -> list[str]:
+    """The keys of the condition table that hold now."""
+    keys = ["SNOMED:" + code for code in conditions or ()]
+    for name in effect_attributes():
+        value = attributes.get(name)
+        if value in (None, False, 0, "", "false"):
+            continue
+        keys.append(f"attribute:{name}")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            keys.append(f"attribute:{name}={int(value)}")
+    return keys
+
+
+def apply_conditions(v: dict[str, float], phys: Physiology, keys: list[str], attributes: dict[str, Any]) -> None:
+    """Disease moves the untreated true values: floors (min), ceilings (max), shifts and scalings.
+
+    Floors and ceilings combine by themselves (the strongest wins); of several shifts or scalings of
+    one variable (a stage recorded twice, a condition also set as an attribute) the largest counts.
+    """
+    table = condition_effects()
+    shifts: dict[tuple[str, str], float] = {}
+    floors: list[tuple[str, float, float]] = []
+    for key in keys:
+        for variable, kind, value, spread in table.get(key, ()):
+            if variable not in v:
+                continue
+            if kind in ("abs", "pct"):
+                if abs(value) > abs(shifts.get((variable, kind), 0.0)):
+                    shifts[(variable, kind)] = value
+            elif kind == "min":
+                floors.append((variable, value, spread))
+            elif kind == "max":
+                v[variable] = min(v[variable], value + spread * phys.z("disease:" + variable))
+            elif kind == "hf":
+                v[variable] = min(v[variable], _heart_failure_ef(phys, attributes))
+    for variable, value, spread in floors:  # after the ceilings: diabetes outranks a stale prediabetes
+        z = phys.z("disease:" + variable)
+        target = value * math.exp(spread * z) if variable in LOG_VARIABLES else value + spread * abs(z)
+        v[variable] = max(v[variable], target)
+    for (variable, kind), value in shifts.items():
+        v[variable] = v[variable] + value if kind == "abs" else v[variable] * (1.0 + value / 100.0)
+
+
+LOG_VARIABLES = frozenset({"NT-proBNP", "Microalbumin Creatinine Ratio", "Triglycerides"})
+
+
+def _heart_failure_ef(phys: Physiology, attributes: dict[str, Any]) -> float:
+    p = params()
+    chf_type = attributes.get("chf_type")
+    if chf_type is None:
+        chf_type = "HFrEF" if phys.unit("hf_type") < p["hf_reduced_share"] else "HFpEF"
+    z = phys.z("hf_ef")
+    if chf_type == "HFrEF":
+        return min(max(p["hf_ref_mean"] + p["hf_ref_sd"] * z, 12.0), 40.0)
+    if chf_type == "HFmEF":
+        return min(max(45.0 + 2.5 * z, 41.0), 49.0)
+    return max(p["hf_pef_mean"] + p["hf_pef_sd"] * z, 50.0)
+
+
+def _course_start(start: float, spans: list[tuple[float, float | None]]) -> float:
+    """A renewed prescription (Synthea writes a new entry every year) continues the course: walk back
+    through earlier entries of the class (``spans``: (start, stop), latest first) that ended at most
+    ``RENEWAL_GAP`` before the next began."""
+    for began, stop in spans:
+        if began < start and (stop is None or stop >= start - RENEWAL_GAP):
+            start = began
+    return start
+
+
+def apply_drugs(
+    v: dict[str, float],
+    phys: Physiology,
+    t: float,
+    medications: dict[str, dict[str, Any]] | None,
+    history: list[dict[str, Any]] | None = None,
+) -> None:
+    """Each active drug class once (the earliest start of its course counts), ramped from that start.
+
+    ``history`` is every medication entry so far, to follow a course across renewed prescriptions."""
+    if not medications:
+        return
+    starts: dict[str, float] = {}
+    seen: set[int] = set()
+    for entry in medications.values():
+        if id(entry) in seen:
+            continue
+        seen.add(id(entry))
+        start = float(t if entry.get("start") is None else entry["start"])
+        for code in entry["codes"][:1]:
+            for cls in drug_classes(code.get("display", "")):
+                if cls not in starts or start < starts[cls]:
+                    starts[cls] = start
+    spans: dict[str, list[tuple[float, float | None]]] = {}
+    if history and len(history) > len(seen):
+        for entry in history:
+            began = entry.get("start")
+            if began is None or began > t:
+                continue
+            for cls in drug_classes(entry["codes"][0].get("display", "")):
+                if cls in starts:
+                    spans.setdefault(cls, []).append((float(began), entry.get("stop")))
+    effects = drug_effects()
+    for cls, start in sorted(starts.items()):
+        if cls in spans:
+            start = _course_start(start, sorted(spans[cls], key=lambda span: -span[0]))
+        for variable, kind, low, high, ramp in effects.get(cls, ()):
+            if variable not in v:
+                continue
+            weight = min(1.0, max(0.0, (t - start) / ramp)) if ramp > 0 else 1.0
+            if weight <= 0.0:
+                continue
+            size = low + (high - low) * phys.unit(f"drug:{cls}:{variable}")
+            if kind == "pct":
+                v[variable] *= 1.0 + weight * size / 100.0
+            elif variable == "Hemoglobin A1c":  # glucose-lowering acts on the excess over normal
+                excess = max(v[variable] - 5.2, 0.0)
+                v[variable] -= min(excess * 0.8, -weight * size)
+            else:
+                v[variable] += weight * size
+
+
+@cache
+def _gain_table() -> tuple[tuple[float, float, float, float, float], ...]:
+    return tuple(
+        (
+            float(r["bmi_from"]),
+            float(r["bmi_to"]),
+            float(r["total_low_kg"]),
+            float(r["total_high_kg"]),
+            float(r["first_trimester_kg"]),
+        )
+        for r in rows("physiology/pregnancy_weight_gain.csv")
+    )
+
+
+def pregnancy_weight_gain(phys: Physiology, pre_bmi: float, weeks: float) -> float:
+    """Weight gained (kg) by gestational week, IOM 2009 total by pre-pregnancy BMI (linear after week 13)."""
+    row = next((r for r in _gain_table() if r[0] <= pre_bmi < r[1]), _gain_table()[-1])
+    total = row[2] + (row[3] - row[2]) * phys.unit("pregnancy_gain")
+    first = row[4]
+    if weeks <= 13.0:
+        return first * max(weeks, 0.0) / 13.0
+    return first + (total - first) * min(weeks - 13.0, 27.0) / 27.0
+
+
+def apply_pregnancy(v: dict[str, float], phys: Physiology, t: float, height_m: float) -> None:
+    """Pregnancy and the year after delivery: weight, BP dip at mid-pregnancy, haemodilution."""
+    if phys.pregnancy_start is None:
+        return
+    p = params()
+    weeks = (t - phys.pregnancy_start) / WEEK
+    if phys.pregnancy_end is None:
+        gain = pregnancy_weight_gain(phys, phys.pregnancy_bmi, weeks)
+        dip = math.sin(math.pi * min(max(weeks, 0.0), 40.0) / 40.0)  # deepest at week 20
+        v["Systolic Blood Pressure"] -= p["pregnancy_sbp_dip"] * dip
+        v["Diastolic Blood Pressure"] -= p["pregnancy_dbp_dip"] * dip
+        v["Hemoglobin"] -= p["pregnancy_hemoglobin_drop"] * min(max(weeks, 0.0) / 20.0, 1.0)
+    else:
+        end_weeks = (phys.pregnancy_end - phys.pregnancy_start) / WEEK
+        at_delivery = pregnancy_weight_gain(phys, phys.pregnancy_bmi, end_weeks) * 0.6  # baby, placenta, fluid out
+        days = (t - phys.pregnancy_end) / DAY
+        keep = p["postpartum_retention_kg"] * min(end_weeks / 38.0, 1.0)
+        fade = max(0.0, 1.0 - days / p["postpartum_loss_days"])
+        gain = keep + (at_delivery - keep) * fade if at_delivery > keep else at_delivery * fade
+        if days > 2 * p["postpartum_loss_days"]:
+            phys.pregnancy_start = phys.pregnancy_end = None
+            return
+    v["Weight"] += gain

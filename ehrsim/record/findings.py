@@ -1,0 +1,155 @@
+"""Report text for imaging, ECG, echocardiography and pathology, written from the record's findings.
+
+When a life is finished, every imaging study and every ECG, echocardiogram or biopsy procedure
+gets a DiagnosticReport whose conclusion names the conditions the study would show: those active
+at the study time (or diagnosed within ``LOOKAHEAD`` after it, as a biopsy is read before the
+diagnosis is recorded) that ``terminology/physiology/report_findings.csv`` lists for the study's
+group; otherwise the group's normal text. The conditions are the report's conclusionCode. Echo
+and ECG text quote the ejection fraction and heart rate recorded at that encounter.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from ehrsim.core.tables import rows
+
+LOOKAHEAD = 30 * 86400  # a pathology or imaging result may lead to the diagnosis within a month
+LVEF, HEART_RATE = "10230-1", "8867-4"
+#: LOINC stage group, T, N and M observations the cancer modules record (AJCC values)
+STAGE_CODES = ("21908-9", "21905-5", "21906-3", "21907-1")
+STAGE_WINDOW = (-30 * 86400, 120 * 86400)  # staging recorded around the biopsy, up to 4 months later
+
+
+@cache
+def studies() -> dict[str, tuple[str, str]]:
+    """Study (procedure) code -> (group, HL7 v2-0074 diagnostic service section)."""
+    return {r["code"]: (r["group"], r["category"]) for r in rows("physiology/report_studies.csv")}
+
+
+@cache
+def findings() -> dict[str, dict[str, str]]:
+    """Group -> condition code ('' for normal) -> finding text."""
+    out: dict[str, dict[str, str]] = {}
+    for r in rows("physiology/report_findings.csv"):
+        out.setdefault(r["group"], {})[r["condition_code"]] = r["finding"]
+    return out
+
+
+@cache
+def fallbacks() -> frozenset[str]:
+    """Condition codes whose finding is only written when nothing more specific is (a generic fracture)."""
+    return frozenset(r["condition_code"] for r in rows("physiology/report_findings.csv") if r.get("fallback") == "1")
+
+
+def add_reports(lists: dict[str, list[dict[str, Any]]], new_id: Any) -> None:
+    """Append one report per reportable study to ``lists['reports']`` (``new_id()`` -> (id, n))."""
+    table = studies()
+    todo: list[tuple[float, str | None, dict[str, Any], str, str]] = []
+    for p in lists["procedures"]:
+        found = table.get(p["codes"][0]["code"]) if p.get("codes") else None
+        if found:
+            todo.append((p["start"], p.get("encounter"), p["codes"][0], *found))
+    for s in lists["imaging_studies"]:
+        found = table.get(s["procedure_code"]["code"])
+        if found and not _has_procedure(lists, s):
+            todo.append((s["time"], s.get("encounter"), s["procedure_code"], *found))
+    if not todo:
+        return
+    numbers = _numbers(lists["observations"])
+    staging = _staging(lists["observations"])
+    for t, encounter, code, group, category in todo:
+        text, codes = conclusion(group, t, lists["conditions"], numbers.get(encounter, {}))
+        if category == "SP" and codes:
+            text += stage_text(staging, t)
+        entry_id, n = new_id()
+        lists["reports"].append(
+            {
+                "id": entry_id,
+                "n": n,
+                "encounter": encounter,
+                "time": t,
+                "codes": [dict(code)],
+                "observations": [],
+                "category": category,
+                "conclusion": text,
+                "conclusion_codes": codes,
+            }
+        )
+
+
+def _has_procedure(lists: dict[str, list[dict[str, Any]]], study: dict[str, Any]) -> bool:
+    """A study recorded both as a procedure and as an imaging study (the engine writes both) gets one report."""
+    code = study["procedure_code"]["code"]
+    return any(
+        p.get("encounter") == study.get("encounter") and p["codes"] and p["codes"][0]["code"] == code
+        for p in lists["procedures"]
+    )
+
+
+def _numbers(observations: list[dict[str, Any]]) -> dict[str | None, dict[str, float]]:
+    """Encounter -> last LVEF and heart rate recorded in it."""
+    out: dict[str | None, dict[str, float]] = {}
+    for o in observations:
+        for part in (o, *(o.get("components") or ())):
+            code = part["codes"][0]["code"] if part.get("codes") else None
+            if code in (LVEF, HEART_RATE) and isinstance(part.get("value"), int | float):
+                out.setdefault(o.get("encounter"), {})[code] = float(part["value"])
+    return out
+
+
+def conclusion(
+    group: str, t: float, conditions: list[dict[str, Any]], numbers: dict[str, float]
+) -> tuple[str, list[dict[str, str]]]:
+    """(text, conclusion codes) of a study in ``group`` at ``t``."""
+    texts = findings().get(group, {})
+    sentences: list[str] = []
+    codes: list[dict[str, str]] = []
+    for c in conditions:
+        code = c["codes"][0]
+        text = texts.get(code["code"]) if code.get("code") else None
+        if text is None or c["start"] > t + LOOKAHEAD or (c.get("stop") is not None and c["stop"] < t):
+            continue
+        if text not in sentences:
+            sentences.append(text)
+            codes.append(dict(code))
+    generic = [i for i, c in enumerate(codes) if c["code"] in fallbacks()]
+    if generic and len(generic) < len(codes):
+        sentences = [s for i, s in enumerate(sentences) if i not in generic]
+        codes = [c for i, c in enumerate(codes) if i not in generic]
+    if not sentences:
+        sentences.append(texts.get("", "No abnormality reported."))
+    ef = numbers.get(LVEF)
+    hr = numbers.get(HEART_RATE)
+    fill = {
+        "ef": f"; left ventricular ejection fraction {ef:.0f} %" if ef is not None else "",
+        "hr": f", ventricular rate {hr:.0f}/min" if hr is not None else "",
+    }
+    return " ".join(s.format(**fill) for s in sentences), codes
+
+
+def _staging(observations: list[dict[str, Any]]) -> list[tuple[float, str, str]]:
+    """(time, LOINC, short text) of every coded stage, T, N or M result."""
+    out = []
+    for o in observations:
+        code = o["codes"][0]["code"] if o.get("codes") else None
+        value = o.get("value")
+        if code in STAGE_CODES and isinstance(value, dict) and value.get("display"):
+            short = (
+                value["display"].replace("American Joint Committee on Cancer ", "").replace(" (qualifier value)", "")
+            )
+            out.append((float(o["time"]), code, short))
+    return out
+
+
+def stage_text(staging: list[tuple[float, str, str]], t: float) -> str:
+    """' Clinical stage: Stage 2 (cT2 cN1 cM0).' from the staging recorded around ``t`` (or '')."""
+    near = {code: text for when, code, text in sorted(staging) if STAGE_WINDOW[0] <= when - t <= STAGE_WINDOW[1]}
+    if not near:
+        return ""
+    tnm = " ".join(near[c] for c in STAGE_CODES[1:] if c in near)
+    group = near.get(STAGE_CODES[0], "")
+    if group and tnm:
+        return f" Clinical stage: {group} ({tnm})."
+    return f" Clinical stage: {group or tnm}."

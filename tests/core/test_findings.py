@@ -1,0 +1,77 @@
+"""Report text for imaging, ECG, echo and pathology follows the conditions at the study time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ehrsim.record import findings
+
+DAY = 86400
+
+
+def _code(code: str, display: str) -> dict[str, str]:
+    return {"system": "SNOMED-CT", "code": code, "display": display}
+
+
+def _lists(conditions: list[dict[str, Any]], procedures: list[dict[str, Any]]) -> dict[str, list]:
+    return {
+        "procedures": procedures,
+        "imaging_studies": [],
+        "conditions": conditions,
+        "observations": [
+            {
+                "encounter": "e1",
+                "codes": [{"system": "LOINC", "code": "10230-1"}],
+                "value": 31.0,
+                "components": [],
+            }
+        ],
+        "reports": [],
+    }
+
+
+def _ids():
+    n = iter(range(1000, 2000))
+    return lambda: (f"id{next(n)}", 0)
+
+
+def test_biopsy_read_before_the_diagnosis_names_the_cancer_and_an_unrelated_one_is_benign() -> None:
+    cancer = {"codes": [_code("254837009", "Malignant neoplasm of breast (disorder)")], "start": 10 * DAY, "stop": None}
+    biopsy = {"codes": [_code("122548005", "Biopsy of breast (procedure)")], "start": 5 * DAY, "encounter": "e0"}
+    late = {"codes": [_code("122548005", "Biopsy of breast (procedure)")], "start": -400 * DAY, "encounter": "e0"}
+    lists = _lists([cancer], [biopsy, late])
+    findings.add_reports(lists, _ids())
+    first, second = lists["reports"]
+    assert first["conclusion"] == "Invasive carcinoma of the breast." and first["category"] == "SP"
+    assert first["conclusion_codes"][0]["code"] == "254837009"
+    assert second["conclusion"].startswith("Benign") and second["conclusion_codes"] == []
+
+
+def test_echo_quotes_the_recorded_ejection_fraction_and_heart_failure() -> None:
+    hf = {"codes": [_code("88805009", "Chronic congestive heart failure (disorder)")], "start": 0, "stop": None}
+    echo = {"codes": [_code("40701008", "Echocardiography (procedure)")], "start": 50 * DAY, "encounter": "e1"}
+    lists = _lists([hf], [echo])
+    findings.add_reports(lists, _ids())
+    (rep,) = lists["reports"]
+    assert rep["conclusion"] == "Findings consistent with heart failure; left ventricular ejection fraction 31 %."
+    assert rep["category"] == "CUS"
+
+
+def test_a_resolved_condition_does_not_show_and_the_normal_text_stands() -> None:
+    pneumonia = {"codes": [_code("233604007", "Pneumonia (disorder)")], "start": 0, "stop": 20 * DAY}
+    xray = {"codes": [_code("399208008", "Plain X-ray of chest (procedure)")], "start": 60 * DAY, "encounter": "e2"}
+    lists = _lists([pneumonia], [xray])
+    findings.add_reports(lists, _ids())
+    assert lists["reports"][0]["conclusion"] == "No acute cardiopulmonary abnormality."
+
+
+def test_pathology_quotes_the_stage_and_tnm_recorded_around_the_biopsy() -> None:
+    staging = [
+        (20.0 * DAY, "21908-9", "stage IIA"),
+        (20.0 * DAY, "21905-5", "cT2"),
+        (20.0 * DAY, "21906-3", "cN0"),
+        (20.0 * DAY, "21907-1", "cM0"),
+        (900.0 * DAY, "21908-9", "Stage 4"),
+    ]
+    assert findings.stage_text(staging, 5 * DAY) == " Clinical stage: stage IIA (cT2 cN0 cM0)."
+    assert findings.stage_text(staging, -400 * DAY) == ""

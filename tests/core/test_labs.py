@@ -1,0 +1,93 @@
+"""Measuring the physiological state: noise, rounding, eGFR from the same creatinine, ranges, flags."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ehrsim.core import labs
+from ehrsim.core.physiology import Physiology, egfr_ckd_epi_2021
+
+
+def _body(seed: int = 5, sex: str = "F") -> tuple[Physiology, dict[str, float]]:
+    body = Physiology(np.random.default_rng(seed), sex, "white")
+    return body, body.update(55, {}, 0.0)
+
+
+def test_every_mapped_code_has_a_state_variable_and_every_range_row_is_ordered() -> None:
+    infant = Physiology(np.random.default_rng(5), "F", "white").update(1.0, {}, 0.0)
+    _, vitals = _body()
+    for code, analyte in labs.analytes().items():
+        assert analyte.variable in {**infant, **vitals} or analyte.variable == "EGFR MDRD", code
+    for code, ranges in labs.reference_ranges().items():
+        for r in ranges:
+            assert r.age_from < r.age_to, code
+            if r.low is not None and r.high is not None:
+                assert r.low <= r.high, code
+
+
+def test_results_vary_around_the_true_value_by_biological_variation_and_are_rounded() -> None:
+    body, vitals = _body()
+    rng = np.random.default_rng(0)
+    sodium = labs.analytes()["2951-2"]
+    values = [labs.measure(body, vitals, rng, sodium, float(t), 55.0) for t in range(400)]
+    assert all(v == int(v) for v in values)  # reported in whole mmol/L
+    assert len(set(values)) > 2
+    cv = np.std(values) / np.mean(values)
+    assert 0.004 < cv < 0.015  # CV_I 0.5 % and CV_A 0.7 %, plus rounding
+    sbp = labs.analytes()["8480-6"]
+    readings = [labs.measure(body, vitals, rng, sbp, float(t), 55.0) for t in range(400)]
+    assert all(v == int(v) for v in readings) and 6 < np.std(readings) < 10
+
+
+def test_egfr_is_ckd_epi_2021_of_the_creatinine_measured_at_the_same_moment() -> None:
+    body, vitals = _body(sex="M")
+    rng = np.random.default_rng(1)
+    for t in range(50):
+        creatinine = labs.measure(body, vitals, rng, labs.analytes()["2160-0"], float(t), 55.0)
+        egfr = labs.measure(body, vitals, rng, labs.analytes()["98979-8"], float(t), 55.0)
+        assert egfr == round(egfr_ckd_epi_2021(creatinine, 55.0, "M"))
+    # eGFR first: the creatinine recorded next at that instant is the same sample
+    egfr = labs.measure(body, vitals, rng, labs.analytes()["98979-8"], 99.0, 55.0)
+    creatinine = labs.measure(body, vitals, rng, labs.analytes()["2160-0"], 99.0, 55.0)
+    assert egfr == round(egfr_ckd_epi_2021(creatinine, 55.0, "M"))
+
+
+def test_a_module_range_moves_the_state_and_the_state_keeps_it() -> None:
+    body, vitals = _body()
+    rng = np.random.default_rng(2)
+    a1c = labs.analytes()["4548-4"]
+    value = labs.measure(body, vitals, rng, a1c, 0.0, 55.0, declared=(8.0, 9.0))
+    assert 8.0 <= value <= 9.0
+    later = body.update(55, {}, 30 * 86400.0)["Hemoglobin A1c"]
+    assert later > 7.5  # fed back, fading over months
+    much_later = body.update(56, {}, 4 * 365 * 86400.0)["Hemoglobin A1c"]
+    assert much_later < 6.0
+
+
+@pytest.mark.parametrize(
+    ("loinc", "value", "age", "sex", "flag"),
+    [
+        ("2823-3", 4.2, 50, "F", "N"),
+        ("2823-3", 5.5, 50, "F", "H"),
+        ("2823-3", 6.8, 50, "F", "HH"),
+        ("2823-3", 2.5, 50, "F", "LL"),
+        ("718-7", 12.5, 50, "M", "L"),
+        ("718-7", 12.5, 50, "F", "N"),
+        ("2085-9", 45, 50, "F", "L"),
+        ("2085-9", 45, 50, "M", "N"),
+    ],
+)
+def test_interpretation_flags_follow_the_reference_interval(loinc, value, age, sex, flag) -> None:
+    assert labs.flags(loinc, value, age, sex)["interpretation"] == flag
+
+
+def test_a_module_value_is_not_counted_twice_when_the_state_later_models_the_same_disease() -> None:
+    body = Physiology(np.random.default_rng(8), "M", "white")
+    healthy = body.update(70, {}, 0.0)["Left ventricular Ejection fraction"]
+    body.impose("Left ventricular Ejection fraction", 30.0, 0.0)  # the module's echo, before the diagnosis
+    assert body.update(70, {}, 0.0)["Left ventricular Ejection fraction"] == pytest.approx(30.0)
+    failing = body.update(70, {"chf_type": "HFrEF"}, 86400.0)["Left ventricular Ejection fraction"]
+    assert 12 <= failing <= 40 and healthy > 50
+    # the state itself fell (heart failure): the module's offset is absorbed, not added on top
+    assert failing >= min(30.0, body.raw["Left ventricular Ejection fraction"]) - 0.5
