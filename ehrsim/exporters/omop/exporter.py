@@ -16,14 +16,14 @@ import ehrsim
 from ehrsim.exporters.base import Exporter, Rendered, RunContext
 from ehrsim.exporters.csv.lines import header
 from ehrsim.exporters.omop import load as loader
-from ehrsim.exporters.omop.concepts import Concepts
+from ehrsim.exporters.omop.concepts import Concepts, bundled_vocabulary
 from ehrsim.exporters.omop.concepts import load as load_concepts
 from ehrsim.exporters.omop.entries import write_entries
 from ehrsim.exporters.omop.eras import era_rows
 from ehrsim.exporters.omop.events import EventWriter
 from ehrsim.exporters.omop.options import OmopOptions
 from ehrsim.exporters.omop.person import observation_period, person_rows
-from ehrsim.exporters.omop.rows import PatientRows
+from ehrsim.exporters.omop.rows import PatientRows, encode
 from ehrsim.exporters.omop.schema import column_names
 from ehrsim.exporters.omop.shared import care_site_lines, cdm_source_line, location_lines, provider_lines
 from ehrsim.exporters.omop.visits import visit_rows
@@ -49,6 +49,16 @@ PERSON_TABLES = (
     "drug_era",
 )
 SHARED_TABLES = ("care_site", "provider", "cdm_source")
+#: vocabulary tables shipped with the default (bundled) concept mapping
+VOCABULARY_TABLES = (
+    "concept",
+    "vocabulary",
+    "domain",
+    "concept_class",
+    "relationship",
+    "concept_relationship",
+    "concept_ancestor",
+)
 
 
 class OmopExporter(Exporter):
@@ -89,7 +99,7 @@ class OmopExporter(Exporter):
         first = min(times) if times else min(end_cap, self._history_start(record))
         last = max([*times, end_cap])
         observation_period(out, first, last)
-        era_rows(out, to_date(last))
+        era_rows(out, to_date(last), self.concepts.ingredients)
         return Rendered(rows=list(out.encoded()))
 
     def _history_start(self, record: dict[str, Any]) -> int:
@@ -108,6 +118,10 @@ class OmopExporter(Exporter):
             header(column_names("cdm_source")) + cdm_source_line(settings, self._vocabulary_version()),
         )
         csv_files = {t: self.out / f"{t}.csv" for t in (*PERSON_TABLES, *SHARED_TABLES)}
+        if self.opts.vocab is None:  # the bundled rows, so every concept id the tables use resolves
+            for table in VOCABULARY_TABLES:
+                csv_files[table] = self.out / f"{table}.csv"
+                atomic_write(csv_files[table], _vocabulary_table(table))
         figures: dict[str, Any] = {"rows": {t: _rows(p) for t, p in csv_files.items()}}
         started = time.perf_counter()
         target = self.opts.omop_db or ""
@@ -142,6 +156,15 @@ class OmopExporter(Exporter):
                             fields = line.rstrip("\n").split("\t" if "\t" in line else ",")
                             return fields[3][:20] if len(fields) > 3 else "Athena"
         return vocab.name[:20] or "Athena"
+
+
+def _vocabulary_table(table: str) -> bytes:
+    """A bundled vocabulary table as CDM CSV (DDL column order)."""
+    import csv
+
+    with open(bundled_vocabulary() / f"{table}.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return header(column_names(table)) + b"".join(encode(table, {k: v or None for k, v in r.items()}) for r in rows)
 
 
 def _rows(path: Path) -> int:
