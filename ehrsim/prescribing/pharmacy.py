@@ -365,8 +365,20 @@ class Pharmacy:
                 for entry, product in self._current(t):
                     if product is not None and active_class in product.classes:
                         self._stop(entry, t, "stopped", rule, rationale)
-                        washout = max(washout, wait)
+                if wait:  # also when the module itself stopped it just before: wait out the rest
+                    washout = max(washout, self._since_stopped(active_class, t, wait))
         return washout
+
+    def _since_stopped(self, cls: str, t: float, wait: float) -> float:
+        """How long the new order must still wait after the last order of ``cls`` stopped (0 if long ago)."""
+        latest = -float("inf")
+        for entry in self.sim.rec.lists["medications"]:  # only for orders with a washout (rare)
+            stop = entry["stop"]
+            if stop is not None and t - wait < stop <= t:
+                product = self.rx.products.get(entry["codes"][0]["code"])
+                if product is not None and cls in product.classes:
+                    latest = max(latest, stop)
+        return max(0.0, latest + wait - t)
 
     def _replace_duplicates(self, chosen: Product, t: float) -> None:
         """A new order of the same drug or duplicate group replaces the older one."""
