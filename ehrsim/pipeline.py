@@ -99,12 +99,14 @@ def generate(
     modules: Any = None,
     start: int = 0,
     transforms: Sequence[RecordTransform] | None = None,
+    fast_loops: bool = True,
     **options: Any,
 ) -> Iterator[Record]:
     """Yield ``n`` native patient records lazily, in index order (in this process).
 
     ``modules``: a folder or list of folders replacing the bundled library; other keyword options
-    are ``Settings`` fields; ``transforms`` replaces ``default_transforms``.
+    are ``Settings`` fields; ``transforms`` replaces ``default_transforms``; ``fast_loops=False``
+    iterates self-looping Delays instead of fast-forwarding them (see ``Population``).
 
     >>> import datetime, ehrsim
     >>> records = ehrsim.generate(2, seed=1, reference_date=datetime.date(2025, 1, 1))
@@ -112,4 +114,4 @@ def generate(
     if modules is not None:
         options["modules"] = tuple([modules] if isinstance(modules, str | Path) else modules)
     settings = Settings(population=n, seed=seed, reference_date=reference_date, **options)
-    yield from records(Population(settings), range(start, start + n), transforms)
+    yield from records(Population(settings, fast_loops=fast_loops), range(start, start + n), transforms)

@@ -7,7 +7,6 @@ order, and the output is byte-identical whatever the worker count.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +17,7 @@ from faker import Faker
 
 from ehrsim.core import demographics
 from ehrsim.core.world import World, build_world
+from ehrsim.engine import loops
 from ehrsim.engine.recorder import patient_uuid_prefix
 from ehrsim.engine.simulation import Simulation
 from ehrsim.errors import ConfigError, EhrsimError, SimulationError
@@ -38,16 +38,21 @@ def module_folders(settings: Settings) -> list[Path]:
 
 @dataclass
 class Population:
-    """Everything shared by the patients of one run (built once per process)."""
+    """Everything shared by the patients of one run (built once per process).
+
+    ``fast_loops`` (an engine option, on by default): self-looping Delays ("wait a month, maybe get
+    sick, else wait again") leave after one geometric draw instead of iterating (``engine/loops.py``).
+    Exit times have the same distribution either way, but the draws differ, so switching it off
+    changes the output; it is for checking the fast-forward against plain iteration.
+    """
 
     settings: Settings
+    fast_loops: bool = True
 
     @cached_property
     def library(self) -> Library:
-        from ehrsim.engine import loops
-
         library = load_library(module_folders(self.settings), lenient=self.settings.lenient)
-        if not os.environ.get("EHRSIM_NO_FAST_LOOPS"):
+        if self.fast_loops:
             loops.install(library)
         return library
 

@@ -23,9 +23,10 @@ import ehrsim
 from ehrsim import pipeline, rundir
 from ehrsim.errors import WorkerLost
 from ehrsim.exporters.base import Exporter, RunContext
+from ehrsim.exporters.csv.options import CsvOptions
 from ehrsim.exporters.registry import exporter_class
 from ehrsim.output import ShardStore, atomic_concat, atomic_write
-from ehrsim.population import Population
+from ehrsim.population import Population, module_folders
 from ehrsim.record.kinds import ACTIVE_KINDS, KINDS
 from ehrsim.settings import Settings
 
@@ -42,11 +43,19 @@ class _Shared:
         ctx = RunContext(settings=settings, world=self.population.world, out_dir=settings.out)
         self.exporters: list[Exporter] = [exporter_class(f)(ctx) for f in settings.formats]
         self.store = ShardStore(settings.out)
+        self.stamp = modules_stamp(settings)
+
+
+def modules_stamp(settings: Settings) -> tuple[tuple[str, int, int], ...]:
+    """(path, size, mtime) of every file in the module folders: a long-lived worker (e.g. on a Dask
+    cluster) notices an edited module between runs with the same settings and reloads it."""
+    files = (p for folder in module_folders(settings) if folder.is_dir() for p in sorted(folder.rglob("*")))
+    return tuple((str(p), (st := p.stat()).st_size, st.st_mtime_ns) for p in files if p.is_file())
 
 
 def _shared(settings: Settings) -> _Shared:
     cached = _WORKER.get("shared")
-    if cached is None or cached.settings != settings:
+    if cached is None or cached.settings != settings or cached.stamp != modules_stamp(settings):
         cached = _WORKER["shared"] = _Shared(settings)
     return cached
 
@@ -100,7 +109,7 @@ def run(
     folders = [exporter.folder for exporter in shared.exporters]
     rundir.check_subfolders(out, folders)
     with rundir.RunLock(out):
-        keep = ("csv",) if settings.csv_append else ()
+        keep = ("csv",) if CsvOptions.from_settings(settings).csv_append else ()
         rundir.claim(
             out, fingerprint(settings, shared.population.library.hashes()), folders, overwrite=overwrite, keep=keep
         )

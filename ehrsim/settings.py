@@ -1,7 +1,9 @@
 """One explicit, validated settings object passed down to the engine and exporters.
 
 Parsed once (pydantic); nothing below the CLI reads environment variables or global config.
-The reference date is required: the library never reads the wall clock.
+The reference date is required: the library never reads the wall clock. The exporters' options
+are not listed here: ``Settings`` is generated from ``RunSettings`` plus every available
+exporter's options model (``ehrsim.exporters.base.ExporterOptions``).
 """
 
 from __future__ import annotations
@@ -9,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
 FORMATS = ("json", "fhir", "fhir-ndjson", "csv", "omop")
 #: reference dates the engine accepts: lives of up to the oldest census age band before it, and
@@ -21,8 +23,8 @@ LAST_REFERENCE_DATE = dt.date(2200, 12, 31)
 MAX_SEED = 2**64 - 1  # numpy's SeedSequence entropy words and metadata.json integers are 64-bit
 
 
-class Settings(BaseModel):
-    """Everything that determines a run's output (all of it is written to ``metadata.json``)."""
+class RunSettings(BaseModel):
+    """The run's own settings; ``Settings`` adds the exporters' options to them."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -53,17 +55,6 @@ class Settings(BaseModel):
         """
         return self.shard_size or max(1, min(100, -(-self.population // 16)))
 
-    # exporter options
-    fhir_bundle: Literal["transaction", "collection"] = "transaction"
-    fhir_references: Literal["literal", "bundled", "conditional"] = "literal"
-    fhir_gzip: bool = False
-    csv_max_rows: int | None = Field(None, ge=1)
-    csv_append: bool = False
-    csv_icd10: bool = False
-    omop_db: str | None = None
-    vocab: Path | None = None
-    table_format: Literal["csv", "parquet"] = "csv"
-
     @field_validator("formats")
     @classmethod
     def _known_formats(cls, value: tuple[str, ...]) -> tuple[str, ...]:
@@ -90,7 +81,7 @@ class Settings(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _ages(self) -> Settings:
+    def _ages(self) -> RunSettings:
         from ehrsim.core.tables import rows
 
         oldest = max(float(r["age_to"]) for r in rows("demographics/age_sex.csv"))
@@ -102,3 +93,24 @@ class Settings(BaseModel):
         if self.age_max < self.age_min:
             raise ValueError(f"age range {self.age_min:g}-{self.age_max:g} is empty")
         return self
+
+
+def _settings_model() -> type[RunSettings]:
+    from ehrsim.exporters.registry import option_fields
+
+    return create_model(  # type: ignore[call-overload]
+        "Settings",
+        __base__=RunSettings,
+        __module__=__name__,
+        __doc__="Everything that determines a run's output (all of it is written to ``metadata.json``).",
+        **option_fields(),
+    )
+
+
+if TYPE_CHECKING:
+
+    class Settings(RunSettings):
+        """Everything that determines a run's output (all of it is written to ``metadata.json``)."""
+
+else:
+    Settings = _settings_model()

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ehrsim.cli.exporter_options import add_exporter_options, exporter_option_values
 from ehrsim.errors import ConfigError
 
 
@@ -76,30 +77,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="patients per shard, the resumable unit (default: N/16, at most 100); output does not depend on it",
     )
-    g = p.add_argument_group("FHIR")
-    g.add_argument(
-        "--fhir-bundle",
-        choices=["transaction", "collection"],
-        default="transaction",
-        help="Bundle type of patient files (default transaction, loadable by POST to a server)",
-    )
-    g.add_argument(
-        "--fhir-references",
-        choices=["literal", "bundled", "conditional"],
-        default="literal",
-        help="how resources point to each other: literal ids, urn:uuid in the bundle, or conditional "
-        "searches (default literal)",
-    )
-    g.add_argument("--fhir-gzip", action="store_true", help="gzip the FHIR files (.json.gz, .ndjson.gz)")
-    g = p.add_argument_group("CSV and OMOP")
-    g.add_argument("--csv-max-rows", type=int, default=None, help="split CSV tables into files of at most N rows")
-    g.add_argument("--csv-append", action="store_true", help="append to the CSV files of an earlier run")
-    g.add_argument("--csv-icd10", action="store_true", help="add ICD-10-CM columns to conditions.csv")
-    g.add_argument("--omop-db", help="load OMOP into this PostgreSQL URL instead of OUT/omop/omop.duckdb")
-    g.add_argument("--vocab", type=Path, help="OHDSI Athena vocabulary folder (CONCEPT.csv, CONCEPT_RELATIONSHIP.csv)")
-    g.add_argument(
-        "--table-format", choices=["csv", "parquet"], default="csv", help="file format of the CSV tables (default csv)"
-    )
+    add_exporter_options(p)
     p.add_argument(
         "--dask",
         metavar="ADDRESS",
@@ -148,15 +126,7 @@ def settings_from_args(args: argparse.Namespace) -> Any:
             workers=args.workers or default_workers(),
             shard_size=args.shard_size,
             dask=args.dask,
-            fhir_bundle=args.fhir_bundle,
-            fhir_references=args.fhir_references,
-            fhir_gzip=args.fhir_gzip,
-            csv_max_rows=args.csv_max_rows,
-            csv_append=args.csv_append,
-            csv_icd10=args.csv_icd10,
-            omop_db=args.omop_db,
-            vocab=args.vocab,
-            table_format=args.table_format,
+            **exporter_option_values(args),
         )
     except ValidationError as exc:
         problems = "; ".join(_problem(e) for e in exc.errors())

@@ -51,7 +51,8 @@ def _add_clinical(actions: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "clinical",
         help="clinical audit: rules as data (terminology/clinical); exit 1 if any is over tolerance",
         description="Evaluate the clinical rules of terminology/clinical/rules.json over OUTDIR/json/patients.ndjson "
-        "and write PREFIX.md and PREFIX.csv (see docs/clinical-audit.md).",
+        "and write PREFIX.md and PREFIX.csv (see docs/clinical-audit.md). "
+        "Example: ehrsim report clinical out --fail-on vaccines,prescribing",
     )
     a.add_argument("out_dir", type=Path, metavar="OUTDIR", help="output folder of `ehrsim generate` (with -f json)")
     a.add_argument("--out", type=Path, default=None, metavar="FILE_PREFIX", help="default OUTDIR/report/clinical")

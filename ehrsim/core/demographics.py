@@ -21,7 +21,7 @@ from ehrsim.core.socioeconomic import (
     draw_socioeconomics,
     ses_category,
 )
-from ehrsim.core.tables import Choice, band, parameters, rows
+from ehrsim.core.tables import Choice, band, interpolate, parameters, rows
 from ehrsim.errors import ConfigError
 
 __all__ = ["draw_age", "draw_person", "ses_category"]
@@ -45,12 +45,32 @@ def _pyramid() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return lo, hi, male, female
 
 
-def draw_age(rng: np.random.Generator, age_min: float, age_max: float, gender: str | None) -> tuple[float, str]:
-    """(age in years, sex) from the census pyramid restricted to ``[age_min, age_max)``.
+@cache
+def _survival() -> tuple[list[float], list[float]]:
+    table = rows("demographics/survival.csv")
+    return [float(r["age"]) for r in table], [float(r["lx"]) / float(table[0]["lx"]) for r in table]
 
-    Age bands are weighted by population times the overlapping fraction, and the age is uniform
-    inside the chosen band; without a given gender the sex follows the band's sex ratio (so the
-    elderly are mostly women; overall about 49.3% male).
+
+def survival(age: float) -> float:
+    """Share of a birth cohort alive at ``age`` (US life table, log-linear between ages)."""
+    ages, lx = _survival()
+    return max(float(np.exp(interpolate(age, ages, np.log(lx).tolist()))), 1e-6)
+
+
+def _mean_survival(lo: float, hi: float) -> float:
+    return float(np.mean([survival(a) for a in np.linspace(lo, hi, 11)]))
+
+
+def draw_age(rng: np.random.Generator, age_min: float, age_max: float, gender: str | None) -> tuple[float, str]:
+    """(age in years, sex) such that the people alive at the reference date follow the census pyramid.
+
+    Everyone is simulated from birth, so someone drawn at age ``a`` reaches it only with the
+    life-table probability S(a): drawing ages in proportion to population / S(a) makes the
+    survivors match the pyramid (the others become the dead of the population, as in a real
+    register). Age bands are weighted by population times the overlapping fraction over the mean
+    of S in the overlap; inside a band the living thin out as S does (a stationary population), so
+    the drawn age is uniform there. Without a given gender the sex follows the band's sex ratio
+    (about 49.3% male overall).
     """
     if age_max < age_min:
         raise ConfigError(f"age range {age_min}-{age_max} is empty")
@@ -63,7 +83,10 @@ def draw_age(rng: np.random.Generator, age_min: float, age_max: float, gender: s
         return age, sex
     overlap = np.clip(np.minimum(hi, age_max) - np.maximum(lo, age_min), 0, None) / (hi - lo)
     population = male if gender == "M" else female if gender == "F" else male + female
-    weights = overlap * population
+    mean_s = np.array(
+        [_mean_survival(max(a, age_min), max(min(b, age_max), max(a, age_min))) for a, b in zip(lo, hi, strict=True)]
+    )
+    weights = overlap * population / mean_s
     if weights.sum() <= 0:  # beyond the pyramid (e.g. 110+): uniform in the range
         age = age_min + (age_max - age_min) * rng.random()
         return float(age), gender or ("M" if rng.random() < 0.5 else "F")

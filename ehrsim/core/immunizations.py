@@ -1,13 +1,18 @@
-"""The routine US immunization schedule (terminology/immunizations.csv) and what is due when.
+"""The routine US immunization schedule in force at the time (terminology/immunizations/schedule.csv).
 
-One row per dose: the earliest age, the last catch-up age, the minimum interval since the
-previous dose of the same vaccine, and, for recurring vaccines (flu, Td), the interval at which
-the last listed dose repeats. A dose is never given before the vaccine was licensed in the US
-(``available_from``), so older patients get what existed in their childhood and catch-up later.
+One row per dose of a series and per era (``from``-``until``): the vaccine of that era, the ACIP
+minimum age, the recommended age (in months, measured with the same month length as the wellness
+visit schedule, so the 2-month visit is exactly 2 months old), the maximum age (exclusive: e.g.
+rotavirus dose 1 only before 15 weeks 0 days), the minimum interval since the previous dose of the
+series, and for recurring doses (Td) the interval at which the last dose repeats. A dose is due at
+a wellness visit when a row for it is in force then: people born before today's vaccines get what
+was recommended in their childhood (DTP, OPV) and catch-up doses while catch-up ages allow.
+Seasonal and campaign vaccines (influenza, COVID-19, RSV, pregnancy) are in ``vaccine_plan``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 
@@ -16,72 +21,94 @@ from ehrsim.record.times import DAY, from_date
 
 __all__ = ["Dose", "due", "schedule"]
 
+SECONDS_PER_MONTH = 365.25 * 86_400 / 12
+FOREVER = 2**62
+
 
 @dataclass(frozen=True)
 class Dose:
-    """One scheduled dose of one vaccine."""
+    """One dose of one series, as recommended during ``[valid_from, valid_until)``."""
 
     key: str
+    number: int
     cvx: str
     display: str
-    number: int
-    age_days: float
+    min_age_days: float
+    rec_age_months: float
     max_age_days: float | None
     min_interval_days: float
     repeat_days: float | None
-    available_from: int  # record time
+    valid_from: int  # record time
+    valid_until: int
 
     def code(self) -> dict[str, str]:
         """A fresh CVX code dict."""
         return {"system": "CVX", "code": self.cvx, "display": self.display}
 
+    def in_force(self, time: float) -> bool:
+        return self.valid_from <= time < self.valid_until
+
+
+def _time(value: str, default: int) -> int:
+    return from_date(dt.date.fromisoformat(value)) if value else default
+
 
 @cache
 def schedule() -> dict[str, tuple[Dose, ...]]:
-    """Vaccine key -> its doses in order (keys in file order)."""
-    import datetime as dt
-
+    """Series key -> its dose rows (all eras), ordered by dose number then era (keys in file order)."""
     table: dict[str, list[Dose]] = {}
-    for r in rows("immunizations.csv"):
+    for r in rows("immunizations/schedule.csv"):
         table.setdefault(r["key"], []).append(
             Dose(
                 key=r["key"],
+                number=int(r["dose"]),
                 cvx=r["cvx"],
                 display=r["display"],
-                number=int(r["dose"]),
-                age_days=float(r["age_days"]),
+                min_age_days=float(r["min_age_days"]),
+                rec_age_months=float(r["rec_age_months"]),
                 max_age_days=float(r["max_age_days"]) if r["max_age_days"] else None,
                 min_interval_days=float(r["min_interval_days"] or 0),
                 repeat_days=float(r["repeat_days"]) if r["repeat_days"] else None,
-                available_from=from_date(dt.date.fromisoformat(r["available_from"])),
+                valid_from=_time(r["from"], -FOREVER),
+                valid_until=_time(r["until"], FOREVER),
             )
         )
-    return {key: tuple(sorted(doses, key=lambda d: d.number)) for key, doses in table.items()}
+    return {key: tuple(sorted(doses, key=lambda d: (d.number, d.valid_from))) for key, doses in table.items()}
 
 
-def _next_dose(doses: tuple[Dose, ...], given: int) -> tuple[Dose, float] | None:
-    """The next dose and the interval it needs since the previous one, or None when complete."""
-    if given < len(doses):
-        dose = doses[given]
+def _row(doses: tuple[Dose, ...], number: int, time: float) -> Dose | None:
+    return next((d for d in doses if d.number == number and d.in_force(time)), None)
+
+
+def _next_dose(doses: tuple[Dose, ...], given: int, time: float) -> tuple[Dose, float] | None:
+    """The next dose in force now and the interval it needs since the previous one."""
+    dose = _row(doses, given + 1, time)
+    if dose is not None:
         return dose, dose.min_interval_days
-    last = doses[-1]
-    return (last, last.repeat_days) if last.repeat_days else None
+    if given == 0:
+        return None
+    final = max(d.number for d in doses)
+    last = _row(doses, final, time)  # a recurring last dose (Td every 10 years) repeats
+    if last is not None and last.repeat_days and given >= final:
+        return last, last.repeat_days
+    return None
 
 
 def due(age_days: float, given: dict[str, int], time: int, last_given: dict[str, int]) -> list[tuple[str, dict]]:
-    """The (vaccine key, CVX code) pairs to give at a wellness visit now.
+    """The (series key, CVX code) pairs to give at a wellness visit now.
 
-    ``given`` counts doses per key so far and ``last_given`` holds the time of each key's latest
-    dose. Deterministic: the result depends on the arguments only, in schedule order.
+    ``given`` counts doses per series so far and ``last_given`` holds the time of each series'
+    latest dose. Deterministic: the result depends on the arguments only, in schedule order.
     """
     out: list[tuple[str, dict]] = []
+    age_seconds = age_days * DAY
     for key, doses in schedule().items():
         count = given.get(key, 0)
-        nxt = _next_dose(doses, count)
+        nxt = _next_dose(doses, count, time)
         if nxt is None:
             continue
         dose, interval = nxt
-        if age_days < dose.age_days or time < dose.available_from:
+        if age_days < dose.min_age_days or age_seconds + 1 < dose.rec_age_months * SECONDS_PER_MONTH:
             continue
         if dose.max_age_days is not None and age_days >= dose.max_age_days:
             continue

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ehrsim.core.tables import Choice, band, parameters, rows
+from ehrsim.core.tables import Choice, parameters, rows
 
 EDUCATION_LEVELS = ("less_than_hs", "hs_degree", "some_college", "bs_degree")
 INSURANCE_STATUSES = ("private", "medicaid", "medicare", "dual_eligible", "none")
@@ -141,12 +141,6 @@ def draw_social_needs(rng: np.random.Generator, age: float, poverty_ratio: float
         eligible = age >= float(row["age_from"])
         needs[row["attribute"]] = bool(eligible and rng.random() < float(row[column]))
     return needs
-
-
-def draw_veteran(rng: np.random.Generator, age: float, sex: str) -> bool:
-    """Veteran status by age band and sex (veterans.csv)."""
-    row = band(age, rows("demographics/veterans.csv"))
-    return bool(rng.random() < float(row["male" if sex == "M" else "female"]))
 
 
 @cache

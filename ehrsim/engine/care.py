@@ -8,28 +8,31 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.core import immunizations, wellness
+from ehrsim.core import clock, codes, deaths, immunizations, vaccine_plan, wellness
+from ehrsim.engine import parameters
+from ehrsim.engine.encounters import CORE
 from ehrsim.engine.queue import SYMPTOMS, WELLNESS
-from ehrsim.engine.symptoms import SYMPTOM_VISIT_THRESHOLD
 from ehrsim.gmf.values import SECONDS
 
 if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
     from ehrsim.gmf.run import ModuleRun
 
-#: (symptom total above which, encounter class, code): Synthea's sick-visit rules
-SYMPTOM_VISITS = (
-    (500.0, "emergency", "50849002", "Emergency room admission (procedure)"),
-    (350.0, "urgentcare", "702927004", "Urgent care clinic (environment)"),
-    (300.0, "outpatient", "185349003", "Encounter for check up (procedure)"),
-)
-DEATH_CERTIFICATION = {"system": "SNOMED-CT", "code": "308646001", "display": "Death Certification (procedure)"}
-CAUSE_OF_DEATH = {"system": "LOINC", "code": "69453-9", "display": "Cause of Death [US Standard Certificate of Death]"}
+#: codes the core records here (displays in terminology/codes/core.csv)
+DEATH_CERTIFICATION = ("SNOMED-CT", "308646001")
+CAUSE_OF_DEATH = ("LOINC", "69453-9")
+DEATH_UNKNOWN_CAUSE = ("SNOMED-CT", "419620001")
+VACCINE_VISIT = ("SNOMED-CT", "33879002")
+EXPIRED = ("NUBC", "20")  # discharge disposition of a hospital stay the patient died in
+HOSPITAL_STAYS = frozenset({"inpatient", "emergency", "hospice", "snf"})
+#: attributes pregnancy modules set true while pregnant (ehrsim's library, Synthea's)
+PREGNANCY_ATTRIBUTES = frozenset({"pregnancy", "pregnant"})
 
 
 def schedule_next_wellness(sim: Simulation, t: float) -> None:
     on_chronic = any(m.get("chronic") for m in sim.active["medications"].values())
-    sim.schedule_core(float(wellness.next_visit_time(int(sim.birth_time), int(t), on_chronic)), WELLNESS)
+    scheduled = float(wellness.next_visit_time(int(sim.birth_time), int(t), on_chronic))
+    sim.schedule_core(clock.place(scheduled, "wellness", sim.zone, sim.clock_rng), WELLNESS)
 
 
 def wellness_visit(sim: Simulation, t: float) -> None:
@@ -37,8 +40,8 @@ def wellness_visit(sim: Simulation, t: float) -> None:
     desk = sim.desk
     age_years = (t - sim.birth_time) / SECONDS["years"]
     enc = desk.open_wellness(t, [wellness.wellness_code(age_years)])
-    if enc is None:  # another visit is under way: come back when it ends
-        sim.schedule_core(max(desk.free_at, t + 3600.0), WELLNESS)
+    if enc is None:  # another visit is under way: come back when it ends, in office hours
+        sim.schedule_core(clock.place(max(desk.free_at, t + 3600.0), "wellness", sim.zone, sim.clock_rng), WELLNESS)
         return
     t = enc["start"]
     _vaccinate(sim, enc, t)
@@ -50,6 +53,8 @@ def wellness_visit(sim: Simulation, t: float) -> None:
     for run in waiting:
         if run.encounter is None and run.encounter_state is not None:
             run.encounter_state = None  # the visit closes around modules that did not end it themselves
+    if desk.wellness_enc is None:  # a module's Death during the visit: the death certificate closed it
+        return
     desk.close_wellness()
     schedule_next_wellness(sim, t)
 
@@ -63,17 +68,20 @@ def symptom_visit(sim: Simulation, t: float) -> None:
     symptoms = sim.symptoms
     symptoms.check_pending = False
     total = symptoms.total
-    if total <= SYMPTOM_VISIT_THRESHOLD or total == symptoms.last_total:
+    if total <= parameters.care().symptom_visit_threshold or total == symptoms.last_total:
         return
     desk = sim.desk
     if desk.lock is not None or t < desk.free_at:
         symptoms.check_pending = True
         sim.schedule_core(max(desk.free_at, t + 3600.0), SYMPTOMS)
         return
-    enc_class, code, display = next((c, code, d) for limit, c, code, d in SYMPTOM_VISITS if total > limit)
-    enc = desk.new_encounter(
-        t, enc_class, [{"system": "SNOMED-CT", "code": code, "display": display}], [], "symptoms", None
-    )
+    enc_class, code = next((c, code) for limit, c, code in parameters.symptom_visits() if total > limit)
+    start = desk.local_start("symptoms", enc_class, t)
+    if start > t:  # seen when the clinic opens (or at a plausible emergency arrival hour)
+        symptoms.check_pending = True
+        sim.schedule_core(start, SYMPTOMS)
+        return
+    enc = desk.new_encounter(t, enc_class, [dict(code)], [], "symptoms", None)
     desk.free_at = max(desk.free_at, enc["stop"])
     worst = max(symptoms.by_cause, key=symptoms.level)
     symptoms.address(worst)
@@ -87,6 +95,47 @@ def _vaccinate(sim: Simulation, enc: dict[str, Any], t: float) -> None:
         sim.immunizations_last[key] = int(t)
         sim.write(
             "immunizations", {"time": t, "codes": [dict(code)], "series": sim.immunizations_given[key]}, enc["id"]
+        )
+
+
+def plan_vaccines(sim: Simulation) -> None:
+    """At birth: schedule the seasonal and campaign vaccine visits of the whole life."""
+    _schedule_shots(sim, vaccine_plan.lifetime_plan(sim.vaccine_rng, int(sim.birth_time), int(sim.end_time)))
+
+
+def pregnancy_started(sim: Simulation) -> None:
+    """A pregnancy began now: schedule Tdap (and maternal RSV in season) for later in it."""
+    _schedule_shots(sim, vaccine_plan.pregnancy_plan(sim.vaccine_rng, int(sim.now)))
+
+
+def _schedule_shots(sim: Simulation, shots: list[vaccine_plan.Shot]) -> None:
+    by_time: dict[float, list[vaccine_plan.Shot]] = {}
+    for shot in shots:
+        if shot.time < sim.end_time:
+            by_time.setdefault(clock.place(shot.time, "ambulatory", sim.zone, sim.clock_rng), []).append(shot)
+    for t, group in by_time.items():
+        sim.queue.push(t, WELLNESS, 0, tuple(group))
+
+
+def vaccine_visit(sim: Simulation, t: float, shots: tuple[vaccine_plan.Shot, ...]) -> None:
+    """A visit only to vaccinate (influenza, COVID-19, RSV, pregnancy): Synthea's vaccine encounter code."""
+    if any(s.needs_pregnancy for s in shots):
+        pregnant = any(sim.attributes.get(a) is True for a in PREGNANCY_ATTRIBUTES)
+        shots = tuple(s for s in shots if pregnant or not s.needs_pregnancy)
+    if not shots:
+        return
+    desk = sim.desk
+    if desk.lock is not None or t < desk.free_at:
+        later = clock.place(max(desk.free_at, t + 3600.0), "ambulatory", sim.zone, sim.clock_rng)
+        sim.queue.push(later, WELLNESS, 0, shots)
+        return
+    enc = desk.new_encounter(t, "ambulatory", [codes.code(*VACCINE_VISIT)], [], "immunizations", None)
+    desk.free_at = max(desk.free_at, enc["stop"])
+    for shot in shots:
+        sim.immunizations_given[shot.key] = sim.immunizations_given.get(shot.key, 0) + 1
+        sim.immunizations_last[shot.key] = int(t)
+        sim.write(
+            "immunizations", {"time": t, "codes": [shot.code()], "series": sim.immunizations_given[shot.key]}, enc["id"]
         )
 
 
@@ -140,24 +189,43 @@ def imaging_study(sim: Simulation, run: ModuleRun, state: Any, t: float) -> None
     sim.extend_encounter(run, t + 1800.0)
 
 
+def death_after_admission(sim: Simulation, t: float) -> float:
+    """A death in the instant of an emergency visit or admission comes after a stay (``deaths/hospital_stay.csv``)."""
+    desk = sim.desk
+    under_way = desk.wellness_enc if desk.lock is CORE else getattr(desk.lock, "encounter", None)
+    if t > sim.now or under_way is None or under_way["start"] < sim.now:
+        return t
+    later = deaths.after_stay(sim.cause_rng, under_way["class"], t)
+    under_way["stop"] = max(under_way["stop"], later)  # the stay lasts until the death
+    return later
+
+
 def death_certificate(sim: Simulation, t: float) -> None:
     """Close what is open at death, then the certification visit with the cause-of-death observation."""
     desk = sim.desk
+    under_way = desk.wellness_enc if desk.lock is CORE else getattr(desk.lock, "encounter", None)
+    if under_way is not None and under_way["stop"] < t:
+        under_way["stop"] = t  # the visit under way lasts until the death
     for enc in sim.rec.lists["encounters"]:
+        if enc["start"] <= t <= enc["stop"] and enc["class"] in HOSPITAL_STAYS:
+            enc["discharge"] = codes.code(*EXPIRED)  # died during the stay (even if a module had just discharged)
         if enc["stop"] > t:
             enc["stop"] = max(t, enc["start"])
     if desk.wellness_enc is not None:
         desk.wellness_enc = None
     desk.lock = None
-    enc = desk.new_encounter(t, "ambulatory", [dict(DEATH_CERTIFICATION)], [], "death", None)
+    age = (t - sim.birth_time) / SECONDS["years"]
+    sim.death_cause = deaths.certified_cause(sim.cause_rng, sim.death_cause, age, sim.patient["gender"])
+    cause = sim.death_cause or [codes.code(*DEATH_UNKNOWN_CAUSE)]
+    # the cause is the certification visit's reason: Synthea CSV readers (ETL-Synthea) build death from it
+    enc = desk.new_encounter(t, "ambulatory", [codes.code(*DEATH_CERTIFICATION)], [dict(cause[0])], "death", None)
     enc["stop"] = t
-    cause = sim.death_cause or [{"system": "SNOMED-CT", "code": "419620001", "display": "Death (event)"}]
     sim.write(
         "observations",
         {
             "time": t,
             "category": "exam",
-            "codes": [dict(CAUSE_OF_DEATH)],
+            "codes": [codes.code(*CAUSE_OF_DEATH)],
             "value": dict(cause[0]),
             "value_type": "code",
             "unit": "",

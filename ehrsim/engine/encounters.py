@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ehrsim.core import clock
+from ehrsim.engine import parameters
 from ehrsim.gmf.values import codes_as_dicts
 
 if TYPE_CHECKING:
@@ -17,11 +19,13 @@ if TYPE_CHECKING:
 #: default length of an encounter that ends in the instant it starts (Synthea's defaults)
 DEFAULT_SECONDS = {"emergency": 3600.0, "inpatient": 86400.0, "hospice": 86400.0, "snf": 86400.0}
 OTHER_SECONDS = 900.0
+#: an encounter opening this soon after the last one ended continues it (ED -> admission): kept as is
+CONTINUATION_SECONDS = 7200.0
 CORE = object()  # lock owner while the core runs a wellness visit
 
 
 class EncounterDesk:
-    __slots__ = ("free_at", "lock", "sim", "waiters", "wellness_enc", "wellness_waiters")
+    __slots__ = ("free_at", "lock", "placed", "sim", "waiters", "wellness_enc", "wellness_waiters")
 
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
@@ -30,6 +34,7 @@ class EncounterDesk:
         self.waiters: list[ModuleRun] = []
         self.wellness_enc: dict[str, Any] | None = None
         self.wellness_waiters: list[ModuleRun] = []
+        self.placed: dict[object, float] = {}  # who -> the local-time start already chosen for it
 
     def current(self, run: ModuleRun) -> dict[str, Any] | None:
         """The encounter entries made by ``run`` belong to (its own, else the open wellness visit)."""
@@ -46,6 +51,15 @@ class EncounterDesk:
             self.sim.schedule(run, self.free_at)
             return False
         return True
+
+    def local_start(self, who: object, enc_class: str | None, t: float) -> float:
+        """When an encounter wanted at ``t`` starts in local time (``core.clock``): ``t`` or later."""
+        if enc_class is None or self.placed.get(who) == t or t - self.free_at < CONTINUATION_SECONDS:
+            return t
+        start = clock.place(t, enc_class, self.sim.zone, self.sim.clock_rng)
+        if start > t:
+            self.placed[who] = start
+        return start
 
     def new_encounter(
         self,
@@ -79,9 +93,15 @@ class EncounterDesk:
             self.end(run, None, t)  # a module opening a new visit implicitly ends its previous one
         if not self._available(run, t):
             return False
+        start = self.local_start(run, state.encounter_class, t)
+        if start > t:  # the module waits for the clinic to open (or the arrival hour)
+            self.sim.schedule(run, start)
+            return False
         enc_class = state.encounter_class
         if state.telemedicine_possibility == "always" or (
-            state.telemedicine_possibility == "possible" and t >= 1_584_230_400 and self.sim.rng.random() < 0.2
+            state.telemedicine_possibility == "possible"
+            and t >= (care := parameters.care()).telemedicine_start
+            and self.sim.rng.random() < care.virtual_share_if_possible
         ):
             enc_class = "virtual"
         enc = self.new_encounter(

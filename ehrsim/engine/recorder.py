@@ -51,6 +51,8 @@ class Recorder:
         active = self.active[kind]
         for code in entry["codes"]:
             active[code["code"]] = entry
+        if "ordered" in entry:  # a substituted order stays findable by the code the module ordered
+            active.setdefault(entry["ordered"]["code"], entry)
 
     def deactivate(self, kind: str, entry: dict[str, Any], t: float, stop_reason: dict[str, str] | None) -> None:
         """Stop an entry (once) and drop it from the active lookups."""
@@ -62,6 +64,8 @@ class Recorder:
         for code in entry["codes"]:
             if active.get(code["code"]) is entry:
                 del active[code["code"]]
+        if "ordered" in entry and active.get(entry["ordered"]["code"]) is entry:
+            del active[entry["ordered"]["code"]]
 
     def active_by_codes(self, kind: str, codes: list[str]) -> list[dict[str, Any]]:
         active = self.active[kind]

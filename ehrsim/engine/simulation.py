@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ehrsim.engine import care, lifecycle
+from ehrsim.core import clock
+from ehrsim.engine import care, lifecycle, parameters
 from ehrsim.engine.encounters import EncounterDesk
 from ehrsim.engine.queue import DEATH, LIFECYCLE, MODULE, SYMPTOMS, WELLNESS, EventQueue
 from ehrsim.engine.recorder import Recorder
@@ -23,6 +24,7 @@ from ehrsim.engine.symptoms import Symptoms
 from ehrsim.errors import EhrsimError, SimulationError
 from ehrsim.gmf.run import ModuleRun
 from ehrsim.gmf.values import SECONDS
+from ehrsim.prescribing import Pharmacy
 from ehrsim.record.times import to_date, to_datetime
 
 if TYPE_CHECKING:
@@ -38,7 +40,7 @@ MAX_STEPS_PER_INSTANT = 20_000
 #: queue events one instant or one life may take before the modules are judged to loop without end
 MAX_EVENTS_PER_INSTANT = 100_000
 MAX_EVENTS_PER_LIFE = 3_000_000
-TELEMEDICINE_START = 1_584_230_400  # 2020-03-15: telehealth became common
+FAST_GROWTH = 2 * SECONDS["years"]  # vitals refresh daily before this age (infant growth), monthly after
 
 
 class Simulation:
@@ -78,11 +80,16 @@ class Simulation:
         self._vitals_at = -np.inf
         self.pinned_vitals: dict[str, float] = {}
         self.physiology = lifecycle.new_physiology(self)
+        self.rx = Pharmacy(self)  # checks every medication order (ehrsim/prescribing)
         self.runs = [ModuleRun(m, i) for i, m in enumerate(modules)]
         #: when a list, every state entered is appended as (time, module path, state name): for tests
         self.trace: list[tuple[float, str, str]] | None = None
         self.immunizations_given: dict[str, int] = {}
         self.immunizations_last: dict[str, int] = {}
+        # local time, vaccine plans and certified causes of death draw from their own streams spawned from the patient's
+        # Generator, so they never shift the draws the modules make
+        self.zone = clock.zone_for_state((patient.get("address") or {}).get("state_abbr"))
+        self.clock_rng, self.vaccine_rng, self.cause_rng = rng.spawn(3)
 
     # --- the queue --------------------------------------------------------------------------
 
@@ -113,6 +120,7 @@ class Simulation:
             self.schedule(run, self.birth_time)
         self.schedule_core(self.birth_time, LIFECYCLE)
         care.schedule_next_wellness(self, self.birth_time)
+        care.plan_vaccines(self)
         queue = self.queue.heap
         events = same_instant = 0
         last: ModuleRun | None = None  # the run stepped last, to name when the events run away
@@ -137,7 +145,10 @@ class Simulation:
             elif kind == LIFECYCLE:
                 lifecycle.update(self, t)
             elif kind == WELLNESS:
-                care.wellness_visit(self, t)
+                if obj is None:
+                    care.wellness_visit(self, t)
+                else:
+                    care.vaccine_visit(self, t, obj)
             elif kind == SYMPTOMS:
                 care.symptom_visit(self, t)
             elif kind == DEATH:
@@ -227,6 +238,8 @@ class Simulation:
     # --- attributes, vitals, symptoms -----------------------------------------------------------
 
     def set_attribute(self, name: str, value: Any) -> None:
+        if value is True and name in care.PREGNANCY_ATTRIBUTES and self.attributes.get(name) is not True:
+            care.pregnancy_started(self)
         if name in lifecycle.PREGNANCY_ATTRIBUTES:
             lifecycle.pregnancy_changed(self, value)
         if value is None:
@@ -253,8 +266,10 @@ class Simulation:
 
     @property
     def vitals(self) -> dict[str, float]:
-        """True vital signs, recomputed lazily at most monthly (only when something reads them)."""
-        if self.now - self._vitals_at >= SECONDS["months"]:
+        """True vital signs, recomputed lazily (only when something reads them): at most daily while a child
+        under 2 grows fast (so the 1-month visit does not repeat the newborn's measurements), then monthly."""
+        refresh = SECONDS["days"] if self.now - self.birth_time < FAST_GROWTH else SECONDS["months"]
+        if self.now - self._vitals_at >= refresh:
             self._vitals = lifecycle.vitals(self, self.now)
             self._vitals.update(self.pinned_vitals)
             self._vitals_at = self.now
@@ -328,16 +343,24 @@ class Simulation:
             attribute = getattr(state, "assign_to_attribute", None)
             if attribute:
                 self.set_attribute(attribute, entry)
-        if kind == "observations" and self._watchers:
-            self._changed(entry, "obs")
+        if kind == "observations":
+            if self._watchers:
+                self._changed(entry, "obs")
+            self.rx.observed(entry, self.now)  # an eGFR result may stop a drug
         return entry
 
     def write(self, kind: str, fields: dict[str, Any], encounter_id: str | None) -> dict[str, Any]:
         """The core records an entry in a given encounter (waking Guards that read observations)."""
         entry = self.rec.add(kind, fields, encounter_id)
-        if kind == "observations" and self._watchers:
-            self._changed(entry, "obs")
+        if kind == "observations":
+            if self._watchers:
+                self._changed(entry, "obs")
+            self.rx.observed(entry, self.now)
         return entry
+
+    def prescribe(self, run: ModuleRun, state: Any, fields: dict[str, Any], t: float) -> dict[str, Any]:
+        """A MedicationOrder: the prescribing layer checks it against the patient, adjusts and records it."""
+        return self.rx.order(run, state, fields, t)
 
     def activate(self, kind: str, entry: dict[str, Any]) -> None:
         self.rec.activate(kind, entry)
@@ -345,6 +368,8 @@ class Simulation:
             self._vitals_at = -np.inf  # conditions and drugs move the physiological state
         if self._watchers:
             self._changed(entry, "record")
+        if kind == "conditions" or kind == "allergies":
+            self.rx.started(kind, entry, self.now)
 
     def deactivate(self, kind: str, entry: dict[str, Any], t: float, stop_reason: dict[str, str] | None) -> None:
         self.rec.deactivate(kind, entry, t, stop_reason)
@@ -352,6 +377,8 @@ class Simulation:
             self._vitals_at = -np.inf
         if self._watchers:
             self._changed(entry, "record")
+        if kind == "conditions":
+            self.rx.ended(entry, t)
 
     def renew(self, kind: str, entry: dict[str, Any], t: float, encounter_id: str | None) -> dict[str, Any]:
         """Replace an active entry by a copy starting at ``t`` (a chronic prescription renewed at a visit).
@@ -468,19 +495,19 @@ class Simulation:
 
     def type_of_care(self, transition: TypeOfCare, t: float) -> str:
         draw = self.rng.random()
-        if t >= TELEMEDICINE_START:
-            return (
-                transition.ambulatory
-                if draw < 0.75
-                else (transition.telemedicine if draw < 0.9 else transition.emergency)
-            )
-        return transition.ambulatory if draw < 0.9 else transition.emergency
+        p = parameters.care()
+        if t >= p.telemedicine_start:
+            if draw < p.ambulatory_from_telemedicine:
+                return transition.ambulatory
+            return transition.telemedicine if draw < p.telemedicine_cumulative else transition.emergency
+        return transition.ambulatory if draw < p.ambulatory_before_telemedicine else transition.emergency
 
     # --- death ----------------------------------------------------------------------------------
 
     def die(self, t: float, cause: list[dict[str, str]]) -> None:
         if self.death_time is not None or t > self.end_time:
             return
+        t = care.death_after_admission(self, t)
         self.death_cause = cause
         if t <= self.now:
             self._record_death(self.now)

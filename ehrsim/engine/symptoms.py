@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-#: symptom total above which the patient seeks a sick visit (Synthea's threshold)
-SYMPTOM_VISIT_THRESHOLD = 300.0
+from ehrsim.engine import parameters
 
 
 class Symptoms:
@@ -35,7 +34,7 @@ class Symptoms:
 
     def needs_visit(self) -> bool:
         """True once when the total first passes the threshold since the last check was queued."""
-        if self.check_pending or self.total <= SYMPTOM_VISIT_THRESHOLD:
+        if self.check_pending or self.total <= parameters.care().symptom_visit_threshold:
             return False
         self.check_pending = True
         return True

@@ -5,17 +5,43 @@ inside worker processes, so rendering scales with ``--workers``; the run's write
 in place (whole files atomically, table rows concatenated in patient order so the output is
 byte-identical for any worker count). ``finish`` runs once in the parent after every patient is
 written: shared files (organizations, manifests) and loading databases happen there.
+
+An exporter's options are its own: a pydantic model (``ExporterOptions``) named in the class's
+``options``. ``Settings`` fields and ``ehrsim generate`` flags are generated from these models, so a
+third-party exporter (entry-point group ``ehrsim.exporters``) takes options the same way.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
     from ehrsim.core.world import World
     from ehrsim.settings import Settings
+
+
+class ExporterOptions(BaseModel):
+    """Base of an exporter's options. Field names are global: each becomes a ``Settings`` field and a
+    ``--flag-name`` of ``ehrsim generate`` (its ``description`` is the help), so prefix them with the
+    format (``fhir_gzip``) unless two exporters deliberately share one (``table_format``: same type
+    and default in both). Supported field types: bool (a switch), Literal (choices), int, float,
+    str and Path, optionally ``| None``.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Self:
+        """This exporter's options out of the run's settings."""
+        return cls.model_validate({name: getattr(settings, name) for name in cls.model_fields})
+
+
+#: the ``table_format`` option the CSV and OMOP exporters share
+TableFormat: Any = Field("csv", description="file format of the CSV and OMOP tables")
 
 
 @dataclass(frozen=True)
@@ -55,6 +81,11 @@ class Exporter:
     #: table name -> file name (relative to the folder), for row-appended tables; a table with rows
     #: is assembled even when ``tables()`` gives it no header
     table_files: ClassVar[dict[str, str]] = {}
+    #: record kinds (``ehrsim.record.kinds``) this format has no place for; every other kind must show in
+    #: its output (tests/record/test_kinds.py), so a new kind cannot be silently dropped
+    skipped_kinds: ClassVar[frozenset[str]] = frozenset()
+    #: this exporter's options (see ``ExporterOptions``); read them with ``self.options.from_settings``
+    options: ClassVar[type[ExporterOptions]] = ExporterOptions
 
     def __init__(self, ctx: RunContext) -> None:
         self.ctx = ctx

@@ -12,6 +12,7 @@ import fnmatch
 import hashlib
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -136,7 +137,33 @@ def _read_json(file: Path, problems: _Problems) -> tuple[bytes, Any] | None:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         problems.error(where, f"not valid JSON: {exc}")
     except RecursionError:
-        problems.error(where, "JSON nested too deeply to be a module")
+        state = _deepest_state(text)
+        problems.error(f"{where}: {state}" if state else where, "JSON nested too deeply to be a module")
+    return None
+
+
+_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"(?:\s*:)?|[{}\[\]]')
+
+
+def _deepest_state(text: bytes) -> str | None:
+    """The state whose body first nests past ``MAX_NESTING`` (a text scan: the parser gave up)."""
+    keys: list[bytes | None] = []  # the key each open container is the value of
+    pending: bytes | None = None
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token in (b"{", b"["):
+            keys.append(pending)
+            pending = None
+            if len(keys) > MAX_NESTING:
+                if len(keys) > 2 and keys[1] == b'"states"' and keys[2]:
+                    return json.loads(keys[2]).strip() or None
+                return None
+        elif token in (b"}", b"]"):
+            if keys:
+                keys.pop()
+            pending = None
+        elif token.endswith(b":"):  # a key (a string value leaves ``pending`` as it was)
+            pending = token.rstrip(b": \t\r\n")
     return None
 
 
@@ -277,6 +304,12 @@ def _check_links(module: Module, modules: dict[str, Module], assigned: set[str],
         reason = getattr(state, "reason", None)
         if isinstance(reason, str) and reason and reason not in module.onset_codes and reason not in assigned:
             problems.tolerable(where, f"reason {reason!r} names no ConditionOnset state and no assigned attribute")
+        for goal in getattr(state, "goals", ()):
+            for address in goal.addresses:
+                if address not in module.onset_codes and address not in assigned:
+                    problems.tolerable(
+                        where, f"goals: addresses {address!r} names no ConditionOnset state and no assigned attribute"
+                    )
 
 
 def _assigned(modules: dict[str, Module]) -> set[str]:
@@ -317,10 +350,16 @@ def _load_tables(
     return tables
 
 
-def load_library(folders: list[Path], *, lenient: bool = False) -> Library:
-    """Parse and check every module in ``folders``; raise one ModuleError listing every problem."""
+def load_library(folders: list[Path], *, lenient: bool = False, only: set[Path] | None = None) -> Library:
+    """Parse and check every module in ``folders``; raise one ModuleError listing every problem.
+
+    ``only``: load just these files and the submodules they call (to check a file when other
+    modules of its library are broken).
+    """
     problems = _Problems(lenient)
     files = _files(folders)
+    if only is not None:
+        files = _closure(files, only)
     modules: dict[str, Module] = {}
     for path, (file, _root) in sorted(files.items()):
         module = _parse_module(path, file, problems)
@@ -338,6 +377,30 @@ def load_library(folders: list[Path], *, lenient: bool = False) -> Library:
     return Library(modules=modules, lookup_tables=tables, warnings=problems.warnings, notices=problems.notices)
 
 
+def _submodules_called(file: Path) -> list[str]:
+    """Submodule paths a module file calls (read loosely: problems are reported when it is parsed)."""
+    try:
+        raw = json.loads(file.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return []
+    states = raw.get("states") if isinstance(raw, dict) else None
+    if not isinstance(states, dict):
+        return []
+    return [s["submodule"] for s in states.values() if isinstance(s, dict) and isinstance(s.get("submodule"), str)]
+
+
+def _closure(files: dict[str, tuple[Path, Path]], only: set[Path]) -> dict[str, tuple[Path, Path]]:
+    todo = [p for p, (f, _r) in files.items() if f.resolve() in only]
+    kept: dict[str, tuple[Path, Path]] = {}
+    while todo:
+        path = todo.pop()
+        if path in kept or path not in files:
+            continue
+        kept[path] = files[path]
+        todo.extend(_submodules_called(files[path][0]))
+    return kept
+
+
 def library_root(file: Path) -> Path:
     """The library folder a module file belongs to, so its submodules and lookup tables resolve.
 
@@ -348,16 +411,7 @@ def library_root(file: Path) -> Path:
     for folder in ancestors:
         if (folder / "lookup_tables").is_dir() or folder.name == "modules":
             return folder
-    calls: list[str] = []
-    try:
-        raw = json.loads(file.read_bytes())
-        states = raw.get("states") if isinstance(raw, dict) else None
-        if isinstance(states, dict):
-            calls = [
-                s["submodule"] for s in states.values() if isinstance(s, dict) and isinstance(s.get("submodule"), str)
-            ]
-    except (OSError, ValueError, RecursionError):
-        pass  # reported when the file is loaded
+    calls = _submodules_called(file)
     if calls:
         for folder in ancestors:
             if all((folder / f"{c}.json").is_file() for c in calls):
@@ -389,4 +443,9 @@ def load_for_files(
     wanted = (*(f"{f.resolve()}:" for f in files), *(f"{f}:" for f in files), *(f"{r}/lookup_tables/" for r in roots))
     problems_errors = [p for p in errors if p.startswith(wanted)]
     problems_warnings = [p for p in warnings if p.startswith(wanted)]
-    return (library if not errors else None), problems_errors, problems_warnings
+    if errors and not problems_errors:  # only other files of the library are broken: check ours anyway
+        try:
+            library = load_library(roots, lenient=lenient, only={f.resolve() for f in files})
+        except ModuleError:
+            library = None
+    return (library if not problems_errors else None), problems_errors, problems_warnings

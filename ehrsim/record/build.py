@@ -43,6 +43,7 @@ def build_record(sim: Simulation, index: int) -> dict[str, Any]:
         "alive": sim.death_time is None,
         "death": death,
         **lists,
+        "prescribing": sim.rx.events,
     }
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, get_args
+
+from ehrsim.gmf.states.encounter import EncounterClass
 
 CODE: Mapping[str, Any] = {"$ref": "#/$defs/code"}
 CODES: Mapping[str, Any] = {"$ref": "#/$defs/codes"}
@@ -20,6 +22,55 @@ TIME: Mapping[str, Any] = {"type": "integer"}
 OPTIONAL_TIME: Mapping[str, Any] = {"type": ["integer", "null"]}
 TEXT: Mapping[str, Any] = {"type": "string"}
 FLAG: Mapping[str, Any] = {"type": "boolean"}
+
+
+#: a dose; the prescribing layer adds the unit of ``amount`` and, for a child's liquid, its weight basis
+DOSAGE: Mapping[str, Any] = {
+    "type": "object",
+    "properties": {
+        "amount": {"type": "number"},
+        "frequency": {"type": "integer"},
+        "period": {"type": "number"},
+        "unit": TEXT,
+        "dose_unit": TEXT,
+        "mg_of": TEXT,
+        "mg_per_kg": {"type": "number"},
+        "weight_kg": {"type": "number"},
+        "volume_ml": {"type": "number"},
+    },
+    "required": ["amount", "frequency", "period", "unit"],
+    "additionalProperties": False,
+}
+#: what the prescribing layer wrote on a medication entry (docs/record.md)
+PRESCRIBING_NOTE: Mapping[str, Any] = {
+    "type": "object",
+    "properties": {
+        "action": TEXT,
+        "rule": TEXT,
+        "reason": TEXT,
+        "ordered": CODE,
+        "form": TEXT,
+        "caution": TEXT,
+        "stopped": TEXT,
+        "stop_rule": TEXT,
+    },
+    "additionalProperties": False,
+}
+#: one event of the record's top-level ``prescribing`` list (docs/record.md)
+PRESCRIBING_EVENT: Mapping[str, Any] = {
+    "type": "object",
+    "properties": {
+        "time": TIME,
+        "action": {"enum": ["substituted", "withheld", "stopped", "replaced", "ended", "paediatric_form", "caution"]},
+        "rule": TEXT,
+        "reason": TEXT,
+        "ordered": CODE,
+        "given": OPTIONAL_CODE,
+        "entry": {"type": ["string", "null"]},
+    },
+    "required": ["time", "action", "rule", "reason", "ordered", "given", "entry"],
+    "additionalProperties": False,
+}
 
 
 def _enum(*values: str) -> Mapping[str, Any]:
@@ -74,18 +125,7 @@ ENTRY_KINDS: tuple[EntryKind, ...] = (
         fields={
             "start": TIME,
             "stop": TIME,
-            "class": _enum(
-                "ambulatory",
-                "emergency",
-                "inpatient",
-                "outpatient",
-                "wellness",
-                "urgentcare",
-                "hospice",
-                "home",
-                "snf",
-                "virtual",
-            ),
+            "class": _enum(*get_args(EncounterClass)),  # the GMF's classes: the engine records no others
             "codes": CODES,
             "reason": CODE_LIST,
             "organization": TEXT,
@@ -134,25 +174,16 @@ ENTRY_KINDS: tuple[EntryKind, ...] = (
             "chronic": FLAG,
             "administered": FLAG,
             "requested": FLAG,
-            "dosage": {
-                "anyOf": [
-                    _object(
-                        {
-                            "amount": {"type": "number"},
-                            "frequency": {"type": "integer"},
-                            "period": {"type": "number"},
-                            "unit": {"type": "string"},
-                        }
-                    ),
-                    {"type": "null"},
-                ]
-            },
+            "dosage": {"anyOf": [DOSAGE, {"type": "null"}]},
             "as_needed": FLAG,
             "duration_days": {"type": ["number", "null"]},
             "refills": {"type": "integer"},
             "instructions": CODE_LIST,
             "stop_reason": OPTIONAL_CODE,
+            "ordered": CODE,
+            "prescribing": PRESCRIBING_NOTE,
         },
+        optional=frozenset({"ordered", "prescribing"}),
     ),
     EntryKind(
         "observations",

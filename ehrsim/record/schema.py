@@ -10,7 +10,7 @@ import copy
 import json
 from typing import Any
 
-from ehrsim.record.kinds import CODE_LIST, ENTRY_KINDS, TEXT, TIME
+from ehrsim.record.kinds import CODE_LIST, ENTRY_KINDS, PRESCRIBING_EVENT, TEXT, TIME
 
 SCHEMA_ID = "https://ehrsim.example.org/schema/record-1.json"
 _STR = {"type": "string"}
@@ -81,6 +81,7 @@ def record_schema() -> dict[str, Any]:
         fields = {**entry_base, **copy.deepcopy(dict(kind.fields))}
         defs[kind.name] = _object(fields, kind.optional)
         properties[kind.name] = {"type": "array", "items": {"$ref": f"#/$defs/{kind.name}"}}
+    properties["prescribing"] = {"type": "array", "items": PRESCRIBING_EVENT}
     return copy.deepcopy(
         {
             "$schema": "https://json-schema.org/draft/2020-12/schema",

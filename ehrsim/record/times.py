@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 DAY = 86_400
@@ -17,6 +18,13 @@ def to_datetime(t: float) -> dt.datetime:
 def iso(t: float) -> str:
     """``2019-03-04T10:15:00Z``: the instant form FHIR and Synthea CSV use."""
     return (EPOCH + dt.timedelta(seconds=int(t))).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def iso_local(t: float, zone: ZoneInfo | None) -> str:
+    """``2019-03-04T05:15:00-05:00``: local time with its UTC offset (FHIR dateTime); UTC ``Z`` without a zone."""
+    if zone is None:
+        return iso(t)
+    return dt.datetime.fromtimestamp(int(t), zone).isoformat()
 
 
 def day(t: float) -> str:

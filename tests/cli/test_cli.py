@@ -131,6 +131,7 @@ def test_interrupted_run_resumes_from_finished_shards(tmp_path: Path, monkeypatc
     fresh = tmp_path / "fresh"
     assert main([*command, "-o", str(fresh)]) == 0
     assert (fresh / "json" / "patients.ndjson").read_bytes() == (out / "json" / "patients.ndjson").read_bytes()
+    assert done == [1, 0, 1]  # and the fresh run did both
 
 
 def test_dask_local_cluster_gives_the_same_output(tmp_path: Path) -> None:

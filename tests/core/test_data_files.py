@@ -52,9 +52,16 @@ def test_every_data_file_names_its_source():
         listed = (terminology_dir() / folder / "SOURCES.md").read_text(encoding="utf-8")
         for path in (terminology_dir() / folder).glob("*.csv"):
             assert f"`{path.name}`" in listed, f"{folder}/{path.name} has no line in SOURCES.md"
-    for name in ("immunizations.csv", "wellness_schedule.csv"):
+    for name in (
+        "wellness_schedule.csv",
+        *(f"immunizations/{p.name}" for p in (terminology_dir() / "immunizations").glob("*.csv")),
+    ):
         with open(terminology_dir() / name, newline="", encoding="utf-8") as fh:
             assert all(row["source"] for row in csv.DictReader(fh)), name
+    for folder in ("immunizations", "clock", "deaths"):
+        listed = (terminology_dir() / folder / "SOURCES.md").read_text(encoding="utf-8")
+        for path in (terminology_dir() / folder).glob("*.csv"):
+            assert f"`{path.name}`" in listed, f"{folder}/{path.name} has no line in SOURCES.md"
 
 
 def test_every_scheduled_vaccine_is_a_listed_core_code():
@@ -62,3 +69,14 @@ def test_every_scheduled_vaccine_is_a_listed_core_code():
     for doses in schedule().values():
         for dose in doses:
             assert ("CVX", dose.cvx, dose.display) in listed, dose.key
+    folder = terminology_dir() / "immunizations"
+    for name, pairs in (
+        ("influenza_products.csv", [("cvx", "display")]),
+        ("campaigns.csv", [("cvx", "display")]),
+        ("pregnancy.csv", [("cvx", "display")]),
+        ("infant_rsv.csv", [("cvx_small", "display_small"), ("cvx_large", "display_large")]),
+    ):
+        with open(folder / name, newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                for code, display in pairs:
+                    assert ("CVX", row[code], row[display]) in listed, (name, row[code])

@@ -150,8 +150,23 @@ def test_national_proportions_are_close_to_the_census():
     hispanic = np.mean([p["ethnicity"] == "hispanic" for p, _ in people])
     black = np.mean([p["race"] == "black" for p, _ in people])
     spanish = np.mean([p["language"] == "spanish" for p, _ in people])
-    assert 37 < ages.mean() < 42  # US mean age ~39.5
+    from ehrsim.core.demographics import survival
+
+    # people are drawn as population / survival (the dead included): the survivors' mean age is the census one
+    assert 37 < np.average(ages, weights=[survival(a) for a in ages]) < 42  # US mean age ~39.5
     assert 0.47 < male < 0.52
     assert 0.16 < hispanic < 0.22
     assert 0.10 < black < 0.15
     assert 0.09 < spanish < 0.17
+
+
+def test_the_living_match_the_census_pyramid_at_old_ages():
+    """Ages are drawn as population / survival, so those alive at the reference date follow the census."""
+    from ehrsim.core.demographics import survival
+
+    rng = np.random.default_rng(3)
+    ages = np.array([draw_age(rng, 0, 140, None)[0] for _ in range(20000)])
+    alive = ages[rng.random(len(ages)) < np.array([survival(a) for a in ages])]
+    share_80 = float(np.mean(alive >= 80))
+    assert 0.032 < share_80 < 0.045  # ACS 2019: about 3.9 % of the population is 80 or over
+    assert np.mean(ages >= 90) > np.mean(alive >= 90)  # more are drawn old than survive to be old

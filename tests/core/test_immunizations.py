@@ -1,4 +1,4 @@
-"""The immunization schedule: infant series, catch-up limits, licensure dates, recurrence."""
+"""The routine schedule in force at the time: 2-month visit, rotavirus limits, historical series."""
 
 from __future__ import annotations
 
@@ -12,59 +12,85 @@ from ehrsim.core.immunizations import due, schedule
 from ehrsim.core.wellness import next_visit_time
 from ehrsim.record.times import DAY, from_date
 
+YEAR = 365.25 * DAY
 
-def _vaccinate(birth: dt.date, until_years: float) -> list[tuple[float, str]]:
-    """Give every due vaccine at every scheduled wellness visit; return (age in years, key)."""
+
+def _vaccinate(birth: dt.date, until_years: float, delay_days: float = 0) -> list[tuple[float, str, str]]:
+    """Give every due vaccine at every scheduled wellness visit (``delay_days`` late); (age in days, key, cvx)."""
     born = from_date(birth)
     given: dict[str, int] = {}
     last: dict[str, int] = {}
     out = []
     t = born - 1
-    while (t - born) / (365.25 * DAY) < until_years:
+    while (t - born) / YEAR < until_years:
         t = next_visit_time(born, t, False)
-        for key, _code in due((t - born) / DAY, given, t, last):
+        visit = t + int(delay_days * DAY)
+        for key, code in due((visit - born) / DAY, given, visit, last):
             given[key] = given.get(key, 0) + 1
-            last[key] = t
-            out.append(((t - born) / (365.25 * DAY), key))
+            last[key] = visit
+            out.append(((visit - born) / DAY, key, code["code"]))
     return out
+
+
+def test_the_two_month_visit_gives_the_two_month_vaccines():
+    shots = _vaccinate(dt.date(2015, 3, 1), 1)
+    at_two_months = {key for age, key, _ in shots if 60 <= age < 62}
+    assert {"dtap", "polio", "hib", "pcv", "rv", "hepb"} <= at_two_months
 
 
 def test_a_child_born_in_2015_completes_the_routine_series():
     shots = _vaccinate(dt.date(2015, 3, 1), 18)
-    counts = {key: sum(1 for _, k in shots if k == key) for key in schedule()}
-    assert counts["hepb_child"] == 3 and counts["dtap"] == 5 and counts["ipv"] == 4
-    assert counts["mmr"] == 2 and counts["varicella"] == 2 and counts["rv_mono"] == 2
-    assert counts["hpv"] == 2 and counts["mening"] == 2 and counts["tdap"] == 1
-    assert counts["flu"] >= 15
-    assert next(age for age, k in shots if k == "hepb_child") < 0.05  # birth dose
+    counts = {key: sum(1 for _, k, _ in shots if k == key) for key in schedule()}
+    assert counts["hepb"] == 3 and counts["dtap"] == 5 and counts["polio"] == 4 and counts["rv"] == 3
+    assert counts["mmr"] == 2 and counts["varicella"] == 2 and counts["hpv"] == 2
+    assert counts["mening"] == 2 and counts["tdap"] == 1
+    assert next(age for age, k, _ in shots if k == "hepb") < 7  # birth dose at the newborn visit
 
 
-def test_vaccines_are_never_given_before_their_us_licensure():
-    shots = _vaccinate(dt.date(1990, 6, 1), 30)
+def test_rotavirus_is_not_started_after_14_weeks_6_days():
+    # every visit 105 days late (the first at 15 weeks 3 days): catch-up DTaP yes, rotavirus never
+    shots = _vaccinate(dt.date(2015, 3, 1), 1, delay_days=105)
+    assert not any(k == "rv" for _, k, _ in shots)
+    assert any(k == "dtap" for _, k, _ in shots)
+    on_time = _vaccinate(dt.date(2015, 3, 1), 1)
+    ages = [age for age, k, _ in on_time if k == "rv"]
+    assert ages[0] < 105 and ages[-1] < 244
+
+
+def test_people_born_before_1984_had_the_historical_series():
+    shots = _vaccinate(dt.date(1975, 5, 1), 10)
+    codes = {k: {c for _, kk, c in shots if kk == k} for k in ("dtap", "polio", "mmr")}
+    assert codes["dtap"] == {"01"} and sum(1 for _, k, _ in shots if k == "dtap") == 5  # whole-cell DTP
+    assert codes["polio"] == {"02"}  # oral polio vaccine
+    assert codes["mmr"] == {"03"}
+    assert not any(k in ("hib", "pcv", "rv", "varicella", "hepa") for _, k, _ in shots)  # not yet recommended
+
+
+def test_vaccines_are_never_given_outside_their_era():
     born = from_date(dt.date(1990, 6, 1))
-    first = {k: born + age * 365.25 * DAY for age, k in reversed(shots)}
-    for key, when in first.items():
-        assert when >= schedule()[key][0].available_from, key
-    assert "rv_mono" not in first  # licensed 2008, past the 8-month limit by then
-    assert "varicella" in first  # licensed 1995, caught up at age 5
+    for age, key, cvx in _vaccinate(dt.date(1990, 6, 1), 40):
+        t = born + age * DAY
+        rows = [d for d in schedule()[key] if d.cvx == cvx]
+        assert any(d.in_force(t) for d in rows), (key, cvx, age)
+    keys = {k for _, k, _ in _vaccinate(dt.date(1990, 6, 1), 40)}
+    assert "rv" not in keys and "hepb" in keys and "varicella" in keys  # catch-up hep B and varicella
 
 
 @given(age_days=st.floats(0, 40_000), doses=st.integers(0, 6))
-def test_due_is_deterministic_and_respects_the_latest_age(age_days, doses):
+def test_due_is_deterministic_and_respects_age_limits(age_days, doses):
     time = from_date(dt.date(2024, 1, 1))
-    given = dict.fromkeys(schedule(), doses)
+    given_ = dict.fromkeys(schedule(), doses)
     last = dict.fromkeys(schedule(), time - 400 * DAY)
-    first = due(age_days, given, time, last)
-    assert first == due(age_days, given, time, last)
+    first = due(age_days, given_, time, last)
+    assert first == due(age_days, given_, time, last)
     for key, code in first:
         assert code["system"] == "CVX" and code["code"]
-        dose = schedule()[key][min(doses, len(schedule()[key]) - 1)]
-        assert age_days >= dose.age_days
-        assert dose.max_age_days is None or age_days < dose.max_age_days
+        rows = [d for d in schedule()[key] if d.in_force(time) and d.cvx == code["code"]]
+        assert any(age_days >= d.min_age_days and (d.max_age_days is None or age_days < d.max_age_days) for d in rows)
 
 
-def test_flu_recurs_yearly_and_td_every_ten_years():
+def test_td_recurs_every_ten_years_and_older_adults_get_their_vaccines():
     shots = _vaccinate(dt.date(1950, 1, 1), 75)
-    td_ages = [age for age, k in shots if k == "td"]
-    assert all(b - a >= 10 for a, b in itertools.pairwise(td_ages))
-    assert any(k == "zoster" for _, k in shots) and any(k == "ppsv23" for _, k in shots)
+    td_ages = [age for age, k, _ in shots if k == "td"]
+    assert len(td_ages) >= 3 and all(b - a >= 3652 for a, b in itertools.pairwise(td_ages))
+    assert any(k == "zoster" for _, k, _ in shots) and any(k == "pneumo_adult" for _, k, _ in shots)

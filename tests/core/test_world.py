@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -17,12 +16,9 @@ def _patient(city: str, abbr: str, mrn: str = "1") -> dict:
     return {"address": found.address("1 Main St"), "mrn": mrn, "ssn": "999-00-0000", "birth_time": 0}
 
 
-def test_world_is_small_fast_and_cached():
-    build_world(0)  # warm imports and Faker's locale data
-    start = time.perf_counter()
+def test_world_is_small_and_cached():
+    """(How long building it takes is measured by bench/world.py, not asserted here.)"""
     world = build_world(4242)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 0.5  # typically ~0.05 s
     assert build_world(4242) is world
     types = {o["type"] for o in world.organizations}
     assert types == {"clinic", "hospital", "urgentcare"}

@@ -51,3 +51,19 @@ def test_attribute_risk_wakes_the_loop_when_it_changes(fast: bool) -> None:
     assert min(ages) >= 5.0 - 1e-9
     # weekly chance of 10 % from age 5: on average 10 weeks after
     assert statistics.mean(ages) - 5.0 == pytest.approx(10 * 7 / 365.25, abs=0.06)
+
+
+def test_fast_loops_is_an_explicit_engine_option() -> None:
+    import datetime as dt
+
+    from ehrsim.population import Population
+    from ehrsim.settings import Settings
+
+    settings = Settings(reference_date=dt.date(2025, 1, 1), modules=(LOOPS,))
+
+    def fast_forwarded(population: Population) -> int:
+        nodes = (n for m in population.library.modules.values() for n in m.nodes.values())
+        return sum(isinstance(getattr(n.process, "__self__", None), loops.LoopingDelay) for n in nodes)
+
+    assert fast_forwarded(Population(settings)) >= 1
+    assert fast_forwarded(Population(settings, fast_loops=False)) == 0

@@ -105,7 +105,9 @@ def test_encounter_condition_medication_careplan_lifecycle() -> None:
     assert med["stop"] - med["start"] == 10 * 86400  # 10 days, no refills: over before MedicationEnd
     assert plan["stop"] == cond["stop"]
     assert med["stop_reason"] is None  # MedicationEnd after the course ended changes nothing
-    assert med["dosage"] == {"amount": 1.0, "frequency": 3, "period": 1.0, "unit": "days"}
+    # the fixture orders amoxicillin capsules for an infant: the prescribing layer gives the suspension by weight
+    assert med["codes"][0]["code"] == "308189" and med["ordered"]["code"] == "308182"
+    assert med["dosage"]["dose_unit"] == "mg" and med["dosage"]["mg_per_kg"] == 45.0
     assert enc["stop"] - enc["start"] == 15 * 60
 
 

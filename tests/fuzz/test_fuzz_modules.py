@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -89,8 +90,7 @@ def run_case(doc: dict[str, Any], subs: dict[str, Any], state: str | None, what:
             for problem in exc.problems:
                 assert problem.startswith(str(folder)), f"{what}: problem names no file: {problem}"
             in_file = [p for p in exc.problems if p.startswith(f"{file}: ")]
-            unparsable = any("JSON nested too deeply" in p for p in in_file)
-            if state is not None and in_file and not unparsable:  # the touched state is named
+            if state is not None and in_file:  # the touched state is named
                 assert any(state in p for p in in_file), f"{what}: {in_file[:3]}"
             return "rejected"
         except SimulationError as exc:
@@ -121,6 +121,9 @@ def _fuzz(examples: int) -> Counter[str]:
         counts["cases"] += 1
         counts[outcome] += 1
         counts[f"{'valid' if case[3] == 'valid' else 'mutated'} {outcome}"] += 1
+        progress = os.environ.get("EHRSIM_FUZZ_PROGRESS")  # a file to follow a long run in
+        if progress and counts["cases"] % 250 == 0:
+            Path(progress).write_text(json.dumps(dict(counts)))
 
     check()
     return counts

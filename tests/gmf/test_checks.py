@@ -228,9 +228,30 @@ def test_deeply_nested_json_is_a_module_error_not_a_recursion_error(tmp_path: Pa
     )
     (tmp_path / "deep.json").write_text(text)
     errors, _ = _problems(tmp_path)
-    assert errors == [f"{tmp_path / 'deep.json'}: JSON nested too deeply to be a module"]
+    assert errors == [f"{tmp_path / 'deep.json'}: G: JSON nested too deeply to be a module"]
     (tmp_path / "deep.json").write_text(
         text.replace('{"condition_type": "Not", "condition": ', "", depth - 300).replace("}" * depth, "}" * 300)
     )
     errors, _ = _problems(tmp_path)
     assert len(errors) == 1 and "nested" in errors[0] and "deep.json" in errors[0]
+
+
+def test_care_plan_goal_addresses_must_resolve(tmp_path: Path) -> None:
+    code = [{"system": "SNOMED-CT", "code": "1", "display": "x"}]
+    _module(
+        tmp_path,
+        "goals",
+        {
+            "Initial": {"type": "Initial", "direct_transition": "Plan"},
+            "Plan": {
+                "type": "CarePlanStart",
+                "codes": code,
+                "goals": [{"text": "t", "addresses": ["Missing"]}],
+                "direct_transition": "T",
+            },
+            "T": END,
+        },
+    )
+    errors, _ = _problems(tmp_path)
+    assert any("Plan: goals: addresses 'Missing' names no ConditionOnset state" in e for e in errors), errors
+    assert _problems(tmp_path, lenient=True)[0] == []

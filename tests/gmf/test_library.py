@@ -103,8 +103,7 @@ def test_lint_finds_instant_loops_and_unreachable_states(tmp_path: Path) -> None
 
 
 def test_bundled_library_loads_strictly_and_lints_clean() -> None:
-    if not any(modules_dir().glob("*.json")):
-        pytest.skip("the bundled module library is empty")
+    assert any(modules_dir().glob("*.json")), f"the bundled module library {modules_dir()} is missing or empty"
     library = load_library([modules_dir()])
     problems = [str(f) for m in library.modules.values() for f in lint(m) if f.severity == "error"]
     assert problems == []

@@ -62,3 +62,13 @@ def test_lint_caps_long_listings(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_lint_missing_path_is_a_user_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["modules", "lint", "no/such/module.json"]) == 2
     assert "no such module file or folder" in capsys.readouterr().err
+
+
+def test_lint_a_good_file_beside_a_broken_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = {"Initial": {"type": "Initial", "direct_transition": "T"}, "T": {"type": "Terminal"}}
+    (tmp_path / "good.json").write_text(json.dumps({"name": "good", "states": good}))
+    shutil.copy(VALIDATION / "field_problems.json", tmp_path / "bad.json")
+    assert main(["modules", "lint", str(tmp_path / "good.json")]) == 0
+    assert capsys.readouterr().out.strip() == "1 modules, 0 errors, 0 warnings (--warnings lists them)"
+    assert main(["modules", "lint", str(tmp_path / "bad.json")]) == 1
+    assert "modules not loaded, 11 errors" in capsys.readouterr().out

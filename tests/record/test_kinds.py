@@ -13,9 +13,13 @@ import pytest
 
 import ehrsim
 from ehrsim.engine.recorder import Recorder
+from ehrsim.exporters.base import RunContext
 from ehrsim.exporters.csv.columns import NO_TABLE, PATIENT_TABLES
+from ehrsim.exporters.registry import exporter_class
+from ehrsim.population import Population
 from ehrsim.record.kinds import ACTIVE_KINDS, ENTRY_KINDS, KINDS
 from ehrsim.record.schema import record_schema, schema_json
+from ehrsim.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -72,3 +76,23 @@ def test_the_table_is_the_one_list_everything_reads() -> None:
     documented = (ROOT / "docs" / "record.md").read_text(encoding="utf-8")
     missing = [k for k in KINDS if f"| `{k}` |" not in documented]
     assert not missing, f"record kinds missing from docs/record.md: {missing}"
+
+
+@pytest.mark.parametrize("fmt", ["json", "fhir", "fhir-ndjson", "csv", "omop"])
+def test_every_exporter_writes_every_kind_it_does_not_skip(records: list[dict[str, Any]], fmt: str) -> None:
+    """Emptying one list changes the output exactly when the exporter does not declare it skipped."""
+    population = Population(Settings(seed=11, reference_date=dt.date(2025, 1, 1)))  # the records' world
+    ctx = RunContext(settings=population.settings, world=population.world, out_dir=Path("/nonexistent"))
+    exporter = exporter_class(fmt)(ctx)
+
+    def size(record: dict[str, Any]) -> int:
+        rendered = exporter.render(record)
+        return sum(len(b) for _, b in rendered.files) + sum(len(b) for _, b in rendered.rows)
+
+    assert exporter.skipped_kinds <= set(KINDS)
+    for kind in KINDS[1:]:  # every other kind points at encounters, which every format writes
+        record = next(r for r in records if r[kind])
+        emptied = {**copy.deepcopy(record), kind: []}
+        if kind == "observations":
+            emptied["reports"] = []  # a report without its results would be dropped anyway
+        assert (size(emptied) < size(record)) == (kind not in exporter.skipped_kinds), kind

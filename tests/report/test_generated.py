@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+import ehrsim
 from ehrsim.record.times import from_date
 from ehrsim.report.coherence import (
     check_encounter_overlap,
@@ -28,6 +29,7 @@ from ehrsim.report.coherence import (
 from ehrsim.report.realism import realism
 from ehrsim.report.source import RunInfo, iter_records
 from ehrsim.report.targets import load_targets
+from ehrsim.settings import Settings
 
 REFERENCE_DATE = dt.date(2025, 1, 1)
 REFERENCE = from_date(REFERENCE_DATE)
@@ -36,11 +38,7 @@ LIFE_TOLERANCE = 3.0  # years, life expectancy at birth by sex
 
 
 def _generate(n: int, seed: int) -> list[dict[str, Any]]:
-    ehrsim = pytest.importorskip("ehrsim")
-    try:
-        return list(ehrsim.generate(n, seed=seed, reference_date=REFERENCE_DATE, years_of_history=0))
-    except ImportError as exc:  # the engine or its modules are still being written
-        pytest.skip(f"engine not importable yet: {exc}")
+    return list(ehrsim.generate(n, seed=seed, reference_date=REFERENCE_DATE, years_of_history=0))
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +67,6 @@ def test_report_covers_every_target_on_a_few_lives(few_lives: list[dict[str, Any
 @pytest.fixture(scope="module")
 def run_2000(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """2,000 whole lives written once with two workers (a few minutes), shared by the slow tests."""
-    ehrsim = pytest.importorskip("ehrsim")
-    from ehrsim.settings import Settings
 
     out = tmp_path_factory.mktemp("realism2000")
     settings = Settings(

@@ -46,8 +46,7 @@ def test_tolerance_is_absolute_unless_marked_relative() -> None:
 def test_the_bundled_targets_parse() -> None:
     from ehrsim.paths import terminology_dir
 
-    if not (terminology_dir() / "targets").is_dir():
-        pytest.skip("no terminology/targets yet")
+    assert (terminology_dir() / "targets").is_dir(), "terminology/targets is missing"
     targets = load_targets()
     assert targets and all(t.source for t in targets)
 

@@ -125,3 +125,24 @@ def test_overwrite_starts_over_even_an_identical_unfinished_run(tmp_path: Path, 
 
 def _raise() -> dict[str, int]:
     raise WorkerLost("killed")
+
+
+def test_a_long_lived_worker_reloads_a_module_edited_between_runs(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from ehrsim.runner import run_shard
+    from ehrsim.settings import Settings
+
+    modules = write_module(tmp_path / "modules")
+    settings = Settings(
+        population=2, seed=1, reference_date=dt.date(2025, 1, 1), modules=(modules,), out=tmp_path / "S", shard_size=1
+    )
+
+    def codes(shard: int) -> set[str]:
+        part = next((tmp_path / "S" / STATE_DIR / "parts" / "json").rglob(f"{shard:07d}.part"))
+        return {c["codes"][0]["code"] for line in part.read_text().splitlines() for c in json.loads(line)["conditions"]}
+
+    run_shard(settings, 0)  # as a Dask worker would, keeping its loaded library between shards
+    write_module(modules, code="44054006")
+    run_shard(settings, 1)
+    assert codes(0) == {"38341003"} and codes(1) == {"44054006"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ehrsim.engine.recorder import KINDS
 from ehrsim.record.build import YEAR, cut_history
+from ehrsim.record.kinds import KINDS
 
 END = int(50 * YEAR)
 DEPRESSION = {"system": "SNOMED-CT", "code": "370143000", "display": "Major depressive disorder (disorder)"}

@@ -8,8 +8,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
 from ehrsim.paths import modules_dir, terminology_dir
 
 CODE_SYSTEMS_CHECKED = {"SNOMED-CT", "LOINC", "RxNorm", "CVX", "ICD10-CM"}
@@ -74,8 +72,7 @@ def test_every_module_code_is_in_terminology_with_the_same_display() -> None:
 
 
 def test_every_condition_has_icd10_and_omop_rows() -> None:
-    if not any(modules_dir().glob("*.json")):
-        pytest.skip("no modules")
+    assert any(modules_dir().glob("*.json")), f"the bundled module library {modules_dir()} is missing or empty"
     icd: set[str] = set()
     for path in (terminology_dir() / "icd10cm").glob("*.csv"):
         with open(path, newline="", encoding="utf-8") as fh:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ehrsim.exporters.csv.lines import COST
 from ehrsim.exporters.csv.patient_rows import first_code
 from ehrsim.exporters.csv.timefmt import day, iso
 
@@ -73,17 +74,18 @@ def medication_row(pid: str, m: dict[str, Any]) -> list[Any]:
         _enc(m),
         code,
         display,
-        None,
-        None,
+        COST,
+        COST,
         dispenses,
-        None,
+        COST,
         reason_code,
         reason_display,
     ]
 
 
-def format_value(value: Any, value_type: str) -> str:
-    """Synthea-style VALUE: numbers rounded to 2 decimals, codes by display, booleans true/false."""
+def format_value(value: Any, value_type: str, decimals: int | None = 1) -> str:
+    """Synthea-style VALUE: numbers with one decimal (Synthea's ``%.1f``; ``decimals=None`` keeps
+    the full value), codes by display, booleans true/false."""
     if value is None:
         return ""
     if isinstance(value, dict):
@@ -91,11 +93,11 @@ def format_value(value: Any, value_type: str) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
-        return repr(float(round(value, 2)))
+        return f"{value:.{decimals}f}" if decimals is not None else repr(float(value))
     return str(value)
 
 
-def observation_rows(pid: str, o: dict[str, Any]) -> Iterator[list[Any]]:
+def observation_rows(pid: str, o: dict[str, Any], decimals: int | None = 1) -> Iterator[list[Any]]:
     """The observation's own row (when it has a value), then one row per component."""
     when, enc, category = iso(o["time"]), _enc(o), o.get("category") or ""
     parts = []
@@ -112,7 +114,7 @@ def observation_rows(pid: str, o: dict[str, Any]) -> Iterator[list[Any]]:
             category,
             code,
             display,
-            format_value(part.get("value"), vtype),
+            format_value(part.get("value"), vtype, decimals),
             part.get("unit") or "",
             _OBS_TYPE.get(vtype, "text"),
         ]
@@ -129,7 +131,7 @@ def procedure_row(pid: str, p: dict[str, Any]) -> list[Any]:
         code["system"],
         code["code"],
         code.get("display", ""),
-        None,
+        COST,
         reason_code,
         reason_display,
     ]
@@ -137,7 +139,7 @@ def procedure_row(pid: str, p: dict[str, Any]) -> list[Any]:
 
 def immunization_row(pid: str, i: dict[str, Any]) -> list[Any]:
     code, display = first_code(i["codes"])
-    return [iso(i["time"]), pid, _enc(i), code, display, None]
+    return [iso(i["time"]), pid, _enc(i), code, display, COST]
 
 
 def careplan_row(pid: str, c: dict[str, Any]) -> list[Any]:

@@ -56,6 +56,45 @@ def flat_line(values: Iterable[Any]) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
+class _Cost:
+    """Placeholder for a cost column: there is no cost model yet (see docs/csv.md)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "COST"
+
+
+#: a cost the record cannot fill: ``0.00`` in Synthea style (Synthea always writes a number there,
+#: and readers such as ETL-Synthea turn an empty field into NULL amounts), empty in strict style
+COST = _Cost()
+
+
+def synthea_line(values: Iterable[Any]) -> bytes:
+    """One record the way Synthea's CSVExporter writes it: commas and line breaks inside a value
+    become a space (no quoting, so naive ``split(",")`` readers work), costs are ``0.00``."""
+    parts = []
+    for v in values:
+        if v is None:
+            parts.append("")
+        elif v is COST:
+            parts.append("0.00")
+        elif type(v) is str:
+            if "," in v or "\n" in v or "\r" in v:
+                v = v.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace(",", " ").strip()
+            parts.append(v)
+        elif type(v) is int:
+            parts.append(str(v))
+        else:
+            parts.append(field(v))
+    return (",".join(parts) + "\n").encode("utf-8")
+
+
+def strict_line(values: Iterable[Any]) -> bytes:
+    """RFC 4180 quoting (values kept whole) and empty cost fields: ``--csv-style strict``."""
+    return flat_line(None if v is COST else v for v in values)
+
+
 def header(columns: Iterable[str]) -> bytes:
     """The header line for a table."""
     return line(columns)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ehrsim.exporters.csv.lines import COST
 from ehrsim.exporters.csv.timefmt import day, iso
 
 
@@ -15,7 +16,7 @@ def first_code(codes: list[dict[str, Any]] | None) -> tuple[str, str]:
 
 
 def patient_row(record: dict[str, Any]) -> list[Any]:
-    """One patients.csv row; cost columns stay empty (no cost model yet)."""
+    """One patients.csv row; cost columns hold the COST placeholder (no cost model yet)."""
     p = record["patient"]
     addr = p.get("address") or {}
     birth = p.get("birthplace") or {}
@@ -47,14 +48,14 @@ def patient_row(record: dict[str, Any]) -> list[Any]:
         addr.get("zip", ""),
         addr.get("lat"),
         addr.get("lon"),
-        None,
-        None,
+        COST,
+        COST,
         p.get("income"),
     ]
 
 
 def encounter_row(pid: str, e: dict[str, Any]) -> list[Any]:
-    """One encounters.csv row; PAYER and the cost columns stay empty."""
+    """One encounters.csv row; PAYER stays empty and the cost columns hold the COST placeholder."""
     code, display = first_code(e.get("codes"))
     reason_code, reason_display = first_code(e.get("reason"))
     return [
@@ -68,9 +69,9 @@ def encounter_row(pid: str, e: dict[str, Any]) -> list[Any]:
         e.get("class", ""),
         code,
         display,
-        None,
-        None,
-        None,
+        COST,
+        COST,
+        COST,
         reason_code,
         reason_display,
     ]

@@ -3,16 +3,16 @@ their header only until ehrsim has an insurance and cost model."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ehrsim.exporters.csv.lines import flat_line
 
 
-def organization_lines(world: Any) -> Iterator[bytes]:
+def organization_lines(world: Any, line: Callable[[Any], bytes] = flat_line) -> Iterator[bytes]:
     for org in getattr(world, "organizations", None) or []:
         a = org.get("address") or {}
-        yield flat_line(
+        yield line(
             [
                 org["id"],
                 org.get("name", ""),
@@ -29,11 +29,11 @@ def organization_lines(world: Any) -> Iterator[bytes]:
         )
 
 
-def provider_lines(world: Any) -> Iterator[bytes]:
+def provider_lines(world: Any, line: Callable[[Any], bytes] = flat_line) -> Iterator[bytes]:
     for pr in getattr(world, "practitioners", None) or []:
         a = pr.get("address") or {}
         name = " ".join(x for x in (pr.get("first", ""), pr.get("last", "")) if x)
-        yield flat_line(
+        yield line(
             [
                 pr["id"],
                 pr.get("organization") or "",

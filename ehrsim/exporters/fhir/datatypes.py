@@ -2,16 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from html import escape
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ehrsim.record import systems
-from ehrsim.record.times import day
-from ehrsim.record.times import iso as _iso
+from ehrsim.record.times import iso_local
+
+#: the time zone of the patient being exported: dateTimes are written in local time with the offset
+_ZONE: ContextVar[ZoneInfo | None] = ContextVar("ehrsim_fhir_zone", default=None)
 
 #: record times repeat a lot within a patient (every observation of a visit): format each once
-iso = lru_cache(maxsize=1 << 16)(_iso)
+_iso_in = lru_cache(maxsize=1 << 16)(iso_local)
+
+
+def iso(t: float) -> str:
+    """A FHIR dateTime/instant: local time of the patient's zone with its offset (UTC ``Z`` outside ``local_time``)."""
+    return _iso_in(t, _ZONE.get())
+
+
+def day(t: float) -> str:
+    """A FHIR date: the local calendar date of the patient's zone (birthDate, CarePlan start)."""
+    return iso(t)[:10]
+
+
+@contextmanager
+def local_time(zone: ZoneInfo | None) -> Iterator[None]:
+    """Write the times of one patient's resources in ``zone`` (their state's time zone)."""
+    token = _ZONE.set(zone)
+    try:
+        yield
+    finally:
+        _ZONE.reset(token)
+
 
 UCUM = "http://unitsofmeasure.org"
 DATA_ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason"

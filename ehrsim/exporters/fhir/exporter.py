@@ -11,8 +11,9 @@ from typing import Any, ClassVar
 import orjson
 
 from ehrsim.errors import ExportError
-from ehrsim.exporters.base import Exporter, Rendered
+from ehrsim.exporters.base import Exporter, Rendered, RunContext
 from ehrsim.exporters.fhir.bundle import bundle_bytes, bundle_file_name, patient_bundle_id
+from ehrsim.exporters.fhir.options import FhirOptions
 from ehrsim.exporters.fhir.refs import SHARED_TYPES, References
 from ehrsim.exporters.fhir.resources import patient_resources
 from ehrsim.exporters.fhir.shared import shared_resources
@@ -72,14 +73,19 @@ class FhirExporter(Exporter):
 
     name: ClassVar[str] = "fhir"
     folder: ClassVar[str] = "fhir"
+    options: ClassVar[type[FhirOptions]] = FhirOptions
+
+    def __init__(self, ctx: RunContext) -> None:
+        super().__init__(ctx)
+        self.opts = FhirOptions.from_settings(ctx.settings)
 
     @property
     def mode(self) -> str:
-        return self.ctx.settings.fhir_references
+        return self.opts.fhir_references
 
     @property
     def bundle_type(self) -> str:
-        return self.ctx.settings.fhir_bundle
+        return self.opts.fhir_bundle
 
     def render(self, record: dict[str, Any]) -> Rendered:
         refs = References(self.mode, self.ctx.world)
@@ -88,7 +94,7 @@ class FhirExporter(Exporter):
             copies = shared_resources(self.ctx.world, refs.shared, shared_keys(record))
             resources = chain(copies, resources)
         data = bundle_bytes(patient_bundle_id(record["id"]), self.bundle_type, resources)
-        if self.ctx.settings.fhir_gzip:
+        if self.opts.fhir_gzip:
             return Rendered(files=[(bundle_file_name(record, ".json.gz"), gzip.compress(data, 6, mtime=0))])
         return Rendered(files=[(bundle_file_name(record), data)])
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ehrsim.core.clock import zone_for_state
 from ehrsim.exporters.fhir import careplan, clinical, devices, encounter, medication, observation
 from ehrsim.exporters.fhir.context import PatientContext
-from ehrsim.exporters.fhir.datatypes import fixed, iso
+from ehrsim.exporters.fhir.datatypes import fixed, iso, local_time
 from ehrsim.exporters.fhir.ids import derived_id
 from ehrsim.exporters.fhir.patient import patient
 from ehrsim.exporters.fhir.profiles import meta
@@ -21,7 +22,17 @@ PROVENANCE_AGENT = "http://terminology.hl7.org/CodeSystem/provenance-participant
 
 
 def patient_resources(record: dict[str, Any], refs: References, reference_time: int) -> Iterator[dict[str, Any]]:
-    """Yield every resource of one patient (shared ones excluded), Provenance last."""
+    """Yield every resource of one patient (shared ones excluded), Provenance last.
+
+    Times are written in the local time of the patient's state with its UTC offset (the state of
+    their clinic and, same state first, of their hospital): ``core.clock`` placed them there.
+    """
+    state = (record.get("patient") or {}).get("address", {}).get("state_abbr")
+    with local_time(zone_for_state(state)):
+        yield from _resources(record, refs, reference_time)
+
+
+def _resources(record: dict[str, Any], refs: References, reference_time: int) -> Iterator[dict[str, Any]]:
     ctx = PatientContext(record, refs, reference_time)
     targets: list[dict[str, str]] = []
 

@@ -7,6 +7,9 @@ Two sources of code mappings:
     comma-separated): the source concept is the code in its vocabulary, the standard concept is
     its "Maps to" target (or itself when it is standard), the domain is the standard concept's.
 Loaded once per process and cached; only the vocabularies of ``terminology/systems.csv`` are read.
+
+Drug ingredients (for drug_era) come from CONCEPT_ANCESTOR: the bundled rows in
+``terminology/omop/vocabulary/`` by default, the Athena folder's with ``--vocab``.
 """
 
 from __future__ import annotations
@@ -39,10 +42,20 @@ UNMAPPED = Mapping(0, 0, None)
 class Concepts:
     """Look up codes (``{"system", "code"}``) and conventions; one instance per vocabulary choice."""
 
-    def __init__(self, table: dict[tuple[str, str], Mapping], units: dict[str, int]) -> None:
+    def __init__(
+        self,
+        table: dict[tuple[str, str], Mapping],
+        units: dict[str, int],
+        ingredients: dict[int, tuple[int, ...]] | None = None,
+    ) -> None:
         self._table = table
         self._units = units
         self._unit_cache: dict[str, int] = {}
+        self._ingredients = ingredients or {}
+
+    def ingredients(self, drug_concept_id: int) -> tuple[int, ...]:
+        """The RxNorm ingredient concept ids of a drug (itself when it is an ingredient); () when unknown."""
+        return self._ingredients.get(drug_concept_id, ())
 
     def map(self, code: dict[str, str] | None) -> Mapping:
         if not code:
@@ -78,15 +91,90 @@ def conventions() -> dict[str, dict[str, int]]:
         out["care_sites"] = {r["organization_type"]: int(r["concept_id"]) for r in csv.DictReader(fh)}
     with open(base / "units.csv", newline="", encoding="utf-8") as fh:
         out["units"] = {r["ucum"]: int(r["concept_id"]) for r in csv.DictReader(fh)}
+    with open(base / "specialties.csv", newline="", encoding="utf-8") as fh:
+        out["specialties"] = {r["specialty"]: int(r["concept_id"] or 0) for r in csv.DictReader(fh)}
     return out
+
+
+@cache
+def routes() -> tuple[tuple[str, int], ...]:
+    """(RxNorm dose-form words, route concept id), longest first: the route of a clinical drug is read
+    from the dose form its RxNorm name ends with ("... Oral Tablet" -> oral)."""
+    with open(terminology_dir() / "omop_conventions" / "routes.csv", newline="", encoding="utf-8") as fh:
+        rows = [(r["dose_form"], int(r["concept_id"] or 0)) for r in csv.DictReader(fh)]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+def route_of(display: str) -> tuple[int, str | None]:
+    """(route concept id, the dose form found) for a drug's RxNorm display; (0, None) when unknown."""
+    for form, concept in routes():
+        if form in display:
+            return concept, form
+    return 0, None
 
 
 @cache
 def load(vocab: Path | None = None) -> Concepts:
     """The concept table for a run: ``terminology/omop`` by default, or an Athena folder."""
     table = _from_athena(vocab) if vocab else _from_terminology()
+    ingredients = _athena_ingredients(vocab) if vocab else _bundled_ingredients()
     log.info("omop: %d code mappings from %s", len(table), vocab or "terminology/omop")
-    return Concepts(table, conventions()["units"])
+    return Concepts(table, conventions()["units"], ingredients)
+
+
+def bundled_vocabulary() -> Path:
+    """The folder of vocabulary rows shipped with ehrsim (CONCEPT, CONCEPT_ANCESTOR, ... as CSV)."""
+    return terminology_dir() / "omop" / "vocabulary"
+
+
+def _bundled_ingredients() -> dict[int, tuple[int, ...]]:
+    folder = bundled_vocabulary()
+    with open(folder / "concept.csv", newline="", encoding="utf-8") as fh:
+        is_ingredient = {int(r["concept_id"]) for r in csv.DictReader(fh) if r["concept_class_id"] == "Ingredient"}
+    found: dict[int, set[int]] = {}
+    with open(folder / "concept_ancestor.csv", newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            ancestor = int(r["ancestor_concept_id"])
+            if ancestor in is_ingredient:
+                found.setdefault(int(r["descendant_concept_id"]), set()).add(ancestor)
+    return {drug: tuple(sorted(ings)) for drug, ings in found.items()}
+
+
+def _athena_ingredients(folder: Path) -> dict[int, tuple[int, ...]]:
+    """Ingredient ancestors of every RxNorm and CVX concept, from the Athena folder's CONCEPT_ANCESTOR
+    (empty when the download has none: drug_era is then left empty)."""
+    import duckdb
+
+    try:
+        ancestor, a_delim = _athena_file(folder, "CONCEPT_ANCESTOR.csv")
+    except ConfigError:
+        log.warning("omop: --vocab %s has no CONCEPT_ANCESTOR.csv; drug_era needs it and stays empty", folder)
+        return {}
+    concept, c_delim = _athena_file(folder, "CONCEPT.csv")
+    query = f"""
+        with c as (select * from {_reader(concept, c_delim)})
+        select cast(a.descendant_concept_id as integer), cast(a.ancestor_concept_id as integer)
+        from {_reader(ancestor, a_delim)} a
+        join c i on i.concept_id = a.ancestor_concept_id and i.concept_class_id = 'Ingredient'
+             and i.vocabulary_id in ('RxNorm', 'RxNorm Extension')
+        order by 1, 2
+    """
+    try:
+        rows = duckdb.connect().execute(query).fetchall()
+    except duckdb.Error as exc:
+        raise ConfigError(f"--vocab {folder}: cannot read CONCEPT_ANCESTOR: {exc}") from exc
+    found: dict[int, list[int]] = {}
+    for drug, ingredient in rows:
+        found.setdefault(drug, []).append(ingredient)
+    return {drug: tuple(ings) for drug, ings in found.items()}
+
+
+def _reader(path: Path, delim: str) -> str:
+    quote = "" if delim == "\t" else '"'
+    return (
+        f"read_csv('{str(path).replace(chr(39), chr(39) * 2)}', delim='{delim}', quote='{quote}', "
+        "header=true, all_varchar=true)"
+    )
 
 
 def _from_terminology() -> dict[tuple[str, str], Mapping]:
@@ -120,13 +208,7 @@ def _from_athena(folder: Path) -> dict[tuple[str, str], Mapping]:
     rel, r_delim = _athena_file(folder, "CONCEPT_RELATIONSHIP.csv")
     systems = _systems_by_vocabulary()
 
-    def reader(path: Path, delim: str) -> str:
-        quote = "" if delim == "\t" else '"'
-        return (
-            f"read_csv('{str(path).replace(chr(39), chr(39) * 2)}', delim='{delim}', quote='{quote}', "
-            "header=true, all_varchar=true)"
-        )
-
+    reader = _reader
     vocabularies = ", ".join(f"'{v}'" for v in systems)
     query = f"""
         with c as (select * from {reader(concept, c_delim)}),

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ehrsim.exporters.omop.concepts import conventions
+from ehrsim.exporters.omop.concepts import conventions, route_of
 from ehrsim.exporters.omop.events import EventWriter
+from ehrsim.gmf.values import SECONDS
 
 MEASUREMENT_CATEGORIES = {"laboratory", "vital-signs"}
 
@@ -25,12 +26,17 @@ def write_entries(w: EventWriter, record: dict[str, Any]) -> None:
         dosage = m.get("dosage") or {}
         duration = m.get("duration_days")
         stop_reason = m.get("stop_reason")
+        route, form = route_of(m["codes"][0].get("display", ""))
         extra = {
             "type_concept_id": types["administration" if administered_only else "prescription"],
+            "route_concept_id": route,
+            "route_source_value": form,
+            "quantity": _quantity(dosage, duration),
             "refills": m.get("refills"),
             "days_supply": round(duration) if duration else None,
             "stop_reason": stop_reason.get("display") if stop_reason else None,
-            "dose_unit": dosage.get("unit"),
+            # GMF dosage.unit is the period's time unit ("days"), not a dose unit; only a real dose unit goes here
+            "dose_unit": dosage.get("dose_unit"),
             "open_end": w.end_cap,
             "sig": _sig(dosage, m.get("as_needed")),
         }
@@ -67,6 +73,18 @@ def _observation_parts(o: dict[str, Any]) -> list[dict[str, Any]]:
     """The observation itself when it has a value (or nothing else), then its components."""
     parts = [o] if o.get("value") is not None or not o.get("components") else []
     return parts + list(o.get("components") or [])
+
+
+def _quantity(dosage: dict[str, Any], duration_days: float | None) -> float | None:
+    """Doses dispensed: amount x frequency per period over the days supplied (None when unknown)."""
+    try:
+        per_period = float(dosage["amount"]) * float(dosage["frequency"])
+        period_days = float(dosage["period"]) * SECONDS[dosage["unit"]] / 86_400
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not duration_days or period_days <= 0:
+        return None
+    return round(per_period * duration_days / period_days, 2)
 
 
 def _sig(dosage: dict[str, Any], as_needed: bool | None) -> str | None:

@@ -2,14 +2,16 @@
 
 Occurrences of the same concept are merged when the next starts within 30 days (the persistence
 window) of the end of the current era. Condition end = end date, or start + 1 day; drug end =
-end date (drug_exposure_end_date is always set). drug_era uses the exported drug concept: without
-CONCEPT_ANCESTOR there is no roll-up to ingredients (documented in docs/omop.md).
+end date (drug_exposure_end_date is always set). drug_era is built on ingredients, as OHDSI's era
+script does through CONCEPT_ANCESTOR: each exposure counts for every ingredient of its drug, and a
+drug with no known ingredient (e.g. a vaccine) has no era.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from ehrsim.exporters.omop.rows import PatientRows
@@ -32,8 +34,9 @@ def _merge(spans: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date,
     return [(s, e, n, g) for s, e, n, g in eras]
 
 
-def era_rows(out: PatientRows, last_day: dt.date) -> None:
-    """Derive eras from the condition_occurrence and drug_exposure rows already in ``out``."""
+def era_rows(out: PatientRows, last_day: dt.date, ingredients: Callable[[int], tuple[int, ...]]) -> None:
+    """Derive eras from the condition_occurrence and drug_exposure rows already in ``out``;
+    ``ingredients`` gives the RxNorm ingredient concept ids of a drug concept."""
     conditions: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
     for row in out.rows.get("condition_occurrence", []):
         if row["condition_concept_id"]:
@@ -57,7 +60,8 @@ def era_rows(out: PatientRows, last_day: dt.date) -> None:
         if row["drug_concept_id"]:
             start = dt.date.fromisoformat(row["drug_exposure_start_date"])
             end = dt.date.fromisoformat(row["drug_exposure_end_date"])
-            drugs[row["drug_concept_id"]].append((start, max(start, end)))
+            for ingredient in ingredients(row["drug_concept_id"]):
+                drugs[ingredient].append((start, max(start, end)))
     for concept in sorted(drugs):
         for start, end, count, gap in _merge(drugs[concept]):
             out.add(

@@ -73,8 +73,9 @@ class EventWriter:
         """value_as_number / value_as_concept_id / value_source_value, shared by measurement and observation."""
         v, out = ev.value, dict[str, Any]()
         if ev.value_type == "numeric" and isinstance(v, int | float) and not isinstance(v, bool):
+            # value_as_number holds it exactly; a numeric copy in value_source_value beside coded and
+            # text values made type-inferring readers (polars, pandas) fail on the column
             out["value_as_number"] = v
-            out["value_source_value"] = repr(v)
         elif ev.value_type == "boolean" or isinstance(v, bool):
             out["value_as_number"] = 1 if v else 0
             out["value_source_value"] = "true" if v else "false"
@@ -110,9 +111,8 @@ class EventWriter:
         end = ev.end
         if end is None:
             days = ev.extra.get("days_supply")
-            end = (
-                ev.start + days * DAY if days else max(ev.start, min(self.end_cap, ev.extra.get("open_end", ev.start)))
-            )
+            end = ev.start + days * DAY if days else ev.extra.get("open_end", ev.start)
+            end = max(ev.start, min(self.end_cap, end))  # a supply never runs past death or the reference date
         self.out.add(
             "drug_exposure",
             {
@@ -126,6 +126,9 @@ class EventWriter:
                 "stop_reason": ev.extra.get("stop_reason"),
                 "refills": ev.extra.get("refills"),
                 "days_supply": ev.extra.get("days_supply"),
+                "quantity": ev.extra.get("quantity"),
+                "route_concept_id": ev.extra.get("route_concept_id") or None,
+                "route_source_value": ev.extra.get("route_source_value"),
                 "sig": ev.extra.get("sig"),
                 "drug_source_value": ev.code["code"],
                 "drug_source_concept_id": ev.mapped.source_concept_id,

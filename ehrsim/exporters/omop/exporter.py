@@ -16,13 +16,14 @@ import ehrsim
 from ehrsim.exporters.base import Exporter, Rendered, RunContext
 from ehrsim.exporters.csv.lines import header
 from ehrsim.exporters.omop import load as loader
-from ehrsim.exporters.omop.concepts import Concepts
+from ehrsim.exporters.omop.concepts import Concepts, bundled_vocabulary
 from ehrsim.exporters.omop.concepts import load as load_concepts
 from ehrsim.exporters.omop.entries import write_entries
 from ehrsim.exporters.omop.eras import era_rows
 from ehrsim.exporters.omop.events import EventWriter
+from ehrsim.exporters.omop.options import OmopOptions
 from ehrsim.exporters.omop.person import observation_period, person_rows
-from ehrsim.exporters.omop.rows import PatientRows
+from ehrsim.exporters.omop.rows import PatientRows, encode
 from ehrsim.exporters.omop.schema import column_names
 from ehrsim.exporters.omop.shared import care_site_lines, cdm_source_line, location_lines, provider_lines
 from ehrsim.exporters.omop.visits import visit_rows
@@ -48,6 +49,16 @@ PERSON_TABLES = (
     "drug_era",
 )
 SHARED_TABLES = ("care_site", "provider", "cdm_source")
+#: vocabulary tables shipped with the default (bundled) concept mapping
+VOCABULARY_TABLES = (
+    "concept",
+    "vocabulary",
+    "domain",
+    "concept_class",
+    "relationship",
+    "concept_relationship",
+    "concept_ancestor",
+)
 
 
 class OmopExporter(Exporter):
@@ -56,15 +67,20 @@ class OmopExporter(Exporter):
     name = "omop"
     folder = "omop"
     table_files: ClassVar[dict[str, str]] = {t: f"{t}.csv" for t in PERSON_TABLES}
+    options: ClassVar[type[OmopOptions]] = OmopOptions
+    #: CDM 5.4 has no table for care plans or imaging studies (the imaging procedure is a procedure
+    #: row); a report's results are measurement rows, the report itself has none
+    skipped_kinds: ClassVar[frozenset[str]] = frozenset({"reports", "careplans", "imaging_studies"})
 
     def __init__(self, ctx: RunContext) -> None:
         super().__init__(ctx)
+        self.opts = OmopOptions.from_settings(ctx.settings)
         self._concepts: Concepts | None = None
 
     @property
     def concepts(self) -> Concepts:
         if self._concepts is None:  # loaded on first use, once per process
-            self._concepts = load_concepts(self.ctx.settings.vocab)
+            self._concepts = load_concepts(self.opts.vocab)
         return self._concepts
 
     def tables(self) -> dict[str, bytes]:
@@ -83,7 +99,7 @@ class OmopExporter(Exporter):
         first = min(times) if times else min(end_cap, self._history_start(record))
         last = max([*times, end_cap])
         observation_period(out, first, last)
-        era_rows(out, to_date(last))
+        era_rows(out, to_date(last), self.concepts.ingredients)
         return Rendered(rows=list(out.encoded()))
 
     def _history_start(self, record: dict[str, Any]) -> int:
@@ -102,9 +118,13 @@ class OmopExporter(Exporter):
             header(column_names("cdm_source")) + cdm_source_line(settings, self._vocabulary_version()),
         )
         csv_files = {t: self.out / f"{t}.csv" for t in (*PERSON_TABLES, *SHARED_TABLES)}
+        if self.opts.vocab is None:  # the bundled rows, so every concept id the tables use resolves
+            for table in VOCABULARY_TABLES:
+                csv_files[table] = self.out / f"{table}.csv"
+                atomic_write(csv_files[table], _vocabulary_table(table))
         figures: dict[str, Any] = {"rows": {t: _rows(p) for t, p in csv_files.items()}}
         started = time.perf_counter()
-        target = settings.omop_db or ""
+        target = self.opts.omop_db or ""
         con = None
         if target.startswith(("postgresql://", "postgres://")):
             loader.load_postgres(target, csv_files)
@@ -114,7 +134,7 @@ class OmopExporter(Exporter):
             con = loader.load_duckdb(db_path, csv_files)
             figures["database"] = str(db_path)
         figures["load_seconds"] = round(time.perf_counter() - started, 3)
-        if settings.table_format == "parquet":
+        if self.opts.table_format == "parquet":
             if con is None:
                 con = loader.load_duckdb(None, csv_files)
             loader.to_parquet(con, csv_files)
@@ -124,7 +144,7 @@ class OmopExporter(Exporter):
         return figures
 
     def _vocabulary_version(self) -> str:
-        vocab = self.ctx.settings.vocab
+        vocab = self.opts.vocab
         if vocab is None:
             return f"ehrsim {ehrsim.__version__}"[:20]
         for name in ("VOCABULARY.csv", "vocabulary.csv"):
@@ -136,6 +156,15 @@ class OmopExporter(Exporter):
                             fields = line.rstrip("\n").split("\t" if "\t" in line else ",")
                             return fields[3][:20] if len(fields) > 3 else "Athena"
         return vocab.name[:20] or "Athena"
+
+
+def _vocabulary_table(table: str) -> bytes:
+    """A bundled vocabulary table as CDM CSV (DDL column order)."""
+    import csv
+
+    with open(bundled_vocabulary() / f"{table}.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return header(column_names(table)) + b"".join(encode(table, {k: v or None for k, v in r.items()}) for r in rows)
 
 
 def _rows(path: Path) -> int:

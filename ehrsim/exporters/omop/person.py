@@ -24,7 +24,10 @@ def person_rows(out: PatientRows, record: dict[str, Any], world: Any, concepts: 
             "state": addr.get("state_abbr"),
             "zip": addr.get("zip"),
             "county": addr.get("county"),
-            "location_source_value": addr.get("fips") or None,
+            # the patient's id, like the organizations' ids: an all-digit FIPS code here made readers
+            # that infer types from the first rows (polars, pandas) read the column as integers
+            "location_source_value": record["id"],
+            "country_concept_id": demo.get("country:US", 0) or None,
             "country_source_value": "US",
             "latitude": addr.get("lat"),
             "longitude": addr.get("lon"),

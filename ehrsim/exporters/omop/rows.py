@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
+from ehrsim.errors import ExportError
 from ehrsim.exporters.csv import timefmt
 from ehrsim.exporters.csv.lines import line
 from ehrsim.exporters.omop.schema import tables
@@ -38,7 +39,8 @@ class PatientRows:
         if id_field:
             new_id = self.base + len(bucket) + 1
             row[id_field] = new_id
-        row.setdefault("person_id", self.person_id)
+        if "person_id" in _layout(table)[2]:
+            row.setdefault("person_id", self.person_id)
         bucket.append(row)
         return new_id
 
@@ -48,15 +50,22 @@ class PatientRows:
 
 
 @cache
-def _layout(table: str) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
-    """Column names, and (position, length) of the VARCHAR columns, of a table."""
+def _layout(table: str) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...], frozenset[str]]:
+    """Column names, (position, length) of the VARCHAR columns, and the set of names, of a table."""
     cols = tables()[table]
-    return tuple(c.name for c in cols), tuple((i, c.max_length) for i, c in enumerate(cols) if c.max_length)
+    names = tuple(c.name for c in cols)
+    return names, tuple((i, c.max_length) for i, c in enumerate(cols) if c.max_length), frozenset(names)
 
 
 def encode(table: str, row: dict[str, Any]) -> bytes:
-    """One CSV line in DDL column order; strings are cut to their VARCHAR length."""
-    names, limited = _layout(table)
+    """One CSV line in DDL column order; strings are cut to their VARCHAR length.
+
+    A key that is not a column of the table is a bug (a misspelt column would silently be empty): refused.
+    """
+    names, limited, known = _layout(table)
+    if not known.issuperset(row):
+        unknown = sorted(set(row) - known)
+        raise ExportError(f"OMOP {table}: {', '.join(unknown)} is not a column of the CDM 5.4 table")
     values = [row.get(n) for n in names]
     for i, size in limited:
         v = values[i]

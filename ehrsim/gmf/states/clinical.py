@@ -188,9 +188,7 @@ class MedicationOrder(State):
             "instructions": codes_as_dicts(rx.instructions) if rx else [],
             "stop_reason": None,
         }
-        entry = sim.add_entry(run, "medications", fields, self)
-        if stop is None or stop > t:
-            sim.activate("medications", entry)
+        sim.prescribe(run, self, fields, t)  # the prescribing layer checks, adjusts and records it
         return True
 
 

@@ -33,6 +33,10 @@ class Finding:
         if not ok:
             self.breaches.append(text)
 
+    def passed(self) -> None:
+        """Count one event that keeps the rule (hot loops call this and format text only on a breach)."""
+        self.events += 1
+
 
 HOUR = 3600
 

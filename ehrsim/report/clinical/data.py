@@ -100,6 +100,20 @@ class ClinicalData:
         except KeyError:
             raise ConfigError(f"clinical audit: unknown code set {name!r}") from None
 
+    def classes_of(self, display: str) -> frozenset[str]:
+        """The drug classes of a medication display (cached: a population has few distinct drugs)."""
+        cache = self.extra.setdefault("classes_of", {})
+        if display not in cache:
+            cache[display] = frozenset(n for n, dc in self.drug_classes.items() if dc.match(display))
+        return cache[display]
+
+    def approval_of(self, display: str) -> Approval | None:
+        """The first approvals.csv row whose pattern matches the display (cached)."""
+        cache = self.extra.setdefault("approval_of", {})
+        if display not in cache:
+            cache[display] = next((ap for ap in self.approvals if ap.pattern.search(display)), None)
+        return cache[display]
+
     def drug_class(self, name: str) -> DrugClass:
         try:
             return self.drug_classes[name]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from ehrsim.errors import ConfigError
 from ehrsim.record.times import DAY, iso
 from ehrsim.report.clinical.base import Finding, Rule, date_time, register
 from ehrsim.report.clinical.view import PatientView
@@ -86,10 +87,14 @@ class CareExpected(Rule):
     """People in a state (smoker, diabetic) for long enough in an age window receive some care for it."""
 
     kind = "care_expected"
-    required = ("qualifier_set", "min_age", "max_age", "min_years")
+    required = ("min_age", "max_age", "min_years")
 
     def setup(self) -> None:
-        self.qualifier = self.data.code_set(self.p["qualifier_set"])
+        qualifier = self.param("qualifier_set") or (self.param("qualifier_values") or {}).get("set")
+        if not qualifier:
+            raise ConfigError(f"clinical rule {self.rule.id}: needs qualifier_set or qualifier_values")
+        self.qualifier = self.data.code_set(qualifier)
+        self.numeric = self.param("qualifier_values")
         self.evidence = self.data.code_set(self.p["evidence_set"]) if self.param("evidence_set") else None
         self.drug_class = self.param("evidence_class")
         self.since = date_time(self.param("since"))
@@ -97,7 +102,7 @@ class CareExpected(Rule):
     def check(self, view: PatientView) -> Finding:
         window_lo = max(view.at_age(self.p["min_age"]), self.since)
         window_hi = min(view.at_age(self.p["max_age"]), view.end)
-        spans = [(max(a, window_lo), min(b, window_hi)) for a, b in view.qualifying_times(self.qualifier)]
+        spans = [(max(a, window_lo), min(b, window_hi)) for a, b in self.qualifying(view)]
         spans = [(a, b) for a, b in spans if b > a]
         held = sum(b - a for a, b in _merge(spans))
         if held < self.p["min_years"] * 365.25 * DAY:
@@ -113,10 +118,23 @@ class CareExpected(Rule):
         )
         return f
 
+    def qualifying(self, view: PatientView) -> list[tuple[int, int]]:
+        """Coded states (conditions, coded results), or numeric results in [min, max] until the next result."""
+        if not self.numeric:
+            return view.qualifying_times(self.qualifier)
+        lo, hi = float(self.numeric.get("min", float("-inf"))), float(self.numeric.get("max", float("inf")))
+        values = view.values(self.qualifier)
+        return [
+            (t, values[i + 1][0] if i + 1 < len(values) else view.end)
+            for i, (t, v, _) in enumerate(values)
+            if lo <= v <= hi
+        ]
+
     def evidence_times(self, view: PatientView) -> list[int]:
         times: list[int] = []
         if self.evidence is not None:
             times += view.events_in(self.evidence)
+            times += [c["start"] for c in view.conditions_in(self.evidence)]
         if self.drug_class:
             times += [m["start"] for m in view.meds_of(self.drug_class)]
             times += [view.stop_of(m) for m in view.meds_of(self.drug_class)]

@@ -13,9 +13,9 @@ from ehrsim.report.clinical.view import Entry, PatientView
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
-def _when(view: PatientView, t: int) -> tuple[int, int, str]:
+def _shown(view: PatientView, t: int) -> str:
     local = view.local(t)
-    return local.hour, local.weekday(), f"{WEEKDAYS[local.weekday()]} {local.strftime('%Y-%m-%d %H:%M')} local"
+    return f"{WEEKDAYS[local.weekday()]} {local.strftime('%Y-%m-%d %H:%M')} local"
 
 
 @register
@@ -31,9 +31,11 @@ class EncounterHours(Rule):
         f = Finding()
         for enc in view.entries("encounters"):
             if enc["class"] in self.p["classes"]:
-                hour, wd, text = _when(view, enc["start"])
-                ok = lo <= hour < hi and (wd < 5 or not weekdays_only)
-                f.add(ok, f"{enc['class']} encounter {enc['n']} at {text}")
+                local = view.local(enc["start"])
+                if lo <= local.hour < hi and (local.weekday() < 5 or not weekdays_only):
+                    f.passed()
+                else:
+                    f.add(False, f"{enc['class']} encounter {enc['n']} at {_shown(view, enc['start'])}")
         return f
 
 
@@ -54,9 +56,11 @@ class ProcedureHours(Rule):
                 continue
             if only is None and (enc is None or enc["class"] not in self.p["classes"]):
                 continue
-            hour, _, text = _when(view, proc["start"])
-            code = (proc.get("codes") or [{}])[0]
-            f.add(lo <= hour < hi, f"{code.get('display', '?')} at {text}")
+            if lo <= view.local(proc["start"]).hour < hi:
+                f.passed()
+            else:
+                code = (proc.get("codes") or [{}])[0]
+                f.add(False, f"{code.get('display', '?')} at {_shown(view, proc['start'])}")
         return f
 
 

@@ -67,7 +67,10 @@ class DuplicateResults(Rule):
             code = (obs.get("codes") or [{}])[0]
             key = (code.get("code"), obs["time"])
             seen[key] += 1
-            f.add(seen[key] == 1, f"{code.get('display', '?')} twice at {iso(obs['time'])}")
+            if seen[key] == 1:
+                f.passed()
+            else:
+                f.add(False, f"{code.get('display', '?')} twice at {iso(obs['time'])}")
         return f
 
 
@@ -111,7 +114,10 @@ class IdenticalConsecutive(Rule):
             for (t0, v0, _), (t1, v1, _) in itertools.pairwise(values):
                 if t1 - t0 < min_gap or not lo_age <= view.age(t1) < hi_age:
                     continue
-                f.add(v0 != v1, f"{name} {v1:g} on {iso(t1)[:10]} same as {iso(t0)[:10]}")
+                if v0 != v1:
+                    f.passed()
+                else:
+                    f.add(False, f"{name} {v1:g} on {iso(t1)[:10]} same as {iso(t0)[:10]}")
         return f
 
 
@@ -125,7 +131,10 @@ class WholeNumbers(Rule):
     def check(self, view: PatientView) -> Finding:
         f = Finding()
         for t, v, _ in view.values(self.data.code_set(self.p["set"])):
-            f.add(float(v).is_integer(), f"{iso(t)[:10]}: {v:g}")
+            if float(v).is_integer():
+                f.passed()
+            else:
+                f.add(False, f"{iso(t)[:10]}: {v:g}")
         return f
 
 
@@ -141,6 +150,9 @@ class ReferenceRange(Rule):
         for obs in view.entries("observations"):
             if obs.get("category") != "laboratory" or not numeric(obs.get("value")):
                 continue
-            code = (obs.get("codes") or [{}])[0]
-            f.add(any(obs.get(k) for k in self.p["fields"]), f"{code.get('display', '?')} {iso(obs['time'])[:10]}")
+            if any(obs.get(k) for k in self.p["fields"]):
+                f.passed()
+            else:
+                code = (obs.get("codes") or [{}])[0]
+                f.add(False, f"{code.get('display', '?')} {iso(obs['time'])[:10]}")
         return f

@@ -121,10 +121,9 @@ class DrugBeforeApproval(Rule):
         f = Finding()
         for med in view.entries("medications"):
             display = " ".join(c.get("display") or "" for c in med.get("codes") or ())
-            for ap in self.data.approvals:
-                if ap.pattern.search(display):
-                    f.add(med["start"] >= ap.time, f"{_name(med)} before {ap.product} approval {ap.date}")
-                    break
+            ap = self.data.approval_of(display)
+            if ap is not None:
+                f.add(med["start"] >= ap.time, f"{_name(med)} before {ap.product} approval {ap.date}")
         return f
 
 
@@ -327,3 +326,22 @@ class StrengthVariety(Rule):
         for key, code in values:
             orders.setdefault(key, set()).add(code)
         return f"{len(orders)} drug forms ordered; {sum(len(c) > 1 for c in orders.values())} in several strengths"
+
+
+@register
+class WeightBasedDose(Rule):
+    """Children's doses of weight-dosed drugs (antibiotics, analgesics) are per kilogram of body weight."""
+
+    kind = "weight_based_dose"
+    required = ("drug_class", "max_age", "fields")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        for med in view.meds_of(self.p["drug_class"]):
+            dosage = med.get("dosage")
+            if not dosage or view.age(med["start"]) >= self.p["max_age"]:
+                continue
+            units = " ".join(str(dosage.get(k) or "") for k in ("dose_unit", "amount_unit", "unit"))
+            ok = "/kg" in units or any(dosage.get(k) for k in self.p["fields"])
+            f.add(ok, f"{_name(med)} at age {view.age(med['start']):.1f}: dose {dosage.get('amount')} not per kg")
+        return f

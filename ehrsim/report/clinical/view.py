@@ -76,7 +76,7 @@ class PatientView:
         out = {}
         for med in self.entries("medications"):
             display = " ".join(c.get("display") or "" for c in med.get("codes") or ())
-            out[med["id"]] = frozenset(n for n, dc in self.data.drug_classes.items() if dc.match(display))
+            out[med["id"]] = self.data.classes_of(display)
         return out
 
     def meds_of(self, drug_class: str) -> list[Entry]:
@@ -101,18 +101,34 @@ class PatientView:
     def onsets(self, code_set: CodeSet) -> list[int]:
         return sorted(c["start"] for c in self.conditions_in(code_set))
 
+    @cached_property
+    def _numeric(self) -> tuple[dict[str, list[tuple[int, float, Entry, int]]], dict[str, dict[str, Any]]]:
+        """Numeric results by code (observations, and components numbered from 1), and one code dict per code."""
+        index: dict[str, list[tuple[int, float, Entry, int]]] = {}
+        shown: dict[str, dict[str, Any]] = {}
+        for obs in self.entries("observations"):
+            parts = [(0, obs)] if numeric(obs.get("value")) else []
+            parts += [(i, c) for i, c in enumerate(obs.get("components") or (), start=1) if numeric(c.get("value"))]
+            for i, part in parts:
+                for code in part.get("codes") or ():
+                    index.setdefault(code["code"], []).append((obs["time"], float(part["value"]), obs, i))
+                    shown.setdefault(code["code"], code)
+        return index, shown
+
     def values(self, code_set: CodeSet) -> list[tuple[int, float, Entry]]:
         """Numeric results (observations and components) whose code is in the set, in time order."""
         key = ("values", code_set.name)
         if key in self._cache:
             return self._cache[key]
+        index, shown = self._numeric
+        seen: set[tuple[str, int]] = set()
         out = []
-        for obs in self.entries("observations"):
-            if numeric(obs.get("value")) and code_set.any(obs.get("codes")):
-                out.append((obs["time"], float(obs["value"]), obs))
-            for comp in obs.get("components") or ():
-                if numeric(comp.get("value")) and code_set.any(comp.get("codes")):
-                    out.append((obs["time"], float(comp["value"]), obs))
+        for code, results in index.items():
+            if code in code_set.codes or (code_set.patterns and code_set.match(shown[code])):
+                for t, v, obs, part in results:
+                    if (obs["id"], part) not in seen:
+                        seen.add((obs["id"], part))
+                        out.append((t, v, obs))
         out.sort(key=lambda x: x[0])
         self._cache[key] = out
         return out

@@ -56,3 +56,35 @@ def test_generated_csv_headers_and_keys(runs):
             assert len(ids) == len(set(ids)), table
     with open(out / "patients.csv", newline="", encoding="utf-8") as fh:
         assert len(list(csv.DictReader(fh))) == 6
+
+
+def test_every_death_is_recoverable_the_way_etl_synthea_reads_it(tmp_path):
+    """OHDSI's ETL-Synthea builds the death table from encounters.csv alone: the "Death
+    Certification" encounter (SNOMED 308646001) gives the date (START) and the cause (REASONCODE)."""
+    import orjson
+
+    import ehrsim
+    from ehrsim.settings import Settings
+
+    out = tmp_path / "deaths"
+    settings = Settings(
+        population=60, seed=11, reference_date=dt.date(2025, 1, 1), years_of_history=0, formats=("json", "csv"), out=out
+    )
+    ehrsim.run(settings)
+    records = [orjson.loads(line) for line in (out / "json" / "patients.ndjson").read_bytes().splitlines()]
+    expected = {
+        (
+            r["id"],
+            dt.datetime.fromtimestamp(r["death"]["time"], dt.UTC).date().isoformat(),
+            r["death"]["codes"][0]["code"],
+        )
+        for r in records
+        if r.get("death")
+    }
+    assert len(expected) >= 3, "the seed must give some deaths for this test to mean anything"
+    with open(out / "csv" / "encounters.csv", newline="", encoding="utf-8") as fh:
+        etl = {(e["PATIENT"], e["START"][:10], e["REASONCODE"]) for e in csv.DictReader(fh) if e["CODE"] == "308646001"}
+    assert etl == expected
+    with open(out / "csv" / "patients.csv", newline="", encoding="utf-8") as fh:
+        dead = {(p["Id"], p["DEATHDATE"]) for p in csv.DictReader(fh) if p["DEATHDATE"]}
+    assert dead == {(pid, day) for pid, day, _ in expected}

@@ -25,44 +25,72 @@ def test_registry_finds_the_exporter():
     assert exporter_class("csv") is CsvExporter
 
 
-def test_nineteen_files_with_documented_headers(csv_ctx):
+def _synthea_headers() -> dict[str, list[str]]:
+    """Synthea's own header lines (tests/fixtures/synthea_csv_headers.txt, from its CSVConstants.java)."""
+    lines = (Path(__file__).resolve().parents[2] / "fixtures" / "synthea_csv_headers.txt").read_text().splitlines()
+    return {t: h.split(",") for t, h in (ln.split(": ") for ln in lines if ln and not ln.startswith("#"))}
+
+
+def test_nineteen_files_with_synthea_headers(csv_ctx):
     exp = CsvExporter(csv_ctx())
     write_run(exp, records(3))
-    assert len(ALL) == 19
+    synthea = _synthea_headers()
+    assert len(ALL) == 19 and set(ALL) == set(synthea)
     for table in ALL:
         header, _ = read(exp.out / f"{table}.csv")
-        assert header == columns(table), table
+        assert header == synthea[table], table
 
 
-def test_rows_and_value_formats(csv_ctx):
+def test_rows_and_value_formats_synthea_style(csv_ctx):
+    """The default writes what Synthea writes: commas in text become spaces (no quoting), values
+    with one decimal, costs 0.00, and an entry recorded outside a visit on the visit under way."""
     exp = CsvExporter(csv_ctx())
     recs = records(3)
     write_run(exp, recs)
     _, patients = read(exp.out / "patients.csv")
     assert [p["Id"] for p in patients] == [r["id"] for r in recs]
     assert patients[1]["DEATHDATE"] and not patients[0]["DEATHDATE"]
-    assert patients[0]["LAST"] == "Doe, Jr" and patients[0]["BIRTHPLACE"] == "Worcester  Massachusetts  US"
-    assert patients[0]["HEALTHCARE_EXPENSES"] == ""
+    assert patients[0]["LAST"] == "Doe  Jr" and patients[0]["BIRTHPLACE"] == "Worcester  Massachusetts  US"
+    assert patients[0]["HEALTHCARE_EXPENSES"] == "0.00"
     _, conds = read(exp.out / "conditions.csv")
     assert len(conds[0]["START"]) == 10 and conds[0]["SYSTEM"] == "SNOMED-CT"
-    assert conds[1]["ENCOUNTER"] == ""  # recorded outside any encounter
     _, encs = read(exp.out / "encounters.csv")
+    # recorded outside any encounter: attributed to the last visit started before it
+    before = [e for e in encs if e["PATIENT"] == conds[1]["PATIENT"] and e["START"][:10] <= conds[1]["START"]]
+    assert conds[1]["ENCOUNTER"] == max(before, key=lambda e: e["START"])["Id"]
     assert encs[0]["START"].endswith("Z") and encs[1]["REASONCODE"] == "44054006"
+    assert encs[0]["BASE_ENCOUNTER_COST"] == "0.00" and encs[0]["PAYER_COVERAGE"] == "0.00"
     _, obs = read(exp.out / "observations.csv")
     # per patient: HbA1c, 2 blood-pressure components, smoking status, narrative
     assert len(obs) == 3 * 5
     assert [o["CODE"] for o in obs[:5]] == ["4548-4", "8480-6", "8462-4", "72166-2", "29554-3"]
     assert obs[1]["VALUE"] == "128.0" and obs[1]["UNITS"] == "mm[Hg]" and obs[1]["TYPE"] == "numeric"
     assert obs[3]["VALUE"] == "Never smoked tobacco (finding)" and obs[3]["TYPE"] == "text"
-    assert obs[4]["VALUE"] == 'Note, with "quotes" and a line break'
+    assert obs[4]["VALUE"] == 'Note  with "quotes" and a line break'
     _, allergies = read(exp.out / "allergies.csv")
     assert allergies[0]["SEVERITY1"] == "MILD" and allergies[0]["REACTION2"] == ""
     _, imaging = read(exp.out / "imaging_studies.csv")
     assert len(imaging) == 6
     _, orgs = read(exp.out / "organizations.csv")
-    assert len(orgs) == 2 and orgs[0]["NAME"] == "Clinic, No. 0"
+    assert len(orgs) == 2 and orgs[0]["NAME"] == "Clinic  No. 0"
     _, provs = read(exp.out / "providers.csv")
     assert {p["ORGANIZATION"] for p in provs} <= {o["Id"] for o in orgs}
+    for table in ALL:  # nothing is quoted: every line splits on commas into exactly its columns
+        lines = (exp.out / f"{table}.csv").read_text(encoding="utf-8").splitlines()
+        assert all(len(line.split(",")) == len(columns(table)) for line in lines), table
+
+
+def test_rows_and_value_formats_strict_style(csv_ctx):
+    exp = CsvExporter(csv_ctx(csv_style="strict"))
+    write_run(exp, records(3))
+    _, patients = read(exp.out / "patients.csv")
+    assert patients[0]["LAST"] == "Doe, Jr" and patients[0]["HEALTHCARE_EXPENSES"] == ""
+    _, conds = read(exp.out / "conditions.csv")
+    assert conds[1]["ENCOUNTER"] == ""  # recorded outside any encounter
+    _, obs = read(exp.out / "observations.csv")
+    assert obs[4]["VALUE"] == 'Note, with "quotes" and a line break'
+    _, orgs = read(exp.out / "organizations.csv")
+    assert orgs[0]["NAME"] == "Clinic, No. 0"
 
 
 def test_one_record_is_one_physical_line(csv_ctx):

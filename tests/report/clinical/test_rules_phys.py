@@ -187,3 +187,18 @@ def test_labs_have_reference_range() -> None:
     g.observation("2345-7", g.at_age(40), 95.0, unit="mg/dL", reference_range={"low": 70.0, "high": 99.0})
     g.observation("44261-6", g.at_age(40), 4.0, unit="{score}", category="survey")  # not a laboratory result
     passes("phys.labs_have_reference_range", [g.record()])
+
+
+def _esrd(urea: float, hb: float) -> dict:
+    b = RecordBuilder()
+    b.condition("46177005", b.at_age(60))
+    b.observation("3094-0", b.at_age(61), urea, unit="mg/dL")
+    b.observation("718-7", b.at_age(61), hb, unit="g/dL")
+    return b.record()
+
+
+def test_esrd_labs() -> None:
+    breaks("phys.esrd_urea_raised", [_esrd(12.0, 10.5)])  # urea 12 in kidney failure
+    passes("phys.esrd_urea_raised", [_esrd(62.0, 10.5)])
+    breaks("phys.esrd_haemoglobin", [_esrd(62.0, 14.5)])
+    passes("phys.esrd_haemoglobin", [_esrd(62.0, 10.5)])

@@ -196,3 +196,15 @@ def test_several_strengths() -> None:
     atorva_20 = ("617310", "atorvastatin 20 MG Oral Tablet")
     mixed = one_strength + [_orders([atorva_20], 100 + i) for i in range(5)]
     assert passes("rx.several_strengths", mixed).measure == 0.5  # atorvastatin in two strengths, lisinopril in one
+
+
+def test_weight_based_child_doses() -> None:
+    fixed = {"amount": 1.0, "frequency": 2, "period": 1.0, "unit": "days"}
+    b = RecordBuilder(birth=dt.date(2015, 1, 1))
+    med(b, AMOX_SUSPENSION, b.at_age(3), dosage=fixed)
+    breaks("rx.weight_based_child_doses", [b.record()])
+    g = RecordBuilder(birth=dt.date(2015, 1, 1))
+    per_kg = {"amount": 45.0, "dose_unit": "mg/kg", "frequency": 2, "period": 1.0, "unit": "days"}
+    med(g, AMOX_SUSPENSION, g.at_age(3), dosage=per_kg)
+    med(g, AMOXICILLIN, g.at_age(30), dosage=fixed)  # an adult: a fixed dose is right
+    passes("rx.weight_based_child_doses", [g.record()])

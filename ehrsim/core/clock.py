@@ -1,0 +1,119 @@
+"""Local time: each state's time zone, office hours and the emergency arrival curve.
+
+The engine runs on one internal clock (UTC seconds). Where an encounter is scheduled, ``place``
+moves its start to a time a clinic or hospital in the patient's time zone would plausibly see it
+(``terminology/clock/``). Placement only ever moves a time forward, so nothing already recorded
+falls after the encounter it belongs to, and it draws only from the rng it is given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from ehrsim.core.tables import Choice, rows
+from ehrsim.errors import ConfigError
+
+__all__ = ["Hours", "hours_for", "is_open", "place", "zone_for_state"]
+
+SLOT_MINUTES = 15
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DEFAULT_ZONE = "America/New_York"
+
+
+@dataclass(frozen=True)
+class Hours:
+    """When encounters of one class start: office hours on some weekdays, or a diurnal curve."""
+
+    rule: str  # "office" | "diurnal"
+    open_hour: int
+    close_hour: int
+    days: frozenset[int]  # 0 = Monday
+
+
+def _days(spec: str) -> frozenset[int]:
+    first, _, last = spec.partition("-")
+    try:
+        lo, hi = DAY_NAMES.index(first), DAY_NAMES.index(last or first)
+    except ValueError:
+        raise ConfigError(f"clock/hours.csv: bad days {spec!r} (use e.g. Mon-Fri)") from None
+    return frozenset(range(lo, hi + 1))
+
+
+@cache
+def _hours() -> dict[str, Hours]:
+    return {
+        r["encounter_class"]: Hours(r["rule"], int(r["open_hour"]), int(r["close_hour"]), _days(r["days"]))
+        for r in rows("clock/hours.csv")
+    }
+
+
+def hours_for(enc_class: str) -> Hours | None:
+    """The placement rule of an encounter class (None: the module's time is kept)."""
+    return _hours().get(enc_class)
+
+
+@cache
+def _arrivals() -> tuple[Choice[int], tuple[float, ...]]:
+    table = rows("clock/ed_arrivals.csv")
+    weights = [float(r["weight"]) for r in table]
+    top = max(weights)
+    return Choice([int(r["hour"]) for r in table], weights), tuple(w / top for w in weights)
+
+
+@cache
+def _zones() -> dict[str, str]:
+    return {r["state_abbr"]: r["zone"] for r in rows("clock/time_zones.csv")}
+
+
+@cache
+def zone_for_state(state_abbr: str | None) -> ZoneInfo:
+    """The IANA zone of a US state (abbreviation); Eastern time for an unknown state."""
+    return ZoneInfo(_zones().get(state_abbr or "", DEFAULT_ZONE))
+
+
+def is_open(t: float, zone: ZoneInfo, hours: Hours) -> bool:
+    """True when local time ``t`` is inside the office hours (leaving room for one slot)."""
+    local = dt.datetime.fromtimestamp(t, zone)
+    minutes = local.hour * 60 + local.minute
+    return local.weekday() in hours.days and hours.open_hour * 60 <= minutes <= hours.close_hour * 60 - 2 * SLOT_MINUTES
+
+
+def _office(t: float, zone: ZoneInfo, hours: Hours, rng: np.random.Generator) -> float:
+    if is_open(t, zone, hours):
+        return t
+    local = dt.datetime.fromtimestamp(t, zone)
+    day = local.date()
+    if local.hour * 60 + local.minute > hours.open_hour * 60:
+        day += dt.timedelta(days=1)  # today's opening has passed: the first slot is on a later day
+    while day.weekday() not in hours.days:
+        day += dt.timedelta(days=1)
+    n_slots = (hours.close_hour - hours.open_hour) * 60 // SLOT_MINUTES - 1
+    minutes = hours.open_hour * 60 + SLOT_MINUTES * int(rng.integers(0, n_slots))
+    start = dt.datetime(day.year, day.month, day.day, minutes // 60, minutes % 60, tzinfo=zone)
+    return max(t, float(int(start.timestamp())))
+
+
+def _diurnal(t: float, zone: ZoneInfo, rng: np.random.Generator) -> float:
+    choice, accept = _arrivals()
+    local = dt.datetime.fromtimestamp(t, zone)
+    if rng.random() < accept[local.hour]:
+        return t
+    hour = choice.draw(rng)
+    ahead = (hour - local.hour) % 24 or 24
+    target = local.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=ahead)
+    return max(t, float(int(target.timestamp())) + float(rng.integers(0, 3600)))
+
+
+def place(t: float, enc_class: str, zone: ZoneInfo, rng: np.random.Generator) -> float:
+    """The start (>= ``t``) of an encounter of ``enc_class`` that a module wants at ``t``."""
+    hours = hours_for(enc_class)
+    if hours is None:
+        return t
+    if hours.rule == "office":
+        return _office(t, zone, hours, rng)
+    return _diurnal(t, zone, rng)

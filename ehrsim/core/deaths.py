@@ -1,0 +1,58 @@
+"""The certified cause of a death no module explains, by age and sex (terminology/deaths/causes.csv).
+
+A module that kills with "Natural death with unknown cause" (SNOMED 9855000) says only that the
+person died of something it does not model. The certificate then names what people of that age
+and sex mostly die of outside the modelled diseases: injuries, overdoses, suicide and homicide
+for the young, liver disease in middle age, falls and old age later (CDC WONDER / NCHS 2019).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+
+from ehrsim.core.tables import Choice, rows
+
+__all__ = ["UNKNOWN_CAUSE", "after_stay", "certified_cause"]
+
+UNKNOWN_CAUSE = "9855000"
+
+
+@cache
+def _table() -> tuple[tuple[float, float, str, Choice[tuple[str, str]]], ...]:
+    groups: dict[tuple[float, float, str], tuple[list[tuple[str, str]], list[float]]] = {}
+    for r in rows("deaths/causes.csv"):
+        items, weights = groups.setdefault((float(r["age_low"]), float(r["age_high"]), r["sex"]), ([], []))
+        items.append((r["code"], r["display"]))
+        weights.append(float(r["weight"]))
+    return tuple((lo, hi, sex, Choice(items, weights)) for (lo, hi, sex), (items, weights) in groups.items())
+
+
+def certified_cause(
+    rng: np.random.Generator, cause: list[dict[str, str]], age: float, sex: str
+) -> list[dict[str, str]]:
+    """``cause`` unchanged unless it is the unknown natural cause: then a cause drawn by age and sex."""
+    if not cause or cause[0].get("code") != UNKNOWN_CAUSE:
+        return cause
+    for lo, hi, group_sex, choice in _table():
+        if lo <= age < hi and group_sex in ("all", sex):
+            code, display = choice.draw(rng)
+            return [{"system": "SNOMED-CT", "code": code, "display": display}]
+    return cause
+
+
+@cache
+def _stays() -> dict[str, tuple[float, float]]:
+    return {
+        r["encounter_class"]: (float(r["min_hours"]), float(r["max_hours"])) for r in rows("deaths/hospital_stay.csv")
+    }
+
+
+def after_stay(rng: np.random.Generator, enc_class: str, t: float) -> float:
+    """``t`` plus a stay in ``enc_class`` (log-uniform hours), or ``t`` for classes without one."""
+    bounds = _stays().get(enc_class)
+    if bounds is None:
+        return t
+    low, high = np.log(bounds[0]), np.log(bounds[1])
+    return t + 3600.0 * float(np.exp(low + (high - low) * rng.random()))

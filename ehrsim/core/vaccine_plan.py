@@ -1,0 +1,189 @@
+"""Vaccines outside the wellness visit: seasonal influenza, COVID-19 and RSV campaigns, pregnancy.
+
+``lifetime_plan`` decides at birth, from its own Generator, every seasonal and campaign dose a
+person will be offered and accept (data under ``terminology/immunizations/``): influenza each
+season from September to March once recommended for the person's age (two doses 4 weeks apart in
+the first seasons of children under 9 until they have had two), COVID-19 series and boosters from
+December 2020 by age group and uptake, RSV for older adults and nirsevimab for infants in their
+first RSV season. ``pregnancy_plan`` gives Tdap in every pregnancy at 27-36 weeks (since 2012)
+and the maternal RSV vaccine at 32-36 weeks from September to January. Death or the end of the
+simulation simply drops later doses; each dose says whether the patient must still be pregnant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from ehrsim.core.tables import Choice, rows
+from ehrsim.record.times import DAY, YEAR_DAYS, from_date, to_date
+
+__all__ = ["Shot", "lifetime_plan", "pregnancy_plan"]
+
+YEAR = YEAR_DAYS * DAY
+WEEK = 7 * DAY
+FLU_PERSISTENCE = 0.8  # chance a season's decision reuses the person's own propensity (habit)
+FLU_TWO_DOSE_AGE = 9.0  # ACIP: children 6 months-8 years need 2 doses until they have had 2
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One planned dose: when, which series it counts in, its CVX code, and a pregnancy condition."""
+
+    time: int
+    key: str
+    cvx: str
+    display: str
+    needs_pregnancy: bool = False
+
+    def code(self) -> dict[str, str]:
+        return {"system": "CVX", "code": self.cvx, "display": self.display}
+
+
+def _date(value: str) -> int:
+    return from_date(dt.date.fromisoformat(value))
+
+
+@cache
+def _flu() -> tuple[tuple[tuple[float, float, int, float], ...], tuple[tuple[int, int, float, float, str, str], ...]]:
+    bands = tuple(
+        (float(r["age_low"]), float(r["age_high"]), int(r["first_season"]), float(r["uptake"]))
+        for r in rows("immunizations/influenza.csv")
+    )
+    products = tuple(
+        (
+            int(r["first_season"]),
+            int(r["last_season"]),
+            float(r["age_low"]),
+            float(r["age_high"]),
+            r["cvx"],
+            r["display"],
+        )
+        for r in rows("immunizations/influenza_products.csv")
+    )
+    return bands, products
+
+
+@cache
+def _flu_months() -> Choice[int]:
+    table = rows("immunizations/influenza_months.csv")
+    return Choice([int(r["month"]) for r in table], [float(r["share"]) for r in table])
+
+
+def _flu_product(season: int, age: float) -> tuple[str, str] | None:
+    for first, last, lo, hi, cvx, display in _flu()[1]:
+        if first <= season <= last and lo <= age < hi:
+            return cvx, display
+    return None
+
+
+def _season_date(rng: np.random.Generator, season: int) -> int:
+    month = _flu_months().draw(rng)
+    year = season if month >= 9 else season + 1
+    start = dt.date(year, month, 1)
+    days = (dt.date(year + (month == 12), month % 12 + 1, 1) - start).days
+    return from_date(start) + int(rng.integers(0, days)) * DAY + int(rng.integers(0, DAY))
+
+
+def _influenza(rng: np.random.Generator, birth: int, end: int) -> list[Shot]:
+    bands, _ = _flu()
+    shots: list[Shot] = []
+    propensity = rng.random()
+    doses = 0
+    for season in range(to_date(birth).year - 1, to_date(end).year + 1):
+        u = propensity if rng.random() < FLU_PERSISTENCE else rng.random()
+        when = _season_date(rng, season)
+        season_end = from_date(dt.date(season + 1, 4, 1))
+        six_months = birth + int(0.5 * YEAR)
+        if when < six_months:
+            when = six_months + int(rng.integers(0, 30)) * DAY
+        if when >= season_end or when >= end:
+            continue
+        age = (when - birth) / YEAR
+        band = next((b for b in bands if b[0] <= age < b[1]), None)
+        product = _flu_product(season, age)
+        if band is None or season < band[2] or u >= band[3] or product is None:
+            continue
+        shots.append(Shot(when, "flu", *product))
+        doses += 1
+        if age < FLU_TWO_DOSE_AGE and doses < 2:
+            second = when + int(rng.integers(28, 43)) * DAY
+            shots.append(Shot(second, "flu", *product))
+            doses += 1
+    return shots
+
+
+@cache
+def _campaigns() -> tuple[dict[str, str], ...]:
+    return rows("immunizations/campaigns.csv")
+
+
+def _campaign_shots(rng: np.random.Generator, birth: int, end: int) -> list[Shot]:
+    shots: list[Shot] = []
+    done: set[str] = set()
+    for c in _campaigns():
+        group, start, stop = c["group"], _date(c["start"]), _date(c["end"])
+        lo, hi = float(c["age_low"]), float(c["age_high"])
+        if group in done or (c["requires"] and c["requires"] not in done):
+            continue
+        eligible_from = max(start, birth + int(lo * YEAR))
+        if eligible_from >= min(stop, birth + int(hi * YEAR)) or eligible_from >= end:
+            continue
+        if rng.random() >= float(c["uptake"]):
+            continue
+        median = float(c["delay_median_days"]) * DAY
+        when = eligible_from + int(rng.exponential(median / math.log(2)))
+        if when >= stop:
+            when = eligible_from + int(rng.random() * (stop - eligible_from))
+        done.add(group)
+        for k in range(int(c["doses"])):
+            shots.append(Shot(when + k * int(float(c["interval_days"]) * DAY), group, c["cvx"], c["display"]))
+    return shots
+
+
+def _infant_rsv(rng: np.random.Generator, birth: int) -> list[Shot]:
+    out: list[Shot] = []
+    for r in rows("immunizations/infant_rsv.csv"):
+        born = to_date(birth)
+        season = born.year if born.month >= int(r["season_end_month"]) + 1 else born.year - 1
+        season_start = from_date(dt.date(season, int(r["season_start_month"]), 1))
+        if season_start < _date(r["from"]):
+            season_start = from_date(dt.date(season + 1, int(r["season_start_month"]), 1))
+        if season_start < _date(r["from"]) or rng.random() >= float(r["uptake"]):
+            continue
+        if birth >= season_start:  # born in the season: before leaving the birth hospital or in the first week
+            when = birth + int(rng.integers(1, 7 * DAY))
+        else:
+            when = season_start + int(rng.integers(0, 31 * DAY))
+        age_months = (when - birth) / (YEAR / 12)
+        if age_months >= float(r["max_age_months"]):
+            continue
+        small = age_months < 2  # about 5 kg at 2 months (CDC growth charts): the 50 mg dose before
+        cvx, display = (r["cvx_small"], r["display_small"]) if small else (r["cvx_large"], r["display_large"])
+        out.append(Shot(when, "rsv_infant", cvx, display))
+    return out
+
+
+def lifetime_plan(rng: np.random.Generator, birth: int, end: int) -> list[Shot]:
+    """Every seasonal and campaign dose this person will receive, by time (before ``end``)."""
+    shots = _influenza(rng, birth, end) + _campaign_shots(rng, birth, end) + _infant_rsv(rng, birth)
+    return sorted((s for s in shots if birth <= s.time < end), key=lambda s: (s.time, s.key))
+
+
+def pregnancy_plan(rng: np.random.Generator, conception: int) -> list[Shot]:
+    """Vaccines recommended in a pregnancy that began at ``conception`` (gestation = weeks since + 2)."""
+    out: list[Shot] = []
+    for r in rows("immunizations/pregnancy.csv"):
+        weeks = float(r["min_weeks"]) + rng.random() * (float(r["max_weeks"]) - float(r["min_weeks"]))
+        when = conception + int((weeks - 2) * WEEK)
+        months = {int(m) for m in r["months"].split()} if r["months"] else None
+        if when < _date(r["from"]) or rng.random() >= float(r["uptake"]):
+            continue
+        if months is not None and to_date(when).month not in months:
+            continue
+        out.append(Shot(when, r["name"], r["cvx"], r["display"], needs_pregnancy=True))
+    return out

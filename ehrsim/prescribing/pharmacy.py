@@ -1,0 +1,398 @@
+"""One life's prescriber: checks every MedicationOrder a module makes before it is written.
+
+A module names a drug; the prescriber writes what a careful clinician would have ordered at that
+moment for this patient: the drug itself, or the first listed alternative when the drug is
+contraindicated (allergy, kidney function, pregnancy, age, weight, an interacting drug, not yet
+approved in the US), or nothing, with the reason. Every change is written on the entry
+(``prescribing``) and in the life's ``events`` list (docs/record.md), so audits and teaching cases
+can show it. The state that ordered keeps the entry it got, so MedicationEnd by state name or by
+attribute still ends it; the ordered code stays an alias in the active lookup, so ending by codes
+works too.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ehrsim.gmf.values import SECONDS
+from ehrsim.prescribing.tables import Product, Tables, tables
+
+if TYPE_CHECKING:
+    from ehrsim.engine.simulation import Simulation
+    from ehrsim.gmf.run import ModuleRun
+
+YEAR = SECONDS["years"]
+STOPPED = {
+    "system": "SNOMED-CT",
+    "code": "182840001",
+    "display": "Drug treatment stopped - medical advice (situation)",
+}
+SOLID_UNDER = 6.0  # years: tablets and capsules are unsuitable (EMA paediatric formulations, 2006)
+CHEWABLE_UNDER = 2.0
+WEIGHT_DOSE_UNDER = 12.0  # years: liquids are dosed by weight
+
+
+class Patient:
+    """What the checks read about the patient at one moment, each part computed on first use."""
+
+    __slots__ = ("_allergy", "_ckd", "_pregnant", "_weight", "age", "sim", "t")
+
+    def __init__(self, sim: Simulation, t: float) -> None:
+        self.sim = sim
+        self.t = t
+        self.age = (t - sim.birth_time) / YEAR
+        self._allergy: tuple[frozenset[str], frozenset[str]] | None = None
+        self._ckd: int | None = None
+        self._pregnant: bool | None = None
+        self._weight: float | None = None
+
+    def allergy(self, rx: Tables) -> tuple[frozenset[str], frozenset[str]]:
+        """(classes to avoid, classes to use with caution) from the active allergies."""
+        if self._allergy is None:
+            avoid: set[str] = set()
+            caution: set[str] = set()
+            for code, entry in self.sim.active["allergies"].items():
+                found = rx.allergens.get(code)
+                if found is None:
+                    continue
+                avoid |= found[0]
+                severe = any(r.get("severity") == "severe" for r in entry.get("reactions", ()))
+                (avoid if severe else caution).update(found[1])
+            self._allergy = (frozenset(avoid), frozenset(caution - avoid))
+        return self._allergy
+
+    def ckd_stage(self, rx: Tables) -> int:
+        if self._ckd is None:
+            stage = 0
+            for code in self.sim.active["conditions"]:
+                stage = max(stage, rx.ckd_stage.get(code, 0))
+            value = self.sim.attributes.get("ckd")
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                stage = max(stage, int(value))
+            for code in rx.egfr_codes:  # the latest eGFR result counts even without a CKD diagnosis
+                obs = self.sim.latest_observation(code)
+                if obs is not None and isinstance(obs["value"], int | float) and not isinstance(obs["value"], bool):
+                    stage = max(stage, rx.stage_of_egfr(float(obs["value"])))
+            self._ckd = stage
+        return self._ckd
+
+    def pregnant(self, rx: Tables) -> bool:
+        if self._pregnant is None:
+            self._pregnant = bool(self.sim.attributes.get("pregnant")) or any(
+                code in self.sim.active["conditions"] for code in rx.pregnancy
+            )
+        return self._pregnant
+
+    def weight(self) -> float:
+        if self._weight is None:
+            self._weight = float(self.sim.vitals.get("Weight", 70.0))
+        return self._weight
+
+
+class Pharmacy:
+    """The prescribing layer for one life (``Simulation.rx``)."""
+
+    __slots__ = ("events", "rx", "sim")
+
+    def __init__(self, sim: Simulation) -> None:
+        self.sim = sim
+        self.rx = tables()
+        #: every change the layer made, in time order (the record's ``prescribing`` list)
+        self.events: list[dict[str, Any]] = []
+
+    # --- orders ---------------------------------------------------------------------------------
+
+    def order(self, run: ModuleRun, state: Any, fields: dict[str, Any], t: float) -> dict[str, Any]:
+        """Check, adjust and record one MedicationOrder; returns the entry the state holds."""
+        sim = self.sim
+        ordered = fields["codes"][0]
+        product = self.rx.products.get(ordered["code"])
+        one_off = fields["administered"] and not fields["chronic"]
+        if one_off:  # an administration ends with the visit it was given in
+            enc = sim.desk.current(run)
+            end = max(t, enc["stop"]) if enc is not None else t
+            if fields["stop"] is None or fields["stop"] > end:
+                fields["stop"] = end
+        if product is None:
+            return self._write(run, state, fields, t, activate=not one_off)
+        patient = Patient(sim, t)
+        chosen, problem = self.choose(product, patient)
+        if chosen is None:
+            return self._withhold(run, state, fields, t, problem)
+        if chosen is not product:
+            self._substitute(fields, chosen, ordered, problem, t)
+        chosen = self._paediatric(fields, chosen, patient, ordered, t)
+        self._dose(fields, chosen, patient)
+        caution = chosen.classes & patient.allergy(self.rx)[1]
+        if caution:
+            reason = f"allergy caution: {min(caution).replace('_', ' ')} class (no severe reaction recorded)"
+            fields["prescribing"] = {**(fields.get("prescribing") or {}), "caution": reason}
+            self._log(t, "caution", "allergy_caution", reason, fields["codes"][0], fields["codes"][0])
+        if not one_off:
+            self._stop_interacting(chosen, t)
+            self._replace_duplicates(chosen, t)
+        return self._write(run, state, fields, t, activate=not one_off)
+
+    def choose(self, product: Product, patient: Patient) -> tuple[Product | None, tuple[str, str, str] | None]:
+        """(product to give or None, (rule, reason, alternatives group) when the ordered one is not given)."""
+        problem = self.problem(product, patient)
+        if problem is None:
+            return product, None
+        group = problem[2]
+        for alt in self.rx.alternatives.get(group, ()):
+            if alt.route not in ("any", product.route) or not alt.min_age <= patient.age < alt.max_age:
+                continue
+            candidate = self.rx.products[alt.code]
+            if self.problem(candidate, patient) is None:
+                return candidate, problem
+        return None, problem
+
+    def problem(self, product: Product, patient: Patient) -> tuple[str, str, str] | None:
+        """Why ``product`` must not be given now: (rule id, reason, alternatives group), or None."""
+        rx = self.rx
+        t = patient.t
+        if product.approvals and t < product.approvals[0][0]:
+            pending = [key for since, key in product.approvals if t < since]
+            keys = (*pending, product.code, *product.ingredients)  # a new form of an old drug: the drug's era group
+            group = next((f"era:{k}" for k in keys if f"era:{k}" in rx.alternatives), "")
+            return "us_approval", f"{pending[-1]} not yet approved in the US", group
+        for since, key in product.withdrawals:
+            if t >= since:
+                return "us_withdrawn", f"{key} withdrawn from the US market", f"era:{key}"
+        avoid, _caution = patient.allergy(rx)
+        if avoid:
+            hit = product.classes & avoid
+            if hit:
+                cls = min(hit)
+                return f"allergy_{cls}", f"allergy: {cls.replace('_', ' ')} class", f"allergy:{cls}"
+        for key in product.rule_keys:
+            for rule in rx.rules.get(key, ()):
+                if self._applies(rule.kind, rule.threshold, patient):
+                    return rule.rule, rule.rationale, rule.alternatives if rule.action == "substitute" else ""
+            for active_class, action, rule_id, rationale in rx.interactions.get(key, ()):
+                if action == "withhold" and self._active_class(active_class, t):
+                    return rule_id, rationale, ""
+        return None
+
+    def _applies(self, kind: str, threshold: float, patient: Patient) -> bool:
+        if kind == "ckd_stage_at_least":
+            return patient.ckd_stage(self.rx) >= threshold
+        if kind == "pregnant":
+            return patient.pregnant(self.rx)
+        if kind == "age_below":
+            return patient.age < threshold
+        return patient.weight() < threshold  # weight_below
+
+    # --- what the order becomes -----------------------------------------------------------------
+
+    def _substitute(
+        self,
+        fields: dict[str, Any],
+        chosen: Product,
+        ordered: dict[str, str],
+        problem: tuple[str, str, str] | None,
+        t: float,
+    ) -> None:
+        rule, reason = (problem[0], problem[1]) if problem else ("", "")
+        fields["codes"] = [chosen.as_code()]
+        fields.setdefault("ordered", dict(ordered))
+        fields["prescribing"] = {"action": "substituted", "rule": rule, "reason": reason, "ordered": dict(ordered)}
+        self._log(t, "substituted", rule, reason, ordered, fields["codes"][0])
+
+    def _paediatric(
+        self, fields: dict[str, Any], chosen: Product, patient: Patient, ordered: dict[str, str], t: float
+    ) -> Product:
+        """A liquid for young children when the product is a tablet or capsule."""
+        if patient.age >= SOLID_UNDER:
+            return chosen
+        if chosen.form not in ("oral_solid", "sublingual") and not (
+            chosen.form == "chewable" and patient.age < CHEWABLE_UNDER
+        ):
+            return chosen
+        paed = self.rx.paediatric.get(chosen.key)
+        if paed is None:
+            return chosen
+        liquid = self.rx.products[paed.liquid]
+        if self.problem(liquid, patient) is not None:
+            return chosen
+        before = fields["codes"][0]
+        fields["codes"] = [liquid.as_code()]
+        fields.setdefault("ordered", dict(ordered))
+        note = fields.get("prescribing") or {
+            "action": "substituted",
+            "rule": "",
+            "reason": "",
+            "ordered": dict(ordered),
+        }
+        note["form"] = "paediatric_liquid"
+        fields["prescribing"] = note
+        self._log(t, "paediatric_form", "paediatric_liquid", "liquid form under 6 years", before, fields["codes"][0])
+        return liquid
+
+    def _dose(self, fields: dict[str, Any], chosen: Product, patient: Patient) -> None:
+        """Give the dose a unit; a child's liquid is dosed by weight (mg/kg, capped at the adult dose)."""
+        paed = self.rx.paediatric.get(chosen.key)
+        if paed is not None and chosen.form == "oral_liquid" and chosen.mg_per_ml and patient.age < WEIGHT_DOSE_UNDER:
+            weight = patient.weight()
+            mg = round(min(paed.mg_per_kg * weight, paed.max_mg), 1)
+            fields["dosage"] = {
+                "amount": mg,
+                "frequency": paed.per_day,
+                "period": 1.0,
+                "unit": "days",
+                "dose_unit": "mg",
+                "mg_of": chosen.ingredients[0],
+                "mg_per_kg": paed.mg_per_kg,
+                "weight_kg": round(weight, 1),
+                "volume_ml": round(mg / chosen.mg_per_ml, 1),
+            }
+        elif fields.get("dosage") is not None and chosen.dose_unit:
+            fields["dosage"] = {**fields["dosage"], "dose_unit": chosen.dose_unit}
+
+    def _withhold(
+        self, run: ModuleRun, state: Any, fields: dict[str, Any], t: float, problem: tuple[str, str, str] | None
+    ) -> dict[str, Any]:
+        """Nothing is written; the state still holds an (unrecorded) entry so later references work."""
+        rule, reason = (problem[0], problem[1]) if problem else ("", "")
+        entry = {**fields, "id": None, "stop": t, "prescribing": {"action": "withheld", "rule": rule, "reason": reason}}
+        run.created[state.name] = entry
+        if state.assign_to_attribute:
+            self.sim.set_attribute(state.assign_to_attribute, entry)
+        self._log(t, "withheld", rule, reason, fields["codes"][0], None)
+        return entry
+
+    def _write(self, run: ModuleRun, state: Any, fields: dict[str, Any], t: float, *, activate: bool) -> dict[str, Any]:
+        entry = self.sim.add_entry(run, "medications", fields, state)
+        stop = fields["stop"]
+        if activate and (stop is None or stop > t):
+            self.sim.activate("medications", entry)
+        return entry
+
+    # --- when the patient changes ---------------------------------------------------------------
+
+    def started(self, kind: str, entry: dict[str, Any], t: float) -> None:
+        """A condition or allergy began: ongoing orders it contraindicates are stopped or switched."""
+        code = entry["codes"][0]["code"]
+        if code in (self.rx.triggers if kind == "conditions" else self.rx.allergens):
+            self._review(entry.get("encounter"), t)
+
+    def observed(self, entry: dict[str, Any], t: float) -> None:
+        """An eGFR result in CKD stage 3 or worse: ongoing orders are checked again."""
+        if entry["codes"][0]["code"] in self.rx.egfr_codes:
+            value = entry["value"]
+            if isinstance(value, int | float) and self.rx.stage_of_egfr(float(value)):
+                self._review(entry.get("encounter"), t)
+
+    def _review(self, encounter: str | None, t: float) -> None:
+        """Stop (or switch) every ongoing order the patient's state now contraindicates."""
+        patient = Patient(self.sim, t)
+        for med, product in self._current(t):
+            if product is None:
+                continue
+            chosen, problem = self.choose(product, patient)
+            if problem is None:
+                continue
+            if med["start"] >= t:  # written this very instant (a renewal): it is withdrawn, not stopped
+                self.sim.rec.lists["medications"].remove(med)
+                self.sim.deactivate("medications", med, t, None)
+                self._log(t, "withheld", problem[0], problem[1], med["codes"][0], None)
+            else:
+                self._stop(med, t, "stopped", problem[0], problem[1])
+            if chosen is not None and not self._taking(chosen, t):
+                self._switch(med, chosen, problem, encounter, t)
+
+    def ended(self, entry: dict[str, Any], t: float) -> None:
+        """A condition ended: the ongoing orders given for it (no planned stop) end too."""
+        code = entry["codes"][0]["code"]
+        for med, _product in self._current(t):
+            if med["stop"] is None and any(r.get("code") == code for r in med.get("reason") or ()):
+                self._stop(med, t, "ended", "reason_ended", f"{entry['codes'][0].get('display', code)} ended")
+
+    def _switch(
+        self, med: dict[str, Any], chosen: Product, problem: tuple[str, str, str], encounter: str | None, t: float
+    ) -> None:
+        """Start ``chosen`` in place of the stopped ``med``; whoever held the old entry holds the new one."""
+        sim = self.sim
+        fields = {k: v for k, v in med.items() if k not in ("id", "n", "encounter", "prescribing")}
+        fields.update(start=t, stop=None, stop_reason=None)
+        ordered = med.get("ordered") or med["codes"][0]
+        fields["ordered"] = dict(ordered)
+        self._substitute(fields, chosen, med["codes"][0], problem, t)
+        fields["ordered"] = dict(ordered)
+        new = sim.rec.add("medications", fields, encounter)
+        sim.activate("medications", new)
+        for name, value in list(sim.attributes.items()):
+            if value is med:
+                sim.attributes[name] = new
+        for run in sim.runs:
+            for state_name, held in run.created.items():
+                if held is med:
+                    run.created[state_name] = new
+
+    # --- what else the order changes ------------------------------------------------------------
+
+    def _current(self, t: float) -> list[tuple[dict[str, Any], Product | None]]:
+        """Active, ongoing orders (single administrations are never active) with their products."""
+        seen: set[int] = set()
+        out = []
+        for entry in self.sim.active["medications"].values():
+            if id(entry) in seen or (entry["stop"] is not None and entry["stop"] <= t):
+                continue
+            seen.add(id(entry))
+            out.append((entry, self.rx.products.get(entry["codes"][0]["code"])))
+        return out
+
+    def _taking(self, chosen: Product, t: float) -> bool:
+        """Already on this drug or one of its duplicate group (a switch to it would duplicate)."""
+        return any(
+            p is chosen or (p is not None and chosen.duplicate_groups & p.duplicate_groups) for _, p in self._current(t)
+        )
+
+    def _active_class(self, cls: str, t: float) -> bool:
+        return any(product is not None and cls in product.classes for _, product in self._current(t))
+
+    def _stop_interacting(self, chosen: Product, t: float) -> None:
+        for key in chosen.classes:
+            for active_class, action, rule, rationale in self.rx.interactions.get(key, ()):
+                if action != "stop_active":
+                    continue
+                for entry, product in self._current(t):
+                    if product is not None and active_class in product.classes:
+                        self._stop(entry, t, "stopped", rule, rationale)
+
+    def _replace_duplicates(self, chosen: Product, t: float) -> None:
+        """A new order of the same drug or duplicate group replaces the older one."""
+        for entry, product in self._current(t):
+            if product is None:
+                continue
+            if product is chosen or chosen.duplicate_groups & product.duplicate_groups:
+                group = min(chosen.duplicate_groups & product.duplicate_groups, default="same drug")
+                self._stop(entry, t, "replaced", "duplicate_therapy", f"duplicate therapy: {group.replace('_', ' ')}")
+
+    def _stop(self, entry: dict[str, Any], t: float, action: str, rule: str, reason: str) -> None:
+        self.sim.deactivate("medications", entry, t, STOPPED)
+        entry["stop_reason"] = dict(STOPPED)
+        entry["prescribing"] = {**(entry.get("prescribing") or {}), "stopped": action, "stop_rule": rule}
+        self._log(t, action, rule, reason, entry["codes"][0], None, entry["id"])
+
+    def _log(
+        self,
+        t: float,
+        action: str,
+        rule: str,
+        reason: str,
+        ordered: dict[str, str],
+        given: dict[str, str] | None,
+        entry: str | None = None,
+    ) -> None:
+        self.events.append(
+            {
+                "time": int(t),
+                "action": action,
+                "rule": rule,
+                "reason": reason,
+                "ordered": dict(ordered),
+                "given": dict(given) if given else None,
+                "entry": entry,
+            }
+        )

@@ -1,0 +1,217 @@
+"""The prescribing tables (terminology/prescribing/), read once into plain dicts.
+
+Everything the per-order check needs is precomputed here, so an order costs a few dict lookups:
+a product's classes, duplicate groups, route and the time before which it was not yet approved.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+
+from ehrsim.errors import EhrsimError
+from ehrsim.paths import terminology_dir
+
+ROUTES = {
+    "oral_solid": "oral",
+    "oral_liquid": "oral",
+    "chewable": "oral",
+    "sublingual": "oral",
+    "odt": "oral",
+    "injection": "parenteral",
+    "auto_injector": "parenteral",
+}
+RULE_KINDS = ("ckd_stage_at_least", "pregnant", "age_below", "weight_below")
+ACTIONS = ("substitute", "withhold", "stop_active")
+
+
+def _after_year(year: str) -> float | None:
+    """1 January after ``year``: approval years are year-precise, so nothing is ordered before approval."""
+    return dt.datetime(int(year) + 1, 1, 1, tzinfo=dt.UTC).timestamp() if year else None
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    code: str
+    display: str
+    ingredients: tuple[str, ...]
+    classes: frozenset[str]
+    #: keys rules are filed under: the classes and ``rxcui:CODE``
+    rule_keys: tuple[str, ...]
+    duplicate_groups: frozenset[str]
+    form: str
+    route: str
+    dose_unit: str
+    mg_per_ml: float | None
+    #: (time before which it was not approved, era alternatives key), latest first; product row then ingredients
+    approvals: tuple[tuple[float, str], ...]
+    #: (time from which it is withdrawn, era alternatives key)
+    withdrawals: tuple[tuple[float, str], ...]
+
+    @property
+    def key(self) -> str:
+        """The ingredients as one key (paediatric.csv)."""
+        return ";".join(self.ingredients)
+
+    def as_code(self) -> dict[str, str]:
+        return {"system": "RxNorm", "code": self.code, "display": self.display}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    rule: str
+    kind: str
+    threshold: float
+    action: str
+    alternatives: str
+    rationale: str
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    route: str
+    code: str
+    min_age: float
+    max_age: float
+
+
+@dataclass(frozen=True, slots=True)
+class Paediatric:
+    liquid: str
+    mg_per_kg: float
+    per_day: int
+    max_mg: float
+
+
+@dataclass(frozen=True, slots=True)
+class Tables:
+    products: dict[str, Product]
+    #: allergy code -> (classes to avoid, classes to avoid only after a severe reaction)
+    allergens: dict[str, tuple[frozenset[str], frozenset[str]]]
+    rules: dict[str, tuple[Rule, ...]]
+    #: ordered class -> ((class active, action, rule id, rationale), ...)
+    interactions: dict[str, tuple[tuple[str, str, str, str], ...]]
+    alternatives: dict[str, tuple[Alternative, ...]]
+    #: ingredients joined by ";" (as in products.csv) -> liquid form and weight-based dose
+    paediatric: dict[str, Paediatric]
+    ckd_stage: dict[str, int]
+    pregnancy: frozenset[str]
+    #: condition codes whose onset makes active orders be checked again
+    triggers: frozenset[str]
+    #: eGFR result codes, and (eGFR below, CKD stage) from the worst stage down
+    egfr_codes: frozenset[str]
+    gfr_stages: tuple[tuple[float, int], ...]
+
+    def stage_of_egfr(self, egfr: float) -> int:
+        """The KDIGO G stage (3-5) an eGFR result implies, 0 when 60 or above."""
+        for below, stage in self.gfr_stages:
+            if egfr < below:
+                return stage
+        return 0
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    path = terminology_dir() / "prescribing" / name
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(";") if v.strip())
+
+
+@cache
+def tables() -> Tables:
+    """Load and cross-check the prescribing tables (a missing reference is an EhrsimError)."""
+    ingredients = {r["ingredient"]: r for r in _rows("ingredients.csv")}
+    classes = {r["class"]: r for r in _rows("classes.csv")}
+    products: dict[str, Product] = {}
+    for r in _rows("products.csv"):
+        ings = _split(r["ingredients"])
+        missing = [i for i in ings if i not in ingredients]
+        if missing:
+            raise EhrsimError(f"prescribing/products.csv: {r['rxcui']} names unknown ingredients {missing}")
+        form = r["form"]
+        cls: set[str] = set()
+        for i in ings:
+            for c in _split(ingredients[i]["classes"]):
+                forms = _split(classes[c]["forms"]) if c in classes else ()
+                if not forms or form in forms:
+                    cls.add(c)
+        approvals = []
+        if r["us_approval_year"]:
+            approvals.append((_after_year(r["us_approval_year"]), r["rxcui"]))
+        approvals += [(_after_year(ingredients[i]["us_approval_year"]), i) for i in ings]
+        withdrawals = [
+            (_after_year(ingredients[i]["us_withdrawn_year"]), i) for i in ings if ingredients[i]["us_withdrawn_year"]
+        ]
+        products[r["rxcui"]] = Product(
+            code=r["rxcui"],
+            display=r["display"],
+            ingredients=ings,
+            classes=frozenset(cls),
+            rule_keys=(*sorted(cls), f"rxcui:{r['rxcui']}"),
+            duplicate_groups=frozenset(g for c in cls if (g := classes.get(c, {}).get("duplicate_group"))),
+            form=form,
+            route=ROUTES.get(form, "other"),
+            dose_unit=r["dose_unit"],
+            mg_per_ml=float(r["mg_per_ml"]) if r["mg_per_ml"] else None,
+            approvals=tuple(sorted(((t, k) for t, k in approvals if t is not None), reverse=True)),
+            withdrawals=tuple((t, k) for t, k in withdrawals if t is not None),
+        )
+    allergens = {
+        r["code"]: (frozenset(_split(r["avoid_classes"])), frozenset(_split(r["caution_classes"])))
+        for r in _rows("allergens.csv")
+    }
+    alternatives: dict[str, list[Alternative]] = {}
+    for r in _rows("alternatives.csv"):
+        if r["rxcui"] not in products:
+            raise EhrsimError(f"prescribing/alternatives.csv: {r['group']} names {r['rxcui']}, not in products.csv")
+        alternatives.setdefault(r["group"], []).append(
+            Alternative(
+                r["route"],
+                r["rxcui"],
+                float(r["min_age_years"] or 0.0),
+                float(r["max_age_years"] or 1e9),
+            )
+        )
+    rules: dict[str, list[Rule]] = {}
+    for r in _rows("rules.csv"):
+        if r["kind"] not in RULE_KINDS or r["action"] not in ACTIONS:
+            raise EhrsimError(f"prescribing/rules.csv: {r['rule']} has unknown kind or action")
+        if r["alternatives"] and r["alternatives"] not in alternatives:
+            raise EhrsimError(f"prescribing/rules.csv: {r['rule']} names unknown alternatives {r['alternatives']}")
+        rules.setdefault(r["drug_class"], []).append(
+            Rule(r["rule"], r["kind"], float(r["threshold"] or 0), r["action"], r["alternatives"], r["rationale"])
+        )
+    interactions: dict[str, list[tuple[str, str, str, str]]] = {}
+    for r in _rows("interactions.csv"):
+        rule = f"interaction_{r['ordered_class']}_{r['active_class']}"
+        interactions.setdefault(r["ordered_class"], []).append((r["active_class"], r["action"], rule, r["rationale"]))
+    paediatric = {}
+    for r in _rows("paediatric.csv"):
+        if r["liquid_rxcui"] not in products:
+            raise EhrsimError(f"prescribing/paediatric.csv: {r['liquid_rxcui']} is not in products.csv")
+        paediatric[r["ingredients"]] = Paediatric(
+            r["liquid_rxcui"], float(r["mg_per_kg_per_dose"]), int(r["doses_per_day"]), float(r["max_mg_per_dose"])
+        )
+    conditions = _rows("conditions.csv")
+    ckd = {r["code"]: int(r["ckd_stage"]) for r in conditions if r["ckd_stage"]}
+    pregnancy = frozenset(r["code"] for r in conditions if r["pregnancy"])
+    return Tables(
+        products=products,
+        allergens=allergens,
+        rules={k: tuple(v) for k, v in rules.items()},
+        interactions={k: tuple(v) for k, v in interactions.items()},
+        alternatives={k: tuple(v) for k, v in alternatives.items()},
+        paediatric=paediatric,
+        ckd_stage=ckd,
+        pregnancy=pregnancy,
+        triggers=frozenset(c for c, s in ckd.items() if s >= 3) | pregnancy,
+        egfr_codes=frozenset(r["code"] for r in _rows("egfr.csv")),
+        gfr_stages=tuple(
+            sorted(((float(r["egfr_below"]), int(r["stage"])) for r in _rows("gfr_stages.csv")), reverse=False)
+        ),
+    )

@@ -1,0 +1,38 @@
+"""Causes of death no module explains: by age and sex, never 'unknown' from 1 to 64."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ehrsim.core.deaths import UNKNOWN_CAUSE, certified_cause
+
+UNKNOWN = [{"system": "SNOMED-CT", "code": UNKNOWN_CAUSE, "display": "Natural death with unknown cause (event)"}]
+INJURY = {"418399005", "7878000", "1912002", "1149222004", "44301001", "27935005", "410429000"}
+
+
+def _causes(age: float, sex: str, n: int = 500) -> list[str]:
+    rng = np.random.default_rng(0)
+    return [certified_cause(rng, UNKNOWN, age, sex)[0]["code"] for _ in range(n)]
+
+
+def test_no_unknown_cause_between_one_and_sixty_five():
+    for age in (1.0, 3.6, 20.7, 23.0, 40.0, 64.9):
+        for sex in ("M", "F"):
+            assert UNKNOWN_CAUSE not in _causes(age, sex), (age, sex)
+
+
+def test_the_young_die_of_injuries_overdoses_suicide_and_homicide():
+    causes = _causes(22, "M")
+    assert set(causes) <= INJURY
+    assert {"44301001", "1149222004", "418399005", "27935005"} <= set(causes)
+
+
+def test_infants_and_the_old_may_keep_an_unknown_cause_and_the_old_fall():
+    assert UNKNOWN_CAUSE in _causes(0.3, "F")
+    old = _causes(85, "F")
+    assert UNKNOWN_CAUSE in old and "1912002" in old
+
+
+def test_a_module_cause_is_kept():
+    stroke = [{"system": "SNOMED-CT", "code": "230690007", "display": "Cerebrovascular accident (disorder)"}]
+    assert certified_cause(np.random.default_rng(0), stroke, 30, "M") == stroke

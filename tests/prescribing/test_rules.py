@@ -1,0 +1,392 @@
+"""One test per prescribing rule, on hand-made patients: the rule fires when it must, and only then."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ehrsim.prescribing.pharmacy import STOPPED
+from tests.prescribing.helpers import Order, Run, at, code_of, onset, order, patient
+
+AMOXICILLIN_TAB = "308192"
+AMOXICILLIN_SUSP = "308189"
+CEPHALEXIN_CAP = "309114"
+CEPHALEXIN_SUSP = "309113"
+AZITHROMYCIN_TAB = "308460"
+PIP_TAZO = "1659149"
+AZTREONAM = "1664986"
+SMX_TMP_DS = "198335"
+NITROFURANTOIN = "1648755"
+IBUPROFEN = "310965"
+ACETAMINOPHEN = "313782"
+ACETAMINOPHEN_CHEW = "313820"
+METFORMIN_ER = "860975"
+GLARGINE = "311041"
+LISINOPRIL = "314076"
+LABETALOL = "896758"
+ENTRESTO = "1656351"
+FLUTICASONE = "895994"
+BUDESONIDE_DPI = "966529"
+SUBOXONE = "351266"
+METHADONE = "864706"
+EPI_ADULT = "1870230"
+EPI_JUNIOR = "727316"
+EPI_AMPOULE = "310132"
+ONDANSETRON_ODT = "104894"
+TERFENADINE = "141918"
+ASPIRIN_81 = "243670"
+APAP_CODEINE = "993770"
+ALBUTEROL_NEB = "245314"
+
+ADULT = dt.date(1970, 1, 1)
+
+
+def penicillin_allergy(sim, severity: str = "mild"):
+    return onset(
+        sim,
+        "allergies",
+        "91936005",
+        type="allergy",
+        category="medication",
+        reactions=[{"code": {"system": "SNOMED-CT", "code": "247472004", "display": "Hives"}, "severity": severity}],
+    )
+
+
+def test_no_problem_means_the_order_is_written_unchanged() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    entry = order(sim, AMOXICILLIN_TAB, days=10)
+    assert code_of(entry) == AMOXICILLIN_TAB
+    assert "prescribing" not in entry and "ordered" not in entry
+    assert entry["dosage"]["dose_unit"] == "{tablet}"
+    assert sim.rx.events == []
+
+
+def test_penicillin_allergy_gets_a_cephalosporin_with_caution_after_a_mild_reaction() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    penicillin_allergy(sim, "mild")
+    entry = order(sim, AMOXICILLIN_TAB, days=10)
+    assert code_of(entry) == CEPHALEXIN_CAP
+    assert entry["prescribing"]["rule"] == "allergy_penicillin"
+    assert entry["ordered"]["code"] == AMOXICILLIN_TAB
+    assert [e["action"] for e in sim.rx.events] == ["substituted", "caution"]
+
+
+def test_penicillin_allergy_gets_a_macrolide_after_a_severe_reaction() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    penicillin_allergy(sim, "severe")
+    assert code_of(order(sim, AMOXICILLIN_TAB, days=10)) == AZITHROMYCIN_TAB
+
+
+def test_penicillin_allergy_parenteral_order_gets_a_parenteral_alternative() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    penicillin_allergy(sim, "severe")
+    assert code_of(order(sim, PIP_TAZO, administered=True)) == AZTREONAM
+
+
+def test_synthea_rxnorm_allergy_codes_count_too() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    onset(sim, "allergies", "7984", system="RxNorm", type="allergy", category="medication", reactions=[])
+    assert code_of(order(sim, AMOXICILLIN_TAB, days=10)) != AMOXICILLIN_TAB
+
+
+def test_sulfonamide_allergy_avoids_trimethoprim_sulfamethoxazole() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    onset(sim, "allergies", "91939003", type="allergy", category="medication", reactions=[])
+    entry = order(sim, SMX_TMP_DS, days=3)
+    assert code_of(entry) == NITROFURANTOIN
+    assert entry["prescribing"]["rule"] == "allergy_sulfonamide_antibiotic"
+
+
+def test_nsaid_in_ckd_stage_3_becomes_acetaminophen() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    assert code_of(order(sim, IBUPROFEN, days=5)) == IBUPROFEN
+    onset(sim, "conditions", "433144002")
+    entry = order(sim, IBUPROFEN, days=5)
+    assert code_of(entry) == ACETAMINOPHEN
+    assert entry["prescribing"]["rule"] == "nsaid_ckd"
+
+
+def test_ckd_onset_stops_an_ongoing_nsaid_and_switches_it() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    run = Run()
+    state = Order(name="Chronic_Pain_Med", assign_to_attribute="pain_med")
+    first = order(sim, IBUPROFEN, chronic=True, run=run, state=state)
+    at(sim, dt.date(2016, 3, 1))
+    onset(sim, "conditions", "46177005")  # end-stage renal disease
+    assert first["stop"] == sim.now and first["stop_reason"] == STOPPED
+    switched = sim.attributes["pain_med"]
+    assert code_of(switched) == ACETAMINOPHEN and switched["stop"] is None
+    assert sim.active["medications"][ACETAMINOPHEN] is switched
+
+
+def test_metformin_below_egfr_30_is_replaced_by_insulin() -> None:
+    sim = patient(ADULT, ckd=4)
+    at(sim, dt.date(2015, 3, 1))
+    entry = order(sim, METFORMIN_ER, chronic=True)
+    assert code_of(entry) == GLARGINE
+    assert entry["prescribing"]["rule"] == "metformin_egfr_30"
+    other = patient(ADULT, ckd=3)
+    at(other, dt.date(2015, 3, 1))
+    assert code_of(order(other, METFORMIN_ER, chronic=True)) == METFORMIN_ER
+
+
+def test_ace_inhibitor_in_pregnancy_becomes_labetalol() -> None:
+    sim = patient(ADULT, pregnant=True)
+    at(sim, dt.date(2015, 3, 1))
+    entry = order(sim, LISINOPRIL, chronic=True)
+    assert code_of(entry) == LABETALOL
+    assert entry["prescribing"]["rule"] == "raas_pregnancy_acei"
+
+
+def test_sacubitril_valsartan_stops_the_ace_inhibitor() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2018, 3, 1))
+    acei = order(sim, LISINOPRIL, chronic=True)
+    at(sim, dt.date(2019, 3, 1))
+    arni = order(sim, ENTRESTO, chronic=True)
+    assert code_of(arni) == ENTRESTO
+    assert acei["stop"] == sim.now
+    assert LISINOPRIL not in sim.active["medications"]
+    assert any(e["action"] == "stopped" and e["rule"] == "interaction_arni_ace_inhibitor" for e in sim.rx.events)
+
+
+def test_ace_inhibitor_is_withheld_while_on_sacubitril_valsartan() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2018, 3, 1))
+    order(sim, ENTRESTO, chronic=True)
+    run = Run()
+    held = order(sim, LISINOPRIL, chronic=True, run=run)
+    assert held["prescribing"]["action"] == "withheld"
+    assert run.created["Prescribe"] is held  # MedicationEnd by state name still finds it
+    assert all(code_of(m) != LISINOPRIL for m in sim.rec.lists["medications"])
+    assert LISINOPRIL not in sim.active["medications"]
+
+
+def test_duplicate_inhaled_steroid_replaces_the_older_one() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2010, 3, 1))
+    old = order(sim, FLUTICASONE, chronic=True)
+    at(sim, dt.date(2012, 3, 1))
+    new = order(sim, BUDESONIDE_DPI, chronic=True)
+    assert old["stop"] == sim.now and new["stop"] is None
+    assert [e["rule"] for e in sim.rx.events] == ["duplicate_therapy"]
+
+
+def test_the_same_drug_ordered_again_replaces_the_running_order() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2010, 3, 1))
+    first = order(sim, LISINOPRIL, chronic=True)
+    at(sim, dt.date(2011, 3, 1))
+    order(sim, LISINOPRIL, chronic=True)
+    assert first["stop"] == sim.now
+
+
+def test_before_us_approval_the_era_alternative_is_ordered() -> None:
+    sim = patient(dt.date(1950, 1, 1))
+    at(sim, dt.date(1985, 6, 1))
+    entry = order(sim, SUBOXONE, chronic=True)
+    assert code_of(entry) == METHADONE
+    assert entry["prescribing"]["rule"] == "us_approval"
+    at(sim, dt.date(2005, 6, 1))
+    assert code_of(order(sim, SUBOXONE, chronic=True)) == SUBOXONE
+
+
+def test_auto_injector_before_1987_is_an_ampoule() -> None:
+    sim = patient(dt.date(1950, 1, 1))
+    at(sim, dt.date(1973, 6, 1))
+    assert code_of(order(sim, EPI_ADULT, chronic=True)) == EPI_AMPOULE
+
+
+def test_without_an_era_alternative_the_order_is_withheld_with_its_reason() -> None:
+    sim = patient(dt.date(1950, 1, 1))
+    at(sim, dt.date(1980, 6, 1))
+    held = order(sim, ONDANSETRON_ODT, days=2)
+    assert held["prescribing"] == {"action": "withheld", "rule": "us_approval", "reason": held["prescribing"]["reason"]}
+    assert "ondansetron" in held["prescribing"]["reason"]
+    assert sim.rec.lists["medications"] == []
+
+
+def test_a_withdrawn_drug_is_replaced() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2005, 6, 1))
+    assert code_of(order(sim, TERFENADINE, days=30)) != TERFENADINE
+    at(sim, dt.date(1990, 6, 1))
+    assert code_of(order(sim, TERFENADINE, days=30)) == TERFENADINE
+
+
+def test_child_under_25_kg_gets_the_0_15_mg_auto_injector() -> None:
+    sim = patient(dt.date(2010, 1, 1))
+    at(sim, dt.date(2010, 9, 1))  # 8 months
+    entry = order(sim, EPI_ADULT, chronic=True)
+    assert code_of(entry) == EPI_JUNIOR
+    assert entry["prescribing"]["rule"] == "epinephrine_auto_injector_weight"
+    adult = patient(ADULT)
+    at(adult, dt.date(2010, 9, 1))
+    assert code_of(order(adult, EPI_ADULT, chronic=True)) == EPI_ADULT
+
+
+def test_under_six_gets_a_liquid_dosed_by_weight() -> None:
+    sim = patient(dt.date(2012, 1, 1))
+    at(sim, dt.date(2015, 6, 1))  # 3.4 years
+    entry = order(sim, AMOXICILLIN_TAB, days=10)
+    assert code_of(entry) == AMOXICILLIN_SUSP
+    dose = entry["dosage"]
+    weight = sim.vitals["Weight"]
+    assert 10 < weight < 25
+    assert dose["dose_unit"] == "mg" and dose["mg_per_kg"] == 45.0
+    assert dose["amount"] == round(45.0 * weight, 1)
+    assert dose["volume_ml"] == round(dose["amount"] / 80.0, 1)
+    assert dose["frequency"] == 2 and dose["unit"] == "days"
+
+
+def test_allergic_toddler_gets_the_alternative_as_a_liquid() -> None:
+    sim = patient(dt.date(2012, 1, 1))
+    at(sim, dt.date(2015, 6, 1))
+    penicillin_allergy(sim, "mild")
+    entry = order(sim, AMOXICILLIN_TAB, days=10)
+    assert code_of(entry) == CEPHALEXIN_SUSP
+    assert entry["dosage"]["dose_unit"] == "mg"
+
+
+def test_no_aspirin_or_codeine_for_children() -> None:
+    sim = patient(dt.date(2005, 1, 1))
+    at(sim, dt.date(2015, 6, 1))  # 10 years
+    assert code_of(order(sim, ASPIRIN_81, days=3)) == ACETAMINOPHEN_CHEW
+    assert code_of(order(sim, APAP_CODEINE, days=3)) == ACETAMINOPHEN_CHEW
+    adult = patient(ADULT)
+    at(adult, dt.date(2015, 6, 1))
+    assert code_of(order(adult, ASPIRIN_81, chronic=True)) == ASPIRIN_81
+
+
+def test_one_off_administration_ends_with_its_encounter_and_is_never_active() -> None:
+    sim = patient(ADULT)
+    t = at(sim, dt.date(2015, 6, 1))
+    run = Run(encounter={"id": "enc", "start": t, "stop": t + 3600.0})
+    entry = order(sim, ALBUTEROL_NEB, administered=True, run=run)
+    assert entry["stop"] == t + 3600.0
+    assert ALBUTEROL_NEB not in sim.active["medications"]
+
+
+def test_ongoing_orders_end_with_their_reason_but_courses_keep_their_stop() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 6, 1))
+    asthma = onset(sim, "conditions", "195967001")
+    reason = [dict(asthma["codes"][0])]
+    inhaler = order(sim, FLUTICASONE, chronic=True, reason=reason)
+    course = order(sim, AMOXICILLIN_TAB, days=10, reason=reason)
+    planned = course["stop"]
+    t = at(sim, dt.date(2015, 6, 3))
+    sim.deactivate("conditions", asthma, t, None)
+    assert inhaler["stop"] == t and inhaler["prescribing"]["stop_rule"] == "reason_ended"
+    assert course["stop"] == planned
+
+
+def test_ending_by_the_ordered_code_ends_the_substitute() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    penicillin_allergy(sim, "severe")
+    given = order(sim, AMOXICILLIN_TAB, chronic=True)
+    assert sim.rec.active_by_codes("medications", [AMOXICILLIN_TAB]) == [given]
+    sim.deactivate("medications", given, sim.now, None)
+    assert AMOXICILLIN_TAB not in sim.active["medications"]
+    assert code_of(given) not in sim.active["medications"]
+
+
+def test_unknown_codes_pass_through() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    entry = order(sim, "999999999", chronic=True)
+    assert code_of(entry) == "999999999" and "prescribing" not in entry
+
+
+def test_two_ingredient_tablets_have_a_liquid_too() -> None:
+    sim = patient(dt.date(2012, 1, 1))
+    at(sim, dt.date(2015, 6, 1))
+    entry = order(sim, "198334", days=3)  # sulfamethoxazole 400 MG / trimethoprim 80 MG Oral Tablet
+    assert code_of(entry) == "313134"
+    assert entry["dosage"]["mg_of"] == "sulfamethoxazole" and entry["dosage"]["dose_unit"] == "mg"
+
+
+def test_an_order_written_the_instant_a_contraindication_starts_is_withdrawn_not_stopped() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    given = order(sim, IBUPROFEN, chronic=True, state=Order(assign_to_attribute="pain_med"))
+    onset(sim, "conditions", "433144002")
+    assert given not in sim.rec.lists["medications"]
+    (switched,) = sim.rec.lists["medications"]
+    assert code_of(switched) == ACETAMINOPHEN and sim.attributes["pain_med"] is switched
+    assert [e["action"] for e in sim.rx.events] == ["withheld", "substituted"]
+
+
+def test_a_switch_to_a_drug_already_taken_does_not_duplicate_it() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    order(sim, ACETAMINOPHEN, chronic=True)
+    nsaid = order(sim, IBUPROFEN, chronic=True)
+    at(sim, dt.date(2016, 3, 1))
+    onset(sim, "conditions", "433144002")
+    assert nsaid["stop"] == sim.now
+    assert sum(code_of(m) == ACETAMINOPHEN for m in sim.rec.lists["medications"]) == 1
+
+
+def egfr(sim, value: float) -> None:
+    fields = {
+        "time": sim.now,
+        "category": "laboratory",
+        "codes": [{"system": "LOINC", "code": "33914-3", "display": "eGFR"}],
+        "value": value,
+        "value_type": "numeric",
+        "unit": "mL/min/{1.73_m2}",
+        "components": [],
+        "report": None,
+    }
+    sim.write("observations", fields, None)
+
+
+def test_an_egfr_below_30_stops_metformin_without_a_ckd_diagnosis() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    met = order(sim, METFORMIN_ER, chronic=True)
+    at(sim, dt.date(2015, 9, 1))
+    egfr(sim, 40.0)
+    assert met["stop"] is None  # stage 3: metformin may continue
+    egfr(sim, 25.0)
+    assert met["stop"] == sim.now
+    assert code_of(sim.active["medications"][GLARGINE]) == GLARGINE
+    at(sim, dt.date(2015, 10, 1))
+    assert code_of(order(sim, METFORMIN_ER, chronic=True)) == GLARGINE
+
+
+def test_approval_years_are_year_precise_so_the_approval_year_itself_is_too_early() -> None:
+    sim = patient(dt.date(1950, 1, 1))
+    at(sim, dt.date(2002, 12, 31))
+    assert code_of(order(sim, SUBOXONE, chronic=True)) == METHADONE
+    at(sim, dt.date(2003, 1, 1))
+    assert code_of(order(sim, SUBOXONE, chronic=True)) == SUBOXONE
+
+
+def test_low_dose_aspirin_stays_in_ckd_but_two_nsaids_do_not_run_together() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    onset(sim, "conditions", "433144002")
+    assert code_of(order(sim, ASPIRIN_81, chronic=True)) == ASPIRIN_81
+    other = patient(ADULT)
+    at(other, dt.date(2015, 3, 1))
+    first = order(other, "849574", chronic=True)  # naproxen sodium 220 MG
+    order(other, IBUPROFEN, chronic=True)
+    assert first["stop"] == other.now
+
+
+def test_an_administration_with_a_duration_still_ends_with_its_encounter() -> None:
+    sim = patient(ADULT)
+    t = at(sim, dt.date(2015, 6, 1))
+    run = Run(encounter={"id": "enc", "start": t, "stop": t + 3600.0})
+    entry = order(sim, "854252", administered=True, days=3, run=run)  # enoxaparin 150 MG/ML syringe
+    assert entry["stop"] == t + 3600.0
