@@ -129,7 +129,11 @@ class Pharmacy:
             fields["prescribing"] = {**(fields.get("prescribing") or {}), "caution": reason}
             self._log(t, "caution", "allergy_caution", reason, fields["codes"][0], fields["codes"][0])
         if not one_off:
-            self._stop_interacting(chosen, t)
+            washout = self._stop_interacting(chosen, t)
+            if washout:  # the new drug starts after the washout (e.g. 36 h after the last ACE inhibitor dose)
+                fields["start"] = min(t + washout, self.sim.end_time)
+                if fields["stop"] is not None:
+                    fields["stop"] = max(fields["stop"], fields["start"])
             self._replace_duplicates(chosen, t)
         return self._write(run, state, fields, t, activate=not one_off)
 
@@ -169,7 +173,7 @@ class Pharmacy:
             for rule in rx.rules.get(key, ()):
                 if self._applies(rule.kind, rule.threshold, patient):
                     return rule.rule, rule.rationale, rule.alternatives if rule.action == "substitute" else ""
-            for active_class, action, rule_id, rationale in rx.interactions.get(key, ()):
+            for active_class, action, rule_id, rationale, _washout in rx.interactions.get(key, ()):
                 if action == "withhold" and self._active_class(active_class, t):
                     return rule_id, rationale, ""
         return None
@@ -351,14 +355,30 @@ class Pharmacy:
     def _active_class(self, cls: str, t: float) -> bool:
         return any(product is not None and cls in product.classes for _, product in self._current(t))
 
-    def _stop_interacting(self, chosen: Product, t: float) -> None:
+    def _stop_interacting(self, chosen: Product, t: float) -> float:
+        """Stop running orders the new one must not overlap; returns the washout before it may start."""
+        washout = 0.0
         for key in chosen.classes:
-            for active_class, action, rule, rationale in self.rx.interactions.get(key, ()):
+            for active_class, action, rule, rationale, wait in self.rx.interactions.get(key, ()):
                 if action != "stop_active":
                     continue
                 for entry, product in self._current(t):
                     if product is not None and active_class in product.classes:
                         self._stop(entry, t, "stopped", rule, rationale)
+                if wait:  # also when the module itself stopped it just before: wait out the rest
+                    washout = max(washout, self._since_stopped(active_class, t, wait))
+        return washout
+
+    def _since_stopped(self, cls: str, t: float, wait: float) -> float:
+        """How long the new order must still wait after the last order of ``cls`` stopped (0 if long ago)."""
+        latest = -float("inf")
+        for entry in self.sim.rec.lists["medications"]:  # only for orders with a washout (rare)
+            stop = entry["stop"]
+            if stop is not None and t - wait < stop <= t:
+                product = self.rx.products.get(entry["codes"][0]["code"])
+                if product is not None and cls in product.classes:
+                    latest = max(latest, stop)
+        return max(0.0, latest + wait - t)
 
     def _replace_duplicates(self, chosen: Product, t: float) -> None:
         """A new order of the same drug or duplicate group replaces the older one."""

@@ -91,8 +91,8 @@ class Tables:
     #: allergy code -> (classes to avoid, classes to avoid only after a severe reaction)
     allergens: dict[str, tuple[frozenset[str], frozenset[str]]]
     rules: dict[str, tuple[Rule, ...]]
-    #: ordered class -> ((class active, action, rule id, rationale), ...)
-    interactions: dict[str, tuple[tuple[str, str, str, str], ...]]
+    #: ordered class -> ((class active, action, rule id, rationale, washout seconds), ...)
+    interactions: dict[str, tuple[tuple[str, str, str, str, float], ...]]
     alternatives: dict[str, tuple[Alternative, ...]]
     #: ingredients joined by ";" (as in products.csv) -> liquid form and weight-based dose
     paediatric: dict[str, Paediatric]
@@ -186,10 +186,13 @@ def tables() -> Tables:
         rules.setdefault(r["drug_class"], []).append(
             Rule(r["rule"], r["kind"], float(r["threshold"] or 0), r["action"], r["alternatives"], r["rationale"])
         )
-    interactions: dict[str, list[tuple[str, str, str, str]]] = {}
+    interactions: dict[str, list[tuple[str, str, str, str, float]]] = {}
     for r in _rows("interactions.csv"):
         rule = f"interaction_{r['ordered_class']}_{r['active_class']}"
-        interactions.setdefault(r["ordered_class"], []).append((r["active_class"], r["action"], rule, r["rationale"]))
+        washout = float(r["washout_hours"] or 0) * 3600.0
+        interactions.setdefault(r["ordered_class"], []).append(
+            (r["active_class"], r["action"], rule, r["rationale"], washout)
+        )
     paediatric = {}
     for r in _rows("paediatric.csv"):
         if r["liquid_rxcui"] not in products:

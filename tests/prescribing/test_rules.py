@@ -153,6 +153,7 @@ def test_sacubitril_valsartan_stops_the_ace_inhibitor() -> None:
     arni = order(sim, ENTRESTO, chronic=True)
     assert code_of(arni) == ENTRESTO
     assert acei["stop"] == sim.now
+    assert arni["start"] == sim.now + 36 * 3600  # the washout
     assert LISINOPRIL not in sim.active["medications"]
     assert any(e["action"] == "stopped" and e["rule"] == "interaction_arni_ace_inhibitor" for e in sim.rx.events)
 
@@ -390,3 +391,13 @@ def test_an_administration_with_a_duration_still_ends_with_its_encounter() -> No
     run = Run(encounter={"id": "enc", "start": t, "stop": t + 3600.0})
     entry = order(sim, "854252", administered=True, days=3, run=run)  # enoxaparin 150 MG/ML syringe
     assert entry["stop"] == t + 3600.0
+
+
+def test_sacubitril_valsartan_waits_36_hours_after_a_module_stopped_the_ace_inhibitor() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2018, 3, 1))
+    acei = order(sim, LISINOPRIL, chronic=True)
+    t = at(sim, dt.date(2019, 3, 1))
+    sim.deactivate("medications", acei, t - 3600.0, None)  # the module ended it an hour ago
+    arni = order(sim, ENTRESTO, chronic=True)
+    assert arni["start"] == t - 3600.0 + 36 * 3600
