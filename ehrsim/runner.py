@@ -186,6 +186,8 @@ def _run_locked(settings: Settings, shared: _Shared, progress: Callable[[int], N
     for key in ("workers", "out", "dask"):  # the output does not depend on them
         metadata["options"].pop(key, None)
     cohort = shared.population.cohort
+    if cohort is None or cohort.steering is None:  # an overwritten steered run's sidecar would mislead
+        (out / WEIGHTS_FILE).unlink(missing_ok=True)
     if cohort is not None:
         metadata["cohort"] = summary["cohort"] = cohort.summary(totals["patients"], totals["cohort_attempts"])
         if cohort.steering is not None:

@@ -100,6 +100,9 @@ def test_weights_in_record_sidecar_and_metadata_for_any_worker_count(tmp_path: P
     assert meta["weights_file"] == WEIGHTS_FILE
     assert meta["weight_sum"] == math.fsum(r["weight"] for r in records)
     assert meta["estimated_prevalence"] == meta["weight_sum"] / meta["attempts"]
+    # a run without steering that overwrites the folder leaves no stale weights behind
+    run(Settings(population=1, seed=4, reference_date=REF, modules=(MODULES,), out=tmp_path / "one"), overwrite=True)
+    assert not (tmp_path / "one" / WEIGHTS_FILE).exists()
 
 
 def test_steering_through_the_python_api() -> None:
