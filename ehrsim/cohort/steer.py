@@ -10,7 +10,9 @@ weight: weighted means over candidates estimate the unsteered ones without bias.
 
 Checks are counted as they are realised: a planned exit that a change, the end of the life or
 death cuts short is re-weighted to the stays that did happen (``interrupt``, ``finish``).
-Uniform-length loops and one-off distributed transitions are not steered (their ratio is 1).
+One-off distributed choices (a ``distributed_transition``, or a ``complex_transition`` option's
+distributions, outside fast-forwarded loops) with options both toward and away from a target are
+tilted the same way (``pick``). Uniform-length loops are not steered (their ratio is 1).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import networkx as nx
 
 from ehrsim.gmf.graph import to_graph
 from ehrsim.gmf.states.clinical import ConditionOnset
+from ehrsim.gmf.transitions import Complex, Distributed
 
 if TYPE_CHECKING:
     from ehrsim.gmf.library import Library
@@ -58,9 +61,27 @@ class Steering:
                 if found != toward[path]:
                     toward[path], changed = found, True
         self.toward = {p: frozenset(s) for p, s in toward.items() if s}
+        #: id of a distributed transition's options tuple -> the options' indices that lead toward a target
+        self.choices: dict[int, frozenset[int]] = {}
+        for path, names in self.toward.items():
+            for state in library.modules[path].states.values():
+                for options in _distributions(state):
+                    lead = frozenset(i for i, o in enumerate(options) if o.transition in names)
+                    if lead and len(lead) < len(options):
+                        self.choices[id(options)] = lead
 
     def life(self) -> SteeredLife:
         return SteeredLife(self)
+
+
+def _distributions(state: Any) -> list[tuple[Any, ...]]:
+    """The weighted option tuples of a state's distributed transition or complex transition options."""
+    transition = state.transition
+    if isinstance(transition, Distributed):
+        return [transition.options]
+    if isinstance(transition, Complex):
+        return [o.distributions for o in transition.options if o.transition is None and o.distributions]
+    return []
 
 
 class SteeredLife:
@@ -96,6 +117,37 @@ class SteeredLife:
         ratios = {name: (-math.log(scale) if name in toward else 0.0) for name, _ in leave}
         q_self = p_self - shift
         return q_self, q_leave, math.log(p_self / q_self), ratios
+
+    def pick(self, options: tuple[Any, ...], sim: Any) -> str | None:
+        """A tilted one-off distributed choice (``gmf.transitions.pick_weighted``), or None when not steered.
+
+        Takes the same single uniform draw as an unsteered pick, so no other draw shifts.
+        """
+        lead = self.steering.choices.get(id(options))
+        if lead is None:
+            return None
+        probs, total = [], 0.0
+        for o in options:  # as one uniform draw against cumulative weights gives them (leftover to the last)
+            w = max(0.0, o.weight(sim))
+            lo, total = total, total + w
+            probs.append(max(0.0, min(total, 1.0) - min(lo, 1.0)))
+        if total < 1.0:
+            probs[-1] += 1.0 - total
+        a = sum(p for i, p in enumerate(probs) if i in lead)
+        rest = 1.0 - a
+        shift = min((self.steering.factor - 1.0) * a, MAX_SHIFT * rest)
+        if a <= 0.0 or shift <= 0.0:
+            return None
+        up, down = (a + shift) / a, (rest - shift) / rest
+        draw, acc = sim.rng.random(), 0.0
+        chosen = len(options) - 1
+        for i, p in enumerate(probs):
+            acc += p * (up if i in lead else down)
+            if draw < acc:
+                chosen = i
+                break
+        self.log_weight -= math.log(up if chosen in lead else down)
+        return str(options[chosen].transition)
 
     def planned(self, run: Any, log_self: float, t0: float, step: float, stays: int, exit_log: float) -> None:
         """A plan of ``stays`` stays (then, when ``exit_log`` is not None, an exit) was drawn at ``t0``."""

@@ -50,6 +50,11 @@ class Weighted(Frozen):
 
 def pick_weighted(options: tuple[Weighted, ...], sim: PatientAccess) -> str:
     """One uniform draw against cumulative weights; leftover probability goes to the last option."""
+    steer = getattr(sim, "steer", None)  # a steered cohort (ehrsim.cohort.steer) may tilt this choice
+    if steer is not None:
+        steered = steer.pick(options, sim)
+        if steered is not None:
+            return steered
     draw = sim.rng.random()
     total = 0.0
     for option in options:

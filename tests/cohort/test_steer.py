@@ -115,3 +115,28 @@ def test_steering_through_the_python_api() -> None:
         validator.validate(record)
     bad = {**records[0], "weight": -1.0}
     assert not validator.is_valid(bad)
+
+
+def test_one_off_distributed_choices_are_tilted_without_bias() -> None:
+    """The sinusitis fixture decides once, at 5 years, by a distributed transition (30 %)."""
+    modules = FIXTURE_MODULES / "cohort"
+    cohort = "condition(SNOMED-CT:444814009)"
+    n = 300
+
+    def population(steer: float) -> Population:
+        settings = Settings(population=n, seed=2, reference_date=REF, modules=(modules,), cohort=cohort, age_min=6)
+        return Population(settings.model_copy(update={"cohort_steer": steer}))
+
+    plain, steered = population(1.0), population(4.0)
+    natural = [_sinusitis(plain.candidate(i, 0)) for i in range(n)]  # type: ignore[arg-type]
+    records = [steered.candidate(i, 0) for i in range(n)]
+    hits = [r["weight"] * _sinusitis(r) for r in records]  # type: ignore[index,arg-type]
+    assert {round(r["weight"], 9) for r in records} == {round(0.3 / 0.65, 9), round(0.7 / 0.35, 9)}  # type: ignore[index]
+    p, est = sum(natural) / n, sum(hits) / n
+    assert sum(_sinusitis(r) for r in records) / n > 0.5  # type: ignore[arg-type]
+    se = math.sqrt(p * (1 - p) / n + sum((h - est) ** 2 for h in hits) / (n - 1) / n)
+    assert abs(est - p) < 4 * se, (est, p, se)
+
+
+def _sinusitis(record: dict) -> bool:
+    return any(c["codes"][0]["code"] == "444814009" for c in record["conditions"])
