@@ -234,12 +234,13 @@ class Pharmacy:
         return liquid
 
     def _dose(self, fields: dict[str, Any], chosen: Product, patient: Patient) -> None:
-        """Give the dose a unit; a child's liquid is dosed by weight (mg/kg, capped at the adult dose)."""
+        """Give the dose a unit; a child's dose is by weight (mg/kg, capped at the adult dose)."""
         paed = self.rx.paediatric.get(chosen.key)
-        if paed is not None and chosen.form == "oral_liquid" and chosen.mg_per_ml and patient.age < WEIGHT_DOSE_UNDER:
+        per_unit = chosen.mg_per_ml or chosen.mg_per_unit
+        if paed is not None and per_unit and patient.age < WEIGHT_DOSE_UNDER:
             weight = patient.weight()
             mg = round(min(paed.mg_per_kg * weight, paed.max_mg), 1)
-            fields["dosage"] = {
+            dosage = {
                 "amount": mg,
                 "frequency": paed.per_day,
                 "period": 1.0,
@@ -248,8 +249,12 @@ class Pharmacy:
                 "mg_of": chosen.ingredients[0],
                 "mg_per_kg": paed.mg_per_kg,
                 "weight_kg": round(weight, 1),
-                "volume_ml": round(mg / chosen.mg_per_ml, 1),
             }
+            if chosen.mg_per_ml:
+                dosage["volume_ml"] = round(mg / chosen.mg_per_ml, 1)
+            else:  # whole or half tablets, at least half of one
+                dosage["units_per_dose"] = max(0.5, round(mg / per_unit * 2) / 2)
+            fields["dosage"] = dosage
         elif fields.get("dosage") is not None and chosen.dose_unit:
             fields["dosage"] = {**fields["dosage"], "dose_unit": chosen.dose_unit}
 
