@@ -18,16 +18,12 @@ if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
     from ehrsim.gmf.run import ModuleRun
 
-#: the death certificate's codes (displays in terminology/codes/core.csv)
+#: codes the core records here (displays in terminology/codes/core.csv)
 DEATH_CERTIFICATION = ("SNOMED-CT", "308646001")
 CAUSE_OF_DEATH = ("LOINC", "69453-9")
 DEATH_UNKNOWN_CAUSE = ("SNOMED-CT", "419620001")
-VACCINE_VISIT = {
-    "system": "SNOMED-CT",
-    "code": "33879002",
-    "display": "Administration of vaccine to produce active immunity (procedure)",
-}
-EXPIRED = {"system": "NUBC", "code": "20", "display": "Expired"}
+VACCINE_VISIT = ("SNOMED-CT", "33879002")
+EXPIRED = ("NUBC", "20")  # discharge disposition of a hospital stay the patient died in
 HOSPITAL_STAYS = frozenset({"inpatient", "emergency", "hospice", "snf"})
 #: attributes pregnancy modules set true while pregnant (ehrsim's library, Synthea's)
 PREGNANCY_ATTRIBUTES = frozenset({"pregnancy", "pregnant"})
@@ -133,7 +129,7 @@ def vaccine_visit(sim: Simulation, t: float, shots: tuple[vaccine_plan.Shot, ...
         later = clock.place(max(desk.free_at, t + 3600.0), "ambulatory", sim.zone, sim.clock_rng)
         sim.queue.push(later, WELLNESS, 0, shots)
         return
-    enc = desk.new_encounter(t, "ambulatory", [dict(VACCINE_VISIT)], [], "immunizations", None)
+    enc = desk.new_encounter(t, "ambulatory", [codes.code(*VACCINE_VISIT)], [], "immunizations", None)
     desk.free_at = max(desk.free_at, enc["stop"])
     for shot in shots:
         sim.immunizations_given[shot.key] = sim.immunizations_given.get(shot.key, 0) + 1
@@ -212,7 +208,7 @@ def death_certificate(sim: Simulation, t: float) -> None:
         under_way["stop"] = t  # the visit under way lasts until the death
     for enc in sim.rec.lists["encounters"]:
         if enc["start"] <= t <= enc["stop"] and enc["class"] in HOSPITAL_STAYS:
-            enc["discharge"] = dict(EXPIRED)  # died during the stay (even if a module had just discharged)
+            enc["discharge"] = codes.code(*EXPIRED)  # died during the stay (even if a module had just discharged)
         if enc["stop"] > t:
             enc["stop"] = max(t, enc["start"])
     if desk.wellness_enc is not None:

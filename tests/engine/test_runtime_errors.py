@@ -38,7 +38,9 @@ TEXT_AS_NUMBER = {
 def test_text_where_a_number_is_needed_names_module_state_patient_and_seed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _module(tmp_path, "textnum", TEXT_AS_NUMBER)
+    modules = tmp_path / "modules"  # not the folder holding the output (its .ehrsim/run.json is JSON too)
+    modules.mkdir()
+    _module(modules, "textnum", TEXT_AS_NUMBER)
     rc = main(
         [
             "generate",
@@ -47,7 +49,7 @@ def test_text_where_a_number_is_needed_names_module_state_patient_and_seed(
             "-s",
             "7",
             "--modules",
-            str(tmp_path),
+            str(tmp_path / "modules"),
             "-o",
             str(tmp_path / "out"),
             "-f",
@@ -74,8 +76,9 @@ def test_an_internal_error_exits_1_with_a_report_hint(
         raise ZeroDivisionError("division by zero")
 
     monkeypatch.setattr(Simple, "process", broken)
+    (tmp_path / "modules").mkdir()
     _module(
-        tmp_path,
+        tmp_path / "modules",
         "plain",
         {
             "Initial": {"type": "Initial", "direct_transition": "S"},
@@ -91,7 +94,7 @@ def test_an_internal_error_exits_1_with_a_report_hint(
             "-s",
             "3",
             "--modules",
-            str(tmp_path),
+            str(tmp_path / "modules"),
             "-o",
             str(tmp_path / "out"),
             "-f",
