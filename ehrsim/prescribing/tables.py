@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -25,6 +26,12 @@ ROUTES = {
 }
 RULE_KINDS = ("ckd_stage_at_least", "pregnant", "age_below", "weight_below")
 ACTIONS = ("substitute", "withhold", "stop_active")
+
+
+def _mg_per_unit(display: str) -> float | None:
+    """The first "N MG" of an RxNorm tablet/capsule name: the first ingredient's strength."""
+    match = re.search(r"([0-9.]+) MG\b", display, re.IGNORECASE)
+    return float(match.group(1)) if match else None
 
 
 def _after_year(year: str) -> float | None:
@@ -45,6 +52,8 @@ class Product:
     route: str
     dose_unit: str
     mg_per_ml: float | None
+    #: mg of the first ingredient in one tablet or capsule (for weight-based doses of solid forms)
+    mg_per_unit: float | None
     #: (time before which it was not approved, era alternatives key), latest first; product row then ingredients
     approvals: tuple[tuple[float, str], ...]
     #: (time from which it is withdrawn, era alternatives key)
@@ -158,6 +167,7 @@ def tables() -> Tables:
             route=ROUTES.get(form, "other"),
             dose_unit=r["dose_unit"],
             mg_per_ml=float(r["mg_per_ml"]) if r["mg_per_ml"] else None,
+            mg_per_unit=_mg_per_unit(r["display"]) if form in ("oral_solid", "chewable") else None,
             approvals=tuple(sorted(((t, k) for t, k in approvals if t is not None), reverse=True)),
             withdrawals=tuple((t, k) for t, k in withdrawals if t is not None),
         )

@@ -401,3 +401,13 @@ def test_sacubitril_valsartan_waits_36_hours_after_a_module_stopped_the_ace_inhi
     sim.deactivate("medications", acei, t - 3600.0, None)  # the module ended it an hour ago
     arni = order(sim, ENTRESTO, chronic=True)
     assert arni["start"] == t - 3600.0 + 36 * 3600
+
+
+def test_a_school_age_child_gets_tablets_dosed_by_weight() -> None:
+    sim = patient(dt.date(2005, 1, 1))
+    at(sim, dt.date(2013, 6, 1))  # 8.4 years
+    entry = order(sim, ACETAMINOPHEN_CHEW, days=3)
+    dose = entry["dosage"]
+    weight = sim.vitals["Weight"]
+    assert dose["dose_unit"] == "mg" and dose["amount"] == round(min(15.0 * weight, 1000.0), 1)
+    assert dose["units_per_dose"] == max(0.5, round(dose["amount"] / 160.0 * 2) / 2)
