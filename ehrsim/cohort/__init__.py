@@ -10,6 +10,7 @@ any patient is simulated (``static``).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Cohort", "parse"]
 SEX = {"M": "men", "F": "women"}
+log = logging.getLogger(__name__)
 
 
 def _criteria(node: Node, positive: bool | None = None) -> list[Has]:
@@ -62,6 +64,9 @@ class Cohort:
         if expr is not None and settings.cohort_steer > 1.0:
             codes = frozenset(c for h in _criteria(expr, positive=True) if h.kind == "conditions" for c in h.codes)
             steering = Steering(library, codes, settings.cohort_steer) if codes else None
+            if steering is None or not steering.toward:
+                log.warning("--cohort-steer: no module leads to a condition the cohort asks for; rejection only")
+                steering = None
         cohort = cls(settings.cohort, expr, keep, settings.cohort_max_attempts, Reach(library, modules), steering)
         cohort.check_possible(settings)
         return cohort
