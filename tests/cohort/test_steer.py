@@ -140,3 +140,28 @@ def test_one_off_distributed_choices_are_tilted_without_bias() -> None:
 
 def _sinusitis(record: dict) -> bool:
     return any(c["codes"][0]["code"] == "444814009" for c in record["conditions"])
+
+
+def test_toward_states_reach_through_submodule_calls(tmp_path: Path) -> None:
+    def module(name: str, states: dict) -> None:
+        path = tmp_path / f"{name}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(orjson.dumps({"name": name.rsplit("/", 1)[-1], "states": states}).decode())
+
+    onset = {"system": "SNOMED-CT", "code": "38341003", "display": "Hypertension (disorder)"}
+    module("sub/onset", {
+        "Initial": {"type": "Initial", "direct_transition": "Onset"},
+        "Onset": {"type": "ConditionOnset", "codes": [onset], "direct_transition": "Terminal"},
+        "Terminal": {"type": "Terminal"},
+    })  # fmt: skip
+    module("caller", {
+        "Initial": {"type": "Initial", "distributed_transition": [
+            {"distribution": 0.1, "transition": "Call"}, {"distribution": 0.9, "transition": "Terminal"}]},
+        "Call": {"type": "CallSubmodule", "submodule": "sub/onset", "direct_transition": "Terminal"},
+        "Terminal": {"type": "Terminal"},
+    })  # fmt: skip
+    library = Population(Settings(reference_date=REF, modules=(tmp_path,))).library
+    steering = Steering(library, frozenset({("SNOMED-CT", "38341003")}), 5.0)
+    assert steering.toward == {"sub/onset": frozenset({"Initial", "Onset"}), "caller": frozenset({"Initial", "Call"})}
+    options = library.modules["caller"].states["Initial"].transition.options  # type: ignore[union-attr]
+    assert steering.choices == {id(options): frozenset({0})}  # the call is tilted, the other way is not
