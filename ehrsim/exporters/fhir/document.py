@@ -40,7 +40,7 @@ def document_reference(note: dict[str, Any], ctx: PatientContext) -> dict[str, A
     if pract:
         res["author"] = [pract]
     enc = ctx.encounter_ref(enc_id)
-    if enc:
+    if enc and enc_id:
         e = ctx.encounters[enc_id]
         res["context"] = {"encounter": [enc], "period": period(e["start"], e["stop"])}
     return res
