@@ -61,9 +61,12 @@ def select(records: Iterable[Record], spec: CaseSpec) -> list[tuple[Record, Reco
     return chosen
 
 
-def make_cases(spec: CaseSpec, out: Path, source: Path | None = None) -> list[dict[str, Any]]:
-    """Select, build and write the case set; returns the cases (as written to cases.json)."""
-    records = read_records(source) if source else generated(spec)
+def make_cases(
+    spec: CaseSpec, out: Path, source: Path | None = None, records: Iterable[Record] | None = None
+) -> list[dict[str, Any]]:
+    """Select, build and write the case set from ``records``, an earlier run (``source``) or a new population."""
+    if records is None:
+        records = read_records(source) if source else generated(spec)
     cases = []
     for number, (record, cond) in enumerate(select(records, spec), 1):
         case = build_case(record, cond, spec, number)
