@@ -14,6 +14,7 @@ import re
 from functools import cache
 from typing import Any
 
+from ehrsim.errors import ConfigError
 from ehrsim.paths import terminology_dir
 from ehrsim.record.times import to_datetime
 
@@ -42,8 +43,10 @@ def _series(record: Record, lo: int, hi: int) -> dict[str, list[tuple[dt.datetim
 
 def timeline_svg(record: Record, case: dict[str, Any], hidden: set[str]) -> tuple[str, str]:
     """(inline SVG, its text description); ``hidden`` displays are labelled as the hidden diagnosis."""
-    import matplotlib
-
+    try:
+        import matplotlib
+    except ModuleNotFoundError:
+        raise ConfigError("ehrsim cases draws its timelines with matplotlib: pip install 'ehrsim[cases]'") from None
     matplotlib.use("Agg")
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
