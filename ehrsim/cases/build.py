@@ -121,10 +121,12 @@ def build_case(record: Record, cond: Record, spec: CaseSpec, number: int) -> dic
         }
     ]
     dx_time = cond["start"]
+    # the first test at a later stage (an encounter for this condition), not any later test
+    later_stages = {e["id"] for e in stages_enc if e["start"] > dx_time and e["id"] != cond["encounter"]}
     later_tests = [
         o
         for o in record["observations"]
-        if o["category"] == "laboratory" and dx_time < o["time"] <= until and o.get("encounter") != cond["encounter"]
+        if o["category"] == "laboratory" and o["time"] <= until and o.get("encounter") in later_stages
     ]
     if later_tests:
         test = later_tests[0]
@@ -156,6 +158,17 @@ def build_case(record: Record, cond: Record, spec: CaseSpec, number: int) -> dic
                 }
             )
             break
+    # results of the year before the case, for context (stage "before")
+    stage_ids = {e["id"] for e in stages_enc}
+    before = [
+        _lab_row(o, 0)
+        for o in record["observations"]
+        if o["category"] == "laboratory"
+        and o["value"] is not None
+        and start_enc["start"] - YEAR <= o["time"] < start_enc["start"]
+        and o.get("encounter") not in stage_ids
+    ]
+    labs = before + labs
     lo = start_enc["start"] - spec.lookback_years * YEAR
     return {
         "number": number,

@@ -44,13 +44,15 @@ def _env(autoescape: bool) -> jinja2.Environment:
     return env
 
 
-def masker(case: dict[str, Any], hide: bool) -> Callable[[str], str]:
-    """Replaces the case's diagnosis (its display, and the display without its semantic tag) when hidden."""
+def masker(case: dict[str, Any], hide: bool, terms: tuple[str, ...] = ()) -> Callable[[str], str]:
+    """Replaces the case's diagnosis (its display, the display without its semantic tag, the spec's
+    ``hide_terms`` as whole words) when hidden."""
     if not hide:
         return lambda text: text
     display = case["diagnosis"]["display"]
     bare = re.sub(r"\s*\([^()]*\)$", "", display)
-    pattern = re.compile("|".join(re.escape(d) for d in sorted({display, bare}, key=len, reverse=True)), re.I)
+    words = sorted({display, bare, *terms}, key=len, reverse=True)
+    pattern = re.compile("|".join(rf"\b{re.escape(d)}\b" if d in terms else re.escape(d) for d in words), re.I)
     return lambda text: pattern.sub(HIDDEN, text)
 
 
@@ -65,7 +67,7 @@ def render_case(case: dict[str, Any], spec: CaseSpec, figure: tuple[str, str], i
         "hide": spec.hide_diagnosis,
         "version": __version__,
     }
-    mask = masker(case, hide)
+    mask = masker(case, hide, spec.hide_terms.get(case["diagnosis"]["code"], ()))
     html_env, md_env = _env(True), _env(False)
     html = html_env.get_template("case.html.j2").render(
         **common,
@@ -110,7 +112,7 @@ def moodle_xml(cases: list[dict[str, Any]], spec: CaseSpec) -> str:
             if q["answer"] not in by_kind[q["kind"]]:
                 by_kind[q["kind"]].append(q["answer"])
     for case in cases:
-        mask = masker(case, spec.hide_diagnosis)
+        mask = masker(case, spec.hide_diagnosis, spec.hide_terms.get(case["diagnosis"]["code"], ()))
         stem = (
             f"Case {case['number']}: {case['age']}-year-old {case['sex']}, first seen {case['start_date']}"
             + (f" ({mask(', '.join(case['stages'][0]['reason']))})" if case["stages"][0]["reason"] else "")

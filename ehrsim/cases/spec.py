@@ -33,6 +33,9 @@ class CaseSpec(BaseModel):
     #: years of history before the start shown in the timeline
     lookback_years: float = Field(5, ge=0, le=100)
     hide_diagnosis: bool = True
+    #: condition code -> more words masked with that diagnosis in student pages (whole words, e.g.
+    #: "hypertension" in "Lifestyle education regarding hypertension")
+    hide_terms: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     #: when the cases are generated here (no --from): population searched, seed and reference date
     population: int = Field(200, ge=1)
     seed: int = Field(1, ge=0)

@@ -90,3 +90,13 @@ def test_bad_spec_names_the_key(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="TOML"):
         load_spec(bad)
     assert load_spec(Path(__file__).parents[2] / "docs" / "cases" / "diabetes_hypertension.toml").cases == 5
+
+
+def test_masker_hides_the_diagnosis_and_its_terms_only() -> None:
+    from ehrsim.cases.render import masker
+
+    case = {"diagnosis": {"display": "Essential hypertension (disorder)"}}
+    mask = masker(case, True, ("hypertension",))
+    assert "hypertension" not in mask("Essential hypertension (disorder); Lifestyle education regarding hypertension")
+    assert mask("Prediabetes (finding)") == "Prediabetes (finding)"
+    assert masker(case, False)("Essential hypertension (disorder)") == "Essential hypertension (disorder)"
