@@ -39,8 +39,8 @@ def wellness_visit(sim: Simulation, t: float) -> None:
     """Open the wellness visit, give due vaccines, renew chronic meds, let waiting modules in, close it."""
     desk = sim.desk
     age_years = (t - sim.birth_time) / SECONDS["years"]
-    enc = desk.open_wellness(t, [wellness.wellness_code(age_years)])
-    if enc is None:  # another visit is under way: come back when it ends, in office hours
+    enc = None if t < desk.free_at else desk.open_wellness(t, [wellness.wellness_code(age_years)])
+    if enc is None:  # another visit is under way or just ended: come back in office hours after it
         sim.schedule_core(clock.place(max(desk.free_at, t + 3600.0), "wellness", sim.zone, sim.clock_rng), WELLNESS)
         return
     t = enc["start"]

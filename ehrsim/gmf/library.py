@@ -120,6 +120,8 @@ def _files(folders: list[Path]) -> dict[str, tuple[Path, Path]]:
             parts = rel.split("/")
             if len(parts) > 1 and parts[0] in ("lookup_tables", "physiology"):
                 continue  # data folders beside the modules, not modules
+            if any(part.startswith(".") for part in parts):
+                continue  # hidden folders (a run's .ehrsim/, editor backups) hold no modules
             found[rel] = (file, root)
     return found
 

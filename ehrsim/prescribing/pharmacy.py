@@ -14,14 +14,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.gmf.values import SECONDS
-from ehrsim.prescribing.tables import Product, Tables, tables
+from ehrsim.prescribing.patient import Patient
+from ehrsim.prescribing.tables import Product, tables
 
 if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
     from ehrsim.gmf.run import ModuleRun
 
-YEAR = SECONDS["years"]
 STOPPED = {
     "system": "SNOMED-CT",
     "code": "182840001",
@@ -29,64 +28,7 @@ STOPPED = {
 }
 SOLID_UNDER = 6.0  # years: tablets and capsules are unsuitable (EMA paediatric formulations, 2006)
 CHEWABLE_UNDER = 2.0
-WEIGHT_DOSE_UNDER = 12.0  # years: liquids are dosed by weight
-
-
-class Patient:
-    """What the checks read about the patient at one moment, each part computed on first use."""
-
-    __slots__ = ("_allergy", "_ckd", "_pregnant", "_weight", "age", "sim", "t")
-
-    def __init__(self, sim: Simulation, t: float) -> None:
-        self.sim = sim
-        self.t = t
-        self.age = (t - sim.birth_time) / YEAR
-        self._allergy: tuple[frozenset[str], frozenset[str]] | None = None
-        self._ckd: int | None = None
-        self._pregnant: bool | None = None
-        self._weight: float | None = None
-
-    def allergy(self, rx: Tables) -> tuple[frozenset[str], frozenset[str]]:
-        """(classes to avoid, classes to use with caution) from the active allergies."""
-        if self._allergy is None:
-            avoid: set[str] = set()
-            caution: set[str] = set()
-            for code, entry in self.sim.active["allergies"].items():
-                found = rx.allergens.get(code)
-                if found is None:
-                    continue
-                avoid |= found[0]
-                severe = any(r.get("severity") == "severe" for r in entry.get("reactions", ()))
-                (avoid if severe else caution).update(found[1])
-            self._allergy = (frozenset(avoid), frozenset(caution - avoid))
-        return self._allergy
-
-    def ckd_stage(self, rx: Tables) -> int:
-        if self._ckd is None:
-            stage = 0
-            for code in self.sim.active["conditions"]:
-                stage = max(stage, rx.ckd_stage.get(code, 0))
-            value = self.sim.attributes.get("ckd")
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                stage = max(stage, int(value))
-            for code in rx.egfr_codes:  # the latest eGFR result counts even without a CKD diagnosis
-                obs = self.sim.latest_observation(code)
-                if obs is not None and isinstance(obs["value"], int | float) and not isinstance(obs["value"], bool):
-                    stage = max(stage, rx.stage_of_egfr(float(obs["value"])))
-            self._ckd = stage
-        return self._ckd
-
-    def pregnant(self, rx: Tables) -> bool:
-        if self._pregnant is None:
-            self._pregnant = bool(self.sim.attributes.get("pregnant")) or any(
-                code in self.sim.active["conditions"] for code in rx.pregnancy
-            )
-        return self._pregnant
-
-    def weight(self) -> float:
-        if self._weight is None:
-            self._weight = float(self.sim.vitals.get("Weight", 70.0))
-        return self._weight
+WEIGHT_DOSE_UNDER = 12.0  # years: doses of the drugs in paediatric.csv are by weight
 
 
 class Pharmacy:
@@ -129,7 +71,11 @@ class Pharmacy:
             fields["prescribing"] = {**(fields.get("prescribing") or {}), "caution": reason}
             self._log(t, "caution", "allergy_caution", reason, fields["codes"][0], fields["codes"][0])
         if not one_off:
-            self._stop_interacting(chosen, t)
+            washout = self._stop_interacting(chosen, t)
+            if washout:  # the new drug starts after the washout (e.g. 36 h after the last ACE inhibitor dose)
+                fields["start"] = min(t + washout, self.sim.end_time)
+                if fields["stop"] is not None:
+                    fields["stop"] = max(fields["stop"], fields["start"])
             self._replace_duplicates(chosen, t)
         return self._write(run, state, fields, t, activate=not one_off)
 
@@ -169,7 +115,7 @@ class Pharmacy:
             for rule in rx.rules.get(key, ()):
                 if self._applies(rule.kind, rule.threshold, patient):
                     return rule.rule, rule.rationale, rule.alternatives if rule.action == "substitute" else ""
-            for active_class, action, rule_id, rationale in rx.interactions.get(key, ()):
+            for active_class, action, rule_id, rationale, _washout in rx.interactions.get(key, ()):
                 if action == "withhold" and self._active_class(active_class, t):
                     return rule_id, rationale, ""
         return None
@@ -230,12 +176,13 @@ class Pharmacy:
         return liquid
 
     def _dose(self, fields: dict[str, Any], chosen: Product, patient: Patient) -> None:
-        """Give the dose a unit; a child's liquid is dosed by weight (mg/kg, capped at the adult dose)."""
+        """Give the dose a unit; a child's dose is by weight (mg/kg, capped at the adult dose)."""
         paed = self.rx.paediatric.get(chosen.key)
-        if paed is not None and chosen.form == "oral_liquid" and chosen.mg_per_ml and patient.age < WEIGHT_DOSE_UNDER:
+        per_unit = chosen.mg_per_ml or chosen.mg_per_unit
+        if paed is not None and per_unit and patient.age < WEIGHT_DOSE_UNDER:
             weight = patient.weight()
             mg = round(min(paed.mg_per_kg * weight, paed.max_mg), 1)
-            fields["dosage"] = {
+            dosage = {
                 "amount": mg,
                 "frequency": paed.per_day,
                 "period": 1.0,
@@ -244,8 +191,12 @@ class Pharmacy:
                 "mg_of": chosen.ingredients[0],
                 "mg_per_kg": paed.mg_per_kg,
                 "weight_kg": round(weight, 1),
-                "volume_ml": round(mg / chosen.mg_per_ml, 1),
             }
+            if chosen.mg_per_ml:
+                dosage["volume_ml"] = round(mg / chosen.mg_per_ml, 1)
+            else:  # whole or half tablets, at least half of one
+                dosage["units_per_dose"] = max(0.5, round(mg / per_unit * 2) / 2)
+            fields["dosage"] = dosage
         elif fields.get("dosage") is not None and chosen.dose_unit:
             fields["dosage"] = {**fields["dosage"], "dose_unit": chosen.dose_unit}
 
@@ -351,14 +302,30 @@ class Pharmacy:
     def _active_class(self, cls: str, t: float) -> bool:
         return any(product is not None and cls in product.classes for _, product in self._current(t))
 
-    def _stop_interacting(self, chosen: Product, t: float) -> None:
+    def _stop_interacting(self, chosen: Product, t: float) -> float:
+        """Stop running orders the new one must not overlap; returns the washout before it may start."""
+        washout = 0.0
         for key in chosen.classes:
-            for active_class, action, rule, rationale in self.rx.interactions.get(key, ()):
+            for active_class, action, rule, rationale, wait in self.rx.interactions.get(key, ()):
                 if action != "stop_active":
                     continue
                 for entry, product in self._current(t):
                     if product is not None and active_class in product.classes:
                         self._stop(entry, t, "stopped", rule, rationale)
+                if wait:  # also when the module itself stopped it just before: wait out the rest
+                    washout = max(washout, self._since_stopped(active_class, t, wait))
+        return washout
+
+    def _since_stopped(self, cls: str, t: float, wait: float) -> float:
+        """How long the new order must still wait after the last order of ``cls`` stopped (0 if long ago)."""
+        latest = -float("inf")
+        for entry in self.sim.rec.lists["medications"]:  # only for orders with a washout (rare)
+            stop = entry["stop"]
+            if stop is not None and t - wait < stop <= t:
+                product = self.rx.products.get(entry["codes"][0]["code"])
+                if product is not None and cls in product.classes:
+                    latest = max(latest, stop)
+        return max(0.0, latest + wait - t)
 
     def _replace_duplicates(self, chosen: Product, t: float) -> None:
         """A new order of the same drug or duplicate group replaces the older one."""

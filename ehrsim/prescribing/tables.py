@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -25,6 +26,12 @@ ROUTES = {
 }
 RULE_KINDS = ("ckd_stage_at_least", "pregnant", "age_below", "weight_below")
 ACTIONS = ("substitute", "withhold", "stop_active")
+
+
+def _mg_per_unit(display: str) -> float | None:
+    """The first "N MG" of an RxNorm tablet/capsule name: the first ingredient's strength."""
+    match = re.search(r"([0-9.]+) MG\b", display, re.IGNORECASE)
+    return float(match.group(1)) if match else None
 
 
 def _after_year(year: str) -> float | None:
@@ -45,6 +52,8 @@ class Product:
     route: str
     dose_unit: str
     mg_per_ml: float | None
+    #: mg of the first ingredient in one tablet or capsule (for weight-based doses of solid forms)
+    mg_per_unit: float | None
     #: (time before which it was not approved, era alternatives key), latest first; product row then ingredients
     approvals: tuple[tuple[float, str], ...]
     #: (time from which it is withdrawn, era alternatives key)
@@ -91,8 +100,8 @@ class Tables:
     #: allergy code -> (classes to avoid, classes to avoid only after a severe reaction)
     allergens: dict[str, tuple[frozenset[str], frozenset[str]]]
     rules: dict[str, tuple[Rule, ...]]
-    #: ordered class -> ((class active, action, rule id, rationale), ...)
-    interactions: dict[str, tuple[tuple[str, str, str, str], ...]]
+    #: ordered class -> ((class active, action, rule id, rationale, washout seconds), ...)
+    interactions: dict[str, tuple[tuple[str, str, str, str, float], ...]]
     alternatives: dict[str, tuple[Alternative, ...]]
     #: ingredients joined by ";" (as in products.csv) -> liquid form and weight-based dose
     paediatric: dict[str, Paediatric]
@@ -158,6 +167,7 @@ def tables() -> Tables:
             route=ROUTES.get(form, "other"),
             dose_unit=r["dose_unit"],
             mg_per_ml=float(r["mg_per_ml"]) if r["mg_per_ml"] else None,
+            mg_per_unit=_mg_per_unit(r["display"]) if form in ("oral_solid", "chewable") else None,
             approvals=tuple(sorted(((t, k) for t, k in approvals if t is not None), reverse=True)),
             withdrawals=tuple((t, k) for t, k in withdrawals if t is not None),
         )
@@ -186,10 +196,13 @@ def tables() -> Tables:
         rules.setdefault(r["drug_class"], []).append(
             Rule(r["rule"], r["kind"], float(r["threshold"] or 0), r["action"], r["alternatives"], r["rationale"])
         )
-    interactions: dict[str, list[tuple[str, str, str, str]]] = {}
+    interactions: dict[str, list[tuple[str, str, str, str, float]]] = {}
     for r in _rows("interactions.csv"):
         rule = f"interaction_{r['ordered_class']}_{r['active_class']}"
-        interactions.setdefault(r["ordered_class"], []).append((r["active_class"], r["action"], rule, r["rationale"]))
+        washout = float(r["washout_hours"] or 0) * 3600.0
+        interactions.setdefault(r["ordered_class"], []).append(
+            (r["active_class"], r["action"], rule, r["rationale"], washout)
+        )
     paediatric = {}
     for r in _rows("paediatric.csv"):
         if r["liquid_rxcui"] not in products:

@@ -37,6 +37,7 @@ DOSAGE: Mapping[str, Any] = {
         "mg_per_kg": {"type": "number"},
         "weight_kg": {"type": "number"},
         "volume_ml": {"type": "number"},
+        "units_per_dose": {"type": "number"},
     },
     "required": ["amount", "frequency", "period", "unit"],
     "additionalProperties": False,

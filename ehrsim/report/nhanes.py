@@ -1,9 +1,10 @@
 """Body measurements of the simulated population against NHANES percentiles by age band and sex.
 
 For each adult alive at the reference date, the last result of each compared quantity in the
-three years before it (HbA1c, LDL-C, systolic BP, BMI, eGFR) counts once, at the person's age on
-the reference date. A band passes when its simulated median lies within the published
-interquartile range (``terminology/physiology/nhanes_percentiles.csv``).
+three years before it counts once, at the person's age on the reference date. Only quantities with
+a published percentile table are compared (at present BMI, from NCHS Vital Health Stat 3(50)). A
+band passes when its simulated median lies within the published interquartile range
+(``terminology/physiology/nhanes_percentiles.csv``).
 """
 
 from __future__ import annotations

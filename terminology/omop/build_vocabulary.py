@@ -113,11 +113,12 @@ class Pool:
         row = self.rows[source]
         if row["standard_concept"] == "S":
             return source, source, row["domain_id"], row["origin"]
-        targets = sorted(self.rel.get((source, "Maps to"), ()))
+        # a "Maps to" target without a concept row in the sources cannot be exported (no row to ship)
+        targets = sorted(t for t in self.rel.get((source, "Maps to"), ()) if t in self.rows)
         if not targets:
             return None
         target = targets[0]
-        domain = self.rows[target]["domain_id"] if target in self.rows else row["domain_id"]
+        domain = self.rows[target]["domain_id"]
         return target, source, domain, row["origin"] + "; Maps to from CONCEPT_RELATIONSHIP"
 
 

@@ -12,8 +12,8 @@ NY = ZoneInfo("America/New_York")  # the harness patient has no state: the defau
 
 def test_module_visits_wait_for_office_hours() -> None:
     _sim, record = simulate("office_visit", end=dt.date(2001, 1, 1))
-    visits = [e for e in record["encounters"] if e["class"] == "ambulatory" and e["module"] != "death"]
-    assert len(visits) > 10
+    visits = [e for e in record["encounters"] if e["class"] in ("ambulatory", "wellness") and e["module"] != "death"]
+    assert len(visits) > 10 and any(e["class"] == "wellness" for e in visits)
     for enc in visits:
         local = dt.datetime.fromtimestamp(enc["start"], NY)
         assert local.weekday() < 5 and 8 <= local.hour < 17, local

@@ -255,3 +255,10 @@ def test_care_plan_goal_addresses_must_resolve(tmp_path: Path) -> None:
     errors, _ = _problems(tmp_path)
     assert any("Plan: goals: addresses 'Missing' names no ConditionOnset state" in e for e in errors), errors
     assert _problems(tmp_path, lenient=True)[0] == []
+
+
+def test_hidden_folders_hold_no_modules(tmp_path: Path) -> None:
+    _module(tmp_path, "ok", {"Initial": {"type": "Initial", "direct_transition": "T"}, "T": END})
+    (tmp_path / ".ehrsim").mkdir()
+    (tmp_path / ".ehrsim" / "run.json").write_text('{"seed": 1}')
+    assert list(load_library([tmp_path]).modules) == ["ok"]

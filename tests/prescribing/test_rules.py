@@ -153,6 +153,7 @@ def test_sacubitril_valsartan_stops_the_ace_inhibitor() -> None:
     arni = order(sim, ENTRESTO, chronic=True)
     assert code_of(arni) == ENTRESTO
     assert acei["stop"] == sim.now
+    assert arni["start"] == sim.now + 36 * 3600  # the washout
     assert LISINOPRIL not in sim.active["medications"]
     assert any(e["action"] == "stopped" and e["rule"] == "interaction_arni_ace_inhibitor" for e in sim.rx.events)
 
@@ -390,3 +391,23 @@ def test_an_administration_with_a_duration_still_ends_with_its_encounter() -> No
     run = Run(encounter={"id": "enc", "start": t, "stop": t + 3600.0})
     entry = order(sim, "854252", administered=True, days=3, run=run)  # enoxaparin 150 MG/ML syringe
     assert entry["stop"] == t + 3600.0
+
+
+def test_sacubitril_valsartan_waits_36_hours_after_a_module_stopped_the_ace_inhibitor() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2018, 3, 1))
+    acei = order(sim, LISINOPRIL, chronic=True)
+    t = at(sim, dt.date(2019, 3, 1))
+    sim.deactivate("medications", acei, t - 3600.0, None)  # the module ended it an hour ago
+    arni = order(sim, ENTRESTO, chronic=True)
+    assert arni["start"] == t - 3600.0 + 36 * 3600
+
+
+def test_a_school_age_child_gets_tablets_dosed_by_weight() -> None:
+    sim = patient(dt.date(2005, 1, 1))
+    at(sim, dt.date(2013, 6, 1))  # 8.4 years
+    entry = order(sim, ACETAMINOPHEN_CHEW, days=3)
+    dose = entry["dosage"]
+    weight = sim.vitals["Weight"]
+    assert dose["dose_unit"] == "mg" and dose["amount"] == round(min(15.0 * weight, 1000.0), 1)
+    assert dose["units_per_dose"] == max(0.5, round(dose["amount"] / 160.0 * 2) / 2)

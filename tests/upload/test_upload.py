@@ -192,3 +192,23 @@ def test_ndjson_chunks_are_byte_ranges_of_whole_lines(tmp_path) -> None:
     ids = [[e["resource"]["id"] for e in orjson.loads(i.body())["entry"]] for i in plan]
     assert ids == [["p0", "p1", "p2"], ["p3", "p4", "p5"], ["p6"], ["p0", "p1", "p2"]]
     assert orjson.loads(plan[-1].body())["entry"][0]["request"] == {"method": "PUT", "url": "Encounter/p0"}
+
+
+def test_refused_first_connection_fails_at_once_and_retry_warnings_name_the_file(tmp_path, caplog) -> None:
+    out = write_bundles(tmp_path, n=1)
+    server = FakeServer()
+    waits: list[float] = []
+
+    def refuse(request: httpx.Request) -> None:
+        raise httpx.ConnectError("Connection refused", request=request)
+
+    server.failures = [refuse]
+    with pytest.raises(UploadError, match=r"cannot connect to .*is the server running"):
+        run(server, [out], concurrency=1, journal=None, sleep=waits.append)
+    assert waits == [] and len(server.requests) == 1  # no 32 s of retries before saying so
+    server = FakeServer()
+    server.failures = [lambda r: httpx.Response(503)]
+    with caplog.at_level(logging.WARNING):
+        summary = run(server, [out], concurrency=1, journal=None)
+    assert summary.failed == []
+    assert any("shared.json" in r.getMessage() and "HTTP 503; retry 1/5" in r.getMessage() for r in caplog.records)

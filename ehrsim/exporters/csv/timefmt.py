@@ -13,7 +13,7 @@ DAY = 86_400
 _EPOCH_DATE = dt.date(1970, 1, 1)
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=4_096)  # recent days (a patient's visits); bounded small: a worker lives for the whole run
 def _day_text(day_number: int) -> str:
     return (_EPOCH_DATE + dt.timedelta(days=day_number)).isoformat()
 

@@ -159,9 +159,16 @@ class AgePyramid(Rule):
         if not path.is_file():
             raise ConfigError(f"clinical rule {self.rule.id}: census file {path} not found")
         with open(path, newline="", encoding="utf-8") as fh:
-            rows = [(float(r["age_from"]), float(r["male"]) + float(r["female"])) for r in csv.DictReader(fh)]
-        total = sum(n for _, n in rows)
-        self.expected = [sum(n for a, n in rows if lo <= a < hi) / total for lo, hi in self.p["bands"]]
+            rows = [
+                (float(r["age_from"]), float(r["age_to"]), float(r["male"]) + float(r["female"]))
+                for r in csv.DictReader(fh)
+            ]
+        total = sum(n for _, _, n in rows)
+        # a census band across a rule band boundary (15-20 vs 18) is shared by its overlap
+        self.expected = [
+            sum(n * max(0.0, min(b, hi) - max(a, lo)) / (b - a) for a, b, n in rows) / total
+            for lo, hi in self.p["bands"]
+        ]
 
     def check(self, view: PatientView) -> Finding:
         if not view.alive:

@@ -1,0 +1,70 @@
+"""What the prescribing checks read about the patient at one moment, each part computed on first use."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ehrsim.gmf.values import SECONDS
+
+if TYPE_CHECKING:
+    from ehrsim.engine.simulation import Simulation
+    from ehrsim.prescribing.tables import Tables
+
+YEAR = SECONDS["years"]
+
+
+class Patient:
+    """What the checks read about the patient at one moment, each part computed on first use."""
+
+    __slots__ = ("_allergy", "_ckd", "_pregnant", "_weight", "age", "sim", "t")
+
+    def __init__(self, sim: Simulation, t: float) -> None:
+        self.sim = sim
+        self.t = t
+        self.age = (t - sim.birth_time) / YEAR
+        self._allergy: tuple[frozenset[str], frozenset[str]] | None = None
+        self._ckd: int | None = None
+        self._pregnant: bool | None = None
+        self._weight: float | None = None
+
+    def allergy(self, rx: Tables) -> tuple[frozenset[str], frozenset[str]]:
+        """(classes to avoid, classes to use with caution) from the active allergies."""
+        if self._allergy is None:
+            avoid: set[str] = set()
+            caution: set[str] = set()
+            for code, entry in self.sim.active["allergies"].items():
+                found = rx.allergens.get(code)
+                if found is None:
+                    continue
+                avoid |= found[0]
+                severe = any(r.get("severity") == "severe" for r in entry.get("reactions", ()))
+                (avoid if severe else caution).update(found[1])
+            self._allergy = (frozenset(avoid), frozenset(caution - avoid))
+        return self._allergy
+
+    def ckd_stage(self, rx: Tables) -> int:
+        if self._ckd is None:
+            stage = 0
+            for code in self.sim.active["conditions"]:
+                stage = max(stage, rx.ckd_stage.get(code, 0))
+            value = self.sim.attributes.get("ckd")
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                stage = max(stage, int(value))
+            for code in rx.egfr_codes:  # the latest eGFR result counts even without a CKD diagnosis
+                obs = self.sim.latest_observation(code)
+                if obs is not None and isinstance(obs["value"], int | float) and not isinstance(obs["value"], bool):
+                    stage = max(stage, rx.stage_of_egfr(float(obs["value"])))
+            self._ckd = stage
+        return self._ckd
+
+    def pregnant(self, rx: Tables) -> bool:
+        if self._pregnant is None:
+            self._pregnant = bool(self.sim.attributes.get("pregnant")) or any(
+                code in self.sim.active["conditions"] for code in rx.pregnancy
+            )
+        return self._pregnant
+
+    def weight(self) -> float:
+        if self._weight is None:
+            self._weight = float(self.sim.vitals.get("Weight", 70.0))
+        return self._weight

@@ -1,0 +1,63 @@
+"""Body measurements vs NHANES percentiles in the realism report."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from ehrsim.core.tables import rows
+from ehrsim.report import nhanes
+from ehrsim.report.source import YEAR
+
+REF = 1_735_689_600  # 2025-01-01
+
+
+def _record(sex: str, age: float, bmi_values: list[tuple[float, float]], dead: bool = False) -> dict:
+    return {
+        "patient": {"gender": sex, "birth_time": REF - age * YEAR},
+        "death": {"time": REF - 10} if dead else None,
+        "observations": [
+            {
+                "time": REF - years_before * YEAR,
+                "codes": [{"system": "LOINC", "code": "39156-5"}],
+                "value": value,
+                "value_type": "numeric",
+                "components": [],
+            }
+            for years_before, value in bmi_values
+        ],
+    }
+
+
+def test_last_value_in_window_counts_once_per_living_adult() -> None:
+    c = nhanes.Collector(REF)
+    c.add(_record("F", 45, [(2.5, 45.0), (0.5, 27.0)]))  # the last one counts
+    c.add(_record("F", 42, [(0.2, 29.0)]))
+    c.add(_record("F", 44, [(5.0, 50.0)]))  # outside the three-year window
+    c.add(_record("F", 47, [(0.1, 50.0)], dead=True))  # dead at the reference date
+    c.add(_record("F", 15, [(0.1, 20.0)]))  # a child
+    band = next(r for r in c.compare() if r.band.variable == "BMI" and r.band.sex == "F" and r.band.age_low == 40)
+    assert band.n == 2 and band.p50 == 28.0
+    assert band.band.p25 <= 28.0 <= band.band.p75 and band.status == "ok"
+    empty = next(r for r in c.compare() if r.band.variable == "BMI" and r.band.sex == "M" and r.band.age_low == 20)
+    assert empty.n == 0 and empty.status == "no data"
+
+
+def test_median_above_the_published_interquartile_range_is_high() -> None:
+    c = nhanes.Collector(REF)
+    for age in (41, 43, 45):
+        c.add(_record("M", age, [(0.3, 45.0)]))
+    band = next(r for r in c.compare() if r.band.variable == "BMI" and r.band.sex == "M" and r.band.age_low == 40)
+    assert band.n == 3 and band.status == "high"
+
+
+def test_published_bands_are_ordered_sourced_and_do_not_overlap() -> None:
+    bands = nhanes.bands()
+    assert bands
+    for b in bands:
+        assert b.p25 <= b.p50 <= b.p75
+        assert b.age_low <= b.age_high
+    for sex in ("M", "F"):
+        same = sorted((b for b in bands if b.sex == sex and b.variable == "BMI"), key=lambda b: b.age_low)
+        assert all(a.age_high < b.age_low for a, b in pairwise(same))
+    sources = [r["source"] for r in rows("physiology/nhanes_percentiles.csv")]
+    assert all(s.strip() and "approximate" not in s for s in sources)
