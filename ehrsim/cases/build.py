@@ -13,7 +13,7 @@ from typing import Any
 
 from ehrsim.cases.spec import CaseSpec
 from ehrsim.notes.build import flag_word, render_note
-from ehrsim.notes.snapshot import age_at, fmt_range, fmt_value, snapshot
+from ehrsim.notes.snapshot import age_at, by_encounter, fmt_range, fmt_value, snapshot
 from ehrsim.paths import modules_dir, terminology_dir
 from ehrsim.record.times import day
 
@@ -88,13 +88,14 @@ def build_case(record: Record, cond: Record, spec: CaseSpec, number: int) -> dic
     stages_enc = _stages(record, cond, spec)
     until = stages_enc[-1]["stop"]
     start_enc = stages_enc[0]
-    first = snapshot(record, start_enc)
+    index = by_encounter(record)
+    first = snapshot(record, start_enc, index)
     diagnosis = cond["codes"][0]
     patient = record["patient"]
     stages = []
     labs: list[dict[str, Any]] = []
     for i, enc in enumerate(stages_enc, 1):
-        snap = snapshot(record, enc)
+        snap = snapshot(record, enc, index)
         labs += [_lab_row(o, i) for o in snap.results if o["category"] == "laboratory" and o["value"] is not None]
         stages.append(
             {

@@ -16,7 +16,7 @@ from typing import Any
 
 import jinja2
 
-from ehrsim.notes.snapshot import Snapshot, fmt_range, fmt_value, snapshot
+from ehrsim.notes.snapshot import Snapshot, by_encounter, fmt_range, fmt_value, snapshot
 from ehrsim.paths import terminology_dir
 from ehrsim.record.times import day
 
@@ -66,11 +66,12 @@ def note_id(encounter_id: str) -> str:
 def build_notes(record: Record, until: int | None = None) -> list[dict[str, Any]]:
     """One note per encounter that ended by ``until`` (default: every encounter), in encounter order."""
     notes = []
+    index = by_encounter(record)
     for enc in record.get("encounters", []):
         if enc["stop"] is None or (until is not None and enc["stop"] > until):
             continue
         kind = note_types().get(enc["class"], note_types()["ambulatory"])
-        snap = snapshot(record, enc)
+        snap = snapshot(record, enc, index)
         notes.append(
             {
                 "id": note_id(enc["id"]),

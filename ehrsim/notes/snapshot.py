@@ -71,16 +71,31 @@ def age_at(record: dict[str, Any], t: int) -> int:
     return int((t - record["patient"]["birth_time"]) // (365.2425 * 86400))
 
 
-def snapshot(record: dict[str, Any], enc: Entry) -> Snapshot:
-    """The record as it stood at the end of ``enc`` (its ``stop``)."""
+_LINKED = ("conditions", "observations", "reports", "medications", "procedures", "immunizations", "careplans")
+
+
+def by_encounter(record: dict[str, Any]) -> dict[str, dict[str, list[Entry]]]:
+    """kind -> encounter id -> its entries: built once per record so notes stay linear in the record's size."""
+    index: dict[str, dict[str, list[Entry]]] = {k: {} for k in _LINKED}
+    for kind in _LINKED:
+        for e in record.get(kind, []):
+            if e.get("encounter"):
+                index[kind].setdefault(e["encounter"], []).append(e)
+    index["social"] = {"": [o for o in record.get("observations", []) if o["category"] == "social-history"]}
+    return index
+
+
+def snapshot(record: dict[str, Any], enc: Entry, index: dict[str, dict[str, list[Entry]]] | None = None) -> Snapshot:
+    """The record as it stood at the end of ``enc`` (its ``stop``); ``index`` from ``by_encounter`` (else built)."""
+    index = index if index is not None else by_encounter(record)
     eid, start, t = enc["id"], enc["start"], enc["stop"]
 
     def here(kind: str, field: str = "time") -> list[Entry]:
-        return [e for e in record.get(kind, []) if e.get("encounter") == eid and e[field] <= t]
+        return [e for e in index[kind].get(eid, ()) if e[field] <= t]
 
     social: dict[str, Entry] = {}
-    for obs in record.get("observations", []):
-        if obs["category"] == "social-history" and obs["time"] <= t:
+    for obs in index["social"][""]:
+        if obs["time"] <= t:
             social[obs["codes"][0]["code"]] = obs
     observations = here("observations")
     return Snapshot(
