@@ -100,3 +100,15 @@ def test_masker_hides_the_diagnosis_and_its_terms_only() -> None:
     assert "hypertension" not in mask("Essential hypertension (disorder); Lifestyle education regarding hypertension")
     assert mask("Prediabetes (finding)") == "Prediabetes (finding)"
     assert masker(case, False)("Essential hypertension (disorder)") == "Essential hypertension (disorder)"
+
+
+def test_cli_user_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from ehrsim.cli.main import main
+
+    spec = tmp_path / "spec.toml"
+    spec.write_text('conditions = ["44054006"]\ncases = 0\n')
+    assert main(["cases", str(spec), "-o", str(tmp_path / "out")]) == 2
+    spec.write_text('conditions = ["44054006"]\n')
+    assert main(["cases", str(spec), "-o", str(tmp_path / "out"), "--from", str(tmp_path / "nothing")]) == 2
+    err = capsys.readouterr().err
+    assert "cases" in err and "Traceback" not in err
