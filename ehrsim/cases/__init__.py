@@ -56,8 +56,8 @@ def select(records: Iterable[Record], spec: CaseSpec) -> list[tuple[Record, Reco
     missing = [c for c, b in found.items() if not b]
     if not chosen:
         raise ConfigError(f"no patient has any of the conditions {list(spec.conditions)} in range; raise population")
-    if missing:
-        log.warning("cases: no patient found with %s", ", ".join(missing))
+    if missing or len(chosen) < spec.cases:
+        log.warning("cases: %d of %d cases found (none with %s)", len(chosen), spec.cases, ", ".join(missing) or "-")
     return chosen
 
 
