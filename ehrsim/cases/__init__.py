@@ -56,7 +56,7 @@ def select(records: Iterable[Record], spec: CaseSpec) -> list[tuple[Record, Reco
     missing = [c for c, b in found.items() if not b]
     if not chosen:
         raise ConfigError(f"no patient has any of the conditions {list(spec.conditions)} in range; raise population")
-    if missing or len(chosen) < spec.cases:
+    if len(chosen) < spec.cases:
         log.warning("cases: %d of %d cases found (none with %s)", len(chosen), spec.cases, ", ".join(missing) or "-")
     return chosen
 
