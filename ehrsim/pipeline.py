@@ -63,7 +63,11 @@ class HistoryCut:
 
 
 def default_transforms(settings: Settings) -> tuple[RecordTransform, ...]:
-    """The transforms every run applies, in order (``settings`` will choose among more)."""
+    """The transforms every run applies, in order: the history cut, then the notes when ``--notes``."""
+    if settings.notes:
+        from ehrsim.notes import NotesTransform  # imported only when asked: jinja2 stays off the hot path
+
+        return (HistoryCut(), NotesTransform())
     return (HistoryCut(),)
 
 

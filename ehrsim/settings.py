@@ -39,6 +39,7 @@ class RunSettings(BaseModel):
     state: str | None = None
     years_of_history: int = Field(10, ge=0, description="0 keeps the whole life")
     only_alive: bool = False
+    notes: bool = Field(False, description="add time-consistent clinical notes (record transform 'notes')")
     modules: tuple[Path, ...] = ()
     add_modules: tuple[Path, ...] = ()
     only_modules: tuple[str, ...] = ()

@@ -32,6 +32,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--gender", choices=["M", "F"], help="only this sex (default: both, by the census ratio)")
     p.add_argument("--state", help="US state name or abbreviation (default: all, by population)")
     p.add_argument("--years-of-history", type=int, default=10, help="years of record kept (0 = whole life; default 10)")
+    p.add_argument(
+        "--notes", action="store_true", help="add a clinical note per encounter (FHIR DocumentReference, OMOP note)"
+    )
     p.add_argument("--only-alive", action="store_true", help="export N patients alive at the reference date")
     p.add_argument(
         "--cohort",
@@ -146,6 +149,7 @@ def settings_from_args(args: argparse.Namespace) -> Any:
             keep_module=args.keep_module,
             cohort_max_attempts=args.cohort_max_attempts,
             cohort_steer=args.cohort_steer,
+            notes=args.notes,
             modules=tuple(args.modules),
             add_modules=tuple(args.add_modules),
             only_modules=tuple(args.only_modules),

@@ -14,7 +14,7 @@ from ehrsim import __version__
 from ehrsim.errors import EhrsimError
 
 #: sub-command modules, each with ``add_parser(subparsers)``
-COMMANDS = ("generate_cmd", "modules_cmd", "validate_cmd", "upload_cmd", "report_cmd")
+COMMANDS = ("generate_cmd", "modules_cmd", "validate_cmd", "upload_cmd", "report_cmd", "cases_cmd")
 
 #: an example for each command's --help (command path -> example lines)
 EXAMPLES: dict[str, str] = {
@@ -26,6 +26,7 @@ EXAMPLES: dict[str, str] = {
     "validate": "ehrsim validate out/fhir",
     "upload": "ehrsim upload --server http://localhost:8080/fhir out/fhir",
     "report": "ehrsim report realism out\n  ehrsim report coherence out --limit 20",
+    "cases": "ehrsim cases docs/cases/diabetes_hypertension.toml -o cases --from out",
     "report realism": "ehrsim report realism out --out out/report/realism",
     "report coherence": "ehrsim report coherence out --limit 20",
 }

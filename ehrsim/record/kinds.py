@@ -73,6 +73,21 @@ PRESCRIBING_EVENT: Mapping[str, Any] = {
     "additionalProperties": False,
 }
 
+#: one clinical note of the record's top-level ``notes`` list (``--notes``; docs/record.md)
+NOTE: Mapping[str, Any] = {
+    "type": "object",
+    "properties": {
+        "id": TEXT,
+        "encounter": TEXT,
+        "time": TIME,
+        "codes": CODES,
+        "title": TEXT,
+        "text": TEXT,
+    },
+    "required": ["id", "encounter", "time", "codes", "title", "text"],
+    "additionalProperties": False,
+}
+
 
 def _enum(*values: str) -> Mapping[str, Any]:
     return {"enum": list(values)}

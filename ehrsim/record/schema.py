@@ -10,7 +10,7 @@ import copy
 import json
 from typing import Any
 
-from ehrsim.record.kinds import CODE_LIST, ENTRY_KINDS, PRESCRIBING_EVENT, TEXT, TIME
+from ehrsim.record.kinds import CODE_LIST, ENTRY_KINDS, NOTE, PRESCRIBING_EVENT, TEXT, TIME
 
 SCHEMA_ID = "https://ehrsim.example.org/schema/record-1.json"
 _STR = {"type": "string"}
@@ -83,13 +83,14 @@ def record_schema() -> dict[str, Any]:
         properties[kind.name] = {"type": "array", "items": {"$ref": f"#/$defs/{kind.name}"}}
     properties["prescribing"] = {"type": "array", "items": PRESCRIBING_EVENT}
     properties["weight"] = {"type": "number", "exclusiveMinimum": 0}  # steered cohorts only (docs/cohorts.md)
+    properties["notes"] = {"type": "array", "items": NOTE}  # only with --notes
     return copy.deepcopy(
         {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": SCHEMA_ID,
             "title": "ehrsim native patient record, format 1",
             "description": "See docs/record.md. Times are int seconds since 1970-01-01T00:00:00Z.",
-            **_object(properties, frozenset({"weight"})),
+            **_object(properties, frozenset({"weight", "notes"})),
             "$defs": defs,
         }
     )

@@ -39,6 +39,7 @@ PATIENT_TYPES = (
     "Device",
     "ImagingStudy",
     "SupplyDelivery",
+    "DocumentReference",
     "Provenance",
 )
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ehrsim.core.clock import zone_for_state
-from ehrsim.exporters.fhir import careplan, clinical, devices, encounter, medication, observation
+from ehrsim.exporters.fhir import careplan, clinical, devices, document, encounter, medication, observation
 from ehrsim.exporters.fhir.context import PatientContext
 from ehrsim.exporters.fhir.datatypes import fixed, iso, local_time
 from ehrsim.exporters.fhir.ids import derived_id
@@ -73,6 +73,8 @@ def _resources(record: dict[str, Any], refs: References, reference_time: int) ->
         yield emit(devices.imaging_study(entry, ctx))
     for entry in record.get("supplies", []):
         yield emit(devices.supply_delivery(entry, ctx))
+    for note in record.get("notes", ()):  # only with --notes
+        yield emit(document.document_reference(note, ctx))
     yield provenance(record, refs, reference_time, targets)
 
 

@@ -21,6 +21,7 @@ from ehrsim.exporters.omop.concepts import load as load_concepts
 from ehrsim.exporters.omop.entries import write_entries
 from ehrsim.exporters.omop.eras import era_rows
 from ehrsim.exporters.omop.events import EventWriter
+from ehrsim.exporters.omop.notes import note_rows
 from ehrsim.exporters.omop.options import OmopOptions
 from ehrsim.exporters.omop.person import observation_period, person_rows
 from ehrsim.exporters.omop.rows import PatientRows, encode
@@ -76,6 +77,8 @@ class OmopExporter(Exporter):
         super().__init__(ctx)
         self.opts = OmopOptions.from_settings(ctx.settings)
         self._concepts: Concepts | None = None
+        if ctx.settings.notes:  # the note table only when the run writes notes (instance attribute on purpose)
+            self.table_files = {**type(self).table_files, "note": "note.csv"}  # type: ignore[misc]
 
     @property
     def concepts(self) -> Concepts:
@@ -84,7 +87,7 @@ class OmopExporter(Exporter):
         return self._concepts
 
     def tables(self) -> dict[str, bytes]:
-        return {t: header(column_names(t)) for t in PERSON_TABLES}
+        return {t: header(column_names(t)) for t in self.table_files}
 
     def render(self, record: dict[str, Any]) -> Rendered:
         out = PatientRows(record["index"] + 1)
@@ -95,6 +98,7 @@ class OmopExporter(Exporter):
         visits = visit_rows(out, record, world, self.concepts, end_cap)
         writer = EventWriter(out, self.concepts, visits, end_cap)
         write_entries(writer, record)
+        note_rows(out, record, visits)
         times = writer.dates + [t for e in record.get("encounters") or [] for t in (e["start"], e.get("stop")) if t]
         first = min(times) if times else min(end_cap, self._history_start(record))
         last = max([*times, end_cap])
@@ -117,7 +121,7 @@ class OmopExporter(Exporter):
             self.out / "cdm_source.csv",
             header(column_names("cdm_source")) + cdm_source_line(settings, self._vocabulary_version()),
         )
-        csv_files = {t: self.out / f"{t}.csv" for t in (*PERSON_TABLES, *SHARED_TABLES)}
+        csv_files = {t: self.out / f"{t}.csv" for t in (*self.table_files, *SHARED_TABLES)}
         if self.opts.vocab is None:  # the bundled rows, so every concept id the tables use resolves
             for table in VOCABULARY_TABLES:
                 csv_files[table] = self.out / f"{table}.csv"

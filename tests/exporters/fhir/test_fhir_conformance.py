@@ -15,8 +15,8 @@ def test_handmade_patients_pass_fhir_check(tmp_path, options) -> None:
     out = handmade_output(tmp_path, 50, **options)
     result = fhir_check(out / "fhir", out / "fhir-ndjson")
     assert result.returncode == 0, result.stdout[-5000:]
-    # 50 patient bundles + shared.json; 17 patient types + 4 shared types + import.json
-    assert "fhir-check: passed on 73 file(s)" in result.stdout
+    # 50 patient bundles + shared.json; 18 patient types (with DocumentReference) + 4 shared types + import.json
+    assert "fhir-check: passed on 74 file(s)" in result.stdout
 
 
 def test_generated_patients_pass_fhir_check_and_validate(tmp_path) -> None:

@@ -1,0 +1,52 @@
+"""--notes end to end: the record schema, FHIR DocumentReference and the OMOP note table."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import duckdb
+import jsonschema
+
+from ehrsim.cli.main import main
+from ehrsim.record.schema import record_schema
+
+
+def test_notes_flow_to_the_record_fhir_and_omop(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["generate", "-p", "3", "-s", "7", "--reference-date", "2025-01-01", "--notes", "-f", "json,fhir,omop"]
+    assert main([*args, "-o", str(out)]) == 0
+    records = [json.loads(line) for line in (out / "json" / "patients.ndjson").read_text().splitlines()]
+    validator = jsonschema.Draft202012Validator(record_schema())
+    n_notes = 0
+    for rec in records:
+        validator.validate(rec)
+        assert len(rec["notes"]) == len(rec["encounters"])
+        n_notes += len(rec["notes"])
+    assert n_notes > 0
+    by_id = {n["id"]: n for r in records for n in r["notes"]}
+    docs = []
+    for path in (out / "fhir").glob("*.json"):
+        bundle = json.loads(path.read_text())
+        docs += [e["resource"] for e in bundle.get("entry", []) if e["resource"]["resourceType"] == "DocumentReference"]
+    assert len(docs) == n_notes
+    for doc in docs:
+        note = by_id[doc["id"]]
+        assert doc["category"][0]["coding"][0]["code"] == "clinical-note"
+        assert doc["type"]["coding"][0]["system"] == "http://loinc.org"
+        assert base64.b64decode(doc["content"][0]["attachment"]["data"]).decode() == note["text"]
+        assert doc["context"]["encounter"][0]["reference"].endswith(note["encounter"])
+    con = duckdb.connect(str(out / "omop" / "omop.duckdb"), read_only=True)
+    rows = con.execute(
+        "select count(*), count(visit_occurrence_id), min(note_type_concept_id), max(note_type_concept_id) from note"
+    ).fetchone()
+    assert rows == (n_notes, n_notes, 32817, 32817)
+    joined = con.execute("select count(*) from note join visit_occurrence using (visit_occurrence_id)").fetchone()
+    assert joined == (n_notes,)
+
+
+def test_without_notes_no_note_table(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert main(["generate", "-p", "1", "-s", "7", "--reference-date", "2025-01-01", "-f", "omop", "-o", str(out)]) == 0
+    assert not (out / "omop" / "note.csv").exists()
