@@ -422,7 +422,7 @@ def make_record(index: int = 0, *, alive: bool = True) -> dict[str, Any]:
         # the notes transform's output (--notes): one note on the first encounter
         "notes": [
             {
-                "id": "9d6c1f1e-0000-5000-8000-000000000001",
+                "id": uid(pid, "note", 1),  # unique per patient, like every other entry id
                 "encounter": enc1["id"],
                 "time": enc1["stop"],
                 "codes": [{"system": "LOINC", "code": "11506-3", "display": "Progress note"}],
