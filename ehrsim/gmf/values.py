@@ -79,6 +79,10 @@ class Code(BaseModel):
         return self.as_dict()
 
 
+#: a clinical state's codes: at least one (the record, exporters and rules read the first)
+Codes = Annotated[tuple[Code, ...], Field(min_length=1)]
+
+
 def codes_as_dicts(codes: tuple[Code, ...] | list[Code] | None) -> list[dict[str, str]]:
     """Record form of a list of codes (shared code dicts, a fresh list)."""
     if not codes:

@@ -11,6 +11,7 @@ from ehrsim.gmf.states.base import State, duration_seconds
 from ehrsim.gmf.values import (
     Amount,
     Code,
+    Codes,
     Count,
     Distribution,
     Fraction,
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 
 class _Onset(State):
-    codes: tuple[Code, ...]
+    codes: Codes
     target_encounter: str | None = None
     assign_to_attribute: str | None = None
 
@@ -158,7 +159,7 @@ class Prescription(Frozen):
 
 class MedicationOrder(State):
     type: Literal["MedicationOrder"]
-    codes: tuple[Code, ...]
+    codes: Codes
     reason: str | None = None
     assign_to_attribute: str | None = None
     administration: bool = False
@@ -212,7 +213,7 @@ class Goal(Frozen):
 
 class CarePlanStart(State):
     type: Literal["CarePlanStart"]
-    codes: tuple[Code, ...]
+    codes: Codes
     activities: tuple[Code, ...] = ()
     goals: tuple[Goal, ...] = ()
     reason: str | None = None
@@ -255,7 +256,7 @@ class Procedure(State):
     """Records a procedure; with a duration it blocks until done and stretches the encounter."""
 
     type: Literal["Procedure"]
-    codes: tuple[Code, ...]
+    codes: Codes
     reason: str | None = None
     assign_to_attribute: str | None = None
     duration: TimeRange | None = None
@@ -337,7 +338,7 @@ class SupplyList(State):
 
 class Vaccine(State):
     type: Literal["Vaccine"]
-    codes: tuple[Code, ...]
+    codes: Codes
     series: Count | None = None
 
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:

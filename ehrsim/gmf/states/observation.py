@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import Field, Strict, model_validator
 
 from ehrsim.gmf.states.base import State, ValueSource
-from ehrsim.gmf.values import Code, Frozen, NumericExact, codes_as_dicts
+from ehrsim.gmf.values import Code, Codes, Frozen, NumericExact, codes_as_dicts
 
 if TYPE_CHECKING:
     from ehrsim.gmf.patient import PatientAccess
@@ -37,7 +37,7 @@ class VitalSign(ValueSource, State):
 class ObservationBody(ValueSource):
     """What an observation measures and where its value comes from (shared by all observation forms)."""
 
-    codes: tuple[Code, ...]
+    codes: Codes
     category: Category | None = None
     unit: str | None = None
     attribute: str | None = None
@@ -133,7 +133,7 @@ class ChildObservation(ObservationBody):
 
 class MultiObservation(State):
     type: Literal["MultiObservation"]
-    codes: tuple[Code, ...]
+    codes: Codes
     category: Category | None = None
     observations: tuple[ChildObservation, ...]
     number_of_observations: int | None = None  # written by the Module Builder; unused
@@ -167,7 +167,7 @@ class MultiObservation(State):
 
 class DiagnosticReport(State):
     type: Literal["DiagnosticReport"]
-    codes: tuple[Code, ...]
+    codes: Codes
     observations: tuple[ChildObservation, ...]
     number_of_observations: int | None = None
 
