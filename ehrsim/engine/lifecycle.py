@@ -68,14 +68,20 @@ def new_physiology(sim: Simulation) -> physiology.Physiology:
 
 def vitals(sim: Simulation, t: float) -> dict[str, float]:
     active = sim.active
-    return sim.physiology.update(
-        (t - sim.birth_time) / YEAR,
+    age = (t - sim.birth_time) / YEAR
+    values = sim.physiology.update(
+        age,
         sim.attributes,
         t,
         active["conditions"],
         active["medications"],
         sim.rec.lists["medications"],
     )
+    if age < 2.0:  # Synthea's wellness module records weight-for-length (LOINC 77606-2) from this attribute
+        percentile = sim.physiology.growth_attributes(age, values).get("current_weight_length_percentile")
+        if percentile is not None and sim.attributes.get("current_weight_length_percentile") != percentile:
+            sim.set_attribute("current_weight_length_percentile", percentile)
+    return values
 
 
 def measure(sim: Simulation, loinc: str | None, vital_sign: str | None, declared: tuple[float, float] | None) -> Any:
