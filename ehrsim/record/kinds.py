@@ -93,8 +93,10 @@ def _enum(*values: str) -> Mapping[str, Any]:
     return {"enum": list(values)}
 
 
-def _object(required: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "object", "properties": required, "required": list(required), "additionalProperties": False}
+def _object(required: dict[str, Any], optional: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A closed object: every ``required`` field present, ``optional`` ones allowed."""
+    properties = {**required, **(optional or {})}
+    return {"type": "object", "properties": properties, "required": list(required), "additionalProperties": False}
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,19 +216,10 @@ ENTRY_KINDS: tuple[EntryKind, ...] = (
             "unit": TEXT,
             "components": {
                 "type": "array",
-                "items": {
-                    **_object(
-                        {"codes": {"$ref": "#/$defs/codes"}, "value": _VALUE, "value_type": _VALUE_TYPE, "unit": TEXT}
-                    ),
-                    "properties": {
-                        "codes": {"$ref": "#/$defs/codes"},
-                        "value": _VALUE,
-                        "value_type": _VALUE_TYPE,
-                        "unit": TEXT,
-                        "reference_range": _REFERENCE_RANGE,
-                        "interpretation": _INTERPRETATION,
-                    },
-                },
+                "items": _object(
+                    {"codes": {"$ref": "#/$defs/codes"}, "value": _VALUE, "value_type": _VALUE_TYPE, "unit": TEXT},
+                    {"reference_range": _REFERENCE_RANGE, "interpretation": _INTERPRETATION},
+                ),
             },
             "report": {"type": ["string", "null"]},
             "reference_range": _REFERENCE_RANGE,
