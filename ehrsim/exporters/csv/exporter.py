@@ -134,13 +134,17 @@ class _VisitFinder:
     reader expects ENCOUNTER filled; ``--csv-style strict`` leaves it empty instead."""
 
     def __init__(self, encounters: list[dict[str, Any]]) -> None:
-        ordered = sorted(encounters, key=lambda e: e["start"])
-        self._starts = [e["start"] for e in ordered]
-        self._ids = [e["id"] for e in ordered]
+        self._encounters = encounters
+        self._starts: list[int] | None = None  # sorted only when an entry needs it (rare)
+        self._ids: list[str] = []
 
     def attach(self, entry: dict[str, Any]) -> dict[str, Any]:
-        if entry.get("encounter") or not self._ids:
+        if entry.get("encounter") or not self._encounters:
             return entry
+        if self._starts is None:
+            ordered = sorted(self._encounters, key=lambda e: e["start"])
+            self._starts = [e["start"] for e in ordered]
+            self._ids = [e["id"] for e in ordered]
         when = entry.get("start", entry.get("time"))
         k = bisect.bisect_right(self._starts, when) - 1 if when is not None else -1
         return {**entry, "encounter": self._ids[k]} if k >= 0 else entry
