@@ -67,8 +67,8 @@ class Pool:
             return
         clean = {k: str(row.get(k) if row.get(k) is not None else "").strip() for k in CONCEPT_FIELDS}
         # concept-set items spell "non-standard" N and "valid" V; the CDM leaves both fields empty
-        clean["standard_concept"] = "" if clean["standard_concept"] == "N" else clean["standard_concept"]
-        clean["invalid_reason"] = "" if clean["invalid_reason"] == "V" else clean["invalid_reason"]
+        clean["standard_concept"] = "" if clean["standard_concept"] in ("N", "NA") else clean["standard_concept"]
+        clean["invalid_reason"] = "" if clean["invalid_reason"] in ("V", "NA") else clean["invalid_reason"]
         if not all(
             clean[k] for k in ("concept_name", "domain_id", "vocabulary_id", "concept_class_id", "concept_code")
         ):
