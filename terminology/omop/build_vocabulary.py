@@ -323,7 +323,9 @@ def write_units(pool: Pool, units: collections.Counter[str]) -> None:
         hit = pool.resolve("UCUM", unit)
         if hit and hit[0] and unit not in rows:
             rows[unit] = {"ucum": unit, "concept_id": str(hit[0]), "concept_name": pool.rows[hit[0]]["concept_name"]}
-    _write(path, [rows[k] for k in sorted(rows)])
+            rows[unit]["source"] = hit[3]
+    # rows written by hand (spelling aliases of a UCUM concept) keep their own source note
+    _write(path, [{**rows[k], "source": rows[k].get("source", "")} for k in sorted(rows)])
 
 
 def write_vocabulary(pool: Pool) -> None:
