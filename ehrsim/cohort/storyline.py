@@ -30,7 +30,7 @@ from ehrsim.engine import force
 from ehrsim.errors import ConfigError
 from ehrsim.gmf.graph import to_graph
 from ehrsim.gmf.values import SECONDS
-from ehrsim.record.times import EPOCH, from_date
+from ehrsim.record.times import from_date
 
 if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
@@ -73,7 +73,7 @@ class Event:
         if self.when is not None:
             return (self.when if self.when.tzinfo is not None else self.when.replace(tzinfo=zone)).timestamp()
         assert self.age is not None
-        birth = (EPOCH + dt.timedelta(seconds=birth_time)).date()
+        birth = dt.datetime.fromtimestamp(birth_time, zone).date()  # the local birthday (FHIR's birthDate)
         if self.age.is_integer():
             year = birth.year + int(self.age)
             try:
@@ -81,7 +81,7 @@ class Event:
             except ValueError:  # born on 29 February: the birthday is 28 February in common years
                 day = birth.replace(year=year, day=28)
         else:
-            day = (EPOCH + dt.timedelta(seconds=birth_time + self.age * SECONDS["years"])).date()
+            day = dt.datetime.fromtimestamp(birth_time + self.age * SECONDS["years"], zone).date()
         return dt.datetime.combine(day, NOON, tzinfo=zone).timestamp()
 
 
