@@ -11,10 +11,11 @@ import orjson
 import pytest
 
 import ehrsim
+import ehrsim.runner
 from ehrsim.cli.main import main
 from ehrsim.cohort.storyline import Event
 from ehrsim.core import clock
-from ehrsim.errors import ConfigError
+from ehrsim.errors import ConfigError, WorkerLost
 from ehrsim.runner import run
 from ehrsim.settings import Settings
 from tests.conftest import FIXTURE_MODULES
@@ -203,3 +204,31 @@ def test_byte_identical_for_any_worker_count_and_slot(tmp_path: Path) -> None:
     records = _generate(3, story, age_min=12, age_max=60)
     alone = _generate(1, story, age_min=12, age_max=60, start=2)
     assert orjson.dumps(alone[0]) == orjson.dumps(records[2])
+
+
+def test_resume_and_an_edited_storyline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    story = _story(tmp_path, '[[events]]\nmodule = "story_loop"\nstate = "Onset"\nage = 8\n')
+    args = ["generate", "-p", "4", "-s", "7", "--reference-date", "2025-01-01", "--modules", str(MODULES)]
+    args += ["--age", "12-60", "-w", "1", "--shard-size", "1", "--no-progress", "-f", "json,csv"]
+    args += ["--storyline", str(story)]
+    whole, resumed = tmp_path / "whole", tmp_path / "resumed"
+    assert main([*args, "-o", str(whole)]) == 0
+    real = ehrsim.runner.run_shard
+
+    def dies_at_shard_2(settings, k):  # type: ignore[no-untyped-def]
+        if k == 2:
+            raise WorkerLost("killed")
+        return real(settings, k)
+
+    monkeypatch.setattr(ehrsim.runner, "run_shard", dies_at_shard_2)
+    assert main([*args, "-o", str(resumed)]) == 2
+    monkeypatch.setattr(ehrsim.runner, "run_shard", real)
+    story.write_text(story.read_text().replace("age = 8", "age = 9"))  # an edited storyline is another run
+    assert main([*args, "-o", str(resumed)]) == 2
+    assert "unfinished run made with other storyline" in capsys.readouterr().err
+    story.write_text(story.read_text().replace("age = 9", "age = 8"))
+    assert main([*args, "-o", str(resumed)]) == 0
+    for rel in ("json/patients.ndjson", "csv/conditions.csv", "csv/patients.csv", "metadata.json"):
+        assert (resumed / rel).read_bytes() == (whole / rel).read_bytes(), rel
