@@ -10,9 +10,10 @@ weight: weighted means over candidates estimate the unsteered ones without bias.
 
 Checks are counted as they are realised: a planned exit that a change, the end of the life or
 death cuts short is re-weighted to the stays that did happen (``interrupt``, ``finish``).
-One-off distributed choices (a ``distributed_transition``, or a ``complex_transition`` option's
-distributions, outside fast-forwarded loops) with options both toward and away from a target are
-tilted the same way (``pick``). Uniform-length loops are not steered (their ratio is 1).
+One-off choices (a ``distributed_transition``, a ``complex_transition`` option's distributions, or a
+``lookup_table_transition``, outside fast-forwarded loops) with options both toward and away from a
+target are tilted the same way (``pick``, ``pick_probabilities``). Uniform-length loops are not
+steered (their ratio is 1).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import networkx as nx
 
 from ehrsim.gmf.graph import to_graph
 from ehrsim.gmf.states.clinical import ConditionOnset
-from ehrsim.gmf.transitions import Complex, Distributed
+from ehrsim.gmf.transitions import Complex, Distributed, LookupTable
 
 if TYPE_CHECKING:
     from ehrsim.gmf.library import Library
@@ -77,7 +78,7 @@ class Steering:
 def _distributions(state: Any) -> list[tuple[Any, ...]]:
     """The weighted option tuples of a state's distributed transition or complex transition options."""
     transition = state.transition
-    if isinstance(transition, Distributed):
+    if isinstance(transition, Distributed | LookupTable):
         return [transition.options]
     if isinstance(transition, Complex):
         return [o.distributions for o in transition.options if o.transition is None and o.distributions]
@@ -123,8 +124,7 @@ class SteeredLife:
 
         Takes the same single uniform draw as an unsteered pick, so no other draw shifts.
         """
-        lead = self.steering.choices.get(id(options))
-        if lead is None:
+        if id(options) not in self.steering.choices:
             return None
         probs, total = [], 0.0
         for o in options:  # as one uniform draw against cumulative weights gives them (leftover to the last)
@@ -133,6 +133,14 @@ class SteeredLife:
             probs.append(max(0.0, min(total, 1.0) - min(lo, 1.0)))
         if total < 1.0:
             probs[-1] += 1.0 - total
+        return self.pick_probabilities(options, probs, sim)
+
+    def pick_probabilities(self, options: tuple[Any, ...], probs: list[float], sim: Any) -> str | None:
+        """A tilted choice among ``options`` with effective probabilities ``probs`` (summing to 1), or None
+        when not steered (a lookup-table transition, ``gmf.transitions.LookupTable``, calls it directly)."""
+        lead = self.steering.choices.get(id(options))
+        if lead is None:
+            return None
         a = sum(p for i, p in enumerate(probs) if i in lead)
         rest = 1.0 - a
         shift = min((self.steering.factor - 1.0) * a, MAX_SHIFT * rest)

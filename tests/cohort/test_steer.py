@@ -165,3 +165,26 @@ def test_toward_states_reach_through_submodule_calls(tmp_path: Path) -> None:
     assert steering.toward == {"sub/onset": frozenset({"Initial", "Onset"}), "caller": frozenset({"Initial", "Call"})}
     options = library.modules["caller"].states["Initial"].transition.options  # type: ignore[union-attr]
     assert steering.choices == {id(options): frozenset({0})}  # the call is tilted, the other way is not
+
+
+def test_one_off_lookup_table_choices_are_tilted_without_bias() -> None:
+    """A lookup table gives sinusitis to 20 % at 10 years (tests/fixtures/modules/cohort_lookup)."""
+    modules = FIXTURE_MODULES / "cohort_lookup"
+    n = 300
+
+    def population(steer: float) -> Population:
+        settings = Settings(
+            population=n, seed=2, reference_date=REF, modules=(modules,), cohort="condition(SNOMED-CT:444814009)"
+        )
+        return Population(settings.model_copy(update={"cohort_steer": steer, "age_min": 11}))
+
+    plain, steered = population(1.0), population(4.0)
+    natural = [_sinusitis(plain.candidate(i, 0)) for i in range(n)]  # type: ignore[arg-type]
+    records = [steered.candidate(i, 0) for i in range(n)]
+    # A = 0.2 becomes 0.2 + min(3 x 0.2, 0.8 / 2) = 0.6: weights 0.2 / 0.6 and 0.8 / 0.4
+    assert {round(r["weight"], 9) for r in records} == {round(0.2 / 0.6, 9), round(0.8 / 0.4, 9)}  # type: ignore[index]
+    hits = [r["weight"] * _sinusitis(r) for r in records]  # type: ignore[index,arg-type]
+    p, est = sum(natural) / n, sum(hits) / n
+    assert 0.1 < p < 0.3 and sum(_sinusitis(r) for r in records) / n > 0.45  # type: ignore[arg-type]
+    se = math.sqrt(p * (1 - p) / n + sum((h - est) ** 2 for h in hits) / (n - 1) / n)
+    assert abs(est - p) < 4 * se, (est, p, se)
