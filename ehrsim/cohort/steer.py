@@ -12,8 +12,9 @@ Checks are counted as they are realised: a planned exit that a change, the end o
 death cuts short is re-weighted to the stays that did happen (``interrupt``, ``finish``).
 One-off choices (a ``distributed_transition``, a ``complex_transition`` option's distributions, or a
 ``lookup_table_transition``, outside fast-forwarded loops) with options both toward and away from a
-target are tilted the same way (``pick``, ``pick_probabilities``). Uniform-length loops are not
-steered (their ratio is 1).
+target are tilted the same way (``pick``, ``pick_probabilities``). Uniform-length loops are tilted like
+fixed ones; their plans keep the stays' check times (drawn as the unsteered plan draws its length)
+so a plan cut short counts the stays that happened.
 """
 
 from __future__ import annotations
@@ -93,8 +94,9 @@ class SteeredLife:
     def __init__(self, steering: Steering) -> None:
         self.steering = steering
         self.log_weight = 0.0
-        #: id(run) -> (log-weight applied, log(p_self/q_self), plan time, check length, stays planned)
-        self.pending: dict[int, tuple[float, float, float, float, int]] = {}
+        #: id(run) -> (log-weight applied, log(p_self/q_self), plan time, check length, stays planned,
+        #: the stays' times for a uniform-length loop else None)
+        self.pending: dict[int, tuple[float, float, float, float, int, Any]] = {}
 
     @property
     def weight(self) -> float:
@@ -157,11 +159,16 @@ class SteeredLife:
         self.log_weight -= math.log(up if chosen in lead else down)
         return str(options[chosen].transition)
 
-    def planned(self, run: Any, log_self: float, t0: float, step: float, stays: int, exit_log: float) -> None:
-        """A plan of ``stays`` stays (then, when ``exit_log`` is not None, an exit) was drawn at ``t0``."""
+    def planned(
+        self, run: Any, log_self: float, t0: float, step: float, stays: int, exit_log: float, checks: Any = None
+    ) -> None:
+        """A plan of ``stays`` stays (then, when ``exit_log`` is not None, an exit) was drawn at ``t0``.
+
+        The stays are checks every ``step`` from ``t0``, or (a uniform-length loop) at the times ``checks``.
+        """
         applied = stays * log_self + exit_log
         self.log_weight += applied
-        self.pending[id(run)] = (applied, log_self, t0, step, stays)
+        self.pending[id(run)] = (applied, log_self, t0, step, stays, checks)
 
     def realised(self, run: Any) -> None:
         """The plan of ``run`` happened as drawn."""
@@ -171,13 +178,19 @@ class SteeredLife:
         """The plan of ``run`` is cut short at ``t``: only the checks before ``t`` were stays."""
         plan = self.pending.pop(id(run), None)
         if plan is not None:
-            applied, log_self, t0, step, stays = plan
-            done = min(stays, max(0, math.ceil((t - t0) / step - 1e-9)))
+            applied, log_self, t0, step, stays, checks = plan
+            if checks is not None:
+                done = min(stays, int(checks.searchsorted(t, "left")))
+            else:
+                done = min(stays, max(0, math.ceil((t - t0) / step - 1e-9)))
             self.log_weight += done * log_self - applied
 
     def finish(self, end: float) -> None:
         """The life ended at ``end``: plans still pending count the checks up to it."""
         for key in list(self.pending):
-            applied, log_self, t0, step, stays = self.pending.pop(key)
-            done = min(stays, max(0, math.floor((end - t0) / step + 1e-9) + 1))
+            applied, log_self, t0, step, stays, checks = self.pending.pop(key)
+            if checks is not None:
+                done = min(stays, int(checks.searchsorted(end, "right")))
+            else:
+                done = min(stays, max(0, math.floor((end - t0) / step + 1e-9) + 1))
             self.log_weight += done * log_self - applied
