@@ -12,9 +12,11 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import ehrsim
 from ehrsim.core import clock
 from ehrsim.runner import run
 from ehrsim.settings import Settings
+from tests.conftest import SHARED, needs_shared
 
 STORY = Path(__file__).resolve().parents[2] / "docs" / "examples" / "storyline.toml"
 DIABETES, HYPOTHYROIDISM, STEMI = "44054006", "40930008", "401303003"
@@ -93,3 +95,29 @@ def test_three_fixed_events_in_fhir_csv_and_omop(tmp_path: Path) -> None:
             assert found[0]["condition_start_datetime"] == utc.strftime("%Y-%m-%d %H:%M:%S")
             assert found[0]["condition_start_date"] == utc.date().isoformat()
             assert found[0]["condition_concept_id"] not in ("", "0")
+
+
+@needs_shared
+def test_storyline_on_synthea_library(tmp_path: Path) -> None:
+    """Synthea's MI onset (which waits for its target encounter) forced on a date through its ED visit."""
+    story = tmp_path / "mi.toml"
+    story.write_text(
+        '[[events]]\nmodule = "myocardial_infarction"\nstate = "MI_Onset"\nencounter = "Emergency_Encounter"\n'
+        "date = 2023-03-15\n"
+    )
+    records = ehrsim.generate(
+        2,
+        seed=1,
+        reference_date=dt.date(2025, 1, 1),
+        modules=SHARED / "synthea" / "modules",
+        lenient=True,
+        age_min=40,
+        age_max=80,
+        storyline=story,
+    )
+    for r in records:
+        zone = clock.zone_for_state(r["patient"]["address"]["state_abbr"])
+        when = dt.datetime(2023, 3, 15, 12, tzinfo=zone).timestamp()
+        (mi,) = [c for c in r["conditions"] if c["codes"][0]["code"] == "22298006" and c["onset"] <= when]
+        visit = next(e for e in r["encounters"] if e["id"] == mi["encounter"])
+        assert mi["onset"] == mi["start"] == visit["start"] == when and visit["class"] == "emergency"
