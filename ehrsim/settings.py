@@ -22,7 +22,13 @@ FIRST_REFERENCE_DATE = dt.date(1900, 1, 1)
 LAST_REFERENCE_DATE = dt.date(2200, 12, 31)
 MAX_SEED = 2**64 - 1  # numpy's SeedSequence entropy words and metadata.json integers are 64-bit
 #: options written to metadata.json and the resume fingerprint only when set (older runs' output stays the same)
-COHORT_OPTIONS = {"cohort": None, "keep_module": None, "cohort_max_attempts": 2000, "cohort_steer": 1.0}
+COHORT_OPTIONS = {
+    "cohort": None,
+    "keep_module": None,
+    "cohort_max_attempts": 2000,
+    "cohort_steer": 1.0,
+    "storyline": None,
+}
 
 
 class RunSettings(BaseModel):
@@ -53,6 +59,7 @@ class RunSettings(BaseModel):
     keep_module: Path | None = Field(None, description="only patients a Synthea-style keep module keeps")
     cohort_max_attempts: int = Field(2000, ge=1, description="candidates tried per patient before giving up")
     cohort_steer: float = Field(1.0, ge=1.0, description="importance-sampling tilt toward the cohort (1 = off)")
+    storyline: Path | None = Field(None, description="force module states at given ages or dates (docs/storylines.md)")
 
     @property
     def shard(self) -> int:

@@ -48,6 +48,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="only patients a Synthea-style keep module keeps (it ends in a state named Keep)",
     )
     p.add_argument(
+        "--storyline",
+        type=Path,
+        metavar="FILE",
+        help="force module states at given ages or dates for every patient (TOML/JSON, docs/storylines.md)",
+    )
+    p.add_argument(
         "--cohort-max-attempts",
         type=int,
         default=2000,
@@ -149,6 +155,7 @@ def settings_from_args(args: argparse.Namespace) -> Any:
             keep_module=args.keep_module,
             cohort_max_attempts=args.cohort_max_attempts,
             cohort_steer=args.cohort_steer,
+            storyline=args.storyline,
             notes=args.notes,
             modules=tuple(args.modules),
             add_modules=tuple(args.add_modules),

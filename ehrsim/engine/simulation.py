@@ -18,7 +18,7 @@ import numpy as np
 from ehrsim.core import clock
 from ehrsim.engine import care, lifecycle, parameters
 from ehrsim.engine.encounters import EncounterDesk
-from ehrsim.engine.queue import DEATH, LIFECYCLE, MODULE, SYMPTOMS, WELLNESS, EventQueue
+from ehrsim.engine.queue import CALLBACK, DEATH, LIFECYCLE, MODULE, SYMPTOMS, WELLNESS, EventQueue
 from ehrsim.engine.recorder import Recorder
 from ehrsim.engine.symptoms import Symptoms
 from ehrsim.errors import EhrsimError, SimulationError
@@ -155,6 +155,8 @@ class Simulation:
                 care.symptom_visit(self, t)
             elif kind == DEATH:
                 self._record_death(t)
+            elif kind == CALLBACK:
+                obj(self, t)
             if self.death_time is not None and self.death_time <= t:
                 break
         self.desk.close_all(min(self.end_time, self.death_time or self.end_time))
