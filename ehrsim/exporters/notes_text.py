@@ -26,5 +26,5 @@ class NotesTextExporter(Exporter):
         notes = record.get("notes") or []
         if not notes:
             return Rendered()
-        text = "\n\n".join(n["text"].rstrip("\n") + "\n" for n in reversed(notes)) + "\n"
+        text = "\n".join(n["text"].rstrip("\n") + "\n" for n in reversed(notes))
         return Rendered(files=[(bundle_file_name(record, ".txt"), text.encode("utf-8"))])

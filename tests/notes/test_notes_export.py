@@ -57,7 +57,7 @@ def test_notes_flow_to_the_record_fhir_and_omop(tmp_path: Path) -> None:
             continue
         path = next(p for p in texts if p.name.endswith(f"_{rec['id']}.txt"))
         text = path.read_text(encoding="utf-8")
-        assert text == "\n\n".join(n["text"].rstrip("\n") + "\n" for n in reversed(rec["notes"])) + "\n"
+        assert text == "\n".join(n["text"].rstrip("\n") + "\n" for n in reversed(rec["notes"]))
         assert text.index(rec["notes"][-1]["text"].rstrip("\n")) == 0
 
 
