@@ -7,6 +7,7 @@ import json
 from functools import cache
 from typing import Any
 
+from ehrsim.exporters.omop.concepts import conventions
 from ehrsim.exporters.omop.rows import PatientRows, date, datetime
 from ehrsim.exporters.omop.visits import Visit
 from ehrsim.paths import terminology_dir
@@ -21,9 +22,11 @@ def note_concepts() -> dict[str, int]:
 
 @cache
 def note_type_by_class() -> dict[str, int]:
-    """Encounter class -> the OMOP type concept of its note (EHR outpatient/inpatient/emergency room note)."""
+    """Encounter class -> the OMOP type concept of its note (EHR outpatient/inpatient/emergency room note):
+    ``omop_type`` in terminology/notes/note_types.csv names a row of terminology/omop_conventions/types.csv."""
+    types = conventions()["types"]
     with open(terminology_dir() / "notes" / "note_types.csv", newline="", encoding="utf-8") as fh:
-        return {row["class"]: int(row["omop_note_type"]) for row in csv.DictReader(fh)}
+        return {row["class"]: types[row["omop_type"]] for row in csv.DictReader(fh)}
 
 
 def note_rows(out: PatientRows, record: dict[str, Any], visits: dict[str, Visit]) -> None:
