@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
-FORMATS = ("json", "fhir", "fhir-ndjson", "csv", "omop")
+FORMATS = ("json", "fhir", "fhir-ndjson", "csv", "omop", "notes")
 #: reference dates the engine accepts: lives of up to the oldest census age band before it, and
 #: scheduled events (up to decades) after it, stay far inside Python's date range (year 1-9999)
 FIRST_REFERENCE_DATE = dt.date(1900, 1, 1)
@@ -106,6 +106,8 @@ class RunSettings(BaseModel):
             raise ValueError(f"age range {span} goes beyond {oldest:g}, the census's oldest age")
         if self.age_max < self.age_min:
             raise ValueError(f"age range {self.age_min:g}-{self.age_max:g} is empty")
+        if "notes" in self.formats and not self.notes:
+            raise ValueError("format 'notes' writes the clinical notes: add --notes (settings: notes = true)")
         return self
 
 

@@ -314,6 +314,7 @@ class Simulation:
 
     def set_symptom(self, symptom: str, cause: str, value: float, t: float) -> None:
         self.symptoms.set(symptom, cause, value)
+        self.symptoms.log.append((t, symptom, cause, value, None))
         if self._watchers:
             self.notify("symptom")
         if self.symptoms.needs_visit():
