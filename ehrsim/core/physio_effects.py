@@ -145,7 +145,8 @@ def apply_conditions(
                 bands[variable] = (value, spread)
     if not (shifts or ceilings or floors or bands):
         return frozenset(), bands
-    before = dict(v)
+    touched = {var for var, _ in shifts} | {c[0] for c in ceilings} | {f[0] for f in floors} | bands.keys()
+    before = {name: v[name] for name in touched}
     for (variable, kind), value in shifts.items():
         v[variable] = v[variable] + value if kind == "abs" else v[variable] * (1.0 + value / 100.0)
     for variable, value, spread in ceilings:
@@ -156,7 +157,7 @@ def apply_conditions(
         v[variable] = max(v[variable], target)
     for variable, (low, high) in bands.items():
         v[variable] = into_band(v[variable], low, high, phys.unit(f"band:{variable}:{low:g}"))
-    return frozenset(name for name, value in v.items() if before[name] != value), bands
+    return frozenset(name for name, value in before.items() if v[name] != value), bands
 
 
 BAND_MARGIN = 0.1  # share of a band's width kept clear of each edge, so measurement noise stays inside
