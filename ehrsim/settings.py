@@ -40,7 +40,7 @@ class RunSettings(BaseModel):
     seed: int = Field(0, ge=0, le=MAX_SEED)
     reference_date: dt.date
     age_min: float = Field(0, ge=0)
-    age_max: float = Field(100, ge=0)
+    age_max: float = Field(110, ge=0)  # the census pyramid's oldest band ends at 110 (100+)
     gender: Literal["M", "F"] | None = None
     state: str | None = None
     years_of_history: int = Field(10, ge=0, description="0 keeps the whole life")
