@@ -419,6 +419,14 @@ class Simulation:
         self.diagnose(run, state, t)
 
     def diagnose(self, run: ModuleRun, state: Any, onset_time: float) -> None:
+        # An onset of a code that is already active is that same entry (Synthea's conditionStart and
+        # allergyStart): a yearly re-diagnosis (e.g. the CKD stage) must not leave older copies open forever.
+        held = self.rec.active[state.kind].get(state.codes[0].code)
+        if held is not None:
+            run.created[state.name] = held
+            if state.assign_to_attribute:
+                self.set_attribute(state.assign_to_attribute, held)
+            return
         fields = {"start": self.now, "stop": None, **state.fields(self)}
         fields["onset"] = onset_time
         entry = self.add_entry(run, state.kind, fields, state)

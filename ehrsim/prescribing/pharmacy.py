@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ehrsim.prescribing.patient import Patient
-from ehrsim.prescribing.tables import Product, tables
+from ehrsim.prescribing.tables import Product, Rule, tables
 
 if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
@@ -77,7 +77,10 @@ class Pharmacy:
                 if fields["stop"] is not None:
                     fields["stop"] = max(fields["stop"], fields["start"])
             self._replace_duplicates(chosen, t)
-        return self._write(run, state, fields, t, activate=not one_off)
+        entry = self._write(run, state, fields, t, activate=not one_off)
+        if not one_off and chosen.classes & self.rx.review_classes:  # e.g. aspirin: a running NSAID is switched
+            self._review(entry.get("encounter"), t)
+        return entry
 
     def choose(self, product: Product, patient: Patient) -> tuple[Product | None, tuple[str, str, str] | None]:
         """(product to give or None, (rule, reason, alternatives group) when the ordered one is not given)."""
@@ -113,21 +116,27 @@ class Pharmacy:
                 return f"allergy_{cls}", f"allergy: {cls.replace('_', ' ')} class", f"allergy:{cls}"
         for key in product.rule_keys:
             for rule in rx.rules.get(key, ()):
-                if self._applies(rule.kind, rule.threshold, patient):
+                if self._applies(rule, patient):
                     return rule.rule, rule.rationale, rule.alternatives if rule.action == "substitute" else ""
             for active_class, action, rule_id, rationale, _washout in rx.interactions.get(key, ()):
                 if action == "withhold" and self._active_class(active_class, t):
                     return rule_id, rationale, ""
         return None
 
-    def _applies(self, kind: str, threshold: float, patient: Patient) -> bool:
+    def _applies(self, rule: Rule, patient: Patient) -> bool:
+        kind = rule.kind
         if kind == "ckd_stage_at_least":
-            return patient.ckd_stage(self.rx) >= threshold
+            return patient.ckd_stage(self.rx) >= rule.threshold
         if kind == "pregnant":
             return patient.pregnant(self.rx)
         if kind == "age_below":
-            return patient.age < threshold
-        return patient.weight() < threshold  # weight_below
+            return patient.age < rule.threshold
+        if kind == "has_condition":
+            active = self.sim.active["conditions"]
+            return any(code in active for code in self.rx.condition_groups[rule.subject])
+        if kind == "taking_class":
+            return self._active_class(rule.subject, patient.t)
+        return patient.weight() < rule.threshold  # weight_below
 
     # --- what the order becomes -----------------------------------------------------------------
 
