@@ -382,13 +382,16 @@ class Simulation:
         if kind == "conditions":
             self.rx.ended(entry, t)
 
-    def renew(self, kind: str, entry: dict[str, Any], t: float, encounter_id: str | None) -> dict[str, Any]:
+    def renew(self, kind: str, entry: dict[str, Any], t: float, encounter_id: str | None) -> dict[str, Any] | None:
         """Replace an active entry by a copy starting at ``t`` (a chronic prescription renewed at a visit).
 
         The same codes stay active and attributes that held the old entry hold the new one, so no
         condition a Guard can test changes its answer, and nobody is woken (waking would only make
-        fast-forwarded loops redraw their plans).
+        fast-forwarded loops redraw their plans). A medication is prescribed again by the prescribing
+        layer (the drug, form and strength right for the patient now; None when it may not be renewed).
         """
+        if kind == "medications":
+            return self.rx.renew(entry, t, encounter_id)
         self.rec.deactivate(kind, entry, t, None)
         fields = {k: v for k, v in entry.items() if k not in ("id", "n", "encounter")}
         fields.update(start=t, stop=None, stop_reason=None)

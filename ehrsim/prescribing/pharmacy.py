@@ -228,6 +228,69 @@ class Pharmacy:
             self.sim.activate("medications", entry)
         return entry
 
+    # --- renewals --------------------------------------------------------------------------------
+
+    def renew(self, med: dict[str, Any], t: float, encounter: str | None) -> dict[str, Any] | None:
+        """A chronic order renewed at a visit: the decision is taken again for the patient as they are now.
+
+        The module's ordered drug is checked afresh, so an era substitute gives way to the drug once it
+        exists, a child who outgrew a weight band gets the adult form, and a new allergy, kidney
+        function or interaction applies. Returns the new entry, or None when nothing may be renewed.
+        """
+        sim = self.sim
+        sim.rec.deactivate("medications", med, t, None)
+        ordered = med.get("ordered") or med["codes"][0]
+        fields = {k: v for k, v in med.items() if k not in ("id", "n", "encounter", "ordered", "prescribing")}
+        fields.update(start=t, stop=None, stop_reason=None)
+        product = self.rx.products.get(ordered["code"])
+        before = med["codes"][0]
+        logged = len(self.events)
+        if product is not None:
+            fields["codes"] = [dict(ordered)]
+            dosage = fields.get("dosage")
+            if dosage and "mg_per_kg" in dosage:  # a child's weight-based dose is worked out again below
+                fields["dosage"] = {k: dosage[k] for k in ("frequency", "period", "unit")} | {"amount": 1.0}
+            patient = Patient(sim, t)
+            chosen, problem = self.choose(product, patient)
+            if chosen is None or (chosen.code != before["code"] and self._taking(chosen, t)):
+                med["stop_reason"] = dict(STOPPED)
+                med["prescribing"] = {**(med.get("prescribing") or {}), "stopped": "withheld", "stop_rule": ""}
+                rule, reason = (problem[0], problem[1]) if problem else ("duplicate_therapy", "already taken")
+                self._log(t, "withheld", rule, reason, ordered, None, med["id"])
+                return None
+            if chosen is not product:
+                self._substitute(fields, chosen, ordered, problem, t)
+            chosen = self._paediatric(fields, chosen, patient, ordered, t)
+            self._dose(fields, chosen, patient)
+        if fields["codes"][0]["code"] == before["code"]:
+            del self.events[logged:]  # the same decision as last time: nothing new to report
+        else:
+            note = fields.get("prescribing") or {}
+            self._log(
+                t,
+                "renewal_changed",
+                note.get("rule") or "renewal_review",
+                note.get("reason") or "",
+                before,
+                fields["codes"][0],
+                med["id"],
+            )
+        new = sim.rec.add("medications", fields, encounter)
+        sim.rec.activate("medications", new)
+        self._repoint(med, new)
+        return new
+
+    def _repoint(self, old: dict[str, Any], new: dict[str, Any]) -> None:
+        """Whoever held the old entry (an attribute, a MedicationOrder state) holds the new one."""
+        sim = self.sim
+        for name, value in sim.attributes.items():
+            if value is old:
+                sim.attributes[name] = new
+        for run in sim.runs:
+            for state_name, held in run.created.items():
+                if held is old:
+                    run.created[state_name] = new
+
     # --- when the patient changes ---------------------------------------------------------------
 
     def started(self, kind: str, entry: dict[str, Any], t: float) -> None:
@@ -281,13 +344,7 @@ class Pharmacy:
         fields["ordered"] = dict(ordered)
         new = sim.rec.add("medications", fields, encounter)
         sim.activate("medications", new)
-        for name, value in list(sim.attributes.items()):
-            if value is med:
-                sim.attributes[name] = new
-        for run in sim.runs:
-            for state_name, held in run.created.items():
-                if held is med:
-                    run.created[state_name] = new
+        self._repoint(med, new)
 
     # --- what else the order changes ------------------------------------------------------------
 
