@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     from ehrsim.prescribing.tables import Tables
 
 YEAR = SECONDS["years"]
+#: eGFR typical of a CKD stage known only from a diagnosis or attribute (KDIGO G-stage midpoints)
+STAGE_EGFR = {3: 45.0, 4: 22.0, 5: 10.0}
 
 
 class Patient:
@@ -56,6 +58,14 @@ class Patient:
                     stage = max(stage, rx.stage_of_egfr(float(obs["value"])))
             self._ckd = stage
         return self._ckd
+
+    def egfr(self, rx: Tables) -> float:
+        """The latest eGFR result, else a value typical of the CKD stage (90 when none is known)."""
+        for code in rx.egfr_codes:
+            obs = self.sim.latest_observation(code)
+            if obs is not None and isinstance(obs["value"], int | float) and not isinstance(obs["value"], bool):
+                return float(obs["value"])
+        return STAGE_EGFR.get(self.ckd_stage(rx), 90.0)
 
     def pregnant(self, rx: Tables) -> bool:
         if self._pregnant is None:

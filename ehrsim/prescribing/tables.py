@@ -14,6 +14,7 @@ from functools import cache
 
 from ehrsim.errors import EhrsimError
 from ehrsim.paths import terminology_dir
+from ehrsim.prescribing.strength import Plan, load_plans
 
 ROUTES = {
     "oral_solid": "oral",
@@ -118,6 +119,8 @@ class Tables:
     #: eGFR result codes, and (eGFR below, CKD stage) from the worst stage down
     egfr_codes: frozenset[str]
     gfr_stages: tuple[tuple[float, int], ...]
+    #: rxcui -> the strength plan of its drug (strengths.csv, dosing.csv, dose_limits.csv)
+    plans: dict[str, Plan]
 
     def stage_of_egfr(self, egfr: float) -> int:
         """The KDIGO G stage (3-5) an eGFR result implies, 0 when 60 or above."""
@@ -232,9 +235,11 @@ def tables() -> Tables:
         if r["group"]:
             groups.setdefault(r["group"], set()).add(r["code"])
     for rule_list in rules.values():
-        for rule in rule_list:
-            if rule.kind == "has_condition" and rule.subject not in groups:
-                raise EhrsimError(f"prescribing/rules.csv: {rule.rule} names unknown condition group {rule.subject}")
+        for checked in rule_list:
+            if checked.kind == "has_condition" and checked.subject not in groups:
+                raise EhrsimError(
+                    f"prescribing/rules.csv: {checked.rule} names unknown condition group {checked.subject}"
+                )
     return Tables(
         products=products,
         allergens=allergens,
@@ -251,4 +256,5 @@ def tables() -> Tables:
         gfr_stages=tuple(
             sorted(((float(r["egfr_below"]), int(r["stage"])) for r in _rows("gfr_stages.csv")), reverse=False)
         ),
+        plans=load_plans(set(products), set(groups)),
     )
