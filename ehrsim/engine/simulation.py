@@ -433,6 +433,12 @@ class Simulation:
         fields = {"start": self.now, "stop": None, **state.fields(self)}
         fields["onset"] = onset_time
         entry = self.add_entry(run, state.kind, fields, state)
+        for other in parameters.condition_stages().get(fields["codes"][0]["code"], ()):
+            old = self.rec.active[state.kind].get(other)
+            if old is not None:  # a new stage (CKD 3 after CKD 2) ends the previous one, not its drugs
+                self.rec.deactivate(state.kind, old, self.now, None)
+                if self._watchers:
+                    self._changed(old, "record")
         self.activate(state.kind, entry)
 
     def diagnose_pending(self, run: ModuleRun, encounter_state: str) -> None:
