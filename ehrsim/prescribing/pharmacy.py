@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.prescribing import strength
+from ehrsim.prescribing import dosing
 from ehrsim.prescribing.patient import Patient
 from ehrsim.prescribing.tables import Product, Rule, tables
 
@@ -27,9 +27,6 @@ STOPPED = {
     "code": "182840001",
     "display": "Drug treatment stopped - medical advice (situation)",
 }
-SOLID_UNDER = 6.0  # years: tablets and capsules are unsuitable (EMA paediatric formulations, 2006)
-CHEWABLE_UNDER = 2.0
-WEIGHT_DOSE_UNDER = 12.0  # years: doses of the drugs in paediatric.csv are by weight
 
 
 class Pharmacy:
@@ -64,9 +61,9 @@ class Pharmacy:
             return self._withhold(run, state, fields, t, problem)
         if chosen is not product:
             self._substitute(fields, chosen, ordered, problem, t)
-        chosen = self._paediatric(fields, chosen, patient, ordered, t)
-        chosen = self._strength(fields, chosen, patient, ordered, t, self._previous(chosen, t))
-        self._dose(fields, chosen, patient)
+        chosen = dosing.paediatric(self, fields, chosen, patient, ordered, t)
+        chosen = dosing.strength(self, fields, chosen, patient, ordered, t, dosing.previous(self, chosen, t))
+        dosing.dose(self, fields, chosen, patient)
         caution = chosen.classes & patient.allergy(self.rx)[1]
         if caution:
             reason = f"allergy caution: {min(caution).replace('_', ' ')} class (no severe reaction recorded)"
@@ -156,140 +153,6 @@ class Pharmacy:
         fields["prescribing"] = {"action": "substituted", "rule": rule, "reason": reason, "ordered": dict(ordered)}
         self._log(t, "substituted", rule, reason, ordered, fields["codes"][0])
 
-    def _paediatric(
-        self, fields: dict[str, Any], chosen: Product, patient: Patient, ordered: dict[str, str], t: float
-    ) -> Product:
-        """A liquid for young children when the product is a tablet or capsule."""
-        if patient.age >= SOLID_UNDER:
-            return chosen
-        if chosen.form not in ("oral_solid", "sublingual") and not (
-            chosen.form == "chewable" and patient.age < CHEWABLE_UNDER
-        ):
-            return chosen
-        paed = self.rx.paediatric.get(chosen.key)
-        if paed is None:
-            return chosen
-        liquid = self.rx.products[paed.liquid]
-        if self.problem(liquid, patient) is not None:
-            return chosen
-        before = fields["codes"][0]
-        fields["codes"] = [liquid.as_code()]
-        fields.setdefault("ordered", dict(ordered))
-        note = fields.get("prescribing") or {
-            "action": "substituted",
-            "rule": "",
-            "reason": "",
-            "ordered": dict(ordered),
-        }
-        note["form"] = "paediatric_liquid"
-        fields["prescribing"] = note
-        self._log(t, "paediatric_form", "paediatric_liquid", "liquid form under 6 years", before, fields["codes"][0])
-        return liquid
-
-    def _strength(
-        self,
-        fields: dict[str, Any],
-        chosen: Product,
-        patient: Patient,
-        ordered: dict[str, str],
-        t: float,
-        previous: dict[str, Any] | None,
-    ) -> Product:
-        """The strength for this patient now (strength.py): start dose, titration step or dose limit."""
-        plan = self.rx.plans.get(chosen.code)
-        if plan is None or (patient.age < WEIGHT_DOSE_UNDER and chosen.key in self.rx.paediatric):
-            return chosen  # no strength plan, or a child's dose by weight
-        prev = None
-        if previous is not None:
-            prev_mg = plan.mg_of(previous["codes"][0]["code"])
-            prev = (prev_mg, float(previous["start"])) if prev_mg is not None else None
-        ordered_mg = plan.mg_of(ordered["code"]) or plan.mg_of(chosen.code)
-        mg, why = strength.choose(
-            plan, patient, lambda limit: self._limit(limit, patient), self._above, ordered_mg, prev
-        )
-        code = plan.code_for(mg)
-        if code == chosen.code:
-            return chosen
-        product = self.rx.products[code]
-        if self.problem(product, patient) is not None:
-            return chosen
-        before = fields["codes"][0]
-        fields["codes"] = [product.as_code()]
-        fields.setdefault("ordered", dict(ordered))
-        note = fields.get("prescribing") or {
-            "action": "strength",
-            "rule": "dose_selection",
-            "reason": why,
-            "ordered": dict(ordered),
-        }
-        note["strength"] = why
-        fields["prescribing"] = note
-        if previous is None or previous["codes"][0]["code"] != code:
-            self._log(t, "strength", "dose_selection", why, before, fields["codes"][0])
-        return product
-
-    def _previous(self, chosen: Product, t: float) -> dict[str, Any] | None:
-        """The running order of the same drug (another strength of it) that a new order continues."""
-        plan = self.rx.plans.get(chosen.code)
-        if plan is None:
-            return None
-        for entry, product in self._current(t):
-            if product is not None and self.rx.plans.get(product.code) is plan:
-                return entry
-        return None
-
-    def _limit(self, limit: strength.Limit, patient: Patient) -> bool:
-        kind = limit.kind
-        if kind == "age_below":
-            return patient.age < limit.threshold
-        if kind == "age_at_least":
-            return patient.age >= limit.threshold
-        if kind == "ckd_stage_at_least":
-            return patient.ckd_stage(self.rx) >= limit.threshold
-        if kind == "egfr_below":
-            return patient.egfr(self.rx) < limit.threshold
-        active = self.sim.active["conditions"]  # has_condition
-        return any(code in active for code in self.rx.condition_groups[limit.subject])
-
-    def _above(self, measure: str, threshold: float, since: float) -> bool:
-        """Is the treatment target missed: the true value now (a vital), or a result taken since ``since``."""
-        if measure == "always":
-            return True
-        kind, _, name = measure.partition(":")
-        if kind == "vital":
-            value = self.sim.vitals.get(name)
-            return value is not None and value > threshold
-        obs = self.sim.latest_observation(name)
-        if obs is None or obs["time"] < since:
-            return False
-        value = obs["value"]
-        return isinstance(value, int | float) and not isinstance(value, bool) and value > threshold
-
-    def _dose(self, fields: dict[str, Any], chosen: Product, patient: Patient) -> None:
-        """Give the dose a unit; a child's dose is by weight (mg/kg, capped at the adult dose)."""
-        paed = self.rx.paediatric.get(chosen.key)
-        per_unit = chosen.mg_per_ml or chosen.mg_per_unit
-        if paed is not None and per_unit and patient.age < WEIGHT_DOSE_UNDER:
-            weight = patient.weight()
-            mg = round(min(paed.mg_per_kg * weight, paed.max_mg), 1)
-            dosage = {
-                "amount": mg,
-                "frequency": paed.per_day,
-                "period": 1.0,
-                "unit": "days",
-                "dose_unit": "mg",
-                "mg_of": chosen.ingredients[0],
-                "mg_per_kg": paed.mg_per_kg,
-                "weight_kg": round(weight, 1),
-            }
-            if chosen.mg_per_ml:
-                dosage["volume_ml"] = round(mg / chosen.mg_per_ml, 1)
-            else:  # whole or half tablets, at least half of one
-                dosage["units_per_dose"] = max(0.5, round(mg / per_unit * 2) / 2)
-            fields["dosage"] = dosage
-        elif fields.get("dosage") is not None and chosen.dose_unit:
-            fields["dosage"] = {**fields["dosage"], "dose_unit": chosen.dose_unit}
-
     def _withhold(
         self, run: ModuleRun, state: Any, fields: dict[str, Any], t: float, problem: tuple[str, str, str] | None
     ) -> dict[str, Any]:
@@ -341,9 +204,9 @@ class Pharmacy:
                 return None
             if chosen is not product:
                 self._substitute(fields, chosen, ordered, problem, t)
-            chosen = self._paediatric(fields, chosen, patient, ordered, t)
-            chosen = self._strength(fields, chosen, patient, ordered, t, med)
-            self._dose(fields, chosen, patient)
+            chosen = dosing.paediatric(self, fields, chosen, patient, ordered, t)
+            chosen = dosing.strength(self, fields, chosen, patient, ordered, t, med)
+            dosing.dose(self, fields, chosen, patient)
         if fields["codes"][0]["code"] == before["code"]:
             del self.events[logged:]  # the same decision as last time: nothing new to report
         else:
