@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from ehrsim.prescribing.tables import Tables
 
 YEAR = SECONDS["years"]
+BODY_WEIGHT = "29463-7"  # LOINC Body weight: a prescriber doses by the weight measured, not the true one
 #: eGFR typical of a CKD stage known only from a diagnosis or attribute (KDIGO G-stage midpoints)
 STAGE_EGFR = {3: 45.0, 4: 22.0, 5: 10.0}
 
@@ -75,6 +76,12 @@ class Patient:
         return self._pregnant
 
     def weight(self) -> float:
+        """The weight in the chart (the latest body weight within a year), else the true weight now."""
         if self._weight is None:
-            self._weight = float(self.sim.vitals.get("Weight", 70.0))
+            obs = self.sim.latest_observation(BODY_WEIGHT)
+            value = obs["value"] if obs is not None and self.t - obs["time"] <= YEAR else None
+            if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+                self._weight = float(value)
+            else:
+                self._weight = float(self.sim.vitals.get("Weight", 70.0))
         return self._weight

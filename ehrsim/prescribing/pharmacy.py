@@ -210,6 +210,12 @@ class Pharmacy:
         if fields["codes"][0]["code"] == before["code"]:
             del self.events[logged:]  # the same decision as last time: nothing new to report
         else:
+            if product is not None:  # another drug now: interactions and duplicates as for a new order
+                given = self.rx.products.get(fields["codes"][0]["code"], product)
+                washout = self._stop_interacting(given, t)
+                if washout:
+                    fields["start"] = min(t + washout, sim.end_time)
+                self._replace_duplicates(given, t)
             note = fields.get("prescribing") or {}
             self._log(
                 t,

@@ -75,3 +75,21 @@ def test_a_renewal_that_may_not_be_given_stops_the_order() -> None:
     assert _renew(sim, first) is None
     assert first["stop"] == sim.now and first["stop_reason"] == STOPPED
     assert sim.rx.events[-1]["action"] == "withheld"
+
+
+def test_an_arni_replacing_its_era_substitute_at_renewal_waits_out_the_washout() -> None:
+    sim = patient(dt.date(1950, 1, 1))
+    at(sim, dt.date(2014, 6, 1))
+    era = order(sim, "1656354", chronic=True)  # sacubitril/valsartan before its 2015 approval
+    assert "enalapril" in era["codes"][0]["display"]
+    at(sim, dt.date(2016, 6, 1))
+    renewed = _renew(sim, era)
+    assert code_of(renewed) == "1656354"
+    assert era["stop"] == sim.now and renewed["start"] == sim.now + 36 * 3600  # FDA label: 36 h after the ACE inhibitor
+
+
+def test_the_chart_weight_decides_the_auto_injector() -> None:
+    sim = patient(dt.date(2010, 1, 1))
+    at(sim, dt.date(2017, 6, 1))
+    sim.rec.add("observations", {"time": sim.now, "codes": [{"code": "29463-7"}], "value": 22.0}, None)
+    assert code_of(order(sim, EPI_ADULT, chronic=True)) == EPI_JUNIOR  # 22 kg measured, whatever the true weight
