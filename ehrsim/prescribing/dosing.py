@@ -74,6 +74,7 @@ def strength(
         patient,
         lambda lim: limit_applies(ph, lim, patient),
         lambda measure, threshold, since: above(ph, measure, threshold, since),
+        lambda share: bool(ph.rng().random() < share),
         ordered_mg,
         prev,
     )

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ehrsim.prescribing import dosing
 from ehrsim.prescribing.patient import Patient
 from ehrsim.prescribing.tables import Product, Rule, tables
@@ -32,13 +34,20 @@ STOPPED = {
 class Pharmacy:
     """The prescribing layer for one life (``Simulation.rx``)."""
 
-    __slots__ = ("events", "rx", "sim")
+    __slots__ = ("_rng", "events", "rx", "sim")
 
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
         self.rx = tables()
+        self._rng: np.random.Generator | None = None
         #: every change the layer made, in time order (the record's ``prescribing`` list)
         self.events: list[dict[str, Any]] = []
+
+    def rng(self) -> np.random.Generator:
+        """The prescriber's own stream, spawned at first use so it never shifts the modules' draws."""
+        if self._rng is None:
+            self._rng = self.sim.rng.spawn(1)[0]
+        return self._rng
 
     # --- orders ---------------------------------------------------------------------------------
 

@@ -48,6 +48,8 @@ class Plan:
     titrate: str
     above: float
     step: float  # seconds between steps
+    #: share of due titrations a prescriber makes (clinical inertia); 1 when the label sets the pace
+    share: float
     limits: tuple[Limit, ...]
 
     def mg_of(self, code: str) -> float | None:
@@ -109,6 +111,7 @@ def load_plans(products: set[str], groups: set[str]) -> dict[str, Plan]:
             titrate=r["titrate_on"],
             above=float(r["titrate_above"] or 0),
             step=float(r["step_days"] or 0) * DAY,
+            share=float(r["titrate_share"] or 1.0),
             limits=tuple(limits.pop(drug, ())),
         )
         for _, code in plan.ladder:
@@ -123,13 +126,15 @@ def choose(
     patient: Patient,
     applies: Callable[[Limit], bool],
     above: Callable[[str, float, float], bool],
+    chance: Callable[[float], bool],
     ordered_mg: float | None,
     previous: tuple[float, float] | None,
 ) -> tuple[float, str]:
     """(strength in mg, why) for an order now; ``previous`` is (mg, start time) of the order it continues.
 
     ``applies`` tells whether a limit holds for the patient; ``above(measure, threshold, since)``
-    whether the treatment target is missed on a result taken since the last dose change.
+    whether the treatment target is missed on a result taken since the last dose change;
+    ``chance(share)`` whether this prescriber acts on it now (clinical inertia, ``Plan.share``).
     """
     start, cap, titrate, per_kg, why = plan.start, plan.max, plan.titrate, None, ""
     for limit in plan.limits:
@@ -147,7 +152,8 @@ def choose(
     else:
         mg, since = previous
         reason = "dose continued"
-        if titrate and patient.t - since >= plan.step and mg < cap and above(titrate, plan.above, since):
+        due = titrate and patient.t - since >= plan.step and mg < cap and above(titrate, plan.above, since)
+        if due and (titrate == "always" or plan.share >= 1.0 or chance(plan.share)):
             mg = plan.step_up(mg)
             target = "target dose" if titrate == "always" else f"{titrate.split(':', 1)[1]} above {plan.above:g}"
             reason = f"titrated up: {target}"

@@ -20,6 +20,16 @@ def _renew(sim, entry):  # type: ignore[no-untyped-def]
     return sim.renew("medications", entry, sim.now, None)
 
 
+class _Draws:
+    """A prescriber's stream that always draws ``value`` (below a titration share: acts; above: inertia)."""
+
+    def __init__(self, value: float) -> None:
+        self.value = value
+
+    def random(self) -> float:
+        return self.value
+
+
 def _vital(sim, name: str, value: float) -> None:  # type: ignore[no-untyped-def]
     sim.pinned_vitals[name] = value
     sim.invalidate_vitals()
@@ -59,6 +69,7 @@ def test_blood_pressure_above_goal_titrates_up_at_each_renewal_to_the_maximum() 
     at(sim, dt.date(2015, 3, 1))
     entry = order(sim, LISINOPRIL[10], chronic=True)
     _vital(sim, "Systolic Blood Pressure", 150.0)
+    sim.rx._rng = _Draws(0.1)  # type: ignore[assignment]  # below the titration share: the prescriber acts
     seen = []
     for year in (2016, 2017, 2018):
         at(sim, dt.date(year, 3, 1))
@@ -67,6 +78,13 @@ def test_blood_pressure_above_goal_titrates_up_at_each_renewal_to_the_maximum() 
     assert seen == [LISINOPRIL[20], LISINOPRIL[40], LISINOPRIL[40]]
     assert entry["ordered"]["code"] == LISINOPRIL[10]  # the module's order, for MedicationEnd by code
     assert sim.active["medications"][LISINOPRIL[10]] is entry
+    inert = patient(ADULT)
+    at(inert, dt.date(2015, 3, 1))
+    held = order(inert, LISINOPRIL[10], chronic=True)
+    _vital(inert, "Systolic Blood Pressure", 150.0)
+    inert.rx._rng = _Draws(0.9)  # type: ignore[assignment]  # above it: clinical inertia, the dose stays
+    at(inert, dt.date(2016, 3, 1))
+    assert code_of(_renew(inert, held)) == LISINOPRIL[10]
     controlled = patient(ADULT)
     at(controlled, dt.date(2015, 3, 1))
     kept = order(controlled, LISINOPRIL[10], chronic=True)
@@ -80,6 +98,7 @@ def test_a_new_order_continues_the_running_strength_and_titrates_after_the_step_
     at(sim, dt.date(2015, 3, 1))
     first = order(sim, AMLODIPINE[5], chronic=True)
     _vital(sim, "Systolic Blood Pressure", 142.0)
+    sim.rx._rng = _Draws(0.1)  # type: ignore[assignment]
     at(sim, dt.date(2015, 3, 5))  # 4 days later: too early to step up (7-14 days)
     again = order(sim, AMLODIPINE[5], chronic=True)
     assert code_of(again) == AMLODIPINE[5] and first["stop"] == sim.now
