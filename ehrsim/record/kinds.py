@@ -52,6 +52,7 @@ PRESCRIBING_NOTE: Mapping[str, Any] = {
         "ordered": CODE,
         "form": TEXT,
         "caution": TEXT,
+        "strength": TEXT,
         "stopped": TEXT,
         "stop_rule": TEXT,
     },
@@ -62,7 +63,19 @@ PRESCRIBING_EVENT: Mapping[str, Any] = {
     "type": "object",
     "properties": {
         "time": TIME,
-        "action": {"enum": ["substituted", "withheld", "stopped", "replaced", "ended", "paediatric_form", "caution"]},
+        "action": {
+            "enum": [
+                "substituted",
+                "withheld",
+                "stopped",
+                "replaced",
+                "ended",
+                "paediatric_form",
+                "caution",
+                "renewal_changed",
+                "strength",
+            ]
+        },
         "rule": TEXT,
         "reason": TEXT,
         "ordered": CODE,
