@@ -265,9 +265,14 @@ def write_mappings(pool: Pool, emitted: dict[tuple[str, str], str]) -> None:
             listed.add(key)
             rows.append(_mapping_row(pool, key, old.get(key), r.get("display", ""), unmapped))
         _write(HERE / path.name, rows)
+    # codes of earlier samples stay in extra.csv: a rebuild from a smaller sample must not drop them
+    old_extra = (
+        {(r["system"], r["code"]): r for r in _read(HERE / "extra.csv")} if (HERE / "extra.csv").is_file() else {}
+    )
+    displays = {**{k: "" for k in old_extra}, **emitted}
     extra = [
-        _mapping_row(pool, key, None, display, unmapped)
-        for key, display in sorted(emitted.items())
+        _mapping_row(pool, key, old_extra.get(key), display, unmapped)
+        for key, display in sorted(displays.items())
         if key not in listed and key[0] in {*VOCAB_OF, *NO_VOCABULARY}
     ]
     _write(HERE / "extra.csv", extra)
