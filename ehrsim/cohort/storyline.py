@@ -20,7 +20,7 @@ import difflib
 import json
 import math
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -91,8 +91,6 @@ class Storyline:
 
     file: Path
     events: tuple[Event, ...]
-    #: event number -> reasons it can only be told by some lives (for messages)
-    notes: dict[int, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path, library: Library, modules: list[Module], settings: Settings) -> Storyline:
@@ -104,8 +102,6 @@ class Storyline:
     def check(self, library: Library, modules: list[Module], settings: Settings) -> None:
         """Refuse what no life can tell: unknown or unreachable states, events outside every life."""
         running = {m.path for m in modules}
-        reference_date = settings.reference_date
-        reference = from_date(reference_date)
         for e in self.events:
             where = f"{self.file}: event {e.number}"
             module = library.modules.get(e.module)
@@ -119,35 +115,8 @@ class Storyline:
                 )
             if e.module not in running:
                 raise ConfigError(f"{where}: module {e.module!r} is not run (--only-modules)")
-            if e.state not in module.states:
-                close = difflib.get_close_matches(e.state, list(module.states), n=3)
-                hint = f" (did you mean {', '.join(close)}?)" if close else ""
-                raise ConfigError(f"{where}: module {e.module!r} has no state {e.state!r}{hint}")
-            if e.state != "Initial" and e.state not in nx.descendants(to_graph(module), "Initial"):
-                raise ConfigError(f"{where}: module {e.module!r} cannot reach state {e.state!r} from Initial")
-            if e.encounter is not None:
-                visit = module.states.get(e.encounter)
-                if visit is None or visit.type != "Encounter" or getattr(visit, "wellness", False):
-                    raise ConfigError(
-                        f"{where}: field 'encounter' must name a (non-wellness) Encounter state of {e.module!r}, "
-                        f"found {e.encounter!r}"
-                    )
-            if e.when is not None:
-                # a local date-time is at least 4 hours behind UTC in every US zone (EDT); an aware one is exact
-                earliest = e.when.timestamp() if e.when.tzinfo else e.when.replace(tzinfo=dt.UTC).timestamp() + 4 * 3600
-                if earliest > reference:
-                    raise ConfigError(f"{where}: {e.when.isoformat()} is after the reference date {reference_date}")
-                oldest_birth = reference - (settings.age_max + 1) * SECONDS["years"]
-                if earliest + 24 * 3600 < oldest_birth:
-                    raise ConfigError(
-                        f"{where}: {e.when.date()} is before the birth of every patient "
-                        f"(--age at most {settings.age_max:g} at {reference_date})"
-                    )
-            if e.age is not None and e.age >= settings.age_max + 1:
-                raise ConfigError(
-                    f"{where}: no patient reaches age {e.age:g} "
-                    f"(--age at most {settings.age_max:g} at {reference_date})"
-                )
+            _check_states(where, e, module)
+            _check_time(where, e, settings)
         deaths = [e for e in self.events if library.modules[e.module].states[e.state].type == "Death"]
         for death in deaths:
             for e in self.events:
@@ -177,6 +146,42 @@ class Storyline:
         return StoryLife(self, sim)
 
 
+def _check_states(where: str, e: Event, module: Module) -> None:
+    if e.state not in module.states:
+        close = difflib.get_close_matches(e.state, list(module.states), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise ConfigError(f"{where}: module {e.module!r} has no state {e.state!r}{hint}")
+    if e.state != "Initial" and e.state not in nx.descendants(to_graph(module), "Initial"):
+        raise ConfigError(f"{where}: module {e.module!r} cannot reach state {e.state!r} from Initial")
+    if e.encounter is not None:
+        visit = module.states.get(e.encounter)
+        if visit is None or visit.type != "Encounter" or getattr(visit, "wellness", False):
+            raise ConfigError(
+                f"{where}: field 'encounter' must name a (non-wellness) Encounter state of {e.module!r}, "
+                f"found {e.encounter!r}"
+            )
+
+
+def _check_time(where: str, e: Event, settings: Settings) -> None:
+    reference_date = settings.reference_date
+    reference = from_date(reference_date)
+    if e.when is not None:
+        # a local date-time is at least 4 hours behind UTC in every US zone (EDT); an aware one is exact
+        earliest = e.when.timestamp() if e.when.tzinfo else e.when.replace(tzinfo=dt.UTC).timestamp() + 4 * 3600
+        if earliest > reference:
+            raise ConfigError(f"{where}: {e.when.isoformat()} is after the reference date {reference_date}")
+        oldest_birth = reference - (settings.age_max + 1) * SECONDS["years"]
+        if earliest + 24 * 3600 < oldest_birth:
+            raise ConfigError(
+                f"{where}: {e.when.date()} is before the birth of every patient "
+                f"(--age at most {settings.age_max:g} at {reference_date})"
+            )
+    if e.age is not None and e.age >= settings.age_max + 1:
+        raise ConfigError(
+            f"{where}: no patient reaches age {e.age:g} (--age at most {settings.age_max:g} at {reference_date})"
+        )
+
+
 def _surely_after(e: Event, death: Event) -> bool:
     if e.age is not None and death.age is not None:
         return e.age > death.age
@@ -190,10 +195,8 @@ class StoryLife:
 
     __slots__ = ("fired", "problem", "times")
 
-    # fired: events whose state was entered at their exact time (checked after the modules stepped then)
-
     def __init__(self, storyline: Storyline, sim: Simulation) -> None:
-        self.fired = 0
+        self.fired = 0  # events whose state was entered at their exact time (checked once the modules stepped)
         self.problem: str | None = None
         self.times: list[float] = []
         for e in storyline.events:
