@@ -20,6 +20,7 @@ import difflib
 import json
 import math
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -89,13 +90,18 @@ class Event:
 class Storyline:
     """The events of a storyline file, checked against the run's modules and options."""
 
-    file: Path
+    file: str  # the file's path, or "storyline" for one given as a mapping (Python API)
     events: tuple[Event, ...]
 
     @classmethod
-    def load(cls, path: Path, library: Library, modules: list[Module], settings: Settings) -> Storyline:
-        events = parse_file(path)
-        storyline = cls(Path(path), events)
+    def load(
+        cls, source: Path | Mapping[str, Any], library: Library, modules: list[Module], settings: Settings
+    ) -> Storyline:
+        """From a file, or a mapping of the same shape (``{"events": [...]}``) given to the Python API."""
+        if isinstance(source, Mapping):
+            storyline = cls("storyline", parse_data("storyline", source))
+        else:
+            storyline = cls(str(source), parse_file(Path(source)))
         storyline.check(library, modules, settings)
         return storyline
 
@@ -135,7 +141,7 @@ class Storyline:
 
     def describe(self) -> dict[str, Any]:
         """What metadata.json says about the storyline."""
-        return {"file": str(self.file), "events": [e.label for e in self.events]}
+        return {"file": self.file, "events": [e.label for e in self.events]}
 
     def outside(self, birth_time: float, zone: Any, end_time: float) -> bool:
         """True when an event of this patient falls before birth or after the reference date (no life simulated)."""
@@ -254,17 +260,22 @@ def parse_file(path: Path) -> tuple[Event, ...]:
         raise ConfigError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("events"), list) or not data["events"]:
-        raise ConfigError(f"{path}: needs a non-empty list 'events' (TOML: [[events]] tables)")
+    return parse_data(str(path), data)
+
+
+def parse_data(name: str, data: Any) -> tuple[Event, ...]:
+    """The events of a parsed storyline; ``name`` (the file) starts every message."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("events"), list) or not data["events"]:
+        raise ConfigError(f"{name}: needs a non-empty list 'events' (TOML: [[events]] tables)")
     unknown = sorted(set(data) - {"events", "description"})
     if unknown:
-        raise ConfigError(f"{path}: unknown field {unknown[0]!r} (expected 'events', 'description')")
-    return tuple(_event(path, i, raw) for i, raw in enumerate(data["events"], start=1))
+        raise ConfigError(f"{name}: unknown field {unknown[0]!r} (expected 'events', 'description')")
+    return tuple(_event(name, i, raw) for i, raw in enumerate(data["events"], start=1))
 
 
-def _event(path: Path, number: int, raw: Any) -> Event:
-    where = f"{path}: event {number}"
-    if not isinstance(raw, dict):
+def _event(name: str, number: int, raw: Any) -> Event:
+    where = f"{name}: event {number}"
+    if not isinstance(raw, Mapping):
         raise ConfigError(f"{where}: must be a table/object with 'module', 'state' and 'age' or 'date'")
     unknown = sorted(set(raw) - EVENT_KEYS)
     if unknown:
