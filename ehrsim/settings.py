@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
-FORMATS = ("json", "fhir", "fhir-ndjson", "csv", "omop")
+FORMATS = ("json", "fhir", "fhir-ndjson", "csv", "omop", "notes")
 #: reference dates the engine accepts: lives of up to the oldest census age band before it, and
 #: scheduled events (up to decades) after it, stay far inside Python's date range (year 1-9999)
 FIRST_REFERENCE_DATE = dt.date(1900, 1, 1)
@@ -40,7 +40,7 @@ class RunSettings(BaseModel):
     seed: int = Field(0, ge=0, le=MAX_SEED)
     reference_date: dt.date
     age_min: float = Field(0, ge=0)
-    age_max: float = Field(100, ge=0)
+    age_max: float = Field(110, ge=0)  # the census pyramid's oldest band ends at 110 (100+)
     gender: Literal["M", "F"] | None = None
     state: str | None = None
     years_of_history: int = Field(10, ge=0, description="0 keeps the whole life")
@@ -109,6 +109,8 @@ class RunSettings(BaseModel):
             raise ValueError(f"age range {span} goes beyond {oldest:g}, the census's oldest age")
         if self.age_max < self.age_min:
             raise ValueError(f"age range {self.age_min:g}-{self.age_max:g} is empty")
+        if "notes" in self.formats and not self.notes:
+            raise ValueError("format 'notes' writes the clinical notes: add --notes (settings: notes = true)")
         return self
 
 

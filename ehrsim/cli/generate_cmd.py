@@ -28,7 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="the simulation's 'today', YYYY-MM-DD (default: today's date; "
         "it is written to metadata.json so a run can be reproduced)",
     )
-    p.add_argument("--age", help="age range MIN-MAX in years, e.g. 18-65 (default 0-100)")
+    p.add_argument("--age", help="age range MIN-MAX in years, e.g. 18-65 (default 0-110, the census pyramid with 100+)")
     p.add_argument("--gender", choices=["M", "F"], help="only this sex (default: both, by the census ratio)")
     p.add_argument("--state", help="US state name or abbreviation (default: all, by population)")
     p.add_argument("--years-of-history", type=int, default=10, help="years of record kept (0 = whole life; default 10)")
@@ -123,7 +123,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def _age_range(text: str | None) -> tuple[float, float]:
     if not text:
-        return 0.0, 100.0
+        return 0.0, 110.0
     try:
         lo, hi = (float(x) for x in text.split("-", 1))
     except ValueError:

@@ -21,7 +21,7 @@ import numpy as np
 
 from ehrsim.gmf.conditions import NEVER
 from ehrsim.gmf.states.control import Delay, Simple
-from ehrsim.gmf.transitions import Complex, Conditional, Distributed, LookupTable, Weighted
+from ehrsim.gmf.transitions import Complex, ComplexOption, Conditional, Distributed, LookupTable, Weighted
 from ehrsim.gmf.values import SECONDS, to_seconds
 
 if TYPE_CHECKING:
@@ -135,9 +135,9 @@ def _transition_probs(
             if option.condition is None or option.condition.test(sim, run, t):
                 chosen = option
                 break
-        distributions = getattr(chosen, "distributions", None)
-        if distributions is not None and getattr(chosen, "transition", None) is None:
-            return _weights(distributions, sim, keys), horizon
+        # isinstance, not getattr with a default: a missing field on a pydantic model raises inside __getattr__
+        if isinstance(chosen, ComplexOption) and chosen.distributions is not None and chosen.transition is None:
+            return _weights(chosen.distributions, sim, keys), horizon
         return [(chosen.transition, 1.0)], horizon
     if isinstance(transition, LookupTable):
         table = sim.library.lookup_tables[transition.table_name]
