@@ -72,7 +72,7 @@ def strength(
     mg, why = strengths.choose(
         plan,
         patient,
-        lambda lim: limit_applies(ph, lim, patient),
+        lambda lim: limit_applies(ph, lim, patient, fields.get("reason") or ()),
         lambda measure, threshold, since: above(ph, measure, threshold, since),
         lambda share: bool(ph.rng().random() < share),
         ordered_mg,
@@ -111,7 +111,8 @@ def previous(ph: Pharmacy, chosen: Product, t: float) -> dict[str, Any] | None:
     return None
 
 
-def limit_applies(ph: Pharmacy, limit: strengths.Limit, patient: Patient) -> bool:
+def limit_applies(ph: Pharmacy, limit: strengths.Limit, patient: Patient, reasons: Any) -> bool:
+    """Does a dose limit hold: the patient's age, kidney function or conditions, or the order's reason."""
     kind = limit.kind
     if kind == "age_below":
         return patient.age < limit.threshold
@@ -121,8 +122,11 @@ def limit_applies(ph: Pharmacy, limit: strengths.Limit, patient: Patient) -> boo
         return patient.ckd_stage(ph.rx) >= limit.threshold
     if kind == "egfr_below":
         return patient.egfr(ph.rx) < limit.threshold
+    group = ph.rx.condition_groups[limit.subject]
+    if kind == "reason_in":
+        return any(r.get("code") in group for r in reasons)
     active = ph.sim.active["conditions"]  # has_condition
-    return any(code in active for code in ph.rx.condition_groups[limit.subject])
+    return any(code in active for code in group)
 
 
 def above(ph: Pharmacy, measure: str, threshold: float, since: float) -> bool:

@@ -251,7 +251,9 @@ def tables() -> Tables:
         pregnancy=pregnancy,
         condition_groups={k: frozenset(v) for k, v in groups.items()},
         review_classes=frozenset(r.subject for v in rules.values() for r in v if r.kind == "taking_class"),
-        triggers=frozenset(c for c, s in ckd.items() if s >= 3) | pregnancy | {c for v in groups.values() for c in v},
+        triggers=frozenset(c for c, s in ckd.items() if s >= 3)
+        | pregnancy
+        | {c for g in {r.subject for v in rules.values() for r in v if r.kind == "has_condition"} for c in groups[g]},
         egfr_codes=frozenset(r["code"] for r in _rows("egfr.csv")),
         gfr_stages=tuple(
             sorted(((float(r["egfr_below"]), int(r["stage"])) for r in _rows("gfr_stages.csv")), reverse=False)

@@ -154,3 +154,16 @@ def test_a_child_prednisone_dose_is_by_weight() -> None:
     mg = plan.mg_of(code_of(entry))
     assert mg is not None and mg <= max(sim.vitals["Weight"], plan.ladder[0][0])
     assert code_of(entry) != PREDNISONE_20
+
+
+def test_the_reason_for_the_order_chooses_the_strength() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    pneumonia = [{"system": "SNOMED-CT", "code": "385093006", "display": "Community acquired pneumonia (disorder)"}]
+    sinusitis = [{"system": "SNOMED-CT", "code": "75498004", "display": "Acute bacterial sinusitis (disorder)"}]
+    asthma = [{"system": "SNOMED-CT", "code": "195967001", "display": "Asthma (disorder)"}]
+    assert code_of(order(sim, "308192", days=7, reason=pneumonia)) == "308194"  # amoxicillin 875 mg
+    at(sim, dt.date(2015, 6, 1))  # that course is over
+    assert code_of(order(sim, "308192", days=7, reason=sinusitis)) == "308192"  # 500 mg as ordered
+    assert code_of(order(sim, "308460", days=3, reason=sinusitis)) == "248656"  # azithromycin 500 mg x 3 days
+    assert code_of(order(sim, PREDNISONE_20, days=5, reason=asthma)) == "198148"  # prednisone 50 mg (GINA)
