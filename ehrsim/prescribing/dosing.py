@@ -103,10 +103,8 @@ def strength(
 def previous(ph: Pharmacy, chosen: Product, t: float) -> dict[str, Any] | None:
     """The running order of the same drug (another strength of it) that a new order continues."""
     plan = ph.rx.plans.get(chosen.code)
-    if plan is None:
-        return None
     for entry, product in ph._current(t):
-        if product is not None and ph.rx.plans.get(product.code) is plan:
+        if product is not None and (product is chosen or (plan is not None and ph.rx.plans.get(product.code) is plan)):
             return entry
     return None
 
@@ -144,7 +142,9 @@ def above(ph: Pharmacy, measure: str, threshold: float, since: float) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and value > threshold
 
 
-def dose(ph: Pharmacy, fields: dict[str, Any], chosen: Product, patient: Patient) -> None:
+def dose(
+    ph: Pharmacy, fields: dict[str, Any], chosen: Product, patient: Patient, previous: dict[str, Any] | None = None
+) -> None:
     """Give the dose a unit; a child's dose is by weight (mg/kg, capped at the adult dose)."""
     paed = ph.rx.paediatric.get(chosen.key)
     per_unit = chosen.mg_per_ml or chosen.mg_per_unit
@@ -166,5 +166,35 @@ def dose(ph: Pharmacy, fields: dict[str, Any], chosen: Product, patient: Patient
         else:  # whole or half tablets, at least half of one
             dosage["units_per_dose"] = max(0.5, round(mg / per_unit * 2) / 2)
         fields["dosage"] = dosage
+    elif chosen.code in ph.rx.insulin:
+        fields["dosage"] = insulin(ph, fields.get("dosage"), ph.rx.insulin[chosen.code], patient, previous)
     elif fields.get("dosage") is not None and chosen.dose_unit:
         fields["dosage"] = {**fields["dosage"], "dose_unit": chosen.dose_unit}
+
+
+def insulin(
+    ph: Pharmacy,
+    dosage: dict[str, Any] | None,
+    plan: strengths.InsulinPlan,
+    patient: Patient,
+    previous: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """Basal insulin in units a day by body weight: the start dose, or one step up from the running
+    dose while HbA1c is above target (insulin.csv)."""
+    weight = patient.weight()
+    before = (previous or {}).get("dosage") or {}
+    per_kg = before.get("units_per_kg") if before.get("dose_unit") == "[iU]" else None
+    if per_kg is None:
+        per_kg = plan.start
+    elif per_kg < plan.max and above(ph, plan.titrate, plan.above, float(previous["start"]) if previous else 0.0):
+        per_kg = min(plan.max, round(per_kg + plan.step, 2))
+    base = dosage or {"frequency": 1, "period": 1.0, "unit": "days"}
+    return {
+        "amount": float(max(1, round(per_kg * weight))),
+        "frequency": base.get("frequency", 1),
+        "period": base.get("period", 1.0),
+        "unit": base.get("unit", "days"),
+        "dose_unit": "[iU]",
+        "units_per_kg": per_kg,
+        "weight_kg": round(weight, 1),
+    }

@@ -160,3 +160,29 @@ def choose(
     if mg > cap:
         mg, reason = cap, f"dose limit ({why})" if why else "dose limit"
     return mg, reason
+
+
+@dataclass(frozen=True, slots=True)
+class InsulinPlan:
+    """A basal insulin dose in units by body weight, raised at later orders while HbA1c is above target."""
+
+    start: float  # units/kg/day
+    step: float
+    max: float
+    titrate: str
+    above: float
+
+
+def load_insulin(products: set[str]) -> dict[str, InsulinPlan]:
+    plans = {}
+    for r in _rows("insulin.csv"):
+        if r["rxcui"] not in products:
+            raise EhrsimError(f"prescribing/insulin.csv: {r['rxcui']} is not in products.csv")
+        plans[r["rxcui"]] = InsulinPlan(
+            float(r["start_units_per_kg"]),
+            float(r["step_units_per_kg"]),
+            float(r["max_units_per_kg"]),
+            r["titrate_on"],
+            float(r["titrate_above"] or 0),
+        )
+    return plans
