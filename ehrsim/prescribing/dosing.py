@@ -103,6 +103,8 @@ def strength(
 def previous(ph: Pharmacy, chosen: Product, t: float) -> dict[str, Any] | None:
     """The running order of the same drug (another strength of it) that a new order continues."""
     plan = ph.rx.plans.get(chosen.code)
+    if plan is None and chosen.code not in ph.rx.insulin:
+        return None  # nothing continues from a previous order (the common case: no walk over active orders)
     for entry, product in ph._current(t):
         if product is not None and (product is chosen or (plan is not None and ph.rx.plans.get(product.code) is plan)):
             return entry
