@@ -136,14 +136,15 @@ def choose(
     whether the treatment target is missed on a result taken since the last dose change;
     ``chance(share)`` whether this prescriber acts on it now (clinical inertia, ``Plan.share``).
     """
-    start, cap, titrate, per_kg, why = plan.start, plan.max, plan.titrate, None, ""
+    start, cap, titrate, per_kg, held = plan.start, plan.max, plan.titrate, None, []
     for limit in plan.limits:
         if applies(limit):
-            why = f"{limit.kind.replace('_', ' ')} {limit.subject or f'{limit.threshold:g}'}"
+            held.append(f"{limit.kind.replace('_', ' ')} {limit.subject or f'{limit.threshold:g}'}")
             start = limit.start if limit.start is not None else start
             cap = min(cap, limit.max) if limit.max is not None else cap
             titrate = limit.titrate or titrate
             per_kg = limit.per_kg or per_kg
+    why = "; ".join(held)
     if previous is None:
         mg = start if start is not None else (ordered_mg or plan.ladder[0][0])
         if per_kg:
