@@ -87,6 +87,21 @@ PRESCRIBING_EVENT: Mapping[str, Any] = {
     "additionalProperties": False,
 }
 
+#: one change of a symptom level a module set (GMF ``Symptom`` state) in the record's top-level ``symptoms`` list;
+#: ``severity`` is the module's 0-100 level (0: gone), ``encounter`` the sick visit that addressed it (level 0 then)
+SYMPTOM_EVENT: Mapping[str, Any] = {
+    "type": "object",
+    "properties": {
+        "time": TIME,
+        "symptom": TEXT,
+        "cause": TEXT,
+        "severity": {"type": "number", "minimum": 0},
+        "encounter": {"type": ["string", "null"]},
+    },
+    "required": ["time", "symptom", "cause", "severity", "encounter"],
+    "additionalProperties": False,
+}
+
 #: one clinical note of the record's top-level ``notes`` list (``--notes``; docs/record.md)
 NOTE: Mapping[str, Any] = {
     "type": "object",
