@@ -67,6 +67,12 @@ def drug_effects() -> dict[str, tuple[DrugEffect, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+@cache
+def _longest_ramp(cls: str) -> float:
+    """Seconds after which every effect of a drug class is at full strength (0 for a class without effects)."""
+    return max((ramp for _, _, _, _, ramp in drug_effects().get(cls, ())), default=0.0)
+
+
 _CLASS_CACHE: dict[str, tuple[str, ...]] = {}
 
 
@@ -224,13 +230,15 @@ def apply_drugs(
                 if cls not in starts or start < starts[cls]:
                     starts[cls] = start
     spans: dict[str, list[tuple[float, float | None]]] = {}
-    if history and len(history) > len(seen):
+    # only a class still ramping up needs its course's true start: an earlier start keeps the weight at 1
+    ramping = {cls for cls, start in starts.items() if t - start < _longest_ramp(cls)}
+    if ramping and history and len(history) > len(seen):
         for entry in history:
             began = entry.get("start")
             if began is None or began > t:
                 continue
             for cls in drug_classes(entry["codes"][0].get("display", "")):
-                if cls in starts:
+                if cls in ramping:
                     spans.setdefault(cls, []).append((float(began), entry.get("stop")))
     effects = drug_effects()
     for cls, start in sorted(starts.items()):
