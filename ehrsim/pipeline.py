@@ -90,6 +90,7 @@ def records(
                 record = transform(record, ctx)
             yield record
             continue
+        population.redrawn.clear()
         for attempt in range(cohort.max_attempts):
             population.attempts += 1
             candidate = population.candidate(index, attempt)
@@ -101,10 +102,21 @@ def records(
                 yield candidate
                 break
         else:
-            raise ConfigError(
-                f"no candidate for patient {index} matched the cohort in {cohort.max_attempts} attempts "
-                "(--cohort-max-attempts): the cohort is impossible or too rare for rejection with these options"
-            )
+            raise ConfigError(_give_up(index, cohort.max_attempts, population))
+
+
+def _give_up(index: int, attempts: int, population: Population) -> str:
+    """Why slot ``index`` found no candidate: the cohort, or the storyline's reasons with their counts."""
+    if population.redrawn:
+        reasons = ", ".join(f"{n} {why}" for why, n in population.redrawn.most_common())
+        return (
+            f"no candidate for patient {index} could tell the storyline in {attempts} attempts "
+            f"(--cohort-max-attempts): {reasons}"
+        )
+    return (
+        f"no candidate for patient {index} matched the cohort in {attempts} attempts "
+        "(--cohort-max-attempts): the cohort is impossible or too rare for rejection with these options"
+    )
 
 
 def process(
@@ -128,6 +140,7 @@ def generate(
     transforms: Sequence[RecordTransform] | None = None,
     fast_loops: bool = True,
     cohort: str | None = None,
+    storyline: str | Path | None = None,
     **options: Any,
 ) -> Iterator[Record]:
     """Yield ``n`` native patient records lazily, in index order (in this process).
@@ -136,12 +149,15 @@ def generate(
     are ``Settings`` fields; ``transforms`` replaces ``default_transforms``; ``fast_loops=False``
     iterates self-looping Delays instead of fast-forwarding them (see ``Population``); ``cohort``
     keeps only patients matching a cohort expression (docs/cohorts.md; ``keep_module=PATH`` and
-    ``cohort_max_attempts`` are ``Settings`` fields too).
+    ``cohort_max_attempts`` are ``Settings`` fields too); ``storyline`` is a storyline file forcing
+    module states at given ages or dates (docs/storylines.md).
 
     >>> import datetime, ehrsim
     >>> records = ehrsim.generate(2, seed=1, reference_date=datetime.date(2025, 1, 1))
     """
     if modules is not None:
         options["modules"] = tuple([modules] if isinstance(modules, str | Path) else modules)
+    if storyline is not None:
+        options["storyline"] = Path(storyline)
     settings = Settings(population=n, seed=seed, reference_date=reference_date, cohort=cohort, **options)
     yield from records(Population(settings, fast_loops=fast_loops), range(start, start + n), transforms)

@@ -8,6 +8,7 @@ order, and the output is byte-identical whatever the worker count.
 from __future__ import annotations
 
 import gc
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,7 +19,8 @@ from faker import Faker
 
 from ehrsim.cohort import Cohort
 from ehrsim.cohort.evaluate import YEAR
-from ehrsim.core import demographics
+from ehrsim.cohort.storyline import OUTSIDE
+from ehrsim.core import clock, demographics
 from ehrsim.core.world import World, build_world
 from ehrsim.engine import loops
 from ehrsim.engine.recorder import patient_uuid_prefix
@@ -55,6 +57,8 @@ class Population:
     attempts: int = 0
     #: lives simulated in this process so far (the long-lived data is frozen after the first, see ``_settle``)
     lives: int = field(default=0, init=False, repr=False)
+    #: why the current slot's candidates were re-drawn for a storyline (for the give-up message)
+    redrawn: Counter[str] = field(default_factory=Counter)
 
     @cached_property
     def library(self) -> Library:
@@ -136,6 +140,12 @@ class Population:
         )
         if cohort is not None and cohort.rejects_early(person["gender"], (self.end_time - person["birth_time"]) / YEAR):
             return None
+        story = cohort.storyline if cohort is not None else None
+        if story is not None:
+            zone = clock.zone_for_state((person.get("address") or {}).get("state_abbr"))
+            if story.outside(person["birth_time"], zone, self.end_time):
+                self.redrawn[OUTSIDE] += 1
+                return None
         org, practitioner = self.world.provider_for(person, "wellness", None, rng)
         person["organization"], person["practitioner"] = org, practitioner
         attributes.setdefault("gender", person["gender"])
@@ -153,6 +163,7 @@ class Population:
         )
         if cohort is not None and cohort.steering is not None:
             sim.steer = cohort.steering.life()
+        told = story.life(sim) if story is not None else None
         try:
             sim.run()
         except SimulationError as exc:
@@ -163,6 +174,9 @@ class Population:
             raise SimulationError(message, patient=index, seed=s.seed, internal=internal) from exc
         if sim.steer is not None:
             sim.steer.finish(sim.end_time if sim.death_time is None else min(sim.death_time, sim.end_time))
+        if told is not None and (why := told.verdict(sim.death_time)) is not None:
+            self.redrawn[why] += 1
+            return None
         return sim
 
     def _settle(self) -> None:

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 #: folders a run must never write into: kernel pseudo file systems
 FORBIDDEN = (Path("/proc"), Path("/sys"), Path("/dev"))
 #: the format folders of the built-in exporters (an earlier run may have written any of them)
-BUILTIN_FOLDERS = ("json", "fhir", "fhir-ndjson", "csv", "omop")
+BUILTIN_FOLDERS = ("json", "fhir", "fhir-ndjson", "csv", "omop", "notes")
 METADATA = "metadata.json"
 
 

@@ -7,6 +7,7 @@ write whole files and table parts, and report counts. Shards are independent pur
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import os
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
+from pathlib import Path
 from typing import Any, Protocol
 
 import orjson
@@ -95,11 +97,14 @@ def _init_worker() -> None:
 
 def fingerprint(settings: Settings, module_hashes: dict[str, str]) -> dict[str, object]:
     """What a resumed run must share with the shards already done: version, settings and module texts."""
-    return {
+    found: dict[str, object] = {
         "version": ehrsim.__version__,
         "settings": options_dump(settings, exclude={"workers", "out", "dask"}),
         "modules": module_hashes,
     }
+    if settings.storyline is not None:  # an edited storyline file must not resume the old one's run
+        found["storyline"] = hashlib.sha256(Path(settings.storyline).read_bytes()).hexdigest()
+    return found
 
 
 def options_dump(settings: Settings, exclude: set[str]) -> dict[str, Any]:

@@ -15,14 +15,20 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
-FORMATS = ("json", "fhir", "fhir-ndjson", "csv", "omop")
+FORMATS = ("json", "fhir", "fhir-ndjson", "csv", "omop", "notes")
 #: reference dates the engine accepts: lives of up to the oldest census age band before it, and
 #: scheduled events (up to decades) after it, stay far inside Python's date range (year 1-9999)
 FIRST_REFERENCE_DATE = dt.date(1900, 1, 1)
 LAST_REFERENCE_DATE = dt.date(2200, 12, 31)
 MAX_SEED = 2**64 - 1  # numpy's SeedSequence entropy words and metadata.json integers are 64-bit
 #: options written to metadata.json and the resume fingerprint only when set (older runs' output stays the same)
-COHORT_OPTIONS = {"cohort": None, "keep_module": None, "cohort_max_attempts": 2000, "cohort_steer": 1.0}
+COHORT_OPTIONS = {
+    "cohort": None,
+    "keep_module": None,
+    "cohort_max_attempts": 2000,
+    "cohort_steer": 1.0,
+    "storyline": None,
+}
 
 
 class RunSettings(BaseModel):
@@ -34,7 +40,7 @@ class RunSettings(BaseModel):
     seed: int = Field(0, ge=0, le=MAX_SEED)
     reference_date: dt.date
     age_min: float = Field(0, ge=0)
-    age_max: float = Field(100, ge=0)
+    age_max: float = Field(110, ge=0)  # the census pyramid's oldest band ends at 110 (100+)
     gender: Literal["M", "F"] | None = None
     state: str | None = None
     years_of_history: int = Field(10, ge=0, description="0 keeps the whole life")
@@ -53,6 +59,7 @@ class RunSettings(BaseModel):
     keep_module: Path | None = Field(None, description="only patients a Synthea-style keep module keeps")
     cohort_max_attempts: int = Field(2000, ge=1, description="candidates tried per patient before giving up")
     cohort_steer: float = Field(1.0, ge=1.0, description="importance-sampling tilt toward the cohort (1 = off)")
+    storyline: Path | None = Field(None, description="force module states at given ages or dates (docs/storylines.md)")
 
     @property
     def shard(self) -> int:
@@ -99,6 +106,8 @@ class RunSettings(BaseModel):
             raise ValueError(f"age range {span} goes beyond {oldest:g}, the census's oldest age")
         if self.age_max < self.age_min:
             raise ValueError(f"age range {self.age_min:g}-{self.age_max:g} is empty")
+        if "notes" in self.formats and not self.notes:
+            raise ValueError("format 'notes' writes the clinical notes: add --notes (settings: notes = true)")
         return self
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from collections.abc import Iterable, Iterator
@@ -32,30 +33,57 @@ def read_records(source: Path) -> Iterator[Record]:
 
 
 def generated(spec: CaseSpec) -> Iterator[Record]:
+    """A new population; with a cohort, every patient matches it (``ehrsim generate --cohort``)."""
     import ehrsim
 
-    yield from ehrsim.generate(spec.population, seed=spec.seed, reference_date=spec.reference_date, years_of_history=0)
+    yield from ehrsim.generate(
+        spec.population, seed=spec.seed, reference_date=spec.reference_date, years_of_history=0, cohort=spec.cohort
+    )
 
 
-def select(records: Iterable[Record], spec: CaseSpec) -> list[tuple[Record, Record]]:
-    """(record, condition) pairs, taking the spec's conditions in turn, in record order; one case per patient."""
-    found: dict[str, list[tuple[Record, Record]]] = {c: [] for c in spec.conditions}
+def reference_time(spec: CaseSpec, source: Path | None) -> int:
+    """The records' reference date as a record time: the earlier run's (its metadata.json), else the spec's."""
+    from ehrsim.record.times import from_date
+
+    meta = source / "metadata.json" if source is not None and source.is_dir() else None
+    if meta is not None and meta.is_file():
+        found = json.loads(meta.read_text(encoding="utf-8")).get("reference_date")
+        if found:
+            return from_date(dt.date.fromisoformat(found))
+    return from_date(spec.reference_date)
+
+
+def select(records: Iterable[Record], spec: CaseSpec, end_time: int | None = None) -> list[tuple[Record, Record]]:
+    """(record, condition) pairs, taking the spec's targets in turn, in record order; one case per patient.
+
+    With a cohort expression only the records it matches at ``end_time`` (the reference date) count.
+    """
+    from ehrsim.cohort.evaluate import matches
+
+    targets = spec.targets()
+    expr = spec.expr()
+    end = end_time if end_time is not None else reference_time(spec, None)
+    found: list[list[tuple[Record, Record]]] = [[] for _ in targets]
     for record in records:
+        if expr is not None and not matches(expr, record, end):
+            continue
         for cond in candidates(record, spec):
-            bucket = found[cond["codes"][0]["code"]]
+            code = cond["codes"][0]["code"]
+            bucket = found[next(i for i, (_, codes) in enumerate(targets) if code in codes)]
             if len(bucket) < spec.cases:
                 bucket.append((record, cond))
                 break  # one case per patient
-        if all(len(b) >= spec.cases for b in found.values()):
+        if all(len(b) >= spec.cases for b in found):
             break
     chosen: list[tuple[Record, Record]] = []
     for i in range(spec.cases):
-        for code in spec.conditions:
-            if i < len(found[code]) and len(chosen) < spec.cases:
-                chosen.append(found[code][i])
-    missing = [c for c, b in found.items() if not b]
+        for bucket in found:
+            if i < len(bucket) and len(chosen) < spec.cases:
+                chosen.append(bucket[i])
+    missing = [label for (label, _), b in zip(targets, found, strict=True) if not b]
     if not chosen:
-        raise ConfigError(f"no patient has any of the conditions {list(spec.conditions)} in range; raise population")
+        wanted = spec.cohort if spec.cohort is not None else list(spec.conditions)
+        raise ConfigError(f"no patient matches {wanted!r} with a diagnosis in the age range; raise population")
     if len(chosen) < spec.cases:
         log.warning("cases: %d of %d cases found (none with %s)", len(chosen), spec.cases, ", ".join(missing) or "-")
     return chosen
@@ -68,7 +96,7 @@ def make_cases(
     if records is None:
         records = read_records(source) if source else generated(spec)
     cases = []
-    for number, (record, cond) in enumerate(select(records, spec), 1):
+    for number, (record, cond) in enumerate(select(records, spec, reference_time(spec, source)), 1):
         case = build_case(record, cond, spec, number)
         hidden = {case["diagnosis"]["display"]} if spec.hide_diagnosis else set()
         student_fig = timeline_svg(record, case, hidden)

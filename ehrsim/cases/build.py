@@ -14,6 +14,7 @@ from typing import Any
 from ehrsim.cases.spec import CaseSpec
 from ehrsim.notes.build import flag_word, render_note
 from ehrsim.notes.snapshot import age_at, by_encounter, fmt_range, fmt_value, snapshot
+from ehrsim.notes.symptoms import duration_words
 from ehrsim.paths import modules_dir, terminology_dir
 from ehrsim.record.times import day
 
@@ -33,14 +34,15 @@ def drug_classes() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     return by_code, described
 
 
-def candidates(record: Record, spec: CaseSpec) -> list[Record]:
-    """Conditions of the spec this record has, diagnosed in an encounter, at an age in range."""
+def candidates(record: Record, spec: CaseSpec, codes: frozenset[str] | None = None) -> list[Record]:
+    """Conditions (``codes``, default the spec's) this record has, diagnosed in an encounter, at an age in range."""
+    wanted = codes if codes is not None else frozenset(c for _, group in spec.targets() for c in group)
     encounters = {e["id"]: e for e in record["encounters"]}
     out = []
     seen: set[str] = set()
     for cond in record["conditions"]:
         code = cond["codes"][0]["code"]
-        if code not in spec.conditions or code in seen or cond.get("encounter") not in encounters:
+        if code not in wanted or code in seen or cond.get("encounter") not in encounters:
             continue
         seen.add(code)
         if spec.age[0] <= age_at(record, cond["start"]) <= spec.age[1]:
@@ -188,6 +190,10 @@ def build_case(record: Record, cond: Record, spec: CaseSpec, number: int) -> dic
         "education": patient.get("education", "").replace("_", " "),
         "start_date": day(start_enc["start"]),
         "until": until,
+        "symptoms": [
+            f"{f.name.lower()} ({f.word}, for {duration_words(max(start_enc['start'] - f.onset, 0))})"
+            for f in first.symptoms
+        ],
         "problems": [c["codes"][0]["display"] for c in first.problems],
         "medications": [m["codes"][0]["display"] for m in first.medications],
         "allergies": [a["codes"][0]["display"] for a in first.allergies],

@@ -11,7 +11,8 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser(
         "cases",
         help="teaching case set (HTML, Markdown, Moodle XML quiz) from a case SPEC (TOML)",
-        description="Select patients with the SPEC's conditions and write one standalone page per case, "
+        description="Select patients with the SPEC's conditions (or matching its cohort expression, docs/cohorts.md) "
+        "and write one standalone page per case, "
         "an instructor version with the answer key, an index and a Moodle XML quiz.",
     )
     p.add_argument("spec", type=Path, help="case spec (TOML); see README 'Teaching case sets'")

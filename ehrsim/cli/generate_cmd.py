@@ -28,7 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="the simulation's 'today', YYYY-MM-DD (default: today's date; "
         "it is written to metadata.json so a run can be reproduced)",
     )
-    p.add_argument("--age", help="age range MIN-MAX in years, e.g. 18-65 (default 0-100)")
+    p.add_argument("--age", help="age range MIN-MAX in years, e.g. 18-65 (default 0-110, the census pyramid with 100+)")
     p.add_argument("--gender", choices=["M", "F"], help="only this sex (default: both, by the census ratio)")
     p.add_argument("--state", help="US state name or abbreviation (default: all, by population)")
     p.add_argument("--years-of-history", type=int, default=10, help="years of record kept (0 = whole life; default 10)")
@@ -46,6 +46,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         type=Path,
         metavar="FILE",
         help="only patients a Synthea-style keep module keeps (it ends in a state named Keep)",
+    )
+    p.add_argument(
+        "--storyline",
+        type=Path,
+        metavar="FILE",
+        help="force module states at given ages or dates for every patient (TOML/JSON, docs/storylines.md)",
     )
     p.add_argument(
         "--cohort-max-attempts",
@@ -117,7 +123,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def _age_range(text: str | None) -> tuple[float, float]:
     if not text:
-        return 0.0, 100.0
+        return 0.0, 110.0
     try:
         lo, hi = (float(x) for x in text.split("-", 1))
     except ValueError:
@@ -149,6 +155,7 @@ def settings_from_args(args: argparse.Namespace) -> Any:
             keep_module=args.keep_module,
             cohort_max_attempts=args.cohort_max_attempts,
             cohort_steer=args.cohort_steer,
+            storyline=args.storyline,
             notes=args.notes,
             modules=tuple(args.modules),
             add_modules=tuple(args.add_modules),

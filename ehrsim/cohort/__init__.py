@@ -1,4 +1,4 @@
-"""Targeted cohorts: ``--cohort EXPR`` (docs/cohorts.md) and ``--keep-module FILE``, by rejection.
+"""Targeted cohorts: ``--cohort EXPR`` (docs/cohorts.md), ``--keep-module FILE`` and ``--storyline FILE``, by rejection.
 
 Candidate ``attempt`` for output slot ``index`` is the life drawn from
 ``SeedSequence([seed, index, attempt])`` (attempt 0 is the unconstrained patient ``index``), so each
@@ -20,6 +20,7 @@ from ehrsim.cohort.lang import And, Has, Node, Not, Or, parse
 from ehrsim.cohort.names import TerminologyNames
 from ehrsim.cohort.static import Reach
 from ehrsim.cohort.steer import Steering
+from ehrsim.cohort.storyline import Storyline
 from ehrsim.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -53,10 +54,11 @@ class Cohort:
     max_attempts: int
     reach: Reach | None = None
     steering: Steering | None = None
+    storyline: Storyline | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, library: Library, modules: list[Module]) -> Cohort | None:
-        if settings.cohort is None and settings.keep_module is None:
+        if settings.cohort is None and settings.keep_module is None and settings.storyline is None:
             return None
         expr = parse(settings.cohort, TerminologyNames()) if settings.cohort is not None else None
         keep = load_keep_module(settings.keep_module, lenient=settings.lenient) if settings.keep_module else None
@@ -67,7 +69,9 @@ class Cohort:
             if steering is None or not steering.toward:
                 log.warning("--cohort-steer: no module leads to a condition the cohort asks for; rejection only")
                 steering = None
-        cohort = cls(settings.cohort, expr, keep, settings.cohort_max_attempts, Reach(library, modules), steering)
+        storyline = Storyline.load(settings.storyline, library, modules, settings) if settings.storyline else None
+        reach = Reach(library, modules)
+        cohort = cls(settings.cohort, expr, keep, settings.cohort_max_attempts, reach, steering, storyline)
         cohort.check_possible(settings)
         return cohort
 
@@ -102,6 +106,7 @@ class Cohort:
 
     def summary(self, patients: int, attempts: int) -> dict[str, Any]:
         """What metadata.json and the run summary say about the selection."""
+        story = {"storyline": self.storyline.describe()} if self.storyline is not None else {}
         return {
             "expression": self.text,
             "keep_module": self.keep.name if self.keep else None,
@@ -110,4 +115,5 @@ class Cohort:
             "max_attempts_per_patient": self.max_attempts,
             "attempts": attempts,
             "acceptance_rate": round(patients / attempts, 6) if attempts else None,
+            **story,
         }

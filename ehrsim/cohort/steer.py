@@ -10,9 +10,11 @@ weight: weighted means over candidates estimate the unsteered ones without bias.
 
 Checks are counted as they are realised: a planned exit that a change, the end of the life or
 death cuts short is re-weighted to the stays that did happen (``interrupt``, ``finish``).
-One-off distributed choices (a ``distributed_transition``, or a ``complex_transition`` option's
-distributions, outside fast-forwarded loops) with options both toward and away from a target are
-tilted the same way (``pick``). Uniform-length loops are not steered (their ratio is 1).
+One-off choices (a ``distributed_transition``, a ``complex_transition`` option's distributions, or a
+``lookup_table_transition``, outside fast-forwarded loops) with options both toward and away from a
+target are tilted the same way (``pick``, ``pick_probabilities``). Uniform-length loops are tilted like
+fixed ones; their plans keep the stays' check times (drawn as the unsteered plan draws its length)
+so a plan cut short counts the stays that happened.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import networkx as nx
 
 from ehrsim.gmf.graph import to_graph
 from ehrsim.gmf.states.clinical import ConditionOnset
-from ehrsim.gmf.transitions import Complex, Distributed
+from ehrsim.gmf.transitions import Complex, Distributed, LookupTable
 
 if TYPE_CHECKING:
     from ehrsim.gmf.library import Library
@@ -77,7 +79,7 @@ class Steering:
 def _distributions(state: Any) -> list[tuple[Any, ...]]:
     """The weighted option tuples of a state's distributed transition or complex transition options."""
     transition = state.transition
-    if isinstance(transition, Distributed):
+    if isinstance(transition, Distributed | LookupTable):
         return [transition.options]
     if isinstance(transition, Complex):
         return [o.distributions for o in transition.options if o.transition is None and o.distributions]
@@ -92,8 +94,9 @@ class SteeredLife:
     def __init__(self, steering: Steering) -> None:
         self.steering = steering
         self.log_weight = 0.0
-        #: id(run) -> (log-weight applied, log(p_self/q_self), plan time, check length, stays planned)
-        self.pending: dict[int, tuple[float, float, float, float, int]] = {}
+        #: id(run) -> (log-weight applied, log(p_self/q_self), plan time, check length, stays planned,
+        #: the stays' times for a uniform-length loop else None)
+        self.pending: dict[int, tuple[float, float, float, float, int, Any]] = {}
 
     @property
     def weight(self) -> float:
@@ -123,8 +126,7 @@ class SteeredLife:
 
         Takes the same single uniform draw as an unsteered pick, so no other draw shifts.
         """
-        lead = self.steering.choices.get(id(options))
-        if lead is None:
+        if id(options) not in self.steering.choices:
             return None
         probs, total = [], 0.0
         for o in options:  # as one uniform draw against cumulative weights gives them (leftover to the last)
@@ -133,6 +135,14 @@ class SteeredLife:
             probs.append(max(0.0, min(total, 1.0) - min(lo, 1.0)))
         if total < 1.0:
             probs[-1] += 1.0 - total
+        return self.pick_probabilities(options, probs, sim)
+
+    def pick_probabilities(self, options: tuple[Any, ...], probs: list[float], sim: Any) -> str | None:
+        """A tilted choice among ``options`` with effective probabilities ``probs`` (summing to 1), or None
+        when not steered (a lookup-table transition, ``gmf.transitions.LookupTable``, calls it directly)."""
+        lead = self.steering.choices.get(id(options))
+        if lead is None:
+            return None
         a = sum(p for i, p in enumerate(probs) if i in lead)
         rest = 1.0 - a
         shift = min((self.steering.factor - 1.0) * a, MAX_SHIFT * rest)
@@ -149,11 +159,16 @@ class SteeredLife:
         self.log_weight -= math.log(up if chosen in lead else down)
         return str(options[chosen].transition)
 
-    def planned(self, run: Any, log_self: float, t0: float, step: float, stays: int, exit_log: float) -> None:
-        """A plan of ``stays`` stays (then, when ``exit_log`` is not None, an exit) was drawn at ``t0``."""
+    def planned(
+        self, run: Any, log_self: float, t0: float, step: float, stays: int, exit_log: float, checks: Any = None
+    ) -> None:
+        """A plan of ``stays`` stays (then, when ``exit_log`` is not None, an exit) was drawn at ``t0``.
+
+        The stays are checks every ``step`` from ``t0``, or (a uniform-length loop) at the times ``checks``.
+        """
         applied = stays * log_self + exit_log
         self.log_weight += applied
-        self.pending[id(run)] = (applied, log_self, t0, step, stays)
+        self.pending[id(run)] = (applied, log_self, t0, step, stays, checks)
 
     def realised(self, run: Any) -> None:
         """The plan of ``run`` happened as drawn."""
@@ -163,13 +178,19 @@ class SteeredLife:
         """The plan of ``run`` is cut short at ``t``: only the checks before ``t`` were stays."""
         plan = self.pending.pop(id(run), None)
         if plan is not None:
-            applied, log_self, t0, step, stays = plan
-            done = min(stays, max(0, math.ceil((t - t0) / step - 1e-9)))
+            applied, log_self, t0, step, stays, checks = plan
+            if checks is not None:
+                done = min(stays, int(checks.searchsorted(t, "left")))
+            else:
+                done = min(stays, max(0, math.ceil((t - t0) / step - 1e-9)))
             self.log_weight += done * log_self - applied
 
     def finish(self, end: float) -> None:
         """The life ended at ``end``: plans still pending count the checks up to it."""
         for key in list(self.pending):
-            applied, log_self, t0, step, stays = self.pending.pop(key)
-            done = min(stays, max(0, math.floor((end - t0) / step + 1e-9) + 1))
+            applied, log_self, t0, step, stays, checks = self.pending.pop(key)
+            if checks is not None:
+                done = min(stays, int(checks.searchsorted(end, "right")))
+            else:
+                done = min(stays, max(0, math.floor((end - t0) / step + 1e-9) + 1))
             self.log_weight += done * log_self - applied

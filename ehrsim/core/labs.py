@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 
 class Analyte(NamedTuple):
+    loinc: str
     variable: str
     decimals: int
     cv: float  # combined relative SD (0 when absolute)
@@ -57,6 +58,7 @@ def analytes() -> dict[str, Analyte]:
     for r in rows("physiology/analytes.csv"):
         cva, cvi = _num(r["cv_analytical_pct"]) or 0.0, _num(r["cv_within_pct"]) or 0.0
         out[r["loinc"]] = Analyte(
+            r["loinc"],
             r["variable"],
             int(r["decimals"]),
             math.hypot(cva, cvi) / 100.0,
@@ -162,6 +164,8 @@ def measure(
     true = vitals.get(name)
     if true is None:
         return None
+    if declared is not None and name in phys.disease_moved and _normal(declared, analyte.loinc, age, phys.sex):
+        declared = None  # a module's "normal" range does not undo the disease the state knows of (anaemia of CKD)
     if declared is not None:
         low, high = declared
         if not low <= true <= high:  # the module knows better: somewhere in its range, kept by the state
@@ -171,10 +175,38 @@ def measure(
     value = _noisy(true, analyte, rng)
     if declared is not None and not declared[0] <= value <= declared[1]:
         value = true
+    elif name == "Creatinine" and "EGFR" in phys.bands and age >= 18.0:
+        value = _within_stage(value, true, analyte, rng, phys, age)
     result = _round(value, analyte)
     if result is not None:
         phys.last[name] = (t, result)
     return result
+
+
+def _normal(declared: tuple[float, float], loinc: str, age: float, sex: str) -> bool:
+    """Whether a module's range is mostly the reference interval (it says "normal", not a finding)."""
+    ref = reference_range(loinc, age, sex)
+    if ref is None or ref.low is None or ref.high is None:
+        return False
+    low, high = declared
+    return min(high, ref.high) - max(low, ref.low) >= 0.5 * (high - low)
+
+
+STAGE_REDRAWS = 20
+
+
+def _within_stage(
+    value: float, true: float, analyte: Analyte, rng: np.random.Generator, phys: Physiology, age: float
+) -> float:
+    """A creatinine whose CKD-EPI eGFR lies in the diagnosed stage's band: the result that staged the
+    patient is by definition in it, so the noise is drawn given the stage (redrawn, then the true value)."""
+    low, high = phys.bands["EGFR"]
+    for _ in range(STAGE_REDRAWS):
+        egfr = round(egfr_ckd_epi_2021(max(_round(value, analyte) or value, 0.1), age, phys.sex))
+        if low <= egfr < high:
+            return value
+        value = _noisy(true, analyte, rng)
+    return true
 
 
 def _noisy(true: float, analyte: Analyte, rng: np.random.Generator) -> float:

@@ -116,15 +116,24 @@ def condition_keys(attributes: dict[str, Any], conditions: dict[str, dict[str, A
     return keys
 
 
-def apply_conditions(v: dict[str, float], phys: Physiology, keys: list[str], attributes: dict[str, Any]) -> None:
-    """Disease moves the untreated true values: floors (min), ceilings (max), shifts and scalings.
+def apply_conditions(
+    v: dict[str, float], phys: Physiology, keys: list[str], attributes: dict[str, Any]
+) -> tuple[frozenset[str], dict[str, tuple[float, float]]]:
+    """Disease moves the untreated true values: shifts and scalings, then ceilings (max), floors (min)
+    and bands (a stage's diagnostic range, e.g. KDIGO eGFR categories).
 
-    Floors and ceilings combine by themselves (the strongest wins); of several shifts or scalings of
-    one variable (a stage recorded twice, a condition also set as an attribute) the largest counts.
+    Of several shifts or scalings of one variable (a stage recorded twice, a condition also set as an
+    attribute) the largest counts; they come first, so a ceiling or floor is what the disease state
+    shows whatever else shifted it. Floors come after ceilings (diabetes outranks a stale prediabetes);
+    of several bands of a variable the lowest wins (the newer, more advanced stage while the older
+    diagnosis is being replaced). Returns the variables disease moved and the bands that hold, so
+    a measurement can keep to them (``labs.measure``).
     """
     table = condition_effects()
     shifts: dict[tuple[str, str], float] = {}
+    ceilings: list[tuple[str, float, float]] = []
     floors: list[tuple[str, float, float]] = []
+    bands: dict[str, tuple[float, float]] = {}
     for key in keys:
         for variable, kind, value, spread in table.get(key, ()):
             if variable not in v:
@@ -135,15 +144,40 @@ def apply_conditions(v: dict[str, float], phys: Physiology, keys: list[str], att
             elif kind == "min":
                 floors.append((variable, value, spread))
             elif kind == "max":
-                v[variable] = min(v[variable], value + spread * phys.z("disease:" + variable))
+                ceilings.append((variable, value, spread))
             elif kind == "hf":
-                v[variable] = min(v[variable], _heart_failure_ef(phys, attributes))
-    for variable, value, spread in floors:  # after the ceilings: diabetes outranks a stale prediabetes
+                ceilings.append((variable, _heart_failure_ef(phys, attributes), 0.0))
+            elif kind == "band" and (variable not in bands or value < bands[variable][0]):
+                bands[variable] = (value, spread)
+    if not (shifts or ceilings or floors or bands):
+        return frozenset(), bands
+    touched = {var for var, _ in shifts} | {c[0] for c in ceilings} | {f[0] for f in floors} | bands.keys()
+    before = {name: v[name] for name in touched}
+    for (variable, kind), value in shifts.items():
+        v[variable] = v[variable] + value if kind == "abs" else v[variable] * (1.0 + value / 100.0)
+    for variable, value, spread in ceilings:
+        v[variable] = min(v[variable], value + spread * phys.z("disease:" + variable))
+    for variable, value, spread in floors:
         z = phys.z("disease:" + variable)
         target = value * math.exp(spread * z) if variable in LOG_VARIABLES else value + spread * abs(z)
         v[variable] = max(v[variable], target)
-    for (variable, kind), value in shifts.items():
-        v[variable] = v[variable] + value if kind == "abs" else v[variable] * (1.0 + value / 100.0)
+    for variable, (low, high) in bands.items():
+        v[variable] = into_band(v[variable], low, high, phys.unit(f"band:{variable}:{low:g}"))
+    return frozenset(name for name, value in before.items() if v[name] != value), bands
+
+
+BAND_MARGIN = 0.1  # share of a band's width kept clear of each edge, so measurement noise stays inside
+OPEN_BAND_WIDTH = 15.0  # where an open band (stage 1: eGFR >= 90) places a value moved into it
+
+
+def into_band(value: float, low: float, high: float, u: float) -> float:
+    """``value`` if it lies well inside [low, high), else a persistent point (``u``) inside it."""
+    width = (high - low) if math.isfinite(high) else OPEN_BAND_WIDTH / (1.0 - 2 * BAND_MARGIN)
+    inner_low = low + BAND_MARGIN * width
+    inner_high = low + (1.0 - BAND_MARGIN) * width
+    if inner_low <= value <= inner_high or (not math.isfinite(high) and value >= inner_low):
+        return value
+    return inner_low + (inner_high - inner_low) * u
 
 
 LOG_VARIABLES = frozenset({"NT-proBNP", "Microalbumin Creatinine Ratio", "Triglycerides"})

@@ -165,6 +165,9 @@ class Physiology:
         self.raw: dict[str, float] = {}
         #: variable -> (time, value) of the last measurement (eGFR is computed from its creatinine)
         self.last: dict[str, tuple[float, float]] = {}
+        #: variables the active conditions moved, and the bands of diagnosed stages (last update)
+        self.disease_moved: frozenset[str] = frozenset()
+        self.bands: dict[str, tuple[float, float]] = {}
         self.pregnancy_start: float | None = None
         self.pregnancy_end: float | None = None
         self.pregnancy_bmi = 25.0
@@ -263,7 +266,7 @@ class Physiology:
         v.update(self._circulation(age, attributes))
         v.update(self._chemistry(age, bmi))
         keys = physio_effects.condition_keys(attributes, conditions)
-        physio_effects.apply_conditions(v, self, keys, attributes)
+        self.disease_moved, self.bands = physio_effects.apply_conditions(v, self, keys, attributes)
         if t is not None:
             physio_effects.apply_pregnancy(v, self, t, height / 100.0)
             physio_effects.apply_drugs(v, self, t, medications, history)
@@ -280,6 +283,8 @@ class Physiology:
             v["Creatinine"] = max(v["Creatinine"], 0.1)
             if "Creatinine" in self.offsets and age >= 18.0:
                 v["EGFR"] = egfr_ckd_epi_2021(v["Creatinine"], age, self.sex)
+        if self.bands:
+            self._keep_bands(v, age, height)
         bmi_pct = growth.bmi_percentile(age, self.sex, v["BMI"])
         if bmi_pct is not None:
             v["BMI Percentile"] = bmi_pct
@@ -287,6 +292,16 @@ class Physiology:
             v["Height Percentile"] = growth.percentile_of_z(self.z_height)
             v["Weight Percentile"] = growth.percentile_of_z(growth.zscore("weight", self.sex, months, v["Weight"]))
         return {name: round(value, 2) for name, value in v.items()}
+
+    def _keep_bands(self, v: dict[str, float], age: float, height: float) -> None:
+        """A diagnosed stage outranks a value a module set (eGFR and creatinine set separately by a module
+        may disagree): the variable goes back inside the stage's band, and creatinine follows eGFR."""
+        for name, (low, high) in self.bands.items():
+            kept = physio_effects.into_band(v[name], low, high, self.unit(f"band:{name}:{low:g}"))
+            if kept != v[name]:
+                v[name] = kept
+                if name == "EGFR":
+                    v["Creatinine"] = creatinine_for_egfr(kept, age, self.sex) if age >= 18.0 else 0.413 * height / kept
 
     def _fade(self, name: str, since: float, t: float) -> float:
         p = physio_effects.params()

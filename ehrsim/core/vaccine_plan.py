@@ -5,7 +5,8 @@ person will be offered and accept (data under ``terminology/immunizations/``): i
 season from September to March once recommended for the person's age (two doses 4 weeks apart in
 the first seasons of children under 9 until they have had two), COVID-19 series and boosters from
 December 2020 by age group and uptake, RSV for older adults and nirsevimab for infants in their
-first RSV season. ``pregnancy_plan`` gives Tdap in every pregnancy at 27-36 weeks (since 2012)
+first RSV season. ``pregnancy_plan`` offers Tdap in every pregnancy at 27-36 weeks (since 2012,
+with the uptake CDC surveys measured each season)
 and the maternal RSV vaccine at 32-36 weeks from September to January. Death or the end of the
 simulation simply drops later doses; each dose says whether the patient must still be pregnant.
 """
@@ -174,14 +175,33 @@ def lifetime_plan(rng: np.random.Generator, birth: int, end: int) -> list[Shot]:
     return sorted((s for s in shots if birth <= s.time < end), key=lambda s: (s.time, s.key))
 
 
+@cache
+def _pregnancy_uptake() -> dict[str, tuple[tuple[int, float], ...]]:
+    """Uptake in pregnancy by the date of the dose (CDC surveys by season), latest row first."""
+    table: dict[str, list[tuple[int, float]]] = {}
+    for r in rows("immunizations/pregnancy_uptake.csv"):
+        table.setdefault(r["name"], []).append((_date(r["from"]), float(r["uptake"])))
+    return {name: tuple(sorted(entries, reverse=True)) for name, entries in table.items()}
+
+
+def _uptake_in_pregnancy(name: str, when: int, default: float) -> float:
+    return next((u for start, u in _pregnancy_uptake().get(name, ()) if start <= when), default)
+
+
 def pregnancy_plan(rng: np.random.Generator, conception: int) -> list[Shot]:
-    """Vaccines recommended in a pregnancy that began at ``conception`` (gestation = weeks since + 2)."""
+    """Vaccines recommended in a pregnancy that began at ``conception`` (gestation = weeks since + 2).
+
+    The week is drawn in the recommended window (triangular towards ``mode_weeks`` when given:
+    ACIP asks for Tdap early in weeks 27-36), the uptake by the season of the dose.
+    """
     out: list[Shot] = []
     for r in rows("immunizations/pregnancy.csv"):
-        weeks = float(r["min_weeks"]) + rng.random() * (float(r["max_weeks"]) - float(r["min_weeks"]))
+        low, high = float(r["min_weeks"]), float(r["max_weeks"])
+        mode = float(r["mode_weeks"]) if r.get("mode_weeks") else None
+        weeks = low + rng.random() * (high - low) if mode is None else float(rng.triangular(low, mode, high))
         when = conception + int((weeks - 2) * WEEK)
         months = {int(m) for m in r["months"].split()} if r["months"] else None
-        if when < _date(r["from"]) or rng.random() >= float(r["uptake"]):
+        if when < _date(r["from"]) or rng.random() >= _uptake_in_pregnancy(r["name"], when, float(r["uptake"])):
             continue
         if months is not None and to_date(when).month not in months:
             continue

@@ -84,7 +84,7 @@ def symptom_visit(sim: Simulation, t: float) -> None:
     enc = desk.new_encounter(t, enc_class, [dict(code)], [], "symptoms", None)
     desk.free_at = max(desk.free_at, enc["stop"])
     worst = max(symptoms.by_cause, key=symptoms.level)
-    symptoms.address(worst)
+    symptoms.address(worst, t, enc["id"])
     symptoms.last_total = symptoms.total
 
 

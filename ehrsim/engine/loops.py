@@ -17,6 +17,8 @@ import bisect
 import math
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ehrsim.gmf.conditions import NEVER
 from ehrsim.gmf.states.control import Delay, Simple
 from ehrsim.gmf.transitions import Complex, ComplexOption, Conditional, Distributed, LookupTable, Weighted
@@ -224,15 +226,27 @@ class LoopingDelay:
         p_self, horizon, keys, leave = plan(self.name, self.graph, sim, run, t)
         if p_self >= 1.0 - 1e-12 or not leave:
             return self._stay_until(sim, run, t, horizon, keys)
-        tilt = steer.tilt(run.module.path, p_self, leave) if steer is not None and self.low == self.high else None
+        tilt = steer.tilt(run.module.path, p_self, leave) if steer is not None else None
         if tilt is not None:
             p_self, leave = tilt[0], tilt[1]
         k = 1 if p_self <= 0.0 else int(sim.rng.geometric(1.0 - p_self))  # checks until the first exit
-        exit_time = t + self._spans(sim, k - 1)
+        checks = None  # a steered uniform loop's check times (the stays), for its weight
+        if tilt is not None and self.low != self.high and k > 1:
+            spans = sim.rng.uniform(self.low, self.high, k - 1)
+            exit_time = t + float(spans.sum())
+            checks = t + np.concatenate(([0.0], np.cumsum(spans[:-1])))
+        else:
+            exit_time = t + self._spans(sim, k - 1)
         if exit_time >= horizon:
             if tilt is not None:
-                stays = max(1, math.ceil((horizon - t) / self.low - 1e-9))
-                steer.planned(run, tilt[2], t, self.low, stays, 0.0)
+                if checks is None and self.low != self.high:
+                    checks = np.array([t])
+                if checks is not None:  # the stays before the horizon; the rest of the plan is dropped
+                    checks = checks[: max(1, int(checks.searchsorted(horizon)))]
+                    steer.planned(run, tilt[2], t, self.low, len(checks), 0.0, checks)
+                else:
+                    stays = max(1, math.ceil((horizon - t) / self.low - 1e-9))
+                    steer.planned(run, tilt[2], t, self.low, stays, 0.0)
             return self._stay_until(sim, run, t, horizon, keys)
         total = sum(p for _, p in leave)
         draw, acc, target = sim.rng.random() * total, 0.0, leave[-1][0]
@@ -242,7 +256,7 @@ class LoopingDelay:
                 target = name
                 break
         if tilt is not None:
-            steer.planned(run, tilt[2], t, self.low, k - 1, tilt[3][target])
+            steer.planned(run, tilt[2], t, self.low, k - 1, tilt[3][target], checks)
         if k == 1:
             if tilt is not None:
                 steer.realised(run)

@@ -41,3 +41,12 @@ def symptom_visits() -> tuple[tuple[float, str, dict[str, str]], ...]:
         for r in rows("engine/symptom_visits.csv")
     ]
     return tuple(sorted(table, key=lambda row: -row[0]))
+
+
+@cache
+def condition_stages() -> dict[str, tuple[str, ...]]:
+    """Condition code -> the other stages of its series, which a diagnosis of it ends (condition_stages.csv)."""
+    series: dict[str, list[str]] = {}
+    for r in rows("engine/condition_stages.csv"):
+        series.setdefault(r["series"], []).append(r["code"])
+    return {code: tuple(c for c in codes if c != code) for codes in series.values() for code in codes}

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 # event kinds and their priority at equal times: the core first, then modules in module order
 LIFECYCLE, WELLNESS, MODULE, SYMPTOMS, DEATH = 0, 1, 2, 3, 4
+#: a callable ``(sim, t)`` scheduled from outside the engine (a storyline's forced state, ``engine.force``)
+CALLBACK = 5
 
 Event = tuple[float, int, int, int, int, Any]
 

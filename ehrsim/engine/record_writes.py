@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ehrsim.engine import lifecycle
+from ehrsim.engine import lifecycle, parameters
 from ehrsim.record.times import to_date
 
 if TYPE_CHECKING:
@@ -82,13 +82,16 @@ class RecordWrites:
         if kind == "conditions":
             self.rx.ended(entry, t)
 
-    def renew(self, kind: str, entry: dict[str, Any], t: float, encounter_id: str | None) -> dict[str, Any]:
+    def renew(self, kind: str, entry: dict[str, Any], t: float, encounter_id: str | None) -> dict[str, Any] | None:
         """Replace an active entry by a copy starting at ``t`` (a chronic prescription renewed at a visit).
 
         The same codes stay active and attributes that held the old entry hold the new one, so no
         condition a Guard can test changes its answer, and nobody is woken (waking would only make
-        fast-forwarded loops redraw their plans).
+        fast-forwarded loops redraw their plans). A medication is prescribed again by the prescribing
+        layer (the drug, form and strength right for the patient now; None when it may not be renewed).
         """
+        if kind == "medications":
+            return self.rx.renew(entry, t, encounter_id)
         self.rec.deactivate(kind, entry, t, None)
         fields = {k: v for k, v in entry.items() if k not in ("id", "n", "encounter")}
         fields.update(start=t, stop=None, stop_reason=None)
@@ -119,9 +122,23 @@ class RecordWrites:
         self.diagnose(run, state, t)
 
     def diagnose(self, run: ModuleRun, state: Any, onset_time: float) -> None:
+        # An onset of a code that is already active is that same entry (Synthea's conditionStart and
+        # allergyStart): a yearly re-diagnosis (e.g. the CKD stage) must not leave older copies open forever.
+        held = self.rec.active[state.kind].get(state.codes[0].code)
+        if held is not None:
+            run.created[state.name] = held
+            if state.assign_to_attribute:
+                self.set_attribute(state.assign_to_attribute, held)
+            return
         fields = {"start": self.now, "stop": None, **state.fields(self)}
         fields["onset"] = onset_time
         entry = self.add_entry(run, state.kind, fields, state)
+        for other in parameters.condition_stages().get(fields["codes"][0]["code"], ()):
+            old = self.rec.active[state.kind].get(other)
+            if old is not None:  # a new stage (CKD 3 after CKD 2) ends the previous one, not its drugs
+                self.rec.deactivate(state.kind, old, self.now, None)
+                if self._watchers:
+                    self._changed(old, "record")
         self.activate(state.kind, entry)
 
     def diagnose_pending(self, run: ModuleRun, encounter_state: str) -> None:

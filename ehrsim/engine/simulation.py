@@ -18,7 +18,7 @@ import numpy as np
 from ehrsim.core import clock
 from ehrsim.engine import care, lifecycle, parameters
 from ehrsim.engine.encounters import EncounterDesk
-from ehrsim.engine.queue import DEATH, LIFECYCLE, MODULE, SYMPTOMS, WELLNESS, EventQueue
+from ehrsim.engine.queue import CALLBACK, DEATH, LIFECYCLE, MODULE, SYMPTOMS, WELLNESS, EventQueue
 from ehrsim.engine.record_writes import RecordWrites
 from ehrsim.engine.recorder import Recorder
 from ehrsim.engine.symptoms import Symptoms
@@ -155,6 +155,8 @@ class Simulation(RecordWrites):
                 care.symptom_visit(self, t)
             elif kind == DEATH:
                 self._record_death(t)
+            elif kind == CALLBACK:
+                obj(self, t)
             if self.death_time is not None and self.death_time <= t:
                 break
         self.desk.close_all(min(self.end_time, self.death_time or self.end_time))
@@ -312,6 +314,7 @@ class Simulation(RecordWrites):
 
     def set_symptom(self, symptom: str, cause: str, value: float, t: float) -> None:
         self.symptoms.set(symptom, cause, value)
+        self.symptoms.log.append((t, symptom, cause, value, None))
         if self._watchers:
             self.notify("symptom")
         if self.symptoms.needs_visit():

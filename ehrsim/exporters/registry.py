@@ -19,6 +19,7 @@ BUILTIN: dict[str, str] = {
     "fhir-ndjson": "ehrsim.exporters.fhir.exporter:FhirNdjsonExporter",
     "csv": "ehrsim.exporters.csv.exporter:CsvExporter",
     "omop": "ehrsim.exporters.omop.exporter:OmopExporter",
+    "notes": "ehrsim.exporters.notes_text:NotesTextExporter",
 }
 
 

@@ -196,6 +196,11 @@ class LookupTable(Transition):
     def next_state(self, sim: PatientAccess, run: ModuleRun, t: float) -> str:
         table = sim.library.lookup_tables[self.table_name]
         probabilities = table.probabilities(sim, t)
+        steer = getattr(sim, "steer", None)  # a steered cohort (ehrsim.cohort.steer) may tilt this choice
+        if steer is not None:
+            steered = steer.pick_probabilities(self.options, self._effective(probabilities), sim)
+            if steered is not None:
+                return steered
         draw = sim.rng.random()
         total = 0.0
         for option in self.options:
@@ -207,6 +212,17 @@ class LookupTable(Transition):
             if draw < total:
                 return option.transition
         return self.options[-1].transition
+
+    def _effective(self, probabilities: dict[str, Any] | None) -> list[float]:
+        """Each option's chance under one uniform draw against the cumulative probabilities (leftover to the last)."""
+        out, total = [], 0.0
+        for option in self.options:
+            p = probabilities.get(option.transition, option.default_probability) if probabilities else None
+            lo, total = total, total + max(0.0, float(option.default_probability if p is None else p))
+            out.append(max(0.0, min(total, 1.0) - min(lo, 1.0)))
+        if total < 1.0:
+            out[-1] += 1.0 - total
+        return out
 
     def targets(self) -> list[str]:
         return [o.transition for o in self.options]

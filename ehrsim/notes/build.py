@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 
 from ehrsim.notes.snapshot import Snapshot, by_encounter, fmt_range, fmt_value, snapshot
+from ehrsim.notes.symptoms import duration_words
 from ehrsim.paths import terminology_dir
 from ehrsim.record.times import day
 
@@ -48,6 +49,7 @@ def _env() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters.update(value=fmt_value, range=fmt_range, flag=flag_word, day=day)
+    env.filters["since"] = lambda seconds: duration_words(max(seconds, 0))
     return env
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ehrsim.notes.symptoms import Felt, felt_at
+
 Entry = dict[str, Any]
 
 
@@ -53,6 +55,7 @@ class Snapshot:
     encounter: Entry
     time: int
     age: int
+    symptoms: list[Felt]  # felt during the encounter (notes.symptoms), worst first
     problems: list[Entry]  # conditions active when the encounter began
     new_conditions: list[Entry]  # diagnosed in this encounter
     medications: list[Entry]  # active when the encounter began
@@ -82,6 +85,7 @@ def by_encounter(record: dict[str, Any]) -> dict[str, dict[str, list[Entry]]]:
             if e.get("encounter"):
                 index[kind].setdefault(e["encounter"], []).append(e)
     index["social"] = {"": [o for o in record.get("observations", []) if o["category"] == "social-history"]}
+    index["symptoms"] = {"": sorted(record.get("symptoms", []), key=lambda e: e["time"])}
     return index
 
 
@@ -102,6 +106,7 @@ def snapshot(record: dict[str, Any], enc: Entry, index: dict[str, dict[str, list
         encounter=enc,
         time=t,
         age=age_at(record, start),
+        symptoms=felt_at(index["symptoms"][""], enc),
         problems=[c for c in record.get("conditions", []) if c["start"] < start and _active(c, start)],
         new_conditions=here("conditions", "start"),
         # active just before the visit: a renewal stops the old prescription at the visit's start

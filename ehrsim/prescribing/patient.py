@@ -11,6 +11,9 @@ if TYPE_CHECKING:
     from ehrsim.prescribing.tables import Tables
 
 YEAR = SECONDS["years"]
+BODY_WEIGHT = "29463-7"  # LOINC Body weight: a prescriber doses by the weight measured, not the true one
+#: eGFR typical of a CKD stage known only from a diagnosis or attribute (KDIGO G-stage midpoints)
+STAGE_EGFR = {3: 45.0, 4: 22.0, 5: 10.0}
 
 
 class Patient:
@@ -57,6 +60,14 @@ class Patient:
             self._ckd = stage
         return self._ckd
 
+    def egfr(self, rx: Tables) -> float:
+        """The latest eGFR result, else a value typical of the CKD stage (90 when none is known)."""
+        for code in rx.egfr_codes:
+            obs = self.sim.latest_observation(code)
+            if obs is not None and isinstance(obs["value"], int | float) and not isinstance(obs["value"], bool):
+                return float(obs["value"])
+        return STAGE_EGFR.get(self.ckd_stage(rx), 90.0)
+
     def pregnant(self, rx: Tables) -> bool:
         if self._pregnant is None:
             self._pregnant = bool(self.sim.attributes.get("pregnant")) or any(
@@ -65,6 +76,12 @@ class Patient:
         return self._pregnant
 
     def weight(self) -> float:
+        """The weight in the chart (the latest body weight within a year), else the true weight now."""
         if self._weight is None:
-            self._weight = float(self.sim.vitals.get("Weight", 70.0))
+            obs = self.sim.latest_observation(BODY_WEIGHT)
+            value = obs["value"] if obs is not None and self.t - obs["time"] <= YEAR else None
+            if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+                self._weight = float(value)
+            else:
+                self._weight = float(self.sim.vitals.get("Weight", 70.0))
         return self._weight

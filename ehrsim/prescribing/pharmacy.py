@@ -14,8 +14,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from ehrsim.prescribing import dosing
 from ehrsim.prescribing.patient import Patient
-from ehrsim.prescribing.tables import Product, tables
+from ehrsim.prescribing.tables import Product, Rule, tables
 
 if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
@@ -26,21 +29,25 @@ STOPPED = {
     "code": "182840001",
     "display": "Drug treatment stopped - medical advice (situation)",
 }
-SOLID_UNDER = 6.0  # years: tablets and capsules are unsuitable (EMA paediatric formulations, 2006)
-CHEWABLE_UNDER = 2.0
-WEIGHT_DOSE_UNDER = 12.0  # years: doses of the drugs in paediatric.csv are by weight
 
 
 class Pharmacy:
     """The prescribing layer for one life (``Simulation.rx``)."""
 
-    __slots__ = ("events", "rx", "sim")
+    __slots__ = ("_rng", "events", "rx", "sim")
 
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
         self.rx = tables()
+        self._rng: np.random.Generator | None = None
         #: every change the layer made, in time order (the record's ``prescribing`` list)
         self.events: list[dict[str, Any]] = []
+
+    def rng(self) -> np.random.Generator:
+        """The prescriber's own stream, spawned at first use so it never shifts the modules' draws."""
+        if self._rng is None:
+            self._rng = self.sim.rng.spawn(1)[0]
+        return self._rng
 
     # --- orders ---------------------------------------------------------------------------------
 
@@ -63,8 +70,9 @@ class Pharmacy:
             return self._withhold(run, state, fields, t, problem)
         if chosen is not product:
             self._substitute(fields, chosen, ordered, problem, t)
-        chosen = self._paediatric(fields, chosen, patient, ordered, t)
-        self._dose(fields, chosen, patient)
+        chosen = dosing.paediatric(self, fields, chosen, patient, ordered, t)
+        chosen = dosing.strength(self, fields, chosen, patient, ordered, t, dosing.previous(self, chosen, t))
+        dosing.dose(self, fields, chosen, patient)
         caution = chosen.classes & patient.allergy(self.rx)[1]
         if caution:
             reason = f"allergy caution: {min(caution).replace('_', ' ')} class (no severe reaction recorded)"
@@ -77,7 +85,10 @@ class Pharmacy:
                 if fields["stop"] is not None:
                     fields["stop"] = max(fields["stop"], fields["start"])
             self._replace_duplicates(chosen, t)
-        return self._write(run, state, fields, t, activate=not one_off)
+        entry = self._write(run, state, fields, t, activate=not one_off)
+        if not one_off and chosen.classes & self.rx.review_classes:  # e.g. aspirin: a running NSAID is switched
+            self._review(entry.get("encounter"), t)
+        return entry
 
     def choose(self, product: Product, patient: Patient) -> tuple[Product | None, tuple[str, str, str] | None]:
         """(product to give or None, (rule, reason, alternatives group) when the ordered one is not given)."""
@@ -113,21 +124,27 @@ class Pharmacy:
                 return f"allergy_{cls}", f"allergy: {cls.replace('_', ' ')} class", f"allergy:{cls}"
         for key in product.rule_keys:
             for rule in rx.rules.get(key, ()):
-                if self._applies(rule.kind, rule.threshold, patient):
+                if self._applies(rule, patient):
                     return rule.rule, rule.rationale, rule.alternatives if rule.action == "substitute" else ""
             for active_class, action, rule_id, rationale, _washout in rx.interactions.get(key, ()):
                 if action == "withhold" and self._active_class(active_class, t):
                     return rule_id, rationale, ""
         return None
 
-    def _applies(self, kind: str, threshold: float, patient: Patient) -> bool:
+    def _applies(self, rule: Rule, patient: Patient) -> bool:
+        kind = rule.kind
         if kind == "ckd_stage_at_least":
-            return patient.ckd_stage(self.rx) >= threshold
+            return patient.ckd_stage(self.rx) >= rule.threshold
         if kind == "pregnant":
             return patient.pregnant(self.rx)
         if kind == "age_below":
-            return patient.age < threshold
-        return patient.weight() < threshold  # weight_below
+            return patient.age < rule.threshold
+        if kind == "has_condition":
+            active = self.sim.active["conditions"]
+            return any(code in active for code in self.rx.condition_groups[rule.subject])
+        if kind == "taking_class":
+            return self._active_class(rule.subject, patient.t)
+        return patient.weight() < rule.threshold  # weight_below
 
     # --- what the order becomes -----------------------------------------------------------------
 
@@ -144,61 +161,6 @@ class Pharmacy:
         fields.setdefault("ordered", dict(ordered))
         fields["prescribing"] = {"action": "substituted", "rule": rule, "reason": reason, "ordered": dict(ordered)}
         self._log(t, "substituted", rule, reason, ordered, fields["codes"][0])
-
-    def _paediatric(
-        self, fields: dict[str, Any], chosen: Product, patient: Patient, ordered: dict[str, str], t: float
-    ) -> Product:
-        """A liquid for young children when the product is a tablet or capsule."""
-        if patient.age >= SOLID_UNDER:
-            return chosen
-        if chosen.form not in ("oral_solid", "sublingual") and not (
-            chosen.form == "chewable" and patient.age < CHEWABLE_UNDER
-        ):
-            return chosen
-        paed = self.rx.paediatric.get(chosen.key)
-        if paed is None:
-            return chosen
-        liquid = self.rx.products[paed.liquid]
-        if self.problem(liquid, patient) is not None:
-            return chosen
-        before = fields["codes"][0]
-        fields["codes"] = [liquid.as_code()]
-        fields.setdefault("ordered", dict(ordered))
-        note = fields.get("prescribing") or {
-            "action": "substituted",
-            "rule": "",
-            "reason": "",
-            "ordered": dict(ordered),
-        }
-        note["form"] = "paediatric_liquid"
-        fields["prescribing"] = note
-        self._log(t, "paediatric_form", "paediatric_liquid", "liquid form under 6 years", before, fields["codes"][0])
-        return liquid
-
-    def _dose(self, fields: dict[str, Any], chosen: Product, patient: Patient) -> None:
-        """Give the dose a unit; a child's dose is by weight (mg/kg, capped at the adult dose)."""
-        paed = self.rx.paediatric.get(chosen.key)
-        per_unit = chosen.mg_per_ml or chosen.mg_per_unit
-        if paed is not None and per_unit and patient.age < WEIGHT_DOSE_UNDER:
-            weight = patient.weight()
-            mg = round(min(paed.mg_per_kg * weight, paed.max_mg), 1)
-            dosage = {
-                "amount": mg,
-                "frequency": paed.per_day,
-                "period": 1.0,
-                "unit": "days",
-                "dose_unit": "mg",
-                "mg_of": chosen.ingredients[0],
-                "mg_per_kg": paed.mg_per_kg,
-                "weight_kg": round(weight, 1),
-            }
-            if chosen.mg_per_ml:
-                dosage["volume_ml"] = round(mg / chosen.mg_per_ml, 1)
-            else:  # whole or half tablets, at least half of one
-                dosage["units_per_dose"] = max(0.5, round(mg / per_unit * 2) / 2)
-            fields["dosage"] = dosage
-        elif fields.get("dosage") is not None and chosen.dose_unit:
-            fields["dosage"] = {**fields["dosage"], "dose_unit": chosen.dose_unit}
 
     def _withhold(
         self, run: ModuleRun, state: Any, fields: dict[str, Any], t: float, problem: tuple[str, str, str] | None
@@ -218,6 +180,76 @@ class Pharmacy:
         if activate and (stop is None or stop > t):
             self.sim.activate("medications", entry)
         return entry
+
+    # --- renewals --------------------------------------------------------------------------------
+
+    def renew(self, med: dict[str, Any], t: float, encounter: str | None) -> dict[str, Any] | None:
+        """A chronic order renewed at a visit: the decision is taken again for the patient as they are now.
+
+        The module's ordered drug is checked afresh, so an era substitute gives way to the drug once it
+        exists, a child who outgrew a weight band gets the adult form, and a new allergy, kidney
+        function or interaction applies. Returns the new entry, or None when nothing may be renewed.
+        """
+        sim = self.sim
+        sim.rec.deactivate("medications", med, t, None)
+        ordered = med.get("ordered") or med["codes"][0]
+        fields = {k: v for k, v in med.items() if k not in ("id", "n", "encounter", "ordered", "prescribing")}
+        fields.update(start=t, stop=None, stop_reason=None)
+        product = self.rx.products.get(ordered["code"])
+        before = med["codes"][0]
+        logged = len(self.events)
+        if product is not None:
+            fields["codes"] = [dict(ordered)]
+            dosage = fields.get("dosage")
+            if dosage and "mg_per_kg" in dosage:  # a child's weight-based dose is worked out again below
+                fields["dosage"] = {k: dosage[k] for k in ("frequency", "period", "unit")} | {"amount": 1.0}
+            patient = Patient(sim, t)
+            chosen, problem = self.choose(product, patient)
+            if chosen is None or (chosen.code != before["code"] and self._taking(chosen, t)):
+                med["stop_reason"] = dict(STOPPED)
+                med["prescribing"] = {**(med.get("prescribing") or {}), "stopped": "withheld", "stop_rule": ""}
+                rule, reason = (problem[0], problem[1]) if problem else ("duplicate_therapy", "already taken")
+                self._log(t, "withheld", rule, reason, ordered, None, med["id"])
+                return None
+            if chosen is not product:
+                self._substitute(fields, chosen, ordered, problem, t)
+            chosen = dosing.paediatric(self, fields, chosen, patient, ordered, t)
+            chosen = dosing.strength(self, fields, chosen, patient, ordered, t, med)
+            dosing.dose(self, fields, chosen, patient)
+        if fields["codes"][0]["code"] == before["code"]:
+            del self.events[logged:]  # the same decision as last time: nothing new to report
+        else:
+            if product is not None:  # another drug now: interactions and duplicates as for a new order
+                given = self.rx.products.get(fields["codes"][0]["code"], product)
+                washout = self._stop_interacting(given, t)
+                if washout:
+                    fields["start"] = min(t + washout, sim.end_time)
+                self._replace_duplicates(given, t)
+            note = fields.get("prescribing") or {}
+            self._log(
+                t,
+                "renewal_changed",
+                note.get("rule") or "renewal_review",
+                note.get("reason") or "",
+                before,
+                fields["codes"][0],
+                med["id"],
+            )
+        new = sim.rec.add("medications", fields, encounter)
+        sim.rec.activate("medications", new)
+        self._repoint(med, new)
+        return new
+
+    def _repoint(self, old: dict[str, Any], new: dict[str, Any]) -> None:
+        """Whoever held the old entry (an attribute, a MedicationOrder state) holds the new one."""
+        sim = self.sim
+        for name, value in sim.attributes.items():
+            if value is old:
+                sim.attributes[name] = new
+        for run in sim.runs:
+            for state_name, held in run.created.items():
+                if held is old:
+                    run.created[state_name] = new
 
     # --- when the patient changes ---------------------------------------------------------------
 
@@ -272,13 +304,7 @@ class Pharmacy:
         fields["ordered"] = dict(ordered)
         new = sim.rec.add("medications", fields, encounter)
         sim.activate("medications", new)
-        for name, value in list(sim.attributes.items()):
-            if value is med:
-                sim.attributes[name] = new
-        for run in sim.runs:
-            for state_name, held in run.created.items():
-                if held is med:
-                    run.created[state_name] = new
+        self._repoint(med, new)
 
     # --- what else the order changes ------------------------------------------------------------
 

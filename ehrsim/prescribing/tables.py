@@ -14,6 +14,7 @@ from functools import cache
 
 from ehrsim.errors import EhrsimError
 from ehrsim.paths import terminology_dir
+from ehrsim.prescribing.strength import Plan, load_plans
 
 ROUTES = {
     "oral_solid": "oral",
@@ -24,7 +25,7 @@ ROUTES = {
     "injection": "parenteral",
     "auto_injector": "parenteral",
 }
-RULE_KINDS = ("ckd_stage_at_least", "pregnant", "age_below", "weight_below")
+RULE_KINDS = ("ckd_stage_at_least", "pregnant", "age_below", "weight_below", "has_condition", "taking_class")
 ACTIONS = ("substitute", "withhold", "stop_active")
 
 
@@ -73,6 +74,8 @@ class Rule:
     rule: str
     kind: str
     threshold: float
+    #: the condition group (``has_condition``) or drug class (``taking_class``) the rule reads
+    subject: str
     action: str
     alternatives: str
     rationale: str
@@ -107,11 +110,17 @@ class Tables:
     paediatric: dict[str, Paediatric]
     ckd_stage: dict[str, int]
     pregnancy: frozenset[str]
+    #: condition group (conditions.csv ``group``: coronary_disease, heart_failure) -> codes
+    condition_groups: dict[str, frozenset[str]]
+    #: drug classes a ``taking_class`` rule reads: ordering one re-checks the running orders
+    review_classes: frozenset[str]
     #: condition codes whose onset makes active orders be checked again
     triggers: frozenset[str]
     #: eGFR result codes, and (eGFR below, CKD stage) from the worst stage down
     egfr_codes: frozenset[str]
     gfr_stages: tuple[tuple[float, int], ...]
+    #: rxcui -> the strength plan of its drug (strengths.csv, dosing.csv, dose_limits.csv)
+    plans: dict[str, Plan]
 
     def stage_of_egfr(self, egfr: float) -> int:
         """The KDIGO G stage (3-5) an eGFR result implies, 0 when 60 or above."""
@@ -194,7 +203,15 @@ def tables() -> Tables:
         if r["alternatives"] and r["alternatives"] not in alternatives:
             raise EhrsimError(f"prescribing/rules.csv: {r['rule']} names unknown alternatives {r['alternatives']}")
         rules.setdefault(r["drug_class"], []).append(
-            Rule(r["rule"], r["kind"], float(r["threshold"] or 0), r["action"], r["alternatives"], r["rationale"])
+            Rule(
+                r["rule"],
+                r["kind"],
+                float(r["threshold"] or 0),
+                r["subject"],
+                r["action"],
+                r["alternatives"],
+                r["rationale"],
+            )
         )
     interactions: dict[str, list[tuple[str, str, str, str, float]]] = {}
     for r in _rows("interactions.csv"):
@@ -213,6 +230,16 @@ def tables() -> Tables:
     conditions = _rows("conditions.csv")
     ckd = {r["code"]: int(r["ckd_stage"]) for r in conditions if r["ckd_stage"]}
     pregnancy = frozenset(r["code"] for r in conditions if r["pregnancy"])
+    groups: dict[str, set[str]] = {}
+    for r in conditions:
+        if r["group"]:
+            groups.setdefault(r["group"], set()).add(r["code"])
+    for rule_list in rules.values():
+        for checked in rule_list:
+            if checked.kind == "has_condition" and checked.subject not in groups:
+                raise EhrsimError(
+                    f"prescribing/rules.csv: {checked.rule} names unknown condition group {checked.subject}"
+                )
     return Tables(
         products=products,
         allergens=allergens,
@@ -222,9 +249,12 @@ def tables() -> Tables:
         paediatric=paediatric,
         ckd_stage=ckd,
         pregnancy=pregnancy,
-        triggers=frozenset(c for c, s in ckd.items() if s >= 3) | pregnancy,
+        condition_groups={k: frozenset(v) for k, v in groups.items()},
+        review_classes=frozenset(r.subject for v in rules.values() for r in v if r.kind == "taking_class"),
+        triggers=frozenset(c for c, s in ckd.items() if s >= 3) | pregnancy | {c for v in groups.values() for c in v},
         egfr_codes=frozenset(r["code"] for r in _rows("egfr.csv")),
         gfr_stages=tuple(
             sorted(((float(r["egfr_below"]), int(r["stage"])) for r in _rows("gfr_stages.csv")), reverse=False)
         ),
+        plans=load_plans(set(products), set(groups)),
     )

@@ -44,6 +44,10 @@ def build_record(sim: Simulation, index: int) -> dict[str, Any]:
         "death": death,
         **lists,
         "prescribing": sim.rx.events,
+        "symptoms": [
+            {"time": int(t), "symptom": name, "cause": cause, "severity": round(level, 1), "encounter": enc}
+            for t, name, cause, level, enc in sim.symptoms.log
+        ],
     }
 
 
@@ -77,7 +81,17 @@ def cut_history(record: dict[str, Any], end_time: int, years: int) -> dict[str, 
     obs_ids = {o["id"] for o in kept["observations"]}
     for report in kept["reports"]:
         report["observations"] = [i for i in report["observations"] if i in obs_ids]
-    return {**record, **kept}
+    return {**record, **kept, "symptoms": _cut_symptoms(record.get("symptoms", []), cutoff)}
+
+
+def _cut_symptoms(events: list[dict[str, Any]], cutoff: float) -> list[dict[str, Any]]:
+    """Symptom changes from the cut-off on, plus each (symptom, cause)'s last earlier level when still felt then."""
+    before: dict[tuple[str, str], dict[str, Any]] = {}
+    for e in events:
+        if e["time"] < cutoff:
+            before[(e["symptom"], e["cause"])] = e
+    held = [e for e in before.values() if e["severity"] > 0]
+    return sorted(held, key=lambda e: e["time"]) + [e for e in events if e["time"] >= cutoff]
 
 
 def _keep_reasons(record: dict[str, Any], kept: dict[str, list[dict[str, Any]]], entries: list[dict[str, Any]]) -> None:

@@ -52,6 +52,7 @@ PRESCRIBING_NOTE: Mapping[str, Any] = {
         "ordered": CODE,
         "form": TEXT,
         "caution": TEXT,
+        "strength": TEXT,
         "stopped": TEXT,
         "stop_rule": TEXT,
     },
@@ -62,7 +63,19 @@ PRESCRIBING_EVENT: Mapping[str, Any] = {
     "type": "object",
     "properties": {
         "time": TIME,
-        "action": {"enum": ["substituted", "withheld", "stopped", "replaced", "ended", "paediatric_form", "caution"]},
+        "action": {
+            "enum": [
+                "substituted",
+                "withheld",
+                "stopped",
+                "replaced",
+                "ended",
+                "paediatric_form",
+                "caution",
+                "renewal_changed",
+                "strength",
+            ]
+        },
         "rule": TEXT,
         "reason": TEXT,
         "ordered": CODE,
@@ -70,6 +83,21 @@ PRESCRIBING_EVENT: Mapping[str, Any] = {
         "entry": {"type": ["string", "null"]},
     },
     "required": ["time", "action", "rule", "reason", "ordered", "given", "entry"],
+    "additionalProperties": False,
+}
+
+#: one change of a symptom level a module set (GMF ``Symptom`` state) in the record's top-level ``symptoms`` list;
+#: ``severity`` is the module's 0-100 level (0: gone), ``encounter`` the sick visit that addressed it (level 0 then)
+SYMPTOM_EVENT: Mapping[str, Any] = {
+    "type": "object",
+    "properties": {
+        "time": TIME,
+        "symptom": TEXT,
+        "cause": TEXT,
+        "severity": {"type": "number", "minimum": 0},
+        "encounter": {"type": ["string", "null"]},
+    },
+    "required": ["time", "symptom", "cause", "severity", "encounter"],
     "additionalProperties": False,
 }
 

@@ -10,7 +10,7 @@ import copy
 import json
 from typing import Any
 
-from ehrsim.record.kinds import CODE_LIST, ENTRY_KINDS, NOTE, PRESCRIBING_EVENT, TEXT, TIME
+from ehrsim.record.kinds import CODE_LIST, ENTRY_KINDS, NOTE, PRESCRIBING_EVENT, SYMPTOM_EVENT, TEXT, TIME
 
 SCHEMA_ID = "https://ehrsim.example.org/schema/record-1.json"
 _STR = {"type": "string"}
@@ -82,6 +82,7 @@ def record_schema() -> dict[str, Any]:
         defs[kind.name] = _object(fields, kind.optional)
         properties[kind.name] = {"type": "array", "items": {"$ref": f"#/$defs/{kind.name}"}}
     properties["prescribing"] = {"type": "array", "items": PRESCRIBING_EVENT}
+    properties["symptoms"] = {"type": "array", "items": SYMPTOM_EVENT}
     properties["weight"] = {"type": "number", "exclusiveMinimum": 0}  # steered cohorts only (docs/cohorts.md)
     properties["notes"] = {"type": "array", "items": NOTE}  # only with --notes
     return copy.deepcopy(

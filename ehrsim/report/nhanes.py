@@ -1,9 +1,10 @@
 """Body measurements of the simulated population against NHANES percentiles by age band and sex.
 
 For each adult alive at the reference date, the last result of each compared quantity in the
-three years before it counts once, at the person's age on the reference date. Only quantities with
-a published percentile table are compared (at present BMI, from NCHS Vital Health Stat 3(50)). A
-band passes when its simulated median lies within the published interquartile range
+three years before it counts once, at the person's age on the reference date. Compared: BMI (NCHS
+Vital Health Stat 3(50)), systolic BP, HbA1c and eGFR (computed from public NHANES 2009-2012
+extracts; HbA1c and eGFR unweighted); LDL-C has no sourced table yet. A band passes when its
+simulated median lies within the NHANES interquartile range
 (``terminology/physiology/nhanes_percentiles.csv``).
 """
 

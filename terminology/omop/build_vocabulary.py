@@ -66,6 +66,15 @@ class Pool:
         if cid in self.rows:
             return
         clean = {k: str(row.get(k) if row.get(k) is not None else "").strip() for k in CONCEPT_FIELDS}
+        # concept-set items spell "non-standard" N and "valid" V; the CDM leaves both fields empty
+        clean["standard_concept"] = "" if clean["standard_concept"] in ("N", "NA") else clean["standard_concept"]
+        clean["invalid_reason"] = "" if clean["invalid_reason"] in ("V", "NA") else clean["invalid_reason"]
+        if not all(
+            clean[k] for k in ("concept_name", "domain_id", "vocabulary_id", "concept_class_id", "concept_code")
+        ):
+            return  # an incomplete item (value-as-concept criteria carry no class) cannot make a CONCEPT row
+        if self.meta and not self._known(clean):
+            return  # a later vocabulary release's class (e.g. "Disorder") has no metadata row here
         # concept-set sources carry no validity dates: the CDM's "always valid" defaults stand in
         clean["valid_start_date"] = clean["valid_start_date"] or "1970-01-01"
         clean["valid_end_date"] = clean["valid_end_date"] or "2099-12-31"
@@ -83,25 +92,48 @@ class Pool:
             if not (row.get("invalid_reason") or "").strip():
                 self.rel[(int(row["concept_id_1"]), row["relationship_id"])].add(int(row["concept_id_2"]))
 
-    def read_concept_sets(self, folder: Path) -> None:
-        for path in sorted(folder.glob("*.json")):
-            try:
-                cohort = json.loads(path.read_text(encoding="utf-8"))
-            except ValueError:
+    def read_concept_sets(self, folder: Path, label: str = "OHDSI/PhenotypeLibrary") -> None:
+        """Concept-set items (CONCEPT_ID, CONCEPT_CODE, VOCABULARY_ID ... in any case) anywhere in the JSON
+        files under ``folder`` (OHDSI cohort definitions, ATLAS concept-set exports), and CSV files with
+        CONCEPT columns (CohortDiagnostics and study-package vocabulary excerpts)."""
+        for path in sorted(folder.rglob("*")):
+            if not path.is_file() or path.suffix.lower() not in (".json", ".csv", ".tsv"):
                 continue
-            for concept_set in cohort.get("ConceptSets", []):
-                for item in concept_set.get("expression", {}).get("items", []):
-                    c = item.get("concept") or {}
-                    if "CONCEPT_ID" in c:
-                        self.add(
-                            {k: c.get(k.upper(), "") for k in CONCEPT_FIELDS}, f"OHDSI/PhenotypeLibrary {path.name}"
-                        )
+            origin = f"{label} {path.relative_to(folder).as_posix()}"
+            if path.suffix.lower() == ".json":
+                try:
+                    data = json.loads(path.read_text(encoding="utf-8", errors="replace"))
+                except ValueError:
+                    continue
+                for item in _concept_items(data):
+                    self.add(item, origin)
+            else:
+                try:
+                    rows = _read(path)
+                except (UnicodeDecodeError, csv.Error):
+                    continue
+                for row in rows:
+                    item = {str(k).strip().lower(): v for k, v in row.items() if k}
+                    if str(item.get("concept_id", "")).strip().isdigit() and item.get("concept_code"):
+                        self.add(item, origin)
 
     def read_meta(self, folder: Path) -> None:
         for table in ("VOCABULARY", "DOMAIN", "CONCEPT_CLASS", "RELATIONSHIP"):
-            path = folder / f"{table}.csv"
-            if path.is_file():
-                self.meta[table.lower()] = list(_read(path))
+            for name in (f"{table}.csv", f"{table.lower()}.csv"):
+                if (folder / name).is_file():
+                    self.meta[table.lower()] = list(_read(folder / name))
+                    break
+
+    def _known(self, row: dict[str, str]) -> bool:
+        """Whether the row's vocabulary, domain and class have metadata rows (so its foreign keys can hold)."""
+        for table, key in (
+            ("vocabulary", "vocabulary_id"),
+            ("domain", "domain_id"),
+            ("concept_class", "concept_class_id"),
+        ):
+            if row[key] not in {r[key] for r in self.meta.get(table, [])}:
+                return False
+        return True
 
     def resolve(self, system: str, code: str) -> tuple[int, int, str, str] | None:
         """(standard id, source id, domain, origin) for a code, or None."""
@@ -120,6 +152,22 @@ class Pool:
         target = targets[0]
         domain = self.rows[target]["domain_id"]
         return target, source, domain, row["origin"] + "; Maps to from CONCEPT_RELATIONSHIP"
+
+
+def _concept_items(node: Any) -> list[dict[str, Any]]:
+    """Every dict in a JSON tree that carries a concept id, code and vocabulary, keys lower-cased."""
+    found: list[dict[str, Any]] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            low = {str(k).lower(): v for k, v in item.items()}
+            if {"concept_id", "concept_code", "vocabulary_id"} <= low.keys() and str(low["concept_id"]).isdigit():
+                found.append(low)
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+    return found
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -178,6 +226,8 @@ def _ingredients(pool: Pool, drug: int, name: str) -> list[int]:
 
 def build(args: argparse.Namespace) -> None:
     pool = Pool()
+    if args.meta:
+        pool.read_meta(args.meta)
     for spec in args.source:
         label, _, folder = spec.partition("=")
         for path in sorted(Path(folder).rglob("*.csv")):
@@ -186,17 +236,16 @@ def build(args: argparse.Namespace) -> None:
                 pool.read_concepts(path, label)
             elif name == "CONCEPT_RELATIONSHIP.CSV":
                 pool.read_relationships(path)
-    for folder in args.concept_sets or []:
-        pool.read_concept_sets(folder)
-    if args.meta:
-        pool.read_meta(args.meta)
-    found = {}
+    found = {}  # ids found one by one win over concept-set items
     if args.found.is_file():
         for row in _read(args.found):
             pool.add({**row, "standard_concept": row.get("standard_concept", "")}, row.get("source", "found.csv"))
             if row.get("maps_to"):
                 pool.rel[(int(row["concept_id"]), "Maps to")].add(int(row["maps_to"]))
             found[(row["system"], row["code"])] = row
+    for spec in args.concept_sets or []:
+        label, sep, folder = spec.rpartition("=")
+        pool.read_concept_sets(Path(folder), label if sep else "OHDSI/PhenotypeLibrary")
     emitted, units = _emitted(args.records)
     write_mappings(pool, emitted)
     write_units(pool, units)
@@ -399,7 +448,11 @@ def main() -> None:
         required=True,
         help="LABEL=FOLDER holding CONCEPT.csv / CONCEPT_RELATIONSHIP.csv (first wins)",
     )
-    ap.add_argument("--concept-sets", type=Path, nargs="*", help="folders of OHDSI cohort JSON (concept set items)")
+    ap.add_argument(
+        "--concept-sets",
+        nargs="*",
+        help="[LABEL=]FOLDER of OHDSI cohort / concept-set JSON or concept CSV files (LABEL names the source)",
+    )
     ap.add_argument("--meta", type=Path, help="folder with VOCABULARY, DOMAIN, CONCEPT_CLASS and RELATIONSHIP.csv")
     ap.add_argument("--records", type=Path, help="native records (NDJSON) whose codes and units to cover")
     ap.add_argument(

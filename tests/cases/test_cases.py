@@ -92,6 +92,40 @@ def test_bad_spec_names_the_key(tmp_path: Path) -> None:
     assert load_spec(Path(__file__).parents[2] / "docs" / "cases" / "diabetes_hypertension.toml").cases == 5
 
 
+def test_a_cohort_expression_selects_the_patients_and_names_the_conditions(case_records: list[dict[str, Any]]) -> None:
+    """Without conditions, a case is about a condition the cohort names; every case's patient matches it."""
+    from ehrsim.cases import CaseSpec
+    from ehrsim.cohort.evaluate import matches
+    from ehrsim.cohort.lang import parse
+    from ehrsim.record.times import from_date
+
+    text = "condition(SNOMED-CT:59621000) and not condition(SNOMED-CT:44054006) and gender == F"
+    spec = CaseSpec(title="t", cohort=text, cases=3, age=(30, 90), stages=2)
+    assert [codes for _, codes in spec.targets()] == [frozenset({"59621000"})]  # the one not under "not"
+    chosen = select(case_records, spec, from_date(spec.reference_date))
+    assert chosen
+    expr = parse(text)
+    for record, cond in chosen:
+        assert matches(expr, record, from_date(spec.reference_date)) and record["patient"]["gender"] == "F"
+        assert cond["codes"][0]["code"] == "59621000"
+    # the same patients, by code, without the cohort: some have diabetes or are men, so the cohort did select
+    plain = select(case_records, spec.model_copy(update={"cohort": None, "conditions": ("59621000",)}))
+    assert {r["index"] for r, _ in plain} != {r["index"] for r, _ in chosen}
+
+
+def test_a_bad_cohort_in_the_spec_is_an_error(tmp_path: Path) -> None:
+    bad = tmp_path / "spec.toml"
+    bad.write_text('cohort = "condition(SNOMED-CT:59621000) and age >>= 4"\n')
+    with pytest.raises(ConfigError, match="cohort"):
+        load_spec(bad)
+    bad.write_text('cohort = "age >= 40"\n')
+    with pytest.raises(ConfigError, match="names no condition"):
+        load_spec(bad)
+    bad.write_text("cases = 2\n")
+    with pytest.raises(ConfigError, match="cohort expression"):
+        load_spec(bad)
+
+
 def test_masker_hides_the_diagnosis_and_its_terms_only() -> None:
     from ehrsim.cases.render import masker
 

@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 
 import jsonschema
+import numpy as np
 import orjson
 
 import ehrsim
@@ -165,3 +166,70 @@ def test_toward_states_reach_through_submodule_calls(tmp_path: Path) -> None:
     assert steering.toward == {"sub/onset": frozenset({"Initial", "Onset"}), "caller": frozenset({"Initial", "Call"})}
     options = library.modules["caller"].states["Initial"].transition.options  # type: ignore[union-attr]
     assert steering.choices == {id(options): frozenset({0})}  # the call is tilted, the other way is not
+
+
+def test_one_off_lookup_table_choices_are_tilted_without_bias() -> None:
+    """A lookup table gives sinusitis to 20 % at 10 years (tests/fixtures/modules/cohort_lookup)."""
+    modules = FIXTURE_MODULES / "cohort_lookup"
+    n = 300
+
+    def population(steer: float) -> Population:
+        settings = Settings(
+            population=n, seed=2, reference_date=REF, modules=(modules,), cohort="condition(SNOMED-CT:444814009)"
+        )
+        return Population(settings.model_copy(update={"cohort_steer": steer, "age_min": 11}))
+
+    plain, steered = population(1.0), population(4.0)
+    natural = [_sinusitis(plain.candidate(i, 0)) for i in range(n)]  # type: ignore[arg-type]
+    records = [steered.candidate(i, 0) for i in range(n)]
+    # A = 0.2 becomes 0.2 + min(3 x 0.2, 0.8 / 2) = 0.6: weights 0.2 / 0.6 and 0.8 / 0.4
+    assert {round(r["weight"], 9) for r in records} == {round(0.2 / 0.6, 9), round(0.8 / 0.4, 9)}  # type: ignore[index]
+    hits = [r["weight"] * _sinusitis(r) for r in records]  # type: ignore[index,arg-type]
+    p, est = sum(natural) / n, sum(hits) / n
+    assert 0.1 < p < 0.3 and sum(_sinusitis(r) for r in records) / n > 0.45  # type: ignore[arg-type]
+    se = math.sqrt(p * (1 - p) / n + sum((h - est) ** 2 for h in hits) / (n - 1) / n)
+    assert abs(est - p) < 4 * se, (est, p, se)
+
+
+def test_uniform_length_loops_are_tilted_without_bias() -> None:
+    """A loop waiting 20-40 days (uniform) with a small chance of hypertension, raised at 30 by another
+    module's attribute (which cuts the loop's plans short): tests/fixtures/modules/cohort_uniform."""
+    modules = FIXTURE_MODULES / "cohort_uniform"
+    n = 500
+
+    def population(steer: float) -> Population:
+        settings = Settings(population=n, seed=6, reference_date=REF, modules=(modules,), cohort=HYPERTENSION)
+        return Population(settings.model_copy(update={"cohort_steer": steer}))
+
+    plain, steered = population(1.0), population(5.0)
+    library = steered.library
+    loop = library.modules["uniform_onset"].nodes["Wait"].process.__self__  # type: ignore[attr-defined]
+    assert loop.low < loop.high  # the fast-forwarded uniform loop is what is steered
+    natural = [_has(plain.candidate(i, 0)) for i in range(n)]  # type: ignore[arg-type]
+    records = [steered.candidate(i, 0) for i in range(n)]
+    hits = [r["weight"] * _has(r) for r in records]  # type: ignore[index,arg-type]
+    p, est = sum(natural) / n, sum(hits) / n
+    assert 0.05 < p < 0.4, p
+    assert sum(_has(r) for r in records) / n > 1.8 * p  # type: ignore[arg-type]
+    se = math.sqrt(p * (1 - p) / n + sum((h - est) ** 2 for h in hits) / (n - 1) / n)
+    assert abs(est - p) < 4 * se, (est, p, se)
+    # the likelihood ratio averages 1 over all candidates (E_q[p/q] = 1): checks the stays counted in plans
+    # cut short by the attribute change and by the end of the life
+    weights = [r["weight"] for r in records]  # type: ignore[index]
+    mean = sum(weights) / n
+    se = math.sqrt(sum((w - mean) ** 2 for w in weights) / (n - 1) / n)
+    assert abs(mean - 1.0) < 4 * se, (mean, se)
+
+
+def test_uniform_plans_cut_short_count_the_stays_that_happened() -> None:
+    library = Population(Settings(reference_date=REF, modules=(MODULES,))).library
+    life = Steering(library, frozenset({("SNOMED-CT", "38341003")}), 5.0).life()
+    run_a, run_b = object(), object()
+    checks = np.array([0.0, 10.0, 25.0, 40.0])  # the stays' check times of a uniform loop's plan
+    life.planned(run_a, 0.5, 0.0, 20.0, 4, 3.0, checks)
+    life.planned(run_b, 0.25, 0.0, 20.0, 4, 3.0, checks)
+    assert life.log_weight == (4 * 0.5 + 3.0) + (4 * 0.25 + 3.0)
+    life.interrupt(run_a, 26.0)  # stays at 0, 10 and 25 happened; the exit did not
+    assert life.log_weight == 3 * 0.5 + (4 * 0.25 + 3.0)
+    life.finish(10.0)  # run_b's life ended at 10: its stays at 0 and 10 happened
+    assert life.log_weight == 3 * 0.5 + 2 * 0.25

@@ -33,6 +33,14 @@ def test_infants_and_the_old_may_keep_an_unknown_cause_and_the_old_fall():
     assert UNKNOWN_CAUSE in old and "1912002" in old
 
 
+def test_infants_die_mostly_of_malformations_and_prematurity_and_unknown_stays_rare():
+    infant = _causes(0.2, "M", 2000)
+    assert infant.count("276654001") > infant.count("367494004") > infant.count(UNKNOWN_CAUSE)
+    assert 0.12 < infant.count(UNKNOWN_CAUSE) / len(infant) < 0.3  # SIDS + unknown: 11.6 % of US infant deaths
+    old = _causes(80, "F", 2000)
+    assert old.count(UNKNOWN_CAUSE) / len(old) < 0.12
+
+
 def test_a_module_cause_is_kept():
     stroke = [{"system": "SNOMED-CT", "code": "230690007", "display": "Cerebrovascular accident (disorder)"}]
     assert certified_cause(np.random.default_rng(0), stroke, 30, "M") == stroke

@@ -94,3 +94,13 @@ def test_td_recurs_every_ten_years_and_older_adults_get_their_vaccines():
     td_ages = [age for age, k, _ in shots if k == "td"]
     assert len(td_ages) >= 3 and all(b - a >= 3652 for a, b in itertools.pairwise(td_ages))
     assert any(k == "zoster" for _, k, _ in shots) and any(k == "pneumo_adult" for _, k, _ in shots)
+
+
+def test_hpv_by_era_quadrivalent_three_doses_then_9_valent():
+    quadrivalent = [(age, cvx) for age, key, cvx in _vaccinate(dt.date(2001, 1, 1), 14) if key == "hpv"]
+    assert [cvx for _, cvx in quadrivalent] == ["62", "62", "62"]  # 11 in 2012: three HPV4 doses
+    assert quadrivalent[0][0] >= 11 * 365
+    nine_valent = [cvx for _, key, cvx in _vaccinate(dt.date(2008, 1, 1), 14) if key == "hpv"]
+    assert nine_valent == ["165", "165"]
+    born_1995 = [age for age, k, _ in _vaccinate(dt.date(1995, 1, 1), 20) if k == "hpv"]
+    assert born_1995 and min(born_1995) >= 16.8 * 365.25  # girls-only 2006-11 not modelled: caught up from late 2011

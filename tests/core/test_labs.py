@@ -91,3 +91,47 @@ def test_a_module_value_is_not_counted_twice_when_the_state_later_models_the_sam
     assert 12 <= failing <= 40 and healthy > 50
     # the state itself fell (heart failure): the module's offset is absorbed, not added on top
     assert failing >= min(30.0, body.raw["Left ventricular Ejection fraction"]) - 0.5
+
+
+ESRD = {"46177005": {"start": 0.0}, "433146000": {"start": 0.0}}  # end-stage renal disease, CKD stage 5
+
+
+@pytest.mark.parametrize("sex", ["M", "F"])
+def test_a_modules_normal_range_does_not_undo_the_anaemia_of_kidney_failure(sex: str) -> None:
+    """A wellness panel that records haemoglobin "somewhere in the normal range" (13.6-17 g/dL for men)
+    must not lift an end-stage kidney patient's Hb above 13 (KDIGO 2012): the disease outranks it."""
+    normal = (13.6, 17.0) if sex == "M" else (12.0, 15.4)
+    hb = labs.analytes()["718-7"]
+    values = []
+    for seed in range(40):
+        body = Physiology(np.random.default_rng(seed), sex, "white")
+        vitals = body.update(62, {}, 0.0, ESRD)
+        values.append(labs.measure(body, vitals, np.random.default_rng(seed), hb, 0.0, 62.0, declared=normal))
+        assert body.offsets == {}  # nothing imposed on the state
+    assert max(values) <= 13.0 and 9.5 <= float(np.median(values)) <= 11.5
+
+
+def test_a_modules_normal_range_still_places_a_healthy_value() -> None:
+    body, vitals = _body(sex="M")
+    value = labs.measure(body, vitals, np.random.default_rng(3), labs.analytes()["4548-4"], 0.0, 55.0, (4.0, 4.2))
+    assert 4.0 <= value <= 4.2  # no disease moved HbA1c: the module's range is kept as before
+
+
+@pytest.mark.parametrize(
+    ("stage", "low", "high"),
+    [("431855005", 90, 999), ("431856006", 60, 90), ("433144002", 30, 60), ("431857002", 15, 30)],
+)
+def test_a_diagnosed_ckd_stage_keeps_egfr_in_its_kdigo_band_whatever_a_module_set(stage, low, high) -> None:
+    """The stage outranks a module's separately drawn eGFR and creatinine (which may disagree), and the
+    creatinine of the result that staged the patient gives an eGFR inside the stage."""
+    rng = np.random.default_rng(4)
+    egfr, creatinine = labs.analytes()["98979-8"], labs.analytes()["2160-0"]
+    for seed in range(30):
+        body = Physiology(np.random.default_rng(seed), "F", "white")
+        body.update(75, {}, 0.0, {})
+        body.impose("Creatinine", 0.7, 0.0)  # a module's creatinine of a healthy kidney
+        vitals = body.update(75, {}, 0.0, {stage: {"start": 0.0}})
+        assert low <= vitals["EGFR"] < high
+        for t in range(3):
+            labs.measure(body, vitals, rng, creatinine, float(t), 75.0)
+            assert low <= labs.measure(body, vitals, rng, egfr, float(t), 75.0) < high

@@ -72,5 +72,17 @@ def test_tdap_in_pregnancy_at_27_to_36_weeks_since_2012():
     for s in shots:
         weeks = (s.time - conception) / (7 * DAY) + 2
         assert 27 <= weeks <= 36 and s.needs_pregnancy and s.cvx == "115"
+    weeks_given = [(s.time - conception) / (7 * DAY) + 2 for s in shots]
+    assert sum(weeks_given) / len(weeks_given) < 31.5  # early in the window (triangular towards 27 weeks)
     early = from_date(dt.date(2005, 1, 1))
     assert not [s for i in range(100) for s in pregnancy_plan(np.random.default_rng(i), early) if s.key == "tdap"]
+
+
+def test_tdap_uptake_follows_the_cdc_surveys_by_season():
+    def share(conception: dt.date) -> float:
+        t = from_date(conception)
+        plans = [pregnancy_plan(np.random.default_rng(i), t) for i in range(1000)]
+        return sum(any(s.key == "tdap" for s in plan) for plan in plans) / 1000
+
+    assert 0.22 < share(dt.date(2013, 3, 1)) < 0.32  # 27.0 % (April 2014 survey)
+    assert 0.54 < share(dt.date(2023, 3, 1)) < 0.65  # 59.6 % (April 2024 survey)

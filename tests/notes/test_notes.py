@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +18,8 @@ from ehrsim.pipeline import HistoryCut
 REF = dt.date(2025, 1, 1)
 #: note section -> the record lists a fact line of that section must come from
 SECTIONS = {
-    "CHIEF COMPLAINT": ("reason",),
+    "CHIEF COMPLAINT": ("reason", "symptoms"),
+    "REPORTED SYMPTOMS": ("symptoms",),
     "HISTORY OF PRESENT ILLNESS": ("conditions",),
     "HOSPITAL COURSE": ("conditions",),
     "PAST MEDICAL HISTORY": ("conditions",),
@@ -27,6 +31,53 @@ SECTIONS = {
     "ASSESSMENT": ("conditions", "reason"),
     "PLAN": ("medications", "procedures", "immunizations", "careplans"),
 }
+
+
+with open(Path(__file__).parents[2] / "terminology" / "notes" / "symptom_severity.csv", encoding="utf-8") as _fh:
+    BANDS = [(float(r["low"]), float(r["high"]) + 0.1, r["word"]) for r in csv.DictReader(_fh)]
+UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+
+
+def _symptoms_felt(rec: dict[str, Any], enc: dict[str, Any]) -> dict[str, tuple[set[str], int]]:
+    """Symptom name -> (severity words it had while felt during ``enc``, its first recorded time), from the raw events.
+
+    Written apart from ehrsim.notes.symptoms: per cause, the level just before the visit (a visit addressing
+    it drops it to 0, unless it is this one) and every level set during it, from changes up to its end.
+    """
+    start, stop = enc["start"], enc["stop"]
+    last_before: dict[tuple[str, str], float] = {}
+    during: dict[tuple[str, str], list[float]] = {}
+    first: dict[str, int] = {}
+    for e in rec.get("symptoms", []):
+        if e["time"] > stop or e["encounter"] == enc["id"]:
+            continue
+        first[e["symptom"]] = min(first.get(e["symptom"], e["time"]), e["time"])
+        key = (e["symptom"], e["cause"])
+        if e["time"] < start:
+            last_before[key] = e["severity"]
+        else:
+            during.setdefault(key, []).append(e["severity"])
+    out: dict[str, tuple[set[str], int]] = {}
+    for key in {*last_before, *during}:
+        levels = [v for v in (last_before.get(key, 0.0), *during.get(key, ())) if v > 0]
+        words = {w for v in levels for lo, hi, w in BANDS if lo <= v < hi}
+        if words:
+            name = key[0]
+            out[name] = (out.get(name, (set(), 0))[0] | words, first[name])
+    return out
+
+
+def _check_symptom(line: str, felt: dict[str, tuple[set[str], int]], enc: dict[str, Any]) -> None:
+    name, _, detail = line.partition("  --  ")
+    assert name in felt, (name, "not felt at this visit in the record")
+    words, first = felt[name]
+    if detail:
+        word, _, since = detail.partition(", for ")
+        assert word in words, (name, word, words)
+        m = re.fullmatch(r"(\d+) (day|week|month|year)s?", since)
+        assert m or since == "less than a day", since
+        if m:  # never longer than the record has known the symptom
+            assert int(m[1]) * UNIT_DAYS[m[2]] * 86400 <= enc["start"] - first + 86400, (name, since)
 
 
 def _start(e: dict[str, Any]) -> int:
@@ -41,6 +92,16 @@ def _facts(text: str) -> list[tuple[str, str]]:
             section = line.strip()
         elif line.startswith("- "):
             out.append((section, line[2:].split("  --  ")[0]))
+    return out
+
+
+def _fact_lines(text: str, wanted: str) -> list[str]:
+    out, section = [], ""
+    for line in text.splitlines():
+        if line.isupper() and line.strip():
+            section = line.strip()
+        elif line.startswith("- ") and section == wanted:
+            out.append(line[2:])
     return out
 
 
@@ -73,6 +134,10 @@ def _check(records: list[dict[str, Any]]) -> int:
                         if _start(e) <= t:
                             names.add(code["display"])
             known["reason"] = {r["display"] for r in enc["reason"]}
+            felt = _symptoms_felt(rec, enc)
+            known["symptoms"] = set(felt)
+            for line in _fact_lines(note["text"], "REPORTED SYMPTOMS"):
+                _check_symptom(line, felt, enc)
             facts = _facts(note["text"])
             for section, display in facts:
                 kinds = SECTIONS[section]
@@ -116,6 +181,22 @@ def test_a_later_fact_is_caught() -> None:
     )
     with pytest.raises(AssertionError):
         _check([target])
+
+
+def test_notes_state_the_symptoms_felt_then() -> None:
+    """Symptoms appear in notes, and one stated before the record has it is refused."""
+    records = _records(40, 11)
+    stated = [n for r in records for n in r["notes"] if _fact_lines(n["text"], "REPORTED SYMPTOMS")]
+    assert len(stated) >= 10
+    rec = next(r for r in records if r["symptoms"] and r["notes"][0]["time"] < r["symptoms"][-1]["time"])
+    later = rec["symptoms"][-1]
+    onset = min(e["time"] for e in rec["symptoms"] if e["symptom"] == later["symptom"])
+    first = next(n for n in rec["notes"] if n["time"] < onset)
+    first["text"] = first["text"].replace(
+        "REPORTED SYMPTOMS\n", f"REPORTED SYMPTOMS\n- {later['symptom']}  --  mild, for 2 days\n", 1
+    )
+    with pytest.raises(AssertionError, match="not felt"):
+        _check([rec])
 
 
 def test_notes_are_deterministic_and_optional() -> None:

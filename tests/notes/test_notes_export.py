@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import jsonschema
@@ -15,7 +16,7 @@ from ehrsim.record.schema import record_schema
 
 def test_notes_flow_to_the_record_fhir_and_omop(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    args = ["generate", "-p", "3", "-s", "7", "--reference-date", "2025-01-01", "--notes", "-f", "json,fhir,omop"]
+    args = ["generate", "-p", "3", "-s", "7", "--reference-date", "2025-01-01", "--notes", "-f", "json,fhir,omop,notes"]
     assert main([*args, "-o", str(out)]) == 0
     records = [json.loads(line) for line in (out / "json" / "patients.ndjson").read_text().splitlines()]
     validator = jsonschema.Draft202012Validator(record_schema())
@@ -41,9 +42,29 @@ def test_notes_flow_to_the_record_fhir_and_omop(tmp_path: Path) -> None:
     rows = con.execute(
         "select count(*), count(visit_occurrence_id), min(note_type_concept_id), max(note_type_concept_id) from note"
     ).fetchone()
-    assert rows == (n_notes, n_notes, 32817, 32817)
+    assert rows[:2] == (n_notes, n_notes)
+    for title, note_type in con.execute("select note_title, note_type_concept_id from note").fetchall():
+        # EHR inpatient note / EHR emergency room note / EHR outpatient note (terminology/notes/note_types.csv)
+        expected = 32829 if "discharge summary" in title else 32826 if title.startswith("Emergency") else 32834
+        assert note_type == expected, (title, note_type)
     joined = con.execute("select count(*) from note join visit_occurrence using (visit_occurrence_id)").fetchone()
     assert joined == (n_notes,)
+    # Synthea-style text: one file per patient, the most recent note first, notes apart by a blank line
+    texts = sorted((out / "notes").glob("*.txt"))
+    assert len(texts) == sum(1 for r in records if r["notes"])
+    for rec in records:
+        if not rec["notes"]:
+            continue
+        path = next(p for p in texts if p.name.endswith(f"_{rec['id']}.txt"))
+        text = path.read_text(encoding="utf-8")
+        assert text == "\n".join(n["text"].rstrip("\n") + "\n" for n in reversed(rec["notes"]))
+        assert text.index(rec["notes"][-1]["text"].rstrip("\n")) == 0
+
+
+def test_notes_format_needs_notes(tmp_path: Path, capsys: Any) -> None:
+    args = ["generate", "-p", "1", "-s", "7", "--reference-date", "2025-01-01", "-f", "notes", "-o", str(tmp_path)]
+    assert main(args) == 2
+    assert "--notes" in capsys.readouterr().err
 
 
 def test_without_notes_no_note_table(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ AZTREONAM = "1664986"
 SMX_TMP_DS = "198335"
 NITROFURANTOIN = "1648755"
 IBUPROFEN = "310965"
+IBUPROFEN_400 = "197805"
 ACETAMINOPHEN = "313782"
 ACETAMINOPHEN_CHEW = "313820"
 METFORMIN_ER = "860975"
@@ -105,7 +106,7 @@ def test_sulfonamide_allergy_avoids_trimethoprim_sulfamethoxazole() -> None:
 def test_nsaid_in_ckd_stage_3_becomes_acetaminophen() -> None:
     sim = patient(ADULT)
     at(sim, dt.date(2015, 3, 1))
-    assert code_of(order(sim, IBUPROFEN, days=5)) == IBUPROFEN
+    assert code_of(order(sim, IBUPROFEN, days=5)) == IBUPROFEN_400  # the adult start dose (strengths)
     onset(sim, "conditions", "433144002")
     entry = order(sim, IBUPROFEN, days=5)
     assert code_of(entry) == ACETAMINOPHEN
@@ -323,7 +324,7 @@ def test_an_order_written_the_instant_a_contraindication_starts_is_withdrawn_not
     assert given not in sim.rec.lists["medications"]
     (switched,) = sim.rec.lists["medications"]
     assert code_of(switched) == ACETAMINOPHEN and sim.attributes["pain_med"] is switched
-    assert [e["action"] for e in sim.rx.events] == ["withheld", "substituted"]
+    assert [e["action"] for e in sim.rx.events] == ["strength", "withheld", "substituted"]
 
 
 def test_a_switch_to_a_drug_already_taken_does_not_duplicate_it() -> None:

@@ -78,7 +78,7 @@ def test_the_table_is_the_one_list_everything_reads() -> None:
     assert not missing, f"record kinds missing from docs/record.md: {missing}"
 
 
-@pytest.mark.parametrize("fmt", ["json", "fhir", "fhir-ndjson", "csv", "omop"])
+@pytest.mark.parametrize("fmt", ["json", "fhir", "fhir-ndjson", "csv", "omop", "notes"])
 def test_every_exporter_writes_every_kind_it_does_not_skip(records: list[dict[str, Any]], fmt: str) -> None:
     """Emptying one list changes the output exactly when the exporter does not declare it skipped."""
     population = Population(Settings(seed=11, reference_date=dt.date(2025, 1, 1)))  # the records' world

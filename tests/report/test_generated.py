@@ -107,11 +107,6 @@ def test_every_one_of_2000_patients_is_coherent(run_2000: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11 is open: the modules' CKD stage diagnoses are not yet driven by the physiological state's "
-    "eGFR, so about 2.7 % of patients have a stage without an eGFR in its range before it (coherence.labs_agree)",
-)
 def test_diagnoses_resting_on_a_lab_have_it_in_range(run_2000: Path) -> None:
     labs, _ = _coherence_problems(run_2000)
     assert labs == [], f"{len(labs)} lab-agreement problems, e.g.:\n" + "\n".join(labs[:30])

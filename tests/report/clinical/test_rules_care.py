@@ -192,3 +192,29 @@ def test_underweight_child_workup() -> None:
     result = breaks("care.underweight_child_workup", [_thin_child(False)])
     assert "3.0 years qualifying" in result.examples[0][1][0]
     passes("care.underweight_child_workup", [_thin_child(True)])
+
+
+ALENDRONATE = ("904419", "alendronic acid 10 MG Oral Tablet")
+DENOSUMAB = ("993452", "1 ML denosumab 60 MG/ML Prefilled Syringe")
+
+
+def _osteoporosis(drug: tuple[str, str] | None, delay_days: float, age: float = 70) -> dict:
+    b = RecordBuilder(birth=dt.date(1940, 1, 1))
+    onset = b.at_age(age)
+    b.condition("64859006", onset, display="Osteoporosis (disorder)")
+    if drug is not None:
+        med(b, drug, onset + int(delay_days * DAY))
+    return b.record()
+
+
+def test_osteoporosis_treated() -> None:
+    result = breaks("care.osteoporosis_treated", [_osteoporosis(None, 0)])
+    assert "no osteoporosis_drugs by" in result.examples[0][1][0]
+    breaks("care.osteoporosis_treated", [_osteoporosis(ALENDRONATE, 3 * 365)])  # treated only three years later
+    breaks("care.osteoporosis_treated", [_osteoporosis(ATORVASTATIN_20, 30)])  # another drug is not treatment
+    passes("care.osteoporosis_treated", [_osteoporosis(ALENDRONATE, 30)])
+    passes("care.osteoporosis_treated", [_osteoporosis(DENOSUMAB, 0)])
+    # diagnosed in 1990, before alendronate existed: judged from 1996, treated in 1996
+    passes(
+        "care.osteoporosis_treated", [_osteoporosis(ALENDRONATE, (dt.date(1996, 6, 1) - dt.date(1990, 1, 1)).days, 50)]
+    )

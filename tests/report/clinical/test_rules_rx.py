@@ -208,3 +208,35 @@ def test_weight_based_child_doses() -> None:
     med(g, AMOX_SUSPENSION, g.at_age(3), dosage=per_kg)
     med(g, AMOXICILLIN, g.at_age(30), dosage=fixed)  # an adult: a fixed dose is right
     passes("rx.weight_based_child_doses", [g.record()])
+
+
+NAPROXEN = ("198014", "Naproxen 500 MG Oral Tablet")
+ASPIRIN_81 = ("243670", "aspirin 81 MG Oral Tablet")
+
+
+def test_nsaid_cardiovascular() -> None:
+    b = RecordBuilder()
+    b.condition("53741008", b.at_age(60))  # coronary arteriosclerosis
+    med(b, NAPROXEN, b.at_age(62), stop=b.at_age(62) + 10 * DAY)
+    assert "Naproxen" in breaks("rx.nsaid_cardiovascular", [b.record()]).examples[0][1][0]
+    h = RecordBuilder()
+    h.condition("88805009", h.at_age(55))  # chronic congestive heart failure
+    med(h, IBUPROFEN, h.at_age(56), stop=h.at_age(56) + 5 * DAY)
+    breaks("rx.nsaid_cardiovascular", [h.record()])
+    g = RecordBuilder()
+    med(g, NAPROXEN, g.at_age(40), stop=g.at_age(40) + 10 * DAY)  # years before the coronary disease
+    g.condition("53741008", g.at_age(60))
+    med(g, ACETAMINOPHEN, g.at_age(62), stop=g.at_age(62) + 10 * DAY)  # the substitute
+    passes("rx.nsaid_cardiovascular", [g.record()])
+
+
+def test_nsaid_with_aspirin() -> None:
+    b = RecordBuilder()
+    med(b, ASPIRIN_81, b.at_age(55))  # daily, never stopped
+    med(b, NAPROXEN, b.at_age(60), stop=b.at_age(60) + 10 * DAY)
+    breaks("rx.nsaid_with_aspirin", [b.record()])
+    g = RecordBuilder()
+    med(g, NAPROXEN, g.at_age(50), stop=g.at_age(50) + 10 * DAY)  # before the aspirin
+    med(g, ASPIRIN_81, g.at_age(55))
+    med(g, ACETAMINOPHEN, g.at_age(60), stop=g.at_age(60) + 10 * DAY)
+    passes("rx.nsaid_with_aspirin", [g.record()])

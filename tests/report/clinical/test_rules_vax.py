@@ -74,6 +74,19 @@ def test_tdap_each_pregnancy() -> None:
     passes("vax.tdap_each_pregnancy", [_pregnancy(True), _pregnancy(True, 1), _pregnancy(False, 2)])
 
 
+def test_tdap_counts_pregnancies_reaching_27_weeks() -> None:
+    """The denominator is pregnancies (not women) lasting 25+ weeks from onset; a miscarriage is not in it."""
+    b = RecordBuilder(0, birth=dt.date(1990, 1, 1))
+    first, second = b.at_age(26), b.at_age(29)
+    b.condition("72892002", first, stop=first + 270 * DAY)
+    b.immunization("115", first + 200 * DAY, "Tdap")
+    b.condition("72892002", second, stop=second + 270 * DAY)  # second pregnancy without Tdap
+    lost = b.at_age(31)
+    b.condition("72892002", lost, stop=lost + 60 * DAY)  # first-trimester loss: not counted
+    result = passes("vax.tdap_each_pregnancy", [b.record()])
+    assert (result.denominator, result.breaking) == (2, 1)
+
+
 def test_childhood_dtp_series_historical() -> None:
     born = dt.date(1970, 5, 1)
     breaks("vax.childhood_dtp_series_historical", [_dtap([], birth=born)])

@@ -1,0 +1,166 @@
+"""What an order becomes once the drug is chosen: the form for a child, the strength, the dose with its unit.
+
+Functions of the ``Pharmacy`` (pharmacy.py) that write on the order's fields; data in
+terminology/prescribing/ (paediatric.csv, strengths.csv, dosing.csv, dose_limits.csv).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ehrsim.prescribing import strength as strengths
+
+if TYPE_CHECKING:
+    from ehrsim.prescribing.patient import Patient
+    from ehrsim.prescribing.pharmacy import Pharmacy
+    from ehrsim.prescribing.tables import Product
+
+SOLID_UNDER = 6.0  # years: tablets and capsules are unsuitable (EMA paediatric formulations, 2006)
+CHEWABLE_UNDER = 2.0
+WEIGHT_DOSE_UNDER = 12.0  # years: doses of the drugs in paediatric.csv are by weight
+
+
+def paediatric(
+    ph: Pharmacy, fields: dict[str, Any], chosen: Product, patient: Patient, ordered: dict[str, str], t: float
+) -> Product:
+    """A liquid for young children when the product is a tablet or capsule."""
+    if patient.age >= SOLID_UNDER:
+        return chosen
+    if chosen.form not in ("oral_solid", "sublingual") and not (
+        chosen.form == "chewable" and patient.age < CHEWABLE_UNDER
+    ):
+        return chosen
+    paed = ph.rx.paediatric.get(chosen.key)
+    if paed is None:
+        return chosen
+    liquid = ph.rx.products[paed.liquid]
+    if ph.problem(liquid, patient) is not None:
+        return chosen
+    before = fields["codes"][0]
+    fields["codes"] = [liquid.as_code()]
+    fields.setdefault("ordered", dict(ordered))
+    note = fields.get("prescribing") or {
+        "action": "substituted",
+        "rule": "",
+        "reason": "",
+        "ordered": dict(ordered),
+    }
+    note["form"] = "paediatric_liquid"
+    fields["prescribing"] = note
+    ph._log(t, "paediatric_form", "paediatric_liquid", "liquid form under 6 years", before, fields["codes"][0])
+    return liquid
+
+
+def strength(
+    ph: Pharmacy,
+    fields: dict[str, Any],
+    chosen: Product,
+    patient: Patient,
+    ordered: dict[str, str],
+    t: float,
+    previous: dict[str, Any] | None,
+) -> Product:
+    """The strength for this patient now (strength.py): start dose, titration step or dose limit."""
+    plan = ph.rx.plans.get(chosen.code)
+    if plan is None or (patient.age < WEIGHT_DOSE_UNDER and chosen.key in ph.rx.paediatric):
+        return chosen  # no strength plan, or a child's dose by weight
+    prev = None
+    if previous is not None:
+        prev_mg = plan.mg_of(previous["codes"][0]["code"])
+        prev = (prev_mg, float(previous["start"])) if prev_mg is not None else None
+    ordered_mg = plan.mg_of(ordered["code"]) or plan.mg_of(chosen.code)
+    mg, why = strengths.choose(
+        plan,
+        patient,
+        lambda lim: limit_applies(ph, lim, patient),
+        lambda measure, threshold, since: above(ph, measure, threshold, since),
+        lambda share: bool(ph.rng().random() < share),
+        ordered_mg,
+        prev,
+    )
+    code = plan.code_for(mg)
+    if code == chosen.code:
+        return chosen
+    product = ph.rx.products[code]
+    if ph.problem(product, patient) is not None:
+        return chosen
+    before = fields["codes"][0]
+    fields["codes"] = [product.as_code()]
+    fields.setdefault("ordered", dict(ordered))
+    note = fields.get("prescribing") or {
+        "action": "strength",
+        "rule": "dose_selection",
+        "reason": why,
+        "ordered": dict(ordered),
+    }
+    note["strength"] = why
+    fields["prescribing"] = note
+    if previous is None or previous["codes"][0]["code"] != code:
+        ph._log(t, "strength", "dose_selection", why, before, fields["codes"][0])
+    return product
+
+
+def previous(ph: Pharmacy, chosen: Product, t: float) -> dict[str, Any] | None:
+    """The running order of the same drug (another strength of it) that a new order continues."""
+    plan = ph.rx.plans.get(chosen.code)
+    if plan is None:
+        return None
+    for entry, product in ph._current(t):
+        if product is not None and ph.rx.plans.get(product.code) is plan:
+            return entry
+    return None
+
+
+def limit_applies(ph: Pharmacy, limit: strengths.Limit, patient: Patient) -> bool:
+    kind = limit.kind
+    if kind == "age_below":
+        return patient.age < limit.threshold
+    if kind == "age_at_least":
+        return patient.age >= limit.threshold
+    if kind == "ckd_stage_at_least":
+        return patient.ckd_stage(ph.rx) >= limit.threshold
+    if kind == "egfr_below":
+        return patient.egfr(ph.rx) < limit.threshold
+    active = ph.sim.active["conditions"]  # has_condition
+    return any(code in active for code in ph.rx.condition_groups[limit.subject])
+
+
+def above(ph: Pharmacy, measure: str, threshold: float, since: float) -> bool:
+    """Is the treatment target missed: the true value now (a vital), or a result taken since ``since``."""
+    if measure == "always":
+        return True
+    kind, _, name = measure.partition(":")
+    if kind == "vital":
+        value = ph.sim.vitals.get(name)
+        return value is not None and value > threshold
+    obs = ph.sim.latest_observation(name)
+    if obs is None or obs["time"] < since:
+        return False
+    value = obs["value"]
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > threshold
+
+
+def dose(ph: Pharmacy, fields: dict[str, Any], chosen: Product, patient: Patient) -> None:
+    """Give the dose a unit; a child's dose is by weight (mg/kg, capped at the adult dose)."""
+    paed = ph.rx.paediatric.get(chosen.key)
+    per_unit = chosen.mg_per_ml or chosen.mg_per_unit
+    if paed is not None and per_unit and patient.age < WEIGHT_DOSE_UNDER:
+        weight = patient.weight()
+        mg = round(min(paed.mg_per_kg * weight, paed.max_mg), 1)
+        dosage = {
+            "amount": mg,
+            "frequency": paed.per_day,
+            "period": 1.0,
+            "unit": "days",
+            "dose_unit": "mg",
+            "mg_of": chosen.ingredients[0],
+            "mg_per_kg": paed.mg_per_kg,
+            "weight_kg": round(weight, 1),
+        }
+        if chosen.mg_per_ml:
+            dosage["volume_ml"] = round(mg / chosen.mg_per_ml, 1)
+        else:  # whole or half tablets, at least half of one
+            dosage["units_per_dose"] = max(0.5, round(mg / per_unit * 2) / 2)
+        fields["dosage"] = dosage
+    elif fields.get("dosage") is not None and chosen.dose_unit:
+        fields["dosage"] = {**fields["dosage"], "dose_unit": chosen.dose_unit}

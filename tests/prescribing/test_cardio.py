@@ -1,0 +1,74 @@
+"""NSAIDs in coronary disease, heart failure and with aspirin (FDA boxed warning, FDA 2006, AHA 2007)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ehrsim.prescribing.pharmacy import STOPPED
+from tests.prescribing.helpers import Order, Run, at, code_of, onset, order, patient
+
+NAPROXEN = "198014"
+IBUPROFEN = "310965"
+ACETAMINOPHEN = "313782"
+ASPIRIN_81 = "243670"
+ADULT = dt.date(1960, 1, 1)
+
+
+def test_naproxen_with_coronary_disease_becomes_acetaminophen() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    assert code_of(order(sim, NAPROXEN, days=10)) == NAPROXEN
+    onset(sim, "conditions", "53741008")  # coronary arteriosclerosis
+    entry = order(sim, NAPROXEN, days=10)
+    assert code_of(entry) == ACETAMINOPHEN
+    assert entry["ordered"]["code"] == NAPROXEN
+    assert entry["prescribing"] == {
+        "action": "substituted",
+        "rule": "nsaid_coronary_disease",
+        "reason": entry["prescribing"]["reason"],
+        "ordered": entry["ordered"],
+    }
+    assert any(e["action"] == "substituted" and e["rule"] == "nsaid_coronary_disease" for e in sim.rx.events)
+
+
+def test_nsaid_in_heart_failure_becomes_acetaminophen() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    onset(sim, "conditions", "88805009")  # chronic congestive heart failure
+    assert order(sim, IBUPROFEN, days=5)["prescribing"]["rule"] == "nsaid_heart_failure"
+
+
+def test_nsaid_while_taking_aspirin_becomes_acetaminophen() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    order(sim, ASPIRIN_81, chronic=True, state=Order(name="Aspirin"))
+    entry = order(sim, NAPROXEN, days=10)
+    assert code_of(entry) == ACETAMINOPHEN and entry["prescribing"]["rule"] == "nsaid_with_aspirin"
+
+
+def test_aspirin_started_switches_a_running_nsaid() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    run = Run()
+    pain = order(sim, NAPROXEN, chronic=True, run=run, state=Order(name="Pain", assign_to_attribute="pain"))
+    at(sim, dt.date(2015, 6, 1))
+    order(sim, ASPIRIN_81, chronic=True, run=run, state=Order(name="Aspirin"))
+    assert pain["stop"] == sim.now and pain["stop_reason"] == STOPPED
+    assert code_of(sim.attributes["pain"]) == ACETAMINOPHEN
+
+
+def test_coronary_onset_switches_a_running_nsaid() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    pain = order(sim, IBUPROFEN, chronic=True)
+    at(sim, dt.date(2016, 3, 1))
+    onset(sim, "conditions", "22298006")  # myocardial infarction
+    assert pain["stop"] == sim.now
+    assert code_of(sim.active["medications"][ACETAMINOPHEN]) == ACETAMINOPHEN
+
+
+def test_nsaid_without_cardiovascular_disease_or_aspirin_is_given() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    onset(sim, "conditions", "38341003")  # hypertension is not a listed contraindication here
+    assert code_of(order(sim, NAPROXEN, days=10)) == NAPROXEN

@@ -1,0 +1,95 @@
+"""A chronic order renewed at a visit is prescribed again for the patient as they are now."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ehrsim.prescribing.pharmacy import STOPPED
+from tests.prescribing.helpers import Order, Run, at, code_of, order, patient
+
+EPI_ADULT = "1870230"
+EPI_JUNIOR = "727316"
+EPI_AMPOULE = "310132"
+METFORMIN_ER = "860975"
+GLARGINE = "311041"
+
+
+def _renew(sim, entry):  # type: ignore[no-untyped-def]
+    return sim.renew("medications", entry, sim.now, None)
+
+
+def test_an_era_substitute_gives_way_to_the_drug_once_it_exists() -> None:
+    sim = patient(dt.date(1950, 1, 1))
+    at(sim, dt.date(1973, 6, 1))
+    run = Run()
+    sim.runs.append(run)  # type: ignore[arg-type]
+    first = order(sim, EPI_ADULT, chronic=True, run=run, state=Order(name="EpiPen", assign_to_attribute="epi"))
+    assert code_of(first) == EPI_AMPOULE
+    at(sim, dt.date(1980, 6, 1))
+    same = _renew(sim, first)
+    assert code_of(same) == EPI_AMPOULE and not any(e["action"] == "renewal_changed" for e in sim.rx.events)
+    at(sim, dt.date(2024, 6, 1))
+    renewed = _renew(sim, same)
+    assert code_of(renewed) == EPI_ADULT and "ordered" not in renewed and "prescribing" not in renewed
+    assert same["stop"] == sim.now and renewed["start"] == sim.now and renewed["stop"] is None
+    assert sim.attributes["epi"] is renewed and run.created["EpiPen"] is renewed
+    assert sim.active["medications"][EPI_ADULT] is renewed and EPI_AMPOULE not in sim.active["medications"]
+    changed = [e for e in sim.rx.events if e["action"] == "renewal_changed"]
+    assert len(changed) == 1 and changed[0]["ordered"]["code"] == EPI_AMPOULE
+    assert changed[0]["given"]["code"] == EPI_ADULT
+
+
+def test_a_child_who_outgrew_the_weight_band_gets_the_adult_auto_injector() -> None:
+    sim = patient(dt.date(2010, 1, 1))
+    at(sim, dt.date(2010, 9, 1))  # 8 months
+    first = order(sim, EPI_ADULT, chronic=True)
+    assert code_of(first) == EPI_JUNIOR
+    at(sim, dt.date(2024, 9, 1))  # 14 years
+    renewed = _renew(sim, first)
+    assert sim.vitals["Weight"] >= 25
+    assert code_of(renewed) == EPI_ADULT
+
+
+def test_kidney_function_is_checked_again_at_renewal() -> None:
+    sim = patient(dt.date(1960, 1, 1))
+    at(sim, dt.date(2015, 3, 1))
+    first = order(sim, METFORMIN_ER, chronic=True)
+    assert code_of(first) == METFORMIN_ER
+    sim.attributes["ckd"] = 4  # Synthea's library sets the stage as an attribute, with no diagnosis
+    at(sim, dt.date(2016, 3, 1))
+    renewed = _renew(sim, first)
+    assert code_of(renewed) == GLARGINE and renewed["ordered"]["code"] == METFORMIN_ER
+    assert renewed["prescribing"]["rule"] == "metformin_egfr_30"
+    at(sim, dt.date(2017, 3, 1))
+    again = _renew(sim, renewed)  # still on insulin: the order keeps what the module ordered
+    assert code_of(again) == GLARGINE and again["ordered"]["code"] == METFORMIN_ER
+
+
+def test_a_renewal_that_may_not_be_given_stops_the_order() -> None:
+    sim = patient(dt.date(1960, 1, 1))
+    at(sim, dt.date(2015, 3, 1))
+    first = order(sim, METFORMIN_ER, chronic=True)
+    at(sim, dt.date(2016, 3, 1))
+    order(sim, GLARGINE, chronic=True)  # already on the alternative: nothing to switch to
+    sim.attributes["ckd"] = 4
+    assert _renew(sim, first) is None
+    assert first["stop"] == sim.now and first["stop_reason"] == STOPPED
+    assert sim.rx.events[-1]["action"] == "withheld"
+
+
+def test_an_arni_replacing_its_era_substitute_at_renewal_waits_out_the_washout() -> None:
+    sim = patient(dt.date(1950, 1, 1))
+    at(sim, dt.date(2014, 6, 1))
+    era = order(sim, "1656354", chronic=True)  # sacubitril/valsartan before its 2015 approval
+    assert "enalapril" in era["codes"][0]["display"]
+    at(sim, dt.date(2016, 6, 1))
+    renewed = _renew(sim, era)
+    assert code_of(renewed) == "1656354"
+    assert era["stop"] == sim.now and renewed["start"] == sim.now + 36 * 3600  # FDA label: 36 h after the ACE inhibitor
+
+
+def test_the_chart_weight_decides_the_auto_injector() -> None:
+    sim = patient(dt.date(2010, 1, 1))
+    at(sim, dt.date(2017, 6, 1))
+    sim.rec.add("observations", {"time": sim.now, "codes": [{"code": "29463-7"}], "value": 22.0}, None)
+    assert code_of(order(sim, EPI_ADULT, chronic=True)) == EPI_JUNIOR  # 22 kg measured, whatever the true weight
