@@ -78,15 +78,18 @@ def zone_for_state(state_abbr: str | None) -> ZoneInfo:
 
 def is_open(t: float, zone: ZoneInfo, hours: Hours) -> bool:
     """True when local time ``t`` is inside the office hours (leaving room for one slot)."""
-    local = dt.datetime.fromtimestamp(t, zone)
+    return _open_at(dt.datetime.fromtimestamp(t, zone), hours)
+
+
+def _open_at(local: dt.datetime, hours: Hours) -> bool:
     minutes = local.hour * 60 + local.minute
     return local.weekday() in hours.days and hours.open_hour * 60 <= minutes <= hours.close_hour * 60 - 2 * SLOT_MINUTES
 
 
 def _office(t: float, zone: ZoneInfo, hours: Hours, rng: np.random.Generator) -> float:
-    if is_open(t, zone, hours):
+    local = dt.datetime.fromtimestamp(t, zone)  # once: the zone conversion is the costly part
+    if _open_at(local, hours):
         return t
-    local = dt.datetime.fromtimestamp(t, zone)
     day = local.date()
     if local.hour * 60 + local.minute > hours.open_hour * 60:
         day += dt.timedelta(days=1)  # today's opening has passed: the first slot is on a later day

@@ -61,6 +61,22 @@ def _mean_survival(lo: float, hi: float) -> float:
     return float(np.mean([survival(a) for a in np.linspace(lo, hi, 11)]))
 
 
+@cache
+def _age_bands(age_min: float, age_max: float, gender: str | None) -> Choice[int] | None:
+    """The age-band draw of ``draw_age`` (None when no band overlaps the range): the same for every
+    patient of a run, so it is built once."""
+    lo, hi, male, female = _pyramid()
+    overlap = np.clip(np.minimum(hi, age_max) - np.maximum(lo, age_min), 0, None) / (hi - lo)
+    population = male if gender == "M" else female if gender == "F" else male + female
+    mean_s = np.array(
+        [_mean_survival(max(a, age_min), max(min(b, age_max), max(a, age_min))) for a, b in zip(lo, hi, strict=True)]
+    )
+    weights = overlap * population / mean_s
+    if weights.sum() <= 0:
+        return None
+    return Choice(range(len(weights)), weights.tolist())
+
+
 def draw_age(rng: np.random.Generator, age_min: float, age_max: float, gender: str | None) -> tuple[float, str]:
     """(age in years, sex) such that the people alive at the reference date follow the census pyramid.
 
@@ -81,16 +97,11 @@ def draw_age(rng: np.random.Generator, age_min: float, age_max: float, gender: s
         share_male = float(row["male"]) / (float(row["male"]) + float(row["female"]))
         sex = gender or ("M" if rng.random() < share_male else "F")
         return age, sex
-    overlap = np.clip(np.minimum(hi, age_max) - np.maximum(lo, age_min), 0, None) / (hi - lo)
-    population = male if gender == "M" else female if gender == "F" else male + female
-    mean_s = np.array(
-        [_mean_survival(max(a, age_min), max(min(b, age_max), max(a, age_min))) for a, b in zip(lo, hi, strict=True)]
-    )
-    weights = overlap * population / mean_s
-    if weights.sum() <= 0:  # beyond the pyramid (e.g. 110+): uniform in the range
+    bands = _age_bands(age_min, age_max, gender)
+    if bands is None:  # beyond the pyramid (e.g. 110+): uniform in the range
         age = age_min + (age_max - age_min) * rng.random()
         return float(age), gender or ("M" if rng.random() < 0.5 else "F")
-    i = int(Choice(range(len(weights)), weights.tolist()).draw(rng))
+    i = int(bands.draw(rng))
     start, stop = max(lo[i], age_min), min(hi[i], age_max)
     age = float(start + (stop - start) * rng.random())
     sex = gender or ("M" if rng.random() < male[i] / (male[i] + female[i]) else "F")

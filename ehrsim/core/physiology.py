@@ -154,6 +154,8 @@ class Physiology:
         self.z_lab = {name: float(v) for name, v in zip(LAB_NAMES, rng.standard_normal(len(LAB_NAMES)), strict=True)}
         self._seed = int(rng.integers(2**62))
         self._units: dict[str, float] = {}
+        self._zs: dict[str, float] = {}
+        self._adult_height: float | None = None
         p = physio_effects.params()
         self._bp_drift = [0.0, *np.cumsum(self._normals("bp_drift", len(DRIFT_KNOTS) - 1) * p["bp_drift_sd"])]
         self._hr_drift = [0.0, *np.cumsum(self._normals("hr_drift", len(DRIFT_KNOTS) - 1) * p["hr_drift_sd"])]
@@ -183,8 +185,11 @@ class Physiology:
         return u
 
     def z(self, key: str) -> float:
-        """A persistent standard normal number of this patient for ``key``."""
-        return _NORMAL.inv_cdf(self.unit(key))
+        """A persistent standard normal number of this patient for ``key`` (memoised: every update asks)."""
+        z = self._zs.get(key)
+        if z is None:
+            z = self._zs[key] = _NORMAL.inv_cdf(self.unit(key))
+        return z
 
     def _normals(self, key: str, n: int) -> np.ndarray:
         return np.array([self.z(f"{key}:{i}") for i in range(n)])
@@ -208,7 +213,11 @@ class Physiology:
 
     def height(self, age_years: float) -> float:
         """Height (cm): the growth chart at the patient's percentile, fixed from age 20."""
-        return growth.value_at("height", self.sex, min(age_years * 12.0, ADULT_MONTHS), self.z_height)
+        if age_years * 12.0 < ADULT_MONTHS:
+            return growth.value_at("height", self.sex, age_years * 12.0, self.z_height)
+        if self._adult_height is None:
+            self._adult_height = growth.value_at("height", self.sex, ADULT_MONTHS, self.z_height)
+        return self._adult_height
 
     def bmi(self, age_years: float) -> float:
         """BMI (kg/m2): growth charts in childhood, NHANES adult medians blended in from 18 to 25."""
@@ -223,12 +232,15 @@ class Physiology:
             toddler = growth.value_at("bmi", self.sex, max(months, 24.0), z)
             w = (months - INFANT_BLEND[0]) / (INFANT_BLEND[1] - INFANT_BLEND[0])
             return (1.0 - w) * infant + w * toddler
-        child = growth.value_at("bmi", self.sex, min(months, ADULT_MONTHS), z)
-        if age_years < 18.0:
-            return child
+        if age_years < 25.0:
+            child = growth.value_at("bmi", self.sex, min(months, ADULT_MONTHS), z)
+            if age_years < 18.0:
+                return child
         mids, medians, sigmas = _adult_bmi(self.sex)
         adult = interpolate(age_years, mids, medians) * math.exp(interpolate(age_years, mids, sigmas) * z)
-        blend = min(1.0, (age_years - 18.0) / 7.0)
+        if age_years >= 25.0:  # fully blended: the child chart no longer counts
+            return adult
+        blend = (age_years - 18.0) / 7.0
         return (1.0 - blend) * child + blend * adult
 
     # -- the full set ----------------------------------------------------------------------

@@ -19,18 +19,18 @@ from ehrsim.core import clock
 from ehrsim.engine import care, lifecycle, parameters
 from ehrsim.engine.encounters import EncounterDesk
 from ehrsim.engine.queue import CALLBACK, DEATH, LIFECYCLE, MODULE, SYMPTOMS, WELLNESS, EventQueue
+from ehrsim.engine.record_writes import RecordWrites
 from ehrsim.engine.recorder import Recorder
 from ehrsim.engine.symptoms import Symptoms
 from ehrsim.errors import EhrsimError, SimulationError
 from ehrsim.gmf.run import ModuleRun
 from ehrsim.gmf.values import SECONDS
 from ehrsim.prescribing import Pharmacy
-from ehrsim.record.times import to_date, to_datetime
+from ehrsim.record.times import to_datetime
 
 if TYPE_CHECKING:
     from ehrsim.core.world import World
     from ehrsim.gmf.library import Library, Module
-    from ehrsim.gmf.states import State
     from ehrsim.gmf.states.control import CallSubmodule
     from ehrsim.gmf.transitions import TypeOfCare
 
@@ -43,7 +43,7 @@ MAX_EVENTS_PER_LIFE = 3_000_000
 FAST_GROWTH = 2 * SECONDS["years"]  # vitals refresh daily before this age (infant growth), monthly after
 
 
-class Simulation:
+class Simulation(RecordWrites):
     """Simulates one life from birth to death or the reference time."""
 
     def __init__(
@@ -344,169 +344,6 @@ class Simulation:
     def latest_observation(self, code: str) -> dict[str, Any] | None:
         return self.rec.latest_obs.get(code)
 
-    # --- the record ---------------------------------------------------------------------------
-
-    def add_entry(self, run: ModuleRun, kind: str, fields: dict[str, Any], state: State | None) -> dict[str, Any]:
-        enc = self.desk.current(run)
-        entry = self.rec.add(kind, fields, enc["id"] if enc is not None else None)
-        if state is not None:
-            run.created[state.name] = entry
-            attribute = getattr(state, "assign_to_attribute", None)
-            if attribute:
-                self.set_attribute(attribute, entry)
-        if kind == "observations":
-            if self._watchers:
-                self._changed(entry, "obs")
-            self.rx.observed(entry, self.now)  # an eGFR result may stop a drug
-        return entry
-
-    def write(self, kind: str, fields: dict[str, Any], encounter_id: str | None) -> dict[str, Any]:
-        """The core records an entry in a given encounter (waking Guards that read observations)."""
-        entry = self.rec.add(kind, fields, encounter_id)
-        if kind == "observations":
-            if self._watchers:
-                self._changed(entry, "obs")
-            self.rx.observed(entry, self.now)
-        return entry
-
-    def prescribe(self, run: ModuleRun, state: Any, fields: dict[str, Any], t: float) -> dict[str, Any]:
-        """A MedicationOrder: the prescribing layer checks it against the patient, adjusts and records it."""
-        return self.rx.order(run, state, fields, t)
-
-    def activate(self, kind: str, entry: dict[str, Any]) -> None:
-        self.rec.activate(kind, entry)
-        if kind in lifecycle.PHYSIOLOGY_KINDS:
-            self._vitals_at = -np.inf  # conditions and drugs move the physiological state
-        if self._watchers:
-            self._changed(entry, "record")
-        if kind == "conditions" or kind == "allergies":
-            self.rx.started(kind, entry, self.now)
-
-    def deactivate(self, kind: str, entry: dict[str, Any], t: float, stop_reason: dict[str, str] | None) -> None:
-        self.rec.deactivate(kind, entry, t, stop_reason)
-        if kind in lifecycle.PHYSIOLOGY_KINDS:
-            self._vitals_at = -np.inf
-        if self._watchers:
-            self._changed(entry, "record")
-        if kind == "conditions":
-            self.rx.ended(entry, t)
-
-    def renew(self, kind: str, entry: dict[str, Any], t: float, encounter_id: str | None) -> dict[str, Any] | None:
-        """Replace an active entry by a copy starting at ``t`` (a chronic prescription renewed at a visit).
-
-        The same codes stay active and attributes that held the old entry hold the new one, so no
-        condition a Guard can test changes its answer, and nobody is woken (waking would only make
-        fast-forwarded loops redraw their plans). A medication is prescribed again by the prescribing
-        layer (the drug, form and strength right for the patient now; None when it may not be renewed).
-        """
-        if kind == "medications":
-            return self.rx.renew(entry, t, encounter_id)
-        self.rec.deactivate(kind, entry, t, None)
-        fields = {k: v for k, v in entry.items() if k not in ("id", "n", "encounter")}
-        fields.update(start=t, stop=None, stop_reason=None)
-        renewed = self.rec.add(kind, fields, encounter_id)
-        self.rec.activate(kind, renewed)
-        for name, value in self.attributes.items():
-            if value is entry:
-                self.attributes[name] = renewed
-        return renewed
-
-    def _changed(self, entry: dict[str, Any], what: str) -> None:
-        watchers = self._watchers
-        if what in watchers:
-            self.notify(what)
-        for code in entry["codes"]:
-            key = "c:" + code["code"]
-            if key in watchers:
-                self.notify(key)
-
-    def onset(self, run: ModuleRun, state: Any, t: float) -> None:
-        """Start a condition or allergy; write it now, or when its target encounter opens."""
-        target = state.target_encounter
-        if target and run.encounter_state != target:
-            run.pending.setdefault(target, []).append((state, t))
-            if state.assign_to_attribute:
-                self.set_attribute(state.assign_to_attribute, {"codes": [c.as_dict() for c in state.codes]})
-            return
-        self.diagnose(run, state, t)
-
-    def diagnose(self, run: ModuleRun, state: Any, onset_time: float) -> None:
-        # An onset of a code that is already active is that same entry (Synthea's conditionStart and
-        # allergyStart): a yearly re-diagnosis (e.g. the CKD stage) must not leave older copies open forever.
-        held = self.rec.active[state.kind].get(state.codes[0].code)
-        if held is not None:
-            run.created[state.name] = held
-            if state.assign_to_attribute:
-                self.set_attribute(state.assign_to_attribute, held)
-            return
-        fields = {"start": self.now, "stop": None, **state.fields(self)}
-        fields["onset"] = onset_time
-        entry = self.add_entry(run, state.kind, fields, state)
-        for other in parameters.condition_stages().get(fields["codes"][0]["code"], ()):
-            old = self.rec.active[state.kind].get(other)
-            if old is not None:  # a new stage (CKD 3 after CKD 2) ends the previous one, not its drugs
-                self.rec.deactivate(state.kind, old, self.now, None)
-                if self._watchers:
-                    self._changed(old, "record")
-        self.activate(state.kind, entry)
-
-    def diagnose_pending(self, run: ModuleRun, encounter_state: str) -> None:
-        for state, onset_time in run.pending.pop(encounter_state, ()):
-            self.diagnose(run, state, onset_time)
-
-    def end_entries(
-        self,
-        run: ModuleRun,
-        kind: str,
-        *,
-        state_name: str | None,
-        attribute: str | None,
-        codes: list[str] | None,
-        t: float,
-        stop_reason: dict[str, str] | None,
-    ) -> None:
-        entries: list[dict[str, Any]] = []
-        if state_name:
-            entry = run.created.get(state_name)
-            if entry is not None:
-                entries.append(entry)
-        elif attribute:
-            entry = self.attributes.get(attribute)
-            if isinstance(entry, dict) and "id" in entry:
-                entries.append(entry)
-        elif codes:
-            entries = self.rec.active_by_codes(kind, codes)
-        for entry in entries:
-            self.deactivate(kind, entry, t, stop_reason)
-
-    def resolve_reason(self, run: ModuleRun, reason: str | None) -> list[dict[str, str]]:
-        """Codes behind a ``reason``: an attribute holding an entry or code, else a ConditionOnset state."""
-        if not reason:
-            return []
-        value = self.attributes.get(reason)
-        if isinstance(value, dict):
-            if "codes" in value:
-                return [dict(c) for c in value["codes"][:1]]
-            if "code" in value:
-                return [{"system": value["system"], "code": value["code"], "display": value.get("display", "")}]
-        codes = run.module.onset_codes.get(reason) or run.top.onset_codes.get(reason)
-        if codes:
-            return [codes[0].as_dict()]
-        return []
-
-    def extend_encounter(self, run: ModuleRun, until: float) -> None:
-        enc = self.desk.current(run)
-        if enc is not None and enc["stop"] < until:
-            enc["stop"] = until
-
-    def udi(self, code: str, t: float) -> str:
-        """A GS1-style UDI: device identifier, then manufacture and expiry dates and a serial."""
-        serial = int(self.rng.integers(10**11, 10**12))
-        return (
-            f"(01){int(self.rng.integers(10**13, 10**14))}(11){_yymmdd(t - 86400 * 30)}(17)"
-            f"{_yymmdd(t + 86400 * 365 * 5)}(10){serial}(21){serial + 1}"
-        )
-
     def imaging_study(self, run: ModuleRun, state: Any, t: float) -> None:
         care.imaging_study(self, run, state, t)
 
@@ -548,10 +385,6 @@ class Simulation:
             return
         self.death_time = t
         care.death_certificate(self, t)
-
-
-def _yymmdd(t: float) -> str:
-    return to_date(t).strftime("%y%m%d")
 
 
 if TYPE_CHECKING:

@@ -51,9 +51,11 @@ def add_reports(lists: dict[str, list[dict[str, Any]]], new_id: Any) -> None:
         found = table.get(p["codes"][0]["code"]) if p.get("codes") else None
         if found:
             todo.append((p["start"], p.get("encounter"), p["codes"][0], *found))
+    # a study recorded both as a procedure and as an imaging study (the engine writes both) gets one report
+    recorded = {(p.get("encounter"), p["codes"][0]["code"]) for p in lists["procedures"] if p.get("codes")}
     for s in lists["imaging_studies"]:
         found = table.get(s["procedure_code"]["code"])
-        if found and not _has_procedure(lists, s):
+        if found and (s.get("encounter"), s["procedure_code"]["code"]) not in recorded:
             todo.append((s["time"], s.get("encounter"), s["procedure_code"], *found))
     if not todo:
         return
@@ -77,15 +79,6 @@ def add_reports(lists: dict[str, list[dict[str, Any]]], new_id: Any) -> None:
                 "conclusion_codes": codes,
             }
         )
-
-
-def _has_procedure(lists: dict[str, list[dict[str, Any]]], study: dict[str, Any]) -> bool:
-    """A study recorded both as a procedure and as an imaging study (the engine writes both) gets one report."""
-    code = study["procedure_code"]["code"]
-    return any(
-        p.get("encounter") == study.get("encounter") and p["codes"] and p["codes"][0]["code"] == code
-        for p in lists["procedures"]
-    )
 
 
 def _numbers(observations: list[dict[str, Any]]) -> dict[str | None, dict[str, float]]:

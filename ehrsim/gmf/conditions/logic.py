@@ -1,0 +1,126 @@
+"""Logic over conditions (And, Or, At Least, At Most, Not, True, False) and the ``condition_type`` registry."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+from pydantic import BeforeValidator
+
+from ehrsim.gmf.conditions.base import NEVER, Condition
+from ehrsim.gmf.conditions.patient import Age, Attribute, Date, Gender, Race, SocioeconomicStatus, Symptom, VitalSign
+from ehrsim.gmf.conditions.record import (
+    ActiveAllergy,
+    ActiveCarePlan,
+    ActiveCondition,
+    ActiveMedication,
+    Observation,
+    PriorState,
+)
+from ehrsim.gmf.values import Count
+
+if TYPE_CHECKING:
+    from ehrsim.gmf.patient import PatientAccess
+    from ehrsim.gmf.run import ModuleRun
+
+
+def parse_condition(value: Any) -> Any:
+    """Pick the class from ``condition_type`` (spaces ignored, as Synthea does)."""
+    if isinstance(value, Condition):
+        return value
+    if not isinstance(value, dict) or "condition_type" not in value:
+        raise ValueError("a condition must be an object with a condition_type")
+    key = str(value["condition_type"]).replace(" ", "").lower()
+    cls = _BY_KEY.get(key)
+    if cls is None:
+        valid = ", ".join(sorted(CONDITION_TYPES))
+        raise ValueError(f"unknown condition_type {value['condition_type']!r} (valid: {valid})")
+    return cls.model_validate(value)
+
+
+AnyCondition = Annotated[Condition, BeforeValidator(parse_condition)]
+
+
+class _Group(Condition):
+    conditions: tuple[AnyCondition, ...]
+
+    def wake_time(self, sim: PatientAccess, t: float) -> float:
+        return min((c.wake_time(sim, t) for c in self.conditions), default=NEVER)
+
+    def _keys_read(self) -> set[str]:
+        return set().union(*(c.reads() for c in self.conditions))
+
+
+class And(_Group):
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+        return all(c.test(sim, run, t) for c in self.conditions)
+
+
+class Or(_Group):
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+        return any(c.test(sim, run, t) for c in self.conditions)
+
+
+class AtLeast(_Group):
+    minimum: Count
+
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+        return sum(c.test(sim, run, t) for c in self.conditions) >= self.minimum
+
+
+class AtMost(_Group):
+    maximum: Count
+
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+        return sum(c.test(sim, run, t) for c in self.conditions) <= self.maximum
+
+
+class Not(Condition):
+    condition: AnyCondition
+
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+        return not self.condition.test(sim, run, t)
+
+    def wake_time(self, sim: PatientAccess, t: float) -> float:
+        return self.condition.wake_time(sim, t)
+
+    def _keys_read(self) -> set[str]:
+        return set(self.condition.reads())
+
+
+class TrueCondition(Condition):
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+        return True
+
+
+class FalseCondition(Condition):
+    def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+        return False
+
+
+CONDITION_TYPES: dict[str, type[Condition]] = {
+    "Gender": Gender,
+    "Age": Age,
+    "Date": Date,
+    "Socioeconomic Status": SocioeconomicStatus,
+    "Race": Race,
+    "Symptom": Symptom,
+    "Observation": Observation,
+    "Attribute": Attribute,
+    "Vital Sign": VitalSign,
+    "Active Condition": ActiveCondition,
+    "Active Allergy": ActiveAllergy,
+    "Active Medication": ActiveMedication,
+    "Active CarePlan": ActiveCarePlan,
+    "PriorState": PriorState,
+    "And": And,
+    "Or": Or,
+    "Not": Not,
+    "At Least": AtLeast,
+    "At Most": AtMost,
+    "True": TrueCondition,
+    "False": FalseCondition,
+}
+_BY_KEY = {name.replace(" ", "").lower(): cls for name, cls in CONDITION_TYPES.items()}
+
+for _cls in (_Group, And, Or, AtLeast, AtMost, Not):
+    _cls.model_rebuild()

@@ -1,0 +1,103 @@
+"""States for what is done to the patient: procedures, devices, supplies and vaccines (registered in ``clinical``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import model_validator
+
+from ehrsim.gmf.states.base import State, duration_seconds
+from ehrsim.gmf.values import Code, Codes, Count, Distribution, Frozen, TimeRange, TimeUnit, codes_as_dicts
+
+if TYPE_CHECKING:
+    from ehrsim.gmf.patient import PatientAccess
+    from ehrsim.gmf.run import ModuleRun
+
+
+class Procedure(State):
+    """Records a procedure; with a duration it blocks until done and stretches the encounter."""
+
+    type: Literal["Procedure"]
+    codes: Codes
+    reason: str | None = None
+    assign_to_attribute: str | None = None
+    duration: TimeRange | None = None
+    distribution: Distribution | None = None
+    unit: TimeUnit | None = None
+
+    @model_validator(mode="after")
+    def _span_unit(self) -> Procedure:
+        if self.duration is not None and (self.duration.unit or self.unit) is None:
+            raise ValueError("Procedure duration needs a unit")
+        if self.distribution is not None and self.unit is None:
+            raise ValueError("Procedure with a distribution needs a unit")
+        return self
+
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+        if run.wake is not None:  # woken at the end of the procedure
+            if t >= run.wake:
+                run.wake = None
+                return True
+            sim.schedule(run, run.wake)
+            return False
+        span = duration_seconds(sim.rng, None, self.duration, self.distribution, self.unit)
+        fields = {
+            "start": t,
+            "stop": t + span,
+            "codes": codes_as_dicts(self.codes),
+            "reason": sim.resolve_reason(run, self.reason),
+        }
+        sim.add_entry(run, "procedures", fields, self)
+        sim.extend_encounter(run, t + span)
+        if span > 0:
+            run.wake = t + span
+            sim.schedule(run, run.wake)
+            return False
+        return True
+
+
+class Device(State):
+    type: Literal["Device"]
+    code: Code
+    manufacturer: str | None = None
+    model: str | None = None
+    assign_to_attribute: str | None = None
+
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+        fields = {
+            "start": t,
+            "stop": None,
+            "codes": [self.code.as_dict()],
+            "udi": sim.udi(self.code.code, t),
+            "manufacturer": self.manufacturer or "",
+            "model": self.model or "",
+        }
+        sim.activate("devices", sim.add_entry(run, "devices", fields, self))
+        return True
+
+
+class Supply(Frozen):
+    quantity: Count
+    code: Code
+
+
+class SupplyList(State):
+    type: Literal["SupplyList"]
+    supplies: tuple[Supply, ...]
+
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+        for s in self.supplies:
+            sim.add_entry(run, "supplies", {"time": t, "codes": [s.code.as_dict()], "quantity": s.quantity}, None)
+        return True
+
+
+class Vaccine(State):
+    type: Literal["Vaccine"]
+    codes: Codes
+    series: Count | None = None
+
+    def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+        sim.add_entry(
+            run, "immunizations", {"time": t, "codes": codes_as_dicts(self.codes), "series": self.series}, None
+        )
+        return True
