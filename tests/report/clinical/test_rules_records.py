@@ -82,3 +82,35 @@ def test_coherence_rules() -> None:
     ended = RecordBuilder()
     ended.condition("44054006", ended.at_age(50), stop=ended.at_age(55))
     breaks("coherence.chronic_endings", [ended.record()])
+
+
+def _lipids(b: RecordBuilder, t: int, total: float, hdl: float, ldl: float) -> None:
+    b.observation("2093-3", t, total, unit="mg/dL")
+    b.observation("2085-9", t, hdl, unit="mg/dL")
+    b.observation("18262-6", t, ldl, unit="mg/dL")
+
+
+def test_ldl_within_non_hdl() -> None:
+    b = RecordBuilder()
+    _lipids(b, b.at_age(26), 139.0, 28.0, 127.0)  # non-HDL 111 < LDL 127: impossible
+    _lipids(b, b.at_age(30), 164.0, 31.0, 102.0)
+    result = breaks("rec.ldl_within_non_hdl", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 1)
+    g = RecordBuilder()
+    _lipids(g, g.at_age(30), 164.0, 31.0, 102.0)
+    _lipids(g, g.at_age(31), 150.0, 40.0, 113.0)  # within the 5 mg/dL margin of a direct assay
+    g.observation("18262-6", g.at_age(32), 190.0, unit="mg/dL")  # LDL alone: nothing to compare
+    passes("rec.ldl_within_non_hdl", [g.record()])
+
+
+def test_instrument_before_published() -> None:
+    b = RecordBuilder(birth=dt.date(1975, 3, 23))
+    b.observation("44261-6", b.at_age(14), 14.0, unit="{score}", category="survey")  # PHQ-9 in 1989
+    b.observation("70274-6", b.at_age(40), 3.0, unit="{score}", category="survey")  # GAD-7 in 2015: fine
+    result = breaks("rec.instrument_before_published", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 1)
+    g = RecordBuilder(birth=dt.date(1975, 3, 23))
+    g.observation("44261-6", g.at_age(25), 8.0, unit="{score}", category="survey")  # 2000
+    g.observation("55758-7", g.at_age(29), 1.0, unit="{score}", category="survey")  # 2004
+    g.observation("75626-2", g.at_age(24), 2.0, unit="{score}", category="survey")  # 1999
+    passes("rec.instrument_before_published", [g.record()])
