@@ -114,3 +114,17 @@ def test_instrument_before_published() -> None:
     g.observation("55758-7", g.at_age(29), 1.0, unit="{score}", category="survey")  # 2004
     g.observation("75626-2", g.at_age(24), 2.0, unit="{score}", category="survey")  # 1999
     passes("rec.instrument_before_published", [g.record()])
+
+
+def test_lab_before_available() -> None:
+    b = RecordBuilder(birth=dt.date(1946, 5, 10))
+    b.observation("98979-8", b.at_age(26), 105.0, unit="mL/min/{1.73_m2}")  # CKD-EPI 2021 in 1972
+    b.observation("33762-6", b.at_age(50), 18410.0, unit="pg/mL")  # NT-proBNP in 1996
+    b.observation("33762-6", b.at_age(60), 900.0, unit="pg/mL")  # 2006: fine
+    result = breaks("rec.lab_before_available", [b.record()])
+    assert (result.events, result.events_breaking) == (3, 2)
+    g = RecordBuilder(birth=dt.date(1946, 5, 10))
+    g.observation("33914-3", g.at_age(60), 70.0, unit="mL/min/{1.73_m2}")  # MDRD in 2006
+    g.observation("62238-1", g.at_age(70), 65.0, unit="mL/min/{1.73_m2}")  # CKD-EPI 2009 in 2016
+    g.observation("98979-8", g.at_age(77), 61.0, unit="mL/min/{1.73_m2}")  # CKD-EPI 2021 in 2023
+    passes("rec.lab_before_available", [g.record()])
