@@ -122,7 +122,7 @@ BAD = [
     ('[[events]]\nmodule = "story_lop"\nstate = "Onset"\nage = 4\n', r"did you mean story_loop"),
     ('[[events]]\nmodule = "story_loop"\nstate = "Onsett"\nage = 4\n', r"has no state 'Onsett' \(did you mean Onset"),
     ('[[events]]\nmodule = "story_fate"\nstate = "Orphan"\nage = 4\n', r"cannot reach state 'Orphan' from Initial"),
-    ('[[events]]\nmodule = "story_loop"\nstate = "Onset"\nage = 101\n', r"no patient reaches age 101"),
+    ('[[events]]\nmodule = "story_loop"\nstate = "Onset"\nage = 111\n', r"no patient reaches age 111"),
     ('[[events]]\nmodule = "story_loop"\nstate = "Onset"\ndate = 2025-06-01\n', r"after the reference date"),
     ('[[events]]\nmodule = "story_loop"\nstate = "Onset"\ndate = 1800-06-01\n', r"before the birth of every patient"),
     (
