@@ -1,0 +1,28 @@
+"""Dose rules on hand-made records."""
+
+from __future__ import annotations
+
+from tests.report.clinical.helpers import DAY, breaks, med, passes
+from tests.report.records import RecordBuilder
+
+FLUOXETINE_40 = ("313989", "fluoxetine 40 MG Oral Capsule")
+FLUOXETINE_20 = ("310385", "fluoxetine 20 MG Oral Capsule")
+LISINOPRIL_10 = ("314076", "lisinopril 10 MG Oral Tablet")
+
+
+def _dose(amount: float, unit: str = "{capsule}", frequency: int = 1, period: float = 1.0, per: str = "d") -> dict:
+    return {"amount": amount, "frequency": frequency, "period": period, "unit": per, "dose_unit": unit}
+
+
+def test_max_daily_dose() -> None:
+    b = RecordBuilder()
+    t = b.at_age(40)
+    med(b, FLUOXETINE_40, t, t + 365 * DAY, dosage=_dose(3.0))  # 120 mg a day
+    med(b, LISINOPRIL_10, t, t + 365 * DAY, dosage=_dose(1.0, "{tablet}"))
+    result = breaks("rx.max_daily_dose", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 1)
+    g = RecordBuilder()
+    med(g, FLUOXETINE_20, t, t + 365 * DAY, dosage=_dose(2.0))  # 40 mg a day
+    med(g, LISINOPRIL_10, t, t + 365 * DAY, dosage=_dose(1.0, "{tablet}", frequency=1, period=12.0, per="h"))  # 20 mg
+    med(g, FLUOXETINE_40, t, t + 365 * DAY, dosage=_dose(2.0))  # 80 mg: the maximum itself
+    passes("rx.max_daily_dose", [g.record()])
