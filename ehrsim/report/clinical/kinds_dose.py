@@ -1,12 +1,12 @@
-"""Dose rules: a daily dose above the labelled maximum."""
+"""Dose and continuity rules: a daily dose above the labelled maximum; a lifelong drug interrupted."""
 
 from __future__ import annotations
 
 import re
 
 from ehrsim.errors import ConfigError
-from ehrsim.record.times import DAY, iso
-from ehrsim.report.clinical.base import Finding, Rule, register
+from ehrsim.record.times import DAY, YEAR_DAYS, iso
+from ehrsim.report.clinical.base import Finding, Rule, date_time, register
 from ehrsim.report.clinical.view import PatientView
 
 #: ``fluoxetine 40 MG Oral Capsule``, ``24 HR metformin hydrochloride 500 MG ...``: ingredient words, then the strength
@@ -46,4 +46,49 @@ class MaxDailyDose(Rule):
                 f.passed()
             else:
                 f.add(False, f"{code.get('display')} {iso(med['start'])[:10]}: {per_day:g} mg/day > {limit:g}")
+        return f
+
+
+@register
+class DrugContinuity(Rule):
+    """Once a drug class is started after a condition (secondary prevention), it is not interrupted for long.
+
+    For ``years`` after the condition's first onset (since ``since``), from the first order of the class
+    on, any stretch longer than ``max_gap_days`` with no order of the class active is a breach (one per
+    patient); patients never given the class are not judged here.
+    """
+
+    kind = "drug_continuity"
+    required = ("condition_set", "drug_class", "max_gap_days", "years")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        onsets = [
+            t for t in view.onsets(self.data.code_set(self.p["condition_set"])) if t >= date_time(self.p.get("since"))
+        ]
+        if not onsets:
+            return f
+        onset = onsets[0]
+        window_end = min(view.end, onset + float(self.p["years"]) * YEAR_DAYS * DAY)
+        cls = self.p["drug_class"]
+        spans = sorted(
+            (med["start"], view.stop_of(med))
+            for med in view.entries("medications")
+            if cls in view.med_classes(med) and view.stop_of(med) >= onset - DAY and med["start"] < window_end
+        )
+        if not spans:
+            return f
+        covered, gap_at = max(spans[0][0], onset), None
+        worst = 0.0
+        for start, stop in spans:
+            if start - covered > worst:
+                worst, gap_at = start - covered, covered
+            covered = max(covered, stop)
+        if window_end - covered > worst:
+            worst, gap_at = window_end - covered, covered
+        limit = float(self.p["max_gap_days"]) * DAY
+        if worst <= limit or gap_at is None:
+            f.passed()
+        else:
+            f.add(False, f"{cls} stopped {iso(int(gap_at))[:10]} for {worst / DAY:.0f} days")
         return f

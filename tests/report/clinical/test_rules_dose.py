@@ -26,3 +26,24 @@ def test_max_daily_dose() -> None:
     med(g, LISINOPRIL_10, t, t + 365 * DAY, dosage=_dose(1.0, "{tablet}", frequency=1, period=12.0, per="h"))  # 20 mg
     med(g, FLUOXETINE_40, t, t + 365 * DAY, dosage=_dose(2.0))  # 80 mg: the maximum itself
     passes("rx.max_daily_dose", [g.record()])
+
+
+ATORVASTATIN_80 = ("259255", "atorvastatin 80 MG Oral Tablet")
+NSTEMI = ("401314000", "Acute non-ST segment elevation myocardial infarction (disorder)")
+
+
+def test_statin_continued_after_mi() -> None:
+    b = RecordBuilder()
+    t = b.at_age(48)
+    b.condition(NSTEMI[0], t, stop=t + 52 * DAY, display=NSTEMI[1])
+    med(b, ATORVASTATIN_80, t + 3 * DAY, t + 52 * DAY)  # ended with the acute MI ...
+    med(b, ATORVASTATIN_80, t + 385 * DAY, None)  # ... and restarted 11 months later
+    result = breaks("care.statin_continued_after_mi", [b.record()])
+    assert result.patients_breaking == 1
+    g = RecordBuilder()
+    g.condition(NSTEMI[0], t, stop=t + 52 * DAY, display=NSTEMI[1])
+    med(g, ATORVASTATIN_80, t + 3 * DAY, t + 365 * DAY)
+    med(g, ATORVASTATIN_80, t + 365 * DAY, None)  # renewed yearly, no gap
+    u = RecordBuilder(index=1)
+    u.condition(NSTEMI[0], t, stop=t + 52 * DAY, display=NSTEMI[1])  # never given a statin: not judged here
+    passes("care.statin_continued_after_mi", [g.record(), u.record()])
