@@ -197,3 +197,24 @@ class ObservationSince(Rule):
                     else:
                         f.add(False, f"{iso(obs['time'])[:10]}: {obs['codes'][0].get('display')}")
         return f
+
+
+@register
+class EncounterMinLength(Rule):
+    """Stays of some classes (SNF, hospice) last at least ``min_hours``, unless the patient died during them."""
+
+    kind = "encounter_min_length"
+    required = ("classes", "min_hours")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        for enc in view.entries("encounters"):
+            if enc.get("class") not in self.p["classes"]:
+                continue
+            hours = (view.stop_of(enc) - enc["start"]) / 3600
+            died_in_it = view.death is not None and view.death <= view.stop_of(enc) + 3600
+            if hours >= self.p["min_hours"] or died_in_it:
+                f.passed()
+            else:
+                f.add(False, f"{enc['class']} {iso(enc['start'])[:10]}: {hours:.1f} h")
+        return f

@@ -128,3 +128,17 @@ def test_lab_before_available() -> None:
     g.observation("62238-1", g.at_age(70), 65.0, unit="mL/min/{1.73_m2}")  # CKD-EPI 2009 in 2016
     g.observation("98979-8", g.at_age(77), 61.0, unit="mL/min/{1.73_m2}")  # CKD-EPI 2021 in 2023
     passes("rec.lab_before_available", [g.record()])
+
+
+def test_facility_stay_length() -> None:
+    b = RecordBuilder()
+    b.encounter(b.at_age(90), hours=24, cls="snf")  # a nursing-home admission of one day
+    b.encounter(b.at_age(91), hours=24 * 30, cls="snf")
+    result = breaks("rec.facility_stay_length", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 1)
+    g = RecordBuilder()
+    g.encounter(g.at_age(90), hours=24 * 20, cls="hospice")
+    g.encounter(g.at_age(80), hours=24, cls="inpatient")  # other classes are not judged
+    d = RecordBuilder(index=1, death=RecordBuilder().at_age(85))
+    d.encounter(d.at_age(85) - 10 * 3600, hours=10, cls="hospice")  # died during the stay
+    passes("rec.facility_stay_length", [g.record(), d.record()])
