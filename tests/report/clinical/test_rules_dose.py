@@ -47,3 +47,17 @@ def test_statin_continued_after_mi() -> None:
     u = RecordBuilder(index=1)
     u.condition(NSTEMI[0], t, stop=t + 52 * DAY, display=NSTEMI[1])  # never given a statin: not judged here
     passes("care.statin_continued_after_mi", [g.record(), u.record()])
+
+
+def test_chemotherapy_after_diagnosis() -> None:
+    b = RecordBuilder()
+    t = b.at_age(61)
+    b.condition("423121009", t, display="Non-small cell carcinoma of lung, TNM stage 4 (disorder)")
+    b.procedure("367336001", t + 1800)  # the same afternoon
+    b.procedure("367336001", t + 22 * DAY)  # cycle 2 is fine
+    result = breaks("care.chemotherapy_after_diagnosis", [b.record()])
+    assert (result.patients_breaking, result.events, result.events_breaking) == (1, 2, 1)
+    g = RecordBuilder()
+    g.condition("254837009", t, display="Malignant neoplasm of breast (disorder)")
+    g.procedure("367336001", t + 30 * DAY)
+    passes("care.chemotherapy_after_diagnosis", [g.record()])
