@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from tests.report.clinical.helpers import DAY, breaks, med, passes
 from tests.report.records import RecordBuilder
 
@@ -61,3 +63,14 @@ def test_chemotherapy_after_diagnosis() -> None:
     g.condition("254837009", t, display="Malignant neoplasm of breast (disorder)")
     g.procedure("367336001", t + 30 * DAY)
     passes("care.chemotherapy_after_diagnosis", [g.record()])
+
+
+def test_hepb_birth_dose() -> None:
+    def infant(index: int, first_dose_day: int) -> dict:
+        b = RecordBuilder(index, birth=dt.date(2014, 2, 12))
+        b.immunization("08", b.birth + first_dose_day * DAY, "Hep B, adolescent or pediatric")
+        b.immunization("08", b.birth + 33 * DAY, "Hep B, adolescent or pediatric")
+        return b.record()
+
+    breaks("vax.hepb_birth_dose", [infant(0, 5), infant(1, 5), infant(2, 0)])  # 2 of 3 late: over 25 %
+    passes("vax.hepb_birth_dose", [infant(0, 0), infant(1, 1), infant(2, 2), infant(3, 5)])  # 1 of 4 late
