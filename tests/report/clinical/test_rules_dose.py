@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.report.clinical.helpers import DAY, breaks, med, passes
+from tests.report.clinical.helpers import DAY, breaks, local, med, passes
 from tests.report.records import RecordBuilder
 
 FLUOXETINE_40 = ("313989", "fluoxetine 40 MG Oral Capsule")
@@ -74,3 +74,13 @@ def test_hepb_birth_dose() -> None:
 
     breaks("vax.hepb_birth_dose", [infant(0, 5), infant(1, 5), infant(2, 0)])  # 2 of 3 late: over 25 %
     passes("vax.hepb_birth_dose", [infant(0, 0), infant(1, 1), infant(2, 2), infant(3, 5)])  # 1 of 4 late
+
+
+def test_holiday_visits() -> None:
+    def visit(day: dt.date, hour: int, cls: str = "ambulatory") -> dict:
+        b = RecordBuilder()
+        b.encounter(local(day, hour), cls=cls)
+        return b.record()
+
+    breaks("time.holiday_visits", [visit(dt.date(2000, 12, 25), 14)])  # Christmas Day, a Monday
+    passes("time.holiday_visits", [visit(dt.date(2000, 12, 26), 14), visit(dt.date(2000, 12, 25), 14, "urgentcare")])
