@@ -92,3 +92,23 @@ class DrugContinuity(Rule):
         else:
             f.add(False, f"{cls} stopped {iso(int(gap_at))[:10]} for {worst / DAY:.0f} days")
         return f
+
+
+@register
+class ReorderInterval(Rule):
+    """A long-acting product (an IUD, an implant) is not given again within ``min_days`` of the last one."""
+
+    kind = "reorder_interval"
+    required = ("drug_class", "min_days")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        cls = self.p["drug_class"]
+        starts = sorted(m["start"] for m in view.entries("medications") if cls in view.med_classes(m))
+        for before, after in zip(starts, starts[1:], strict=False):
+            days = (after - before) / DAY
+            if days >= self.p["min_days"]:
+                f.passed()
+            else:
+                f.add(False, f"{cls} again {iso(after)[:10]}, {days:.0f} days after the last")
+        return f

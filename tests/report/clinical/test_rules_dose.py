@@ -84,3 +84,19 @@ def test_holiday_visits() -> None:
 
     breaks("time.holiday_visits", [visit(dt.date(2000, 12, 25), 14)])  # Christmas Day, a Monday
     passes("time.holiday_visits", [visit(dt.date(2000, 12, 26), 14), visit(dt.date(2000, 12, 25), 14, "urgentcare")])
+
+
+MIRENA = ("807283", "levonorgestrel 0.000833 MG/HR Intrauterine System [Mirena]")
+
+
+def test_long_acting_contraceptive_reinserted() -> None:
+    b = RecordBuilder()
+    t = b.at_age(30)
+    for year in range(3):  # a new IUD at each yearly visit
+        med(b, MIRENA, int(t + year * 365 * DAY), int(t + (year + 1) * 365 * DAY), administered=True)
+    result = breaks("rx.long_acting_contraceptive_reinserted", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 2)
+    g = RecordBuilder()
+    med(g, MIRENA, t, t + 5 * 365 * DAY, administered=True)
+    med(g, MIRENA, int(t + 5 * 365 * DAY), None, administered=True)  # replaced after 5 years
+    passes("rx.long_acting_contraceptive_reinserted", [g.record()])
