@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from ehrsim.errors import ConfigError
@@ -105,7 +106,7 @@ class ReorderInterval(Rule):
         f = Finding()
         cls = self.p["drug_class"]
         starts = sorted(m["start"] for m in view.entries("medications") if cls in view.med_classes(m))
-        for before, after in zip(starts, starts[1:], strict=False):
+        for before, after in itertools.pairwise(starts):
             days = (after - before) / DAY
             if days >= self.p["min_days"]:
                 f.passed()
