@@ -113,3 +113,27 @@ class ReorderInterval(Rule):
             else:
                 f.add(False, f"{cls} again {iso(after)[:10]}, {days:.0f} days after the last")
         return f
+
+
+@register
+class EpisodeTreated(Rule):
+    """Every episode of a condition that needs a drug (a bacterial infection) gets one of the class within N days."""
+
+    kind = "episode_treated"
+    required = ("condition_set", "drug_class", "max_days")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        since = date_time(self.p.get("since"))
+        meds = view.meds_of(self.p["drug_class"])
+        for cond in view.conditions_in(self.data.code_set(self.p["condition_set"])):
+            onset = cond["start"]
+            limit = onset + float(self.p["max_days"]) * DAY
+            if onset < since or limit > view.end:
+                continue
+            if any(onset - 3600 <= m["start"] <= limit for m in meds):
+                f.passed()
+            else:
+                name = (cond.get("codes") or [{}])[0].get("display")
+                f.add(False, f"{name} {iso(onset)[:10]}: no {self.p['drug_class']} within {self.p['max_days']} days")
+        return f

@@ -100,3 +100,21 @@ def test_long_acting_contraceptive_reinserted() -> None:
     med(g, MIRENA, t, t + 5 * 365 * DAY, administered=True)
     med(g, MIRENA, int(t + 5 * 365 * DAY), None, administered=True)  # replaced after 5 years
     passes("rx.long_acting_contraceptive_reinserted", [g.record()])
+
+
+AMOXICILLIN = ("308192", "amoxicillin 500 MG Oral Tablet")
+
+
+def test_bacterial_infection_treated() -> None:
+    b = RecordBuilder()
+    t = b.at_age(33)  # 1993
+    b.condition("43878008", t, stop=t + 9 * DAY, display="Streptococcal sore throat (disorder)")  # no antibiotic
+    b.condition("307426000", t + 400 * DAY, stop=t + 405 * DAY, display="Acute infective cystitis (disorder)")
+    med(b, AMOXICILLIN, t + 400 * DAY, t + 407 * DAY)
+    result = breaks("care.bacterial_infection_treated", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 1)
+    g = RecordBuilder()
+    g.condition("128045006", t, stop=t + 10 * DAY, display="Cellulitis (disorder)")
+    med(g, AMOXICILLIN, t + DAY, t + 8 * DAY)
+    g.condition("128045006", g.at_age(5), stop=g.at_age(5) + 10 * DAY, display="Cellulitis (disorder)")  # 1965
+    passes("care.bacterial_infection_treated", [g.record()])
