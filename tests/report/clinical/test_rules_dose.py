@@ -116,5 +116,6 @@ def test_bacterial_infection_treated() -> None:
     g = RecordBuilder()
     g.condition("128045006", t, stop=t + 10 * DAY, display="Cellulitis (disorder)")
     med(g, AMOXICILLIN, t + DAY, t + 8 * DAY)
-    g.condition("128045006", g.at_age(5), stop=g.at_age(5) + 10 * DAY, display="Cellulitis (disorder)")  # 1965
-    passes("care.bacterial_infection_treated", [g.record()])
+    old = RecordBuilder(1, birth=dt.date(1940, 1, 1))
+    old.condition("128045006", old.at_age(10), stop=old.at_age(10) + 10 * DAY, display="Cellulitis (disorder)")  # 1950
+    passes("care.bacterial_infection_treated", [g.record(), old.record()])
