@@ -147,6 +147,8 @@ def _renew_chronic(sim: Simulation, enc: dict[str, Any], t: float) -> None:
             continue
         seen.add(med["id"])
         sim.renew("medications", med, t, enc["id"])
+    if sim.rx.pending:
+        sim.rx.resume(t, enc["id"])
 
 
 def imaging_study(sim: Simulation, run: ModuleRun, state: Any, t: float) -> None:

@@ -34,7 +34,7 @@ STOPPED = {
 class Pharmacy:
     """The prescribing layer for one life (``Simulation.rx``)."""
 
-    __slots__ = ("_rng", "events", "rx", "sim")
+    __slots__ = ("_rng", "events", "pending", "rx", "sim")
 
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
@@ -42,6 +42,8 @@ class Pharmacy:
         self._rng: np.random.Generator | None = None
         #: every change the layer made, in time order (the record's ``prescribing`` list)
         self.events: list[dict[str, Any]] = []
+        #: chronic orders withheld because the drug did not exist yet: (run, state name, held entry)
+        self.pending: list[tuple[ModuleRun, str, dict[str, Any]]] = []
 
     def rng(self) -> np.random.Generator:
         """The prescriber's own stream, spawned at first use so it never shifts the modules' draws."""
@@ -173,7 +175,58 @@ class Pharmacy:
         if state.assign_to_attribute:
             self.sim.set_attribute(state.assign_to_attribute, entry)
         self._log(t, "withheld", rule, reason, fields["codes"][0], None)
+        if rule == "us_approval" and fields.get("chronic"):  # prescribed at a later visit once it exists
+            self.pending.append((run, state.name, entry))
         return entry
+
+    def resume(self, t: float, encounter: str | None) -> None:
+        """At a visit, chronic orders withheld as not yet approved are prescribed once they may be.
+
+        Only while the module still holds the withheld order (no MedicationEnd replaced it) and its
+        reason, if any, is still active; the order goes through every check as a new one would.
+        """
+        keep = []
+        for run, name, held in self.pending:
+            if run.created.get(name) is not held:
+                continue  # the module ended it or ordered something else since
+            reasons = held.get("reason") or ()
+            if reasons and not any(r.get("code") in self.sim.active["conditions"] for r in reasons):
+                continue
+            product = self.rx.products[held["codes"][0]["code"]]
+            patient = Patient(self.sim, t)
+            chosen, problem = self.choose(product, patient)
+            if chosen is None:
+                if problem is not None and problem[0] == "us_approval":
+                    keep.append((run, name, held))
+                continue
+            fields = {k: v for k, v in held.items() if k not in ("id", "prescribing")}
+            fields.update(start=t, stop=None, stop_reason=None)
+            logged = len(self.events)
+            if chosen is not product:
+                self._substitute(fields, chosen, held["codes"][0], problem, t)
+            chosen = dosing.paediatric(self, fields, chosen, patient, held["codes"][0], t)
+            previous = dosing.previous(self, chosen, t)
+            chosen = dosing.strength(self, fields, chosen, patient, held["codes"][0], t, previous)
+            dosing.dose(self, fields, chosen, patient, previous)
+            if self._taking(chosen, t):  # something of the same group was started meanwhile
+                del self.events[logged:]
+                continue
+            washout = self._stop_interacting(chosen, t)
+            if washout:
+                fields["start"] = min(t + washout, self.sim.end_time)
+            new = self.sim.rec.add("medications", fields, encounter)
+            self.sim.activate("medications", new)
+            self._repoint(held, new)
+            self._log(
+                t,
+                "resumed",
+                "us_approval",
+                "approved since the order was withheld",
+                held["codes"][0],
+                new["codes"][0],
+                new["id"],
+            )
+        self.pending = keep
 
     def _write(self, run: ModuleRun, state: Any, fields: dict[str, Any], t: float, *, activate: bool) -> dict[str, Any]:
         entry = self.sim.add_entry(run, "medications", fields, state)

@@ -75,6 +75,7 @@ PRESCRIBING_EVENT: Mapping[str, Any] = {
                 "caution",
                 "renewal_changed",
                 "strength",
+                "resumed",
             ]
         },
         "rule": TEXT,

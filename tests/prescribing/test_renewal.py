@@ -93,3 +93,32 @@ def test_the_chart_weight_decides_the_auto_injector() -> None:
     at(sim, dt.date(2017, 6, 1))
     sim.rec.add("observations", {"time": sim.now, "codes": [{"code": "29463-7"}], "value": 22.0}, None)
     assert code_of(order(sim, EPI_ADULT, chronic=True)) == EPI_JUNIOR  # 22 kg measured, whatever the true weight
+
+
+def test_a_chronic_order_withheld_before_approval_is_prescribed_once_approved() -> None:
+    sim = patient(dt.date(1930, 1, 1))
+    at(sim, dt.date(1970, 6, 1))
+    run = Run()
+    sim.runs.append(run)  # type: ignore[arg-type]
+    held = order(sim, "1656351", chronic=True, run=run, state=Order(name="Entresto", assign_to_attribute="arni"))
+    assert held["prescribing"]["action"] == "withheld" and sim.rx.pending
+    at(sim, dt.date(1980, 6, 1))
+    sim.rx.resume(sim.now, None)
+    assert sim.rec.lists["medications"] == [] and sim.rx.pending  # still not approved (enalapril 1985 not either)
+    at(sim, dt.date(2016, 6, 1))
+    sim.rx.resume(sim.now, None)
+    given = sim.rec.lists["medications"]
+    assert len(given) == 1 and given[0]["stop"] is None and run.created["Entresto"] is given[0]
+    assert sim.attributes["arni"] is given[0] and not sim.rx.pending
+    assert sim.rx.events[-1]["action"] == "resumed" and sim.rx.events[-1]["entry"] == given[0]["id"]
+
+
+def test_a_withheld_order_the_module_replaced_is_not_resumed() -> None:
+    sim = patient(dt.date(1930, 1, 1))
+    at(sim, dt.date(1970, 6, 1))
+    run = Run()
+    order(sim, "1656351", chronic=True, run=run, state=Order(name="Entresto"))
+    run.created["Entresto"] = {"id": "other"}
+    at(sim, dt.date(2016, 6, 1))
+    sim.rx.resume(sim.now, None)
+    assert sim.rec.lists["medications"] == [] and not sim.rx.pending
