@@ -1,0 +1,57 @@
+"""The era's standard of care when the ordered drug did not exist yet (alternatives.csv era: groups)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.prescribing.helpers import at, code_of, order, patient
+
+AMOXICILLIN_TAB = "308192"
+PENICILLIN_V = "834102"
+TETRACYCLINE = "198250"
+PENICILLIN_G_INJ = "105078"
+NITROFURANTOIN = "1648755"
+AMPICILLIN_CAP = "308212"
+SMX_TMP_DS = "198335"
+METFORMIN_ER = "860975"
+METFORMIN_IR = "861007"
+GLIPIZIDE = "310490"
+GLARGINE = "311041"
+NPH = "311028"
+
+
+def test_strep_throat_before_amoxicillin_gets_penicillin_v_then_tetracycline_or_penicillin_g() -> None:
+    sim = patient(dt.date(1930, 1, 1))
+    at(sim, dt.date(1965, 3, 1))
+    assert code_of(order(sim, AMOXICILLIN_TAB, days=10)) == PENICILLIN_V
+    at(sim, dt.date(1955, 3, 1))  # penicillin V from 1957 (approved 1956)
+    assert code_of(order(sim, AMOXICILLIN_TAB, days=10)) == TETRACYCLINE
+    child = patient(dt.date(1950, 1, 1))
+    at(child, dt.date(1955, 3, 1))  # a 5-year-old: no tetracycline under 8
+    assert code_of(order(child, AMOXICILLIN_TAB, days=10)) == PENICILLIN_G_INJ
+
+
+def test_cystitis_before_trimethoprim_sulfamethoxazole_gets_ampicillin() -> None:
+    sim = patient(dt.date(1930, 1, 1))
+    at(sim, dt.date(1968, 3, 1))
+    entry = order(sim, NITROFURANTOIN, days=5)
+    assert code_of(entry) == AMPICILLIN_CAP and entry["prescribing"]["rule"] == "us_approval"
+    at(sim, dt.date(1980, 3, 1))
+    assert code_of(order(sim, NITROFURANTOIN, days=5)) == SMX_TMP_DS
+
+
+def test_metformin_er_before_2000_is_immediate_release_metformin_from_1995() -> None:
+    sim = patient(dt.date(1930, 1, 1))
+    at(sim, dt.date(1996, 3, 1))
+    assert code_of(order(sim, METFORMIN_ER, chronic=True)) == METFORMIN_IR
+    other = patient(dt.date(1930, 1, 1))
+    at(other, dt.date(1993, 3, 1))
+    assert code_of(order(other, METFORMIN_ER, chronic=True)) == GLIPIZIDE
+
+
+def test_glargine_before_2000_is_nph_dosed_in_units_by_weight() -> None:
+    sim = patient(dt.date(1930, 1, 1))
+    at(sim, dt.date(1990, 3, 1))
+    entry = order(sim, GLARGINE, chronic=True)
+    assert code_of(entry) == NPH
+    assert entry["dosage"]["dose_unit"] == "[iU]" and entry["dosage"]["units_per_kg"] == 0.2
