@@ -55,3 +55,15 @@ def test_glargine_before_2000_is_nph_dosed_in_units_by_weight() -> None:
     entry = order(sim, GLARGINE, chronic=True)
     assert code_of(entry) == NPH
     assert entry["dosage"]["dose_unit"] == "[iU]" and entry["dosage"]["units_per_kg"] == 0.2
+
+
+def test_more_era_substitutes_children_liquid_thiazide_tricyclic() -> None:
+    child = patient(dt.date(1960, 1, 1))
+    at(child, dt.date(1964, 3, 1))
+    assert code_of(order(child, "308189", days=10)) == "834040"  # amoxicillin suspension -> penicillin V solution
+    sim = patient(dt.date(1920, 1, 1))
+    at(sim, dt.date(1970, 3, 1))
+    assert code_of(order(sim, SMX_TMP_DS, days=3)) == AMPICILLIN_CAP
+    thiazide = order(sim, "314076", chronic=True)  # lisinopril -> hydrochlorothiazide (12.5 mg start strength)
+    assert thiazide["codes"][0]["display"].lower().startswith("hydrochlorothiazide")
+    assert code_of(order(sim, "312938", chronic=True)) == "856834"  # sertraline -> amitriptyline

@@ -207,7 +207,7 @@ def test_auto_injector_before_1987_is_an_ampoule() -> None:
 
 
 def test_without_an_era_alternative_the_order_is_withheld_with_its_reason() -> None:
-    sim = patient(dt.date(1950, 1, 1))
+    sim = patient(dt.date(1975, 1, 1))  # a child: no era antiemetic (adults get prochlorperazine)
     at(sim, dt.date(1980, 6, 1))
     held = order(sim, ONDANSETRON_ODT, days=2)
     assert held["prescribing"] == {"action": "withheld", "rule": "us_approval", "reason": held["prescribing"]["reason"]}
