@@ -67,3 +67,10 @@ def test_more_era_substitutes_children_liquid_thiazide_tricyclic() -> None:
     thiazide = order(sim, "314076", chronic=True)  # lisinopril -> hydrochlorothiazide (12.5 mg start strength)
     assert thiazide["codes"][0]["display"].lower().startswith("hydrochlorothiazide")
     assert code_of(order(sim, "312938", chronic=True)) == "856834"  # sertraline -> amitriptyline
+
+
+def test_chemotherapy_before_taxanes_and_carboplatin_is_a_cisplatin_etoposide_doublet() -> None:
+    sim = patient(dt.date(1920, 1, 1))
+    at(sim, dt.date(1985, 3, 1))
+    assert code_of(order(sim, "583214", administered=True)) == "1734340"  # paclitaxel -> etoposide
+    assert code_of(order(sim, "597195", administered=True)) == "1736854"  # carboplatin -> cisplatin
