@@ -172,6 +172,26 @@ def dose(
         fields["dosage"] = insulin(ph, fields.get("dosage"), ph.rx.insulin[chosen.code], patient, previous)
     elif fields.get("dosage") is not None and chosen.dose_unit:
         fields["dosage"] = {**fields["dosage"], "dose_unit": chosen.dose_unit}
+        _one_unit_of_strength(ph, fields, chosen)
+
+
+def _one_unit_of_strength(ph: Pharmacy, fields: dict[str, Any], chosen: Product) -> None:
+    """A titrated drug is one unit of the chosen strength per dose when the module's unit count no longer fits.
+
+    The module's count (e.g. three 20 mg duloxetine capsules) belongs to the drug it ordered: it is
+    reset when another drug was substituted, or when the count times the strength is above the
+    strength ladder's maximum (a fluoxetine 40 mg capsule three times a day would be 120 mg).
+    """
+    plan = ph.rx.plans.get(chosen.code)
+    dosage = fields["dosage"]
+    mg = plan.mg_of(chosen.code) if plan is not None else None
+    amount = dosage.get("amount")
+    if plan is None or not mg or not isinstance(amount, int | float) or amount <= 1:
+        return
+    ordered = ph.rx.products.get((fields.get("ordered") or fields["codes"][0])["code"])
+    other_drug = ordered is not None and set(ordered.ingredients) != set(chosen.ingredients)
+    if other_drug or amount * mg > plan.max + 1e-9:
+        dosage["amount"] = 1.0
 
 
 def insulin(

@@ -71,6 +71,7 @@ def order(
     days: float | None = None,
     reason: list[dict[str, str]] | None = None,
     state: Order | None = None,
+    amount: float = 1.0,
 ) -> dict[str, Any]:
     """Order RxNorm ``code`` now, with the fields MedicationOrder.process builds."""
     t = sim.now
@@ -82,7 +83,7 @@ def order(
         "chronic": chronic,
         "administered": administered,
         "requested": not administered or chronic,
-        "dosage": {"amount": 1.0, "frequency": 1, "period": 1.0, "unit": "days"},
+        "dosage": {"amount": amount, "frequency": 1, "period": 1.0, "unit": "days"},
         "as_needed": False,
         "duration_days": days,
         "refills": 0,
