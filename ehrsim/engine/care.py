@@ -143,7 +143,7 @@ def _renew_chronic(sim: Simulation, enc: dict[str, Any], t: float) -> None:
     """A chronic prescription is renewed at each wellness visit: the old order ends, a new one starts."""
     seen: set[str] = set()
     for med in list(sim.active["medications"].values()):
-        if not med.get("chronic") or med["id"] in seen or med["start"] >= t:
+        if not med.get("chronic") or med["id"] in seen or med["start"] >= t or (med["stop"] or float("inf")) <= t:
             continue
         seen.add(med["id"])
         sim.renew("medications", med, t, enc["id"])

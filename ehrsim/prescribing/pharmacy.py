@@ -245,10 +245,11 @@ class Pharmacy:
         function or interaction applies. Returns the new entry, or None when nothing may be renewed.
         """
         sim = self.sim
+        planned = med["stop"]  # a planned stop in the future (e.g. 12 months of a P2Y12 inhibitor) is kept
         sim.rec.deactivate("medications", med, t, None)
         ordered = med.get("ordered") or med["codes"][0]
         fields = {k: v for k, v in med.items() if k not in ("id", "n", "encounter", "ordered", "prescribing")}
-        fields.update(start=t, stop=None, stop_reason=None)
+        fields.update(start=t, stop=planned if planned is not None and planned > t else None, stop_reason=None)
         product = self.rx.products.get(ordered["code"])
         before = med["codes"][0]
         logged = len(self.events)
@@ -339,11 +340,45 @@ class Pharmacy:
                 self._switch(med, chosen, problem, encounter, t)
 
     def ended(self, entry: dict[str, Any], t: float) -> None:
-        """A condition ended: the ongoing orders given for it (no planned stop) end too."""
+        """A condition ended: the ongoing orders given for it (no planned stop) end too.
+
+        Unless the drug treats what the condition leaves behind (successors.csv: a statin, aspirin or
+        beta-blocker after a myocardial infarction goes on for its history; a P2Y12 inhibitor until 12
+        months after the infarction): then the order's reason becomes the successor condition.
+        """
         code = entry["codes"][0]["code"]
-        for med, _product in self._current(t):
+        for med, product in self._current(t):
             if med["stop"] is None and any(r.get("code") == code for r in med.get("reason") or ()):
+                if product is not None and self._succeed(med, product, entry, t):
+                    continue
                 self._stop(med, t, "ended", "reason_ended", f"{entry['codes'][0].get('display', code)} ended")
+
+    def _succeed(self, med: dict[str, Any], product: Product, condition: dict[str, Any], t: float) -> bool:
+        """Pass the order's reason from the ended condition to its successor; False when none applies."""
+        code = condition["codes"][0]["code"]
+        found = next(
+            (self.rx.successors[code, cls] for cls in sorted(product.classes) if (code, cls) in self.rx.successors),
+            None,
+        )
+        if found is None:
+            return False
+        successor, max_days = found
+        if max_days:
+            until = float(condition["start"]) + max_days * 86400.0
+            if until <= t:
+                return False
+            med["stop"] = until  # a planned stop (renewals keep it)
+        med["reason"] = [dict(successor) if r.get("code") == code else r for r in med.get("reason") or ()]
+        self._log(
+            t,
+            "reason_passed",
+            "reason_successor",
+            f"{successor['display']} follows",
+            med["codes"][0],
+            med["codes"][0],
+            med["id"],
+        )
+        return True
 
     def _switch(
         self, med: dict[str, Any], chosen: Product, problem: tuple[str, str, str], encounter: str | None, t: float

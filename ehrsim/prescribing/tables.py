@@ -123,6 +123,8 @@ class Tables:
     plans: dict[str, Plan]
     #: rxcui -> basal insulin dosing by weight (insulin.csv)
     insulin: dict[str, InsulinPlan]
+    #: (ended condition code, drug class) -> (successor reason code, days from the condition's onset or 0)
+    successors: dict[tuple[str, str], tuple[dict[str, str], float]]
 
     def stage_of_egfr(self, egfr: float) -> int:
         """The KDIGO G stage (3-5) an eGFR result implies, 0 when 60 or above."""
@@ -262,4 +264,11 @@ def tables() -> Tables:
         ),
         plans=load_plans(set(products), set(groups)),
         insulin=load_insulin(set(products)),
+        successors={
+            (r["ended_code"], r["drug_class"]): (
+                {"system": r["successor_system"], "code": r["successor_code"], "display": r["successor_display"]},
+                float(r["max_days"] or 0),
+            )
+            for r in _rows("successors.csv")
+        },
     )

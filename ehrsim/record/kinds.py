@@ -76,6 +76,7 @@ PRESCRIBING_EVENT: Mapping[str, Any] = {
                 "renewal_changed",
                 "strength",
                 "resumed",
+                "reason_passed",
             ]
         },
         "rule": TEXT,
