@@ -66,6 +66,13 @@ class Pharmacy:
                 fields["stop"] = end
         if product is None:
             return self._write(run, state, fields, t, activate=not one_off)
+        if fields["administered"] and product.code in self.rx.durations:
+            in_place = self._in_place(product, t)
+            if in_place is not None:  # the device given before is still in place: nothing is inserted
+                run.created[state.name] = in_place
+                if state.assign_to_attribute:
+                    sim.set_attribute(state.assign_to_attribute, in_place)
+                return in_place
         patient = Patient(sim, t)
         chosen, problem = self.choose(product, patient)
         if chosen is None:
@@ -245,6 +252,9 @@ class Pharmacy:
         function or interaction applies. Returns the new entry, or None when nothing may be renewed.
         """
         sim = self.sim
+        lasts = self.rx.durations.get(med["codes"][0]["code"])
+        if lasts and med.get("administered") and t < med["start"] + lasts:
+            return med  # an IUS or implant in place is not inserted again before its labelled duration
         planned = med["stop"]  # a planned stop in the future (e.g. 12 months of a P2Y12 inhibitor) is kept
         sim.rec.deactivate("medications", med, t, None)
         ordered = med.get("ordered") or med["codes"][0]
@@ -407,6 +417,11 @@ class Pharmacy:
             seen.add(id(entry))
             out.append((entry, self.rx.products.get(entry["codes"][0]["code"])))
         return out
+
+    def _in_place(self, product: Product, t: float) -> dict[str, Any] | None:
+        """The running order of this long-acting device or implant still within its labelled duration."""
+        lasts = self.rx.durations[product.code]
+        return next((e for e, p in self._current(t) if p is product and t < e["start"] + lasts), None)
 
     def _taking(self, chosen: Product, t: float) -> bool:
         """Already on this drug or one of its duplicate group (a switch to it would duplicate)."""

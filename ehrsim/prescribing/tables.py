@@ -125,6 +125,8 @@ class Tables:
     insulin: dict[str, InsulinPlan]
     #: (ended condition code, drug class) -> (successor reason code, days from the condition's onset or 0)
     successors: dict[tuple[str, str], tuple[dict[str, str], float]]
+    #: rxcui -> seconds a long-acting device or implant lasts once given (durations.csv)
+    durations: dict[str, float]
 
     def stage_of_egfr(self, egfr: float) -> int:
         """The KDIGO G stage (3-5) an eGFR result implies, 0 when 60 or above."""
@@ -271,4 +273,5 @@ def tables() -> Tables:
             )
             for r in _rows("successors.csv")
         },
+        durations={r["rxcui"]: float(r["years"]) * 365.25 * 86400.0 for r in _rows("durations.csv")},
     )

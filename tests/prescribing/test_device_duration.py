@@ -1,0 +1,43 @@
+"""A long-acting contraceptive stays in place for its labelled duration (durations.csv)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.prescribing.helpers import at, order, patient
+
+MIRENA = "807283"
+IMPLANT = "389221"
+
+
+def test_an_ius_is_not_reinserted_at_yearly_renewals_until_its_duration_ends() -> None:
+    sim = patient(dt.date(1980, 1, 1))
+    at(sim, dt.date(2010, 3, 1))
+    ius = order(sim, MIRENA, chronic=True, administered=True)
+    for year in (2011, 2012, 2013, 2014):
+        at(sim, dt.date(year, 3, 2))
+        assert sim.renew("medications", ius, sim.now, None) is ius
+    assert len(sim.rec.lists["medications"]) == 1 and ius["stop"] is None
+    at(sim, dt.date(2015, 3, 2))  # 5 years: replaced
+    new = sim.renew("medications", ius, sim.now, None)
+    assert new is not ius and new["start"] == sim.now and ius["stop"] == sim.now
+
+
+def test_an_implant_lasts_three_years() -> None:
+    sim = patient(dt.date(1980, 1, 1))
+    at(sim, dt.date(2010, 3, 1))
+    implant = order(sim, IMPLANT, chronic=True, administered=True)
+    at(sim, dt.date(2012, 3, 1))
+    assert sim.renew("medications", implant, sim.now, None) is implant
+    at(sim, dt.date(2013, 3, 2))
+    assert sim.renew("medications", implant, sim.now, None) is not implant
+
+
+def test_a_new_order_while_the_ius_is_in_place_inserts_nothing() -> None:
+    sim = patient(dt.date(1980, 1, 1))
+    at(sim, dt.date(2010, 3, 1))
+    ius = order(sim, MIRENA, chronic=True, administered=True)
+    at(sim, dt.date(2012, 3, 1))
+    assert order(sim, MIRENA, chronic=True, administered=True) is ius
+    at(sim, dt.date(2016, 3, 1))
+    assert order(sim, MIRENA, chronic=True, administered=True) is not ius
