@@ -6,6 +6,7 @@ terminology/prescribing/ (paediatric.csv, strengths.csv, dosing.csv, dose_limits
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from ehrsim.prescribing import strength as strengths
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 SOLID_UNDER = 6.0  # years: tablets and capsules are unsuitable (EMA paediatric formulations, 2006)
 CHEWABLE_UNDER = 2.0
 WEIGHT_DOSE_UNDER = 12.0  # years: doses of the drugs in paediatric.csv are by weight
+#: the delivered volume of a prefilled device, from its RxNorm name ("0.3 ML epinephrine 1 MG/ML Auto-Injector")
+_DEVICE_VOLUME = re.compile(r"(?:^|\s)(\d+(?:\.\d+)?) ML ")
 
 
 def paediatric(
@@ -149,6 +152,11 @@ def dose(
 ) -> None:
     """Give the dose a unit; a child's dose is by weight (mg/kg, capped at the adult dose)."""
     paed = ph.rx.paediatric.get(chosen.key)
+    reasons = {r.get("code") for r in fields.get("reason") or ()}
+    for codes, by_reason in ph.rx.paediatric_reason.get(chosen.key, ()):
+        if reasons & codes:
+            paed = by_reason
+            break
     per_unit = chosen.mg_per_ml or chosen.mg_per_unit
     if paed is not None and per_unit and patient.age < WEIGHT_DOSE_UNDER:
         weight = patient.weight()
@@ -173,6 +181,9 @@ def dose(
     elif fields.get("dosage") is not None and chosen.dose_unit:
         fields["dosage"] = {**fields["dosage"], "dose_unit": chosen.dose_unit}
         _one_unit_of_strength(ph, fields, chosen)
+        volume = _DEVICE_VOLUME.search(chosen.display) if chosen.form == "auto_injector" else None
+        if volume is not None:  # one auto-injector dose is the device's volume (EpiPen 0.3 mL), not 1 mL
+            fields["dosage"]["amount"] = float(volume.group(1))
 
 
 def _one_unit_of_strength(ph: Pharmacy, fields: dict[str, Any], chosen: Product) -> None:

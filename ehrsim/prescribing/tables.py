@@ -108,6 +108,8 @@ class Tables:
     alternatives: dict[str, tuple[Alternative, ...]]
     #: ingredients joined by ";" (as in products.csv) -> liquid form and weight-based dose
     paediatric: dict[str, Paediatric]
+    #: ingredients -> ((reason condition codes, dose), ...): a dose by the order's reason (strep throat)
+    paediatric_reason: dict[str, tuple[tuple[frozenset[str], Paediatric], ...]]
     ckd_stage: dict[str, int]
     pregnancy: frozenset[str]
     #: condition group (conditions.csv ``group``: coronary_disease, heart_failure) -> codes
@@ -227,12 +229,17 @@ def tables() -> Tables:
             (r["active_class"], r["action"], rule, r["rationale"], washout)
         )
     paediatric = {}
+    paediatric_rows: list[tuple[str, str, Paediatric]] = []
     for r in _rows("paediatric.csv"):
         if r["liquid_rxcui"] not in products:
             raise EhrsimError(f"prescribing/paediatric.csv: {r['liquid_rxcui']} is not in products.csv")
-        paediatric[r["ingredients"]] = Paediatric(
+        paed = Paediatric(
             r["liquid_rxcui"], float(r["mg_per_kg_per_dose"]), int(r["doses_per_day"]), float(r["max_mg_per_dose"])
         )
+        if r["reason_group"]:
+            paediatric_rows.append((r["ingredients"], r["reason_group"], paed))
+        else:
+            paediatric[r["ingredients"]] = paed
     conditions = _rows("conditions.csv")
     ckd = {r["code"]: int(r["ckd_stage"]) for r in conditions if r["ckd_stage"]}
     pregnancy = frozenset(r["code"] for r in conditions if r["pregnancy"])
@@ -253,6 +260,10 @@ def tables() -> Tables:
         interactions={k: tuple(v) for k, v in interactions.items()},
         alternatives={k: tuple(v) for k, v in alternatives.items()},
         paediatric=paediatric,
+        paediatric_reason={
+            key: tuple((frozenset(groups[g]), p) for k, g, p in paediatric_rows if k == key)
+            for key in {k for k, _, _ in paediatric_rows}
+        },
         ckd_stage=ckd,
         pregnancy=pregnancy,
         condition_groups={k: frozenset(v) for k, v in groups.items()},

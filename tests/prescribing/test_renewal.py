@@ -84,7 +84,7 @@ def test_an_arni_replacing_its_era_substitute_at_renewal_waits_out_the_washout()
     assert "enalapril" in era["codes"][0]["display"]
     at(sim, dt.date(2016, 6, 1))
     renewed = _renew(sim, era)
-    assert code_of(renewed) == "1656354"
+    assert code_of(renewed) == "1656351"  # the label start dose 49/51 mg (97/103 ordered)
     assert era["stop"] == sim.now and renewed["start"] == sim.now + 36 * 3600  # FDA label: 36 h after the ACE inhibitor
 
 
