@@ -16,19 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ehrsim.prescribing import dosing
+from ehrsim.prescribing import dosing, lifecycle
+from ehrsim.prescribing.lifecycle import STOPPED
 from ehrsim.prescribing.patient import Patient
 from ehrsim.prescribing.tables import Product, Rule, tables
 
 if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
     from ehrsim.gmf.run import ModuleRun
-
-STOPPED = {
-    "system": "SNOMED-CT",
-    "code": "182840001",
-    "display": "Drug treatment stopped - medical advice (situation)",
-}
 
 
 class Pharmacy:
@@ -187,53 +182,8 @@ class Pharmacy:
         return entry
 
     def resume(self, t: float, encounter: str | None) -> None:
-        """At a visit, chronic orders withheld as not yet approved are prescribed once they may be.
-
-        Only while the module still holds the withheld order (no MedicationEnd replaced it) and its
-        reason, if any, is still active; the order goes through every check as a new one would.
-        """
-        keep = []
-        for run, name, held in self.pending:
-            if run.created.get(name) is not held:
-                continue  # the module ended it or ordered something else since
-            reasons = held.get("reason") or ()
-            if reasons and not any(r.get("code") in self.sim.active["conditions"] for r in reasons):
-                continue
-            product = self.rx.products[held["codes"][0]["code"]]
-            patient = Patient(self.sim, t)
-            chosen, problem = self.choose(product, patient)
-            if chosen is None:
-                if problem is not None and problem[0] == "us_approval":
-                    keep.append((run, name, held))
-                continue
-            fields = {k: v for k, v in held.items() if k not in ("id", "prescribing")}
-            fields.update(start=t, stop=None, stop_reason=None)
-            logged = len(self.events)
-            if chosen is not product:
-                self._substitute(fields, chosen, held["codes"][0], problem, t)
-            chosen = dosing.paediatric(self, fields, chosen, patient, held["codes"][0], t)
-            previous = dosing.previous(self, chosen, t)
-            chosen = dosing.strength(self, fields, chosen, patient, held["codes"][0], t, previous)
-            dosing.dose(self, fields, chosen, patient, previous)
-            if self._taking(chosen, t):  # something of the same group was started meanwhile
-                del self.events[logged:]
-                continue
-            washout = self._stop_interacting(chosen, t)
-            if washout:
-                fields["start"] = min(t + washout, self.sim.end_time)
-            new = self.sim.rec.add("medications", fields, encounter)
-            self.sim.activate("medications", new)
-            self._repoint(held, new)
-            self._log(
-                t,
-                "resumed",
-                "us_approval",
-                "approved since the order was withheld",
-                held["codes"][0],
-                new["codes"][0],
-                new["id"],
-            )
-        self.pending = keep
+        """At a visit, chronic orders withheld as not yet approved are prescribed once they may be."""
+        lifecycle.resume(self, t, encounter)
 
     def _write(self, run: ModuleRun, state: Any, fields: dict[str, Any], t: float, *, activate: bool) -> dict[str, Any]:
         entry = self.sim.add_entry(run, "medications", fields, state)
@@ -245,65 +195,8 @@ class Pharmacy:
     # --- renewals --------------------------------------------------------------------------------
 
     def renew(self, med: dict[str, Any], t: float, encounter: str | None) -> dict[str, Any] | None:
-        """A chronic order renewed at a visit: the decision is taken again for the patient as they are now.
-
-        The module's ordered drug is checked afresh, so an era substitute gives way to the drug once it
-        exists, a child who outgrew a weight band gets the adult form, and a new allergy, kidney
-        function or interaction applies. Returns the new entry, or None when nothing may be renewed.
-        """
-        sim = self.sim
-        lasts = self.rx.durations.get(med["codes"][0]["code"])
-        if lasts and med.get("administered") and t < med["start"] + lasts:
-            return med  # an IUS or implant in place is not inserted again before its labelled duration
-        planned = med["stop"]  # a planned stop in the future (e.g. 12 months of a P2Y12 inhibitor) is kept
-        sim.rec.deactivate("medications", med, t, None)
-        ordered = med.get("ordered") or med["codes"][0]
-        fields = {k: v for k, v in med.items() if k not in ("id", "n", "encounter", "ordered", "prescribing")}
-        fields.update(start=t, stop=planned if planned is not None and planned > t else None, stop_reason=None)
-        product = self.rx.products.get(ordered["code"])
-        before = med["codes"][0]
-        logged = len(self.events)
-        if product is not None:
-            fields["codes"] = [dict(ordered)]
-            dosage = fields.get("dosage")
-            if dosage and "mg_per_kg" in dosage:  # a child's weight-based dose is worked out again below
-                fields["dosage"] = {k: dosage[k] for k in ("frequency", "period", "unit")} | {"amount": 1.0}
-            patient = Patient(sim, t)
-            chosen, problem = self.choose(product, patient)
-            if chosen is None or (chosen.code != before["code"] and self._taking(chosen, t)):
-                med["stop_reason"] = dict(STOPPED)
-                med["prescribing"] = {**(med.get("prescribing") or {}), "stopped": "withheld", "stop_rule": ""}
-                rule, reason = (problem[0], problem[1]) if problem else ("duplicate_therapy", "already taken")
-                self._log(t, "withheld", rule, reason, ordered, None, med["id"])
-                return None
-            if chosen is not product:
-                self._substitute(fields, chosen, ordered, problem, t)
-            chosen = dosing.paediatric(self, fields, chosen, patient, ordered, t)
-            chosen = dosing.strength(self, fields, chosen, patient, ordered, t, med)
-            dosing.dose(self, fields, chosen, patient, med)
-        if fields["codes"][0]["code"] == before["code"]:
-            del self.events[logged:]  # the same decision as last time: nothing new to report
-        else:
-            if product is not None:  # another drug now: interactions and duplicates as for a new order
-                given = self.rx.products.get(fields["codes"][0]["code"], product)
-                washout = self._stop_interacting(given, t)
-                if washout:
-                    fields["start"] = min(t + washout, sim.end_time)
-                self._replace_duplicates(given, t)
-            note = fields.get("prescribing") or {}
-            self._log(
-                t,
-                "renewal_changed",
-                note.get("rule") or "renewal_review",
-                note.get("reason") or "",
-                before,
-                fields["codes"][0],
-                med["id"],
-            )
-        new = sim.rec.add("medications", fields, encounter)
-        sim.rec.activate("medications", new)
-        self._repoint(med, new)
-        return new
+        """A chronic order renewed at a visit: the decision is taken again (lifecycle.renew)."""
+        return lifecycle.renew(self, med, t, encounter)
 
     def _repoint(self, old: dict[str, Any], new: dict[str, Any]) -> None:
         """Whoever held the old entry (an attribute, a MedicationOrder state) holds the new one."""
@@ -359,36 +252,9 @@ class Pharmacy:
         code = entry["codes"][0]["code"]
         for med, product in self._current(t):
             if med["stop"] is None and any(r.get("code") == code for r in med.get("reason") or ()):
-                if product is not None and self._succeed(med, product, entry, t):
+                if product is not None and lifecycle.succeed(self, med, product, entry, t):
                     continue
                 self._stop(med, t, "ended", "reason_ended", f"{entry['codes'][0].get('display', code)} ended")
-
-    def _succeed(self, med: dict[str, Any], product: Product, condition: dict[str, Any], t: float) -> bool:
-        """Pass the order's reason from the ended condition to its successor; False when none applies."""
-        code = condition["codes"][0]["code"]
-        found = next(
-            (self.rx.successors[code, cls] for cls in sorted(product.classes) if (code, cls) in self.rx.successors),
-            None,
-        )
-        if found is None:
-            return False
-        successor, max_days = found
-        if max_days:
-            until = float(condition["start"]) + max_days * 86400.0
-            if until <= t:
-                return False
-            med["stop"] = until  # a planned stop (renewals keep it)
-        med["reason"] = [dict(successor) if r.get("code") == code else r for r in med.get("reason") or ()]
-        self._log(
-            t,
-            "reason_passed",
-            "reason_successor",
-            f"{successor['display']} follows",
-            med["codes"][0],
-            med["codes"][0],
-            med["id"],
-        )
-        return True
 
     def _switch(
         self, med: dict[str, Any], chosen: Product, problem: tuple[str, str, str], encounter: str | None, t: float

@@ -1,0 +1,159 @@
+"""What happens to orders after they are written: renewals, orders resumed once a drug exists, and
+reasons passed to a successor condition. Functions of the ``Pharmacy`` (pharmacy.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ehrsim.prescribing import dosing
+from ehrsim.prescribing.patient import Patient
+
+if TYPE_CHECKING:
+    from ehrsim.prescribing.pharmacy import Pharmacy
+    from ehrsim.prescribing.tables import Product
+
+STOPPED = {
+    "system": "SNOMED-CT",
+    "code": "182840001",
+    "display": "Drug treatment stopped - medical advice (situation)",
+}
+
+
+def renew(ph: Pharmacy, med: dict[str, Any], t: float, encounter: str | None) -> dict[str, Any] | None:
+    """A chronic order renewed at a visit: the decision is taken again for the patient as they are now.
+
+    The module's ordered drug is checked afresh, so an era substitute gives way to the drug once it
+    exists, a child who outgrew a weight band gets the adult form, and a new allergy, kidney
+    function or interaction applies. Returns the new entry, or None when nothing may be renewed.
+    """
+    sim = ph.sim
+    lasts = ph.rx.durations.get(med["codes"][0]["code"])
+    if lasts and med.get("administered") and t < med["start"] + lasts:
+        return med  # an IUS or implant in place is not inserted again before its labelled duration
+    planned = med["stop"]  # a planned stop in the future (e.g. 12 months of a P2Y12 inhibitor) is kept
+    sim.rec.deactivate("medications", med, t, None)
+    ordered = med.get("ordered") or med["codes"][0]
+    fields = {k: v for k, v in med.items() if k not in ("id", "n", "encounter", "ordered", "prescribing")}
+    fields.update(start=t, stop=planned if planned is not None and planned > t else None, stop_reason=None)
+    product = ph.rx.products.get(ordered["code"])
+    before = med["codes"][0]
+    logged = len(ph.events)
+    if product is not None:
+        fields["codes"] = [dict(ordered)]
+        dosage = fields.get("dosage")
+        if dosage and "mg_per_kg" in dosage:  # a child's weight-based dose is worked out again below
+            fields["dosage"] = {k: dosage[k] for k in ("frequency", "period", "unit")} | {"amount": 1.0}
+        patient = Patient(sim, t)
+        chosen, problem = ph.choose(product, patient)
+        if chosen is None or (chosen.code != before["code"] and ph._taking(chosen, t)):
+            med["stop_reason"] = dict(STOPPED)
+            med["prescribing"] = {**(med.get("prescribing") or {}), "stopped": "withheld", "stop_rule": ""}
+            rule, reason = (problem[0], problem[1]) if problem else ("duplicate_therapy", "already taken")
+            ph._log(t, "withheld", rule, reason, ordered, None, med["id"])
+            return None
+        if chosen is not product:
+            ph._substitute(fields, chosen, ordered, problem, t)
+        chosen = dosing.paediatric(ph, fields, chosen, patient, ordered, t)
+        chosen = dosing.strength(ph, fields, chosen, patient, ordered, t, med)
+        dosing.dose(ph, fields, chosen, patient, med)
+    if fields["codes"][0]["code"] == before["code"]:
+        del ph.events[logged:]  # the same decision as last time: nothing new to report
+    else:
+        if product is not None:  # another drug now: interactions and duplicates as for a new order
+            given = ph.rx.products.get(fields["codes"][0]["code"], product)
+            washout = ph._stop_interacting(given, t)
+            if washout:
+                fields["start"] = min(t + washout, sim.end_time)
+            ph._replace_duplicates(given, t)
+        note = fields.get("prescribing") or {}
+        ph._log(
+            t,
+            "renewal_changed",
+            note.get("rule") or "renewal_review",
+            note.get("reason") or "",
+            before,
+            fields["codes"][0],
+            med["id"],
+        )
+    new = sim.rec.add("medications", fields, encounter)
+    sim.rec.activate("medications", new)
+    ph._repoint(med, new)
+    return new
+
+
+def resume(ph: Pharmacy, t: float, encounter: str | None) -> None:
+    """At a visit, chronic orders withheld as not yet approved are prescribed once they may be.
+
+    Only while the module still holds the withheld order (no MedicationEnd replaced it) and its
+    reason, if any, is still active; the order goes through every check as a new one would.
+    """
+    keep = []
+    for run, name, held in ph.pending:
+        if run.created.get(name) is not held:
+            continue  # the module ended it or ordered something else since
+        reasons = held.get("reason") or ()
+        if reasons and not any(r.get("code") in ph.sim.active["conditions"] for r in reasons):
+            continue
+        product = ph.rx.products[held["codes"][0]["code"]]
+        patient = Patient(ph.sim, t)
+        chosen, problem = ph.choose(product, patient)
+        if chosen is None:
+            if problem is not None and problem[0] == "us_approval":
+                keep.append((run, name, held))
+            continue
+        fields = {k: v for k, v in held.items() if k not in ("id", "prescribing")}
+        fields.update(start=t, stop=None, stop_reason=None)
+        logged = len(ph.events)
+        if chosen is not product:
+            ph._substitute(fields, chosen, held["codes"][0], problem, t)
+        chosen = dosing.paediatric(ph, fields, chosen, patient, held["codes"][0], t)
+        previous = dosing.previous(ph, chosen, t)
+        chosen = dosing.strength(ph, fields, chosen, patient, held["codes"][0], t, previous)
+        dosing.dose(ph, fields, chosen, patient, previous)
+        if ph._taking(chosen, t):  # something of the same group was started meanwhile
+            del ph.events[logged:]
+            continue
+        washout = ph._stop_interacting(chosen, t)
+        if washout:
+            fields["start"] = min(t + washout, ph.sim.end_time)
+        new = ph.sim.rec.add("medications", fields, encounter)
+        ph.sim.activate("medications", new)
+        ph._repoint(held, new)
+        ph._log(
+            t,
+            "resumed",
+            "us_approval",
+            "approved since the order was withheld",
+            held["codes"][0],
+            new["codes"][0],
+            new["id"],
+        )
+    ph.pending = keep
+
+
+def succeed(ph: Pharmacy, med: dict[str, Any], product: Product, condition: dict[str, Any], t: float) -> bool:
+    """Pass the order's reason from the ended condition to its successor; False when none applies."""
+    code = condition["codes"][0]["code"]
+    found = next(
+        (ph.rx.successors[code, cls] for cls in sorted(product.classes) if (code, cls) in ph.rx.successors),
+        None,
+    )
+    if found is None:
+        return False
+    successor, max_days = found
+    if max_days:
+        until = float(condition["start"]) + max_days * 86400.0
+        if until <= t:
+            return False
+        med["stop"] = until  # a planned stop (renewals keep it)
+    med["reason"] = [dict(successor) if r.get("code") == code else r for r in med.get("reason") or ()]
+    ph._log(
+        t,
+        "reason_passed",
+        "reason_successor",
+        f"{successor['display']} follows",
+        med["codes"][0],
+        med["codes"][0],
+        med["id"],
+    )
+    return True
