@@ -28,11 +28,13 @@ class EncounterHours(Rule):
     def check(self, view: PatientView) -> Finding:
         lo, hi = self.p["hours"]
         weekdays_only = bool(self.param("weekdays_only", True))
+        closed = set(self.param("closed_dates", ()))  # "MM-DD" dates offices are closed (fixed-date holidays)
         f = Finding()
         for enc in view.entries("encounters"):
             if enc["class"] in self.p["classes"]:
                 local = view.local(enc["start"])
-                if lo <= local.hour < hi and (local.weekday() < 5 or not weekdays_only):
+                open_day = (local.weekday() < 5 or not weekdays_only) and local.strftime("%m-%d") not in closed
+                if lo <= local.hour < hi and open_day:
                     f.passed()
                 else:
                     f.add(False, f"{enc['class']} encounter {enc['n']} at {_shown(view, enc['start'])}")
