@@ -141,19 +141,27 @@ def succeed(ph: Pharmacy, med: dict[str, Any], product: Product, condition: dict
     if found is None:
         return False
     successor, max_days = found
+    until = None
     if max_days:
         until = float(condition["start"]) + max_days * 86400.0
         if until <= t:
             return False
-        med["stop"] = until  # a planned stop (renewals keep it)
-    med["reason"] = [dict(successor) if r.get("code") == code else r for r in med.get("reason") or ()]
+    # the prescription is rewritten for the successor (its reason must be diagnosed by the order's start)
+    sim = ph.sim
+    sim.rec.deactivate("medications", med, t, None)
+    fields = {k: v for k, v in med.items() if k not in ("id", "n", "encounter")}
+    fields.update(start=t, stop=until, stop_reason=None)  # a planned stop (renewals keep it)
+    fields["reason"] = [dict(successor) if r.get("code") == code else r for r in med.get("reason") or ()]
+    new = sim.rec.add("medications", fields, condition.get("encounter") or med.get("encounter"))
+    sim.rec.activate("medications", new)
+    ph._repoint(med, new)
     ph._log(
         t,
         "reason_passed",
         "reason_successor",
         f"{successor['display']} follows",
         med["codes"][0],
-        med["codes"][0],
-        med["id"],
+        new["codes"][0],
+        new["id"],
     )
     return True

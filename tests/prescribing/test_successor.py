@@ -26,10 +26,13 @@ def test_statin_and_p2y12_pass_to_the_history_of_mi() -> None:
     other = order(sim, ACETAMINOPHEN, chronic=True, reason=_reason(sim, NSTEMI))
     t = at(sim, dt.date(2015, 4, 20))
     sim.deactivate("conditions", mi, t, None)
-    assert statin["stop"] is None and statin["reason"][0]["code"] == HISTORY_OF_MI
-    assert p2y12["stop"] == mi["start"] + 365 * 86400.0 and p2y12["reason"][0]["code"] == HISTORY_OF_MI
-    assert other["stop"] == t  # not secondary prevention: ends with its reason
+    assert statin["stop"] == t and p2y12["stop"] == t and other["stop"] == t
+    statin2, p2y12_2 = (sim.active["medications"][c] for c in (ATORVASTATIN_80, CLOPIDOGREL))
+    assert statin2["start"] == t and statin2["stop"] is None and statin2["reason"][0]["code"] == HISTORY_OF_MI
+    assert p2y12_2["stop"] == mi["start"] + 365 * 86400.0 and p2y12_2["reason"][0]["code"] == HISTORY_OF_MI
+    assert ACETAMINOPHEN not in sim.active["medications"]  # not secondary prevention: ends with its reason
     assert [e["action"] for e in sim.rx.events].count("reason_passed") == 2
+    p2y12 = p2y12_2
     at(sim, dt.date(2015, 9, 1))
     renewed = sim.renew("medications", p2y12, sim.now, None)
     assert renewed is not None and renewed["stop"] == mi["start"] + 365 * 86400.0  # the planned stop is kept
