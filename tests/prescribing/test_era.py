@@ -74,3 +74,11 @@ def test_chemotherapy_before_taxanes_and_carboplatin_is_a_cisplatin_etoposide_do
     at(sim, dt.date(1985, 3, 1))
     assert code_of(order(sim, "583214", administered=True)) == "1734340"  # paclitaxel -> etoposide
     assert code_of(order(sim, "597195", administered=True)) == "1736854"  # carboplatin -> cisplatin
+
+
+def test_a_child_with_cystitis_before_1973_gets_ampicillin_suspension_by_weight() -> None:
+    child = patient(dt.date(1965, 1, 1))
+    at(child, dt.date(1969, 3, 1))
+    entry = order(child, NITROFURANTOIN, days=5)
+    assert code_of(entry) == "308210"
+    assert entry["dosage"]["mg_per_kg"] == 25.0 and entry["dosage"]["dose_unit"] == "mg"
