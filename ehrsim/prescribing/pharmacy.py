@@ -12,6 +12,7 @@ works too.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,6 +21,7 @@ from ehrsim.prescribing import dosing, lifecycle
 from ehrsim.prescribing.lifecycle import STOPPED
 from ehrsim.prescribing.patient import Patient
 from ehrsim.prescribing.tables import Product, Rule, tables
+from ehrsim.record.times import from_date
 
 if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
@@ -145,6 +147,8 @@ class Pharmacy:
         if kind == "age_below":
             return patient.age < rule.threshold
         if kind == "has_condition":
+            if rule.threshold and patient.t >= from_date(dt.date(int(rule.threshold), 1, 1)):
+                return False  # a contraindication of its era, lifted on 1 January of ``threshold``
             active = self.sim.active["conditions"]
             return any(code in active for code in self.rx.condition_groups[rule.subject])
         if kind == "taking_class":

@@ -82,3 +82,16 @@ def test_a_child_with_cystitis_before_1973_gets_ampicillin_suspension_by_weight(
     entry = order(child, NITROFURANTOIN, days=5)
     assert code_of(entry) == "308210"
     assert entry["dosage"]["mg_per_kg"] == 25.0 and entry["dosage"]["dose_unit"] == "mg"
+
+
+def test_metformin_in_heart_failure_is_substituted_only_before_the_2006_label_change() -> None:
+    from tests.prescribing.helpers import onset
+
+    sim = patient(dt.date(1930, 1, 1))
+    at(sim, dt.date(1998, 3, 1))
+    onset(sim, "conditions", "88805009")  # chronic congestive heart failure
+    before = order(sim, METFORMIN_IR, chronic=True)  # glargine (2000) not yet: glipizide (2.5 mg start from 65)
+    assert "glipizide" in before["codes"][0]["display"].lower()
+    assert before["prescribing"]["rule"] == "metformin_heart_failure_era"
+    at(sim, dt.date(2010, 3, 1))
+    assert code_of(order(sim, METFORMIN_IR, chronic=True)) == METFORMIN_IR
