@@ -24,6 +24,8 @@ from tests.runs.conftest import generate_args, write_module
 
 REFERENCE = dt.date(2025, 1, 1)
 YEAR = 365.25 * 86400
+LIVES = 120  # lives aged 85-95 at the reference date
+FIRST = 85  # deaths are counted from this age
 
 
 def test_auto_adds_the_module_only_to_libraries_without_one(tmp_path: Path) -> None:
@@ -83,13 +85,13 @@ def _us_rates() -> dict[int, float]:
     """Deaths per person-year by 5-year band from the life table's survivors l(x) (both sexes)."""
     with open(terminology_dir() / "demographics" / "survival.csv", newline="") as f:
         lx = {int(r["age"]): float(r["lx"]) for r in csv.DictReader(f)}
-    return {lo: math.log(lx[lo] / lx[lo + 5]) / 5 for lo in range(80, 100, 5)}
+    return {lo: math.log(lx[lo] / lx[lo + 5]) / 5 for lo in range(FIRST, 100, 5)}
 
 
 def _old_age_deaths(mode: str) -> tuple[int, float]:
     """(deaths at 80-99, deaths the US life table expects over the same person-years) in 60 lives aged 85-95."""
     settings = Settings(
-        population=60,
+        population=LIVES,
         seed=3,
         reference_date=REFERENCE,
         age_min=85,
@@ -107,7 +109,7 @@ def _old_age_deaths(mode: str) -> tuple[int, float]:
         last = record["death"]["time"] if record["death"] else end
         for lo, rate in rates.items():
             expected += rate * max(0.0, min(last, birth + (lo + 5) * YEAR) - (birth + lo * YEAR)) / YEAR
-        deaths += record["death"] is not None and 80 <= (last - birth) / YEAR < 100
+        deaths += record["death"] is not None and FIRST <= (last - birth) / YEAR < 100
     return deaths, expected
 
 
