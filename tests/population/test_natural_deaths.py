@@ -113,9 +113,14 @@ def _old_age_deaths(mode: str) -> tuple[int, float]:
     return deaths, expected
 
 
+@pytest.mark.slow
 @needs_shared
 def test_synthea_library_old_age_deaths_follow_the_life_table() -> None:
-    """With ehrsim's module added, deaths at 80-99 are within a Poisson band (3 SD) of the US life table."""
+    """With ehrsim's module added, deaths at 85-99 fall in a Poisson band of the US life table.
+
+    Band: 2 SD below (one-sided ~2 %), 3 SD above. Measured (seed 3, 120 lives): auto 13 deaths against
+    18.8 expected (-1.3 SD); ``--natural-deaths off`` 13 against 26.3 (-2.6 SD), which fails the band.
+    """
     deaths, expected = _old_age_deaths("auto")
-    assert expected > 20  # enough person-years for the band to mean something
-    assert abs(deaths - expected) <= 3 * math.sqrt(expected), (deaths, expected)
+    assert expected > 15  # enough person-years at 85+ for the band to mean something
+    assert expected - 2 * math.sqrt(expected) <= deaths <= expected + 3 * math.sqrt(expected), (deaths, expected)
