@@ -140,7 +140,7 @@ def generate(
     transforms: Sequence[RecordTransform] | None = None,
     fast_loops: bool = True,
     cohort: str | None = None,
-    storyline: str | Path | None = None,
+    storyline: str | Path | dict[str, Any] | None = None,
     **options: Any,
 ) -> Iterator[Record]:
     """Yield ``n`` native patient records lazily, in index order (in this process).
@@ -149,8 +149,8 @@ def generate(
     are ``Settings`` fields; ``transforms`` replaces ``default_transforms``; ``fast_loops=False``
     iterates self-looping Delays instead of fast-forwarding them (see ``Population``); ``cohort``
     keeps only patients matching a cohort expression (docs/cohorts.md; ``keep_module=PATH`` and
-    ``cohort_max_attempts`` are ``Settings`` fields too); ``storyline`` is a storyline file forcing
-    module states at given ages or dates (docs/storylines.md).
+    ``cohort_max_attempts`` are ``Settings`` fields too); ``storyline`` is a storyline file, or its
+    content as a dict, forcing module states at given ages or dates (docs/storylines.md).
 
     >>> import datetime, ehrsim
     >>> records = ehrsim.generate(2, seed=1, reference_date=datetime.date(2025, 1, 1))
@@ -158,6 +158,6 @@ def generate(
     if modules is not None:
         options["modules"] = tuple([modules] if isinstance(modules, str | Path) else modules)
     if storyline is not None:
-        options["storyline"] = Path(storyline)
+        options["storyline"] = Path(storyline) if isinstance(storyline, str | Path) else storyline
     settings = Settings(population=n, seed=seed, reference_date=reference_date, cohort=cohort, **options)
     yield from records(Population(settings, fast_loops=fast_loops), range(start, start + n), transforms)

@@ -177,6 +177,7 @@ class Population:
             sim.steer.finish(sim.end_time if sim.death_time is None else min(sim.death_time, sim.end_time))
         if told is not None and (why := told.verdict(sim.death_time)) is not None:
             self.redrawn[why] += 1
+            sim.release()
             return None
         return sim
 

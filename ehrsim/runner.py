@@ -102,8 +102,8 @@ def fingerprint(settings: Settings, module_hashes: dict[str, str]) -> dict[str, 
         "settings": options_dump(settings, exclude={"workers", "out", "dask"}),
         "modules": module_hashes,
     }
-    if settings.storyline is not None:  # an edited storyline file must not resume the old one's run
-        found["storyline"] = hashlib.sha256(Path(settings.storyline).read_bytes()).hexdigest()
+    if isinstance(settings.storyline, Path):  # an edited storyline file must not resume the old one's run
+        found["storyline"] = hashlib.sha256(settings.storyline.read_bytes()).hexdigest()
     return found
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
@@ -59,7 +59,10 @@ class RunSettings(BaseModel):
     keep_module: Path | None = Field(None, description="only patients a Synthea-style keep module keeps")
     cohort_max_attempts: int = Field(2000, ge=1, description="candidates tried per patient before giving up")
     cohort_steer: float = Field(1.0, ge=1.0, description="importance-sampling tilt toward the cohort (1 = off)")
-    storyline: Path | None = Field(None, description="force module states at given ages or dates (docs/storylines.md)")
+    storyline: Path | dict[str, Any] | None = Field(
+        None,
+        description="module states forced at ages or dates: a TOML/JSON file or its content (docs/storylines.md)",
+    )
 
     @property
     def shard(self) -> int:

@@ -69,7 +69,8 @@ class Cohort:
             if steering is None or not steering.toward:
                 log.warning("--cohort-steer: no module leads to a condition the cohort asks for; rejection only")
                 steering = None
-        storyline = Storyline.load(settings.storyline, library, modules, settings) if settings.storyline else None
+        story = settings.storyline
+        storyline = Storyline.load(story, library, modules, settings) if story is not None else None
         reach = Reach(library, modules)
         cohort = cls(settings.cohort, expr, keep, settings.cohort_max_attempts, reach, steering, storyline)
         cohort.check_possible(settings)

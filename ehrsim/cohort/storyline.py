@@ -20,7 +20,8 @@ import difflib
 import json
 import math
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -89,23 +90,24 @@ class Event:
 class Storyline:
     """The events of a storyline file, checked against the run's modules and options."""
 
-    file: Path
+    file: str  # the file's path, or "storyline" for one given as a mapping (Python API)
     events: tuple[Event, ...]
-    #: event number -> reasons it can only be told by some lives (for messages)
-    notes: dict[int, str] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path, library: Library, modules: list[Module], settings: Settings) -> Storyline:
-        events = parse_file(path)
-        storyline = cls(Path(path), events)
+    def load(
+        cls, source: Path | Mapping[str, Any], library: Library, modules: list[Module], settings: Settings
+    ) -> Storyline:
+        """From a file, or a mapping of the same shape (``{"events": [...]}``) given to the Python API."""
+        if isinstance(source, Mapping):
+            storyline = cls("storyline", parse_data("storyline", source))
+        else:
+            storyline = cls(str(source), parse_file(Path(source)))
         storyline.check(library, modules, settings)
         return storyline
 
     def check(self, library: Library, modules: list[Module], settings: Settings) -> None:
         """Refuse what no life can tell: unknown or unreachable states, events outside every life."""
         running = {m.path for m in modules}
-        reference_date = settings.reference_date
-        reference = from_date(reference_date)
         for e in self.events:
             where = f"{self.file}: event {e.number}"
             module = library.modules.get(e.module)
@@ -119,35 +121,8 @@ class Storyline:
                 )
             if e.module not in running:
                 raise ConfigError(f"{where}: module {e.module!r} is not run (--only-modules)")
-            if e.state not in module.states:
-                close = difflib.get_close_matches(e.state, list(module.states), n=3)
-                hint = f" (did you mean {', '.join(close)}?)" if close else ""
-                raise ConfigError(f"{where}: module {e.module!r} has no state {e.state!r}{hint}")
-            if e.state != "Initial" and e.state not in nx.descendants(to_graph(module), "Initial"):
-                raise ConfigError(f"{where}: module {e.module!r} cannot reach state {e.state!r} from Initial")
-            if e.encounter is not None:
-                visit = module.states.get(e.encounter)
-                if visit is None or visit.type != "Encounter" or getattr(visit, "wellness", False):
-                    raise ConfigError(
-                        f"{where}: field 'encounter' must name a (non-wellness) Encounter state of {e.module!r}, "
-                        f"found {e.encounter!r}"
-                    )
-            if e.when is not None:
-                # a local date-time is at least 4 hours behind UTC in every US zone (EDT); an aware one is exact
-                earliest = e.when.timestamp() if e.when.tzinfo else e.when.replace(tzinfo=dt.UTC).timestamp() + 4 * 3600
-                if earliest > reference:
-                    raise ConfigError(f"{where}: {e.when.isoformat()} is after the reference date {reference_date}")
-                oldest_birth = reference - (settings.age_max + 1) * SECONDS["years"]
-                if earliest + 24 * 3600 < oldest_birth:
-                    raise ConfigError(
-                        f"{where}: {e.when.date()} is before the birth of every patient "
-                        f"(--age at most {settings.age_max:g} at {reference_date})"
-                    )
-            if e.age is not None and e.age >= settings.age_max + 1:
-                raise ConfigError(
-                    f"{where}: no patient reaches age {e.age:g} "
-                    f"(--age at most {settings.age_max:g} at {reference_date})"
-                )
+            _check_states(where, e, module)
+            _check_time(where, e, settings)
         deaths = [e for e in self.events if library.modules[e.module].states[e.state].type == "Death"]
         for death in deaths:
             for e in self.events:
@@ -166,7 +141,7 @@ class Storyline:
 
     def describe(self) -> dict[str, Any]:
         """What metadata.json says about the storyline."""
-        return {"file": str(self.file), "events": [e.label for e in self.events]}
+        return {"file": self.file, "events": [e.label for e in self.events]}
 
     def outside(self, birth_time: float, zone: Any, end_time: float) -> bool:
         """True when an event of this patient falls before birth or after the reference date (no life simulated)."""
@@ -175,6 +150,42 @@ class Storyline:
     def life(self, sim: Simulation) -> StoryLife:
         """Schedule the events in ``sim`` (before ``sim.run()``); the returned object says how the life went."""
         return StoryLife(self, sim)
+
+
+def _check_states(where: str, e: Event, module: Module) -> None:
+    if e.state not in module.states:
+        close = difflib.get_close_matches(e.state, list(module.states), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise ConfigError(f"{where}: module {e.module!r} has no state {e.state!r}{hint}")
+    if e.state != "Initial" and e.state not in nx.descendants(to_graph(module), "Initial"):
+        raise ConfigError(f"{where}: module {e.module!r} cannot reach state {e.state!r} from Initial")
+    if e.encounter is not None:
+        visit = module.states.get(e.encounter)
+        if visit is None or visit.type != "Encounter" or getattr(visit, "wellness", False):
+            raise ConfigError(
+                f"{where}: field 'encounter' must name a (non-wellness) Encounter state of {e.module!r}, "
+                f"found {e.encounter!r}"
+            )
+
+
+def _check_time(where: str, e: Event, settings: Settings) -> None:
+    reference_date = settings.reference_date
+    reference = from_date(reference_date)
+    if e.when is not None:
+        # a local date-time is at least 4 hours behind UTC in every US zone (EDT); an aware one is exact
+        earliest = e.when.timestamp() if e.when.tzinfo else e.when.replace(tzinfo=dt.UTC).timestamp() + 4 * 3600
+        if earliest > reference:
+            raise ConfigError(f"{where}: {e.when.isoformat()} is after the reference date {reference_date}")
+        oldest_birth = reference - (settings.age_max + 1) * SECONDS["years"]
+        if earliest + 24 * 3600 < oldest_birth:
+            raise ConfigError(
+                f"{where}: {e.when.date()} is before the birth of every patient "
+                f"(--age at most {settings.age_max:g} at {reference_date})"
+            )
+    if e.age is not None and e.age >= settings.age_max + 1:
+        raise ConfigError(
+            f"{where}: no patient reaches age {e.age:g} (--age at most {settings.age_max:g} at {reference_date})"
+        )
 
 
 def _surely_after(e: Event, death: Event) -> bool:
@@ -190,10 +201,8 @@ class StoryLife:
 
     __slots__ = ("fired", "problem", "times")
 
-    # fired: events whose state was entered at their exact time (checked after the modules stepped then)
-
     def __init__(self, storyline: Storyline, sim: Simulation) -> None:
-        self.fired = 0
+        self.fired = 0  # events whose state was entered at their exact time (checked once the modules stepped)
         self.problem: str | None = None
         self.times: list[float] = []
         for e in storyline.events:
@@ -251,17 +260,22 @@ def parse_file(path: Path) -> tuple[Event, ...]:
         raise ConfigError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("events"), list) or not data["events"]:
-        raise ConfigError(f"{path}: needs a non-empty list 'events' (TOML: [[events]] tables)")
+    return parse_data(str(path), data)
+
+
+def parse_data(name: str, data: Any) -> tuple[Event, ...]:
+    """The events of a parsed storyline; ``name`` (the file) starts every message."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("events"), list) or not data["events"]:
+        raise ConfigError(f"{name}: needs a non-empty list 'events' (TOML: [[events]] tables)")
     unknown = sorted(set(data) - {"events", "description"})
     if unknown:
-        raise ConfigError(f"{path}: unknown field {unknown[0]!r} (expected 'events', 'description')")
-    return tuple(_event(path, i, raw) for i, raw in enumerate(data["events"], start=1))
+        raise ConfigError(f"{name}: unknown field {unknown[0]!r} (expected 'events', 'description')")
+    return tuple(_event(name, i, raw) for i, raw in enumerate(data["events"], start=1))
 
 
-def _event(path: Path, number: int, raw: Any) -> Event:
-    where = f"{path}: event {number}"
-    if not isinstance(raw, dict):
+def _event(name: str, number: int, raw: Any) -> Event:
+    where = f"{name}: event {number}"
+    if not isinstance(raw, Mapping):
         raise ConfigError(f"{where}: must be a table/object with 'module', 'state' and 'age' or 'date'")
     unknown = sorted(set(raw) - EVENT_KEYS)
     if unknown:

@@ -18,7 +18,7 @@ import numpy as np
 from ehrsim.core.tables import Choice, rows
 from ehrsim.errors import ConfigError
 
-__all__ = ["Hours", "hours_for", "is_open", "place", "zone_for_state"]
+__all__ = ["Hours", "holidays", "hours_for", "is_open", "place", "zone_for_state"]
 
 SLOT_MINUTES = 15
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -33,6 +33,7 @@ class Hours:
     open_hour: int
     close_hour: int
     days: frozenset[int]  # 0 = Monday
+    closed_on_holidays: bool = False
 
 
 def _days(spec: str) -> frozenset[int]:
@@ -47,9 +48,50 @@ def _days(spec: str) -> frozenset[int]:
 @cache
 def _hours() -> dict[str, Hours]:
     return {
-        r["encounter_class"]: Hours(r["rule"], int(r["open_hour"]), int(r["close_hour"]), _days(r["days"]))
+        r["encounter_class"]: Hours(
+            r["rule"], int(r["open_hour"]), int(r["close_hour"]), _days(r["days"]), _closed(r.get("holidays", "open"))
+        )
         for r in rows("clock/hours.csv")
     }
+
+
+def _closed(spec: str) -> bool:
+    if spec not in ("open", "closed"):
+        raise ConfigError(f"clock/hours.csv: bad holidays {spec!r} (use open or closed)")
+    return spec == "closed"
+
+
+def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date:
+    """The nth (1-based; -1 = last) given weekday of a month."""
+    if nth > 0:
+        first = dt.date(year, month, 1)
+        return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
+    last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
+
+
+@cache
+def holidays(year: int) -> frozenset[dt.date]:
+    """Dates offices are closed in a year (``clock/holidays.csv``; a Saturday/Sunday date is observed Friday/Monday)."""
+    out = set()
+    for r in rows("clock/holidays.csv"):
+        if year < int(r["from_year"]) or (r["until_year"] and year > int(r["until_year"])):
+            continue
+        month = int(r["month"])
+        if r["day"]:
+            day = dt.date(year, month, int(r["day"]))
+            day += dt.timedelta(days={5: -1, 6: 1}.get(day.weekday(), 0))
+        else:
+            day = _nth_weekday(year, month, DAY_NAMES.index(r["weekday"]), int(r["nth"]))
+        out.add(day)
+    return frozenset(out)
+
+
+def _working(day: dt.date, hours: Hours) -> bool:
+    if day.weekday() not in hours.days:
+        return False
+    # 31 December can be the observed New Year's Day of the next year
+    return not hours.closed_on_holidays or (day not in holidays(day.year) and day not in holidays(day.year + 1))
 
 
 def hours_for(enc_class: str) -> Hours | None:
@@ -83,7 +125,7 @@ def is_open(t: float, zone: ZoneInfo, hours: Hours) -> bool:
 
 def _open_at(local: dt.datetime, hours: Hours) -> bool:
     minutes = local.hour * 60 + local.minute
-    return local.weekday() in hours.days and hours.open_hour * 60 <= minutes <= hours.close_hour * 60 - 2 * SLOT_MINUTES
+    return _working(local.date(), hours) and hours.open_hour * 60 <= minutes <= hours.close_hour * 60 - 2 * SLOT_MINUTES
 
 
 def _office(t: float, zone: ZoneInfo, hours: Hours, rng: np.random.Generator) -> float:
@@ -93,7 +135,7 @@ def _office(t: float, zone: ZoneInfo, hours: Hours, rng: np.random.Generator) ->
     day = local.date()
     if local.hour * 60 + local.minute > hours.open_hour * 60:
         day += dt.timedelta(days=1)  # today's opening has passed: the first slot is on a later day
-    while day.weekday() not in hours.days:
+    while not _working(day, hours):
         day += dt.timedelta(days=1)
     n_slots = (hours.close_hour - hours.open_hour) * 60 // SLOT_MINUTES - 1
     minutes = hours.open_hour * 60 + SLOT_MINUTES * int(rng.integers(0, n_slots))

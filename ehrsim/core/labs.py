@@ -151,7 +151,7 @@ def measure(
     if name in ("EGFR", "EGFR MDRD"):
         creatinine = _creatinine_now(phys, vitals, rng, t, age)
         if creatinine is None or age < 18.0:
-            return _round(vitals.get("EGFR"), analyte)
+            return _round(phys.kept.get("EGFR", vitals.get("EGFR")), analyte)
         value = egfr_ckd_epi_2021(creatinine, age, phys.sex) if name == "EGFR" else _mdrd(creatinine, age, phys.sex)
         return _round(value, analyte)
     if name == "BMI":
@@ -162,6 +162,8 @@ def measure(
     if last is not None and last[0] == t and declared is None:
         return last[1]  # the same sample, asked for twice at one instant (a panel and its part)
     true = vitals.get(name)
+    if phys.kept and name in phys.kept:
+        true = phys.kept[name]  # a diagnosed stage's band outranks the value a module set a moment ago
     if true is None:
         return None
     if declared is not None and name in phys.disease_moved and _normal(declared, analyte.loinc, age, phys.sex):

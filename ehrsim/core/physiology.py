@@ -168,6 +168,8 @@ class Physiology:
         #: variables the active conditions moved, and the bands of diagnosed stages (last update)
         self.disease_moved: frozenset[str] = frozenset()
         self.bands: dict[str, tuple[float, float]] = {}
+        #: the values those bands kept (a module's value set just now may still sit in the engine's cache)
+        self.kept: dict[str, float] = {}
         self.pregnancy_start: float | None = None
         self.pregnancy_end: float | None = None
         self.pregnancy_bmi = 25.0
@@ -285,6 +287,9 @@ class Physiology:
                 v["EGFR"] = egfr_ckd_epi_2021(v["Creatinine"], age, self.sex)
         if self.bands:
             self._keep_bands(v, age, height)
+            self.kept = {name: v[name] for name in (*self.bands, "Creatinine") if name in v}
+        elif self.kept:
+            self.kept = {}
         bmi_pct = growth.bmi_percentile(age, self.sex, v["BMI"])
         if bmi_pct is not None:
             v["BMI Percentile"] = bmi_pct

@@ -72,7 +72,7 @@ def strength(
     mg, why = strengths.choose(
         plan,
         patient,
-        lambda lim: limit_applies(ph, lim, patient),
+        lambda lim: limit_applies(ph, lim, patient, fields.get("reason") or ()),
         lambda measure, threshold, since: above(ph, measure, threshold, since),
         lambda share: bool(ph.rng().random() < share),
         ordered_mg,
@@ -103,15 +103,16 @@ def strength(
 def previous(ph: Pharmacy, chosen: Product, t: float) -> dict[str, Any] | None:
     """The running order of the same drug (another strength of it) that a new order continues."""
     plan = ph.rx.plans.get(chosen.code)
-    if plan is None:
-        return None
+    if plan is None and chosen.code not in ph.rx.insulin:
+        return None  # nothing continues from a previous order (the common case: no walk over active orders)
     for entry, product in ph._current(t):
-        if product is not None and ph.rx.plans.get(product.code) is plan:
+        if product is not None and (product is chosen or (plan is not None and ph.rx.plans.get(product.code) is plan)):
             return entry
     return None
 
 
-def limit_applies(ph: Pharmacy, limit: strengths.Limit, patient: Patient) -> bool:
+def limit_applies(ph: Pharmacy, limit: strengths.Limit, patient: Patient, reasons: Any) -> bool:
+    """Does a dose limit hold: the patient's age, kidney function or conditions, or the order's reason."""
     kind = limit.kind
     if kind == "age_below":
         return patient.age < limit.threshold
@@ -121,8 +122,11 @@ def limit_applies(ph: Pharmacy, limit: strengths.Limit, patient: Patient) -> boo
         return patient.ckd_stage(ph.rx) >= limit.threshold
     if kind == "egfr_below":
         return patient.egfr(ph.rx) < limit.threshold
+    group = ph.rx.condition_groups[limit.subject]
+    if kind == "reason_in":
+        return any(r.get("code") in group for r in reasons)
     active = ph.sim.active["conditions"]  # has_condition
-    return any(code in active for code in ph.rx.condition_groups[limit.subject])
+    return any(code in active for code in group)
 
 
 def above(ph: Pharmacy, measure: str, threshold: float, since: float) -> bool:
@@ -140,7 +144,9 @@ def above(ph: Pharmacy, measure: str, threshold: float, since: float) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and value > threshold
 
 
-def dose(ph: Pharmacy, fields: dict[str, Any], chosen: Product, patient: Patient) -> None:
+def dose(
+    ph: Pharmacy, fields: dict[str, Any], chosen: Product, patient: Patient, previous: dict[str, Any] | None = None
+) -> None:
     """Give the dose a unit; a child's dose is by weight (mg/kg, capped at the adult dose)."""
     paed = ph.rx.paediatric.get(chosen.key)
     per_unit = chosen.mg_per_ml or chosen.mg_per_unit
@@ -162,5 +168,35 @@ def dose(ph: Pharmacy, fields: dict[str, Any], chosen: Product, patient: Patient
         else:  # whole or half tablets, at least half of one
             dosage["units_per_dose"] = max(0.5, round(mg / per_unit * 2) / 2)
         fields["dosage"] = dosage
+    elif chosen.code in ph.rx.insulin:
+        fields["dosage"] = insulin(ph, fields.get("dosage"), ph.rx.insulin[chosen.code], patient, previous)
     elif fields.get("dosage") is not None and chosen.dose_unit:
         fields["dosage"] = {**fields["dosage"], "dose_unit": chosen.dose_unit}
+
+
+def insulin(
+    ph: Pharmacy,
+    dosage: dict[str, Any] | None,
+    plan: strengths.InsulinPlan,
+    patient: Patient,
+    previous: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """Basal insulin in units a day by body weight: the start dose, or one step up from the running
+    dose while HbA1c is above target (insulin.csv)."""
+    weight = patient.weight()
+    before = (previous or {}).get("dosage") or {}
+    per_kg = before.get("units_per_kg") if before.get("dose_unit") == "[iU]" else None
+    if per_kg is None:
+        per_kg = plan.start
+    elif per_kg < plan.max and above(ph, plan.titrate, plan.above, float(previous["start"]) if previous else 0.0):
+        per_kg = min(plan.max, round(per_kg + plan.step, 2))
+    base = dosage or {"frequency": 1, "period": 1.0, "unit": "days"}
+    return {
+        "amount": float(max(1, round(per_kg * weight))),
+        "frequency": base.get("frequency", 1),
+        "period": base.get("period", 1.0),
+        "unit": base.get("unit", "days"),
+        "dose_unit": "[iU]",
+        "units_per_kg": per_kg,
+        "weight_kg": round(weight, 1),
+    }

@@ -71,8 +71,9 @@ class Pharmacy:
         if chosen is not product:
             self._substitute(fields, chosen, ordered, problem, t)
         chosen = dosing.paediatric(self, fields, chosen, patient, ordered, t)
-        chosen = dosing.strength(self, fields, chosen, patient, ordered, t, dosing.previous(self, chosen, t))
-        dosing.dose(self, fields, chosen, patient)
+        previous = dosing.previous(self, chosen, t)
+        chosen = dosing.strength(self, fields, chosen, patient, ordered, t, previous)
+        dosing.dose(self, fields, chosen, patient, previous)
         caution = chosen.classes & patient.allergy(self.rx)[1]
         if caution:
             reason = f"allergy caution: {min(caution).replace('_', ' ')} class (no severe reaction recorded)"
@@ -215,7 +216,7 @@ class Pharmacy:
                 self._substitute(fields, chosen, ordered, problem, t)
             chosen = dosing.paediatric(self, fields, chosen, patient, ordered, t)
             chosen = dosing.strength(self, fields, chosen, patient, ordered, t, med)
-            dosing.dose(self, fields, chosen, patient)
+            dosing.dose(self, fields, chosen, patient, med)
         if fields["codes"][0]["code"] == before["code"]:
             del self.events[logged:]  # the same decision as last time: nothing new to report
         else:

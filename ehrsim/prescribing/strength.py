@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ehrsim.prescribing.patient import Patient
 
 DAY = 86400.0
-LIMIT_KINDS = ("age_below", "age_at_least", "ckd_stage_at_least", "egfr_below", "has_condition")
+LIMIT_KINDS = ("age_below", "age_at_least", "ckd_stage_at_least", "egfr_below", "has_condition", "reason_in")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +85,7 @@ def load_plans(products: set[str], groups: set[str]) -> dict[str, Plan]:
         ladders.setdefault(r["drug"], []).append((float(r["strength_mg"]), r["rxcui"]))
     limits: dict[str, list[Limit]] = {}
     for r in _rows("dose_limits.csv"):
-        if r["kind"] not in LIMIT_KINDS or (r["kind"] == "has_condition" and r["subject"] not in groups):
+        if r["kind"] not in LIMIT_KINDS or (r["kind"] in ("has_condition", "reason_in") and r["subject"] not in groups):
             raise EhrsimError(f"prescribing/dose_limits.csv: {r['drug']} has an unknown kind or condition group")
         limits.setdefault(r["drug"], []).append(
             Limit(
@@ -136,14 +136,15 @@ def choose(
     whether the treatment target is missed on a result taken since the last dose change;
     ``chance(share)`` whether this prescriber acts on it now (clinical inertia, ``Plan.share``).
     """
-    start, cap, titrate, per_kg, why = plan.start, plan.max, plan.titrate, None, ""
+    start, cap, titrate, per_kg, held = plan.start, plan.max, plan.titrate, None, []
     for limit in plan.limits:
         if applies(limit):
-            why = f"{limit.kind.replace('_', ' ')} {limit.subject or f'{limit.threshold:g}'}"
+            held.append(f"{limit.kind.replace('_', ' ')} {limit.subject or f'{limit.threshold:g}'}")
             start = limit.start if limit.start is not None else start
             cap = min(cap, limit.max) if limit.max is not None else cap
             titrate = limit.titrate or titrate
             per_kg = limit.per_kg or per_kg
+    why = "; ".join(held)
     if previous is None:
         mg = start if start is not None else (ordered_mg or plan.ladder[0][0])
         if per_kg:
@@ -160,3 +161,29 @@ def choose(
     if mg > cap:
         mg, reason = cap, f"dose limit ({why})" if why else "dose limit"
     return mg, reason
+
+
+@dataclass(frozen=True, slots=True)
+class InsulinPlan:
+    """A basal insulin dose in units by body weight, raised at later orders while HbA1c is above target."""
+
+    start: float  # units/kg/day
+    step: float
+    max: float
+    titrate: str
+    above: float
+
+
+def load_insulin(products: set[str]) -> dict[str, InsulinPlan]:
+    plans = {}
+    for r in _rows("insulin.csv"):
+        if r["rxcui"] not in products:
+            raise EhrsimError(f"prescribing/insulin.csv: {r['rxcui']} is not in products.csv")
+        plans[r["rxcui"]] = InsulinPlan(
+            float(r["start_units_per_kg"]),
+            float(r["step_units_per_kg"]),
+            float(r["max_units_per_kg"]),
+            r["titrate_on"],
+            float(r["titrate_above"] or 0),
+        )
+    return plans

@@ -14,7 +14,7 @@ from functools import cache
 
 from ehrsim.errors import EhrsimError
 from ehrsim.paths import terminology_dir
-from ehrsim.prescribing.strength import Plan, load_plans
+from ehrsim.prescribing.strength import InsulinPlan, Plan, load_insulin, load_plans
 
 ROUTES = {
     "oral_solid": "oral",
@@ -121,6 +121,8 @@ class Tables:
     gfr_stages: tuple[tuple[float, int], ...]
     #: rxcui -> the strength plan of its drug (strengths.csv, dosing.csv, dose_limits.csv)
     plans: dict[str, Plan]
+    #: rxcui -> basal insulin dosing by weight (insulin.csv)
+    insulin: dict[str, InsulinPlan]
 
     def stage_of_egfr(self, egfr: float) -> int:
         """The KDIGO G stage (3-5) an eGFR result implies, 0 when 60 or above."""
@@ -251,10 +253,13 @@ def tables() -> Tables:
         pregnancy=pregnancy,
         condition_groups={k: frozenset(v) for k, v in groups.items()},
         review_classes=frozenset(r.subject for v in rules.values() for r in v if r.kind == "taking_class"),
-        triggers=frozenset(c for c, s in ckd.items() if s >= 3) | pregnancy | {c for v in groups.values() for c in v},
+        triggers=frozenset(c for c, s in ckd.items() if s >= 3)
+        | pregnancy
+        | {c for g in {r.subject for v in rules.values() for r in v if r.kind == "has_condition"} for c in groups[g]},
         egfr_codes=frozenset(r["code"] for r in _rows("egfr.csv")),
         gfr_stages=tuple(
             sorted(((float(r["egfr_below"]), int(r["stage"])) for r in _rows("gfr_stages.csv")), reverse=False)
         ),
         plans=load_plans(set(products), set(groups)),
+        insulin=load_insulin(set(products)),
     )

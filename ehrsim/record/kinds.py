@@ -38,6 +38,7 @@ DOSAGE: Mapping[str, Any] = {
         "weight_kg": {"type": "number"},
         "volume_ml": {"type": "number"},
         "units_per_dose": {"type": "number"},
+        "units_per_kg": {"type": "number"},
     },
     "required": ["amount", "frequency", "period", "unit"],
     "additionalProperties": False,

@@ -32,6 +32,11 @@ def day(t: float) -> str:
     return (EPOCH + dt.timedelta(seconds=int(t))).strftime("%Y-%m-%d")
 
 
+def local_date(t: float, zone: ZoneInfo) -> dt.date:
+    """The calendar date of a record time in ``zone``: a birth date is the civil date where the patient was born."""
+    return dt.datetime.fromtimestamp(int(t), zone).date()
+
+
 def from_date(d: dt.date) -> int:
     """Record time of midnight UTC at the start of a date."""
     return int((dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC) - EPOCH).total_seconds())

@@ -136,7 +136,8 @@ class Pool:
         return True
 
     def resolve(self, system: str, code: str) -> tuple[int, int, str, str] | None:
-        """(standard id, source id, domain, origin) for a code, or None."""
+        """(standard id, source id, domain, origin) for a code, or None; standard id 0 for a non-standard
+        concept whose "Maps to" target the sources lack."""
         vocab = VOCAB_OF.get(system)
         ids = self.by_code.get((vocab, code)) if vocab else None
         if not ids:
@@ -147,8 +148,8 @@ class Pool:
             return source, source, row["domain_id"], row["origin"]
         # a "Maps to" target without a concept row in the sources cannot be exported (no row to ship)
         targets = sorted(t for t in self.rel.get((source, "Maps to"), ()) if t in self.rows)
-        if not targets:
-            return None
+        if not targets:  # the code's own (non-standard) concept still fills *_source_concept_id
+            return 0, source, row["domain_id"], row["origin"]
         target = targets[0]
         domain = self.rows[target]["domain_id"]
         return target, source, domain, row["origin"] + "; Maps to from CONCEPT_RELATIONSHIP"
@@ -264,9 +265,14 @@ def write_mappings(pool: Pool, emitted: dict[tuple[str, str], str]) -> None:
             listed.add(key)
             rows.append(_mapping_row(pool, key, old.get(key), r.get("display", ""), unmapped))
         _write(HERE / path.name, rows)
+    # codes of earlier samples stay in extra.csv: a rebuild from a smaller sample must not drop them
+    old_extra = (
+        {(r["system"], r["code"]): r for r in _read(HERE / "extra.csv")} if (HERE / "extra.csv").is_file() else {}
+    )
+    displays = {**{k: "" for k in old_extra}, **emitted}
     extra = [
-        _mapping_row(pool, key, None, display, unmapped)
-        for key, display in sorted(emitted.items())
+        _mapping_row(pool, key, old_extra.get(key), display, unmapped)
+        for key, display in sorted(displays.items())
         if key not in listed and key[0] in {*VOCAB_OF, *NO_VOCABULARY}
     ]
     _write(HERE / "extra.csv", extra)
@@ -278,6 +284,21 @@ def _mapping_row(
 ) -> dict[str, str]:
     system, code = key
     hit = pool.resolve(system, code)
+    if hit and not hit[0]:
+        source, origin = hit[1], hit[3]
+        reason = (
+            f"non-standard concept {source} ({pool.rows[source]['concept_name']}) has no 'Maps to' target "
+            "with a concept row in the public OHDSI material searched"
+        )
+        unmapped.append({"system": system, "code": code, "display": display, "reason": reason})
+        return {
+            "system": system,
+            "code": code,
+            "concept_id": "0",
+            "domain_id": (old or {}).get("domain_id") or hit[2],
+            "source_concept_id": str(source),
+            "source": f"{origin}; unmapped: no standard concept",
+        }
     if hit:
         standard, source, domain, origin = hit
         return {
@@ -305,9 +326,11 @@ def write_units(pool: Pool, units: collections.Counter[str]) -> None:
     rows = {r["ucum"]: r for r in _read(path)}
     for unit in sorted(units):
         hit = pool.resolve("UCUM", unit)
-        if hit and unit not in rows:
+        if hit and hit[0] and unit not in rows:
             rows[unit] = {"ucum": unit, "concept_id": str(hit[0]), "concept_name": pool.rows[hit[0]]["concept_name"]}
-    _write(path, [rows[k] for k in sorted(rows)])
+            rows[unit]["source"] = hit[3]
+    # rows written by hand (spelling aliases of a UCUM concept) keep their own source note
+    _write(path, [{**rows[k], "source": rows[k].get("source", "")} for k in sorted(rows)])
 
 
 def write_vocabulary(pool: Pool) -> None:

@@ -232,3 +232,30 @@ def test_resume_and_an_edited_storyline(
     assert main([*args, "-o", str(resumed)]) == 0
     for rel in ("json/patients.ndjson", "csv/conditions.csv", "csv/patients.csv", "metadata.json"):
         assert (resumed / rel).read_bytes() == (whole / rel).read_bytes(), rel
+
+
+def test_a_storyline_given_as_a_mapping(tmp_path: Path) -> None:
+    """The Python API takes the file's content as a dict too: same patients as the file."""
+    text = '[[events]]\nmodule = "story_loop"\nstate = "Onset"\ndate = 2020-03-15\n'
+    from_file = _generate(2, _story(tmp_path, text), only_modules=("story_loop",))
+    events = {"events": [{"module": "story_loop", "state": "Onset", "date": dt.date(2020, 3, 15)}]}
+    inline = list(
+        ehrsim.generate(
+            2, seed=7, reference_date=REF, modules=MODULES, storyline=events, only_modules=("story_loop",),
+            years_of_history=0,
+        )
+    )  # fmt: skip
+    assert orjson.dumps(inline) == orjson.dumps(from_file)
+    with pytest.raises(ConfigError, match=r"^storyline: event 1: give exactly one of 'age'"):
+        list(
+            ehrsim.generate(
+                1, reference_date=REF, modules=MODULES, storyline={"events": [{**events["events"][0], "age": "x"}]}
+            )
+        )
+    out = tmp_path / "run"
+    run(Settings(population=1, seed=7, reference_date=REF, modules=(MODULES,), storyline=events, out=out))
+    meta = orjson.loads((out / "metadata.json").read_bytes())
+    assert meta["cohort"]["storyline"]["file"] == "storyline"
+    assert meta["options"]["storyline"] == {
+        "events": [{"module": "story_loop", "state": "Onset", "date": "2020-03-15"}]
+    }

@@ -49,3 +49,30 @@ def test_emergency_arrivals_follow_the_diurnal_curve():
 
 def test_classes_without_a_rule_keep_their_time():
     assert clock.place(1_000_000, "no-such-class", NY, np.random.default_rng(0)) == 1_000_000
+
+
+def test_federal_holidays_by_era_with_observed_dates():
+    assert clock.holidays(2024) == {
+        dt.date(2024, 1, 1),
+        dt.date(2024, 5, 27),  # last Monday in May
+        dt.date(2024, 7, 4),
+        dt.date(2024, 9, 2),  # first Monday in September
+        dt.date(2024, 11, 28),  # fourth Thursday
+        dt.date(2024, 12, 25),
+    }
+    assert dt.date(2021, 12, 31) in clock.holidays(2022)  # New Year's Day 2022 was a Saturday
+    assert dt.date(2020, 7, 3) in clock.holidays(2020)  # 4 July 2020 was a Saturday
+    assert dt.date(1968, 5, 30) in clock.holidays(1968) and dt.date(1968, 5, 27) not in clock.holidays(1968)
+    assert dt.date(1939, 11, 30) in clock.holidays(1939)  # last Thursday before 1942
+
+
+def test_offices_are_closed_on_holidays_but_urgent_care_is_open():
+    christmas_eve = dt.datetime(2024, 12, 24, 18, 0, tzinfo=NY).timestamp()
+    for seed in range(30):
+        start = dt.datetime.fromtimestamp(clock.place(christmas_eve, "wellness", NY, np.random.default_rng(seed)), NY)
+        assert start.date() == dt.date(2024, 12, 26)
+    new_years_eve = dt.datetime(2021, 12, 30, 18, 0, tzinfo=NY).timestamp()  # Friday 31 Dec observed
+    start = dt.datetime.fromtimestamp(clock.place(new_years_eve, "ambulatory", NY, np.random.default_rng(0)), NY)
+    assert start.date() == dt.date(2022, 1, 3)
+    christmas = dt.datetime(2024, 12, 25, 10, 0, tzinfo=NY).timestamp()
+    assert clock.place(christmas, "urgentcare", NY, np.random.default_rng(0)) == christmas

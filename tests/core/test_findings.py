@@ -75,3 +75,13 @@ def test_pathology_quotes_the_stage_and_tnm_recorded_around_the_biopsy() -> None
     ]
     assert findings.stage_text(staging, 5 * DAY) == " Clinical stage: stage IIA (cT2 cN0 cM0)."
     assert findings.stage_text(staging, -400 * DAY) == ""
+
+
+def test_ecg_in_heart_failure_is_abnormal_and_atrial_fibrillation_wins() -> None:
+    hf = {"codes": [_code("88805009", "Chronic congestive heart failure (disorder)")], "start": 0, "stop": None}
+    af = {"codes": [_code("49436004", "Atrial fibrillation (disorder)")], "start": 0, "stop": None}
+    text, codes = findings.conclusion("ecg", 10 * DAY, [hf], {"8867-4": 88.0})
+    assert text.startswith("Abnormal ECG") and "Normal ECG" not in text and codes[0]["code"] == "88805009"
+    text, codes = findings.conclusion("ecg", 10 * DAY, [hf, af], {})
+    assert text == "Atrial fibrillation." and [c["code"] for c in codes] == ["49436004"]
+    assert findings.conclusion("ecg", 10 * DAY, [], {})[0].startswith("Sinus rhythm")

@@ -135,3 +135,14 @@ def test_a_diagnosed_ckd_stage_keeps_egfr_in_its_kdigo_band_whatever_a_module_se
         for t in range(3):
             labs.measure(body, vitals, rng, creatinine, float(t), 75.0)
             assert low <= labs.measure(body, vitals, rng, egfr, float(t), 75.0) < high
+
+
+def test_a_module_creatinine_left_in_the_engines_cache_does_not_take_egfr_out_of_the_stage() -> None:
+    """The engine's cache holds a module's raw creatinine right after it set it; the stage still rules."""
+    body = Physiology(np.random.default_rng(11), "F", "white")
+    body.update(72, {}, 0.0, {})
+    body.impose("Creatinine", 2.1, 0.0)  # CKD-EPI about 24 at 72: stage 4, not the stage 3 being diagnosed
+    vitals = body.update(72, {"ckd": 3}, 0.0, {})
+    vitals["Creatinine"] = 2.1  # what Simulation.set_vital leaves in its cache
+    egfr = labs.measure(body, vitals, np.random.default_rng(0), labs.analytes()["98979-8"], 0.0, 72.0)
+    assert 30 <= egfr < 60

@@ -154,3 +154,32 @@ def test_a_child_prednisone_dose_is_by_weight() -> None:
     mg = plan.mg_of(code_of(entry))
     assert mg is not None and mg <= max(sim.vitals["Weight"], plan.ladder[0][0])
     assert code_of(entry) != PREDNISONE_20
+
+
+def test_the_reason_for_the_order_chooses_the_strength() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    pneumonia = [{"system": "SNOMED-CT", "code": "385093006", "display": "Community acquired pneumonia (disorder)"}]
+    sinusitis = [{"system": "SNOMED-CT", "code": "75498004", "display": "Acute bacterial sinusitis (disorder)"}]
+    asthma = [{"system": "SNOMED-CT", "code": "195967001", "display": "Asthma (disorder)"}]
+    assert code_of(order(sim, "308192", days=7, reason=pneumonia)) == "308194"  # amoxicillin 875 mg
+    at(sim, dt.date(2015, 6, 1))  # that course is over
+    assert code_of(order(sim, "308192", days=7, reason=sinusitis)) == "308192"  # 500 mg as ordered
+    assert code_of(order(sim, "308460", days=3, reason=sinusitis)) == "248656"  # azithromycin 500 mg x 3 days
+    assert code_of(order(sim, PREDNISONE_20, days=5, reason=asthma)) == "198148"  # prednisone 50 mg (GINA)
+
+
+def test_basal_insulin_is_dosed_by_weight_and_raised_while_hba1c_is_high() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    sim.rec.add("observations", {"time": sim.now, "codes": [{"code": "29463-7"}], "value": 90.0}, None)
+    first = order(sim, "311041", chronic=True)
+    assert first["dosage"]["dose_unit"] == "[iU]" and first["dosage"]["amount"] == 18.0  # 0.2 units/kg x 90 kg
+    _vital(sim, "Hemoglobin A1c", 8.4)
+    at(sim, dt.date(2016, 3, 1))
+    sim.rec.add("observations", {"time": sim.now, "codes": [{"code": "29463-7"}], "value": 90.0}, None)
+    renewed = _renew(sim, first)
+    assert renewed["dosage"]["units_per_kg"] == 0.3 and renewed["dosage"]["amount"] == 27.0
+    _vital(sim, "Hemoglobin A1c", 6.6)
+    at(sim, dt.date(2017, 3, 1))
+    assert _renew(sim, renewed)["dosage"]["units_per_kg"] == 0.3  # at target: the dose stays

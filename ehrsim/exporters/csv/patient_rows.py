@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ehrsim.core.clock import zone_for_state
 from ehrsim.exporters.csv.lines import COST
 from ehrsim.exporters.csv.timefmt import day, iso
+from ehrsim.record.times import local_date
 
 
 def first_code(codes: list[dict[str, Any]] | None) -> tuple[str, str]:
@@ -24,7 +26,7 @@ def patient_row(record: dict[str, Any]) -> list[Any]:
     birthplace = "  ".join(x for x in (birth.get("city", ""), birth.get("state", ""), birth.get("country", "")) if x)
     return [
         record["id"],
-        day(p["birth_time"]),
+        local_date(p["birth_time"], zone_for_state(addr.get("state_abbr"))).isoformat(),  # as FHIR birthDate
         day(death["time"]) if death else "",
         p.get("ssn", ""),
         p.get("drivers", ""),

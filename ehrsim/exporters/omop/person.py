@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from ehrsim.core.clock import zone_for_state
 from ehrsim.exporters.omop.concepts import Concepts, conventions
 from ehrsim.exporters.omop.rows import PatientRows, date, datetime
-from ehrsim.record.times import to_datetime
+from ehrsim.record.times import local_date
 
 
 def person_rows(out: PatientRows, record: dict[str, Any], world: Any, concepts: Concepts) -> None:
     p = record["patient"]
     demo = conventions()["demographics"]
-    birth = to_datetime(p["birth_time"])
+    # the civil birth date of the patient's state, as FHIR birthDate and CSV BIRTHDATE write it
+    birth = local_date(p["birth_time"], zone_for_state((p.get("address") or {}).get("state_abbr")))
     location_id = out.base  # k = 0: the patient's own address
     addr = p.get("address") or {}
     out.add(

@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ehrsim.errors import ConfigError
-from ehrsim.report.clinical import kinds_care, kinds_phys, kinds_pop, kinds_records, kinds_rx, kinds_vax  # noqa: F401
+from ehrsim.report.clinical import (  # noqa: F401
+    kinds_care,
+    kinds_dose,
+    kinds_phys,
+    kinds_pop,
+    kinds_records,
+    kinds_rx,
+    kinds_vax,
+)
 from ehrsim.report.clinical.base import Rule, build
 from ehrsim.report.clinical.data import ClinicalData, RuleDef, default_clinical
 from ehrsim.report.clinical.view import PatientView

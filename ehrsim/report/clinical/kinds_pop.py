@@ -28,11 +28,13 @@ class EncounterHours(Rule):
     def check(self, view: PatientView) -> Finding:
         lo, hi = self.p["hours"]
         weekdays_only = bool(self.param("weekdays_only", True))
+        closed = set(self.param("closed_dates", ()))  # "MM-DD" dates offices are closed (fixed-date holidays)
         f = Finding()
         for enc in view.entries("encounters"):
             if enc["class"] in self.p["classes"]:
                 local = view.local(enc["start"])
-                if lo <= local.hour < hi and (local.weekday() < 5 or not weekdays_only):
+                open_day = (local.weekday() < 5 or not weekdays_only) and local.strftime("%m-%d") not in closed
+                if lo <= local.hour < hi and open_day:
                     f.passed()
                 else:
                     f.add(False, f"{enc['class']} encounter {enc['n']} at {_shown(view, enc['start'])}")
@@ -102,17 +104,20 @@ class DeathDisposition(Rule):
         if view.death is None:
             return Finding()
         death = view.record.get("death") or {}
+        places = {*self.p["classes"], *self.param("transfer_classes", [])}
         stays = [
             e
             for e in view.entries("encounters")
-            if e["class"] in self.p["classes"] and e["start"] <= view.death <= e["stop"] + DAY
+            if e["class"] in places and e["start"] <= view.death <= e["stop"] + DAY
         ]
         linked: Entry | None = view.encounters_by_id.get(death.get("encounter") or "")
-        if linked is not None and linked["class"] in self.p["classes"]:
+        if linked is not None and linked["class"] in places:
             stays.append(linked)
         if not stays:
             return Finding()
         enc = max(stays, key=lambda e: e["start"])
+        if enc["class"] not in self.p["classes"]:
+            return Finding()  # moved on (e.g. to hospice) and died there: that stay is the place of death
         disposition = enc.get("discharge")
         hours = (enc["stop"] - enc["start"]) / 3600
         ok = disposition is not None and self.expired.match(disposition) and hours > 0

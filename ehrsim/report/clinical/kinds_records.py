@@ -9,7 +9,7 @@ from typing import Any
 from ehrsim.errors import ConfigError
 from ehrsim.record.times import DAY, iso
 from ehrsim.report import coherence
-from ehrsim.report.clinical.base import Finding, Rule, register
+from ehrsim.report.clinical.base import Finding, Rule, date_time, register
 from ehrsim.report.clinical.view import PatientView, numeric
 
 
@@ -155,4 +155,66 @@ class ReferenceRange(Rule):
             else:
                 code = (obs.get("codes") or [{}])[0]
                 f.add(False, f"{code.get('display', '?')} {iso(obs['time'])[:10]}")
+        return f
+
+
+@register
+class PanelArithmetic(Rule):
+    """A part of a panel cannot exceed the whole minus another part (LDL <= total - HDL cholesterol)."""
+
+    kind = "panel_arithmetic"
+    required = ("part_set", "whole_set", "minus_set")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        whole = {t: v for t, v, _ in view.values(self.data.code_set(self.p["whole_set"]))}
+        minus = {t: v for t, v, _ in view.values(self.data.code_set(self.p["minus_set"]))}
+        margin = float(self.p.get("margin", 0))
+        for t, v, _ in view.values(self.data.code_set(self.p["part_set"])):
+            if t in whole and t in minus:
+                limit = whole[t] - minus[t]
+                f.add(v <= limit + margin, f"{iso(t)[:10]}: {v:g} > {whole[t]:g} - {minus[t]:g}")
+        return f
+
+
+@register
+class ObservationSince(Rule):
+    """A result of an instrument or test recorded before it existed (``sets_since``: code set -> ISO date)."""
+
+    kind = "observation_since"
+    required = ("sets_since",)
+
+    def setup(self) -> None:
+        self.since = {self.data.code_set(name): date_time(day) for name, day in self.p["sets_since"].items()}
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        for code_set, since in self.since.items():
+            for obs in view.entries("observations"):
+                if code_set.any(obs.get("codes")):
+                    if obs["time"] >= since:
+                        f.passed()
+                    else:
+                        f.add(False, f"{iso(obs['time'])[:10]}: {obs['codes'][0].get('display')}")
+        return f
+
+
+@register
+class EncounterMinLength(Rule):
+    """Stays of some classes (SNF, hospice) last at least ``min_hours``, unless the patient died during them."""
+
+    kind = "encounter_min_length"
+    required = ("classes", "min_hours")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        for enc in view.entries("encounters"):
+            if enc.get("class") not in self.p["classes"]:
+                continue
+            hours = (view.stop_of(enc) - enc["start"]) / 3600
+            died_in_it = view.death is not None and view.death <= view.stop_of(enc) + 3600
+            if hours >= self.p["min_hours"] or died_in_it:
+                f.passed()
+            else:
+                f.add(False, f"{enc['class']} {iso(enc['start'])[:10]}: {hours:.1f} h")
         return f

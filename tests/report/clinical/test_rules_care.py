@@ -215,6 +215,5 @@ def test_osteoporosis_treated() -> None:
     passes("care.osteoporosis_treated", [_osteoporosis(ALENDRONATE, 30)])
     passes("care.osteoporosis_treated", [_osteoporosis(DENOSUMAB, 0)])
     # diagnosed in 1990, before alendronate existed: judged from 1996, treated in 1996
-    passes(
-        "care.osteoporosis_treated", [_osteoporosis(ALENDRONATE, (dt.date(1996, 6, 1) - dt.date(1990, 1, 1)).days, 50)]
-    )
+    late_1996 = (dt.date(1996, 6, 1) - dt.date(1990, 1, 1)).days
+    passes("care.osteoporosis_treated", [_osteoporosis(ALENDRONATE, late_1996, 50)])

@@ -82,3 +82,63 @@ def test_coherence_rules() -> None:
     ended = RecordBuilder()
     ended.condition("44054006", ended.at_age(50), stop=ended.at_age(55))
     breaks("coherence.chronic_endings", [ended.record()])
+
+
+def _lipids(b: RecordBuilder, t: int, total: float, hdl: float, ldl: float) -> None:
+    b.observation("2093-3", t, total, unit="mg/dL")
+    b.observation("2085-9", t, hdl, unit="mg/dL")
+    b.observation("18262-6", t, ldl, unit="mg/dL")
+
+
+def test_ldl_within_non_hdl() -> None:
+    b = RecordBuilder()
+    _lipids(b, b.at_age(26), 139.0, 28.0, 127.0)  # non-HDL 111 < LDL 127: impossible
+    _lipids(b, b.at_age(30), 164.0, 31.0, 102.0)
+    result = breaks("rec.ldl_within_non_hdl", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 1)
+    g = RecordBuilder()
+    _lipids(g, g.at_age(30), 164.0, 31.0, 102.0)
+    _lipids(g, g.at_age(31), 150.0, 40.0, 113.0)  # within the 5 mg/dL margin of a direct assay
+    g.observation("18262-6", g.at_age(32), 190.0, unit="mg/dL")  # LDL alone: nothing to compare
+    passes("rec.ldl_within_non_hdl", [g.record()])
+
+
+def test_instrument_before_published() -> None:
+    b = RecordBuilder(birth=dt.date(1975, 3, 23))
+    b.observation("44261-6", b.at_age(14), 14.0, unit="{score}", category="survey")  # PHQ-9 in 1989
+    b.observation("70274-6", b.at_age(40), 3.0, unit="{score}", category="survey")  # GAD-7 in 2015: fine
+    result = breaks("rec.instrument_before_published", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 1)
+    g = RecordBuilder(birth=dt.date(1975, 3, 23))
+    g.observation("44261-6", g.at_age(25), 8.0, unit="{score}", category="survey")  # 2000
+    g.observation("55758-7", g.at_age(29), 1.0, unit="{score}", category="survey")  # 2004
+    g.observation("75626-2", g.at_age(24), 2.0, unit="{score}", category="survey")  # 1999
+    passes("rec.instrument_before_published", [g.record()])
+
+
+def test_lab_before_available() -> None:
+    b = RecordBuilder(birth=dt.date(1946, 5, 10))
+    b.observation("98979-8", b.at_age(26), 105.0, unit="mL/min/{1.73_m2}")  # CKD-EPI 2021 in 1972
+    b.observation("33762-6", b.at_age(50), 18410.0, unit="pg/mL")  # NT-proBNP in 1996
+    b.observation("33762-6", b.at_age(60), 900.0, unit="pg/mL")  # 2006: fine
+    result = breaks("rec.lab_before_available", [b.record()])
+    assert (result.events, result.events_breaking) == (3, 2)
+    g = RecordBuilder(birth=dt.date(1946, 5, 10))
+    g.observation("33914-3", g.at_age(60), 70.0, unit="mL/min/{1.73_m2}")  # MDRD in 2006
+    g.observation("62238-1", g.at_age(70), 65.0, unit="mL/min/{1.73_m2}")  # CKD-EPI 2009 in 2016
+    g.observation("98979-8", g.at_age(77), 61.0, unit="mL/min/{1.73_m2}")  # CKD-EPI 2021 in 2023
+    passes("rec.lab_before_available", [g.record()])
+
+
+def test_facility_stay_length() -> None:
+    b = RecordBuilder()
+    b.encounter(b.at_age(90), hours=24, cls="snf")  # a nursing-home admission of one day
+    b.encounter(b.at_age(91), hours=24 * 30, cls="snf")
+    result = breaks("rec.facility_stay_length", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 1)
+    g = RecordBuilder()
+    g.encounter(g.at_age(90), hours=24 * 20, cls="hospice")
+    g.encounter(g.at_age(80), hours=24, cls="inpatient")  # other classes are not judged
+    d = RecordBuilder(index=1, death=RecordBuilder().at_age(60))
+    d.encounter(d.at_age(60) - 10 * 3600, hours=10, cls="hospice")  # died during the stay
+    passes("rec.facility_stay_length", [g.record(), d.record()])

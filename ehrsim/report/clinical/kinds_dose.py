@@ -1,0 +1,139 @@
+"""Dose and continuity rules: a daily dose above the labelled maximum; a lifelong drug interrupted."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from ehrsim.errors import ConfigError
+from ehrsim.record.times import DAY, YEAR_DAYS, iso
+from ehrsim.report.clinical.base import Finding, Rule, date_time, register
+from ehrsim.report.clinical.view import PatientView
+
+#: ``fluoxetine 40 MG Oral Capsule``, ``24 HR metformin hydrochloride 500 MG ...``: ingredient words, then the strength
+_SINGLE = re.compile(r"^(?:\d+ HR )?([a-z][a-z ]*?) ([\d.]+) MG (?!/)")
+_PERIOD_SECONDS = {"s": 1, "min": 60, "h": 3600, "hours": 3600, "d": DAY, "days": DAY, "wk": 7 * DAY, "mo": 30 * DAY}
+
+
+@register
+class MaxDailyDose(Rule):
+    """A single-ingredient tablet or capsule above its labelled maximum daily dose (``limits``: ingredient -> mg)."""
+
+    kind = "max_daily_dose"
+    required = ("limits", "dose_units")
+
+    def setup(self) -> None:
+        limits = self.p["limits"]
+        if not isinstance(limits, dict) or not all(isinstance(v, int | float) and v > 0 for v in limits.values()):
+            raise ConfigError(f"clinical rule {self.rule.id}: limits must map ingredients to mg per day")
+        self.limits = {k.lower(): float(v) for k, v in limits.items()}
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        for med in view.entries("medications"):
+            dosage = med.get("dosage")
+            code = (med.get("codes") or [{}])[0]
+            match = _SINGLE.match(code.get("display") or "")
+            if not dosage or not match or dosage.get("dose_unit") not in self.p["dose_units"]:
+                continue
+            ingredient = match.group(1).split(" ")[0]
+            limit = self.limits.get(ingredient)
+            period = float(dosage.get("period") or 0) * _PERIOD_SECONDS.get(dosage.get("unit", ""), 0)
+            if limit is None or period <= 0:
+                continue
+            units_a_day = float(dosage["amount"]) * float(dosage.get("frequency") or 1) * DAY / period
+            per_day = units_a_day * float(match.group(2))
+            if per_day <= limit * 1.001:
+                f.passed()
+            else:
+                f.add(False, f"{code.get('display')} {iso(med['start'])[:10]}: {per_day:g} mg/day > {limit:g}")
+        return f
+
+
+@register
+class DrugContinuity(Rule):
+    """Once a drug class is started after a condition (secondary prevention), it is not interrupted for long.
+
+    For ``years`` after the condition's first onset (since ``since``), from the first order of the class
+    on, any stretch longer than ``max_gap_days`` with no order of the class active is a breach (one per
+    patient); patients never given the class are not judged here.
+    """
+
+    kind = "drug_continuity"
+    required = ("condition_set", "drug_class", "max_gap_days", "years")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        onsets = [
+            t for t in view.onsets(self.data.code_set(self.p["condition_set"])) if t >= date_time(self.p.get("since"))
+        ]
+        if not onsets:
+            return f
+        onset = onsets[0]
+        window_end = min(view.end, onset + float(self.p["years"]) * YEAR_DAYS * DAY)
+        cls = self.p["drug_class"]
+        spans = sorted(
+            (med["start"], view.stop_of(med))
+            for med in view.entries("medications")
+            if cls in view.med_classes(med) and view.stop_of(med) >= onset - DAY and med["start"] < window_end
+        )
+        if not spans:
+            return f
+        covered, gap_at = max(spans[0][0], onset), None
+        worst = 0.0
+        for start, stop in spans:
+            if start - covered > worst:
+                worst, gap_at = start - covered, covered
+            covered = max(covered, stop)
+        if window_end - covered > worst:
+            worst, gap_at = window_end - covered, covered
+        limit = float(self.p["max_gap_days"]) * DAY
+        if worst <= limit or gap_at is None:
+            f.passed()
+        else:
+            f.add(False, f"{cls} stopped {iso(int(gap_at))[:10]} for {worst / DAY:.0f} days")
+        return f
+
+
+@register
+class ReorderInterval(Rule):
+    """A long-acting product (an IUD, an implant) is not given again within ``min_days`` of the last one."""
+
+    kind = "reorder_interval"
+    required = ("drug_class", "min_days")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        cls = self.p["drug_class"]
+        starts = sorted(m["start"] for m in view.entries("medications") if cls in view.med_classes(m))
+        for before, after in itertools.pairwise(starts):
+            days = (after - before) / DAY
+            if days >= self.p["min_days"]:
+                f.passed()
+            else:
+                f.add(False, f"{cls} again {iso(after)[:10]}, {days:.0f} days after the last")
+        return f
+
+
+@register
+class EpisodeTreated(Rule):
+    """Every episode of a condition that needs a drug (a bacterial infection) gets one of the class within N days."""
+
+    kind = "episode_treated"
+    required = ("condition_set", "drug_class", "max_days")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        since = date_time(self.p.get("since"))
+        meds = view.meds_of(self.p["drug_class"])
+        for cond in view.conditions_in(self.data.code_set(self.p["condition_set"])):
+            onset = cond["start"]
+            limit = onset + float(self.p["max_days"]) * DAY
+            if onset < since or limit > view.end:
+                continue
+            if any(onset - 3600 <= m["start"] <= limit for m in meds):
+                f.passed()
+            else:
+                name = (cond.get("codes") or [{}])[0].get("display")
+                f.add(False, f"{name} {iso(onset)[:10]}: no {self.p['drug_class']} within {self.p['max_days']} days")
+        return f

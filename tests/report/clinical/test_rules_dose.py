@@ -1,0 +1,121 @@
+"""Dose rules on hand-made records."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.report.clinical.helpers import DAY, breaks, local, med, passes
+from tests.report.records import RecordBuilder
+
+FLUOXETINE_40 = ("313989", "fluoxetine 40 MG Oral Capsule")
+FLUOXETINE_20 = ("310385", "fluoxetine 20 MG Oral Capsule")
+LISINOPRIL_10 = ("314076", "lisinopril 10 MG Oral Tablet")
+
+
+def _dose(amount: float, unit: str = "{capsule}", frequency: int = 1, period: float = 1.0, per: str = "d") -> dict:
+    return {"amount": amount, "frequency": frequency, "period": period, "unit": per, "dose_unit": unit}
+
+
+def test_max_daily_dose() -> None:
+    b = RecordBuilder()
+    t = b.at_age(40)
+    med(b, FLUOXETINE_40, t, t + 365 * DAY, dosage=_dose(3.0))  # 120 mg a day
+    med(b, LISINOPRIL_10, t, t + 365 * DAY, dosage=_dose(1.0, "{tablet}"))
+    result = breaks("rx.max_daily_dose", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 1)
+    g = RecordBuilder()
+    med(g, FLUOXETINE_20, t, t + 365 * DAY, dosage=_dose(2.0))  # 40 mg a day
+    med(g, LISINOPRIL_10, t, t + 365 * DAY, dosage=_dose(1.0, "{tablet}", frequency=1, period=12.0, per="h"))  # 20 mg
+    med(g, FLUOXETINE_40, t, t + 365 * DAY, dosage=_dose(2.0))  # 80 mg: the maximum itself
+    passes("rx.max_daily_dose", [g.record()])
+
+
+ATORVASTATIN_80 = ("259255", "atorvastatin 80 MG Oral Tablet")
+NSTEMI = ("401314000", "Acute non-ST segment elevation myocardial infarction (disorder)")
+
+
+def test_statin_continued_after_mi() -> None:
+    b = RecordBuilder()
+    t = b.at_age(48)
+    b.condition(NSTEMI[0], t, stop=t + 52 * DAY, display=NSTEMI[1])
+    med(b, ATORVASTATIN_80, t + 3 * DAY, t + 52 * DAY)  # ended with the acute MI ...
+    med(b, ATORVASTATIN_80, t + 385 * DAY, None)  # ... and restarted 11 months later
+    result = breaks("care.statin_continued_after_mi", [b.record()])
+    assert result.patients_breaking == 1
+    g = RecordBuilder()
+    g.condition(NSTEMI[0], t, stop=t + 52 * DAY, display=NSTEMI[1])
+    med(g, ATORVASTATIN_80, t + 3 * DAY, t + 365 * DAY)
+    med(g, ATORVASTATIN_80, t + 365 * DAY, None)  # renewed yearly, no gap
+    u = RecordBuilder(index=1)
+    u.condition(NSTEMI[0], t, stop=t + 52 * DAY, display=NSTEMI[1])  # never given a statin: not judged here
+    passes("care.statin_continued_after_mi", [g.record(), u.record()])
+
+
+def test_chemotherapy_after_diagnosis() -> None:
+    b = RecordBuilder()
+    t = b.at_age(61)
+    b.condition("423121009", t, display="Non-small cell carcinoma of lung, TNM stage 4 (disorder)")
+    b.procedure("367336001", t + 1800)  # the same afternoon
+    b.procedure("367336001", t + 22 * DAY)  # cycle 2 is fine
+    result = breaks("care.chemotherapy_after_diagnosis", [b.record()])
+    assert (result.patients_breaking, result.events, result.events_breaking) == (1, 2, 1)
+    g = RecordBuilder()
+    g.condition("254837009", t, display="Malignant neoplasm of breast (disorder)")
+    g.procedure("367336001", t + 30 * DAY)
+    passes("care.chemotherapy_after_diagnosis", [g.record()])
+
+
+def test_hepb_birth_dose() -> None:
+    def infant(index: int, first_dose_day: int) -> dict:
+        b = RecordBuilder(index, birth=dt.date(2014, 2, 12))
+        b.immunization("08", b.birth + first_dose_day * DAY, "Hep B, adolescent or pediatric")
+        b.immunization("08", b.birth + 33 * DAY, "Hep B, adolescent or pediatric")
+        return b.record()
+
+    breaks("vax.hepb_birth_dose", [infant(0, 5), infant(1, 5), infant(2, 0)])  # 2 of 3 late: over 25 %
+    passes("vax.hepb_birth_dose", [infant(0, 0), infant(1, 1), infant(2, 2), infant(3, 5)])  # 1 of 4 late
+
+
+def test_holiday_visits() -> None:
+    def visit(day: dt.date, hour: int, cls: str = "ambulatory") -> dict:
+        b = RecordBuilder()
+        b.encounter(local(day, hour), cls=cls)
+        return b.record()
+
+    breaks("time.holiday_visits", [visit(dt.date(2000, 12, 25), 14)])  # Christmas Day, a Monday
+    passes("time.holiday_visits", [visit(dt.date(2000, 12, 26), 14), visit(dt.date(2000, 12, 25), 14, "urgentcare")])
+
+
+MIRENA = ("807283", "levonorgestrel 0.000833 MG/HR Intrauterine System [Mirena]")
+
+
+def test_long_acting_contraceptive_reinserted() -> None:
+    b = RecordBuilder()
+    t = b.at_age(30)
+    for year in range(3):  # a new IUD at each yearly visit
+        med(b, MIRENA, int(t + year * 365 * DAY), int(t + (year + 1) * 365 * DAY), administered=True)
+    result = breaks("rx.long_acting_contraceptive_reinserted", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 2)
+    g = RecordBuilder()
+    med(g, MIRENA, t, t + 5 * 365 * DAY, administered=True)
+    med(g, MIRENA, int(t + 5 * 365 * DAY), None, administered=True)  # replaced after 5 years
+    passes("rx.long_acting_contraceptive_reinserted", [g.record()])
+
+
+AMOXICILLIN = ("308192", "amoxicillin 500 MG Oral Tablet")
+
+
+def test_bacterial_infection_treated() -> None:
+    b = RecordBuilder()
+    t = b.at_age(33)  # 1993
+    b.condition("43878008", t, stop=t + 9 * DAY, display="Streptococcal sore throat (disorder)")  # no antibiotic
+    b.condition("307426000", t + 400 * DAY, stop=t + 405 * DAY, display="Acute infective cystitis (disorder)")
+    med(b, AMOXICILLIN, t + 400 * DAY, t + 407 * DAY)
+    result = breaks("care.bacterial_infection_treated", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 1)
+    g = RecordBuilder()
+    g.condition("128045006", t, stop=t + 10 * DAY, display="Cellulitis (disorder)")
+    med(g, AMOXICILLIN, t + DAY, t + 8 * DAY)
+    old = RecordBuilder(1, birth=dt.date(1940, 1, 1))
+    old.condition("128045006", old.at_age(10), stop=old.at_age(10) + 10 * DAY, display="Cellulitis (disorder)")  # 1950
+    passes("care.bacterial_infection_treated", [g.record(), old.record()])
