@@ -176,8 +176,13 @@ def test_one_off_lookup_table_choices_are_tilted_without_bias() -> None:
     n = 300
 
     def population(steer: float) -> Population:
-        settings = Settings(
-            population=n, seed=2, reference_date=REF, modules=(modules,), cohort="condition(SNOMED-CT:444814009)"
+        settings = Settings(  # no natural deaths: every life reaches the choice
+            population=n,
+            seed=2,
+            reference_date=REF,
+            modules=(modules,),
+            cohort="condition(SNOMED-CT:444814009)",
+            natural_deaths="off",
         )
         return Population(settings.model_copy(update={"cohort_steer": steer, "age_min": 11}))
 
