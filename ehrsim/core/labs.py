@@ -3,13 +3,16 @@
 Noise is analytical plus within-subject biological variation (CV_A, CV_I in
 ``terminology/physiology/analytes.csv``; EFLM biological variation database) or an absolute SD
 for vital signs. eGFR is computed from the creatinine measured at the same moment, so the two
-results always agree (CKD-EPI 2021, or MDRD for the MDRD-coded result). Reference intervals and
+results always agree, with the equation and LOINC code laboratories reported at that date
+(``egfr_eras.csv``: none before MDRD in 1999, MDRD, CKD-EPI 2009, CKD-EPI 2021). Reference intervals and
 interpretation flags (HL7 v3 ObservationInterpretation: N, H, L, HH, LL) come from
 ``reference_ranges.csv`` by LOINC, age and sex.
 """
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import math
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -31,6 +34,13 @@ class Analyte(NamedTuple):
     sd: float  # absolute SD
     low: float
     high: float
+
+
+class EgfrEra(NamedTuple):
+    start: float  # POSIX seconds (UTC midnight of the publication date)
+    loinc: str
+    display: str
+    equation: str
 
 
 class RefRange(NamedTuple):
@@ -67,6 +77,56 @@ def analytes() -> dict[str, Analyte]:
             float(r["high_limit"]),
         )
     return out
+
+
+@cache
+def egfr_eras() -> tuple[EgfrEra, ...]:
+    """The eGFR laboratories reported, by date (sorted); before the first one, creatinine only."""
+    out = []
+    for r in rows("physiology/egfr_eras.csv"):
+        start = dt.datetime.fromisoformat(r["from"]).replace(tzinfo=dt.UTC).timestamp()
+        out.append(EgfrEra(start, r["loinc"], r["display"], r["equation"]))
+    return tuple(sorted(out))
+
+
+@cache
+def _egfr_codes() -> frozenset[str]:
+    return frozenset(code for code, a in analytes().items() if a.variable in ("EGFR", "EGFR MDRD")) | {
+        e.loinc for e in egfr_eras()
+    }
+
+
+def egfr_era(t: float) -> EgfrEra | None:
+    """The eGFR a laboratory reported at ``t`` (None: no eGFR was reported then)."""
+    eras = egfr_eras()
+    i = bisect.bisect_right([e.start for e in eras], t)
+    return eras[i - 1] if i else None
+
+
+def reported_codes(codes: list[dict[str, Any]], t: float) -> list[dict[str, Any]] | None:
+    """The codes a result is recorded under at ``t``: a module's eGFR code becomes the era's code,
+    and None means the result is not reported (before eGFR reporting existed). Others unchanged."""
+    if not codes or codes[0].get("system") != "LOINC" or codes[0].get("code") not in _egfr_codes():
+        return codes
+    era = egfr_era(t)
+    if era is None:
+        return None
+    return [{**codes[0], "code": era.loinc, "display": era.display}]
+
+
+def egfr_equation(equation: str, creatinine: float, age: float, sex: str) -> float:
+    """eGFR (mL/min/1.73 m2) by a named equation, without race coefficients (see SOURCES.md)."""
+    if equation == "ckd_epi_2021":
+        return egfr_ckd_epi_2021(creatinine, age, sex)
+    if equation == "ckd_epi_2009":
+        kappa, alpha = (0.9, -0.411) if sex == "M" else (0.7, -0.329)
+        ratio = creatinine / kappa
+        value = 141.0 * min(ratio, 1.0) ** alpha * max(ratio, 1.0) ** -1.209 * 0.993**age
+        return value * (1.018 if sex == "F" else 1.0)
+    if equation in ("mdrd_186", "mdrd_175"):
+        scale = 186.0 if equation == "mdrd_186" else 175.0
+        return scale * creatinine**-1.154 * max(age, 18.0) ** -0.203 * (0.742 if sex == "F" else 1.0)
+    raise ValueError(f"unknown eGFR equation {equation!r}")
 
 
 @cache
@@ -152,8 +212,8 @@ def measure(
         creatinine = _creatinine_now(phys, vitals, rng, t, age)
         if creatinine is None or age < 18.0:
             return _round(phys.kept.get("EGFR", vitals.get("EGFR")), analyte)
-        value = egfr_ckd_epi_2021(creatinine, age, phys.sex) if name == "EGFR" else _mdrd(creatinine, age, phys.sex)
-        return _round(value, analyte)
+        era = egfr_era(t)
+        return _round(egfr_equation(era.equation if era else "ckd_epi_2021", creatinine, age, phys.sex), analyte)
     if name == "BMI":
         weight, height = phys.last.get("Weight"), phys.last.get("Height")
         if weight and height and weight[0] == t and height[0] == t:
@@ -238,8 +298,3 @@ def _creatinine_now(
     if creatinine is None or "Creatinine" not in vitals:
         return None
     return measure(phys, vitals, rng, creatinine, t, age)
-
-
-def _mdrd(creatinine: float, age: float, sex: str) -> float:
-    """IDMS-traceable 4-variable MDRD study equation (Levey 2006), without the race coefficient."""
-    return 175.0 * creatinine**-1.154 * max(age, 18.0) ** -0.203 * (0.742 if sex == "F" else 1.0)

@@ -53,6 +53,36 @@ def test_egfr_is_ckd_epi_2021_of_the_creatinine_measured_at_the_same_moment() ->
     assert egfr == round(egfr_ckd_epi_2021(creatinine, 55.0, "M"))
 
 
+def _t(day: str) -> float:
+    import datetime as dt
+
+    return dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC).timestamp()
+
+
+def test_egfr_is_reported_with_the_code_and_equation_of_its_era() -> None:
+    asked = [{"system": "LOINC", "code": "98979-8", "display": "CKD-EPI 2021"}]
+    assert labs.reported_codes(asked, _t("1998-06-01")) is None  # creatinine only before MDRD
+    assert labs.reported_codes(asked, _t("2003-06-01"))[0]["code"] == "33914-3"
+    assert labs.reported_codes(asked, _t("2015-06-01"))[0]["code"] == "62238-1"
+    assert labs.reported_codes(asked, _t("2021-06-01"))[0]["code"] == "62238-1"
+    assert labs.reported_codes(asked, _t("2022-01-01"))[0]["code"] == "98979-8"
+    mdrd = [{"system": "LOINC", "code": "33914-3", "display": "MDRD"}]
+    assert labs.reported_codes(mdrd, _t("2023-01-01"))[0]["code"] == "98979-8"
+    other = [{"system": "LOINC", "code": "2160-0", "display": "Creatinine"}]
+    assert labs.reported_codes(other, _t("1980-01-01")) == other
+    body, vitals = _body(sex="F")
+    rng = np.random.default_rng(3)
+    creatinine_code, egfr_code = labs.analytes()["2160-0"], labs.analytes()["98979-8"]
+    for day, equation in (("2003-06-01", "mdrd_186"), ("2008-06-01", "mdrd_175"), ("2015-06-01", "ckd_epi_2009")):
+        t = _t(day)
+        creatinine = labs.measure(body, vitals, rng, creatinine_code, t, 55.0)
+        egfr = labs.measure(body, vitals, rng, egfr_code, t, 55.0)
+        assert egfr == round(labs.egfr_equation(equation, creatinine, 55.0, "F"))
+    # the published worked values: MDRD 175 x 1.0^-1.154 x 55^-0.203 x 0.742 = 57.5; CKD-EPI 2009 1.0 F 55 = 63.4
+    assert labs.egfr_equation("mdrd_175", 1.0, 55.0, "F") == pytest.approx(57.5, abs=0.1)
+    assert labs.egfr_equation("ckd_epi_2009", 1.0, 55.0, "F") == pytest.approx(63.4, abs=0.1)
+
+
 def test_a_module_range_moves_the_state_and_the_state_keeps_it() -> None:
     body, vitals = _body()
     rng = np.random.default_rng(2)
