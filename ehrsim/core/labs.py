@@ -18,7 +18,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ehrsim.core.physiology import egfr_ckd_epi_2021
-from ehrsim.core.tables import rows
+from ehrsim.core.tables import parameters, rows
 
 if TYPE_CHECKING:
     import numpy as np
@@ -34,6 +34,7 @@ class Analyte(NamedTuple):
     sd: float  # absolute SD
     low: float
     high: float
+    cv_analytical: float  # relative SD of the assay alone (a value computed from other results of the sample)
 
 
 class EgfrEra(NamedTuple):
@@ -75,6 +76,7 @@ def analytes() -> dict[str, Analyte]:
             _num(r["sd_abs"]) or 0.0,
             float(r["low_limit"]),
             float(r["high_limit"]),
+            cva / 100.0,
         )
     return out
 
@@ -221,6 +223,11 @@ def measure(
     last = phys.last.get(name)
     if last is not None and last[0] == t and declared is None:
         return last[1]  # the same sample, asked for twice at one instant (a panel and its part)
+    if name == "LDL" and declared is None:
+        ldl = _ldl_of_the_sample(phys, vitals, rng, analyte, t, age)
+        if ldl is not None:
+            phys.last[name] = (t, ldl)
+            return ldl
     true = vitals.get(name)
     if phys.kept and name in phys.kept:
         true = phys.kept[name]  # a diagnosed stage's band outranks the value a module set a moment ago
@@ -239,10 +246,56 @@ def measure(
         value = true
     elif name == "Creatinine" and "EGFR" in phys.bands and age >= 18.0:
         value = _within_stage(value, true, analyte, rng, phys, age)
+    if name == "LDL":
+        value = min(value, _non_hdl(phys, t, value))
     result = _round(value, analyte)
     if result is not None:
         phys.last[name] = (t, result)
     return result
+
+
+LIPIDS = ("Total Cholesterol", "HDL", "Triglycerides")
+
+
+@cache
+def _friedewald_max_tg() -> float:
+    return parameters("physiology/parameters.csv")["friedewald_max_triglycerides"]
+
+
+def _same_sample(
+    phys: Physiology, vitals: dict[str, float], rng: np.random.Generator, name: str, t: float, age: float
+) -> float | None:
+    last = phys.last.get(name)
+    if last is not None and last[0] == t:
+        return last[1]
+    analyte = _by_variable().get(name)
+    return None if analyte is None else measure(phys, vitals, rng, analyte, t, age)
+
+
+def _ldl_of_the_sample(
+    phys: Physiology, vitals: dict[str, float], rng: np.random.Generator, analyte: Analyte, t: float, age: float
+) -> float | None:
+    """LDL of a lipid sample: total, HDL and triglycerides of the same sample are measured (or reused),
+    and LDL is their Friedewald estimate (total - HDL - TG/5) with the assay's own error, never above
+    non-HDL cholesterol. Above the Friedewald limit of triglycerides, the direct assay of the state's LDL."""
+    parts = [_same_sample(phys, vitals, rng, name, t, age) for name in LIPIDS]
+    if parts[0] is None or parts[1] is None or parts[2] is None:
+        return None
+    total, hdl, triglycerides = parts
+    if triglycerides <= _friedewald_max_tg():
+        estimate = total - hdl - triglycerides / 5.0
+    else:
+        estimate = phys.kept.get("LDL", vitals.get("LDL", total - hdl))
+    value = estimate * (1.0 + analyte.cv_analytical * float(rng.standard_normal()))
+    return _round(min(value, total - hdl), analyte)
+
+
+def _non_hdl(phys: Physiology, t: float, default: float) -> float:
+    """Total minus HDL cholesterol of the sample taken at ``t`` (``default`` when not both measured)."""
+    total, hdl = phys.last.get("Total Cholesterol"), phys.last.get("HDL")
+    if total is None or hdl is None or total[0] != t or hdl[0] != t:
+        return default
+    return total[1] - hdl[1]
 
 
 def _normal(declared: tuple[float, float], loinc: str, age: float, sex: str) -> bool:

@@ -176,3 +176,22 @@ def test_a_module_creatinine_left_in_the_engines_cache_does_not_take_egfr_out_of
     vitals["Creatinine"] = 2.1  # what Simulation.set_vital leaves in its cache
     egfr = labs.measure(body, vitals, np.random.default_rng(0), labs.analytes()["98979-8"], 0.0, 72.0)
     assert 30 <= egfr < 60
+
+
+def test_ldl_of_a_lipid_panel_never_exceeds_total_minus_hdl_and_follows_friedewald() -> None:
+    rng = np.random.default_rng(4)
+    a = labs.analytes()
+    order = ("2093-3", "2571-8", "18262-6", "2085-9")  # Synthea's panel order: HDL after LDL
+    for seed in range(60):
+        body, vitals = _body(seed=seed, sex="M" if seed % 2 else "F")
+        for visit in range(5):
+            t = float(seed * 100 + visit)
+            got = {code: labs.measure(body, vitals, rng, a[code], t, 55.0) for code in order}
+            total, tg, ldl, hdl = (got[c] for c in order)
+            assert ldl <= total - hdl
+            if tg <= 400:  # Friedewald, within the direct assay's analytical error (CV 2.5 %, 4 SD)
+                assert abs(ldl - (total - hdl - tg / 5)) <= 0.10 * (total - hdl - tg / 5) + 1
+    # a lone LDL (no other lipid asked for) still varies around the true value
+    body, vitals = _body(seed=1)
+    values = [labs.measure(body, vitals, rng, a["18262-6"], float(t), 55.0) for t in range(1000, 1300)]
+    assert abs(np.mean(values) - vitals["LDL"]) < 0.05 * vitals["LDL"] and np.std(values) > 3
