@@ -278,10 +278,9 @@ def _ldl_of_the_sample(
     """LDL of a lipid sample: total, HDL and triglycerides of the same sample are measured (or reused),
     and LDL is their Friedewald estimate (total - HDL - TG/5) with the assay's own error, never above
     non-HDL cholesterol. Above the Friedewald limit of triglycerides, the direct assay of the state's LDL."""
-    parts = [_same_sample(phys, vitals, rng, name, t, age) for name in LIPIDS]
-    if parts[0] is None or parts[1] is None or parts[2] is None:
+    total, hdl, triglycerides = (_same_sample(phys, vitals, rng, name, t, age) for name in LIPIDS)
+    if total is None or hdl is None or triglycerides is None:
         return None
-    total, hdl, triglycerides = parts
     if triglycerides <= _friedewald_max_tg():
         estimate = total - hdl - triglycerides / 5.0
     else:
