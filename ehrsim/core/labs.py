@@ -249,12 +249,18 @@ def measure(
     if name == "LDL":
         value = min(value, _non_hdl(phys, t, value))
     result = _round(value, analyte)
+    if result is not None and (name == "Head Circumference" or (name == "Height" and age < GROWING_UNTIL)):
+        previous = phys.last.get(name)  # a growing head or child does not shrink between visits
+        if previous is not None and previous[0] < t and result < previous[1]:
+            result = previous[1]
     if result is not None:
         phys.last[name] = (t, result)
     return result
 
 
 LIPIDS = ("Total Cholesterol", "HDL", "Triglycerides")
+#: age (years) below which a recorded height never falls below the previous one (growth plates close by ~18)
+GROWING_UNTIL = 18.0
 
 
 @cache

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -195,3 +197,50 @@ def test_ldl_of_a_lipid_panel_never_exceeds_total_minus_hdl_and_follows_friedewa
     body, vitals = _body(seed=1)
     values = [labs.measure(body, vitals, rng, a["18262-6"], float(t), 55.0) for t in range(1000, 1300)]
     assert abs(np.mean(values) - vitals["LDL"]) < 0.05 * vitals["LDL"] and np.std(values) > 3
+
+
+def test_head_circumference_and_a_childs_height_never_shrink_between_visits() -> None:
+    rng = np.random.default_rng(7)
+    head, height = labs.analytes()["9843-4"], labs.analytes()["8302-2"]
+    shrinks = 0
+    for seed in range(40):
+        body = Physiology(np.random.default_rng(seed), "M" if seed % 2 else "F", "white")
+        heads, heights = [], []
+        for month in range(0, 36, 1):  # monthly visits: growth per visit is close to the noise (0.3 cm)
+            age = month / 12.0
+            vitals = body.update(age, {}, month * 30.4 * 86400.0)
+            t = month * 30.4 * 86400.0
+            heads.append(labs.measure(body, vitals, rng, head, t, age))
+            heights.append(labs.measure(body, vitals, rng, height, t, age))
+        shrinks += sum(b < a for a, b in itertools.pairwise(heads))
+        shrinks += sum(b < a for a, b in itertools.pairwise(heights))
+        assert heads[-1] - heads[0] > 10  # still growing: ~35 -> ~49 cm
+    assert shrinks == 0
+
+
+def test_bmi_percentile_attribute_is_that_of_each_bmi_measured() -> None:
+    from types import SimpleNamespace
+
+    from ehrsim.core.growth import bmi_percentile
+    from ehrsim.engine import lifecycle
+
+    year = 365.25 * 86400.0
+    body = Physiology(np.random.default_rng(3), "F", "white")
+    attributes: dict[str, float] = {}
+    sim = SimpleNamespace(
+        physiology=body,
+        rng=np.random.default_rng(0),
+        birth_time=0.0,
+        pinned_vitals={},
+        set_attribute=attributes.__setitem__,
+    )
+    seen = []
+    for age in (2.0, 2.5, 3.0, 3.25, 7.6):
+        sim.now, sim.vitals = age * year, body.update(age, {}, age * year)
+        bmi = lifecycle.measure(sim, "39156-5", "BMI", None)
+        assert attributes["bmi_percentile"] == round(bmi_percentile(age, "F", bmi), 1)
+        seen.append(attributes["bmi_percentile"])
+    assert len(set(seen)) == len(seen)  # refreshed between birthdays (2.0 and 2.5 differ)
+    sim.now, sim.vitals = 25 * year, body.update(25.0, {}, 25 * year)
+    lifecycle.measure(sim, "39156-5", "BMI", None)
+    assert attributes["bmi_percentile"] == seen[-1]  # adults: no percentile
