@@ -245,7 +245,7 @@ def measure(
     if declared is not None and not declared[0] <= value <= declared[1]:
         value = true
     elif name == "Creatinine" and "EGFR" in phys.bands and age >= 18.0:
-        value = _within_stage(value, true, analyte, rng, phys, age)
+        value = _within_stage(value, true, analyte, rng, phys, age, t)
     if name == "LDL":
         value = min(value, _non_hdl(phys, t, value))
     result = _round(value, analyte)
@@ -316,13 +316,16 @@ STAGE_REDRAWS = 20
 
 
 def _within_stage(
-    value: float, true: float, analyte: Analyte, rng: np.random.Generator, phys: Physiology, age: float
+    value: float, true: float, analyte: Analyte, rng: np.random.Generator, phys: Physiology, age: float, t: float
 ) -> float:
-    """A creatinine whose CKD-EPI eGFR lies in the diagnosed stage's band: the result that staged the
-    patient is by definition in it, so the noise is drawn given the stage (redrawn, then the true value)."""
+    """A creatinine whose eGFR (by the equation reported at ``t``) lies in the diagnosed stage's band: the
+    result that staged the patient is by definition in it, so the noise is drawn given the stage (redrawn,
+    then the true value)."""
     low, high = phys.bands["EGFR"]
+    era = egfr_era(t)
+    equation = era.equation if era else "ckd_epi_2021"
     for _ in range(STAGE_REDRAWS):
-        egfr = round(egfr_ckd_epi_2021(max(_round(value, analyte) or value, 0.1), age, phys.sex))
+        egfr = round(egfr_equation(equation, max(_round(value, analyte) or value, 0.1), age, phys.sex))
         if low <= egfr < high:
             return value
         value = _noisy(true, analyte, rng)
