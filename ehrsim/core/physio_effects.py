@@ -168,20 +168,16 @@ def apply_conditions(
 
 BAND_MARGIN = 0.1  # share of a band's width kept clear of each edge, so measurement noise stays inside
 OPEN_BAND_WIDTH = 15.0  # where an open band (stage 1: eGFR >= 90) places a value moved into it
-BAND_ENTRY_SHARE = 0.3  # share of the inner band, next to the crossed edge, where a value moved into it lands
 
 
 def into_band(value: float, low: float, high: float, u: float) -> float:
-    """``value`` if it lies well inside [low, high), else a persistent point (``u``) in the part of the band
-    next to the edge it crossed: a function that has just fallen into a stage lies near that stage's upper
-    edge (eGFR 112 diagnosed as stage 2 reads about 83, not anywhere down to 63), so the course stays smooth."""
+    """``value`` if it lies well inside [low, high), else a persistent point (``u``) inside it."""
     width = (high - low) if math.isfinite(high) else OPEN_BAND_WIDTH / (1.0 - 2 * BAND_MARGIN)
     inner_low = low + BAND_MARGIN * width
     inner_high = low + (1.0 - BAND_MARGIN) * width
     if inner_low <= value <= inner_high or (not math.isfinite(high) and value >= inner_low):
         return value
-    near = BAND_ENTRY_SHARE * (inner_high - inner_low) * u
-    return inner_high - near if value > inner_high else inner_low + near
+    return inner_low + (inner_high - inner_low) * u
 
 
 LOG_VARIABLES = frozenset({"NT-proBNP", "Microalbumin Creatinine Ratio", "Triglycerides"})

@@ -246,15 +246,6 @@ def test_bmi_percentile_attribute_is_that_of_each_bmi_measured() -> None:
     assert attributes["bmi_percentile"] == seen[-1]  # adults: no percentile
 
 
-def test_a_value_moved_into_a_stage_lands_next_to_the_edge_it_crossed() -> None:
-    from ehrsim.core.physio_effects import into_band
-
-    for u in (0.0, 0.5, 0.999):
-        assert 79.5 <= into_band(112.0, 60.0, 90.0, u) <= 87  # healthy eGFR, stage 2 diagnosed: just below 90
-        assert 33 <= into_band(20.0, 30.0, 60.0, u) <= 41  # from below: just above 30
-    assert into_band(75.0, 60.0, 90.0, 0.3) == 75.0  # already inside: unchanged
-
-
 def test_a_stage_diagnosed_under_mdrd_keeps_the_reported_mdrd_egfr_in_the_band() -> None:
     rng = np.random.default_rng(5)
     t = _t("2004-06-01")
