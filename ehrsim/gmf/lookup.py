@@ -53,6 +53,11 @@ class LookupTable:
             else:
                 self.edges.append(None)
         self._cache: dict[tuple[Any, ...], dict[str, float] | None] = {}
+        # rows grouped by their string cells (matched by equality), in file order: a cache miss scans one group
+        self._text_cols = [i for i, e in enumerate(self.edges) if e is None]
+        self._groups: dict[tuple[Any, ...], list[tuple[list[Any], dict[str, float]]]] = {}
+        for row in self.rows:
+            self._groups.setdefault(tuple(row[0][i] for i in self._text_cols), []).append(row)
 
     @staticmethod
     def _matcher(column: str, cell: str) -> object:
@@ -85,7 +90,9 @@ class LookupTable:
             return found
 
     def _scan(self, values: list[Any]) -> dict[str, float] | None:
-        for matchers, probabilities in self.rows:
+        """The first row (file order) matching ``values``; only rows with equal string cells can match."""
+        rows = self._groups.get(tuple(values[i] for i in self._text_cols), ())
+        for matchers, probabilities in rows:
             for matcher, value in zip(matchers, values, strict=True):
                 if isinstance(matcher, tuple):
                     if not (matcher[0] <= value <= matcher[1]):

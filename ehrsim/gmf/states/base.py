@@ -55,10 +55,12 @@ class State(Frozen):
 
     @property
     def transition(self) -> Transition | None:
-        return self._transition
+        # the private dict directly: ``self._transition`` goes through pydantic's slow ``__getattr__``
+        return self.__pydantic_private__["_transition"]  # type: ignore[index]
 
     def targets(self) -> list[str]:
-        return self._transition.targets() if self._transition else []
+        transition = self.transition
+        return transition.targets() if transition else []
 
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool | None:
         return True
