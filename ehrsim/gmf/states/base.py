@@ -91,8 +91,9 @@ class ValueSource(Frozen):
             return self.range.sample(sim.rng)
         if self.distribution is not None:
             return self.distribution.sample(sim.rng)
-        if self._expression is not None:
-            return self._expression.evaluate([sim.attribute_number(n, t) for n in self._expression.names])
+        expression = self.__pydantic_private__["_expression"]  # type: ignore[index]  # not pydantic's slow __getattr__
+        if expression is not None:
+            return expression.evaluate([sim.attribute_number(n, t) for n in expression.names])
         return None
 
 
