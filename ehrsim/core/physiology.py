@@ -173,6 +173,7 @@ class Physiology:
         self.pregnancy_start: float | None = None
         self.pregnancy_end: float | None = None
         self.pregnancy_bmi = 25.0
+        self._rounded: dict[float, float] = {}  # value -> round(value, 2), for ``_round``
 
     # -- per-patient persistent draws, independent of the order they are asked for ---------
     def unit(self, key: str) -> float:
@@ -296,7 +297,19 @@ class Physiology:
         if months < ADULT_MONTHS:
             v["Height Percentile"] = growth.percentile_of_z(self.z_height)
             v["Weight Percentile"] = growth.percentile_of_z(growth.zscore("weight", self.sex, months, v["Weight"]))
-        return {name: round(value, 2) for name, value in v.items()}
+        return self._round(v)
+
+    def _round(self, v: dict[str, float]) -> dict[str, float]:
+        """Values to 2 decimals; a float seen before reuses its rounding (``round`` is slow, many values repeat)."""
+        memo, out = self._rounded, {}
+        for name, value in v.items():
+            kept = memo.get(value) if type(value) is float and value else None  # signed zeros and ints not memoised
+            if kept is None:
+                kept = round(value, 2)
+                if type(value) is float and value:
+                    memo[value] = kept
+            out[name] = kept
+        return out
 
     def _keep_bands(self, v: dict[str, float], age: float, height: float) -> None:
         """A diagnosed stage outranks a value a module set (eGFR and creatinine set separately by a module

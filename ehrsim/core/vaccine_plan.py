@@ -82,12 +82,22 @@ def _flu_product(season: int, age: float) -> tuple[str, str] | None:
     return None
 
 
+@cache
+def _month(year: int, month: int) -> tuple[int, int]:
+    """(record time of the first midnight, days in the month), cached: out of the per-season loop."""
+    start = dt.date(year, month, 1)
+    return from_date(start), (dt.date(year + (month == 12), month % 12 + 1, 1) - start).days
+
+
+@cache
+def _season_end(season: int) -> int:
+    return from_date(dt.date(season + 1, 4, 1))
+
+
 def _season_date(rng: np.random.Generator, season: int) -> int:
     month = _flu_months().draw(rng)
-    year = season if month >= 9 else season + 1
-    start = dt.date(year, month, 1)
-    days = (dt.date(year + (month == 12), month % 12 + 1, 1) - start).days
-    return from_date(start) + int(rng.integers(0, days)) * DAY + int(rng.integers(0, DAY))
+    start, days = _month(season if month >= 9 else season + 1, month)
+    return start + int(rng.integers(0, days)) * DAY + int(rng.integers(0, DAY))
 
 
 def _influenza(rng: np.random.Generator, birth: int, end: int) -> list[Shot]:
@@ -95,11 +105,11 @@ def _influenza(rng: np.random.Generator, birth: int, end: int) -> list[Shot]:
     shots: list[Shot] = []
     propensity = rng.random()
     doses = 0
+    six_months = birth + int(0.5 * YEAR)
     for season in range(to_date(birth).year - 1, to_date(end).year + 1):
         u = propensity if rng.random() < FLU_PERSISTENCE else rng.random()
         when = _season_date(rng, season)
-        season_end = from_date(dt.date(season + 1, 4, 1))
-        six_months = birth + int(0.5 * YEAR)
+        season_end = _season_end(season)
         if when < six_months:
             when = six_months + int(rng.integers(0, 30)) * DAY
         if when >= season_end or when >= end:

@@ -143,7 +143,7 @@ def _transition_probs(
         table = sim.library.lookup_tables[transition.table_name]
         found = table.probabilities(sim, t) or {}
         probs = _effective([(o.transition, found.get(o.transition, o.default_probability)) for o in transition.options])
-        keys |= {f"a:{k}" for k in table.keys if k not in ("age", "time")}
+        keys |= table.attr_keys
         if "age" in table.keys:
             years = (t - sim.birth_time) / SECONDS["years"]
             horizon = min(horizon, sim.birth_time + (math.floor(years) + 1) * SECONDS["years"])

@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from ehrsim.gmf.patient import PatientAccess
 
 
+_YEAR = SECONDS["years"]
+
+
 class LookupTable:
     """Rows of (attribute matchers, probabilities). ``age`` is a year range, ``time`` an epoch-ms range.
 
@@ -53,6 +56,14 @@ class LookupTable:
             else:
                 self.edges.append(None)
         self._cache: dict[tuple[Any, ...], dict[str, float] | None] = {}
+        #: the attribute keys it reads, as ``engine.loops`` watches them
+        self.attr_keys = frozenset(f"a:{k}" for k in self.keys if k not in ("age", "time"))
+        self._columns = [(k, e) for k, e in zip(self.keys, self.edges, strict=True)]
+        # rows grouped by their string cells (matched by equality), in file order: a cache miss scans one group
+        self._text_cols = [i for i, e in enumerate(self.edges) if e is None]
+        self._groups: dict[tuple[Any, ...], list[tuple[list[Any], dict[str, float]]]] = {}
+        for row in self.rows:
+            self._groups.setdefault(tuple(row[0][i] for i in self._text_cols), []).append(row)
 
     @staticmethod
     def _matcher(column: str, cell: str) -> object:
@@ -66,18 +77,21 @@ class LookupTable:
     def probabilities(self, sim: PatientAccess, t: float) -> dict[str, float] | None:
         """The first matching row's probabilities, or None (the options' defaults apply)."""
         values: list[Any] = []
-        for key in self.keys:
+        parts: list[Any] = []
+        for key, edges in self._columns:
+            value: Any
             if key == "age":
-                values.append(float(int((t - sim.birth_time) // SECONDS["years"])))
+                value = float(int((t - sim.birth_time) // _YEAR))
             elif key == "time":
-                values.append(t * 1000.0)
+                value = t * 1000.0
             else:
-                value = sim.attributes.get(key)
-                values.append("" if value is None else _text(value))
-        cache_key = tuple(
-            v if e is None else (bisect.bisect_left(e, v), bisect.bisect_right(e, v))
-            for v, e in zip(values, self.edges, strict=True)
-        )
+                raw = sim.attributes.get(key)
+                value = "" if raw is None else _text(raw)
+            values.append(value)
+            parts.append(
+                value if edges is None else (bisect.bisect_left(edges, value), bisect.bisect_right(edges, value))
+            )
+        cache_key = tuple(parts)
         try:
             return self._cache[cache_key]
         except KeyError:
@@ -85,7 +99,9 @@ class LookupTable:
             return found
 
     def _scan(self, values: list[Any]) -> dict[str, float] | None:
-        for matchers, probabilities in self.rows:
+        """The first row (file order) matching ``values``; only rows with equal string cells can match."""
+        rows = self._groups.get(tuple(values[i] for i in self._text_cols), ())
+        for matchers, probabilities in rows:
             for matcher, value in zip(matchers, values, strict=True):
                 if isinstance(matcher, tuple):
                     if not (matcher[0] <= value <= matcher[1]):

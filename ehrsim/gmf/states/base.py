@@ -55,10 +55,12 @@ class State(Frozen):
 
     @property
     def transition(self) -> Transition | None:
-        return self._transition
+        # the private dict directly: ``self._transition`` goes through pydantic's slow ``__getattr__``
+        return self.__pydantic_private__["_transition"]  # type: ignore[index]
 
     def targets(self) -> list[str]:
-        return self._transition.targets() if self._transition else []
+        transition = self.transition
+        return transition.targets() if transition else []
 
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool | None:
         return True
@@ -89,8 +91,9 @@ class ValueSource(Frozen):
             return self.range.sample(sim.rng)
         if self.distribution is not None:
             return self.distribution.sample(sim.rng)
-        if self._expression is not None:
-            return self._expression.evaluate([sim.attribute_number(n, t) for n in self._expression.names])
+        expression = self.__pydantic_private__["_expression"]  # type: ignore[index]  # not pydantic's slow __getattr__
+        if expression is not None:
+            return expression.evaluate([sim.attribute_number(n, t) for n in expression.names])
         return None
 
 
