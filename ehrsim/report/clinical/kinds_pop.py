@@ -104,17 +104,20 @@ class DeathDisposition(Rule):
         if view.death is None:
             return Finding()
         death = view.record.get("death") or {}
+        places = {*self.p["classes"], *self.param("transfer_classes", [])}
         stays = [
             e
             for e in view.entries("encounters")
-            if e["class"] in self.p["classes"] and e["start"] <= view.death <= e["stop"] + DAY
+            if e["class"] in places and e["start"] <= view.death <= e["stop"] + DAY
         ]
         linked: Entry | None = view.encounters_by_id.get(death.get("encounter") or "")
-        if linked is not None and linked["class"] in self.p["classes"]:
+        if linked is not None and linked["class"] in places:
             stays.append(linked)
         if not stays:
             return Finding()
         enc = max(stays, key=lambda e: e["start"])
+        if enc["class"] not in self.p["classes"]:
+            return Finding()  # moved on (e.g. to hospice) and died there: that stay is the place of death
         disposition = enc.get("discharge")
         hours = (enc["stop"] - enc["start"]) / 3600
         ok = disposition is not None and self.expired.match(disposition) and hours > 0

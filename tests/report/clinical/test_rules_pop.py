@@ -83,6 +83,22 @@ def test_hospital_disposition() -> None:
     passes("death.hospital_disposition", [_hospital_death(50, expired)])
 
 
+def test_hospital_disposition_judges_the_stay_the_patient_died_in() -> None:
+    """Moved from the emergency department to hospice and died there: the hospice stay is the place of death."""
+    expired = code("20", "NUBC", "Expired")
+    b = RecordBuilder(birth=dt.date(1940, 1, 1), death=dt.date(2020, 1, 1))
+    b.encounter(b.death - 30 * 3600, hours=6, cls="emergency", discharge=None)
+    hospice = b.encounter(b.death - 24 * 3600, hours=24, cls="hospice", discharge=expired)
+    b.death_encounter = hospice["id"]
+    result = run("death.hospital_disposition", [b.record()])
+    assert result.denominator == 0
+    b2 = RecordBuilder(birth=dt.date(1940, 1, 1), death=dt.date(2020, 1, 1))
+    b2.encounter(b2.death - 24 * 3600, hours=24, cls="hospice", discharge=expired)
+    stay = b2.encounter(b2.death - 5 * 3600, hours=5, cls="inpatient", discharge=None)  # back to hospital: judged
+    b2.death_encounter = stay["id"]
+    breaks("death.hospital_disposition", [b2.record()])
+
+
 def _living(ages: list[float]) -> list[dict]:
     return [RecordBuilder(i, birth=REFERENCE - int(a * YEAR)).record() for i, a in enumerate(ages)]
 
