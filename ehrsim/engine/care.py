@@ -220,7 +220,8 @@ def death_certificate(sim: Simulation, t: float) -> None:
         desk.wellness_enc = None
     desk.lock = None
     age = (t - sim.birth_time) / SECONDS["years"]
-    sim.death_cause = deaths.certified_cause(sim.cause_rng, sim.death_cause, age, sim.patient["gender"])
+    history = (c["codes"][0] for c in sim.rec.lists["conditions"] if c.get("codes"))
+    sim.death_cause = deaths.certified_cause(sim.cause_rng, sim.death_cause, age, sim.patient["gender"], history)
     cause = sim.death_cause or [codes.code(*DEATH_UNKNOWN_CAUSE)]
     # the cause is the certification visit's reason: Synthea CSV readers (ETL-Synthea) build death from it
     enc = desk.new_encounter(t, "ambulatory", [codes.code(*DEATH_CERTIFICATION)], [dict(cause[0])], "death", None)

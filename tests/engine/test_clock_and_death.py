@@ -36,7 +36,7 @@ def test_a_death_in_the_instant_of_admission_comes_after_a_real_stay() -> None:
     assert 12 * 3600 <= stay["stop"] - stay["start"] <= 168 * 3600
     assert stay["stop"] == record["death"]["time"]
     assert stay["discharge"]["code"] == "20"
-    assert record["death"]["codes"][0]["code"] == "410429000"  # a module's own cause is kept
+    assert record["death"]["codes"][0]["code"] == "401314000"  # a module's own cause is kept
 
 
 def test_hepatitis_b_dose_1_at_birth_in_hospital_or_at_the_first_well_visit() -> None:
@@ -54,3 +54,11 @@ def test_hepatitis_b_dose_1_at_birth_in_hospital_or_at_the_first_well_visit() ->
         else:
             assert encounters[first["encounter"]]["class"] == "wellness"
     assert 6 <= at_birth <= 12  # about 80 % of 2020 newborns (NIS-Child)
+
+
+def test_cardiac_arrest_is_certified_as_the_recorded_heart_disease() -> None:
+    _sim, record = simulate("cardiac_arrest_death", born=dt.date(1950, 1, 1))
+    assert record["alive"] is False
+    assert record["death"]["codes"][0]["code"] == "53741008"  # the mechanism gives way to the underlying cause
+    cert = [o for o in record["observations"] if o["codes"][0]["code"] == "69453-9"]
+    assert cert[0]["value"]["code"] == "53741008"
