@@ -49,7 +49,7 @@ def coverage(birth: int) -> float:
 def birth_dose(rng: np.random.Generator, birth: int) -> Shot | None:
     """The birth dose of hepatitis B vaccine, or None (not yet recommended, or not given to this newborn).
 
-    Always draws two numbers so the caller's Generator advances the same way for every newborn.
+    Always draws two numbers, whatever the outcome.
     """
     given, hours = rng.random(), rng.uniform(EARLIEST, LATEST)
     dose = next((d for d in immunizations.schedule()[SERIES] if d.number == 1 and d.in_force(birth)), None)

@@ -101,7 +101,8 @@ def _vaccinate(sim: Simulation, enc: dict[str, Any], t: float) -> None:
 def plan_vaccines(sim: Simulation) -> None:
     """At birth: the hepatitis B birth dose and the seasonal and campaign vaccine visits of the whole life."""
     _schedule_shots(sim, vaccine_plan.lifetime_plan(sim.vaccine_rng, int(sim.birth_time), int(sim.end_time)))
-    newborn = birth_dose.birth_dose(sim.vaccine_rng, int(sim.birth_time))  # drawn after the plan: it is unchanged
+    # its own spawned stream: the lifetime plan and later pregnancy plans draw exactly as before
+    newborn = birth_dose.birth_dose(sim.vaccine_rng.spawn(1)[0], int(sim.birth_time))
     if newborn is not None:
         _schedule_shots(sim, [newborn])
 
