@@ -27,6 +27,7 @@ from ehrsim.engine.recorder import patient_uuid_prefix
 from ehrsim.engine.simulation import Simulation
 from ehrsim.errors import ConfigError, EhrsimError, SimulationError
 from ehrsim.gmf.library import Library, Module, load_library
+from ehrsim.natural_deaths import with_natural_deaths
 from ehrsim.paths import modules_dir
 from ehrsim.record.build import build_record
 from ehrsim.record.times import from_date
@@ -64,6 +65,7 @@ class Population:
     @cached_property
     def library(self) -> Library:
         library = load_library(module_folders(self.settings), lenient=self.settings.lenient)
+        library = with_natural_deaths(library, self.settings.natural_deaths)
         if self.fast_loops:
             loops.install(library)
         return library

@@ -28,6 +28,7 @@ COHORT_OPTIONS = {
     "cohort_max_attempts": 2000,
     "cohort_steer": 1.0,
     "storyline": None,
+    "natural_deaths": "auto",
 }
 
 
@@ -50,6 +51,9 @@ class RunSettings(BaseModel):
     add_modules: tuple[Path, ...] = ()
     only_modules: tuple[str, ...] = ()
     lenient: bool = False
+    natural_deaths: Literal["auto", "on", "off"] = Field(
+        "auto", description="add ehrsim's natural-death module: auto = if the library has none (ehrsim.natural_deaths)"
+    )
     formats: tuple[str, ...] = ("json",)
     out: Path = Path("output")
     workers: int = Field(1, ge=1)

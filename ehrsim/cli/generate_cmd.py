@@ -91,6 +91,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="run only top-level modules matching this glob (repeatable)",
     )
     p.add_argument("--lenient", action="store_true", help="accept module problems Synthea tolerates (as warnings)")
+    p.add_argument(
+        "--natural-deaths",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="ehrsim's natural-death module (life-table deaths no module explains): auto (default) adds it "
+        "when the library has no module named natural_causes (e.g. Synthea's), on always, off never",
+    )
     p.add_argument("-f", "--format", default="json", help="comma-separated: json,fhir,fhir-ndjson,csv,omop")
     p.add_argument(
         "-o",
@@ -161,6 +168,7 @@ def settings_from_args(args: argparse.Namespace) -> Any:
             add_modules=tuple(args.add_modules),
             only_modules=tuple(args.only_modules),
             lenient=args.lenient,
+            natural_deaths=args.natural_deaths,
             formats=tuple(f.strip() for f in args.format.split(",") if f.strip()),
             out=args.out,
             workers=args.workers or default_workers(),

@@ -3,19 +3,22 @@
 Noise is analytical plus within-subject biological variation (CV_A, CV_I in
 ``terminology/physiology/analytes.csv``; EFLM biological variation database) or an absolute SD
 for vital signs. eGFR is computed from the creatinine measured at the same moment, so the two
-results always agree (CKD-EPI 2021, or MDRD for the MDRD-coded result). Reference intervals and
+results always agree, with the equation and LOINC code laboratories reported at that date
+(``egfr_eras.csv``: none before MDRD in 1999, MDRD, CKD-EPI 2009, CKD-EPI 2021). Reference intervals and
 interpretation flags (HL7 v3 ObservationInterpretation: N, H, L, HH, LL) come from
 ``reference_ranges.csv`` by LOINC, age and sex.
 """
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import math
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ehrsim.core.physiology import egfr_ckd_epi_2021
-from ehrsim.core.tables import rows
+from ehrsim.core.tables import parameters, rows
 
 if TYPE_CHECKING:
     import numpy as np
@@ -31,6 +34,14 @@ class Analyte(NamedTuple):
     sd: float  # absolute SD
     low: float
     high: float
+    cv_analytical: float  # relative SD of the assay alone (a value computed from other results of the sample)
+
+
+class EgfrEra(NamedTuple):
+    start: float  # POSIX seconds (UTC midnight of the publication date)
+    loinc: str
+    display: str
+    equation: str
 
 
 class RefRange(NamedTuple):
@@ -65,8 +76,59 @@ def analytes() -> dict[str, Analyte]:
             _num(r["sd_abs"]) or 0.0,
             float(r["low_limit"]),
             float(r["high_limit"]),
+            cva / 100.0,
         )
     return out
+
+
+@cache
+def egfr_eras() -> tuple[EgfrEra, ...]:
+    """The eGFR laboratories reported, by date (sorted); before the first one, creatinine only."""
+    out = []
+    for r in rows("physiology/egfr_eras.csv"):
+        start = dt.datetime.fromisoformat(r["from"]).replace(tzinfo=dt.UTC).timestamp()
+        out.append(EgfrEra(start, r["loinc"], r["display"], r["equation"]))
+    return tuple(sorted(out))
+
+
+@cache
+def _egfr_codes() -> frozenset[str]:
+    return frozenset(code for code, a in analytes().items() if a.variable in ("EGFR", "EGFR MDRD")) | {
+        e.loinc for e in egfr_eras()
+    }
+
+
+def egfr_era(t: float) -> EgfrEra | None:
+    """The eGFR a laboratory reported at ``t`` (None: no eGFR was reported then)."""
+    eras = egfr_eras()
+    i = bisect.bisect_right([e.start for e in eras], t)
+    return eras[i - 1] if i else None
+
+
+def reported_codes(codes: list[dict[str, Any]], t: float) -> list[dict[str, Any]] | None:
+    """The codes a result is recorded under at ``t``: a module's eGFR code becomes the era's code,
+    and None means the result is not reported (before eGFR reporting existed). Others unchanged."""
+    if not codes or codes[0].get("system") != "LOINC" or codes[0].get("code") not in _egfr_codes():
+        return codes
+    era = egfr_era(t)
+    if era is None:
+        return None
+    return [{**codes[0], "code": era.loinc, "display": era.display}]
+
+
+def egfr_equation(equation: str, creatinine: float, age: float, sex: str) -> float:
+    """eGFR (mL/min/1.73 m2) by a named equation, without race coefficients (see SOURCES.md)."""
+    if equation == "ckd_epi_2021":
+        return egfr_ckd_epi_2021(creatinine, age, sex)
+    if equation == "ckd_epi_2009":
+        kappa, alpha = (0.9, -0.411) if sex == "M" else (0.7, -0.329)
+        ratio = creatinine / kappa
+        value = 141.0 * min(ratio, 1.0) ** alpha * max(ratio, 1.0) ** -1.209 * 0.993**age
+        return value * (1.018 if sex == "F" else 1.0)
+    if equation in ("mdrd_186", "mdrd_175"):
+        scale = 186.0 if equation == "mdrd_186" else 175.0
+        return scale * creatinine**-1.154 * max(age, 18.0) ** -0.203 * (0.742 if sex == "F" else 1.0)
+    raise ValueError(f"unknown eGFR equation {equation!r}")
 
 
 @cache
@@ -152,8 +214,8 @@ def measure(
         creatinine = _creatinine_now(phys, vitals, rng, t, age)
         if creatinine is None or age < 18.0:
             return _round(phys.kept.get("EGFR", vitals.get("EGFR")), analyte)
-        value = egfr_ckd_epi_2021(creatinine, age, phys.sex) if name == "EGFR" else _mdrd(creatinine, age, phys.sex)
-        return _round(value, analyte)
+        era = egfr_era(t)
+        return _round(egfr_equation(era.equation if era else "ckd_epi_2021", creatinine, age, phys.sex), analyte)
     if name == "BMI":
         weight, height = phys.last.get("Weight"), phys.last.get("Height")
         if weight and height and weight[0] == t and height[0] == t:
@@ -161,6 +223,11 @@ def measure(
     last = phys.last.get(name)
     if last is not None and last[0] == t and declared is None:
         return last[1]  # the same sample, asked for twice at one instant (a panel and its part)
+    if name == "LDL" and declared is None:
+        ldl = _ldl_of_the_sample(phys, vitals, rng, analyte, t, age)
+        if ldl is not None:
+            phys.last[name] = (t, ldl)
+            return ldl
     true = vitals.get(name)
     if phys.kept and name in phys.kept:
         true = phys.kept[name]  # a diagnosed stage's band outranks the value a module set a moment ago
@@ -178,11 +245,62 @@ def measure(
     if declared is not None and not declared[0] <= value <= declared[1]:
         value = true
     elif name == "Creatinine" and "EGFR" in phys.bands and age >= 18.0:
-        value = _within_stage(value, true, analyte, rng, phys, age)
+        value = _within_stage(value, true, analyte, rng, phys, age, t)
+    if name == "LDL":
+        value = min(value, _non_hdl(phys, t, value))
     result = _round(value, analyte)
+    if result is not None and (name == "Head Circumference" or (name == "Height" and age < GROWING_UNTIL)):
+        previous = phys.last.get(name)  # a growing head or child does not shrink between visits
+        if previous is not None and previous[0] < t and result < previous[1]:
+            result = previous[1]
     if result is not None:
         phys.last[name] = (t, result)
     return result
+
+
+LIPIDS = ("Total Cholesterol", "HDL", "Triglycerides")
+#: age (years) below which a recorded height never falls below the previous one (growth plates close by ~18)
+GROWING_UNTIL = 18.0
+
+
+@cache
+def _friedewald_max_tg() -> float:
+    return parameters("physiology/parameters.csv")["friedewald_max_triglycerides"]
+
+
+def _same_sample(
+    phys: Physiology, vitals: dict[str, float], rng: np.random.Generator, name: str, t: float, age: float
+) -> float | None:
+    last = phys.last.get(name)
+    if last is not None and last[0] == t:
+        return last[1]
+    analyte = _by_variable().get(name)
+    return None if analyte is None else measure(phys, vitals, rng, analyte, t, age)
+
+
+def _ldl_of_the_sample(
+    phys: Physiology, vitals: dict[str, float], rng: np.random.Generator, analyte: Analyte, t: float, age: float
+) -> float | None:
+    """LDL of a lipid sample: total, HDL and triglycerides of the same sample are measured (or reused),
+    and LDL is their Friedewald estimate (total - HDL - TG/5) with the assay's own error, never above
+    non-HDL cholesterol. Above the Friedewald limit of triglycerides, the direct assay of the state's LDL."""
+    total, hdl, triglycerides = (_same_sample(phys, vitals, rng, name, t, age) for name in LIPIDS)
+    if total is None or hdl is None or triglycerides is None:
+        return None
+    if triglycerides <= _friedewald_max_tg():
+        estimate = total - hdl - triglycerides / 5.0
+    else:
+        estimate = phys.kept.get("LDL", vitals.get("LDL", total - hdl))
+    value = estimate * (1.0 + analyte.cv_analytical * float(rng.standard_normal()))
+    return _round(min(value, total - hdl), analyte)
+
+
+def _non_hdl(phys: Physiology, t: float, default: float) -> float:
+    """Total minus HDL cholesterol of the sample taken at ``t`` (``default`` when not both measured)."""
+    total, hdl = phys.last.get("Total Cholesterol"), phys.last.get("HDL")
+    if total is None or hdl is None or total[0] != t or hdl[0] != t:
+        return default
+    return total[1] - hdl[1]
 
 
 def _normal(declared: tuple[float, float], loinc: str, age: float, sex: str) -> bool:
@@ -198,13 +316,16 @@ STAGE_REDRAWS = 20
 
 
 def _within_stage(
-    value: float, true: float, analyte: Analyte, rng: np.random.Generator, phys: Physiology, age: float
+    value: float, true: float, analyte: Analyte, rng: np.random.Generator, phys: Physiology, age: float, t: float
 ) -> float:
-    """A creatinine whose CKD-EPI eGFR lies in the diagnosed stage's band: the result that staged the
-    patient is by definition in it, so the noise is drawn given the stage (redrawn, then the true value)."""
+    """A creatinine whose eGFR (by the equation reported at ``t``) lies in the diagnosed stage's band: the
+    result that staged the patient is by definition in it, so the noise is drawn given the stage (redrawn,
+    then the true value)."""
     low, high = phys.bands["EGFR"]
+    era = egfr_era(t)
+    equation = era.equation if era else "ckd_epi_2021"
     for _ in range(STAGE_REDRAWS):
-        egfr = round(egfr_ckd_epi_2021(max(_round(value, analyte) or value, 0.1), age, phys.sex))
+        egfr = round(egfr_equation(equation, max(_round(value, analyte) or value, 0.1), age, phys.sex))
         if low <= egfr < high:
             return value
         value = _noisy(true, analyte, rng)
@@ -238,8 +359,3 @@ def _creatinine_now(
     if creatinine is None or "Creatinine" not in vitals:
         return None
     return measure(phys, vitals, rng, creatinine, t, age)
-
-
-def _mdrd(creatinine: float, age: float, sex: str) -> float:
-    """IDMS-traceable 4-variable MDRD study equation (Levey 2006), without the race coefficient."""
-    return 175.0 * creatinine**-1.154 * max(age, 18.0) ** -0.203 * (0.742 if sex == "F" else 1.0)

@@ -91,7 +91,13 @@ def measure(sim: Simulation, loinc: str | None, vital_sign: str | None, declared
     age = (sim.now - sim.birth_time) / YEAR
     if analyte.variable in sim.pinned_vitals:
         return sim.pinned_vitals[analyte.variable]
-    return labs.measure(sim.physiology, sim.vitals, sim.rng, analyte, sim.now, age, declared)
+    value = labs.measure(sim.physiology, sim.vitals, sim.rng, analyte, sim.now, age, declared)
+    if analyte.variable == "BMI" and value is not None and 2.0 <= age < 20.0:
+        # the BMI-for-age percentile of this very measurement (modules record it next), not last birthday's
+        percentile = physiology.bmi_percentile(age, sim.physiology.sex, float(value))
+        if percentile is not None:
+            sim.set_attribute("bmi_percentile", round(percentile, 1))
+    return value
 
 
 def result_flags(sim: Simulation, loinc: str | None, value: Any) -> dict[str, Any]:

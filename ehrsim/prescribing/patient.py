@@ -62,10 +62,15 @@ class Patient:
 
     def egfr(self, rx: Tables) -> float:
         """The latest eGFR result, else a value typical of the CKD stage (90 when none is known)."""
-        for code in rx.egfr_codes:
+        latest = None  # the newest over all eGFR codes (the reported code changes by era)
+        for code in sorted(rx.egfr_codes):
             obs = self.sim.latest_observation(code)
-            if obs is not None and isinstance(obs["value"], int | float) and not isinstance(obs["value"], bool):
-                return float(obs["value"])
+            if obs is None or not isinstance(obs["value"], int | float) or isinstance(obs["value"], bool):
+                continue
+            if latest is None or obs["time"] > latest["time"]:
+                latest = obs
+        if latest is not None:
+            return float(latest["value"])
         return STAGE_EGFR.get(self.ckd_stage(rx), 90.0)
 
     def pregnant(self, rx: Tables) -> bool:

@@ -152,6 +152,8 @@ def check_labs_agree(
         if not onsets:
             continue
         onset = onsets[0]  # first diagnosis; later episodes may rest on the first one's labs
+        if onset < rule.since:
+            continue  # diagnosed before the lab was reported (CKD staged on creatinine before eGFR, 1999)
         window_start = onset - rule.days_before * DAY
         if history_start is not None and window_start < history_start:
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import math
 from dataclasses import dataclass
 from functools import cache
@@ -37,6 +38,7 @@ class LabRule:
     days_before: float  # math.inf: any time before
     days_after: float
     why: str
+    since: float = -math.inf  # POSIX time from which the lab was reported (earlier diagnoses rest on other tests)
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ def load_coherence(folder: Path | None = None) -> CoherenceData:
                 _float(row["days_before"], math.inf),
                 _float(row["days_after"], 0.0),
                 row["why"],
+                _since(row.get("since") or ""),
             )
         )
     limits = []
@@ -133,3 +136,8 @@ def load_coherence(folder: Path | None = None) -> CoherenceData:
 @cache
 def default_data() -> CoherenceData:
     return load_coherence()
+
+
+def _since(day: str) -> float:
+    """POSIX time of an ISO date (UTC midnight); -inf when empty."""
+    return dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC).timestamp() if day.strip() else -math.inf

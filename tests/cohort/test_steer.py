@@ -125,7 +125,9 @@ def test_one_off_distributed_choices_are_tilted_without_bias() -> None:
     n = 300
 
     def population(steer: float) -> Population:
-        settings = Settings(population=n, seed=2, reference_date=REF, modules=(modules,), cohort=cohort, age_min=6)
+        settings = Settings(  # no natural deaths: every life reaches the choice at 5 years
+            population=n, seed=2, reference_date=REF, modules=(modules,), cohort=cohort, age_min=6, natural_deaths="off"
+        )
         return Population(settings.model_copy(update={"cohort_steer": steer}))
 
     plain, steered = population(1.0), population(4.0)
@@ -174,8 +176,13 @@ def test_one_off_lookup_table_choices_are_tilted_without_bias() -> None:
     n = 300
 
     def population(steer: float) -> Population:
-        settings = Settings(
-            population=n, seed=2, reference_date=REF, modules=(modules,), cohort="condition(SNOMED-CT:444814009)"
+        settings = Settings(  # no natural deaths: every life reaches the choice
+            population=n,
+            seed=2,
+            reference_date=REF,
+            modules=(modules,),
+            cohort="condition(SNOMED-CT:444814009)",
+            natural_deaths="off",
         )
         return Population(settings.model_copy(update={"cohort_steer": steer, "age_min": 11}))
 

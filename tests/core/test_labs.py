@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -51,6 +53,36 @@ def test_egfr_is_ckd_epi_2021_of_the_creatinine_measured_at_the_same_moment() ->
     egfr = labs.measure(body, vitals, rng, labs.analytes()["98979-8"], 99.0, 55.0)
     creatinine = labs.measure(body, vitals, rng, labs.analytes()["2160-0"], 99.0, 55.0)
     assert egfr == round(egfr_ckd_epi_2021(creatinine, 55.0, "M"))
+
+
+def _t(day: str) -> float:
+    import datetime as dt
+
+    return dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC).timestamp()
+
+
+def test_egfr_is_reported_with_the_code_and_equation_of_its_era() -> None:
+    asked = [{"system": "LOINC", "code": "98979-8", "display": "CKD-EPI 2021"}]
+    assert labs.reported_codes(asked, _t("1998-06-01")) is None  # creatinine only before MDRD
+    assert labs.reported_codes(asked, _t("2003-06-01"))[0]["code"] == "33914-3"
+    assert labs.reported_codes(asked, _t("2015-06-01"))[0]["code"] == "62238-1"
+    assert labs.reported_codes(asked, _t("2021-06-01"))[0]["code"] == "62238-1"
+    assert labs.reported_codes(asked, _t("2022-01-01"))[0]["code"] == "98979-8"
+    mdrd = [{"system": "LOINC", "code": "33914-3", "display": "MDRD"}]
+    assert labs.reported_codes(mdrd, _t("2023-01-01"))[0]["code"] == "98979-8"
+    other = [{"system": "LOINC", "code": "2160-0", "display": "Creatinine"}]
+    assert labs.reported_codes(other, _t("1980-01-01")) == other
+    body, vitals = _body(sex="F")
+    rng = np.random.default_rng(3)
+    creatinine_code, egfr_code = labs.analytes()["2160-0"], labs.analytes()["98979-8"]
+    for day, equation in (("2003-06-01", "mdrd_186"), ("2008-06-01", "mdrd_175"), ("2015-06-01", "ckd_epi_2009")):
+        t = _t(day)
+        creatinine = labs.measure(body, vitals, rng, creatinine_code, t, 55.0)
+        egfr = labs.measure(body, vitals, rng, egfr_code, t, 55.0)
+        assert egfr == round(labs.egfr_equation(equation, creatinine, 55.0, "F"))
+    # the published worked values: MDRD 175 x 1.0^-1.154 x 55^-0.203 x 0.742 = 57.5; CKD-EPI 2009 1.0 F 55 = 63.4
+    assert labs.egfr_equation("mdrd_175", 1.0, 55.0, "F") == pytest.approx(57.5, abs=0.1)
+    assert labs.egfr_equation("ckd_epi_2009", 1.0, 55.0, "F") == pytest.approx(63.4, abs=0.1)
 
 
 def test_a_module_range_moves_the_state_and_the_state_keeps_it() -> None:
@@ -146,3 +178,81 @@ def test_a_module_creatinine_left_in_the_engines_cache_does_not_take_egfr_out_of
     vitals["Creatinine"] = 2.1  # what Simulation.set_vital leaves in its cache
     egfr = labs.measure(body, vitals, np.random.default_rng(0), labs.analytes()["98979-8"], 0.0, 72.0)
     assert 30 <= egfr < 60
+
+
+def test_ldl_of_a_lipid_panel_never_exceeds_total_minus_hdl_and_follows_friedewald() -> None:
+    rng = np.random.default_rng(4)
+    a = labs.analytes()
+    order = ("2093-3", "2571-8", "18262-6", "2085-9")  # Synthea's panel order: HDL after LDL
+    for seed in range(60):
+        body, vitals = _body(seed=seed, sex="M" if seed % 2 else "F")
+        for visit in range(5):
+            t = float(seed * 100 + visit)
+            got = {code: labs.measure(body, vitals, rng, a[code], t, 55.0) for code in order}
+            total, tg, ldl, hdl = (got[c] for c in order)
+            assert ldl <= total - hdl
+            if tg <= 400:  # Friedewald, within the direct assay's analytical error (CV 2.5 %, 4 SD)
+                assert abs(ldl - (total - hdl - tg / 5)) <= 0.10 * (total - hdl - tg / 5) + 1
+    # a lone LDL (no other lipid asked for) still varies around the true value
+    body, vitals = _body(seed=1)
+    values = [labs.measure(body, vitals, rng, a["18262-6"], float(t), 55.0) for t in range(1000, 1300)]
+    assert abs(np.mean(values) - vitals["LDL"]) < 0.05 * vitals["LDL"] and np.std(values) > 3
+
+
+def test_head_circumference_and_a_childs_height_never_shrink_between_visits() -> None:
+    rng = np.random.default_rng(7)
+    head, height = labs.analytes()["9843-4"], labs.analytes()["8302-2"]
+    shrinks = 0
+    for seed in range(40):
+        body = Physiology(np.random.default_rng(seed), "M" if seed % 2 else "F", "white")
+        heads, heights = [], []
+        for month in range(0, 36, 1):  # monthly visits: growth per visit is close to the noise (0.3 cm)
+            age = month / 12.0
+            vitals = body.update(age, {}, month * 30.4 * 86400.0)
+            t = month * 30.4 * 86400.0
+            heads.append(labs.measure(body, vitals, rng, head, t, age))
+            heights.append(labs.measure(body, vitals, rng, height, t, age))
+        shrinks += sum(b < a for a, b in itertools.pairwise(heads))
+        shrinks += sum(b < a for a, b in itertools.pairwise(heights))
+        assert heads[-1] - heads[0] > 10  # still growing: ~35 -> ~49 cm
+    assert shrinks == 0
+
+
+def test_bmi_percentile_attribute_is_that_of_each_bmi_measured() -> None:
+    from types import SimpleNamespace
+
+    from ehrsim.core.growth import bmi_percentile
+    from ehrsim.engine import lifecycle
+
+    year = 365.25 * 86400.0
+    body = Physiology(np.random.default_rng(3), "F", "white")
+    attributes: dict[str, float] = {}
+    sim = SimpleNamespace(
+        physiology=body,
+        rng=np.random.default_rng(0),
+        birth_time=0.0,
+        pinned_vitals={},
+        set_attribute=attributes.__setitem__,
+    )
+    seen = []
+    for age in (2.0, 2.5, 3.0, 3.25, 7.6):
+        sim.now, sim.vitals = age * year, body.update(age, {}, age * year)
+        bmi = lifecycle.measure(sim, "39156-5", "BMI", None)
+        assert attributes["bmi_percentile"] == round(bmi_percentile(age, "F", bmi), 1)
+        seen.append(attributes["bmi_percentile"])
+    assert len(set(seen)) == len(seen)  # refreshed between birthdays (2.0 and 2.5 differ)
+    sim.now, sim.vitals = 25 * year, body.update(25.0, {}, 25 * year)
+    lifecycle.measure(sim, "39156-5", "BMI", None)
+    assert attributes["bmi_percentile"] == seen[-1]  # adults: no percentile
+
+
+def test_a_stage_diagnosed_under_mdrd_keeps_the_reported_mdrd_egfr_in_the_band() -> None:
+    rng = np.random.default_rng(5)
+    t = _t("2004-06-01")
+    for seed in range(30):  # stage 1 (>= 90): MDRD reads lower than CKD-EPI 2021 there, so the draw must use it
+        body = Physiology(np.random.default_rng(seed), "M", "white")
+        body.update(60, {}, t, {})
+        vitals = body.update(60, {}, t, {"431855005": {"start": t}})
+        for k in range(3):
+            labs.measure(body, vitals, rng, labs.analytes()["2160-0"], t + k, 60.0)
+            assert labs.measure(body, vitals, rng, labs.analytes()["98979-8"], t + k, 60.0) >= 90

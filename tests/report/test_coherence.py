@@ -201,3 +201,14 @@ def test_whole_record_combines_every_check() -> None:
     record: dict[str, Any] = diabetic_patient()
     record["observations"] = []  # no HbA1c, no eGFR any more
     assert len(check_record(record)) == 2
+
+
+def test_a_ckd_stage_diagnosed_before_egfr_was_reported_rests_on_creatinine() -> None:
+    import datetime as dt
+
+    old = RecordBuilder(birth=dt.date(1930, 1, 1))
+    old.condition("433144002", old.at_age(60))  # 1990: creatinine only, no eGFR to check
+    assert check_labs_agree(old.record()) == []
+    new = RecordBuilder(birth=dt.date(1950, 1, 1))
+    new.condition("433144002", new.at_age(60))  # 2010: eGFR was reported
+    assert len(check_labs_agree(new.record())) == 1

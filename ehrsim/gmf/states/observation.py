@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, Strict, model_validator
 
+from ehrsim.core.labs import reported_codes
 from ehrsim.gmf.states.base import State, ValueSource
 from ehrsim.gmf.values import Code, Codes, Frozen, NumericExact, codes_as_dicts
 
@@ -98,12 +99,17 @@ class ObservationBody(ValueSource):
             return {}
         return sim.result_flags(self.codes[0].code, value)
 
-    def entry_fields(self, sim: PatientAccess, t: float, category: str | None) -> dict[str, Any]:
+    def entry_fields(self, sim: PatientAccess, t: float, category: str | None) -> dict[str, Any] | None:
+        """The record entry of one measurement now (None: a result not reported at that date, e.g. eGFR
+        before 1999; see ``labs.reported_codes``)."""
+        codes = reported_codes(codes_as_dicts(self.codes), t)
+        if codes is None:
+            return None
         value, value_type = self.measure(sim, t)
         return {
             "time": t,
             "category": self.category or category or "exam",
-            "codes": codes_as_dicts(self.codes),
+            "codes": codes,
             "value": value,
             "value_type": value_type,
             "unit": self.unit or "",
@@ -121,7 +127,9 @@ class Observation(ObservationBody, State):
     type: Literal["Observation"]
 
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
-        sim.add_entry(run, "observations", self.entry_fields(sim, t, None), None)
+        fields = self.entry_fields(sim, t, None)
+        if fields is not None:
+            sim.add_entry(run, "observations", fields, None)
         return True
 
 
@@ -141,10 +149,13 @@ class MultiObservation(State):
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         components = []
         for child in self.observations:
+            codes = reported_codes(codes_as_dicts(child.codes), t)
+            if codes is None:
+                continue
             value, value_type = child.measure(sim, t)
             components.append(
                 {
-                    "codes": codes_as_dicts(child.codes),
+                    "codes": codes,
                     "value": value,
                     "value_type": value_type,
                     "unit": child.unit or "",
@@ -177,6 +188,8 @@ class DiagnosticReport(State):
         )
         for child in self.observations:
             fields = child.entry_fields(sim, t, "laboratory")
+            if fields is None:
+                continue
             fields["report"] = report["id"]
             report["observations"].append(sim.add_entry(run, "observations", fields, None)["id"])
         return True

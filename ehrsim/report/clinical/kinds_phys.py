@@ -68,6 +68,26 @@ def ckd_epi_2021(creatinine_mg_dl: float, age: float, female: bool) -> float:
     return egfr * 1.012 if female else egfr
 
 
+def ckd_epi_2009(creatinine_mg_dl: float, age: float, female: bool) -> float:
+    """CKD-EPI 2009 creatinine equation, reported without the race coefficient (Levey et al., Ann Intern Med 2009)."""
+    kappa, alpha = (0.7, -0.329) if female else (0.9, -0.411)
+    ratio = creatinine_mg_dl / kappa
+    egfr = 141 * min(ratio, 1.0) ** alpha * max(ratio, 1.0) ** -1.209 * 0.993**age
+    return egfr * 1.018 if female else egfr
+
+
+def mdrd(creatinine_mg_dl: float, age: float, female: bool, scale: float = 175.0) -> float:
+    """4-variable MDRD Study equation (186 before IDMS-traceable creatinine, 175 after; Levey 1999/2006)."""
+    return scale * creatinine_mg_dl**-1.154 * max(age, 18.0) ** -0.203 * (0.742 if female else 1.0)
+
+
+EQUATIONS = {
+    "ckd_epi_2021": (ckd_epi_2021,),
+    "ckd_epi_2009": (ckd_epi_2009,),
+    "mdrd": (lambda c, a, f: mdrd(c, a, f, 175.0), lambda c, a, f: mdrd(c, a, f, 186.0)),
+}
+
+
 def _decimals(value: float) -> int:
     text = f"{value:.6f}".rstrip("0")
     return min(len(text.split(".")[1]) if "." in text else 0, 3)
@@ -75,10 +95,16 @@ def _decimals(value: float) -> int:
 
 @register
 class EgfrFormula(Rule):
-    """A reported eGFR equals CKD-EPI 2021 from the creatinine measured with it (allowing for rounding)."""
+    """A reported eGFR equals its equation (by the code it is reported under) applied to the creatinine
+    measured with it, allowing for rounding. ``equations``: code set -> equation (ckd_epi_2021,
+    ckd_epi_2009, mdrd: either the 186 or the 175 coefficient); ``egfr_set`` alone means CKD-EPI 2021."""
 
     kind = "egfr_formula"
-    required = ("egfr_set", "creatinine_set", "max_gap_hours", "slack_percent")
+    required = ("creatinine_set", "max_gap_hours", "slack_percent")
+
+    def setup(self) -> None:
+        sets = self.p.get("equations") or {self.p["egfr_set"]: "ckd_epi_2021"}
+        self.sets = [(self.data.code_set(name), EQUATIONS[eq], eq) for name, eq in sets.items()]
 
     def check(self, view: PatientView) -> Finding:
         creat = view.values(self.data.code_set(self.p["creatinine_set"]))
@@ -86,22 +112,25 @@ class EgfrFormula(Rule):
         if not creat:
             return f
         gap = self.p["max_gap_hours"] * 3600
-        for t, egfr, _ in view.values(self.data.code_set(self.p["egfr_set"])):
-            near = [(abs(tc - t), c) for tc, c, _ in creat if abs(tc - t) <= gap]
-            if not near:
-                continue
-            c = min(near)[1]
-            if c <= 0:
-                continue
-            half = 0.5 * 10 ** -_decimals(c)
-            age = view.age(t)
-            female = view.sex == "F"
-            hi = max(ckd_epi_2021(max(c - half, 0.01), age - 1, female), ckd_epi_2021(c, age, female))
-            lo = min(ckd_epi_2021(c + half, age + 1, female), ckd_epi_2021(c, age, female))
-            slack = self.p["slack_percent"] / 100
-            ok = lo * (1 - slack) - 1 <= egfr <= hi * (1 + slack) + 1
-            expected = ckd_epi_2021(c, age, female)
-            f.add(ok, f"{iso(t)[:10]}: eGFR {egfr:g} with creatinine {c:g} (CKD-EPI 2021 gives {expected:.0f})")
+        slack = self.p["slack_percent"] / 100
+        female = view.sex == "F"
+        for code_set, funcs, name in self.sets:
+            for t, egfr, _ in view.values(code_set):
+                near = [(abs(tc - t), c) for tc, c, _ in creat if abs(tc - t) <= gap]
+                if not near:
+                    continue
+                c = min(near)[1]
+                if c <= 0:
+                    continue
+                half = 0.5 * 10 ** -_decimals(c)
+                age = view.age(t)
+                ok = False
+                for fn in funcs:
+                    hi = max(fn(max(c - half, 0.01), age - 1, female), fn(c, age, female))
+                    lo = min(fn(c + half, age + 1, female), fn(c, age, female))
+                    ok = ok or lo * (1 - slack) - 1 <= egfr <= hi * (1 + slack) + 1
+                expected = funcs[0](c, age, female)
+                f.add(ok, f"{iso(t)[:10]}: eGFR {egfr:g} with creatinine {c:g} ({name} gives {expected:.0f})")
         return f
 
 

@@ -95,18 +95,27 @@ def test_ckd_epi_2021_by_hand() -> None:
     assert ckd_epi_2021(1.2, 60, False) == pytest.approx(69.2, abs=0.1)
 
 
-def _egfr(creatinine: float, egfr: float) -> dict:
+def _egfr(creatinine: float, egfr: float, code: str = "98979-8") -> dict:
     b = RecordBuilder(gender="M", birth=dt.date(1950, 1, 1))
     t = b.at_age(60) + 100  # within a day of the creatinine
     b.observation("2160-0", b.at_age(60), creatinine, unit="mg/dL")
-    b.observation("98979-8", t, egfr, unit="mL/min/{1.73_m2}")
+    b.observation(code, t, egfr, unit="mL/min/{1.73_m2}")
     return b.record()
 
 
 def test_egfr_is_ckd_epi_2021() -> None:
     result = breaks("phys.egfr_is_ckd_epi_2021", [_egfr(2.2, 51.0)])  # 142 x (2.2/0.9)^-1.2 x 0.9938^60 = 33.5
-    assert "CKD-EPI 2021 gives 33" in result.examples[0][1][0]
+    assert "ckd_epi_2021 gives 33" in result.examples[0][1][0]
     passes("phys.egfr_is_ckd_epi_2021", [_egfr(2.2, 33.0), _egfr(1.2, 69.0)])
+
+
+def test_egfr_is_checked_with_the_equation_its_code_names() -> None:
+    # MDRD 175 x 2.2^-1.154 x 60^-0.203 = 30.7 (186: 32.6); CKD-EPI 2009: 141 x (2.2/0.9)^-1.209 x 0.993^60 = 31.4
+    passes("phys.egfr_is_ckd_epi_2021", [_egfr(2.2, 31.0, "33914-3"), _egfr(2.2, 33.0, "33914-3")])
+    passes("phys.egfr_is_ckd_epi_2021", [_egfr(2.2, 31.0, "62238-1")])
+    result = breaks("phys.egfr_is_ckd_epi_2021", [_egfr(2.2, 40.0, "62238-1")])
+    assert "ckd_epi_2009 gives 31" in result.examples[0][1][0]
+    breaks("phys.egfr_is_ckd_epi_2021", [_egfr(2.2, 40.0, "33914-3")])
 
 
 def _ckd(stage: str, egfr: float) -> dict:
