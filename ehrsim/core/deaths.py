@@ -4,10 +4,14 @@ A module that kills with "Natural death with unknown cause" (SNOMED 9855000) say
 person died of something it does not model. The certificate then names what people of that age
 and sex mostly die of outside the modelled diseases: injuries, overdoses, suicide and homicide
 for the young, liver disease in middle age, falls and old age later (CDC WONDER / NCHS 2019).
+A cardiac mechanism of death (cardiac arrest, terminology/deaths/mechanisms.csv) is not an underlying
+cause either (NCHS): the certificate names the patient's recorded heart disease (cardiac_underlying.csv,
+in order of preference) or, without one, a cause drawn the same way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 
 import numpy as np
@@ -29,11 +33,30 @@ def _table() -> tuple[tuple[float, float, str, Choice[tuple[str, str]]], ...]:
     return tuple((lo, hi, sex, Choice(items, weights)) for (lo, hi, sex), (items, weights) in groups.items())
 
 
+@cache
+def _codes(name: str) -> dict[str, str]:
+    """SNOMED code -> display of a deaths/ table, in file order (the order is a preference)."""
+    return {r["code"]: r["display"] for r in rows(f"deaths/{name}.csv")}
+
+
 def certified_cause(
-    rng: np.random.Generator, cause: list[dict[str, str]], age: float, sex: str
+    rng: np.random.Generator,
+    cause: list[dict[str, str]],
+    age: float,
+    sex: str,
+    history: Iterable[dict[str, str]] = (),
 ) -> list[dict[str, str]]:
-    """``cause`` unchanged unless it is the unknown natural cause: then a cause drawn by age and sex."""
-    if not cause or cause[0].get("code") != UNKNOWN_CAUSE:
+    """``cause`` unchanged unless it is the unknown natural cause or a mechanism: then an underlying cause.
+
+    ``history`` holds the codes of the conditions recorded in the patient's life (any order).
+    """
+    given = cause[0].get("code") if cause else None
+    if given in _codes("mechanisms"):
+        recorded = {c.get("code") for c in history if c.get("system") == "SNOMED-CT"}
+        heart = next(((k, d) for k, d in _codes("cardiac_underlying").items() if k in recorded), None)
+        if heart is not None:
+            return [{"system": "SNOMED-CT", "code": heart[0], "display": heart[1]}]
+    elif given != UNKNOWN_CAUSE:
         return cause
     for lo, hi, group_sex, choice in _table():
         if lo <= age < hi and group_sex in ("all", sex):

@@ -40,6 +40,7 @@ class Shot:
     cvx: str
     display: str
     needs_pregnancy: bool = False
+    enc_class: str = "ambulatory"  # "inpatient": given in the birth hospital at the planned time, not in office hours
 
     def code(self) -> dict[str, str]:
         return {"system": "CVX", "code": self.cvx, "display": self.display}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.core import clock, codes, deaths, immunizations, vaccine_plan, wellness
+from ehrsim.core import birth_dose, clock, codes, deaths, immunizations, vaccine_plan, wellness
 from ehrsim.engine import parameters
 from ehrsim.engine.encounters import CORE
 from ehrsim.engine.queue import SYMPTOMS, WELLNESS
@@ -99,8 +99,12 @@ def _vaccinate(sim: Simulation, enc: dict[str, Any], t: float) -> None:
 
 
 def plan_vaccines(sim: Simulation) -> None:
-    """At birth: schedule the seasonal and campaign vaccine visits of the whole life."""
+    """At birth: the hepatitis B birth dose and the seasonal and campaign vaccine visits of the whole life."""
     _schedule_shots(sim, vaccine_plan.lifetime_plan(sim.vaccine_rng, int(sim.birth_time), int(sim.end_time)))
+    # its own spawned stream: the lifetime plan and later pregnancy plans draw exactly as before
+    newborn = birth_dose.birth_dose(sim.vaccine_rng.spawn(1)[0], int(sim.birth_time))
+    if newborn is not None:
+        _schedule_shots(sim, [newborn])
 
 
 def pregnancy_started(sim: Simulation) -> None:
@@ -112,13 +116,15 @@ def _schedule_shots(sim: Simulation, shots: list[vaccine_plan.Shot]) -> None:
     by_time: dict[float, list[vaccine_plan.Shot]] = {}
     for shot in shots:
         if shot.time < sim.end_time:
-            by_time.setdefault(clock.place(shot.time, "ambulatory", sim.zone, sim.clock_rng), []).append(shot)
+            in_hospital = shot.enc_class == "inpatient"  # the birth dose: at its planned hour
+            t = shot.time if in_hospital else clock.place(shot.time, "ambulatory", sim.zone, sim.clock_rng)
+            by_time.setdefault(t, []).append(shot)
     for t, group in by_time.items():
         sim.queue.push(t, WELLNESS, 0, tuple(group))
 
 
 def vaccine_visit(sim: Simulation, t: float, shots: tuple[vaccine_plan.Shot, ...]) -> None:
-    """A visit only to vaccinate (influenza, COVID-19, RSV, pregnancy): Synthea's vaccine encounter code."""
+    """A visit only to vaccinate (flu, COVID-19, RSV, pregnancy, HepB birth dose): Synthea's vaccine encounter code."""
     if any(s.needs_pregnancy for s in shots):
         pregnant = any(sim.attributes.get(a) is True for a in PREGNANCY_ATTRIBUTES)
         shots = tuple(s for s in shots if pregnant or not s.needs_pregnancy)
@@ -126,10 +132,10 @@ def vaccine_visit(sim: Simulation, t: float, shots: tuple[vaccine_plan.Shot, ...
         return
     desk = sim.desk
     if desk.lock is not None or t < desk.free_at:
-        later = clock.place(max(desk.free_at, t + 3600.0), "ambulatory", sim.zone, sim.clock_rng)
+        later = clock.place(max(desk.free_at, t + 3600.0), shots[0].enc_class, sim.zone, sim.clock_rng)
         sim.queue.push(later, WELLNESS, 0, shots)
         return
-    enc = desk.new_encounter(t, "ambulatory", [codes.code(*VACCINE_VISIT)], [], "immunizations", None)
+    enc = desk.new_encounter(t, shots[0].enc_class, [codes.code(*VACCINE_VISIT)], [], "immunizations", None)
     desk.free_at = max(desk.free_at, enc["stop"])
     for shot in shots:
         sim.immunizations_given[shot.key] = sim.immunizations_given.get(shot.key, 0) + 1
@@ -217,7 +223,8 @@ def death_certificate(sim: Simulation, t: float) -> None:
         desk.wellness_enc = None
     desk.lock = None
     age = (t - sim.birth_time) / SECONDS["years"]
-    sim.death_cause = deaths.certified_cause(sim.cause_rng, sim.death_cause, age, sim.patient["gender"])
+    history = (c["codes"][0] for c in sim.rec.lists["conditions"] if c.get("codes"))
+    sim.death_cause = deaths.certified_cause(sim.cause_rng, sim.death_cause, age, sim.patient["gender"], history)
     cause = sim.death_cause or [codes.code(*DEATH_UNKNOWN_CAUSE)]
     # the cause is the certification visit's reason: Synthea CSV readers (ETL-Synthea) build death from it
     enc = desk.new_encounter(t, "ambulatory", [codes.code(*DEATH_CERTIFICATION)], [dict(cause[0])], "death", None)

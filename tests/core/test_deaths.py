@@ -7,7 +7,9 @@ import numpy as np
 from ehrsim.core.deaths import UNKNOWN_CAUSE, certified_cause
 
 UNKNOWN = [{"system": "SNOMED-CT", "code": UNKNOWN_CAUSE, "display": "Natural death with unknown cause (event)"}]
-INJURY = {"418399005", "7878000", "1912002", "1149222004", "44301001", "27935005", "410429000"}
+INJURY = {"418399005", "7878000", "1912002", "1149222004", "44301001", "27935005", "85898001"}  # + sudden cardiac
+CARDIAC_ARREST = [{"system": "SNOMED-CT", "code": "410429000", "display": "Cardiac arrest (disorder)"}]
+CAD = {"system": "SNOMED-CT", "code": "53741008", "display": "Coronary arteriosclerosis (disorder)"}
 
 
 def _causes(age: float, sex: str, n: int = 500) -> list[str]:
@@ -44,3 +46,25 @@ def test_infants_die_mostly_of_malformations_and_prematurity_and_unknown_stays_r
 def test_a_module_cause_is_kept():
     stroke = [{"system": "SNOMED-CT", "code": "230690007", "display": "Cerebrovascular accident (disorder)"}]
     assert certified_cause(np.random.default_rng(0), stroke, 30, "M") == stroke
+
+
+def test_cardiac_arrest_is_never_certified_as_the_underlying_cause():
+    for age in (0.5, 8, 22, 28, 50, 79):
+        for sex in ("M", "F"):
+            causes = [certified_cause(np.random.default_rng(i), CARDIAC_ARREST, age, sex)[0] for i in range(200)]
+            assert all(c["code"] != "410429000" for c in causes), (age, sex)
+            residual = [certified_cause(np.random.default_rng(i), UNKNOWN, age, sex)[0] for i in range(200)]
+            assert all(c["code"] != "410429000" for c in residual), (age, sex)
+
+
+def test_cardiac_arrest_names_the_recorded_heart_disease():
+    heart_failure = {
+        "system": "SNOMED-CT",
+        "code": "88805009",
+        "display": "Chronic congestive heart failure (disorder)",
+    }
+    asthma = {"system": "SNOMED-CT", "code": "195967001", "display": "Asthma (disorder)"}
+    rng = np.random.default_rng(0)
+    assert certified_cause(rng, CARDIAC_ARREST, 70, "M", [asthma, heart_failure, CAD]) == [CAD]  # ischemic first
+    assert certified_cause(rng, CARDIAC_ARREST, 70, "M", [heart_failure])[0]["code"] == "88805009"
+    assert certified_cause(rng, CARDIAC_ARREST, 28, "M", [asthma])[0]["code"] not in {"410429000", "195967001"}

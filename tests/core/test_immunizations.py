@@ -44,7 +44,7 @@ def test_a_child_born_in_2015_completes_the_routine_series():
     assert counts["hepb"] == 3 and counts["dtap"] == 5 and counts["polio"] == 4 and counts["rv"] == 3
     assert counts["mmr"] == 2 and counts["varicella"] == 2 and counts["hpv"] == 2
     assert counts["mening"] == 2 and counts["tdap"] == 1
-    assert next(age for age, k, _ in shots if k == "hepb") < 7  # birth dose at the newborn visit
+    assert next(age for age, k, _ in shots if k == "hepb") < 7  # at the newborn visit when not given at birth
 
 
 def test_rotavirus_is_not_started_after_14_weeks_6_days():
@@ -104,3 +104,10 @@ def test_hpv_by_era_quadrivalent_three_doses_then_9_valent():
     assert nine_valent == ["165", "165"]
     born_1995 = [age for age, k, _ in _vaccinate(dt.date(1995, 1, 1), 20) if k == "hpv"]
     assert born_1995 and min(born_1995) >= 16.8 * 365.25  # girls-only 2006-11 not modelled: caught up from late 2011
+
+
+def test_meningococcal_product_by_era_menactra_then_menquadfi():
+    born_2000 = [cvx for _, key, cvx in _vaccinate(dt.date(2000, 1, 1), 18) if key == "mening"]
+    assert born_2000 == ["114", "114"]  # 11 in 2011, 16 in 2016: Menactra on the market
+    born_2012 = [cvx for _, key, cvx in _vaccinate(dt.date(2012, 1, 1), 17) if key == "mening"]
+    assert born_2012 == ["203", "203"]  # 11 in 2023: Menactra discontinued in 2022, MenQuadfi

@@ -36,4 +36,29 @@ def test_a_death_in_the_instant_of_admission_comes_after_a_real_stay() -> None:
     assert 12 * 3600 <= stay["stop"] - stay["start"] <= 168 * 3600
     assert stay["stop"] == record["death"]["time"]
     assert stay["discharge"]["code"] == "20"
-    assert record["death"]["codes"][0]["code"] == "410429000"  # a module's own cause is kept
+    assert record["death"]["codes"][0]["code"] == "401314000"  # a module's own cause is kept
+
+
+def test_hepatitis_b_dose_1_at_birth_in_hospital_or_at_the_first_well_visit() -> None:
+    at_birth = 0
+    for seed in range(12):
+        _sim, record = simulate("office_visit", born=dt.date(2020, 1, 1), end=dt.date(2021, 1, 1), seed=seed)
+        encounters = {e["id"]: e for e in record["encounters"]}
+        hepb = sorted((i for i in record["immunizations"] if i["codes"][0]["code"] == "08"), key=lambda i: i["time"])
+        assert len(hepb) == 3  # birth (or first visit), 1-2 months, 6 months: dose 1 is not repeated
+        first = hepb[0]
+        age_hours = (first["time"] - record["patient"]["birth_time"]) / 3600
+        if age_hours <= 24:
+            at_birth += 1
+            assert encounters[first["encounter"]]["class"] == "inpatient" and age_hours >= 1
+        else:
+            assert encounters[first["encounter"]]["class"] == "wellness"
+    assert 6 <= at_birth <= 12  # about 80 % of 2020 newborns (NIS-Child)
+
+
+def test_cardiac_arrest_is_certified_as_the_recorded_heart_disease() -> None:
+    _sim, record = simulate("cardiac_arrest_death", born=dt.date(1950, 1, 1))
+    assert record["alive"] is False
+    assert record["death"]["codes"][0]["code"] == "53741008"  # the mechanism gives way to the underlying cause
+    cert = [o for o in record["observations"] if o["codes"][0]["code"] == "69453-9"]
+    assert cert[0]["value"]["code"] == "53741008"

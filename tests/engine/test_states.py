@@ -162,12 +162,12 @@ def test_death_is_delayed_and_nothing_follows_it() -> None:
     assert record["alive"] is False
     death_time = record["death"]["time"]
     assert death_time - sim.birth_time == 367 * 86400
-    assert record["death"]["codes"][0]["code"] == "410429000"
+    assert record["death"]["codes"][0]["code"] == "401314000"
     for kind in ("encounters", "observations", "immunizations"):
         for entry in record[kind]:
             assert entry.get("time", entry.get("start")) <= death_time
     cert = [o for o in record["observations"] if o["codes"][0]["code"] == "69453-9"]
-    assert cert and cert[0]["value"]["code"] == "410429000"
+    assert cert and cert[0]["value"]["code"] == "401314000"
 
 
 def test_wellness_module_joins_each_scheduled_visit() -> None:

@@ -177,3 +177,22 @@ class VaccineUptake(Rule):
 
     def measure(self, values: list[float]) -> float | None:
         return fmean(values) if values else None
+
+
+@register
+class VaccineProductDates(Rule):
+    """A vaccine product given only while it was on the US market (after licensure, before discontinuation)."""
+
+    kind = "vaccine_product_dates"
+    required = ("vaccine_set",)
+
+    def setup(self) -> None:
+        self.data.code_set(self.p["vaccine_set"])
+        self.since = date_time(self.param("since"))
+        self.until = date_time(self.param("until"), 2**62)
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        for dose in _doses(view, self):
+            f.add(self.since <= dose["time"] < self.until, _label(view, dose))
+        return f

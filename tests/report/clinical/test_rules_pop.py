@@ -68,6 +68,13 @@ def test_external_causes_young() -> None:
     passes("death.external_causes_young", disease + [_death(25, "1149222004", 10 + i) for i in range(4)])
 
 
+def test_mechanism_as_cause() -> None:
+    result = breaks("death.mechanism_as_cause", [_death(28, "410429000"), _death(70, "53741008", 1)])
+    assert result.patients_breaking == 1 and "died at 28.0" in result.examples[0][1][0]
+    breaks("death.mechanism_as_cause", [_death(79, "410429000")])  # at any age
+    passes("death.mechanism_as_cause", [_death(28, "85898001"), _death(79, "53741008", 1), _death(50, "88805009", 2)])
+
+
 def _hospital_death(hours: float, discharge: dict | None) -> dict:
     b = RecordBuilder(birth=dt.date(1940, 1, 1), death=dt.date(2020, 1, 1))
     stay = b.encounter(b.death - int(hours * 3600), hours=hours, cls="inpatient", discharge=discharge)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ehrsim.record.times import from_date
 from tests.report.clinical.helpers import DAY, breaks, local, passes, run
 from tests.report.records import RecordBuilder
 
@@ -115,3 +116,25 @@ def test_covid19_uptake() -> None:
             b.immunization("309", b.at_age(53), "COVID-19, mRNA, LNP-S, PF, Moderna, 2023-2024 formula")
         other.append(b.record())
     assert passes("vax.covid19_uptake", other).measure == 0.7
+
+
+def _meningococcal(cvx: str, display: str, on: dt.date, index: int = 0) -> dict:
+    b = RecordBuilder(index, birth=dt.date(2008, 5, 1))
+    b.immunization(cvx, from_date(on), display)
+    return b.record()
+
+
+def test_product_after_discontinuation() -> None:
+    menactra, menquadfi = (
+        ("114", "meningococcal MCV4P"),
+        ("203", "meningococcal polysaccharide (groups A, C, Y, W-135) TT conjugate"),
+    )
+    result = breaks("vax.product_after_discontinuation", [_meningococcal(*menactra, dt.date(2025, 3, 4))])
+    assert "CVX 114" in result.examples[0][1][0]
+    passes(
+        "vax.product_after_discontinuation",
+        [
+            _meningococcal(*menactra, dt.date(2019, 9, 10)),  # on the market then
+            _meningococcal(*menquadfi, dt.date(2025, 3, 4), 1),  # its successor
+        ],
+    )
