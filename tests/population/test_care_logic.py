@@ -4,7 +4,9 @@ record, passes on a corrected one, and finds nothing on generated patients."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -51,13 +53,33 @@ def hypertension_on_one_reading(record: Record) -> list[str]:
     return [] if len(elevated) >= 2 else [f"hypertension at {min(onsets)} after {len(elevated)} elevated visit(s)"]
 
 
+def _phq9_published() -> int:
+    """The PHQ-9's publication date from the audit's data (rule `rec.instrument_before_published`)."""
+    rules = json.loads((Path(__file__).resolve().parents[2] / "terminology" / "clinical" / "rules.json").read_text())
+    rules = rules["rules"] if isinstance(rules, dict) else rules
+    rule = next(r for r in rules if r["id"] == "rec.instrument_before_published")
+    day = dt.date.fromisoformat(rule["params"]["sets_since"]["phq9"])
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
+
+
+PHQ9_PUBLISHED = _phq9_published()
+
+
 def depression_below_threshold(record: Record) -> list[str]:
-    """A major depression diagnosis needs PHQ-9 >= 10, item 9 and a suicide risk assessment at the visit."""
+    """A major depression diagnosis needs PHQ-9 >= 10, item 9 and a suicide risk assessment at the visit.
+
+    Before the PHQ-9 was published (the audit's `rec.instrument_before_published` date) depression is
+    diagnosed clinically, without a score; the suicide risk assessment is required throughout.
+    """
     problems = []
     for c in record["conditions"]:
         if not _codes(c) & MDD:
             continue
         at_visit = [o for o in record["observations"] if o["encounter"] == c["encounter"]]
+        if c["start"] < PHQ9_PUBLISHED:
+            if not any("225337009" in _codes(p) and p["encounter"] == c["encounter"] for p in record["procedures"]):
+                problems.append(f"MDD at {c['start']} without a suicide risk assessment")
+            continue
         totals = [o["value"] for o in at_visit if "44261-6" in _codes(o)]
         if not totals or max(totals) < 10:
             problems.append(f"MDD at {c['start']} with PHQ-9 {totals}")
