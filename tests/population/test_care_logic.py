@@ -189,11 +189,18 @@ def test_hypertension_needs_two_elevated_visits() -> None:
 
 
 def test_depression_needs_threshold_item9_and_suicide_screen() -> None:
+    t = PHQ9_PUBLISHED + 10
+    r = _record()
+    r["conditions"] = [_item("e1", t, "36923009")]
+    r["observations"] = [_obs("e1", t, "44261-6", 7)]
+    assert len(depression_below_threshold(r)) == 3
+    r["observations"] = [_obs("e1", t, "44261-6", 14), _obs("e1", t, "44260-8", 0)]
+    r["procedures"] = [_item("e1", t, "225337009")]
+    assert depression_below_threshold(r) == []
+    # before the PHQ-9 existed: a clinical diagnosis without a score, but still with a suicide risk assessment
     r = _record()
     r["conditions"] = [_item("e1", 10, "36923009")]
-    r["observations"] = [_obs("e1", 10, "44261-6", 7)]
-    assert len(depression_below_threshold(r)) == 3
-    r["observations"] = [_obs("e1", 10, "44261-6", 14), _obs("e1", 10, "44260-8", 0)]
+    assert depression_below_threshold(r) == ["MDD at 10 without a suicide risk assessment"]
     r["procedures"] = [_item("e1", 10, "225337009")]
     assert depression_below_threshold(r) == []
 
