@@ -39,17 +39,7 @@ def paediatric(
     liquid = ph.rx.products[paed.liquid]
     if ph.problem(liquid, patient) is not None:
         return chosen
-    before = fields["codes"][0]
-    fields["codes"] = [liquid.as_code()]
-    fields.setdefault("ordered", dict(ordered))
-    note = fields.get("prescribing") or {
-        "action": "substituted",
-        "rule": "",
-        "reason": "",
-        "ordered": dict(ordered),
-    }
-    note["form"] = "paediatric_liquid"
-    fields["prescribing"] = note
+    before = _swap(fields, liquid, ordered, ("substituted", "", ""), "form", "paediatric_liquid")
     ph._log(t, "paediatric_form", "paediatric_liquid", "liquid form under 6 years", before, fields["codes"][0])
     return liquid
 
@@ -87,20 +77,32 @@ def strength(
     product = ph.rx.products[code]
     if ph.problem(product, patient) is not None:
         return chosen
-    before = fields["codes"][0]
-    fields["codes"] = [product.as_code()]
-    fields.setdefault("ordered", dict(ordered))
-    note = fields.get("prescribing") or {
-        "action": "strength",
-        "rule": "dose_selection",
-        "reason": why,
-        "ordered": dict(ordered),
-    }
-    note["strength"] = why
-    fields["prescribing"] = note
+    before = _swap(fields, product, ordered, ("strength", "dose_selection", why), "strength", why)
     if previous is None or previous["codes"][0]["code"] != code:
         ph._log(t, "strength", "dose_selection", why, before, fields["codes"][0])
     return product
+
+
+def _swap(
+    fields: dict[str, Any],
+    product: Product,
+    ordered: dict[str, str],
+    note_if_new: tuple[str, str, str],
+    key: str,
+    value: str,
+) -> dict[str, Any]:
+    """Put ``product`` on the order and say why in its prescribing note (a new note when the order has none).
+
+    Returns the code the order carried before, for the prescribing log.
+    """
+    before: dict[str, Any] = fields["codes"][0]
+    fields["codes"] = [product.as_code()]
+    fields.setdefault("ordered", dict(ordered))
+    action, rule, reason = note_if_new
+    note = fields.get("prescribing") or {"action": action, "rule": rule, "reason": reason, "ordered": dict(ordered)}
+    note[key] = value
+    fields["prescribing"] = note
+    return before
 
 
 def previous(ph: Pharmacy, chosen: Product, t: float) -> dict[str, Any] | None:
