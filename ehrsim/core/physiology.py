@@ -11,122 +11,36 @@ from __future__ import annotations
 
 import hashlib
 import math
-import statistics
-from functools import cache
 
 import numpy as np
 
 from ehrsim.core import growth, physio_effects
 from ehrsim.core.cardio import cardiovascular_risk
-from ehrsim.core.tables import interpolate, parameters, rows
+from ehrsim.core.physio_tables import (
+    ACUTE,
+    ADULT_MONTHS,
+    DERIVED,
+    DRIFT_KNOTS,
+    DRIFT_SD,
+    INFANT_BLEND,
+    LAB_NAMES,
+    RATIO,
+    STANDARD_NORMAL,
+    adult_bmi,
+    by_age,
+    cardio_params,
+    child_bmi,
+    creatinine_for_egfr,
+    derive_dependent,
+    egfr_ckd_epi_2021,
+    lab_baseline,
+    truthy,
+)
+from ehrsim.core.tables import interpolate
 
 __all__ = ["Physiology", "bmi_percentile", "cardiovascular_risk", "egfr_ckd_epi_2021"]
 
 bmi_percentile = growth.bmi_percentile
-ADULT_MONTHS = 240.0
-INFANT_BLEND = (18.0, 30.0)  # months over which infant weight-for-age hands over to BMI-for-age
-DRIFT_KNOTS = tuple(float(a) for a in range(0, 111, 10))
-DRIFT_SD = 0.3
-LAB_NAMES = (
-    "Glucose",
-    "Urea Nitrogen",
-    "Creatinine",
-    "Calcium",
-    "Sodium",
-    "Potassium",
-    "Chloride",
-    "Carbon Dioxide",
-    "Total Cholesterol",
-    "Triglycerides",
-    "HDL",
-    "Microalbumin Creatinine Ratio",
-    "Oxygen Saturation",
-    "Left ventricular Ejection fraction",
-)
-
-
-def _truthy(value: object) -> bool:
-    return value not in (None, False, 0, "", "false")
-
-
-def _params() -> dict[str, float]:
-    return parameters("vitals/cardio_parameters.csv")
-
-
-@cache
-def _lab(name: str, sex: str) -> tuple[float, float, float, float]:
-    """(mean, sd, low, high) for a lab, sex-specific where the table has it."""
-    table = [r for r in rows("vitals/labs.csv") if r["vital"] == name and r["sex"] in ("", sex)]
-    row = next((r for r in table if r["sex"] == sex), table[0])
-    return float(row["mean"]), float(row["sd"]), float(row["low"]), float(row["high"])
-
-
-@cache
-def _by_age(path: str, sex: str | None, *columns: str) -> tuple[list[float], ...]:
-    table = [r for r in rows(path) if sex is None or r["sex"] == sex]
-    table.sort(key=lambda r: float(r["age"]))
-    return ([float(r["age"]) for r in table], *([float(r[c]) for r in table] for c in columns))
-
-
-@cache
-def _adult_bmi(sex: str) -> tuple[list[float], list[float], list[float]]:
-    table = [r for r in rows("vitals/adult_bmi.csv") if r["sex"] == sex]
-    mids = [(float(r["age_from"]) + min(float(r["age_to"]), 90.0)) / 2 for r in table]
-    return mids, [float(r["median"]) for r in table], [float(r["sigma_log"]) for r in table]
-
-
-def egfr_ckd_epi_2021(creatinine: float, age: float, sex: str) -> float:
-    """eGFR (mL/min/1.73 m2) by the race-free CKD-EPI 2021 creatinine equation."""
-    kappa, alpha = (0.9, -0.302) if sex == "M" else (0.7, -0.241)
-    ratio = creatinine / kappa
-    value = 142.0 * min(ratio, 1.0) ** alpha * max(ratio, 1.0) ** -1.200 * 0.9938**age
-    return value * (1.012 if sex == "F" else 1.0)
-
-
-def creatinine_for_egfr(egfr: float, age: float, sex: str) -> float:
-    """The creatinine at which CKD-EPI 2021 gives ``egfr`` (inverse of the equation)."""
-    kappa, alpha = (0.9, -0.302) if sex == "M" else (0.7, -0.241)
-    scale = 142.0 * 0.9938**age * (1.012 if sex == "F" else 1.0)
-    ratio = (egfr / scale) ** (1 / -1.200)
-    if ratio < 1.0:
-        ratio = (egfr / scale) ** (1 / alpha)
-    return ratio * kappa
-
-
-DERIVED = frozenset({"Creatinine", "Urea Nitrogen", "Glucose", "Blood Glucose", "Total Cholesterol", "Hematocrit"})
-#: concentrations: a module's value shifts them by a ratio, so a later drug's percent effect still applies
-RATIO = frozenset(
-    {
-        *("LDL", "HDL", "Triglycerides", "Total Cholesterol", "Microalbumin Creatinine Ratio", "NT-proBNP"),
-        *("EGFR", "Creatinine", "Urea Nitrogen", "Glucose", "Blood Glucose"),
-    }
-)
-ACUTE = frozenset({"Oxygen Saturation", "Heart Rate", "Respiration Rate", "Body Temperature"})
-_NORMAL = statistics.NormalDist()
-
-
-@cache
-def _child_bmi() -> tuple[list[float], list[float], list[float]]:
-    table = sorted(rows("physiology/child_bmi.csv"), key=lambda r: float(r["age"]))
-    return [float(r["age"]) for r in table], [float(r["z_shift"]) for r in table], [float(r["z_scale"]) for r in table]
-
-
-def _derive(v: dict[str, float], age: float, sex: str, height: float) -> None:
-    """Quantities that follow from others: creatinine from eGFR, urea from creatinine, glucose
-    from HbA1c (ADAG-shaped), total cholesterol by Friedewald, haematocrit from haemoglobin."""
-    q = physio_effects.params()
-    egfr = v["EGFR"] = max(v["EGFR"], 3.0)
-    # adults: CKD-EPI 2021 inverted; children: bedside Schwartz (eGFR = 0.413 * height / creatinine)
-    creatinine = creatinine_for_egfr(egfr, age, sex) if age >= 18.0 else 0.413 * height / egfr
-    baseline = 0.95 if sex == "M" else 0.75
-    v["Creatinine"] = creatinine
-    v["Urea Nitrogen"] *= max(creatinine / baseline, 0.6) ** 0.8
-    v["Glucose"] = q["glucose_at_hba1c_5"] + q["glucose_per_hba1c"] * (v["Hemoglobin A1c"] - 5.0)
-    v["Blood Glucose"] = v["Glucose"]
-    v["Total Cholesterol"] = v["LDL"] + v["HDL"] + v["Triglycerides"] / 5.0
-    v["Hematocrit"] = v["Hemoglobin"] * 2.95
-    v["BMI"] = v["Weight"] / (height / 100.0) ** 2
-    v["Chloride"] -= max(22.0 - v["Carbon Dioxide"], 0.0) * -0.5  # hyperchloraemic acidosis of CKD
 
 
 class Physiology:
@@ -189,7 +103,7 @@ class Physiology:
         """A persistent standard normal number of this patient for ``key`` (memoised: every update asks)."""
         z = self._zs.get(key)
         if z is None:
-            z = self._zs[key] = _NORMAL.inv_cdf(self.unit(key))
+            z = self._zs[key] = STANDARD_NORMAL.inv_cdf(self.unit(key))
         return z
 
     def _normals(self, key: str, n: int) -> np.ndarray:
@@ -206,7 +120,7 @@ class Physiology:
         var = interpolate(age_years, DRIFT_KNOTS, self._drift_var)
         z = (self.z_bmi + drift) / math.sqrt(1.0 + var)
         if 2.0 <= age_years < 25.0:
-            ages, shifts, scales = _child_bmi()
+            ages, shifts, scales = child_bmi()
             shifted = min(interpolate(age_years, ages, shifts) + interpolate(age_years, ages, scales) * z, 3.2)
             w = 1.0 if age_years < 18.0 else (25.0 - age_years) / 7.0
             z = w * shifted + (1.0 - w) * z
@@ -237,7 +151,7 @@ class Physiology:
             child = growth.value_at("bmi", self.sex, min(months, ADULT_MONTHS), z)
             if age_years < 18.0:
                 return child
-        mids, medians, sigmas = _adult_bmi(self.sex)
+        mids, medians, sigmas = adult_bmi(self.sex)
         adult = interpolate(age_years, mids, medians) * math.exp(interpolate(age_years, mids, sigmas) * z)
         if age_years >= 25.0:  # fully blended: the child chart no longer counts
             return adult
@@ -276,7 +190,7 @@ class Physiology:
             self.raw = dict(v)
             if self.offsets:
                 self._apply_offsets(v, t, derived=False)
-        _derive(v, age, self.sex, height)
+        derive_dependent(v, age, self.sex, height)
         if t is not None:
             for name in DERIVED:
                 if name in v:
@@ -368,8 +282,8 @@ class Physiology:
             self.pregnancy_end = t
 
     def _circulation(self, age: float, attributes: dict) -> dict[str, float]:
-        p = _params()
-        ages, sbp_mean, sbp_sd, dbp_mean, dbp_sd = _by_age(
+        p = cardio_params()
+        ages, sbp_mean, sbp_sd, dbp_mean, dbp_sd = by_age(
             "vitals/blood_pressure.csv", self.sex, "sbp_mean", "sbp_sd", "dbp_mean", "dbp_sd"
         )
         drift = interpolate(age, DRIFT_KNOTS, self._bp_drift)
@@ -377,10 +291,10 @@ class Physiology:
         dbp = interpolate(age, ages, dbp_mean) + self.z_dbp * interpolate(age, ages, dbp_sd) + 0.5 * drift
         if self.race == "black" and age >= 18:  # NHANES: higher mean BP in black adults
             sbp, dbp = sbp + 4.0, dbp + 2.0
-        ages, hr_mean, hr_sd, rr_mean, rr_sd = _by_age("vitals/rates.csv", None, "hr_mean", "hr_sd", "rr_mean", "rr_sd")
+        ages, hr_mean, hr_sd, rr_mean, rr_sd = by_age("vitals/rates.csv", None, "hr_mean", "hr_sd", "rr_mean", "rr_sd")
         heart = interpolate(age, ages, hr_mean) + self.z_heart * interpolate(age, ages, hr_sd)
         heart += interpolate(age, DRIFT_KNOTS, self._hr_drift)
-        if _truthy(attributes.get("smoker")):
+        if truthy(attributes.get("smoker")):
             heart += p["smoker_hr_add"]
         resp = interpolate(age, ages, rr_mean) + self.z_resp * interpolate(age, ages, rr_sd)
         return {
@@ -393,11 +307,11 @@ class Physiology:
         }
 
     def _normal(self, name: str, shift: float = 0.0) -> float:
-        mean, sd, low, high = _lab(name, self.sex)
+        mean, sd, low, high = lab_baseline(name, self.sex)
         return min(max(mean + shift + self.z_lab[name] * sd, low), high)
 
     def _lognormal(self, name: str) -> float:
-        mean, sd, low, high = _lab(name, self.sex)
+        mean, sd, low, high = lab_baseline(name, self.sex)
         return min(max(math.exp(math.log(mean) + self.z_lab[name] * sd), low), high)
 
     def _chemistry(self, age: float, bmi: float) -> dict[str, float]:
@@ -414,7 +328,7 @@ class Physiology:
             onset = q["hba1c_tail_start_age"] + 30.0 * self.unit("undiagnosed_diabetes_onset")
             reach = min(max((age - onset) / q["hba1c_tail_years"], 0.0), 1.0)
             hba1c += reach * max(q["hba1c_tail_plateau"] + 0.4 * self.z("tail") - hba1c, 0.0)
-        ages, tc_mean = _by_age("vitals/lipids_by_age.csv", None, "total_cholesterol_mean")
+        ages, tc_mean = by_age("vitals/lipids_by_age.csv", None, "total_cholesterol_mean")
         hdl = self._normal("HDL")
         triglycerides = self._lognormal("Triglycerides") * min(max(1.0 + 0.03 * (bmi - 27.0), 0.7), 1.6)
         ldl = q["ldl_share_of_tc"] * interpolate(age, ages, tc_mean) + q["ldl_sd"] * self.z_lab["Total Cholesterol"]
