@@ -239,6 +239,8 @@ class LoopingDelay:
             return 0.0
         if self.low == self.high:
             return k * self.low
+        if k == 1:  # the same draw and value as an array of one, without the array
+            return float(sim.rng.uniform(self.low, self.high))
         return float(sim.rng.uniform(self.low, self.high, k).sum())
 
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
