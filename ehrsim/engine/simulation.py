@@ -96,8 +96,11 @@ class Simulation(RecordWrites):
     # --- the queue --------------------------------------------------------------------------
 
     def schedule(self, run: ModuleRun, t: float) -> None:
-        """Wake ``run`` at ``t`` (replacing any earlier wake-up it had)."""
-        run.token = self.queue.push(max(t, self.now), MODULE, run.order, run)
+        """Wake ``run`` at ``t`` (replacing any earlier wake-up it had). ``EventQueue.push``, inlined (hot)."""
+        queue, now = self.queue, self.now
+        queue.seq = seq = queue.seq + 1
+        heapq.heappush(queue.heap, (now if now > t else t, MODULE, run.order, seq, MODULE, run))
+        run.token = seq
 
     def park(self, run: ModuleRun) -> None:
         """The run cannot proceed by time alone: it has no queue entry until something wakes it."""
@@ -185,7 +188,7 @@ class Simulation(RecordWrites):
     def _step(self, run: ModuleRun, t: float) -> None:
         """Run states until one blocks (Synthea's ``process`` loop, with exact times)."""
         steps = 0
-        history = run.history
+        history, trace = run.history, self.trace
         while not run.done and self.death_time is None:
             node = run.state
             outcome = node.process(self, run, t)
@@ -203,8 +206,8 @@ class Simulation(RecordWrites):
             except KeyError:
                 raise SimulationError(f"transition to unknown state {nxt!r}") from None
             history[nxt] = t
-            if self.trace is not None:
-                self.trace.append((t, run.module.path, nxt))
+            if trace is not None:
+                trace.append((t, run.module.path, nxt))
             steps += 1
             if steps > MAX_STEPS_PER_INSTANT:
                 raise SimulationError(f"loops through {steps} states without time passing (add a Delay)")
