@@ -88,6 +88,7 @@ class Physiology:
         self.pregnancy_end: float | None = None
         self.pregnancy_bmi = 25.0
         self._rounded: dict[float, float] = {}  # value -> round(value, 2), for ``_round``
+        self._baselines: dict[object, float] = {}  # ``_normal`` and ``_lognormal`` values, fixed for the life
 
     # -- per-patient persistent draws, independent of the order they are asked for ---------
     def unit(self, key: str) -> float:
@@ -216,12 +217,14 @@ class Physiology:
     def _round(self, v: dict[str, float]) -> dict[str, float]:
         """Values to 2 decimals; a float seen before reuses its rounding (``round`` is slow, many values repeat)."""
         memo, out = self._rounded, {}
+        get = memo.get
         for name, value in v.items():
-            kept = memo.get(value) if type(value) is float and value else None  # signed zeros and ints not memoised
-            if kept is None:
+            if type(value) is float and value:  # signed zeros and ints are not memoised
+                kept = get(value)
+                if kept is None:
+                    kept = memo[value] = round(value, 2)
+            else:
                 kept = round(value, 2)
-                if type(value) is float and value:
-                    memo[value] = kept
             out[name] = kept
         return out
 
@@ -307,12 +310,19 @@ class Physiology:
         }
 
     def _normal(self, name: str, shift: float = 0.0) -> float:
-        mean, sd, low, high = lab_baseline(name, self.sex)
-        return min(max(mean + shift + self.z_lab[name] * sd, low), high)
+        key = (name, shift)  # constant for the life (its z-score and the table): every update asks
+        value = self._baselines.get(key)
+        if value is None:
+            mean, sd, low, high = lab_baseline(name, self.sex)
+            value = self._baselines[key] = min(max(mean + shift + self.z_lab[name] * sd, low), high)
+        return value
 
     def _lognormal(self, name: str) -> float:
-        mean, sd, low, high = lab_baseline(name, self.sex)
-        return min(max(math.exp(math.log(mean) + self.z_lab[name] * sd), low), high)
+        value = self._baselines.get(name)
+        if value is None:
+            mean, sd, low, high = lab_baseline(name, self.sex)
+            value = self._baselines[name] = min(max(math.exp(math.log(mean) + self.z_lab[name] * sd), low), high)
+        return value
 
     def _chemistry(self, age: float, bmi: float) -> dict[str, float]:
         """Untreated, disease-free values at the patient's percentiles (disease comes after)."""
