@@ -139,7 +139,7 @@ def _probe(transition: Any, first_target: str | None, library: Library) -> tuple
     if isinstance(transition, Distributed):
         if any(isinstance(o.distribution, NamedProbability) for o in transition.options):
             return WEIGHTED, transition.options
-        return FIXED, _effective([(o.transition, o.distribution) for o in transition.options])
+        return FIXED, _effective([(o.transition, o.distribution) for o in transition.options])  # type: ignore[misc]
     if isinstance(transition, Conditional | Complex):
         return CHOICE, transition.options
     if isinstance(transition, LookupTable):

@@ -198,7 +198,9 @@ class Simulation(RecordWrites):
                 continue
             nxt = run.redirect
             if nxt is None:
-                nxt = node.next_state(self, run, t)  # type: ignore[misc]
+                nxt = node.to
+                if nxt is None:
+                    nxt = node.next_state(self, run, t)  # type: ignore[misc]
             else:
                 run.redirect = None
             try:
