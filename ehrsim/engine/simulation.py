@@ -126,11 +126,11 @@ class Simulation(RecordWrites):
         self.schedule_core(self.birth_time, LIFECYCLE)
         care.schedule_next_wellness(self, self.birth_time)
         care.plan_vaccines(self)
-        queue = self.queue.heap
+        queue, pop = self.queue.heap, heapq.heappop
         events = same_instant = 0
         last: ModuleRun | None = None  # the run stepped last, to name when the events run away
         while queue:
-            t, kind, _order, seq, _kind, obj = heapq.heappop(queue)
+            t, kind, _order, seq, _kind, obj = pop(queue)
             if t > self.end_time or (self.death_time is not None and t > self.death_time):
                 break
             events += 1
