@@ -3,8 +3,9 @@
 Whether and when a person's glycaemia crosses into the diabetic range is decided by the physiology
 (an age-specific incidence, raised by the person's BMI percentile), not by a module: a module can
 only find it by measuring (screening), so diabetes exists undiagnosed until a test shows it. HbA1c
-rises over the years before onset (Tabak et al., Lancet 2009, Whitehall II) and then settles on a
-personal untreated plateau. Rates are data: ``terminology/physiology/diabetes_incidence.csv`` and
+rises over the years before onset (Tabak et al., Lancet 2009, Whitehall II), reaches a personal
+untreated plateau, and keeps creeping up (progressive beta-cell loss, UKPDS), so treatment must be
+stepped up over the years. Rates are data: ``terminology/physiology/diabetes_incidence.csv`` and
 ``parameters.csv`` (sources there and in SOURCES.md).
 """
 
@@ -80,7 +81,8 @@ def hba1c(phys: Physiology, age: float, bmi: float) -> float:
     plateau = max(q["hba1c_tail_plateau"] + q["hba1c_plateau_sd"] * phys.z("tail"), cut)
     reach = min((age - onset) / q["hba1c_tail_years"], 1.0)
     start = max(cut, value)
-    return start + reach * max(plateau - start, 0.0)
+    progression = q["hba1c_progression_per_year"] * max(age - onset - q["hba1c_tail_years"], 0.0)
+    return start + reach * max(plateau - start, 0.0) + progression
 
 
 def latent_conditions(phys: Physiology, birth_time: float, end_time: float) -> dict[str, int]:
