@@ -253,9 +253,10 @@ def apply_drugs(
             size = low + (high - low) * phys.unit(f"drug:{cls}:{variable}")
             if kind == "pct":
                 v[variable] *= 1.0 + weight * size / 100.0
-            elif variable == "Hemoglobin A1c":  # glucose-lowering acts on the excess over normal
-                excess = max(v[variable] - 5.2, 0.0)
-                v[variable] -= min(excess * 0.8, -weight * size)
+            elif variable == "Hemoglobin A1c":  # glucose-lowering acts on the excess over normal,
+                excess = max(v[variable] - 5.2, 0.0)  # less below the trials' baseline (Sherifali 2010)
+                scale = min(excess / params()["hba1c_drug_trial_excess"], 1.0)
+                v[variable] -= min(excess * 0.8, -weight * size * scale)
             else:
                 v[variable] += weight * size
 

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from ehrsim.core import growth, physio_effects
+from ehrsim.core import glycaemia, growth, physio_effects
 from ehrsim.core.cardio import cardiovascular_risk
 from ehrsim.core.physio_tables import (
     ACUTE,
@@ -89,6 +89,7 @@ class Physiology:
         self.pregnancy_bmi = 25.0
         self._rounded: dict[float, float] = {}  # value -> round(value, 2), for ``_round``
         self._baselines: dict[object, float] = {}  # ``_normal`` and ``_lognormal`` values, fixed for the life
+        self.diabetes_onset: float | None = None  # latent type 2 diabetes onset age (``glycaemia``)
 
     # -- per-patient persistent draws, independent of the order they are asked for ---------
     def unit(self, key: str) -> float:
@@ -327,17 +328,7 @@ class Physiology:
     def _chemistry(self, age: float, bmi: float) -> dict[str, float]:
         """Untreated, disease-free values at the patient's percentiles (disease comes after)."""
         q = physio_effects.params()
-        adult = max(age - 20.0, 0.0)
-        hba1c = (
-            q["hba1c_base_20"]
-            + q["hba1c_per_year"] * adult
-            + q["hba1c_per_bmi"] * max(bmi - 25.0, 0.0)
-            + q["hba1c_sd"] * self.z_lab["Glucose"]
-        )
-        if self.unit("undiagnosed_diabetes") < q["hba1c_tail_share"]:  # unrecognised drift into diabetes
-            onset = q["hba1c_tail_start_age"] + 30.0 * self.unit("undiagnosed_diabetes_onset")
-            reach = min(max((age - onset) / q["hba1c_tail_years"], 0.0), 1.0)
-            hba1c += reach * max(q["hba1c_tail_plateau"] + 0.4 * self.z("tail") - hba1c, 0.0)
+        hba1c = glycaemia.hba1c(self, age, bmi)
         ages, tc_mean = by_age("vitals/lipids_by_age.csv", None, "total_cholesterol_mean")
         hdl = self._normal("HDL")
         triglycerides = self._lognormal("Triglycerides") * min(max(1.0 + 0.03 * (bmi - 27.0), 0.7), 1.6)
