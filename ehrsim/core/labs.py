@@ -131,6 +131,12 @@ def egfr_equation(equation: str, creatinine: float, age: float, sex: str) -> flo
     raise ValueError(f"unknown eGFR equation {equation!r}")
 
 
+def schwartz_bedside(creatinine: float, height_cm: float) -> float:
+    """Children's eGFR (mL/min/1.73 m2) = 0.413 x height (cm) / creatinine (mg/dL) (Schwartz et al., J Am
+    Soc Nephrol 2009;20:629-637), the equation the state's children's creatinine is derived with."""
+    return 0.413 * height_cm / max(creatinine, 0.1)
+
+
 @cache
 def _by_variable() -> dict[str, Analyte]:
     out: dict[str, Analyte] = {}
@@ -212,8 +218,10 @@ def measure(
     name = analyte.variable
     if name in ("EGFR", "EGFR MDRD"):
         creatinine = _creatinine_now(phys, vitals, rng, t, age)
-        if creatinine is None or age < 18.0:
+        if creatinine is None:
             return _round(phys.kept.get("EGFR", vitals.get("EGFR")), analyte)
+        if age < 18.0:  # children: bedside Schwartz of the same creatinine (the adult equations do not apply)
+            return _round(schwartz_bedside(creatinine, vitals.get("Height", 0.0)), analyte)
         era = egfr_era(t)
         return _round(egfr_equation(era.equation if era else "ckd_epi_2021", creatinine, age, phys.sex), analyte)
     if name == "BMI":

@@ -256,3 +256,16 @@ def test_a_stage_diagnosed_under_mdrd_keeps_the_reported_mdrd_egfr_in_the_band()
         for k in range(3):
             labs.measure(body, vitals, rng, labs.analytes()["2160-0"], t + k, 60.0)
             assert labs.measure(body, vitals, rng, labs.analytes()["98979-8"], t + k, 60.0) >= 90
+
+
+def test_a_childs_egfr_is_bedside_schwartz_of_the_creatinine_measured_with_it() -> None:
+    """A module may set a child's creatinine (Synthea's kidney modules): the eGFR beside it follows that
+    creatinine and the child's height (0.413 x height / creatinine), not the state's earlier eGFR."""
+    body = Physiology(np.random.default_rng(3), "F", "white")
+    vitals = body.update(16.0, {}, 0.0)
+    rng = np.random.default_rng(2)
+    egfr_code = labs.analytes()["98979-8"]
+    creatinine = labs.measure(body, vitals, rng, labs.analytes()["2160-0"], 5.0, 16.0, declared=(2.4, 2.8))
+    egfr = labs.measure(body, vitals, rng, egfr_code, 5.0, 16.0)
+    assert creatinine is not None and 2.0 < creatinine < 3.2
+    assert egfr == round(0.413 * vitals["Height"] / creatinine)
