@@ -126,14 +126,18 @@ def apply_conditions(
     attribute) the largest counts; they come first, so a ceiling or floor is what the disease state
     shows whatever else shifted it. Floors come after ceilings (diabetes outranks a stale prediabetes);
     of several bands of a variable the lowest wins (the newer, more advanced stage while the older
-    diagnosis is being replaced). Returns the variables disease moved and the bands that hold, so
-    a measurement can keep to them (``labs.measure``).
+    diagnosis is being replaced). A module attribute's stage (Synthea's ``ckd``, which runs ahead of the
+    diagnosis recorded at a later kidney visit) is reconciled with the diagnosed stage (``_staged``), so
+    results in the chart agree with the stage in the chart. A ceiling below a band (end-stage renal
+    disease) drops it. Returns the variables disease moved and the bands
+    that hold, so a measurement can keep to them (``labs.measure``).
     """
     table = condition_effects()
     shifts: dict[tuple[str, str], float] = {}
     ceilings: list[tuple[str, float, float]] = []
     floors: list[tuple[str, float, float]] = []
     bands: dict[str, tuple[float, float]] = {}
+    hidden: dict[str, tuple[float, float]] = {}  # bands of module attributes (Synthea's ``ckd``)
     for key in keys:
         for variable, kind, value, spread in table.get(key, ()):
             if variable not in v:
@@ -147,8 +151,17 @@ def apply_conditions(
                 ceilings.append((variable, value, spread))
             elif kind == "hf":
                 ceilings.append((variable, _heart_failure_ef(phys, attributes), 0.0))
-            elif kind == "band" and (variable not in bands or value < bands[variable][0]):
-                bands[variable] = (value, spread)
+            elif kind == "band":
+                if key.startswith("attribute:"):
+                    if variable not in hidden or value < hidden[variable][0]:
+                        hidden[variable] = (value, spread)
+                elif variable not in bands or value < bands[variable][0]:
+                    bands[variable] = (value, spread)
+    for variable, band in hidden.items():
+        bands[variable] = _staged(band, bands.get(variable))
+    for variable, value, _ in ceilings:  # a diagnosis below every stage (kidney failure) outranks the bands
+        if variable in bands and value < bands[variable][0]:
+            del bands[variable]
     if not (shifts or ceilings or floors or bands):
         return frozenset(), bands
     touched = {var for var, _ in shifts} | {c[0] for c in ceilings} | {f[0] for f in floors} | bands.keys()
@@ -164,6 +177,27 @@ def apply_conditions(
     for variable, (low, high) in bands.items():
         v[variable] = into_band(v[variable], low, high, phys.unit(f"band:{variable}:{low:g}"))
     return frozenset(name for name, value in before.items() if v[name] != value), bands
+
+
+#: how far (points) into a module attribute's stage a value goes while the next-door stage is still the diagnosis
+EDGE_ZONE = 4.0
+
+
+def _staged(hidden: tuple[float, float], diagnosed: tuple[float, float] | None) -> tuple[float, float]:
+    """The band a value keeps when a module attribute's stage (``hidden``) and the diagnosed stage differ.
+
+    No diagnosis: the attribute's stage. The next stage over: the edge of the attribute's stage next to the
+    diagnosed one (an eGFR just past the threshold, before the visit that re-stages; within the audit's
+    5-point margin of the diagnosis and inside the stage the coming diagnosis rests on). Further apart: the
+    diagnosed stage, so results in the chart never contradict the stage in the chart by more than a step."""
+    if diagnosed is None or diagnosed == hidden:
+        return hidden
+    low, high = hidden
+    if high == diagnosed[0]:
+        return (max(low, high - EDGE_ZONE), high)
+    if low == diagnosed[1]:
+        return (low, min(high, low + EDGE_ZONE))
+    return diagnosed
 
 
 BAND_MARGIN = 0.1  # share of a band's width kept clear of each edge, so measurement noise stays inside

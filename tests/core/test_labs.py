@@ -269,3 +269,24 @@ def test_a_childs_egfr_is_bedside_schwartz_of_the_creatinine_measured_with_it() 
     egfr = labs.measure(body, vitals, rng, egfr_code, 5.0, 16.0)
     assert creatinine is not None and 2.0 < creatinine < 3.2
     assert egfr == round(0.413 * vitals["Height"] / creatinine)
+
+
+@pytest.mark.parametrize(
+    ("ckd", "diagnosed", "low", "high"),
+    [
+        (3, None, 30, 60),  # a module's stage alone
+        (4, "433144002", 25, 30),  # one stage ahead of the chart: just past the threshold, within 5 of stage 3
+        (3, "431855005", 90, 999),  # two stages ahead (Synthea re-stages years later): the chart's stage
+        (5, "431857002", 10, 15),
+    ],
+)
+def test_a_modules_hidden_ckd_stage_is_reconciled_with_the_diagnosed_stage(ckd, diagnosed, low, high) -> None:
+    rng = np.random.default_rng(4)
+    egfr, creatinine = labs.analytes()["98979-8"], labs.analytes()["2160-0"]
+    for seed in range(20):
+        body = Physiology(np.random.default_rng(seed), "M", "white")
+        conditions = {} if diagnosed is None else {diagnosed: {"start": 0.0}}
+        vitals = body.update(68, {"ckd": ckd}, 0.0, conditions)
+        assert low <= vitals["EGFR"] < high
+        labs.measure(body, vitals, rng, creatinine, float(seed), 68.0)
+        assert low - 0.5 <= labs.measure(body, vitals, rng, egfr, float(seed), 68.0) < high + 0.5
