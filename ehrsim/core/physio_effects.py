@@ -253,6 +253,7 @@ def apply_drugs(
     if not medications:
         return
     starts: dict[str, float] = {}
+    doses: dict[str, float] = {}  # antihypertensive class -> dose factor of its BP effect (Law 2003)
     seen: set[int] = set()
     for entry in medications.values():
         if id(entry) in seen:
@@ -260,9 +261,12 @@ def apply_drugs(
         seen.add(id(entry))
         start = float(t if entry.get("start") is None else entry["start"])
         for code in entry["codes"][:1]:
-            for cls in drug_classes(code.get("display", "")):
+            display = code.get("display", "")
+            for cls in drug_classes(display):
                 if cls not in starts or start < starts[cls]:
                     starts[cls] = start
+            for cls, factor in bp_dose_factors(display, entry.get("dosage")).items():
+                doses[cls] = max(doses.get(cls, 0.0), factor)
     spans: dict[str, list[tuple[float, float | None]]] = {}
     # only a class still ramping up needs its course's true start: an earlier start keeps the weight at 1
     ramping = {cls for cls, start in starts.items() if t - start < _longest_ramp(cls)}
@@ -275,6 +279,7 @@ def apply_drugs(
                 if cls in ramping:
                     spans.setdefault(cls, []).append((float(began), entry.get("stop")))
     effects = drug_effects()
+    untreated = {name: v[name] for name in BP_VARIABLES if name in v}
     for cls, start in sorted(starts.items()):
         if cls in spans:
             start = _course_start(start, sorted(spans[cls], key=lambda span: -span[0]))
@@ -285,6 +290,8 @@ def apply_drugs(
             if weight <= 0.0:
                 continue
             size = low + (high - low) * phys.unit(f"drug:{cls}:{variable}")
+            if variable in untreated:
+                size = _bp_effect(phys, variable, size, untreated[variable], doses.get(cls))
             if kind == "pct":
                 v[variable] *= 1.0 + weight * size / 100.0
             elif variable == "Hemoglobin A1c":  # glucose-lowering acts on the excess over normal
@@ -292,6 +299,71 @@ def apply_drugs(
                 v[variable] -= min(excess * 0.8, -weight * size)
             else:
                 v[variable] += weight * size
+
+
+BP_VARIABLES = ("Systolic Blood Pressure", "Diastolic Blood Pressure")
+
+
+def _bp_effect(phys: Physiology, variable: str, size: float, untreated: float, dose: float | None) -> float:
+    """An antihypertensive's BP effect (mmHg, negative) for this patient: the class's standard-dose effect,
+    larger from a higher pretreatment BP and scaled by the dose (Law et al. BMJ 2003; classes with a
+    standard dose in ``bp_standard_doses.csv``), and smaller in a patient who does not take it as prescribed."""
+    p = params()
+    if dose is not None:
+        ref = p["bp_pretreatment_ref_sbp"] if variable == BP_VARIABLES[0] else p["bp_pretreatment_ref_dbp"]
+        size = min(size - p["bp_pretreatment_slope"] * (untreated - ref), 0.0) * dose
+    if phys.unit("bp_adherence") < p["bp_nonadherent_share"]:
+        size *= p["bp_nonadherent_effect"]
+    return size
+
+
+@cache
+def standard_doses() -> dict[str, float]:
+    """Ingredient -> standard daily dose (mg) of an antihypertensive (Law 2003's dose unit)."""
+    return {r["ingredient"]: float(r["standard_mg_day"]) for r in rows("physiology/bp_standard_doses.csv")}
+
+
+_PERIOD_DAYS = {"hours": 1 / 24, "days": 1.0, "weeks": 7.0, "months": 30.4}
+_DOSE_FACTORS: dict[tuple[str, float], dict[str, float]] = {}
+
+
+def _units_a_day(dosage: dict[str, Any] | None) -> float:
+    """Tablets (or mg, for a dose in mg) taken a day, 1 when the order says nothing usable."""
+    if not dosage:
+        return 1.0
+    try:
+        period = float(dosage.get("period") or 1.0) * _PERIOD_DAYS.get(dosage.get("unit") or "days", 1.0)
+        return float(dosage.get("amount") or 1.0) * float(dosage.get("frequency") or 1) / max(period, 1e-6)
+    except (TypeError, ValueError):
+        return 1.0
+
+
+def bp_dose_factors(display: str, dosage: dict[str, Any] | None) -> dict[str, float]:
+    """Antihypertensive class -> dose factor of its BP effect for a product and its dosage: 1 at the
+    standard daily dose, ``bp_dose_response_per_doubling`` more per doubling (Law 2003: half dose 0.8)."""
+    in_mg = bool(dosage) and dosage.get("dose_unit") == "mg"  # type: ignore[union-attr]
+    a_day = _units_a_day(dosage)
+    key = (display, -a_day if in_mg else a_day)
+    found = _DOSE_FACTORS.get(key)
+    if found is not None:
+        return found
+    p, standard, out = params(), standard_doses(), {}
+    lower = display.lower()
+    for part in lower.split(" / "):
+        for ingredient, mg_day in standard.items():
+            match = _STRENGTH.search(part) if ingredient in part else None
+            if match is None:
+                continue
+            daily = a_day if in_mg else float(match.group(1)) * min(max(a_day, 0.25), 4.0)
+            factor = 1.0 + p["bp_dose_response_per_doubling"] * math.log2(max(daily, 1e-6) / mg_day)
+            factor = min(max(factor, p["bp_dose_factor_min"]), p["bp_dose_factor_max"])
+            for cls in drug_classes(part):
+                out[cls] = max(out.get(cls, 0.0), factor)
+    _DOSE_FACTORS[key] = out
+    return out
+
+
+_STRENGTH = re.compile(r"([0-9.]+) mg")
 
 
 @cache
