@@ -17,6 +17,7 @@ import math
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ehrsim.core.physio_tables import creatinine_for_egfr
 from ehrsim.core.physiology import egfr_ckd_epi_2021
 from ehrsim.core.tables import parameters, rows
 
@@ -243,10 +244,12 @@ def measure(
         return None
     true, declared = adopt(phys, analyte, true, t, age, declared, rng)
     value = _noisy(true, analyte, rng)
-    if declared is not None and not declared[0] <= value <= declared[1]:
-        value = true
-    elif name == "Creatinine" and "EGFR" in phys.bands and age >= 18.0:
+    if name == "Creatinine" and "EGFR" in phys.bands and age >= 18.0:
         value = _within_stage(value, true, analyte, rng, phys, age, t)
+        if declared is not None and not declared[0] <= value <= declared[1]:
+            value = true
+    elif declared is not None and not declared[0] <= value <= declared[1]:
+        value = true
     if name == "LDL":
         value = min(value, _non_hdl(phys, t, value))
     elif name == "HDL":  # a module's HDL range asked for after the sample's LDL: still total - LDL at most
@@ -278,12 +281,28 @@ def adopt(
         return true, None
     if analyte.variable in phys.disease_moved and _normal(declared, analyte.loinc, age, phys.sex):
         return true, None
+    if analyte.variable == "Creatinine" and "EGFR" in phys.bands and age >= 18.0:
+        declared = _within_band(declared, phys.bands["EGFR"], age, phys.sex)
+        if declared is None:  # the module's creatinine belongs to another stage than the one diagnosed
+            return true, None
     low, high = declared
     if not low <= true <= high:  # the module knows better: somewhere in its range, kept by the state
         target = low + (high - low) * float(rng.random()) if high > low else low
         phys.impose(analyte.variable, target, t)
         true = target
     return true, declared
+
+
+def _within_band(
+    declared: tuple[float, float], band: tuple[float, float], age: float, sex: str
+) -> tuple[float, float] | None:
+    """The part of a module's creatinine range whose eGFR lies in the diagnosed stage's band (None: no part):
+    a module whose hidden stage ran ahead of the chart (Synthea's ``ckd``) does not contradict the chart."""
+    low_egfr, high_egfr = band
+    lowest = creatinine_for_egfr(high_egfr, age, sex) if math.isfinite(high_egfr) else 0.0
+    highest = creatinine_for_egfr(max(low_egfr, 1.0), age, sex)
+    low, high = max(declared[0], lowest), min(declared[1], highest)
+    return (low, high) if low <= high else None
 
 
 def _total_minus_ldl(phys: Physiology, t: float, default: float) -> float:

@@ -290,3 +290,16 @@ def test_a_modules_hidden_ckd_stage_is_reconciled_with_the_diagnosed_stage(ckd, 
         assert low <= vitals["EGFR"] < high
         labs.measure(body, vitals, rng, creatinine, float(seed), 68.0)
         assert low - 0.5 <= labs.measure(body, vitals, rng, egfr, float(seed), 68.0) < high + 0.5
+
+
+def test_a_module_creatinine_range_of_another_stage_does_not_contradict_the_diagnosed_stage() -> None:
+    """Synthea's kidney modules give creatinine ranges by their hidden stage; while the chart says stage 3,
+    a range of stage 5 values is not adopted, and a range overlapping stage 3 is kept to its stage-3 part."""
+    rng = np.random.default_rng(7)
+    creatinine, egfr = labs.analytes()["2160-0"], labs.analytes()["98979-8"]
+    for seed in range(20):
+        body = Physiology(np.random.default_rng(seed), "M", "white")
+        vitals = body.update(66, {"ckd": 5}, 0.0, {"433144002": {"start": 0.0}})
+        for t, declared in ((1.0, (4.5, 6.0)), (2.0, (1.0, 2.6))):
+            c = labs.measure(body, vitals, rng, creatinine, t, 66.0, declared=declared)
+            assert c is not None and 25 <= labs.measure(body, vitals, rng, egfr, t, 66.0) < 65
