@@ -73,6 +73,7 @@ class Physiology:
         p = physio_effects.params()
         self._bp_drift = [0.0, *np.cumsum(self._normals("bp_drift", len(DRIFT_KNOTS) - 1) * p["bp_drift_sd"])]
         self._hr_drift = [0.0, *np.cumsum(self._normals("hr_drift", len(DRIFT_KNOTS) - 1) * p["hr_drift_sd"])]
+        self._bp_drift_var = [p["bp_drift_sd"] ** 2 * i for i in range(len(DRIFT_KNOTS))]
         #: variable -> (offset, time): a value a module set, fed back and fading (``impose``)
         self.offsets: dict[str, tuple[float, float, float]] = {}
         #: the true values before those offsets, at the last update (what an offset is measured from)
@@ -291,8 +292,13 @@ class Physiology:
             "vitals/blood_pressure.csv", self.sex, "sbp_mean", "sbp_sd", "dbp_mean", "dbp_sd"
         )
         drift = interpolate(age, DRIFT_KNOTS, self._bp_drift)
-        sbp = interpolate(age, ages, sbp_mean) + self.z_sbp * interpolate(age, ages, sbp_sd) + drift
-        dbp = interpolate(age, ages, dbp_mean) + self.z_dbp * interpolate(age, ages, dbp_sd) + 0.5 * drift
+        drift_var = interpolate(age, DRIFT_KNOTS, self._bp_drift_var)
+        s_sd, d_sd = interpolate(age, ages, sbp_sd), interpolate(age, ages, dbp_sd)
+        # the table's SD is the population's: a person's track (percentile plus drift) is re-standardised to it
+        sbp = interpolate(age, ages, sbp_mean) + (self.z_sbp * s_sd + drift) * s_sd / math.sqrt(s_sd**2 + drift_var)
+        dbp = interpolate(age, ages, dbp_mean) + (self.z_dbp * d_sd + 0.5 * drift) * d_sd / math.sqrt(
+            d_sd**2 + 0.25 * drift_var
+        )
         if self.race == "black" and age >= 18:  # NHANES: higher mean BP in black adults
             sbp, dbp = sbp + 4.0, dbp + 2.0
         ages, hr_mean, hr_sd, rr_mean, rr_sd = by_age("vitals/rates.csv", None, "hr_mean", "hr_sd", "rr_mean", "rr_sd")

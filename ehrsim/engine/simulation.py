@@ -313,6 +313,10 @@ class Simulation(RecordWrites):
         code is not a state variable): see ``core/labs.py``."""
         return lifecycle.measure(self, loinc, vital_sign, declared)
 
+    def adopt_range(self, loinc: str, declared: tuple[float, float]) -> None:
+        """A module's range for a state variable moves the state into it now (see ``lifecycle.adopt_range``)."""
+        lifecycle.adopt_range(self, loinc, declared)
+
     def result_flags(self, loinc: str | None, value: Any) -> dict[str, Any]:
         """Reference range and interpretation flag of a numeric result now."""
         return lifecycle.result_flags(self, loinc, value)

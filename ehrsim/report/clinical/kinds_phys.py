@@ -97,7 +97,9 @@ def _decimals(value: float) -> int:
 class EgfrFormula(Rule):
     """A reported eGFR equals its equation (by the code it is reported under) applied to the creatinine
     measured with it, allowing for rounding. ``equations``: code set -> equation (ckd_epi_2021,
-    ckd_epi_2009, mdrd: either the 186 or the 175 coefficient); ``egfr_set`` alone means CKD-EPI 2021."""
+    ckd_epi_2009, mdrd: either the 186 or the 175 coefficient); ``egfr_set`` alone means CKD-EPI 2021.
+    Under 18 the adult equations do not apply: with ``height_set``, a child's eGFR is checked against the
+    bedside Schwartz equation with the height recorded nearest in time (within ``height_days``), else skipped."""
 
     kind = "egfr_formula"
     required = ("creatinine_set", "max_gap_hours", "slack_percent")
@@ -124,6 +126,9 @@ class EgfrFormula(Rule):
                     continue
                 half = 0.5 * 10 ** -_decimals(c)
                 age = view.age(t)
+                if age < 18.0:
+                    self._check_child(view, f, t, egfr, c, half, slack)
+                    continue
                 ok = False
                 for fn in funcs:
                     hi = max(fn(max(c - half, 0.01), age - 1, female), fn(c, age, female))
@@ -132,6 +137,28 @@ class EgfrFormula(Rule):
                 expected = funcs[0](c, age, female)
                 f.add(ok, f"{iso(t)[:10]}: eGFR {egfr:g} with creatinine {c:g} ({name} gives {expected:.0f})")
         return f
+
+    def _check_child(
+        self, view: PatientView, f: Finding, t: float, egfr: float, c: float, half: float, slack: float
+    ) -> None:
+        if "height_set" not in self.p:
+            return
+        heights = [(abs(th - t), h) for th, h, _ in view.values(self.data.code_set(self.p["height_set"]))]
+        heights = [x for x in heights if x[0] <= self.param("height_days", 31) * DAY]
+        if not heights:
+            return
+        height = min(heights)[1]
+        lo, hi = schwartz_bedside(c + half, height), schwartz_bedside(max(c - half, 0.01), height)
+        ok = lo * (1 - slack) - 1 <= egfr <= hi * (1 + slack) + 1
+        expected = schwartz_bedside(c, height)
+        f.add(
+            ok, f"{iso(t)[:10]}: eGFR {egfr:g} with creatinine {c:g} at {height:g} cm (Schwartz gives {expected:.0f})"
+        )
+
+
+def schwartz_bedside(creatinine_mg_dl: float, height_cm: float) -> float:
+    """Bedside Schwartz equation for children (Schwartz et al., J Am Soc Nephrol 2009)."""
+    return 0.413 * height_cm / creatinine_mg_dl
 
 
 @register

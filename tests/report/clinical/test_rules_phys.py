@@ -17,6 +17,7 @@ from tests.report.clinical.helpers import (
     breaks,
     med,
     passes,
+    run,
 )
 from tests.report.records import REFERENCE, YEAR, RecordBuilder
 
@@ -144,6 +145,24 @@ def test_egfr_is_checked_with_the_equation_its_code_names() -> None:
     result = breaks("phys.egfr_is_ckd_epi_2021", [_egfr(2.2, 40.0, "62238-1")])
     assert "ckd_epi_2009 gives 31" in result.examples[0][1][0]
     breaks("phys.egfr_is_ckd_epi_2021", [_egfr(2.2, 40.0, "33914-3")])
+
+
+def _child_egfr(creatinine: float, egfr: float, height: float | None) -> dict:
+    b = RecordBuilder(birth=dt.date(2000, 1, 1))
+    t = b.at_age(16)
+    if height is not None:
+        b.observation("8302-2", t - 5 * DAY, height, unit="cm", category="vital-signs")
+    b.observation("2160-0", t, creatinine, unit="mg/dL")
+    b.observation("33914-3", t + 100, egfr, unit="mL/min/{1.73_m2}")
+    return b.record()
+
+
+def test_a_childs_egfr_is_checked_with_bedside_schwartz() -> None:
+    # 0.413 x 165 / 2.59 = 26.3; the adult MDRD would give about 26 too at this creatinine, so use 0.6: 113.6
+    passes("phys.egfr_is_ckd_epi_2021", [_child_egfr(2.59, 26.0, 165.0), _child_egfr(0.6, 114.0, 165.0)])
+    result = breaks("phys.egfr_is_ckd_epi_2021", [_child_egfr(2.59, 93.0, 165.0)])  # Synthea run: eGFR 93 at 2.59
+    assert "Schwartz gives 26" in result.examples[0][1][0]
+    assert run("phys.egfr_is_ckd_epi_2021", [_child_egfr(2.59, 93.0, None)]).status == "n/a"  # no height: not judged
 
 
 def _ckd(stage: str, egfr: float) -> dict:
