@@ -56,10 +56,10 @@ def test_amitriptyline_starts_at_50_mg_at_bedtime_and_steps_to_the_usual_dose() 
 
 
 def test_a_light_childs_doxycycline_is_by_weight_and_an_adult_gets_100_mg() -> None:
-    child = patient(dt.date(2005, 1, 1))
-    at(child, dt.date(2015, 3, 1))  # 10 years old
-    _weigh(child, 30.0)
-    assert code_of(order(child, DOXYCYCLINE[100], days=10)) == DOXYCYCLINE[50]  # 2.2 mg/kg = 66 mg
+    child = patient(dt.date(2002, 1, 1))
+    at(child, dt.date(2015, 3, 1))  # 13 years old (under 12 the dose is by weight: paediatric.csv)
+    _weigh(child, 35.0)
+    assert code_of(order(child, DOXYCYCLINE[100], days=10)) == DOXYCYCLINE[50]  # 2.2 mg/kg = 77 mg
     teen = patient(dt.date(1998, 1, 1))
     at(teen, dt.date(2015, 3, 1))
     _weigh(teen, 60.0)
@@ -85,3 +85,31 @@ def test_furosemide_starts_low_in_the_elderly() -> None:
     adult = patient(ADULT)
     at(adult, dt.date(2015, 3, 1))
     assert code_of(order(adult, FUROSEMIDE[40], chronic=True)) == FUROSEMIDE[20]  # label start for oedema
+
+
+def test_children_under_6_get_the_liquid_of_each_listed_drug_dosed_by_weight() -> None:
+    liquids = {
+        "309097": "309096",  # cefuroxime 250 mg tablet -> 25 mg/mL suspension
+        DOXYCYCLINE[50]: "1650030",  # doxycycline -> 5 mg/mL suspension
+        "312617": "283077",  # prednisone 5 mg -> prednisolone 3 mg/mL solution
+        "1049630": "1049906",  # diphenhydramine 25 mg -> 2.5 mg/mL solution
+        "197591": "309843",  # diazepam 5 mg -> 1 mg/mL solution
+    }
+    for solid, liquid in liquids.items():
+        child = patient(dt.date(2012, 1, 1))
+        at(child, dt.date(2016, 3, 1))  # 4 years old
+        _weigh(child, 16.0)
+        entry = order(child, solid, days=5)
+        assert code_of(entry) == liquid, solid
+        dosage = entry["dosage"]
+        assert dosage["dose_unit"] == "mg" and dosage["weight_kg"] == 16.0 and dosage["volume_ml"] > 0
+        assert dosage["amount"] <= dosage["mg_per_kg"] * 16.0 + 1e-9
+    older = patient(dt.date(2005, 1, 1))
+    at(older, dt.date(2016, 3, 1))  # 11 years old: a tablet
+    assert code_of(order(older, "309097", days=5)) == "309097"
+
+
+def test_cefuroxime_suspension_is_not_given_before_its_1995_approval() -> None:
+    child = patient(dt.date(1988, 1, 1))
+    at(child, dt.date(1992, 3, 1))
+    assert code_of(order(child, "309097", days=5)) == "309097"  # no suspension yet: the tablet stays
