@@ -113,3 +113,12 @@ def test_cefuroxime_suspension_is_not_given_before_its_1995_approval() -> None:
     child = patient(dt.date(1988, 1, 1))
     at(child, dt.date(1992, 3, 1))
     assert code_of(order(child, "309097", days=5)) == "309097"  # no suspension yet: the tablet stays
+
+
+def test_regular_insulin_is_dosed_in_units_by_weight() -> None:
+    sim = patient(dt.date(1930, 1, 1))
+    at(sim, dt.date(1985, 3, 1))
+    _weigh(sim, 80.0)
+    entry = order(sim, "311034", chronic=True)  # regular human insulin (the era's insulin)
+    dosage = entry["dosage"]
+    assert dosage["dose_unit"] == "[iU]" and dosage["units_per_kg"] == 0.1 and dosage["amount"] == 8.0
