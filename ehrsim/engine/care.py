@@ -25,6 +25,9 @@ DEATH_UNKNOWN_CAUSE = ("SNOMED-CT", "419620001")
 VACCINE_VISIT = ("SNOMED-CT", "33879002")
 EXPIRED = ("NUBC", "20")  # discharge disposition of a hospital stay the patient died in
 HOSPITAL_STAYS = frozenset({"inpatient", "emergency", "hospice", "snf"})
+#: where a death outside any stay is pronounced: the decedent's home, the commonest place of death
+#: outside hospitals and care facilities (31.4 % of US deaths in 2018, MMWR 2020;69(19):611)
+DIED_ELSEWHERE = "home"
 #: attributes pregnancy modules set true while pregnant (ehrsim's library, Synthea's)
 PREGNANCY_ATTRIBUTES = frozenset({"pregnancy", "pregnant"})
 
@@ -214,9 +217,12 @@ def death_certificate(sim: Simulation, t: float) -> None:
     under_way = desk.wellness_enc if desk.lock is CORE else getattr(desk.lock, "encounter", None)
     if under_way is not None and under_way["stop"] < t:
         under_way["stop"] = t  # the visit under way lasts until the death
+    place: dict[str, Any] | None = None  # the stay the patient died in (the latest, after a transfer)
     for enc in sim.rec.lists["encounters"]:
         if enc["start"] <= t <= enc["stop"] and enc["class"] in HOSPITAL_STAYS:
             enc["discharge"] = codes.code(*EXPIRED)  # died during the stay (even if a module had just discharged)
+            if place is None or enc["start"] >= place["start"]:
+                place = enc
         if enc["stop"] > t:
             enc["stop"] = max(t, enc["start"])
     if desk.wellness_enc is not None:
@@ -226,8 +232,13 @@ def death_certificate(sim: Simulation, t: float) -> None:
     history = (c["codes"][0] for c in sim.rec.lists["conditions"] if c.get("codes"))
     sim.death_cause = deaths.certified_cause(sim.cause_rng, sim.death_cause, age, sim.patient["gender"], history)
     cause = sim.death_cause or [codes.code(*DEATH_UNKNOWN_CAUSE)]
-    # the cause is the certification visit's reason: Synthea CSV readers (ETL-Synthea) build death from it
-    enc = desk.new_encounter(t, "ambulatory", [codes.code(*DEATH_CERTIFICATION)], [dict(cause[0])], "death", None)
+    # The certification encounter is the pronouncement of death: at the instant of death (ETL-Synthea takes the
+    # death date and time from its start and the cause from its reason), where the patient died: in the stay
+    # under way (same class, hospital and clinician), else at home; never an office visit (at night).
+    enc_class = place["class"] if place is not None else DIED_ELSEWHERE
+    enc = desk.new_encounter(t, enc_class, [codes.code(*DEATH_CERTIFICATION)], [dict(cause[0])], "death", None)
+    if place is not None:
+        enc["organization"], enc["practitioner"] = place["organization"], place["practitioner"]
     enc["stop"] = t
     sim.write(
         "observations",

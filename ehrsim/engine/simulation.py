@@ -159,7 +159,7 @@ class Simulation(RecordWrites):
                 obj(self, t)
             if self.death_time is not None and self.death_time <= t:
                 break
-        self.desk.close_all(min(self.end_time, self.death_time or self.end_time))
+        self.desk.close_all(min(self.end_time, self.death_time or self.end_time), alive=self.death_time is None)
 
     def release(self) -> None:
         """The life is over and its record built: drop the desk's and the pharmacy's links back to this
