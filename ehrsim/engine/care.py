@@ -229,7 +229,7 @@ def death_certificate(sim: Simulation, t: float) -> None:
         desk.wellness_enc = None
     desk.lock = None
     age = (t - sim.birth_time) / SECONDS["years"]
-    history = (c["codes"][0] for c in sim.rec.lists["conditions"] if c.get("codes"))
+    history = [c["codes"][0] for c in sim.rec.lists["conditions"] if c.get("codes")]
     sim.death_cause = deaths.certified_cause(sim.cause_rng, sim.death_cause, age, sim.patient["gender"], history)
     cause = sim.death_cause or [codes.code(*DEATH_UNKNOWN_CAUSE)]
     # The certification encounter is the pronouncement of death: at the instant of death (ETL-Synthea takes the
@@ -258,3 +258,6 @@ def death_certificate(sim: Simulation, t: float) -> None:
     for kind in ("medications", "careplans", "devices"):
         for entry in list(sim.active[kind].values()):
             sim.deactivate(kind, entry, t, None)
+    found = deaths.record_at_death(sim.death_cause, history)
+    if found is not None:  # e.g. coronary disease first shown by the sudden death: the record carries the cause
+        sim.write("conditions", {"start": t, "stop": None, "onset": t, "codes": [dict(found)]}, enc["id"])

@@ -104,3 +104,21 @@ def test_a_hospice_stay_under_way_at_the_reference_date_is_in_progress_not_a_day
     reference = dt.datetime(end.year, end.month, end.day, tzinfo=dt.UTC).timestamp()
     assert stay["in_progress"] is True and stay["stop"] == reference and stay["stop"] - stay["start"] > 20 * 86400
     assert not any(e.get("in_progress") for e in ended["encounters"] + record["encounters"] if e is not stay)
+
+
+def test_a_residual_coronary_death_without_history_records_the_disease_at_death() -> None:
+    """Cardiac arrest, no heart disease recorded: a drawn cause that can first show at death is recorded then."""
+    at_death = {"53741008", "85898001", "233604007", "19943007"}  # terminology/deaths/cause_in_record.csv
+    causes = []
+    for seed in range(40):
+        _sim, record = simulate("sudden_death", gender="M", born=dt.date(1950, 1, 1), seed=seed)
+        death = record["death"]
+        cause = death["codes"][0]["code"]
+        causes.append(cause)
+        found = [c for c in record["conditions"] if c["codes"][0]["code"] == cause]
+        if cause in at_death:
+            (cond,) = found
+            assert cond["start"] == death["time"] and cond["encounter"] == death["encounter"]
+        else:
+            assert not found  # an injury, overdose, suicide...: no condition
+    assert "53741008" in causes and set(causes) - at_death  # both kinds drawn (CAD weight 0.13 at 45-64)
