@@ -93,7 +93,8 @@ def symptom_visit(sim: Simulation, t: float) -> None:
 
 def _vaccinate(sim: Simulation, enc: dict[str, Any], t: float) -> None:
     age_days = (t - sim.birth_time) / 86400.0
-    for key, code in immunizations.due(age_days, sim.immunizations_given, int(t), sim.immunizations_last):
+    for key, due in immunizations.due(age_days, sim.immunizations_given, int(t), sim.immunizations_last):
+        code = immunizations.product(key, due, int(t), sim.product_draw)
         sim.immunizations_given[key] = sim.immunizations_given.get(key, 0) + 1
         sim.immunizations_last[key] = int(t)
         sim.write(
@@ -108,11 +109,12 @@ def plan_vaccines(sim: Simulation) -> None:
     newborn = birth_dose.birth_dose(sim.vaccine_rng.spawn(1)[0], int(sim.birth_time))
     if newborn is not None:
         _schedule_shots(sim, [newborn])
+    sim.product_draw = float(sim.vaccine_rng.spawn(1)[0].random())  # which product of a mix (MenACWY) for life
 
 
 def pregnancy_started(sim: Simulation) -> None:
     """A pregnancy began now: schedule Tdap (and maternal RSV in season) for later in it."""
-    _schedule_shots(sim, vaccine_plan.pregnancy_plan(sim.vaccine_rng, int(sim.now)))
+    _schedule_shots(sim, vaccine_plan.pregnancy_plan(sim.vaccine_rng, int(sim.now), int(sim.birth_time)))
 
 
 def _schedule_shots(sim: Simulation, shots: list[vaccine_plan.Shot]) -> None:
@@ -131,6 +133,7 @@ def vaccine_visit(sim: Simulation, t: float, shots: tuple[vaccine_plan.Shot, ...
     if any(s.needs_pregnancy for s in shots):
         pregnant = any(sim.attributes.get(a) is True for a in PREGNANCY_ATTRIBUTES)
         shots = tuple(s for s in shots if pregnant or not s.needs_pregnancy)
+    shots = tuple(s for s in shots if not _flu_given_this_season(sim, s, t))
     if not shots:
         return
     desk = sim.desk
@@ -146,6 +149,14 @@ def vaccine_visit(sim: Simulation, t: float, shots: tuple[vaccine_plan.Shot, ...
         sim.write(
             "immunizations", {"time": t, "codes": [shot.code()], "series": sim.immunizations_given[shot.key]}, enc["id"]
         )
+
+
+def _flu_given_this_season(sim: Simulation, shot: vaccine_plan.Shot, t: float) -> bool:
+    """An influenza dose for someone 9 or older who already had one this season (pregnancy and yearly plans)."""
+    last = sim.immunizations_last.get("flu")
+    if shot.key != "flu" or last is None or (t - sim.birth_time) / SECONDS["years"] < vaccine_plan.FLU_TWO_DOSE_AGE:
+        return False
+    return vaccine_plan.flu_season(int(last)) == vaccine_plan.flu_season(int(t))
 
 
 def _renew_chronic(sim: Simulation, enc: dict[str, Any], t: float) -> None:
