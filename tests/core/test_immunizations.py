@@ -111,3 +111,15 @@ def test_meningococcal_product_by_era_menactra_then_menquadfi():
     assert born_2000 == ["114", "114"]  # 11 in 2011, 16 in 2016: Menactra on the market
     born_2012 = [cvx for _, key, cvx in _vaccinate(dt.date(2012, 1, 1), 17) if key == "mening"]
     assert born_2012 == ["203", "203"]  # 11 in 2023: Menactra discontinued in 2022, MenQuadfi
+
+
+def test_td_waits_ten_years_after_any_tetanus_toxoid_dose():
+    """A wound Tdap (or the adolescent Tdap) defers the next Td: ACIP counts 10 years from the last tetanus dose."""
+    born = from_date(dt.date(1988, 10, 11))
+    visit = from_date(dt.date(2011, 10, 12))  # 23 years old, no Td yet: the first Td is due ...
+    age = (visit - born) / DAY
+    assert any(k == "td" for k, _ in due(age, {}, visit, {}))
+    wound_tdap = from_date(dt.date(2008, 10, 30))  # ... unless a Tdap was given 3 years ago
+    assert not any(k == "td" for k, _ in due(age, {}, visit, {}, {"td": wound_tdap}))
+    old_tdap = from_date(dt.date(2000, 10, 30))
+    assert any(k == "td" for k, _ in due(age, {}, visit, {}, {"td": old_tdap}))
