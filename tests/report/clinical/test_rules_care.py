@@ -217,3 +217,16 @@ def test_osteoporosis_treated() -> None:
     # diagnosed in 1990, before alendronate existed: judged from 1996, treated in 1996
     late_1996 = (dt.date(1996, 6, 1) - dt.date(1990, 1, 1)).days
     passes("care.osteoporosis_treated", [_osteoporosis(ALENDRONATE, late_1996, 50)])
+
+
+def test_stroke_brain_imaging() -> None:
+    b = RecordBuilder(index=0, birth=dt.date(1966, 9, 19))
+    t = b.at_age(41)
+    b.condition("422504002", t, display="Ischemic stroke (disorder)")  # diagnosed in the ED with no scan
+    breaks("care.stroke_brain_imaging", [b.record()])
+    g = RecordBuilder(index=1, birth=dt.date(1966, 9, 19))
+    g.procedure("303653007", t - 1800)  # CT of the head half an hour before the diagnosis
+    g.condition("422504002", t, display="Ischemic stroke (disorder)")
+    old = RecordBuilder(index=2, birth=dt.date(1910, 1, 1))
+    old.condition("274100004", old.at_age(55), display="Cerebral hemorrhage (disorder)")  # 1965: before CT
+    passes("care.stroke_brain_imaging", [g.record(), old.record()])
