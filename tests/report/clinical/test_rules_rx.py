@@ -244,7 +244,8 @@ def test_nsaid_with_aspirin() -> None:
 
 NORINYL = (
     "749882",
-    "{7 (inert ingredients 1 MG Oral Tablet) / 21 (mestranol 0.05 MG / norethindrone 1 MG Oral Tablet) } Pack [Norinyl 1+50 28 Day]",
+    "{7 (inert ingredients 1 MG Oral Tablet) / 21 (mestranol 0.05 MG / norethindrone 1 MG Oral Tablet) } "
+    "Pack [Norinyl 1+50 28 Day]",
 )
 NORETHINDRONE = ("198042", "norethindrone 0.35 MG Oral Tablet")
 
