@@ -348,7 +348,8 @@ def bp_dose_factors(display: str, dosage: dict[str, Any] | None) -> dict[str, fl
     found = _DOSE_FACTORS.get(key)
     if found is not None:
         return found
-    p, standard, out = params(), standard_doses(), {}
+    p, standard = params(), standard_doses()
+    out: dict[str, float] = {}
     lower = display.lower()
     for part in lower.split(" / "):
         for ingredient, mg_day in standard.items():
