@@ -88,6 +88,7 @@ class Simulation(RecordWrites):
         self.steer: Any = None
         self.immunizations_given: dict[str, int] = {}
         self.immunizations_last: dict[str, int] = {}
+        self.product_draw = 0.0  # the patient's fixed draw for vaccine products in use together (care.plan_vaccines)
         # local time, vaccine plans and certified causes of death draw from their own streams spawned from the patient's
         # Generator, so they never shift the draws the modules make
         self.zone = clock.zone_for_state((patient.get("address") or {}).get("state_abbr"))
@@ -162,7 +163,7 @@ class Simulation(RecordWrites):
                 obj(self, t)
             if self.death_time is not None and self.death_time <= t:
                 break
-        self.desk.close_all(min(self.end_time, self.death_time or self.end_time))
+        self.desk.close_all(min(self.end_time, self.death_time or self.end_time), alive=self.death_time is None)
 
     def release(self) -> None:
         """The life is over and its record built: drop the desk's and the pharmacy's links back to this
@@ -309,6 +310,10 @@ class Simulation(RecordWrites):
         """A result read from the physiological state now, with noise and rounding (None when the
         code is not a state variable): see ``core/labs.py``."""
         return lifecycle.measure(self, loinc, vital_sign, declared)
+
+    def adopt_range(self, loinc: str, declared: tuple[float, float]) -> None:
+        """A module's range for a state variable moves the state into it now (see ``lifecycle.adopt_range``)."""
+        lifecycle.adopt_range(self, loinc, declared)
 
     def result_flags(self, loinc: str | None, value: Any) -> dict[str, Any]:
         """Reference range and interpretation flag of a numeric result now."""
