@@ -294,9 +294,10 @@ def apply_drugs(
                 size = _bp_effect(phys, variable, size, untreated[variable], doses.get(cls))
             if kind == "pct":
                 v[variable] *= 1.0 + weight * size / 100.0
-            elif variable == "Hemoglobin A1c":  # glucose-lowering acts on the excess over normal
-                excess = max(v[variable] - 5.2, 0.0)
-                v[variable] -= min(excess * 0.8, -weight * size)
+            elif variable == "Hemoglobin A1c":  # glucose-lowering acts on the excess over normal,
+                excess = max(v[variable] - 5.2, 0.0)  # less below the trials' baseline (Sherifali 2010)
+                scale = min(excess / params()["hba1c_drug_trial_excess"], 1.0)
+                v[variable] -= min(excess * 0.8, -weight * size * scale)
             else:
                 v[variable] += weight * size
 
@@ -347,7 +348,8 @@ def bp_dose_factors(display: str, dosage: dict[str, Any] | None) -> dict[str, fl
     found = _DOSE_FACTORS.get(key)
     if found is not None:
         return found
-    p, standard, out = params(), standard_doses(), {}
+    p, standard = params(), standard_doses()
+    out: dict[str, float] = {}
     lower = display.lower()
     for part in lower.split(" / "):
         for ingredient, mg_day in standard.items():
