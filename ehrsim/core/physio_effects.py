@@ -176,7 +176,9 @@ def apply_conditions(
         v[variable] = max(v[variable], target)
     for variable, (low, high) in bands.items():
         v[variable] = into_band(v[variable], low, high, phys.unit(f"band:{variable}:{low:g}"))
-    return frozenset(name for name, value in before.items() if v[name] != value), bands
+    moved = {name for name, value in before.items() if v[name] != value}
+    moved.update(c[0] for c in ceilings)  # a ceiling holds even where the value was already under it
+    return frozenset(moved), bands
 
 
 #: how far (points) into a module attribute's stage a value goes while the next-door stage is still the diagnosis
