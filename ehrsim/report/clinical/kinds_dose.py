@@ -97,7 +97,9 @@ class DrugContinuity(Rule):
 
 @register
 class ReorderInterval(Rule):
-    """A long-acting product (an IUD, an implant) is not given again within ``min_days`` of the last one."""
+    """A long-acting product (an IUD, an implant) is not given again within ``min_days`` of the last one;
+    with ``max_days``, a product given at a fixed interval (denosumab every 6 months) is not given late either.
+    """
 
     kind = "reorder_interval"
     required = ("drug_class", "min_days")
@@ -105,10 +107,11 @@ class ReorderInterval(Rule):
     def check(self, view: PatientView) -> Finding:
         f = Finding()
         cls = self.p["drug_class"]
+        latest = float(self.param("max_days", 1e9))
         starts = sorted(m["start"] for m in view.entries("medications") if cls in view.med_classes(m))
         for before, after in itertools.pairwise(starts):
             days = (after - before) / DAY
-            if days >= self.p["min_days"]:
+            if self.p["min_days"] <= days <= latest:
                 f.passed()
             else:
                 f.add(False, f"{cls} again {iso(after)[:10]}, {days:.0f} days after the last")

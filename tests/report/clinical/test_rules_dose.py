@@ -102,6 +102,22 @@ def test_long_acting_contraceptive_reinserted() -> None:
     passes("rx.long_acting_contraceptive_reinserted", [g.record()])
 
 
+DENOSUMAB = ("993452", "1 ML denosumab 60 MG/ML Prefilled Syringe")
+
+
+def test_denosumab_every_6_months() -> None:
+    b = RecordBuilder()
+    t = b.at_age(70)
+    for year in range(3):  # one injection a year: every second dose is missing
+        med(b, DENOSUMAB, int(t + year * 365 * DAY), int(t + year * 365 * DAY + 3600), administered=True)
+    result = breaks("rx.denosumab_every_6_months", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 2)
+    g = RecordBuilder()
+    for dose in range(4):  # every 182 days
+        med(g, DENOSUMAB, int(t + dose * 182 * DAY), int(t + dose * 182 * DAY + 3600), administered=True)
+    passes("rx.denosumab_every_6_months", [g.record()])
+
+
 AMOXICILLIN = ("308192", "amoxicillin 500 MG Oral Tablet")
 
 
