@@ -8,6 +8,9 @@ series, and for recurring doses (Td) the interval at which the last dose repeats
 a wellness visit when a row for it is in force then: people born before today's vaccines get what
 was recommended in their childhood (DTP, OPV) and catch-up doses while catch-up ages allow.
 Seasonal and campaign vaccines (influenza, COVID-19, RSV, pregnancy) are in ``vaccine_plan``.
+Where several products of a series were in use at once (MenACWY: Menactra, Menveo, MenQuadfi),
+``product`` picks one by its share in ``products.csv`` with the patient's own fixed draw, so a
+patient keeps one product for the series while it is available.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from functools import cache
 from ehrsim.core.tables import rows
 from ehrsim.record.times import DAY, from_date
 
-__all__ = ["Dose", "due", "schedule"]
+__all__ = ["Dose", "booster_groups", "due", "product", "schedule"]
 
 SECONDS_PER_MONTH = 365.25 * 86_400 / 12
 FOREVER = 2**62
@@ -76,6 +79,12 @@ def schedule() -> dict[str, tuple[Dose, ...]]:
     return {key: tuple(sorted(doses, key=lambda d: (d.number, d.valid_from))) for key, doses in table.items()}
 
 
+@cache
+def booster_groups() -> dict[str, frozenset[str]]:
+    """Series key -> CVX codes whose doses also count as that series' booster (Td: any tetanus toxoid)."""
+    return {r["series"]: frozenset(r["covered_by_cvx"].split()) for r in rows("immunizations/booster_groups.csv")}
+
+
 def _row(doses: tuple[Dose, ...], number: int, time: float) -> Dose | None:
     return next((d for d in doses if d.number == number and d.in_force(time)), None)
 
@@ -94,11 +103,19 @@ def _next_dose(doses: tuple[Dose, ...], given: int, time: float) -> tuple[Dose, 
     return None
 
 
-def due(age_days: float, given: dict[str, int], time: int, last_given: dict[str, int]) -> list[tuple[str, dict]]:
+def due(
+    age_days: float,
+    given: dict[str, int],
+    time: int,
+    last_given: dict[str, int],
+    covered_at: dict[str, int] | None = None,
+) -> list[tuple[str, dict]]:
     """The (series key, CVX code) pairs to give at a wellness visit now.
 
     ``given`` counts doses per series so far and ``last_given`` holds the time of each series'
-    latest dose. Deterministic: the result depends on the arguments only, in schedule order.
+    latest dose; ``covered_at`` the time of the latest dose of any product that counts for a
+    recurring booster (``booster_groups``: a wound Tdap or the adolescent Tdap defers the next Td
+    by its repeat interval). Deterministic: the result depends on the arguments only, in schedule order.
     """
     out: list[tuple[str, dict]] = []
     age_seconds = age_days * DAY
@@ -115,5 +132,33 @@ def due(age_days: float, given: dict[str, int], time: int, last_given: dict[str,
         last = last_given.get(key)
         if count > 0 and last is not None and time - last < interval * DAY:
             continue
+        covered = covered_at.get(key) if covered_at else None
+        if covered is not None and dose.repeat_days and time - covered < dose.repeat_days * DAY:
+            continue
         out.append((key, dose.code()))
     return out
+
+
+@cache
+def _products() -> dict[str, tuple[tuple[int, int, float, str, str], ...]]:
+    """Series key -> (from, until, cumulative share within its era, CVX, display), in file order."""
+    table: dict[str, list[tuple[int, int, float, str, str]]] = {}
+    for r in rows("immunizations/products.csv"):
+        table.setdefault(r["key"], []).append(
+            (_time(r["from"], 0), _time(r["until"], FOREVER), float(r["share"]), r["cvx"], r["display"])
+        )
+    return {key: tuple(entries) for key, entries in table.items()}
+
+
+def product(key: str, code: dict[str, str], time: int, u: float) -> dict[str, str]:
+    """The product of series ``key`` given at ``time`` for a patient whose fixed draw is ``u`` (0-1).
+
+    ``code`` (the schedule's vaccine) is kept for series without a product mix or outside its eras.
+    """
+    era = [p for p in _products().get(key, ()) if p[0] <= time < p[1]]
+    total, cumulative = sum(p[2] for p in era), 0.0
+    for _start, _stop, share, cvx, display in era:
+        cumulative += share
+        if u * total < cumulative:
+            return {"system": "CVX", "code": cvx, "display": display}
+    return code

@@ -196,3 +196,25 @@ class VaccineProductDates(Rule):
         for dose in _doses(view, self):
             f.add(self.since <= dose["time"] < self.until, _label(view, dose))
         return f
+
+
+@register
+class BoosterTooSoon(Rule):
+    """A booster (``vaccine_set``: Td) not given within ``min_days`` of any earlier dose of ``prior_set``.
+
+    Counts doses given at ``min_age_days`` or older; each such dose is one event.
+    """
+
+    kind = "booster_too_soon"
+    required = ("vaccine_set", "prior_set", "min_days")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        prior = [d["time"] for d in _doses(view, self, "prior_set")]
+        for dose in _doses(view, self):
+            if _age_days(view, dose) < self.param("min_age_days", 0):
+                continue
+            earlier = [t for t in prior if t < dose["time"]]
+            gap = (dose["time"] - max(earlier)) / DAY if earlier else None
+            f.add(gap is None or gap >= self.p["min_days"], f"{_label(view, dose)}: {gap or 0:.0f} days after the last")
+        return f
