@@ -271,7 +271,10 @@ def write_mappings(pool: Pool, emitted: dict[tuple[str, str], str]) -> None:
     old_extra = (
         {(r["system"], r["code"]): r for r in _read(HERE / "extra.csv")} if (HERE / "extra.csv").is_file() else {}
     )
-    displays = {**{k: "" for k in old_extra}, **emitted}
+    # an earlier sample's code keeps the display its unmapped.csv row recorded (the ingredient-level rule needs it)
+    old_unmapped = HERE / "lookups" / "unmapped.csv"
+    known = {(r["system"], r["code"]): r["display"] for r in _read(old_unmapped)} if old_unmapped.is_file() else {}
+    displays = {**{k: known.get(k, "") for k in old_extra}, **emitted}
     extra = [
         _mapping_row(pool, key, old_extra.get(key), display, unmapped)
         for key, display in sorted(displays.items())
