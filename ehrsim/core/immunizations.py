@@ -22,7 +22,7 @@ from functools import cache
 from ehrsim.core.tables import rows
 from ehrsim.record.times import DAY, from_date
 
-__all__ = ["Dose", "due", "product", "schedule"]
+__all__ = ["Dose", "booster_groups", "due", "product", "schedule"]
 
 SECONDS_PER_MONTH = 365.25 * 86_400 / 12
 FOREVER = 2**62
@@ -79,6 +79,12 @@ def schedule() -> dict[str, tuple[Dose, ...]]:
     return {key: tuple(sorted(doses, key=lambda d: (d.number, d.valid_from))) for key, doses in table.items()}
 
 
+@cache
+def booster_groups() -> dict[str, frozenset[str]]:
+    """Series key -> CVX codes whose doses also count as that series' booster (Td: any tetanus toxoid)."""
+    return {r["series"]: frozenset(r["covered_by_cvx"].split()) for r in rows("immunizations/booster_groups.csv")}
+
+
 def _row(doses: tuple[Dose, ...], number: int, time: float) -> Dose | None:
     return next((d for d in doses if d.number == number and d.in_force(time)), None)
 
@@ -97,11 +103,19 @@ def _next_dose(doses: tuple[Dose, ...], given: int, time: float) -> tuple[Dose, 
     return None
 
 
-def due(age_days: float, given: dict[str, int], time: int, last_given: dict[str, int]) -> list[tuple[str, dict]]:
+def due(
+    age_days: float,
+    given: dict[str, int],
+    time: int,
+    last_given: dict[str, int],
+    covered_at: dict[str, int] | None = None,
+) -> list[tuple[str, dict]]:
     """The (series key, CVX code) pairs to give at a wellness visit now.
 
     ``given`` counts doses per series so far and ``last_given`` holds the time of each series'
-    latest dose. Deterministic: the result depends on the arguments only, in schedule order.
+    latest dose; ``covered_at`` the time of the latest dose of any product that counts for a
+    recurring booster (``booster_groups``: a wound Tdap or the adolescent Tdap defers the next Td
+    by its repeat interval). Deterministic: the result depends on the arguments only, in schedule order.
     """
     out: list[tuple[str, dict]] = []
     age_seconds = age_days * DAY
@@ -117,6 +131,9 @@ def due(age_days: float, given: dict[str, int], time: int, last_given: dict[str,
             continue
         last = last_given.get(key)
         if count > 0 and last is not None and time - last < interval * DAY:
+            continue
+        covered = covered_at.get(key) if covered_at else None
+        if covered is not None and dose.repeat_days and time - covered < dose.repeat_days * DAY:
             continue
         out.append((key, dose.code()))
     return out

@@ -93,7 +93,12 @@ def symptom_visit(sim: Simulation, t: float) -> None:
 
 def _vaccinate(sim: Simulation, enc: dict[str, Any], t: float) -> None:
     age_days = (t - sim.birth_time) / 86400.0
-    for key, due in immunizations.due(age_days, sim.immunizations_given, int(t), sim.immunizations_last):
+    covered_at: dict[str, int] = {}
+    for series, cvx in immunizations.booster_groups().items():
+        times = [int(i["time"]) for i in sim.rec.lists["immunizations"] if i["codes"][0]["code"] in cvx]
+        if times:
+            covered_at[series] = max(times)
+    for key, due in immunizations.due(age_days, sim.immunizations_given, int(t), sim.immunizations_last, covered_at):
         code = immunizations.product(key, due, int(t), sim.product_draw)
         sim.immunizations_given[key] = sim.immunizations_given.get(key, 0) + 1
         sim.immunizations_last[key] = int(t)

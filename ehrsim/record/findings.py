@@ -38,6 +38,15 @@ def findings() -> dict[str, dict[str, str]]:
 
 
 @cache
+def followups() -> dict[tuple[str, str], tuple[float, str]]:
+    """(group, condition code) -> (days after onset, finding) for a study repeated at follow-up (a healing fracture)."""
+    return {
+        (r["group"], r["condition_code"]): (float(r["after_days"]) * 86400, r["finding"])
+        for r in rows("physiology/report_followup.csv")
+    }
+
+
+@cache
 def fallbacks() -> frozenset[str]:
     """Condition codes whose finding is only written when nothing more specific is (a generic fracture)."""
     return frozenset(r["condition_code"] for r in rows("physiology/report_findings.csv") if r.get("fallback") == "1")
@@ -104,6 +113,9 @@ def conclusion(
         text = texts.get(code["code"]) if code.get("code") else None
         if text is None or c["start"] > t + LOOKAHEAD or (c.get("stop") is not None and c["stop"] < t):
             continue
+        later = followups().get((group, code["code"]))
+        if later is not None and t - c["start"] >= later[0]:
+            text = later[1]
         if text not in sentences:
             sentences.append(text)
             codes.append(dict(code))

@@ -85,3 +85,17 @@ def test_ecg_in_heart_failure_is_abnormal_and_atrial_fibrillation_wins() -> None
     text, codes = findings.conclusion("ecg", 10 * DAY, [hf, af], {})
     assert text == "Atrial fibrillation." and [c["code"] for c in codes] == ["49436004"]
     assert findings.conclusion("ecg", 10 * DAY, [], {})[0].startswith("Sinus rhythm")
+
+
+def test_a_fracture_film_at_follow_up_reads_as_healing() -> None:
+    ankle = {"codes": [_code("16114001", "Fracture of ankle (disorder)")], "start": 0, "stop": 51 * DAY}
+    xray = "1290459008", "Plain X-ray of ankle region (procedure)"
+    first = {"codes": [_code(*xray)], "start": 3600, "encounter": "e3"}
+    control = {"codes": [_code(*xray)], "start": 51 * DAY - 3600, "encounter": "e4"}
+    lists = _lists([ankle], [first, control])
+    findings.add_reports(lists, _ids())
+    assert [r["conclusion"] for r in lists["reports"]] == [
+        "Acute fracture of the ankle.",
+        "Healing fracture of the ankle with callus formation; alignment maintained.",
+    ]
+    assert lists["reports"][1]["conclusion_codes"][0]["code"] == "16114001"

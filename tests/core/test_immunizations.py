@@ -130,3 +130,15 @@ def test_menacwy_product_mix_by_era_one_product_per_patient():
     assert cvx(dt.date(2015, 6, 1), 0.9) == cvx(dt.date(2024, 6, 1), 0.9) == "136"
     assert (cvx(dt.date(2015, 6, 1), 0.1), cvx(dt.date(2024, 6, 1), 0.1)) == ("114", "203")
     assert product("hpv", {"code": "165"}, from_date(dt.date(2024, 1, 1)), 0.5) == {"code": "165"}
+
+
+def test_td_waits_ten_years_after_any_tetanus_toxoid_dose():
+    """A wound Tdap (or the adolescent Tdap) defers the next Td: ACIP counts 10 years from the last tetanus dose."""
+    born = from_date(dt.date(1988, 10, 11))
+    visit = from_date(dt.date(2011, 10, 12))  # 23 years old, no Td yet: the first Td is due ...
+    age = (visit - born) / DAY
+    assert any(k == "td" for k, _ in due(age, {}, visit, {}))
+    wound_tdap = from_date(dt.date(2008, 10, 30))  # ... unless a Tdap was given 3 years ago
+    assert not any(k == "td" for k, _ in due(age, {}, visit, {}, {"td": wound_tdap}))
+    old_tdap = from_date(dt.date(2000, 10, 30))
+    assert any(k == "td" for k, _ in due(age, {}, visit, {}, {"td": old_tdap}))

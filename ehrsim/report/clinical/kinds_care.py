@@ -183,3 +183,25 @@ class FollowUpGap(Rule):
             f"diagnosed {iso(onset)[:10]}: no contact for it for {gap / DAY / 365.25:.1f} years from {iso(at)[:10]}",
         )
         return f
+
+
+@register
+class ConditionWorkup(Rule):
+    """Each onset of a condition (since a date) comes with a test of ``evidence_set`` within hours of it."""
+
+    kind = "condition_workup"
+    required = ("condition_set", "evidence_set", "hours_before", "hours_after")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        since = date_time(self.param("since"))
+        times = view.events_in(self.data.code_set(self.p["evidence_set"]), ("procedures", "observations"))
+        before, after = self.p["hours_before"] * 3600, self.p["hours_after"] * 3600
+        for cond in view.conditions_in(self.data.code_set(self.p["condition_set"])):
+            onset = cond["start"]
+            if onset < since or (onset + after > view.end and view.death is None):
+                continue
+            ok = any(onset - before <= t <= onset + after for t in times)
+            name = (cond.get("codes") or [{}])[0].get("display")
+            f.add(ok, f"{name} {iso(onset)[:10]}: no {self.param('evidence_text', 'work-up')}")
+        return f

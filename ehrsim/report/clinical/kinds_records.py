@@ -179,23 +179,30 @@ class PanelArithmetic(Rule):
 
 @register
 class ObservationSince(Rule):
-    """A result of an instrument or test recorded before it existed (``sets_since``: code set -> ISO date)."""
+    """A result of an instrument or test recorded before it existed (``sets_since``: code set -> ISO date).
+
+    ``kinds`` (default observations) extends the check to procedures (an operation before it was
+    invented) and immunizations.
+    """
 
     kind = "observation_since"
     required = ("sets_since",)
 
     def setup(self) -> None:
         self.since = {self.data.code_set(name): date_time(day) for name, day in self.p["sets_since"].items()}
+        self.kinds = tuple(self.param("kinds", ["observations"]))
 
     def check(self, view: PatientView) -> Finding:
         f = Finding()
         for code_set, since in self.since.items():
-            for obs in view.entries("observations"):
-                if code_set.any(obs.get("codes")):
-                    if obs["time"] >= since:
-                        f.passed()
-                    else:
-                        f.add(False, f"{iso(obs['time'])[:10]}: {obs['codes'][0].get('display')}")
+            for kind in self.kinds:
+                for entry in view.entries(kind):
+                    if code_set.any(entry.get("codes")):
+                        t = entry["time"] if "time" in entry else entry["start"]
+                        if t >= since:
+                            f.passed()
+                        else:
+                            f.add(False, f"{iso(t)[:10]}: {entry['codes'][0].get('display')}")
         return f
 
 

@@ -231,3 +231,25 @@ class SeasonalVaccineInCondition(Rule):
                 given = any(opens <= t <= stop for t in doses)
                 f.add(given, f"episode {iso(cond['start'])} to {iso(stop)}: none in the {season}-{season + 1} season")
         return f
+
+
+@register
+class BoosterTooSoon(Rule):
+    """A booster (``vaccine_set``: Td) not given within ``min_days`` of any earlier dose of ``prior_set``.
+
+    Counts doses given at ``min_age_days`` or older; each such dose is one event.
+    """
+
+    kind = "booster_too_soon"
+    required = ("vaccine_set", "prior_set", "min_days")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        prior = [d["time"] for d in _doses(view, self, "prior_set")]
+        for dose in _doses(view, self):
+            if _age_days(view, dose) < self.param("min_age_days", 0):
+                continue
+            earlier = [t for t in prior if t < dose["time"]]
+            gap = (dose["time"] - max(earlier)) / DAY if earlier else None
+            f.add(gap is None or gap >= self.p["min_days"], f"{_label(view, dose)}: {gap or 0:.0f} days after the last")
+        return f

@@ -217,3 +217,35 @@ def test_osteoporosis_treated() -> None:
     # diagnosed in 1990, before alendronate existed: judged from 1996, treated in 1996
     late_1996 = (dt.date(1996, 6, 1) - dt.date(1990, 1, 1)).days
     passes("care.osteoporosis_treated", [_osteoporosis(ALENDRONATE, late_1996, 50)])
+
+
+def test_stroke_brain_imaging() -> None:
+    b = RecordBuilder(index=0, birth=dt.date(1966, 9, 19))
+    t = b.at_age(41)
+    b.condition("422504002", t, display="Ischemic stroke (disorder)")  # diagnosed in the ED with no scan
+    breaks("care.stroke_brain_imaging", [b.record()])
+    g = RecordBuilder(index=1, birth=dt.date(1966, 9, 19))
+    g.procedure("303653007", t - 1800)  # CT of the head half an hour before the diagnosis
+    g.condition("422504002", t, display="Ischemic stroke (disorder)")
+    old = RecordBuilder(index=2, birth=dt.date(1910, 1, 1))
+    old.condition("274100004", old.at_age(55), display="Cerebral hemorrhage (disorder)")  # 1965: before CT
+    passes("care.stroke_brain_imaging", [g.record(), old.record()])
+
+
+FLOVENT = ("895994", "120 ACTUAT fluticasone propionate 0.044 MG/ACTUAT Metered Dose Inhaler")
+
+
+def _obstructed_child(controller: bool) -> dict:
+    b = RecordBuilder(birth=dt.date(2014, 11, 5))
+    b.condition("233678006", b.at_age(5), display="Childhood asthma (disorder)")
+    for age, ratio in ((6, 71.0), (7, 79.0), (8, 68.0), (9, 70.0), (10, 70.0)):
+        b.observation("19926-5", b.at_age(age), ratio, category="procedure")
+    if controller:
+        med(b, FLOVENT, b.at_age(8.1))
+    return b.record()
+
+
+def test_obstruction_maintenance_inhaler() -> None:
+    result = breaks("care.obstruction_maintenance_inhaler", [_obstructed_child(False)])
+    assert "no maintenance inhaler" in result.examples[0][1][0]
+    passes("care.obstruction_maintenance_inhaler", [_obstructed_child(True)])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ehrsim.record.times import from_date
 from tests.report.clinical.helpers import DAY, breaks, passes
 from tests.report.records import RecordBuilder, code, diabetic_patient
 
@@ -142,3 +143,37 @@ def test_facility_stay_length() -> None:
     d = RecordBuilder(index=1, death=RecordBuilder().at_age(60))
     d.encounter(d.at_age(60) - 10 * 3600, hours=10, cls="hospice")  # died during the stay
     passes("rec.facility_stay_length", [g.record(), d.record()])
+
+
+def test_test_before_available() -> None:
+    b = RecordBuilder(birth=dt.date(1942, 7, 12))
+    hiv = {"system": "SNOMED-CT", "code": "260385009", "display": "Negative (qualifier value)"}
+    b.observation("7917-8", from_date(dt.date(1971, 6, 21)), hiv)  # HIV antibody in a 1971 prenatal panel
+    b.observation("33959-8", from_date(dt.date(1970, 7, 26)), 1.68, unit="ng/mL")  # procalcitonin in 1970
+    b.procedure("104375008", from_date(dt.date(1980, 1, 5)))  # hepatitis C antibody test (procedure) in 1980
+    b.observation("33959-8", from_date(dt.date(2015, 1, 5)), 0.2, unit="ng/mL")  # fine
+    result = breaks("rec.test_before_available", [b.record()])
+    assert (result.events, result.events_breaking) == (4, 3)
+    g = RecordBuilder(birth=dt.date(1942, 7, 12))
+    g.observation("7917-8", from_date(dt.date(1990, 6, 21)), hiv)
+    g.observation("56888-1", from_date(dt.date(2015, 6, 21)), hiv)  # the 4th-generation combination test
+    g.observation("89579-7", from_date(dt.date(2019, 3, 1)), 4.0, unit="ng/L")
+    g.observation("4548-4", from_date(dt.date(1995, 3, 1)), 6.1)
+    passes("rec.test_before_available", [g.record()])
+    late = RecordBuilder(birth=dt.date(1942, 7, 12))
+    late.observation("56888-1", from_date(dt.date(2005, 6, 21)), hiv)  # the combination assay came in 2010
+    breaks("rec.test_before_available", [late.record()])
+
+
+def test_procedure_before_available() -> None:
+    b = RecordBuilder(birth=dt.date(1951, 1, 4))
+    b.procedure("6025007", from_date(dt.date(1962, 5, 1)))  # laparoscopic appendectomy in 1962
+    b.procedure("169553002", from_date(dt.date(1975, 5, 1)))  # contraceptive implant in 1975
+    b.procedure("303653007", from_date(dt.date(1990, 5, 1)))  # CT of the head in 1990: fine
+    result = breaks("rec.procedure_before_available", [b.record()])
+    assert (result.events, result.events_breaking) == (3, 2)
+    g = RecordBuilder(birth=dt.date(1951, 1, 4))
+    g.procedure("6025007", from_date(dt.date(1995, 5, 1)))
+    g.procedure("169553002", from_date(dt.date(1996, 5, 1)))
+    g.procedure("80146002", from_date(dt.date(1962, 5, 1)))  # an open appendectomy in 1962 is not judged
+    passes("rec.procedure_before_available", [g.record()])

@@ -240,3 +240,24 @@ def test_nsaid_with_aspirin() -> None:
     med(g, ASPIRIN_81, g.at_age(55))
     med(g, ACETAMINOPHEN, g.at_age(60), stop=g.at_age(60) + 10 * DAY)
     passes("rx.nsaid_with_aspirin", [g.record()])
+
+
+NORINYL = (
+    "749882",
+    "{7 (inert ingredients 1 MG Oral Tablet) / 21 (mestranol 0.05 MG / norethindrone 1 MG Oral Tablet) } "
+    "Pack [Norinyl 1+50 28 Day]",
+)
+NORETHINDRONE = ("198042", "norethindrone 0.35 MG Oral Tablet")
+
+
+def test_combined_contraceptive_with_cvd() -> None:
+    b = RecordBuilder()
+    b.condition("399211009", b.at_age(45), display="History of myocardial infarction (situation)")
+    med(b, NORINYL, b.at_age(46.8), stop=b.at_age(47.8))  # a combined pill two years after an MI
+    breaks("rx.combined_contraceptive_with_cvd", [b.record()])
+    g = RecordBuilder()
+    g.condition("399211009", g.at_age(45), display="History of myocardial infarction (situation)")
+    med(g, NORETHINDRONE, g.at_age(46.8), stop=g.at_age(47.8))  # progestin-only: acceptable
+    h = RecordBuilder(index=1)
+    med(h, NORINYL, h.at_age(25), stop=h.at_age(27))  # no vascular disease
+    passes("rx.combined_contraceptive_with_cvd", [g.record(), h.record()])

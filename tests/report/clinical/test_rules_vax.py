@@ -162,3 +162,30 @@ def test_flu_in_pregnancy_counts_each_season_of_a_pregnancy() -> None:
     old = from_date(dt.date(2005, 6, 1))
     before.condition("72892002", old, stop=old + 270 * DAY)  # before the 2010-11 season: not judged
     assert run("vax.flu_in_pregnancy", [before.record()]).denominator == 0
+
+
+def test_tdap_after_licensure() -> None:
+    b = RecordBuilder(birth=dt.date(1951, 1, 4))
+    b.immunization("115", from_date(dt.date(1967, 10, 31)), "Tdap")  # a wound booster in 1967
+    breaks("vax.tdap_after_licensure", [b.record()])
+    g = RecordBuilder(birth=dt.date(1951, 1, 4))
+    g.immunization("09", from_date(dt.date(1967, 10, 31)), "Td (adult), adsorbed")  # the booster of the time
+    g.immunization("115", from_date(dt.date(2008, 10, 31)), "Tdap")
+    passes("vax.tdap_after_licensure", [g.record()])
+
+
+def test_td_booster_interval() -> None:
+    b = RecordBuilder(birth=dt.date(1988, 10, 11))
+    b.immunization("115", from_date(dt.date(2006, 10, 12)), "Tdap")  # adolescent Tdap at 18
+    b.immunization("115", from_date(dt.date(2008, 10, 30)), "Tdap")  # a wound booster at 20
+    b.immunization("113", from_date(dt.date(2011, 10, 12)), "Td (adult)")  # Td 3 years later: too soon
+    b.immunization("113", from_date(dt.date(2021, 10, 12)), "Td (adult)")  # 10 years later: due
+    result = breaks("vax.td_booster_interval", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 1)
+    g = RecordBuilder(birth=dt.date(1988, 10, 11))
+    for d in (61, 122, 183, 456, 1461):
+        g.immunization("20", g.birth + d * DAY, "DTaP")  # childhood series
+    g.immunization("09", from_date(dt.date(1999, 10, 12)), "Td (adult), adsorbed")  # Td at 11, 6 years after DTaP 5
+    g.immunization("113", from_date(dt.date(2009, 10, 12)), "Td (adult)")
+    g.immunization("115", from_date(dt.date(2012, 10, 12)), "Tdap")  # Tdap after a recent Td: allowed (ACIP 2012)
+    passes("vax.td_booster_interval", [g.record()])
