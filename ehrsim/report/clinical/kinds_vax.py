@@ -199,6 +199,41 @@ class VaccineProductDates(Rule):
 
 
 @register
+class SeasonalVaccineInCondition(Rule):
+    """A seasonal vaccine for everyone with a condition during the season's peak (influenza in pregnancy).
+
+    One event per (episode, season) whose episode overlaps the season's ``peak_months`` (CDC counts women
+    pregnant in October-January); it passes with a dose from the season's start (August) to the episode's end.
+    """
+
+    kind = "seasonal_vaccine_in_condition"
+    required = ("vaccine_set", "condition_set", "peak_months")
+
+    def setup(self) -> None:
+        self.conditions = self.data.code_set(self.p["condition_set"])
+        self.since = date_time(self.param("since"))
+
+    def check(self, view: PatientView) -> Finding:
+        doses = [d["time"] for d in _doses(view, self)]
+        f = Finding()
+        peak = set(self.p["peak_months"])
+        for cond in view.conditions_in(self.conditions):
+            start, stop = max(cond["start"], self.since), view.stop_of(cond)
+            if start >= stop:
+                continue
+            seasons = set()
+            for day in range(start, stop, DAY):
+                d = to_date(day)
+                if d.month in peak:
+                    seasons.add(d.year if d.month >= 8 else d.year - 1)
+            for season in sorted(seasons):
+                opens = int(dt.datetime(season, 8, 1, tzinfo=dt.UTC).timestamp())
+                given = any(opens <= t <= stop for t in doses)
+                f.add(given, f"episode {iso(cond['start'])} to {iso(stop)}: none in the {season}-{season + 1} season")
+        return f
+
+
+@register
 class BoosterTooSoon(Rule):
     """A booster (``vaccine_set``: Td) not given within ``min_days`` of any earlier dose of ``prior_set``.
 
