@@ -7,6 +7,9 @@ for the young, liver disease in middle age, falls and old age later (CDC WONDER 
 A cardiac mechanism of death (cardiac arrest, terminology/deaths/mechanisms.csv) is not an underlying
 cause either (NCHS): the certificate names the patient's recorded heart disease (cardiac_underlying.csv,
 in order of preference) or, without one, a cause drawn the same way.
+A drawn cause must agree with the record (cause_in_record.csv): hypertensive disease only for a person
+with recorded hypertension (else another cause is drawn); a disease that can first show at death
+(coronary disease as sudden death, pneumonia...) is recorded as diagnosed at death (``record_at_death``).
 """
 
 from __future__ import annotations
@@ -18,19 +21,45 @@ import numpy as np
 
 from ehrsim.core.tables import Choice, rows
 
-__all__ = ["UNKNOWN_CAUSE", "after_stay", "certified_cause"]
+__all__ = ["UNKNOWN_CAUSE", "after_stay", "certified_cause", "record_at_death"]
 
 UNKNOWN_CAUSE = "9855000"
 
 
+Band = tuple[float, float, str, Choice[tuple[str, str]], Choice[tuple[str, str]] | None]
+
+
 @cache
-def _table() -> tuple[tuple[float, float, str, Choice[tuple[str, str]]], ...]:
+def _in_record(rule: str) -> frozenset[str]:
+    """Codes of cause_in_record.csv with the rule ``needs_history`` or ``at_death``."""
+    return frozenset(r["code"] for r in rows("deaths/cause_in_record.csv") if r["in_record"] == rule)
+
+
+@cache
+def _table() -> tuple[Band, ...]:
+    """Per age band and sex: the causes, and the causes needing no recorded history (None if the same)."""
     groups: dict[tuple[float, float, str], tuple[list[tuple[str, str]], list[float]]] = {}
     for r in rows("deaths/causes.csv"):
         items, weights = groups.setdefault((float(r["age_low"]), float(r["age_high"]), r["sex"]), ([], []))
         items.append((r["code"], r["display"]))
         weights.append(float(r["weight"]))
-    return tuple((lo, hi, sex, Choice(items, weights)) for (lo, hi, sex), (items, weights) in groups.items())
+    needs = _in_record("needs_history")
+    out = []
+    for (lo, hi, sex), (items, weights) in groups.items():
+        kept = [(i, w) for i, w in zip(items, weights, strict=True) if i[0] not in needs]
+        free = Choice([i for i, _ in kept], [w for _, w in kept]) if len(kept) < len(items) else None
+        out.append((lo, hi, sex, Choice(items, weights), free))
+    return tuple(out)
+
+
+def record_at_death(cause: list[dict[str, str]], history: Iterable[dict[str, str]]) -> dict[str, str] | None:
+    """The certified cause as a condition to record at death, when the record lacks it and it may first show then."""
+    given = cause[0] if cause else None
+    if given is None or given.get("code") not in _in_record("at_death"):
+        return None
+    if any(c.get("code") == given["code"] for c in history):
+        return None
+    return given
 
 
 @cache
@@ -51,16 +80,18 @@ def certified_cause(
     ``history`` holds the codes of the conditions recorded in the patient's life (any order).
     """
     given = cause[0].get("code") if cause else None
+    recorded = {c.get("code") for c in history if c.get("system") == "SNOMED-CT"}
     if given in _codes("mechanisms"):
-        recorded = {c.get("code") for c in history if c.get("system") == "SNOMED-CT"}
         heart = next(((k, d) for k, d in _codes("cardiac_underlying").items() if k in recorded), None)
         if heart is not None:
             return [{"system": "SNOMED-CT", "code": heart[0], "display": heart[1]}]
     elif given != UNKNOWN_CAUSE:
         return cause
-    for lo, hi, group_sex, choice in _table():
+    for lo, hi, group_sex, choice, free in _table():
         if lo <= age < hi and group_sex in ("all", sex):
             code, display = choice.draw(rng)
+            if free is not None and code in _in_record("needs_history") and code not in recorded:
+                code, display = free.draw(rng)  # e.g. hypertensive disease for someone never hypertensive
             return [{"system": "SNOMED-CT", "code": code, "display": display}]
     return cause
 

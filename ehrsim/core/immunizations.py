@@ -8,6 +8,9 @@ series, and for recurring doses (Td) the interval at which the last dose repeats
 a wellness visit when a row for it is in force then: people born before today's vaccines get what
 was recommended in their childhood (DTP, OPV) and catch-up doses while catch-up ages allow.
 Seasonal and campaign vaccines (influenza, COVID-19, RSV, pregnancy) are in ``vaccine_plan``.
+Where several products of a series were in use at once (MenACWY: Menactra, Menveo, MenQuadfi),
+``product`` picks one by its share in ``products.csv`` with the patient's own fixed draw, so a
+patient keeps one product for the series while it is available.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from functools import cache
 from ehrsim.core.tables import rows
 from ehrsim.record.times import DAY, from_date
 
-__all__ = ["Dose", "booster_groups", "due", "schedule"]
+__all__ = ["Dose", "booster_groups", "due", "product", "schedule"]
 
 SECONDS_PER_MONTH = 365.25 * 86_400 / 12
 FOREVER = 2**62
@@ -134,3 +137,28 @@ def due(
             continue
         out.append((key, dose.code()))
     return out
+
+
+@cache
+def _products() -> dict[str, tuple[tuple[int, int, float, str, str], ...]]:
+    """Series key -> (from, until, cumulative share within its era, CVX, display), in file order."""
+    table: dict[str, list[tuple[int, int, float, str, str]]] = {}
+    for r in rows("immunizations/products.csv"):
+        table.setdefault(r["key"], []).append(
+            (_time(r["from"], 0), _time(r["until"], FOREVER), float(r["share"]), r["cvx"], r["display"])
+        )
+    return {key: tuple(entries) for key, entries in table.items()}
+
+
+def product(key: str, code: dict[str, str], time: int, u: float) -> dict[str, str]:
+    """The product of series ``key`` given at ``time`` for a patient whose fixed draw is ``u`` (0-1).
+
+    ``code`` (the schedule's vaccine) is kept for series without a product mix or outside its eras.
+    """
+    era = [p for p in _products().get(key, ()) if p[0] <= time < p[1]]
+    total, cumulative = sum(p[2] for p in era), 0.0
+    for _start, _stop, share, cvx, display in era:
+        cumulative += share
+        if u * total < cumulative:
+            return {"system": "CVX", "code": cvx, "display": display}
+    return code

@@ -17,6 +17,7 @@ import math
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ehrsim.core.physio_tables import creatinine_for_egfr
 from ehrsim.core.physiology import egfr_ckd_epi_2021
 from ehrsim.core.tables import parameters, rows
 
@@ -131,6 +132,12 @@ def egfr_equation(equation: str, creatinine: float, age: float, sex: str) -> flo
     raise ValueError(f"unknown eGFR equation {equation!r}")
 
 
+def schwartz_bedside(creatinine: float, height_cm: float) -> float:
+    """Children's eGFR (mL/min/1.73 m2) = 0.413 x height (cm) / creatinine (mg/dL) (Schwartz et al., J Am
+    Soc Nephrol 2009;20:629-637), the equation the state's children's creatinine is derived with."""
+    return 0.413 * height_cm / max(creatinine, 0.1)
+
+
 @cache
 def _by_variable() -> dict[str, Analyte]:
     out: dict[str, Analyte] = {}
@@ -212,8 +219,10 @@ def measure(
     name = analyte.variable
     if name in ("EGFR", "EGFR MDRD"):
         creatinine = _creatinine_now(phys, vitals, rng, t, age)
-        if creatinine is None or age < 18.0:
+        if creatinine is None:
             return _round(phys.kept.get("EGFR", vitals.get("EGFR")), analyte)
+        if age < 18.0:  # children: bedside Schwartz of the same creatinine (the adult equations do not apply)
+            return _round(schwartz_bedside(creatinine, vitals.get("Height", 0.0)), analyte)
         era = egfr_era(t)
         return _round(egfr_equation(era.equation if era else "ckd_epi_2021", creatinine, age, phys.sex), analyte)
     if name == "BMI":
@@ -221,11 +230,11 @@ def measure(
         if weight and height and weight[0] == t and height[0] == t:
             return _round(weight[1] / (height[1] / 100.0) ** 2, analyte)
     last = phys.last.get(name)
-    if last is not None and last[0] == t and declared is None:
-        return last[1]  # the same sample, asked for twice at one instant (a panel and its part)
-    if name == "LDL" and declared is None:
+    if last is not None and last[0] == t and (declared is None or declared[0] <= last[1] <= declared[1]):
+        return last[1]  # the same sample, asked for twice at one instant (a panel and its part, two orders)
+    if name == "LDL":
         ldl = _ldl_of_the_sample(phys, vitals, rng, analyte, t, age)
-        if ldl is not None:
+        if ldl is not None and (declared is None or declared[0] <= ldl <= declared[1]):
             phys.last[name] = (t, ldl)
             return ldl
     true = vitals.get(name)
@@ -233,21 +242,18 @@ def measure(
         true = phys.kept[name]  # a diagnosed stage's band outranks the value a module set a moment ago
     if true is None:
         return None
-    if declared is not None and name in phys.disease_moved and _normal(declared, analyte.loinc, age, phys.sex):
-        declared = None  # a module's "normal" range does not undo the disease the state knows of (anaemia of CKD)
-    if declared is not None:
-        low, high = declared
-        if not low <= true <= high:  # the module knows better: somewhere in its range, kept by the state
-            target = low + (high - low) * float(rng.random()) if high > low else low
-            phys.impose(name, target, t)
-            true = target
+    true, declared = adopt(phys, analyte, true, t, age, declared, rng)
     value = _noisy(true, analyte, rng)
-    if declared is not None and not declared[0] <= value <= declared[1]:
-        value = true
-    elif name == "Creatinine" and "EGFR" in phys.bands and age >= 18.0:
+    if name == "Creatinine" and "EGFR" in phys.bands and age >= 18.0:
         value = _within_stage(value, true, analyte, rng, phys, age, t)
+        if declared is not None and not declared[0] <= value <= declared[1]:
+            value = true
+    elif declared is not None and not declared[0] <= value <= declared[1]:
+        value = true
     if name == "LDL":
         value = min(value, _non_hdl(phys, t, value))
+    elif name == "HDL":  # a module's HDL range asked for after the sample's LDL: still total - LDL at most
+        value = min(value, _total_minus_ldl(phys, t, value))
     result = _round(value, analyte)
     if result is not None and (name == "Head Circumference" or (name == "Height" and age < GROWING_UNTIL)):
         previous = phys.last.get(name)  # a growing head or child does not shrink between visits
@@ -256,6 +262,55 @@ def measure(
     if result is not None:
         phys.last[name] = (t, result)
     return result
+
+
+def adopt(
+    phys: Physiology,
+    analyte: Analyte,
+    true: float,
+    t: float,
+    age: float,
+    declared: tuple[float, float] | None,
+    rng: np.random.Generator,
+) -> tuple[float, tuple[float, float] | None]:
+    """A module's range for a result: a true value outside it moves to a point inside, which the state
+    keeps (fading). Returns the true value and the range that still binds the result (None when the range
+    is the reference interval and disease moved the variable: a "normal" range does not undo the anaemia
+    of CKD the state knows of)."""
+    if declared is None:
+        return true, None
+    if analyte.variable in phys.disease_moved and _normal(declared, analyte.loinc, age, phys.sex):
+        return true, None
+    if analyte.variable == "Creatinine" and "EGFR" in phys.bands and age >= 18.0:
+        declared = _within_band(declared, phys.bands["EGFR"], age, phys.sex)
+        if declared is None:  # the module's creatinine belongs to another stage than the one diagnosed
+            return true, None
+    low, high = declared
+    if not low <= true <= high:  # the module knows better: somewhere in its range, kept by the state
+        target = low + (high - low) * float(rng.random()) if high > low else low
+        phys.impose(analyte.variable, target, t)
+        true = target
+    return true, declared
+
+
+def _within_band(
+    declared: tuple[float, float], band: tuple[float, float], age: float, sex: str
+) -> tuple[float, float] | None:
+    """The part of a module's creatinine range whose eGFR lies in the diagnosed stage's band (None: no part):
+    a module whose hidden stage ran ahead of the chart (Synthea's ``ckd``) does not contradict the chart."""
+    low_egfr, high_egfr = band
+    lowest = creatinine_for_egfr(high_egfr, age, sex) if math.isfinite(high_egfr) else 0.0
+    highest = creatinine_for_egfr(max(low_egfr, 1.0), age, sex)
+    low, high = max(declared[0], lowest), min(declared[1], highest)
+    return (low, high) if low <= high else None
+
+
+def _total_minus_ldl(phys: Physiology, t: float, default: float) -> float:
+    """Total minus LDL cholesterol of the sample taken at ``t`` (``default`` when not both measured)."""
+    total, ldl = phys.last.get("Total Cholesterol"), phys.last.get("LDL")
+    if total is None or ldl is None or total[0] != t or ldl[0] != t:
+        return default
+    return total[1] - ldl[1]
 
 
 LIPIDS = ("Total Cholesterol", "HDL", "Triglycerides")

@@ -126,14 +126,18 @@ def apply_conditions(
     attribute) the largest counts; they come first, so a ceiling or floor is what the disease state
     shows whatever else shifted it. Floors come after ceilings (diabetes outranks a stale prediabetes);
     of several bands of a variable the lowest wins (the newer, more advanced stage while the older
-    diagnosis is being replaced). Returns the variables disease moved and the bands that hold, so
-    a measurement can keep to them (``labs.measure``).
+    diagnosis is being replaced). A module attribute's stage (Synthea's ``ckd``, which runs ahead of the
+    diagnosis recorded at a later kidney visit) is reconciled with the diagnosed stage (``_staged``), so
+    results in the chart agree with the stage in the chart. A ceiling below a band (end-stage renal
+    disease) drops it. Returns the variables disease moved and the bands
+    that hold, so a measurement can keep to them (``labs.measure``).
     """
     table = condition_effects()
     shifts: dict[tuple[str, str], float] = {}
     ceilings: list[tuple[str, float, float]] = []
     floors: list[tuple[str, float, float]] = []
     bands: dict[str, tuple[float, float]] = {}
+    hidden: dict[str, tuple[float, float]] = {}  # bands of module attributes (Synthea's ``ckd``)
     for key in keys:
         for variable, kind, value, spread in table.get(key, ()):
             if variable not in v:
@@ -147,8 +151,17 @@ def apply_conditions(
                 ceilings.append((variable, value, spread))
             elif kind == "hf":
                 ceilings.append((variable, _heart_failure_ef(phys, attributes), 0.0))
-            elif kind == "band" and (variable not in bands or value < bands[variable][0]):
-                bands[variable] = (value, spread)
+            elif kind == "band":
+                if key.startswith("attribute:"):
+                    if variable not in hidden or value < hidden[variable][0]:
+                        hidden[variable] = (value, spread)
+                elif variable not in bands or value < bands[variable][0]:
+                    bands[variable] = (value, spread)
+    for variable, band in hidden.items():
+        bands[variable] = _staged(band, bands.get(variable))
+    for variable, value, _ in ceilings:  # a diagnosis below every stage (kidney failure) outranks the bands
+        if variable in bands and value < bands[variable][0]:
+            del bands[variable]
     if not (shifts or ceilings or floors or bands):
         return frozenset(), bands
     touched = {var for var, _ in shifts} | {c[0] for c in ceilings} | {f[0] for f in floors} | bands.keys()
@@ -164,6 +177,27 @@ def apply_conditions(
     for variable, (low, high) in bands.items():
         v[variable] = into_band(v[variable], low, high, phys.unit(f"band:{variable}:{low:g}"))
     return frozenset(name for name, value in before.items() if v[name] != value), bands
+
+
+#: how far (points) into a module attribute's stage a value goes while the next-door stage is still the diagnosis
+EDGE_ZONE = 4.0
+
+
+def _staged(hidden: tuple[float, float], diagnosed: tuple[float, float] | None) -> tuple[float, float]:
+    """The band a value keeps when a module attribute's stage (``hidden``) and the diagnosed stage differ.
+
+    No diagnosis: the attribute's stage. The next stage over: the edge of the attribute's stage next to the
+    diagnosed one (an eGFR just past the threshold, before the visit that re-stages; within the audit's
+    5-point margin of the diagnosis and inside the stage the coming diagnosis rests on). Further apart: the
+    diagnosed stage, so results in the chart never contradict the stage in the chart by more than a step."""
+    if diagnosed is None or diagnosed == hidden:
+        return hidden
+    low, high = hidden
+    if high == diagnosed[0]:
+        return (max(low, high - EDGE_ZONE), high)
+    if low == diagnosed[1]:
+        return (low, min(high, low + EDGE_ZONE))
+    return diagnosed
 
 
 BAND_MARGIN = 0.1  # share of a band's width kept clear of each edge, so measurement noise stays inside
@@ -219,6 +253,7 @@ def apply_drugs(
     if not medications:
         return
     starts: dict[str, float] = {}
+    doses: dict[str, float] = {}  # antihypertensive class -> dose factor of its BP effect (Law 2003)
     seen: set[int] = set()
     for entry in medications.values():
         if id(entry) in seen:
@@ -226,9 +261,12 @@ def apply_drugs(
         seen.add(id(entry))
         start = float(t if entry.get("start") is None else entry["start"])
         for code in entry["codes"][:1]:
-            for cls in drug_classes(code.get("display", "")):
+            display = code.get("display", "")
+            for cls in drug_classes(display):
                 if cls not in starts or start < starts[cls]:
                     starts[cls] = start
+            for cls, factor in bp_dose_factors(display, entry.get("dosage")).items():
+                doses[cls] = max(doses.get(cls, 0.0), factor)
     spans: dict[str, list[tuple[float, float | None]]] = {}
     # only a class still ramping up needs its course's true start: an earlier start keeps the weight at 1
     ramping = {cls for cls, start in starts.items() if t - start < _longest_ramp(cls)}
@@ -241,6 +279,7 @@ def apply_drugs(
                 if cls in ramping:
                     spans.setdefault(cls, []).append((float(began), entry.get("stop")))
     effects = drug_effects()
+    untreated = {name: v[name] for name in BP_VARIABLES if name in v}
     for cls, start in sorted(starts.items()):
         if cls in spans:
             start = _course_start(start, sorted(spans[cls], key=lambda span: -span[0]))
@@ -251,13 +290,82 @@ def apply_drugs(
             if weight <= 0.0:
                 continue
             size = low + (high - low) * phys.unit(f"drug:{cls}:{variable}")
+            if variable in untreated:
+                size = _bp_effect(phys, variable, size, untreated[variable], doses.get(cls))
             if kind == "pct":
                 v[variable] *= 1.0 + weight * size / 100.0
-            elif variable == "Hemoglobin A1c":  # glucose-lowering acts on the excess over normal
-                excess = max(v[variable] - 5.2, 0.0)
-                v[variable] -= min(excess * 0.8, -weight * size)
+            elif variable == "Hemoglobin A1c":  # glucose-lowering acts on the excess over normal,
+                excess = max(v[variable] - 5.2, 0.0)  # less below the trials' baseline (Sherifali 2010)
+                scale = min(excess / params()["hba1c_drug_trial_excess"], 1.0)
+                v[variable] -= min(excess * 0.8, -weight * size * scale)
             else:
                 v[variable] += weight * size
+
+
+BP_VARIABLES = ("Systolic Blood Pressure", "Diastolic Blood Pressure")
+
+
+def _bp_effect(phys: Physiology, variable: str, size: float, untreated: float, dose: float | None) -> float:
+    """An antihypertensive's BP effect (mmHg, negative) for this patient: the class's standard-dose effect,
+    larger from a higher pretreatment BP and scaled by the dose (Law et al. BMJ 2003; classes with a
+    standard dose in ``bp_standard_doses.csv``), and smaller in a patient who does not take it as prescribed."""
+    p = params()
+    if dose is not None:
+        ref = p["bp_pretreatment_ref_sbp"] if variable == BP_VARIABLES[0] else p["bp_pretreatment_ref_dbp"]
+        size = min(size - p["bp_pretreatment_slope"] * (untreated - ref), 0.0) * dose
+    if phys.unit("bp_adherence") < p["bp_nonadherent_share"]:
+        size *= p["bp_nonadherent_effect"]
+    return size
+
+
+@cache
+def standard_doses() -> dict[str, float]:
+    """Ingredient -> standard daily dose (mg) of an antihypertensive (Law 2003's dose unit)."""
+    return {r["ingredient"]: float(r["standard_mg_day"]) for r in rows("physiology/bp_standard_doses.csv")}
+
+
+_PERIOD_DAYS = {"hours": 1 / 24, "days": 1.0, "weeks": 7.0, "months": 30.4}
+_DOSE_FACTORS: dict[tuple[str, float], dict[str, float]] = {}
+
+
+def _units_a_day(dosage: dict[str, Any] | None) -> float:
+    """Tablets (or mg, for a dose in mg) taken a day, 1 when the order says nothing usable."""
+    if not dosage:
+        return 1.0
+    try:
+        period = float(dosage.get("period") or 1.0) * _PERIOD_DAYS.get(dosage.get("unit") or "days", 1.0)
+        return float(dosage.get("amount") or 1.0) * float(dosage.get("frequency") or 1) / max(period, 1e-6)
+    except (TypeError, ValueError):
+        return 1.0
+
+
+def bp_dose_factors(display: str, dosage: dict[str, Any] | None) -> dict[str, float]:
+    """Antihypertensive class -> dose factor of its BP effect for a product and its dosage: 1 at the
+    standard daily dose, ``bp_dose_response_per_doubling`` more per doubling (Law 2003: half dose 0.8)."""
+    in_mg = bool(dosage) and dosage.get("dose_unit") == "mg"  # type: ignore[union-attr]
+    a_day = _units_a_day(dosage)
+    key = (display, -a_day if in_mg else a_day)
+    found = _DOSE_FACTORS.get(key)
+    if found is not None:
+        return found
+    p, standard = params(), standard_doses()
+    out: dict[str, float] = {}
+    lower = display.lower()
+    for part in lower.split(" / "):
+        for ingredient, mg_day in standard.items():
+            match = _STRENGTH.search(part) if ingredient in part else None
+            if match is None:
+                continue
+            daily = a_day if in_mg else float(match.group(1)) * min(max(a_day, 0.25), 4.0)
+            factor = 1.0 + p["bp_dose_response_per_doubling"] * math.log2(max(daily, 1e-6) / mg_day)
+            factor = min(max(factor, p["bp_dose_factor_min"]), p["bp_dose_factor_max"])
+            for cls in drug_classes(part):
+                out[cls] = max(out.get(cls, 0.0), factor)
+    _DOSE_FACTORS[key] = out
+    return out
+
+
+_STRENGTH = re.compile(r"([0-9.]+) mg")
 
 
 @cache

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from ehrsim.core import growth, physio_effects
+from ehrsim.core import glycaemia, growth, physio_effects
 from ehrsim.core.cardio import cardiovascular_risk
 from ehrsim.core.physio_tables import (
     ACUTE,
@@ -73,6 +73,7 @@ class Physiology:
         p = physio_effects.params()
         self._bp_drift = [0.0, *np.cumsum(self._normals("bp_drift", len(DRIFT_KNOTS) - 1) * p["bp_drift_sd"])]
         self._hr_drift = [0.0, *np.cumsum(self._normals("hr_drift", len(DRIFT_KNOTS) - 1) * p["hr_drift_sd"])]
+        self._bp_drift_var = [p["bp_drift_sd"] ** 2 * i for i in range(len(DRIFT_KNOTS))]
         #: variable -> (offset, time): a value a module set, fed back and fading (``impose``)
         self.offsets: dict[str, tuple[float, float, float]] = {}
         #: the true values before those offsets, at the last update (what an offset is measured from)
@@ -88,6 +89,8 @@ class Physiology:
         self.pregnancy_end: float | None = None
         self.pregnancy_bmi = 25.0
         self._rounded: dict[float, float] = {}  # value -> round(value, 2), for ``_round``
+        self._baselines: dict[object, float] = {}  # ``_normal`` and ``_lognormal`` values, fixed for the life
+        self.diabetes_onset: float | None = None  # latent type 2 diabetes onset age (``glycaemia``)
 
     # -- per-patient persistent draws, independent of the order they are asked for ---------
     def unit(self, key: str) -> float:
@@ -216,12 +219,14 @@ class Physiology:
     def _round(self, v: dict[str, float]) -> dict[str, float]:
         """Values to 2 decimals; a float seen before reuses its rounding (``round`` is slow, many values repeat)."""
         memo, out = self._rounded, {}
+        get = memo.get
         for name, value in v.items():
-            kept = memo.get(value) if type(value) is float and value else None  # signed zeros and ints not memoised
-            if kept is None:
+            if type(value) is float and value:  # signed zeros and ints are not memoised
+                kept = get(value)
+                if kept is None:
+                    kept = memo[value] = round(value, 2)
+            else:
                 kept = round(value, 2)
-                if type(value) is float and value:
-                    memo[value] = kept
             out[name] = kept
         return out
 
@@ -287,8 +292,13 @@ class Physiology:
             "vitals/blood_pressure.csv", self.sex, "sbp_mean", "sbp_sd", "dbp_mean", "dbp_sd"
         )
         drift = interpolate(age, DRIFT_KNOTS, self._bp_drift)
-        sbp = interpolate(age, ages, sbp_mean) + self.z_sbp * interpolate(age, ages, sbp_sd) + drift
-        dbp = interpolate(age, ages, dbp_mean) + self.z_dbp * interpolate(age, ages, dbp_sd) + 0.5 * drift
+        drift_var = interpolate(age, DRIFT_KNOTS, self._bp_drift_var)
+        s_sd, d_sd = interpolate(age, ages, sbp_sd), interpolate(age, ages, dbp_sd)
+        # the table's SD is the population's: a person's track (percentile plus drift) is re-standardised to it
+        sbp = interpolate(age, ages, sbp_mean) + (self.z_sbp * s_sd + drift) * s_sd / math.sqrt(s_sd**2 + drift_var)
+        dbp = interpolate(age, ages, dbp_mean) + (self.z_dbp * d_sd + 0.5 * drift) * d_sd / math.sqrt(
+            d_sd**2 + 0.25 * drift_var
+        )
         if self.race == "black" and age >= 18:  # NHANES: higher mean BP in black adults
             sbp, dbp = sbp + 4.0, dbp + 2.0
         ages, hr_mean, hr_sd, rr_mean, rr_sd = by_age("vitals/rates.csv", None, "hr_mean", "hr_sd", "rr_mean", "rr_sd")
@@ -307,27 +317,24 @@ class Physiology:
         }
 
     def _normal(self, name: str, shift: float = 0.0) -> float:
-        mean, sd, low, high = lab_baseline(name, self.sex)
-        return min(max(mean + shift + self.z_lab[name] * sd, low), high)
+        key = (name, shift)  # constant for the life (its z-score and the table): every update asks
+        value = self._baselines.get(key)
+        if value is None:
+            mean, sd, low, high = lab_baseline(name, self.sex)
+            value = self._baselines[key] = min(max(mean + shift + self.z_lab[name] * sd, low), high)
+        return value
 
     def _lognormal(self, name: str) -> float:
-        mean, sd, low, high = lab_baseline(name, self.sex)
-        return min(max(math.exp(math.log(mean) + self.z_lab[name] * sd), low), high)
+        value = self._baselines.get(name)
+        if value is None:
+            mean, sd, low, high = lab_baseline(name, self.sex)
+            value = self._baselines[name] = min(max(math.exp(math.log(mean) + self.z_lab[name] * sd), low), high)
+        return value
 
     def _chemistry(self, age: float, bmi: float) -> dict[str, float]:
         """Untreated, disease-free values at the patient's percentiles (disease comes after)."""
         q = physio_effects.params()
-        adult = max(age - 20.0, 0.0)
-        hba1c = (
-            q["hba1c_base_20"]
-            + q["hba1c_per_year"] * adult
-            + q["hba1c_per_bmi"] * max(bmi - 25.0, 0.0)
-            + q["hba1c_sd"] * self.z_lab["Glucose"]
-        )
-        if self.unit("undiagnosed_diabetes") < q["hba1c_tail_share"]:  # unrecognised drift into diabetes
-            onset = q["hba1c_tail_start_age"] + 30.0 * self.unit("undiagnosed_diabetes_onset")
-            reach = min(max((age - onset) / q["hba1c_tail_years"], 0.0), 1.0)
-            hba1c += reach * max(q["hba1c_tail_plateau"] + 0.4 * self.z("tail") - hba1c, 0.0)
+        hba1c = glycaemia.hba1c(self, age, bmi)
         ages, tc_mean = by_age("vitals/lipids_by_age.csv", None, "total_cholesterol_mean")
         hdl = self._normal("HDL")
         triglycerides = self._lognormal("Triglycerides") * min(max(1.0 + 0.03 * (bmi - 27.0), 0.7), 1.6)

@@ -6,7 +6,7 @@ season from September to March once recommended for the person's age (two doses 
 the first seasons of children under 9 until they have had two), COVID-19 series and boosters from
 December 2020 by age group and uptake, RSV for older adults and nirsevimab for infants in their
 first RSV season. ``pregnancy_plan`` offers Tdap in every pregnancy at 27-36 weeks (since 2012,
-with the uptake CDC surveys measured each season)
+with the uptake CDC surveys measured each season), influenza in the flu seasons of the pregnancy
 and the maternal RSV vaccine at 32-36 weeks from September to January. Death or the end of the
 simulation simply drops later doses; each dose says whether the patient must still be pregnant.
 """
@@ -23,7 +23,7 @@ import numpy as np
 from ehrsim.core.tables import Choice, rows
 from ehrsim.record.times import DAY, YEAR_DAYS, from_date, to_date
 
-__all__ = ["Shot", "lifetime_plan", "pregnancy_plan"]
+__all__ = ["Shot", "flu_season", "lifetime_plan", "pregnancy_plan"]
 
 YEAR = YEAR_DAYS * DAY
 WEEK = 7 * DAY
@@ -88,6 +88,12 @@ def _month(year: int, month: int) -> tuple[int, int]:
     """(record time of the first midnight, days in the month), cached: out of the per-season loop."""
     start = dt.date(year, month, 1)
     return from_date(start), (dt.date(year + (month == 12), month % 12 + 1, 1) - start).days
+
+
+def flu_season(t: int) -> int:
+    """The influenza season (its first year) a time falls in: August to July."""
+    day = to_date(t)
+    return day.year if day.month >= 8 else day.year - 1
 
 
 @cache
@@ -199,13 +205,45 @@ def _uptake_in_pregnancy(name: str, when: int, default: float) -> float:
     return next((u for start, u in _pregnancy_uptake().get(name, ()) if start <= when), default)
 
 
-def pregnancy_plan(rng: np.random.Generator, conception: int) -> list[Shot]:
+def _pregnancy_flu(rng: np.random.Generator, conception: int, birth: int) -> list[Shot]:
+    """Influenza in each flu season the pregnancy overlaps, from its first prenatal visit (8 weeks).
+
+    CDC measures coverage of women pregnant in the season "before or during pregnancy"; the lifetime
+    plan already gives the woman her age group's uptake, so the pregnancy adds the rest: a dose with
+    probability ``1 - (1 - pregnant uptake) / (1 - age-group uptake)``. A second dose in one season is
+    not given (``engine/care.vaccine_visit``).
+    """
+    out: list[Shot] = []
+    first, last = conception + 6 * WEEK, conception + 38 * WEEK  # gestational weeks 8 to 40
+    for season in range(to_date(first).year - 1, to_date(last).year + 1):
+        start = max(first, from_date(dt.date(season, 9, 1)))
+        stop = min(last, _season_end(season))
+        if start >= stop:
+            continue
+        target = _uptake_in_pregnancy("influenza", start, 0.0)
+        age = (start - birth) / YEAR
+        band = next((b for b in _flu()[0] if b[0] <= age < b[1]), None)
+        base = band[3] if band is not None and season >= band[2] else 0.0
+        extra = 1.0 - (1.0 - target) / (1.0 - base) if base < 1.0 else 0.0
+        product = _flu_product(season, age)
+        if product is None or rng.random() >= extra:
+            continue
+        # most doses early in the season or at the first prenatal visit (median 3 weeks), none after it ends
+        when = start + int(rng.exponential(3 * WEEK / math.log(2)))
+        if when >= stop:
+            when = start + int(rng.random() * (stop - start))
+        out.append(Shot(when, "flu", *product, needs_pregnancy=True))
+    return out
+
+
+def pregnancy_plan(rng: np.random.Generator, conception: int, birth: int | None = None) -> list[Shot]:
     """Vaccines recommended in a pregnancy that began at ``conception`` (gestation = weeks since + 2).
 
     The week is drawn in the recommended window (triangular towards ``mode_weeks`` when given:
-    ACIP asks for Tdap early in weeks 27-36), the uptake by the season of the dose.
+    ACIP asks for Tdap early in weeks 27-36), the uptake by the season of the dose. With the
+    mother's ``birth``, influenza in the flu seasons of the pregnancy at CDC's measured uptake.
     """
-    out: list[Shot] = []
+    out: list[Shot] = _pregnancy_flu(rng, conception, birth) if birth is not None else []
     for r in rows("immunizations/pregnancy.csv"):
         low, high = float(r["min_weeks"]), float(r["max_weeks"])
         mode = float(r["mode_weeks"]) if r.get("mode_weeks") else None

@@ -25,6 +25,9 @@ DEATH_UNKNOWN_CAUSE = ("SNOMED-CT", "419620001")
 VACCINE_VISIT = ("SNOMED-CT", "33879002")
 EXPIRED = ("NUBC", "20")  # discharge disposition of a hospital stay the patient died in
 HOSPITAL_STAYS = frozenset({"inpatient", "emergency", "hospice", "snf"})
+#: where a death outside any stay is pronounced: the decedent's home, the commonest place of death
+#: outside hospitals and care facilities (31.4 % of US deaths in 2018, MMWR 2020;69(19):611)
+DIED_ELSEWHERE = "home"
 #: attributes pregnancy modules set true while pregnant (ehrsim's library, Synthea's)
 PREGNANCY_ATTRIBUTES = frozenset({"pregnancy", "pregnant"})
 
@@ -95,7 +98,8 @@ def _vaccinate(sim: Simulation, enc: dict[str, Any], t: float) -> None:
         times = [int(i["time"]) for i in sim.rec.lists["immunizations"] if i["codes"][0]["code"] in cvx]
         if times:
             covered_at[series] = max(times)
-    for key, code in immunizations.due(age_days, sim.immunizations_given, int(t), sim.immunizations_last, covered_at):
+    for key, due in immunizations.due(age_days, sim.immunizations_given, int(t), sim.immunizations_last, covered_at):
+        code = immunizations.product(key, due, int(t), sim.product_draw)
         sim.immunizations_given[key] = sim.immunizations_given.get(key, 0) + 1
         sim.immunizations_last[key] = int(t)
         sim.write(
@@ -110,11 +114,12 @@ def plan_vaccines(sim: Simulation) -> None:
     newborn = birth_dose.birth_dose(sim.vaccine_rng.spawn(1)[0], int(sim.birth_time))
     if newborn is not None:
         _schedule_shots(sim, [newborn])
+    sim.product_draw = float(sim.vaccine_rng.spawn(1)[0].random())  # which product of a mix (MenACWY) for life
 
 
 def pregnancy_started(sim: Simulation) -> None:
     """A pregnancy began now: schedule Tdap (and maternal RSV in season) for later in it."""
-    _schedule_shots(sim, vaccine_plan.pregnancy_plan(sim.vaccine_rng, int(sim.now)))
+    _schedule_shots(sim, vaccine_plan.pregnancy_plan(sim.vaccine_rng, int(sim.now), int(sim.birth_time)))
 
 
 def _schedule_shots(sim: Simulation, shots: list[vaccine_plan.Shot]) -> None:
@@ -133,6 +138,7 @@ def vaccine_visit(sim: Simulation, t: float, shots: tuple[vaccine_plan.Shot, ...
     if any(s.needs_pregnancy for s in shots):
         pregnant = any(sim.attributes.get(a) is True for a in PREGNANCY_ATTRIBUTES)
         shots = tuple(s for s in shots if pregnant or not s.needs_pregnancy)
+    shots = tuple(s for s in shots if not _flu_given_this_season(sim, s, t))
     if not shots:
         return
     desk = sim.desk
@@ -148,6 +154,14 @@ def vaccine_visit(sim: Simulation, t: float, shots: tuple[vaccine_plan.Shot, ...
         sim.write(
             "immunizations", {"time": t, "codes": [shot.code()], "series": sim.immunizations_given[shot.key]}, enc["id"]
         )
+
+
+def _flu_given_this_season(sim: Simulation, shot: vaccine_plan.Shot, t: float) -> bool:
+    """An influenza dose for someone 9 or older who already had one this season (pregnancy and yearly plans)."""
+    last = sim.immunizations_last.get("flu")
+    if shot.key != "flu" or last is None or (t - sim.birth_time) / SECONDS["years"] < vaccine_plan.FLU_TWO_DOSE_AGE:
+        return False
+    return vaccine_plan.flu_season(int(last)) == vaccine_plan.flu_season(int(t))
 
 
 def _renew_chronic(sim: Simulation, enc: dict[str, Any], t: float) -> None:
@@ -219,20 +233,28 @@ def death_certificate(sim: Simulation, t: float) -> None:
     under_way = desk.wellness_enc if desk.lock is CORE else getattr(desk.lock, "encounter", None)
     if under_way is not None and under_way["stop"] < t:
         under_way["stop"] = t  # the visit under way lasts until the death
+    place: dict[str, Any] | None = None  # the stay the patient died in (the latest, after a transfer)
     for enc in sim.rec.lists["encounters"]:
         if enc["start"] <= t <= enc["stop"] and enc["class"] in HOSPITAL_STAYS:
             enc["discharge"] = codes.code(*EXPIRED)  # died during the stay (even if a module had just discharged)
+            if place is None or enc["start"] >= place["start"]:
+                place = enc
         if enc["stop"] > t:
             enc["stop"] = max(t, enc["start"])
     if desk.wellness_enc is not None:
         desk.wellness_enc = None
     desk.lock = None
     age = (t - sim.birth_time) / SECONDS["years"]
-    history = (c["codes"][0] for c in sim.rec.lists["conditions"] if c.get("codes"))
+    history = [c["codes"][0] for c in sim.rec.lists["conditions"] if c.get("codes")]
     sim.death_cause = deaths.certified_cause(sim.cause_rng, sim.death_cause, age, sim.patient["gender"], history)
     cause = sim.death_cause or [codes.code(*DEATH_UNKNOWN_CAUSE)]
-    # the cause is the certification visit's reason: Synthea CSV readers (ETL-Synthea) build death from it
-    enc = desk.new_encounter(t, "ambulatory", [codes.code(*DEATH_CERTIFICATION)], [dict(cause[0])], "death", None)
+    # The certification encounter is the pronouncement of death: at the instant of death (ETL-Synthea takes the
+    # death date and time from its start and the cause from its reason), where the patient died: in the stay
+    # under way (same class, hospital and clinician), else at home; never an office visit (at night).
+    enc_class = place["class"] if place is not None else DIED_ELSEWHERE
+    enc = desk.new_encounter(t, enc_class, [codes.code(*DEATH_CERTIFICATION)], [dict(cause[0])], "death", None)
+    if place is not None:
+        enc["organization"], enc["practitioner"] = place["organization"], place["practitioner"]
     enc["stop"] = t
     sim.write(
         "observations",
@@ -252,3 +274,6 @@ def death_certificate(sim: Simulation, t: float) -> None:
     for kind in ("medications", "careplans", "devices"):
         for entry in list(sim.active[kind].values()):
             sim.deactivate(kind, entry, t, None)
+    found = deaths.record_at_death(sim.death_cause, history)
+    if found is not None:  # e.g. coronary disease first shown by the sudden death: the record carries the cause
+        sim.write("conditions", {"start": t, "stop": None, "onset": t, "codes": [dict(found)]}, enc["id"])

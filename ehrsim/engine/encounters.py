@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 #: default length of an encounter that ends in the instant it starts (Synthea's defaults)
 DEFAULT_SECONDS = {"emergency": 3600.0, "inpatient": 86400.0, "hospice": 86400.0, "snf": 86400.0}
 OTHER_SECONDS = 900.0
+#: classes a module holds open over days (a stay): still in progress at the reference date when held then
+STAYS = frozenset({"inpatient", "emergency", "hospice", "snf"})
 #: an encounter opening this soon after the last one ended continues it (ED -> admission): kept as is
 CONTINUATION_SECONDS = 7200.0
 CORE = object()  # lock owner while the core runs a wellness visit
@@ -170,8 +172,16 @@ class EncounterDesk:
         self.wellness_enc = None
         self._release(enc["stop"])
 
-    def close_all(self, t: float) -> None:
-        """At the end of the life: clamp open or overrunning encounters to the end (or death)."""
+    def close_all(self, t: float, alive: bool = False) -> None:
+        """At the end of the life: clamp open or overrunning encounters to the end (or death).
+
+        ``alive`` at the reference date: a stay a module still holds (waiting in a Delay, e.g. hospice or
+        a nursing-home stay) and any encounter reaching past the reference date are in progress there:
+        they end at the reference date with ``in_progress`` set, not at their 1-day default length.
+        """
+        held = getattr(self.lock, "encounter", None) if alive else None
         for enc in self.sim.rec.lists["encounters"]:
-            if enc["stop"] > t:
+            if alive and (enc["stop"] > t or (enc is held and enc["class"] in STAYS)):
+                enc["stop"], enc["in_progress"] = max(t, enc["start"]), True
+            elif enc["stop"] > t:
                 enc["stop"] = max(t, enc["start"])

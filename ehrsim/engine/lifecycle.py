@@ -100,6 +100,27 @@ def measure(sim: Simulation, loinc: str | None, vital_sign: str | None, declared
     return value
 
 
+#: variables a range cannot be adopted for ahead of the sample (computed from other results of it)
+_NOT_ADOPTED = frozenset({"EGFR", "EGFR MDRD", "BMI"})
+
+
+def adopt_range(sim: Simulation, loinc: str, declared: tuple[float, float]) -> None:
+    """A panel's module range moves the state before any of the panel's results is drawn (labs.adopt)."""
+    analyte = labs.analyte_for(loinc, None)
+    if analyte is None or analyte.variable in _NOT_ADOPTED or analyte.variable in sim.pinned_vitals:
+        return
+    phys = sim.physiology
+    last = phys.last.get(analyte.variable)
+    if last is not None and last[0] == sim.now:
+        return  # already measured in this sample
+    true = phys.kept.get(analyte.variable, sim.vitals.get(analyte.variable))
+    if true is None:
+        return
+    age = (sim.now - sim.birth_time) / YEAR
+    if labs.adopt(phys, analyte, true, sim.now, age, declared, sim.rng)[0] != true:
+        sim.invalidate_vitals()
+
+
 def result_flags(sim: Simulation, loinc: str | None, value: Any) -> dict[str, Any]:
     return labs.flags(loinc, value, (sim.now - sim.birth_time) / YEAR, sim.physiology.sex)
 

@@ -21,7 +21,15 @@ import numpy as np
 
 from ehrsim.gmf.conditions import NEVER
 from ehrsim.gmf.states.control import Delay, Simple
-from ehrsim.gmf.transitions import Complex, ComplexOption, Conditional, Distributed, LookupTable, Weighted
+from ehrsim.gmf.transitions import (
+    Complex,
+    ComplexOption,
+    Conditional,
+    Distributed,
+    LookupTable,
+    NamedProbability,
+    Weighted,
+)
 from ehrsim.gmf.values import SECONDS, to_seconds
 
 if TYPE_CHECKING:
@@ -47,7 +55,7 @@ def install(library: Library) -> int:
             if span is not None and _loops_back(module.states, name, state, 0):
                 graph = graphs.get(module.path)
                 if graph is None:
-                    graph = graphs[module.path] = _graph(module.states)
+                    graph = graphs[module.path] = _graph(module.states, library)
                 node.process = LoopingDelay(state, span, graph).process
                 count += 1
     return count
@@ -111,49 +119,81 @@ def _weights(options: tuple[Weighted, ...], sim: PatientAccess, keys: set[str]) 
     return _effective(pairs)
 
 
-#: per module: state name -> (its transition, its first target, whether it is a Simple state)
-Graph = dict[str, tuple[Any, str | None, bool]]
+# how a state's transition is analysed (``Probe`` kinds): resolved once per node at install, not per check
+DIRECT, FIXED, WEIGHTED, CHOICE, LOOKUP = range(5)
+#: (kind, what the kind needs, is it a Simple state): DIRECT and FIXED carry their constant probabilities,
+#: WEIGHTED and CHOICE their options, LOOKUP (transition, its table or None when not loaded, probabilities by row)
+Probe = tuple[int, Any, bool]
+#: per module: state name -> its probe
+Graph = dict[str, Probe]
 
 
-def _graph(states: dict[str, Any]) -> Graph:
-    return {n: (s.transition, (s.targets() or [None])[0], isinstance(s, Simple)) for n, s in states.items()}
+def _graph(states: dict[str, Any], library: Library) -> Graph:
+    return {
+        n: (*_probe(s.transition, (s.targets() or [None])[0], library), isinstance(s, Simple))
+        for n, s in states.items()
+    }
+
+
+def _probe(transition: Any, first_target: str | None, library: Library) -> tuple[int, Any]:
+    if isinstance(transition, Distributed):
+        if any(isinstance(o.distribution, NamedProbability) for o in transition.options):
+            return WEIGHTED, transition.options
+        return FIXED, _effective([(o.transition, o.distribution) for o in transition.options])  # type: ignore[misc]
+    if isinstance(transition, Conditional | Complex):
+        return CHOICE, transition.options
+    if isinstance(transition, LookupTable):
+        return LOOKUP, (transition, library.lookup_tables.get(transition.table_name), {})
+    return DIRECT, [(first_target or "", 1.0)]
 
 
 def _transition_probs(
-    transition: Any, first_target: str | None, sim: PatientAccess, run: ModuleRun, t: float, keys: set[str]
+    kind: int, data: Any, sim: PatientAccess, run: ModuleRun, t: float, keys: set[str]
 ) -> tuple[list[tuple[str, float]], float]:
     """Where one transition goes now, with probabilities, and until when that holds."""
     horizon = NEVER
-    if isinstance(transition, Distributed):
-        return _weights(transition.options, sim, keys), horizon
-    if isinstance(transition, Conditional | Complex):
-        chosen: Any = transition.options[-1]
-        for option in transition.options:  # only options up to the chosen one can change the choice
-            if option.condition is not None:
-                keys |= option.condition.reads()
-                horizon = min(horizon, option.condition.wake_time(sim, t))
-            if option.condition is None or option.condition.test(sim, run, t):
+    if kind <= FIXED:
+        return data, horizon
+    if kind == WEIGHTED:
+        return _weights(data, sim, keys), horizon
+    if kind == CHOICE:
+        chosen: Any = data[-1]
+        for option in data:  # only options up to the chosen one can change the choice
+            condition = option.condition
+            if condition is None:
+                chosen = option
+                break
+            keys |= condition.reads()
+            wake = condition.wake_time(sim, t)
+            if wake < horizon:
+                horizon = wake
+            if condition.test(sim, run, t):
                 chosen = option
                 break
         # isinstance, not getattr with a default: a missing field on a pydantic model raises inside __getattr__
         if isinstance(chosen, ComplexOption) and chosen.distributions is not None and chosen.transition is None:
             return _weights(chosen.distributions, sim, keys), horizon
         return [(chosen.transition, 1.0)], horizon
-    if isinstance(transition, LookupTable):
+    transition, table, memo = data
+    if table is None:  # not loaded: fails here as the transition itself would
         table = sim.library.lookup_tables[transition.table_name]
-        found = table.probabilities(sim, t) or {}
-        probs = _effective([(o.transition, found.get(o.transition, o.default_probability)) for o in transition.options])
-        keys |= table.attr_keys
-        if "age" in table.keys:
-            years = (t - sim.birth_time) / SECONDS["years"]
-            horizon = min(horizon, sim.birth_time + (math.floor(years) + 1) * SECONDS["years"])
-        if "time" in table.keys:
-            edges = table.edges[table.keys.index("time")] or []
-            i = bisect.bisect_right(edges, t * 1000.0)
-            if i < len(edges):
-                horizon = min(horizon, edges[i] / 1000.0 + 0.001)
-        return probs, horizon
-    return [(first_target or "", 1.0)], horizon  # direct
+    found = table.probabilities(sim, t)
+    # the table caches its rows' dicts for the whole run, so their identity stands for their content
+    probs = memo.get(id(found))
+    if probs is None:
+        row = found or {}
+        probs = _effective([(o.transition, row.get(o.transition, o.default_probability)) for o in transition.options])
+        memo[id(found)] = probs
+    keys |= table.attr_keys
+    if "age" in table.keys:
+        years = (t - sim.birth_time) / SECONDS["years"]
+        horizon = min(horizon, sim.birth_time + (math.floor(years) + 1) * SECONDS["years"])
+    if "time" in table.keys:
+        edges = table.edges[table.keys.index("time")] or []
+        i = bisect.bisect_right(edges, t * 1000.0)
+        if i < len(edges):
+            horizon = min(horizon, edges[i] / 1000.0 + 0.001)
+    return probs, horizon
 
 
 def plan(home: str, graph: Graph, sim: PatientAccess, run: ModuleRun, t: float) -> Plan:
@@ -165,9 +205,10 @@ def plan(home: str, graph: Graph, sim: PatientAccess, run: ModuleRun, t: float) 
     pending: list[tuple[str, float, int]] = [(home, 1.0, 0)]
     while pending:
         current, weight, depth = pending.pop()
-        transition, first_target, _ = graph[current]
-        probs, until = _transition_probs(transition, first_target, sim, run, t, keys)
-        horizon = min(horizon, until)
+        kind, data, _ = graph[current]
+        probs, until = _transition_probs(kind, data, sim, run, t, keys)
+        if until < horizon:
+            horizon = until
         for target, p in probs:
             if p <= 0:
                 continue
@@ -198,6 +239,8 @@ class LoopingDelay:
             return 0.0
         if self.low == self.high:
             return k * self.low
+        if k == 1:  # the same draw and value as an array of one, without the array
+            return float(sim.rng.uniform(self.low, self.high))
         return float(sim.rng.uniform(self.low, self.high, k).sum())
 
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:

@@ -38,6 +38,12 @@ class RecordWrites:
         def notify(self, key: str) -> None: ...
 
     def add_entry(self, run: ModuleRun, kind: str, fields: dict[str, Any], state: State | None) -> dict[str, Any]:
+        if kind == "observations":
+            same = self._same_result(fields)
+            if same is not None:  # one sample, one result: a second report of it points at the first
+                if state is not None:
+                    run.created[state.name] = same
+                return same
         enc = self.desk.current(run)
         entry = self.rec.add(kind, fields, enc["id"] if enc is not None else None)
         if state is not None:
@@ -51,8 +57,23 @@ class RecordWrites:
             self.rx.observed(entry, self.now)  # an eGFR result may stop a drug
         return entry
 
+    def _same_result(self, fields: dict[str, Any]) -> dict[str, Any] | None:
+        """The result of this test already recorded at this very instant (two modules ordering the same
+        panel at one visit: one sample, one result), or None."""
+        codes = fields.get("codes")
+        if not codes:
+            return None
+        prev = self.rec.latest_obs.get(codes[0]["code"])
+        if prev is None or prev["time"] != fields["time"] or prev["codes"][0]["code"] != codes[0]["code"]:
+            return None
+        return prev
+
     def write(self, kind: str, fields: dict[str, Any], encounter_id: str | None) -> dict[str, Any]:
         """The core records an entry in a given encounter (waking Guards that read observations)."""
+        if kind == "observations":
+            same = self._same_result(fields)
+            if same is not None:
+                return same
         entry = self.rec.add(kind, fields, encounter_id)
         if kind == "observations":
             if self._watchers:

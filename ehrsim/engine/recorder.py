@@ -39,8 +39,8 @@ class Recorder:
         return f"{self.prefix}{self.n:012x}", self.n
 
     def add(self, kind: str, fields: dict[str, Any], encounter_id: str | None) -> dict[str, Any]:
-        entry_id, n = self.new_id()
-        entry = {"id": entry_id, "n": n, "encounter": encounter_id, **fields}
+        self.n = n = self.n + 1  # ``new_id``, inlined (one call per record entry)
+        entry = {"id": f"{self.prefix}{n:012x}", "n": n, "encounter": encounter_id, **fields}
         self.lists[kind].append(entry)
         if kind == "observations":
             for code in entry["codes"]:

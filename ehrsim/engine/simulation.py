@@ -88,6 +88,7 @@ class Simulation(RecordWrites):
         self.steer: Any = None
         self.immunizations_given: dict[str, int] = {}
         self.immunizations_last: dict[str, int] = {}
+        self.product_draw = 0.0  # the patient's fixed draw for vaccine products in use together (care.plan_vaccines)
         # local time, vaccine plans and certified causes of death draw from their own streams spawned from the patient's
         # Generator, so they never shift the draws the modules make
         self.zone = clock.zone_for_state((patient.get("address") or {}).get("state_abbr"))
@@ -96,8 +97,11 @@ class Simulation(RecordWrites):
     # --- the queue --------------------------------------------------------------------------
 
     def schedule(self, run: ModuleRun, t: float) -> None:
-        """Wake ``run`` at ``t`` (replacing any earlier wake-up it had)."""
-        run.token = self.queue.push(max(t, self.now), MODULE, run.order, run)
+        """Wake ``run`` at ``t`` (replacing any earlier wake-up it had). ``EventQueue.push``, inlined (hot)."""
+        queue, now = self.queue, self.now
+        queue.seq = seq = queue.seq + 1
+        heapq.heappush(queue.heap, (now if now > t else t, MODULE, run.order, seq, MODULE, run))
+        run.token = seq
 
     def park(self, run: ModuleRun) -> None:
         """The run cannot proceed by time alone: it has no queue entry until something wakes it."""
@@ -123,11 +127,11 @@ class Simulation(RecordWrites):
         self.schedule_core(self.birth_time, LIFECYCLE)
         care.schedule_next_wellness(self, self.birth_time)
         care.plan_vaccines(self)
-        queue = self.queue.heap
+        queue, pop = self.queue.heap, heapq.heappop
         events = same_instant = 0
         last: ModuleRun | None = None  # the run stepped last, to name when the events run away
         while queue:
-            t, kind, _order, seq, _kind, obj = heapq.heappop(queue)
+            t, kind, _order, seq, _kind, obj = pop(queue)
             if t > self.end_time or (self.death_time is not None and t > self.death_time):
                 break
             events += 1
@@ -159,7 +163,7 @@ class Simulation(RecordWrites):
                 obj(self, t)
             if self.death_time is not None and self.death_time <= t:
                 break
-        self.desk.close_all(min(self.end_time, self.death_time or self.end_time))
+        self.desk.close_all(min(self.end_time, self.death_time or self.end_time), alive=self.death_time is None)
 
     def release(self) -> None:
         """The life is over and its record built: drop the desk's and the pharmacy's links back to this
@@ -185,7 +189,7 @@ class Simulation(RecordWrites):
     def _step(self, run: ModuleRun, t: float) -> None:
         """Run states until one blocks (Synthea's ``process`` loop, with exact times)."""
         steps = 0
-        history = run.history
+        history, trace = run.history, self.trace
         while not run.done and self.death_time is None:
             node = run.state
             outcome = node.process(self, run, t)
@@ -195,7 +199,9 @@ class Simulation(RecordWrites):
                 continue
             nxt = run.redirect
             if nxt is None:
-                nxt = node.next_state(self, run, t)  # type: ignore[misc]
+                nxt = node.to
+                if nxt is None:
+                    nxt = node.next_state(self, run, t)  # type: ignore[misc]
             else:
                 run.redirect = None
             try:
@@ -203,8 +209,8 @@ class Simulation(RecordWrites):
             except KeyError:
                 raise SimulationError(f"transition to unknown state {nxt!r}") from None
             history[nxt] = t
-            if self.trace is not None:
-                self.trace.append((t, run.module.path, nxt))
+            if trace is not None:
+                trace.append((t, run.module.path, nxt))
             steps += 1
             if steps > MAX_STEPS_PER_INSTANT:
                 raise SimulationError(f"loops through {steps} states without time passing (add a Delay)")
@@ -307,6 +313,10 @@ class Simulation(RecordWrites):
         """A result read from the physiological state now, with noise and rounding (None when the
         code is not a state variable): see ``core/labs.py``."""
         return lifecycle.measure(self, loinc, vital_sign, declared)
+
+    def adopt_range(self, loinc: str, declared: tuple[float, float]) -> None:
+        """A module's range for a state variable moves the state into it now (see ``lifecycle.adopt_range``)."""
+        lifecycle.adopt_range(self, loinc, declared)
 
     def result_flags(self, loinc: str | None, value: Any) -> dict[str, Any]:
         """Reference range and interpretation flag of a numeric result now."""

@@ -76,27 +76,33 @@ class LookupTable:
 
     def probabilities(self, sim: PatientAccess, t: float) -> dict[str, float] | None:
         """The first matching row's probabilities, or None (the options' defaults apply)."""
-        values: list[Any] = []
         parts: list[Any] = []
         for key, edges in self._columns:
-            value: Any
-            if key == "age":
-                value = float(int((t - sim.birth_time) // _YEAR))
-            elif key == "time":
-                value = t * 1000.0
-            else:
+            if edges is None:
                 raw = sim.attributes.get(key)
-                value = "" if raw is None else _text(raw)
-            values.append(value)
-            parts.append(
-                value if edges is None else (bisect.bisect_left(edges, value), bisect.bisect_right(edges, value))
-            )
+                parts.append("" if raw is None else _text(raw))
+                continue
+            value = float(int((t - sim.birth_time) // _YEAR)) if key == "age" else t * 1000.0
+            parts.append((bisect.bisect_left(edges, value), bisect.bisect_right(edges, value)))
         cache_key = tuple(parts)
         try:
             return self._cache[cache_key]
         except KeyError:
-            found = self._cache[cache_key] = self._scan(values)
+            found = self._cache[cache_key] = self._scan(self._values(sim, t))
             return found
+
+    def _values(self, sim: PatientAccess, t: float) -> list[Any]:
+        """The patient's value for each key column: age in whole years, time in epoch ms, else attribute text."""
+        values: list[Any] = []
+        for key in self.keys:
+            if key == "age":
+                values.append(float(int((t - sim.birth_time) // _YEAR)))
+            elif key == "time":
+                values.append(t * 1000.0)
+            else:
+                raw = sim.attributes.get(key)
+                values.append("" if raw is None else _text(raw))
+        return values
 
     def _scan(self, values: list[Any]) -> dict[str, float] | None:
         """The first row (file order) matching ``values``; only rows with equal string cells can match."""

@@ -8,13 +8,14 @@ from pathlib import Path
 
 from ehrsim.gmf.lookup import LookupTable
 from ehrsim.gmf.states import State
+from ehrsim.gmf.transitions import Direct
 from ehrsim.gmf.values import Code
 
 
 class Node:
     """A state's hot-path view: bound methods in slots, so the engine skips model attribute lookups."""
 
-    __slots__ = ("name", "next_state", "process", "state")
+    __slots__ = ("name", "next_state", "process", "state", "to")
 
     def __init__(self, state: State) -> None:
         self.name = state.name
@@ -22,6 +23,8 @@ class Node:
         self.process = state.process
         transition = state.transition
         self.next_state = transition.next_state if transition is not None else None
+        #: the target of a direct transition (the engine takes it without a call), else None
+        self.to: str | None = transition.to if isinstance(transition, Direct) else None
 
 
 @dataclass(frozen=True, eq=False)

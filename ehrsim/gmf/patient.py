@@ -54,6 +54,9 @@ class PatientAccess(Protocol):
     def measure(self, loinc: str | None, vital_sign: str | None, declared: tuple[float, float] | None) -> Any:
         """A result read from the physiological state now (noise, rounding), None when not a state variable."""
 
+    def adopt_range(self, loinc: str, declared: tuple[float, float]) -> None:
+        """A module's range for a state variable: the state moves into it (before a panel's sample is drawn)."""
+
     def result_flags(self, loinc: str | None, value: Any) -> dict[str, Any]:
         """``reference_range`` and ``interpretation`` of a numeric result now (empty when no interval)."""
 

@@ -5,6 +5,7 @@ Parsed from the state's transition key by ``parse_transition``; exactly one key 
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationInfo, model_validator
@@ -99,8 +100,24 @@ class Distributed(Transition):
             return None
         return float(sum(float(o.distribution) for o in self.options))  # type: ignore[arg-type,misc]
 
+    @cached_property
+    def fixed_weights(self) -> tuple[tuple[str, float], ...] | None:
+        """(transition, weight) pairs when no weight is read from an attribute (built once: hot path)."""
+        if any(isinstance(o.distribution, NamedProbability) for o in self.options):
+            return None
+        return tuple((o.transition, o.distribution) for o in self.options)  # type: ignore[misc]
+
     def next_state(self, sim: PatientAccess, run: ModuleRun, t: float) -> str:
-        return pick_weighted(self.options, sim)
+        fixed = self.fixed_weights
+        if fixed is None or getattr(sim, "steer", None) is not None:
+            return pick_weighted(self.options, sim)
+        draw = sim.rng.random()  # ``pick_weighted`` without a call per option
+        total = 0.0
+        for transition, weight in fixed:
+            total += weight
+            if draw < total:
+                return transition
+        return fixed[-1][0]
 
     def targets(self) -> list[str]:
         return [o.transition for o in self.options]
@@ -122,7 +139,8 @@ class Conditional(Transition):
 
     def next_state(self, sim: PatientAccess, run: ModuleRun, t: float) -> str:
         for option in self.options:
-            if option.condition is None or option.condition.test(sim, run, t):
+            condition = option.condition
+            if condition is None or condition.test(sim, run, t):
                 return option.transition
         return self.options[-1].transition
 
@@ -161,7 +179,8 @@ class Complex(Transition):
 
     def next_state(self, sim: PatientAccess, run: ModuleRun, t: float) -> str:
         for option in self.options:
-            if option.condition is None or option.condition.test(sim, run, t):
+            condition = option.condition
+            if condition is None or condition.test(sim, run, t):
                 return option.pick(sim)
         return self.options[-1].pick(sim)
 

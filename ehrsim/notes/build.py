@@ -110,7 +110,7 @@ def build_notes(record: Record, until: int | None = None) -> list[dict[str, Any]
     notes = []
     index = by_encounter(record)
     for enc in record.get("encounters", []):
-        if enc["stop"] is None or (until is not None and enc["stop"] > until):
+        if enc["stop"] is None or enc.get("in_progress") or (until is not None and enc["stop"] > until):
             continue
         kind = note_kind(enc)
         snap = snapshot(record, enc, index)

@@ -65,7 +65,7 @@ def strength(
     mg, why = strengths.choose(
         plan,
         patient,
-        lambda lim: limit_applies(ph, lim, patient, fields.get("reason") or ()),
+        lambda lim: limit_applies(ph, lim, patient, fields.get("reason") or (), bool(fields.get("administered"))),
         lambda measure, threshold, since: above(ph, measure, threshold, since),
         lambda share: bool(ph.rng().random() < share),
         ordered_mg,
@@ -116,8 +116,11 @@ def previous(ph: Pharmacy, chosen: Product, t: float) -> dict[str, Any] | None:
     return None
 
 
-def limit_applies(ph: Pharmacy, limit: strengths.Limit, patient: Patient, reasons: Any) -> bool:
-    """Does a dose limit hold: the patient's age, kidney function or conditions, or the order's reason."""
+def limit_applies(
+    ph: Pharmacy, limit: strengths.Limit, patient: Patient, reasons: Any, administered: bool = False
+) -> bool:
+    """Does a dose limit hold: the patient's age, kidney function or conditions, or the order's reason
+    (``given_for``: a one-off administration for that reason, e.g. aspirin at an acute MI)."""
     kind = limit.kind
     if kind == "age_below":
         return patient.age < limit.threshold
@@ -128,8 +131,10 @@ def limit_applies(ph: Pharmacy, limit: strengths.Limit, patient: Patient, reason
     if kind == "egfr_below":
         return patient.egfr(ph.rx) < limit.threshold
     group = ph.rx.condition_groups[limit.subject]
-    if kind == "reason_in":
+    if kind == "reason_in" or (kind == "given_for" and administered):
         return any(r.get("code") in group for r in reasons)
+    if kind == "given_for":
+        return False
     active = ph.sim.active["conditions"]  # has_condition
     return any(code in active for code in group)
 

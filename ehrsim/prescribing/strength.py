@@ -23,7 +23,16 @@ if TYPE_CHECKING:
     from ehrsim.prescribing.patient import Patient
 
 DAY = 86400.0
-LIMIT_KINDS = ("age_below", "age_at_least", "ckd_stage_at_least", "egfr_below", "has_condition", "reason_in")
+LIMIT_KINDS = (
+    "age_below",
+    "age_at_least",
+    "ckd_stage_at_least",
+    "egfr_below",
+    "has_condition",
+    "reason_in",
+    "given_for",
+)
+GROUP_KINDS = ("has_condition", "reason_in", "given_for")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +94,7 @@ def load_plans(products: set[str], groups: set[str]) -> dict[str, Plan]:
         ladders.setdefault(r["drug"], []).append((float(r["strength_mg"]), r["rxcui"]))
     limits: dict[str, list[Limit]] = {}
     for r in _rows("dose_limits.csv"):
-        if r["kind"] not in LIMIT_KINDS or (r["kind"] in ("has_condition", "reason_in") and r["subject"] not in groups):
+        if r["kind"] not in LIMIT_KINDS or (r["kind"] in GROUP_KINDS and r["subject"] not in groups):
             raise EhrsimError(f"prescribing/dose_limits.csv: {r['drug']} has an unknown kind or condition group")
         limits.setdefault(r["drug"], []).append(
             Limit(

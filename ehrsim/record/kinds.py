@@ -181,7 +181,9 @@ ENTRY_KINDS: tuple[EntryKind, ...] = (
             "practitioner": TEXT,
             "discharge": OPTIONAL_CODE,
             "module": TEXT,
+            "in_progress": {"type": "boolean"},
         },
+        optional=frozenset({"in_progress"}),
         doc="visits; every other entry's ``encounter`` points at one (or is None)",
     ),
     EntryKind(

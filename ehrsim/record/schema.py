@@ -83,6 +83,8 @@ def record_schema() -> dict[str, Any]:
         properties[kind.name] = {"type": "array", "items": {"$ref": f"#/$defs/{kind.name}"}}
     properties["prescribing"] = {"type": "array", "items": PRESCRIBING_EVENT}
     properties["symptoms"] = {"type": "array", "items": SYMPTOM_EVENT}
+    # the simulator's truth: condition code -> time a latent (possibly undiagnosed) disease began
+    properties["latent"] = {"type": "object", "additionalProperties": TIME}
     properties["weight"] = {"type": "number", "exclusiveMinimum": 0}  # steered cohorts only (docs/cohorts.md)
     properties["notes"] = {"type": "array", "items": NOTE}  # only with --notes
     return copy.deepcopy(
@@ -91,7 +93,7 @@ def record_schema() -> dict[str, Any]:
             "$id": SCHEMA_ID,
             "title": "ehrsim native patient record, format 1",
             "description": "See docs/record.md. Times are int seconds since 1970-01-01T00:00:00Z.",
-            **_object(properties, frozenset({"weight", "notes"})),
+            **_object(properties, frozenset({"weight", "notes", "latent"})),
             "$defs": defs,
         }
     )

@@ -20,6 +20,8 @@ class Person:
     first_onset: dict[str, int] = field(default_factory=dict)
     #: watched codes with a condition still active at the reference time
     active: frozenset[str] = frozenset()
+    #: watched codes of a latent disease (the simulator's truth, record ``latent``) begun by the reference time
+    latent: frozenset[str] = frozenset()
 
     def age_at(self, t: float) -> float:
         return (t - self.birth) / YEAR
@@ -57,4 +59,5 @@ def summarise(record: dict[str, Any], reference_time: int, watched: frozenset[st
         for code in (record.get("death") or {}).get("codes") or ():
             if code["code"] in watched and code["code"] not in first:
                 first[code["code"]] = end
-    return Person(patient["gender"], int(patient["birth_time"]), int(end), dead, first, frozenset(active))
+    latent = frozenset(c for c, t in (record.get("latent") or {}).items() if c in watched and t <= end)
+    return Person(patient["gender"], int(patient["birth_time"]), int(end), dead, first, frozenset(active), latent)

@@ -2,7 +2,9 @@
 
 Denominators: prevalence counts people alive at the reference date whose age then falls in the
 band (``prevalence_ever``: a condition with the code was ever recorded; ``prevalence_active``:
-one is still active). Incidence is first onsets per 1000 person-years at risk: the time each
+one is still active; ``prevalence_latent``: the record's ``latent`` block, the simulator's truth, says
+the disease had begun, diagnosed or not; ``undiagnosed_share``: of those, the share never diagnosed
+with the code). Incidence is first onsets per 1000 person-years at risk: the time each
 person spent in the band (and in the kept history window) before their first onset of the code.
 """
 
@@ -76,8 +78,15 @@ def prevalence(target: Target, people: Iterable[Person], info: RunInfo) -> Targe
         age = p.age_at(info.reference_time)
         if not target.age_low <= age < _band_end(target):
             continue
+        if target.measure == "undiagnosed_share":
+            if any(c in p.latent for c in codes):
+                n += 1
+                cases += not any(c in p.first_onset for c in codes)
+            continue
         n += 1
-        if target.measure == "prevalence_active":
+        if target.measure == "prevalence_latent":
+            cases += any(c in p.latent for c in codes)
+        elif target.measure == "prevalence_active":
             cases += any(c in p.active for c in codes)
         else:
             cases += any(c in p.first_onset for c in codes)
@@ -110,7 +119,7 @@ def incidence(target: Target, people: Iterable[Person], info: RunInfo) -> Target
 
 
 def evaluate(target: Target, people: list[Person], info: RunInfo) -> TargetResult:
-    if target.measure.startswith("prevalence"):
+    if target.measure.startswith("prevalence") or target.measure == "undiagnosed_share":
         return prevalence(target, people, info)
     return incidence(target, people, info)
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from ehrsim.errors import ConfigError
 from ehrsim.paths import terminology_dir
 
-MEASURES = ("prevalence_ever", "prevalence_active", "incidence_per_1000py")
+MEASURES = ("prevalence_ever", "prevalence_active", "incidence_per_1000py", "prevalence_latent", "undiagnosed_share")
 COLUMNS = ("condition", "code", "measure", "sex", "age_low", "age_high", "target", "tolerance", "unit", "source")
 SEXES = {"M": "M", "F": "F", "ALL": "all", "BOTH": "all", "": "all"}
 

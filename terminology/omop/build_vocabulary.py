@@ -32,6 +32,8 @@ import orjson
 
 HERE = Path(__file__).resolve().parent
 TERMINOLOGY = HERE.parent
+#: map a single-ingredient RxNorm drug without a concept row to its ingredient (``--ingredient-level``)
+INGREDIENT_LEVEL = False
 VOCAB_OF = {"SNOMED-CT": "SNOMED", "LOINC": "LOINC", "RxNorm": "RxNorm", "CVX": "CVX", "UCUM": "UCUM"}
 CONCEPT_FIELDS = [
     "concept_id",
@@ -310,6 +312,22 @@ def _mapping_row(
             "source": origin,
         }
     reason = NO_VOCABULARY.get(system, "no standard concept found in the public OHDSI material searched")
+    ingredient = _ingredient_level(pool, system, display)
+    if ingredient:
+        ing, origin = ingredient
+        reason = (
+            f"clinical drug concept not found in the public OHDSI material searched; exported at ingredient level "
+            f"{ing} ({pool.rows[ing]['concept_name']})"
+        )
+        unmapped.append({"system": system, "code": code, "display": display, "reason": reason})
+        return {
+            "system": system,
+            "code": code,
+            "concept_id": str(ing),
+            "domain_id": "Drug",
+            "source_concept_id": "0",
+            "source": f"ingredient-level: {origin} (the drug's own RxNorm concept was not found)",
+        }
     unmapped.append({"system": system, "code": code, "display": display, "reason": reason})
     return {
         "system": system,
@@ -319,6 +337,18 @@ def _mapping_row(
         "source_concept_id": "0",
         "source": f"unmapped: {reason}",
     }
+
+
+def _ingredient_level(pool: Pool, system: str, display: str) -> tuple[int, str] | None:
+    """The RxNorm ingredient of a single-ingredient drug whose own concept no source has, when
+    ``--ingredient-level`` is on: the CDM's last level of drug_concept_id precedence ("only if no other
+    information is available Ingredient"); multi-ingredient drugs stay 0 (one concept per code)."""
+    if not INGREDIENT_LEVEL or system != "RxNorm" or not display or " / " in display or display.startswith("{"):
+        return None
+    found = _ingredients(pool, 0, display)
+    if len(found) != 1:
+        return None
+    return found[0], pool.rows[found[0]]["origin"]
 
 
 def write_units(pool: Pool, units: collections.Counter[str]) -> None:
@@ -481,7 +511,15 @@ def main() -> None:
     ap.add_argument(
         "--found", type=Path, default=HERE / "lookups" / "found.csv", help="ids found one by one, with their source"
     )
-    build(ap.parse_args())
+    ap.add_argument(
+        "--ingredient-level",
+        action="store_true",
+        help="map a single-ingredient RxNorm drug whose own concept no source has to its RxNorm ingredient",
+    )
+    args = ap.parse_args()
+    global INGREDIENT_LEVEL
+    INGREDIENT_LEVEL = args.ingredient_level
+    build(args)
 
 
 if __name__ == "__main__":

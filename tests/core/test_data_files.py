@@ -74,6 +74,7 @@ def test_every_scheduled_vaccine_is_a_listed_core_code():
         ("influenza_products.csv", [("cvx", "display")]),
         ("campaigns.csv", [("cvx", "display")]),
         ("pregnancy.csv", [("cvx", "display")]),
+        ("products.csv", [("cvx", "display")]),
         ("infant_rsv.csv", [("cvx_small", "display_small"), ("cvx_large", "display_large")]),
     ):
         with open(folder / name, newline="", encoding="utf-8") as fh:

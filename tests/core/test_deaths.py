@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ehrsim.core.deaths import UNKNOWN_CAUSE, certified_cause
+from ehrsim.core.deaths import UNKNOWN_CAUSE, certified_cause, record_at_death
 
 UNKNOWN = [{"system": "SNOMED-CT", "code": UNKNOWN_CAUSE, "display": "Natural death with unknown cause (event)"}]
 INJURY = {"418399005", "7878000", "1912002", "1149222004", "44301001", "27935005", "85898001"}  # + sudden cardiac
@@ -68,3 +68,21 @@ def test_cardiac_arrest_names_the_recorded_heart_disease():
     assert certified_cause(rng, CARDIAC_ARREST, 70, "M", [asthma, heart_failure, CAD]) == [CAD]  # ischemic first
     assert certified_cause(rng, CARDIAC_ARREST, 70, "M", [heart_failure])[0]["code"] == "88805009"
     assert certified_cause(rng, CARDIAC_ARREST, 28, "M", [asthma])[0]["code"] not in {"410429000", "195967001"}
+
+
+HTN = {"system": "SNOMED-CT", "code": "59621000", "display": "Essential hypertension (disorder)"}
+
+
+def test_hypertensive_disease_is_certified_only_for_a_recorded_hypertensive():
+    rng = np.random.default_rng(1)
+    without = [certified_cause(rng, UNKNOWN, 80, "F")[0]["code"] for _ in range(400)]
+    with_htn = [certified_cause(rng, UNKNOWN, 80, "F", [HTN])[0]["code"] for _ in range(400)]
+    assert "59621000" not in without
+    assert 0.08 < with_htn.count("59621000") / 400 < 0.25  # its table weight 0.15 of 0.83
+
+
+def test_a_disease_that_first_shows_at_death_is_recorded_then_unless_already_recorded():
+    assert record_at_death([CAD], []) == CAD  # sudden cardiac death as the first manifestation
+    assert record_at_death([CAD], [CAD]) is None  # already in the record
+    assert record_at_death([HTN], []) is None  # never certified without history (see above)
+    assert record_at_death([{"system": "SNOMED-CT", "code": "44301001", "display": "Suicide (event)"}], []) is None

@@ -113,6 +113,25 @@ def test_meningococcal_product_by_era_menactra_then_menquadfi():
     assert born_2012 == ["203", "203"]  # 11 in 2023: Menactra discontinued in 2022, MenQuadfi
 
 
+def test_menacwy_product_mix_by_era_one_product_per_patient():
+    from ehrsim.core.immunizations import product
+
+    def cvx(day: dt.date, u: float) -> str:
+        scheduled = {"system": "CVX", "code": "114", "display": "meningococcal MCV4P"}
+        return product("mening", scheduled, from_date(day), u)["code"]
+
+    draws = [i / 200 for i in range(200)]
+    assert {cvx(dt.date(2007, 6, 1), u) for u in draws} == {"114"}  # Menactra alone before Menveo (2010)
+    in_2015 = [cvx(dt.date(2015, 6, 1), u) for u in draws]
+    assert set(in_2015) == {"114", "136"} and in_2015.count("136") == 100  # equal shares (products.csv)
+    in_2024 = [cvx(dt.date(2024, 6, 1), u) for u in draws]
+    assert set(in_2024) == {"203", "136"}  # no Menactra after its discontinuation
+    # one patient keeps Menveo for both doses; a Menactra patient moves to MenQuadfi in 2022
+    assert cvx(dt.date(2015, 6, 1), 0.9) == cvx(dt.date(2024, 6, 1), 0.9) == "136"
+    assert (cvx(dt.date(2015, 6, 1), 0.1), cvx(dt.date(2024, 6, 1), 0.1)) == ("114", "203")
+    assert product("hpv", {"code": "165"}, from_date(dt.date(2024, 1, 1)), 0.5) == {"code": "165"}
+
+
 def test_td_waits_ten_years_after_any_tetanus_toxoid_dose():
     """A wound Tdap (or the adolescent Tdap) defers the next Td: ACIP counts 10 years from the last tetanus dose."""
     born = from_date(dt.date(1988, 10, 11))

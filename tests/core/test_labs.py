@@ -256,3 +256,50 @@ def test_a_stage_diagnosed_under_mdrd_keeps_the_reported_mdrd_egfr_in_the_band()
         for k in range(3):
             labs.measure(body, vitals, rng, labs.analytes()["2160-0"], t + k, 60.0)
             assert labs.measure(body, vitals, rng, labs.analytes()["98979-8"], t + k, 60.0) >= 90
+
+
+def test_a_childs_egfr_is_bedside_schwartz_of_the_creatinine_measured_with_it() -> None:
+    """A module may set a child's creatinine (Synthea's kidney modules): the eGFR beside it follows that
+    creatinine and the child's height (0.413 x height / creatinine), not the state's earlier eGFR."""
+    body = Physiology(np.random.default_rng(3), "F", "white")
+    vitals = body.update(16.0, {}, 0.0)
+    rng = np.random.default_rng(2)
+    egfr_code = labs.analytes()["98979-8"]
+    creatinine = labs.measure(body, vitals, rng, labs.analytes()["2160-0"], 5.0, 16.0, declared=(2.4, 2.8))
+    egfr = labs.measure(body, vitals, rng, egfr_code, 5.0, 16.0)
+    assert creatinine is not None and 2.0 < creatinine < 3.2
+    assert egfr == round(0.413 * vitals["Height"] / creatinine)
+
+
+@pytest.mark.parametrize(
+    ("ckd", "diagnosed", "low", "high"),
+    [
+        (3, None, 30, 60),  # a module's stage alone
+        (4, "433144002", 25, 30),  # one stage ahead of the chart: just past the threshold, within 5 of stage 3
+        (3, "431855005", 90, 999),  # two stages ahead (Synthea re-stages years later): the chart's stage
+        (5, "431857002", 10, 15),
+    ],
+)
+def test_a_modules_hidden_ckd_stage_is_reconciled_with_the_diagnosed_stage(ckd, diagnosed, low, high) -> None:
+    rng = np.random.default_rng(4)
+    egfr, creatinine = labs.analytes()["98979-8"], labs.analytes()["2160-0"]
+    for seed in range(20):
+        body = Physiology(np.random.default_rng(seed), "M", "white")
+        conditions = {} if diagnosed is None else {diagnosed: {"start": 0.0}}
+        vitals = body.update(68, {"ckd": ckd}, 0.0, conditions)
+        assert low <= vitals["EGFR"] < high
+        labs.measure(body, vitals, rng, creatinine, float(seed), 68.0)
+        assert low - 0.5 <= labs.measure(body, vitals, rng, egfr, float(seed), 68.0) < high + 0.5
+
+
+def test_a_module_creatinine_range_of_another_stage_does_not_contradict_the_diagnosed_stage() -> None:
+    """Synthea's kidney modules give creatinine ranges by their hidden stage; while the chart says stage 3,
+    a range of stage 5 values is not adopted, and a range overlapping stage 3 is kept to its stage-3 part."""
+    rng = np.random.default_rng(7)
+    creatinine, egfr = labs.analytes()["2160-0"], labs.analytes()["98979-8"]
+    for seed in range(20):
+        body = Physiology(np.random.default_rng(seed), "M", "white")
+        vitals = body.update(66, {"ckd": 5}, 0.0, {"433144002": {"start": 0.0}})
+        for t, declared in ((1.0, (4.5, 6.0)), (2.0, (1.0, 2.6))):
+            c = labs.measure(body, vitals, rng, creatinine, t, 66.0, declared=declared)
+            assert c is not None and 25 <= labs.measure(body, vitals, rng, egfr, t, 66.0) < 65

@@ -86,3 +86,30 @@ def test_tdap_uptake_follows_the_cdc_surveys_by_season():
 
     assert 0.22 < share(dt.date(2013, 3, 1)) < 0.32  # 27.0 % (April 2014 survey)
     assert 0.54 < share(dt.date(2023, 3, 1)) < 0.65  # 59.6 % (April 2024 survey)
+
+
+def _pregnant_flu_coverage(born: dt.date, conceived: dt.date, season: int, n: int = 800) -> float:
+    """Share of women vaccinated in ``season`` by the yearly plan or the pregnancy plan (CDC's measure)."""
+    from ehrsim.core.vaccine_plan import flu_season
+
+    birth, conception = from_date(born), from_date(conceived)
+    covered = 0
+    for i in range(n):
+        shots = lifetime_plan(np.random.default_rng(i), birth, END) + pregnancy_plan(
+            np.random.default_rng(10_000 + i), conception, birth
+        )
+        covered += any(s.key == "flu" and flu_season(s.time) == season for s in shots)
+    return covered / n
+
+
+def test_influenza_in_pregnancy_reaches_the_cdc_measured_uptake():
+    # 2019-20: 61.2 % of women pregnant in the season (MMWR 2020;69(39)); women 18-49 otherwise ~35 %
+    assert 0.56 <= _pregnant_flu_coverage(dt.date(1990, 3, 1), dt.date(2019, 6, 1), 2019) <= 0.67
+    # 2005-06: about 15 % (and no yearly recommendation for women 18-49 then)
+    assert 0.11 <= _pregnant_flu_coverage(dt.date(1978, 3, 1), dt.date(2005, 6, 1), 2005) <= 0.19
+    conception = from_date(dt.date(2019, 6, 1))
+    for i in range(200):  # during the pregnancy (8-40 weeks), in the season, flagged as needing it
+        for s in pregnancy_plan(np.random.default_rng(i), conception, from_date(dt.date(1990, 3, 1))):
+            if s.key == "flu":
+                assert s.needs_pregnancy and conception + 6 * 7 * DAY <= s.time < conception + 38 * 7 * DAY
+                assert to_date(s.time).month in (9, 10, 11, 12, 1, 2, 3)

@@ -22,7 +22,7 @@ def test_module_visits_wait_for_office_hours() -> None:
 def test_a_death_during_an_admission_is_expired_with_a_known_cause() -> None:
     _sim, record = simulate("hospital_death", born=dt.date(1990, 1, 1))
     assert record["alive"] is False
-    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient"]
+    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient" and e["module"] != "death"]
     assert stay["discharge"] == {"system": "NUBC", "code": "20", "display": "Expired"}
     assert stay["stop"] == record["death"]["time"] and stay["stop"] - stay["start"] >= 2 * 86400
     assert record["death"]["codes"][0]["code"] != "9855000"  # 30 years old: an injury, overdose, suicide...
@@ -32,7 +32,7 @@ def test_a_death_during_an_admission_is_expired_with_a_known_cause() -> None:
 
 def test_a_death_in_the_instant_of_admission_comes_after_a_real_stay() -> None:
     _sim, record = simulate("admission_death", born=dt.date(1940, 1, 1))
-    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient"]
+    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient" and e["module"] != "death"]
     assert 12 * 3600 <= stay["stop"] - stay["start"] <= 168 * 3600
     assert stay["stop"] == record["death"]["time"]
     assert stay["discharge"]["code"] == "20"
@@ -62,3 +62,63 @@ def test_cardiac_arrest_is_certified_as_the_recorded_heart_disease() -> None:
     assert record["death"]["codes"][0]["code"] == "53741008"  # the mechanism gives way to the underlying cause
     cert = [o for o in record["observations"] if o["codes"][0]["code"] == "69453-9"]
     assert cert[0]["value"]["code"] == "53741008"
+
+
+def _certification(record: dict) -> dict:
+    (cert,) = [e for e in record["encounters"] if e["codes"][0]["code"] == "308646001"]
+    return cert
+
+
+def test_death_in_hospital_is_certified_in_that_stay_at_the_instant_of_death() -> None:
+    _sim, record = simulate("hospital_death", born=dt.date(1990, 1, 1))
+    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient" and e["module"] != "death"]
+    cert = _certification(record)
+    # pronounced by the ward at the death: same class, hospital and clinician; ETL-Synthea reads the death from it
+    assert cert["start"] == cert["stop"] == record["death"]["time"]
+    assert (cert["class"], cert["organization"], cert["practitioner"]) == (
+        "inpatient",
+        stay["organization"],
+        stay["practitioner"],
+    )
+    assert cert["reason"] == [record["death"]["codes"][0]]
+
+
+def test_death_outside_any_stay_is_pronounced_at_home_not_in_an_office() -> None:
+    _sim, record = simulate("death", born=dt.date(1950, 1, 1))
+    assert record["alive"] is False
+    cert = _certification(record)
+    assert cert["class"] == "home" and cert["start"] == cert["stop"] == record["death"]["time"]
+    for key in ("encounters", "observations", "conditions", "procedures"):
+        for entry in record[key]:  # nothing clinical after the death
+            assert entry.get("time", entry.get("start")) <= record["death"]["time"]
+
+
+def test_a_hospice_stay_under_way_at_the_reference_date_is_in_progress_not_a_day_long() -> None:
+    born = dt.date(1990, 1, 1)
+    _sim, ended = simulate("hospice_stay", born=born, end=dt.date(2021, 1, 1))  # admitted 2020, 60 days
+    (stay,) = [e for e in ended["encounters"] if e["class"] == "hospice"]
+    assert round((stay["stop"] - stay["start"]) / 86400) == 60 and "in_progress" not in stay
+    end = dt.date(2020, 1, 31)  # 30 days into the stay
+    _sim, record = simulate("hospice_stay", born=born, end=end)
+    (stay,) = [e for e in record["encounters"] if e["class"] == "hospice"]
+    reference = dt.datetime(end.year, end.month, end.day, tzinfo=dt.UTC).timestamp()
+    assert stay["in_progress"] is True and stay["stop"] == reference and stay["stop"] - stay["start"] > 20 * 86400
+    assert not any(e.get("in_progress") for e in ended["encounters"] + record["encounters"] if e is not stay)
+
+
+def test_a_residual_coronary_death_without_history_records_the_disease_at_death() -> None:
+    """Cardiac arrest, no heart disease recorded: a drawn cause that can first show at death is recorded then."""
+    at_death = {"53741008", "85898001", "233604007", "19943007"}  # terminology/deaths/cause_in_record.csv
+    causes = []
+    for seed in range(40):
+        _sim, record = simulate("sudden_death", gender="M", born=dt.date(1950, 1, 1), seed=seed)
+        death = record["death"]
+        cause = death["codes"][0]["code"]
+        causes.append(cause)
+        found = [c for c in record["conditions"] if c["codes"][0]["code"] == cause]
+        if cause in at_death:
+            (cond,) = found
+            assert cond["start"] == death["time"] and cond["encounter"] == death["encounter"]
+        else:
+            assert not found  # an injury, overdose, suicide...: no condition
+    assert "53741008" in causes and set(causes) - at_death  # both kinds drawn (CAD weight 0.13 at 45-64)

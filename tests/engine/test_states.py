@@ -185,3 +185,24 @@ def test_high_symptom_total_opens_one_sick_visit() -> None:
     assert visits[0]["class"] == "urgentcare" and visits[0]["codes"][0]["code"] == "702927004"
     assert visits[0]["start"] - sim.birth_time == 3 * 86400
     assert sim.symptom_total() == 285
+
+
+def test_one_panel_ordered_twice_at_one_instant_is_one_set_of_results() -> None:
+    """Two reports of the same panel at one visit share the sample's results (no same-instant duplicates)."""
+    _, record = simulate("same_panel_twice", born=dt.date(1960, 1, 1), end=dt.date(2011, 1, 1))
+    bmp = [r for r in record["reports"] if r["codes"][0]["code"] == "51990-0"]
+    assert len(bmp) == 2 and bmp[0]["observations"] == bmp[1]["observations"] and len(bmp[0]["observations"]) == 3
+    keys = [(o["codes"][0]["code"], o["time"]) for o in record["observations"]]
+    assert len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_module_ldl_range_keeps_the_lipid_panel_coherent(seed: int) -> None:
+    """Synthea's hyperlipidaemia panel gives LDL a range and asks for HDL after it: the range moves the state
+    before the sample is drawn, and LDL stays at most total - HDL of the same sample."""
+    _, record = simulate("same_panel_twice", born=dt.date(1960, 1, 1), end=dt.date(2011, 1, 1), seed=seed)
+    (lipids,) = [r for r in record["reports"] if r["codes"][0]["code"] == "57698-3"]
+    by_id = {o["id"]: o for o in record["observations"]}
+    value = {by_id[i]["codes"][0]["code"]: by_id[i]["value"] for i in lipids["observations"]}
+    assert value["18262-6"] <= value["2093-3"] - value["2085-9"]
+    assert 101 <= value["18262-6"] <= 200 or value["18262-6"] == value["2093-3"] - value["2085-9"]

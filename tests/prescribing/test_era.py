@@ -66,7 +66,8 @@ def test_more_era_substitutes_children_liquid_thiazide_tricyclic() -> None:
     assert code_of(order(sim, SMX_TMP_DS, days=3)) == AMPICILLIN_CAP
     thiazide = order(sim, "314076", chronic=True)  # lisinopril -> hydrochlorothiazide (12.5 mg start strength)
     assert thiazide["codes"][0]["display"].lower().startswith("hydrochlorothiazide")
-    assert code_of(order(sim, "312938", chronic=True)) == "856834"  # sertraline -> amitriptyline
+    # sertraline -> amitriptyline, at its labelled 50 mg bedtime start (dosing.csv)
+    assert code_of(order(sim, "312938", chronic=True)) == "856845"
 
 
 def test_chemotherapy_before_taxanes_and_carboplatin_is_a_cisplatin_etoposide_doublet() -> None:

@@ -150,10 +150,11 @@ def test_a_child_prednisone_dose_is_by_weight() -> None:
     sim = patient(dt.date(2010, 1, 1))
     at(sim, dt.date(2014, 1, 1))  # 4 years old
     entry = order(sim, PREDNISONE_20, days=5)
-    plan = tables().plans[PREDNISONE_20]
-    mg = plan.mg_of(code_of(entry))
-    assert mg is not None and mg <= max(sim.vitals["Weight"], plan.ladder[0][0])
-    assert code_of(entry) != PREDNISONE_20
+    assert code_of(entry) == "283077"  # prednisolone oral solution under 6 (paediatric.csv)
+    assert entry["dosage"]["mg_per_kg"] == 1 and entry["dosage"]["amount"] <= entry["dosage"]["weight_kg"] + 0.1
+    older = patient(dt.date(2000, 1, 1))
+    at(older, dt.date(2014, 1, 1))  # 14 years old: a tablet strength by weight (dose_limits.csv)
+    assert tables().plans[PREDNISONE_20].mg_of(code_of(order(older, PREDNISONE_20, days=5))) is not None
 
 
 def test_the_reason_for_the_order_chooses_the_strength() -> None:

@@ -210,3 +210,31 @@ def test_band_death_probability_has_a_finite_interval_without_deaths() -> None:
     ]
     (q,) = realism(records, INFO, [], life_table=published).life
     assert q.deaths == 0 and q.value == 0 and q.high == pytest.approx(1 - math.exp(-5 * 3.689 / 1000), rel=1e-3)
+
+
+def test_latent_prevalence_and_undiagnosed_share() -> None:
+    """The record's ``latent`` block is the simulator's truth: 40 of 100 people aged 50 have latent type 2
+    diabetes, 30 of them diagnosed; one more latent onset lies after the reference date and does not count."""
+    records = []
+    for i in range(100):
+        b = RecordBuilder(i, birth=dt.date(1974, 6, 1))
+        if i < 30:
+            b.condition("44054006", b.at_age(46))
+        rec = b.record()
+        if i < 40:
+            rec["latent"] = {"44054006": b.at_age(44)}
+        elif i == 40:
+            rec["latent"] = {"44054006": REFERENCE + int(YEAR)}
+        records.append(rec)
+    targets = [
+        target(code="44054006", measure="prevalence_latent", target="40"),
+        target(code="44054006", measure="undiagnosed_share", target="25", age_low="18", age_high="120"),
+    ]
+    total, undiagnosed = realism(records, INFO, targets, life_table=[]).results
+    assert (total.numerator, total.denominator) == (40, 100) and total.value == pytest.approx(40)
+    assert (undiagnosed.numerator, undiagnosed.denominator) == (10, 40) and undiagnosed.value == pytest.approx(25)
+    assert undiagnosed.status == "ok"
+    # a library that records no latent state has no data, rather than 0 % undiagnosed
+    for rec in records:
+        rec.pop("latent", None)
+    assert realism(records, INFO, targets, life_table=[]).results[1].status == "no data"

@@ -16,7 +16,9 @@ PARTICIPATION = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType"
 def encounter(enc: dict[str, Any], ctx: PatientContext) -> dict[str, Any]:
     code, display = encounter_classes().get(enc.get("class", ""), ("AMB", "ambulatory"))
     stop = enc.get("stop")
-    finished = stop is not None and stop <= ctx.reference_time
+    finished = stop is not None and stop <= ctx.reference_time and not enc.get("in_progress")
+    if not finished:
+        stop = None  # still under way at the reference date: the period has no end yet
     res: dict[str, Any] = {
         "resourceType": "Encounter",
         "id": enc["id"],

@@ -1,4 +1,8 @@
-"""visit_occurrence and visit_detail: one of each per encounter (visit_detail_id = visit_occurrence_id)."""
+"""visit_occurrence and visit_detail: one of each per encounter (visit_detail_id = visit_occurrence_id).
+
+A death certified inside the stay the patient died in is no visit of its own: its cause-of-death
+observation belongs to the stay's visit (OMOP counts admissions from visit_occurrence).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,28 @@ from typing import Any
 from ehrsim.exporters.omop.concepts import Concepts, conventions
 from ehrsim.exporters.omop.person import _lookup
 from ehrsim.exporters.omop.rows import PatientRows, date, datetime
+
+#: the core's death certification encounter (SNOMED 308646001): at a hospital death it sits inside the stay
+DEATH_CERTIFICATION = "308646001"
+HOSPITAL_CLASSES = frozenset({"inpatient", "emergency", "hospice", "snf"})
+
+
+def _stay_holding(
+    enc: dict[str, Any], code: dict[str, Any] | None, stays: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The stay a death certification encounter was made in (same class and place, within the stay), if any."""
+    if code is None or code.get("code") != DEATH_CERTIFICATION or enc.get("class") not in HOSPITAL_CLASSES:
+        return None
+    return next(
+        (
+            s
+            for s in reversed(stays)
+            if s.get("class") == enc.get("class")
+            and s.get("organization") == enc.get("organization")
+            and s["start"] <= enc["start"] <= (s.get("stop") or enc["start"])
+        ),
+        None,
+    )
 
 
 @dataclass(frozen=True)
@@ -25,8 +51,15 @@ def visit_rows(
     ehr = conventions()["types"]["ehr"]
     by_class = conventions()["visits"]
     previous = None
+    stays: list[dict[str, Any]] = []  # hospital-class encounters written so far
     for enc in record.get("encounters") or []:
         code = (enc.get("codes") or [None])[0]
+        held = _stay_holding(enc, code, stays)
+        if held is not None:  # a death certified in the stay the patient died in belongs to that visit
+            visits[enc["id"]] = visits[held["id"]]
+            continue
+        if enc.get("class") in HOSPITAL_CLASSES:
+            stays.append(enc)
         mapped = concepts.map(code)
         pract = _lookup(world, "practitioner", enc.get("practitioner"))
         org = _lookup(world, "organization", enc.get("organization"))

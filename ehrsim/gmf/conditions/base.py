@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import operator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -14,6 +15,15 @@ if TYPE_CHECKING:
 
 Operator = Literal["<", "<=", "==", ">=", ">", "!=", "is nil", "is not nil"]
 NEVER = math.inf
+_NUMBERS = frozenset({int, float})
+_ORDER = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
 
 
 def compare(left: Any, op: str, right: Any) -> bool:
@@ -24,6 +34,10 @@ def compare(left: Any, op: str, right: Any) -> bool:
         return left is not None
     if left is None:
         return False
+    if type(left) in _NUMBERS and type(right) in _NUMBERS:  # the common case: two plain numbers (not bools)
+        test = _ORDER.get(op)
+        if test is not None:
+            return test(float(left), float(right))
     if isinstance(left, bool) or isinstance(right, bool):
         if op == "==":
             return bool(left) == bool(right) if isinstance(right, bool) else left == right

@@ -52,12 +52,18 @@ class _Group(Condition):
 
 class And(_Group):
     def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
-        return all(c.test(sim, run, t) for c in self.conditions)
+        for c in self.conditions:  # noqa: SIM110 (a loop, not all(generator): hot path, same short-circuit)
+            if not c.test(sim, run, t):
+                return False
+        return True
 
 
 class Or(_Group):
     def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
-        return any(c.test(sim, run, t) for c in self.conditions)
+        for c in self.conditions:  # noqa: SIM110 (see And)
+            if c.test(sim, run, t):
+                return True
+        return False
 
 
 class AtLeast(_Group):

@@ -93,6 +93,14 @@ class ObservationBody(ValueSource):
             sim.measure(loinc, None, (float(value), float(value)))  # an exact value feeds back into the state
         return (_number(value), "numeric") if value is not None else (None, "none")
 
+    def adopt_range(self, sim: PatientAccess) -> None:
+        """A module's range for a body quantity of a panel moves the state before the sample is drawn, so the
+        panel's other results (total cholesterol after a module's LDL range) come from the same state."""
+        if self.range is None or self.exact is not None or self.vital_sign is not None or self.attribute is not None:
+            return
+        if self.value_code is None and self.codes and self.codes[0].system == "LOINC":
+            sim.adopt_range(self.codes[0].code, (self.range.low, self.range.high))
+
     def flags(self, sim: PatientAccess, value: Any, value_type: str) -> dict[str, Any]:
         """Reference range and interpretation of a numeric result (empty for other results)."""
         if value_type != "numeric" or not self.codes or self.codes[0].system != "LOINC":
@@ -187,11 +195,15 @@ class DiagnosticReport(State):
             run, "reports", {"time": t, "codes": codes_as_dicts(self.codes), "observations": []}, None
         )
         for child in self.observations:
+            child.adopt_range(sim)
+        for child in self.observations:
             fields = child.entry_fields(sim, t, "laboratory")
             if fields is None:
                 continue
             fields["report"] = report["id"]
-            report["observations"].append(sim.add_entry(run, "observations", fields, None)["id"])
+            entry = sim.add_entry(run, "observations", fields, None)  # may be the sample's earlier result
+            if entry["id"] not in report["observations"]:
+                report["observations"].append(entry["id"])
         return True
 
 

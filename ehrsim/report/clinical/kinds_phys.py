@@ -97,7 +97,9 @@ def _decimals(value: float) -> int:
 class EgfrFormula(Rule):
     """A reported eGFR equals its equation (by the code it is reported under) applied to the creatinine
     measured with it, allowing for rounding. ``equations``: code set -> equation (ckd_epi_2021,
-    ckd_epi_2009, mdrd: either the 186 or the 175 coefficient); ``egfr_set`` alone means CKD-EPI 2021."""
+    ckd_epi_2009, mdrd: either the 186 or the 175 coefficient); ``egfr_set`` alone means CKD-EPI 2021.
+    Under 18 the adult equations do not apply: with ``height_set``, a child's eGFR is checked against the
+    bedside Schwartz equation with the height recorded nearest in time (within ``height_days``), else skipped."""
 
     kind = "egfr_formula"
     required = ("creatinine_set", "max_gap_hours", "slack_percent")
@@ -124,6 +126,9 @@ class EgfrFormula(Rule):
                     continue
                 half = 0.5 * 10 ** -_decimals(c)
                 age = view.age(t)
+                if age < 18.0:
+                    self._check_child(view, f, t, egfr, c, half, slack)
+                    continue
                 ok = False
                 for fn in funcs:
                     hi = max(fn(max(c - half, 0.01), age - 1, female), fn(c, age, female))
@@ -132,6 +137,28 @@ class EgfrFormula(Rule):
                 expected = funcs[0](c, age, female)
                 f.add(ok, f"{iso(t)[:10]}: eGFR {egfr:g} with creatinine {c:g} ({name} gives {expected:.0f})")
         return f
+
+    def _check_child(
+        self, view: PatientView, f: Finding, t: float, egfr: float, c: float, half: float, slack: float
+    ) -> None:
+        if "height_set" not in self.p:
+            return
+        heights = [(abs(th - t), h) for th, h, _ in view.values(self.data.code_set(self.p["height_set"]))]
+        heights = [x for x in heights if x[0] <= self.param("height_days", 31) * DAY]
+        if not heights:
+            return
+        height = min(heights)[1]
+        lo, hi = schwartz_bedside(c + half, height), schwartz_bedside(max(c - half, 0.01), height)
+        ok = lo * (1 - slack) - 1 <= egfr <= hi * (1 + slack) + 1
+        expected = schwartz_bedside(c, height)
+        f.add(
+            ok, f"{iso(t)[:10]}: eGFR {egfr:g} with creatinine {c:g} at {height:g} cm (Schwartz gives {expected:.0f})"
+        )
+
+
+def schwartz_bedside(creatinine_mg_dl: float, height_cm: float) -> float:
+    """Bedside Schwartz equation for children (Schwartz et al., J Am Soc Nephrol 2009)."""
+    return 0.413 * height_cm / creatinine_mg_dl
 
 
 @register
@@ -245,23 +272,57 @@ class PregnancyWeightGain(Rule):
 
 
 @register
-class UndiagnosedShare(Rule):
-    """Share of people whose results meet a diagnostic threshold without the diagnosis (undiagnosed diabetes)."""
+class DiagnosisConfirmed(Rule):
+    """A diagnosis resting on results has them: enough results in the diagnostic range in the window before
+    it (ADA: two abnormal results, from the same or different samples), or one unequivocal result."""
 
-    kind = "undiagnosed_share"
-    band = True
-    required = ("lab_set", "threshold", "condition_set", "min_age", "band")
+    kind = "diagnosis_confirmed"
+    required = ("condition_set", "criteria", "min_results", "window_days")
 
     def check(self, view: PatientView) -> Finding:
-        ref = view.reference_time
-        if not view.alive or view.age(ref) < self.p["min_age"]:
+        onsets = view.onsets(self.data.code_set(self.p["condition_set"]))
+        if not onsets:
             return Finding()
-        values = view.values(self.data.code_set(self.p["lab_set"]))
-        if not values or values[-1][1] < self.p["threshold"]:
+        t = onsets[0]
+        start = t - self.p["window_days"] * DAY
+        observed = [o["time"] for o in view.entries("observations")]
+        if not observed or min(observed) > start:  # the record does not cover the window (history cut)
             return Finding()
-        t = values[-1][0]
-        diagnosed = any(c["start"] <= t + DAY for c in view.conditions_in(self.data.code_set(self.p["condition_set"])))
-        return Finding(events=1, values=[0.0 if diagnosed else 1.0])
+        hits, unequivocal = [], False
+        for c in self.p["criteria"]:
+            for when, value, _ in view.values(self.data.code_set(c["lab_set"])):
+                if start <= when <= t + DAY and value >= c["threshold"]:
+                    hits.append(f"{c['lab_set']} {value:g}")
+                    unequivocal |= value >= c.get("unequivocal", math.inf)
+        f = Finding()
+        f.add(
+            len(hits) >= self.p["min_results"] or unequivocal,
+            f"diagnosed {iso(t)[:10]} with {len(hits)} diagnostic result(s) in the {self.p['window_days']} days before"
+            + (f" ({', '.join(hits)})" if hits else ""),
+        )
+        return f
+
+
+@register
+class AbnormalResultDiagnosed(Rule):
+    """Share of people whose first diagnostic-range result (while undiagnosed) is followed by the diagnosis within
+    a follow-up window: screening finds disease, and most abnormal results are acted on, not all."""
+
+    kind = "abnormal_result_diagnosed"
+    band = True
+    required = ("lab_set", "threshold", "condition_set", "min_age", "within_days", "band")
+
+    def check(self, view: PatientView) -> Finding:
+        onsets = view.onsets(self.data.code_set(self.p["condition_set"]))
+        diagnosed = onsets[0] if onsets else math.inf
+        within = self.p["within_days"] * DAY
+        for t, value, _ in view.values(self.data.code_set(self.p["lab_set"])):
+            if value < self.p["threshold"] or view.age(t) < self.p["min_age"]:
+                continue
+            if diagnosed <= t - DAY or t + within > view.end:  # known already, or not followed long enough
+                return Finding()
+            return Finding(events=1, values=[1.0 if diagnosed <= t + within else 0.0])
+        return Finding()
 
     def measure(self, values: list[float]) -> float | None:
         return fmean(values) if values else None

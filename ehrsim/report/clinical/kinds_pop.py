@@ -99,6 +99,15 @@ class DeathDisposition(Rule):
 
     def setup(self) -> None:
         self.expired = self.data.code_set(self.p["expired_set"])
+        certification = self.param("certification_set")  # the certification encounter is not a stay
+        self.certification = self.data.code_set(certification) if certification else None
+
+    def _stay(self, enc: Entry | None, places: set[str]) -> bool:
+        return (
+            enc is not None
+            and enc["class"] in places
+            and (self.certification is None or not self.certification.any(enc.get("codes")))
+        )
 
     def check(self, view: PatientView) -> Finding:
         if view.death is None:
@@ -108,10 +117,10 @@ class DeathDisposition(Rule):
         stays = [
             e
             for e in view.entries("encounters")
-            if e["class"] in places and e["start"] <= view.death <= e["stop"] + DAY
+            if self._stay(e, places) and e["start"] <= view.death <= e["stop"] + DAY
         ]
         linked: Entry | None = view.encounters_by_id.get(death.get("encounter") or "")
-        if linked is not None and linked["class"] in places:
+        if linked is not None and self._stay(linked, places):
             stays.append(linked)
         if not stays:
             return Finding()
@@ -127,6 +136,31 @@ class DeathDisposition(Rule):
             f"{enc['class']} stay of {hours:.1f} h ending {iso(enc['stop'])}, discharge "
             f"{(disposition or {}).get('display', 'none')}",
         )
+        return f
+
+
+@register
+class DeathCertification(Rule):
+    """The death certification encounter is the pronouncement: at the death, never an office visit."""
+
+    kind = "death_certification"
+    required = ("certification_set", "office_classes")
+
+    def setup(self) -> None:
+        self.certification = self.data.code_set(self.p["certification_set"])
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        if view.death is None:
+            return f
+        for enc in view.entries("encounters"):
+            if self.certification.any(enc.get("codes")):
+                office = enc["class"] in self.p["office_classes"]
+                f.add(
+                    enc["start"] == view.death and not office,
+                    f"{enc['class']} certification encounter {enc['n']} at {_shown(view, enc['start'])}, "
+                    f"death {_shown(view, view.death)}",
+                )
         return f
 
 

@@ -216,3 +216,12 @@ def test_ndjson_rows_per_type_and_manifest(make_ctx, record) -> None:
     inputs = [p["part"][0]["valueString"] for p in manifest["parameter"] if p["name"] == "input"]
     assert inputs[:4] == ["Organization", "Location", "Practitioner", "PractitionerRole"]
     assert set(inputs) == set(PATIENT_TYPES) | {"Organization", "Location", "Practitioner", "PractitionerRole"}
+
+
+def test_a_stay_in_progress_at_the_reference_date_has_no_end(make_ctx, record) -> None:
+    enc = record["encounters"][-1]
+    enc["in_progress"] = True  # the core sets stop = the reference time for a stay still under way
+    encounters = {e["id"]: e for e in resources_of(render(make_ctx(), record)[1])["Encounter"]}
+    ongoing = encounters[enc["id"]]
+    assert ongoing["status"] == "in-progress" and "end" not in ongoing["period"]
+    assert all(e["status"] == "finished" and "end" in e["period"] for k, e in encounters.items() if k != enc["id"])

@@ -183,3 +183,31 @@ def test_load_error_is_an_export_error(omop_ctx, tmp_path):
     exp = OmopExporter(omop_ctx(omop_db=str(tmp_path / "no" / "such" / "dir" / "x.duckdb")))
     with pytest.raises(ExportError):
         write_run(exp, records(1))
+
+
+def test_a_death_certified_in_the_stay_belongs_to_that_visit():
+    """The certification encounter at a hospital death is no admission of its own; at home it is a visit."""
+    from ehrsim.exporters.omop.visits import visit_rows
+
+    def enc(i, start, stop, cls, code, org="org-1"):
+        return {
+            "id": f"e{i}",
+            "start": start,
+            "stop": stop,
+            "class": cls,
+            "organization": org,
+            "practitioner": None,
+            "codes": [{"system": "SNOMED-CT", "code": code, "display": ""}],
+            "discharge": None,
+        }
+
+    death = 1_600_000_000
+    stay = enc(1, death - 86400, death, "inpatient", "32485007")
+    cert = enc(2, death, death, "inpatient", "308646001")
+    out = PatientRows(1)
+    visits = visit_rows(out, {"encounters": [stay, cert]}, None, Concepts({}, {}), end_cap=10**10)
+    assert len(out.rows["visit_occurrence"]) == 1 and visits["e2"] == visits["e1"]
+    home = enc(3, death, death, "home", "308646001")
+    out = PatientRows(1)
+    visits = visit_rows(out, {"encounters": [stay, home]}, None, Concepts({}, {}), end_cap=10**10)
+    assert len(out.rows["visit_occurrence"]) == 2 and visits["e3"] != visits["e1"]

@@ -17,6 +17,7 @@ from tests.report.clinical.helpers import (
     breaks,
     med,
     passes,
+    run,
 )
 from tests.report.records import REFERENCE, YEAR, RecordBuilder
 
@@ -74,19 +75,47 @@ def test_hba1c_after_treatment() -> None:
     breaks("phys.hba1c_after_treatment", [_metformin(8.2, 8.2, i) for i in range(3)])
 
 
-def _hba1c_person(value: float, diagnosed: bool, index: int) -> dict:
-    b = RecordBuilder(index, birth=dt.date(1960, 1, 1))
-    t = REFERENCE - 100 * DAY
-    if diagnosed:
-        b.condition("44054006", t - 400 * DAY)
-    b.observation("4548-4", t, value)
+def _diagnosed(results: list[tuple[str, float]], index: int, days_before: int = 20) -> dict:
+    """A diabetes diagnosis at 55 after ``results`` (LOINC, value), the first ``days_before`` days earlier, weekly."""
+    b = RecordBuilder(index)
+    t = b.at_age(55)
+    b.observation("2339-0", b.at_age(30), 90.0, unit="mg/dL")  # the record covers the years before
+    for k, (loinc, value) in enumerate(results):
+        b.observation(loinc, t - (days_before - 7 * k) * DAY, value, unit="%" if loinc == "4548-4" else "mg/dL")
+    b.condition("44054006", t)
     return b.record()
 
 
-def test_undiagnosed_diabetes() -> None:
-    people = [_hba1c_person(7.5, i >= 2, i) for i in range(10)] + [_hba1c_person(5.4, False, 20)]
-    assert passes("phys.undiagnosed_diabetes", people).measure == pytest.approx(0.2)
-    breaks("phys.undiagnosed_diabetes", [_hba1c_person(7.5, True, i) for i in range(10)])
+def test_diabetes_diagnosis_confirmed() -> None:
+    rule = "phys.diabetes_diagnosis_confirmed"
+    passes(rule, [_diagnosed([("4548-4", 6.9), ("4548-4", 6.7)], 0)])  # two HbA1c >= 6.5
+    passes(rule, [_diagnosed([("4548-4", 6.6), ("2345-7", 131.0)], 1)])  # HbA1c and fasting glucose
+    passes(rule, [_diagnosed([("2345-7", 260.0)], 2)])  # one unequivocal glucose
+    result = breaks(rule, [_diagnosed([("4548-4", 6.8)], 3)])  # one result, not confirmed
+    assert "1 diagnostic result" in result.examples[0][1][0]
+    breaks(rule, [_diagnosed([], 4)])  # a diagnosis with no result at all
+    breaks(rule, [_diagnosed([("4548-4", 6.8), ("4548-4", 6.2)], 5)])  # the repeat test was not diagnostic
+    breaks(rule, [_diagnosed([("4548-4", 6.9), ("4548-4", 6.7)], 6, days_before=500)])  # results too old
+
+
+def _abnormal(value: float, diagnosed_after_days: int | None, index: int, age: float = 55) -> dict:
+    b = RecordBuilder(index, birth=dt.date(1960, 1, 1))
+    t = b.at_age(age)
+    b.observation("4548-4", t - 3 * YEAR, 5.6)
+    b.observation("4548-4", t, value)
+    if diagnosed_after_days is not None:
+        b.condition("44054006", t + diagnosed_after_days * DAY)
+    return b.record()
+
+
+def test_diabetes_result_diagnosed() -> None:
+    rule = "phys.diabetes_result_diagnosed"
+    people = [_abnormal(7.1, 14 if i < 7 else None, i) for i in range(10)]  # 7 of 10 diagnosed within a year
+    people += [_abnormal(7.1, 600, 20)]  # diagnosed, but only after 600 days: counts as not within a year
+    people += [_abnormal(5.9, None, 21), _abnormal(7.0, None, 22, age=64.5)]  # normal; followed only 6 months
+    assert passes(rule, people).measure == pytest.approx(7 / 11)
+    breaks(rule, [_abnormal(7.1, 14, i) for i in range(10)])  # every result diagnosed: written to fit
+    breaks(rule, [_abnormal(7.1, None, i) for i in range(10)])  # results ignored
 
 
 def test_ckd_epi_2021_by_hand() -> None:
@@ -116,6 +145,24 @@ def test_egfr_is_checked_with_the_equation_its_code_names() -> None:
     result = breaks("phys.egfr_is_ckd_epi_2021", [_egfr(2.2, 40.0, "62238-1")])
     assert "ckd_epi_2009 gives 31" in result.examples[0][1][0]
     breaks("phys.egfr_is_ckd_epi_2021", [_egfr(2.2, 40.0, "33914-3")])
+
+
+def _child_egfr(creatinine: float, egfr: float, height: float | None) -> dict:
+    b = RecordBuilder(birth=dt.date(2000, 1, 1))
+    t = b.at_age(16)
+    if height is not None:
+        b.observation("8302-2", t - 5 * DAY, height, unit="cm", category="vital-signs")
+    b.observation("2160-0", t, creatinine, unit="mg/dL")
+    b.observation("33914-3", t + 100, egfr, unit="mL/min/{1.73_m2}")
+    return b.record()
+
+
+def test_a_childs_egfr_is_checked_with_bedside_schwartz() -> None:
+    # 0.413 x 165 / 2.59 = 26.3; the adult MDRD would give about 26 too at this creatinine, so use 0.6: 113.6
+    passes("phys.egfr_is_ckd_epi_2021", [_child_egfr(2.59, 26.0, 165.0), _child_egfr(0.6, 114.0, 165.0)])
+    result = breaks("phys.egfr_is_ckd_epi_2021", [_child_egfr(2.59, 93.0, 165.0)])  # Synthea run: eGFR 93 at 2.59
+    assert "Schwartz gives 26" in result.examples[0][1][0]
+    assert run("phys.egfr_is_ckd_epi_2021", [_child_egfr(2.59, 93.0, None)]).status == "n/a"  # no height: not judged
 
 
 def _ckd(stage: str, egfr: float) -> dict:

@@ -106,6 +106,32 @@ def test_hospital_disposition_judges_the_stay_the_patient_died_in() -> None:
     breaks("death.hospital_disposition", [b2.record()])
 
 
+CERTIFICATION = code("308646001", display="Death certification (procedure)")
+
+
+def _certified(cls: str, after_hours: float = 0.0, stay: str | None = None) -> dict:
+    """A death at 03:00 local; the certification encounter ``after_hours`` later, of class ``cls``."""
+    b = RecordBuilder(birth=dt.date(1940, 1, 1), death=local(dt.date(2020, 1, 7), 3))
+    if stay is not None:
+        b.encounter(b.death - 50 * 3600, hours=50, cls=stay, discharge=code("20", "NUBC", "Expired"))
+    cert = b.encounter(b.death + int(after_hours * 3600), hours=0, cls=cls)
+    cert["codes"] = [CERTIFICATION]
+    b.death_encounter = cert["id"]
+    return b.record()
+
+
+def test_certification_setting() -> None:
+    result = breaks("death.certification_setting", [_certified("ambulatory")])  # a night office visit
+    assert "ambulatory certification encounter" in result.examples[0][1][0]
+    breaks("death.certification_setting", [_certified("home", after_hours=30)])  # not at the death
+    passes("death.certification_setting", [_certified("home"), _certified("inpatient", stay="inpatient")])
+
+
+def test_hospital_disposition_does_not_judge_the_certification_encounter() -> None:
+    """Certified in the stay the patient died in: that 0-hour encounter is no stay of its own."""
+    passes("death.hospital_disposition", [_certified("inpatient", stay="inpatient")])
+
+
 def _living(ages: list[float]) -> list[dict]:
     return [RecordBuilder(i, birth=REFERENCE - int(a * YEAR)).record() for i, a in enumerate(ages)]
 
