@@ -126,7 +126,7 @@ class CareExpected(Rule):
         valid = float(self.numeric.get("valid_days", float("inf"))) * DAY  # a result stands for this long at most
         values = view.values(self.qualifier)
         return [
-            (t, min(values[i + 1][0] if i + 1 < len(values) else view.end, t + valid))
+            (t, int(min(values[i + 1][0] if i + 1 < len(values) else view.end, t + valid)))
             for i, (t, v, _) in enumerate(values)
             if lo <= v <= hi
         ]
