@@ -37,10 +37,23 @@ def paediatric(
     if paed is None:
         return chosen
     liquid = ph.rx.products[paed.liquid]
-    if ph.problem(liquid, patient) is not None:
-        return chosen
+    why = "liquid form under 6 years"
+    if ph.problem(liquid, patient) is not None:  # not yet marketed (or contraindicated): the era's liquid
+        liquid = next(
+            (
+                product
+                for alt in ph.rx.alternatives.get(f"paediatric:{chosen.key}", ())
+                if alt.min_age <= patient.age < alt.max_age
+                and (product := ph.rx.products[alt.code]).form == "oral_liquid"
+                and ph.problem(product, patient) is None
+            ),
+            None,
+        )
+        if liquid is None:
+            return chosen
+        why = f"liquid form under 6 years ({paed.liquid} not yet available: {liquid.display})"
     before = _swap(fields, liquid, ordered, ("substituted", "", ""), "form", "paediatric_liquid")
-    ph._log(t, "paediatric_form", "paediatric_liquid", "liquid form under 6 years", before, fields["codes"][0])
+    ph._log(t, "paediatric_form", "paediatric_liquid", why, before, fields["codes"][0])
     return liquid
 
 
