@@ -140,3 +140,38 @@ class EpisodeTreated(Rule):
                 name = (cond.get("codes") or [{}])[0].get("display")
                 f.add(False, f"{name} {iso(onset)[:10]}: no {self.p['drug_class']} within {self.p['max_days']} days")
         return f
+
+
+@register
+class StayDrugCoverage(Rule):
+    """A hospital stay for a condition (an infection) has a drug of the class active throughout.
+
+    Stays of ``classes`` whose reason is in ``condition_set`` and which last at least ``min_hours``:
+    a breach when more than ``max_gap_hours`` of the stay pass with no order of ``drug_class`` active.
+    """
+
+    kind = "stay_drug_coverage"
+    required = ("classes", "condition_set", "drug_class", "min_hours", "max_gap_hours")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        reasons = self.data.code_set(self.p["condition_set"])
+        meds = view.meds_of(self.p["drug_class"])
+        for enc in view.entries("encounters"):
+            stop = view.stop_of(enc)
+            if enc.get("class") not in self.p["classes"] or not reasons.any(enc.get("reason")):
+                continue
+            if stop - enc["start"] < self.p["min_hours"] * 3600:
+                continue
+            spans = sorted(
+                (m["start"], view.stop_of(m)) for m in meds if m["start"] < stop and view.stop_of(m) > enc["start"]
+            )
+            covered, worst = enc["start"], 0.0
+            for a, b in spans:
+                worst = max(worst, a - covered)
+                covered = max(covered, b)
+            worst = max(worst, stop - covered)
+            hours = worst / 3600
+            name = (enc.get("reason") or [{}])[0].get("display")
+            f.add(hours <= self.p["max_gap_hours"], f"{name} stay {iso(enc['start'])[:10]}: {hours:.0f} h untreated")
+        return f

@@ -135,3 +135,24 @@ def test_bacterial_infection_treated() -> None:
     old = RecordBuilder(1, birth=dt.date(1940, 1, 1))
     old.condition("128045006", old.at_age(10), stop=old.at_age(10) + 10 * DAY, display="Cellulitis (disorder)")  # 1950
     passes("care.bacterial_infection_treated", [g.record(), old.record()])
+
+
+CEFAZOLIN = ("1665060", "cefazolin 2000 MG Injection")
+CEPHALEXIN = ("309114", "cephalexin 500 MG Oral Capsule")
+
+
+def test_inpatient_antibiotic_coverage() -> None:
+    b = RecordBuilder()
+    t = b.at_age(90)
+    stay = b.encounter(t, hours=87, cls="inpatient")
+    stay["reason"] = [{"system": "SNOMED-CT", "code": "128045006", "display": "Cellulitis (disorder)"}]
+    med(b, CEFAZOLIN, t, t + DAY)  # IV for the first day only ...
+    med(b, CEPHALEXIN, t + 87 * 3600, t + 92 * 3600)  # ... then oral at discharge
+    result = breaks("rx.inpatient_antibiotic_coverage", [b.record()])
+    assert "63 h untreated" in result.examples[0][1][0]
+    g = RecordBuilder()
+    stay = g.encounter(t, hours=87, cls="inpatient")
+    stay["reason"] = [{"system": "SNOMED-CT", "code": "128045006", "display": "Cellulitis (disorder)"}]
+    med(g, CEFAZOLIN, t, t + 87 * 3600)
+    med(g, CEPHALEXIN, t + 87 * 3600, t + 92 * 3600)
+    passes("rx.inpatient_antibiotic_coverage", [g.record()])
