@@ -10,6 +10,11 @@ whether ehrsim's module joins the chosen library as a core module:
   in any folder). ehrsim's bundled library has it, so its output is unchanged.
 - ``on``: always run ehrsim's module (replacing a library's own ``natural_causes`` module).
 - ``off``: never add it (a library's own ``natural_causes`` module still runs).
+
+Added to another library, the module reads its yearly probabilities from
+``terminology/deaths/added_natural_causes/`` instead of its own tables: those fill only the gap between
+the US life table and the deaths Synthea's modules already cause (measured with ``--natural-deaths off``;
+zero where its modules alone kill faster than the life table), so deaths are not counted twice.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from typing import Literal
 
 from ehrsim.errors import ConfigError
 from ehrsim.gmf.library import Library, load_library
-from ehrsim.paths import modules_dir
+from ehrsim.gmf.lookup import LookupTable
+from ehrsim.paths import modules_dir, terminology_dir
 
 NaturalDeaths = Literal["auto", "on", "off"]
 MODES: tuple[str, ...] = ("auto", "on", "off")
@@ -50,6 +56,15 @@ def _bundled() -> Library:
     return load_library([modules_dir()], only={(modules_dir() / f"{MODULE}.json").resolve()})
 
 
+def _added_tables(tables: dict[str, LookupTable]) -> dict[str, LookupTable]:
+    """The module's tables for another library: the gap to the life table (``added_natural_causes/``)."""
+    folder = terminology_dir() / "deaths" / "added_natural_causes"
+    return {
+        name: LookupTable(folder / name, set(table.outputs)) if (folder / name).is_file() else table
+        for name, table in tables.items()
+    }
+
+
 def with_natural_deaths(library: Library, mode: str) -> Library:
     """``library`` with ehrsim's natural-death module added as a core (top-level) module when ``mode`` wants it."""
     if not wanted(library, mode):
@@ -69,7 +84,7 @@ def with_natural_deaths(library: Library, mode: str) -> Library:
     log.info("natural deaths: ehrsim's %s module added to the library (--natural-deaths %s)", MODULE, mode)
     return Library(
         modules=modules,
-        lookup_tables={**library.lookup_tables, **extra.lookup_tables},
+        lookup_tables={**library.lookup_tables, **_added_tables(extra.lookup_tables)},
         warnings=library.warnings,
         notices=library.notices,
     )

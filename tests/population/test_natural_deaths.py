@@ -34,6 +34,9 @@ def test_auto_adds_the_module_only_to_libraries_without_one(tmp_path: Path) -> N
     added = with_natural_deaths(tiny, "auto")
     assert MODULE in [m.path for m in added.top_level()]
     assert {"natural_causes_male.csv", "natural_causes_female.csv"} <= set(added.lookup_tables)
+    # added to another library: the gap to the life table, not the tables calibrated against ehrsim's modules
+    for name in ("natural_causes_male.csv", "natural_causes_female.csv"):
+        assert added.lookup_tables[name].path == terminology_dir() / "deaths" / "added_natural_causes" / name
     assert with_natural_deaths(tiny, "off") is tiny
     ours = load_library([modules_dir()])
     assert natural_modules(ours) == [MODULE]

@@ -55,17 +55,22 @@ class VaccineDoseAge(Rule):
 
 @register
 class VaccineInterval(Rule):
-    """Consecutive doses of one vaccine are at least the minimum interval apart."""
+    """Consecutive doses of one vaccine are at least the minimum interval apart.
+
+    ``min_days_by_dose`` (optional) gives the minimum before dose 2, 3, ... (the last value repeats).
+    """
 
     kind = "vaccine_interval"
     required = ("vaccine_set", "min_days")
 
     def check(self, view: PatientView) -> Finding:
         doses = _doses(view, self)
+        by_dose = self.param("min_days_by_dose") or [self.p["min_days"]]
         f = Finding()
-        for a, b in itertools.pairwise(doses):
+        for i, (a, b) in enumerate(itertools.pairwise(doses)):
             gap = (b["time"] - a["time"]) / DAY
-            f.add(gap >= self.p["min_days"], f"{_label(view, b)} only {gap:.0f} days after the previous dose")
+            need = by_dose[min(i, len(by_dose) - 1)]
+            f.add(gap >= need, f"{_label(view, b)} only {gap:.0f} days after the previous dose (minimum {need})")
         return f
 
 
@@ -195,6 +200,41 @@ class VaccineProductDates(Rule):
         f = Finding()
         for dose in _doses(view, self):
             f.add(self.since <= dose["time"] < self.until, _label(view, dose))
+        return f
+
+
+@register
+class SeasonalVaccineInCondition(Rule):
+    """A seasonal vaccine for everyone with a condition during the season's peak (influenza in pregnancy).
+
+    One event per (episode, season) whose episode overlaps the season's ``peak_months`` (CDC counts women
+    pregnant in October-January); it passes with a dose from the season's start (August) to the episode's end.
+    """
+
+    kind = "seasonal_vaccine_in_condition"
+    required = ("vaccine_set", "condition_set", "peak_months")
+
+    def setup(self) -> None:
+        self.conditions = self.data.code_set(self.p["condition_set"])
+        self.since = date_time(self.param("since"))
+
+    def check(self, view: PatientView) -> Finding:
+        doses = [d["time"] for d in _doses(view, self)]
+        f = Finding()
+        peak = set(self.p["peak_months"])
+        for cond in view.conditions_in(self.conditions):
+            start, stop = max(cond["start"], self.since), view.stop_of(cond)
+            if start >= stop:
+                continue
+            seasons = set()
+            for day in range(start, stop, DAY):
+                d = to_date(day)
+                if d.month in peak:
+                    seasons.add(d.year if d.month >= 8 else d.year - 1)
+            for season in sorted(seasons):
+                opens = int(dt.datetime(season, 8, 1, tzinfo=dt.UTC).timestamp())
+                given = any(opens <= t <= stop for t in doses)
+                f.add(given, f"episode {iso(cond['start'])} to {iso(stop)}: none in the {season}-{season + 1} season")
         return f
 
 

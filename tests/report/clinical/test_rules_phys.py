@@ -44,6 +44,23 @@ def _statin(drug: tuple[str, str], before: float, after: float, index: int) -> d
     return b.record()
 
 
+def _step_up(index: int) -> dict:
+    """On simvastatin 10 mg for a year, then 20 mg (moderate): the second start is a dose step, not a start."""
+    b = RecordBuilder(index)
+    start = b.at_age(55)
+    med(b, SIMVASTATIN_10, start - 365 * DAY, stop=start)
+    b.observation("18262-6", start - 30 * DAY, 120.0, unit="mg/dL")
+    med(b, ATORVASTATIN_20, start)
+    b.observation("18262-6", start + 90 * DAY, 115.0, unit="mg/dL")
+    return b.record()
+
+
+def test_a_statin_dose_step_up_is_not_read_as_starting_a_statin() -> None:
+    """Synthea titrates simvastatin 10 -> 20 mg: the LDL change at the step is not a moderate statin's effect."""
+    good = [_statin(ATORVASTATIN_20, 200.0, 130.0, i) for i in range(3)]
+    passes("phys.ldl_after_statin_moderate", good + [_step_up(i) for i in range(3, 9)])
+
+
 @pytest.mark.parametrize(
     ("rule", "drug", "good_after"),
     [

@@ -140,6 +140,30 @@ def test_product_after_discontinuation() -> None:
     )
 
 
+def test_flu_in_pregnancy_counts_each_season_of_a_pregnancy() -> None:
+    """A pregnancy from June 2019 to March 2020 spans one season's peak; one from Nov 2020 to Aug 2021 another."""
+    b = RecordBuilder(0, birth=dt.date(1990, 1, 1))
+    first, second = from_date(dt.date(2019, 6, 1)), from_date(dt.date(2020, 11, 15))
+    b.condition("72892002", first, stop=first + 270 * DAY)
+    b.immunization("150", from_date(dt.date(2019, 9, 20)), "Influenza, split virus, quadrivalent, PF")
+    b.condition("72892002", second, stop=second + 270 * DAY)  # no dose in 2020-21
+    result = run("vax.flu_in_pregnancy", [b.record()])
+    assert (result.denominator, result.breaking) == (2, 1)
+    passes("vax.flu_in_pregnancy", [b.record()])  # 1 of 2 without: within the 65 % tolerance
+    none = RecordBuilder(3, birth=dt.date(1990, 1, 1))
+    none.condition("72892002", second, stop=second + 270 * DAY)
+    breaks("vax.flu_in_pregnancy", [none.record()])
+    b2 = RecordBuilder(1, birth=dt.date(1990, 1, 1))
+    summer = from_date(dt.date(2018, 2, 15))
+    b2.condition("72892002", summer, stop=summer + 240 * DAY)  # February to mid-October: the peak's October
+    b2.immunization("150", from_date(dt.date(2018, 10, 1)), "Influenza, split virus, quadrivalent, PF")
+    assert run("vax.flu_in_pregnancy", [b2.record()]).denominator == 1
+    before = RecordBuilder(2, birth=dt.date(1980, 1, 1))
+    old = from_date(dt.date(2005, 6, 1))
+    before.condition("72892002", old, stop=old + 270 * DAY)  # before the 2010-11 season: not judged
+    assert run("vax.flu_in_pregnancy", [before.record()]).denominator == 0
+
+
 def test_tdap_after_licensure() -> None:
     b = RecordBuilder(birth=dt.date(1951, 1, 4))
     b.immunization("115", from_date(dt.date(1967, 10, 31)), "Tdap")  # a wound booster in 1967
@@ -165,3 +189,16 @@ def test_td_booster_interval() -> None:
     g.immunization("113", from_date(dt.date(2009, 10, 12)), "Td (adult)")
     g.immunization("115", from_date(dt.date(2012, 10, 12)), "Tdap")  # Tdap after a recent Td: allowed (ACIP 2012)
     passes("vax.td_booster_interval", [g.record()])
+
+
+def test_covid_infant_series_interval() -> None:
+    display = "COVID-19, mRNA, LNP-S, PF, 3 mcg/0.2 mL dose, tris-sucrose"
+    b = RecordBuilder(birth=dt.date(2022, 7, 4))
+    for day in (dt.date(2023, 1, 31), dt.date(2023, 2, 21), dt.date(2023, 3, 14)):  # 3 weeks, then 3 weeks
+        b.immunization("219", from_date(day), display)
+    result = breaks("vax.covid_infant_series_interval", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 1)
+    g = RecordBuilder(birth=dt.date(2022, 7, 4))
+    for day in (dt.date(2023, 1, 31), dt.date(2023, 2, 21), dt.date(2023, 4, 18)):  # 3 weeks, then 8 weeks
+        g.immunization("219", from_date(day), display)
+    passes("vax.covid_infant_series_interval", [g.record()])
