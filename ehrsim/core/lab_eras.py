@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from ehrsim.core.tables import rows
 
-__all__ = ["EgfrEra", "egfr_era", "egfr_eras", "first_available", "reported_codes"]
+__all__ = ["EgfrEra", "egfr_era", "egfr_eras", "existed", "first_available", "reported_codes"]
 
 
 class EgfrEra(NamedTuple):
@@ -48,12 +48,20 @@ def egfr_era(t: float) -> EgfrEra | None:
 
 
 @cache
-def first_available() -> dict[str, float]:
-    """LOINC -> the time a test first existed (``test_availability.csv``): no result of it before then."""
+def first_available() -> dict[tuple[str, str], float]:
+    """(system, code) -> the time a test first existed (``test_availability.csv``): no result of it before then."""
     return {
-        r["loinc"]: dt.datetime.fromisoformat(r["from"]).replace(tzinfo=dt.UTC).timestamp()
+        (r["system"], r["code"]): dt.datetime.fromisoformat(r["from"]).replace(tzinfo=dt.UTC).timestamp()
         for r in rows("physiology/test_availability.csv")
     }
+
+
+def existed(codes: list[dict[str, Any]], t: float) -> bool:
+    """Whether the test or procedure coded first in ``codes`` existed at ``t`` (unlisted codes: always)."""
+    if not codes:
+        return True
+    since = first_available().get((codes[0].get("system", ""), codes[0].get("code", "")))
+    return since is None or t >= since
 
 
 def reported_codes(codes: list[dict[str, Any]], t: float) -> list[dict[str, Any]] | None:
@@ -63,11 +71,9 @@ def reported_codes(codes: list[dict[str, Any]], t: float) -> list[dict[str, Any]
     as a clinician of the time would). Others unchanged."""
     if not codes or codes[0].get("system") != "LOINC":
         return codes
-    code = codes[0].get("code")
-    since = first_available().get(code)  # type: ignore[arg-type]
-    if since is not None and t < since:
+    if not existed(codes, t):
         return None
-    if code not in _egfr_codes():
+    if codes[0].get("code") not in _egfr_codes():
         return codes
     era = egfr_era(t)
     if era is None:

@@ -96,6 +96,8 @@ def test_no_result_of_a_test_before_it_existed() -> None:
     assert lab_eras.reported_codes(hiv, _t("1990-01-01")) == hiv
     glucose = [{"system": "LOINC", "code": "2345-7", "display": "Glucose [Mass/volume] in Serum or Plasma"}]
     assert lab_eras.reported_codes(glucose, _t("1930-01-01")) == glucose  # fasting glucose was measured long before
+    hcv_procedure = [{"system": "SNOMED-CT", "code": "104375008", "display": "Hepatitis C antibody, confirmatory test"}]
+    assert not lab_eras.existed(hcv_procedure, _t("1970-03-06")) and lab_eras.existed(hcv_procedure, _t("1995-01-01"))
 
 
 def test_a_module_range_moves_the_state_and_the_state_keeps_it() -> None:
