@@ -176,7 +176,9 @@ def apply_conditions(
         v[variable] = max(v[variable], target)
     for variable, (low, high) in bands.items():
         v[variable] = into_band(v[variable], low, high, phys.unit(f"band:{variable}:{low:g}"))
-    return frozenset(name for name, value in before.items() if v[name] != value), bands
+    moved = {name for name, value in before.items() if v[name] != value}
+    moved.update(c[0] for c in ceilings)  # a ceiling holds even where the value was already under it
+    return frozenset(moved), bands
 
 
 #: how far (points) into a module attribute's stage a value goes while the next-door stage is still the diagnosis
@@ -294,15 +296,25 @@ def apply_drugs(
                 size = _bp_effect(phys, variable, size, untreated[variable], doses.get(cls))
             if kind == "pct":
                 v[variable] *= 1.0 + weight * size / 100.0
-            elif variable == "Hemoglobin A1c":  # glucose-lowering acts on the excess over normal,
-                excess = max(v[variable] - 5.2, 0.0)  # less below the trials' baseline (Sherifali 2010)
-                scale = min(excess / params()["hba1c_drug_trial_excess"], 1.0)
-                v[variable] -= min(excess * 0.8, -weight * size * scale)
+            elif variable == "Hemoglobin A1c":
+                v[variable] -= _glucose_lowering(phys, v[variable], -weight * size)
             else:
                 v[variable] += weight * size
 
 
 BP_VARIABLES = ("Systolic Blood Pressure", "Diastolic Blood Pressure")
+
+
+def _glucose_lowering(phys: Physiology, hba1c: float, effect: float) -> float:
+    """How much a glucose-lowering class (trial effect ``effect`` > 0, points) lowers this HbA1c: it acts on the
+    excess over normal, less below the trials' baseline (Sherifali 2010), and less in a patient who does not take
+    it as prescribed (Piragine 2023)."""
+    p = params()
+    excess = max(hba1c - 5.2, 0.0)
+    effect *= min(excess / p["hba1c_drug_trial_excess"], 1.0)
+    if phys.unit("glucose_drug_adherence") < p["hba1c_nonadherent_share"]:
+        effect *= p["hba1c_nonadherent_effect"]
+    return min(excess * 0.8, effect)
 
 
 def _bp_effect(phys: Physiology, variable: str, size: float, untreated: float, dose: float | None) -> float:

@@ -7,7 +7,7 @@ import statistics
 from functools import cache
 
 from ehrsim.core import physio_effects
-from ehrsim.core.tables import parameters, rows
+from ehrsim.core.tables import interpolate, parameters, rows
 
 ADULT_MONTHS = 240.0
 INFANT_BLEND = (18.0, 30.0)  # months over which infant weight-for-age hands over to BMI-for-age
@@ -113,3 +113,15 @@ def derive_dependent(v: dict[str, float], age: float, sex: str, height: float) -
     v["Hematocrit"] = v["Hemoglobin"] * 2.95
     v["BMI"] = v["Weight"] / (height / 100.0) ** 2
     v["Chloride"] -= max(22.0 - v["Carbon Dioxide"], 0.0) * -0.5  # hyperchloraemic acidosis of CKD
+
+
+@cache
+def _hypertension_prevalence() -> tuple[list[float], list[float]]:
+    table = sorted(rows("physiology/hypertension_prevalence.csv"), key=lambda r: float(r["age"]))
+    return [float(r["age"]) for r in table], [float(r["share"]) for r in table]
+
+
+def hypertensive_share(age: float) -> float:
+    """Share of adults of this age ever told they have hypertension (CDC NHIS 2018), interpolated."""
+    ages, shares = _hypertension_prevalence()
+    return interpolate(age, ages, shares)

@@ -33,6 +33,7 @@ from ehrsim.core.physio_tables import (
     creatinine_for_egfr,
     derive_dependent,
     egfr_ckd_epi_2021,
+    hypertensive_share,
     lab_baseline,
     truthy,
 )
@@ -295,7 +296,11 @@ class Physiology:
         drift_var = interpolate(age, DRIFT_KNOTS, self._bp_drift_var)
         s_sd, d_sd = interpolate(age, ages, sbp_sd), interpolate(age, ages, dbp_sd)
         # the table's SD is the population's: a person's track (percentile plus drift) is re-standardised to it
-        sbp = interpolate(age, ages, sbp_mean) + (self.z_sbp * s_sd + drift) * s_sd / math.sqrt(s_sd**2 + drift_var)
+        s_mean = interpolate(age, ages, sbp_mean)
+        # the table's mean includes hypertensives, whom the hypertension state raises to its own level: the
+        # baseline is the mean without that tail (share x gap to the hypertensive mean), not counted twice
+        s_mean -= hypertensive_share(age) * max(physio_effects.params()["hypertensive_mean_sbp"] - s_mean, 0.0)
+        sbp = s_mean + (self.z_sbp * s_sd + drift) * s_sd / math.sqrt(s_sd**2 + drift_var)
         dbp = interpolate(age, ages, dbp_mean) + (self.z_dbp * d_sd + 0.5 * drift) * d_sd / math.sqrt(
             d_sd**2 + 0.25 * drift_var
         )

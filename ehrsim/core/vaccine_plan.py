@@ -158,8 +158,12 @@ def _campaign_shots(rng: np.random.Generator, birth: int, end: int) -> list[Shot
         if when >= stop:
             when = eligible_from + int(rng.random() * (stop - eligible_from))
         done.add(group)
+        gaps = [float(g) for g in c["interval_days"].split("|")]  # per dose gap; the last one repeats
+        t = when
         for k in range(int(c["doses"])):
-            shots.append(Shot(when + k * int(float(c["interval_days"]) * DAY), group, c["cvx"], c["display"]))
+            if k:
+                t += int(gaps[min(k - 1, len(gaps) - 1)] * DAY)
+            shots.append(Shot(t, group, c["cvx"], c["display"]))
     return shots
 
 

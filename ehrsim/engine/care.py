@@ -223,7 +223,7 @@ def death_after_admission(sim: Simulation, t: float) -> float:
     if t > sim.now or under_way is None or under_way["start"] < sim.now:
         return t
     later = deaths.after_stay(sim.cause_rng, under_way["class"], t)
-    under_way["stop"] = max(under_way["stop"], later)  # the stay lasts until the death
+    desk.stretch(under_way, later)  # the stay lasts until the death (with the drugs given in it)
     return later
 
 
@@ -232,7 +232,7 @@ def death_certificate(sim: Simulation, t: float) -> None:
     desk = sim.desk
     under_way = desk.wellness_enc if desk.lock is CORE else getattr(desk.lock, "encounter", None)
     if under_way is not None and under_way["stop"] < t:
-        under_way["stop"] = t  # the visit under way lasts until the death
+        desk.stretch(under_way, t)  # the visit under way lasts until the death (with the drugs given in it)
     place: dict[str, Any] | None = None  # the stay the patient died in (the latest, after a transfer)
     for enc in sim.rec.lists["encounters"]:
         if enc["start"] <= t <= enc["stop"] and enc["class"] in HOSPITAL_STAYS:

@@ -27,7 +27,7 @@ CORE = object()  # lock owner while the core runs a wellness visit
 
 
 class EncounterDesk:
-    __slots__ = ("free_at", "lock", "placed", "sim", "waiters", "wellness_enc", "wellness_waiters")
+    __slots__ = ("capped", "free_at", "lock", "placed", "sim", "waiters", "wellness_enc", "wellness_waiters")
 
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
@@ -37,6 +37,26 @@ class EncounterDesk:
         self.wellness_enc: dict[str, Any] | None = None
         self.wellness_waiters: list[ModuleRun] = []
         self.placed: dict[object, float] = {}  # who -> the local-time start already chosen for it
+        #: encounter id -> one-off administrations cut at its provisional end, with the stop the module planned
+        self.capped: dict[str, list[tuple[dict[str, Any], float | None]]] = {}
+
+    def cap(self, enc: dict[str, Any], med: dict[str, Any], planned: float | None) -> None:
+        """Remember an administration ended at ``enc``'s provisional end (an IV antibiotic on a ward)."""
+        self.capped.setdefault(enc["id"], []).append((med, planned))
+
+    def stretch(self, enc: dict[str, Any], stop: float) -> None:
+        """The encounter lasts until ``stop``: administrations cut at its old end run on with it.
+
+        A ward stay opens with a provisional end; an IV antibiotic given at admission ended there and
+        left the rest of the stay untreated. It now lasts until the stay ends (or its planned stop).
+        """
+        old = enc["stop"]
+        if stop <= old:
+            return
+        enc["stop"] = stop
+        for med, planned in self.capped.get(enc["id"], ()):
+            if med["stop"] == old:
+                med["stop"] = stop if planned is None else max(old, min(planned, stop))
 
     def current(self, run: ModuleRun) -> dict[str, Any] | None:
         """The encounter entries made by ``run`` belong to (its own, else the open wellness visit)."""
@@ -138,7 +158,8 @@ class EncounterDesk:
         if enc is None:
             return  # ending a wellness visit only clears the module's part in it
         run.encounter = None
-        enc["stop"] = max(enc["stop"], t)
+        self.stretch(enc, t)
+        self.capped.pop(enc["id"], None)
         if state is not None and state.discharge_disposition is not None:
             enc["discharge"] = state.discharge_disposition.as_dict()
         if self.lock is run:
@@ -185,3 +206,7 @@ class EncounterDesk:
                 enc["stop"], enc["in_progress"] = max(t, enc["start"]), True
             elif enc["stop"] > t:
                 enc["stop"] = max(t, enc["start"])
+        for capped in self.capped.values():  # an administration stretched with its stay ends with it too
+            for med, _ in capped:
+                if med["stop"] > t:
+                    med["stop"] = max(t, med["start"])

@@ -209,7 +209,7 @@ class RecordWrites:
     def extend_encounter(self, run: ModuleRun, until: float) -> None:
         enc = self.desk.current(run)
         if enc is not None and enc["stop"] < until:
-            enc["stop"] = until
+            self.desk.stretch(enc, until)
 
     def udi(self, code: str, t: float) -> str:
         """A GS1-style UDI: device identifier, then manufacture and expiry dates and a serial."""

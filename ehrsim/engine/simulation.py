@@ -174,9 +174,35 @@ class Simulation(RecordWrites):
     # --- stepping modules -------------------------------------------------------------------
 
     def step(self, run: ModuleRun, t: float) -> None:
-        """Run states until one blocks; any failure becomes a SimulationError naming module and state."""
+        """Run states until one blocks (Synthea's ``process`` loop, with exact times); any failure becomes a
+        SimulationError naming module and state. One function, not a wrapper around the loop: it is the hot path."""
         try:
-            self._step(run, t)
+            steps = 0
+            history, trace = run.history, self.trace
+            while not run.done and self.death_time is None:
+                node = run.state
+                outcome = node.process(self, run, t)
+                if outcome is False:
+                    return
+                if outcome is None:
+                    continue
+                nxt = run.redirect
+                if nxt is None:
+                    nxt = node.to
+                    if nxt is None:
+                        nxt = node.next_state(self, run, t)  # type: ignore[misc]
+                else:
+                    run.redirect = None
+                try:
+                    run.state = run.module.nodes[nxt]
+                except KeyError:
+                    raise SimulationError(f"transition to unknown state {nxt!r}") from None
+                history[nxt] = t
+                if trace is not None:
+                    trace.append((t, run.module.path, nxt))
+                steps += 1
+                if steps > MAX_STEPS_PER_INSTANT:
+                    raise SimulationError(f"loops through {steps} states without time passing (add a Delay)")
         except SimulationError as exc:
             exc.locate(module=run.module.path, state=run.state.name)
             raise
@@ -185,35 +211,6 @@ class Simulation(RecordWrites):
         except Exception as exc:
             message = f"{type(exc).__name__}: {exc}"
             raise SimulationError(message, module=run.module.path, state=run.state.name, internal=True) from exc
-
-    def _step(self, run: ModuleRun, t: float) -> None:
-        """Run states until one blocks (Synthea's ``process`` loop, with exact times)."""
-        steps = 0
-        history, trace = run.history, self.trace
-        while not run.done and self.death_time is None:
-            node = run.state
-            outcome = node.process(self, run, t)
-            if outcome is False:
-                return
-            if outcome is None:
-                continue
-            nxt = run.redirect
-            if nxt is None:
-                nxt = node.to
-                if nxt is None:
-                    nxt = node.next_state(self, run, t)  # type: ignore[misc]
-            else:
-                run.redirect = None
-            try:
-                run.state = run.module.nodes[nxt]
-            except KeyError:
-                raise SimulationError(f"transition to unknown state {nxt!r}") from None
-            history[nxt] = t
-            if trace is not None:
-                trace.append((t, run.module.path, nxt))
-            steps += 1
-            if steps > MAX_STEPS_PER_INSTANT:
-                raise SimulationError(f"loops through {steps} states without time passing (add a Delay)")
 
     def _runaway(self, obj: Any, events: int, same_instant: int) -> None:
         what = (

@@ -87,6 +87,8 @@ def codes_as_dicts(codes: tuple[Code, ...] | list[Code] | None) -> list[dict[str
     """Record form of a list of codes (shared code dicts, a fresh list)."""
     if not codes:
         return []
+    if len(codes) == 1:  # nearly always: no comprehension frame (hot, once per recorded entry)
+        return [codes[0].shared]
     return [c.shared for c in codes]
 
 

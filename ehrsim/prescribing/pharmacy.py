@@ -60,7 +60,19 @@ class Pharmacy:
             enc = sim.desk.current(run)
             end = max(t, enc["stop"]) if enc is not None else t
             if fields["stop"] is None or fields["stop"] > end:
+                planned = fields["stop"]
                 fields["stop"] = end
+                if enc is not None and end > t:  # the visit may run longer: the course goes on with it
+                    entry = self._order(run, state, fields, t, one_off, product, ordered)
+                    if entry.get("stop") == end:
+                        sim.desk.cap(enc, entry, planned)
+                    return entry
+        return self._order(run, state, fields, t, one_off, product, ordered)
+
+    def _order(
+        self, run: ModuleRun, state: Any, fields: dict[str, Any], t: float, one_off: bool, product: Any, ordered: Any
+    ) -> dict[str, Any]:
+        sim = self.sim
         if product is None:
             return self._write(run, state, fields, t, activate=not one_off)
         if fields["administered"] and product.code in self.rx.durations:

@@ -22,12 +22,13 @@ def build_record(sim: Simulation, index: int) -> dict[str, Any]:
     lists = sim.rec.lists
     findings.add_reports(lists, sim.rec.new_id)  # imaging, ECG, echo and pathology report text
     for kind in KINDS:
+        clip_stop = kind != "encounters"  # an encounter keeps its stop
         for entry in lists[kind]:
             for key in TIME_FIELDS:
                 value = entry.get(key)
                 if value is not None:
                     entry[key] = int(value)
-            if kind != "encounters" and entry.get("stop") is not None and entry["stop"] > end:
+            if clip_stop and (stop := entry.get("stop")) is not None and stop > end:
                 entry["stop"] = None if sim.death_time is None else int(end)
     death = None
     if sim.death_time is not None:

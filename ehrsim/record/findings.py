@@ -94,8 +94,10 @@ def _numbers(observations: list[dict[str, Any]]) -> dict[str | None, dict[str, f
     """Encounter -> last LVEF and heart rate recorded in it."""
     out: dict[str | None, dict[str, float]] = {}
     for o in observations:
-        for part in (o, *(o.get("components") or ())):
-            code = part["codes"][0]["code"] if part.get("codes") else None
+        components = o.get("components")
+        for part in (o, *components) if components else (o,):  # every observation is read: no tuple when alone
+            codes = part.get("codes")
+            code = codes[0]["code"] if codes else None
             if code in (LVEF, HEART_RATE) and isinstance(part.get("value"), int | float):
                 out.setdefault(o.get("encounter"), {})[code] = float(part["value"])
     return out

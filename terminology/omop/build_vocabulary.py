@@ -89,6 +89,29 @@ class Pool:
             if row.get("concept_id", "").lstrip("-").isdigit():
                 self.add(row, label)
 
+    def read_vocab_map(self, path: Path, label: str) -> None:
+        """ETL-Synthea's source_to_standard_vocab_map.csv: a source concept that is its own target takes
+        the target's standard flag, one mapped elsewhere is non-standard and gets a "Maps to" row."""
+        for r in _read(path):
+            source, target = r["source_concept_id"], r["target_concept_id"]
+            if not source.isdigit() or source == "0":
+                continue
+            dates = {k: _iso(r[f"source_{k}"]) for k in ("valid_start_date", "valid_end_date")}
+            row = {
+                "concept_id": source,
+                "concept_name": r["source_code_description"],
+                "domain_id": r["source_domain_id"],
+                "vocabulary_id": r["source_vocabulary_id"],
+                "concept_class_id": r["source_concept_class_id"],
+                "standard_concept": r["target_standard_concept"] if source == target else "",
+                "concept_code": r["source_code"],
+                "invalid_reason": r["source_invalid_reason"],
+                **dates,
+            }
+            self.add(row, label)
+            if source != target and target.isdigit() and target != "0":
+                self.rel[(int(source), "Maps to")].add(int(target))
+
     def read_relationships(self, path: Path) -> None:
         for row in _read(path):
             if not (row.get("invalid_reason") or "").strip():
@@ -173,6 +196,12 @@ def _concept_items(node: Any) -> list[dict[str, Any]]:
     return found
 
 
+def _iso(day: str) -> str:
+    """20020131 -> 2002-01-31 (the vocabulary maps write dates without dashes)."""
+    day = (day or "").strip()
+    return f"{day[:4]}-{day[4:6]}-{day[6:]}" if len(day) == 8 and day.isdigit() else day
+
+
 def _read(path: Path) -> list[dict[str, str]]:
     with open(path, newline="", encoding="utf-8") as fh:
         first = fh.readline()
@@ -239,6 +268,8 @@ def build(args: argparse.Namespace) -> None:
                 pool.read_concepts(path, label)
             elif name == "CONCEPT_RELATIONSHIP.CSV":
                 pool.read_relationships(path)
+            elif name == "SOURCE_TO_STANDARD_VOCAB_MAP.CSV":
+                pool.read_vocab_map(path, label)
     found = {}  # ids found one by one win over concept-set items
     if args.found.is_file():
         for row in _read(args.found):
@@ -271,7 +302,10 @@ def write_mappings(pool: Pool, emitted: dict[tuple[str, str], str]) -> None:
     old_extra = (
         {(r["system"], r["code"]): r for r in _read(HERE / "extra.csv")} if (HERE / "extra.csv").is_file() else {}
     )
-    displays = {**{k: "" for k in old_extra}, **emitted}
+    # an earlier sample's code keeps the display its unmapped.csv row recorded (the ingredient-level rule needs it)
+    old_unmapped = HERE / "lookups" / "unmapped.csv"
+    known = {(r["system"], r["code"]): r["display"] for r in _read(old_unmapped)} if old_unmapped.is_file() else {}
+    displays = {**{k: known.get(k, "") for k in old_extra}, **emitted}
     extra = [
         _mapping_row(pool, key, old_extra.get(key), display, unmapped)
         for key, display in sorted(displays.items())
@@ -499,7 +533,7 @@ def main() -> None:
         "--source",
         nargs="+",
         required=True,
-        help="LABEL=FOLDER holding CONCEPT.csv / CONCEPT_RELATIONSHIP.csv (first wins)",
+        help="LABEL=FOLDER holding CONCEPT.csv / CONCEPT_RELATIONSHIP.csv or source_to_standard_vocab_map.csv",
     )
     ap.add_argument(
         "--concept-sets",

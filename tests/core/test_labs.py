@@ -303,3 +303,18 @@ def test_a_module_creatinine_range_of_another_stage_does_not_contradict_the_diag
         for t, declared in ((1.0, (4.5, 6.0)), (2.0, (1.0, 2.6))):
             c = labs.measure(body, vitals, rng, creatinine, t, 66.0, declared=declared)
             assert c is not None and 25 <= labs.measure(body, vitals, rng, egfr, t, 66.0) < 65
+
+
+def test_a_normal_range_does_not_lift_haemoglobin_above_the_kidney_failure_ceiling_when_already_low() -> None:
+    """A woman whose haemoglobin is already under the ESRD ceiling: a module's normal range (Synthea's COVID-19
+    daily labs, 11.1-14.1) is not adopted, so no offset later lifts her above the ceiling."""
+    hb = labs.analytes()["718-7"]
+    rng = np.random.default_rng(1)
+    for seed in (39, 77, 300, 361, 480):  # women whose haemoglobin is under the ceiling without kidney failure
+        body = Physiology(np.random.default_rng(seed), "F", "white")
+        esrd = {"46177005": {"start": 0.0}}
+        body.update(60, {}, 0.0, esrd)
+        vitals = body.update(60, {}, 0.0, esrd)
+        labs.measure(body, vitals, rng, hb, 1.0, 60.0, declared=(11.1, 14.1))
+        later = body.update(60, {}, 86400.0, esrd)
+        assert later["Hemoglobin"] == vitals["Hemoglobin"]  # no offset from the normal range

@@ -113,3 +113,13 @@ def test_influenza_in_pregnancy_reaches_the_cdc_measured_uptake():
             if s.key == "flu":
                 assert s.needs_pregnancy and conception + 6 * 7 * DAY <= s.time < conception + 38 * 7 * DAY
                 assert to_date(s.time).month in (9, 10, 11, 12, 1, 2, 3)
+
+
+def test_infant_pfizer_series_dose_three_eight_weeks_after_dose_two():
+    """ACIP MMWR 2022;71(26): 6 months-4 years, dose 2 3-8 weeks after dose 1, dose 3 at least 8 weeks after dose 2."""
+    _, babies = _plans(dt.date(2022, 1, 1), 600)  # 6 months old when the series opened
+    series = [sorted(s.time for s in p if s.key == "covid_primary") for p in babies]
+    series = [t for t in series if t]
+    assert series, "some infants get the 3-dose series"
+    for t in series:
+        assert len(t) == 3 and 21 * DAY <= t[1] - t[0] <= 56 * DAY and t[2] - t[1] >= 56 * DAY

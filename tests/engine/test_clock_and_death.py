@@ -122,3 +122,12 @@ def test_a_residual_coronary_death_without_history_records_the_disease_at_death(
         else:
             assert not found  # an injury, overdose, suicide...: no condition
     assert "53741008" in causes and set(causes) - at_death  # both kinds drawn (CAD weight 0.13 at 45-64)
+
+
+def test_an_antibiotic_given_at_admission_runs_with_the_ward_stay() -> None:
+    """An administration is cut at the encounter's provisional end; a stay that goes on carries it along."""
+    _sim, record = simulate("ward_antibiotic", born=dt.date(1960, 1, 1))
+    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient"]
+    (iv,) = [m for m in record["medications"] if m["codes"][0]["code"] == "1665060"]
+    assert round((stay["stop"] - stay["start"]) / 86400) == 4
+    assert iv["start"] == stay["start"] and iv["stop"] == stay["stop"]

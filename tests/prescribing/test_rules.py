@@ -359,6 +359,7 @@ def test_an_egfr_below_30_stops_metformin_without_a_ckd_diagnosis() -> None:
     at(sim, dt.date(2015, 9, 1))
     egfr(sim, 40.0)
     assert met["stop"] is None  # stage 3: metformin may continue
+    at(sim, dt.date(2015, 9, 15))  # a later sample (one instant holds one result of a test)
     egfr(sim, 25.0)
     assert met["stop"] == sim.now
     assert code_of(sim.active["medications"][GLARGINE]) == GLARGINE

@@ -15,7 +15,10 @@ if TYPE_CHECKING:
 
 Operator = Literal["<", "<=", "==", ">=", ">", "!=", "is nil", "is not nil"]
 NEVER = math.inf
-_NUMBERS = frozenset({int, float})
+_NUMERIC_PAIRS = frozenset({(int, int), (int, float), (float, int), (float, float), (bool, bool)})
+_TEXTS = (str, str)
+_PARSED: dict[str, float | None] = {}  # text -> its number (None: not a number), for ``compare``
+_UNSEEN = object()
 _ORDER = {
     "==": operator.eq,
     "!=": operator.ne,
@@ -34,10 +37,16 @@ def compare(left: Any, op: str, right: Any) -> bool:
         return left is not None
     if left is None:
         return False
-    if type(left) in _NUMBERS and type(right) in _NUMBERS:  # the common case: two plain numbers (not bools)
-        test = _ORDER.get(op)
-        if test is not None:
+    # the common cases first, with the same results as the general path below: two plain numbers (not
+    # bools), two bools, two texts (numbers when both read as numbers; parsed once: failing is slow)
+    kinds = (type(left), type(right))
+    test = _ORDER.get(op)
+    if test is not None:
+        if kinds in _NUMERIC_PAIRS:
             return test(float(left), float(right))
+        if kinds == _TEXTS:
+            x, y = _number_in(left), _number_in(right)
+            return test(left, right) if x is None or y is None else test(x, y)
     if isinstance(left, bool) or isinstance(right, bool):
         if op == "==":
             return bool(left) == bool(right) if isinstance(right, bool) else left == right
@@ -66,6 +75,19 @@ def compare(left: Any, op: str, right: Any) -> bool:
     except TypeError:
         return False
     raise ValueError(f"unknown operator {op!r}")
+
+
+def _number_in(text: str) -> float | None:
+    value = _PARSED.get(text, _UNSEEN)
+    if value is _UNSEEN:
+        try:
+            value = float(text)
+        except ValueError:
+            value = None
+        if len(_PARSED) > 100_000:  # attribute texts are few; a bound all the same
+            _PARSED.clear()
+        _PARSED[text] = value
+    return value  # type: ignore[return-value]
 
 
 class Condition(Frozen):

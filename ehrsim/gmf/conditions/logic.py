@@ -44,7 +44,12 @@ class _Group(Condition):
     conditions: tuple[AnyCondition, ...]
 
     def wake_time(self, sim: PatientAccess, t: float) -> float:
-        return min((c.wake_time(sim, t) for c in self.conditions), default=NEVER)
+        soonest = NEVER  # a loop, not min(generator): hot in loop plans and Guards
+        for c in self.conditions:
+            wake = c.wake_time(sim, t)
+            if wake < soonest:
+                soonest = wake
+        return soonest
 
     def _keys_read(self) -> set[str]:
         return set().union(*(c.reads() for c in self.conditions))

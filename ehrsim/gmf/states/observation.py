@@ -3,6 +3,7 @@ DiagnosticReport and ImagingStudy (record entries)."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, Strict, model_validator
@@ -60,11 +61,16 @@ class ObservationBody(ValueSource):
             raise ValueError("an Observation with range needs a unit")
         return self
 
+    @cached_property
+    def lab_code(self) -> str | None:
+        """The first code when it is a LOINC code (what the physiological state and the reference ranges know)."""
+        return self.codes[0].code if self.codes and self.codes[0].system == "LOINC" else None
+
     def measure(self, sim: PatientAccess, t: float) -> tuple[Any, str]:
         """(value, value_type) of one measurement now."""
         if self.value_code is not None:
             return self.value_code.as_dict(), "code"
-        loinc = self.codes[0].code if self.codes and self.codes[0].system == "LOINC" else None
+        loinc = self.lab_code
         if self.vital_sign is not None:
             found = sim.measure(loinc, self.vital_sign, None)
             return _number(sim.vitals.get(self.vital_sign) if found is None else found), "numeric"
@@ -103,9 +109,10 @@ class ObservationBody(ValueSource):
 
     def flags(self, sim: PatientAccess, value: Any, value_type: str) -> dict[str, Any]:
         """Reference range and interpretation of a numeric result (empty for other results)."""
-        if value_type != "numeric" or not self.codes or self.codes[0].system != "LOINC":
+        loinc = self.lab_code
+        if value_type != "numeric" or loinc is None:
             return {}
-        return sim.result_flags(self.codes[0].code, value)
+        return sim.result_flags(loinc, value)
 
     def entry_fields(self, sim: PatientAccess, t: float, category: str | None) -> dict[str, Any] | None:
         """The record entry of one measurement now (None: a result not reported at that date, e.g. eGFR

@@ -123,9 +123,10 @@ class CareExpected(Rule):
         if not self.numeric:
             return view.qualifying_times(self.qualifier)
         lo, hi = float(self.numeric.get("min", float("-inf"))), float(self.numeric.get("max", float("inf")))
+        valid = float(self.numeric.get("valid_days", float("inf"))) * DAY  # a result stands for this long at most
         values = view.values(self.qualifier)
         return [
-            (t, values[i + 1][0] if i + 1 < len(values) else view.end)
+            (t, int(min(values[i + 1][0] if i + 1 < len(values) else view.end, t + valid)))
             for i, (t, v, _) in enumerate(values)
             if lo <= v <= hi
         ]

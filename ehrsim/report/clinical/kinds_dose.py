@@ -97,7 +97,9 @@ class DrugContinuity(Rule):
 
 @register
 class ReorderInterval(Rule):
-    """A long-acting product (an IUD, an implant) is not given again within ``min_days`` of the last one."""
+    """A long-acting product (an IUD, an implant) is not given again within ``min_days`` of the last one;
+    with ``max_days``, a product given at a fixed interval (denosumab every 6 months) is not given late either.
+    """
 
     kind = "reorder_interval"
     required = ("drug_class", "min_days")
@@ -105,10 +107,11 @@ class ReorderInterval(Rule):
     def check(self, view: PatientView) -> Finding:
         f = Finding()
         cls = self.p["drug_class"]
+        latest = float(self.param("max_days", 1e9))
         starts = sorted(m["start"] for m in view.entries("medications") if cls in view.med_classes(m))
         for before, after in itertools.pairwise(starts):
             days = (after - before) / DAY
-            if days >= self.p["min_days"]:
+            if self.p["min_days"] <= days <= latest:
                 f.passed()
             else:
                 f.add(False, f"{cls} again {iso(after)[:10]}, {days:.0f} days after the last")
@@ -136,4 +139,39 @@ class EpisodeTreated(Rule):
             else:
                 name = (cond.get("codes") or [{}])[0].get("display")
                 f.add(False, f"{name} {iso(onset)[:10]}: no {self.p['drug_class']} within {self.p['max_days']} days")
+        return f
+
+
+@register
+class StayDrugCoverage(Rule):
+    """A hospital stay for a condition (an infection) has a drug of the class active throughout.
+
+    Stays of ``classes`` whose reason is in ``condition_set`` and which last at least ``min_hours``:
+    a breach when more than ``max_gap_hours`` of the stay pass with no order of ``drug_class`` active.
+    """
+
+    kind = "stay_drug_coverage"
+    required = ("classes", "condition_set", "drug_class", "min_hours", "max_gap_hours")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        reasons = self.data.code_set(self.p["condition_set"])
+        meds = view.meds_of(self.p["drug_class"])
+        for enc in view.entries("encounters"):
+            stop = view.stop_of(enc)
+            if enc.get("class") not in self.p["classes"] or not reasons.any(enc.get("reason")):
+                continue
+            if stop - enc["start"] < self.p["min_hours"] * 3600:
+                continue
+            spans = sorted(
+                (m["start"], view.stop_of(m)) for m in meds if m["start"] < stop and view.stop_of(m) > enc["start"]
+            )
+            covered, worst = enc["start"], 0.0
+            for a, b in spans:
+                worst = max(worst, a - covered)
+                covered = max(covered, b)
+            worst = max(worst, stop - covered)
+            hours = worst / 3600
+            name = (enc.get("reason") or [{}])[0].get("display")
+            f.add(hours <= self.p["max_gap_hours"], f"{name} stay {iso(enc['start'])[:10]}: {hours:.0f} h untreated")
         return f

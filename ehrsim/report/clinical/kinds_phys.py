@@ -28,7 +28,9 @@ class AnalyteVariation(Rule):
 
 @register
 class ChangeAfterDrug(Rule):
-    """The median change of a result from before to after starting a drug class lies in a trial range."""
+    """The median change of a result from before to after starting a drug class lies in a trial range
+    (``naive_to``: only patients who took no drug of that wider class in the baseline window, so a dose
+    step-up from a low- to a moderate-intensity statin is not read as starting one)."""
 
     kind = "change_after_drug"
     band = True
@@ -42,6 +44,11 @@ class ChangeAfterDrug(Rule):
         if not meds:
             return Finding()
         start = meds[0]["start"]
+        if "naive_to" in self.p:  # the baseline is untreated: no drug of the wider class in the window before
+            since = start - self.param("before_days", 365) * DAY
+            for m in view.meds_of(self.p["naive_to"]):
+                if m["start"] < start and (m.get("stop") is None or m["stop"] > since):
+                    return Finding()
         values = view.values(self.lab)
         before = [v for t, v, _ in values if start - self.param("before_days", 365) * DAY <= t <= start]
         after = [

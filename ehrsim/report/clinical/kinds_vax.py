@@ -55,17 +55,22 @@ class VaccineDoseAge(Rule):
 
 @register
 class VaccineInterval(Rule):
-    """Consecutive doses of one vaccine are at least the minimum interval apart."""
+    """Consecutive doses of one vaccine are at least the minimum interval apart.
+
+    ``min_days_by_dose`` (optional) gives the minimum before dose 2, 3, ... (the last value repeats).
+    """
 
     kind = "vaccine_interval"
     required = ("vaccine_set", "min_days")
 
     def check(self, view: PatientView) -> Finding:
         doses = _doses(view, self)
+        by_dose = self.param("min_days_by_dose") or [self.p["min_days"]]
         f = Finding()
-        for a, b in itertools.pairwise(doses):
+        for i, (a, b) in enumerate(itertools.pairwise(doses)):
             gap = (b["time"] - a["time"]) / DAY
-            f.add(gap >= self.p["min_days"], f"{_label(view, b)} only {gap:.0f} days after the previous dose")
+            need = by_dose[min(i, len(by_dose) - 1)]
+            f.add(gap >= need, f"{_label(view, b)} only {gap:.0f} days after the previous dose (minimum {need})")
         return f
 
 

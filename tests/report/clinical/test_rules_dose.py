@@ -102,6 +102,22 @@ def test_long_acting_contraceptive_reinserted() -> None:
     passes("rx.long_acting_contraceptive_reinserted", [g.record()])
 
 
+DENOSUMAB = ("993452", "1 ML denosumab 60 MG/ML Prefilled Syringe")
+
+
+def test_denosumab_every_6_months() -> None:
+    b = RecordBuilder()
+    t = b.at_age(70)
+    for year in range(3):  # one injection a year: every second dose is missing
+        med(b, DENOSUMAB, int(t + year * 365 * DAY), int(t + year * 365 * DAY + 3600), administered=True)
+    result = breaks("rx.denosumab_every_6_months", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 2)
+    g = RecordBuilder()
+    for dose in range(4):  # every 182 days
+        med(g, DENOSUMAB, int(t + dose * 182 * DAY), int(t + dose * 182 * DAY + 3600), administered=True)
+    passes("rx.denosumab_every_6_months", [g.record()])
+
+
 AMOXICILLIN = ("308192", "amoxicillin 500 MG Oral Tablet")
 
 
@@ -119,3 +135,24 @@ def test_bacterial_infection_treated() -> None:
     old = RecordBuilder(1, birth=dt.date(1940, 1, 1))
     old.condition("128045006", old.at_age(10), stop=old.at_age(10) + 10 * DAY, display="Cellulitis (disorder)")  # 1950
     passes("care.bacterial_infection_treated", [g.record(), old.record()])
+
+
+CEFAZOLIN = ("1665060", "cefazolin 2000 MG Injection")
+CEPHALEXIN = ("309114", "cephalexin 500 MG Oral Capsule")
+
+
+def test_inpatient_antibiotic_coverage() -> None:
+    b = RecordBuilder()
+    t = b.at_age(90)
+    stay = b.encounter(t, hours=87, cls="inpatient")
+    stay["reason"] = [{"system": "SNOMED-CT", "code": "128045006", "display": "Cellulitis (disorder)"}]
+    med(b, CEFAZOLIN, t, t + DAY)  # IV for the first day only ...
+    med(b, CEPHALEXIN, t + 87 * 3600, t + 92 * 3600)  # ... then oral at discharge
+    result = breaks("rx.inpatient_antibiotic_coverage", [b.record()])
+    assert "63 h untreated" in result.examples[0][1][0]
+    g = RecordBuilder()
+    stay = g.encounter(t, hours=87, cls="inpatient")
+    stay["reason"] = [{"system": "SNOMED-CT", "code": "128045006", "display": "Cellulitis (disorder)"}]
+    med(g, CEFAZOLIN, t, t + 87 * 3600)
+    med(g, CEPHALEXIN, t + 87 * 3600, t + 92 * 3600)
+    passes("rx.inpatient_antibiotic_coverage", [g.record()])

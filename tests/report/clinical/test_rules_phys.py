@@ -44,6 +44,23 @@ def _statin(drug: tuple[str, str], before: float, after: float, index: int) -> d
     return b.record()
 
 
+def _step_up(index: int) -> dict:
+    """On simvastatin 10 mg for a year, then 20 mg (moderate): the second start is a dose step, not a start."""
+    b = RecordBuilder(index)
+    start = b.at_age(55)
+    med(b, SIMVASTATIN_10, start - 365 * DAY, stop=start)
+    b.observation("18262-6", start - 30 * DAY, 120.0, unit="mg/dL")
+    med(b, ATORVASTATIN_20, start)
+    b.observation("18262-6", start + 90 * DAY, 115.0, unit="mg/dL")
+    return b.record()
+
+
+def test_a_statin_dose_step_up_is_not_read_as_starting_a_statin() -> None:
+    """Synthea titrates simvastatin 10 -> 20 mg: the LDL change at the step is not a moderate statin's effect."""
+    good = [_statin(ATORVASTATIN_20, 200.0, 130.0, i) for i in range(3)]
+    passes("phys.ldl_after_statin_moderate", good + [_step_up(i) for i in range(3, 9)])
+
+
 @pytest.mark.parametrize(
     ("rule", "drug", "good_after"),
     [
@@ -258,3 +275,20 @@ def test_esrd_labs() -> None:
     passes("phys.esrd_urea_raised", [_esrd(62.0, 10.5)])
     breaks("phys.esrd_haemoglobin", [_esrd(62.0, 14.5)])
     passes("phys.esrd_haemoglobin", [_esrd(62.0, 10.5)])
+
+
+def _treated_diabetic(last_hba1c: float, index: int) -> dict:
+    b = RecordBuilder(index, birth=dt.date(1960, 1, 1))
+    start = REFERENCE - 3 * YEAR
+    b.condition("44054006", start)
+    med(b, METFORMIN, start)
+    b.observation("4548-4", REFERENCE - 100 * DAY, last_hba1c)
+    return b.record()
+
+
+def test_diabetes_control_treated() -> None:
+    rule = "phys.diabetes_control_treated"
+    people = [_treated_diabetic(6.6 if i < 5 else 7.8, i) for i in range(10)]
+    assert passes(rule, people).measure == pytest.approx(0.5)
+    breaks(rule, [_treated_diabetic(6.4, i) for i in range(10)])  # treatment always works
+    breaks(rule, [_treated_diabetic(8.5, i) for i in range(10)])  # never

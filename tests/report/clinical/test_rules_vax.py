@@ -189,3 +189,16 @@ def test_td_booster_interval() -> None:
     g.immunization("113", from_date(dt.date(2009, 10, 12)), "Td (adult)")
     g.immunization("115", from_date(dt.date(2012, 10, 12)), "Tdap")  # Tdap after a recent Td: allowed (ACIP 2012)
     passes("vax.td_booster_interval", [g.record()])
+
+
+def test_covid_infant_series_interval() -> None:
+    display = "COVID-19, mRNA, LNP-S, PF, 3 mcg/0.2 mL dose, tris-sucrose"
+    b = RecordBuilder(birth=dt.date(2022, 7, 4))
+    for day in (dt.date(2023, 1, 31), dt.date(2023, 2, 21), dt.date(2023, 3, 14)):  # 3 weeks, then 3 weeks
+        b.immunization("219", from_date(day), display)
+    result = breaks("vax.covid_infant_series_interval", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 1)
+    g = RecordBuilder(birth=dt.date(2022, 7, 4))
+    for day in (dt.date(2023, 1, 31), dt.date(2023, 2, 21), dt.date(2023, 4, 18)):  # 3 weeks, then 8 weeks
+        g.immunization("219", from_date(day), display)
+    passes("vax.covid_infant_series_interval", [g.record()])

@@ -1,0 +1,52 @@
+"""``compare``'s fast paths (two numbers, two bools, two texts) give what Synthea's general rule gives."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any
+
+from ehrsim.gmf.conditions.base import compare
+
+OPS = ["<", "<=", "==", ">=", ">", "!=", "is nil", "is not nil"]
+VALUES: list[Any] = [None, True, False, 0, 1, 2, -1, 0.0, 1.0, 1.5, -0.0, math.inf, 2**53 + 1]
+VALUES += ["1", "1.0", " 2 ", "abc", "", "nan", "True", "inf", {"code": "1"}, {"codes": [{"code": "1"}]}]
+
+
+def general(left: Any, op: str, right: Any) -> Any:
+    """The rule without shortcuts: nil checks, bool equality, codes, numbers when both parse, else text."""
+    if op == "is nil":
+        return left is None
+    if op == "is not nil":
+        return left is not None
+    if left is None:
+        return False
+    if isinstance(left, bool) or isinstance(right, bool):
+        if op == "==":
+            return bool(left) == bool(right) if isinstance(right, bool) else left == right
+        if op == "!=":
+            return bool(left) != bool(right) if isinstance(right, bool) else left != right
+    if isinstance(left, dict):
+        left = left.get("code") or (left.get("codes") or [{}])[0].get("code")
+        right = right.get("code") if isinstance(right, dict) else right
+    try:
+        a, b = float(left), float(right)
+    except (TypeError, ValueError):
+        a, b = str(left), str(right)  # type: ignore[assignment]
+    return {"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+
+
+def test_fast_paths_agree_with_the_general_rule() -> None:
+    for left, right, op in itertools.product(VALUES, VALUES, OPS):
+        try:
+            expected = general(left, op, right)
+        except TypeError:
+            continue  # e.g. a dict against a number: not a comparison modules make
+        assert compare(left, op, right) == expected, (left, op, right)
+
+
+def test_text_that_reads_as_a_number_compares_as_a_number() -> None:
+    assert compare("10", ">", "9")  # as text "10" < "9"
+    assert compare("1.0", "==", "1")
+    assert not compare("abc", "==", "ABC")
+    assert compare("b", ">", "a")
