@@ -24,7 +24,7 @@ from tests.runs.conftest import generate_args, write_module
 
 REFERENCE = dt.date(2025, 1, 1)
 YEAR = 365.25 * 86400
-LIVES = 120  # lives aged 85-95 at the reference date
+LIVES = 160  # lives aged 85-95 at the reference date (many die before 85: the band needs ~15+ expected deaths)
 FIRST = 85  # deaths are counted from this age
 
 
@@ -92,7 +92,7 @@ def _us_rates() -> dict[int, float]:
 
 
 def _old_age_deaths(mode: str) -> tuple[int, float]:
-    """(deaths at 80-99, deaths the US life table expects over the same person-years) in 60 lives aged 85-95."""
+    """(deaths at 85-99, deaths the US life table expects over the same person-years) in lives aged 85-95."""
     settings = Settings(
         population=LIVES,
         seed=3,
@@ -121,8 +121,9 @@ def _old_age_deaths(mode: str) -> tuple[int, float]:
 def test_synthea_library_old_age_deaths_follow_the_life_table() -> None:
     """With ehrsim's module added, deaths at 85-99 fall in a Poisson band of the US life table.
 
-    Band: 2 SD below (one-sided ~2 %), 3 SD above. Measured (seed 3, 120 lives): auto 13 deaths against
-    18.8 expected (-1.3 SD); ``--natural-deaths off`` 13 against 26.3 (-2.6 SD), which fails the band.
+    Band: 2 SD below (one-sided ~2 %), 3 SD above. Measured (seed 3, 160 lives, the gap tables of
+    terminology/deaths/added_natural_causes): auto 24 deaths against 20.4 expected (+0.8 SD);
+    ``--natural-deaths off`` 16 against 35.1 (-3.2 SD), which fails the band.
     """
     deaths, expected = _old_age_deaths("auto")
     assert expected > 15  # enough person-years at 85+ for the band to mean something
