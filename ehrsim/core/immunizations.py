@@ -85,6 +85,15 @@ def booster_groups() -> dict[str, frozenset[str]]:
     return {r["series"]: frozenset(r["covered_by_cvx"].split()) for r in rows("immunizations/booster_groups.csv")}
 
 
+@cache
+def catch_up() -> dict[str, tuple[float, int]]:
+    """Series key -> (age in days at the first dose from which, total doses after which) the series is complete."""
+    return {
+        r["key"]: (float(r["first_dose_min_age_days"]), int(r["total_doses"]))
+        for r in rows("immunizations/catch_up.csv")
+    }
+
+
 def _row(doses: tuple[Dose, ...], number: int, time: float) -> Dose | None:
     return next((d for d in doses if d.number == number and d.in_force(time)), None)
 
@@ -109,18 +118,23 @@ def due(
     time: int,
     last_given: dict[str, int],
     covered_at: dict[str, int] | None = None,
+    first_at: dict[str, float] | None = None,
 ) -> list[tuple[str, dict]]:
     """The (series key, CVX code) pairs to give at a wellness visit now.
 
     ``given`` counts doses per series so far and ``last_given`` holds the time of each series'
     latest dose; ``covered_at`` the time of the latest dose of any product that counts for a
     recurring booster (``booster_groups``: a wound Tdap or the adolescent Tdap defers the next Td
-    by its repeat interval). Deterministic: the result depends on the arguments only, in schedule order.
+    by its repeat interval); ``first_at`` the age in days at each series' first dose (a catch-up begun
+    late needs fewer doses: ``catch_up``). Deterministic: the result depends on the arguments only.
     """
     out: list[tuple[str, dict]] = []
     age_seconds = age_days * DAY
     for key, doses in schedule().items():
         count = given.get(key, 0)
+        late = catch_up().get(key)
+        if late is not None and first_at and first_at.get(key, 0.0) >= late[0] and count >= late[1]:
+            continue  # a catch-up series begun late is complete with fewer doses
         nxt = _next_dose(doses, count, time)
         if nxt is None:
             continue

@@ -4,19 +4,19 @@ Noise is analytical plus within-subject biological variation (CV_A, CV_I in
 ``terminology/physiology/analytes.csv``; EFLM biological variation database) or an absolute SD
 for vital signs. eGFR is computed from the creatinine measured at the same moment, so the two
 results always agree, with the equation and LOINC code laboratories reported at that date
-(``egfr_eras.csv``: none before MDRD in 1999, MDRD, CKD-EPI 2009, CKD-EPI 2021). Reference intervals and
-interpretation flags (HL7 v3 ObservationInterpretation: N, H, L, HH, LL) come from
+(``egfr_eras.csv``: none before MDRD in 1999, MDRD, CKD-EPI 2009, CKD-EPI 2021); no test is reported
+before it existed (``test_availability.csv``: HbA1c before 1976, HIV antibodies before 1985 ...).
+Reference intervals and interpretation flags (HL7 v3 ObservationInterpretation: N, H, L, HH, LL) come from
 ``reference_ranges.csv`` by LOINC, age and sex.
 """
 
 from __future__ import annotations
 
-import bisect
-import datetime as dt
 import math
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ehrsim.core.lab_eras import egfr_era
 from ehrsim.core.physio_tables import creatinine_for_egfr
 from ehrsim.core.physiology import egfr_ckd_epi_2021
 from ehrsim.core.tables import parameters, rows
@@ -36,13 +36,6 @@ class Analyte(NamedTuple):
     low: float
     high: float
     cv_analytical: float  # relative SD of the assay alone (a value computed from other results of the sample)
-
-
-class EgfrEra(NamedTuple):
-    start: float  # POSIX seconds (UTC midnight of the publication date)
-    loinc: str
-    display: str
-    equation: str
 
 
 class RefRange(NamedTuple):
@@ -80,41 +73,6 @@ def analytes() -> dict[str, Analyte]:
             cva / 100.0,
         )
     return out
-
-
-@cache
-def egfr_eras() -> tuple[EgfrEra, ...]:
-    """The eGFR laboratories reported, by date (sorted); before the first one, creatinine only."""
-    out = []
-    for r in rows("physiology/egfr_eras.csv"):
-        start = dt.datetime.fromisoformat(r["from"]).replace(tzinfo=dt.UTC).timestamp()
-        out.append(EgfrEra(start, r["loinc"], r["display"], r["equation"]))
-    return tuple(sorted(out))
-
-
-@cache
-def _egfr_codes() -> frozenset[str]:
-    return frozenset(code for code, a in analytes().items() if a.variable in ("EGFR", "EGFR MDRD")) | {
-        e.loinc for e in egfr_eras()
-    }
-
-
-def egfr_era(t: float) -> EgfrEra | None:
-    """The eGFR a laboratory reported at ``t`` (None: no eGFR was reported then)."""
-    eras = egfr_eras()
-    i = bisect.bisect_right([e.start for e in eras], t)
-    return eras[i - 1] if i else None
-
-
-def reported_codes(codes: list[dict[str, Any]], t: float) -> list[dict[str, Any]] | None:
-    """The codes a result is recorded under at ``t``: a module's eGFR code becomes the era's code,
-    and None means the result is not reported (before eGFR reporting existed). Others unchanged."""
-    if not codes or codes[0].get("system") != "LOINC" or codes[0].get("code") not in _egfr_codes():
-        return codes
-    era = egfr_era(t)
-    if era is None:
-        return None
-    return [{**codes[0], "code": era.loinc, "display": era.display}]
 
 
 def egfr_equation(equation: str, creatinine: float, age: float, sex: str) -> float:

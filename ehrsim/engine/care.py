@@ -98,8 +98,12 @@ def _vaccinate(sim: Simulation, enc: dict[str, Any], t: float) -> None:
         times = [int(i["time"]) for i in sim.rec.lists["immunizations"] if i["codes"][0]["code"] in cvx]
         if times:
             covered_at[series] = max(times)
-    for key, due in immunizations.due(age_days, sim.immunizations_given, int(t), sim.immunizations_last, covered_at):
+    first_at = sim.immunizations_first
+    for key, due in immunizations.due(
+        age_days, sim.immunizations_given, int(t), sim.immunizations_last, covered_at, first_at
+    ):
         code = immunizations.product(key, due, int(t), sim.product_draw)
+        first_at.setdefault(key, age_days)
         sim.immunizations_given[key] = sim.immunizations_given.get(key, 0) + 1
         sim.immunizations_last[key] = int(t)
         sim.write(

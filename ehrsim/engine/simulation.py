@@ -88,6 +88,7 @@ class Simulation(RecordWrites):
         self.steer: Any = None
         self.immunizations_given: dict[str, int] = {}
         self.immunizations_last: dict[str, int] = {}
+        self.immunizations_first: dict[str, float] = {}  # series key -> age in days at its first dose
         self.product_draw = 0.0  # the patient's fixed draw for vaccine products in use together (care.plan_vaccines)
         # local time, vaccine plans and certified causes of death draw from their own streams spawned from the patient's
         # Generator, so they never shift the draws the modules make

@@ -37,11 +37,26 @@ def paediatric(
     if paed is None:
         return chosen
     liquid = ph.rx.products[paed.liquid]
-    if ph.problem(liquid, patient) is not None:
-        return chosen
+    why = "liquid form under 6 years"
+    if ph.problem(liquid, patient) is not None:  # not yet marketed: the era's liquid, if any
+        era = _era_liquid(ph, chosen, patient)
+        if era is None:
+            return chosen
+        liquid, why = era, f"liquid form under 6 years ({liquid.display} not yet available)"
     before = _swap(fields, liquid, ordered, ("substituted", "", ""), "form", "paediatric_liquid")
-    ph._log(t, "paediatric_form", "paediatric_liquid", "liquid form under 6 years", before, fields["codes"][0])
+    ph._log(t, "paediatric_form", "paediatric_liquid", why, before, fields["codes"][0])
     return liquid
+
+
+def _era_liquid(ph: Pharmacy, chosen: Product, patient: Patient) -> Product | None:
+    """The first liquid of alternatives group ``paediatric:<drug>`` that may be given now (e.g. cefaclor
+    suspension before cefuroxime's suspension was marketed)."""
+    for alt in ph.rx.alternatives.get(f"paediatric:{chosen.key}", ()):
+        product = ph.rx.products[alt.code]
+        ok = alt.min_age <= patient.age < alt.max_age and product.form == "oral_liquid"
+        if ok and ph.problem(product, patient) is None:
+            return product
+    return None
 
 
 def strength(

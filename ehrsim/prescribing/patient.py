@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
 
+from ehrsim.core.tables import rows
 from ehrsim.gmf.values import SECONDS
 
 if TYPE_CHECKING:
@@ -14,6 +16,14 @@ YEAR = SECONDS["years"]
 BODY_WEIGHT = "29463-7"  # LOINC Body weight: a prescriber doses by the weight measured, not the true one
 #: eGFR typical of a CKD stage known only from a diagnosis or attribute (KDIGO G-stage midpoints)
 STAGE_EGFR = {3: 45.0, 4: 22.0, 5: 10.0}
+
+
+@cache
+def weight_recency() -> tuple[tuple[float, float], ...]:
+    """(age below, seconds) a chart weight stays usable for dosing (prescribing/weight_recency.csv)."""
+    return tuple(
+        (float(r["age_below_years"]), float(r["max_days"]) * 86400.0) for r in rows("prescribing/weight_recency.csv")
+    )
 
 
 class Patient:
@@ -81,10 +91,12 @@ class Patient:
         return self._pregnant
 
     def weight(self) -> float:
-        """The weight in the chart (the latest body weight within a year), else the true weight now."""
+        """The weight in the chart (the latest, if recent for the age: weight_recency.csv), else the weight now
+        (the child is weighed at the visit: a year-old weight under-doses an infant by a quarter)."""
         if self._weight is None:
             obs = self.sim.latest_observation(BODY_WEIGHT)
-            value = obs["value"] if obs is not None and self.t - obs["time"] <= YEAR else None
+            recent = next((s for below, s in weight_recency() if self.age < below), YEAR)
+            value = obs["value"] if obs is not None and self.t - obs["time"] <= recent else None
             if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
                 self._weight = float(value)
             else:

@@ -142,3 +142,14 @@ def test_td_waits_ten_years_after_any_tetanus_toxoid_dose():
     assert not any(k == "td" for k, _ in due(age, {}, visit, {}, {"td": wound_tdap}))
     old_tdap = from_date(dt.date(2000, 10, 30))
     assert any(k == "td" for k, _ in due(age, {}, visit, {}, {"td": old_tdap}))
+
+
+def test_a_hib_catch_up_begun_after_15_months_is_one_dose():
+    """CDC catch-up schedule: no further Hib doses when the first was given at 15 months or older (chart 97)."""
+    born = from_date(dt.date(1988, 10, 11))
+    visit = from_date(dt.date(1991, 10, 14))  # 3 years old, one catch-up dose given at 2.5 years
+    age = (visit - born) / DAY
+    last = {"hib": from_date(dt.date(1991, 4, 12))}
+    assert any(k == "hib" for k, _ in due(age, {"hib": 1}, visit, last))  # without the first dose's age: dose 2
+    assert not any(k == "hib" for k, _ in due(age, {"hib": 1}, visit, last, None, {"hib": 913.0}))
+    assert any(k == "hib" for k, _ in due(age, {"hib": 1}, visit, last, None, {"hib": 61.0}))  # begun on time

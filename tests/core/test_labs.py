@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from ehrsim.core import labs
+from ehrsim.core import lab_eras, labs
 from ehrsim.core.physiology import Physiology, egfr_ckd_epi_2021
 
 
@@ -63,15 +63,15 @@ def _t(day: str) -> float:
 
 def test_egfr_is_reported_with_the_code_and_equation_of_its_era() -> None:
     asked = [{"system": "LOINC", "code": "98979-8", "display": "CKD-EPI 2021"}]
-    assert labs.reported_codes(asked, _t("1998-06-01")) is None  # creatinine only before MDRD
-    assert labs.reported_codes(asked, _t("2003-06-01"))[0]["code"] == "33914-3"
-    assert labs.reported_codes(asked, _t("2015-06-01"))[0]["code"] == "62238-1"
-    assert labs.reported_codes(asked, _t("2021-06-01"))[0]["code"] == "62238-1"
-    assert labs.reported_codes(asked, _t("2022-01-01"))[0]["code"] == "98979-8"
+    assert lab_eras.reported_codes(asked, _t("1998-06-01")) is None  # creatinine only before MDRD
+    assert lab_eras.reported_codes(asked, _t("2003-06-01"))[0]["code"] == "33914-3"
+    assert lab_eras.reported_codes(asked, _t("2015-06-01"))[0]["code"] == "62238-1"
+    assert lab_eras.reported_codes(asked, _t("2021-06-01"))[0]["code"] == "62238-1"
+    assert lab_eras.reported_codes(asked, _t("2022-01-01"))[0]["code"] == "98979-8"
     mdrd = [{"system": "LOINC", "code": "33914-3", "display": "MDRD"}]
-    assert labs.reported_codes(mdrd, _t("2023-01-01"))[0]["code"] == "98979-8"
+    assert lab_eras.reported_codes(mdrd, _t("2023-01-01"))[0]["code"] == "98979-8"
     other = [{"system": "LOINC", "code": "2160-0", "display": "Creatinine"}]
-    assert labs.reported_codes(other, _t("1980-01-01")) == other
+    assert lab_eras.reported_codes(other, _t("1980-01-01")) == other
     body, vitals = _body(sex="F")
     rng = np.random.default_rng(3)
     creatinine_code, egfr_code = labs.analytes()["2160-0"], labs.analytes()["98979-8"]
@@ -83,6 +83,21 @@ def test_egfr_is_reported_with_the_code_and_equation_of_its_era() -> None:
     # the published worked values: MDRD 175 x 1.0^-1.154 x 55^-0.203 x 0.742 = 57.5; CKD-EPI 2009 1.0 F 55 = 63.4
     assert labs.egfr_equation("mdrd_175", 1.0, 55.0, "F") == pytest.approx(57.5, abs=0.1)
     assert labs.egfr_equation("ckd_epi_2009", 1.0, 55.0, "F") == pytest.approx(63.4, abs=0.1)
+
+
+def test_no_result_of_a_test_before_it_existed() -> None:
+    """HbA1c before Koenig 1976, an HIV antibody before 1985: the core records no result (test_availability.csv)."""
+    hba1c = [{"system": "LOINC", "code": "4548-4", "display": "Hemoglobin A1c/Hemoglobin.total in Blood"}]
+    assert lab_eras.reported_codes(hba1c, _t("1965-06-01")) is None
+    assert lab_eras.reported_codes(hba1c, _t("1976-08-25")) is None
+    assert lab_eras.reported_codes(hba1c, _t("1976-08-27")) == hba1c
+    hiv = [{"system": "LOINC", "code": "7917-8", "display": "HIV 1 Ab [Presence] in Serum"}]
+    assert lab_eras.reported_codes(hiv, _t("1984-12-31")) is None
+    assert lab_eras.reported_codes(hiv, _t("1990-01-01")) == hiv
+    glucose = [{"system": "LOINC", "code": "2345-7", "display": "Glucose [Mass/volume] in Serum or Plasma"}]
+    assert lab_eras.reported_codes(glucose, _t("1930-01-01")) == glucose  # fasting glucose was measured long before
+    hcv_procedure = [{"system": "SNOMED-CT", "code": "104375008", "display": "Hepatitis C antibody, confirmatory test"}]
+    assert not lab_eras.existed(hcv_procedure, _t("1970-03-06")) and lab_eras.existed(hcv_procedure, _t("1995-01-01"))
 
 
 def test_a_module_range_moves_the_state_and_the_state_keeps_it() -> None:

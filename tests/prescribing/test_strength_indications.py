@@ -112,7 +112,7 @@ def test_children_under_6_get_the_liquid_of_each_listed_drug_dosed_by_weight() -
 def test_cefuroxime_suspension_is_not_given_before_its_1995_approval() -> None:
     child = patient(dt.date(1988, 1, 1))
     at(child, dt.date(1992, 3, 1))
-    assert code_of(order(child, "309097", days=5)) == "309097"  # no suspension yet: the tablet stays
+    assert code_of(order(child, "309097", days=5)) != "309096"  # no cefuroxime suspension yet
 
 
 def test_regular_insulin_is_dosed_in_units_by_weight() -> None:
@@ -136,3 +136,15 @@ def test_combined_pill_is_switched_to_a_progestin_only_pill_with_coronary_diseas
     assert code_of(sim.active["medications"][combined]) == progestin_only
     at(sim, dt.date(2016, 3, 1))
     assert code_of(order(sim, combined, chronic=True)) == progestin_only  # a new order too
+
+
+def test_before_the_cefuroxime_suspension_a_young_child_gets_the_eras_cephalosporin_liquid() -> None:
+    child = patient(dt.date(1988, 1, 1))
+    at(child, dt.date(1992, 3, 1))  # 4 years old; cefuroxime axetil suspension only from 1995
+    _weigh(child, 16.0)
+    entry = order(child, "309097", days=10)
+    assert code_of(entry) == "309044"  # cefaclor 25 mg/mL suspension, dosed by weight
+    assert entry["dosage"]["mg_per_kg"] == 10 and entry["dosage"]["volume_ml"] > 0
+    older = patient(dt.date(1970, 1, 1))
+    at(older, dt.date(1980, 3, 1))  # 10 years old: no liquid needed, the tablet as ordered (era rules aside)
+    assert code_of(order(older, "309097", days=10)) != "309044"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, Strict, model_validator
 
-from ehrsim.core.labs import reported_codes
+from ehrsim.core.lab_eras import reported_codes
 from ehrsim.gmf.states.base import State, ValueSource
 from ehrsim.gmf.values import Code, Codes, Frozen, NumericExact, codes_as_dicts
 
@@ -116,7 +116,7 @@ class ObservationBody(ValueSource):
 
     def entry_fields(self, sim: PatientAccess, t: float, category: str | None) -> dict[str, Any] | None:
         """The record entry of one measurement now (None: a result not reported at that date, e.g. eGFR
-        before 1999; see ``labs.reported_codes``)."""
+        before 1999; see ``lab_eras.reported_codes``)."""
         codes = reported_codes(codes_as_dicts(self.codes), t)
         if codes is None:
             return None

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import model_validator
 
+from ehrsim.core.lab_eras import existed
 from ehrsim.gmf.states.base import State, duration_seconds
 from ehrsim.gmf.values import Code, Codes, Count, Distribution, Frozen, TimeRange, TimeUnit, codes_as_dicts
 
@@ -40,11 +41,14 @@ class Procedure(State):
                 return True
             sim.schedule(run, run.wake)
             return False
+        codes = codes_as_dicts(self.codes)
+        if not existed(codes, t):  # a test done as a procedure before it existed (test_availability.csv)
+            return True
         span = duration_seconds(sim.rng, None, self.duration, self.distribution, self.unit)
         fields = {
             "start": t,
             "stop": t + span,
-            "codes": codes_as_dicts(self.codes),
+            "codes": codes,
             "reason": sim.resolve_reason(run, self.reason),
         }
         sim.add_entry(run, "procedures", fields, self)

@@ -68,7 +68,7 @@ class VaccineInterval(Rule):
         by_dose = self.param("min_days_by_dose") or [self.p["min_days"]]
         f = Finding()
         for i, (a, b) in enumerate(itertools.pairwise(doses)):
-            gap = (b["time"] - a["time"]) / DAY
+            gap = round((b["time"] - a["time"]) / DAY)  # in days, as schedules count (not hours of the day)
             need = by_dose[min(i, len(by_dose) - 1)]
             f.add(gap >= need, f"{_label(view, b)} only {gap:.0f} days after the previous dose (minimum {need})")
         return f

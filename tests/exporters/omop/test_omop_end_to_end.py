@@ -138,9 +138,9 @@ def test_every_foreign_key_holds_with_the_bundled_vocabulary(generated):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 12 is open: dental procedures and conditions, cystitis/prediabetes, vaccines (CVX 208, 197, 116, "
-    "309 ...), multi-ingredient drugs, the external death causes and the device codes have no concept row in the "
-    "public OHDSI material searched (docs/omop.md 'Concept coverage', terminology/omop/lookups/unmapped.csv)",
+    reason="issue 12 is open: the dental procedures, vaccines (CVX 208, 197, 116, 309 ...), four device codes and "
+    "the external death causes have no concept row in the public OHDSI material searched (docs/omop.md "
+    "'Concept coverage', terminology/omop/lookups/unmapped.csv)",
 )
 def test_concept_ids_are_mapped_for_almost_every_row(generated):
     """Proof of the downstream-fidelity issue: concept id 0 in under 5 % of the rows of every main

@@ -275,3 +275,20 @@ def test_esrd_labs() -> None:
     passes("phys.esrd_urea_raised", [_esrd(62.0, 10.5)])
     breaks("phys.esrd_haemoglobin", [_esrd(62.0, 14.5)])
     passes("phys.esrd_haemoglobin", [_esrd(62.0, 10.5)])
+
+
+def _treated_diabetic(last_hba1c: float, index: int) -> dict:
+    b = RecordBuilder(index, birth=dt.date(1960, 1, 1))
+    start = REFERENCE - 3 * YEAR
+    b.condition("44054006", start)
+    med(b, METFORMIN, start)
+    b.observation("4548-4", REFERENCE - 100 * DAY, last_hba1c)
+    return b.record()
+
+
+def test_diabetes_control_treated() -> None:
+    rule = "phys.diabetes_control_treated"
+    people = [_treated_diabetic(6.6 if i < 5 else 7.8, i) for i in range(10)]
+    assert passes(rule, people).measure == pytest.approx(0.5)
+    breaks(rule, [_treated_diabetic(6.4, i) for i in range(10)])  # treatment always works
+    breaks(rule, [_treated_diabetic(8.5, i) for i in range(10)])  # never

@@ -177,3 +177,14 @@ def test_procedure_before_available() -> None:
     g.procedure("169553002", from_date(dt.date(1996, 5, 1)))
     g.procedure("80146002", from_date(dt.date(1962, 5, 1)))  # an open appendectomy in 1962 is not judged
     passes("rec.procedure_before_available", [g.record()])
+
+
+def test_t_score_before_who_1994() -> None:
+    b = RecordBuilder(birth=dt.date(1900, 1, 1))
+    b.observation("38265-5", from_date(dt.date(1967, 5, 1)), -2.8, unit="{T-score}", category="imaging")
+    b.observation("38265-5", from_date(dt.date(1998, 5, 1)), -2.6, unit="{T-score}", category="imaging")
+    result = breaks("rec.t_score_before_who_1994", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 1)
+    g = RecordBuilder(birth=dt.date(1930, 1, 1))
+    g.observation("38265-5", from_date(dt.date(2001, 5, 1)), -1.2, unit="{T-score}", category="imaging")
+    passes("rec.t_score_before_who_1994", [g.record()])

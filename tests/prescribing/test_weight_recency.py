@@ -1,0 +1,35 @@
+"""A child's dose uses a recent weight: an infant's chart weight from months ago is not the weight now."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ehrsim.prescribing.patient import Patient
+from tests.prescribing.helpers import at, patient
+
+
+def _weighed(sim, kg: float) -> None:
+    sim.rec.add("observations", {"time": sim.now, "codes": [{"code": "29463-7"}], "value": kg}, None)
+
+
+def test_an_infant_is_dosed_by_todays_weight_not_a_three_month_old_one() -> None:
+    sim = patient(dt.date(2022, 7, 4))
+    at(sim, dt.date(2023, 1, 3))
+    _weighed(sim, 7.3)
+    at(sim, dt.date(2023, 1, 20))  # 17 days later: the chart weight stands
+    assert Patient(sim, sim.now).weight() == 7.3
+    at(sim, dt.date(2023, 3, 27))  # 12 weeks later (otitis media at 8.7 months): weighed again
+    assert Patient(sim, sim.now).weight() == float(sim.vitals["Weight"])
+
+
+def test_a_school_child_keeps_a_two_month_old_weight_and_an_adult_a_ten_month_old_one() -> None:
+    child = patient(dt.date(2014, 11, 5))
+    at(child, dt.date(2023, 1, 13))
+    _weighed(child, 23.5)
+    at(child, dt.date(2023, 3, 13))
+    assert Patient(child, child.now).weight() == 23.5
+    adult = patient(dt.date(1970, 1, 1))
+    at(adult, dt.date(2020, 1, 1))
+    _weighed(adult, 81.0)
+    at(adult, dt.date(2020, 11, 1))
+    assert Patient(adult, adult.now).weight() == 81.0
