@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import itertools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +65,17 @@ class LookupTable:
         self._groups: dict[tuple[Any, ...], list[tuple[list[Any], dict[str, float]]]] = {}
         for row in self.rows:
             self._groups.setdefault(tuple(row[0][i] for i in self._text_cols), []).append(row)
+        self._ranges = self._sorted_ranges()
+
+    def _sorted_ranges(self) -> tuple[list[float], list[tuple[float, float]]] | None:
+        """(lows, ranges) when the only key is one range column whose rows are sorted and disjoint (covid19's
+        602 days): at most one row holds a value, found by bisection instead of a scan."""
+        if len(self.keys) != 1 or self.edges[0] is None:
+            return None
+        spans = [m[0] for m, _ in self.rows]
+        if not all(isinstance(s, tuple) for s in spans) or any(a[1] >= b[0] for a, b in itertools.pairwise(spans)):
+            return None
+        return [s[0] for s in spans], spans
 
     @staticmethod
     def _matcher(column: str, cell: str) -> object:
@@ -106,6 +118,10 @@ class LookupTable:
 
     def _scan(self, values: list[Any]) -> dict[str, float] | None:
         """The first row (file order) matching ``values``; only rows with equal string cells can match."""
+        if self._ranges is not None:
+            lows, spans = self._ranges
+            i = bisect.bisect_right(lows, values[0]) - 1
+            return self.rows[i][1] if i >= 0 and spans[i][0] <= values[0] <= spans[i][1] else None
         rows = self._groups.get(tuple(values[i] for i in self._text_cols), ())
         for matchers, probabilities in rows:
             for matcher, value in zip(matchers, values, strict=True):
