@@ -7,7 +7,8 @@ import numpy as np
 from ehrsim.core.deaths import UNKNOWN_CAUSE, certified_cause, record_at_death
 
 UNKNOWN = [{"system": "SNOMED-CT", "code": UNKNOWN_CAUSE, "display": "Natural death with unknown cause (event)"}]
-INJURY = {"418399005", "7878000", "1912002", "1149222004", "44301001", "27935005", "85898001"}  # + sudden cardiac
+EXTERNAL = {"418399005", "7878000", "1912002", "1149222004", "44301001", "27935005"}
+CANCER, MALFORMATION = "363346000", "276654001"
 CARDIAC_ARREST = [{"system": "SNOMED-CT", "code": "410429000", "display": "Cardiac arrest (disorder)"}]
 CAD = {"system": "SNOMED-CT", "code": "53741008", "display": "Coronary arteriosclerosis (disorder)"}
 
@@ -23,10 +24,14 @@ def test_no_unknown_cause_between_one_and_sixty_five():
             assert UNKNOWN_CAUSE not in _causes(age, sex), (age, sex)
 
 
-def test_the_young_die_of_injuries_overdoses_suicide_and_homicide():
+def test_the_young_die_of_injuries_overdoses_suicide_and_homicide_and_also_of_disease():
     causes = _causes(22, "M")
-    assert set(causes) <= INJURY
     assert {"44301001", "1149222004", "418399005", "27935005"} <= set(causes)
+    assert {CANCER, MALFORMATION} <= set(causes)  # cancer and congenital anomalies also kill the young
+    for age, sex in ((8, "F"), (22, "M"), (22, "F"), (35, "M"), (35, "F")):
+        drawn = _causes(age, sex, 2000)
+        share = sum(c in EXTERNAL for c in drawn) / len(drawn)
+        assert 0.4 < share < 0.85, (age, sex, share)  # US 1-44: about half to three quarters external by age
 
 
 def test_infants_and_the_old_may_keep_an_unknown_cause_and_the_old_fall():
