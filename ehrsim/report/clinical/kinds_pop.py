@@ -6,7 +6,7 @@ import csv
 from statistics import fmean
 
 from ehrsim.errors import ConfigError
-from ehrsim.record.times import DAY, iso
+from ehrsim.record.times import iso
 from ehrsim.report.clinical.base import Finding, Rule, register
 from ehrsim.report.clinical.view import Entry, PatientView
 
@@ -114,10 +114,13 @@ class DeathDisposition(Rule):
             return Finding()
         death = view.record.get("death") or {}
         places = {*self.p["classes"], *self.param("transfer_classes", [])}
+        # A death soon after a stay's end is judged as a death in it (a module that discharged and killed);
+        # one later came after a discharge alive (e.g. home from the emergency department, died next day).
+        grace = float(self.param("after_stop_hours", 24)) * 3600
         stays = [
             e
             for e in view.entries("encounters")
-            if self._stay(e, places) and e["start"] <= view.death <= e["stop"] + DAY
+            if self._stay(e, places) and e["start"] <= view.death <= e["stop"] + grace
         ]
         linked: Entry | None = view.encounters_by_id.get(death.get("encounter") or "")
         if linked is not None and self._stay(linked, places):

@@ -106,6 +106,16 @@ def test_hospital_disposition_judges_the_stay_the_patient_died_in() -> None:
     breaks("death.hospital_disposition", [b2.record()])
 
 
+def test_hospital_disposition_a_death_hours_after_a_discharge_alive_is_not_a_death_in_the_stay() -> None:
+    """Home from the emergency department, died at home the next day: the stay ended alive (issue 10)."""
+    b = RecordBuilder(birth=dt.date(1940, 1, 1), death=dt.date(2020, 1, 1))
+    b.encounter(b.death - 23 * 3600, hours=1, cls="emergency", discharge=None)
+    assert run("death.hospital_disposition", [b.record()]).denominator == 0
+    b2 = RecordBuilder(birth=dt.date(1940, 1, 1), death=dt.date(2020, 1, 1))
+    b2.encounter(b2.death - 3600 - 600, hours=1, cls="emergency", discharge=None)  # died 10 minutes after
+    breaks("death.hospital_disposition", [b2.record()])
+
+
 CERTIFICATION = code("308646001", display="Death certification (procedure)")
 
 
