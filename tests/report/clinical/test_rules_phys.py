@@ -203,8 +203,9 @@ def _treated(systolic: float, index: int) -> dict:
 
 
 def test_bp_control_treated() -> None:
-    half = [_treated(128 if i < 5 else 152, i) for i in range(10)]
-    assert passes("phys.bp_control_treated", half).measure == 0.5
+    two_thirds = [_treated(128 if i < 7 else 152, i) for i in range(10)]
+    assert passes("phys.bp_control_treated", two_thirds).measure == 0.7  # US 67.7 % of the treated
+    breaks("phys.bp_control_treated", [_treated(128 if i < 4 else 152, i) for i in range(10)])  # 40 %: too few
     breaks("phys.bp_control_treated", [_treated(128, i) for i in range(10)])  # 100 % controlled
 
 
