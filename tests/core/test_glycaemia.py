@@ -62,3 +62,11 @@ def test_glucose_lowering_scales_with_the_excess_and_adherence() -> None:
     assert physio_effects._glucose_lowering(adherent, 6.7, 1.1) == pytest.approx(1.1 * 1.5 / 3.0)  # half the excess
     assert physio_effects._glucose_lowering(adherent, 5.4, 1.1) == pytest.approx(1.1 * 0.2 / 3.0)  # near normal: little
     assert physio_effects._glucose_lowering(adherent, 5.4, 9.0) == pytest.approx(0.2 * 0.8)  # never below normal
+
+
+def test_untreated_hba1c_deteriorates_as_in_a_real_world_cohort() -> None:
+    """After the plateau, untreated HbA1c rises about 1.4 mmol/mol (0.13 points) a year (GoDARTS, Donnelly 2018)."""
+    person = next(p for p in _people(400) if 40 < glycaemia.diabetes_onset(p) < 55)
+    onset = glycaemia.diabetes_onset(person)
+    ten_years = glycaemia.hba1c(person, onset + 15, 27.0) - glycaemia.hba1c(person, onset + 5, 27.0)
+    assert 1.1 <= ten_years <= 1.5, ten_years
