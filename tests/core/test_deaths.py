@@ -7,7 +7,7 @@ import numpy as np
 from ehrsim.core.deaths import UNKNOWN_CAUSE, certified_cause, record_at_death
 
 UNKNOWN = [{"system": "SNOMED-CT", "code": UNKNOWN_CAUSE, "display": "Natural death with unknown cause (event)"}]
-EXTERNAL = {"418399005", "7878000", "1912002", "1149222004", "44301001", "27935005"}
+EXTERNAL = {"407153006", "7878000", "1912002", "1149222004", "44301001", "27935005"}
 CANCER, MALFORMATION = "363346000", "276654001"
 CARDIAC_ARREST = [{"system": "SNOMED-CT", "code": "410429000", "display": "Cardiac arrest (disorder)"}]
 CAD = {"system": "SNOMED-CT", "code": "53741008", "display": "Coronary arteriosclerosis (disorder)"}
@@ -26,7 +26,7 @@ def test_no_unknown_cause_between_one_and_sixty_five():
 
 def test_the_young_die_of_injuries_overdoses_suicide_and_homicide_and_also_of_disease():
     causes = _causes(22, "M")
-    assert {"44301001", "1149222004", "418399005", "27935005"} <= set(causes)
+    assert {"44301001", "1149222004", "407153006", "27935005"} <= set(causes)
     assert {CANCER, MALFORMATION} <= set(causes)  # cancer and congenital anomalies also kill the young
     for age, sex in ((8, "F"), (22, "M"), (22, "F"), (35, "M"), (35, "F")):
         drawn = _causes(age, sex, 2000)
