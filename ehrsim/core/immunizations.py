@@ -22,7 +22,7 @@ from functools import cache
 from ehrsim.core.tables import rows
 from ehrsim.record.times import DAY, from_date
 
-__all__ = ["Dose", "booster_groups", "due", "product", "schedule"]
+__all__ = ["Dose", "booster_groups", "booster_holds", "due", "held_by", "product", "schedule"]
 
 SECONDS_PER_MONTH = 365.25 * 86_400 / 12
 FOREVER = 2**62
@@ -83,6 +83,27 @@ def schedule() -> dict[str, tuple[Dose, ...]]:
 def booster_groups() -> dict[str, frozenset[str]]:
     """Series key -> CVX codes whose doses also count as that series' booster (Td: any tetanus toxoid)."""
     return {r["series"]: frozenset(r["covered_by_cvx"].split()) for r in rows("immunizations/booster_groups.csv")}
+
+
+@cache
+def booster_holds() -> tuple[tuple[frozenset[str], frozenset[str], float], ...]:
+    """(held CVX, covering CVX, seconds): a module's dose of a held product (a wound Td) is not given while a dose of
+    a covering product is younger than the interval (ACIP: a wound booster only after 5 years; booster_groups.csv)."""
+    return tuple(
+        (frozenset(r["held_cvx"].split()), frozenset(r["covered_by_cvx"].split()), float(r["held_within_days"]) * DAY)
+        for r in rows("immunizations/booster_groups.csv")
+        if r.get("held_cvx")
+    )
+
+
+def held_by(cvx: str, given: list[dict], time: float) -> dict | None:
+    """The earlier dose that makes a module's dose of ``cvx`` at ``time`` too soon (``booster_holds``), or None."""
+    for held, covering, within in booster_holds():
+        if cvx in held:
+            for dose in reversed(given):
+                if dose["codes"][0]["code"] in covering and 0 <= time - dose["time"] < within:
+                    return dose
+    return None
 
 
 @cache

@@ -99,10 +99,16 @@ def _vaccinate(sim: Simulation, enc: dict[str, Any], t: float) -> None:
         if times:
             covered_at[series] = max(times)
     first_at = sim.immunizations_first
-    for key, due in immunizations.due(
-        age_days, sim.immunizations_given, int(t), sim.immunizations_last, covered_at, first_at
-    ):
-        code = immunizations.product(key, due, int(t), sim.product_draw)
+    shots = [
+        (key, immunizations.product(key, due, int(t), sim.product_draw))
+        for key, due in immunizations.due(
+            age_days, sim.immunizations_given, int(t), sim.immunizations_last, covered_at, first_at
+        )
+    ]
+    groups = immunizations.booster_groups()
+    for key, code in shots:
+        if key in groups and any(k != key and c["code"] in groups[key] for k, c in shots):
+            continue  # a Td due with a Tdap at one visit: the Tdap is the tetanus booster
         first_at.setdefault(key, age_days)
         sim.immunizations_given[key] = sim.immunizations_given.get(key, 0) + 1
         sim.immunizations_last[key] = int(t)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ehrsim.core import immunizations
 from ehrsim.engine import lifecycle, parameters
 from ehrsim.record.times import to_date
 
@@ -44,6 +45,10 @@ class RecordWrites:
                 if state is not None:
                     run.created[state.name] = same
                 return same
+        elif kind == "immunizations":
+            prior = immunizations.held_by(fields["codes"][0]["code"], self.rec.lists["immunizations"], fields["time"])
+            if prior is not None:  # a module's wound Td within 5 years of a tetanus-toxoid dose: covered, not given
+                return prior
         enc = self.desk.current(run)
         entry = self.rec.add(kind, fields, enc["id"] if enc is not None else None)
         if state is not None:

@@ -29,7 +29,7 @@ def weight_recency() -> tuple[tuple[float, float], ...]:
 class Patient:
     """What the checks read about the patient at one moment, each part computed on first use."""
 
-    __slots__ = ("_allergy", "_ckd", "_pregnant", "_weight", "age", "sim", "t")
+    __slots__ = ("_allergy", "_chart_weight", "_ckd", "_pregnant", "_weight", "age", "sim", "t")
 
     def __init__(self, sim: Simulation, t: float) -> None:
         self.sim = sim
@@ -39,6 +39,7 @@ class Patient:
         self._ckd: int | None = None
         self._pregnant: bool | None = None
         self._weight: float | None = None
+        self._chart_weight: float | None = None
 
     def allergy(self, rx: Tables) -> tuple[frozenset[str], frozenset[str]]:
         """(classes to avoid, classes to use with caution) from the active allergies."""
@@ -94,11 +95,21 @@ class Patient:
         """The weight in the chart (the latest, if recent for the age: weight_recency.csv), else the weight now
         (the child is weighed at the visit: a year-old weight under-doses an infant by a quarter)."""
         if self._weight is None:
-            obs = self.sim.latest_observation(BODY_WEIGHT)
             recent = next((s for below, s in weight_recency() if self.age < below), YEAR)
-            value = obs["value"] if obs is not None and self.t - obs["time"] <= recent else None
-            if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
-                self._weight = float(value)
-            else:
-                self._weight = float(self.sim.vitals.get("Weight", 70.0))
+            self._weight = self._charted(recent)
         return self._weight
+
+    def chart_weight(self) -> float:
+        """The latest chart weight within the longest window of weight_recency.csv (a year), else the weight now.
+        A device chosen by a weight band (the 0.15 mg epinephrine auto-injector under 25 kg) follows the weight
+        written in the chart, which is also the weight the clinical audit judges it by (rx.epinephrine_weight)."""
+        if self._chart_weight is None:
+            self._chart_weight = self._charted(max(s for _, s in weight_recency()))
+        return self._chart_weight
+
+    def _charted(self, recent: float) -> float:
+        obs = self.sim.latest_observation(BODY_WEIGHT)
+        value = obs["value"] if obs is not None and self.t - obs["time"] <= recent else None
+        if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+            return float(value)
+        return float(self.sim.vitals.get("Weight", 70.0))

@@ -165,7 +165,7 @@ class Pharmacy:
             return any(code in active for code in self.rx.condition_groups[rule.subject])
         if kind == "taking_class":
             return self._active_class(rule.subject, patient.t)
-        return patient.weight() < rule.threshold  # weight_below
+        return patient.chart_weight() < rule.threshold  # weight_below: a device band, by the chart weight
 
     # --- what the order becomes -----------------------------------------------------------------
 

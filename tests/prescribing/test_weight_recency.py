@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ehrsim.prescribing.patient import Patient
-from tests.prescribing.helpers import at, patient
+from tests.prescribing.helpers import at, code_of, order, patient
 
 
 def _weighed(sim, kg: float) -> None:
@@ -33,3 +33,19 @@ def test_a_school_child_keeps_a_two_month_old_weight_and_an_adult_a_ten_month_ol
     _weighed(adult, 81.0)
     at(adult, dt.date(2020, 11, 1))
     assert Patient(adult, adult.now).weight() == 81.0
+
+
+def test_the_auto_injector_band_follows_the_chart_weight_the_audit_reads() -> None:
+    """An 11-year-old last weighed at 24.9 kg five months ago (past the 90-day dosing window) whose weight now is
+    25 kg or more: the device is chosen by the chart weight, as rx.epinephrine_weight judges it (0.15 mg)."""
+    sim = patient(dt.date(2000, 1, 20))
+    at(sim, dt.date(2010, 8, 20))
+    _weighed(sim, 24.9)
+    at(sim, dt.date(2011, 1, 20))
+    sim.vitals["Weight"] = 26.0
+    now = Patient(sim, sim.now)
+    assert now.weight() == 26.0  # a per-kg dose: weighed at the visit
+    assert now.chart_weight() == 24.9  # a weight band: the chart
+    entry = order(sim, "1870230", chronic=True)
+    assert code_of(entry) == "727316"
+    assert entry["prescribing"]["rule"] == "epinephrine_auto_injector_weight"
