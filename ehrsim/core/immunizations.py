@@ -116,7 +116,16 @@ def catch_up() -> dict[str, tuple[float, int]]:
 
 
 def _row(doses: tuple[Dose, ...], number: int, time: float) -> Dose | None:
-    return next((d for d in doses if d.number == number and d.in_force(time)), None)
+    for d in doses:  # a loop, not next() over a generator: every wellness visit asks for every series
+        if d.number == number and d.valid_from <= time < d.valid_until:
+            return d
+    return None
+
+
+@cache
+def _final_numbers() -> dict[str, int]:
+    """Series key -> its last dose number (the recurring one, when it repeats)."""
+    return {key: max(d.number for d in doses) for key, doses in schedule().items()}
 
 
 def _next_dose(doses: tuple[Dose, ...], given: int, time: float) -> tuple[Dose, float] | None:
@@ -126,7 +135,7 @@ def _next_dose(doses: tuple[Dose, ...], given: int, time: float) -> tuple[Dose, 
         return dose, dose.min_interval_days
     if given == 0:
         return None
-    final = max(d.number for d in doses)
+    final = _final_numbers()[doses[0].key]
     last = _row(doses, final, time)  # a recurring last dose (Td every 10 years) repeats
     if last is not None and last.repeat_days and given >= final:
         return last, last.repeat_days
@@ -151,9 +160,10 @@ def due(
     """
     out: list[tuple[str, dict]] = []
     age_seconds = age_days * DAY
+    late_series = catch_up()
     for key, doses in schedule().items():
         count = given.get(key, 0)
-        late = catch_up().get(key)
+        late = late_series.get(key)
         if late is not None and first_at and first_at.get(key, 0.0) >= late[0] and count >= late[1]:
             continue  # a catch-up series begun late is complete with fewer doses
         nxt = _next_dose(doses, count, time)

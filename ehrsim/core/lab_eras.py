@@ -56,11 +56,24 @@ def first_available() -> dict[tuple[str, str], float]:
     }
 
 
+#: (system, code) -> (first time it existed or None, whether it is an eGFR code): the hot path's one lookup
+_RULES: dict[tuple[str, str], tuple[float | None, bool]] = {}
+
+
+def _rule(system: str, code: str) -> tuple[float | None, bool]:
+    key = (system, code)
+    found = _RULES.get(key)
+    if found is None:
+        found = _RULES[key] = (first_available().get(key), system == "LOINC" and code in _egfr_codes())
+    return found
+
+
 def existed(codes: list[dict[str, Any]], t: float) -> bool:
     """Whether the test or procedure coded first in ``codes`` existed at ``t`` (unlisted codes: always)."""
     if not codes:
         return True
-    since = first_available().get((codes[0].get("system", ""), codes[0].get("code", "")))
+    first = codes[0]
+    since = _rule(first.get("system", ""), first.get("code", ""))[0]
     return since is None or t >= since
 
 
@@ -71,9 +84,10 @@ def reported_codes(codes: list[dict[str, Any]], t: float) -> list[dict[str, Any]
     as a clinician of the time would). Others unchanged."""
     if not codes or codes[0].get("system") != "LOINC":
         return codes
-    if not existed(codes, t):
+    since, egfr = _rule("LOINC", codes[0].get("code", ""))
+    if since is not None and t < since:
         return None
-    if codes[0].get("code") not in _egfr_codes():
+    if not egfr:
         return codes
     era = egfr_era(t)
     if era is None:

@@ -37,7 +37,7 @@ from ehrsim.core.physio_tables import (
     lab_baseline,
     truthy,
 )
-from ehrsim.core.tables import interpolate
+from ehrsim.core.tables import interpolate, interpolate_many
 
 __all__ = ["Physiology", "bmi_percentile", "cardiovascular_risk", "egfr_ckd_epi_2021"]
 
@@ -292,26 +292,25 @@ class Physiology:
         ages, sbp_mean, sbp_sd, dbp_mean, dbp_sd = by_age(
             "vitals/blood_pressure.csv", self.sex, "sbp_mean", "sbp_sd", "dbp_mean", "dbp_sd"
         )
-        drift = interpolate(age, DRIFT_KNOTS, self._bp_drift)
-        drift_var = interpolate(age, DRIFT_KNOTS, self._bp_drift_var)
-        s_sd, d_sd = interpolate(age, ages, sbp_sd), interpolate(age, ages, dbp_sd)
+        drift, drift_var, hr_drift = interpolate_many(
+            age, DRIFT_KNOTS, self._bp_drift, self._bp_drift_var, self._hr_drift
+        )
+        s_sd, d_sd, s_mean, d_mean = interpolate_many(age, ages, sbp_sd, dbp_sd, sbp_mean, dbp_mean)
         # the table's SD is the population's: a person's track (percentile plus drift) is re-standardised to it
-        s_mean = interpolate(age, ages, sbp_mean)
         # the table's mean includes hypertensives, whom the hypertension state raises to its own level: the
         # baseline is the mean without that tail (share x gap to the hypertensive mean), not counted twice
         s_mean -= hypertensive_share(age) * max(physio_effects.params()["hypertensive_mean_sbp"] - s_mean, 0.0)
         sbp = s_mean + (self.z_sbp * s_sd + drift) * s_sd / math.sqrt(s_sd**2 + drift_var)
-        dbp = interpolate(age, ages, dbp_mean) + (self.z_dbp * d_sd + 0.5 * drift) * d_sd / math.sqrt(
-            d_sd**2 + 0.25 * drift_var
-        )
+        dbp = d_mean + (self.z_dbp * d_sd + 0.5 * drift) * d_sd / math.sqrt(d_sd**2 + 0.25 * drift_var)
         if self.race == "black" and age >= 18:  # NHANES: higher mean BP in black adults
             sbp, dbp = sbp + 4.0, dbp + 2.0
         ages, hr_mean, hr_sd, rr_mean, rr_sd = by_age("vitals/rates.csv", None, "hr_mean", "hr_sd", "rr_mean", "rr_sd")
-        heart = interpolate(age, ages, hr_mean) + self.z_heart * interpolate(age, ages, hr_sd)
-        heart += interpolate(age, DRIFT_KNOTS, self._hr_drift)
+        hr_mean_now, hr_sd_now, rr_mean_now, rr_sd_now = interpolate_many(age, ages, hr_mean, hr_sd, rr_mean, rr_sd)
+        heart = hr_mean_now + self.z_heart * hr_sd_now
+        heart += hr_drift
         if truthy(attributes.get("smoker")):
             heart += p["smoker_hr_add"]
-        resp = interpolate(age, ages, rr_mean) + self.z_resp * interpolate(age, ages, rr_sd)
+        resp = rr_mean_now + self.z_resp * rr_sd_now
         return {
             "Systolic Blood Pressure": min(max(sbp, 60.0), 190.0),
             "Diastolic Blood Pressure": max(min(dbp, sbp - 20.0), 35.0),

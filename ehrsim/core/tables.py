@@ -70,6 +70,18 @@ def interpolate(x: float, xs: Sequence[float], ys: Sequence[float]) -> float:
     return float(y0 + (y1 - y0) * (x - x0) / (x1 - x0))
 
 
+def interpolate_many(x: float, xs: Sequence[float], *columns: Sequence[float]) -> list[float]:
+    """``interpolate`` of several columns on one grid: the segment is found once (same arithmetic, same values)."""
+    if x <= xs[0]:
+        return [float(ys[0]) for ys in columns]
+    if x >= xs[-1]:
+        return [float(ys[-1]) for ys in columns]
+    i = bisect.bisect_right(xs, x)
+    x0 = xs[i - 1]
+    dx, span = x - x0, xs[i] - x0
+    return [float(ys[i - 1] + (ys[i] - ys[i - 1]) * dx / span) for ys in columns]
+
+
 def band(value: float, table: Sequence[dict[str, str]], low: str = "age_from", high: str = "age_to") -> dict[str, str]:
     """The row whose ``[low, high)`` range holds ``value`` (the last row when beyond the table)."""
     for row in table:

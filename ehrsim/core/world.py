@@ -53,6 +53,7 @@ class World:
             (o["address"]["state_abbr"], o["address"]["city"]): o for o in self._by_type.get("clinic", [])
         }
         self._nearest: dict[tuple[str, str, str], dict] = {}
+        self._pools: dict[tuple[str, str], list[dict]] = {}
 
     def organization(self, org_id: str) -> dict:
         """The organization with this id (KeyError when unknown)."""
@@ -87,14 +88,17 @@ class World:
             org = self._clinic_by_city.get((address.get("state_abbr"), address.get("city"))) or self._nearest_of(
                 "clinic", address
             )
-        staff = self.staff(org["id"])
         default = EMERGENCY_MEDICINE if kind in ("emergency", "urgentcare") else GENERAL_PRACTICE
         wanted = (specialty or default).upper()
-        pool = (
-            [p for p in staff if p["specialty"] == wanted]
-            or [p for p in staff if p["specialty"] == GENERAL_PRACTICE]
-            or staff
-        )
+        pool_key = (org["id"], wanted)
+        pool = self._pools.get(pool_key)
+        if pool is None:  # every encounter asks: the pool of an organization and specialty is built once
+            staff = self.staff(org["id"])
+            pool = self._pools[pool_key] = (
+                [p for p in staff if p["specialty"] == wanted]
+                or [p for p in staff if p["specialty"] == GENERAL_PRACTICE]
+                or staff
+            )
         key = f"{patient.get('mrn', '')}|{patient.get('ssn', '')}|{patient.get('birth_time', '')}"
         return org["id"], pool[zlib.crc32(key.encode()) % len(pool)]["id"]
 

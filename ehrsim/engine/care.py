@@ -93,9 +93,14 @@ def symptom_visit(sim: Simulation, t: float) -> None:
 
 def _vaccinate(sim: Simulation, enc: dict[str, Any], t: float) -> None:
     age_days = (t - sim.birth_time) / 86400.0
+    latest: dict[str, int] = {}  # CVX code -> its latest dose (one pass over the record, not one per series)
+    for i in sim.rec.lists["immunizations"]:
+        code, at = i["codes"][0]["code"], int(i["time"])
+        if at > latest.get(code, at - 1):
+            latest[code] = at
     covered_at: dict[str, int] = {}
     for series, cvx in immunizations.booster_groups().items():
-        times = [int(i["time"]) for i in sim.rec.lists["immunizations"] if i["codes"][0]["code"] in cvx]
+        times = [at for code, at in latest.items() if code in cvx]
         if times:
             covered_at[series] = max(times)
     first_at = sim.immunizations_first

@@ -27,7 +27,17 @@ CORE = object()  # lock owner while the core runs a wellness visit
 
 
 class EncounterDesk:
-    __slots__ = ("capped", "free_at", "lock", "placed", "sim", "waiters", "wellness_enc", "wellness_waiters")
+    __slots__ = (
+        "capped",
+        "free_at",
+        "lock",
+        "placed",
+        "providers",
+        "sim",
+        "waiters",
+        "wellness_enc",
+        "wellness_waiters",
+    )
 
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
@@ -37,6 +47,8 @@ class EncounterDesk:
         self.wellness_enc: dict[str, Any] | None = None
         self.wellness_waiters: list[ModuleRun] = []
         self.placed: dict[object, float] = {}  # who -> the local-time start already chosen for it
+        #: (class, specialty) -> (organization, practitioner): ``World.provider_for`` is a function of the patient
+        self.providers: dict[tuple[str, str | None], tuple[str, str]] = {}
         #: encounter id -> one-off administrations cut at its provisional end, with the stop the module planned
         self.capped: dict[str, list[tuple[dict[str, Any], float | None]]] = {}
 
@@ -92,7 +104,12 @@ class EncounterDesk:
         module: str,
         specialty: str | None,
     ) -> dict[str, Any]:
-        org, practitioner = self.sim.world.provider_for(self.sim.patient, enc_class, specialty, self.sim.rng)
+        found = self.providers.get((enc_class, specialty))
+        if found is None:  # asked once per class and specialty in a life, not at every encounter
+            found = self.providers[enc_class, specialty] = self.sim.world.provider_for(
+                self.sim.patient, enc_class, specialty, self.sim.rng
+            )
+        org, practitioner = found
         stop = t + DEFAULT_SECONDS.get(enc_class, OTHER_SECONDS)
         return self.sim.rec.add(
             "encounters",
