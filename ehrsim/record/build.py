@@ -75,7 +75,9 @@ def cut_history(record: dict[str, Any], end_time: int, years: int) -> dict[str, 
                 out.append(e)
         kept[kind] = out
     recent = [e for e in record["encounters"] if e["stop"] >= cutoff]
-    _keep_reasons(record, kept, [*recent, *(e for entries in kept.values() for e in entries)])
+    needed = {e["encounter"] for entries in kept.values() for e in entries if e.get("encounter")}
+    older = [e for e in record["encounters"] if e["stop"] < cutoff and e["id"] in needed]  # kept for an entry
+    _keep_reasons(record, kept, [*recent, *older, *(e for entries in kept.values() for e in entries)])
     needed = {e["encounter"] for entries in kept.values() for e in entries if e.get("encounter")}
     death = record.get("death")
     if death and death.get("encounter"):
@@ -104,13 +106,19 @@ def _keep_reasons(record: dict[str, Any], kept: dict[str, list[dict[str, Any]]],
     by the entry's start (one day of slack, as in the coherence report): an antidepressant kept
     because it is still active keeps the depression episode that justified it.
     """
-    held = {c["code"] for kind in REASON_KINDS for e in kept[kind] for c in e["codes"]}
-    missing = [
-        (code["code"], entry.get("start", entry.get("time")))
-        for entry in entries
-        for code in entry.get("reason") or ()
-        if code["code"] not in held
-    ]
+    held: dict[str, float] = {}  # code -> the earliest start among the kept entries
+    for kind in REASON_KINDS:
+        for e in kept[kind]:
+            for c in e["codes"]:
+                held[c["code"]] = min(held.get(c["code"], e["start"]), e["start"])
+    missing = []
+    for entry in entries:
+        when = entry.get("start", entry.get("time"))
+        for code in entry.get("reason") or ():
+            first = held.get(code["code"])
+            # a kept episode that began later (a relapse) does not justify an older entry
+            if first is None or (when is not None and first > when + DAY):
+                missing.append((code["code"], when))
     if not missing:
         return
     by_code: dict[str, list[tuple[str, dict[str, Any]]]] = {}

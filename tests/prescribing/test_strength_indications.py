@@ -12,6 +12,7 @@ ASPIRIN = {81: "243670", 325: "212033"}
 AMITRIPTYLINE = {10: "856783", 25: "856834", 50: "856845", 75: "856853", 100: "856762"}
 DOXYCYCLINE = {50: "1652673", 100: "1650142"}
 FEXOFENADINE = {30: "997488", 60: "997501"}
+CETIRIZINE = {5: "1014676", 10: "1014678"}
 FUROSEMIDE = {20: "310429", 40: "313988"}
 NSTEMI = [{"system": "SNOMED-CT", "code": "401314000", "display": "Acute non-ST segment elevation MI"}]
 CAD = [{"system": "SNOMED-CT", "code": "53741008", "display": "Coronary arteriosclerosis (disorder)"}]
@@ -76,6 +77,15 @@ def test_fexofenadine_is_30_mg_for_children_6_to_11() -> None:
     adult = patient(ADULT)
     at(adult, dt.date(2015, 3, 1))
     assert code_of(order(adult, FEXOFENADINE[60], chronic=True)) == FEXOFENADINE[60]
+
+
+def test_cetirizine_is_5_mg_for_children_6_to_11_and_10_mg_for_adults() -> None:
+    child = patient(dt.date(2007, 1, 1))
+    at(child, dt.date(2015, 3, 1))
+    assert code_of(order(child, CETIRIZINE[10], chronic=True)) == CETIRIZINE[5]
+    adult = patient(ADULT)
+    at(adult, dt.date(2015, 3, 1))
+    assert code_of(order(adult, CETIRIZINE[10], chronic=True)) == CETIRIZINE[10]
 
 
 def test_furosemide_starts_low_in_the_elderly() -> None:
