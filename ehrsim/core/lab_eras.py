@@ -56,16 +56,10 @@ def first_available() -> dict[tuple[str, str], float]:
     }
 
 
-#: (system, code) -> (first time it existed or None, whether it is an eGFR code): the hot path's one lookup
-_RULES: dict[tuple[str, str], tuple[float | None, bool]] = {}
-
-
+@cache
 def _rule(system: str, code: str) -> tuple[float | None, bool]:
-    key = (system, code)
-    found = _RULES.get(key)
-    if found is None:
-        found = _RULES[key] = (first_available().get(key), system == "LOINC" and code in _egfr_codes())
-    return found
+    """(first time the test existed or None, whether it is an eGFR code): the hot path's one lookup."""
+    return first_available().get((system, code)), system == "LOINC" and code in _egfr_codes()
 
 
 def existed(codes: list[dict[str, Any]], t: float) -> bool:
