@@ -98,8 +98,9 @@ def _vaccinate(sim: Simulation, enc: dict[str, Any], t: float) -> None:
         code, at = i["codes"][0]["code"], int(i["time"])
         if at > latest.get(code, at - 1):
             latest[code] = at
+    groups = immunizations.booster_groups()
     covered_at: dict[str, int] = {}
-    for series, cvx in immunizations.booster_groups().items():
+    for series, cvx in groups.items():
         times = [at for code, at in latest.items() if code in cvx]
         if times:
             covered_at[series] = max(times)
@@ -110,7 +111,6 @@ def _vaccinate(sim: Simulation, enc: dict[str, Any], t: float) -> None:
             age_days, sim.immunizations_given, int(t), sim.immunizations_last, covered_at, first_at
         )
     ]
-    groups = immunizations.booster_groups()
     for key, code in shots:
         if key in groups and any(k != key and c["code"] in groups[key] for k, c in shots):
             continue  # a Td due with a Tdap at one visit: the Tdap is the tetanus booster
