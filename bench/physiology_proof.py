@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ehrsim.core import growth, labs  # noqa: E402
-from ehrsim.core.physio_effects import drug_classes  # noqa: E402
+from ehrsim.core.physio_drugs import drug_classes  # noqa: E402
 from ehrsim.core.physiology import egfr_ckd_epi_2021  # noqa: E402
 
 SYNTHEA = ROOT.parent / "shared" / "synthea" / "modules"

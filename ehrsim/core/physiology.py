@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from ehrsim.core import glycaemia, growth, physio_effects
+from ehrsim.core import glycaemia, growth, physio_drugs, physio_effects
 from ehrsim.core.cardio import cardiovascular_risk
 from ehrsim.core.physio_tables import (
     ACUTE,
@@ -190,7 +190,7 @@ class Physiology:
         self.disease_moved, self.bands = physio_effects.apply_conditions(v, self, keys, attributes)
         if t is not None:
             physio_effects.apply_pregnancy(v, self, t, height / 100.0)
-            physio_effects.apply_drugs(v, self, t, medications, history)
+            physio_drugs.apply_drugs(v, self, t, medications, history)
             self.raw = dict(v)
             if self.offsets:
                 self._apply_offsets(v, t, derived=False)
