@@ -279,7 +279,7 @@ def measure(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
     )
     out["egfr_equals_ckd_epi_2021"] = f"{egfr_ok[0]}/{egfr_ok[1]}"
     out["ckd_stage_agrees_with_egfr"] = f"{stage_ok[0]}/{stage_ok[1]}"
-    out["bp_control_treated_hypertensives"] = f"{_ratio(bp_control)} (US 67.7 % of the treated; 43.7 % of all hypertensives)"
+    out["bp_control_treated_hypertensives"] = f"{_ratio(bp_control)} (US 67.7 % of the treated)"
     out["hba1c_below_7_treated_diabetics"] = f"{_ratio(a1c_control)} (NHANES ~50 %)"
     out["ldl_below_100_on_statin"] = f"{_ratio(ldl_control)} (NHANES ~45-55 %)"
     out["undiagnosed_share_of_diabetes"] = f"{_ratio(undiagnosed)} (CDC ~23 %)"
