@@ -343,6 +343,7 @@ class Physiology:
         hdl = self._normal("HDL")
         triglycerides = self._lognormal("Triglycerides") * min(max(1.0 + 0.03 * (bmi - 27.0), 0.7), 1.6)
         ldl = q["ldl_share_of_tc"] * interpolate(age, ages, tc_mean) + q["ldl_sd"] * self.z_lab["Total Cholesterol"]
+        ldl *= interpolate(age, *by_age("vitals/ldl_sex_factor.csv", self.sex, "ldl_factor"))  # NHANES by sex
         egfr = q["egfr_young"] - q["egfr_decline_per_year"] * max(age - 40.0, 0.0) + q["egfr_sd"] * self.z("egfr")
         if age < 18.0:
             hemoglobin = (
