@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from ehrsim.core import glycaemia, growth, physio_effects
+from ehrsim.core import glycaemia, growth, physio_drugs, physio_effects
 from ehrsim.core.cardio import cardiovascular_risk
 from ehrsim.core.physio_tables import (
     ACUTE,
@@ -192,7 +192,7 @@ class Physiology:
         self.disease_moved, self.bands = physio_effects.apply_conditions(v, self, keys, attributes)
         if t is not None:
             physio_effects.apply_pregnancy(v, self, t, height / 100.0)
-            physio_effects.apply_drugs(v, self, t, medications, history)
+            physio_drugs.apply_drugs(v, self, t, medications, history)
             self.raw = dict(v)
             if self.offsets:
                 self._apply_offsets(v, t, derived=False)
@@ -351,6 +351,7 @@ class Physiology:
             c = self._constants = self._chemistry_constants()
         ages, tc_mean = by_age("vitals/lipids_by_age.csv", None, "total_cholesterol_mean")
         ldl = q["ldl_share_of_tc"] * interpolate(age, ages, tc_mean) + c["ldl_offset"]
+        ldl *= interpolate(age, *by_age("vitals/ldl_sex_factor.csv", self.sex, "ldl_factor"))  # NHANES by sex
         egfr = q["egfr_young"] - q["egfr_decline_per_year"] * max(age - 40.0, 0.0) + c["egfr_offset"]
         if age < 18.0:
             hemoglobin = (
