@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ehrsim.core import clock
+from ehrsim.core import clock, latent
 from ehrsim.engine import care, lifecycle, parameters
 from ehrsim.engine.encounters import EncounterDesk
 from ehrsim.engine.queue import CALLBACK, DEATH, LIFECYCLE, MODULE, SYMPTOMS, WELLNESS, EventQueue
@@ -73,6 +73,9 @@ class Simulation(RecordWrites):
         self.death_cause: list[dict[str, str]] = []
         self.death_encounter: str | None = None
         self.now = self.birth_time
+        #: attribute -> when a module first set it true, for attributes that stand for a latent disease (core.latent)
+        self.latent_onsets: dict[str, float] = {}
+        self._latent_names = latent.attribute_codes()
         self.queue = EventQueue()
         self._watchers = self.queue.watchers  # the same dict: "is anyone watching?" is a hot-path test
         self._month: tuple[float, int, float] = (0.0, 0, 0.0)
@@ -256,6 +259,8 @@ class Simulation(RecordWrites):
             care.pregnancy_started(self)
         if name in lifecycle.PREGNANCY_ATTRIBUTES:
             lifecycle.pregnancy_changed(self, value)
+        if value is True and name in self._latent_names and name not in self.latent_onsets:
+            self.latent_onsets[name] = self.now
         if value is None:
             self.attributes.pop(name, None)
         else:
