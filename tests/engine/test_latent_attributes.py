@@ -16,7 +16,7 @@ def test_osteoporosis_attribute_is_the_latent_bone_state() -> None:
 
 
 def test_first_time_a_module_sets_the_state_is_its_latent_onset_and_no_condition_is_recorded() -> None:
-    sim, record = simulate("latent_bone_loss", born=dt.date(1950, 1, 1), end=dt.date(2030, 1, 1))
+    _, record = simulate("latent_bone_loss", born=dt.date(1950, 1, 1), end=dt.date(2030, 1, 1))
     onset = record["latent"][OSTEOPOROSIS]
     assert abs(onset - from_date(dt.date(2005, 1, 1))) < 2 * 86400  # at 55, not at the second setting at 60
     assert not any(c["codes"][0]["code"] == OSTEOPOROSIS for c in record["conditions"])
