@@ -47,6 +47,8 @@ class PatientState:
         _month: tuple[float, int, float]
         _vitals: dict[str, float]
         _vitals_at: float
+        latent_onsets: dict[str, float]
+        _latent_names: dict[str, str]
 
         def notify(self, key: str) -> None: ...
         def schedule_core(self, t: float, kind: int) -> None: ...
@@ -63,6 +65,8 @@ class PatientState:
             care.pregnancy_started(self._sim)
         if name in lifecycle.PREGNANCY_ATTRIBUTES:
             lifecycle.pregnancy_changed(self._sim, value)
+        if value is True and name in self._latent_names and name not in self.latent_onsets:
+            self.latent_onsets[name] = self.now
         if value is None:
             self.attributes.pop(name, None)
         else:

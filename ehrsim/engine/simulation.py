@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ehrsim.core import clock
+from ehrsim.core import clock, latent
 from ehrsim.engine import care, lifecycle
 from ehrsim.engine.encounters import EncounterDesk
 from ehrsim.engine.patient_state import PatientState
@@ -69,6 +69,9 @@ class Simulation(PatientState, RecordWrites):
         self.death_time: float | None = None
         self.death_cause: list[dict[str, str]] = []
         self.death_encounter: str | None = None
+        #: attribute -> when a module first set it true, for attributes that stand for a latent disease (core.latent)
+        self.latent_onsets: dict[str, float] = {}
+        self._latent_names = latent.attribute_codes()
         self.now = self.birth_time
         self.queue = EventQueue()
         self._watchers = self.queue.watchers  # the same dict: "is anyone watching?" is a hot-path test
