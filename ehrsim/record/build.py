@@ -21,6 +21,8 @@ def build_record(sim: Simulation, index: int) -> dict[str, Any]:
     end = sim.death_time if sim.death_time is not None else sim.end_time
     lists = sim.rec.lists
     findings.add_reports(lists, sim.rec.new_id)  # imaging, ECG, echo and pathology report text
+    meds = lists["medications"]  # a planned course step or delayed start the life did not reach never began
+    meds[:] = [m for m in meds if m["start"] <= end and (m["stop"] is None or m["stop"] >= m["start"])]
     for kind in KINDS:
         clip_stop = kind != "encounters"  # an encounter keeps its stop
         for entry in lists[kind]:
