@@ -81,7 +81,7 @@ class Pharmacy:
             in_place = self._in_place(product, t)
             if in_place is not None:  # the device given before is still in place: nothing is inserted
                 run.created[state.name] = in_place
-                self._holders[run.order] = run
+                self._holders[id(run)] = run
                 if state.assign_to_attribute:
                     sim.set_attribute(state.assign_to_attribute, in_place)
                 return in_place
@@ -193,7 +193,7 @@ class Pharmacy:
         rule, reason = (problem[0], problem[1]) if problem else ("", "")
         entry = {**fields, "id": None, "stop": t, "prescribing": {"action": "withheld", "rule": rule, "reason": reason}}
         run.created[state.name] = entry
-        self._holders[run.order] = run
+        self._holders[id(run)] = run
         if state.assign_to_attribute:
             self.sim.set_attribute(state.assign_to_attribute, entry)
         self._log(t, "withheld", rule, reason, fields["codes"][0], None)
@@ -208,7 +208,7 @@ class Pharmacy:
     def _write(self, run: ModuleRun, state: Any, fields: dict[str, Any], t: float, *, activate: bool) -> dict[str, Any]:
         entry = self.sim.add_entry(run, "medications", fields, state)
         if state is not None:  # the state now holds the entry (``add_entry``)
-            self._holders[run.order] = run
+            self._holders[id(run)] = run
         stop = fields["stop"]
         if activate and (stop is None or stop > t):
             self.sim.activate("medications", entry)
