@@ -151,3 +151,12 @@ def test_a_module_triage_value_stands_and_the_rest_is_added() -> None:
     rates = [o["value"] for o in mine if o["codes"][0]["code"] == "8867-4"]
     assert rates == [130.0]  # the module's heart rate, not a second one from the core
     assert {o["codes"][0]["code"] for o in mine} == {"8867-4", "9279-1", "59408-5", "85354-9"}
+
+
+def test_an_egfr_comes_with_its_creatinine() -> None:
+    """A module asking for an eGFR alone gets the creatinine of the same sample recorded too."""
+    _sim, record = simulate("egfr_alone", born=dt.date(1960, 1, 1))
+    (egfr,) = [o for o in record["observations"] if o["codes"][0]["code"] == "62238-1"]
+    (creatinine,) = [o for o in record["observations"] if o["codes"][0]["code"] == "2160-0"]
+    assert creatinine["time"] == egfr["time"] and creatinine["encounter"] == egfr["encounter"]
+    assert 0.3 < creatinine["value"] < 2.0 and creatinine["unit"] == "mg/dL"

@@ -259,3 +259,22 @@ class EncounterHasResult(Rule):
                 what = (enc.get("codes") or [{}])[0].get("display", "?")
                 f.add(False, f"{enc['class']} {iso(enc['start'])[:10]} {what}")
         return f
+
+
+@register
+class CompanionResult(Rule):
+    """Every result of ``set`` comes with a result of ``with_set`` from the same sample (same instant): an eGFR
+    is computed from a creatinine and laboratories report both."""
+
+    kind = "companion_result"
+    required = ("set", "with_set")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        companions = {t for t, _, _ in view.values(self.data.code_set(self.p["with_set"]))}
+        for t, v, _ in view.values(self.data.code_set(self.p["set"])):
+            if t in companions:
+                f.passed()
+            else:
+                f.add(False, f"{iso(t)[:10]}: {v:g} alone")
+        return f

@@ -204,3 +204,17 @@ def test_stay_vital_signs() -> None:
     bp = g.blood_pressure(ward["start"], 132, 81)  # a blood pressure panel counts by its components too
     bp["encounter"] = ward["id"]
     passes("rec.stay_vital_signs", [g.record()])
+
+
+def test_egfr_with_creatinine() -> None:
+    b = RecordBuilder()
+    t = b.at_age(40)
+    b.observation("33914-3", t, 137.0, unit="mL/min/{1.73_m2}")  # an eGFR alone
+    b.observation("62238-1", t + DAY * 400, 92.0, unit="mL/min/{1.73_m2}")
+    b.observation("2160-0", t + DAY * 400, 0.9, unit="mg/dL")
+    result = breaks("rec.egfr_with_creatinine", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 1)
+    g = RecordBuilder()
+    g.observation("98979-8", g.at_age(50), 71.0, unit="mL/min/{1.73_m2}")
+    g.observation("38483-4", g.at_age(50), 1.1, unit="mg/dL")
+    passes("rec.egfr_with_creatinine", [g.record()])
