@@ -80,15 +80,16 @@ def record(sim: Simulation, enc: dict[str, Any]) -> None:
 
 
 def _codes_in(sim: Simulation, enc: dict[str, Any]) -> set[str]:
-    """Codes (and component codes) of the observations already recorded in the encounter."""
+    """Codes (and component codes) of the observations already recorded in the encounter, or at its very start in
+    another one (a visit ending as the admission begins: one measurement, not two at one instant)."""
     found: set[str] = set()
     enc_id, start = enc["id"], enc["start"]
     for o in reversed(sim.rec.lists["observations"]):
-        if o["encounter"] == enc_id:
+        if o["encounter"] == enc_id or o["time"] == start:
             found.update(c["code"] for c in o["codes"])
             for comp in o.get("components") or ():
                 found.update(c["code"] for c in comp["codes"])
-        elif o["time"] < start:
+        elif o["time"] < start - 86400.0:  # entries are nearly, not strictly, in time order
             break
     return found
 
