@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from ehrsim.prescribing import courses
 from ehrsim.prescribing import strength as strengths
 
 if TYPE_CHECKING:
@@ -195,6 +196,8 @@ def dose(
         }
         if chosen.mg_per_ml:
             dosage["volume_ml"] = round(mg / chosen.mg_per_ml, 1)
+        elif (low := courses.courses().min_mg_per_kg.get(chosen.key)) is not None:
+            _whole_units(ph, fields, chosen, patient, dosage, paed, low)
         else:  # whole or half tablets, at least half of one
             dosage["units_per_dose"] = max(0.5, round(mg / per_unit * 2) / 2)
         fields["dosage"] = dosage
@@ -206,6 +209,42 @@ def dose(
         volume = _DEVICE_VOLUME.search(chosen.display) if chosen.form == "auto_injector" else None
         if volume is not None:  # one auto-injector dose is the device's volume (EpiPen 0.3 mL), not 1 mL
             fields["dosage"]["amount"] = float(volume.group(1))
+
+
+def _whole_units(
+    ph: Pharmacy,
+    fields: dict[str, Any],
+    chosen: Product,
+    patient: Patient,
+    dosage: dict[str, Any],
+    paed: Any,
+    low: float,
+) -> None:
+    """A child's tablets or chewables in whole units of a strength that fits the weight (amount = what is
+    given), else the liquid (a dose between whole tablets is not measurable: s5review chart review)."""
+    weight, mg = float(dosage["weight_kg"]), float(dosage["amount"])
+    fit = courses.whole_units(ph, chosen, weight, mg, low)
+    if fit is not None:
+        product, n = fit
+        if product is not chosen:
+            ordered = fields.get("ordered") or fields["codes"][0]
+            why = "whole tablets for the weight-based dose"
+            before = _swap(fields, product, ordered, ("strength", "dose_selection", why), "strength", why)
+            ph._log(patient.t, "strength", "dose_selection", why, before, fields["codes"][0])
+        dosage["amount"] = round(n * float(product.mg_per_unit or 0), 1)
+        dosage["units_per_dose"] = float(n)
+        return
+    liquid = ph.rx.products[paed.liquid]
+    if ph.problem(liquid, patient) is None and liquid.mg_per_ml:
+        ordered = fields.get("ordered") or fields["codes"][0]
+        why = "liquid: no whole-tablet dose fits the weight"
+        before = _swap(fields, liquid, ordered, ("substituted", "", ""), "form", "paediatric_liquid")
+        ph._log(patient.t, "paediatric_form", "paediatric_liquid", why, before, fields["codes"][0])
+        dosage["mg_of"] = liquid.ingredients[0]
+        dosage["volume_ml"] = round(mg / liquid.mg_per_ml, 1)
+        return
+    per_unit = float(chosen.mg_per_unit or 1.0)
+    dosage["units_per_dose"] = max(0.5, round(mg / per_unit * 2) / 2)
 
 
 def _one_unit_of_strength(ph: Pharmacy, fields: dict[str, Any], chosen: Product) -> None:

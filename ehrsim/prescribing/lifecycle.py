@@ -44,7 +44,7 @@ def renew(ph: Pharmacy, med: dict[str, Any], t: float, encounter: str | None) ->
         if dosage and "mg_per_kg" in dosage:  # a child's weight-based dose is worked out again below
             fields["dosage"] = {k: dosage[k] for k in ("frequency", "period", "unit")} | {"amount": 1.0}
         patient = Patient(sim, t)
-        chosen, problem = ph.choose(product, patient)
+        chosen, problem = ph.choose(product, patient, med.get("reason") or ())
         if chosen is None or (chosen.code != before["code"] and ph._taking(chosen, t)):
             med["stop_reason"] = dict(STOPPED)
             med["prescribing"] = {**(med.get("prescribing") or {}), "stopped": "withheld", "stop_rule": ""}
@@ -96,7 +96,7 @@ def resume(ph: Pharmacy, t: float, encounter: str | None) -> None:
             continue
         product = ph.rx.products[held["codes"][0]["code"]]
         patient = Patient(ph.sim, t)
-        chosen, problem = ph.choose(product, patient)
+        chosen, problem = ph.choose(product, patient, held.get("reason") or ())
         if chosen is None:
             if problem is not None and problem[0] == "us_approval":
                 keep.append((run, name, held))

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ehrsim.prescribing import dosing, lifecycle
+from ehrsim.prescribing import courses, dosing, lifecycle
 from ehrsim.prescribing.lifecycle import STOPPED
 from ehrsim.prescribing.patient import Patient
 from ehrsim.prescribing.tables import Product, Rule, tables
@@ -83,11 +83,12 @@ class Pharmacy:
                     sim.set_attribute(state.assign_to_attribute, in_place)
                 return in_place
         patient = Patient(sim, t)
-        chosen, problem = self.choose(product, patient)
+        chosen, problem = self.choose(product, patient, fields.get("reason") or ())
         if chosen is None:
             return self._withhold(run, state, fields, t, problem)
         if chosen is not product:
             self._substitute(fields, chosen, ordered, problem, t)
+            courses.own_regimen(self, fields, chosen, product)
         chosen = dosing.paediatric(self, fields, chosen, patient, ordered, t)
         previous = dosing.previous(self, chosen, t)
         chosen = dosing.strength(self, fields, chosen, patient, ordered, t, previous)
@@ -104,17 +105,45 @@ class Pharmacy:
                 if fields["stop"] is not None:
                     fields["stop"] = max(fields["stop"], fields["start"])
             self._replace_duplicates(chosen, t)
+        new_course = not one_off and previous is None
+        if new_course:  # the label's first steps (varenicline 0.5 mg for a week)
+            courses.titrate(self, fields, chosen, t, self._encounter(run), "before")
         entry = self._write(run, state, fields, t, activate=not one_off)
+        if new_course:  # and its step-down (a nicotine patch 21 -> 14 -> 7 mg)
+            courses.titrate(self, entry, chosen, t, entry.get("encounter"), "after")
         if not one_off and chosen.classes & self.rx.review_classes:  # e.g. aspirin: a running NSAID is switched
             self._review(entry.get("encounter"), t)
         return entry
 
-    def choose(self, product: Product, patient: Patient) -> tuple[Product | None, tuple[str, str, str] | None]:
-        """(product to give or None, (rule, reason, alternatives group) when the ordered one is not given)."""
+    def _encounter(self, run: ModuleRun) -> str | None:
+        enc = self.sim.desk.current(run)
+        return enc["id"] if enc is not None else None
+
+    def choose(
+        self, product: Product, patient: Patient, reasons: Any = ()
+    ) -> tuple[Product | None, tuple[str, str, str] | None]:
+        """(product to give or None, (rule, reason, alternatives group) when the ordered one is not given).
+
+        A group ``GROUP|CONDITION_GROUP`` is used instead of ``GROUP`` when the order is for a condition of
+        that group (e.g. cystitis before cephalexin gets ampicillin, not penicillin V).
+        """
         problem = self.problem(product, patient)
         if problem is None:
             return product, None
         group = problem[2]
+        for reason in reasons:
+            code = reason.get("code")
+            specific = next(
+                (
+                    f"{group}|{g}"
+                    for g in sorted(self.rx.reason_groups.get(code, ()))
+                    if f"{group}|{g}" in self.rx.alternatives
+                ),
+                None,
+            )
+            if specific is not None:
+                group = specific
+                break
         for alt in self.rx.alternatives.get(group, ()):
             if alt.route not in ("any", product.route) or not alt.min_age <= patient.age < alt.max_age:
                 continue
@@ -246,7 +275,7 @@ class Pharmacy:
         for med, product in self._current(t):
             if product is None:
                 continue
-            chosen, problem = self.choose(product, patient)
+            chosen, problem = self.choose(product, patient, med.get("reason") or ())
             if problem is None:
                 continue
             if med["start"] >= t:  # written this very instant (a renewal): it is withdrawn, not stopped
@@ -270,6 +299,8 @@ class Pharmacy:
             if med["stop"] is None and any(r.get("code") == code for r in med.get("reason") or ()):
                 if product is not None and lifecycle.succeed(self, med, product, entry, t):
                     continue
+                if product is not None and courses.continue_after(self, med, product, entry, t):
+                    continue  # e.g. an antidepressant goes on after remission (the module may stop it earlier)
                 self._stop(med, t, "ended", "reason_ended", f"{entry['codes'][0].get('display', code)} ended")
 
     def _switch(

@@ -114,6 +114,8 @@ class Tables:
     pregnancy: frozenset[str]
     #: condition group (conditions.csv ``group``: coronary_disease, heart_failure) -> codes
     condition_groups: dict[str, frozenset[str]]
+    #: condition code -> the groups it belongs to (alternatives ``GROUP|CONDITION_GROUP`` by the order's reason)
+    reason_groups: dict[str, frozenset[str]]
     #: drug classes a ``taking_class`` rule reads: ordering one re-checks the running orders
     review_classes: frozenset[str]
     #: condition codes whose onset makes active orders be checked again
@@ -267,6 +269,9 @@ def tables() -> Tables:
         ckd_stage=ckd,
         pregnancy=pregnancy,
         condition_groups={k: frozenset(v) for k, v in groups.items()},
+        reason_groups={
+            code: frozenset(g for g, codes in groups.items() if code in codes) for code in set().union(*groups.values())
+        },
         review_classes=frozenset(r.subject for v in rules.values() for r in v if r.kind == "taking_class"),
         triggers=frozenset(c for c, s in ckd.items() if s >= 3)
         | pregnancy

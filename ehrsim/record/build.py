@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.core import glycaemia
+from ehrsim.core import glycaemia, latent
 from ehrsim.record import findings
 from ehrsim.record.kinds import BY_NAME, KINDS, TIME_FIELDS
 
@@ -21,6 +21,8 @@ def build_record(sim: Simulation, index: int) -> dict[str, Any]:
     end = sim.death_time if sim.death_time is not None else sim.end_time
     lists = sim.rec.lists
     findings.add_reports(lists, sim.rec.new_id)  # imaging, ECG, echo and pathology report text
+    meds = lists["medications"]  # a planned course step or delayed start the life did not reach never began
+    meds[:] = [m for m in meds if m["start"] <= end and (m["stop"] is None or m["stop"] >= m["start"])]
     for kind in KINDS:
         clip_stop = kind != "encounters"  # an encounter keeps its stop
         for entry in lists[kind]:
@@ -46,7 +48,10 @@ def build_record(sim: Simulation, index: int) -> dict[str, Any]:
         "death": death,
         **lists,
         "prescribing": sim.rx.events,
-        "latent": glycaemia.latent_conditions(sim.physiology, sim.birth_time, end),
+        "latent": {
+            **glycaemia.latent_conditions(sim.physiology, sim.birth_time, end),
+            **latent.conditions(sim.latent_onsets, end),
+        },
         "symptoms": [
             {"time": int(t), "symptom": name, "cause": cause, "severity": round(level, 1), "encounter": enc}
             for t, name, cause, level, enc in sim.symptoms.log

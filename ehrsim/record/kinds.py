@@ -56,6 +56,7 @@ PRESCRIBING_NOTE: Mapping[str, Any] = {
         "strength": TEXT,
         "stopped": TEXT,
         "stop_rule": TEXT,
+        "regimen": TEXT,
     },
     "additionalProperties": False,
 }
@@ -77,6 +78,8 @@ PRESCRIBING_EVENT: Mapping[str, Any] = {
                 "strength",
                 "resumed",
                 "reason_passed",
+                "titration",
+                "continued",
             ]
         },
         "rule": TEXT,

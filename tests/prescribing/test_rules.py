@@ -411,5 +411,6 @@ def test_a_school_age_child_gets_tablets_dosed_by_weight() -> None:
     entry = order(sim, ACETAMINOPHEN_CHEW, days=3)
     dose = entry["dosage"]
     weight = sim.vitals["Weight"]
-    assert dose["dose_unit"] == "mg" and dose["amount"] == round(min(15.0 * weight, 1000.0), 1)
-    assert dose["units_per_dose"] == max(0.5, round(dose["amount"] / 160.0 * 2) / 2)
+    # whole chewable tablets (a dose between tablets cannot be given), 10-15 mg/kg (AAP)
+    assert dose["dose_unit"] == "mg" and dose["units_per_dose"] == int(min(15.0 * weight, 1000.0) // 160)
+    assert dose["amount"] == 160.0 * dose["units_per_dose"] and 10.0 * weight <= dose["amount"] <= 15.0 * weight

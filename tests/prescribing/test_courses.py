@@ -1,0 +1,120 @@
+"""Courses as the label gives them (terminology/prescribing/steps.csv, regimens.csv, continuation.csv,
+paediatric_range.csv): varenicline titration, nicotine patch step-down, a substitute's own schedule,
+antidepressants continued after remission, children's whole-tablet doses, cystitis era substitutes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ehrsim.record.times import from_date
+from tests.prescribing.helpers import at, code_of, onset, order, patient
+
+DAY = 86400.0
+VARENICLINE = {0.5: "636671", 1: "636676"}
+NICOTINE = {21: "198030", 14: "198029", 7: "198031"}
+PENICILLIN_V = {250: "834061", 500: "834102"}
+STREP = [{"system": "SNOMED-CT", "code": "43878008", "display": "Streptococcal sore throat (disorder)"}]
+CYSTITIS = [{"system": "SNOMED-CT", "code": "307426000", "display": "Acute infective cystitis (disorder)"}]
+
+
+def _weigh(sim, kg: float) -> None:  # type: ignore[no-untyped-def]
+    sim.rec.add("observations", {"time": sim.now, "codes": [{"code": "29463-7"}], "value": kg}, None)
+
+
+def _meds(sim):  # type: ignore[no-untyped-def]
+    return sorted(sim.rec.lists["medications"], key=lambda m: m["start"])
+
+
+def test_varenicline_starts_with_a_week_of_0_5_mg_then_1_mg_twice_daily_to_week_12() -> None:
+    sim = patient(dt.date(1970, 1, 1))
+    t = at(sim, dt.date(2015, 3, 1))
+    main = order(sim, VARENICLINE[1], days=84)
+    meds = _meds(sim)
+    assert [code_of(m) for m in meds] == [VARENICLINE[0.5], VARENICLINE[0.5], VARENICLINE[1]]
+    assert [m["dosage"]["frequency"] for m in meds] == [1, 2, 1]  # the module's 1 mg order keeps its own dosage
+    assert meds[0]["start"] == t and meds[0]["stop"] == meds[1]["start"] == t + 3 * DAY
+    assert meds[1]["stop"] == main["start"] == t + 7 * DAY
+    assert main["stop"] == t + 84 * DAY  # the course keeps its 12 weeks
+
+
+def test_the_nicotine_patch_is_stepped_down_after_six_weeks() -> None:
+    sim = patient(dt.date(1970, 1, 1))
+    t = at(sim, dt.date(2015, 3, 1))
+    order(sim, NICOTINE[21], days=42)
+    meds = _meds(sim)
+    assert [code_of(m) for m in meds] == [NICOTINE[21], NICOTINE[14], NICOTINE[7]]
+    assert meds[1]["start"] == t + 42 * DAY and meds[2]["stop"] == t + 70 * DAY
+
+
+def test_a_step_the_life_did_not_reach_is_not_in_the_record() -> None:
+    from ehrsim.record.build import build_record
+
+    sim = patient(dt.date(1970, 1, 1))
+    t = at(sim, dt.date(2015, 3, 1))
+    order(sim, NICOTINE[21], days=42)
+    sim.death_time = t + 50 * DAY
+    sim.death_cause = []
+    record = build_record(sim, 0)
+    assert [code_of(m) for m in record["medications"]] == [NICOTINE[21], NICOTINE[14]]
+
+
+def test_a_substitute_takes_its_own_schedule_for_strep_throat() -> None:
+    sim = patient(dt.date(1960, 1, 1))
+    t = at(sim, dt.date(1985, 3, 1))  # before azithromycin (1991): amoxicillin, twice daily for 10 days
+    entry = order(sim, "308460", days=5, reason=STREP)
+    assert code_of(entry) == "308192"
+    assert entry["dosage"]["frequency"] == 2 and entry["stop"] == t + 10 * DAY
+    same = patient(dt.date(1960, 1, 1))
+    at(same, dt.date(2015, 3, 1))
+    kept = order(same, "308460", days=5, reason=STREP)  # no substitution: the module's regimen stands
+    assert code_of(kept) == "308460" and kept["dosage"]["frequency"] == 1
+
+
+def test_an_antidepressant_continues_after_remission_until_the_prescriber_stops_it() -> None:
+    sim = patient(dt.date(1970, 1, 1))
+    at(sim, dt.date(2015, 3, 1))
+    episode = onset(sim, "conditions", "370143000")
+    drug = order(sim, "312938", chronic=True, reason=[dict(episode["codes"][0])])
+    t = at(sim, dt.date(2015, 9, 1))
+    sim.deactivate("conditions", episode, t, None)
+    assert drug["stop"] == t + 365 * DAY  # continuation phase, not stopped at remission
+    other = patient(dt.date(1970, 1, 1))
+    at(other, dt.date(2015, 3, 1))
+    rash = onset(other, "conditions", "271807003")
+    pill = order(other, "311372", chronic=True, reason=[dict(rash["codes"][0])])
+    t = at(other, dt.date(2015, 9, 1))
+    other.deactivate("conditions", rash, t, None)
+    assert pill["stop"] == t  # other drugs end with their reason
+
+
+def test_a_childs_tablets_are_whole_tablets_of_a_strength_that_fits_the_weight() -> None:
+    child = patient(dt.date(2008, 1, 1))
+    at(child, dt.date(2016, 3, 1))  # 8 years
+    _weigh(child, 25.0)
+    entry = order(child, PENICILLIN_V[500], days=10, reason=STREP)
+    assert code_of(entry) == PENICILLIN_V[250]  # 12.5 mg/kg = 312 mg: one 250 mg tablet (10 mg/kg)
+    assert entry["dosage"]["units_per_dose"] == 1 and entry["dosage"]["amount"] == 250.0
+    small = patient(dt.date(2013, 1, 1))
+    at(small, dt.date(2016, 3, 1))  # 3 years: a chewable acetaminophen dose between tablets becomes liquid
+    _weigh(small, 10.0)  # 150 mg: no whole 160 mg tablet fits 10-15 mg/kg
+    liquid = order(small, "313820", days=3)
+    assert code_of(liquid) == "1148399" and liquid["dosage"]["volume_ml"] > 0
+
+
+def test_cystitis_before_cephalexin_gets_ampicillin_not_penicillin_v() -> None:
+    sim = patient(dt.date(1940, 1, 1))
+    at(sim, dt.date(1969, 3, 1))
+    assert code_of(order(sim, "309114", days=7, reason=CYSTITIS)) == "308212"
+    skin = patient(dt.date(1940, 1, 1))
+    at(skin, dt.date(1969, 3, 1))
+    assert code_of(order(skin, "309114", days=7)) == PENICILLIN_V[500]  # other infections: the era's penicillin
+
+
+def test_warfarin_starts_lower_from_70() -> None:
+    young = patient(dt.date(1960, 1, 1))
+    at(young, dt.date(2010, 3, 1))
+    assert code_of(order(young, "855332", chronic=True)) == "855332"
+    old = patient(dt.date(1935, 1, 1))
+    at(old, dt.date(2010, 3, 1))
+    assert code_of(order(old, "855332", chronic=True)) == "855312"
+    assert from_date(dt.date(2010, 3, 1)) == old.now
