@@ -11,7 +11,16 @@ from typing import Any, NamedTuple
 
 from ehrsim.core.tables import rows
 
-__all__ = ["EgfrEra", "availability", "egfr_era", "egfr_eras", "existed", "first_available", "reported_codes"]
+__all__ = [
+    "EgfrEra",
+    "availability",
+    "egfr_codes",
+    "egfr_era",
+    "egfr_eras",
+    "existed",
+    "first_available",
+    "reported_codes",
+]
 
 
 class EgfrEra(NamedTuple):
@@ -29,6 +38,11 @@ def egfr_eras() -> tuple[EgfrEra, ...]:
         start = dt.datetime.fromisoformat(r["from"]).replace(tzinfo=dt.UTC).timestamp()
         out.append(EgfrEra(start, r["loinc"], r["display"], r["equation"]))
     return tuple(sorted(out))
+
+
+def egfr_codes() -> frozenset[str]:
+    """LOINC codes of eGFR results (any era's equation, and the codes modules ask for)."""
+    return _egfr_codes()
 
 
 @cache

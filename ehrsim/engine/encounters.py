@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ehrsim.core import clock
-from ehrsim.engine import parameters
+from ehrsim.engine import parameters, stay_vitals
 from ehrsim.gmf.values import codes_as_dicts
 
 if TYPE_CHECKING:
@@ -177,6 +177,8 @@ class EncounterDesk:
         run.encounter = None
         self.stretch(enc, t)
         self.capped.pop(enc["id"], None)
+        if enc["class"] in STAYS:
+            stay_vitals.record(self.sim, enc)  # triage / admission vital signs the module did not record
         if state is not None and state.discharge_disposition is not None:
             enc["discharge"] = state.discharge_disposition.as_dict()
         if self.lock is run:
