@@ -118,3 +118,34 @@ def test_warfarin_starts_lower_from_70() -> None:
     at(old, dt.date(2010, 3, 1))
     assert code_of(order(old, "855332", chronic=True)) == "855312"
     assert from_date(dt.date(2010, 3, 1)) == old.now
+
+
+LEVOTHYROXINE = {25: "966220", 50: "966221", 75: "966222", 100: "892246", 125: "966224", 150: "966225"}
+TSH = "3016-3"
+
+
+def test_levothyroxine_is_1_6_mcg_per_kg_in_adults_and_25_mcg_titrated_on_tsh_in_the_elderly() -> None:
+    adult = patient(dt.date(1970, 1, 1))
+    at(adult, dt.date(2015, 3, 1))
+    _weigh(adult, 80.0)  # 128 mcg: the 125 mcg tablet
+    assert code_of(order(adult, LEVOTHYROXINE[75], chronic=True)) == LEVOTHYROXINE[125]
+    old = patient(dt.date(1940, 1, 1))
+    at(old, dt.date(2015, 3, 1))
+    _weigh(old, 80.0)
+    entry = order(old, LEVOTHYROXINE[75], chronic=True)
+    assert code_of(entry) == LEVOTHYROXINE[25]
+    at(old, dt.date(2015, 6, 1))
+    old.rec.add("observations", {"time": old.now, "codes": [{"code": TSH}], "value": 7.2}, None)
+    at(old, dt.date(2015, 6, 2))
+    entry = old.renew("medications", entry, old.now, None)
+    assert code_of(entry) == LEVOTHYROXINE[50]  # TSH still high after 6 weeks: one step up
+
+
+def test_gerd_gets_omeprazole_20_mg_and_famotidine_before_omeprazole_existed() -> None:
+    sim = patient(dt.date(1950, 1, 1))
+    at(sim, dt.date(2010, 3, 1))
+    assert code_of(order(sim, "200329", days=56)) == "198051"
+    old = patient(dt.date(1930, 1, 1))
+    at(old, dt.date(1988, 3, 1))  # omeprazole 1989: an H2 blocker, twice daily
+    entry = order(old, "200329", days=56)
+    assert code_of(entry) == "310273" and entry["dosage"]["frequency"] == 2
