@@ -149,3 +149,19 @@ def test_gerd_gets_omeprazole_20_mg_and_famotidine_before_omeprazole_existed() -
     at(old, dt.date(1988, 3, 1))  # omeprazole 1989: an H2 blocker, twice daily
     entry = order(old, "200329", days=56)
     assert code_of(entry) == "310273" and entry["dosage"]["frequency"] == 2
+
+
+def test_a_child_dosed_by_weight_is_weighed_at_the_visit() -> None:
+    from tests.prescribing.helpers import Run
+
+    child = patient(dt.date(2012, 1, 1))
+    at(child, dt.date(2013, 1, 1))
+    _weigh(child, 8.0)  # a chart weight from a year ago: too old for a 2-year-old's dose
+    at(child, dt.date(2014, 1, 1))
+    visit = {"id": "sick-visit", "start": child.now, "stop": child.now + 3600.0}
+    entry = order(child, "308189", days=10, run=Run(encounter=visit))
+    weights = [o for o in child.rec.lists["observations"] if o["codes"][0]["code"] == "29463-7"]
+    assert len(weights) == 2 and weights[-1]["encounter"] == "sick-visit" and weights[-1]["time"] == child.now
+    assert entry["dosage"]["weight_kg"] == weights[-1]["value"]
+    order(child, "313820", days=3, run=Run(encounter=visit))  # weighed once per visit
+    assert len([o for o in child.rec.lists["observations"] if o["codes"][0]["code"] == "29463-7"]) == 2

@@ -120,10 +120,24 @@ class ReorderInterval(Rule):
 
 @register
 class EpisodeTreated(Rule):
-    """Every episode of a condition that needs a drug (a bacterial infection) gets one of the class within N days."""
+    """Every episode of a condition that needs a drug (a bacterial infection) gets one of the class within N days.
+
+    Optional ``risk_set``, ``risk_min_age``, ``risk_max_age``: only episodes of patients at high risk then (a
+    condition of the set active at onset, or aged at least / under the given years), e.g. influenza antivirals.
+    """
 
     kind = "episode_treated"
     required = ("condition_set", "drug_class", "max_days")
+
+    def _high_risk(self, view: PatientView, onset: float) -> bool:
+        p = self.p
+        if "risk_set" not in p and "risk_min_age" not in p and "risk_max_age" not in p:
+            return True
+        age = view.age(onset)
+        if age >= float(p.get("risk_min_age", 1e9)) or age < float(p.get("risk_max_age", -1)):
+            return True
+        risk = p.get("risk_set")
+        return bool(risk) and any(view.active(c, onset) for c in view.conditions_in(self.data.code_set(risk)))
 
     def check(self, view: PatientView) -> Finding:
         f = Finding()
@@ -132,7 +146,7 @@ class EpisodeTreated(Rule):
         for cond in view.conditions_in(self.data.code_set(self.p["condition_set"])):
             onset = cond["start"]
             limit = onset + float(self.p["max_days"]) * DAY
-            if onset < since or limit > view.end:
+            if onset < since or limit > view.end or not self._high_risk(view, onset):
                 continue
             if any(onset - 3600 <= m["start"] <= limit for m in meds):
                 f.passed()
@@ -174,4 +188,37 @@ class StayDrugCoverage(Rule):
             hours = worst / 3600
             name = (enc.get("reason") or [{}])[0].get("display")
             f.add(hours <= self.p["max_gap_hours"], f"{name} stay {iso(enc['start'])[:10]}: {hours:.0f} h untreated")
+        return f
+
+
+@register
+class ContinuedAfterEnd(Rule):
+    """A drug treating an episode goes on for at least ``min_days`` after the episode ends (continuation).
+
+    Episodes of ``condition_set`` that end (since ``since``, with ``min_days`` of record after the end) while an
+    order of ``drug_class`` is active: a breach when no order of the class is active ``min_days`` later.
+    """
+
+    kind = "continued_after_end"
+    required = ("condition_set", "drug_class", "min_days")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        since = date_time(self.p.get("since"))
+        meds = view.meds_of(self.p["drug_class"])
+        for cond in view.conditions_in(self.data.code_set(self.p["condition_set"])):
+            end = cond.get("stop")
+            if end is None or end < since:
+                continue
+            later = end + float(self.p["min_days"]) * DAY
+            if later > view.end or not any(view.active(m, end - 1) for m in meds):
+                continue
+            if any(view.active(m, later) for m in meds):
+                f.passed()
+            else:
+                name = (cond.get("codes") or [{}])[0].get("display")
+                f.add(
+                    False,
+                    f"{name} ended {iso(end)[:10]}: {self.p['drug_class']} stopped within {self.p['min_days']} days",
+                )
         return f
