@@ -137,7 +137,9 @@ class EpisodeTreated(Rule):
         if age >= float(p.get("risk_min_age", 1e9)) or age < float(p.get("risk_max_age", -1)):
             return True
         risk = p.get("risk_set")
-        return bool(risk) and any(view.active(c, onset) for c in view.conditions_in(self.data.code_set(risk)))
+        if not risk:
+            return False
+        return any(view.active(c, onset) for c in view.conditions_in(self.data.code_set(str(risk))))
 
     def check(self, view: PatientView) -> Finding:
         f = Finding()
