@@ -165,3 +165,35 @@ def test_a_child_dosed_by_weight_is_weighed_at_the_visit() -> None:
     assert entry["dosage"]["weight_kg"] == weights[-1]["value"]
     order(child, "313820", days=3, run=Run(encounter=visit))  # weighed once per visit
     assert len([o for o in child.rec.lists["observations"] if o["codes"][0]["code"] == "29463-7"]) == 2
+
+
+def test_apixaban_is_2_5_mg_with_two_of_age_80_weight_60_kg_creatinine_1_5() -> None:
+    old = patient(dt.date(1930, 1, 1))
+    at(old, dt.date(2015, 3, 1))  # 85 years
+    _weigh(old, 58.0)
+    assert code_of(order(old, "1364445", chronic=True)) == "1364435"
+    heavy = patient(dt.date(1930, 1, 1))
+    at(heavy, dt.date(2015, 3, 1))  # 85 but 75 kg and no creatinine result: one criterion only
+    _weigh(heavy, 75.0)
+    assert code_of(order(heavy, "1364445", chronic=True)) == "1364445"
+    renal = patient(dt.date(1930, 1, 1))
+    at(renal, dt.date(2015, 3, 1))
+    _weigh(renal, 75.0)
+    renal.rec.add("observations", {"time": renal.now, "codes": [{"code": "2160-0"}], "value": 1.8}, None)
+    assert code_of(order(renal, "1364445", chronic=True)) == "1364435"
+
+
+def test_diazepam_starts_at_2_mg_from_65_and_tetracycline_is_500_mg_for_pneumonia() -> None:
+    old = patient(dt.date(1930, 1, 1))
+    at(old, dt.date(2000, 3, 1))
+    assert code_of(order(old, "197591", days=14)) == "197590"
+    adult = patient(dt.date(1950, 1, 1))
+    at(adult, dt.date(2000, 3, 1))
+    assert code_of(order(adult, "197591", days=14)) == "197591"
+    pneumonia = [{"system": "SNOMED-CT", "code": "233604007", "display": "Pneumonia (disorder)"}]
+    sick = patient(dt.date(1930, 1, 1))
+    at(sick, dt.date(1970, 3, 1))
+    assert code_of(order(sick, "198250", days=10, reason=pneumonia)) == "198252"  # 500 mg four times daily
+    other = patient(dt.date(1930, 1, 1))
+    at(other, dt.date(1970, 3, 1))
+    assert code_of(order(other, "198250", days=10)) == "198250"
