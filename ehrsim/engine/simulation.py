@@ -2,37 +2,35 @@
 
 No I/O and no module-level state: everything a life needs is in this object and its collaborators
 (``EventQueue``, ``Recorder``, ``EncounterDesk``, ``Symptoms``; ``care`` and ``lifecycle`` are the core's
-own events). Modules sleeping in a Delay cost one queue entry; Guards on age or date sleep until
-the exact moment they can pass.
+own events). The run loop, stepping and death are here; what states read and set about the patient is in
+``engine.patient_state``, record writes in ``engine.record_writes`` (mixins, split by concept). Modules
+sleeping in a Delay cost one queue entry; Guards on age or date sleep until the exact moment they can pass.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import heapq
 import logging
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ehrsim.core import clock
-from ehrsim.engine import care, lifecycle, parameters
+from ehrsim.core import clock, latent
+from ehrsim.engine import care, lifecycle
 from ehrsim.engine.encounters import EncounterDesk
+from ehrsim.engine.patient_state import PatientState
 from ehrsim.engine.queue import CALLBACK, DEATH, LIFECYCLE, MODULE, SYMPTOMS, WELLNESS, EventQueue
 from ehrsim.engine.record_writes import RecordWrites
 from ehrsim.engine.recorder import Recorder
 from ehrsim.engine.symptoms import Symptoms
 from ehrsim.errors import EhrsimError, SimulationError
 from ehrsim.gmf.run import ModuleRun
-from ehrsim.gmf.values import SECONDS
 from ehrsim.prescribing import Pharmacy
-from ehrsim.record.times import to_datetime
 
 if TYPE_CHECKING:
     from ehrsim.core.world import World
     from ehrsim.gmf.library import Library, Module
     from ehrsim.gmf.states.control import CallSubmodule
-    from ehrsim.gmf.transitions import TypeOfCare
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +38,9 @@ MAX_STEPS_PER_INSTANT = 20_000
 #: queue events one instant or one life may take before the modules are judged to loop without end
 MAX_EVENTS_PER_INSTANT = 100_000
 MAX_EVENTS_PER_LIFE = 3_000_000
-FAST_GROWTH = 2 * SECONDS["years"]  # vitals refresh daily before this age (infant growth), monthly after
 
 
-class Simulation(RecordWrites):
+class Simulation(PatientState, RecordWrites):
     """Simulates one life from birth to death or the reference time."""
 
     def __init__(
@@ -72,6 +69,9 @@ class Simulation(RecordWrites):
         self.death_time: float | None = None
         self.death_cause: list[dict[str, str]] = []
         self.death_encounter: str | None = None
+        #: attribute -> when a module first set it true, for attributes that stand for a latent disease (core.latent)
+        self.latent_onsets: dict[str, float] = {}
+        self._latent_names = latent.attribute_codes()
         self.now = self.birth_time
         self.queue = EventQueue()
         self._watchers = self.queue.watchers  # the same dict: "is anyone watching?" is a hot-path test
@@ -248,132 +248,6 @@ class Simulation(RecordWrites):
         run.done = True
         self.desk.release(run, t)
         return False
-
-    # --- attributes, vitals, symptoms -----------------------------------------------------------
-
-    def set_attribute(self, name: str, value: Any) -> None:
-        if value is True and name in care.PREGNANCY_ATTRIBUTES and self.attributes.get(name) is not True:
-            care.pregnancy_started(self)
-        if name in lifecycle.PREGNANCY_ATTRIBUTES:
-            lifecycle.pregnancy_changed(self, value)
-        if value is None:
-            self.attributes.pop(name, None)
-        else:
-            self.attributes[name] = value
-        key = "a:" + name
-        if key in self._watchers:
-            self.notify(key)
-
-    def update_attributes(self, changes: dict[str, Any]) -> None:
-        for name, value in changes.items():
-            if self.attributes.get(name) != value:
-                self.set_attribute(name, value)
-
-    def attribute_number(self, name: str, t: float) -> float:
-        if name == "age":
-            return (t - self.birth_time) / SECONDS["years"]
-        value = self.attributes.get(name)
-        try:
-            return float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            raise SimulationError(f"expression needs attribute {name!r} as a number, found {value!r}") from None
-
-    @property
-    def vitals(self) -> dict[str, float]:
-        """True vital signs, recomputed lazily (only when something reads them): at most daily while a child
-        under 2 grows fast (so the 1-month visit does not repeat the newborn's measurements), then monthly."""
-        refresh = SECONDS["days"] if self.now - self.birth_time < FAST_GROWTH else SECONDS["months"]
-        if self.now - self._vitals_at >= refresh:
-            self._vitals = lifecycle.vitals(self, self.now)
-            self._vitals.update(self.pinned_vitals)
-            self._vitals_at = self.now
-        return self._vitals
-
-    def set_vital(self, name: str, value: float) -> None:
-        """A module sets a true value. A variable of the physiological state adopts it and drifts
-        back to what the body dictates (``Physiology.impose``); any other stays until changed."""
-        if name not in self.pinned_vitals and name in lifecycle.STATE_VARIABLES:
-            self._vitals_at = -np.inf
-            _ = self.vitals  # the true values now, from which the module's value is an offset
-            self.physiology.impose(name, value, self.now)
-            self._vitals_at = -np.inf
-        else:
-            self.pinned_vitals[name] = value
-        self.vitals[name] = value
-        if self._watchers:
-            self.notify(f"v:{name}")
-
-    def invalidate_vitals(self) -> None:
-        """Something the physiological state reads changed: recompute the true values when next read."""
-        self._vitals_at = -np.inf
-
-    def measure(self, loinc: str | None, vital_sign: str | None, declared: tuple[float, float] | None) -> Any:
-        """A result read from the physiological state now, with noise and rounding (None when the
-        code is not a state variable): see ``core/labs.py``."""
-        return lifecycle.measure(self, loinc, vital_sign, declared)
-
-    def adopt_range(self, loinc: str, declared: tuple[float, float]) -> None:
-        """A module's range for a state variable moves the state into it now (see ``lifecycle.adopt_range``)."""
-        lifecycle.adopt_range(self, loinc, declared)
-
-    def result_flags(self, loinc: str | None, value: Any) -> dict[str, Any]:
-        """Reference range and interpretation flag of a numeric result now."""
-        return lifecycle.result_flags(self, loinc, value)
-
-    def set_symptom(self, symptom: str, cause: str, value: float, t: float) -> None:
-        self.symptoms.set(symptom, cause, value)
-        self.symptoms.log.append((t, symptom, cause, value, None))
-        if self._watchers:
-            self.notify("symptom")
-        if self.symptoms.needs_visit():
-            self.schedule_core(t, SYMPTOMS)
-
-    def symptom_total(self) -> float:
-        """Sum over symptoms of the worst level from any cause (Synthea's trigger for a sick visit)."""
-        return self.symptoms.total
-
-    def symptom_level(self, symptom: str) -> float:
-        return self.symptoms.level(symptom)
-
-    def month_at(self, t: float) -> tuple[int, float]:
-        """(calendar month at ``t``, start of the next month): cached, Date logic asks often."""
-        cached = self._month
-        if cached[0] <= t < cached[2]:
-            return cached[1], cached[2]
-        now = to_datetime(t)
-        start = dt.datetime(now.year, now.month, 1, tzinfo=dt.UTC)
-        nxt = dt.datetime(now.year + (now.month == 12), now.month % 12 + 1, 1, tzinfo=dt.UTC)
-        self._month = (start.timestamp(), now.month, nxt.timestamp())
-        return now.month, self._month[2]
-
-    def ses_category(self) -> str:
-        return lifecycle.ses_category(self)
-
-    def latest_observation(self, code: str) -> dict[str, Any] | None:
-        return self.rec.latest_obs.get(code)
-
-    def imaging_study(self, run: ModuleRun, state: Any, t: float) -> None:
-        care.imaging_study(self, run, state, t)
-
-    # --- encounters (delegated) ------------------------------------------------------------------
-
-    def open_encounter(self, run: ModuleRun, state: Any, t: float) -> bool:
-        return self.desk.open(run, state, t)
-
-    def join_wellness(self, run: ModuleRun, state: Any, t: float) -> bool:
-        return self.desk.join_wellness(run, state, t)
-
-    def end_encounter(self, run: ModuleRun, state: Any, t: float) -> None:
-        self.desk.end(run, state, t)
-
-    def type_of_care(self, transition: TypeOfCare, t: float) -> str:
-        draw = self.rng.random()
-        p = parameters.care()
-        if t >= p.telemedicine_start:
-            if draw < p.ambulatory_from_telemedicine:
-                return transition.ambulatory
-            return transition.telemedicine if draw < p.telemedicine_cumulative else transition.emergency
-        return transition.ambulatory if draw < p.ambulatory_before_telemedicine else transition.emergency
 
     # --- death ----------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.core import glycaemia
+from ehrsim.core import glycaemia, latent
 from ehrsim.record import findings
 from ehrsim.record.kinds import BY_NAME, KINDS, TIME_FIELDS
 
@@ -48,7 +48,10 @@ def build_record(sim: Simulation, index: int) -> dict[str, Any]:
         "death": death,
         **lists,
         "prescribing": sim.rx.events,
-        "latent": glycaemia.latent_conditions(sim.physiology, sim.birth_time, end),
+        "latent": {
+            **glycaemia.latent_conditions(sim.physiology, sim.birth_time, end),
+            **latent.conditions(sim.latent_onsets, end),
+        },
         "symptoms": [
             {"time": int(t), "symptom": name, "cause": cause, "severity": round(level, 1), "encounter": enc}
             for t, name, cause, level, enc in sim.symptoms.log

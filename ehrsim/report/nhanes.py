@@ -3,8 +3,8 @@
 For each adult alive at the reference date, the last result of each compared quantity in the
 three years before it counts once, at the person's age on the reference date. Compared: BMI (NCHS
 Vital Health Stat 3(50)), systolic BP, HbA1c and eGFR (computed from public NHANES 2009-2012
-extracts; HbA1c and eGFR unweighted) and fasting LDL-C (NHANES 1999-2004, weighted interquartile range
-of all adults by sex; no by-age table was found). A band passes when its
+extracts; HbA1c and eGFR unweighted) and fasting LDL-C (NHANES 2017-March 2020, survey-weighted, by
+sex and age band, 70 and older together). A band passes when its
 simulated median lies within the NHANES interquartile range
 (``terminology/physiology/nhanes_percentiles.csv``).
 """

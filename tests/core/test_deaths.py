@@ -91,3 +91,16 @@ def test_a_disease_that_first_shows_at_death_is_recorded_then_unless_already_rec
     assert record_at_death([CAD], [CAD]) is None  # already in the record
     assert record_at_death([HTN], []) is None  # never certified without history (see above)
     assert record_at_death([{"system": "SNOMED-CT", "code": "44301001", "display": "Suicide (event)"}], []) is None
+
+
+T2D = {"system": "SNOMED-CT", "code": "44054006", "display": "Diabetes mellitus type 2 (disorder)"}
+
+
+def test_diabetes_is_certified_only_for_a_recorded_diabetic():
+    rng = np.random.default_rng(2)
+    without = [certified_cause(rng, UNKNOWN, 75, "M")[0]["code"] for _ in range(400)]
+    with_dm = [certified_cause(rng, UNKNOWN, 75, "M", [T2D])[0]["code"] for _ in range(400)]
+    young = [certified_cause(rng, UNKNOWN, 40, "M", [T2D])[0]["code"] for _ in range(400)]
+    assert "44054006" not in without and "44054006" not in young  # not a residual cause before 45
+    assert 0.15 < with_dm.count("44054006") / 400 < 0.38  # table weight 0.30 of 1.13
+    assert record_at_death([T2D], []) is None  # never recorded at death: it needs the history

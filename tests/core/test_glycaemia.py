@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from ehrsim.core import glycaemia, physio_effects
+from ehrsim.core import glycaemia, physio_drugs
 from ehrsim.core.physiology import Physiology
 
 
@@ -54,14 +54,14 @@ def test_latent_block_of_the_record_is_the_onset_time() -> None:
 
 def test_glucose_lowering_scales_with_the_excess_and_adherence() -> None:
     people = _people(1000)
-    at_trial = [physio_effects._glucose_lowering(p, 8.2, 1.1) for p in people]  # trial baseline: excess 3.0
+    at_trial = [physio_drugs._glucose_lowering(p, 8.2, 1.1) for p in people]  # trial baseline: excess 3.0
     assert {round(x, 6) for x in at_trial} == {1.1, 0.55}
     nonadherent = sum(x < 1.0 for x in at_trial) / len(at_trial)
     assert 0.40 <= nonadherent <= 0.52  # Piragine 2023: 54 % adherent
     adherent = next(p for p, x in zip(people, at_trial, strict=True) if x > 1.0)
-    assert physio_effects._glucose_lowering(adherent, 6.7, 1.1) == pytest.approx(1.1 * 1.5 / 3.0)  # half the excess
-    assert physio_effects._glucose_lowering(adherent, 5.4, 1.1) == pytest.approx(1.1 * 0.2 / 3.0)  # near normal: little
-    assert physio_effects._glucose_lowering(adherent, 5.4, 9.0) == pytest.approx(0.2 * 0.8)  # never below normal
+    assert physio_drugs._glucose_lowering(adherent, 6.7, 1.1) == pytest.approx(1.1 * 1.5 / 3.0)  # half the excess
+    assert physio_drugs._glucose_lowering(adherent, 5.4, 1.1) == pytest.approx(1.1 * 0.2 / 3.0)  # near normal: little
+    assert physio_drugs._glucose_lowering(adherent, 5.4, 9.0) == pytest.approx(0.2 * 0.8)  # never below normal
 
 
 def test_untreated_hba1c_deteriorates_as_in_a_real_world_cohort() -> None:

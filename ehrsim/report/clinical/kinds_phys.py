@@ -190,7 +190,11 @@ class StageLab(Rule):
 
 @register
 class ControlledShare(Rule):
-    """Share of treated people whose last reading is under target (blood pressure control, NHANES)."""
+    """Share of people whose last reading is under target (blood pressure, HbA1c control, NHANES).
+
+    ``population`` "treated" (default): people with the condition on a drug of the class at the last reading.
+    "all": NHANES's hypertensive adults (Muntner 2020): the condition, or a drug of the class, or a last reading at
+    or above target, so an untreated or undiagnosed high reading counts as uncontrolled."""
 
     kind = "controlled_share"
     band = True
@@ -200,7 +204,9 @@ class ControlledShare(Rule):
         ref = view.reference_time
         if not view.alive or view.age(ref) < self.p["min_age"]:
             return Finding()
-        if not any(view.active(c, ref) for c in view.conditions_in(self.data.code_set(self.p["condition_set"]))):
+        everyone = self.p.get("population", "treated") == "all"
+        diagnosed = any(view.active(c, ref) for c in view.conditions_in(self.data.code_set(self.p["condition_set"])))
+        if not diagnosed and not everyone:
             return Finding()
         lasts = []
         for reading in self.p["readings"]:
@@ -213,9 +219,10 @@ class ControlledShare(Rule):
                 return Finding()
             lasts.append((values[-1], reading["below"]))
         t_last = lasts[0][0][0]
-        if not any(view.active(m, t_last) for m in view.meds_of(self.p["drug_class"])):
-            return Finding()
+        treated = any(view.active(m, t_last) for m in view.meds_of(self.p["drug_class"]))
         controlled = all(v < below for (_, v), below in lasts)
+        if not (treated or (everyone and (diagnosed or not controlled))):
+            return Finding()
         return Finding(events=1, values=[1.0 if controlled else 0.0])
 
     def measure(self, values: list[float]) -> float | None:

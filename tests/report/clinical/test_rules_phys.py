@@ -209,6 +209,32 @@ def test_bp_control_treated() -> None:
     breaks("phys.bp_control_treated", [_treated(128, i) for i in range(10)])  # 100 % controlled
 
 
+def _adult(systolic: float, diastolic: float, index: int, *, diagnosed: bool = False, treated: bool = False) -> dict:
+    b = RecordBuilder(index, birth=dt.date(1960, 1, 1))
+    if diagnosed:
+        b.condition("59621000", b.at_age(50))
+    if treated:
+        med(b, AMLODIPINE, b.at_age(50))
+    b.blood_pressure(REFERENCE - 60 * DAY, systolic, diastolic)
+    return b.record()
+
+
+def test_bp_control_among_all_hypertensives_counts_the_untreated_and_the_undiagnosed() -> None:
+    """Muntner 2020's definition: diagnosed, treated, or a reading >= 140/90; normotensive adults are not counted."""
+    people = [_adult(128, 82, i, diagnosed=True, treated=True) for i in range(4)]
+    people.append(_adult(152, 82, 4, diagnosed=True, treated=True))  # treated, uncontrolled
+    people.append(_adult(128, 80, 5, diagnosed=True))  # diagnosed, untreated, controlled
+    people += [_adult(150, 95, 6 + i) for i in range(3)]  # undiagnosed, high
+    people.append(_adult(132, 92, 9))  # undiagnosed, diastolic high
+    people += [_adult(118, 75, 10 + i) for i in range(5)]  # normotensive: not hypertensive, not judged
+    result = passes("phys.bp_control_hypertensives", people)
+    assert result.measure == 0.5  # 5 of the 10 hypertensives
+    # the same records read by the treated-only rule: 4 of 5 (the undiagnosed and untreated are not its population)
+    assert run("phys.bp_control_treated", people).measure == 0.8
+    breaks("phys.bp_control_hypertensives", [_adult(128, 82, i, diagnosed=True, treated=True) for i in range(10)])
+    breaks("phys.bp_control_hypertensives", people[:5] + [_adult(150, 95, 20 + i) for i in range(8)])  # 4 of 13
+
+
 def _child(percentile: float, index: int) -> dict:
     b = RecordBuilder(index, birth=REFERENCE - int(10 * YEAR))
     b.observation("59576-9", REFERENCE - 100 * DAY, percentile, category="vital-signs")

@@ -1,0 +1,52 @@
+"""natural_causes tables: diagnosed diabetics die of the residual causes HR times as often, population-neutral."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from ehrsim.paths import modules_dir, terminology_dir
+
+
+def _table(path: Path) -> dict[str, float]:
+    with open(path, newline="") as fh:
+        return {r["age"]: float(r["Natural_Death"]) for r in csv.DictReader(fh)}
+
+
+def _hr(low: int) -> float:
+    return 1.0 if low < 20 else 3.0 if low < 85 else 2.0 if low < 95 else 1.5
+
+
+@pytest.mark.parametrize("sex", ["male", "female"])
+def test_diabetic_table_is_the_base_times_the_relative_hazard(sex: str) -> None:
+    folder = modules_dir() / "lookup_tables"
+    base = _table(folder / f"natural_causes_{sex}.csv")
+    diabetic = _table(folder / f"natural_causes_{sex}_diabetes.csv")
+    assert base.keys() == diabetic.keys()
+    for band, q in base.items():
+        assert diabetic[band] == pytest.approx(q * _hr(int(band.split("-")[0])), rel=1e-4), band
+
+
+@pytest.mark.parametrize("sex", ["male", "female"])
+def test_other_libraries_get_no_diabetes_effect(sex: str) -> None:
+    """The gap tables for Synthea's library were measured without it: both tables are the same there."""
+    folder = terminology_dir() / "deaths" / "added_natural_causes"
+    assert _table(folder / f"natural_causes_{sex}.csv") == _table(folder / f"natural_causes_{sex}_diabetes.csv")
+
+
+def test_the_module_sends_diagnosed_diabetics_to_their_tables() -> None:
+    states = json.loads((modules_dir() / "natural_causes.json").read_text())["states"]
+    for name in ("Random_Phase", "Next_Year"):
+        targets = [o["transition"] for o in states[name]["conditional_transition"]]
+        assert targets == [
+            "Yearly_Check_Male_Diabetes",
+            "Yearly_Check_Male",
+            "Yearly_Check_Female_Diabetes",
+            "Yearly_Check_Female",
+        ]
+    assert states["Yearly_Check_Female_Diabetes"]["lookup_table_transition"][0]["lookup_table_name"] == (
+        "natural_causes_female_diabetes.csv"
+    )
