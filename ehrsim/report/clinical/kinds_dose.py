@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from typing import Any
 
 from ehrsim.errors import ConfigError
 from ehrsim.record.times import DAY, YEAR_DAYS, iso
@@ -224,3 +225,36 @@ class ContinuedAfterEnd(Rule):
                     f"{name} ended {iso(end)[:10]}: {self.p['drug_class']} stopped within {self.p['min_days']} days",
                 )
         return f
+
+
+@register
+class DoseWeightCharted(Rule):
+    """A child's weight-based dose uses a weight written in the chart recently enough for the age.
+
+    Orders of children (under the last ``windows`` age) whose dosage names the weight it used (``weight_kg``):
+    a breach when no ``weight_set`` result lies within the window (days before the order, by age) ending at it.
+    """
+
+    kind = "dose_weight_charted"
+    required = ("weight_set", "windows")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        weights = self.data.code_set(self.p["weight_set"])
+        windows = sorted((float(a), float(d)) for a, d in self.p["windows"])
+        for med in view.entries("medications"):
+            dosage = med.get("dosage") or {}
+            age = view.age(med["start"])
+            days = next((d for below, d in windows if age < below), None)
+            if days is None or "weight_kg" not in dosage:
+                continue
+            found = view.last_value_before(weights, med["start"], days)
+            f.add(
+                found is not None,
+                f"{_drug(med)} at age {age:.1f}: dosed by {dosage['weight_kg']} kg, no weight charted in {days:g} days",
+            )
+        return f
+
+
+def _drug(med: dict[str, Any]) -> str:
+    return str((med.get("codes") or [{}])[0].get("display", ""))

@@ -201,3 +201,35 @@ def test_antidepressant_continuation() -> None:
     h = RecordBuilder(1)
     h.condition(MDD[0], t, stop=t + 90 * DAY, display=MDD[1])  # remitted without a drug: not judged
     passes("care.antidepressant_continuation", [g.record(), h.record()])
+
+
+AMOX_SUSPENSION = ("308189", "amoxicillin 80 MG/ML Oral Suspension")
+
+
+def _weight(b: RecordBuilder, t: int, kg: float) -> None:
+    b.observation("29463-7", t, kg, unit="kg", category="vital-signs")
+
+
+def test_dose_weight_charted() -> None:
+    b = RecordBuilder(birth=dt.date(2015, 1, 1))
+    t = b.at_age(1.5)
+    _weight(b, t - 60 * DAY, 10.0)  # two months old at an 18-month-old's sick visit
+    med(
+        b,
+        AMOX_SUSPENSION,
+        t,
+        t + 10 * DAY,
+        dosage={"amount": 450, "frequency": 2, "period": 1, "unit": "d", "weight_kg": 10.5},
+    )
+    result = breaks("rx.dose_weight_charted", [b.record()])
+    assert (result.events, result.events_breaking) == (1, 1)
+    g = RecordBuilder(birth=dt.date(2015, 1, 1))
+    _weight(g, t, 10.5)  # weighed at the visit
+    med(
+        g,
+        AMOX_SUSPENSION,
+        t,
+        t + 10 * DAY,
+        dosage={"amount": 470, "frequency": 2, "period": 1, "unit": "d", "weight_kg": 10.5},
+    )
+    passes("rx.dose_weight_charted", [g.record()])
