@@ -146,6 +146,10 @@ def limit_applies(
         return patient.ckd_stage(ph.rx) >= limit.threshold
     if kind == "egfr_below":
         return patient.egfr(ph.rx) < limit.threshold
+    if kind == "criteria":  # e.g. apixaban 2.5 mg with two of: 80 or older, 60 kg or less, creatinine 1.5 or more
+        return sum(_criterion(ph, patient, name, args) for name, args in strengths.parse_criteria(limit.subject)) >= (
+            limit.threshold
+        )
     group = ph.rx.condition_groups[limit.subject]
     if kind == "reason_in" or (kind == "given_for" and administered):
         return any(r.get("code") in group for r in reasons)
@@ -153,6 +157,16 @@ def limit_applies(
         return False
     active = ph.sim.active["conditions"]  # has_condition
     return any(code in active for code in group)
+
+
+def _criterion(ph: Pharmacy, patient: Patient, name: str, args: tuple[str, ...]) -> bool:
+    if name == "age_at_least":
+        return patient.age >= float(args[0])
+    if name == "weight_at_most":
+        return patient.weight() <= float(args[0])
+    obs = ph.sim.latest_observation(args[0])  # result_at_least: the latest measured value
+    value = obs["value"] if obs is not None else None
+    return isinstance(value, int | float) and not isinstance(value, bool) and value >= float(args[1])
 
 
 def above(ph: Pharmacy, measure: str, threshold: float, since: float) -> bool:

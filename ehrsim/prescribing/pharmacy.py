@@ -85,7 +85,7 @@ class Pharmacy:
                 if state.assign_to_attribute:
                     sim.set_attribute(state.assign_to_attribute, in_place)
                 return in_place
-        patient = Patient(sim, t)
+        patient = Patient(sim, t, self._encounter(run))
         chosen, problem = self.choose(product, patient, fields.get("reason") or ())
         if chosen is None:
             return self._withhold(run, state, fields, t, problem)
