@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.core import clock
+from ehrsim.core import class_eras, clock
 from ehrsim.engine import parameters, stay_vitals
 from ehrsim.gmf.values import codes_as_dicts
 
@@ -132,11 +132,11 @@ class EncounterDesk:
             self.end(run, None, t)  # a module opening a new visit implicitly ends its previous one
         if not self._available(run, t):
             return False
-        start = self.local_start(run, state.encounter_class, t)
+        enc_class = class_eras.class_at(state.encounter_class, t)  # no urgent care clinic before 1970
+        start = self.local_start(run, enc_class, t)
         if start > t:  # the module waits for the clinic to open (or the arrival hour)
             self.sim.schedule(run, start)
             return False
-        enc_class = state.encounter_class
         if state.telemedicine_possibility == "always" or (
             state.telemedicine_possibility == "possible"
             and t >= (care := parameters.care()).telemedicine_start

@@ -59,18 +59,20 @@ class DiagnosisEvidence(Rule):
 
 @register
 class ProcedureRequires(Rule):
-    """A procedure comes after its work-up (ablation after an established diagnosis and an ECG)."""
+    """A procedure comes after its work-up (ablation after an established diagnosis and an ECG), or with what must
+    precede it (antibiotic prophylaxis before a caesarean); ``since``: procedures before that date are not judged."""
 
     kind = "procedure_requires"
     required = ("procedure_set", "requirements")
 
     def setup(self) -> None:
         self.procedures = self.data.code_set(self.p["procedure_set"])
+        self.since = date_time(self.param("since"))  # procedures before a guideline date are not judged
 
     def check(self, view: PatientView) -> Finding:
         f = Finding()
         for proc in view.entries("procedures"):
-            if not self.procedures.any(proc.get("codes")):
+            if not self.procedures.any(proc.get("codes")) or proc["start"] < self.since:
                 continue
             missing = []
             for req in self.p["requirements"]:

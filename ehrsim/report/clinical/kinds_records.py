@@ -278,3 +278,26 @@ class CompanionResult(Rule):
             else:
                 f.add(False, f"{iso(t)[:10]}: {v:g} alone")
         return f
+
+
+@register
+class EncounterClassSince(Rule):
+    """No encounter of a class before that kind of care existed (``classes_since``: class -> ISO date)."""
+
+    kind = "encounter_class_since"
+    required = ("classes_since",)
+
+    def setup(self) -> None:
+        self.since = {name: date_time(day) for name, day in self.p["classes_since"].items()}
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        for enc in view.entries("encounters"):
+            since = self.since.get(enc.get("class", ""))
+            if since is None:
+                continue
+            if enc["start"] >= since:
+                f.passed()
+            else:
+                f.add(False, f"{enc['class']} {iso(enc['start'])[:10]}")
+        return f

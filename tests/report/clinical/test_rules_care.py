@@ -286,3 +286,21 @@ def test_thyroid_cancer_stage_by_age() -> None:
         _thyroid(dt.date(1950, 1, 1), 70, STAGE_4, index=2),
     ]
     passes("care.thyroid_cancer_stage_by_age", fine)
+
+
+CEFAZOLIN_2G = ("1665060", "cefazolin 2000 MG Injection")
+
+
+def test_cesarean_antibiotic_prophylaxis() -> None:
+    b = RecordBuilder(birth=dt.date(1990, 1, 1))
+    t = b.at_age(30)
+    b.procedure("11466000", t)  # a caesarean in 2020 with no antibiotic
+    result = breaks("care.cesarean_antibiotic_prophylaxis", [b.record()])
+    assert (result.events, result.events_breaking) == (1, 1)
+    g = RecordBuilder(birth=dt.date(1980, 1, 1))
+    t = g.at_age(35)
+    med(g, CEFAZOLIN_2G, t - 1800, t - 1700)  # half an hour before the incision
+    g.procedure("11466000", t)
+    old = RecordBuilder(index=1, birth=dt.date(1950, 1, 1))
+    old.procedure("11466000", old.at_age(30))  # 1980: before the 2010 recommendation, not judged
+    passes("care.cesarean_antibiotic_prophylaxis", [g.record(), old.record()])

@@ -218,3 +218,15 @@ def test_egfr_with_creatinine() -> None:
     g.observation("98979-8", g.at_age(50), 71.0, unit="mL/min/{1.73_m2}")
     g.observation("38483-4", g.at_age(50), 1.1, unit="mg/dL")
     passes("rec.egfr_with_creatinine", [g.record()])
+
+
+def test_urgent_care_before_1970() -> None:
+    b = RecordBuilder(birth=dt.date(1918, 7, 12))
+    b.encounter(from_date(dt.date(1931, 3, 1)), hours=0.2, cls="urgentcare")  # an urgent care clinic in 1931
+    b.encounter(from_date(dt.date(1985, 3, 1)), hours=0.2, cls="urgentcare")
+    result = breaks("rec.urgent_care_before_1970", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 1)
+    g = RecordBuilder(birth=dt.date(1918, 7, 12))
+    g.encounter(from_date(dt.date(1931, 3, 1)), hours=0.2, cls="ambulatory")  # an office visit then
+    g.encounter(from_date(dt.date(1995, 3, 1)), hours=0.2, cls="urgentcare")
+    passes("rec.urgent_care_before_1970", [g.record()])
