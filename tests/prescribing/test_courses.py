@@ -212,3 +212,11 @@ def test_inhaled_fluticasone_steps_up_to_110_mcg_when_fev1_fvc_shows_poor_contro
     sim.rec.add("observations", {"time": sim.now, "codes": [{"code": "19926-5"}], "value": 71.0}, None)
     entry = sim.renew("medications", entry, sim.now + 60.0, None)
     assert code_of(entry) == "1360333" and entry["dosage"]["amount"] == 2.0  # medium dose, still 2 puffs
+
+
+def test_a_toddler_gets_fexofenadine_suspension_by_weight() -> None:
+    tot = patient(dt.date(2014, 1, 1))
+    at(tot, dt.date(2015, 3, 1))  # 14 months
+    _weigh(tot, 10.0)
+    entry = order(tot, "997501", chronic=True)
+    assert code_of(entry) == "997491" and entry["dosage"]["amount"] == 15.0  # 15 mg twice daily (label, under 2)
