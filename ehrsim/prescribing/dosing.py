@@ -181,7 +181,9 @@ def above(ph: Pharmacy, measure: str, threshold: float, since: float) -> bool:
     if obs is None or obs["time"] < since:
         return False
     value = obs["value"]
-    return isinstance(value, int | float) and not isinstance(value, bool) and value > threshold
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    return value < threshold if kind == "obs_below" else value > threshold  # obs_below: e.g. FEV1/FVC
 
 
 def dose(
@@ -272,8 +274,8 @@ def _one_unit_of_strength(ph: Pharmacy, fields: dict[str, Any], chosen: Product)
     dosage = fields["dosage"]
     mg = plan.mg_of(chosen.code) if plan is not None else None
     amount = dosage.get("amount")
-    if plan is None or not mg or not isinstance(amount, int | float) or amount <= 1:
-        return
+    if plan is None or not mg or not isinstance(amount, int | float) or amount <= 1 or chosen.form != "oral_solid":
+        return  # (an inhaler's two puffs are the dose, not a tablet count)
     ordered = ph.rx.products.get((fields.get("ordered") or fields["codes"][0])["code"])
     other_drug = ordered is not None and set(ordered.ingredients) != set(chosen.ingredients)
     if other_drug or amount * mg > plan.max + 1e-9:

@@ -70,7 +70,8 @@ class Plan:
     ladder: tuple[tuple[float, str], ...]
     start: float | None  # None: the strength the module ordered
     max: float
-    #: "" (no titration), "always" (to the target dose), "vital:NAME" or "obs:LOINC" (while above ``above``)
+    #: "" (no titration), "always" (to the target dose), "vital:NAME" or "obs:LOINC" (while above ``above``),
+    #: "obs_below:LOINC" (while a result is below ``above``, e.g. FEV1/FVC)
     titrate: str
     above: float
     step: float  # seconds between steps
@@ -184,7 +185,8 @@ def choose(
         due = titrate and patient.t - since >= plan.step and mg < cap and above(titrate, plan.above, since)
         if due and (titrate == "always" or plan.share >= 1.0 or chance(plan.share)):
             mg = plan.step_up(mg)
-            target = "target dose" if titrate == "always" else f"{titrate.split(':', 1)[1]} above {plan.above:g}"
+            side = "below" if titrate.startswith("obs_below:") else "above"
+            target = "target dose" if titrate == "always" else f"{titrate.split(':', 1)[1]} {side} {plan.above:g}"
             reason = f"titrated up: {target}"
     if mg > cap:
         mg, reason = cap, f"dose limit ({why})" if why else "dose limit"

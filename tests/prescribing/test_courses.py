@@ -197,3 +197,26 @@ def test_diazepam_starts_at_2_mg_from_65_and_tetracycline_is_500_mg_for_pneumoni
     other = patient(dt.date(1930, 1, 1))
     at(other, dt.date(1970, 3, 1))
     assert code_of(order(other, "198250", days=10)) == "198250"
+
+
+def test_inhaled_fluticasone_steps_up_to_110_mcg_when_fev1_fvc_shows_poor_control() -> None:
+    sim = patient(dt.date(1990, 1, 1))
+    at(sim, dt.date(2010, 3, 1))
+    entry = order(sim, "895994", chronic=True, amount=2.0)
+    assert code_of(entry) == "895994"
+    at(sim, dt.date(2011, 3, 1))
+    sim.rec.add("observations", {"time": sim.now, "codes": [{"code": "19926-5"}], "value": 84.0}, None)
+    entry = sim.renew("medications", entry, sim.now + 60.0, None)
+    assert code_of(entry) == "895994"  # well controlled: low dose stays
+    at(sim, dt.date(2012, 3, 1))
+    sim.rec.add("observations", {"time": sim.now, "codes": [{"code": "19926-5"}], "value": 71.0}, None)
+    entry = sim.renew("medications", entry, sim.now + 60.0, None)
+    assert code_of(entry) == "1360333" and entry["dosage"]["amount"] == 2.0  # medium dose, still 2 puffs
+
+
+def test_a_toddler_gets_fexofenadine_suspension_by_weight() -> None:
+    tot = patient(dt.date(2014, 1, 1))
+    at(tot, dt.date(2015, 3, 1))  # 14 months
+    _weigh(tot, 10.0)
+    entry = order(tot, "997501", chronic=True)
+    assert code_of(entry) == "997491" and entry["dosage"]["amount"] == 15.0  # 15 mg twice daily (label, under 2)
