@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ehrsim.core import class_eras, clock
-from ehrsim.engine import parameters, stay_vitals
+from ehrsim.engine import parameters, stay_vitals, surgery_stays
 from ehrsim.gmf.values import codes_as_dicts
 
 if TYPE_CHECKING:
@@ -176,6 +176,10 @@ class EncounterDesk:
             return  # ending a wellness visit only clears the module's part in it
         run.encounter = None
         self.stretch(enc, t)
+        if enc["class"] == "inpatient":
+            stop = surgery_stays.minimum_stop(self.sim, enc)
+            if stop is not None:
+                self.stretch(enc, min(stop, self.sim.end_time))  # a cystectomy is not discharged the next day
         self.capped.pop(enc["id"], None)
         if enc["class"] in STAYS:
             stay_vitals.record(self.sim, enc)  # triage / admission vital signs the module did not record

@@ -160,3 +160,10 @@ def test_an_egfr_comes_with_its_creatinine() -> None:
     (creatinine,) = [o for o in record["observations"] if o["codes"][0]["code"] == "2160-0"]
     assert creatinine["time"] == egfr["time"] and creatinine["encounter"] == egfr["encounter"]
     assert 0.3 < creatinine["value"] < 2.0 and creatinine["unit"] == "mg/dL"
+
+
+def test_a_radical_cystectomy_stays_on_the_ward() -> None:
+    """A module ending the admission at once: the core keeps the patient the operation's usual stay."""
+    _sim, record = simulate("cystectomy", born=dt.date(1950, 1, 1))
+    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient"]
+    assert (stay["stop"] - stay["start"]) / 86400 >= 7

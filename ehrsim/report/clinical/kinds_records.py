@@ -301,3 +301,31 @@ class EncounterClassSince(Rule):
             else:
                 f.add(False, f"{enc['class']} {iso(enc['start'])[:10]}")
         return f
+
+
+@register
+class StayAfterProcedure(Rule):
+    """The hospital stay in which a major operation was done lasts at least some days (``min_days``: code set ->
+    days), unless the patient died in it."""
+
+    kind = "stay_after_procedure"
+    required = ("min_days",)
+
+    def setup(self) -> None:
+        self.sets = [(self.data.code_set(name), float(days)) for name, days in self.p["min_days"].items()]
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        encounters = {e["id"]: e for e in view.entries("encounters")}
+        for proc in view.entries("procedures"):
+            days = max((d for s, d in self.sets if s.any(proc.get("codes"))), default=0.0)
+            enc = encounters.get(proc.get("encounter") or "")
+            if not days or enc is None:
+                continue
+            stay = (view.stop_of(enc) - enc["start"]) / DAY
+            died_in_it = view.death is not None and view.death <= view.stop_of(enc) + 3600
+            f.add(
+                stay >= days - 0.01 or died_in_it,
+                f"{iso(proc['start'])[:10]} {proc['codes'][0].get('display')}: {stay:.1f} d",
+            )
+        return f

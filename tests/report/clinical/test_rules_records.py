@@ -230,3 +230,17 @@ def test_urgent_care_before_1970() -> None:
     g.encounter(from_date(dt.date(1931, 3, 1)), hours=0.2, cls="ambulatory")  # an office visit then
     g.encounter(from_date(dt.date(1995, 3, 1)), hours=0.2, cls="urgentcare")
     passes("rec.urgent_care_before_1970", [g.record()])
+
+
+def test_stay_after_major_surgery() -> None:
+    b = RecordBuilder()
+    stay = b.encounter(b.at_age(61), hours=24, cls="inpatient")
+    b.procedure("108034003", stay["start"] + 3600, enc=stay)  # a radical cystectomy discharged the next day
+    result = breaks("rec.stay_after_major_surgery", [b.record()])
+    assert (result.events, result.events_breaking) == (1, 1)
+    g = RecordBuilder()
+    ward = g.encounter(g.at_age(61), hours=24 * 8, cls="inpatient")
+    g.procedure("108034003", ward["start"] + 3600, enc=ward)
+    kidney = g.encounter(g.at_age(65), hours=24 * 3, cls="inpatient")
+    g.procedure("108022006", kidney["start"] + 3600, enc=kidney)
+    passes("rec.stay_after_major_surgery", [g.record()])
