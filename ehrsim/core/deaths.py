@@ -6,7 +6,9 @@ and sex mostly die of outside the modelled diseases: injuries, overdoses, suicid
 for the young, liver disease in middle age, falls and old age later (CDC WONDER / NCHS 2019).
 A cardiac mechanism of death (cardiac arrest, terminology/deaths/mechanisms.csv) is not an underlying
 cause either (NCHS): the certificate names the patient's recorded heart disease (cardiac_underlying.csv,
-in order of preference) or, without one, a cause drawn the same way.
+in order of preference) or, without one, a cause drawn the same way. A heart disease of that list certified
+by a module (heart failure) gives way to a recorded one listed before it (coronary disease, cardiomyopathy):
+the certifier reports the disease that caused the failure.
 A drawn cause must agree with the record (cause_in_record.csv): hypertensive disease only for a person
 with recorded hypertension (else another cause is drawn); a disease that can first show at death
 (coronary disease as sudden death, pneumonia...) is recorded as diagnosed at death (``record_at_death``).
@@ -81,6 +83,12 @@ def certified_cause(
     """
     given = cause[0].get("code") if cause else None
     recorded = {c.get("code") for c in history if c.get("system") == "SNOMED-CT"}
+    hearts = list(_codes("cardiac_underlying"))
+    if given in hearts:  # heart failure names the recorded disease that caused it (listed before it), else itself
+        heart = next((k for k in hearts[: hearts.index(given)] if k in recorded), None)
+        if heart is None:
+            return cause
+        return [{"system": "SNOMED-CT", "code": heart, "display": _codes("cardiac_underlying")[heart]}]
     if given in _codes("mechanisms"):
         heart = next(((k, d) for k, d in _codes("cardiac_underlying").items() if k in recorded), None)
         if heart is not None:

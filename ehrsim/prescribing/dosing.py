@@ -6,9 +6,13 @@ terminology/prescribing/ (paediatric.csv, strengths.csv, dosing.csv, dose_limits
 
 from __future__ import annotations
 
+import csv
 import re
-from typing import TYPE_CHECKING, Any
+from functools import cache
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ehrsim.errors import EhrsimError
+from ehrsim.paths import terminology_dir
 from ehrsim.prescribing import courses
 from ehrsim.prescribing import strength as strengths
 
@@ -22,6 +26,27 @@ CHEWABLE_UNDER = 2.0
 WEIGHT_DOSE_UNDER = 12.0  # years: doses of the drugs in paediatric.csv are by weight
 #: the delivered volume of a prefilled device, from its RxNorm name ("0.3 ML epinephrine 1 MG/ML Auto-Injector")
 _DEVICE_VOLUME = re.compile(r"(?:^|\s)(\d+(?:\.\d+)?) ML ")
+
+
+class DrawnDose(NamedTuple):
+    in_place_of_form: str
+    mg_per_kg: float
+    max_mg: float
+    step_ml: float
+
+
+@cache
+def drawn_doses() -> dict[str, DrawnDose]:
+    """rxcui -> the dose drawn up from it in place of a device (drawn_doses.csv)."""
+    path = terminology_dir() / "prescribing" / "drawn_doses.csv"
+    with open(path, newline="", encoding="utf-8") as fh:
+        out = {
+            r["rxcui"]: DrawnDose(r["in_place_of_form"], float(r["mg_per_kg"]), float(r["max_mg"]), float(r["step_ml"]))
+            for r in csv.DictReader(fh)
+        }
+    if any(d.step_ml <= 0 or d.max_mg <= 0 for d in out.values()):
+        raise EhrsimError(f"{path}: step_ml and max_mg must be positive")
+    return out
 
 
 def paediatric(
@@ -225,6 +250,20 @@ def dose(
         volume = _DEVICE_VOLUME.search(chosen.display) if chosen.form == "auto_injector" else None
         if volume is not None:  # one auto-injector dose is the device's volume (EpiPen 0.3 mL), not 1 mL
             fields["dosage"]["amount"] = float(volume.group(1))
+        _drawn_dose(ph, fields, chosen, patient)
+
+
+def _drawn_dose(ph: Pharmacy, fields: dict[str, Any], chosen: Product, patient: Patient) -> None:
+    """An ampoule given in place of a device (before the auto-injector) is drawn up by weight, not as "1 mL"."""
+    drawn = drawn_doses().get(chosen.code)
+    ordered = ph.rx.products.get((fields.get("ordered") or {}).get("code", ""))
+    if drawn is None or ordered is None or ordered.form != drawn.in_place_of_form or not chosen.mg_per_ml:
+        return
+    weight = patient.weight()
+    mg = min(drawn.mg_per_kg * weight, drawn.max_mg)
+    ml = max(drawn.step_ml, round(mg / chosen.mg_per_ml / drawn.step_ml) * drawn.step_ml)
+    fields["dosage"]["amount"] = round(ml, 2)
+    fields["dosage"]["weight_kg"] = round(weight, 1)
 
 
 def _whole_units(

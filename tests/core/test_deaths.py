@@ -104,3 +104,13 @@ def test_diabetes_is_certified_only_for_a_recorded_diabetic():
     assert "44054006" not in without and "44054006" not in young  # not a residual cause before 45
     assert 0.15 < with_dm.count("44054006") / 400 < 0.38  # table weight 0.30 of 1.13
     assert record_at_death([T2D], []) is None  # never recorded at death: it needs the history
+
+
+def test_a_heart_failure_death_names_the_recorded_coronary_disease_or_cardiomyopathy_that_caused_it():
+    hf = {"system": "SNOMED-CT", "code": "88805009", "display": "Chronic congestive heart failure (disorder)"}
+    cmp_ = {"system": "SNOMED-CT", "code": "85898001", "display": "Cardiomyopathy (disorder)"}
+    rng = np.random.default_rng(0)
+    assert certified_cause(rng, [hf], 80, "F", [hf, CAD]) == [CAD]
+    assert certified_cause(rng, [hf], 80, "F", [hf, cmp_]) == [cmp_]
+    assert certified_cause(rng, [hf], 80, "F", [hf, HTN]) == [hf]  # no listed disease before it: heart failure
+    assert certified_cause(rng, [CAD], 80, "F", [CAD, hf]) == [CAD]  # the first of the list stays itself

@@ -13,12 +13,15 @@ from ehrsim.report.clinical.view import PatientView
 
 #: ``fluoxetine 40 MG Oral Capsule``, ``24 HR metformin hydrochloride 500 MG ...``: ingredient words, then the strength
 _SINGLE = re.compile(r"^(?:\d+ HR )?([a-z][a-z ]*?) ([\d.]+) MG (?!/)")
+#: a liquid or pen dosed in mL: "3 ML liraglutide 6 MG/ML Pen Injector" (mg per mL)
+_PER_ML = re.compile(r"^(?:[\d.]+ ML )?([a-z][a-z ]*?) ([\d.]+) MG/ML")
 _PERIOD_SECONDS = {"s": 1, "min": 60, "h": 3600, "hours": 3600, "d": DAY, "days": DAY, "wk": 7 * DAY, "mo": 30 * DAY}
 
 
 @register
 class MaxDailyDose(Rule):
-    """A single-ingredient tablet or capsule above its labelled maximum daily dose (``limits``: ingredient -> mg)."""
+    """A single-ingredient tablet or capsule (or a liquid or pen dosed in mL, when ``dose_units`` lists mL) above its
+    labelled maximum daily dose (``limits``: ingredient -> mg)."""
 
     kind = "max_daily_dose"
     required = ("limits", "dose_units")
@@ -34,7 +37,8 @@ class MaxDailyDose(Rule):
         for med in view.entries("medications"):
             dosage = med.get("dosage")
             code = (med.get("codes") or [{}])[0]
-            match = _SINGLE.match(code.get("display") or "")
+            per_ml = dosage is not None and dosage.get("dose_unit") == "mL"
+            match = (_PER_ML if per_ml else _SINGLE).match(code.get("display") or "")
             if not dosage or not match or dosage.get("dose_unit") not in self.p["dose_units"]:
                 continue
             ingredient = match.group(1).split(" ")[0]

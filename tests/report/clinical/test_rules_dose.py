@@ -158,6 +158,22 @@ def test_inpatient_antibiotic_coverage() -> None:
     passes("rx.inpatient_antibiotic_coverage", [g.record()])
 
 
+LIRAGLUTIDE_PEN = ("897122", "3 ML liraglutide 6 MG/ML Pen Injector")
+
+
+def test_injectable_max_daily_dose() -> None:
+    b = RecordBuilder()
+    t = b.at_age(45)
+    med(b, LIRAGLUTIDE_PEN, t, t + 365 * DAY, dosage=_dose(1.2, "mL"))  # 1.2 mL = 7.2 mg a day
+    med(b, FLUOXETINE_40, t, t + 365 * DAY, dosage=_dose(3.0))  # tablets are another rule's
+    result = breaks("rx.injectable_max_daily_dose", [b.record()])
+    assert (result.events, result.events_breaking) == (1, 1)
+    g = RecordBuilder()
+    med(g, LIRAGLUTIDE_PEN, t, t + 365 * DAY, dosage=_dose(0.2, "mL"))  # 1.2 mg
+    med(g, LIRAGLUTIDE_PEN, t + 365 * DAY, None, dosage=_dose(0.3, "mL"))  # 1.8 mg: the maximum itself
+    passes("rx.injectable_max_daily_dose", [g.record()])
+
+
 OSELTAMIVIR = ("312122", "oseltamivir 75 MG Oral Capsule")
 FLU = ("6142004", "Influenza (disorder)")
 ASTHMA = ("195967001", "Asthma (disorder)")
