@@ -220,3 +220,13 @@ def test_a_toddler_gets_fexofenadine_suspension_by_weight() -> None:
     _weigh(tot, 10.0)
     entry = order(tot, "997501", chronic=True)
     assert code_of(entry) == "997491" and entry["dosage"]["amount"] == 15.0  # 15 mg twice daily (label, under 2)
+
+
+def test_a_childs_fluticasone_stays_at_44_mcg() -> None:
+    child = patient(dt.date(2005, 1, 1))
+    at(child, dt.date(2013, 3, 1))
+    entry = order(child, "895994", chronic=True, amount=2.0)
+    at(child, dt.date(2014, 3, 1))
+    child.rec.add("observations", {"time": child.now, "codes": [{"code": "19926-5"}], "value": 70.0}, None)
+    entry = child.renew("medications", entry, child.now + 60.0, None)
+    assert code_of(entry) == "895994"  # 110 mcg x 2 puffs twice daily would be a high dose at 9 years
