@@ -32,6 +32,20 @@ def test_hypertension_two_readings() -> None:
     passes("care.hypertension_two_readings", [g.record()])
 
 
+def test_gestational_diabetes_by_ogtt() -> None:
+    b = RecordBuilder(birth=dt.date(1990, 1, 1))
+    onset = b.at_age(30)
+    b.observation("1504-0", onset - 1 * DAY, 162.0, unit="mg/dL")  # a positive 1-hour screen alone
+    b.condition("11687002", onset)
+    breaks("care.gestational_diabetes_by_ogtt", [b.record()])
+    g = RecordBuilder(birth=dt.date(1990, 1, 1))
+    g.observation("1504-0", onset - 14 * DAY, 162.0, unit="mg/dL")
+    g.observation("1501-6", onset, 196.0, unit="mg/dL")
+    g.observation("1514-9", onset, 171.0, unit="mg/dL")
+    g.condition("11687002", onset)
+    passes("care.gestational_diabetes_by_ogtt", [g.record()])
+
+
 def _depression(phq9: float, screen: bool) -> dict:
     b = RecordBuilder()
     onset = b.at_age(40)
