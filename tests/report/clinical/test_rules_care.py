@@ -318,3 +318,19 @@ def test_cesarean_antibiotic_prophylaxis() -> None:
     old = RecordBuilder(index=1, birth=dt.date(1950, 1, 1))
     old.procedure("11466000", old.at_age(30))  # 1980: before the 2010 recommendation, not judged
     passes("care.cesarean_antibiotic_prophylaxis", [g.record(), old.record()])
+
+
+def test_gbs_screen_before_delivery() -> None:
+    b = RecordBuilder(birth=dt.date(1990, 1, 1))
+    t = b.at_age(30)
+    b.procedure("177184002", t)  # a delivery in 2020 with no GBS culture
+    b.observation("72607-5", t - 200 * DAY, "negative")  # a culture in an earlier pregnancy does not count
+    result = breaks("care.gbs_screen_before_delivery", [b.record()])
+    assert (result.events, result.events_breaking) == (1, 1)
+    g = RecordBuilder(birth=dt.date(1980, 1, 1))
+    t = g.at_age(35)
+    g.observation("72607-5", t - 20 * DAY, "negative")
+    g.procedure("11466000", t)
+    old = RecordBuilder(index=1, birth=dt.date(1950, 1, 1))
+    old.procedure("177184002", old.at_age(30))  # 1980: before universal screening, not judged
+    passes("care.gbs_screen_before_delivery", [g.record(), old.record()])
