@@ -104,11 +104,11 @@ def test_before_acetaminophen_1955_the_antipyretic_is_aspirin_for_children_too_u
     entry = order(adult, "313782", days=3)  # acetaminophen 325 mg
     assert code_of(entry) == "212033" and entry["prescribing"]["rule"] == "us_approval"  # aspirin 325 mg
     assert code_of(order(adult, "198405", days=3)) == "212033"  # ibuprofen 100 mg: no acetaminophen yet either
-    child = patient(dt.date(1936, 1, 1))
-    at(child, dt.date(1940, 3, 1))
-    assert code_of(order(child, "1148399", days=3)) == "243670"  # children's aspirin, no Reye advisory yet
-    at(child, dt.date(1960, 3, 1))
-    assert code_of(order(child, "1148399", days=3)) == "1148399"
+    child = patient(dt.date(1932, 1, 1))
+    at(child, dt.date(1940, 3, 1))  # 8 years old: children's aspirin, no Reye advisory yet
+    assert code_of(order(child, "313820", days=3)) == "243670"
+    at(child, dt.date(1957, 3, 1))
+    assert code_of(order(child, "313820", days=3)) == "313820"
     later = patient(dt.date(1980, 1, 1))
     at(later, dt.date(1990, 3, 1))  # after the 1982 advisory aspirin is substituted in a child
     assert code_of(order(later, "243670", days=3)) != "243670"
