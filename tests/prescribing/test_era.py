@@ -120,3 +120,9 @@ def test_chlorpheniramine_only_from_1949_diphenhydramine_before() -> None:
     assert code_of(order(sim, "1363309", days=5)) == "1049630"
     at(sim, dt.date(1950, 3, 1))
     assert code_of(order(sim, "1363309", days=5)) == "1363309"
+
+
+def test_a_toddler_gets_no_aspirin_tablet_even_before_the_reye_advisory() -> None:
+    toddler = patient(dt.date(1964, 1, 1))
+    at(toddler, dt.date(1966, 3, 1))
+    assert code_of(order(toddler, "243670", days=3)) != "243670"
