@@ -90,9 +90,9 @@ def certified_cause(
             return cause
         return [{"system": "SNOMED-CT", "code": before, "display": _codes("cardiac_underlying")[before]}]
     if given in _codes("mechanisms"):
-        heart = next(((k, d) for k, d in _codes("cardiac_underlying").items() if k in recorded), None)
-        if heart is not None:
-            return [{"system": "SNOMED-CT", "code": heart[0], "display": heart[1]}]
+        found = next(((k, d) for k, d in _codes("cardiac_underlying").items() if k in recorded), None)
+        if found is not None:
+            return [{"system": "SNOMED-CT", "code": found[0], "display": found[1]}]
     elif given != UNKNOWN_CAUSE:
         return cause
     for lo, hi, group_sex, choice, free in _table():

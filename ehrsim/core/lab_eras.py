@@ -11,7 +11,16 @@ from typing import Any, NamedTuple
 
 from ehrsim.core.tables import rows
 
-__all__ = ["EgfrEra", "egfr_era", "egfr_eras", "existed", "first_available", "reported_codes"]
+__all__ = [
+    "EgfrEra",
+    "availability",
+    "egfr_codes",
+    "egfr_era",
+    "egfr_eras",
+    "existed",
+    "first_available",
+    "reported_codes",
+]
 
 
 class EgfrEra(NamedTuple):
@@ -29,6 +38,11 @@ def egfr_eras() -> tuple[EgfrEra, ...]:
         start = dt.datetime.fromisoformat(r["from"]).replace(tzinfo=dt.UTC).timestamp()
         out.append(EgfrEra(start, r["loinc"], r["display"], r["equation"]))
     return tuple(sorted(out))
+
+
+def egfr_codes() -> frozenset[str]:
+    """LOINC codes of eGFR results (any era's equation, and the codes modules ask for)."""
+    return _egfr_codes()
 
 
 @cache
@@ -57,7 +71,7 @@ def first_available() -> dict[tuple[str, str], float]:
 
 
 @cache
-def _rule(system: str, code: str) -> tuple[float | None, bool]:
+def availability(system: str, code: str) -> tuple[float | None, bool]:
     """(first time the test existed or None, whether it is an eGFR code): the hot path's one lookup."""
     return first_available().get((system, code)), system == "LOINC" and code in _egfr_codes()
 
@@ -67,7 +81,7 @@ def existed(codes: list[dict[str, Any]], t: float) -> bool:
     if not codes:
         return True
     first = codes[0]
-    since = _rule(first.get("system", ""), first.get("code", ""))[0]
+    since = availability(first.get("system", ""), first.get("code", ""))[0]
     return since is None or t >= since
 
 
@@ -78,7 +92,7 @@ def reported_codes(codes: list[dict[str, Any]], t: float) -> list[dict[str, Any]
     as a clinician of the time would). Others unchanged."""
     if not codes or codes[0].get("system") != "LOINC":
         return codes
-    since, egfr = _rule("LOINC", codes[0].get("code", ""))
+    since, egfr = availability("LOINC", codes[0].get("code", ""))
     if since is not None and t < since:
         return None
     if not egfr:

@@ -37,6 +37,12 @@ def condition_effects() -> dict[str, tuple[ConditionEffect, ...]]:
 
 
 @cache
+def condition_codes() -> frozenset[str]:
+    """Codes the condition table lists (its ``SNOMED:code`` keys; the active conditions are keyed by code)."""
+    return frozenset(k.split(":", 1)[1] for k in condition_effects() if k.startswith("SNOMED:"))
+
+
+@cache
 def effect_attributes() -> tuple[str, ...]:
     """Attributes that the condition table reads."""
     names = {k.split(":", 1)[1].split("=")[0] for k in condition_effects() if k.startswith("attribute:")}
@@ -44,8 +50,10 @@ def effect_attributes() -> tuple[str, ...]:
 
 
 def condition_keys(attributes: dict[str, Any], conditions: dict[str, dict[str, Any]] | None) -> list[str]:
-    """The keys of the condition table that hold now."""
-    keys = ["SNOMED:" + code for code in conditions or ()]
+    """The keys of the condition table that hold now (active conditions the table does not list have no effect:
+    left out, so a life with many conditions does not pay a key and a lookup for each at every update)."""
+    listed = condition_codes()
+    keys = ["SNOMED:" + code for code in conditions or () if code in listed]
     for name in effect_attributes():
         value = attributes.get(name)
         if value in (None, False, 0, "", "false"):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.core import birth_dose, clock, codes, deaths, immunizations, vaccine_plan, wellness
-from ehrsim.engine import parameters
+from ehrsim.core import birth_dose, class_eras, clock, codes, deaths, immunizations, vaccine_plan, wellness
+from ehrsim.engine import parameters, stay_vitals
 from ehrsim.engine.encounters import CORE
 from ehrsim.engine.queue import SYMPTOMS, WELLNESS
 from ehrsim.gmf.values import SECONDS
@@ -78,7 +78,10 @@ def symptom_visit(sim: Simulation, t: float) -> None:
         symptoms.check_pending = True
         sim.schedule_core(max(desk.free_at, t + 3600.0), SYMPTOMS)
         return
-    enc_class, code = next((c, code) for limit, c, code in parameters.symptom_visits() if total > limit)
+    # the highest visit class the total calls for that existed then (no urgent care clinic before 1970: the office)
+    enc_class, code = next(
+        (c, code) for limit, c, code in parameters.symptom_visits() if total > limit and class_eras.class_at(c, t) == c
+    )
     start = desk.local_start("symptoms", enc_class, t)
     if start > t:  # seen when the clinic opens (or at a plausible emergency arrival hour)
         symptoms.check_pending = True
@@ -86,6 +89,7 @@ def symptom_visit(sim: Simulation, t: float) -> None:
         return
     enc = desk.new_encounter(t, enc_class, [dict(code)], [], "symptoms", None)
     desk.free_at = max(desk.free_at, enc["stop"])
+    stay_vitals.record(sim, enc)  # an emergency visit is triaged (vital signs), whatever the library
     worst = max(symptoms.by_cause, key=symptoms.level)
     symptoms.address(worst, t, enc["id"])
     symptoms.last_total = symptoms.total

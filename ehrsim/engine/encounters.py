@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.core import clock
-from ehrsim.engine import parameters
+from ehrsim.core import class_eras, clock
+from ehrsim.engine import parameters, stay_vitals, surgery_stays
 from ehrsim.gmf.values import codes_as_dicts
 
 if TYPE_CHECKING:
@@ -132,11 +132,11 @@ class EncounterDesk:
             self.end(run, None, t)  # a module opening a new visit implicitly ends its previous one
         if not self._available(run, t):
             return False
-        start = self.local_start(run, state.encounter_class, t)
+        enc_class = class_eras.class_at(state.encounter_class, t)  # no urgent care clinic before 1970
+        start = self.local_start(run, enc_class, t)
         if start > t:  # the module waits for the clinic to open (or the arrival hour)
             self.sim.schedule(run, start)
             return False
-        enc_class = state.encounter_class
         if state.telemedicine_possibility == "always" or (
             state.telemedicine_possibility == "possible"
             and t >= (care := parameters.care()).telemedicine_start
@@ -176,7 +176,13 @@ class EncounterDesk:
             return  # ending a wellness visit only clears the module's part in it
         run.encounter = None
         self.stretch(enc, t)
+        if enc["class"] == "inpatient":
+            stop = surgery_stays.minimum_stop(self.sim, enc)
+            if stop is not None:
+                self.stretch(enc, min(stop, self.sim.end_time))  # a cystectomy is not discharged the next day
         self.capped.pop(enc["id"], None)
+        if enc["class"] in STAYS:
+            stay_vitals.record(self.sim, enc)  # triage / admission vital signs the module did not record
         if state is not None and state.discharge_disposition is not None:
             enc["discharge"] = state.discharge_disposition.as_dict()
         if self.lock is run:

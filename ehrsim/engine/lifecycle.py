@@ -121,10 +121,6 @@ def adopt_range(sim: Simulation, loinc: str, declared: tuple[float, float]) -> N
         sim.invalidate_vitals()
 
 
-def result_flags(sim: Simulation, loinc: str | None, value: Any) -> dict[str, Any]:
-    return labs.flags(loinc, value, (sim.now - sim.birth_time) / YEAR, sim.physiology.sex)
-
-
 def pregnancy_changed(sim: Simulation, value: Any) -> None:
     pregnant = value not in (None, False, 0, "", "false")
     sim.physiology.pregnancy(pregnant, sim.now, sim.vitals.get("BMI", 25.0))

@@ -122,7 +122,8 @@ def _weights(options: tuple[Weighted, ...], sim: PatientAccess, keys: set[str]) 
 # how a state's transition is analysed (``Probe`` kinds): resolved once per node at install, not per check
 DIRECT, FIXED, WEIGHTED, CHOICE, LOOKUP = range(5)
 #: (kind, what the kind needs, is it a Simple state): DIRECT and FIXED carry their constant probabilities,
-#: WEIGHTED and CHOICE their options, LOOKUP (transition, its table or None when not loaded, probabilities by row)
+#: WEIGHTED its options, CHOICE its (option, condition, keys the condition reads), LOOKUP (transition, its table
+#: or None when not loaded, probabilities by row)
 Probe = tuple[int, Any, bool]
 #: per module: state name -> its probe
 Graph = dict[str, Probe]
@@ -140,8 +141,11 @@ def _probe(transition: Any, first_target: str | None, library: Library) -> tuple
         if any(isinstance(o.distribution, NamedProbability) for o in transition.options):
             return WEIGHTED, transition.options
         return FIXED, _effective([(o.transition, o.distribution) for o in transition.options])  # type: ignore[misc]
-    if isinstance(transition, Conditional | Complex):
-        return CHOICE, transition.options
+    if isinstance(transition, Conditional | Complex):  # each option with its condition and the keys it reads
+        return CHOICE, tuple(
+            (o, o.condition, o.condition.reads() if o.condition is not None else frozenset())
+            for o in transition.options
+        )
     if isinstance(transition, LookupTable):
         return LOOKUP, (transition, library.lookup_tables.get(transition.table_name), {})
     return DIRECT, [(first_target or "", 1.0)]
@@ -157,13 +161,12 @@ def _transition_probs(
     if kind == WEIGHTED:
         return _weights(data, sim, keys), horizon
     if kind == CHOICE:
-        chosen: Any = data[-1]
-        for option in data:  # only options up to the chosen one can change the choice
-            condition = option.condition
+        chosen: Any = data[-1][0]
+        for option, condition, reads in data:  # only options up to the chosen one can change the choice
             if condition is None:
                 chosen = option
                 break
-            keys |= condition.reads()
+            keys |= reads
             wake = condition.wake_time(sim, t)
             if wake < horizon:
                 horizon = wake

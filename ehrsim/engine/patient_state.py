@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ehrsim.core import labs
 from ehrsim.engine import care, lifecycle, parameters
 from ehrsim.engine.queue import SYMPTOMS
 from ehrsim.errors import SimulationError
@@ -27,7 +28,8 @@ if TYPE_CHECKING:
     from ehrsim.gmf.run import ModuleRun
     from ehrsim.gmf.transitions import TypeOfCare
 
-FAST_GROWTH = 2 * SECONDS["years"]  # vitals refresh daily before this age (infant growth), monthly after
+YEAR = SECONDS["years"]
+FAST_GROWTH = 2 * YEAR  # vitals refresh daily before this age (infant growth), monthly after
 
 
 class PatientState:
@@ -129,7 +131,7 @@ class PatientState:
 
     def result_flags(self, loinc: str | None, value: Any) -> dict[str, Any]:
         """Reference range and interpretation flag of a numeric result now."""
-        return lifecycle.result_flags(self._sim, loinc, value)
+        return labs.flags(loinc, value, (self.now - self.birth_time) / YEAR, self.physiology.sex)
 
     def set_symptom(self, symptom: str, cause: str, value: float, t: float) -> None:
         self.symptoms.set(symptom, cause, value)

@@ -10,11 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ehrsim.core import immunizations
+from ehrsim.core import immunizations, lab_eras, labs
 from ehrsim.engine import lifecycle, parameters
 from ehrsim.record.times import to_date
 
+#: the sample's creatinine, reported with every eGFR computed from it (any library's module asking for the eGFR alone)
+SERUM_CREATININE = {"system": "LOINC", "code": "2160-0", "display": "Creatinine [Mass/volume] in Serum or Plasma"}
+CREATININE_CODES = ("2160-0", "38483-4")
+
 if TYPE_CHECKING:
+    from ehrsim.core.physiology import Physiology
     from ehrsim.engine.encounters import EncounterDesk
     from ehrsim.engine.recorder import Recorder
     from ehrsim.gmf.run import ModuleRun
@@ -34,6 +39,8 @@ class RecordWrites:
         now: float
         _watchers: dict[str, Any]
         _vitals_at: float
+        physiology: Physiology
+        birth_time: float
 
         def set_attribute(self, name: str, value: Any) -> None: ...
         def notify(self, key: str) -> None: ...
@@ -60,7 +67,33 @@ class RecordWrites:
             if self._watchers:
                 self._changed(entry, "obs")
             self.rx.observed(entry, self.now)  # an eGFR result may stop a drug
+            if entry["codes"][0]["code"] in lab_eras.egfr_codes():
+                self._creatinine_of_egfr(entry)
         return entry
+
+    def _creatinine_of_egfr(self, egfr: dict[str, Any]) -> None:
+        """The laboratory reports the creatinine an eGFR was computed from (the chart review found 2,134 of 3,948
+        eGFR results alone): recorded unless a creatinine of this sample is already in the record."""
+        t = egfr["time"]
+        latest = self.rec.latest_obs
+        if any((o := latest.get(c)) is not None and o["time"] == t for c in CREATININE_CODES):
+            return
+        last = self.physiology.last.get("Creatinine")
+        if last is None or last[0] != t:
+            return  # the eGFR did not come from a creatinine measured now (a module's own number)
+        value = round(float(last[1]), 2)
+        fields = {
+            "time": t,
+            "category": "laboratory",
+            "codes": [dict(SERUM_CREATININE)],
+            "value": value,
+            "value_type": "numeric",
+            "unit": "mg/dL",
+            "components": [],
+            "report": None,
+            **labs.flags(SERUM_CREATININE["code"], value, (t - self.birth_time) / lifecycle.YEAR, self.physiology.sex),
+        }
+        self.write("observations", fields, egfr["encounter"])
 
     def _same_result(self, fields: dict[str, Any]) -> dict[str, Any] | None:
         """The result of this test already recorded at this very instant (two modules ordering the same

@@ -6,9 +6,13 @@ terminology/prescribing/ (paediatric.csv, strengths.csv, dosing.csv, dose_limits
 
 from __future__ import annotations
 
+import csv
 import re
-from typing import TYPE_CHECKING, Any
+from functools import cache
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ehrsim.errors import EhrsimError
+from ehrsim.paths import terminology_dir
 from ehrsim.prescribing import courses
 from ehrsim.prescribing import strength as strengths
 
@@ -22,6 +26,27 @@ CHEWABLE_UNDER = 2.0
 WEIGHT_DOSE_UNDER = 12.0  # years: doses of the drugs in paediatric.csv are by weight
 #: the delivered volume of a prefilled device, from its RxNorm name ("0.3 ML epinephrine 1 MG/ML Auto-Injector")
 _DEVICE_VOLUME = re.compile(r"(?:^|\s)(\d+(?:\.\d+)?) ML ")
+
+
+class DrawnDose(NamedTuple):
+    in_place_of_form: str
+    mg_per_kg: float
+    max_mg: float
+    step_ml: float
+
+
+@cache
+def drawn_doses() -> dict[str, DrawnDose]:
+    """rxcui -> the dose drawn up from it in place of a device (drawn_doses.csv)."""
+    path = terminology_dir() / "prescribing" / "drawn_doses.csv"
+    with open(path, newline="", encoding="utf-8") as fh:
+        out = {
+            r["rxcui"]: DrawnDose(r["in_place_of_form"], float(r["mg_per_kg"]), float(r["max_mg"]), float(r["step_ml"]))
+            for r in csv.DictReader(fh)
+        }
+    if any(d.step_ml <= 0 or d.max_mg <= 0 for d in out.values()):
+        raise EhrsimError(f"{path}: step_ml and max_mg must be positive")
+    return out
 
 
 def paediatric(
@@ -146,6 +171,10 @@ def limit_applies(
         return patient.ckd_stage(ph.rx) >= limit.threshold
     if kind == "egfr_below":
         return patient.egfr(ph.rx) < limit.threshold
+    if kind == "criteria":  # e.g. apixaban 2.5 mg with two of: 80 or older, 60 kg or less, creatinine 1.5 or more
+        return sum(_criterion(ph, patient, name, args) for name, args in strengths.parse_criteria(limit.subject)) >= (
+            limit.threshold
+        )
     group = ph.rx.condition_groups[limit.subject]
     if kind == "reason_in" or (kind == "given_for" and administered):
         return any(r.get("code") in group for r in reasons)
@@ -153,6 +182,16 @@ def limit_applies(
         return False
     active = ph.sim.active["conditions"]  # has_condition
     return any(code in active for code in group)
+
+
+def _criterion(ph: Pharmacy, patient: Patient, name: str, args: tuple[str, ...]) -> bool:
+    if name == "age_at_least":
+        return patient.age >= float(args[0])
+    if name == "weight_at_most":
+        return patient.weight() <= float(args[0])
+    obs = ph.sim.latest_observation(args[0])  # result_at_least: the latest measured value
+    value = obs["value"] if obs is not None else None
+    return isinstance(value, int | float) and not isinstance(value, bool) and value >= float(args[1])
 
 
 def above(ph: Pharmacy, measure: str, threshold: float, since: float) -> bool:
@@ -167,7 +206,9 @@ def above(ph: Pharmacy, measure: str, threshold: float, since: float) -> bool:
     if obs is None or obs["time"] < since:
         return False
     value = obs["value"]
-    return isinstance(value, int | float) and not isinstance(value, bool) and value > threshold
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    return value < threshold if kind == "obs_below" else value > threshold  # obs_below: e.g. FEV1/FVC
 
 
 def dose(
@@ -209,6 +250,20 @@ def dose(
         volume = _DEVICE_VOLUME.search(chosen.display) if chosen.form == "auto_injector" else None
         if volume is not None:  # one auto-injector dose is the device's volume (EpiPen 0.3 mL), not 1 mL
             fields["dosage"]["amount"] = float(volume.group(1))
+        _drawn_dose(ph, fields, chosen, patient)
+
+
+def _drawn_dose(ph: Pharmacy, fields: dict[str, Any], chosen: Product, patient: Patient) -> None:
+    """An ampoule given in place of a device (before the auto-injector) is drawn up by weight, not as "1 mL"."""
+    drawn = drawn_doses().get(chosen.code)
+    ordered = ph.rx.products.get((fields.get("ordered") or {}).get("code", ""))
+    if drawn is None or ordered is None or ordered.form != drawn.in_place_of_form or not chosen.mg_per_ml:
+        return
+    weight = patient.weight()
+    mg = min(drawn.mg_per_kg * weight, drawn.max_mg)
+    ml = max(drawn.step_ml, round(mg / chosen.mg_per_ml / drawn.step_ml) * drawn.step_ml)
+    fields["dosage"]["amount"] = round(ml, 2)
+    fields["dosage"]["weight_kg"] = round(weight, 1)
 
 
 def _whole_units(
@@ -258,8 +313,8 @@ def _one_unit_of_strength(ph: Pharmacy, fields: dict[str, Any], chosen: Product)
     dosage = fields["dosage"]
     mg = plan.mg_of(chosen.code) if plan is not None else None
     amount = dosage.get("amount")
-    if plan is None or not mg or not isinstance(amount, int | float) or amount <= 1:
-        return
+    if plan is None or not mg or not isinstance(amount, int | float) or amount <= 1 or chosen.form != "oral_solid":
+        return  # (an inhaler's two puffs are the dose, not a tablet count)
     ordered = ph.rx.products.get((fields.get("ordered") or fields["codes"][0])["code"])
     other_drug = ordered is not None and set(ordered.ingredients) != set(chosen.ingredients)
     if other_drug or amount * mg > plan.max + 1e-9:

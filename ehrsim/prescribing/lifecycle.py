@@ -43,7 +43,7 @@ def renew(ph: Pharmacy, med: dict[str, Any], t: float, encounter: str | None) ->
         dosage = fields.get("dosage")
         if dosage and "mg_per_kg" in dosage:  # a child's weight-based dose is worked out again below
             fields["dosage"] = {k: dosage[k] for k in ("frequency", "period", "unit")} | {"amount": 1.0}
-        patient = Patient(sim, t)
+        patient = Patient(sim, t, encounter)
         chosen, problem = ph.choose(product, patient, med.get("reason") or ())
         if chosen is None or (chosen.code != before["code"] and ph._taking(chosen, t)):
             med["stop_reason"] = dict(STOPPED)

@@ -29,11 +29,13 @@ def weight_recency() -> tuple[tuple[float, float], ...]:
 class Patient:
     """What the checks read about the patient at one moment, each part computed on first use."""
 
-    __slots__ = ("_allergy", "_chart_weight", "_ckd", "_pregnant", "_weight", "age", "sim", "t")
+    __slots__ = ("_allergy", "_chart_weight", "_ckd", "_pregnant", "_weight", "age", "encounter", "sim", "t")
 
-    def __init__(self, sim: Simulation, t: float) -> None:
+    def __init__(self, sim: Simulation, t: float, encounter: str | None = None) -> None:
         self.sim = sim
         self.t = t
+        #: the visit of the order: a weight measured for a dose is written there
+        self.encounter = encounter
         self.age = (t - sim.birth_time) / YEAR
         self._allergy: tuple[frozenset[str], frozenset[str]] | None = None
         self._ckd: int | None = None
@@ -93,11 +95,31 @@ class Patient:
 
     def weight(self) -> float:
         """The weight in the chart (the latest, if recent for the age: weight_recency.csv), else the weight now
-        (the child is weighed at the visit: a year-old weight under-doses an infant by a quarter)."""
+        (the child is weighed at the visit: a year-old weight under-doses an infant by a quarter). A weight
+        measured for the dose is charted at the order's visit (Body weight), as the dose's ``weight_kg`` says."""
         if self._weight is None:
             recent = next((s for below, s in weight_recency() if self.age < below), YEAR)
             self._weight = self._charted(recent)
+            if self._stale(recent) and self.encounter is not None:
+                self._weigh(self._weight)
         return self._weight
+
+    def _stale(self, recent: float) -> bool:
+        obs = self.sim.latest_observation(BODY_WEIGHT)
+        return obs is None or self.t - obs["time"] > recent
+
+    def _weigh(self, kg: float) -> None:
+        fields = {
+            "time": self.t,
+            "category": "vital-signs",
+            "codes": [{"system": "LOINC", "code": BODY_WEIGHT, "display": "Body weight"}],
+            "value": round(kg, 1),
+            "value_type": "numeric",
+            "unit": "kg",
+            "components": [],
+            "report": None,
+        }
+        self.sim.write("observations", fields, self.encounter)
 
     def chart_weight(self) -> float:
         """The latest chart weight within the longest window of weight_recency.csv (a year), else the weight now.

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 class Pharmacy:
     """The prescribing layer for one life (``Simulation.rx``)."""
 
-    __slots__ = ("_rng", "events", "pending", "rx", "sim")
+    __slots__ = ("_holders", "_rng", "events", "pending", "rx", "sim")
 
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
@@ -41,6 +41,8 @@ class Pharmacy:
         self.events: list[dict[str, Any]] = []
         #: chronic orders withheld because the drug did not exist yet: (run, state name, held entry)
         self.pending: list[tuple[ModuleRun, str, dict[str, Any]]] = []
+        #: the module runs whose states have held a medication entry (only they can hold one: ``_repoint``)
+        self._holders: dict[int, ModuleRun] = {}
 
     def rng(self) -> np.random.Generator:
         """The prescriber's own stream, spawned at first use so it never shifts the modules' draws."""
@@ -79,10 +81,11 @@ class Pharmacy:
             in_place = self._in_place(product, t)
             if in_place is not None:  # the device given before is still in place: nothing is inserted
                 run.created[state.name] = in_place
+                self._holders[id(run)] = run
                 if state.assign_to_attribute:
                     sim.set_attribute(state.assign_to_attribute, in_place)
                 return in_place
-        patient = Patient(sim, t)
+        patient = Patient(sim, t, self._encounter(run))
         chosen, problem = self.choose(product, patient, fields.get("reason") or ())
         if chosen is None:
             return self._withhold(run, state, fields, t, problem)
@@ -219,6 +222,7 @@ class Pharmacy:
         rule, reason = (problem[0], problem[1]) if problem else ("", "")
         entry = {**fields, "id": None, "stop": t, "prescribing": {"action": "withheld", "rule": rule, "reason": reason}}
         run.created[state.name] = entry
+        self._holders[id(run)] = run
         if state.assign_to_attribute:
             self.sim.set_attribute(state.assign_to_attribute, entry)
         self._log(t, "withheld", rule, reason, fields["codes"][0], None)
@@ -232,6 +236,8 @@ class Pharmacy:
 
     def _write(self, run: ModuleRun, state: Any, fields: dict[str, Any], t: float, *, activate: bool) -> dict[str, Any]:
         entry = self.sim.add_entry(run, "medications", fields, state)
+        if state is not None:  # the state now holds the entry (``add_entry``)
+            self._holders[id(run)] = run
         stop = fields["stop"]
         if activate and (stop is None or stop > t):
             self.sim.activate("medications", entry)
@@ -249,7 +255,7 @@ class Pharmacy:
         for name, value in sim.attributes.items():
             if value is old:
                 sim.attributes[name] = new
-        for run in sim.runs:
+        for run in self._holders.values():  # no other run's states ever held a medication entry
             for state_name, held in run.created.items():
                 if held is old:
                     run.created[state_name] = new

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from ehrsim.errors import EhrsimError
@@ -31,8 +32,24 @@ LIMIT_KINDS = (
     "has_condition",
     "reason_in",
     "given_for",
+    "criteria",
 )
 GROUP_KINDS = ("has_condition", "reason_in", "given_for")
+#: the tests a ``criteria`` limit counts (``threshold`` of them must hold): "age_at_least 80;weight_at_most 60;
+#: result_at_least 2160-0 1.5" (the latest result of a LOINC code)
+CRITERIA = {"age_at_least": 1, "weight_at_most": 1, "result_at_least": 2}
+
+
+@cache
+def parse_criteria(subject: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``criteria`` subject -> ((test, arguments), ...); a malformed subject is an EhrsimError."""
+    tests = []
+    for part in subject.split(";"):
+        name, *args = part.split()
+        if CRITERIA.get(name) != len(args):
+            raise EhrsimError(f"prescribing/dose_limits.csv: bad criterion {part!r}")
+        tests.append((name, tuple(args)))
+    return tuple(tests)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +70,8 @@ class Plan:
     ladder: tuple[tuple[float, str], ...]
     start: float | None  # None: the strength the module ordered
     max: float
-    #: "" (no titration), "always" (to the target dose), "vital:NAME" or "obs:LOINC" (while above ``above``)
+    #: "" (no titration), "always" (to the target dose), "vital:NAME" or "obs:LOINC" (while above ``above``),
+    #: "obs_below:LOINC" (while a result is below ``above``, e.g. FEV1/FVC)
     titrate: str
     above: float
     step: float  # seconds between steps
@@ -96,6 +114,8 @@ def load_plans(products: set[str], groups: set[str]) -> dict[str, Plan]:
     for r in _rows("dose_limits.csv"):
         if r["kind"] not in LIMIT_KINDS or (r["kind"] in GROUP_KINDS and r["subject"] not in groups):
             raise EhrsimError(f"prescribing/dose_limits.csv: {r['drug']} has an unknown kind or condition group")
+        if r["kind"] == "criteria":
+            parse_criteria(r["subject"])
         limits.setdefault(r["drug"], []).append(
             Limit(
                 r["kind"],
@@ -165,7 +185,8 @@ def choose(
         due = titrate and patient.t - since >= plan.step and mg < cap and above(titrate, plan.above, since)
         if due and (titrate == "always" or plan.share >= 1.0 or chance(plan.share)):
             mg = plan.step_up(mg)
-            target = "target dose" if titrate == "always" else f"{titrate.split(':', 1)[1]} above {plan.above:g}"
+            side = "below" if titrate.startswith("obs_below:") else "above"
+            target = "target dose" if titrate == "always" else f"{titrate.split(':', 1)[1]} {side} {plan.above:g}"
             reason = f"titrated up: {target}"
     if mg > cap:
         mg, reason = cap, f"dose limit ({why})" if why else "dose limit"

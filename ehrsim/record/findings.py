@@ -68,11 +68,15 @@ def add_reports(lists: dict[str, list[dict[str, Any]]], new_id: Any) -> None:
             todo.append((s["time"], s.get("encounter"), s["procedure_code"], *found))
     if not todo:
         return
-    numbers = _numbers(lists["observations"])
-    staging = _staging(lists["observations"])
+    # only the studies' encounters' numbers are read, and staging only for a pathology report with findings:
+    # a life has ~900 observations and a few studies
+    numbers = _numbers(lists["observations"], {encounter for _, encounter, *_ in todo})
+    staging: list[tuple[float, str, str]] | None = None
     for t, encounter, code, group, category in todo:
         text, codes = conclusion(group, t, lists["conditions"], numbers.get(encounter, {}))
         if category == "SP" and codes:
+            if staging is None:
+                staging = _staging(lists["observations"])
             text += stage_text(staging, t)
         entry_id, n = new_id()
         lists["reports"].append(
@@ -90,10 +94,12 @@ def add_reports(lists: dict[str, list[dict[str, Any]]], new_id: Any) -> None:
         )
 
 
-def _numbers(observations: list[dict[str, Any]]) -> dict[str | None, dict[str, float]]:
-    """Encounter -> last LVEF and heart rate recorded in it."""
+def _numbers(observations: list[dict[str, Any]], encounters: set[str | None]) -> dict[str | None, dict[str, float]]:
+    """Encounter (of ``encounters``) -> last LVEF and heart rate recorded in it."""
     out: dict[str | None, dict[str, float]] = {}
     for o in observations:
+        if o.get("encounter") not in encounters:
+            continue
         components = o.get("components")
         for part in (o, *components) if components else (o,):  # every observation is read: no tuple when alone
             codes = part.get("codes")

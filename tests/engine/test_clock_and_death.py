@@ -131,3 +131,39 @@ def test_an_antibiotic_given_at_admission_runs_with_the_ward_stay() -> None:
     (iv,) = [m for m in record["medications"] if m["codes"][0]["code"] == "1665060"]
     assert round((stay["stop"] - stay["start"]) / 86400) == 4
     assert iv["start"] == stay["start"] and iv["stop"] == stay["stop"]
+
+
+def test_a_hospital_stay_records_admission_vital_signs() -> None:
+    """The core records the vital signs a module did not: at the start of the stay, from the physiological state."""
+    _sim, record = simulate("ward_antibiotic", born=dt.date(1960, 1, 1))
+    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient"]
+    at_start = {o["codes"][0]["code"]: o for o in record["observations"] if o["encounter"] == stay["id"]}
+    assert set(at_start) == {"8867-4", "9279-1", "59408-5", "85354-9"}
+    assert all(o["time"] == stay["start"] for o in at_start.values())
+    bp = at_start["85354-9"]
+    assert [c["codes"][0]["code"] for c in bp["components"]] == ["8480-6", "8462-4"]
+
+
+def test_a_module_triage_value_stands_and_the_rest_is_added() -> None:
+    _sim, record = simulate("ed_triage", born=dt.date(1960, 1, 1))
+    (ed,) = [e for e in record["encounters"] if e["class"] == "emergency"]
+    mine = [o for o in record["observations"] if o["encounter"] == ed["id"]]
+    rates = [o["value"] for o in mine if o["codes"][0]["code"] == "8867-4"]
+    assert rates == [130.0]  # the module's heart rate, not a second one from the core
+    assert {o["codes"][0]["code"] for o in mine} == {"8867-4", "9279-1", "59408-5", "85354-9"}
+
+
+def test_an_egfr_comes_with_its_creatinine() -> None:
+    """A module asking for an eGFR alone gets the creatinine of the same sample recorded too."""
+    _sim, record = simulate("egfr_alone", born=dt.date(1960, 1, 1))
+    (egfr,) = [o for o in record["observations"] if o["codes"][0]["code"] == "62238-1"]
+    (creatinine,) = [o for o in record["observations"] if o["codes"][0]["code"] == "2160-0"]
+    assert creatinine["time"] == egfr["time"] and creatinine["encounter"] == egfr["encounter"]
+    assert 0.3 < creatinine["value"] < 2.0 and creatinine["unit"] == "mg/dL"
+
+
+def test_a_radical_cystectomy_stays_on_the_ward() -> None:
+    """A module ending the admission at once: the core keeps the patient the operation's usual stay."""
+    _sim, record = simulate("cystectomy", born=dt.date(1950, 1, 1))
+    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient"]
+    assert (stay["stop"] - stay["start"]) / 86400 >= 7

@@ -50,3 +50,21 @@ def test_text_that_reads_as_a_number_compares_as_a_number() -> None:
     assert compare("1.0", "==", "1")
     assert not compare("abc", "==", "ABC")
     assert compare("b", ">", "a")
+
+
+def test_attribute_condition_agrees_with_compare() -> None:
+    """``Attribute.test``'s own shortcuts (a missing attribute, a text against a fixed non-numeric text)."""
+    from types import SimpleNamespace
+
+    from ehrsim.gmf.conditions.patient import Attribute
+
+    for left, right, op in itertools.product(VALUES, VALUES, OPS):
+        if isinstance(right, dict):
+            continue  # a module's value is a scalar
+        try:
+            expected = compare(left, op, right)
+        except TypeError:
+            continue
+        condition = Attribute(condition_type="Attribute", attribute="x", operator=op, value=right)
+        sim = SimpleNamespace(attributes={} if left is None else {"x": left})
+        assert condition.test(sim, None, 0.0) == expected, (left, op, right)  # type: ignore[arg-type]

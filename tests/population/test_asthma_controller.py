@@ -10,7 +10,7 @@ import datetime as dt
 import ehrsim
 
 FEV1_FVC = "19926-5"
-ICS = {"895994", "896209"}
+ICS = {"895994", "1360333", "896209"}  # fluticasone 44 or 110 mcg (stepped up by FEV1/FVC), or with salmeterol
 AFTER = dt.datetime(1998, 1, 1, tzinfo=dt.UTC).timestamp()  # fluticasone (1996) plus a yearly review
 YEAR = 365.25 * 86400
 

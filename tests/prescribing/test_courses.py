@@ -118,3 +118,115 @@ def test_warfarin_starts_lower_from_70() -> None:
     at(old, dt.date(2010, 3, 1))
     assert code_of(order(old, "855332", chronic=True)) == "855312"
     assert from_date(dt.date(2010, 3, 1)) == old.now
+
+
+LEVOTHYROXINE = {25: "966220", 50: "966221", 75: "966222", 100: "892246", 125: "966224", 150: "966225"}
+TSH = "3016-3"
+
+
+def test_levothyroxine_is_1_6_mcg_per_kg_in_adults_and_25_mcg_titrated_on_tsh_in_the_elderly() -> None:
+    adult = patient(dt.date(1970, 1, 1))
+    at(adult, dt.date(2015, 3, 1))
+    _weigh(adult, 80.0)  # 128 mcg: the 125 mcg tablet
+    assert code_of(order(adult, LEVOTHYROXINE[75], chronic=True)) == LEVOTHYROXINE[125]
+    old = patient(dt.date(1940, 1, 1))
+    at(old, dt.date(2015, 3, 1))
+    _weigh(old, 80.0)
+    entry = order(old, LEVOTHYROXINE[75], chronic=True)
+    assert code_of(entry) == LEVOTHYROXINE[25]
+    at(old, dt.date(2015, 6, 1))
+    old.rec.add("observations", {"time": old.now, "codes": [{"code": TSH}], "value": 7.2}, None)
+    at(old, dt.date(2015, 6, 2))
+    entry = old.renew("medications", entry, old.now, None)
+    assert code_of(entry) == LEVOTHYROXINE[50]  # TSH still high after 6 weeks: one step up
+
+
+def test_gerd_gets_omeprazole_20_mg_and_famotidine_before_omeprazole_existed() -> None:
+    sim = patient(dt.date(1950, 1, 1))
+    at(sim, dt.date(2010, 3, 1))
+    assert code_of(order(sim, "200329", days=56)) == "198051"
+    old = patient(dt.date(1930, 1, 1))
+    at(old, dt.date(1988, 3, 1))  # omeprazole 1989: an H2 blocker, twice daily
+    entry = order(old, "200329", days=56)
+    assert code_of(entry) == "310273" and entry["dosage"]["frequency"] == 2
+
+
+def test_a_child_dosed_by_weight_is_weighed_at_the_visit() -> None:
+    from tests.prescribing.helpers import Run
+
+    child = patient(dt.date(2012, 1, 1))
+    at(child, dt.date(2013, 1, 1))
+    _weigh(child, 8.0)  # a chart weight from a year ago: too old for a 2-year-old's dose
+    at(child, dt.date(2014, 1, 1))
+    visit = {"id": "sick-visit", "start": child.now, "stop": child.now + 3600.0}
+    entry = order(child, "308189", days=10, run=Run(encounter=visit))
+    weights = [o for o in child.rec.lists["observations"] if o["codes"][0]["code"] == "29463-7"]
+    assert len(weights) == 2 and weights[-1]["encounter"] == "sick-visit" and weights[-1]["time"] == child.now
+    assert entry["dosage"]["weight_kg"] == weights[-1]["value"]
+    order(child, "313820", days=3, run=Run(encounter=visit))  # weighed once per visit
+    assert len([o for o in child.rec.lists["observations"] if o["codes"][0]["code"] == "29463-7"]) == 2
+
+
+def test_apixaban_is_2_5_mg_with_two_of_age_80_weight_60_kg_creatinine_1_5() -> None:
+    old = patient(dt.date(1930, 1, 1))
+    at(old, dt.date(2015, 3, 1))  # 85 years
+    _weigh(old, 58.0)
+    assert code_of(order(old, "1364445", chronic=True)) == "1364435"
+    heavy = patient(dt.date(1930, 1, 1))
+    at(heavy, dt.date(2015, 3, 1))  # 85 but 75 kg and no creatinine result: one criterion only
+    _weigh(heavy, 75.0)
+    assert code_of(order(heavy, "1364445", chronic=True)) == "1364445"
+    renal = patient(dt.date(1930, 1, 1))
+    at(renal, dt.date(2015, 3, 1))
+    _weigh(renal, 75.0)
+    renal.rec.add("observations", {"time": renal.now, "codes": [{"code": "2160-0"}], "value": 1.8}, None)
+    assert code_of(order(renal, "1364445", chronic=True)) == "1364435"
+
+
+def test_diazepam_starts_at_2_mg_from_65_and_tetracycline_is_500_mg_for_pneumonia() -> None:
+    old = patient(dt.date(1930, 1, 1))
+    at(old, dt.date(2000, 3, 1))
+    assert code_of(order(old, "197591", days=14)) == "197590"
+    adult = patient(dt.date(1950, 1, 1))
+    at(adult, dt.date(2000, 3, 1))
+    assert code_of(order(adult, "197591", days=14)) == "197591"
+    pneumonia = [{"system": "SNOMED-CT", "code": "233604007", "display": "Pneumonia (disorder)"}]
+    sick = patient(dt.date(1930, 1, 1))
+    at(sick, dt.date(1970, 3, 1))
+    assert code_of(order(sick, "198250", days=10, reason=pneumonia)) == "198252"  # 500 mg four times daily
+    other = patient(dt.date(1930, 1, 1))
+    at(other, dt.date(1970, 3, 1))
+    assert code_of(order(other, "198250", days=10)) == "198250"
+
+
+def test_inhaled_fluticasone_steps_up_to_110_mcg_when_fev1_fvc_shows_poor_control() -> None:
+    sim = patient(dt.date(1990, 1, 1))
+    at(sim, dt.date(2010, 3, 1))
+    entry = order(sim, "895994", chronic=True, amount=2.0)
+    assert code_of(entry) == "895994"
+    at(sim, dt.date(2011, 3, 1))
+    sim.rec.add("observations", {"time": sim.now, "codes": [{"code": "19926-5"}], "value": 84.0}, None)
+    entry = sim.renew("medications", entry, sim.now + 60.0, None)
+    assert code_of(entry) == "895994"  # well controlled: low dose stays
+    at(sim, dt.date(2012, 3, 1))
+    sim.rec.add("observations", {"time": sim.now, "codes": [{"code": "19926-5"}], "value": 71.0}, None)
+    entry = sim.renew("medications", entry, sim.now + 60.0, None)
+    assert code_of(entry) == "1360333" and entry["dosage"]["amount"] == 2.0  # medium dose, still 2 puffs
+
+
+def test_a_toddler_gets_fexofenadine_suspension_by_weight() -> None:
+    tot = patient(dt.date(2014, 1, 1))
+    at(tot, dt.date(2015, 3, 1))  # 14 months
+    _weigh(tot, 10.0)
+    entry = order(tot, "997501", chronic=True)
+    assert code_of(entry) == "997491" and entry["dosage"]["amount"] == 15.0  # 15 mg twice daily (label, under 2)
+
+
+def test_a_childs_fluticasone_stays_at_44_mcg() -> None:
+    child = patient(dt.date(2005, 1, 1))
+    at(child, dt.date(2013, 3, 1))
+    entry = order(child, "895994", chronic=True, amount=2.0)
+    at(child, dt.date(2014, 3, 1))
+    child.rec.add("observations", {"time": child.now, "codes": [{"code": "19926-5"}], "value": 70.0}, None)
+    entry = child.renew("medications", entry, child.now + 60.0, None)
+    assert code_of(entry) == "895994"  # 110 mcg x 2 puffs twice daily would be a high dose at 9 years

@@ -200,10 +200,22 @@ def test_before_us_approval_the_era_alternative_is_ordered() -> None:
     assert code_of(order(sim, SUBOXONE, chronic=True)) == SUBOXONE
 
 
-def test_auto_injector_before_1987_is_an_ampoule() -> None:
+def test_auto_injector_before_1987_is_an_ampoule_drawn_up_by_weight() -> None:
     sim = patient(dt.date(1950, 1, 1))
     at(sim, dt.date(1973, 6, 1))
-    assert code_of(order(sim, EPI_ADULT, chronic=True)) == EPI_AMPOULE
+    adult = order(sim, EPI_ADULT, chronic=True)
+    assert code_of(adult) == EPI_AMPOULE
+    assert adult["dosage"]["amount"] == 0.3  # 0.3 mg of 1 mg/mL, the EpiPen dose; not the device's "1" (1 mL)
+    child = patient(dt.date(1970, 1, 1))
+    at(child, dt.date(1973, 1, 1))  # 3 years old, about 14 kg
+    young = order(child, EPI_ADULT, chronic=True)
+    assert code_of(young) == EPI_AMPOULE
+    weight = young["dosage"]["weight_kg"]
+    assert 0.05 <= young["dosage"]["amount"] <= 0.2 and abs(young["dosage"]["amount"] - 0.01 * weight) <= 0.025
+    other = patient(dt.date(1950, 1, 1))
+    at(other, dt.date(1973, 6, 1))
+    ordered_as_ampoule = order(other, EPI_AMPOULE, amount=1.0)  # ordered as such (e.g. a resuscitation): untouched
+    assert ordered_as_ampoule["dosage"]["amount"] == 1.0
 
 
 def test_without_an_era_alternative_the_order_is_withheld_with_its_reason() -> None:

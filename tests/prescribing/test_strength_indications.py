@@ -158,3 +158,17 @@ def test_before_the_cefuroxime_suspension_a_young_child_gets_the_eras_cephalospo
     older = patient(dt.date(1970, 1, 1))
     at(older, dt.date(1980, 3, 1))  # 10 years old: no liquid needed, the tablet as ordered (era rules aside)
     assert code_of(order(older, "309097", days=10)) != "309044"
+
+
+def test_combined_pill_is_switched_to_a_progestin_only_pill_with_hypertension() -> None:
+    combined, progestin_only = "238019", "198042"
+    sim = patient(dt.date(1979, 1, 1))
+    at(sim, dt.date(2009, 3, 1))
+    pill = order(sim, combined, chronic=True)
+    assert code_of(pill) == combined
+    at(sim, dt.date(2009, 6, 1))
+    onset(sim, "conditions", "59621000")  # essential hypertension (US MEC 2024 category 3)
+    assert pill["stop"] == sim.now
+    assert code_of(sim.active["medications"][combined]) == progestin_only
+    at(sim, dt.date(2010, 9, 15))
+    assert code_of(order(sim, combined, chronic=True)) == progestin_only

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -75,6 +76,14 @@ def compare(left: Any, op: str, right: Any) -> bool:
     except TypeError:
         return False
     raise ValueError(f"unknown operator {op!r}")
+
+
+def text_operator(op: str, right: Any) -> Callable[[Any, Any], bool] | None:
+    """For a fixed right side that is a text but not a number: the function ``compare(left, op, right)`` equals
+    for every text ``left`` (the two texts compared as texts), else None."""
+    if type(right) is not str or _number_in(right) is not None:
+        return None
+    return _ORDER.get(op)
 
 
 def _number_in(text: str) -> float | None:

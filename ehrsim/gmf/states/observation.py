@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, Strict, model_validator
 
-from ehrsim.core.lab_eras import reported_codes
+from ehrsim.core.lab_eras import availability, reported_codes
 from ehrsim.gmf.states.base import State, ValueSource
 from ehrsim.gmf.values import Code, Codes, Frozen, NumericExact, codes_as_dicts
 
@@ -66,6 +66,20 @@ class ObservationBody(ValueSource):
         """The first code when it is a LOINC code (what the physiological state and the reference ranges know)."""
         return self.codes[0].code if self.codes and self.codes[0].system == "LOINC" else None
 
+    @cached_property
+    def _availability(self) -> tuple[float | None, bool]:
+        """(first time the test existed or None, is it an eGFR code) of a LOINC first code; (None, False) else."""
+        return availability("LOINC", self.lab_code) if self.lab_code is not None else (None, False)
+
+    def reported(self, t: float) -> list[dict[str, str]] | None:
+        """``lab_eras.reported_codes`` of this body's codes at ``t``, asked only when the answer can differ from
+        the codes themselves (an eGFR code, or a test that did not exist yet)."""
+        codes = codes_as_dicts(self.codes)
+        since, egfr = self._availability
+        if egfr or (since is not None and t < since):
+            return reported_codes(codes, t)
+        return codes
+
     def measure(self, sim: PatientAccess, t: float) -> tuple[Any, str]:
         """(value, value_type) of one measurement now."""
         if self.value_code is not None:
@@ -117,7 +131,7 @@ class ObservationBody(ValueSource):
     def entry_fields(self, sim: PatientAccess, t: float, category: str | None) -> dict[str, Any] | None:
         """The record entry of one measurement now (None: a result not reported at that date, e.g. eGFR
         before 1999; see ``lab_eras.reported_codes``)."""
-        codes = reported_codes(codes_as_dicts(self.codes), t)
+        codes = self.reported(t)
         if codes is None:
             return None
         value, value_type = self.measure(sim, t)
@@ -164,7 +178,7 @@ class MultiObservation(State):
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         components = []
         for child in self.observations:
-            codes = reported_codes(codes_as_dicts(child.codes), t)
+            codes = child.reported(t)
             if codes is None:
                 continue
             value, value_type = child.measure(sim, t)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import model_validator
 
-from ehrsim.core.lab_eras import existed
+from ehrsim.core.lab_eras import availability
 from ehrsim.gmf.states.base import State, duration_seconds
 from ehrsim.gmf.values import Code, Codes, Count, Distribution, Frozen, TimeRange, TimeUnit, codes_as_dicts
 
@@ -34,6 +35,11 @@ class Procedure(State):
             raise ValueError("Procedure with a distribution needs a unit")
         return self
 
+    @cached_property
+    def _since(self) -> float | None:
+        """When the procedure first existed (``lab_eras.existed`` of its first code, looked up once), or None."""
+        return availability(self.codes[0].system, self.codes[0].code)[0]
+
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         if run.wake is not None:  # woken at the end of the procedure
             if t >= run.wake:
@@ -41,9 +47,10 @@ class Procedure(State):
                 return True
             sim.schedule(run, run.wake)
             return False
-        codes = codes_as_dicts(self.codes)
-        if not existed(codes, t):  # a test done as a procedure before it existed (test_availability.csv)
+        since = self._since
+        if since is not None and t < since:  # a test done as a procedure before it existed (test_availability.csv)
             return True
+        codes = codes_as_dicts(self.codes)
         span = duration_seconds(sim.rng, None, self.duration, self.distribution, self.unit)
         fields = {
             "start": t,

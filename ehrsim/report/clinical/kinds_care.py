@@ -59,18 +59,20 @@ class DiagnosisEvidence(Rule):
 
 @register
 class ProcedureRequires(Rule):
-    """A procedure comes after its work-up (ablation after an established diagnosis and an ECG)."""
+    """A procedure comes after its work-up (ablation after an established diagnosis and an ECG), or with what must
+    precede it (antibiotic prophylaxis before a caesarean); ``since``: procedures before that date are not judged."""
 
     kind = "procedure_requires"
     required = ("procedure_set", "requirements")
 
     def setup(self) -> None:
         self.procedures = self.data.code_set(self.p["procedure_set"])
+        self.since = date_time(self.param("since"))  # procedures before a guideline date are not judged
 
     def check(self, view: PatientView) -> Finding:
         f = Finding()
         for proc in view.entries("procedures"):
-            if not self.procedures.any(proc.get("codes")):
+            if not self.procedures.any(proc.get("codes")) or proc["start"] < self.since:
                 continue
             missing = []
             for req in self.p["requirements"]:
@@ -205,4 +207,70 @@ class ConditionWorkup(Rule):
             ok = any(onset - before <= t <= onset + after for t in times)
             name = (cond.get("codes") or [{}])[0].get("display")
             f.add(ok, f"{name} {iso(onset)[:10]}: no {self.param('evidence_text', 'work-up')}")
+        return f
+
+
+@register
+class ProcedureAfterRemoval(Rule):
+    """No procedure on an organ after the operation that removed it (``pairs``: removal set -> procedure set), e.g.
+    a cystoscopy after a radical cystectomy."""
+
+    kind = "procedure_after_removal"
+    required = ("pairs",)
+
+    def setup(self) -> None:
+        self.pairs = [(self.data.code_set(a), self.data.code_set(b)) for a, b in self.p["pairs"].items()]
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        procedures = view.entries("procedures")
+        for removal, later in self.pairs:
+            removed = min((p["start"] for p in procedures if removal.any(p.get("codes"))), default=None)
+            if removed is None:
+                continue
+            after = [p for p in procedures if p["start"] > removed and later.any(p.get("codes"))]
+            first = after[0]["codes"][0].get("display") if after else ""
+            f.add(not after, f"{len(after)} x {first} after the removal on {iso(removed)[:10]}")
+        return f
+
+
+@register
+class StageByAge(Rule):
+    """A cancer staged at diagnosis with a stage group its staging system does not allow at that age (``stages`` set)
+    under ``max_age`` (``max_age_from``: ISO date -> a later edition's age limit), e.g. AJCC differentiated thyroid
+    cancer: only stage I or II under 45 (7th edition) or 55 (8th edition, from 2018)."""
+
+    kind = "stage_by_age"
+    required = ("condition_set", "stage_set", "stages", "max_age")
+
+    def setup(self) -> None:
+        self.condition = self.data.code_set(self.p["condition_set"])
+        self.stage_obs = self.data.code_set(self.p["stage_set"])
+        self.stages = self.data.code_set(self.p["stages"])
+        self.limits = sorted((date_time(d), float(a)) for d, a in self.param("max_age_from", {}).items())
+
+    def _limit(self, t: float) -> float:
+        limit = float(self.p["max_age"])
+        for since, age in self.limits:
+            if t >= since:
+                limit = age
+        return limit
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        onsets = [c["start"] for c in view.entries("conditions") if self.condition.any(c.get("codes"))]
+        if not onsets:
+            return f
+        for obs in view.entries("observations"):
+            t = obs["time"]
+            if not self.stage_obs.any(obs.get("codes")) or not any(abs(t - o) <= DAY for o in onsets):
+                continue
+            if view.age(t) >= self._limit(t):
+                continue
+            value = obs.get("value")
+            staged = [value] if isinstance(value, dict) else []
+            f.add(
+                not self.stages.any(staged),
+                f"{iso(t)[:10]} at {view.age(t):.0f}: {staged[0].get('display') if staged else value}",
+            )
         return f

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from typing import Any
 
 from ehrsim.errors import ConfigError
 from ehrsim.record.times import DAY, YEAR_DAYS, iso
@@ -12,12 +13,15 @@ from ehrsim.report.clinical.view import PatientView
 
 #: ``fluoxetine 40 MG Oral Capsule``, ``24 HR metformin hydrochloride 500 MG ...``: ingredient words, then the strength
 _SINGLE = re.compile(r"^(?:\d+ HR )?([a-z][a-z ]*?) ([\d.]+) MG (?!/)")
+#: a liquid or pen dosed in mL: "3 ML liraglutide 6 MG/ML Pen Injector" (mg per mL)
+_PER_ML = re.compile(r"^(?:[\d.]+ ML )?([a-z][a-z ]*?) ([\d.]+) MG/ML")
 _PERIOD_SECONDS = {"s": 1, "min": 60, "h": 3600, "hours": 3600, "d": DAY, "days": DAY, "wk": 7 * DAY, "mo": 30 * DAY}
 
 
 @register
 class MaxDailyDose(Rule):
-    """A single-ingredient tablet or capsule above its labelled maximum daily dose (``limits``: ingredient -> mg)."""
+    """A single-ingredient tablet or capsule (or a liquid or pen dosed in mL, when ``dose_units`` lists mL) above its
+    labelled maximum daily dose (``limits``: ingredient -> mg)."""
 
     kind = "max_daily_dose"
     required = ("limits", "dose_units")
@@ -33,7 +37,8 @@ class MaxDailyDose(Rule):
         for med in view.entries("medications"):
             dosage = med.get("dosage")
             code = (med.get("codes") or [{}])[0]
-            match = _SINGLE.match(code.get("display") or "")
+            per_ml = dosage is not None and dosage.get("dose_unit") == "mL"
+            match = (_PER_ML if per_ml else _SINGLE).match(code.get("display") or "")
             if not dosage or not match or dosage.get("dose_unit") not in self.p["dose_units"]:
                 continue
             ingredient = match.group(1).split(" ")[0]
@@ -120,10 +125,26 @@ class ReorderInterval(Rule):
 
 @register
 class EpisodeTreated(Rule):
-    """Every episode of a condition that needs a drug (a bacterial infection) gets one of the class within N days."""
+    """Every episode of a condition that needs a drug (a bacterial infection) gets one of the class within N days.
+
+    Optional ``risk_set``, ``risk_min_age``, ``risk_max_age``: only episodes of patients at high risk then (a
+    condition of the set active at onset, or aged at least / under the given years), e.g. influenza antivirals.
+    """
 
     kind = "episode_treated"
     required = ("condition_set", "drug_class", "max_days")
+
+    def _high_risk(self, view: PatientView, onset: float) -> bool:
+        p = self.p
+        if "risk_set" not in p and "risk_min_age" not in p and "risk_max_age" not in p:
+            return True
+        age = view.age(onset)
+        if age >= float(p.get("risk_min_age", 1e9)) or age < float(p.get("risk_max_age", -1)):
+            return True
+        risk = p.get("risk_set")
+        if not risk:
+            return False
+        return any(view.active(c, onset) for c in view.conditions_in(self.data.code_set(str(risk))))
 
     def check(self, view: PatientView) -> Finding:
         f = Finding()
@@ -132,7 +153,7 @@ class EpisodeTreated(Rule):
         for cond in view.conditions_in(self.data.code_set(self.p["condition_set"])):
             onset = cond["start"]
             limit = onset + float(self.p["max_days"]) * DAY
-            if onset < since or limit > view.end:
+            if onset < since or limit > view.end or not self._high_risk(view, onset):
                 continue
             if any(onset - 3600 <= m["start"] <= limit for m in meds):
                 f.passed()
@@ -175,3 +196,69 @@ class StayDrugCoverage(Rule):
             name = (enc.get("reason") or [{}])[0].get("display")
             f.add(hours <= self.p["max_gap_hours"], f"{name} stay {iso(enc['start'])[:10]}: {hours:.0f} h untreated")
         return f
+
+
+@register
+class ContinuedAfterEnd(Rule):
+    """A drug treating an episode goes on for at least ``min_days`` after the episode ends (continuation).
+
+    Episodes of ``condition_set`` that end (since ``since``, with ``min_days`` of record after the end) while an
+    order of ``drug_class`` is active: a breach when no order of the class is active ``min_days`` later.
+    """
+
+    kind = "continued_after_end"
+    required = ("condition_set", "drug_class", "min_days")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        since = date_time(self.p.get("since"))
+        meds = view.meds_of(self.p["drug_class"])
+        for cond in view.conditions_in(self.data.code_set(self.p["condition_set"])):
+            end = cond.get("stop")
+            if end is None or end < since:
+                continue
+            later = end + float(self.p["min_days"]) * DAY
+            if later > view.end or not any(view.active(m, end - 1) for m in meds):
+                continue
+            if any(view.active(m, later) for m in meds):
+                f.passed()
+            else:
+                name = (cond.get("codes") or [{}])[0].get("display")
+                f.add(
+                    False,
+                    f"{name} ended {iso(end)[:10]}: {self.p['drug_class']} stopped within {self.p['min_days']} days",
+                )
+        return f
+
+
+@register
+class DoseWeightCharted(Rule):
+    """A child's weight-based dose uses a weight written in the chart recently enough for the age.
+
+    Orders of children (under the last ``windows`` age) whose dosage names the weight it used (``weight_kg``):
+    a breach when no ``weight_set`` result lies within the window (days before the order, by age) ending at it.
+    """
+
+    kind = "dose_weight_charted"
+    required = ("weight_set", "windows")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        weights = self.data.code_set(self.p["weight_set"])
+        windows = sorted((float(a), float(d)) for a, d in self.p["windows"])
+        for med in view.entries("medications"):
+            dosage = med.get("dosage") or {}
+            age = view.age(med["start"])
+            days = next((d for below, d in windows if age < below), None)
+            if days is None or "weight_kg" not in dosage:
+                continue
+            found = view.last_value_before(weights, med["start"], days)
+            f.add(
+                found is not None,
+                f"{_drug(med)} at age {age:.1f}: dosed by {dosage['weight_kg']} kg, no weight charted in {days:g} days",
+            )
+        return f
+
+
+def _drug(med: dict[str, Any]) -> str:
+    return str((med.get("codes") or [{}])[0].get("display", ""))

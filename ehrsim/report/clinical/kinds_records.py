@@ -225,3 +225,107 @@ class EncounterMinLength(Rule):
             else:
                 f.add(False, f"{enc['class']} {iso(enc['start'])[:10]}: {hours:.1f} h")
         return f
+
+
+@register
+class EncounterHasResult(Rule):
+    """Encounters of some classes (an ED visit, a hospital stay) record at least one result of a code set (a vital
+    sign), except those coded in ``except_set`` (a death pronouncement, a vaccine-only visit)."""
+
+    kind = "encounter_has_result"
+    required = ("classes", "set")
+
+    def setup(self) -> None:
+        self.wanted = self.data.code_set(self.p["set"])
+        self.skip = self.data.code_set(self.p["except_set"]) if "except_set" in self.p else None
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        with_result = {
+            o.get("encounter")
+            for o in view.entries("observations")
+            if self.wanted.any(o.get("codes"))
+            or any(self.wanted.any(c.get("codes")) for c in o.get("components") or ())
+        }
+        min_hours = float(self.param("min_hours", 0))
+        for enc in view.entries("encounters"):
+            if enc.get("class") not in self.p["classes"] or (self.skip is not None and self.skip.any(enc.get("codes"))):
+                continue
+            if (view.stop_of(enc) - enc["start"]) / 3600 < min_hours:
+                continue
+            if enc["id"] in with_result:
+                f.passed()
+            else:
+                what = (enc.get("codes") or [{}])[0].get("display", "?")
+                f.add(False, f"{enc['class']} {iso(enc['start'])[:10]} {what}")
+        return f
+
+
+@register
+class CompanionResult(Rule):
+    """Every result of ``set`` comes with a result of ``with_set`` from the same sample (same instant): an eGFR
+    is computed from a creatinine and laboratories report both."""
+
+    kind = "companion_result"
+    required = ("set", "with_set")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        companions = {t for t, _, _ in view.values(self.data.code_set(self.p["with_set"]))}
+        for t, v, _ in view.values(self.data.code_set(self.p["set"])):
+            if t in companions:
+                f.passed()
+            else:
+                f.add(False, f"{iso(t)[:10]}: {v:g} alone")
+        return f
+
+
+@register
+class EncounterClassSince(Rule):
+    """No encounter of a class before that kind of care existed (``classes_since``: class -> ISO date)."""
+
+    kind = "encounter_class_since"
+    required = ("classes_since",)
+
+    def setup(self) -> None:
+        self.since = {name: date_time(day) for name, day in self.p["classes_since"].items()}
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        for enc in view.entries("encounters"):
+            since = self.since.get(enc.get("class", ""))
+            if since is None:
+                continue
+            if enc["start"] >= since:
+                f.passed()
+            else:
+                f.add(False, f"{enc['class']} {iso(enc['start'])[:10]}")
+        return f
+
+
+@register
+class StayAfterProcedure(Rule):
+    """The hospital stay in which a major operation was done lasts at least some days (``min_days``: code set ->
+    days), unless the patient died in it."""
+
+    kind = "stay_after_procedure"
+    required = ("min_days",)
+
+    def setup(self) -> None:
+        self.sets = [(self.data.code_set(name), float(days)) for name, days in self.p["min_days"].items()]
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        encounters = {e["id"]: e for e in view.entries("encounters")}
+        for proc in view.entries("procedures"):
+            days = max((d for s, d in self.sets if s.any(proc.get("codes"))), default=0.0)
+            enc = encounters.get(proc.get("encounter") or "")
+            if not days or enc is None:
+                continue
+            stay = (view.stop_of(enc) - enc["start"]) / DAY
+            died_in_it = view.death is not None and view.death <= view.stop_of(enc) + 3600
+            f.add(
+                stay >= days - 0.01 or died_in_it,
+                f"{iso(proc['start'])[:10]} {proc['codes'][0].get('display')}: {stay:.1f} d",
+            )
+        return f

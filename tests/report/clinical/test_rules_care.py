@@ -249,3 +249,58 @@ def test_obstruction_maintenance_inhaler() -> None:
     result = breaks("care.obstruction_maintenance_inhaler", [_obstructed_child(False)])
     assert "no maintenance inhaler" in result.examples[0][1][0]
     passes("care.obstruction_maintenance_inhaler", [_obstructed_child(True)])
+
+
+def test_procedure_after_removal() -> None:
+    b = RecordBuilder()
+    t = b.at_age(61)
+    b.procedure("108034003", t)  # bladder excision
+    for k in range(1, 4):
+        b.procedure("386745004", t + k * 91 * DAY)  # then cystoscopies of a bladder that is gone
+    result = breaks("care.procedure_after_removal", [b.record()])
+    assert (result.events, result.events_breaking) == (1, 1)
+    g = RecordBuilder()
+    g.procedure("386745004", g.at_age(60))  # the diagnostic cystoscopy before the operation is fine
+    g.procedure("108034003", g.at_age(61))
+    passes("care.procedure_after_removal", [g.record()])
+
+
+STAGE_4 = {"system": "SNOMED-CT", "code": "258228008", "display": "Stage 4 (qualifier value)"}
+STAGE_1 = {"system": "SNOMED-CT", "code": "258215001", "display": "Stage 1 (qualifier value)"}
+
+
+def _thyroid(born: dt.date, age: float, stage: dict, index: int = 0) -> dict:
+    b = RecordBuilder(index=index, birth=born)
+    t = b.at_age(age)
+    b.condition("363478007", t, display="Malignant neoplasm of thyroid gland (disorder)")
+    b.observation("21908-9", t, stage, category="exam")
+    return b.record()
+
+
+def test_thyroid_cancer_stage_by_age() -> None:
+    breaks("care.thyroid_cancer_stage_by_age", [_thyroid(dt.date(1952, 1, 1), 43, STAGE_4)])
+    breaks("care.thyroid_cancer_stage_by_age", [_thyroid(dt.date(1970, 1, 1), 50, STAGE_4)])  # 8th edition: < 55
+    fine = [
+        _thyroid(dt.date(1952, 1, 1), 43, STAGE_1),
+        _thyroid(dt.date(1945, 1, 1), 50, STAGE_4, index=1),  # 1995: 7th edition, 45 and over may be stage IV
+        _thyroid(dt.date(1950, 1, 1), 70, STAGE_4, index=2),
+    ]
+    passes("care.thyroid_cancer_stage_by_age", fine)
+
+
+CEFAZOLIN_2G = ("1665060", "cefazolin 2000 MG Injection")
+
+
+def test_cesarean_antibiotic_prophylaxis() -> None:
+    b = RecordBuilder(birth=dt.date(1990, 1, 1))
+    t = b.at_age(30)
+    b.procedure("11466000", t)  # a caesarean in 2020 with no antibiotic
+    result = breaks("care.cesarean_antibiotic_prophylaxis", [b.record()])
+    assert (result.events, result.events_breaking) == (1, 1)
+    g = RecordBuilder(birth=dt.date(1980, 1, 1))
+    t = g.at_age(35)
+    med(g, CEFAZOLIN_2G, t - 1800, t - 1700)  # half an hour before the incision
+    g.procedure("11466000", t)
+    old = RecordBuilder(index=1, birth=dt.date(1950, 1, 1))
+    old.procedure("11466000", old.at_age(30))  # 1980: before the 2010 recommendation, not judged
+    passes("care.cesarean_antibiotic_prophylaxis", [g.record(), old.record()])

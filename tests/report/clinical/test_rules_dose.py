@@ -156,3 +156,96 @@ def test_inpatient_antibiotic_coverage() -> None:
     med(g, CEFAZOLIN, t, t + 87 * 3600)
     med(g, CEPHALEXIN, t + 87 * 3600, t + 92 * 3600)
     passes("rx.inpatient_antibiotic_coverage", [g.record()])
+
+
+LIRAGLUTIDE_PEN = ("897122", "3 ML liraglutide 6 MG/ML Pen Injector")
+
+
+def test_injectable_max_daily_dose() -> None:
+    b = RecordBuilder()
+    t = b.at_age(45)
+    med(b, LIRAGLUTIDE_PEN, t, t + 365 * DAY, dosage=_dose(1.2, "mL"))  # 1.2 mL = 7.2 mg a day
+    med(b, FLUOXETINE_40, t, t + 365 * DAY, dosage=_dose(3.0))  # tablets are another rule's
+    result = breaks("rx.injectable_max_daily_dose", [b.record()])
+    assert (result.events, result.events_breaking) == (1, 1)
+    g = RecordBuilder()
+    med(g, LIRAGLUTIDE_PEN, t, t + 365 * DAY, dosage=_dose(0.2, "mL"))  # 1.2 mg
+    med(g, LIRAGLUTIDE_PEN, t + 365 * DAY, None, dosage=_dose(0.3, "mL"))  # 1.8 mg: the maximum itself
+    passes("rx.injectable_max_daily_dose", [g.record()])
+
+
+OSELTAMIVIR = ("312122", "oseltamivir 75 MG Oral Capsule")
+FLU = ("6142004", "Influenza (disorder)")
+ASTHMA = ("195967001", "Asthma (disorder)")
+
+
+def test_influenza_antiviral_high_risk() -> None:
+    b = RecordBuilder(birth=dt.date(2015, 1, 1))  # a 3-year-old with influenza and no antiviral
+    t = b.at_age(3)
+    b.condition(FLU[0], t, stop=t + 7 * DAY, display=FLU[1])
+    a = RecordBuilder(1, birth=dt.date(1980, 1, 1))  # an asthmatic adult treated, and one untreated
+    ta = a.at_age(38)
+    a.condition(ASTHMA[0], a.at_age(20), display=ASTHMA[1])
+    a.condition(FLU[0], ta, stop=ta + 7 * DAY, display=FLU[1])
+    med(a, OSELTAMIVIR, ta, ta + 5 * DAY)
+    a.condition(FLU[0], ta + 400 * DAY, stop=ta + 407 * DAY, display=FLU[1])
+    result = breaks("care.influenza_antiviral_high_risk", [b.record(), a.record()])
+    assert (result.events, result.events_breaking) == (3, 2)
+    healthy = RecordBuilder(2, birth=dt.date(1980, 1, 1))  # not high risk: not judged
+    healthy.condition(FLU[0], healthy.at_age(38), stop=healthy.at_age(38) + 7 * DAY, display=FLU[1])
+    old = RecordBuilder(3, birth=dt.date(1940, 1, 1))  # 65+ and treated
+    to = old.at_age(78)
+    old.condition(FLU[0], to, stop=to + 7 * DAY, display=FLU[1])
+    med(old, OSELTAMIVIR, to + DAY, to + 6 * DAY)
+    passes("care.influenza_antiviral_high_risk", [healthy.record(), old.record()])
+
+
+SERTRALINE = ("312941", "sertraline 50 MG Oral Tablet")
+MDD = ("36923009", "Major depression, single episode (disorder)")
+
+
+def test_antidepressant_continuation() -> None:
+    b = RecordBuilder()
+    t = b.at_age(40)
+    b.condition(MDD[0], t, stop=t + 52 * DAY, display=MDD[1])
+    med(b, SERTRALINE, t, t + 52 * DAY)  # stopped at remission
+    result = breaks("care.antidepressant_continuation", [b.record()])
+    assert (result.events, result.events_breaking) == (1, 1)
+    g = RecordBuilder()
+    g.condition(MDD[0], t, stop=t + 90 * DAY, display=MDD[1])
+    med(g, SERTRALINE, t, t + 90 * DAY + 240 * DAY)  # 8 months after remission
+    h = RecordBuilder(1)
+    h.condition(MDD[0], t, stop=t + 90 * DAY, display=MDD[1])  # remitted without a drug: not judged
+    passes("care.antidepressant_continuation", [g.record(), h.record()])
+
+
+AMOX_SUSPENSION = ("308189", "amoxicillin 80 MG/ML Oral Suspension")
+
+
+def _weight(b: RecordBuilder, t: int, kg: float) -> None:
+    b.observation("29463-7", t, kg, unit="kg", category="vital-signs")
+
+
+def test_dose_weight_charted() -> None:
+    b = RecordBuilder(birth=dt.date(2015, 1, 1))
+    t = b.at_age(1.5)
+    _weight(b, t - 60 * DAY, 10.0)  # two months old at an 18-month-old's sick visit
+    med(
+        b,
+        AMOX_SUSPENSION,
+        t,
+        t + 10 * DAY,
+        dosage={"amount": 450, "frequency": 2, "period": 1, "unit": "d", "weight_kg": 10.5},
+    )
+    result = breaks("rx.dose_weight_charted", [b.record()])
+    assert (result.events, result.events_breaking) == (1, 1)
+    g = RecordBuilder(birth=dt.date(2015, 1, 1))
+    _weight(g, t, 10.5)  # weighed at the visit
+    med(
+        g,
+        AMOX_SUSPENSION,
+        t,
+        t + 10 * DAY,
+        dosage={"amount": 470, "frequency": 2, "period": 1, "unit": "d", "weight_kg": 10.5},
+    )
+    passes("rx.dose_weight_charted", [g.record()])

@@ -188,3 +188,59 @@ def test_t_score_before_who_1994() -> None:
     g = RecordBuilder(birth=dt.date(1930, 1, 1))
     g.observation("38265-5", from_date(dt.date(2001, 5, 1)), -1.2, unit="{T-score}", category="imaging")
     passes("rec.t_score_before_who_1994", [g.record()])
+
+
+def test_stay_vital_signs() -> None:
+    b = RecordBuilder()
+    stay = b.encounter(b.at_age(60), hours=24 * 6, cls="inpatient")  # a 6-day admission with nothing in it
+    ed = b.encounter(b.at_age(61), hours=1, cls="emergency")
+    b.observation("8867-4", ed["start"], 88.0, unit="/min", enc=ed, category="vital-signs")  # triage heart rate
+    b.encounter(b.at_age(62), hours=1, cls="ambulatory")  # an office visit is not judged
+    result = breaks("rec.stay_vital_signs", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 1)
+    assert stay["class"] == "inpatient"
+    g = RecordBuilder()
+    ward = g.encounter(g.at_age(70), hours=48, cls="inpatient")
+    bp = g.blood_pressure(ward["start"], 132, 81)  # a blood pressure panel counts by its components too
+    bp["encounter"] = ward["id"]
+    passes("rec.stay_vital_signs", [g.record()])
+
+
+def test_egfr_with_creatinine() -> None:
+    b = RecordBuilder()
+    t = b.at_age(40)
+    b.observation("33914-3", t, 137.0, unit="mL/min/{1.73_m2}")  # an eGFR alone
+    b.observation("62238-1", t + DAY * 400, 92.0, unit="mL/min/{1.73_m2}")
+    b.observation("2160-0", t + DAY * 400, 0.9, unit="mg/dL")
+    result = breaks("rec.egfr_with_creatinine", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 1)
+    g = RecordBuilder()
+    g.observation("98979-8", g.at_age(50), 71.0, unit="mL/min/{1.73_m2}")
+    g.observation("38483-4", g.at_age(50), 1.1, unit="mg/dL")
+    passes("rec.egfr_with_creatinine", [g.record()])
+
+
+def test_urgent_care_before_1970() -> None:
+    b = RecordBuilder(birth=dt.date(1918, 7, 12))
+    b.encounter(from_date(dt.date(1931, 3, 1)), hours=0.2, cls="urgentcare")  # an urgent care clinic in 1931
+    b.encounter(from_date(dt.date(1985, 3, 1)), hours=0.2, cls="urgentcare")
+    result = breaks("rec.urgent_care_before_1970", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 1)
+    g = RecordBuilder(birth=dt.date(1918, 7, 12))
+    g.encounter(from_date(dt.date(1931, 3, 1)), hours=0.2, cls="ambulatory")  # an office visit then
+    g.encounter(from_date(dt.date(1995, 3, 1)), hours=0.2, cls="urgentcare")
+    passes("rec.urgent_care_before_1970", [g.record()])
+
+
+def test_stay_after_major_surgery() -> None:
+    b = RecordBuilder()
+    stay = b.encounter(b.at_age(61), hours=24, cls="inpatient")
+    b.procedure("108034003", stay["start"] + 3600, enc=stay)  # a radical cystectomy discharged the next day
+    result = breaks("rec.stay_after_major_surgery", [b.record()])
+    assert (result.events, result.events_breaking) == (1, 1)
+    g = RecordBuilder()
+    ward = g.encounter(g.at_age(61), hours=24 * 8, cls="inpatient")
+    g.procedure("108034003", ward["start"] + 3600, enc=ward)
+    kidney = g.encounter(g.at_age(65), hours=24 * 3, cls="inpatient")
+    g.procedure("108022006", kidney["start"] + 3600, enc=kidney)
+    passes("rec.stay_after_major_surgery", [g.record()])

@@ -261,3 +261,17 @@ def test_combined_contraceptive_with_cvd() -> None:
     h = RecordBuilder(index=1)
     med(h, NORINYL, h.at_age(25), stop=h.at_age(27))  # no vascular disease
     passes("rx.combined_contraceptive_with_cvd", [g.record(), h.record()])
+
+
+def test_combined_contraceptive_with_hypertension() -> None:
+    b = RecordBuilder()
+    b.condition("59621000", b.at_age(26), display="Essential hypertension (disorder)")
+    med(b, NORINYL, b.at_age(31), stop=b.at_age(34))  # a combined pill in a woman treated for hypertension
+    breaks("rx.combined_contraceptive_with_hypertension", [b.record()])
+    g = RecordBuilder()
+    g.condition("59621000", g.at_age(26), display="Essential hypertension (disorder)")
+    med(g, NORETHINDRONE, g.at_age(31), stop=g.at_age(34))  # progestin-only: acceptable
+    h = RecordBuilder(index=1)
+    h.condition("59621000", h.at_age(40), display="Essential hypertension (disorder)")
+    med(h, NORINYL, h.at_age(25), stop=h.at_age(27))  # the pill ended long before the hypertension
+    passes("rx.combined_contraceptive_with_hypertension", [g.record(), h.record()])

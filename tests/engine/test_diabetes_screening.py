@@ -1,0 +1,38 @@
+"""Diabetes screening in ehrsim's library follows ADA 2024 (from 35, every 3 years, no upper age) for the adults
+whose care includes it, so HbA1c after 70 is not only a diabetic's result; the rest are tested for symptoms only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from tests.engine.harness import simulate
+
+MODULES = Path(__file__).resolve().parents[2] / "modules"
+YEAR = 365.25 * 86400
+
+
+def _lives() -> list[tuple[bool, list[tuple[float, float]]]]:
+    out = []
+    for seed in range(6):
+        sim, rec = simulate("diabetes", "wellness_encounters", born=dt.date(1935, 1, 1), end=dt.date(2020, 1, 1),
+                            seed=seed, folder=MODULES)  # fmt: skip
+        born = rec["patient"]["birth_time"]
+        hba1c = [
+            ((o["time"] - born) / YEAR, o["value"]) for o in rec["observations"] if o["codes"][0]["code"] == "4548-4"
+        ]
+        out.append((bool(sim.attributes.get("diabetes_screening_offered")), hba1c))
+    return out
+
+
+def test_older_adults_are_screened_and_some_adults_are_never_screened() -> None:
+    lives = _lives()
+    screened = [hba1c for offered, hba1c in lives if offered]
+    assert 0 < len(screened) < len(lives)  # 75 % of adults: some of six are not screened
+    # a screened adult whose results before 70 were all normal is still tested after 70 (USPSTF stops at 70)
+    normal = [hba1c for hba1c in screened if hba1c and all(v < 5.7 for age, v in hba1c if age < 70)]
+    assert normal and all(any(age >= 70 for age, _ in hba1c) for hba1c in normal)
+    # never screened: tested only once hyperglycaemia gives symptoms (HbA1c >= 9 in the state)
+    for offered, hba1c in lives:
+        if not offered and hba1c:
+            assert hba1c[0][1] >= 8.5
