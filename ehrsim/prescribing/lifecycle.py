@@ -40,6 +40,9 @@ def renew(ph: Pharmacy, med: dict[str, Any], t: float, encounter: str | None) ->
     logged = len(ph.events)
     if product is not None:
         fields["codes"] = [dict(ordered)]
+        original = (med.get("prescribing") or {}).get("ordered_dosage")
+        if original is not None:  # a substitute's dose (insulin units for liraglutide) is not the ordered drug's
+            fields["dosage"] = dict(original)
         dosage = fields.get("dosage")
         if dosage and "mg_per_kg" in dosage:  # a child's weight-based dose is worked out again below
             fields["dosage"] = {k: dosage[k] for k in ("frequency", "period", "unit")} | {"amount": 1.0}

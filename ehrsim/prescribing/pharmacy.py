@@ -213,6 +213,8 @@ class Pharmacy:
         fields["codes"] = [chosen.as_code()]
         fields.setdefault("ordered", dict(ordered))
         fields["prescribing"] = {"action": "substituted", "rule": rule, "reason": reason, "ordered": dict(ordered)}
+        if fields.get("dosage") is not None:  # the module's dose, given back when the ordered drug may be renewed
+            fields["prescribing"]["ordered_dosage"] = dict(fields["dosage"])
         self._log(t, "substituted", rule, reason, ordered, fields["codes"][0])
 
     def _withhold(

@@ -57,6 +57,7 @@ PRESCRIBING_NOTE: Mapping[str, Any] = {
         "stopped": TEXT,
         "stop_rule": TEXT,
         "regimen": TEXT,
+        "ordered_dosage": DOSAGE,
     },
     "additionalProperties": False,
 }

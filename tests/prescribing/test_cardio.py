@@ -27,6 +27,7 @@ def test_naproxen_with_coronary_disease_becomes_acetaminophen() -> None:
         "rule": "nsaid_coronary_disease",
         "reason": entry["prescribing"]["reason"],
         "ordered": entry["ordered"],
+        "ordered_dosage": {"amount": 1.0, "frequency": 1, "period": 1.0, "unit": "days"},  # the module's dose
     }
     assert any(e["action"] == "substituted" and e["rule"] == "nsaid_coronary_disease" for e in sim.rx.events)
 

@@ -230,3 +230,14 @@ def test_a_childs_fluticasone_stays_at_44_mcg() -> None:
     child.rec.add("observations", {"time": child.now, "codes": [{"code": "19926-5"}], "value": 70.0}, None)
     entry = child.renew("medications", entry, child.now + 60.0, None)
     assert code_of(entry) == "895994"  # 110 mcg x 2 puffs twice daily would be a high dose at 9 years
+
+
+def test_the_ordered_drug_renewed_after_its_era_substitute_gets_the_modules_dose_back() -> None:
+    sim = patient(dt.date(1950, 1, 1))
+    at(sim, dt.date(2005, 3, 1))  # liraglutide (2010) not yet approved: basal insulin by weight
+    entry = order(sim, "897122", chronic=True, amount=0.2)
+    assert code_of(entry) == "311041" and entry["dosage"]["dose_unit"] == "[iU]"
+    at(sim, dt.date(2011, 3, 1))
+    entry = sim.renew("medications", entry, sim.now, None)
+    assert code_of(entry) == "897122"
+    assert entry["dosage"]["amount"] == 0.2 and "units_per_kg" not in entry["dosage"]  # 0.2 mL, not 49 "mL"
