@@ -189,6 +189,8 @@ class Pharmacy:
         if kind == "pregnant":
             return patient.pregnant(self.rx)
         if kind == "age_below":
+            if rule.subject and patient.t < from_date(dt.date(int(rule.subject), 1, 1)):
+                return False  # a rule of a later era (``subject``: the year it starts), e.g. Reye syndrome 1982
             return patient.age < rule.threshold
         if kind == "has_condition":
             if rule.threshold and patient.t >= from_date(dt.date(int(rule.threshold), 1, 1)):

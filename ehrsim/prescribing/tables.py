@@ -74,7 +74,8 @@ class Rule:
     rule: str
     kind: str
     threshold: float
-    #: the condition group (``has_condition``) or drug class (``taking_class``) the rule reads
+    #: the condition group (``has_condition``) or drug class (``taking_class``) the rule reads;
+    #: for ``age_below`` the year the rule starts (empty: always)
     subject: str
     action: str
     alternatives: str
@@ -251,6 +252,8 @@ def tables() -> Tables:
             groups.setdefault(r["group"], set()).add(r["code"])
     for rule_list in rules.values():
         for checked in rule_list:
+            if checked.kind == "age_below" and checked.subject and not checked.subject.isdigit():
+                raise EhrsimError(f"prescribing/rules.csv: {checked.rule} needs a start year in subject")
             if checked.kind == "has_condition" and checked.subject not in groups:
                 raise EhrsimError(
                     f"prescribing/rules.csv: {checked.rule} names unknown condition group {checked.subject}"

@@ -96,3 +96,27 @@ def test_metformin_in_heart_failure_is_substituted_only_before_the_2006_label_ch
     assert before["prescribing"]["rule"] == "metformin_heart_failure_era"
     at(sim, dt.date(2010, 3, 1))
     assert code_of(order(sim, METFORMIN_IR, chronic=True)) == METFORMIN_IR
+
+
+def test_before_acetaminophen_1955_the_antipyretic_is_aspirin_for_children_too_until_reye_1982() -> None:
+    adult = patient(dt.date(1900, 1, 1))
+    at(adult, dt.date(1940, 3, 1))
+    entry = order(adult, "313782", days=3)  # acetaminophen 325 mg
+    assert code_of(entry) == "212033" and entry["prescribing"]["rule"] == "us_approval"  # aspirin 325 mg
+    assert code_of(order(adult, "198405", days=3)) == "212033"  # ibuprofen 100 mg: no acetaminophen yet either
+    child = patient(dt.date(1932, 1, 1))
+    at(child, dt.date(1940, 3, 1))  # 8 years old: children's aspirin, no Reye advisory yet
+    assert code_of(order(child, "313820", days=3)) == "243670"
+    at(child, dt.date(1957, 3, 1))
+    assert code_of(order(child, "313820", days=3)) == "313820"
+    later = patient(dt.date(1980, 1, 1))
+    at(later, dt.date(1990, 3, 1))  # after the 1982 advisory aspirin is substituted in a child
+    assert code_of(order(later, "243670", days=3)) != "243670"
+
+
+def test_chlorpheniramine_only_from_1949_diphenhydramine_before() -> None:
+    sim = patient(dt.date(1900, 1, 1))
+    at(sim, dt.date(1947, 3, 1))
+    assert code_of(order(sim, "1363309", days=5)) == "1049630"
+    at(sim, dt.date(1950, 3, 1))
+    assert code_of(order(sim, "1363309", days=5)) == "1363309"

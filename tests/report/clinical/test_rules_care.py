@@ -32,6 +32,20 @@ def test_hypertension_two_readings() -> None:
     passes("care.hypertension_two_readings", [g.record()])
 
 
+def test_gestational_diabetes_by_ogtt() -> None:
+    b = RecordBuilder(birth=dt.date(1990, 1, 1))
+    onset = b.at_age(30)
+    b.observation("1504-0", onset - 1 * DAY, 162.0, unit="mg/dL")  # a positive 1-hour screen alone
+    b.condition("11687002", onset)
+    breaks("care.gestational_diabetes_by_ogtt", [b.record()])
+    g = RecordBuilder(birth=dt.date(1990, 1, 1))
+    g.observation("1504-0", onset - 14 * DAY, 162.0, unit="mg/dL")
+    g.observation("1501-6", onset, 196.0, unit="mg/dL")
+    g.observation("1514-9", onset, 171.0, unit="mg/dL")
+    g.condition("11687002", onset)
+    passes("care.gestational_diabetes_by_ogtt", [g.record()])
+
+
 def _depression(phq9: float, screen: bool) -> dict:
     b = RecordBuilder()
     onset = b.at_age(40)
@@ -304,3 +318,19 @@ def test_cesarean_antibiotic_prophylaxis() -> None:
     old = RecordBuilder(index=1, birth=dt.date(1950, 1, 1))
     old.procedure("11466000", old.at_age(30))  # 1980: before the 2010 recommendation, not judged
     passes("care.cesarean_antibiotic_prophylaxis", [g.record(), old.record()])
+
+
+def test_gbs_screen_before_delivery() -> None:
+    b = RecordBuilder(birth=dt.date(1990, 1, 1))
+    t = b.at_age(30)
+    b.procedure("177184002", t)  # a delivery in 2020 with no GBS culture
+    b.observation("72607-5", t - 200 * DAY, "negative")  # a culture in an earlier pregnancy does not count
+    result = breaks("care.gbs_screen_before_delivery", [b.record()])
+    assert (result.events, result.events_breaking) == (1, 1)
+    g = RecordBuilder(birth=dt.date(1980, 1, 1))
+    t = g.at_age(35)
+    g.observation("72607-5", t - 20 * DAY, "negative")
+    g.procedure("11466000", t)
+    old = RecordBuilder(index=1, birth=dt.date(1950, 1, 1))
+    old.procedure("177184002", old.at_age(30))  # 1980: before universal screening, not judged
+    passes("care.gbs_screen_before_delivery", [g.record(), old.record()])

@@ -179,6 +179,19 @@ def test_procedure_before_available() -> None:
     passes("rec.procedure_before_available", [g.record()])
 
 
+def test_care_before_its_era() -> None:
+    b = RecordBuilder(birth=dt.date(1920, 1, 4))
+    b.condition("714628002", from_date(dt.date(1987, 5, 1)))  # prediabetes in 1987 (IFG defined 1997)
+    b.procedure("225323000", from_date(dt.date(1950, 5, 1)))  # cessation education 1950 (Surgeon General 1964)
+    b.procedure("225323000", from_date(dt.date(1970, 5, 1)))  # fine
+    result = breaks("rec.care_before_its_era", [b.record()])
+    assert (result.events, result.events_breaking) == (3, 2)
+    g = RecordBuilder(birth=dt.date(1920, 1, 4))
+    g.condition("714628002", from_date(dt.date(2005, 5, 1)))
+    g.procedure("225323000", from_date(dt.date(1980, 5, 1)))
+    passes("rec.care_before_its_era", [g.record()])
+
+
 def test_t_score_before_who_1994() -> None:
     b = RecordBuilder(birth=dt.date(1900, 1, 1))
     b.observation("38265-5", from_date(dt.date(1967, 5, 1)), -2.8, unit="{T-score}", category="imaging")

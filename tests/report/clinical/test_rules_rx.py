@@ -98,8 +98,10 @@ def test_before_approval() -> None:
     b = RecordBuilder(birth=dt.date(1950, 1, 1))
     med(b, SUBOXONE, b.at_age(35))  # 1985, Suboxone approved 2002
     med(b, EPIPEN, b.at_age(23))  # 1973, EpiPen approved 1987
+    med(b, ("313782", "acetaminophen 325 MG Oral Tablet"), b.at_age(2))  # 1952, Tylenol 1955
+    med(b, ("1363309", "Chlorpheniramine Maleate 4 MG Oral Tablet"), b.at_age(20))  # 1970: fine
     result = breaks("rx.before_approval", [b.record()])
-    assert result.events_breaking == 2
+    assert result.events_breaking == 3
     g = RecordBuilder(birth=dt.date(1950, 1, 1))
     med(g, SUBOXONE, g.at_age(60))
     passes("rx.before_approval", [g.record()])
