@@ -249,3 +249,20 @@ def test_dose_weight_charted() -> None:
         dosage={"amount": 470, "frequency": 2, "period": 1, "unit": "d", "weight_kg": 10.5},
     )
     passes("rx.dose_weight_charted", [g.record()])
+
+
+REGULAR_INSULIN = ("311034", "insulin, regular, human 100 UNT/ML Injectable Solution")
+
+
+def test_regular_insulin_is_not_once_a_day() -> None:
+    b = RecordBuilder()
+    t = b.at_age(42)
+    med(b, REGULAR_INSULIN, t, t + 365 * DAY, dosage=_dose(10.0, "[iU]"))  # the chart review's once a day
+    med(b, REGULAR_INSULIN, t + 365 * DAY, None, dosage=_dose(8.0, "[iU]", frequency=3))
+    result = breaks("rx.regular_insulin_with_meals", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 1)
+    g = RecordBuilder()
+    med(g, REGULAR_INSULIN, t, None, dosage=_dose(8.0, "[iU]", frequency=3))  # before each meal
+    med(g, REGULAR_INSULIN, t, None, dosage=_dose(6.0, "[iU]", frequency=1, period=12.0, per="h"))  # with NPH, bid
+    med(g, FLUOXETINE_20, t, None, dosage=_dose(1.0))  # other drugs are not judged
+    passes("rx.regular_insulin_with_meals", [g.record()])
