@@ -241,3 +241,33 @@ def test_the_ordered_drug_renewed_after_its_era_substitute_gets_the_modules_dose
     entry = sim.renew("medications", entry, sim.now, None)
     assert code_of(entry) == "897122"
     assert entry["dosage"]["amount"] == 0.2 and "units_per_kg" not in entry["dosage"]  # 0.2 mL, not 49 "mL"
+
+
+def test_regular_insulin_in_place_of_metformin_is_given_before_each_meal_also_after_renewal() -> None:
+    sim = patient(dt.date(1934, 1, 1))
+    at(sim, dt.date(1976, 6, 17))  # before metformin (1995): regular insulin, the chart review's once a day
+    _weigh(sim, 80.0)
+    entry = order(sim, "860975", chronic=True)
+    assert code_of(entry) == "311034"
+    assert entry["dosage"]["frequency"] == 3 and entry["dosage"]["amount"] == 8.0  # 0.1 units/kg before each meal
+    at(sim, dt.date(1977, 6, 7))
+    entry = sim.renew("medications", entry, sim.now, None)
+    assert code_of(entry) == "311034" and entry["dosage"]["frequency"] == 3  # the renewal keeps the schedule
+
+
+def test_fluticasone_steps_back_down_to_44_mcg_after_a_controlled_review() -> None:
+    sim = patient(dt.date(1990, 1, 1))
+    at(sim, dt.date(2010, 3, 1))
+    entry = order(sim, "895994", chronic=True, amount=2.0)
+    at(sim, dt.date(2011, 3, 1))
+    sim.rec.add("observations", {"time": sim.now, "codes": [{"code": "19926-5"}], "value": 71.0}, None)
+    entry = sim.renew("medications", entry, sim.now + 60.0, None)
+    assert code_of(entry) == "1360333"  # not well controlled: medium dose
+    at(sim, dt.date(2011, 4, 1))
+    sim.rec.add("observations", {"time": sim.now, "codes": [{"code": "19926-5"}], "value": 85.0}, None)
+    entry = sim.renew("medications", entry, sim.now + 60.0, None)
+    assert code_of(entry) == "1360333"  # controlled for a month only: not yet stepped down (EPR-3: 3 months)
+    at(sim, dt.date(2012, 3, 1))
+    sim.rec.add("observations", {"time": sim.now, "codes": [{"code": "19926-5"}], "value": 84.0}, None)
+    entry = sim.renew("medications", entry, sim.now + 60.0, None)
+    assert code_of(entry) == "895994" and entry["dosage"]["amount"] == 2.0  # well controlled: back to low dose
