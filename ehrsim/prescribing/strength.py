@@ -80,6 +80,8 @@ class Plan:
     limits: tuple[Limit, ...]
     #: seconds on target before one step down (step_down.csv: asthma controllers, NAEPP EPR-3); 0: never stepped down
     down_after: float = 0.0
+    #: a per-kg dose uses at most the weight at this BMI (ideal body weight; dose_weight.csv); 0: actual weight
+    max_bmi: float = 0.0
 
     def mg_of(self, code: str) -> float | None:
         return next((mg for mg, c in self.ladder if c == code), None)
@@ -130,6 +132,7 @@ def load_plans(products: set[str], groups: set[str]) -> dict[str, Plan]:
             )
         )
     down = {r["drug"]: float(r["after_days"]) * DAY for r in _rows("step_down.csv")}
+    ideal = {r["drug"]: float(r["max_bmi"]) for r in _rows("dose_weight.csv")}
     plans: dict[str, Plan] = {}
     for r in _rows("dosing.csv"):
         drug = r["drug"]
@@ -146,13 +149,14 @@ def load_plans(products: set[str], groups: set[str]) -> dict[str, Plan]:
             share=float(r["titrate_share"] or 1.0),
             limits=tuple(limits.pop(drug, ())),
             down_after=down.pop(drug, 0.0),
+            max_bmi=ideal.pop(drug, 0.0),
         )
         for _, code in plan.ladder:
             plans[code] = plan
     if limits:
         raise EhrsimError(f"prescribing/dose_limits.csv: no dosing.csv row for {sorted(limits)}")
-    if down:
-        raise EhrsimError(f"prescribing/step_down.csv: no dosing.csv row for {sorted(down)}")
+    if down or ideal:
+        raise EhrsimError(f"prescribing/step_down.csv or dose_weight.csv: no dosing.csv row for {sorted(down | ideal)}")
     return plans
 
 
@@ -185,7 +189,10 @@ def choose(
     if previous is None:
         mg = start if start is not None else (ordered_mg or plan.ladder[0][0])
         if per_kg:
-            mg = per_kg * patient.weight()
+            weight, height = patient.weight(), patient.height()
+            if plan.max_bmi and height:  # ideal body weight: an obese patient is not dosed on fat mass
+                weight = min(weight, plan.max_bmi * (height / 100.0) ** 2)
+            mg = per_kg * weight
         reason = f"start dose ({why})" if why else "start dose"
     else:
         mg, since = previous

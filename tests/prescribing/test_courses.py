@@ -271,3 +271,17 @@ def test_fluticasone_steps_back_down_to_44_mcg_after_a_controlled_review() -> No
     sim.rec.add("observations", {"time": sim.now, "codes": [{"code": "19926-5"}], "value": 84.0}, None)
     entry = sim.renew("medications", entry, sim.now + 60.0, None)
     assert code_of(entry) == "895994" and entry["dosage"]["amount"] == 2.0  # well controlled: back to low dose
+
+
+def test_levothyroxine_is_dosed_on_ideal_body_weight_in_obesity() -> None:
+    heavy = patient(dt.date(1970, 1, 1))
+    at(heavy, dt.date(2015, 3, 1))
+    _weigh(heavy, 120.0)  # 192 mcg on actual weight: the 150 mcg cap
+    heavy.rec.add("observations", {"time": heavy.now, "codes": [{"code": "8302-2"}], "value": 165.0}, None)
+    # ideal body weight at BMI 25: 25 x 1.65^2 = 68 kg -> 109 mcg: the 100 mcg tablet
+    assert code_of(order(heavy, LEVOTHYROXINE[75], chronic=True)) == LEVOTHYROXINE[100]
+    lean = patient(dt.date(1970, 1, 1))
+    at(lean, dt.date(2015, 3, 1))
+    _weigh(lean, 60.0)  # under the ideal weight: the actual weight, 96 mcg -> the 75 mcg tablet
+    lean.rec.add("observations", {"time": lean.now, "codes": [{"code": "8302-2"}], "value": 180.0}, None)
+    assert code_of(order(lean, LEVOTHYROXINE[75], chronic=True)) == LEVOTHYROXINE[75]
