@@ -20,7 +20,7 @@ import numpy as np
 from ehrsim.prescribing import courses, dosing, lifecycle
 from ehrsim.prescribing.lifecycle import STOPPED
 from ehrsim.prescribing.patient import Patient
-from ehrsim.prescribing.tables import Product, Rule, tables
+from ehrsim.prescribing.tables import Product, Rule, class_groups, tables
 from ehrsim.record.times import from_date
 
 if TYPE_CHECKING:
@@ -197,6 +197,9 @@ class Pharmacy:
             return any(code in active for code in self.rx.condition_groups[rule.subject])
         if kind == "taking_class":
             return self._active_class(rule.subject, patient.t)
+        if kind == "taking_classes":  # e.g. an NSAID with an ACE inhibitor or ARB and a diuretic
+            groups = class_groups(rule.subject)[0]
+            return all(any(self._active_class(c, patient.t) for c in group) for group in groups)
         return patient.chart_weight() < rule.threshold  # weight_below: a device band, by the chart weight
 
     # --- what the order becomes -----------------------------------------------------------------

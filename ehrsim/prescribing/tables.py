@@ -25,7 +25,15 @@ ROUTES = {
     "injection": "parenteral",
     "auto_injector": "parenteral",
 }
-RULE_KINDS = ("ckd_stage_at_least", "pregnant", "age_below", "weight_below", "has_condition", "taking_class")
+RULE_KINDS = (
+    "ckd_stage_at_least",
+    "pregnant",
+    "age_below",
+    "weight_below",
+    "has_condition",
+    "taking_class",
+    "taking_classes",
+)
 ACTIONS = ("substitute", "withhold", "stop_active")
 
 
@@ -74,7 +82,8 @@ class Rule:
     rule: str
     kind: str
     threshold: float
-    #: the condition group (``has_condition``) or drug class (``taking_class``) the rule reads
+    #: the condition group (``has_condition``) or drug class (``taking_class``) the rule reads; ``taking_classes``:
+    #: ``A|B+C|D`` = taking one of A or B and one of C or D (e.g. an ACE inhibitor or ARB and a diuretic)
     subject: str
     action: str
     alternatives: str
@@ -148,6 +157,12 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 def _split(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(";") if v.strip())
+
+
+def class_groups(subject: str) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    """``A|B+C`` -> (((A, B), (C,)), (A, B, C)): every group must be taken, any class of a group will do."""
+    groups = tuple(tuple(c for c in g.split("|") if c) for g in subject.split("+"))
+    return groups, tuple(c for g in groups for c in g)
 
 
 @cache
@@ -249,8 +264,11 @@ def tables() -> Tables:
     for r in conditions:
         if r["group"]:
             groups.setdefault(r["group"], set()).add(r["code"])
+    known = {c for r in ingredients.values() for c in _split(r["classes"])}
     for rule_list in rules.values():
         for checked in rule_list:
+            if checked.kind == "taking_classes" and not all(c in known for c in class_groups(checked.subject)[1]):
+                raise EhrsimError(f"prescribing/rules.csv: {checked.rule} names an unknown class in {checked.subject}")
             if checked.kind == "has_condition" and checked.subject not in groups:
                 raise EhrsimError(
                     f"prescribing/rules.csv: {checked.rule} names unknown condition group {checked.subject}"
@@ -272,7 +290,10 @@ def tables() -> Tables:
         reason_groups={
             code: frozenset(g for g, codes in groups.items() if code in codes) for code in set().union(*groups.values())
         },
-        review_classes=frozenset(r.subject for v in rules.values() for r in v if r.kind == "taking_class"),
+        review_classes=frozenset(
+            [r.subject for v in rules.values() for r in v if r.kind == "taking_class"]
+            + [c for v in rules.values() for r in v if r.kind == "taking_classes" for c in class_groups(r.subject)[1]]
+        ),
         triggers=frozenset(c for c, s in ckd.items() if s >= 3)
         | pregnancy
         | {c for g in {r.subject for v in rules.values() for r in v if r.kind == "has_condition"} for c in groups[g]},

@@ -268,3 +268,26 @@ def test_regular_insulin_is_not_once_a_day() -> None:
     med(g, REGULAR_INSULIN, t, None, dosage=_dose(6.0, "[iU]", frequency=1, period=12.0, per="h"))  # with NPH, bid
     med(g, FLUOXETINE_20, t, None, dosage=_dose(1.0))  # other drugs are not judged
     passes("rx.regular_insulin_with_meals", [g.record()])
+
+
+NAPROXEN = ("198014", "Naproxen 500 MG Oral Tablet")
+HCTZ_LISINOPRIL = ("197885", "hydrochlorothiazide 12.5 MG / lisinopril 10 MG Oral Tablet")
+HCTZ_25 = ("310798", "Hydrochlorothiazide 25 MG Oral Tablet")
+
+
+def test_nsaid_triple_whammy() -> None:
+    b = RecordBuilder()
+    t = b.at_age(60)
+    med(b, LISINOPRIL_10, t, None)
+    med(b, HCTZ_25, t + 30 * DAY, None)
+    med(b, NAPROXEN, t + 100 * DAY, t + 110 * DAY)  # all three at once
+    c = RecordBuilder(index=1)
+    med(c, HCTZ_LISINOPRIL, t, None)  # one combination tablet is both
+    med(c, NAPROXEN, t + 100 * DAY, t + 110 * DAY)
+    result = breaks("rx.nsaid_triple_whammy", [b.record(), c.record()])
+    assert result.patients_breaking == 2
+    g = RecordBuilder()
+    med(g, LISINOPRIL_10, t, None)
+    med(g, NAPROXEN, t + 100 * DAY, t + 110 * DAY)  # an NSAID with one antihypertensive: not judged
+    med(g, HCTZ_25, t + 200 * DAY, None)  # the diuretic only after the NSAID ended
+    passes("rx.nsaid_triple_whammy", [g.record()])
