@@ -116,6 +116,10 @@ class Pharmacy:
             courses.titrate(self, entry, chosen, t, entry.get("encounter"), "after")
         if not one_off and chosen.classes & self.rx.review_classes:  # e.g. aspirin: a running NSAID is switched
             self._review(entry.get("encounter"), t)
+        elif not one_off and (
+            targets := [self.rx.review_targets[c] for c in chosen.classes & self.rx.review_targets.keys()]
+        ):
+            self._review(entry.get("encounter"), t, frozenset().union(*targets))  # a diuretic: a running NSAID
         return entry
 
     def _encounter(self, run: ModuleRun) -> str | None:
@@ -280,11 +284,11 @@ class Pharmacy:
             if isinstance(value, int | float) and self.rx.stage_of_egfr(float(value)):
                 self._review(entry.get("encounter"), t)
 
-    def _review(self, encounter: str | None, t: float) -> None:
-        """Stop (or switch) every ongoing order the patient's state now contraindicates."""
+    def _review(self, encounter: str | None, t: float, only: frozenset[str] | None = None) -> None:
+        """Stop (or switch) every ongoing order (of the ``only`` classes) the patient's state now contraindicates."""
         patient = Patient(self.sim, t)
         for med, product in self._current(t):
-            if product is None:
+            if product is None or (only is not None and not product.classes & only):
                 continue
             chosen, problem = self.choose(product, patient, med.get("reason") or ())
             if problem is None:

@@ -127,6 +127,8 @@ class Tables:
     reason_groups: dict[str, frozenset[str]]
     #: drug classes a ``taking_class`` rule reads: ordering one re-checks the running orders
     review_classes: frozenset[str]
+    #: class -> drug classes a ``taking_classes`` rule reads it for: ordering it re-checks running orders of those
+    review_targets: dict[str, frozenset[str]]
     #: condition codes whose onset makes active orders be checked again
     triggers: frozenset[str]
     #: eGFR result codes, and (eGFR below, CKD stage) from the worst stage down
@@ -163,6 +165,17 @@ def class_groups(subject: str) -> tuple[tuple[tuple[str, ...], ...], tuple[str, 
     """``A|B+C`` -> (((A, B), (C,)), (A, B, C)): every group must be taken, any class of a group will do."""
     groups = tuple(tuple(c for c in g.split("|") if c) for g in subject.split("+"))
     return groups, tuple(c for g in groups for c in g)
+
+
+def _review_targets(rules: dict[str, list[Rule]]) -> dict[str, frozenset[str]]:
+    """class -> the drug classes whose running orders a ``taking_classes`` rule re-checks when it is started."""
+    out: dict[str, set[str]] = {}
+    for drug_class, rule_list in rules.items():
+        for r in rule_list:
+            if r.kind == "taking_classes":
+                for c in class_groups(r.subject)[1]:
+                    out.setdefault(c, set()).add(drug_class)
+    return {c: frozenset(v) for c, v in out.items()}
 
 
 @cache
@@ -290,10 +303,8 @@ def tables() -> Tables:
         reason_groups={
             code: frozenset(g for g, codes in groups.items() if code in codes) for code in set().union(*groups.values())
         },
-        review_classes=frozenset(
-            [r.subject for v in rules.values() for r in v if r.kind == "taking_class"]
-            + [c for v in rules.values() for r in v if r.kind == "taking_classes" for c in class_groups(r.subject)[1]]
-        ),
+        review_classes=frozenset(r.subject for v in rules.values() for r in v if r.kind == "taking_class"),
+        review_targets=_review_targets(rules),
         triggers=frozenset(c for c, s in ckd.items() if s >= 3)
         | pregnancy
         | {c for g in {r.subject for v in rules.values() for r in v if r.kind == "has_condition"} for c in groups[g]},
