@@ -46,6 +46,11 @@ def renew(ph: Pharmacy, med: dict[str, Any], t: float, encounter: str | None) ->
         dosage = fields.get("dosage")
         if dosage and "mg_per_kg" in dosage:  # a child's weight-based dose is worked out again below
             fields["dosage"] = {k: dosage[k] for k in ("frequency", "period", "unit")} | {"amount": 1.0}
+        elif dosage and dosage.get("dose_unit") == "[iU]" and product.code not in ph.rx.insulin:
+            # an era insulin gives way to the drug the module ordered: its own dose, not units by weight
+            # (s7review: liraglutide renewed as "57 mL daily" after human insulin stood in for it before 2010)
+            amount = _ordered_amount(ph, med)
+            fields["dosage"] = {k: dosage[k] for k in ("frequency", "period", "unit")} | {"amount": amount or 1.0}
         patient = Patient(sim, t, encounter)
         chosen, problem = ph.choose(product, patient, med.get("reason") or ())
         if chosen is None or (chosen.code != before["code"] and ph._taking(chosen, t)):
@@ -170,3 +175,18 @@ def succeed(ph: Pharmacy, med: dict[str, Any], product: Product, condition: dict
         new["id"],
     )
     return True
+
+
+def _ordered_amount(ph: Pharmacy, med: dict[str, Any]) -> float | None:
+    """The amount per dose the module's MedicationOrder asked for, found through the state that holds ``med``."""
+    for run in ph.sim.runs:
+        for name, held in run.created.items():
+            if held is not med:
+                continue
+            for module in (run.module, run.top, *(m for m, _ in run.stack)):
+                node = module.nodes.get(name)
+                prescription = getattr(getattr(node, "state", None), "prescription", None)
+                dosage = getattr(prescription, "dosage", None)
+                if dosage is not None:
+                    return float(dosage.amount)
+    return None

@@ -167,3 +167,13 @@ def test_a_radical_cystectomy_stays_on_the_ward() -> None:
     _sim, record = simulate("cystectomy", born=dt.date(1950, 1, 1))
     (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient"]
     assert (stay["stop"] - stay["start"]) / 86400 >= 7
+
+
+def test_a_drug_resumed_after_an_era_insulin_takes_the_module_dose() -> None:
+    """Human insulin stands in for liraglutide before 2010; once renewed as liraglutide the dose is the module's
+    0.2 mL (1.2 mg), not the insulin's units by weight read as mL."""
+    _sim, record = simulate("era_liraglutide", born=dt.date(1950, 1, 1), end=dt.date(2016, 1, 1))
+    drugs = [(m["codes"][0]["display"], m.get("dosage") or {}) for m in record["medications"]]
+    assert any("insulin" in name for name, _ in drugs)  # the era's substitute first
+    later = [d for name, d in drugs if "liraglutide" in name]
+    assert later and all(d["amount"] == 0.2 and d.get("dose_unit") == "mL" for d in later)

@@ -287,3 +287,30 @@ class MinDosesADay(Rule):
                 display = (med.get("codes") or [{}])[0].get("display")
                 f.add(False, f"{display} {iso(med['start'])[:10]}: {per_day:g} a day")
         return f
+
+
+@register
+class VolumePerKg(Rule):
+    """A fluid given to a child (administrations of ``drug_class`` under ``max_age``) is at most so many mL per kg of
+    the child's latest recorded weight per order, by the class of the encounter it was given in (``limits``: an
+    emergency bolus, a day on the ward)."""
+
+    kind = "volume_per_kg"
+    required = ("drug_class", "max_age", "limits", "weight_set")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        weights = view.values(self.data.code_set(self.p["weight_set"]))
+        classes = {e["id"]: e.get("class") for e in view.entries("encounters")}
+        for med in view.meds_of(self.p["drug_class"]):
+            dosage = med.get("dosage") or {}
+            limit = self.p["limits"].get(classes.get(med.get("encounter") or "", ""))
+            if limit is None or view.age(med["start"]) >= float(self.p["max_age"]) or not dosage.get("amount"):
+                continue
+            before = [v for t, v, _ in weights if t <= med["start"]]
+            if not before:
+                continue
+            per_kg = float(dosage["amount"]) / before[-1]
+            text = f"{iso(med['start'])[:10]}: {dosage['amount']:g} mL = {per_kg:.0f} mL/kg > {float(limit):g}"
+            f.add(per_kg <= float(limit), text)
+        return f

@@ -193,8 +193,9 @@ class ControlledShare(Rule):
     """Share of people whose last reading is under target (blood pressure, HbA1c control, NHANES).
 
     ``population`` "treated" (default): people with the condition on a drug of the class at the last reading.
-    "all": NHANES's hypertensive adults (Muntner 2020): the condition, or a drug of the class, or a last reading at
-    or above target, so an untreated or undiagnosed high reading counts as uncontrolled."""
+    "all": NHANES's hypertensive adults (Muntner 2020): the condition (treated or not: NHANES asks about medicine
+    taken *for* high blood pressure, so a beta-blocker after an infarction alone does not count), or a last reading
+    at or above target, so an untreated or undiagnosed high reading counts as uncontrolled."""
 
     kind = "controlled_share"
     band = True
@@ -221,7 +222,7 @@ class ControlledShare(Rule):
         t_last = lasts[0][0][0]
         treated = any(view.active(m, t_last) for m in view.meds_of(self.p["drug_class"]))
         controlled = all(v < below for (_, v), below in lasts)
-        if not (treated or (everyone and (diagnosed or not controlled))):
+        if not ((treated and diagnosed) or (everyone and (diagnosed or not controlled))):
             return Finding()
         return Finding(events=1, values=[1.0 if controlled else 0.0])
 

@@ -291,3 +291,26 @@ def test_nsaid_triple_whammy() -> None:
     med(g, NAPROXEN, t + 100 * DAY, t + 110 * DAY)  # an NSAID with one antihypertensive: not judged
     med(g, HCTZ_25, t + 200 * DAY, None)  # the diuretic only after the NSAID ended
     passes("rx.nsaid_triple_whammy", [g.record()])
+
+
+SALINE = ("313002", "sodium chloride 9 MG/ML Injectable Solution")
+
+
+def test_child_saline_per_kg() -> None:
+    b = RecordBuilder(birth=dt.date(1918, 7, 12))
+    t = b.at_age(3.9)
+    b.observation("29463-7", t - 30 * DAY, 16.0, unit="kg", category="vital-signs")
+    ed = b.encounter(t, hours=1, cls="emergency")
+    med(b, SALINE, t, t + 3600, enc=ed, administered=True, dosage=_dose(1000.0, "mL"))  # 60 mL/kg in one bolus
+    result = breaks("rx.child_saline_per_kg", [b.record()])
+    assert (result.events, result.events_breaking) == (1, 1)
+    g = RecordBuilder(birth=dt.date(2015, 1, 1))
+    t = g.at_age(3.5)
+    g.observation("29463-7", t - 30 * DAY, 15.0, unit="kg", category="vital-signs")
+    ed = g.encounter(t, hours=1, cls="emergency")
+    med(g, SALINE, t, t + 3600, enc=ed, administered=True, dosage=_dose(300.0, "mL"))  # 20 mL/kg
+    ward = g.encounter(t + 3600, hours=48, cls="inpatient")
+    med(g, SALINE, t + 3600, t + 49 * 3600, enc=ward, administered=True, dosage=_dose(1250.0, "mL"))  # maintenance
+    adult = g.encounter(g.at_age(30), hours=1, cls="emergency")
+    med(g, SALINE, adult["start"], adult["start"] + 3600, enc=adult, administered=True, dosage=_dose(1000.0, "mL"))
+    passes("rx.child_saline_per_kg", [g.record()])

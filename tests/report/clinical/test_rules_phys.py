@@ -220,13 +220,15 @@ def _adult(systolic: float, diastolic: float, index: int, *, diagnosed: bool = F
 
 
 def test_bp_control_among_all_hypertensives_counts_the_untreated_and_the_undiagnosed() -> None:
-    """Muntner 2020's definition: diagnosed, treated, or a reading >= 140/90; normotensive adults are not counted."""
+    """Muntner 2020's definition: diagnosed (treated or not) or a reading >= 140/90; normotensive adults and a drug
+    without the diagnosis are not counted."""
     people = [_adult(128, 82, i, diagnosed=True, treated=True) for i in range(4)]
     people.append(_adult(152, 82, 4, diagnosed=True, treated=True))  # treated, uncontrolled
     people.append(_adult(128, 80, 5, diagnosed=True))  # diagnosed, untreated, controlled
     people += [_adult(150, 95, 6 + i) for i in range(3)]  # undiagnosed, high
     people.append(_adult(132, 92, 9))  # undiagnosed, diastolic high
     people += [_adult(118, 75, 10 + i) for i in range(5)]  # normotensive: not hypertensive, not judged
+    people.append(_adult(124, 78, 15, treated=True))  # amlodipine without the diagnosis, controlled: not judged
     result = passes("phys.bp_control_hypertensives", people)
     assert result.measure == 0.5  # 5 of the 10 hypertensives
     # the same records read by the treated-only rule: 4 of 5 (the undiagnosed and untreated are not its population)

@@ -244,3 +244,13 @@ def test_stay_after_major_surgery() -> None:
     kidney = g.encounter(g.at_age(65), hours=24 * 3, cls="inpatient")
     g.procedure("108022006", kidney["start"] + 3600, enc=kidney)
     passes("rec.stay_after_major_surgery", [g.record()])
+
+
+def test_pulse_oximetry_before_1983() -> None:
+    b = RecordBuilder(birth=dt.date(1932, 3, 1))
+    b.observation("59408-5", from_date(dt.date(1932, 9, 17)), 88.0, category="vital-signs")  # SpO2 in a 1932 sepsis
+    breaks("rec.test_before_available", [b.record()])
+    g = RecordBuilder(birth=dt.date(1932, 3, 1))
+    g.observation("59408-5", from_date(dt.date(1990, 9, 17)), 96.0, category="vital-signs")
+    g.observation("2708-6", from_date(dt.date(1960, 9, 17)), 93.0)  # an arterial blood gas saturation then
+    passes("rec.test_before_available", [g.record()])
