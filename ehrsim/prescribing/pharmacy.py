@@ -328,6 +328,7 @@ class Pharmacy:
         ordered = med.get("ordered") or med["codes"][0]
         fields["ordered"] = dict(ordered)
         self._substitute(fields, chosen, med["codes"][0], problem, t)
+        courses.own_regimen(self, fields, chosen, self.rx.products.get(med["codes"][0]["code"]))
         fields["ordered"] = dict(ordered)
         new = sim.rec.add("medications", fields, encounter)
         sim.activate("medications", new)

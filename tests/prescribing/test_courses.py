@@ -285,3 +285,11 @@ def test_levothyroxine_is_dosed_on_ideal_body_weight_in_obesity() -> None:
     _weigh(lean, 60.0)  # under the ideal weight: the actual weight, 96 mcg -> the 75 mcg tablet
     lean.rec.add("observations", {"time": lean.now, "codes": [{"code": "8302-2"}], "value": 180.0}, None)
     assert code_of(order(lean, LEVOTHYROXINE[75], chronic=True)) == LEVOTHYROXINE[75]
+
+
+def test_regular_insulin_for_an_order_without_a_dosage_is_still_given_before_meals() -> None:
+    sim = patient(dt.date(1934, 1, 1))
+    at(sim, dt.date(1966, 5, 26))  # Synthea's library orders metformin without a dosage
+    _weigh(sim, 84.5)
+    entry = order(sim, "860975", chronic=True, no_dosage=True)
+    assert code_of(entry) == "311034" and entry["dosage"]["frequency"] == 3
