@@ -106,8 +106,11 @@ def own_regimen(ph: Pharmacy, fields: dict[str, Any], chosen: Product, ordered: 
     regimen = regimen or next((g for g in found if not g.reason_group), None)
     if regimen is None:
         return
-    dosage = fields.get("dosage") or {"amount": 1.0}  # a library order without a dosage: one unit per dose
-    fields["dosage"] = {**dosage, "frequency": regimen.frequency, "period": regimen.period_days, "unit": "days"}
+    dosage = fields.get("dosage")
+    if dosage is None and chosen.dose_unit:  # a library order without a dosage: one unit of the product per dose
+        dosage = {"amount": 1.0, "dose_unit": chosen.dose_unit}
+    if dosage is not None:
+        fields["dosage"] = {**dosage, "frequency": regimen.frequency, "period": regimen.period_days, "unit": "days"}
     if regimen.duration_days is not None and fields.get("stop") is not None:
         fields["stop"] = float(fields["start"]) + regimen.duration_days * DAY
         if "duration_days" in fields:
