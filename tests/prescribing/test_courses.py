@@ -293,3 +293,10 @@ def test_regular_insulin_for_an_order_without_a_dosage_is_still_given_before_mea
     _weigh(sim, 84.5)
     entry = order(sim, "860975", chronic=True, no_dosage=True)
     assert code_of(entry) == "311034" and entry["dosage"]["frequency"] == 3
+
+
+def test_labetalol_in_place_of_lisinopril_in_pregnancy_is_twice_daily() -> None:
+    sim = patient(dt.date(1985, 1, 1), pregnant=True)
+    at(sim, dt.date(2015, 3, 1))
+    entry = order(sim, "314076", chronic=True)  # lisinopril 10 mg once daily
+    assert code_of(entry) == "896758" and entry["dosage"]["frequency"] == 2
