@@ -85,10 +85,10 @@ def certified_cause(
     recorded = {c.get("code") for c in history if c.get("system") == "SNOMED-CT"}
     hearts = list(_codes("cardiac_underlying"))
     if given in hearts:  # heart failure names the recorded disease that caused it (listed before it), else itself
-        heart = next((k for k in hearts[: hearts.index(given)] if k in recorded), None)
-        if heart is None:
+        before = next((k for k in hearts[: hearts.index(given)] if k in recorded), None)
+        if before is None:
             return cause
-        return [{"system": "SNOMED-CT", "code": heart, "display": _codes("cardiac_underlying")[heart]}]
+        return [{"system": "SNOMED-CT", "code": before, "display": _codes("cardiac_underlying")[before]}]
     if given in _codes("mechanisms"):
         found = next(((k, d) for k, d in _codes("cardiac_underlying").items() if k in recorded), None)
         if found is not None:

@@ -282,11 +282,20 @@ class Physiology:
         else:
             self.offsets[name] = (value - raw, t, raw)
 
+    def pregnancy_change(self, pregnant: bool) -> str | None:
+        """What setting the pregnancy attribute to ``pregnant`` means: "conception", "end" or None (no change)."""
+        if pregnant and (self.pregnancy_start is None or self.pregnancy_end is not None):
+            return "conception"
+        if not pregnant and self.pregnancy_start is not None and self.pregnancy_end is None:
+            return "end"
+        return None
+
     def pregnancy(self, pregnant: bool, t: float, bmi: float) -> None:
         """The pregnancy attribute changed (conception or end), for weight and BP in pregnancy."""
-        if pregnant and (self.pregnancy_start is None or self.pregnancy_end is not None):
+        change = self.pregnancy_change(pregnant)
+        if change == "conception":
             self.pregnancy_start, self.pregnancy_end, self.pregnancy_bmi = t, None, bmi
-        elif not pregnant and self.pregnancy_start is not None and self.pregnancy_end is None:
+        elif change == "end":
             self.pregnancy_end = t
 
     def _circulation(self, v: dict[str, float], age: float, attributes: dict) -> None:

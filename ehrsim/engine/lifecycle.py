@@ -10,7 +10,7 @@ import csv
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.core import demographics, labs, lifestyle, physiology, socioeconomic
+from ehrsim.core import demographics, labs, lifestyle, physio_effects, physiology, socioeconomic
 from ehrsim.engine.queue import LIFECYCLE
 from ehrsim.gmf.values import SECONDS
 from ehrsim.paths import terminology_dir
@@ -122,9 +122,28 @@ def adopt_range(sim: Simulation, loinc: str, declared: tuple[float, float]) -> N
 
 
 def pregnancy_changed(sim: Simulation, value: Any) -> None:
+    """A pregnancy attribute was set: the state learns of a conception (with the BMI before it) or an end. Modules
+    set these attributes far more often than a pregnancy begins or ends; then nothing is read or recomputed."""
     pregnant = value not in (None, False, 0, "", "false")
-    sim.physiology.pregnancy(pregnant, sim.now, sim.vitals.get("BMI", 25.0))
+    phys = sim.physiology
+    change = phys.pregnancy_change(pregnant)
+    if change is None:
+        return
+    phys.pregnancy(pregnant, sim.now, sim.vitals.get("BMI", 25.0) if change == "conception" else 25.0)
     sim.invalidate_vitals()
+
+
+def moves_state(kind: str, entry: dict[str, Any]) -> bool:
+    """Whether starting or ending this condition or medication can change the physiological state: a condition
+    only when the condition table lists one of its codes (``physiology/condition_effects.csv``), every medication
+    (drug classes, doses and courses are read from the whole history). Other changes keep the cached values."""
+    if kind != "conditions":
+        return True
+    listed = physio_effects.condition_codes()
+    if any(code["code"] in listed for code in entry["codes"]):
+        return True
+    ordered = entry.get("ordered")
+    return ordered is not None and ordered["code"] in listed
 
 
 def ses_category(sim: Simulation) -> str:

@@ -125,7 +125,7 @@ class RecordWrites:
 
     def activate(self, kind: str, entry: dict[str, Any]) -> None:
         self.rec.activate(kind, entry)
-        if kind in lifecycle.PHYSIOLOGY_KINDS:
+        if kind in lifecycle.PHYSIOLOGY_KINDS and lifecycle.moves_state(kind, entry):
             self._vitals_at = -np.inf  # conditions and drugs move the physiological state
         if self._watchers:
             self._changed(entry, "record")
@@ -134,7 +134,7 @@ class RecordWrites:
 
     def deactivate(self, kind: str, entry: dict[str, Any], t: float, stop_reason: dict[str, str] | None) -> None:
         self.rec.deactivate(kind, entry, t, stop_reason)
-        if kind in lifecycle.PHYSIOLOGY_KINDS:
+        if kind in lifecycle.PHYSIOLOGY_KINDS and lifecycle.moves_state(kind, entry):
             self._vitals_at = -np.inf
         if self._watchers:
             self._changed(entry, "record")
@@ -196,6 +196,8 @@ class RecordWrites:
             old = self.rec.active[state.kind].get(other)
             if old is not None:  # a new stage (CKD 3 after CKD 2) ends the previous one, not its drugs
                 self.rec.deactivate(state.kind, old, self.now, None)
+                if state.kind in lifecycle.PHYSIOLOGY_KINDS and lifecycle.moves_state(state.kind, old):
+                    self._vitals_at = -np.inf  # the old stage's effects end (the new one may have none)
                 if self._watchers:
                     self._changed(old, "record")
         self.activate(state.kind, entry)

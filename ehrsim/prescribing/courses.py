@@ -107,6 +107,8 @@ def own_regimen(ph: Pharmacy, fields: dict[str, Any], chosen: Product, ordered: 
     if regimen is None:
         return
     dosage = fields.get("dosage")
+    if dosage is None and chosen.dose_unit:  # a library order without a dosage: one unit of the product per dose
+        dosage = {"amount": 1.0, "dose_unit": chosen.dose_unit}
     if dosage is not None:
         fields["dosage"] = {**dosage, "frequency": regimen.frequency, "period": regimen.period_days, "unit": "days"}
     if regimen.duration_days is not None and fields.get("stop") is not None:

@@ -111,6 +111,7 @@ def strength(
         lambda share: bool(ph.rng().random() < share),
         ordered_mg,
         prev,
+        lambda measure, threshold, since: on_target(ph, measure, threshold, since),
     )
     code = plan.code_for(mg)
     if code == chosen.code:
@@ -209,6 +210,20 @@ def above(ph: Pharmacy, measure: str, threshold: float, since: float) -> bool:
     if not isinstance(value, int | float) or isinstance(value, bool):
         return False
     return value < threshold if kind == "obs_below" else value > threshold  # obs_below: e.g. FEV1/FVC
+
+
+def on_target(ph: Pharmacy, measure: str, threshold: float, since: float) -> bool:
+    """Does a result taken since ``since`` show the target met (the other side of :func:`above`)?"""
+    kind, _, name = measure.partition(":")
+    if kind not in ("obs", "obs_below"):
+        return False
+    obs = ph.sim.latest_observation(name)
+    if obs is None or obs["time"] < since:
+        return False
+    value = obs["value"]
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    return value >= threshold if kind == "obs_below" else value <= threshold
 
 
 def dose(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.prescribing import dosing
+from ehrsim.prescribing import courses, dosing
 from ehrsim.prescribing.patient import Patient
 
 if TYPE_CHECKING:
@@ -61,6 +61,7 @@ def renew(ph: Pharmacy, med: dict[str, Any], t: float, encounter: str | None) ->
             return None
         if chosen is not product:
             ph._substitute(fields, chosen, ordered, problem, t)
+            courses.own_regimen(ph, fields, chosen, product)  # the substitute's own schedule again
         chosen = dosing.paediatric(ph, fields, chosen, patient, ordered, t)
         chosen = dosing.strength(ph, fields, chosen, patient, ordered, t, med)
         dosing.dose(ph, fields, chosen, patient, med)
@@ -114,6 +115,7 @@ def resume(ph: Pharmacy, t: float, encounter: str | None) -> None:
         logged = len(ph.events)
         if chosen is not product:
             ph._substitute(fields, chosen, held["codes"][0], problem, t)
+            courses.own_regimen(ph, fields, chosen, product)
         chosen = dosing.paediatric(ph, fields, chosen, patient, held["codes"][0], t)
         previous = dosing.previous(ph, chosen, t)
         chosen = dosing.strength(ph, fields, chosen, patient, held["codes"][0], t, previous)

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 YEAR = SECONDS["years"]
 BODY_WEIGHT = "29463-7"  # LOINC Body weight: a prescriber doses by the weight measured, not the true one
+BODY_HEIGHT = "8302-2"  # LOINC Body height (cm): ideal body weight for a dose (dose_weight.csv)
 #: eGFR typical of a CKD stage known only from a diagnosis or attribute (KDIGO G-stage midpoints)
 STAGE_EGFR = {3: 45.0, 4: 22.0, 5: 10.0}
 
@@ -103,6 +104,12 @@ class Patient:
             if self._stale(recent) and self.encounter is not None:
                 self._weigh(self._weight)
         return self._weight
+
+    def height(self) -> float | None:
+        """The latest Body height in the chart (cm), if any: for a dose by ideal body weight."""
+        obs = self.sim.latest_observation(BODY_HEIGHT)
+        value = obs["value"] if obs is not None else None
+        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) and value > 0 else None
 
     def _stale(self, recent: float) -> bool:
         obs = self.sim.latest_observation(BODY_WEIGHT)

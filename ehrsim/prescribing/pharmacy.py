@@ -20,7 +20,7 @@ import numpy as np
 from ehrsim.prescribing import courses, dosing, lifecycle
 from ehrsim.prescribing.lifecycle import STOPPED
 from ehrsim.prescribing.patient import Patient
-from ehrsim.prescribing.tables import Product, Rule, tables
+from ehrsim.prescribing.tables import Product, Rule, class_groups, tables
 from ehrsim.record.times import from_date
 
 if TYPE_CHECKING:
@@ -116,6 +116,10 @@ class Pharmacy:
             courses.titrate(self, entry, chosen, t, entry.get("encounter"), "after")
         if not one_off and chosen.classes & self.rx.review_classes:  # e.g. aspirin: a running NSAID is switched
             self._review(entry.get("encounter"), t)
+        elif not one_off and (
+            targets := [self.rx.review_targets[c] for c in chosen.classes & self.rx.review_targets.keys()]
+        ):
+            self._review(entry.get("encounter"), t, frozenset().union(*targets))  # a diuretic: a running NSAID
         return entry
 
     def _encounter(self, run: ModuleRun) -> str | None:
@@ -199,6 +203,9 @@ class Pharmacy:
             return any(code in active for code in self.rx.condition_groups[rule.subject])
         if kind == "taking_class":
             return self._active_class(rule.subject, patient.t)
+        if kind == "taking_classes":  # e.g. an NSAID with an ACE inhibitor or ARB and a diuretic
+            groups = class_groups(rule.subject)[0]
+            return all(any(self._active_class(c, patient.t) for c in group) for group in groups)
         return patient.chart_weight() < rule.threshold  # weight_below: a device band, by the chart weight
 
     # --- what the order becomes -----------------------------------------------------------------
@@ -279,11 +286,11 @@ class Pharmacy:
             if isinstance(value, int | float) and self.rx.stage_of_egfr(float(value)):
                 self._review(entry.get("encounter"), t)
 
-    def _review(self, encounter: str | None, t: float) -> None:
-        """Stop (or switch) every ongoing order the patient's state now contraindicates."""
+    def _review(self, encounter: str | None, t: float, only: frozenset[str] | None = None) -> None:
+        """Stop (or switch) every ongoing order (of the ``only`` classes) the patient's state now contraindicates."""
         patient = Patient(self.sim, t)
         for med, product in self._current(t):
-            if product is None:
+            if product is None or (only is not None and not product.classes & only):
                 continue
             chosen, problem = self.choose(product, patient, med.get("reason") or ())
             if problem is None:
@@ -323,6 +330,7 @@ class Pharmacy:
         ordered = med.get("ordered") or med["codes"][0]
         fields["ordered"] = dict(ordered)
         self._substitute(fields, chosen, med["codes"][0], problem, t)
+        courses.own_regimen(self, fields, chosen, self.rx.products.get(med["codes"][0]["code"]))
         fields["ordered"] = dict(ordered)
         new = sim.rec.add("medications", fields, encounter)
         sim.activate("medications", new)

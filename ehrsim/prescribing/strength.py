@@ -78,6 +78,10 @@ class Plan:
     #: share of due titrations a prescriber makes (clinical inertia); 1 when the label sets the pace
     share: float
     limits: tuple[Limit, ...]
+    #: seconds on target before one step down (step_down.csv: asthma controllers, NAEPP EPR-3); 0: never stepped down
+    down_after: float = 0.0
+    #: a per-kg dose uses at most the weight at this BMI (ideal body weight; dose_weight.csv); 0: actual weight
+    max_bmi: float = 0.0
 
     def mg_of(self, code: str) -> float | None:
         return next((mg for mg, c in self.ladder if c == code), None)
@@ -127,6 +131,8 @@ def load_plans(products: set[str], groups: set[str]) -> dict[str, Plan]:
                 _num(r["per_kg_mg"]),
             )
         )
+    down = {r["drug"]: float(r["after_days"]) * DAY for r in _rows("step_down.csv")}
+    ideal = {r["drug"]: float(r["max_bmi"]) for r in _rows("dose_weight.csv")}
     plans: dict[str, Plan] = {}
     for r in _rows("dosing.csv"):
         drug = r["drug"]
@@ -142,11 +148,15 @@ def load_plans(products: set[str], groups: set[str]) -> dict[str, Plan]:
             step=float(r["step_days"] or 0) * DAY,
             share=float(r["titrate_share"] or 1.0),
             limits=tuple(limits.pop(drug, ())),
+            down_after=down.pop(drug, 0.0),
+            max_bmi=ideal.pop(drug, 0.0),
         )
         for _, code in plan.ladder:
             plans[code] = plan
     if limits:
         raise EhrsimError(f"prescribing/dose_limits.csv: no dosing.csv row for {sorted(limits)}")
+    if down or ideal:
+        raise EhrsimError(f"prescribing/step_down.csv or dose_weight.csv: no dosing.csv row for {sorted(down | ideal)}")
     return plans
 
 
@@ -158,11 +168,13 @@ def choose(
     chance: Callable[[float], bool],
     ordered_mg: float | None,
     previous: tuple[float, float] | None,
+    on_target: Callable[[str, float, float], bool] | None = None,
 ) -> tuple[float, str]:
     """(strength in mg, why) for an order now; ``previous`` is (mg, start time) of the order it continues.
 
     ``applies`` tells whether a limit holds for the patient; ``above(measure, threshold, since)``
-    whether the treatment target is missed on a result taken since the last dose change;
+    whether the treatment target is missed on a result taken since the last dose change; ``on_target`` (same
+    arguments) whether a result since then shows it met, for a plan that steps down when controlled;
     ``chance(share)`` whether this prescriber acts on it now (clinical inertia, ``Plan.share``).
     """
     start, cap, titrate, per_kg, held = plan.start, plan.max, plan.titrate, None, []
@@ -177,7 +189,10 @@ def choose(
     if previous is None:
         mg = start if start is not None else (ordered_mg or plan.ladder[0][0])
         if per_kg:
-            mg = per_kg * patient.weight()
+            weight, height = patient.weight(), patient.height()
+            if plan.max_bmi and height:  # ideal body weight: an obese patient is not dosed on fat mass
+                weight = min(weight, plan.max_bmi * (height / 100.0) ** 2)
+            mg = per_kg * weight
         reason = f"start dose ({why})" if why else "start dose"
     else:
         mg, since = previous
@@ -188,6 +203,15 @@ def choose(
             side = "below" if titrate.startswith("obs_below:") else "above"
             target = "target dose" if titrate == "always" else f"{titrate.split(':', 1)[1]} {side} {plan.above:g}"
             reason = f"titrated up: {target}"
+        elif (
+            plan.down_after
+            and on_target is not None
+            and mg > plan.ladder[0][0] + 1e-9
+            and patient.t - since >= plan.down_after
+            and on_target(titrate, plan.above, since)
+        ):
+            mg = max((s for s, _ in plan.ladder if s < mg - 1e-9), default=mg)
+            reason = f"stepped down: {titrate.split(':', 1)[1]} on target for {plan.down_after / DAY:.0f} days"
     if mg > cap:
         mg, reason = cap, f"dose limit ({why})" if why else "dose limit"
     return mg, reason

@@ -25,7 +25,15 @@ ROUTES = {
     "injection": "parenteral",
     "auto_injector": "parenteral",
 }
-RULE_KINDS = ("ckd_stage_at_least", "pregnant", "age_below", "weight_below", "has_condition", "taking_class")
+RULE_KINDS = (
+    "ckd_stage_at_least",
+    "pregnant",
+    "age_below",
+    "weight_below",
+    "has_condition",
+    "taking_class",
+    "taking_classes",
+)
 ACTIONS = ("substitute", "withhold", "stop_active")
 
 
@@ -74,7 +82,8 @@ class Rule:
     rule: str
     kind: str
     threshold: float
-    #: the condition group (``has_condition``) or drug class (``taking_class``) the rule reads;
+    #: the condition group (``has_condition``) or drug class (``taking_class``) the rule reads; ``taking_classes``:
+    #: ``A|B+C|D`` = taking one of A or B and one of C or D (e.g. an ACE inhibitor or ARB and a diuretic);
     #: for ``age_below`` the year the rule starts (empty: always)
     subject: str
     action: str
@@ -119,6 +128,8 @@ class Tables:
     reason_groups: dict[str, frozenset[str]]
     #: drug classes a ``taking_class`` rule reads: ordering one re-checks the running orders
     review_classes: frozenset[str]
+    #: class -> drug classes a ``taking_classes`` rule reads it for: ordering it re-checks running orders of those
+    review_targets: dict[str, frozenset[str]]
     #: condition codes whose onset makes active orders be checked again
     triggers: frozenset[str]
     #: eGFR result codes, and (eGFR below, CKD stage) from the worst stage down
@@ -149,6 +160,23 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 def _split(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(";") if v.strip())
+
+
+def class_groups(subject: str) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    """``A|B+C`` -> (((A, B), (C,)), (A, B, C)): every group must be taken, any class of a group will do."""
+    groups = tuple(tuple(c for c in g.split("|") if c) for g in subject.split("+"))
+    return groups, tuple(c for g in groups for c in g)
+
+
+def _review_targets(rules: dict[str, list[Rule]]) -> dict[str, frozenset[str]]:
+    """class -> the drug classes whose running orders a ``taking_classes`` rule re-checks when it is started."""
+    out: dict[str, set[str]] = {}
+    for drug_class, rule_list in rules.items():
+        for r in rule_list:
+            if r.kind == "taking_classes":
+                for c in class_groups(r.subject)[1]:
+                    out.setdefault(c, set()).add(drug_class)
+    return {c: frozenset(v) for c, v in out.items()}
 
 
 @cache
@@ -250,10 +278,13 @@ def tables() -> Tables:
     for r in conditions:
         if r["group"]:
             groups.setdefault(r["group"], set()).add(r["code"])
+    known = {c for r in ingredients.values() for c in _split(r["classes"])}
     for rule_list in rules.values():
         for checked in rule_list:
             if checked.kind == "age_below" and checked.subject and not checked.subject.isdigit():
                 raise EhrsimError(f"prescribing/rules.csv: {checked.rule} needs a start year in subject")
+            if checked.kind == "taking_classes" and not all(c in known for c in class_groups(checked.subject)[1]):
+                raise EhrsimError(f"prescribing/rules.csv: {checked.rule} names an unknown class in {checked.subject}")
             if checked.kind == "has_condition" and checked.subject not in groups:
                 raise EhrsimError(
                     f"prescribing/rules.csv: {checked.rule} names unknown condition group {checked.subject}"
@@ -276,6 +307,7 @@ def tables() -> Tables:
             code: frozenset(g for g, codes in groups.items() if code in codes) for code in set().union(*groups.values())
         },
         review_classes=frozenset(r.subject for v in rules.values() for r in v if r.kind == "taking_class"),
+        review_targets=_review_targets(rules),
         triggers=frozenset(c for c, s in ckd.items() if s >= 3)
         | pregnancy
         | {c for g in {r.subject for v in rules.values() for r in v if r.kind == "has_condition"} for c in groups[g]},

@@ -18,7 +18,7 @@ YEAR = 365.25 * 86400
 def test_obstruction_after_1998_has_an_inhaled_steroid_within_a_year() -> None:
     records = list(
         ehrsim.generate(
-            60,
+            100,
             seed=5,
             reference_date=dt.date(2020, 1, 1),
             only_modules=("asthma",),

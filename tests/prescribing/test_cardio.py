@@ -73,3 +73,30 @@ def test_nsaid_without_cardiovascular_disease_or_aspirin_is_given() -> None:
     at(sim, dt.date(2015, 3, 1))
     onset(sim, "conditions", "38341003")  # hypertension is not a listed contraindication here
     assert code_of(order(sim, NAPROXEN, days=10)) == NAPROXEN
+
+
+LISINOPRIL_10 = "314076"
+HYDROCHLOROTHIAZIDE_25 = "310798"
+
+
+def test_nsaid_with_an_ace_inhibitor_and_a_diuretic_becomes_acetaminophen() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    order(sim, LISINOPRIL_10, chronic=True, state=Order(name="Lisinopril"))
+    given = order(sim, IBUPROFEN, days=5)  # one antihypertensive: no raised risk (Lapi 2013)
+    assert "ibuprofen" in given["codes"][0]["display"].lower()
+    order(sim, HYDROCHLOROTHIAZIDE_25, chronic=True, state=Order(name="Thiazide"))
+    entry = order(sim, NAPROXEN, days=10)
+    assert code_of(entry) == ACETAMINOPHEN and entry["prescribing"]["rule"] == "nsaid_triple_whammy"
+
+
+def test_a_diuretic_added_switches_a_running_nsaid_with_an_ace_inhibitor() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    run = Run()
+    order(sim, LISINOPRIL_10, chronic=True, run=run, state=Order(name="Lisinopril"))
+    pain = order(sim, NAPROXEN, chronic=True, run=run, state=Order(name="Pain", assign_to_attribute="pain"))
+    at(sim, dt.date(2015, 6, 1))
+    order(sim, HYDROCHLOROTHIAZIDE_25, chronic=True, run=run, state=Order(name="Thiazide"))
+    assert pain["stop"] == sim.now and pain["stop_reason"] == STOPPED
+    assert code_of(sim.attributes["pain"]) == ACETAMINOPHEN

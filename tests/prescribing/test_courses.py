@@ -241,3 +241,62 @@ def test_the_ordered_drug_renewed_after_its_era_substitute_gets_the_modules_dose
     entry = sim.renew("medications", entry, sim.now, None)
     assert code_of(entry) == "897122"
     assert entry["dosage"]["amount"] == 0.2 and "units_per_kg" not in entry["dosage"]  # 0.2 mL, not 49 "mL"
+
+
+def test_regular_insulin_in_place_of_metformin_is_given_before_each_meal_also_after_renewal() -> None:
+    sim = patient(dt.date(1934, 1, 1))
+    at(sim, dt.date(1976, 6, 17))  # before metformin (1995): regular insulin, the chart review's once a day
+    _weigh(sim, 80.0)
+    entry = order(sim, "860975", chronic=True)
+    assert code_of(entry) == "311034"
+    assert entry["dosage"]["frequency"] == 3 and entry["dosage"]["amount"] == 8.0  # 0.1 units/kg before each meal
+    at(sim, dt.date(1977, 6, 7))
+    entry = sim.renew("medications", entry, sim.now, None)
+    assert code_of(entry) == "311034" and entry["dosage"]["frequency"] == 3  # the renewal keeps the schedule
+
+
+def test_fluticasone_steps_back_down_to_44_mcg_after_a_controlled_review() -> None:
+    sim = patient(dt.date(1990, 1, 1))
+    at(sim, dt.date(2010, 3, 1))
+    entry = order(sim, "895994", chronic=True, amount=2.0)
+    at(sim, dt.date(2011, 3, 1))
+    sim.rec.add("observations", {"time": sim.now, "codes": [{"code": "19926-5"}], "value": 71.0}, None)
+    entry = sim.renew("medications", entry, sim.now + 60.0, None)
+    assert code_of(entry) == "1360333"  # not well controlled: medium dose
+    at(sim, dt.date(2011, 4, 1))
+    sim.rec.add("observations", {"time": sim.now, "codes": [{"code": "19926-5"}], "value": 85.0}, None)
+    entry = sim.renew("medications", entry, sim.now + 60.0, None)
+    assert code_of(entry) == "1360333"  # controlled for a month only: not yet stepped down (EPR-3: 3 months)
+    at(sim, dt.date(2012, 3, 1))
+    sim.rec.add("observations", {"time": sim.now, "codes": [{"code": "19926-5"}], "value": 84.0}, None)
+    entry = sim.renew("medications", entry, sim.now + 60.0, None)
+    assert code_of(entry) == "895994" and entry["dosage"]["amount"] == 2.0  # well controlled: back to low dose
+
+
+def test_levothyroxine_is_dosed_on_ideal_body_weight_in_obesity() -> None:
+    heavy = patient(dt.date(1970, 1, 1))
+    at(heavy, dt.date(2015, 3, 1))
+    _weigh(heavy, 120.0)  # 192 mcg on actual weight: the 150 mcg cap
+    heavy.rec.add("observations", {"time": heavy.now, "codes": [{"code": "8302-2"}], "value": 165.0}, None)
+    # ideal body weight at BMI 25: 25 x 1.65^2 = 68 kg -> 109 mcg: the 100 mcg tablet
+    assert code_of(order(heavy, LEVOTHYROXINE[75], chronic=True)) == LEVOTHYROXINE[100]
+    lean = patient(dt.date(1970, 1, 1))
+    at(lean, dt.date(2015, 3, 1))
+    _weigh(lean, 60.0)  # under the ideal weight: the actual weight, 96 mcg -> the 75 mcg tablet
+    lean.rec.add("observations", {"time": lean.now, "codes": [{"code": "8302-2"}], "value": 180.0}, None)
+    assert code_of(order(lean, LEVOTHYROXINE[75], chronic=True)) == LEVOTHYROXINE[75]
+
+
+def test_regular_insulin_for_an_order_without_a_dosage_is_still_given_before_meals() -> None:
+    sim = patient(dt.date(1934, 1, 1))
+    at(sim, dt.date(1966, 5, 26))  # Synthea's library orders metformin without a dosage
+    _weigh(sim, 84.5)
+    entry = order(sim, "860975", chronic=True, no_dosage=True)
+    assert code_of(entry) == "311034" and entry["dosage"]["frequency"] == 3
+
+
+def test_labetalol_in_place_of_lisinopril_in_pregnancy_is_twice_daily() -> None:
+    sim = patient(dt.date(1985, 1, 1), pregnant=True)
+    at(sim, dt.date(2015, 3, 1))
+    entry = order(sim, "314076", chronic=True)  # lisinopril 10 mg once daily
+    assert code_of(entry) == "896758" and entry["dosage"]["frequency"] == 2

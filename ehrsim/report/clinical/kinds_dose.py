@@ -265,6 +265,31 @@ def _drug(med: dict[str, Any]) -> str:
 
 
 @register
+class MinDosesADay(Rule):
+    """A drug whose label ties each dose to a meal (regular insulin before meals) is not ordered fewer than
+    ``min_per_day`` times a day (``drug_set``: the products)."""
+
+    kind = "min_doses_a_day"
+    required = ("drug_set", "min_per_day")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        drugs = self.data.code_set(self.p["drug_set"])
+        for med in view.entries("medications"):
+            dosage = med.get("dosage")
+            period = float((dosage or {}).get("period") or 0) * _PERIOD_SECONDS.get((dosage or {}).get("unit", ""), 0)
+            if not dosage or period <= 0 or not drugs.any(med.get("codes")):
+                continue
+            per_day = float(dosage.get("frequency") or 1) * DAY / period
+            if per_day >= float(self.p["min_per_day"]) - 1e-9:
+                f.passed()
+            else:
+                display = (med.get("codes") or [{}])[0].get("display")
+                f.add(False, f"{display} {iso(med['start'])[:10]}: {per_day:g} a day")
+        return f
+
+
+@register
 class VolumePerKg(Rule):
     """A fluid given to a child (administrations of ``drug_class`` under ``max_age``) is at most so many mL per kg of
     the child's latest recorded weight per order, by the class of the encounter it was given in (``limits``: an

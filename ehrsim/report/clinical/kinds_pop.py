@@ -9,6 +9,7 @@ from ehrsim.errors import ConfigError
 from ehrsim.record.times import iso
 from ehrsim.report.clinical.base import Finding, Rule, register
 from ehrsim.report.clinical.view import Entry, PatientView
+from ehrsim.report.source import YEAR
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
@@ -287,3 +288,55 @@ class DeathCauseShare(_Share):
 
     def measure(self, values: list[float]) -> float | None:
         return fmean(values) if len(values) >= int(self.param("min_deaths", 1)) else None
+
+
+@register
+class ConditionMortalityRatio(Rule):
+    """Deaths of people with a condition (from its first diagnosis) over the deaths expected at the death rates of
+    people of the same 10-year age band without it: the excess mortality a disease carries (diabetes ~1.8x)."""
+
+    kind = "condition_mortality_ratio"
+    band = True
+    required = ("condition_set", "min_age", "band")
+
+    def setup(self) -> None:
+        self.conditions = self.data.code_set(self.p["condition_set"])
+
+    def check(self, view: PatientView) -> Finding:
+        onset = min((c["start"] for c in view.conditions_in(self.conditions)), default=None)
+        values: list[tuple[int, bool, float, int]] = []
+        lo = int(self.p["min_age"]) // 10 * 10
+        while view.at_age(lo) < view.end:
+            start, stop = max(view.at_age(lo), view.at_age(self.p["min_age"])), min(view.at_age(lo + 10), view.end)
+            cut = min(max(onset, start), stop) if onset is not None else stop  # time with the condition: cut..stop
+            died = int(view.death is not None and stop == view.end)
+            if cut > start:
+                values.append((lo, False, (cut - start) / YEAR, died if cut == stop else 0))
+            if stop > cut:
+                values.append((lo, True, (stop - cut) / YEAR, died))
+            lo += 10
+        return Finding(events=1, values=values) if values else Finding()
+
+    def _counts(self, values: list[tuple[int, bool, float, int]]) -> tuple[int, float]:
+        years: dict[tuple[int, bool], float] = {}
+        deaths: dict[tuple[int, bool], int] = {}
+        for band, has, py, died in values:
+            years[band, has] = years.get((band, has), 0.0) + py
+            deaths[band, has] = deaths.get((band, has), 0) + died
+        observed = sum(d for (_, has), d in deaths.items() if has)
+        expected = sum(
+            years[band, True] * deaths.get((band, False), 0) / years[band, False]
+            for band, has in years
+            if has and years.get((band, False))
+        )
+        return observed, expected
+
+    def measure(self, values: list[tuple[int, bool, float, int]]) -> float | None:
+        observed, expected = self._counts(values)
+        if observed < int(self.param("min_deaths", 1)) or expected <= 0:
+            return None
+        return observed / expected
+
+    def detail(self, values: list[tuple[int, bool, float, int]]) -> str:
+        observed, expected = self._counts(values)
+        return f"{observed} deaths with the condition, {expected:.1f} expected at the rates of people without it"

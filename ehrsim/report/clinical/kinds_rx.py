@@ -43,7 +43,9 @@ class AllergyDrug(Rule):
 
 @register
 class DrugPair(Rule):
-    """Two drug classes that must not overlap (with a washout between them)."""
+    """Two drug classes that must not overlap (with a washout between them); with ``class_c``, three that must not
+    all overlap at once (an NSAID with an ACE inhibitor or ARB and a diuretic: pairwise-overlapping spans share a
+    moment)."""
 
     kind = "drug_pair"
     required = ("class_a", "class_b")
@@ -54,13 +56,19 @@ class DrugPair(Rule):
         if not a_meds:
             return Finding()
         b_meds = view.meds_of(self.p["class_b"])
+        c_meds = view.meds_of(self.p["class_c"]) if "class_c" in self.p else None
         f = Finding()
+
+        def overlap(x: dict[str, Any], y: dict[str, Any]) -> bool:
+            return x is not y and y["start"] < view.stop_of(x) + washout and x["start"] < view.stop_of(y) + washout
+
         for a in a_meds:
             clash = next(
                 (
                     b
                     for b in b_meds
-                    if b is not a and b["start"] < view.stop_of(a) + washout and a["start"] < view.stop_of(b) + washout
+                    if overlap(a, b)
+                    and (c_meds is None or any(overlap(a, c) and (c is b or overlap(b, c)) for c in c_meds))
                 ),
                 None,
             )

@@ -183,6 +183,8 @@ def test_influenza_antiviral_high_risk() -> None:
     b = RecordBuilder(birth=dt.date(2015, 1, 1))  # a 3-year-old with influenza and no antiviral
     t = b.at_age(3)
     b.condition(FLU[0], t, stop=t + 7 * DAY, display=FLU[1])
+    for year in (1, 2):  # and again at 4 and 5 (US practice treats about 1 in 3: tolerance 75 % untreated)
+        b.condition(FLU[0], t + year * 365 * DAY, stop=t + (year * 365 + 7) * DAY, display=FLU[1])
     a = RecordBuilder(1, birth=dt.date(1980, 1, 1))  # an asthmatic adult treated, and one untreated
     ta = a.at_age(38)
     a.condition(ASTHMA[0], a.at_age(20), display=ASTHMA[1])
@@ -190,7 +192,7 @@ def test_influenza_antiviral_high_risk() -> None:
     med(a, OSELTAMIVIR, ta, ta + 5 * DAY)
     a.condition(FLU[0], ta + 400 * DAY, stop=ta + 407 * DAY, display=FLU[1])
     result = breaks("care.influenza_antiviral_high_risk", [b.record(), a.record()])
-    assert (result.events, result.events_breaking) == (3, 2)
+    assert (result.events, result.events_breaking) == (5, 4)
     healthy = RecordBuilder(2, birth=dt.date(1980, 1, 1))  # not high risk: not judged
     healthy.condition(FLU[0], healthy.at_age(38), stop=healthy.at_age(38) + 7 * DAY, display=FLU[1])
     old = RecordBuilder(3, birth=dt.date(1940, 1, 1))  # 65+ and treated
@@ -249,6 +251,46 @@ def test_dose_weight_charted() -> None:
         dosage={"amount": 470, "frequency": 2, "period": 1, "unit": "d", "weight_kg": 10.5},
     )
     passes("rx.dose_weight_charted", [g.record()])
+
+
+REGULAR_INSULIN = ("311034", "insulin, regular, human 100 UNT/ML Injectable Solution")
+
+
+def test_regular_insulin_is_not_once_a_day() -> None:
+    b = RecordBuilder()
+    t = b.at_age(42)
+    med(b, REGULAR_INSULIN, t, t + 365 * DAY, dosage=_dose(10.0, "[iU]"))  # the chart review's once a day
+    med(b, REGULAR_INSULIN, t + 365 * DAY, None, dosage=_dose(8.0, "[iU]", frequency=3))
+    result = breaks("rx.regular_insulin_with_meals", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 1)
+    g = RecordBuilder()
+    med(g, REGULAR_INSULIN, t, None, dosage=_dose(8.0, "[iU]", frequency=3))  # before each meal
+    med(g, REGULAR_INSULIN, t, None, dosage=_dose(6.0, "[iU]", frequency=1, period=12.0, per="h"))  # with NPH, bid
+    med(g, FLUOXETINE_20, t, None, dosage=_dose(1.0))  # other drugs are not judged
+    passes("rx.regular_insulin_with_meals", [g.record()])
+
+
+NAPROXEN = ("198014", "Naproxen 500 MG Oral Tablet")
+HCTZ_LISINOPRIL = ("197885", "hydrochlorothiazide 12.5 MG / lisinopril 10 MG Oral Tablet")
+HCTZ_25 = ("310798", "Hydrochlorothiazide 25 MG Oral Tablet")
+
+
+def test_nsaid_triple_whammy() -> None:
+    b = RecordBuilder()
+    t = b.at_age(60)
+    med(b, LISINOPRIL_10, t, None)
+    med(b, HCTZ_25, t + 30 * DAY, None)
+    med(b, NAPROXEN, t + 100 * DAY, t + 110 * DAY)  # all three at once
+    c = RecordBuilder(index=1)
+    med(c, HCTZ_LISINOPRIL, t, None)  # one combination tablet is both
+    med(c, NAPROXEN, t + 100 * DAY, t + 110 * DAY)
+    result = breaks("rx.nsaid_triple_whammy", [b.record(), c.record()])
+    assert result.patients_breaking == 2
+    g = RecordBuilder()
+    med(g, LISINOPRIL_10, t, None)
+    med(g, NAPROXEN, t + 100 * DAY, t + 110 * DAY)  # an NSAID with one antihypertensive: not judged
+    med(g, HCTZ_25, t + 200 * DAY, None)  # the diuretic only after the NSAID ended
+    passes("rx.nsaid_triple_whammy", [g.record()])
 
 
 SALINE = ("313002", "sodium chloride 9 MG/ML Injectable Solution")

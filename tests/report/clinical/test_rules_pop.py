@@ -6,6 +6,7 @@ import datetime as dt
 
 from ehrsim.report.clinical import default_clinical
 from ehrsim.report.clinical.base import build
+from ehrsim.report.clinical.view import PatientView
 from tests.report.clinical.helpers import DAY, breaks, local, passes, run
 from tests.report.records import REFERENCE, YEAR, RecordBuilder, code
 
@@ -213,3 +214,42 @@ def test_prevalence_rules() -> None:
     s.condition("162573006", REFERENCE - DAY, display="Suspected lung cancer (situation)")
     s.condition("92691004", REFERENCE - DAY, display="Carcinoma in situ of prostate (disorder)")
     assert run("pop.cancer_50_plus", [b.record(), s.record()]).measure == 0.5
+
+
+def _life(index: int, diabetic: bool, dies: bool) -> dict:
+    """Aged 70 at the reference date (or died at 65); diabetes diagnosed at 45."""
+    birth = REFERENCE - int(70 * YEAR)
+    b = RecordBuilder(index, birth=birth, death=birth + int(65 * YEAR) if dies else None)
+    if diabetic:
+        b.condition("44054006", birth + int(45 * YEAR), display="Diabetes mellitus type 2 (disorder)")
+    return b.record()
+
+
+def _cohort(diabetics: int, diabetic_deaths: int) -> list[dict]:
+    """200 people without diabetes (20 die at 65, 20/1,900 person-years in their sixties) and the diabetics."""
+    others = [_life(i, False, i < 20) for i in range(200)]
+    return others + [_life(1000 + i, True, i < diabetic_deaths) for i in range(diabetics)]
+
+
+def test_diabetes_excess_mortality() -> None:
+    rule = "death.diabetes_excess_mortality"
+    result = passes(rule, _cohort(100, 20))  # 20 deaths vs 9.5 expected: 2.1x
+    assert result.measure is not None and 2.0 < result.measure < 2.2
+    assert "20 deaths with the condition, 9.5 expected" in result.detail
+    breaks(rule, _cohort(200, 20))  # the rate of everyone else: 1.0x
+    breaks(rule, _cohort(100, 40))  # 40 vs 8.4: 4.7x
+
+
+def test_diabetes_excess_mortality_needs_enough_deaths_and_counts_time_before_diagnosis_as_without() -> None:
+    rule = "death.diabetes_excess_mortality"
+    few = run(rule, _cohort(100, 5))
+    assert few.measure is None  # under min_deaths: no figure, not a pass by luck
+    # diagnosed at 68, after a death-free decade: the sixties count as time without diabetes
+    birth = REFERENCE - int(70 * YEAR)
+    late = RecordBuilder(5000, birth=birth)
+    late.condition("44054006", birth + int(68 * YEAR), display="Diabetes mellitus type 2 (disorder)")
+    clinical = default_clinical()
+    checker = build(next(r for r in clinical.rules if r.id == rule), clinical)
+    values = checker.check(PatientView(late.record(), REFERENCE, clinical)).values
+    sixties = [v for v in values if v[0] == 60]
+    assert [(has, round(py, 2)) for _, has, py, _ in sixties] == [(False, 8.0), (True, 2.0)]
