@@ -102,7 +102,11 @@ class CareExpected(Rule):
         self.since = date_time(self.param("since"))
 
     def check(self, view: PatientView) -> Finding:
-        window_lo = max(view.at_age(self.p["min_age"]), self.since)
+        start = view.at_age(self.p["min_age"])
+        earlier = self.param("min_age_before")  # {"date": D, "min_age": A}: before D the minimum age was A
+        if earlier:  # e.g. lung screening from 55 (USPSTF 2013) until 50 became the age (USPSTF 2021)
+            start = min(view.at_age(earlier["min_age"]), max(start, date_time(earlier["date"])))
+        window_lo = max(start, self.since)
         window_hi = min(view.at_age(self.p["max_age"]), view.end)
         spans = [(max(a, window_lo), min(b, window_hi)) for a, b in self.qualifying(view)]
         spans = [(a, b) for a, b in spans if b > a]

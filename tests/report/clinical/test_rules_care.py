@@ -13,6 +13,7 @@ from tests.report.clinical.helpers import (
     breaks,
     med,
     passes,
+    run,
 )
 from tests.report.records import RecordBuilder, code
 
@@ -79,9 +80,9 @@ def test_ablation_after_workup() -> None:
     passes("care.ablation_after_workup", [_ablation(90, True)])
 
 
-def _smoker(index: int, *, birth: dt.date, years: float, care: str | None = None) -> dict:
+def _smoker(index: int, *, birth: dt.date, years: float, care: str | None = None, from_age: float = 55) -> dict:
     b = RecordBuilder(index, birth=birth)
-    start = b.at_age(55)
+    start = b.at_age(from_age)
     for k in range(int(years) + 1):
         b.observation("72166-2", start + int(k * 365.25 * DAY), SMOKER, unit="", category="social-history")
     if care == "counsel":
@@ -117,6 +118,20 @@ def test_ldct_when_eligible() -> None:
     )
     result = passes("care.ldct_when_eligible", [_smoker(1, birth=born, years=4, care="ldct"), quitter])
     assert result.patients == 1
+    # aged 50-54 in 2013-2017: eligible only from 55 until USPSTF 2021 lowered the age to 50 (not judged) ...
+    young = _smoker(3, birth=dt.date(1963, 1, 1), years=4, from_age=50)
+    young["observations"].append(
+        {
+            **young["observations"][-1],
+            "id": "quit-young",
+            "n": 98,
+            "time": young["observations"][-1]["time"] + 180 * DAY,  # quit at 54.5, in 2017
+            "value": code("8517006", display="Ex-smoker (finding)"),
+        }
+    )
+    assert run("care.ldct_when_eligible", [young]).denominator == 0
+    # ... but 50-54 from March 2021 is eligible
+    breaks("care.ldct_when_eligible", [_smoker(4, birth=dt.date(1970, 1, 1), years=3, from_age=51)])
 
 
 def _diabetic(foot: bool = False, statin: bool = False, birth: dt.date = dt.date(1960, 1, 1)) -> dict:
