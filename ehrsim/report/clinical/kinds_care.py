@@ -44,6 +44,8 @@ class DiagnosisEvidence(Rule):
             for part in alt.get("any_of") or [alt]:
                 self.data.code_set(part["set"])
         self.since = date_time(self.param("since"))
+        below = self.param("not_judged_below")  # {"set": S, "min": X}: a charted result of S below X excludes
+        self.below = (self.data.code_set(below["set"]), float(below["min"])) if below else None
 
     def check(self, view: PatientView) -> Finding:
         onsets = view.onsets(self.conditions)
@@ -100,8 +102,14 @@ class CareExpected(Rule):
         self.evidence = self.data.code_set(self.p["evidence_set"]) if self.param("evidence_set") else None
         self.drug_class = self.param("evidence_class")
         self.since = date_time(self.param("since"))
+        below = self.param("not_judged_below")  # {"set": S, "min": X}: a charted result of S below X excludes
+        self.below = (self.data.code_set(below["set"]), float(below["min"])) if below else None
 
     def check(self, view: PatientView) -> Finding:
+        if self.below is not None:  # e.g. fewer than 20 pack-years charted: not eligible for lung screening
+            charted = view.values(self.below[0])
+            if charted and charted[-1][1] < self.below[1]:
+                return Finding()
         start = view.at_age(self.p["min_age"])
         earlier = self.param("min_age_before")  # {"date": D, "min_age": A}: before D the minimum age was A
         if earlier:  # e.g. lung screening from 55 (USPSTF 2013) until 50 became the age (USPSTF 2021)

@@ -132,6 +132,23 @@ def test_ldct_when_eligible() -> None:
     assert run("care.ldct_when_eligible", [young]).denominator == 0
     # ... but 50-54 from March 2021 is eligible
     breaks("care.ldct_when_eligible", [_smoker(4, birth=dt.date(1970, 1, 1), years=3, from_age=51)])
+    # fewer than 20 pack-years charted: not eligible, not judged; 20 or more: judged
+    light, heavy = _smoker(5, birth=born, years=4), _smoker(6, birth=born, years=4)
+    light_t, heavy_t = light["observations"][0]["time"], heavy["observations"][0]["time"]
+    for record, t, packs in ((light, light_t, 10.0), (heavy, heavy_t, 25.0)):
+        record["observations"].append(
+            {
+                **record["observations"][0],
+                "id": f"packs-{packs}",
+                "n": 97,
+                "time": t,
+                "codes": [code("401201003")],
+                "value": packs,
+                "unit": "{pack-years}",
+            }
+        )
+    assert run("care.ldct_when_eligible", [light]).denominator == 0
+    breaks("care.ldct_when_eligible", [heavy])
 
 
 def _diabetic(foot: bool = False, statin: bool = False, birth: dt.date = dt.date(1960, 1, 1)) -> dict:
