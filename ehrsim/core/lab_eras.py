@@ -85,6 +85,11 @@ def existed(codes: list[dict[str, Any]], t: float) -> bool:
     return since is None or t >= since
 
 
+def _before(code: dict[str, Any], t: float) -> bool:
+    since = availability(code.get("system", ""), code.get("code", ""))[0]
+    return since is not None and t < since
+
+
 def reported_codes(codes: list[dict[str, Any]], t: float) -> list[dict[str, Any]] | None:
     """The codes a result is recorded under at ``t``: a module's eGFR code becomes the era's code,
     and None means the result is not reported (before eGFR reporting existed, or before the test
@@ -95,8 +100,9 @@ def reported_codes(codes: list[dict[str, Any]], t: float) -> list[dict[str, Any]
     since, egfr = availability("LOINC", codes[0].get("code", ""))
     if since is not None and t < since:
         return None
-    if not egfr:
-        return codes
+    if not egfr:  # a further coding of a test that did not exist yet goes (Synthea's SpO2: 2708-6 + pulse oximetry)
+        kept = [c for c in codes[1:] if not _before(c, t)]
+        return codes if len(kept) == len(codes) - 1 else [codes[0], *kept]
     era = egfr_era(t)
     if era is None:
         return None

@@ -333,3 +333,14 @@ def test_a_normal_range_does_not_lift_haemoglobin_above_the_kidney_failure_ceili
         labs.measure(body, vitals, rng, hb, 1.0, 60.0, declared=(11.1, 14.1))
         later = body.update(60, {}, 86400.0, esrd)
         assert later["Hemoglobin"] == vitals["Hemoglobin"]  # no offset from the normal range
+
+
+def test_a_further_coding_of_a_test_not_yet_available_is_dropped() -> None:
+    """Synthea's SpO2 is coded 2708-6 then 59408-5 (pulse oximetry, from 1983): in 1970 only the first stays."""
+    spo2 = [
+        {"system": "LOINC", "code": "2708-6", "display": "Oxygen saturation in Arterial blood"},
+        {"system": "LOINC", "code": "59408-5", "display": "Oxygen saturation in Arterial blood by Pulse oximetry"},
+    ]
+    assert lab_eras.reported_codes(spo2, _t("1970-06-01")) == spo2[:1]
+    assert lab_eras.reported_codes(spo2, _t("1990-06-01")) == spo2
+    assert lab_eras.reported_codes(spo2[::-1], _t("1970-06-01")) is None  # coded first: no result, as before

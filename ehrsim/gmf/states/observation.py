@@ -68,8 +68,13 @@ class ObservationBody(ValueSource):
 
     @cached_property
     def _availability(self) -> tuple[float | None, bool]:
-        """(first time the test existed or None, is it an eGFR code) of a LOINC first code; (None, False) else."""
-        return availability("LOINC", self.lab_code) if self.lab_code is not None else (None, False)
+        """(latest first-existence time of its codes or None, is the first an eGFR code) of a LOINC first code;
+        (None, False) else. A further coding counts too: before it existed it is dropped (``reported_codes``)."""
+        if self.lab_code is None:
+            return (None, False)
+        since, egfr = availability("LOINC", self.lab_code)
+        later = [s for c in self.codes[1:] if (s := availability(c.system, c.code)[0]) is not None]
+        return (max([since, *later]) if since is not None else max(later)) if later else since, egfr
 
     def reported(self, t: float) -> list[dict[str, str]] | None:
         """``lab_eras.reported_codes`` of this body's codes at ``t``, asked only when the answer can differ from
