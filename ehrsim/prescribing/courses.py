@@ -10,13 +10,12 @@ mg/kg per dose that still treats, for whole-tablet doses).
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from ehrsim.core.tables import rows
 from ehrsim.errors import EhrsimError
-from ehrsim.paths import terminology_dir
 from ehrsim.prescribing.tables import tables
 
 if TYPE_CHECKING:
@@ -54,9 +53,8 @@ class Courses:
     min_mg_per_kg: dict[str, float]
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    with open(terminology_dir() / "prescribing" / name, newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+def _rows(name: str) -> tuple[dict[str, str], ...]:
+    return rows(f"prescribing/{name}")
 
 
 @cache

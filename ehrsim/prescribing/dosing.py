@@ -6,13 +6,12 @@ terminology/prescribing/ (paediatric.csv, strengths.csv, dosing.csv, dose_limits
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ehrsim.core.tables import rows
 from ehrsim.errors import EhrsimError
-from ehrsim.paths import terminology_dir
 from ehrsim.prescribing import courses
 from ehrsim.prescribing import strength as strengths
 
@@ -38,14 +37,12 @@ class DrawnDose(NamedTuple):
 @cache
 def drawn_doses() -> dict[str, DrawnDose]:
     """rxcui -> the dose drawn up from it in place of a device (drawn_doses.csv)."""
-    path = terminology_dir() / "prescribing" / "drawn_doses.csv"
-    with open(path, newline="", encoding="utf-8") as fh:
-        out = {
-            r["rxcui"]: DrawnDose(r["in_place_of_form"], float(r["mg_per_kg"]), float(r["max_mg"]), float(r["step_ml"]))
-            for r in csv.DictReader(fh)
-        }
+    out = {
+        r["rxcui"]: DrawnDose(r["in_place_of_form"], float(r["mg_per_kg"]), float(r["max_mg"]), float(r["step_ml"]))
+        for r in rows("prescribing/drawn_doses.csv")
+    }
     if any(d.step_ml <= 0 or d.max_mg <= 0 for d in out.values()):
-        raise EhrsimError(f"{path}: step_ml and max_mg must be positive")
+        raise EhrsimError("prescribing/drawn_doses.csv: step_ml and max_mg must be positive")
     return out
 
 

@@ -73,8 +73,8 @@ class ObservationBody(ValueSource):
         if self.lab_code is None:
             return (None, False)
         since, egfr = availability("LOINC", self.lab_code)
-        later = [s for c in self.codes[1:] if (s := availability(c.system, c.code)[0]) is not None]
-        return (max([since, *later]) if since is not None else max(later)) if later else since, egfr
+        known = [s for s in (since, *(availability(c.system, c.code)[0] for c in self.codes[1:])) if s is not None]
+        return (max(known) if known else None), egfr
 
     def reported(self, t: float) -> list[dict[str, str]] | None:
         """``lab_eras.reported_codes`` of this body's codes at ``t``, asked only when the answer can differ from
