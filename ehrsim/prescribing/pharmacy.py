@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ehrsim.prescribing import checks, courses, dosing, lifecycle, review, running
+from ehrsim.prescribing import bsa, checks, courses, dosing, lifecycle, review, running
 from ehrsim.prescribing.lifecycle import STOPPED
 from ehrsim.prescribing.patient import Patient
 from ehrsim.prescribing.tables import Product, tables
@@ -93,7 +93,8 @@ class Pharmacy:
         chosen = dosing.paediatric(self, fields, chosen, patient, ordered, t)
         previous = dosing.previous(self, chosen, t)
         chosen = dosing.strength(self, fields, chosen, patient, ordered, t, previous)
-        dosing.dose(self, fields, chosen, patient, previous)
+        if not bsa.dose(self, fields, chosen, patient):  # chemotherapy: per m2 of body-surface area
+            dosing.dose(self, fields, chosen, patient, previous)
         caution = chosen.classes & patient.allergy(self.rx)[1]
         if caution:
             reason = f"allergy caution: {min(caution).replace('_', ' ')} class (no severe reaction recorded)"

@@ -11,6 +11,7 @@ from ehrsim.errors import ConfigError
 from ehrsim.report.clinical import (  # noqa: F401
     kinds_care,
     kinds_dose,
+    kinds_onc,
     kinds_phys,
     kinds_pop,
     kinds_records,
