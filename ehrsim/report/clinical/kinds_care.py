@@ -70,11 +70,33 @@ class ProcedureRequires(Rule):
     def setup(self) -> None:
         self.procedures = self.data.code_set(self.p["procedure_set"])
         self.since = date_time(self.param("since"))  # procedures before a guideline date are not judged
+        # only_with: judged only for patients in a state at the procedure: {"condition_set": S, "min_days_before": D}
+        # (a condition active then that began D days before, e.g. chronic hypertension in pregnancy), or
+        # {"result_set": S, "text": T} (a result of S before it whose text value contains T, e.g. Rh negative)
+        self.only_with = self.param("only_with")
+        if self.only_with:
+            self.data.code_set(self.only_with.get("condition_set") or self.only_with["result_set"])
+
+    def _qualifies(self, view: PatientView, t: float) -> bool:
+        q = self.only_with
+        if not q:
+            return True
+        if "condition_set" in q:
+            began = t - float(q.get("min_days_before", 0)) * DAY
+            conds = view.conditions_in(self.data.code_set(q["condition_set"]))
+            return any(c["start"] <= began and view.stop_of(c) > t for c in conds)
+        code_set, text = self.data.code_set(q["result_set"]), str(q["text"]).lower()
+        return any(
+            o["time"] <= t and code_set.any(o.get("codes")) and text in str(o.get("value")).lower()
+            for o in view.entries("observations")
+        )
 
     def check(self, view: PatientView) -> Finding:
         f = Finding()
         for proc in view.entries("procedures"):
             if not self.procedures.any(proc.get("codes")) or proc["start"] < self.since:
+                continue
+            if not self._qualifies(view, proc["start"]):
                 continue
             missing = []
             for req in self.p["requirements"]:
