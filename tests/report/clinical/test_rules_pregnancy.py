@@ -86,3 +86,17 @@ def test_no_glp1_agonist_in_pregnancy() -> None:
     med(g, GLARGINE, start, stop=start + 270 * DAY)
     med(g, LIRAGLUTIDE, start + 300 * DAY)  # resumed after delivery
     passes("rx.diabetes_drug_in_pregnancy", [g.record()])
+
+
+def test_no_vaccine_admission() -> None:
+    b = RecordBuilder(birth=dt.date(2015, 1, 1))
+    stay = b.encounter(b.birth, hours=24, cls="inpatient")
+    stay["codes"] = [{"system": "SNOMED-CT", "code": "33879002", "display": "Administration of vaccine"}]
+    result = breaks("rec.vaccine_visit_not_a_stay", [b.record()])
+    assert (result.events, result.events_breaking) == (1, 1)
+    g = RecordBuilder(birth=dt.date(2015, 1, 1))
+    birth = g.encounter(g.birth, hours=48, cls="inpatient")
+    birth["codes"] = [{"system": "SNOMED-CT", "code": "32485007", "display": "Hospital admission (procedure)"}]
+    flu = g.encounter(g.at_age(1), cls="ambulatory")  # a flu-shot visit in the office is fine
+    flu["codes"] = [{"system": "SNOMED-CT", "code": "33879002", "display": "Administration of vaccine"}]
+    passes("rec.vaccine_visit_not_a_stay", [g.record()])
