@@ -308,3 +308,36 @@ class StageByAge(Rule):
                 f"{iso(t)[:10]} at {view.age(t):.0f}: {staged[0].get('display') if staged else value}",
             )
         return f
+
+
+@register
+class ResultFollowedUp(Rule):
+    """A result at or above ``min`` (a PHQ-9 of 15+) is acted on within ``days``: a diagnosis of ``condition_set``
+    or a drug of ``drug_class`` started or already running, or an ``evidence_set`` entry (referral, therapy)."""
+
+    kind = "result_followed_up"
+    required = ("lab_set", "min", "days")
+
+    def setup(self) -> None:
+        self.lab = self.data.code_set(self.p["lab_set"])
+        self.conditions = self.data.code_set(self.p["condition_set"]) if self.param("condition_set") else None
+        self.evidence = self.data.code_set(self.p["evidence_set"]) if self.param("evidence_set") else None
+        self.since = date_time(self.param("since"))
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        within = float(self.p["days"]) * DAY
+        for t, value, _ in view.values(self.lab):
+            if value < float(self.p["min"]) or t < self.since or t + within > view.end:
+                continue  # below the threshold, before the guideline, or not followed long enough
+            lo, hi = t - DAY, t + within
+            spans = (
+                [(c["start"], view.stop_of(c)) for c in view.conditions_in(self.conditions)] if self.conditions else []
+            )
+            if self.param("drug_class"):
+                spans += [(m["start"], view.stop_of(m)) for m in view.meds_of(self.p["drug_class"])]
+            ok = any(a <= hi and b >= t for a, b in spans)  # begun within the window, or running at the result
+            if not ok and self.evidence is not None:
+                ok = any(lo <= e <= hi for e in view.events_in(self.evidence))
+            f.add(ok, f"{iso(t)[:10]} score {value:g}: nothing within {self.p['days']} days")
+        return f

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tests.report.clinical.helpers import DAY, breaks, med, passes
-from tests.report.records import RecordBuilder
+from tests.report.records import REFERENCE, RecordBuilder
 
 ASPIRIN_81 = ("243670", "aspirin 81 MG Oral Tablet")
 LIRAGLUTIDE = ("897122", "3 ML liraglutide 6 MG/ML Pen Injector")
@@ -100,3 +100,26 @@ def test_no_vaccine_admission() -> None:
     flu = g.encounter(g.at_age(1), cls="ambulatory")  # a flu-shot visit in the office is fine
     flu["codes"] = [{"system": "SNOMED-CT", "code": "33879002", "display": "Administration of vaccine"}]
     passes("rec.vaccine_visit_not_a_stay", [g.record()])
+
+
+def test_severe_phq9_is_followed_up() -> None:
+    b = RecordBuilder(birth=dt.date(1990, 1, 1))
+    t = b.at_age(30)
+    b.observation("44261-6", t, 19, unit="{score}", category="survey")
+    b.condition("370143000", t + 90 * DAY)  # diagnosed 3 months later (the chart review)
+    result = breaks("care.phq9_severe_followed_up", [b.record()])
+    assert (result.events, result.events_breaking) == (1, 1)
+
+    referred = RecordBuilder(birth=dt.date(1990, 1, 1))
+    t = referred.at_age(30)
+    referred.observation("44261-6", t, 19, unit="{score}", category="survey")
+    referred.procedure("183524004", t)
+    treated = RecordBuilder(index=1, birth=dt.date(1990, 1, 1))
+    t = treated.at_age(30)
+    med(treated, ("312938", "sertraline 50 MG Oral Tablet"), t - 30 * DAY)  # already on an antidepressant
+    treated.observation("44261-6", t, 17, unit="{score}", category="survey")
+    mild = RecordBuilder(index=2, birth=dt.date(1990, 1, 1))
+    mild.observation("44261-6", mild.at_age(30), 12, unit="{score}", category="survey")  # below 15
+    recent = RecordBuilder(index=3, birth=dt.date(1990, 1, 1))
+    recent.observation("44261-6", REFERENCE - 20 * DAY, 22, unit="{score}", category="survey")  # not followed yet
+    passes("care.phq9_severe_followed_up", [referred.record(), treated.record(), mild.record(), recent.record()])
