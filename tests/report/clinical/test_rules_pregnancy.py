@@ -123,3 +123,24 @@ def test_severe_phq9_is_followed_up() -> None:
     recent = RecordBuilder(index=3, birth=dt.date(1990, 1, 1))
     recent.observation("44261-6", REFERENCE - 20 * DAY, 22, unit="{score}", category="survey")  # not followed yet
     passes("care.phq9_severe_followed_up", [referred.record(), treated.record(), mild.record(), recent.record()])
+
+
+def test_obese_child_is_addressed() -> None:
+    b = RecordBuilder(birth=dt.date(2005, 1, 1))
+    for age in (12, 13, 14):
+        b.observation("59576-9", b.at_age(age), 97.5, category="vital-signs")  # never diagnosed (the chart review)
+    b.procedure("409063005", b.at_age(13))  # generic counselling for something else does not count
+    result = breaks("care.obese_child_addressed", [b.record()])
+    assert result.breaking == 1
+
+    g = RecordBuilder(birth=dt.date(2005, 1, 1))
+    for age in (12, 13, 14):
+        g.observation("59576-9", g.at_age(age), 97.5, category="vital-signs")
+    g.condition("414916001", g.at_age(12))
+    g.procedure("386373004", g.at_age(12))
+    lean = RecordBuilder(index=1, birth=dt.date(2005, 1, 1))
+    for age in (12, 13, 14):
+        lean.observation("59576-9", lean.at_age(age), 60.0, category="vital-signs")
+    adult = RecordBuilder(index=2, birth=dt.date(1980, 1, 1))
+    adult.observation("59576-9", adult.at_age(30), 99.0, category="vital-signs")  # not a child
+    passes("care.obese_child_addressed", [g.record(), lean.record(), adult.record()])
