@@ -46,3 +46,17 @@ def test_chemo_dose_per_bsa() -> None:
     _body(c, t, egfr=60.0)
     med(c, CARBOPLATIN, t, t + 3600, dosage=_mg(900.0))  # AUC 10: above 7.5
     assert breaks("rx.chemo_dose_per_bsa", [c.record()]).events_breaking == 1
+
+
+def test_anthracycline_from_75() -> None:
+    b = RecordBuilder()
+    t = b.at_age(81)
+    med(b, DOXORUBICIN, t, t + 3600, dosage=_mg(100.0))  # AC at 81
+    med(b, PACLITAXEL, t + 90 * DAY, t + 90 * DAY + 3600, dosage=_mg(300.0))
+    result = breaks("rx.anthracycline_from_75", [b.record()])
+    assert (result.patients, result.patients_breaking) == (1, 1)
+    g = RecordBuilder()
+    med(g, PACLITAXEL, g.at_age(80), g.at_age(80) + 3600, dosage=_mg(300.0))  # no anthracycline at 80
+    y = RecordBuilder(index=1)
+    med(y, DOXORUBICIN, y.at_age(60), y.at_age(60) + 3600, dosage=_mg(100.0))  # AC at 60: not judged
+    passes("rx.anthracycline_from_75", [g.record(), y.record()])
