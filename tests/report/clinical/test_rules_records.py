@@ -285,3 +285,20 @@ def test_pulse_oximetry_before_1983() -> None:
     g.observation("59408-5", from_date(dt.date(1990, 9, 17)), 96.0, category="vital-signs")
     g.observation("2708-6", from_date(dt.date(1960, 9, 17)), 93.0)  # an arterial blood gas saturation then
     passes("rec.test_before_available", [g.record()])
+
+
+def test_urgent_care_code_before_1970() -> None:
+    b = RecordBuilder(birth=dt.date(1918, 7, 12))
+    old = b.encounter(from_date(dt.date(1920, 3, 8)), hours=0.2, cls="ambulatory")  # the office class, mapped
+    old["codes"] = [code("702927004", display="Urgent care clinic (environment)")]  # but still coded urgent care
+    new = b.encounter(from_date(dt.date(1985, 3, 1)), hours=0.2, cls="urgentcare")
+    new["codes"] = [code("702927004", display="Urgent care clinic (environment)")]
+    b.encounter(from_date(dt.date(1931, 3, 1)), hours=0.2, cls="ambulatory")  # another code: not judged
+    result = breaks("rec.urgent_care_code_before_1970", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 1)
+    g = RecordBuilder(birth=dt.date(1918, 7, 12))
+    office = g.encounter(from_date(dt.date(1920, 3, 8)), hours=0.2, cls="ambulatory")
+    office["codes"] = [code("185345009", display="Encounter for symptom (procedure)")]
+    later = g.encounter(from_date(dt.date(1995, 3, 1)), hours=0.2, cls="urgentcare")
+    later["codes"] = [code("702927004", display="Urgent care clinic (environment)")]
+    passes("rec.urgent_care_code_before_1970", [g.record()])
