@@ -19,8 +19,10 @@ def _people(n: int) -> list[Physiology]:
 
 def _settles(person: Physiology, age: float) -> float:
     p = params()
-    return physio_drugs.hba1c_goal(age) + p["hba1c_titration_offset"] + p["hba1c_titration_sd"] * person.z(
-        "insulin_titration"
+    return (
+        physio_drugs.hba1c_goal(age)
+        + p["hba1c_titration_offset"]
+        + p["hba1c_titration_sd"] * person.z("insulin_titration")
     )
 
 
@@ -62,7 +64,10 @@ def test_insulin_acts_after_the_fixed_effect_drugs() -> None:
     person = next(p for p in _people(400) if _adherent(p) and abs(p.z("insulin_titration")) < 0.5)
     drugs = {
         "a": {"codes": [{"display": "insulin glargine 100 UNT/ML Injectable Solution"}], "start": 0.0},
-        "b": {"codes": [{"display": "24 HR metformin hydrochloride 500 MG Extended Release Oral Tablet"}], "start": 0.0},
+        "b": {
+            "codes": [{"display": "24 HR metformin hydrochloride 500 MG Extended Release Oral Tablet"}],
+            "start": 0.0,
+        },
     }
     v = {"Hemoglobin A1c": 9.5}
     physio_drugs.apply_drugs(v, person, 2 * YEAR, drugs, None, age=60)
