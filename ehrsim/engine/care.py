@@ -253,6 +253,9 @@ def imaging_study(sim: Simulation, run: ModuleRun, state: Any, t: float) -> None
     sim.extend_encounter(run, t + 1800.0)
 
 
+NEWBORN_DAYS = 7  # a condition present from birth is recorded in the newborn's first encounter within a week
+
+
 def death_after_admission(sim: Simulation, t: float) -> float:
     """A death in the instant of an emergency visit or admission comes after a stay (``deaths/hospital_stay.csv``)."""
     desk = sim.desk
@@ -282,8 +285,12 @@ def death_certificate(sim: Simulation, t: float) -> None:
         desk.wellness_enc = None
     desk.lock = None
     age = (t - sim.birth_time) / SECONDS["years"]
-    history = [c["codes"][0] for c in sim.rec.lists["conditions"] if c.get("codes")]
-    sim.death_cause = deaths.certified_cause(sim.cause_rng, sim.death_cause, age, sim.patient["gender"], history)
+    history = [
+        {**c["codes"][0], "onset": c.get("onset") or c["start"], "stop": c.get("stop")}
+        for c in sim.rec.lists["conditions"]
+        if c.get("codes")
+    ]
+    sim.death_cause = deaths.certified_cause(sim.cause_rng, sim.death_cause, age, sim.patient["gender"], history, t)
     cause = sim.death_cause or [codes.code(*DEATH_UNKNOWN_CAUSE)]
     # The certification encounter is the pronouncement of death: at the instant of death (ETL-Synthea takes the
     # death date and time from its start and the cause from its reason), where the patient died: in the stay
@@ -313,4 +320,9 @@ def death_certificate(sim: Simulation, t: float) -> None:
             sim.deactivate(kind, entry, t, None)
     found = deaths.record_at_death(sim.death_cause, history)
     if found is not None:  # e.g. coronary disease first shown by the sudden death: the record carries the cause
-        sim.write("conditions", {"start": t, "stop": None, "onset": t, "codes": [dict(found)]}, enc["id"])
+        onset = deaths.recorded_onset(found, t, sim.birth_time)  # a malformation: present since birth ...
+        at = enc["id"]
+        if onset < t:  # ... and in the record since the first encounter of the newborn (else the certificate)
+            first = min(sim.rec.lists["encounters"], key=lambda e: e["start"])
+            at = first["id"] if first["start"] <= onset + NEWBORN_DAYS * 86_400 else at
+        sim.write("conditions", {"start": onset, "stop": None, "onset": onset, "codes": [dict(found)]}, at)

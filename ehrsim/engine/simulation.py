@@ -182,22 +182,31 @@ class Simulation(PatientState, RecordWrites):
             history, trace = run.history, self.trace
             while not run.done and self.death_time is None:
                 node = run.state
-                outcome = node.process(self, run, t)
-                if outcome is False:
-                    return
-                if outcome is None:
-                    continue
+                process = node.process
+                if process is not None:  # None: a state that only passes on (Simple)
+                    outcome = process(self, run, t)
+                    if outcome is False:
+                        return
+                    if outcome is None:
+                        continue
                 nxt = run.redirect
+                target = None
                 if nxt is None:
-                    nxt = node.to
-                    if nxt is None:
-                        nxt = node.next_state(self, run, t)  # type: ignore[misc]
+                    target = node.to_node
+                    if target is not None:
+                        nxt = node.to
+                    else:
+                        nxt = node.to
+                        if nxt is None:
+                            nxt = node.next_state(self, run, t)  # type: ignore[misc]
                 else:
                     run.redirect = None
-                try:
-                    run.state = run.module.nodes[nxt]
-                except KeyError:
-                    raise SimulationError(f"transition to unknown state {nxt!r}") from None
+                if target is None:
+                    try:
+                        target = run.module.nodes[nxt]
+                    except KeyError:
+                        raise SimulationError(f"transition to unknown state {nxt!r}") from None
+                run.state = target
                 history[nxt] = t
                 if trace is not None:
                     trace.append((t, run.module.path, nxt))

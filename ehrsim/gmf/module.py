@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ehrsim.gmf.lookup import LookupTable
 from ehrsim.gmf.states import State
@@ -15,16 +17,30 @@ from ehrsim.gmf.values import Code
 class Node:
     """A state's hot-path view: bound methods in slots, so the engine skips model attribute lookups."""
 
-    __slots__ = ("name", "next_state", "process", "state", "to")
+    __slots__ = ("name", "next_state", "process", "state", "to", "to_node")
 
     def __init__(self, state: State) -> None:
         self.name = state.name
         self.state = state
-        self.process = state.process
+        #: None for a state whose ``process`` is the base class's (always True: Simple, ...): the engine
+        #: moves on without the call
+        self.process: Callable[[Any, Any, float], bool | None] | None = (
+            None if type(state).process is State.process else state.process
+        )
         transition = state.transition
         self.next_state = transition.next_state if transition is not None else None
         #: the target of a direct transition (the engine takes it without a call), else None
         self.to: str | None = transition.to if isinstance(transition, Direct) else None
+        #: the node of ``to`` once the module's nodes are linked (``link``): no dict lookup per step
+        self.to_node: Node | None = None
+
+
+def link(nodes: dict[str, Node]) -> dict[str, Node]:
+    """Resolve each direct transition's target node (an unknown target stays None: the engine reports it)."""
+    for node in nodes.values():
+        if node.to is not None:
+            node.to_node = nodes.get(node.to)
+    return nodes
 
 
 @dataclass(frozen=True, eq=False)

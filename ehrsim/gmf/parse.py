@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ehrsim.gmf.module import Module, Node
+from ehrsim.gmf.module import Module, Node, link
 from ehrsim.gmf.states import STATE_TYPES, State
 from ehrsim.gmf.states.clinical import ConditionOnset
 from ehrsim.gmf.transitions import TRANSITION_KEYS
@@ -186,7 +186,7 @@ def _parse_module(path: str, file: Path, problems: _Problems) -> Module | None:
         gmf_version=version,
         sha256=hashlib.sha256(text).hexdigest(),
         onset_codes=onsets,
-        nodes={n: Node(s) for n, s in states.items()},
+        nodes=link({n: Node(s) for n, s in states.items()}),
         broken=frozenset(broken),
     )
 

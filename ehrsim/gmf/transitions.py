@@ -137,11 +137,15 @@ class Conditional(Transition):
             raise ValueError("conditional_transition is empty")
         return self
 
+    @cached_property
+    def pairs(self) -> tuple[tuple[AnyCondition | None, str], ...]:
+        """(condition, transition) per option, built once (hot path: no model attribute reads per check)."""
+        return tuple((o.condition, o.transition) for o in self.options)
+
     def next_state(self, sim: PatientAccess, run: ModuleRun, t: float) -> str:
-        for option in self.options:
-            condition = option.condition
+        for condition, transition in self.pairs:
             if condition is None or condition.test(sim, run, t):
-                return option.transition
+                return transition
         return self.options[-1].transition
 
     def targets(self) -> list[str]:
@@ -177,9 +181,13 @@ class Complex(Transition):
             raise ValueError("complex_transition is empty")
         return self
 
+    @cached_property
+    def pairs(self) -> tuple[tuple[AnyCondition | None, ComplexOption], ...]:
+        """(condition, option) per option, built once (hot path)."""
+        return tuple((o.condition, o) for o in self.options)
+
     def next_state(self, sim: PatientAccess, run: ModuleRun, t: float) -> str:
-        for option in self.options:
-            condition = option.condition
+        for condition, option in self.pairs:
             if condition is None or condition.test(sim, run, t):
                 return option.pick(sim)
         return self.options[-1].pick(sim)

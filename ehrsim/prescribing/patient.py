@@ -111,18 +111,43 @@ class Patient:
         value = obs["value"] if obs is not None else None
         return float(value) if isinstance(value, int | float) and not isinstance(value, bool) and value > 0 else None
 
+    def weighed_within(self, seconds: float) -> float:
+        """The chart weight if measured within ``seconds``, else the weight now, charted at the order's visit
+        (a chemotherapy dose by body-surface area uses the weight of the cycle, not of last year)."""
+        obs = self.sim.latest_observation(BODY_WEIGHT)
+        value = obs["value"] if obs is not None and self.t - obs["time"] <= seconds else None
+        if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+            return float(value)
+        kg = float(self.sim.vitals.get("Weight", 70.0))
+        if self.encounter is not None:
+            self._weigh(kg)
+        return round(kg, 1)
+
+    def stature(self) -> float:
+        """The chart height (cm), else the height now, measured and charted at the order's visit."""
+        charted = self.height()
+        if charted is not None:
+            return charted
+        cm = float(self.sim.vitals.get("Height", 165.0))
+        if self.encounter is not None:
+            self._measure(BODY_HEIGHT, "Body height", round(cm, 1), "cm")
+        return round(cm, 1)
+
     def _stale(self, recent: float) -> bool:
         obs = self.sim.latest_observation(BODY_WEIGHT)
         return obs is None or self.t - obs["time"] > recent
 
     def _weigh(self, kg: float) -> None:
+        self._measure(BODY_WEIGHT, "Body weight", round(kg, 1), "kg")
+
+    def _measure(self, code: str, display: str, value: float, unit: str) -> None:
         fields = {
             "time": self.t,
             "category": "vital-signs",
-            "codes": [{"system": "LOINC", "code": BODY_WEIGHT, "display": "Body weight"}],
-            "value": round(kg, 1),
+            "codes": [{"system": "LOINC", "code": code, "display": display}],
+            "value": value,
             "value_type": "numeric",
-            "unit": "kg",
+            "unit": unit,
             "components": [],
             "report": None,
         }

@@ -68,6 +68,9 @@ class Approval:
     application: str
 
 
+JUDGES = ("share", "binomial")
+
+
 @dataclass(frozen=True)
 class RuleDef:
     """One audit rule as written in ``rules.json``."""
@@ -82,6 +85,7 @@ class RuleDef:
     params: dict[str, Any]
     tolerance: float  # largest share of the denominator allowed to break the rule (0.02 = 2 %)
     count: str = "patients"  # what the tolerance counts: "patients" or "events"
+    judge: str = "share"  # "share": fail when over the tolerance; "binomial": only when significantly over it
 
 
 @dataclass(frozen=True)
@@ -190,6 +194,11 @@ def load_clinical(folder: Path | None = None, rules_file: Path | None = None) ->
         count = item.get("count", "patients")
         if count not in ("patients", "events"):
             raise ConfigError(f"{path}: rule {item['id']}: count must be 'patients' or 'events'")
+        judge = item.get("judge", "share")
+        if judge not in JUDGES:
+            raise ConfigError(f"{path}: rule {item['id']}: judge must be one of {', '.join(JUDGES)}")
+        if judge == "binomial" and (float(item["tolerance"]) <= 0 or (item.get("params") or {}).get("band")):
+            raise ConfigError(f"{path}: rule {item['id']}: judge 'binomial' needs a tolerance above 0 and no band")
         rules.append(
             RuleDef(
                 item["id"],
@@ -202,6 +211,7 @@ def load_clinical(folder: Path | None = None, rules_file: Path | None = None) ->
                 dict(item.get("params") or {}),
                 float(item["tolerance"]),
                 count,
+                judge,
             )
         )
     if not rules:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from tests.report.clinical.helpers import (
     AMOXICILLIN,
     ATORVASTATIN_20,
     BIKTARVY,
     DAY,
     NICOTINE_PATCH,
+    Record,
     breaks,
     med,
     passes,
@@ -222,6 +225,27 @@ def test_hiv_treated() -> None:
     g.condition("86406008", g.at_age(45))
     med(g, BIKTARVY, g.at_age(45) + 20 * DAY)
     passes("care.hiv_treated", [g.record()])
+
+
+def _hiv(treated: bool) -> Record:
+    b = RecordBuilder(birth=dt.date(1970, 1, 1))
+    b.condition("86406008", b.at_age(40))
+    med(b, BIKTARVY, b.at_age(40) + (20 if treated else 3 * 365) * DAY)
+    return b.record()
+
+
+def test_hiv_treated_is_judged_by_a_binomial_test_of_its_tolerance() -> None:
+    """1 untreated of 4 (25 %) is over the 10 % tolerance by chance (P = 0.34 at 10 %): it passes, with its interval.
+    3 of 4 (P = 0.004) and 5 of 20 (P = 0.043) are significantly over it: they fail."""
+    result = passes("care.hiv_treated", [_hiv(False)] + [_hiv(True)] * 3)
+    assert (result.breaking, result.denominator, result.rule.judge) == (1, 4, "binomial")
+    assert result.p_value == pytest.approx(1 - 0.9**4)
+    assert result.interval is not None and result.interval[0] < 0.1 < result.interval[1]
+    result = run("care.hiv_treated", [_hiv(False)] * 3 + [_hiv(True)])
+    assert result.status == "FAIL" and result.p_value == pytest.approx(0.0037)
+    result = run("care.hiv_treated", [_hiv(False)] * 5 + [_hiv(True)] * 15)
+    assert result.status == "FAIL" and result.p_value == pytest.approx(0.0432, abs=1e-4)
+    assert run("care.hiv_treated", [_hiv(False)] * 4 + [_hiv(True)] * 16).status == "pass"  # P = 0.133
 
 
 def _thin_child(workup: bool) -> dict:

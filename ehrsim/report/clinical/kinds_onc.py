@@ -1,0 +1,73 @@
+"""Oncology rules: a chemotherapy dose within its per-m2 band for the body-surface area the chart gives."""
+
+from __future__ import annotations
+
+import math
+
+from ehrsim.errors import ConfigError
+from ehrsim.record.times import iso
+from ehrsim.report.clinical.base import Finding, Rule, register
+from ehrsim.report.clinical.view import PatientView
+
+#: Calvert's GFR cap (mL/min; FDA / NCI CTEP 2010)
+_GFR_CAP = 125.0
+
+
+@register
+class BsaDose(Rule):
+    """Each order of a listed chemotherapy ingredient has a dose in mg within its band per m2 of the BSA
+    (Mosteller) from the chart's latest height and weight (``bands``: ingredient -> [low, high] mg/m2), or
+    for a drug dosed to a target AUC (``calvert``: ingredient -> [low, high] AUC) within the AUC band from the
+    latest eGFR times BSA / 1.73 (at most 125 mL/min). An order with no dose in mg, or no height, weight or
+    (for AUC) eGFR charted within ``within_days``, is a breach: the dose cannot have been by body size."""
+
+    kind = "bsa_dose"
+    required = ("bands", "weight_set", "height_set", "within_days")
+
+    def setup(self) -> None:
+        for key in ("bands", "calvert"):
+            bands = self.p.get(key, {})
+            if not isinstance(bands, dict) or not all(
+                isinstance(v, list) and len(v) == 2 and 0 < v[0] <= v[1] for v in bands.values()
+            ):
+                raise ConfigError(f"clinical rule {self.rule.id}: {key} must map ingredients to [low, high]")
+        if self.p.get("calvert") and "egfr_set" not in self.p:
+            raise ConfigError(f"clinical rule {self.rule.id}: calvert needs egfr_set")
+        self.bands = {k.lower(): (float(v[0]), float(v[1]), False) for k, v in self.p["bands"].items()}
+        self.bands.update({k.lower(): (float(v[0]), float(v[1]), True) for k, v in self.p.get("calvert", {}).items()})
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        days = float(self.p["within_days"])
+        for med in view.entries("medications"):
+            code = (med.get("codes") or [{}])[0]
+            display = str(code.get("display") or "")
+            words = display.lower().replace("/", " ").split()
+            hits = [w for w in words if w in self.bands]
+            if len(hits) != 1:
+                continue
+            low, high, by_auc = self.bands[hits[0]]
+            what = f"{display} {iso(med['start'])[:10]}"
+            dosage = med.get("dosage") or {}
+            amount = dosage.get("amount")
+            if dosage.get("dose_unit") != "mg" or not isinstance(amount, int | float) or amount <= 0:
+                f.add(False, f"{what}: no dose in mg")
+                continue
+            weight = view.last_value_before(self.data.code_set(self.p["weight_set"]), med["start"], days)
+            height_days = float(self.p.get("height_within_days", days))
+            height = view.last_value_before(self.data.code_set(self.p["height_set"]), med["start"], height_days)
+            if not weight or not height:
+                f.add(False, f"{what}: {amount:g} mg with no height or weight charted")
+                continue
+            bsa = math.sqrt(height * weight / 3600.0)
+            if not by_auc:
+                per_m2 = amount / bsa
+                f.add(low * 0.98 <= per_m2 <= high * 1.02, f"{what}: {per_m2:.0f} mg/m2 (BSA {bsa:.2f})")
+                continue
+            egfr = view.last_value_before(self.data.code_set(self.p["egfr_set"]), med["start"], days)
+            if egfr is None:
+                f.add(False, f"{what}: {amount:g} mg with no eGFR charted")
+                continue
+            auc = amount / (min(egfr * bsa / 1.73, _GFR_CAP) + 25.0)
+            f.add(low * 0.98 <= auc <= high * 1.02, f"{what}: AUC {auc:.1f} (eGFR {egfr:g}, BSA {bsa:.2f})")
+        return f

@@ -1,0 +1,48 @@
+"""Oncology rules on hand-made records."""
+
+from __future__ import annotations
+
+from tests.report.clinical.helpers import DAY, breaks, med, passes
+from tests.report.records import RecordBuilder
+
+DOXORUBICIN = ("1790099", "10 ML doxorubicin hydrochloride 2 MG/ML Injection")
+PACLITAXEL = ("583214", "paclitaxel 100 MG Injection")
+CARBOPLATIN = ("597195", "carboplatin 10 MG/ML Injectable Solution")
+ONDANSETRON = ("1740467", "2 ML ondansetron 2 MG/ML Injection")
+
+
+def _mg(amount: float) -> dict:
+    return {"amount": amount, "frequency": 1, "period": 21, "unit": "days", "dose_unit": "mg"}
+
+
+def _body(b: RecordBuilder, t: int, kg: float = 70.0, cm: float = 170.0, egfr: float | None = None) -> None:
+    b.observation("29463-7", t, kg, unit="kg", category="vital-signs")
+    b.observation("8302-2", t, cm, unit="cm", category="vital-signs")
+    if egfr is not None:
+        b.observation("33914-3", t, egfr, unit="mL/min/{1.73_m2}", category="laboratory")
+
+
+def test_chemo_dose_per_bsa() -> None:
+    b = RecordBuilder()
+    t = b.at_age(55)
+    _body(b, t - DAY)  # BSA 1.82 m2
+    med(b, DOXORUBICIN, t, t + 3600, dosage=None)  # the vial, no dose
+    med(b, PACLITAXEL, t, t + 3600, dosage=_mg(100.0))  # 55 mg/m2 ... within the band (weekly 45-80)
+    med(b, PACLITAXEL, t, t + 3600, dosage=_mg(500.0))  # 275 mg/m2: above 225
+    med(b, ONDANSETRON, t, t + 3600, dosage=None)  # not a listed drug
+    result = breaks("rx.chemo_dose_per_bsa", [b.record()])
+    assert (result.events, result.events_breaking) == (3, 2)
+    n = RecordBuilder()
+    med(n, DOXORUBICIN, t, t + 3600, dosage=_mg(109.0))  # a dose, but no height or weight charted
+    assert breaks("rx.chemo_dose_per_bsa", [n.record()]).events_breaking == 1
+    g = RecordBuilder()
+    _body(g, t, egfr=60.0)
+    med(g, DOXORUBICIN, t, t + 3600, dosage=_mg(109.0))  # 60 mg/m2
+    med(g, PACLITAXEL, t + 90 * DAY, t + 90 * DAY + 3600, dosage=_mg(318.0))  # 175 mg/m2, weight 90 days old
+    gfr = 60.0 * 1.818 / 1.73
+    med(g, CARBOPLATIN, t, t + 3600, dosage=_mg(round(6 * (gfr + 25))))  # AUC 6
+    passes("rx.chemo_dose_per_bsa", [g.record()])
+    c = RecordBuilder()
+    _body(c, t, egfr=60.0)
+    med(c, CARBOPLATIN, t, t + 3600, dosage=_mg(900.0))  # AUC 10: above 7.5
+    assert breaks("rx.chemo_dose_per_bsa", [c.record()]).events_breaking == 1
