@@ -46,10 +46,31 @@ def drawn_doses() -> dict[str, DrawnDose]:
     return out
 
 
+@cache
+def outgrown_products() -> dict[str, tuple[float, str]]:
+    """rxcui of a young child's product -> (age from which it is not given, rxcui of the older child's product)."""
+    return {r["rxcui"]: (float(r["from_age"]), r["adult_rxcui"]) for r in rows("prescribing/outgrown.csv")}
+
+
 def paediatric(
     ph: Pharmacy, fields: dict[str, Any], chosen: Product, patient: Patient, ordered: dict[str, str], t: float
 ) -> Product:
-    """A liquid for young children when the product is a tablet or capsule."""
+    """A liquid for young children when the product is a tablet or capsule; a young child's product (a 5 mg
+    chewable) gives way to the older child's at its age, so a renewal does not carry it on (outgrown.csv)."""
+    outgrown = outgrown_products().get(chosen.code)
+    if outgrown is not None and patient.age >= outgrown[0]:
+        older = ph.rx.products[outgrown[1]]
+        if ph.problem(older, patient) is None:
+            before = _swap(fields, older, ordered, ("substituted", "", ""), "form", "outgrown")
+            ph._log(
+                t,
+                "paediatric_form",
+                "outgrown",
+                f"{chosen.display} is for younger children",
+                before,
+                fields["codes"][0],
+            )
+            return older
     if patient.age >= SOLID_UNDER:
         return chosen
     if chosen.form not in ("oral_solid", "sublingual") and not (
