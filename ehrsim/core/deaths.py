@@ -9,21 +9,25 @@ cause either (NCHS): the certificate names the patient's recorded heart disease 
 in order of preference) or, without one, a cause drawn the same way. A heart disease of that list certified
 by a module (heart failure) gives way to a recorded one listed before it (coronary disease, cardiomyopathy):
 the certifier reports the disease that caused the failure.
-A drawn cause must agree with the record (cause_in_record.csv): hypertensive disease only for a person
-with recorded hypertension (else another cause is drawn); a disease that can first show at death
-(coronary disease as sudden death, pneumonia...) is recorded as diagnosed at death (``record_at_death``).
+A drawn cause must agree with the record (cause_in_record.csv): a chronic or acute disease the record
+must already hold (hypertension, diabetes, cirrhosis, an active cancer, a pneumonia in the last 30 days)
+is certified as the recorded condition, else another cause is drawn (``needs_history``); a sudden cause
+(coronary disease as sudden death, an injury, an overdose) is recorded as diagnosed at death, and a
+condition present from birth (a malformation, prematurity) with its onset at birth (``record_at_death``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 
 from ehrsim.core.tables import Choice, rows
 
-__all__ = ["UNKNOWN_CAUSE", "after_stay", "certified_cause", "record_at_death"]
+__all__ = ["UNKNOWN_CAUSE", "after_stay", "certified_cause", "record_at_death", "recorded_onset"]
 
 UNKNOWN_CAUSE = "9855000"
 
@@ -31,10 +35,55 @@ UNKNOWN_CAUSE = "9855000"
 Band = tuple[float, float, str, Choice[tuple[str, str]], Choice[tuple[str, str]] | None]
 
 
+DAY = 86_400.0
+
+
+@dataclass(frozen=True)
+class InRecord:
+    """How a certified cause must stand in the record (one row of cause_in_record.csv)."""
+
+    rule: str  # needs_history | at_death | from_birth
+    accepts: re.Pattern[str] | None  # recorded conditions that count as this disease, by display
+    active: bool  # the recorded condition must be active at death
+    within: float | None  # ... and have begun at most this many seconds before death
+
+
+@cache
+def _rules() -> dict[str, InRecord]:
+    out = {}
+    for r in rows("deaths/cause_in_record.csv"):
+        accepts = re.compile(r["accepts"], re.IGNORECASE) if r.get("accepts") else None
+        within = float(r["within_days"]) * DAY if r.get("within_days") else None
+        out[r["code"]] = InRecord(r["in_record"], accepts, r.get("active") == "active", within)
+    return out
+
+
 @cache
 def _in_record(rule: str) -> frozenset[str]:
-    """Codes of cause_in_record.csv with the rule ``needs_history`` or ``at_death``."""
-    return frozenset(r["code"] for r in rows("deaths/cause_in_record.csv") if r["in_record"] == rule)
+    """Codes of cause_in_record.csv with the rule ``needs_history``, ``at_death`` or ``from_birth``."""
+    return frozenset(code for code, r in _rules().items() if r.rule == rule)
+
+
+def _recorded(code: str, history: Iterable[dict], t: float | None) -> dict[str, str] | None:
+    """The recorded condition that stands for the cause ``code`` (itself, or one its row accepts), or None.
+
+    History entries may carry ``onset`` and ``stop`` (seconds) so that ``active`` and ``within_days`` apply.
+    """
+    rule = _rules().get(code)
+    found = None
+    for c in history:
+        if c.get("code") != code and not (rule and rule.accepts and rule.accepts.search(c.get("display") or "")):
+            continue
+        if rule is not None and t is not None:
+            if rule.active and c.get("stop") is not None and c["stop"] < t:
+                continue
+            if rule.within is not None and (c.get("onset") is None or c["onset"] < t - rule.within):
+                continue
+        if found is None or c.get("code") == code:
+            found = c
+    if found is None:
+        return None
+    return {"system": found.get("system", "SNOMED-CT"), "code": found["code"], "display": found.get("display", "")}
 
 
 @cache
@@ -55,13 +104,19 @@ def _table() -> tuple[Band, ...]:
 
 
 def record_at_death(cause: list[dict[str, str]], history: Iterable[dict[str, str]]) -> dict[str, str] | None:
-    """The certified cause as a condition to record at death, when the record lacks it and it may first show then."""
+    """The certified cause as a condition to record, when the record lacks it and it may first show at death
+    (``at_death``) or has been present since birth (``from_birth``; see ``recorded_onset``)."""
     given = cause[0] if cause else None
-    if given is None or given.get("code") not in _in_record("at_death"):
+    if given is None or given.get("code") not in _in_record("at_death") | _in_record("from_birth"):
         return None
     if any(c.get("code") == given["code"] for c in history):
         return None
     return given
+
+
+def recorded_onset(cause: dict[str, str], death: float, birth: float) -> float:
+    """When a cause recorded by ``record_at_death`` began: at birth for a condition present from birth."""
+    return birth if cause.get("code") in _in_record("from_birth") else death
 
 
 @cache
@@ -75,12 +130,15 @@ def certified_cause(
     cause: list[dict[str, str]],
     age: float,
     sex: str,
-    history: Iterable[dict[str, str]] = (),
+    history: Iterable[dict] = (),
+    t: float | None = None,
 ) -> list[dict[str, str]]:
     """``cause`` unchanged unless it is the unknown natural cause or a mechanism: then an underlying cause.
 
-    ``history`` holds the codes of the conditions recorded in the patient's life (any order).
+    ``history`` holds the codes of the conditions recorded in the patient's life (any order), optionally with
+    their ``onset`` and ``stop`` (seconds); ``t`` is the time of death (None: recency and activity not judged).
     """
+    history = list(history)
     given = cause[0].get("code") if cause else None
     recorded = {c.get("code") for c in history if c.get("system") == "SNOMED-CT"}
     hearts = list(_codes("cardiac_underlying"))
@@ -98,7 +156,10 @@ def certified_cause(
     for lo, hi, group_sex, choice, free in _table():
         if lo <= age < hi and group_sex in ("all", sex):
             code, display = choice.draw(rng)
-            if free is not None and code in _in_record("needs_history") and code not in recorded:
+            if free is not None and code in _in_record("needs_history"):
+                named = _recorded(code, history, t)
+                if named is not None:
+                    return [named]  # certified as recorded (e.g. the patient's alcoholic cirrhosis, lung cancer)
                 code, display = free.draw(rng)  # e.g. hypertensive disease for someone never hypertensive
             return [{"system": "SNOMED-CT", "code": code, "display": display}]
     return cause

@@ -4,7 +4,8 @@ A ``Physiology`` draws the patient's persistent z-scores once (height percentile
 BP, each lab); ``update(age, attributes)`` is then a pure function of its arguments, so calling
 it often, rarely or out of order gives the same values. Children follow the growth charts, adults
 keep their adult height and follow an NHANES BMI trajectory whose percentile drifts slowly
-(random knots every 10 years, re-standardised so population percentiles stay calibrated).
+(random knots every 10 years, re-standardised so population percentiles stay calibrated). The untreated
+baseline of circulation and chemistry is in ``physio_baseline``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import math
 
 import numpy as np
 
-from ehrsim.core import glycaemia, growth, physio_drugs, physio_effects
+from ehrsim.core import growth, physio_baseline, physio_drugs, physio_effects
 from ehrsim.core.cardio import cardiovascular_risk
 from ehrsim.core.physio_tables import (
     ACUTE,
@@ -27,15 +28,10 @@ from ehrsim.core.physio_tables import (
     RATIO,
     STANDARD_NORMAL,
     adult_bmi,
-    by_age,
-    cardio_params,
     child_bmi,
     creatinine_for_egfr,
     derive_dependent,
     egfr_ckd_epi_2021,
-    hypertensive_share,
-    lab_baseline,
-    truthy,
 )
 from ehrsim.core.tables import interpolate, interpolate_many
 
@@ -90,10 +86,11 @@ class Physiology:
         self.pregnancy_end: float | None = None
         self.pregnancy_bmi = 25.0
         self._rounded: dict[float, float] = {}  # value -> round(value, 2), for ``_round``
-        self._baselines: dict[object, float] = {}  # ``_normal`` and ``_lognormal`` values, fixed for the life
+        #: ``physio_baseline.normal`` and ``lognormal`` values, fixed for the life
+        self.baselines: dict[object, float] = {}
         self.diabetes_onset: float | None = None  # latent type 2 diabetes onset age (``glycaemia``)
-        self._tables: tuple[tuple[list[float], ...], tuple[list[float], ...], float, float] | None = None
-        self._constants: dict[str, float] | None = None  # ``_chemistry_constants``
+        self.tables: physio_baseline.LifeTables | None = None
+        self.constants: dict[str, float] | None = None  # ``physio_baseline.chemistry_constants``
 
     # -- per-patient persistent draws, independent of the order they are asked for ---------
     def unit(self, key: str) -> float:
@@ -186,13 +183,13 @@ class Physiology:
             head_z = 0.5 * self.z_height + 0.866 * self.z_lab["Oxygen Saturation"]
             v["Head Circumference"] = growth.value_at("head", self.sex, months, head_z)
             v["Head Circumference Percentile"] = growth.percentile_of_z(head_z)
-        self._circulation(v, age, attributes)
-        self._chemistry(v, age, bmi)
+        physio_baseline.circulation(self, v, age, attributes)
+        physio_baseline.chemistry(self, v, age, bmi)
         keys = physio_effects.condition_keys(attributes, conditions)
         self.disease_moved, self.bands = physio_effects.apply_conditions(v, self, keys, attributes)
         if t is not None:
             physio_effects.apply_pregnancy(v, self, t, height / 100.0)
-            physio_drugs.apply_drugs(v, self, t, medications, history)
+            physio_drugs.apply_drugs(v, self, t, medications, history, age)
             self.raw = dict(v)
             if self.offsets:
                 self._apply_offsets(v, t, derived=False)
@@ -297,109 +294,6 @@ class Physiology:
             self.pregnancy_start, self.pregnancy_end, self.pregnancy_bmi = t, None, bmi
         elif change == "end":
             self.pregnancy_end = t
-
-    def _circulation(self, v: dict[str, float], age: float, attributes: dict) -> None:
-        """Blood pressure, heart and breathing rates at the patient's percentiles (into ``v``)."""
-        tables = self._tables
-        if tables is None:
-            tables = self._tables = self._life_tables()
-        (ages, sbp_mean, sbp_sd, dbp_mean, dbp_sd), rates, smoker_hr_add, hypertensive_sbp = tables
-        drift, drift_var, hr_drift = interpolate_many(
-            age, DRIFT_KNOTS, self._bp_drift, self._bp_drift_var, self._hr_drift
-        )
-        s_sd, d_sd, s_mean, d_mean = interpolate_many(age, ages, sbp_sd, dbp_sd, sbp_mean, dbp_mean)
-        # the table's SD is the population's: a person's track (percentile plus drift) is re-standardised to it
-        # the table's mean includes hypertensives, whom the hypertension state raises to its own level: the
-        # baseline is the mean without that tail (share x gap to the hypertensive mean), not counted twice
-        s_mean -= hypertensive_share(age) * max(hypertensive_sbp - s_mean, 0.0)
-        sbp = s_mean + (self.z_sbp * s_sd + drift) * s_sd / math.sqrt(s_sd**2 + drift_var)
-        dbp = d_mean + (self.z_dbp * d_sd + 0.5 * drift) * d_sd / math.sqrt(d_sd**2 + 0.25 * drift_var)
-        if self.race == "black" and age >= 18:  # NHANES: higher mean BP in black adults
-            sbp, dbp = sbp + 4.0, dbp + 2.0
-        ages, hr_mean, hr_sd, rr_mean, rr_sd = rates
-        hr_mean_now, hr_sd_now, rr_mean_now, rr_sd_now = interpolate_many(age, ages, hr_mean, hr_sd, rr_mean, rr_sd)
-        heart = hr_mean_now + self.z_heart * hr_sd_now
-        heart += hr_drift
-        if truthy(attributes.get("smoker")):
-            heart += smoker_hr_add
-        resp = rr_mean_now + self.z_resp * rr_sd_now
-        v["Systolic Blood Pressure"] = min(max(sbp, 60.0), 190.0)
-        v["Diastolic Blood Pressure"] = max(min(dbp, sbp - 20.0), 35.0)
-        v["Heart Rate"] = max(heart, 40.0)
-        v["Respiration Rate"] = max(resp, 8.0)
-        v["Oxygen Saturation"] = self._normal("Oxygen Saturation")
-        v["Left ventricular Ejection fraction"] = self._normal("Left ventricular Ejection fraction")
-
-    def _life_tables(self) -> tuple[tuple[list[float], ...], tuple[list[float], ...], float, float]:
-        """The tables and parameters every update reads, looked up once per life (the lookups cost more than
-        the arithmetic): BP by age for this sex, heart and breathing rates by age, two constants."""
-        bp = by_age("vitals/blood_pressure.csv", self.sex, "sbp_mean", "sbp_sd", "dbp_mean", "dbp_sd")
-        rates = by_age("vitals/rates.csv", None, "hr_mean", "hr_sd", "rr_mean", "rr_sd")
-        return bp, rates, cardio_params()["smoker_hr_add"], physio_effects.params()["hypertensive_mean_sbp"]
-
-    def _normal(self, name: str, shift: float = 0.0) -> float:
-        key = (name, shift)  # constant for the life (its z-score and the table): every update asks
-        value = self._baselines.get(key)
-        if value is None:
-            mean, sd, low, high = lab_baseline(name, self.sex)
-            value = self._baselines[key] = min(max(mean + shift + self.z_lab[name] * sd, low), high)
-        return value
-
-    def _lognormal(self, name: str) -> float:
-        value = self._baselines.get(name)
-        if value is None:
-            mean, sd, low, high = lab_baseline(name, self.sex)
-            value = self._baselines[name] = min(max(math.exp(math.log(mean) + self.z_lab[name] * sd), low), high)
-        return value
-
-    def _chemistry(self, v: dict[str, float], age: float, bmi: float) -> None:
-        """Untreated, disease-free values at the patient's percentiles (disease comes after), into ``v``."""
-        q = physio_effects.params()
-        c = self._constants
-        if c is None:
-            c = self._constants = self._chemistry_constants()
-        ages, tc_mean = by_age("vitals/lipids_by_age.csv", None, "total_cholesterol_mean")
-        ldl = q["ldl_share_of_tc"] * interpolate(age, ages, tc_mean) + c["ldl_offset"]
-        ldl *= interpolate(age, *by_age("vitals/ldl_sex_factor.csv", self.sex, "ldl_factor"))  # NHANES by sex
-        egfr = q["egfr_young"] - q["egfr_decline_per_year"] * max(age - 40.0, 0.0) + c["egfr_offset"]
-        if age < 18.0:
-            hemoglobin = (
-                q["hemoglobin_child"] + (age >= 12) * (q[f"hemoglobin_{self.sex}"] - q["hemoglobin_child"]) * 0.6
-            )
-        else:
-            hemoglobin = q[f"hemoglobin_{self.sex}"]
-        ntprobnp = q["ntprobnp_median_young"] * q["ntprobnp_per_decade"] ** ((age - 40.0) / 10.0)
-        v["Hemoglobin A1c"] = glycaemia.hba1c(self, age, bmi)
-        v["Urea Nitrogen"] = c["Urea Nitrogen"]
-        v["EGFR"] = max(egfr, 5.0)
-        v["Calcium"] = c["Calcium"]
-        v["Sodium"] = c["Sodium"]
-        v["Potassium"] = c["Potassium"]
-        v["Chloride"] = c["Chloride"]
-        v["Carbon Dioxide"] = c["Carbon Dioxide"]
-        v["Phosphate"] = c["Phosphate"]
-        v["Triglycerides"] = c["Triglycerides"] * min(max(1.0 + 0.03 * (bmi - 27.0), 0.7), 1.6)
-        v["HDL"] = c["HDL"]
-        v["LDL"] = max(ldl, 30.0)
-        v["Hemoglobin"] = hemoglobin + c["hemoglobin_offset"]
-        v["NT-proBNP"] = ntprobnp * c["ntprobnp_factor"]
-        v["Microalbumin Creatinine Ratio"] = c["Microalbumin Creatinine Ratio"]
-
-    def _chemistry_constants(self) -> dict[str, float]:
-        """The parts of ``_chemistry`` fixed for the life (baselines at the patient's percentiles, and each
-        age-dependent value's personal offset or factor), computed once: every update needs them."""
-        q = physio_effects.params()
-        out = {name: self._normal(name) for name in ("Urea Nitrogen", "Calcium", "Sodium", "Potassium", "Chloride")}
-        out["Carbon Dioxide"] = self._normal("Carbon Dioxide")
-        out["HDL"] = self._normal("HDL")
-        out["Triglycerides"] = self._lognormal("Triglycerides")
-        out["Microalbumin Creatinine Ratio"] = self._lognormal("Microalbumin Creatinine Ratio")
-        out["Phosphate"] = q["phosphate_mean"] + q["phosphate_sd"] * self.z("phosphate")
-        out["ldl_offset"] = q["ldl_sd"] * self.z_lab["Total Cholesterol"]
-        out["egfr_offset"] = q["egfr_sd"] * self.z("egfr")
-        out["hemoglobin_offset"] = q["hemoglobin_sd"] * self.z("hemoglobin")
-        out["ntprobnp_factor"] = math.exp(q["ntprobnp_sd_log"] * self.z("ntprobnp"))
-        return out
 
     def growth_attributes(self, age_years: float, vitals: dict[str, float]) -> dict[str, float]:
         """Percentile attributes the wellness modules record: bmi_percentile, current_weight_length_percentile."""

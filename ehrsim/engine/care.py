@@ -23,6 +23,10 @@ DEATH_CERTIFICATION = ("SNOMED-CT", "308646001")
 CAUSE_OF_DEATH = ("LOINC", "69453-9")
 DEATH_UNKNOWN_CAUSE = ("SNOMED-CT", "419620001")
 VACCINE_VISIT = ("SNOMED-CT", "33879002")
+#: the newborn's birth stay (the hepatitis B birth dose is given in it): admission, its reason, discharge home
+BIRTH_STAY = ("SNOMED-CT", "32485007")
+LIVEBORN_IN_HOSPITAL = ("SNOMED-CT", "442311008")
+DISCHARGED_HOME = ("NUBC", "01")
 EXPIRED = ("NUBC", "20")  # discharge disposition of a hospital stay the patient died in
 HOSPITAL_STAYS = frozenset({"inpatient", "emergency", "hospice", "snf"})
 #: where a death outside any stay is pronounced: the decedent's home, the commonest place of death
@@ -165,7 +169,10 @@ def vaccine_visit(sim: Simulation, t: float, shots: tuple[vaccine_plan.Shot, ...
         later = clock.place(max(desk.free_at, t + 3600.0), shots[0].enc_class, sim.zone, sim.clock_rng)
         sim.queue.push(later, WELLNESS, 0, shots)
         return
-    enc = desk.new_encounter(t, shots[0].enc_class, [codes.code(*VACCINE_VISIT)], [], "immunizations", None)
+    if shots[0].enc_class == "inpatient":  # the birth dose: given in the newborn's birth stay, open since birth
+        enc = _birth_stay(sim)
+    else:
+        enc = desk.new_encounter(t, shots[0].enc_class, [codes.code(*VACCINE_VISIT)], [], "immunizations", None)
     desk.free_at = max(desk.free_at, enc["stop"])
     for shot in shots:
         sim.immunizations_given[shot.key] = sim.immunizations_given.get(shot.key, 0) + 1
@@ -173,6 +180,18 @@ def vaccine_visit(sim: Simulation, t: float, shots: tuple[vaccine_plan.Shot, ...
         sim.write(
             "immunizations", {"time": t, "codes": [shot.code()], "series": sim.immunizations_given[shot.key]}, enc["id"]
         )
+
+
+def _birth_stay(sim: Simulation) -> dict[str, Any]:
+    """The newborn's hospital stay from birth (birth_dose.stay_seconds), for a liveborn born in hospital."""
+    born = sim.birth_time
+    enc = sim.desk.new_encounter(
+        born, "inpatient", [codes.code(*BIRTH_STAY)], [codes.code(*LIVEBORN_IN_HOSPITAL)], "immunizations", None
+    )
+    enc["stop"] = min(born + birth_dose.stay_seconds(), sim.end_time)
+    enc["discharge"] = codes.code(*DISCHARGED_HOME)
+    stay_vitals.record(sim, enc)  # admission vital signs (heart and respiratory rate, saturation), as any stay
+    return enc
 
 
 def _flu_given_this_season(sim: Simulation, shot: vaccine_plan.Shot, t: float) -> bool:
@@ -235,6 +254,9 @@ def imaging_study(sim: Simulation, run: ModuleRun, state: Any, t: float) -> None
     sim.extend_encounter(run, t + 1800.0)
 
 
+NEWBORN_DAYS = 7  # a condition present from birth is recorded in the newborn's first encounter within a week
+
+
 def death_after_admission(sim: Simulation, t: float) -> float:
     """A death in the instant of an emergency visit or admission comes after a stay (``deaths/hospital_stay.csv``)."""
     desk = sim.desk
@@ -264,8 +286,12 @@ def death_certificate(sim: Simulation, t: float) -> None:
         desk.wellness_enc = None
     desk.lock = None
     age = (t - sim.birth_time) / SECONDS["years"]
-    history = [c["codes"][0] for c in sim.rec.lists["conditions"] if c.get("codes")]
-    sim.death_cause = deaths.certified_cause(sim.cause_rng, sim.death_cause, age, sim.patient["gender"], history)
+    history = [
+        {**c["codes"][0], "onset": c.get("onset") or c["start"], "stop": c.get("stop")}
+        for c in sim.rec.lists["conditions"]
+        if c.get("codes")
+    ]
+    sim.death_cause = deaths.certified_cause(sim.cause_rng, sim.death_cause, age, sim.patient["gender"], history, t)
     cause = sim.death_cause or [codes.code(*DEATH_UNKNOWN_CAUSE)]
     # The certification encounter is the pronouncement of death: at the instant of death (ETL-Synthea takes the
     # death date and time from its start and the cause from its reason), where the patient died: in the stay
@@ -295,4 +321,9 @@ def death_certificate(sim: Simulation, t: float) -> None:
             sim.deactivate(kind, entry, t, None)
     found = deaths.record_at_death(sim.death_cause, history)
     if found is not None:  # e.g. coronary disease first shown by the sudden death: the record carries the cause
-        sim.write("conditions", {"start": t, "stop": None, "onset": t, "codes": [dict(found)]}, enc["id"])
+        onset = deaths.recorded_onset(found, t, sim.birth_time)  # a malformation: present since birth ...
+        at = enc["id"]
+        if onset < t:  # ... and in the record since the first encounter of the newborn (else the certificate)
+            first = min(sim.rec.lists["encounters"], key=lambda e: e["start"])
+            at = first["id"] if first["start"] <= onset + NEWBORN_DAYS * 86_400 else at
+        sim.write("conditions", {"start": onset, "stop": None, "onset": onset, "codes": [dict(found)]}, at)

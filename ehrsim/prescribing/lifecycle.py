@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.prescribing import courses, dosing
+from ehrsim.prescribing import courses, dosing, running
 from ehrsim.prescribing.patient import Patient
 
 if TYPE_CHECKING:
@@ -70,10 +70,10 @@ def renew(ph: Pharmacy, med: dict[str, Any], t: float, encounter: str | None) ->
     else:
         if product is not None:  # another drug now: interactions and duplicates as for a new order
             given = ph.rx.products.get(fields["codes"][0]["code"], product)
-            washout = ph._stop_interacting(given, t)
+            washout = running.stop_interacting(ph, given, t)
             if washout:
                 fields["start"] = min(t + washout, sim.end_time)
-            ph._replace_duplicates(given, t)
+            running.replace_duplicates(ph, given, t)
         note = fields.get("prescribing") or {}
         ph._log(
             t,
@@ -123,7 +123,7 @@ def resume(ph: Pharmacy, t: float, encounter: str | None) -> None:
         if ph._taking(chosen, t):  # something of the same group was started meanwhile
             del ph.events[logged:]
             continue
-        washout = ph._stop_interacting(chosen, t)
+        washout = running.stop_interacting(ph, chosen, t)
         if washout:
             fields["start"] = min(t + washout, ph.sim.end_time)
         new = ph.sim.rec.add("medications", fields, encounter)

@@ -76,3 +76,44 @@ def rate(events: int, exposure: float, per: float = 1000.0) -> tuple[float, floa
     lo, hi = poisson(events)
     scale = per / exposure
     return events * scale, lo * scale, hi * scale
+
+
+def _log_binom_pmf(k: int, n: int, p: float) -> float:
+    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1) + k * math.log(p) + (n - k) * math.log1p(-p)
+
+
+def _tail(start: int, stop: int, step: int, n: int, p: float) -> float:
+    """Sum of binomial probabilities from ``start`` away from the mode, ending once the terms are negligible."""
+    total = 0.0
+    for i in range(start, stop, step):
+        term = math.exp(_log_binom_pmf(i, n, p))
+        total += term
+        if term < 1e-18 * total:
+            break
+    return total
+
+
+def binomial_sf(k: int, n: int, p: float) -> float:
+    """P(X >= k) for X ~ Binomial(n, p): the one-sided exact p-value of ``k`` or more in ``n`` at rate ``p``."""
+    if k <= 0:
+        return 1.0
+    if k > n or p <= 0.0:
+        return 0.0
+    if p >= 1.0:
+        return 1.0
+    if k > n * p:  # upper tail: terms fall from k on
+        return min(1.0, _tail(k, n + 1, 1, n, p))
+    return max(0.0, 1.0 - _tail(k - 1, -1, -1, n, p))  # 1 - P(X <= k - 1), terms fall from k - 1 down
+
+
+def clopper_pearson(successes: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
+    """Exact (Clopper-Pearson) two-sided interval for ``successes / n``, by bisection on the binomial tails."""
+    if n <= 0:
+        return 0.0, 1.0
+    lower = 0.0
+    if successes > 0:
+        lower = _solve(lambda p: alpha / 2 - binomial_sf(successes, n, p), 0.0, 1.0)
+    upper = 1.0
+    if successes < n:
+        upper = _solve(lambda p: (1 - binomial_sf(successes + 1, n, p)) - alpha / 2, 0.0, 1.0)
+    return lower, upper

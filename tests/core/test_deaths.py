@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ehrsim.core.deaths import UNKNOWN_CAUSE, certified_cause, record_at_death
+from ehrsim.core.deaths import UNKNOWN_CAUSE, certified_cause, record_at_death, recorded_onset
 
 UNKNOWN = [{"system": "SNOMED-CT", "code": UNKNOWN_CAUSE, "display": "Natural death with unknown cause (event)"}]
 EXTERNAL = {"407153006", "7878000", "1912002", "1149222004", "44301001", "27935005"}
@@ -27,11 +27,55 @@ def test_no_unknown_cause_between_one_and_sixty_five():
 def test_the_young_die_of_injuries_overdoses_suicide_and_homicide_and_also_of_disease():
     causes = _causes(22, "M")
     assert {"44301001", "1149222004", "407153006", "27935005"} <= set(causes)
-    assert {CANCER, MALFORMATION} <= set(causes)  # cancer and congenital anomalies also kill the young
+    assert MALFORMATION in causes  # congenital anomalies also kill the young (recorded from birth)
+    assert CANCER not in causes  # a cancer death needs a recorded cancer (next test)
     for age, sex in ((8, "F"), (22, "M"), (22, "F"), (35, "M"), (35, "F")):
         drawn = _causes(age, sex, 2000)
         share = sum(c in EXTERNAL for c in drawn) / len(drawn)
-        assert 0.4 < share < 0.85, (age, sex, share)  # US 1-44: about half to three quarters external by age
+        assert 0.5 < share < 0.92, (age, sex, share)  # without a recorded disease: injuries, more than the US 50-75 %
+
+
+BREAST = {"system": "SNOMED-CT", "code": "254837009", "display": "Malignant neoplasm of breast (disorder)"}
+YEAR = 365.25 * 86_400
+
+
+def test_a_cancer_death_is_certified_as_the_recorded_cancer_still_active_at_death():
+    death = 40 * YEAR
+    rng = np.random.default_rng(3)
+    active = [{**BREAST, "onset": death - 2 * YEAR, "stop": None}]
+    cured = [{**BREAST, "onset": death - 20 * YEAR, "stop": death - 15 * YEAR}]
+    with_cancer = [certified_cause(rng, UNKNOWN, 35, "F", active, death)[0] for _ in range(400)]
+    with_cured = [certified_cause(rng, UNKNOWN, 35, "F", cured, death)[0]["code"] for _ in range(400)]
+    assert BREAST in with_cancer and CANCER not in {c["code"] for c in with_cancer}  # named as recorded
+    assert 0.15 < with_cancer.count(BREAST) / 400 < 0.4  # table weight 0.25 of 1.04
+    assert BREAST["code"] not in with_cured and CANCER not in with_cured
+    assert record_at_death([{**BREAST}], []) is None  # a cancer is never first recorded at death
+
+
+PNEUMONIA = {"system": "SNOMED-CT", "code": "385093006", "display": "Community acquired pneumonia (disorder)"}
+CIRRHOSIS = {"system": "SNOMED-CT", "code": "420054005", "display": "Alcoholic cirrhosis (disorder)"}
+
+
+def test_pneumonia_and_cirrhosis_deaths_need_the_recorded_illness():
+    death = 80 * YEAR
+    rng = np.random.default_rng(4)
+    recent = [{**PNEUMONIA, "onset": death - 5 * 86_400, "stop": None}]
+    old = [{**PNEUMONIA, "onset": death - 200 * 86_400, "stop": death - 190 * 86_400}]
+    drawn = [certified_cause(rng, UNKNOWN, 80, "M", recent, death)[0]["code"] for _ in range(400)]
+    assert "385093006" in drawn and "233604007" not in drawn
+    drawn = [certified_cause(rng, UNKNOWN, 80, "M", old, death)[0]["code"] for _ in range(400)]
+    assert "385093006" not in drawn and "233604007" not in drawn  # an episode half a year ago is not the cause
+    drawn = [certified_cause(rng, UNKNOWN, 55, "F", [CIRRHOSIS], death)[0]["code"] for _ in range(400)]
+    assert "420054005" in drawn and "19943007" not in drawn
+    assert "19943007" not in _causes(55, "F")
+
+
+def test_a_malformation_or_prematurity_is_recorded_from_birth():
+    for code in (MALFORMATION, "367494004"):
+        cause = {"system": "SNOMED-CT", "code": code, "display": "x"}
+        assert record_at_death([cause], []) == cause
+        assert recorded_onset(cause, 100.0, 5.0) == 5.0
+    assert recorded_onset(CAD, 100.0, 5.0) == 100.0  # sudden cardiac death: recorded at death
 
 
 def test_infants_and_the_old_may_keep_an_unknown_cause_and_the_old_fall():
@@ -44,8 +88,9 @@ def test_infants_die_mostly_of_malformations_and_prematurity_and_unknown_stays_r
     infant = _causes(0.2, "M", 2000)
     assert infant.count("276654001") > infant.count("367494004") > infant.count(UNKNOWN_CAUSE)
     assert 0.12 < infant.count(UNKNOWN_CAUSE) / len(infant) < 0.3  # SIDS + unknown: 11.6 % of US infant deaths
-    old = _causes(80, "F", 2000)
-    assert old.count(UNKNOWN_CAUSE) / len(old) < 0.12
+    rng = np.random.default_rng(5)
+    old = [certified_cause(rng, UNKNOWN, 80, "F", [HTN, T2D], 80 * YEAR)[0]["code"] for _ in range(2000)]
+    assert old.count(UNKNOWN_CAUSE) / len(old) < 0.12  # an 80-year-old with the usual chronic diseases
 
 
 def test_a_module_cause_is_kept():

@@ -108,7 +108,9 @@ def test_a_hospice_stay_under_way_at_the_reference_date_is_in_progress_not_a_day
 
 def test_a_residual_coronary_death_without_history_records_the_disease_at_death() -> None:
     """Cardiac arrest, no heart disease recorded: a drawn cause that can first show at death is recorded then."""
-    at_death = {"53741008", "85898001", "233604007", "19943007"}  # terminology/deaths/cause_in_record.csv
+    # terminology/deaths/cause_in_record.csv: sudden causes recorded at death (coronary disease, cardiomyopathy, an
+    # injury, an overdose); chronic ones (cirrhosis, cancer, pneumonia) need a recorded history, absent here
+    at_death = {"53741008", "85898001", "1149222004", "407153006"}
     causes = []
     for seed in range(40):
         _sim, record = simulate("sudden_death", gender="M", born=dt.date(1950, 1, 1), seed=seed)
@@ -120,8 +122,9 @@ def test_a_residual_coronary_death_without_history_records_the_disease_at_death(
             (cond,) = found
             assert cond["start"] == death["time"] and cond["encounter"] == death["encounter"]
         else:
-            assert not found  # an injury, overdose, suicide...: no condition
+            assert not found  # a suicide, homicide, fall...: an event certified, no condition
     assert "53741008" in causes and set(causes) - at_death  # both kinds drawn (CAD weight 0.13 at 45-64)
+    assert not {"19943007", "363346000", "233604007"} & set(causes)  # never certified without the history
 
 
 def test_an_antibiotic_given_at_admission_runs_with_the_ward_stay() -> None:
@@ -169,6 +172,13 @@ def test_a_radical_cystectomy_stays_on_the_ward() -> None:
     assert (stay["stop"] - stay["start"]) / 86400 >= 7
 
 
+def test_a_lung_lobectomy_stays_on_the_ward() -> None:
+    """The chart review's lobectomy discharged after 24 hours: the core keeps the median 4 days."""
+    _sim, record = simulate("lobectomy", born=dt.date(1950, 1, 1))
+    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient"]
+    assert (stay["stop"] - stay["start"]) / 86400 >= 4
+
+
 def test_a_drug_resumed_after_an_era_insulin_takes_the_module_dose() -> None:
     """Human insulin stands in for liraglutide before 2010; once renewed as liraglutide the dose is the module's
     0.2 mL (1.2 mg), not the insulin's units by weight read as mL."""
@@ -177,3 +187,19 @@ def test_a_drug_resumed_after_an_era_insulin_takes_the_module_dose() -> None:
     assert any("insulin" in name for name, _ in drugs)  # the era's substitute first
     later = [d for name, d in drugs if "liraglutide" in name]
     assert later and all(d["amount"] == 0.2 and d.get("dose_unit") == "mL" for d in later)
+
+
+def test_an_infant_death_from_a_malformation_or_prematurity_has_it_recorded_from_birth() -> None:
+    """The certified malformation or prematurity is a condition with its onset at birth, in the newborn visit."""
+    seen = set()
+    for seed in range(30):
+        _sim, record = simulate("infant_death", born=dt.date(1986, 1, 1), seed=seed)
+        cause = record["death"]["codes"][0]["code"]
+        if cause not in {"276654001", "367494004"}:
+            continue
+        seen.add(cause)
+        (cond,) = [c for c in record["conditions"] if c["codes"][0]["code"] == cause]
+        first = min(record["encounters"], key=lambda e: e["start"])
+        assert cond["start"] == cond["onset"] == record["patient"]["birth_time"]
+        assert cond["encounter"] == first["id"] and first["start"] < record["death"]["time"]
+    assert seen == {"276654001", "367494004"}

@@ -10,7 +10,9 @@ from typing import Any
 from ehrsim.errors import ConfigError
 from ehrsim.report.clinical import (  # noqa: F401
     kinds_care,
+    kinds_death,
     kinds_dose,
+    kinds_onc,
     kinds_phys,
     kinds_pop,
     kinds_records,
@@ -21,9 +23,11 @@ from ehrsim.report.clinical.base import Rule, build
 from ehrsim.report.clinical.data import ClinicalData, RuleDef, default_clinical
 from ehrsim.report.clinical.view import PatientView
 from ehrsim.report.source import RunInfo
+from ehrsim.report.stats import binomial_sf, clopper_pearson
 
 log = logging.getLogger(__name__)
 EXAMPLES = 5
+SIGNIFICANCE = 0.05  # a "binomial" rule fails when P(this many or more | share = tolerance) is below this
 LINES_PER_EXAMPLE = 3
 
 
@@ -59,6 +63,20 @@ class RuleResult:
         return self.breaking / self.denominator if self.denominator else None
 
     @property
+    def p_value(self) -> float | None:
+        """One-sided exact binomial p of this many breaking or more if the true share were the tolerance."""
+        if self.rule.judge != "binomial" or not self.denominator:
+            return None
+        return binomial_sf(self.breaking, self.denominator, self.rule.tolerance)
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        """95 % exact (Clopper-Pearson) interval of the breaking share, for "binomial" rules."""
+        if self.rule.judge != "binomial" or not self.denominator:
+            return None
+        return clopper_pearson(self.breaking, self.denominator)
+
+    @property
     def status(self) -> str:
         """``pass``, ``FAIL`` or ``n/a`` (nothing to judge in this population)."""
         if self.band is not None:
@@ -68,7 +86,10 @@ class RuleResult:
             return "pass" if lo <= self.measure <= hi else "FAIL"
         if self.rate is None:
             return "n/a"
-        return "pass" if self.rate <= self.rule.tolerance + 1e-12 else "FAIL"
+        if self.rate <= self.rule.tolerance + 1e-12:
+            return "pass"
+        p = self.p_value
+        return "pass" if p is not None and p >= SIGNIFICANCE else "FAIL"
 
 
 @dataclass

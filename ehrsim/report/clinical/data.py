@@ -68,6 +68,9 @@ class Approval:
     application: str
 
 
+JUDGES = ("share", "binomial")
+
+
 @dataclass(frozen=True)
 class RuleDef:
     """One audit rule as written in ``rules.json``."""
@@ -82,6 +85,7 @@ class RuleDef:
     params: dict[str, Any]
     tolerance: float  # largest share of the denominator allowed to break the rule (0.02 = 2 %)
     count: str = "patients"  # what the tolerance counts: "patients" or "events"
+    judge: str = "share"  # "share": fail when over the tolerance; "binomial": only when significantly over it
 
 
 @dataclass(frozen=True)
@@ -108,10 +112,13 @@ class ClinicalData:
         return cache[display]
 
     def approval_of(self, display: str) -> Approval | None:
-        """The first approvals.csv row whose pattern matches the display (cached)."""
+        """The latest-approved approvals.csv row whose pattern matches the display (cached): a new form of an old
+        drug (ondansetron's orally disintegrating tablet, 1999) matches the drug's row and its own, and did not exist
+        before the later one."""
         cache = self.extra.setdefault("approval_of", {})
         if display not in cache:
-            cache[display] = next((ap for ap in self.approvals if ap.pattern.search(display)), None)
+            found = [ap for ap in self.approvals if ap.pattern.search(display)]
+            cache[display] = max(found, key=lambda ap: ap.time) if found else None
         return cache[display]
 
     def drug_class(self, name: str) -> DrugClass:
@@ -190,6 +197,11 @@ def load_clinical(folder: Path | None = None, rules_file: Path | None = None) ->
         count = item.get("count", "patients")
         if count not in ("patients", "events"):
             raise ConfigError(f"{path}: rule {item['id']}: count must be 'patients' or 'events'")
+        judge = item.get("judge", "share")
+        if judge not in JUDGES:
+            raise ConfigError(f"{path}: rule {item['id']}: judge must be one of {', '.join(JUDGES)}")
+        if judge == "binomial" and (float(item["tolerance"]) <= 0 or (item.get("params") or {}).get("band")):
+            raise ConfigError(f"{path}: rule {item['id']}: judge 'binomial' needs a tolerance above 0 and no band")
         rules.append(
             RuleDef(
                 item["id"],
@@ -202,6 +214,7 @@ def load_clinical(folder: Path | None = None, rules_file: Path | None = None) ->
                 dict(item.get("params") or {}),
                 float(item["tolerance"]),
                 count,
+                judge,
             )
         )
     if not rules:

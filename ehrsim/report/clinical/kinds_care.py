@@ -70,11 +70,33 @@ class ProcedureRequires(Rule):
     def setup(self) -> None:
         self.procedures = self.data.code_set(self.p["procedure_set"])
         self.since = date_time(self.param("since"))  # procedures before a guideline date are not judged
+        # only_with: judged only for patients in a state at the procedure: {"condition_set": S, "min_days_before": D}
+        # (a condition active then that began D days before, e.g. chronic hypertension in pregnancy), or
+        # {"result_set": S, "text": T} (a result of S before it whose text value contains T, e.g. Rh negative)
+        self.only_with = self.param("only_with")
+        if self.only_with:
+            self.data.code_set(self.only_with.get("condition_set") or self.only_with["result_set"])
+
+    def _qualifies(self, view: PatientView, t: float) -> bool:
+        q = self.only_with
+        if not q:
+            return True
+        if "condition_set" in q:
+            began = t - float(q.get("min_days_before", 0)) * DAY
+            conds = view.conditions_in(self.data.code_set(q["condition_set"]))
+            return any(c["start"] <= began and view.stop_of(c) > t for c in conds)
+        code_set, text = self.data.code_set(q["result_set"]), str(q["text"]).lower()
+        return any(
+            o["time"] <= t and code_set.any(o.get("codes")) and text in str(o.get("value")).lower()
+            for o in view.entries("observations")
+        )
 
     def check(self, view: PatientView) -> Finding:
         f = Finding()
         for proc in view.entries("procedures"):
             if not self.procedures.any(proc.get("codes")) or proc["start"] < self.since:
+                continue
+            if not self._qualifies(view, proc["start"]):
                 continue
             missing = []
             for req in self.p["requirements"]:
@@ -286,3 +308,78 @@ class StageByAge(Rule):
                 f"{iso(t)[:10]} at {view.age(t):.0f}: {staged[0].get('display') if staged else value}",
             )
         return f
+
+
+@register
+class ResultFollowedUp(Rule):
+    """A result at or above ``min`` (a PHQ-9 of 15+) is acted on within ``days``: a diagnosis of ``condition_set``
+    or a drug of ``drug_class`` started or already running, or an ``evidence_set`` entry (referral, therapy)."""
+
+    kind = "result_followed_up"
+    required = ("lab_set", "min", "days")
+
+    def setup(self) -> None:
+        self.lab = self.data.code_set(self.p["lab_set"])
+        self.conditions = self.data.code_set(self.p["condition_set"]) if self.param("condition_set") else None
+        self.evidence = self.data.code_set(self.p["evidence_set"]) if self.param("evidence_set") else None
+        self.since = date_time(self.param("since"))
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        within = float(self.p["days"]) * DAY
+        for t, value, _ in view.values(self.lab):
+            if value < float(self.p["min"]) or t < self.since or t + within > view.end:
+                continue  # below the threshold, before the guideline, or not followed long enough
+            lo, hi = t - DAY, t + within
+            spans = (
+                [(c["start"], view.stop_of(c)) for c in view.conditions_in(self.conditions)] if self.conditions else []
+            )
+            if self.param("drug_class"):
+                spans += [(m["start"], view.stop_of(m)) for m in view.meds_of(self.p["drug_class"])]
+            ok = any(a <= hi and b >= t for a, b in spans)  # begun within the window, or running at the result
+            if not ok and self.evidence is not None:
+                ok = any(lo <= e <= hi for e in view.events_in(self.evidence))
+            f.add(ok, f"{iso(t)[:10]} score {value:g}: nothing within {self.p['days']} days")
+        return f
+
+
+@register
+class TreatmentIntensified(Rule):
+    """Treatment is changed when readings stay above goal: no run of readings at or above a threshold (``readings``:
+    set -> ``at_least``, any of them) spanning ``min_days`` or more on an unchanged set of drugs of the class, once the
+    condition is diagnosed and treated. A patient already on ``max_drugs`` drugs of the class is not judged
+    (resistant disease is specialist care)."""
+
+    kind = "treatment_intensified"
+    required = ("condition_set", "drug_class", "readings", "min_days", "max_drugs")
+
+    def check(self, view: PatientView) -> Finding:
+        conditions = view.conditions_in(self.data.code_set(self.p["condition_set"]))
+        if not conditions:
+            return Finding()
+        onset = min(c["start"] for c in conditions)
+        high: dict[int, bool] = {}
+        for reading in self.p["readings"]:
+            for t, v, _ in view.values(self.data.code_set(reading["set"])):
+                if t >= onset:
+                    high[t] = high.get(t, False) or v >= float(reading["at_least"])
+        meds = view.meds_of(self.p["drug_class"])
+        run_start: int | None = None  # first reading of the current run above the threshold on one set of drugs
+        run_drugs: frozenset[str] = frozenset()
+        treated = False
+        for t in sorted(high):
+            drugs = frozenset(m["codes"][0]["display"] for m in meds if m.get("codes") and view.active(m, t))
+            if not drugs or len(drugs) >= int(self.p["max_drugs"]):
+                run_start = None
+                continue
+            treated = True
+            if not high[t]:
+                run_start = None
+                continue
+            if run_start is None or drugs != run_drugs:
+                run_start, run_drugs = t, drugs
+                continue
+            if t - run_start >= self.p["min_days"] * DAY:
+                text = f"{iso(run_start)[:10]} to {iso(t)[:10]} on {', '.join(sorted(drugs))}"
+                return Finding(events=1, breaches=[text])
+        return Finding(events=1 if treated else 0)

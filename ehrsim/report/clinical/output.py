@@ -28,6 +28,10 @@ CSV_COLUMNS = (
     "description",
     "source",
     "url",
+    "judge",
+    "ci_low",
+    "ci_high",
+    "p_value",
 )
 
 
@@ -47,7 +51,11 @@ def _figure(r: RuleResult) -> str:
             shown = f"{r.measure:.1f} {unit}"
         band = f"{_pct(lo)}-{_pct(hi)}" if unit == "share" else f"{lo:g} to {hi:g} {unit}"
         return f"{shown} (band {band})"
-    return f"{_pct(r.rate) or 'no data'} (tolerance {_pct(r.rule.tolerance)})"
+    shown = f"{_pct(r.rate) or 'no data'} (tolerance {_pct(r.rule.tolerance)}"
+    if r.interval is not None and r.p_value is not None:
+        lo, hi = r.interval
+        shown += f"; 95 % CI {_pct(lo)}-{_pct(hi)}, one-sided binomial p {r.p_value:.3g}"
+    return shown + ")"
 
 
 def markdown(report: AuditReport, command: str = "") -> str:
@@ -115,6 +123,10 @@ def table_csv(report: AuditReport) -> str:
                 r.rule.description,
                 r.rule.source,
                 r.rule.url,
+                r.rule.judge,
+                "" if r.interval is None else f"{r.interval[0]:.4f}",
+                "" if r.interval is None else f"{r.interval[1]:.4f}",
+                "" if r.p_value is None else f"{r.p_value:.4g}",
             ]
         )
     return buf.getvalue()

@@ -52,8 +52,17 @@ def run(rule_id: str, records: list[Record], reference: int = REFERENCE, years_o
     return report.results[0]
 
 
+SIGNIFICANT_COPIES = 20  # a "binomial" rule judges a share: the breaking pattern is repeated until it is significant
+
+
 def breaks(rule_id: str, records: list[Record], **kw: Any) -> RuleResult:
+    """The records break the rule. A rule judged by a binomial test must be over its tolerance with these
+    records, and FAIL once the same records are seen 20 times (a share over the tolerance, not chance)."""
     result = run(rule_id, records, **kw)
+    if result.rule.judge == "binomial":
+        assert result.rate is not None and result.rate > result.rule.tolerance, (result.breaking, result.denominator)
+        assert result.examples, "a broken rule names example patients"
+        result = run(rule_id, records * SIGNIFICANT_COPIES, **kw)
     assert result.status == "FAIL", (result.status, result.breaking, result.denominator, result.measure)
     if result.band is None:
         assert result.examples, "a broken rule names example patients"

@@ -125,6 +125,8 @@ BASE = {"id": "x.y", "kind": "duplicate_results", "description": "d", "rationale
         ([{**BASE, "kind": "drug_pair", "params": {"class_a": "arni", "class_b": "nope"}}], "unknown drug class"),
         ([{**BASE, "kind": "vaccine_months"}], "lacks params"),
         ([], "no rules"),
+        ([{**BASE, "judge": "vote"}], "judge must be one of"),
+        ([{**BASE, "judge": "binomial"}], "needs a tolerance above 0"),
     ],
 )
 def test_bad_rules_are_clear_errors(tmp_path: Path, rules: list[dict], message: str) -> None:
@@ -195,3 +197,23 @@ def test_cli_custom_rules_file(tmp_path: Path) -> None:
     rules = _rules_file(tmp_path, [{**BASE, "id": "rec.duplicate_results"}])
     assert main(["report", "clinical", str(run), "--rules", str(rules)]) == 0
     assert "rec.duplicate_results" in (run / "report" / "clinical.csv").read_text()
+
+
+def test_binomial_rules_report_their_interval_and_p_value(tmp_path: Path) -> None:
+    from ehrsim.report.clinical.output import write_clinical
+    from tests.report.clinical.helpers import BIKTARVY
+
+    records = []
+    for i, days in enumerate([3 * 365, 20, 20, 20]):  # 1 of 4 untreated after a year: over 10 %, not significantly
+        b = RecordBuilder(i)
+        b.condition("86406008", b.at_age(40))
+        med(b, BIKTARVY, b.at_age(40) + days * 86_400)
+        records.append(b.record())
+    report = audit(records, RunInfo(REFERENCE), only=["care.hiv_treated", "rx.penicillin_allergy"])
+    md, table = write_clinical(report, tmp_path / "c")
+    row = next(r for r in csv.DictReader(table.open()) if r["rule"] == "care.hiv_treated")
+    assert (row["status"], row["judge"], row["rate"], row["p_value"]) == ("pass", "binomial", "0.2500", "0.3439")
+    assert (row["ci_low"], row["ci_high"]) == ("0.0063", "0.8059")
+    other = next(r for r in csv.DictReader(table.open()) if r["rule"] == "rx.penicillin_allergy")
+    assert (other["judge"], other["ci_low"], other["p_value"]) == ("share", "", "")
+    assert "25.0 % (tolerance 10.0 %; 95 % CI 0.6 %-80.6 %, one-sided binomial p 0.344)" in md.read_text()

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from tests.report.clinical.helpers import (
+    AMLODIPINE,
     AMOXICILLIN,
     ATORVASTATIN_20,
     BIKTARVY,
     DAY,
+    LISINOPRIL,
     NICOTINE_PATCH,
+    Record,
     breaks,
     med,
     passes,
@@ -224,6 +229,27 @@ def test_hiv_treated() -> None:
     passes("care.hiv_treated", [g.record()])
 
 
+def _hiv(treated: bool) -> Record:
+    b = RecordBuilder(birth=dt.date(1970, 1, 1))
+    b.condition("86406008", b.at_age(40))
+    med(b, BIKTARVY, b.at_age(40) + (20 if treated else 3 * 365) * DAY)
+    return b.record()
+
+
+def test_hiv_treated_is_judged_by_a_binomial_test_of_its_tolerance() -> None:
+    """1 untreated of 4 (25 %) is over the 10 % tolerance by chance (P = 0.34 at 10 %): it passes, with its interval.
+    3 of 4 (P = 0.004) and 5 of 20 (P = 0.043) are significantly over it: they fail."""
+    result = passes("care.hiv_treated", [_hiv(False)] + [_hiv(True)] * 3)
+    assert (result.breaking, result.denominator, result.rule.judge) == (1, 4, "binomial")
+    assert result.p_value == pytest.approx(1 - 0.9**4)
+    assert result.interval is not None and result.interval[0] < 0.1 < result.interval[1]
+    result = run("care.hiv_treated", [_hiv(False)] * 3 + [_hiv(True)])
+    assert result.status == "FAIL" and result.p_value == pytest.approx(0.0037)
+    result = run("care.hiv_treated", [_hiv(False)] * 5 + [_hiv(True)] * 15)
+    assert result.status == "FAIL" and result.p_value == pytest.approx(0.0432, abs=1e-4)
+    assert run("care.hiv_treated", [_hiv(False)] * 4 + [_hiv(True)] * 16).status == "pass"  # P = 0.133
+
+
 def _thin_child(workup: bool) -> dict:
     b = RecordBuilder(birth=dt.date(2012, 1, 1))
     for age in (6, 7, 8):
@@ -366,3 +392,32 @@ def test_gbs_screen_before_delivery() -> None:
     old = RecordBuilder(index=1, birth=dt.date(1950, 1, 1))
     old.procedure("177184002", old.at_age(30))  # 1980: before universal screening, not judged
     passes("care.gbs_screen_before_delivery", [g.record(), old.record()])
+
+
+def _hypertensive(readings: list[tuple[float, float, float]], switch_at: float | None = None) -> Record:
+    """Hypertension from 50 on amlodipine; readings (age, systolic, diastolic); lisinopril added at ``switch_at``."""
+    b = RecordBuilder(birth=dt.date(1950, 1, 1))
+    b.condition("59621000", b.at_age(50))
+    med(b, AMLODIPINE, b.at_age(50))
+    if switch_at is not None:
+        med(b, LISINOPRIL, b.at_age(switch_at))
+    for age, systolic, diastolic in readings:
+        b.blood_pressure(b.at_age(age), systolic, diastolic)
+    return b.record()
+
+
+def test_hypertension_intensified() -> None:
+    # 108 of the s10review chart review: 145-172 systolic for years on amlodipine 5 mg alone
+    stuck = _hypertensive([(50.5, 158, 80), (51.0, 172, 79), (51.6, 160, 80)])
+    result = breaks("care.hypertension_intensified", [stuck])
+    assert (result.patients, result.patients_breaking) == (1, 1)
+    diastolic = _hypertensive([(50.5, 132, 98), (51.2, 135, 97), (51.7, 131, 99)])  # diastolic alone counts
+    breaks("care.hypertension_intensified", [diastolic])
+    titrated = _hypertensive([(50.5, 158, 80), (51.0, 172, 79), (51.6, 160, 80)], switch_at=50.7)  # a drug added
+    controlled = _hypertensive([(50.5, 158, 80), (50.8, 134, 80), (51.6, 156, 80)])  # one high reading a year apart
+    short = _hypertensive([(50.5, 158, 80), (51.2, 160, 80)])  # above goal for 8 months only
+    untreated = RecordBuilder(birth=dt.date(1950, 1, 1))
+    untreated.condition("59621000", untreated.at_age(50))
+    for age in (50.5, 51.5, 52.5):
+        untreated.blood_pressure(untreated.at_age(age), 160, 90)  # not on a drug: other rules judge it
+    passes("care.hypertension_intensified", [titrated, controlled, short, untreated.record()])

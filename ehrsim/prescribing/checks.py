@@ -1,0 +1,103 @@
+"""Whether a product may be given to this patient now, and what to give instead (the layer's rules).
+
+Approval era, withdrawal, allergy class, the rules of rules.csv (kidney stage, pregnancy, age, a condition,
+a drug class taken, weight) and withholding interactions; the first listed alternative without a problem
+replaces the ordered drug (alternatives.csv).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from ehrsim.prescribing import running
+from ehrsim.prescribing.tables import class_groups
+from ehrsim.record.times import from_date
+
+if TYPE_CHECKING:
+    from ehrsim.prescribing.patient import Patient
+    from ehrsim.prescribing.pharmacy import Pharmacy
+    from ehrsim.prescribing.tables import Product, Rule
+
+
+def choose(
+    ph: Pharmacy, product: Product, patient: Patient, reasons: Any = ()
+) -> tuple[Product | None, tuple[str, str, str] | None]:
+    """(product to give or None, (rule, reason, alternatives group) when the ordered one is not given).
+
+    A group ``GROUP|CONDITION_GROUP`` is used instead of ``GROUP`` when the order is for a condition of
+    that group (e.g. cystitis before cephalexin gets ampicillin, not penicillin V).
+    """
+    found = problem(ph, product, patient)
+    if found is None:
+        return product, None
+    rx = ph.rx
+    group = found[2]
+    for reason in reasons:
+        code = reason.get("code")
+        specific = next(
+            (f"{group}|{g}" for g in sorted(rx.reason_groups.get(code, ())) if f"{group}|{g}" in rx.alternatives),
+            None,
+        )
+        if specific is not None:
+            group = specific
+            break
+    for alt in rx.alternatives.get(group, ()):
+        if alt.route not in ("any", product.route) or not alt.min_age <= patient.age < alt.max_age:
+            continue
+        candidate = rx.products[alt.code]
+        if problem(ph, candidate, patient) is None:
+            return candidate, found
+    return None, found
+
+
+def problem(ph: Pharmacy, product: Product, patient: Patient) -> tuple[str, str, str] | None:
+    """Why ``product`` must not be given now: (rule id, reason, alternatives group), or None."""
+    rx = ph.rx
+    t = patient.t
+    if product.approvals and t < product.approvals[0][0]:
+        pending = [key for since, key in product.approvals if t < since]
+        keys = (*pending, product.code, *product.ingredients)  # a new form of an old drug: the drug's era group
+        group = next((f"era:{k}" for k in keys if f"era:{k}" in rx.alternatives), "")
+        return "us_approval", f"{pending[-1]} not yet approved in the US", group
+    for since, key in product.withdrawals:
+        if t >= since:
+            return "us_withdrawn", f"{key} withdrawn from the US market", f"era:{key}"
+    avoid, _caution = patient.allergy(rx)
+    if avoid:
+        hit = product.classes & avoid
+        if hit:
+            cls = min(hit)
+            return f"allergy_{cls}", f"allergy: {cls.replace('_', ' ')} class", f"allergy:{cls}"
+    for key in product.rule_keys:
+        for rule in rx.rules.get(key, ()):
+            if applies(ph, rule, patient):
+                return rule.rule, rule.rationale, rule.alternatives if rule.action == "substitute" else ""
+        for active_class, action, rule_id, rationale, _washout in rx.interactions.get(key, ()):
+            if action == "withhold" and running.active_class(ph, active_class, t):
+                return rule_id, rationale, ""
+    return None
+
+
+def applies(ph: Pharmacy, rule: Rule, patient: Patient) -> bool:
+    """Whether one rules.csv row holds for the patient now."""
+    kind = rule.kind
+    if kind == "ckd_stage_at_least":
+        return patient.ckd_stage(ph.rx) >= rule.threshold
+    if kind == "pregnant":
+        return patient.pregnant(ph.rx)
+    if kind == "age_below":
+        if rule.subject and patient.t < from_date(dt.date(int(rule.subject), 1, 1)):
+            return False  # a rule of a later era (``subject``: the year it starts), e.g. Reye syndrome 1982
+        return patient.age < rule.threshold
+    if kind == "has_condition":
+        if rule.threshold and patient.t >= from_date(dt.date(int(rule.threshold), 1, 1)):
+            return False  # a contraindication of its era, lifted on 1 January of ``threshold``
+        active = ph.sim.active["conditions"]
+        return any(code in active for code in ph.rx.condition_groups[rule.subject])
+    if kind == "taking_class":
+        return running.active_class(ph, rule.subject, patient.t)
+    if kind == "taking_classes":  # e.g. an NSAID with an ACE inhibitor or ARB and a diuretic
+        groups = class_groups(rule.subject)[0]
+        return all(any(running.active_class(ph, c, patient.t) for c in group) for group in groups)
+    return patient.chart_weight() < rule.threshold  # weight_below: a device band, by the chart weight

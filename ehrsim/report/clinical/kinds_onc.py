@@ -1,0 +1,97 @@
+"""Oncology rules: a chemotherapy dose within its per-m2 band for the body-surface area the chart gives."""
+
+from __future__ import annotations
+
+import math
+
+from ehrsim.errors import ConfigError
+from ehrsim.record.times import iso
+from ehrsim.report.clinical.base import Finding, Rule, register
+from ehrsim.report.clinical.view import PatientView
+
+#: Calvert's GFR cap (mL/min; FDA / NCI CTEP 2010)
+_GFR_CAP = 125.0
+
+
+@register
+class BsaDose(Rule):
+    """Each order of a listed chemotherapy ingredient has a dose in mg within its band per m2 of the BSA
+    (Mosteller) from the chart's latest height and weight (``bands``: ingredient -> [low, high] mg/m2), or
+    for a drug dosed to a target AUC (``calvert``: ingredient -> [low, high] AUC) within the AUC band from the
+    Cockcroft-Gault clearance of the latest serum creatinine (at most 125 mL/min). An order with no dose in mg, or
+    no height, weight or (for AUC) creatinine charted within ``within_days``, is a breach: the dose cannot have
+    been by body size or kidney function."""
+
+    kind = "bsa_dose"
+    required = ("bands", "weight_set", "height_set", "within_days")
+
+    def setup(self) -> None:
+        for key in ("bands", "calvert"):
+            bands = self.p.get(key, {})
+            if not isinstance(bands, dict) or not all(
+                isinstance(v, list) and len(v) == 2 and 0 < v[0] <= v[1] for v in bands.values()
+            ):
+                raise ConfigError(f"clinical rule {self.rule.id}: {key} must map ingredients to [low, high]")
+        if self.p.get("calvert") and "creatinine_set" not in self.p:
+            raise ConfigError(f"clinical rule {self.rule.id}: calvert needs creatinine_set")
+        self.bands = {k.lower(): (float(v[0]), float(v[1]), False) for k, v in self.p["bands"].items()}
+        self.bands.update({k.lower(): (float(v[0]), float(v[1]), True) for k, v in self.p.get("calvert", {}).items()})
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        days = float(self.p["within_days"])
+        for med in view.entries("medications"):
+            code = (med.get("codes") or [{}])[0]
+            display = str(code.get("display") or "")
+            words = display.lower().replace("/", " ").split()
+            hits = [w for w in words if w in self.bands]
+            if len(hits) != 1:
+                continue
+            low, high, by_auc = self.bands[hits[0]]
+            what = f"{display} {iso(med['start'])[:10]}"
+            dosage = med.get("dosage") or {}
+            amount = dosage.get("amount")
+            if dosage.get("dose_unit") != "mg" or not isinstance(amount, int | float) or amount <= 0:
+                f.add(False, f"{what}: no dose in mg")
+                continue
+            weight = view.last_value_before(self.data.code_set(self.p["weight_set"]), med["start"], days)
+            height_days = float(self.p.get("height_within_days", days))
+            height = view.last_value_before(self.data.code_set(self.p["height_set"]), med["start"], height_days)
+            if not weight or not height:
+                f.add(False, f"{what}: {amount:g} mg with no height or weight charted")
+                continue
+            bsa = math.sqrt(height * weight / 3600.0)
+            if not by_auc:
+                per_m2 = amount / bsa
+                f.add(low * 0.98 <= per_m2 <= high * 1.02, f"{what}: {per_m2:.0f} mg/m2 (BSA {bsa:.2f})")
+                continue
+            creatinine = view.last_value_before(self.data.code_set(self.p["creatinine_set"]), med["start"], days)
+            if not creatinine:
+                f.add(False, f"{what}: {amount:g} mg with no creatinine charted")
+                continue
+            age = view.age(med["start"])
+            clearance = (140.0 - age) * weight / (72.0 * creatinine) * (0.85 if view.sex == "F" else 1.0)
+            auc = amount / (min(clearance, _GFR_CAP) + 25.0)
+            f.add(low * 0.98 <= auc <= high * 1.02, f"{what}: AUC {auc:.1f} (creatinine {creatinine:g}, {weight:g} kg)")
+        return f
+
+
+@register
+class ClassFromAge(Rule):
+    """Among patients given ``among_class`` at ``min_age`` or older, those also given ``drug_class`` at that age
+    (an anthracycline among older adults' chemotherapy): one breach per patient."""
+
+    kind = "class_from_age"
+    required = ("among_class", "drug_class", "min_age")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        old = float(self.p["min_age"])
+        among = [m for m in view.meds_of(self.p["among_class"]) if view.age(m["start"]) >= old]
+        if not among:
+            return f
+        hits = [m for m in view.meds_of(self.p["drug_class"]) if view.age(m["start"]) >= old]
+        first = hits[0] if hits else among[0]
+        name = (first.get("codes") or [{}])[0].get("display", "")
+        f.add(not hits, f"{name} {iso(first['start'])[:10]} at age {view.age(first['start']):.1f}")
+        return f
