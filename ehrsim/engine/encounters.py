@@ -146,7 +146,7 @@ class EncounterDesk:
         enc = self.new_encounter(
             t,
             enc_class,
-            codes_as_dicts(state.codes),
+            class_eras.codes_at(state.encounter_class, t, codes_as_dicts(state.codes)),
             self.sim.resolve_reason(run, state.reason),
             run.top.path,
             run.top.specialty,

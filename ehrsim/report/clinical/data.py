@@ -112,10 +112,13 @@ class ClinicalData:
         return cache[display]
 
     def approval_of(self, display: str) -> Approval | None:
-        """The first approvals.csv row whose pattern matches the display (cached)."""
+        """The latest-approved approvals.csv row whose pattern matches the display (cached): a new form of an old
+        drug (ondansetron's orally disintegrating tablet, 1999) matches the drug's row and its own, and did not exist
+        before the later one."""
         cache = self.extra.setdefault("approval_of", {})
         if display not in cache:
-            cache[display] = next((ap for ap in self.approvals if ap.pattern.search(display)), None)
+            found = [ap for ap in self.approvals if ap.pattern.search(display)]
+            cache[display] = max(found, key=lambda ap: ap.time) if found else None
         return cache[display]
 
     def drug_class(self, name: str) -> DrugClass:

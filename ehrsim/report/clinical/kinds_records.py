@@ -282,24 +282,30 @@ class CompanionResult(Rule):
 
 @register
 class EncounterClassSince(Rule):
-    """No encounter of a class before that kind of care existed (``classes_since``: class -> ISO date)."""
+    """No encounter of a class before that kind of care existed (``classes_since``: class -> ISO date), nor an
+    encounter coded as that setting (optional ``codes_since``: code set -> ISO date) whatever its class."""
 
     kind = "encounter_class_since"
     required = ("classes_since",)
 
     def setup(self) -> None:
         self.since = {name: date_time(day) for name, day in self.p["classes_since"].items()}
+        self.code_since = [(self.data.code_set(n), date_time(day)) for n, day in self.p.get("codes_since", {}).items()]
 
     def check(self, view: PatientView) -> Finding:
         f = Finding()
         for enc in view.entries("encounters"):
-            since = self.since.get(enc.get("class", ""))
+            label = enc.get("class", "")
+            since = self.since.get(label)
             if since is None:
-                continue
+                coded = next(((s, day) for s, day in self.code_since if s.any(enc.get("codes"))), None)
+                if coded is None:
+                    continue
+                since, label = coded[1], f"{label} coded {coded[0].name}"
             if enc["start"] >= since:
                 f.passed()
             else:
-                f.add(False, f"{enc['class']} {iso(enc['start'])[:10]}")
+                f.add(False, f"{label} {iso(enc['start'])[:10]}")
         return f
 
 
