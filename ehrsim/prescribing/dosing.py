@@ -46,10 +46,31 @@ def drawn_doses() -> dict[str, DrawnDose]:
     return out
 
 
+@cache
+def outgrown_products() -> dict[str, tuple[float, str]]:
+    """rxcui of a young child's product -> (age from which it is not given, rxcui of the older child's product)."""
+    return {r["rxcui"]: (float(r["from_age"]), r["adult_rxcui"]) for r in rows("prescribing/outgrown.csv")}
+
+
 def paediatric(
     ph: Pharmacy, fields: dict[str, Any], chosen: Product, patient: Patient, ordered: dict[str, str], t: float
 ) -> Product:
-    """A liquid for young children when the product is a tablet or capsule."""
+    """A liquid for young children when the product is a tablet or capsule; a young child's product (a 5 mg
+    chewable) gives way to the older child's at its age, so a renewal does not carry it on (outgrown.csv)."""
+    outgrown = outgrown_products().get(chosen.code)
+    if outgrown is not None and patient.age >= outgrown[0]:
+        older = ph.rx.products[outgrown[1]]
+        if ph.problem(older, patient) is None:
+            before = _swap(fields, older, ordered, ("substituted", "", ""), "form", "outgrown")
+            ph._log(
+                t,
+                "paediatric_form",
+                "outgrown",
+                f"{chosen.display} is for younger children",
+                before,
+                fields["codes"][0],
+            )
+            return older
     if patient.age >= SOLID_UNDER:
         return chosen
     if chosen.form not in ("oral_solid", "sublingual") and not (
@@ -301,6 +322,16 @@ def _whole_units(
         dosage["amount"] = round(n * float(product.mg_per_unit or 0), 1)
         dosage["units_per_dose"] = float(n)
         return
+    adult = _adult_tablets(ph, chosen, patient, mg) if patient.age >= SOLID_UNDER and mg >= paed.max_mg else None
+    if adult is not None:  # a school-age child at the adult dose takes adult tablets, not 31 mL of syrup
+        product, n = adult
+        ordered = fields.get("ordered") or fields["codes"][0]
+        why = "adult tablets: the weight-based dose is the adult dose"
+        before = _swap(fields, product, ordered, ("strength", "dose_selection", why), "strength", why)
+        ph._log(patient.t, "strength", "dose_selection", why, before, fields["codes"][0])
+        dosage["amount"] = round(n * float(product.mg_per_unit or 0), 1)
+        dosage["units_per_dose"] = float(n)
+        return
     liquid = ph.rx.products[paed.liquid]
     if ph.problem(liquid, patient) is None and liquid.mg_per_ml:
         ordered = fields.get("ordered") or fields["codes"][0]
@@ -312,6 +343,21 @@ def _whole_units(
         return
     per_unit = float(chosen.mg_per_unit or 1.0)
     dosage["units_per_dose"] = max(0.5, round(mg / per_unit * 2) / 2)
+
+
+def _adult_tablets(ph: Pharmacy, chosen: Product, patient: Patient, mg: float) -> tuple[Product, int] | None:
+    """One or two generic adult tablets of the same drug giving the capped (adult) dose ``mg`` exactly: the s10review
+    chart review found 31 mL of acetaminophen syrup a dose for an 11-year-old of 110 kg (no whole chewable fitted)."""
+    found = []
+    for product in ph.rx.products.values():
+        per_unit = product.mg_per_unit
+        if product.form != "oral_solid" or product.ingredients != chosen.ingredients or not per_unit:
+            continue
+        n = round(mg / per_unit)
+        exact = n in (1, 2) and abs(n * per_unit - mg) < 1e-6 and "[" not in product.display  # generic, 1-2 tablets
+        if exact and ph.problem(product, patient) is None:
+            found.append((n, product.code, product))
+    return (min(found)[2], min(found)[0]) if found else None
 
 
 def _one_unit_of_strength(ph: Pharmacy, fields: dict[str, Any], chosen: Product) -> None:

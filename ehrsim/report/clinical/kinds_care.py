@@ -341,3 +341,45 @@ class ResultFollowedUp(Rule):
                 ok = any(lo <= e <= hi for e in view.events_in(self.evidence))
             f.add(ok, f"{iso(t)[:10]} score {value:g}: nothing within {self.p['days']} days")
         return f
+
+
+@register
+class TreatmentIntensified(Rule):
+    """Treatment is changed when readings stay above goal: no run of readings at or above a threshold (``readings``:
+    set -> ``at_least``, any of them) spanning ``min_days`` or more on an unchanged set of drugs of the class, once the
+    condition is diagnosed and treated. A patient already on ``max_drugs`` drugs of the class is not judged
+    (resistant disease is specialist care)."""
+
+    kind = "treatment_intensified"
+    required = ("condition_set", "drug_class", "readings", "min_days", "max_drugs")
+
+    def check(self, view: PatientView) -> Finding:
+        conditions = view.conditions_in(self.data.code_set(self.p["condition_set"]))
+        if not conditions:
+            return Finding()
+        onset = min(c["start"] for c in conditions)
+        high: dict[int, bool] = {}
+        for reading in self.p["readings"]:
+            for t, v, _ in view.values(self.data.code_set(reading["set"])):
+                if t >= onset:
+                    high[t] = high.get(t, False) or v >= float(reading["at_least"])
+        meds = view.meds_of(self.p["drug_class"])
+        run_start: int | None = None  # first reading of the current run above the threshold on one set of drugs
+        run_drugs: frozenset[str] = frozenset()
+        treated = False
+        for t in sorted(high):
+            drugs = frozenset(m["codes"][0]["display"] for m in meds if m.get("codes") and view.active(m, t))
+            if not drugs or len(drugs) >= int(self.p["max_drugs"]):
+                run_start = None
+                continue
+            treated = True
+            if not high[t]:
+                run_start = None
+                continue
+            if run_start is None or drugs != run_drugs:
+                run_start, run_drugs = t, drugs
+                continue
+            if t - run_start >= self.p["min_days"] * DAY:
+                text = f"{iso(run_start)[:10]} to {iso(t)[:10]} on {', '.join(sorted(drugs))}"
+                return Finding(events=1, breaches=[text])
+        return Finding(events=1 if treated else 0)

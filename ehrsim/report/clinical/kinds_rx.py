@@ -159,7 +159,9 @@ class DrugMinWeight(Rule):
 
 @register
 class DrugFormAge(Rule):
-    """A dose form children of that age cannot take (tablets and capsules under 6)."""
+    """A dose form children of that age cannot take (tablets and capsules under 6), or a young child's product at an
+    age it is not for (optional ``min_age``: orders from that age to ``max_age`` are judged; optional ``max_units``:
+    only a dose of at most that many units breaks, e.g. one 5 mg chewable where the age takes two)."""
 
     kind = "drug_form_age"
     required = ("form_class", "max_age")
@@ -167,9 +169,12 @@ class DrugFormAge(Rule):
     def check(self, view: PatientView) -> Finding:
         f = Finding()
         forms = {m["id"] for m in view.meds_of(self.p["form_class"])}
+        low, units = self.p.get("min_age", 0), self.p.get("max_units")
         for med in view.entries("medications"):
-            if view.age(med["start"]) < self.p["max_age"]:
-                f.add(med["id"] not in forms, f"{_name(med)} at age {view.age(med['start']):.1f}")
+            if low <= view.age(med["start"]) < self.p["max_age"]:
+                amount = (med.get("dosage") or {}).get("amount")
+                too_little = units is None or (amount is not None and amount <= units)
+                f.add(med["id"] not in forms or not too_little, f"{_name(med)} at age {view.age(med['start']):.1f}")
         return f
 
 

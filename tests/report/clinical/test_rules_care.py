@@ -7,10 +7,12 @@ import datetime as dt
 import pytest
 
 from tests.report.clinical.helpers import (
+    AMLODIPINE,
     AMOXICILLIN,
     ATORVASTATIN_20,
     BIKTARVY,
     DAY,
+    LISINOPRIL,
     NICOTINE_PATCH,
     Record,
     breaks,
@@ -390,3 +392,32 @@ def test_gbs_screen_before_delivery() -> None:
     old = RecordBuilder(index=1, birth=dt.date(1950, 1, 1))
     old.procedure("177184002", old.at_age(30))  # 1980: before universal screening, not judged
     passes("care.gbs_screen_before_delivery", [g.record(), old.record()])
+
+
+def _hypertensive(readings: list[tuple[float, float, float]], switch_at: float | None = None) -> Record:
+    """Hypertension from 50 on amlodipine; readings (age, systolic, diastolic); lisinopril added at ``switch_at``."""
+    b = RecordBuilder(birth=dt.date(1950, 1, 1))
+    b.condition("59621000", b.at_age(50))
+    med(b, AMLODIPINE, b.at_age(50))
+    if switch_at is not None:
+        med(b, LISINOPRIL, b.at_age(switch_at))
+    for age, systolic, diastolic in readings:
+        b.blood_pressure(b.at_age(age), systolic, diastolic)
+    return b.record()
+
+
+def test_hypertension_intensified() -> None:
+    # 108 of the s10review chart review: 145-172 systolic for years on amlodipine 5 mg alone
+    stuck = _hypertensive([(50.5, 158, 80), (51.0, 172, 79), (51.6, 160, 80)])
+    result = breaks("care.hypertension_intensified", [stuck])
+    assert (result.patients, result.patients_breaking) == (1, 1)
+    diastolic = _hypertensive([(50.5, 132, 98), (51.2, 135, 97), (51.7, 131, 99)])  # diastolic alone counts
+    breaks("care.hypertension_intensified", [diastolic])
+    titrated = _hypertensive([(50.5, 158, 80), (51.0, 172, 79), (51.6, 160, 80)], switch_at=50.7)  # a drug added
+    controlled = _hypertensive([(50.5, 158, 80), (50.8, 134, 80), (51.6, 156, 80)])  # one high reading a year apart
+    short = _hypertensive([(50.5, 158, 80), (51.2, 160, 80)])  # above goal for 8 months only
+    untreated = RecordBuilder(birth=dt.date(1950, 1, 1))
+    untreated.condition("59621000", untreated.at_age(50))
+    for age in (50.5, 51.5, 52.5):
+        untreated.blood_pressure(untreated.at_age(age), 160, 90)  # not on a drug: other rules judge it
+    passes("care.hypertension_intensified", [titrated, controlled, short, untreated.record()])

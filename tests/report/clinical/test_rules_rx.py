@@ -290,3 +290,22 @@ def test_before_approval_of_a_new_form_of_an_old_drug() -> None:
     med(g, odt, from_date(dt.date(2005, 7, 14)))
     med(g, ("1740467", "2 ML ondansetron 2 MG/ML Injection"), from_date(dt.date(1997, 7, 14)))
     passes("rx.before_approval", [g.record()])
+
+
+def test_young_child_strength_from_6() -> None:
+    chewable = ("665078", "loratadine 5 MG Chewable Tablet")
+    b = RecordBuilder(birth=dt.date(2008, 4, 21))
+    med(b, chewable, b.at_age(3), dosage={"amount": 1, "frequency": 1, "period": 1, "unit": "days"})  # right at 3
+    med(b, chewable, b.at_age(16), dosage={"amount": 1, "frequency": 1, "period": 1, "unit": "days"})  # 5 mg at 16
+    result = breaks("rx.young_child_strength_from_6", [b.record()])
+    assert (result.events, result.events_breaking) == (1, 1)
+    g = RecordBuilder(birth=dt.date(2008, 4, 21))
+    med(g, chewable, g.at_age(3), dosage={"amount": 1, "frequency": 1, "period": 1, "unit": "days"})
+    med(g, chewable, g.at_age(7), dosage={"amount": 2, "frequency": 1, "period": 1, "unit": "days"})  # two = 10 mg
+    med(
+        g,
+        ("311372", "loratadine 10 MG Oral Tablet"),
+        g.at_age(8),
+        dosage={"amount": 1, "frequency": 1, "period": 1, "unit": "days"},
+    )
+    passes("rx.young_child_strength_from_6", [g.record()])

@@ -1,0 +1,52 @@
+"""Hypertension care follows the BP the core computes (s10review chart review): treated hypertension is intensified
+while readings stay at or above 140/90, so nobody stays at >= 150/95 for a year on unchanged drugs (audit rule
+care.hypertension_intensified), and a young child's loratadine chewable is replaced by the 10 mg tablet from 6 years
+(rx.young_child_strength_from_6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import ehrsim
+from ehrsim.report.clinical import RuleResult, audit, default_clinical
+from ehrsim.report.source import RunInfo
+
+
+def _rule(records: list[dict], rule_id: str) -> RuleResult:
+    info = RunInfo(int(dt.datetime(2020, 1, 1, tzinfo=dt.UTC).timestamp()))
+    (result,) = audit(records, info, default_clinical(), only=[rule_id]).results
+    return result
+
+
+def test_treated_hypertension_is_intensified() -> None:
+    records = list(
+        ehrsim.generate(
+            80,
+            seed=11,
+            reference_date=dt.date(2020, 1, 1),
+            only_modules=("hypertension",),
+            age_min=45,
+            age_max=85,
+            years_of_history=0,
+        )
+    )
+    result = _rule(records, "care.hypertension_intensified")
+    assert result.patients >= 15  # enough treated hypertensives to judge
+    assert result.patients_breaking <= 0.1 * result.patients
+
+
+def test_loratadine_chewable_is_outgrown_at_6() -> None:
+    records = list(
+        ehrsim.generate(
+            60,
+            seed=3,
+            reference_date=dt.date(2020, 1, 1),
+            only_modules=("allergic_rhinitis",),
+            age_min=10,
+            age_max=18,
+            years_of_history=0,
+        )
+    )
+    result = _rule(records, "rx.young_child_strength_from_6")
+    assert result.events > 0
+    assert result.events_breaking == 0
