@@ -171,4 +171,6 @@ def test_a_module_cause_that_strikes_suddenly_is_recorded_at_death_when_the_modu
     assert certified_cause(np.random.default_rng(0), [stemi], 47, "M") == [stemi]  # a module cause is kept ...
     assert record_at_death([stemi], []) == stemi  # ... and recorded at death (Synthea's MI module never records it)
     assert record_at_death([scd], []) == scd
+    stroke = {"system": "SNOMED-CT", "code": "422504002", "display": "Ischemic stroke (disorder)"}
+    assert record_at_death([stroke], []) == stroke  # our stroke module's death before care
     assert record_at_death([stemi], [stemi]) is None
