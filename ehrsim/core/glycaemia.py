@@ -4,8 +4,9 @@ Whether and when a person's glycaemia crosses into the diabetic range is decided
 (an age-specific incidence, raised by the person's BMI percentile), not by a module: a module can
 only find it by measuring (screening), so diabetes exists undiagnosed until a test shows it. HbA1c
 rises over the years before onset (Tabak et al., Lancet 2009, Whitehall II), reaches a personal
-untreated plateau, and keeps creeping up (progressive beta-cell loss, UKPDS), so treatment must be
-stepped up over the years. Rates are data: ``terminology/physiology/diabetes_incidence.csv`` and
+untreated plateau, and keeps creeping up while beta-cell function declines (UKPDS), so treatment must
+be stepped up over the years; the decline, and with it the rise, ends about two decades after onset
+(``hba1c_progression_end_years``). Rates are data: ``terminology/physiology/diabetes_incidence.csv`` and
 ``parameters.csv`` (sources there and in SOURCES.md).
 """
 
@@ -63,7 +64,8 @@ def diabetes_onset(phys: Physiology) -> float:
 
 def hba1c(phys: Physiology, age: float, bmi: float) -> float:
     """Untreated HbA1c (%) at this age: the non-diabetic baseline at the patient's percentile, rising
-    linearly to the diagnostic cut point over the years before a latent onset, then to a plateau."""
+    linearly to the diagnostic cut point over the years before a latent onset, then to a plateau, then rising
+    (beta-cell decline) until ``hba1c_progression_end_years`` after onset."""
     q = physio_effects.params()
     value = (
         q["hba1c_base_20"]
@@ -81,7 +83,8 @@ def hba1c(phys: Physiology, age: float, bmi: float) -> float:
     plateau = max(q["hba1c_tail_plateau"] + q["hba1c_plateau_sd"] * phys.z("tail"), cut)
     reach = min((age - onset) / q["hba1c_tail_years"], 1.0)
     start = max(cut, value)
-    progression = q["hba1c_progression_per_year"] * max(age - onset - q["hba1c_tail_years"], 0.0)
+    rising = min(age - onset, q["hba1c_progression_end_years"]) - q["hba1c_tail_years"]
+    progression = q["hba1c_progression_per_year"] * max(rising, 0.0)
     return start + reach * max(plateau - start, 0.0) + progression
 
 

@@ -5,9 +5,11 @@ depends on the dose), so the same table serves ehrsim's modules and Synthea's. E
 with a persistent fraction of the published range (``Physiology.unit``), and a drug's effect ramps up
 linearly over ``ramp_days`` from its start, so a result drawn the day a drug starts is untreated.
 Antihypertensives scale with dose and pretreatment BP (Law et al. BMJ 2003), glucose-lowering drugs
-with the HbA1c excess (Sherifali 2010); both less in patients who do not take them. Effect sizes are
-data (``terminology/physiology/``, sources in its SOURCES.md). Split from ``physio_effects`` (disease,
-bands and pregnancy), whose ``params`` it shares.
+with the HbA1c excess (Sherifali 2010); these and lipid-lowering drugs act less in patients who do not
+take them. Insulin is titrated (kind ``titrated``): its dose follows the HbA1c to the patient's goal by
+age (ADA, ``hba1c_goals.csv``), up to a personal ceiling, and it acts after the fixed-effect drugs.
+Effect sizes are data (``terminology/physiology/``, sources in its SOURCES.md). Split from
+``physio_effects`` (disease, bands and pregnancy), whose ``params`` it shares.
 """
 
 from __future__ import annotations
@@ -98,10 +100,13 @@ def apply_drugs(
     t: float,
     medications: dict[str, dict[str, Any]] | None,
     history: list[dict[str, Any]] | None = None,
+    age: float = 50.0,
 ) -> None:
-    """Each active drug class once (the earliest start of its course counts), ramped from that start.
+    """Each active drug class once (the earliest start of its course counts), ramped from that start;
+    titrated classes last, since their dose answers what the others left.
 
-    ``history`` is every medication entry so far, to follow a course across renewed prescriptions."""
+    ``history`` is every medication entry so far, to follow a course across renewed prescriptions;
+    ``age`` (years) sets the goal a titrated drug aims at."""
     if not medications:
         return
     starts: dict[str, float] = {}
@@ -132,7 +137,8 @@ def apply_drugs(
                     spans.setdefault(cls, []).append((float(began), entry.get("stop")))
     effects = drug_effects()
     untreated = {name: v[name] for name in BP_VARIABLES if name in v}
-    for cls, start in sorted(starts.items()):
+    titrated = titrated_classes()
+    for cls, start in sorted(starts.items(), key=lambda item: (item[0] in titrated, item[0])):
         if cls in spans:
             start = _course_start(start, sorted(spans[cls], key=lambda span: -span[0]))
         for variable, kind, low, high, ramp in effects.get(cls, ()):
@@ -145,7 +151,11 @@ def apply_drugs(
             if variable in untreated:
                 size = _bp_effect(phys, variable, size, untreated[variable], doses.get(cls))
             if kind == "pct":
+                if variable == "LDL" and phys.unit("statin_adherence") < params()["ldl_nonadherent_share"]:
+                    size *= params()["ldl_nonadherent_effect"]
                 v[variable] *= 1.0 + weight * size / 100.0
+            elif kind == "titrated":
+                v[variable] -= weight * _titrated_lowering(phys, v[variable], -size, age)
             elif variable == "Hemoglobin A1c":
                 v[variable] -= _glucose_lowering(phys, v[variable], -weight * size)
             else:
@@ -153,6 +163,41 @@ def apply_drugs(
 
 
 BP_VARIABLES = ("Systolic Blood Pressure", "Diastolic Blood Pressure")
+
+
+@cache
+def titrated_classes() -> frozenset[str]:
+    """Drug classes with a titrated effect (their dose is adjusted to a goal: insulin)."""
+    return frozenset(cls for cls, effects in drug_effects().items() if any(e[1] == "titrated" for e in effects))
+
+
+@cache
+def hba1c_goals() -> tuple[tuple[float, float, float], ...]:
+    """(age_from, age_to, HbA1c goal %) of ``physiology/hba1c_goals.csv``."""
+    return tuple(
+        (float(r["age_from"]), float(r["age_to"]), float(r["goal"])) for r in rows("physiology/hba1c_goals.csv")
+    )
+
+
+def hba1c_goal(age: float) -> float:
+    """The HbA1c goal (%) treatment aims at for an adult of this age (ADA Standards of Care)."""
+    for low, high, goal in hba1c_goals():
+        if low <= age < high:
+            return goal
+    return hba1c_goals()[-1][2]
+
+
+def _titrated_lowering(phys: Physiology, hba1c: float, ceiling: float, age: float) -> float:
+    """How much titrated insulin lowers this HbA1c (points): down to where this patient's titration settles
+    (the goal for the age, shifted by a persistent personal residual: trials reach the goal in about 60 %),
+    at most the patient's ceiling ``ceiling`` (> 0), and half of it in a patient who does not take it as
+    prescribed (Piragine 2023)."""
+    p = params()
+    settled = hba1c_goal(age) + p["hba1c_titration_offset"] + p["hba1c_titration_sd"] * phys.z("insulin_titration")
+    effect = min(max(hba1c - max(settled, 5.2), 0.0), ceiling)
+    if phys.unit("glucose_drug_adherence") < p["hba1c_nonadherent_share"]:
+        effect *= p["hba1c_nonadherent_effect"]
+    return effect
 
 
 def _glucose_lowering(phys: Physiology, hba1c: float, effect: float) -> float:

@@ -189,7 +189,7 @@ class Physiology:
         self.disease_moved, self.bands = physio_effects.apply_conditions(v, self, keys, attributes)
         if t is not None:
             physio_effects.apply_pregnancy(v, self, t, height / 100.0)
-            physio_drugs.apply_drugs(v, self, t, medications, history)
+            physio_drugs.apply_drugs(v, self, t, medications, history, age)
             self.raw = dict(v)
             if self.offsets:
                 self._apply_offsets(v, t, derived=False)

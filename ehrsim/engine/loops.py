@@ -242,8 +242,8 @@ class LoopingDelay:
             return 0.0
         if self.low == self.high:
             return k * self.low
-        if k == 1:  # the same draw and value as an array of one, without the array
-            return float(sim.rng.uniform(self.low, self.high))
+        if k == 1:  # the same draw and value as ``rng.uniform`` (low + (high - low) * u), without its slow call
+            return self.low + (self.high - self.low) * float(sim.rng.random())
         return float(sim.rng.uniform(self.low, self.high, k).sum())
 
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:

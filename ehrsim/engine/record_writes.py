@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ehrsim.core import immunizations, lab_eras, labs
-from ehrsim.engine import lifecycle, parameters
+from ehrsim.engine import lifecycle, parameters, result_follow_up
 from ehrsim.record.times import to_date
 
 #: the sample's creatinine, reported with every eGFR computed from it (any library's module asking for the eGFR alone)
@@ -67,6 +67,7 @@ class RecordWrites:
             if self._watchers:
                 self._changed(entry, "obs")
             self.rx.observed(entry, self.now)  # an eGFR result may stop a drug
+            result_follow_up.follow_up(self, entry)  # type: ignore[arg-type]  # a PHQ-9 of 15+: a referral
             if entry["codes"][0]["code"] in lab_eras.egfr_codes():
                 self._creatinine_of_egfr(entry)
         return entry

@@ -172,6 +172,13 @@ def test_a_radical_cystectomy_stays_on_the_ward() -> None:
     assert (stay["stop"] - stay["start"]) / 86400 >= 7
 
 
+def test_a_lung_lobectomy_stays_on_the_ward() -> None:
+    """The chart review's lobectomy discharged after 24 hours: the core keeps the median 4 days."""
+    _sim, record = simulate("lobectomy", born=dt.date(1950, 1, 1))
+    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient"]
+    assert (stay["stop"] - stay["start"]) / 86400 >= 4
+
+
 def test_a_drug_resumed_after_an_era_insulin_takes_the_module_dose() -> None:
     """Human insulin stands in for liraglutide before 2010; once renewed as liraglutide the dose is the module's
     0.2 mL (1.2 mg), not the insulin's units by weight read as mL."""

@@ -28,6 +28,14 @@ def wants_request(med: dict[str, Any]) -> bool:
     return bool(med.get("requested")) or not med.get("administered")
 
 
+def _quantity(dose: dict[str, Any]) -> dict[str, Any]:
+    """The dose with its UCUM unit when the prescribing layer gave one (mg, mL, or an annotation like {tablet})."""
+    unit = dose.get("dose_unit")
+    if not unit:
+        return {"value": dose["amount"]}
+    return {"value": dose["amount"], "unit": str(unit).strip("{}"), "system": UCUM, "code": unit}
+
+
 def _dosage(med: dict[str, Any]) -> dict[str, Any]:
     dosage: dict[str, Any] = {"sequence": 1}
     instructions = med.get("instructions") or []
@@ -45,7 +53,7 @@ def _dosage(med: dict[str, Any]) -> dict[str, Any]:
         dosage["doseAndRate"] = [
             {
                 "type": fixed(DOSE_RATE, "ordered", "Ordered"),
-                "doseQuantity": {"value": dose["amount"]},
+                "doseQuantity": _quantity(dose),
             }
         ]
     return dosage
@@ -117,5 +125,5 @@ def medication_administration(med: dict[str, Any], ctx: PatientContext) -> dict[
         res["request"] = ctx.refs.local("MedicationRequest", request_id(med))
     dose = med.get("dosage")
     if dose and dose.get("amount"):
-        res["dosage"] = {"dose": {"value": dose["amount"]}}
+        res["dosage"] = {"dose": _quantity(dose)}
     return res

@@ -70,11 +70,33 @@ class ProcedureRequires(Rule):
     def setup(self) -> None:
         self.procedures = self.data.code_set(self.p["procedure_set"])
         self.since = date_time(self.param("since"))  # procedures before a guideline date are not judged
+        # only_with: judged only for patients in a state at the procedure: {"condition_set": S, "min_days_before": D}
+        # (a condition active then that began D days before, e.g. chronic hypertension in pregnancy), or
+        # {"result_set": S, "text": T} (a result of S before it whose text value contains T, e.g. Rh negative)
+        self.only_with = self.param("only_with")
+        if self.only_with:
+            self.data.code_set(self.only_with.get("condition_set") or self.only_with["result_set"])
+
+    def _qualifies(self, view: PatientView, t: float) -> bool:
+        q = self.only_with
+        if not q:
+            return True
+        if "condition_set" in q:
+            began = t - float(q.get("min_days_before", 0)) * DAY
+            conds = view.conditions_in(self.data.code_set(q["condition_set"]))
+            return any(c["start"] <= began and view.stop_of(c) > t for c in conds)
+        code_set, text = self.data.code_set(q["result_set"]), str(q["text"]).lower()
+        return any(
+            o["time"] <= t and code_set.any(o.get("codes")) and text in str(o.get("value")).lower()
+            for o in view.entries("observations")
+        )
 
     def check(self, view: PatientView) -> Finding:
         f = Finding()
         for proc in view.entries("procedures"):
             if not self.procedures.any(proc.get("codes")) or proc["start"] < self.since:
+                continue
+            if not self._qualifies(view, proc["start"]):
                 continue
             missing = []
             for req in self.p["requirements"]:
@@ -285,6 +307,39 @@ class StageByAge(Rule):
                 not self.stages.any(staged),
                 f"{iso(t)[:10]} at {view.age(t):.0f}: {staged[0].get('display') if staged else value}",
             )
+        return f
+
+
+@register
+class ResultFollowedUp(Rule):
+    """A result at or above ``min`` (a PHQ-9 of 15+) is acted on within ``days``: a diagnosis of ``condition_set``
+    or a drug of ``drug_class`` started or already running, or an ``evidence_set`` entry (referral, therapy)."""
+
+    kind = "result_followed_up"
+    required = ("lab_set", "min", "days")
+
+    def setup(self) -> None:
+        self.lab = self.data.code_set(self.p["lab_set"])
+        self.conditions = self.data.code_set(self.p["condition_set"]) if self.param("condition_set") else None
+        self.evidence = self.data.code_set(self.p["evidence_set"]) if self.param("evidence_set") else None
+        self.since = date_time(self.param("since"))
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        within = float(self.p["days"]) * DAY
+        for t, value, _ in view.values(self.lab):
+            if value < float(self.p["min"]) or t < self.since or t + within > view.end:
+                continue  # below the threshold, before the guideline, or not followed long enough
+            lo, hi = t - DAY, t + within
+            spans = (
+                [(c["start"], view.stop_of(c)) for c in view.conditions_in(self.conditions)] if self.conditions else []
+            )
+            if self.param("drug_class"):
+                spans += [(m["start"], view.stop_of(m)) for m in view.meds_of(self.p["drug_class"])]
+            ok = any(a <= hi and b >= t for a, b in spans)  # begun within the window, or running at the result
+            if not ok and self.evidence is not None:
+                ok = any(lo <= e <= hi for e in view.events_in(self.evidence))
+            f.add(ok, f"{iso(t)[:10]} score {value:g}: nothing within {self.p['days']} days")
         return f
 
 

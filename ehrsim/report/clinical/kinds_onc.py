@@ -71,3 +71,24 @@ class BsaDose(Rule):
             auc = amount / (min(egfr * bsa / 1.73, _GFR_CAP) + 25.0)
             f.add(low * 0.98 <= auc <= high * 1.02, f"{what}: AUC {auc:.1f} (eGFR {egfr:g}, BSA {bsa:.2f})")
         return f
+
+
+@register
+class ClassFromAge(Rule):
+    """Among patients given ``among_class`` at ``min_age`` or older, those also given ``drug_class`` at that age
+    (an anthracycline among older adults' chemotherapy): one breach per patient."""
+
+    kind = "class_from_age"
+    required = ("among_class", "drug_class", "min_age")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        old = float(self.p["min_age"])
+        among = [m for m in view.meds_of(self.p["among_class"]) if view.age(m["start"]) >= old]
+        if not among:
+            return f
+        hits = [m for m in view.meds_of(self.p["drug_class"]) if view.age(m["start"]) >= old]
+        first = hits[0] if hits else among[0]
+        name = (first.get("codes") or [{}])[0].get("display", "")
+        f.add(not hits, f"{name} {iso(first['start'])[:10]} at age {view.age(first['start']):.1f}")
+        return f

@@ -335,3 +335,24 @@ class StayAfterProcedure(Rule):
                 f"{iso(proc['start'])[:10]} {proc['codes'][0].get('display')}: {stay:.1f} d",
             )
         return f
+
+
+@register
+class EncounterCodeClass(Rule):
+    """Encounters coded with a set (e.g. a vaccine administration) are never of the listed classes (an inpatient
+    stay): the chart review found newborns whose birth stay was a 24-hour 'vaccine admission'."""
+
+    kind = "encounter_code_class"
+    required = ("code_set", "not_classes")
+
+    def setup(self) -> None:
+        self.codes = self.data.code_set(self.p["code_set"])
+        self.classes = frozenset(self.p["not_classes"])
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        for enc in view.entries("encounters"):
+            if self.codes.any(enc.get("codes")):
+                name = (enc.get("codes") or [{}])[0].get("display", "")
+                f.add(enc.get("class") not in self.classes, f"{enc.get('class')} {name} {iso(enc['start'])[:10]}")
+        return f

@@ -225,3 +225,13 @@ def test_a_stay_in_progress_at_the_reference_date_has_no_end(make_ctx, record) -
     ongoing = encounters[enc["id"]]
     assert ongoing["status"] == "in-progress" and "end" not in ongoing["period"]
     assert all(e["status"] == "finished" and "end" in e["period"] for k, e in encounters.items() if k != enc["id"])
+
+
+def test_a_dose_carries_its_ucum_unit(make_ctx, record) -> None:
+    med = record["medications"][1]
+    med["dosage"] = {"amount": 109.0, "frequency": 1, "period": 21.0, "unit": "days", "dose_unit": "mg"}
+    res = resources_of(render(make_ctx(), record)[1])
+    dose = res["MedicationAdministration"][0]["dosage"]["dose"]
+    assert dose == {"value": 109.0, "unit": "mg", "system": "http://unitsofmeasure.org", "code": "mg"}
+    request = next(m for m in res["MedicationRequest"] if m["id"] == med["id"])
+    assert request["dosageInstruction"][0]["doseAndRate"][0]["doseQuantity"]["code"] == "mg"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from tests.report.clinical.helpers import DAY, breaks, med, passes
 from tests.report.records import RecordBuilder
 
@@ -9,6 +11,7 @@ DOXORUBICIN = ("1790099", "10 ML doxorubicin hydrochloride 2 MG/ML Injection")
 PACLITAXEL = ("583214", "paclitaxel 100 MG Injection")
 CARBOPLATIN = ("597195", "carboplatin 10 MG/ML Injectable Solution")
 ONDANSETRON = ("1740467", "2 ML ondansetron 2 MG/ML Injection")
+OLD = dt.date(1935, 1, 1)
 
 
 def _mg(amount: float) -> dict:
@@ -46,3 +49,35 @@ def test_chemo_dose_per_bsa() -> None:
     _body(c, t, egfr=60.0)
     med(c, CARBOPLATIN, t, t + 3600, dosage=_mg(900.0))  # AUC 10: above 7.5
     assert breaks("rx.chemo_dose_per_bsa", [c.record()]).events_breaking == 1
+
+
+def test_anthracycline_from_75() -> None:
+    b = RecordBuilder(birth=OLD)
+    t = b.at_age(81)
+    med(b, DOXORUBICIN, t, t + 3600, dosage=_mg(100.0))  # AC at 81
+    med(b, PACLITAXEL, t + 90 * DAY, t + 90 * DAY + 3600, dosage=_mg(300.0))
+    result = breaks("rx.anthracycline_from_75", [b.record()])
+    assert (result.patients, result.patients_breaking) == (1, 1)
+    g = RecordBuilder(birth=OLD)
+    med(g, PACLITAXEL, g.at_age(80), g.at_age(80) + 3600, dosage=_mg(300.0))  # no anthracycline at 80
+    y = RecordBuilder(index=1)
+    med(y, DOXORUBICIN, y.at_age(60), y.at_age(60) + 3600, dosage=_mg(100.0))  # AC at 60: not judged
+    passes("rx.anthracycline_from_75", [g.record(), y.record()])
+
+
+HCTZ_50 = ("197770", "hydrochlorothiazide 50 MG Oral Tablet")
+FUROSEMIDE_20 = ("310429", "furosemide 20 MG Oral Tablet")
+
+
+def test_hctz_low_egfr() -> None:
+    b = RecordBuilder()
+    t = b.at_age(60)
+    med(b, HCTZ_50, t, None)
+    b.observation("33914-3", t + 30 * DAY, 45.0, unit="mL/min/{1.73_m2}", category="laboratory")  # stage 3: fine
+    b.observation("33914-3", t + 400 * DAY, 24.0, unit="mL/min/{1.73_m2}", category="laboratory")
+    assert breaks("rx.hctz_low_egfr", [b.record()]).patients_breaking == 1
+    g = RecordBuilder()
+    med(g, HCTZ_50, t, t + 400 * DAY)  # switched at the result
+    med(g, FUROSEMIDE_20, t + 400 * DAY, None)
+    g.observation("33914-3", t + 400 * DAY, 24.0, unit="mL/min/{1.73_m2}", category="laboratory")
+    passes("rx.hctz_low_egfr", [g.record()])

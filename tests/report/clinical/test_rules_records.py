@@ -259,6 +259,24 @@ def test_stay_after_major_surgery() -> None:
     passes("rec.stay_after_major_surgery", [g.record()])
 
 
+def test_stay_after_lobectomy_and_radical_hysterectomy() -> None:
+    b = RecordBuilder()
+    stay = b.encounter(b.at_age(66), hours=24, cls="inpatient")
+    b.procedure("173171007", stay["start"] + 3600, enc=stay)  # a lung lobectomy discharged after 24 hours
+    result = breaks("rec.stay_after_major_surgery", [b.record()])
+    assert "Lobectomy" in result.examples[0][1][0] or "173171007" in result.examples[0][1][0]
+    h = RecordBuilder()
+    stay = h.encounter(h.at_age(45), hours=24, cls="inpatient")
+    h.procedure("236886002", stay["start"] + 3600, enc=stay)  # radical hysterectomy for cervical cancer
+    breaks("rec.stay_after_major_surgery", [h.record()])
+    g = RecordBuilder()
+    ward = g.encounter(g.at_age(66), hours=24 * 4, cls="inpatient")
+    g.procedure("173171007", ward["start"] + 3600, enc=ward)
+    ward = g.encounter(g.at_age(70), hours=24 * 3, cls="inpatient")
+    g.procedure("236886002", ward["start"] + 3600, enc=ward)
+    passes("rec.stay_after_major_surgery", [g.record()])
+
+
 def test_pulse_oximetry_before_1983() -> None:
     b = RecordBuilder(birth=dt.date(1932, 3, 1))
     b.observation("59408-5", from_date(dt.date(1932, 9, 17)), 88.0, category="vital-signs")  # SpO2 in a 1932 sepsis

@@ -1,0 +1,26 @@
+"""The hepatitis B birth dose is given in the newborn's birth stay, not in a 'vaccine administration' admission."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ehrsim.core.birth_dose import stay_seconds
+from tests.engine.harness import simulate
+
+
+def test_birth_dose_is_given_in_a_newborn_stay_from_birth() -> None:
+    stays = 0
+    for seed in range(6):  # about 80 % of newborns in 2020 get the birth dose (NIS)
+        _, rec = simulate(born=dt.date(2020, 3, 1), end=dt.date(2020, 6, 1), seed=seed)
+        born = rec["patient"]["birth_time"]
+        inpatient = [e for e in rec["encounters"] if e["class"] == "inpatient"]
+        assert not any(c["code"] == "33879002" for e in inpatient for c in e["codes"])  # no vaccine admission
+        dose = [i for i in rec["immunizations"] if i["codes"][0]["code"] == "08" and i["time"] - born <= 86400]
+        if not dose:
+            continue
+        stays += 1
+        (stay,) = [e for e in inpatient if e["id"] == dose[0]["encounter"]]
+        assert stay["codes"][0]["code"] == "32485007" and stay["reason"][0]["code"] == "442311008"
+        assert stay["start"] == born and stay["stop"] == born + stay_seconds() == born + 48 * 3600
+        assert stay["discharge"]["code"] == "01"
+    assert stays >= 3

@@ -1,0 +1,70 @@
+"""Breast cancer treatment by age: AC-T at 60, endocrine therapy alone for HR+/HER2- disease at 80, TC (no
+anthracycline) for ER-negative disease at 80 (modules/cancer/breast_treatment.json, Older_Adult_* states)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.engine.harness import simulate
+
+MODULES = Path(__file__).resolve().parents[2] / "modules"
+DOXORUBICIN, DOCETAXEL, PACLITAXEL = "1790099", "1860480", "583214"
+LETROZOLE, ANASTROZOLE = "200064", "199224"
+BREAST_CANCER = "Malignant neoplasm of breast (disorder)"
+
+
+def _caller(stage: int, er: bool, her2: bool, age: int) -> dict:
+    def attr(name: str, value: object, nxt: str) -> dict:
+        return {"type": "SetAttribute", "attribute": name, "value": value, "direct_transition": nxt}
+
+    return {
+        "name": "breast_caller",
+        "gmf_version": 2,
+        "states": {
+            "Initial": {"type": "Initial", "direct_transition": "Wait"},
+            "Wait": {"type": "Delay", "exact": {"quantity": age, "unit": "years"}, "direct_transition": "Stage"},
+            "Stage": attr("breast_cancer_stage", stage, "ER"),
+            "ER": attr("breast_cancer_er_positive", er, "HER2"),
+            "HER2": attr("breast_cancer_her2_positive", her2, "Visit"),
+            "Visit": {
+                "type": "Encounter",
+                "encounter_class": "ambulatory",
+                "codes": [{"system": "SNOMED-CT", "code": "185347001", "display": "Encounter for problem (procedure)"}],
+                "direct_transition": "Cancer",
+            },
+            "Cancer": {
+                "type": "ConditionOnset",
+                "codes": [{"system": "SNOMED-CT", "code": "254837009", "display": BREAST_CANCER}],
+                "assign_to_attribute": "breast_cancer",
+                "direct_transition": "End_Visit",
+            },
+            "End_Visit": {"type": "EncounterEnd", "direct_transition": "Treatment"},
+            "Treatment": {"type": "CallSubmodule", "submodule": "cancer/breast_treatment", "direct_transition": "Done"},
+            "Done": {"type": "Terminal"},
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("stage", "er", "her2", "age", "given", "not_given"),
+    [
+        (2, True, False, 60, {DOXORUBICIN}, {DOCETAXEL}),  # AC at 60
+        (2, True, False, 80, {LETROZOLE, ANASTROZOLE}, {DOXORUBICIN, DOCETAXEL}),  # endocrine alone at 80
+        (2, False, False, 80, {DOCETAXEL}, {DOXORUBICIN}),  # TC, not AC, for ER-negative disease at 80
+        (3, True, False, 80, {LETROZOLE, ANASTROZOLE}, {DOXORUBICIN, PACLITAXEL, DOCETAXEL}),  # surgery first
+        (3, True, False, 70, {DOXORUBICIN, PACLITAXEL}, {DOCETAXEL}),  # AC-T at 70 (CALGB 49907)
+        (4, True, False, 80, {LETROZOLE, ANASTROZOLE}, {PACLITAXEL}),  # metastatic HR+: endocrine first line
+    ],
+)
+def test_regimen_by_age(tmp_path: Path, stage: int, er: bool, her2: bool, age: int, given: set, not_given: set) -> None:
+    (tmp_path / "cancer").mkdir()
+    shutil.copy(MODULES / "cancer" / "breast_treatment.json", tmp_path / "cancer" / "breast_treatment.json")
+    (tmp_path / "breast_caller.json").write_text(json.dumps(_caller(stage, er, her2, age)))
+    _, rec = simulate("breast_caller", born=dt.date(1930, 1, 1), end=dt.date(2025, 1, 1), folder=tmp_path)
+    codes = {m["codes"][0]["code"] for m in rec["medications"]}
+    assert codes & given and not codes & not_given, codes

@@ -1,0 +1,84 @@
+"""Blood-pressure drugs are titrated at prenatal visits when a reading is at or above 140/90 (pregnancy.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ehrsim.engine.simulation import Simulation
+from ehrsim.prescribing import pregnancy
+from tests.prescribing.helpers import at, code_of, order, patient
+
+LISINOPRIL_10 = "314076"
+LABETALOL = {"896758": 100, "896762": 200, "896766": 300}
+
+
+def _vital(sim: Simulation, value: float) -> None:
+    sim.pinned_vitals["Systolic Blood Pressure"] = value
+    sim.invalidate_vitals()
+
+
+def _reading(sim: Simulation, systolic: float, diastolic: float) -> dict[str, Any]:
+    """A prenatal blood-pressure panel, as our pregnancy module writes it."""
+    comps = [
+        {"codes": [{"system": "LOINC", "code": "8480-6", "display": "Systolic blood pressure"}], "value": systolic},
+        {"codes": [{"system": "LOINC", "code": "8462-4", "display": "Diastolic blood pressure"}], "value": diastolic},
+    ]
+    fields = {
+        "time": sim.now,
+        "category": "vital-signs",
+        "codes": [{"system": "LOINC", "code": "85354-9", "display": "Blood pressure panel with all children optional"}],
+        "value": None,
+        "value_type": "none",
+        "unit": "",
+        "components": comps,
+        "report": None,
+    }
+    return sim.write("observations", fields, None)
+
+
+def _labetalol_mg(sim: Simulation) -> int:
+    active = [m for m in sim.active["medications"].values() if code_of(m) in LABETALOL]
+    assert len({id(m) for m in active}) == 1
+    return LABETALOL[code_of(active[0])]
+
+
+def _visits(sim: Simulation, systolic: float, diastolic: float, n: int, start: dt.date) -> None:
+    for i in range(n):
+        at(sim, start + dt.timedelta(weeks=2 * i))
+        _reading(sim, systolic, diastolic)
+
+
+def test_raised_readings_in_pregnancy_step_labetalol_up() -> None:
+    sim = patient(dt.date(1990, 1, 1), pregnant=True)
+    at(sim, dt.date(2020, 3, 1))
+    _vital(sim, 156.0)
+    assert code_of(order(sim, LISINOPRIL_10, chronic=True)) == "896758"  # labetalol 100 mg in place of lisinopril
+    _visits(sim, 156, 98, 10, dt.date(2020, 3, 15))
+    assert _labetalol_mg(sim) == 300  # stepped to the highest strength within 10 prenatal visits
+    steps = [e for e in sim.rx.events if e["action"] == "renewal_changed" or e["rule"] == "dose_selection"]
+    assert steps, "titration is written in the prescribing log"
+
+
+def test_diastolic_alone_counts_and_the_threshold_is_inclusive() -> None:
+    assert pregnancy.raised({"codes": [{"code": "8462-4"}], "value": 90})
+    assert pregnancy.raised({"codes": [{"code": "8480-6"}], "value": 140.0})
+    assert not pregnancy.raised({"codes": [{"code": "8480-6"}], "value": 139.0})
+    assert not pregnancy.raised({"codes": [{"code": "85354-9"}], "value": None, "components": []})
+
+
+def test_no_titration_when_controlled_or_not_pregnant() -> None:
+    controlled = patient(dt.date(1990, 1, 1), pregnant=True)
+    at(controlled, dt.date(2020, 3, 1))
+    _vital(controlled, 132.0)
+    order(controlled, LISINOPRIL_10, chronic=True)
+    n = len(controlled.rec.lists["medications"])
+    _visits(controlled, 132, 84, 10, dt.date(2020, 3, 15))
+    assert _labetalol_mg(controlled) == 100 and len(controlled.rec.lists["medications"]) == n
+
+    not_pregnant = patient(dt.date(1990, 1, 1))
+    at(not_pregnant, dt.date(2020, 3, 1))
+    _vital(not_pregnant, 156.0)
+    entry = order(not_pregnant, LISINOPRIL_10, chronic=True)
+    _visits(not_pregnant, 156, 98, 10, dt.date(2020, 3, 15))
+    assert entry["stop"] is None and len(not_pregnant.rec.lists["medications"]) == 1  # reviewed at wellness renewals

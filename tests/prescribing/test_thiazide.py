@@ -1,0 +1,36 @@
+"""A thiazide at eGFR < 30 (CKD stage 4-5) is replaced by a loop diuretic (rules.csv thiazide_egfr_30)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.prescribing.helpers import at, code_of, order, patient
+
+HCTZ_12_5, HCTZ_25, FUROSEMIDE_20 = "429503", "310798", "310429"
+EGFR_MDRD = "33914-3"
+
+
+def _egfr(sim, value: float) -> None:  # type: ignore[no-untyped-def]
+    entry = sim.rec.add("observations", {"time": sim.now, "codes": [{"code": EGFR_MDRD}], "value": value}, None)
+    sim.rx.observed(entry, sim.now)
+
+
+def test_hctz_at_egfr_below_30_becomes_furosemide_twice_daily() -> None:
+    sim = patient(dt.date(1950, 1, 1))
+    at(sim, dt.date(2015, 3, 1))
+    _egfr(sim, 25.0)
+    entry = order(sim, HCTZ_25, chronic=True)
+    assert code_of(entry) == FUROSEMIDE_20 and entry["dosage"]["frequency"] == 2
+    assert entry["prescribing"]["rule"] == "thiazide_egfr_30"
+
+
+def test_hctz_stays_at_stage_3_and_is_switched_when_egfr_falls_below_30() -> None:
+    sim = patient(dt.date(1950, 1, 1))
+    at(sim, dt.date(2015, 3, 1))
+    _egfr(sim, 45.0)
+    entry = order(sim, HCTZ_25, chronic=True)
+    assert code_of(entry) in (HCTZ_12_5, HCTZ_25)  # stage 3: the thiazide still works (started at 12.5 mg)
+    at(sim, dt.date(2016, 3, 1))
+    _egfr(sim, 24.0)
+    running = [m for m in sim.rec.lists["medications"] if m["stop"] is None]
+    assert [code_of(m) for m in running] == [FUROSEMIDE_20] and entry["stop"] == sim.now
