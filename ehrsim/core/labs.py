@@ -122,9 +122,18 @@ def reference_ranges() -> dict[str, tuple[RefRange, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+_RANGES_FOR: dict[tuple[str, str], tuple[tuple[float, float, RefRange], ...]] = {}
+
+
 def reference_range(loinc: str, age: float, sex: str) -> RefRange | None:
-    for r in reference_ranges().get(loinc, ()):
-        if r.age_from <= age < r.age_to and r.sex in ("", sex):
+    """The first row (file order) of this code for this sex (or both) whose ages hold ``age``."""
+    key = (loinc, sex)
+    candidates = _RANGES_FOR.get(key)
+    if candidates is None:  # once per (code, sex): the rows for this sex, ages unpacked (hot: every numeric result)
+        rows_ = reference_ranges().get(loinc, ())
+        candidates = _RANGES_FOR[key] = tuple((r.age_from, r.age_to, r) for r in rows_ if r.sex in ("", sex))
+    for age_from, age_to, r in candidates:
+        if age_from <= age < age_to:
             return r
     return None
 

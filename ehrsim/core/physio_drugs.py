@@ -128,11 +128,14 @@ def apply_drugs(
     # only a class still ramping up needs its course's true start: an earlier start keeps the weight at 1
     ramping = {cls for cls, start in starts.items() if t - start < _longest_ramp(cls)}
     if ramping and history and len(history) > len(seen):
+        known = _CLASS_CACHE
         for entry in history:
             began = entry.get("start")
             if began is None or began > t:
                 continue
-            for cls in drug_classes(entry["codes"][0].get("display", "")):
+            display = entry["codes"][0].get("display", "")
+            classes = known.get(display)  # ``drug_classes``' own cache, read without the call (every entry)
+            for cls in drug_classes(display) if classes is None else classes:
                 if cls in ramping:
                     spans.setdefault(cls, []).append((float(began), entry.get("stop")))
     effects = drug_effects()

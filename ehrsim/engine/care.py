@@ -190,6 +190,7 @@ def _birth_stay(sim: Simulation) -> dict[str, Any]:
     )
     enc["stop"] = min(born + birth_dose.stay_seconds(), sim.end_time)
     enc["discharge"] = codes.code(*DISCHARGED_HOME)
+    stay_vitals.record(sim, enc)  # admission vital signs (heart and respiratory rate, saturation), as any stay
     return enc
 
 

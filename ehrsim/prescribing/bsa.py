@@ -24,9 +24,11 @@ if TYPE_CHECKING:
 #: a chemotherapy cycle uses the weight of that visit (ASCO 2012, Griggs et al.: actual body weight; the
 #: patient is weighed before each cycle): a chart weight over 30 days old is measured again
 WEIGHED_WITHIN = 30 * 86400.0
-#: Calvert's GFR is an absolute clearance (mL/min): the eGFR per 1.73 m2 times BSA / 1.73, at most 125
-#: mL/min (FDA / NCI CTEP 2010 carboplatin dosing communication: cap the GFR at 125 mL/min)
+#: Calvert's GFR is an absolute clearance (mL/min): the Cockcroft-Gault creatinine clearance from a serum creatinine
+#: of the last 30 days (drawn at the visit otherwise), at most 125 mL/min (FDA / NCI CTEP 2010 carboplatin dosing
+#: communication: cap the GFR at 125 mL/min when it is estimated from a serum creatinine)
 GFR_CAP = 125.0
+CREATININE_WITHIN = 30 * 86400.0
 _DAYS = {"days": 1.0, "d": 1.0, "weeks": 7.0, "wk": 7.0}
 
 
@@ -61,6 +63,12 @@ def mosteller(height_cm: float, weight_kg: float) -> float:
     return math.sqrt(max(height_cm, 0.0) * max(weight_kg, 0.0) / 3600.0)
 
 
+def cockcroft_gault(creatinine_mg_dl: float, age: float, weight_kg: float, female: bool) -> float:
+    """Creatinine clearance (mL/min) = (140 - age) x weight / (72 x creatinine), x 0.85 for women (Cockcroft DW,
+    Gault MH. Nephron 1976;16:31-41)."""
+    return (140.0 - age) * weight_kg / (72.0 * creatinine_mg_dl) * (0.85 if female else 1.0)
+
+
 def _row(ph: Pharmacy, found: tuple[BsaDose, ...], fields: dict[str, Any]) -> BsaDose:
     reasons = {r.get("code") for r in fields.get("reason") or ()}
     groups = ph.rx.condition_groups
@@ -93,7 +101,12 @@ def dose(ph: Pharmacy, fields: dict[str, Any], chosen: Product, patient: Patient
         "height_cm": round(height, 1),
     }
     if row.auc:  # Calvert: dose (mg) = AUC x (GFR + 25)
-        gfr = min(patient.egfr(ph.rx) * bsa / 1.73, GFR_CAP)
+        creatinine = patient.creatinine_within(CREATININE_WITHIN)
+        if creatinine is None:  # no creatinine can be had: the eGFR (or the CKD stage's), de-indexed by the BSA
+            gfr = min(patient.egfr(ph.rx) * bsa / 1.73, GFR_CAP)
+        else:
+            gfr = min(cockcroft_gault(creatinine, patient.age, weight, ph.sim.attributes.get("gender") == "F"), GFR_CAP)
+            dosage["creatinine_mg_dl"] = creatinine
         mg = row.auc * (gfr + 25.0)
         dosage.update(auc=row.auc, gfr_ml_min=round(gfr, 1))
     else:

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 YEAR = SECONDS["years"]
 BODY_WEIGHT = "29463-7"  # LOINC Body weight: a prescriber doses by the weight measured, not the true one
 BODY_HEIGHT = "8302-2"  # LOINC Body height (cm): ideal body weight for a dose (dose_weight.csv)
+#: serum creatinine (mg/dL): a creatinine clearance for a dose by kidney function (carboplatin, bsa_doses.csv)
+SERUM_CREATININE = {"system": "LOINC", "code": "2160-0", "display": "Creatinine [Mass/volume] in Serum or Plasma"}
+CREATININE_CODES = ("2160-0", "38483-4")
 #: eGFR typical of a CKD stage known only from a diagnosis or attribute (KDIGO G-stage midpoints)
 STAGE_EGFR = {3: 45.0, 4: 22.0, 5: 10.0}
 
@@ -133,6 +136,26 @@ class Patient:
             self._measure(BODY_HEIGHT, "Body height", round(cm, 1), "cm")
         return round(cm, 1)
 
+    def creatinine_within(self, seconds: float) -> float | None:
+        """The latest serum creatinine (mg/dL) within ``seconds``, else one drawn now and charted at the order's
+        visit (a carboplatin dose is computed from a current creatinine); None if none can be measured."""
+        latest = None
+        for code in CREATININE_CODES:
+            obs = self.sim.latest_observation(code)
+            if obs is not None and self.t - obs["time"] <= seconds and (latest is None or obs["time"] > latest["time"]):
+                latest = obs
+        value = latest["value"] if latest is not None else None
+        if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+            return float(value)
+        if self.encounter is None:
+            return None
+        drawn = self.sim.measure(SERUM_CREATININE["code"], None, None)
+        if not isinstance(drawn, int | float) or drawn <= 0:
+            return None
+        mg_dl = round(float(drawn), 2)
+        self._measure(SERUM_CREATININE["code"], SERUM_CREATININE["display"], mg_dl, "mg/dL", "laboratory")
+        return mg_dl
+
     def _stale(self, recent: float) -> bool:
         obs = self.sim.latest_observation(BODY_WEIGHT)
         return obs is None or self.t - obs["time"] > recent
@@ -140,10 +163,10 @@ class Patient:
     def _weigh(self, kg: float) -> None:
         self._measure(BODY_WEIGHT, "Body weight", round(kg, 1), "kg")
 
-    def _measure(self, code: str, display: str, value: float, unit: str) -> None:
+    def _measure(self, code: str, display: str, value: float, unit: str, category: str = "vital-signs") -> None:
         fields = {
             "time": self.t,
-            "category": "vital-signs",
+            "category": category,
             "codes": [{"system": "LOINC", "code": code, "display": display}],
             "value": value,
             "value_type": "numeric",
@@ -151,6 +174,8 @@ class Patient:
             "components": [],
             "report": None,
         }
+        if category == "laboratory":  # a lab result carries its reference range and interpretation
+            fields.update(self.sim.result_flags(code, value))
         self.sim.write("observations", fields, self.encounter)
 
     def chart_weight(self) -> float:

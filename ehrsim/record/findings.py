@@ -72,8 +72,16 @@ def add_reports(lists: dict[str, list[dict[str, Any]]], new_id: Any) -> None:
     # a life has ~900 observations and a few studies
     numbers = _numbers(lists["observations"], {encounter for _, encounter, *_ in todo})
     staging: list[tuple[float, str, str]] | None = None
+    # per group, only the conditions it has a finding for (in record order): ``conclusion`` skips the others
+    relevant: dict[str, list[dict[str, Any]]] = {}
     for t, encounter, code, group, category in todo:
-        text, codes = conclusion(group, t, lists["conditions"], numbers.get(encounter, {}))
+        conditions = relevant.get(group)
+        if conditions is None:
+            texts = findings().get(group, {})
+            conditions = relevant[group] = [
+                c for c in lists["conditions"] if (k := c["codes"][0].get("code")) and texts.get(k) is not None
+            ]
+        text, codes = conclusion(group, t, conditions, numbers.get(encounter, {}))
         if category == "SP" and codes:
             if staging is None:
                 staging = _staging(lists["observations"])

@@ -42,6 +42,7 @@ DOSAGE: Mapping[str, Any] = {
         "height_cm": {"type": "number"},
         "auc": {"type": "number"},
         "gfr_ml_min": {"type": "number"},
+        "creatinine_mg_dl": {"type": "number"},
         "units_per_dose": {"type": "number"},
         "units_per_kg": {"type": "number"},
     },

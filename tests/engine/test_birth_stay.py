@@ -23,4 +23,6 @@ def test_birth_dose_is_given_in_a_newborn_stay_from_birth() -> None:
         assert stay["codes"][0]["code"] == "32485007" and stay["reason"][0]["code"] == "442311008"
         assert stay["start"] == born and stay["stop"] == born + stay_seconds() == born + 48 * 3600
         assert stay["discharge"]["code"] == "01"
+        vitals = {o["codes"][0]["code"] for o in rec["observations"] if o["encounter"] == stay["id"]}
+        assert {"8867-4", "9279-1"} <= vitals  # admission vital signs, as in any stay
     assert stays >= 3

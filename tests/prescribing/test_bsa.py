@@ -92,3 +92,18 @@ def test_a_missing_height_or_old_weight_is_measured_at_the_visit() -> None:
     order(sim, PACLITAXEL, administered=True, reason=BREAST, no_dosage=True, run=run)
     charted = {o["codes"][0]["code"] for o in sim.rec.lists["observations"] if o["time"] == sim.now}
     assert charted >= {"29463-7", "8302-2"}
+
+
+def test_carboplatin_by_cockcroft_gault_from_a_creatinine_drawn_at_the_visit() -> None:
+    from tests.prescribing.helpers import Run
+
+    sim = patient(dt.date(1950, 1, 1), gender="M")
+    at(sim, dt.date(2015, 3, 1))  # 65 years old
+    _chart(sim, 80.0, 175.0)
+    run = Run(encounter={"id": "enc-1", "start": sim.now, "stop": sim.now + 3600})
+    dosage = order(sim, CARBOPLATIN, administered=True, reason=NSCLC, no_dosage=True, run=run)["dosage"]
+    drawn = [o for o in sim.rec.lists["observations"] if o["codes"][0]["code"] == "2160-0"]
+    assert len(drawn) == 1 and drawn[0]["value"] == dosage["creatinine_mg_dl"] and drawn[0]["time"] == sim.now
+    age = (sim.now - sim.birth_time) / (365.25 * 86400)
+    clearance = min((140 - age) * 80.0 / (72 * dosage["creatinine_mg_dl"]), 125.0)
+    assert dosage["gfr_ml_min"] == round(clearance, 1) and dosage["amount"] == round(6 * (clearance + 25))

@@ -82,3 +82,15 @@ def test_no_titration_when_controlled_or_not_pregnant() -> None:
     entry = order(not_pregnant, LISINOPRIL_10, chronic=True)
     _visits(not_pregnant, 156, 98, 10, dt.date(2020, 3, 15))
     assert entry["stop"] is None and len(not_pregnant.rec.lists["medications"]) == 1  # reviewed at wellness renewals
+
+
+def test_labetalol_lowers_blood_pressure_by_dose() -> None:
+    from ehrsim.core import physio_drugs
+
+    assert physio_drugs.drug_classes("labetalol hydrochloride 100 MG Oral Tablet") == ("beta_blocker",)
+    twice = {"amount": 1, "frequency": 2, "period": 1, "unit": "days"}
+    factors = [
+        physio_drugs.bp_dose_factors(f"labetalol hydrochloride {mg} MG Oral Tablet", twice)["beta_blocker"]
+        for mg in (100, 200, 300)
+    ]
+    assert factors[0] < factors[1] == 1.0 < factors[2]  # 200 mg twice daily is the standard dose

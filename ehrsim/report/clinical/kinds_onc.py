@@ -18,8 +18,9 @@ class BsaDose(Rule):
     """Each order of a listed chemotherapy ingredient has a dose in mg within its band per m2 of the BSA
     (Mosteller) from the chart's latest height and weight (``bands``: ingredient -> [low, high] mg/m2), or
     for a drug dosed to a target AUC (``calvert``: ingredient -> [low, high] AUC) within the AUC band from the
-    latest eGFR times BSA / 1.73 (at most 125 mL/min). An order with no dose in mg, or no height, weight or
-    (for AUC) eGFR charted within ``within_days``, is a breach: the dose cannot have been by body size."""
+    Cockcroft-Gault clearance of the latest serum creatinine (at most 125 mL/min). An order with no dose in mg, or
+    no height, weight or (for AUC) creatinine charted within ``within_days``, is a breach: the dose cannot have
+    been by body size or kidney function."""
 
     kind = "bsa_dose"
     required = ("bands", "weight_set", "height_set", "within_days")
@@ -31,8 +32,8 @@ class BsaDose(Rule):
                 isinstance(v, list) and len(v) == 2 and 0 < v[0] <= v[1] for v in bands.values()
             ):
                 raise ConfigError(f"clinical rule {self.rule.id}: {key} must map ingredients to [low, high]")
-        if self.p.get("calvert") and "egfr_set" not in self.p:
-            raise ConfigError(f"clinical rule {self.rule.id}: calvert needs egfr_set")
+        if self.p.get("calvert") and "creatinine_set" not in self.p:
+            raise ConfigError(f"clinical rule {self.rule.id}: calvert needs creatinine_set")
         self.bands = {k.lower(): (float(v[0]), float(v[1]), False) for k, v in self.p["bands"].items()}
         self.bands.update({k.lower(): (float(v[0]), float(v[1]), True) for k, v in self.p.get("calvert", {}).items()})
 
@@ -64,12 +65,14 @@ class BsaDose(Rule):
                 per_m2 = amount / bsa
                 f.add(low * 0.98 <= per_m2 <= high * 1.02, f"{what}: {per_m2:.0f} mg/m2 (BSA {bsa:.2f})")
                 continue
-            egfr = view.last_value_before(self.data.code_set(self.p["egfr_set"]), med["start"], days)
-            if egfr is None:
-                f.add(False, f"{what}: {amount:g} mg with no eGFR charted")
+            creatinine = view.last_value_before(self.data.code_set(self.p["creatinine_set"]), med["start"], days)
+            if not creatinine:
+                f.add(False, f"{what}: {amount:g} mg with no creatinine charted")
                 continue
-            auc = amount / (min(egfr * bsa / 1.73, _GFR_CAP) + 25.0)
-            f.add(low * 0.98 <= auc <= high * 1.02, f"{what}: AUC {auc:.1f} (eGFR {egfr:g}, BSA {bsa:.2f})")
+            age = view.age(med["start"])
+            clearance = (140.0 - age) * weight / (72.0 * creatinine) * (0.85 if view.sex == "F" else 1.0)
+            auc = amount / (min(clearance, _GFR_CAP) + 25.0)
+            f.add(low * 0.98 <= auc <= high * 1.02, f"{what}: AUC {auc:.1f} (creatinine {creatinine:g}, {weight:g} kg)")
         return f
 
 

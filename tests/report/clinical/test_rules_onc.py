@@ -18,11 +18,11 @@ def _mg(amount: float) -> dict:
     return {"amount": amount, "frequency": 1, "period": 21, "unit": "days", "dose_unit": "mg"}
 
 
-def _body(b: RecordBuilder, t: int, kg: float = 70.0, cm: float = 170.0, egfr: float | None = None) -> None:
+def _body(b: RecordBuilder, t: int, kg: float = 70.0, cm: float = 170.0, creatinine: float | None = None) -> None:
     b.observation("29463-7", t, kg, unit="kg", category="vital-signs")
     b.observation("8302-2", t, cm, unit="cm", category="vital-signs")
-    if egfr is not None:
-        b.observation("33914-3", t, egfr, unit="mL/min/{1.73_m2}", category="laboratory")
+    if creatinine is not None:
+        b.observation("2160-0", t, creatinine, unit="mg/dL", category="laboratory")
 
 
 def test_chemo_dose_per_bsa() -> None:
@@ -39,15 +39,15 @@ def test_chemo_dose_per_bsa() -> None:
     med(n, DOXORUBICIN, t, t + 3600, dosage=_mg(109.0))  # a dose, but no height or weight charted
     assert breaks("rx.chemo_dose_per_bsa", [n.record()]).events_breaking == 1
     g = RecordBuilder()
-    _body(g, t, egfr=60.0)
+    _body(g, t, creatinine=1.0)
     med(g, DOXORUBICIN, t, t + 3600, dosage=_mg(109.0))  # 60 mg/m2
     med(g, PACLITAXEL, t + 90 * DAY, t + 90 * DAY + 3600, dosage=_mg(318.0))  # 175 mg/m2, weight 90 days old
-    gfr = 60.0 * 1.818 / 1.73
-    med(g, CARBOPLATIN, t, t + 3600, dosage=_mg(round(6 * (gfr + 25))))  # AUC 6
+    clearance = (140 - 55) * 70.0 / (72 * 1.0) * 0.85  # Cockcroft-Gault, a woman of 55: 70 mL/min
+    med(g, CARBOPLATIN, t, t + 3600, dosage=_mg(round(6 * (clearance + 25))))  # AUC 6
     passes("rx.chemo_dose_per_bsa", [g.record()])
     c = RecordBuilder()
-    _body(c, t, egfr=60.0)
-    med(c, CARBOPLATIN, t, t + 3600, dosage=_mg(900.0))  # AUC 10: above 7.5
+    _body(c, t, creatinine=1.0)
+    med(c, CARBOPLATIN, t, t + 3600, dosage=_mg(900.0))  # AUC 9.5: above 7.5
     assert breaks("rx.chemo_dose_per_bsa", [c.record()]).events_breaking == 1
 
 
