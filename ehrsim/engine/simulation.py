@@ -192,13 +192,10 @@ class Simulation(PatientState, RecordWrites):
                 nxt = run.redirect
                 target = None
                 if nxt is None:
-                    target = node.to_node
-                    if target is not None:
-                        nxt = node.to
-                    else:
-                        nxt = node.to
-                        if nxt is None:
-                            nxt = node.next_state(self, run, t)  # type: ignore[misc]
+                    target = node.to_node  # set only with ``to``: a direct transition takes no call
+                    nxt = node.to
+                    if nxt is None:
+                        nxt = node.next_state(self, run, t)  # type: ignore[misc]
                 else:
                     run.redirect = None
                 if target is None:
