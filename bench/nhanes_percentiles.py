@@ -1,4 +1,5 @@
-"""Derive NHANES percentile rows (systolic BP, HbA1c, eGFR, LDL-C) from public NHANES extracts (data preparation).
+"""Derive NHANES percentile rows (systolic and diastolic BP, heart rate, HbA1c, eGFR, LDL-C) from public NHANES
+extracts (data preparation).
 
 Not part of the library and not run by tests: it documents exactly how the SBP, HbA1c and eGFR rows of
 ``terminology/physiology/nhanes_percentiles.csv`` were computed (see SOURCES.md there).
@@ -70,6 +71,25 @@ def systolic(path: Path) -> list[list]:
     return _rows("Systolic Blood Pressure", "mm[Hg]", MOSAIC, people, 0)
 
 
+def diastolic_and_pulse(path: Path) -> list[list]:
+    """BPDiaAve (a diastolic of 0, the K5 sound heard to zero, left out with its systolic) and Pulse (60 s)."""
+    dia, pulse = [], []
+    with path.open(newline="") as fh:
+        for r in csv.DictReader(fh):
+            if r["Age"] in ("", "NA"):
+                continue
+            sex, age = "M" if r["Gender"] == "male" else "F", float(r["Age"])
+            if r["BPDiaAve"] not in ("", "NA") and r["BPSysAve"] not in ("", "NA") and float(r["BPDiaAve"]) > 0:
+                dia.append((sex, age, float(r["BPDiaAve"])))
+            if r["Pulse"] not in ("", "NA"):
+                pulse.append((sex, age, float(r["Pulse"])))
+    source = MOSAIC.replace("BPSysAve", "{}")
+    return [
+        *_rows("Diastolic Blood Pressure", "mm[Hg]", source.format("BPDiaAve (0 left out)"), dia, 0),
+        *_rows("Heart Rate", "/min", source.format("Pulse (60-second pulse)"), pulse, 0),
+    ]
+
+
 def glycaemia_and_kidney(path: Path) -> list[list]:
     import pyreadr  # data preparation only: not a dependency of ehrsim
 
@@ -113,6 +133,8 @@ def main() -> None:
     out = csv.writer(sys.stdout, lineterminator="\n")
     extra = ldl(Path(sys.argv[3])) if len(sys.argv) > 3 else []
     for row in (*systolic(Path(sys.argv[1])), *glycaemia_and_kidney(Path(sys.argv[2])), *extra):
+        out.writerow([f"{x:g}" if isinstance(x, float) else x for x in row])
+    for row in diastolic_and_pulse(Path(sys.argv[1])):
         out.writerow([f"{x:g}" if isinstance(x, float) else x for x in row])
 
 

@@ -19,8 +19,9 @@ from ehrsim.core.tables import interpolate, interpolate_many
 if TYPE_CHECKING:
     from ehrsim.core.physiology import Physiology
 
-#: BP by age for one sex, heart and breathing rates by age, the smoker's heart-rate rise, the hypertensive mean SBP
-LifeTables = tuple[tuple[list[float], ...], tuple[list[float], ...], float, float]
+#: BP by age for one sex, heart and breathing rates by age, circulation constants (cardio_parameters.csv plus
+#: the hypertensive mean SBP and the heart-rate drift SD)
+LifeTables = tuple[tuple[list[float], ...], tuple[list[float], ...], dict[str, float]]
 
 
 def circulation(phys: Physiology, v: dict[str, float], age: float, attributes: dict) -> None:
@@ -28,26 +29,34 @@ def circulation(phys: Physiology, v: dict[str, float], age: float, attributes: d
     tables = phys.tables
     if tables is None:
         tables = phys.tables = life_tables(phys.sex)
-    (ages, sbp_mean, sbp_sd, dbp_mean, dbp_sd), rates, smoker_hr_add, hypertensive_sbp = tables
+    (ages, sbp_mean, sbp_sd, dbp_mean, dbp_sd), rates, c = tables
     drift, drift_var, hr_drift = interpolate_many(age, DRIFT_KNOTS, phys._bp_drift, phys._bp_drift_var, phys._hr_drift)
     s_sd, d_sd, s_mean, d_mean = interpolate_many(age, ages, sbp_sd, dbp_sd, sbp_mean, dbp_mean)
     # the table's SD is the population's: a person's track (percentile plus drift) is re-standardised to it
     # the table's mean includes hypertensives, whom the hypertension state raises to its own level: the
     # baseline is the mean without that tail (share x gap to the hypertensive mean), not counted twice
-    s_mean -= hypertensive_share(age) * max(hypertensive_sbp - s_mean, 0.0)
+    share = hypertensive_share(age)
+    s_mean -= share * max(c["hypertensive_mean_sbp"] - s_mean, 0.0)
+    d_mean -= share * max(c["hypertensive_mean_dbp"] - d_mean, 0.0)
     sbp = s_mean + (phys.z_sbp * s_sd + drift) * s_sd / math.sqrt(s_sd**2 + drift_var)
     dbp = d_mean + (phys.z_dbp * d_sd + 0.5 * drift) * d_sd / math.sqrt(d_sd**2 + 0.25 * drift_var)
     if phys.race == "black" and age >= 18:  # NHANES: higher mean BP in black adults
         sbp, dbp = sbp + 4.0, dbp + 2.0
-    ages, hr_mean, hr_sd, rr_mean, rr_sd = rates
+    ages, hr_mean, hr_sd, rr_mean, rr_sd, hr_female = rates
     hr_mean_now, hr_sd_now, rr_mean_now, rr_sd_now = interpolate_many(age, ages, hr_mean, hr_sd, rr_mean, rr_sd)
-    heart = hr_mean_now + phys.z_heart * hr_sd_now
-    heart += hr_drift
+    # the drift is re-standardised to the table's SD as for BP (added on top it gave an SD of 13-14 at 50-80,
+    # NHANES 12 with the measurement); log-normal around the table's value: NHANES resting pulse is right-skewed
+    # (skew 0.4-0.8, 1st percentile 46-56), so rates under 50 are rare off rate-slowing drugs
+    hr_var = c["hr_drift_sd"] ** 2 * min(age, DRIFT_KNOTS[-1]) / 10.0
+    heart_z = (phys.z_heart * hr_sd_now + hr_drift) / math.sqrt(hr_sd_now**2 + hr_var)
+    heart = hr_mean_now * math.exp(heart_z * hr_sd_now / hr_mean_now)
+    if phys.sex == "F":  # NHANES: women's resting rate is higher from adolescence
+        heart += interpolate(age, ages, hr_female)
     if truthy(attributes.get("smoker")):
-        heart += smoker_hr_add
+        heart += c["smoker_hr_add"]
     resp = rr_mean_now + phys.z_resp * rr_sd_now
     v["Systolic Blood Pressure"] = min(max(sbp, 60.0), 190.0)
-    v["Diastolic Blood Pressure"] = max(min(dbp, sbp - 20.0), 35.0)
+    v["Diastolic Blood Pressure"] = max(min(dbp, sbp - c["pulse_pressure_min"]), 35.0)
     v["Heart Rate"] = max(heart, 40.0)
     v["Respiration Rate"] = max(resp, 8.0)
     v["Oxygen Saturation"] = normal(phys, "Oxygen Saturation")
@@ -56,10 +65,13 @@ def circulation(phys: Physiology, v: dict[str, float], age: float, attributes: d
 
 def life_tables(sex: str) -> LifeTables:
     """The tables and parameters every update reads, looked up once per life (the lookups cost more than
-    the arithmetic): BP by age for this sex, heart and breathing rates by age, two constants."""
+    the arithmetic): BP by age for this sex, heart and breathing rates by age, the circulation constants."""
     bp = by_age("vitals/blood_pressure.csv", sex, "sbp_mean", "sbp_sd", "dbp_mean", "dbp_sd")
-    rates = by_age("vitals/rates.csv", None, "hr_mean", "hr_sd", "rr_mean", "rr_sd")
-    return bp, rates, cardio_params()["smoker_hr_add"], physio_effects.params()["hypertensive_mean_sbp"]
+    rates = by_age("vitals/rates.csv", None, "hr_mean", "hr_sd", "rr_mean", "rr_sd", "hr_female_add")
+    q = physio_effects.params()
+    constants = {**cardio_params(), "hr_drift_sd": q["hr_drift_sd"]}
+    constants["hypertensive_mean_sbp"] = q["hypertensive_mean_sbp"]
+    return bp, rates, constants
 
 
 def normal(phys: Physiology, name: str, shift: float = 0.0) -> float:

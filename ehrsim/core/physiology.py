@@ -90,6 +90,8 @@ class Physiology:
         self.baselines: dict[object, float] = {}
         self.diabetes_onset: float | None = None  # latent type 2 diabetes onset age (``glycaemia``)
         self.tables: physio_baseline.LifeTables | None = None
+        #: (time, z) of the day's BP level at the last BP measurement: systolic and diastolic share it (``labs``)
+        self.bp_level: tuple[float, float] | None = None
         self.constants: dict[str, float] | None = None  # ``physio_baseline.chemistry_constants``
 
     # -- per-patient persistent draws, independent of the order they are asked for ---------

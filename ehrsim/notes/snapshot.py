@@ -68,6 +68,7 @@ class Snapshot:
     procedures: list[Entry]
     immunizations: list[Entry]
     careplans: list[Entry]
+    discharge_medications: list[Entry]  # prescriptions (not one-off administrations) still running at the end
 
 
 def age_at(record: dict[str, Any], t: int) -> int:
@@ -120,4 +121,8 @@ def snapshot(record: dict[str, Any], enc: Entry, index: dict[str, dict[str, list
         procedures=here("procedures", "start"),
         immunizations=here("immunizations"),
         careplans=here("careplans", "start"),
+        # the reconciled list a discharge summary hands over (Joint Commission NPSG.03.06.01): what runs on at the end
+        discharge_medications=[
+            m for m in record.get("medications", []) if not m.get("administered") and m["start"] <= t and _active(m, t)
+        ],
     )

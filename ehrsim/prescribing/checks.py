@@ -45,6 +45,8 @@ def choose(
     for alt in rx.alternatives.get(group, ()):
         if alt.route not in ("any", product.route) or not alt.min_age <= patient.age < alt.max_age:
             continue
+        if patient.t < alt.since:
+            continue  # an alternative of a later era (e.g. home epinephrine kits from the 1970s)
         candidate = rx.products[alt.code]
         if problem(ph, candidate, patient) is None:
             return candidate, found

@@ -39,6 +39,8 @@ class Regimen:
     frequency: int
     period_days: float
     duration_days: float | None
+    #: units a dose (optional ``amount`` column, e.g. two puffs of an inhaler), else the order's amount
+    amount: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,7 @@ def courses() -> Courses:
                 int(r["frequency"]),
                 float(r["period_days"]),
                 float(r["duration_days"]) if r["duration_days"] else None,
+                float(r["amount"]) if r.get("amount") else None,
             )
         )
     return Courses(
@@ -109,6 +112,8 @@ def own_regimen(ph: Pharmacy, fields: dict[str, Any], chosen: Product, ordered: 
         dosage = {"amount": 1.0, "dose_unit": chosen.dose_unit}
     if dosage is not None:
         fields["dosage"] = {**dosage, "frequency": regimen.frequency, "period": regimen.period_days, "unit": "days"}
+        if regimen.amount is not None:
+            fields["dosage"]["amount"] = regimen.amount
     if regimen.duration_days is not None and fields.get("stop") is not None:
         fields["stop"] = float(fields["start"]) + regimen.duration_days * DAY
         if "duration_days" in fields:

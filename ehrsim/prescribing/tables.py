@@ -48,6 +48,11 @@ def _after_year(year: str) -> float | None:
     return dt.datetime(int(year) + 1, 1, 1, tzinfo=dt.UTC).timestamp() if year else None
 
 
+def _from_year(year: str | None) -> float:
+    """1 January of ``year`` (an alternative given from that year on), or no limit."""
+    return dt.datetime(int(year), 1, 1, tzinfo=dt.UTC).timestamp() if year else float("-inf")
+
+
 @dataclass(frozen=True, slots=True)
 class Product:
     code: str
@@ -97,6 +102,8 @@ class Alternative:
     code: str
     min_age: float
     max_age: float
+    #: given only from this time (optional ``from_year`` column: e.g. home epinephrine kits, not before they existed)
+    since: float = float("-inf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +232,8 @@ def tables() -> Tables:
     }
     alternatives: dict[str, list[Alternative]] = {}
     for r in _rows("alternatives.csv"):
+        if None in r or (r.get("from_year") and not r["from_year"].isdigit()):
+            raise EhrsimError(f"prescribing/alternatives.csv: {r['group']}: extra fields (quote commas)")
         if r["rxcui"] not in products:
             raise EhrsimError(f"prescribing/alternatives.csv: {r['group']} names {r['rxcui']}, not in products.csv")
         alternatives.setdefault(r["group"], []).append(
@@ -233,6 +242,7 @@ def tables() -> Tables:
                 r["rxcui"],
                 float(r["min_age_years"] or 0.0),
                 float(r["max_age_years"] or 1e9),
+                _from_year(r.get("from_year")),
             )
         )
     rules: dict[str, list[Rule]] = {}

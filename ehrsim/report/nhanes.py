@@ -2,8 +2,8 @@
 
 For each adult alive at the reference date, the last result of each compared quantity in the
 three years before it counts once, at the person's age on the reference date. Compared: BMI (NCHS
-Vital Health Stat 3(50)), systolic BP, HbA1c and eGFR (computed from public NHANES 2009-2012
-extracts; HbA1c and eGFR unweighted) and fasting LDL-C (NHANES 2017-March 2020, survey-weighted, by
+Vital Health Stat 3(50)), systolic and diastolic BP, heart rate, HbA1c and eGFR (computed from public
+NHANES 2009-2012 extracts; HbA1c and eGFR unweighted) and fasting LDL-C (NHANES 2017-March 2020, survey-weighted, by
 sex and age band, 70 and older together). A band passes when its
 simulated median lies within the NHANES interquartile range
 (``terminology/physiology/nhanes_percentiles.csv``).
@@ -24,6 +24,8 @@ CODES = {
     "4548-4": "Hemoglobin A1c",
     "18262-6": "LDL",
     "8480-6": "Systolic Blood Pressure",
+    "8462-4": "Diastolic Blood Pressure",
+    "8867-4": "Heart Rate",
     "39156-5": "BMI",
     "98979-8": "EGFR",
     "33914-3": "EGFR",

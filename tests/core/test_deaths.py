@@ -159,3 +159,18 @@ def test_a_heart_failure_death_names_the_recorded_coronary_disease_or_cardiomyop
     assert certified_cause(rng, [hf], 80, "F", [hf, cmp_]) == [cmp_]
     assert certified_cause(rng, [hf], 80, "F", [hf, HTN]) == [hf]  # no listed disease before it: heart failure
     assert certified_cause(rng, [CAD], 80, "F", [CAD, hf]) == [CAD]  # the first of the list stays itself
+
+
+def test_a_module_cause_that_strikes_suddenly_is_recorded_at_death_when_the_module_did_not():
+    stemi = {
+        "system": "SNOMED-CT",
+        "code": "401303003",
+        "display": "Acute ST segment elevation myocardial infarction (disorder)",
+    }
+    scd = {"system": "SNOMED-CT", "code": "95281009", "display": "Sudden cardiac death (disorder)"}
+    assert certified_cause(np.random.default_rng(0), [stemi], 47, "M") == [stemi]  # a module cause is kept ...
+    assert record_at_death([stemi], []) == stemi  # ... and recorded at death (Synthea's MI module never records it)
+    assert record_at_death([scd], []) == scd
+    stroke = {"system": "SNOMED-CT", "code": "422504002", "display": "Ischemic stroke (disorder)"}
+    assert record_at_death([stroke], []) == stroke  # our stroke module's death before care
+    assert record_at_death([stemi], [stemi]) is None

@@ -34,3 +34,31 @@ def test_death_certification_note_is_local_dated_and_no_follow_up_visit() -> Non
     assert "8-week-old male" in text and "0-year-old" not in text
     assert "seen for" not in text and "follow-up" not in text
     assert "- Premature birth of newborn (finding)" in text
+
+
+def test_a_discharge_summary_lists_the_medications_the_patient_leaves_with() -> None:
+    """s10review chart review: 115 of 465 discharge summaries read 'MEDICATIONS None recorded' while the plan
+    prescribed drugs. The summary now lists the medications on admission and the reconciled discharge list
+    (Joint Commission NPSG.03.06.01): a prescription started in the stay and a home drug still running, not a
+    one-off given on the ward."""
+    b = RecordBuilder(gender="F", birth=dt.date(1990, 1, 1))
+    home = b.medication("314076", b.at_age(30), [], display="lisinopril 10 MG Oral Tablet")
+    stay = b.encounter(b.at_age(35), hours=39, cls="inpatient")
+    b.medication("198440", stay["start"] + 3600, [], enc=stay, display="acetaminophen 500 MG Oral Tablet")
+    b.medication(
+        "1665060",
+        stay["start"] + 600,
+        [],
+        enc=stay,
+        stop=stay["start"] + 1200,
+        administered=True,
+        display="cefazolin 2000 MG Injection",
+    )
+    assert home["stop"] is None
+    (note,) = [n for n in build_notes(b.record()) if n["title"] == "Hospital discharge summary"]
+    text = note["text"]
+    admission = text.split("MEDICATIONS ON ADMISSION\n")[1].split("\n\n")[0]
+    discharge = text.split("DISCHARGE MEDICATIONS\n")[1].split("\n\n")[0]
+    assert admission == "- lisinopril 10 MG Oral Tablet"
+    assert "- acetaminophen 500 MG Oral Tablet  --  new" in discharge and "lisinopril" in discharge
+    assert "cefazolin" not in discharge

@@ -24,6 +24,8 @@ SECTIONS = {
     "HOSPITAL COURSE": ("conditions",),
     "PAST MEDICAL HISTORY": ("conditions",),
     "MEDICATIONS": ("medications",),
+    "MEDICATIONS ON ADMISSION": ("medications",),
+    "DISCHARGE MEDICATIONS": ("medications",),
     "ALLERGIES": ("allergies",),
     "SOCIAL HISTORY": ("observations",),
     "EXAM": ("observations",),

@@ -20,12 +20,12 @@ def _renew(sim, entry):  # type: ignore[no-untyped-def]
 
 def test_an_era_substitute_gives_way_to_the_drug_once_it_exists() -> None:
     sim = patient(dt.date(1950, 1, 1))
-    at(sim, dt.date(1973, 6, 1))
+    at(sim, dt.date(1979, 6, 1))  # home epinephrine kits from 1978 (alternatives.csv from_year)
     run = Run()
     sim.runs.append(run)  # type: ignore[arg-type]
     first = order(sim, EPI_ADULT, chronic=True, run=run, state=Order(name="EpiPen", assign_to_attribute="epi"))
     assert code_of(first) == EPI_AMPOULE
-    at(sim, dt.date(1980, 6, 1))
+    at(sim, dt.date(1983, 6, 1))
     same = _renew(sim, first)
     assert code_of(same) == EPI_AMPOULE and not any(e["action"] == "renewal_changed" for e in sim.rx.events)
     at(sim, dt.date(2024, 6, 1))

@@ -202,12 +202,12 @@ def test_before_us_approval_the_era_alternative_is_ordered() -> None:
 
 def test_auto_injector_before_1987_is_an_ampoule_drawn_up_by_weight() -> None:
     sim = patient(dt.date(1950, 1, 1))
-    at(sim, dt.date(1973, 6, 1))
+    at(sim, dt.date(1979, 6, 1))  # home epinephrine kits from 1978 (alternatives.csv from_year)
     adult = order(sim, EPI_ADULT, chronic=True)
     assert code_of(adult) == EPI_AMPOULE
     assert adult["dosage"]["amount"] == 0.3  # 0.3 mg of 1 mg/mL, the EpiPen dose; not the device's "1" (1 mL)
-    child = patient(dt.date(1970, 1, 1))
-    at(child, dt.date(1973, 1, 1))  # 3 years old, about 14 kg
+    child = patient(dt.date(1976, 1, 1))
+    at(child, dt.date(1979, 1, 1))  # 3 years old, about 14 kg
     young = order(child, EPI_ADULT, chronic=True)
     assert code_of(young) == EPI_AMPOULE
     weight = young["dosage"]["weight_kg"]

@@ -164,6 +164,34 @@ class EpisodeTreated(Rule):
 
 
 @register
+class RepeatEpisodesTreated(Rule):
+    """After ``min_episodes`` episodes of a condition within ``window_days`` (frequent COPD exacerbations), a drug of
+    the class is active then or started within ``max_days``; judged once a patient, at the first such episode."""
+
+    kind = "repeat_episodes_treated"
+    required = ("condition_set", "drug_class", "min_episodes", "window_days", "max_days")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        p = self.p
+        since = date_time(p.get("since"))
+        n, window = int(p["min_episodes"]), float(p["window_days"]) * DAY
+        onsets = sorted(c["start"] for c in view.conditions_in(self.data.code_set(p["condition_set"])))
+        for i in range(n - 1, len(onsets)):
+            t = onsets[i]
+            if t < since or t - onsets[i - n + 1] > window:
+                continue
+            limit = t + float(p["max_days"]) * DAY
+            if limit > view.end:
+                return f
+            meds = view.meds_of(p["drug_class"])
+            ok = any(m["start"] <= limit and view.stop_of(m) > t for m in meds)
+            f.add(ok, f"{n} episodes within {p['window_days']} days to {iso(t)[:10]}: no {p['drug_class']}")
+            return f
+        return f
+
+
+@register
 class StayDrugCoverage(Rule):
     """A hospital stay for a condition (an infection) has a drug of the class active throughout.
 

@@ -341,3 +341,49 @@ class AbnormalResultDiagnosed(Rule):
 
     def measure(self, values: list[float]) -> float | None:
         return fmean(values) if values else None
+
+
+@register
+class NarrowPulsePressure(Rule):
+    """Adult blood pressure readings whose pulse pressure (systolic minus the diastolic of the same reading) is
+    narrow; in a population most are not (NHANES), so a high share means the diastolic runs too close."""
+
+    kind = "narrow_pulse_pressure"
+    required = ("systolic_set", "diastolic_set", "min_age", "below")
+
+    def check(self, view: PatientView) -> Finding:
+        diastolic = {t: v for t, v, _ in view.values(self.data.code_set(self.p["diastolic_set"]))}
+        f = Finding()
+        for t, systolic, _ in view.values(self.data.code_set(self.p["systolic_set"])):
+            d = diastolic.get(t)
+            if d is None or view.age(t) < self.p["min_age"]:
+                continue
+            if systolic - d >= self.p["below"]:
+                f.passed()
+            else:
+                f.add(False, f"{iso(t)}: {systolic:g}/{d:g} mmHg")
+        return f
+
+
+@register
+class LowValueOffDrugs(Rule):
+    """Adult results at given encounter classes below a threshold in people on no drug of a class that explains
+    it (a resting heart rate under 45 at a wellness visit off rate-slowing drugs)."""
+
+    kind = "low_value_off_drugs"
+    required = ("value_set", "encounter_classes", "min_age", "below", "drug_class")
+
+    def check(self, view: PatientView) -> Finding:
+        encounters = view.encounters_by_id
+        classes = set(self.p["encounter_classes"])
+        drugs = view.meds_of(self.p["drug_class"])
+        f = Finding()
+        for t, value, obs in view.values(self.data.code_set(self.p["value_set"])):
+            encounter = encounters.get(obs.get("encounter") or "")
+            if encounter is None or encounter.get("class") not in classes or view.age(t) < self.p["min_age"]:
+                continue
+            if value >= self.p["below"] or any(view.active(m, t) for m in drugs):
+                f.passed()
+            else:
+                f.add(False, f"{iso(t)}: {value:g}")
+        return f

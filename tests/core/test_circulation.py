@@ -1,0 +1,77 @@
+"""Circulation baseline against NHANES 2009-2012 (s11bp): diastolic and pulse pressure, heart rate by sex and age."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ehrsim.core import labs
+from ehrsim.core.physiology import Physiology
+
+SBP, DBP, HR = "Systolic Blood Pressure", "Diastolic Blood Pressure", "Heart Rate"
+
+
+def _people(sex: str, n: int = 1500) -> list[Physiology]:
+    return [Physiology(np.random.default_rng(s), sex, "white") for s in range(n)]
+
+
+def test_true_pulse_pressure_is_never_narrow_and_widens_with_age() -> None:
+    for sex in ("M", "F"):
+        young = [p.update(30, {}, 0.0) for p in _people(sex)]
+        old = [p.update(75, {}, 0.0) for p in _people(sex)]
+        pp_young = np.array([v[SBP] - v[DBP] for v in young])
+        pp_old = np.array([v[SBP] - v[DBP] for v in old])
+        assert pp_young.min() >= 25.0 - 1e-9 and pp_old.min() >= 25.0 - 1e-9
+        assert 36 < pp_young.mean() < 50  # NHANES 30-39: 41-46 mmHg
+        assert pp_old.mean() > pp_young.mean() + 5  # arterial stiffening (NHANES 70-79: 65-69)
+
+
+def test_non_hypertensive_diastolic_sits_below_the_nhanes_table_mean_by_the_hypertensive_tail() -> None:
+    """Table (NHANES means, hypertensives included) men 50: 75, 60: 74; the state's hypertension adds its own."""
+    from ehrsim.core.physio_tables import hypertensive_share
+
+    dbp = np.array([p.update(55, {}, 0.0)[DBP] for p in _people("M", 800)])
+    table = 74.5
+    assert float(dbp.mean()) == pytest.approx(table - hypertensive_share(55) * (86.6 - table), abs=1.5)
+
+
+def _measured_pulse_pressures(sex: str, age: float) -> np.ndarray:
+    systolic, diastolic = labs.analytes()["8480-6"], labs.analytes()["8462-4"]
+    out = []
+    for s, p in enumerate(_people(sex, 600)):
+        rng = np.random.default_rng(10_000 + s)
+        for visit in range(4):
+            t = 1e9 + visit * 3e7
+            v = p.update(age + visit, {}, t)
+            s_value = labs.measure(p, v, rng, systolic, t, age + visit)
+            d_value = labs.measure(p, v, rng, diastolic, t, age + visit)
+            assert s_value is not None and d_value is not None
+            out.append(s_value - d_value)
+    return np.array(out)
+
+
+def test_measured_pulse_pressure_is_rarely_narrow_and_readings_keep_their_visit_to_visit_spread() -> None:
+    """NHANES first readings: pulse pressure < 25 mmHg in 0.2-2.5 % of adults (2.5 % of women 18-39); with
+    independent 8/5 mmHg errors the state gave 9-14 % at 20-39 (s10review finding #3). Now about 4 % of women at 30
+    (normal, not right-skewed as NHANES) and 2 % of men."""
+    for sex, most in (("M", 0.03), ("F", 0.05)):
+        pp = _measured_pulse_pressures(sex, 30)
+        assert float(np.mean(pp < 25)) < most, sex
+    systolic = labs.analytes()["8480-6"]
+    p = Physiology(np.random.default_rng(1), "M", "white")
+    rng = np.random.default_rng(2)
+    readings = []
+    for k in range(2000):
+        t = 1e9 + k * 1e6
+        readings.append(labs.measure(p, p.update(40, {}, t), rng, systolic, t, 40))
+    assert 7.0 < float(np.std(readings)) < 9.0  # the visit-to-visit SD of 8 mmHg is kept
+
+
+def test_resting_heart_rate_follows_nhanes_by_sex_with_a_thin_lower_tail() -> None:
+    men = np.array([p.update(40, {}, 0.0)[HR] for p in _people("M")])
+    women = np.array([p.update(40, {}, 0.0)[HR] for p in _people("F")])
+    assert 68 < float(np.median(men)) < 73  # NHANES 40-49 median 70
+    assert 71 < float(np.median(women)) < 76  # NHANES 40-49 median 72
+    assert float(np.mean(men < 50)) < 0.015 and float(np.mean(women < 50)) < 0.005
+    skew = float(np.mean((men - men.mean()) ** 3) / men.std() ** 3)
+    assert skew > 0.1  # right-skewed as NHANES pulse (0.4-0.8)
