@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.core import glycaemia, latent
+from ehrsim.core import exam, glycaemia, latent
 from ehrsim.record import findings
 from ehrsim.record.kinds import BY_NAME, KINDS, TIME_FIELDS
 
@@ -46,6 +46,21 @@ def build_record(sim: Simulation, index: int) -> dict[str, Any]:
             "codes": sim.death_cause,
             "encounter": getattr(sim, "death_encounter", None),
         }
+    latent_block: dict[str, Any] = {
+        **glycaemia.latent_conditions(sim.physiology, sim.birth_time, end),
+        **latent.conditions(sim.latent_onsets, end),
+    }
+    if sim.death_time is None:  # the survey exam of everyone alive at the end of the run (core/exam.py)
+        active = sim.rec.active
+        latent_block["exam"] = exam.survey_exam(
+            sim.physiology,
+            sim.birth_time,
+            sim.end_time,
+            sim.attributes,
+            active["conditions"],
+            active["medications"],
+            lists["medications"],
+        )
     return {
         "format": 1,
         "index": index,
@@ -55,10 +70,7 @@ def build_record(sim: Simulation, index: int) -> dict[str, Any]:
         "death": death,
         **lists,
         "prescribing": sim.rx.events,
-        "latent": {
-            **glycaemia.latent_conditions(sim.physiology, sim.birth_time, end),
-            **latent.conditions(sim.latent_onsets, end),
-        },
+        "latent": latent_block,
         "symptoms": [
             {"time": int(t), "symptom": name, "cause": cause, "severity": round(level, 1), "encounter": enc}
             for t, name, cause, level, enc in sim.symptoms.log

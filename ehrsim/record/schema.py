@@ -84,7 +84,9 @@ def record_schema() -> dict[str, Any]:
     properties["prescribing"] = {"type": "array", "items": PRESCRIBING_EVENT}
     properties["symptoms"] = {"type": "array", "items": SYMPTOM_EVENT}
     # the simulator's truth: condition code -> time a latent (possibly undiagnosed) disease began
-    properties["latent"] = {"type": "object", "additionalProperties": TIME}
+    # and "exam": the survey examination of the living at the end of the run (core/exam.py)
+    exam = _object({"time": TIME, "values": {"type": "object", "additionalProperties": {"type": "number"}}})
+    properties["latent"] = {"type": "object", "properties": {"exam": exam}, "additionalProperties": TIME}
     properties["weight"] = {"type": "number", "exclusiveMinimum": 0}  # steered cohorts only (docs/cohorts.md)
     properties["notes"] = {"type": "array", "items": NOTE}  # only with --notes
     return copy.deepcopy(

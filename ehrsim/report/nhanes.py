@@ -1,12 +1,14 @@
 """Body measurements of the simulated population against NHANES percentiles by age band and sex.
 
-For each adult alive at the reference date, the last result of each compared quantity in the
-three years before it counts once, at the person's age on the reference date. Compared: BMI (NCHS
+Judged: the survey exam of everyone alive at the reference date (record ``latent.exam``, core/exam.py),
+at the person's age then, as NHANES examines a probability sample of everyone: the true state at the
+reference date, reported at each analyte's precision. Informative only: the recorded results, i.e. the
+last result of each quantity in the three years before the reference date, for the living adults who
+had one (testing follows disease, so the tested are sicker than the population). Compared: BMI (NCHS
 Vital Health Stat 3(50)), systolic and diastolic BP, heart rate, HbA1c and eGFR (computed from public
-NHANES 2009-2012 extracts; HbA1c and eGFR unweighted) and fasting LDL-C (NHANES 2017-March 2020, survey-weighted, by
-sex and age band, 70 and older together). A band passes when its
-simulated median lies within the NHANES interquartile range
-(``terminology/physiology/nhanes_percentiles.csv``).
+NHANES 2009-2012 extracts; HbA1c and eGFR unweighted) and fasting LDL-C (NHANES 2017-March 2020,
+survey-weighted, by sex and age band, 70 and older together). A band passes when its simulated median
+lies within the NHANES interquartile range (``terminology/physiology/nhanes_percentiles.csv``).
 """
 
 from __future__ import annotations
@@ -81,11 +83,19 @@ def bands() -> tuple[Band, ...]:
     )
 
 
-class Collector:
-    """Keeps, per person, only the last value of each compared quantity (small memory)."""
+#: what a comparison reads: the survey exam of everyone alive (judged) or the recorded results (informative)
+EXAM, RECORDED = "exam", "recorded"
 
-    def __init__(self, reference_time: float) -> None:
+
+class Collector:
+    """Keeps, per person, one value of each compared quantity (small memory): the survey exam's
+    (``basis`` EXAM) or the last recorded result's (``basis`` RECORDED)."""
+
+    def __init__(self, reference_time: float, basis: str = EXAM) -> None:
+        if basis not in (EXAM, RECORDED):
+            raise ValueError(f"unknown basis {basis!r}")
         self.reference_time = reference_time
+        self.basis = basis
         self.values: list[tuple[str, str, float, float]] = []  # variable, sex, age, value
 
     def add(self, record: dict[str, Any]) -> None:
@@ -95,6 +105,13 @@ class Collector:
         patient = record["patient"]
         age = (self.reference_time - float(patient["birth_time"])) / YEAR
         if age < 20:
+            return
+        if self.basis == EXAM:
+            exam = (record.get("latent") or {}).get("exam") or {}
+            for code, value in (exam.get("values") or {}).items():
+                variable = CODES.get(code)
+                if variable is not None:
+                    self.values.append((variable, patient["gender"], age, float(value)))
             return
         since = self.reference_time - WINDOW_YEARS * YEAR
         last: dict[str, tuple[float, float]] = {}
@@ -140,9 +157,10 @@ def label(r: BandResult) -> str:
     return f"NHANES {b.variable} {b.sex} {b.age_low:g}-{b.age_high:g}"
 
 
-def csv_rows(results: list[BandResult]) -> list[dict[str, str]]:
+def csv_rows(results: list[BandResult], basis: str = EXAM) -> list[dict[str, str]]:
     return [
         {
+            "basis": basis,
             "variable": r.band.variable,
             "sex": r.band.sex,
             "age_band": f"{r.band.age_low:g}-{r.band.age_high:g}",
@@ -161,6 +179,7 @@ def csv_rows(results: list[BandResult]) -> list[dict[str, str]]:
 
 
 COLUMNS = (
+    "basis",
     "variable",
     "sex",
     "age_band",

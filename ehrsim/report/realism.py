@@ -133,8 +133,10 @@ class RealismReport:
     info: RunInfo
     results: list[TargetResult]
     life: list[LifeTableResult]
-    #: body measurements against NHANES percentiles (``report/nhanes.py``)
+    #: body measurements against NHANES percentiles (``report/nhanes.py``): the survey exam of everyone alive
     body: list[nhanes.BandResult] = field(default_factory=list)
+    #: the same bands from the recorded results of the tested (informative, not judged)
+    body_recorded: list[nhanes.BandResult] = field(default_factory=list)
 
     @property
     def fraction_within(self) -> float:
@@ -153,11 +155,13 @@ def realism(
     """Compare the population in ``records`` with the targets and the US life table."""
     targets = load_targets() if targets is None else targets
     watched = {c for t in targets for c in t.codes}
-    body = nhanes.Collector(info.reference_time)
+    body = nhanes.Collector(info.reference_time, nhanes.EXAM)
+    recorded = nhanes.Collector(info.reference_time, nhanes.RECORDED)
     people = []
     for r in records:
         people.append(summarise(r, info.reference_time, watched))
         body.add(r)
+        recorded.add(r)
     if info.history_start is not None:
         log.warning(
             "the run kept only %d years of history: prevalence_ever and life tables undercount "
@@ -167,4 +171,6 @@ def realism(
     results = [evaluate(t, people, info) for t in targets]
     published = load_life_table() if life_table is None else life_table
     life = compare_life_tables(build_life_tables(people), published)
-    return RealismReport(len(people), sum(not p.dead for p in people), info, results, life, body.compare())
+    return RealismReport(
+        len(people), sum(not p.dead for p in people), info, results, life, body.compare(), recorded.compare()
+    )

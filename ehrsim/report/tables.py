@@ -240,17 +240,33 @@ def markdown(report: RealismReport, command: str = "", svg_name: str = "") -> st
         rows, ["sex", "measure", "age", "published", "simulated", "95 % CI", "deaths", "gap", "status", "source"]
     )
     if report.body:
-        lines += ["", "## Body measurements vs NHANES", "", nhanes.__doc__.split("\n\n")[1].replace("\n", " "), ""]
-        body = nhanes.csv_rows(report.body)
-        lines += _md_table(
-            [[b[c] for c in nhanes.COLUMNS] for b in body],
-            [
-                *("quantity", "sex", "age", "unit", "n", "sim p25", "sim median", "sim p75"),
-                *("NHANES p25", "NHANES median", "NHANES p75", "status"),
-            ],
-        )
+        paragraphs = nhanes.__doc__.split("\n\n")
+        lines += ["", "## Body measurements vs NHANES: survey exam of everyone alive at the reference date", ""]
+        lines += [paragraphs[1].replace("\n", " "), ""]
+        lines += _body_table(report.body)
+    if report.body_recorded:
+        lines += ["", "## Recorded results vs NHANES (informative, not judged)", ""]
+        lines += [
+            "The last recorded result of each quantity in the three years before the reference date, for the "
+            "living adults who had one. Who is tested follows disease (every diagnosed diabetic has an HbA1c), "
+            "so these bands describe the tested, not the population NHANES samples.",
+            "",
+        ]
+        lines += _body_table(report.body_recorded, nhanes.RECORDED)
     return "\n".join(lines) + "\n"
 
 
+def _body_table(results: list[nhanes.BandResult], basis: str = nhanes.EXAM) -> list[str]:
+    body = nhanes.csv_rows(results, basis)
+    return _md_table(
+        [[b[c] for c in nhanes.COLUMNS[1:]] for b in body],
+        [
+            *("quantity", "sex", "age", "unit", "n", "sim p25", "sim median", "sim p75"),
+            *("NHANES p25", "NHANES median", "NHANES p75", "status"),
+        ],
+    )
+
+
 def body_csv(report: RealismReport) -> str:
-    return to_csv(nhanes.csv_rows(report.body), nhanes.COLUMNS)
+    rows = nhanes.csv_rows(report.body) + nhanes.csv_rows(report.body_recorded, nhanes.RECORDED)
+    return to_csv(rows, nhanes.COLUMNS)

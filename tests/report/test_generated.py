@@ -64,6 +64,19 @@ def test_report_covers_every_target_on_a_few_lives(few_lives: list[dict[str, Any
     assert report.patients == 12
 
 
+def test_the_nhanes_table_examines_every_living_adult_and_only_them(few_lives: list[dict[str, Any]]) -> None:
+    """The judged NHANES bands count each adult alive at the reference date once (the survey exam), tested or
+    not; the recorded-results table counts only those with a recent result."""
+    report = realism(few_lives, RunInfo(REFERENCE), load_targets())
+    adults = [r for r in few_lives if r["alive"] and (REFERENCE - r["patient"]["birth_time"]) / (365.25 * 86400) >= 20]
+    assert adults
+    for variable in ("BMI", "Hemoglobin A1c", "LDL", "Systolic Blood Pressure", "EGFR"):
+        assert sum(b.n for b in report.body if b.band.variable == variable) == len(adults)
+    assert all("exam" not in r["latent"] for r in few_lives if not r["alive"])
+    tested = sum(b.n for b in report.body_recorded if b.band.variable == "Hemoglobin A1c")
+    assert tested <= len(adults)
+
+
 @pytest.fixture(scope="module")
 def run_2000(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """2,000 whole lives written once with two workers (a few minutes), shared by the slow tests."""
