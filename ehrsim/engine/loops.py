@@ -188,11 +188,9 @@ def _transition_probs(
         probs = _effective([(o.transition, row.get(o.transition, o.default_probability)) for o in transition.options])
         memo[id(found)] = probs
     keys |= table.attr_keys
-    if "age" in table.keys:  # the matched row holds until the next age that matches another row (not every birthday)
-        change = table.age_change(sim, t)
-        if change is not None:
-            years = (t - sim.birth_time) / SECONDS["years"]
-            horizon = min(horizon, sim.birth_time + max(change, math.floor(years) + 1) * SECONDS["years"])
+    if "age" in table.keys:
+        years = (t - sim.birth_time) / SECONDS["years"]
+        horizon = min(horizon, sim.birth_time + (math.floor(years) + 1) * SECONDS["years"])
     if "time" in table.keys:
         edges = table.edges[table.keys.index("time")] or []
         i = bisect.bisect_right(edges, t * 1000.0)

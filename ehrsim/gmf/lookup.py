@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 import csv
 import itertools
-import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +15,6 @@ if TYPE_CHECKING:
 
 
 _YEAR = SECONDS["years"]
-MAX_AGE = 150  # ages beyond it are not looked at for a row change
 
 
 class LookupTable:
@@ -68,8 +66,6 @@ class LookupTable:
         for row in self.rows:
             self._groups.setdefault(tuple(row[0][i] for i in self._text_cols), []).append(row)
         self._ranges = self._sorted_ranges()
-        #: lookup key -> the next whole age at which the matched row changes by age alone (None: never)
-        self._age_changes: dict[tuple[Any, ...], int | None] = {}
 
     def _sorted_ranges(self) -> tuple[list[float], list[tuple[float, float]]] | None:
         """(lows, ranges) when the only key is one range column whose rows are sorted and disjoint (covid19's
@@ -90,9 +86,8 @@ class LookupTable:
             return (lo, hi)
         return cell
 
-    def _key(self, sim: PatientAccess, t: float) -> tuple[Any, ...]:
-        """The cache key of the patient's values now: attribute texts, and each range value's position among
-        the column's edges (values with equal positions match the same rows)."""
+    def probabilities(self, sim: PatientAccess, t: float) -> dict[str, float] | None:
+        """The first matching row's probabilities, or None (the options' defaults apply)."""
         parts: list[Any] = []
         for key, edges in self._columns:
             if edges is None:
@@ -101,45 +96,12 @@ class LookupTable:
                 continue
             value = float(int((t - sim.birth_time) // _YEAR)) if key == "age" else t * 1000.0
             parts.append((bisect.bisect_left(edges, value), bisect.bisect_right(edges, value)))
-        return tuple(parts)
-
-    def probabilities(self, sim: PatientAccess, t: float) -> dict[str, float] | None:
-        """The first matching row's probabilities, or None (the options' defaults apply)."""
-        cache_key = self._key(sim, t)
+        cache_key = tuple(parts)
         try:
             return self._cache[cache_key]
         except KeyError:
             found = self._cache[cache_key] = self._scan(self._values(sim, t))
             return found
-
-    def age_change(self, sim: PatientAccess, t: float) -> int | None:
-        """The next whole age at which the row this patient matches can change by age alone (other values held),
-        or None when no later age matches another row. A row spans several years (Synthea's 5-year bands), so a
-        fast-forwarded loop need not re-plan at every birthday (``engine.loops``)."""
-        cache_key = self._key(sim, t)
-        try:
-            return self._age_changes[cache_key]
-        except KeyError:
-            pass
-        values = self._values(sim, t)
-        column = self.keys.index("age")
-        row = self._scan(values)
-        found = None
-        for age in self._age_steps(column):  # the key, hence the row, can change only at these ages
-            if age <= values[column]:
-                continue
-            values[column] = float(age)
-            if self._scan(values) is not row:
-                found = age
-                break
-        self._age_changes[cache_key] = found
-        return found
-
-    def _age_steps(self, column: int) -> list[int]:
-        """The whole ages at which the age column's key (positions among its edges) changes: ceil(e) (a value
-        reaches an edge) and floor(e) + 1 (it passes one), up to ``MAX_AGE``."""
-        edges = self.edges[column] or []
-        return sorted(a for a in {math.ceil(e) for e in edges} | {math.floor(e) + 1 for e in edges} if a <= MAX_AGE)
 
     def _values(self, sim: PatientAccess, t: float) -> list[Any]:
         """The patient's value for each key column: age in whole years, time in epoch ms, else attribute text."""

@@ -29,8 +29,9 @@ def test_older_adults_are_screened_and_some_adults_are_never_screened() -> None:
     lives = _lives()
     screened = [hba1c for offered, hba1c in lives if offered]
     assert 0 < len(screened) < len(lives)  # 75 % of adults: some of six are not screened
-    # a screened adult whose results before 70 were all normal is still tested after 70 (USPSTF stops at 70)
-    normal = [hba1c for hba1c in screened if hba1c and all(v < 5.7 for age, v in hba1c if age < 70)]
+    # a screened adult without diabetes before 70 (every result < 6.5 %, normal or prediabetes) is still tested
+    # after 70 (USPSTF stops at 70, ADA does not)
+    normal = [hba1c for hba1c in screened if hba1c and all(v < 6.5 for age, v in hba1c if age < 70)]
     assert normal and all(any(age >= 70 for age, _ in hba1c) for hba1c in normal)
     # never screened: tested only once hyperglycaemia gives symptoms (HbA1c >= 9 in the state)
     for offered, hba1c in lives:

@@ -238,6 +238,8 @@ class ConditionWorkup(Rule):
             onset = cond["start"]
             if onset < since or (onset + after > view.end and view.death is None):
                 continue
+            if view.death is not None and onset >= view.death:
+                continue  # first recorded at the death (a sudden cause on the certificate): no work-up to judge
             ok = any(onset - before <= t <= onset + after for t in times)
             name = (cond.get("codes") or [{}])[0].get("display")
             f.add(ok, f"{name} {iso(onset)[:10]}: no {self.param('evidence_text', 'work-up')}")

@@ -302,6 +302,11 @@ def test_stroke_brain_imaging() -> None:
     old = RecordBuilder(index=2, birth=dt.date(1910, 1, 1))
     old.condition("274100004", old.at_age(55), display="Cerebral hemorrhage (disorder)")  # 1965: before CT
     passes("care.stroke_brain_imaging", [g.record(), old.record()])
+    birth = dt.date(1963, 3, 1)
+    died = RecordBuilder(index=3, birth=birth, death=RecordBuilder(birth=birth).at_age(50.4))
+    died.condition("422504002", died.at_age(50.4), display="Ischemic stroke (disorder)")  # recorded at death
+    result = run("care.stroke_brain_imaging", [died.record()])
+    assert result.denominator == 0  # the certificate's finding, no work-up to judge
 
 
 FLOVENT = ("895994", "120 ACTUAT fluticasone propionate 0.044 MG/ACTUAT Metered Dose Inhaler")

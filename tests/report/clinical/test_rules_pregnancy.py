@@ -144,3 +144,18 @@ def test_obese_child_is_addressed() -> None:
     adult = RecordBuilder(index=2, birth=dt.date(1980, 1, 1))
     adult.observation("59576-9", adult.at_age(30), 99.0, category="vital-signs")  # not a child
     passes("care.obese_child_addressed", [g.record(), lean.record(), adult.record()])
+
+
+def test_no_fetotoxic_drug_in_pregnancy() -> None:
+    b = RecordBuilder(birth=dt.date(1975, 1, 1))
+    start = b.at_age(25)
+    b.condition(PREGNANCY, start, stop=start + 270 * DAY)
+    med(b, ("313096", "spironolactone 25 MG Oral Tablet"), start - 100 * DAY)  # continued through the pregnancy
+    breaks("rx.fetotoxic_drug_in_pregnancy", [b.record()])
+    g = RecordBuilder(birth=dt.date(1975, 1, 1))
+    start = g.at_age(25)
+    med(g, ("314076", "lisinopril 10 MG Oral Tablet"), start - 400 * DAY, stop=start)  # stopped when detected
+    g.condition(PREGNANCY, start, stop=start + 270 * DAY)
+    med(g, ("896758", "labetalol hydrochloride 100 MG Oral Tablet"), start, stop=start + 300 * DAY)
+    med(g, ("314076", "lisinopril 10 MG Oral Tablet"), start + 300 * DAY)  # resumed after delivery
+    passes("rx.fetotoxic_drug_in_pregnancy", [g.record()])
