@@ -169,6 +169,12 @@ def markdown(report: RealismReport, command: str = "", svg_name: str = "") -> st
                 f"{'within' if e0.point_within else 'outside'} ±{e0.tolerance:g} years)"
                 + ("" if e0.reliable else f"; unreliable: only {e0.deaths} deaths")
             )
+    if report.body:
+        ok = sum(b.within for b in report.body)
+        lines.append(
+            f"- NHANES bands, survey exam of everyone alive (median within the published IQR): **{ok} / "
+            f"{len(report.body)}**"
+        )
     lines.append("")
     if svg_name:
         lines += [f"![simulated vs target]({svg_name})", ""]

@@ -28,6 +28,7 @@ from ehrsim.report.coherence import (
 )
 from ehrsim.report.realism import realism
 from ehrsim.report.source import RunInfo, iter_records
+from ehrsim.report.tables import markdown
 from ehrsim.report.targets import load_targets
 from ehrsim.settings import Settings
 
@@ -75,6 +76,10 @@ def test_the_nhanes_table_examines_every_living_adult_and_only_them(few_lives: l
     assert all("exam" not in r["latent"] for r in few_lives if not r["alive"])
     tested = sum(b.n for b in report.body_recorded if b.band.variable == "Hemoglobin A1c")
     assert tested <= len(adults)
+    text = markdown(report, "", "")
+    assert "## Body measurements vs NHANES: survey exam of everyone alive" in text
+    assert "## Recorded results vs NHANES (informative, not judged)" in text
+    assert f"everyone alive (median within the published IQR): **{sum(b.within for b in report.body)} / " in text
 
 
 @pytest.fixture(scope="module")
