@@ -113,13 +113,17 @@ class Pharmacy:
         entry = self._write(run, state, fields, t, activate=not one_off)
         if new_course:  # and its step-down (a nicotine patch 21 -> 14 -> 7 mg)
             courses.titrate(self, entry, chosen, t, entry.get("encounter"), "after")
-        if not one_off and chosen.classes & self.rx.review_classes:  # e.g. aspirin: a running NSAID is switched
-            self._review(entry.get("encounter"), t)
-        elif not one_off and (
-            targets := [self.rx.review_targets[c] for c in chosen.classes & self.rx.review_targets.keys()]
-        ):
-            self._review(entry.get("encounter"), t, frozenset().union(*targets))  # a diuretic: a running NSAID
+        if not one_off:
+            self.review_for(chosen, entry.get("encounter"), t)
         return entry
+
+    def review_for(self, started: Product, encounter: str | None, t: float) -> None:
+        """A drug just started (or renewed as another drug) may make running orders wrong: aspirin switches a
+        running NSAID; a diuretic completing the NSAID 'triple whammy' switches the NSAID."""
+        if started.classes & self.rx.review_classes:
+            self._review(encounter, t)
+        elif targets := [self.rx.review_targets[c] for c in started.classes & self.rx.review_targets.keys()]:
+            self._review(encounter, t, frozenset().union(*targets))
 
     def _encounter(self, run: ModuleRun) -> str | None:
         enc = self.sim.desk.current(run)

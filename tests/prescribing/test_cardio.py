@@ -100,3 +100,22 @@ def test_a_diuretic_added_switches_a_running_nsaid_with_an_ace_inhibitor() -> No
     order(sim, HYDROCHLOROTHIAZIDE_25, chronic=True, run=run, state=Order(name="Thiazide"))
     assert pain["stop"] == sim.now and pain["stop_reason"] == STOPPED
     assert code_of(sim.attributes["pain"]) == ACETAMINOPHEN
+
+
+FUROSEMIDE_20 = "310429"
+
+
+def test_a_renewal_that_becomes_an_ace_inhibitor_switches_a_running_nsaid() -> None:
+    """Lisinopril ordered in 1985 is given as its era substitute (a thiazide); renewed in 1986 it becomes enalapril,
+    which completes the triple whammy with a running NSAID and a loop diuretic (2,000-life proof, patient 997)."""
+    sim = patient(dt.date(1930, 1, 1))
+    at(sim, dt.date(1985, 3, 1))
+    run = Run()
+    order(sim, NAPROXEN, chronic=True, run=run, state=Order(name="Pain", assign_to_attribute="pain"))
+    order(sim, FUROSEMIDE_20, chronic=True, run=run, state=Order(name="Loop"))
+    acei = order(sim, LISINOPRIL_10, chronic=True, run=run, state=Order(name="Lisinopril"))
+    assert "enalapril" not in acei["codes"][0]["display"]  # enalapril was approved in December 1985
+    at(sim, dt.date(1986, 3, 1))
+    renewed = sim.renew("medications", acei, sim.now, None)
+    assert renewed is not None and "enalapril" in renewed["codes"][0]["display"]
+    assert code_of(sim.attributes["pain"]) == ACETAMINOPHEN
