@@ -183,7 +183,12 @@ class Patient:
         A device chosen by a weight band (the 0.15 mg epinephrine auto-injector under 25 kg) follows the weight
         written in the chart, which is also the weight the clinical audit judges it by (rx.epinephrine_weight)."""
         if self._chart_weight is None:
-            self._chart_weight = self._charted(max(s for _, s in weight_recency()))
+            longest = max(s for _, s in weight_recency())
+            self._chart_weight = self._charted(longest)
+            if self._stale(longest) and self.encounter is not None:
+                # weighed for the device at this visit and charted, so the chart shows the weight the band was
+                # chosen from (a yearly renewal 6 hours past the year chose by an unrecorded weight: 2,000 lives)
+                self._weigh(self._chart_weight)
         return self._chart_weight
 
     def _charted(self, recent: float) -> float:
