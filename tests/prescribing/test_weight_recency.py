@@ -49,3 +49,20 @@ def test_the_auto_injector_band_follows_the_chart_weight_the_audit_reads() -> No
     entry = order(sim, "1870230", chronic=True)
     assert code_of(entry) == "727316"
     assert entry["prescribing"]["rule"] == "epinephrine_auto_injector_weight"
+
+
+def test_a_band_chosen_past_the_year_is_weighed_and_charted_at_the_visit() -> None:
+    """A 7-year-old's chart weight is a year and 6 hours old at the yearly visit: the device is chosen from the
+    weight taken now, and that weight is charted at the visit, so the chart shows what the band was chosen from."""
+    sim = patient(dt.date(2013, 1, 22))
+    at(sim, dt.date(2019, 1, 22))
+    _weighed(sim, 22.2)
+    at(sim, dt.date(2020, 1, 22))
+    sim.now += 6 * 3600.0
+    sim.vitals["Weight"] = 25.3
+    assert Patient(sim, sim.now).chart_weight() == 25.3  # no visit: nothing is charted
+    assert sim.latest_observation("29463-7")["value"] == 22.2
+    weighed = Patient(sim, sim.now, encounter="visit-1")
+    assert weighed.chart_weight() == 25.3
+    latest = sim.latest_observation("29463-7")
+    assert latest["value"] == 25.3 and latest["time"] == sim.now
