@@ -299,6 +299,25 @@ def _drawn_dose(ph: Pharmacy, fields: dict[str, Any], chosen: Product, patient: 
     fields["dosage"]["weight_kg"] = round(weight, 1)
 
 
+def _in_units(
+    ph: Pharmacy,
+    fields: dict[str, Any],
+    patient: Patient,
+    dosage: dict[str, Any],
+    product: Product,
+    n: int,
+    why: str | None,
+) -> None:
+    """Give ``n`` whole units of ``product``; ``why`` (None when the product is already the order's) is the
+    strength change logged when another product is swapped in."""
+    if why is not None:
+        ordered = fields.get("ordered") or fields["codes"][0]
+        before = _swap(fields, product, ordered, ("strength", "dose_selection", why), "strength", why)
+        ph._log(patient.t, "strength", "dose_selection", why, before, fields["codes"][0])
+    dosage["amount"] = round(n * float(product.mg_per_unit or 0), 1)
+    dosage["units_per_dose"] = float(n)
+
+
 def _whole_units(
     ph: Pharmacy,
     fields: dict[str, Any],
@@ -314,23 +333,13 @@ def _whole_units(
     fit = courses.whole_units(ph, chosen, weight, mg, low)
     if fit is not None:
         product, n = fit
-        if product is not chosen:
-            ordered = fields.get("ordered") or fields["codes"][0]
-            why = "whole tablets for the weight-based dose"
-            before = _swap(fields, product, ordered, ("strength", "dose_selection", why), "strength", why)
-            ph._log(patient.t, "strength", "dose_selection", why, before, fields["codes"][0])
-        dosage["amount"] = round(n * float(product.mg_per_unit or 0), 1)
-        dosage["units_per_dose"] = float(n)
+        why = "whole tablets for the weight-based dose"
+        _in_units(ph, fields, patient, dosage, product, n, why if product is not chosen else None)
         return
     adult = _adult_tablets(ph, chosen, patient, mg) if patient.age >= SOLID_UNDER and mg >= paed.max_mg else None
     if adult is not None:  # a school-age child at the adult dose takes adult tablets, not 31 mL of syrup
         product, n = adult
-        ordered = fields.get("ordered") or fields["codes"][0]
-        why = "adult tablets: the weight-based dose is the adult dose"
-        before = _swap(fields, product, ordered, ("strength", "dose_selection", why), "strength", why)
-        ph._log(patient.t, "strength", "dose_selection", why, before, fields["codes"][0])
-        dosage["amount"] = round(n * float(product.mg_per_unit or 0), 1)
-        dosage["units_per_dose"] = float(n)
+        _in_units(ph, fields, patient, dosage, product, n, "adult tablets: the weight-based dose is the adult dose")
         return
     liquid = ph.rx.products[paed.liquid]
     if ph.problem(liquid, patient) is None and liquid.mg_per_ml:
