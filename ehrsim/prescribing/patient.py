@@ -103,9 +103,7 @@ class Patient:
         measured for the dose is charted at the order's visit (Body weight), as the dose's ``weight_kg`` says."""
         if self._weight is None:
             recent = next((s for below, s in weight_recency() if self.age < below), YEAR)
-            self._weight = self._charted(recent)
-            if self._stale(recent) and self.encounter is not None:
-                self._weigh(self._weight)
+            self._weight = self._charted_or_weighed(recent)
         return self._weight
 
     def height(self) -> float | None:
@@ -183,13 +181,17 @@ class Patient:
         A device chosen by a weight band (the 0.15 mg epinephrine auto-injector under 25 kg) follows the weight
         written in the chart, which is also the weight the clinical audit judges it by (rx.epinephrine_weight)."""
         if self._chart_weight is None:
-            longest = max(s for _, s in weight_recency())
-            self._chart_weight = self._charted(longest)
-            if self._stale(longest) and self.encounter is not None:
-                # weighed for the device at this visit and charted, so the chart shows the weight the band was
-                # chosen from (a yearly renewal 6 hours past the year chose by an unrecorded weight: 2,000 lives)
-                self._weigh(self._chart_weight)
+            # weighed for the device at the visit when the chart is stale, so the chart shows the weight the band
+            # was chosen from (a yearly renewal 6 hours past the year chose by an unrecorded weight: 2,000 lives)
+            self._chart_weight = self._charted_or_weighed(max(s for _, s in weight_recency()))
         return self._chart_weight
+
+    def _charted_or_weighed(self, recent: float) -> float:
+        """The chart weight within ``recent``, else the weight now, charted when the order has a visit."""
+        kg = self._charted(recent)
+        if self._stale(recent) and self.encounter is not None:
+            self._weigh(kg)
+        return kg
 
     def _charted(self, recent: float) -> float:
         obs = self.sim.latest_observation(BODY_WEIGHT)
