@@ -6,19 +6,19 @@ for vital signs. eGFR is computed from the creatinine measured at the same momen
 results always agree, with the equation and LOINC code laboratories reported at that date
 (``egfr_eras.csv``: none before MDRD in 1999, MDRD, CKD-EPI 2009, CKD-EPI 2021); no test is reported
 before it existed (``test_availability.csv``: HbA1c before 1976, HIV antibodies before 1985 ...).
-Reference intervals and interpretation flags (HL7 v3 ObservationInterpretation: N, H, L, HH, LL) come from
-``reference_ranges.csv`` by LOINC, age and sex.
+Reference intervals and interpretation flags live in ``ref_ranges.py``.
 """
 
 from __future__ import annotations
 
 import math
 from functools import cache
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ehrsim.core.lab_eras import egfr_era
 from ehrsim.core.physio_tables import cardio_params, creatinine_for_egfr
 from ehrsim.core.physiology import egfr_ckd_epi_2021
+from ehrsim.core.ref_ranges import optional_float, reference_range
 from ehrsim.core.tables import parameters, rows
 
 if TYPE_CHECKING:
@@ -38,22 +38,8 @@ class Analyte(NamedTuple):
     cv_analytical: float  # relative SD of the assay alone (a value computed from other results of the sample)
 
 
-class RefRange(NamedTuple):
-    sex: str
-    age_from: float
-    age_to: float
-    low: float | None
-    high: float | None
-    critical_low: float | None
-    critical_high: float | None
-
-
 #: the names modules use for ``vital_sign`` that are another name of a state variable
 VITAL_ALIASES = {"Blood Glucose": "Glucose"}
-
-
-def _num(text: str) -> float | None:
-    return float(text) if text.strip() else None
 
 
 @cache
@@ -61,13 +47,13 @@ def analytes() -> dict[str, Analyte]:
     """LOINC code -> how it is measured from the state."""
     out = {}
     for r in rows("physiology/analytes.csv"):
-        cva, cvi = _num(r["cv_analytical_pct"]) or 0.0, _num(r["cv_within_pct"]) or 0.0
+        cva, cvi = optional_float(r["cv_analytical_pct"]) or 0.0, optional_float(r["cv_within_pct"]) or 0.0
         out[r["loinc"]] = Analyte(
             r["loinc"],
             r["variable"],
             int(r["decimals"]),
             math.hypot(cva, cvi) / 100.0,
-            _num(r["sd_abs"]) or 0.0,
+            optional_float(r["sd_abs"]) or 0.0,
             float(r["low_limit"]),
             float(r["high_limit"]),
             cva / 100.0,
@@ -102,63 +88,6 @@ def _by_variable() -> dict[str, Analyte]:
     for analyte in analytes().values():
         out.setdefault(analyte.variable, analyte)
     return out
-
-
-@cache
-def reference_ranges() -> dict[str, tuple[RefRange, ...]]:
-    out: dict[str, list[RefRange]] = {}
-    for r in rows("physiology/reference_ranges.csv"):
-        out.setdefault(r["loinc"], []).append(
-            RefRange(
-                r["sex"],
-                float(r["age_from"]),
-                float(r["age_to"]),
-                _num(r["low"]),
-                _num(r["high"]),
-                _num(r["critical_low"]),
-                _num(r["critical_high"]),
-            )
-        )
-    return {k: tuple(v) for k, v in out.items()}
-
-
-_RANGES_FOR: dict[tuple[str, str], tuple[tuple[float, float, RefRange], ...]] = {}
-
-
-def reference_range(loinc: str, age: float, sex: str) -> RefRange | None:
-    """The first row (file order) of this code for this sex (or both) whose ages hold ``age``."""
-    key = (loinc, sex)
-    candidates = _RANGES_FOR.get(key)
-    if candidates is None:  # once per (code, sex): the rows for this sex, ages unpacked (hot: every numeric result)
-        rows_ = reference_ranges().get(loinc, ())
-        candidates = _RANGES_FOR[key] = tuple((r.age_from, r.age_to, r) for r in rows_ if r.sex in ("", sex))
-    for age_from, age_to, r in candidates:
-        if age_from <= age < age_to:
-            return r
-    return None
-
-
-def interpretation(value: float, ref: RefRange) -> str:
-    """HL7 v3 ObservationInterpretation code of a value against its reference interval."""
-    if ref.critical_low is not None and value < ref.critical_low:
-        return "LL"
-    if ref.critical_high is not None and value > ref.critical_high:
-        return "HH"
-    if ref.low is not None and value < ref.low:
-        return "L"
-    if ref.high is not None and value > ref.high:
-        return "H"
-    return "N"
-
-
-def flags(loinc: str | None, value: Any, age: float, sex: str) -> dict[str, Any]:
-    """``reference_range`` [low, high] and ``interpretation`` for a numeric result (empty when none)."""
-    if loinc is None or not isinstance(value, int | float) or isinstance(value, bool):
-        return {}
-    ref = reference_range(loinc, age, sex)
-    if ref is None:
-        return {}
-    return {"reference_range": [ref.low, ref.high], "interpretation": interpretation(float(value), ref)}
 
 
 def analyte_for(loinc: str | None, vital_sign: str | None) -> Analyte | None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ehrsim.core import labs
+from ehrsim.core import ref_ranges
 from ehrsim.engine import care, lifecycle, parameters
 from ehrsim.engine.queue import SYMPTOMS
 from ehrsim.errors import SimulationError
@@ -131,7 +131,7 @@ class PatientState:
 
     def result_flags(self, loinc: str | None, value: Any) -> dict[str, Any]:
         """Reference range and interpretation flag of a numeric result now."""
-        return labs.flags(loinc, value, (self.now - self.birth_time) / YEAR, self.physiology.sex)
+        return ref_ranges.flags(loinc, value, (self.now - self.birth_time) / YEAR, self.physiology.sex)
 
     def set_symptom(self, symptom: str, cause: str, value: float, t: float) -> None:
         self.symptoms.set(symptom, cause, value)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ehrsim.core import immunizations, lab_eras, labs
+from ehrsim.core import immunizations, lab_eras, ref_ranges
 from ehrsim.engine import lifecycle, parameters, result_follow_up
 from ehrsim.record.times import to_date
 
@@ -83,6 +83,7 @@ class RecordWrites:
         if last is None or last[0] != t:
             return  # the eGFR did not come from a creatinine measured now (a module's own number)
         value = round(float(last[1]), 2)
+        age = (t - self.birth_time) / lifecycle.YEAR
         fields = {
             "time": t,
             "category": "laboratory",
@@ -92,7 +93,7 @@ class RecordWrites:
             "unit": "mg/dL",
             "components": [],
             "report": None,
-            **labs.flags(SERUM_CREATININE["code"], value, (t - self.birth_time) / lifecycle.YEAR, self.physiology.sex),
+            **ref_ranges.flags(SERUM_CREATININE["code"], value, age, self.physiology.sex),
         }
         self.write("observations", fields, egfr["encounter"])
 

@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from ehrsim.core import lab_eras, labs
+from ehrsim.core import lab_eras, labs, ref_ranges
 from ehrsim.core.physiology import Physiology, egfr_ckd_epi_2021
 
 
@@ -21,7 +21,7 @@ def test_every_mapped_code_has_a_state_variable_and_every_range_row_is_ordered()
     _, vitals = _body()
     for code, analyte in labs.analytes().items():
         assert analyte.variable in {**infant, **vitals} or analyte.variable == "EGFR MDRD", code
-    for code, ranges in labs.reference_ranges().items():
+    for code, ranges in ref_ranges.reference_ranges().items():
         for r in ranges:
             assert r.age_from < r.age_to, code
             if r.low is not None and r.high is not None:
@@ -126,7 +126,7 @@ def test_a_module_range_moves_the_state_and_the_state_keeps_it() -> None:
     ],
 )
 def test_interpretation_flags_follow_the_reference_interval(loinc, value, age, sex, flag) -> None:
-    assert labs.flags(loinc, value, age, sex)["interpretation"] == flag
+    assert ref_ranges.flags(loinc, value, age, sex)["interpretation"] == flag
 
 
 def test_a_module_value_is_not_counted_twice_when_the_state_later_models_the_same_disease() -> None:
