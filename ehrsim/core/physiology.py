@@ -85,7 +85,6 @@ class Physiology:
         self.pregnancy_start: float | None = None
         self.pregnancy_end: float | None = None
         self.pregnancy_bmi = 25.0
-        self._rounded: dict[float, float] = {}  # value -> round(value, 2), for ``_round``
         #: ``physio_baseline.normal`` and ``lognormal`` values, fixed for the life
         self.baselines: dict[object, float] = {}
         self.diabetes_onset: float | None = None  # latent type 2 diabetes onset age (``glycaemia``)
@@ -219,17 +218,27 @@ class Physiology:
         return self._round(v)
 
     def _round(self, v: dict[str, float]) -> dict[str, float]:
-        """Values to 2 decimals; a float seen before reuses its rounding (``round`` is slow, many values repeat)."""
-        memo, out = self._rounded, {}
-        get = memo.get
+        """Values to 2 decimals, exactly as ``round(value, 2)`` (``round`` is slow: ~60 values an update).
+
+        Away from a tie, ``round`` gives the double nearest to c / 100, c the integer nearest to the exact
+        value * 100; ``value * 100.0`` is within 1e-7 of that product below 1e9, so the same c unless the
+        fraction is within 1e-6 of one half, and ``c / 100.0`` (exact operands) is that nearest double. Near a
+        tie, at zero (its sign) and for ints, NaN and huge values ``round`` itself answers."""
+        out = {}
         for name, value in v.items():
-            if type(value) is float and value:  # signed zeros and ints are not memoised
-                kept = get(value)
-                if kept is None:
-                    kept = memo[value] = round(value, 2)
-            else:
-                kept = round(value, 2)
-            out[name] = kept
+            if type(value) is float:
+                y = value * 100.0
+                if -1e9 < y < 1e9:
+                    c = y // 1.0
+                    d = y - c  # exact
+                    if d > 0.500001:
+                        c += 1.0
+                    elif d >= 0.499999:
+                        c = 0.0  # near a tie: ``round``
+                    if c:
+                        out[name] = c / 100.0
+                        continue
+            out[name] = round(value, 2)
         return out
 
     def _keep_bands(self, v: dict[str, float], age: float, height: float) -> None:
