@@ -93,7 +93,8 @@ class Simulation(PatientState, RecordWrites):
         # local time, vaccine plans and certified causes of death draw from their own streams spawned from the patient's
         # Generator, so they never shift the draws the modules make
         self.zone = clock.zone_for_state((patient.get("address") or {}).get("state_abbr"))
-        self.clock_rng, self.vaccine_rng, self.cause_rng = rng.spawn(3)
+        clock_rng, self.vaccine_rng, self.cause_rng = rng.spawn(3)
+        self.clock_rng = clock.ClockDraws(clock_rng)
 
     # --- the queue --------------------------------------------------------------------------
 
