@@ -99,13 +99,25 @@ def symptom_visit(sim: Simulation, t: float) -> None:
     symptoms.last_total = symptoms.total
 
 
-def _vaccinate(sim: Simulation, enc: dict[str, Any], t: float) -> None:
-    age_days = (t - sim.birth_time) / 86400.0
-    latest: dict[str, int] = {}  # CVX code -> its latest dose (one pass over the record, not one per series)
-    for i in sim.rec.lists["immunizations"]:
+def _latest_doses(sim: Simulation) -> dict[str, int]:
+    """CVX code -> the time of its latest dose in the record. Kept up to date from the entries added since the
+    last call: the list only grows while the life runs, and a visit would otherwise pass over all of it."""
+    done = sim.latest_doses
+    given = sim.rec.lists["immunizations"]
+    if len(given) < done[0]:  # not a growing list after all: count again
+        done[:] = [0, {}]
+    latest: dict[str, int] = done[1]
+    for i in given[done[0] :]:
         code, at = i["codes"][0]["code"], int(i["time"])
         if at > latest.get(code, at - 1):
             latest[code] = at
+    done[0] = len(given)
+    return latest
+
+
+def _vaccinate(sim: Simulation, enc: dict[str, Any], t: float) -> None:
+    age_days = (t - sim.birth_time) / 86400.0
+    latest = _latest_doses(sim)
     groups = immunizations.booster_groups()
     covered_at: dict[str, int] = {}
     for series, cvx in groups.items():

@@ -89,6 +89,8 @@ class Simulation(PatientState, RecordWrites):
         self.immunizations_given: dict[str, int] = {}
         self.immunizations_last: dict[str, int] = {}
         self.immunizations_first: dict[str, float] = {}  # series key -> age in days at its first dose
+        #: [entries counted, CVX code -> time of its latest dose] (``care._latest_doses``)
+        self.latest_doses: list[Any] = [0, {}]
         self.product_draw = 0.0  # the patient's fixed draw for vaccine products in use together (care.plan_vaccines)
         # local time, vaccine plans and certified causes of death draw from their own streams spawned from the patient's
         # Generator, so they never shift the draws the modules make
