@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 class Pharmacy:
     """The prescribing layer for one life (``Simulation.rx``)."""
 
-    __slots__ = ("_holders", "_rng", "events", "pending", "rx", "sim")
+    __slots__ = ("_bp_limits", "_holders", "_rng", "events", "pending", "rx", "sim")
 
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
@@ -41,6 +41,8 @@ class Pharmacy:
         self.pending: list[tuple[ModuleRun, str, dict[str, Any]]] = []
         #: the module runs whose states have held a medication entry (only they can hold one: ``_repoint``)
         self._holders: dict[int, ModuleRun] = {}
+        #: codes of the readings a pregnancy titration reacts to (``observed``: most results are none of them)
+        self._bp_limits = pregnancy.thresholds()
 
     def rng(self) -> np.random.Generator:
         """The prescriber's own stream, spawned at first use so it never shifts the modules' draws."""
@@ -213,8 +215,10 @@ class Pharmacy:
     def observed(self, entry: dict[str, Any], t: float) -> None:
         """An eGFR result in CKD stage 3 or worse: ongoing orders are checked again; a raised blood pressure in
         pregnancy: blood-pressure drugs are titrated (pregnancy.py)."""
-        pregnancy.titrate_in_pregnancy(self, entry, t)
-        if entry["codes"][0]["code"] in self.rx.egfr_codes:
+        code = entry["codes"][0]["code"]
+        if entry.get("components") or code in self._bp_limits:  # else not a blood pressure: ``raised`` is False
+            pregnancy.titrate_in_pregnancy(self, entry, t)
+        if code in self.rx.egfr_codes:
             value = entry["value"]
             if isinstance(value, int | float) and self.rx.stage_of_egfr(float(value)):
                 self._review(entry.get("encounter"), t)

@@ -38,10 +38,7 @@ def thresholds() -> dict[str, float]:
 def raised(entry: dict[str, Any]) -> bool:
     """A blood-pressure reading (a panel's components or a single result) at or above a pregnancy threshold."""
     limits = thresholds()
-    components = entry.get("components")
-    if not components and entry["codes"][0]["code"] not in limits:
-        return False  # most results: neither a panel nor a blood pressure (one per observation, hot)
-    for part in (entry, *(components or ())):
+    for part in (entry, *(entry.get("components") or ())):
         limit = limits.get(part["codes"][0]["code"])
         value = part.get("value")
         if limit is not None and isinstance(value, int | float) and not isinstance(value, bool) and value >= limit:
