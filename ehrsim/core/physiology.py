@@ -33,6 +33,7 @@ from ehrsim.core.physio_tables import (
     derive_dependent,
     egfr_ckd_epi_2021,
 )
+from ehrsim.core.rounding import round_values
 from ehrsim.core.tables import interpolate, interpolate_many
 
 __all__ = ["Physiology", "bmi_percentile", "cardiovascular_risk", "egfr_ckd_epi_2021"]
@@ -218,28 +219,8 @@ class Physiology:
         return self._round(v)
 
     def _round(self, v: dict[str, float]) -> dict[str, float]:
-        """Values to 2 decimals, exactly as ``round(value, 2)`` (``round`` is slow: ~60 values an update).
-
-        Away from a tie, ``round`` gives the double nearest to c / 100, c the integer nearest to the exact
-        value * 100; ``value * 100.0`` is within 1e-7 of that product below 1e9, so the same c unless the
-        fraction is within 1e-6 of one half, and ``c / 100.0`` (exact operands) is that nearest double. Near a
-        tie, at zero (its sign) and for ints, NaN and huge values ``round`` itself answers."""
-        out = {}
-        for name, value in v.items():
-            if type(value) is float:
-                y = value * 100.0
-                if -1e9 < y < 1e9:
-                    c = y // 1.0
-                    d = y - c  # exact
-                    if d > 0.500001:
-                        c += 1.0
-                    elif d >= 0.499999:
-                        c = 0.0  # near a tie: ``round``
-                    if c:
-                        out[name] = c / 100.0
-                        continue
-            out[name] = round(value, 2)
-        return out
+        """Values to 2 decimals, exactly as ``round(value, 2)`` (``rounding.round_values``: ``round`` is slow)."""
+        return round_values(v)
 
     def _keep_bands(self, v: dict[str, float], age: float, height: float) -> None:
         """A diagnosed stage outranks a value a module set (eGFR and creatinine set separately by a module
