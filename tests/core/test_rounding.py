@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from ehrsim.core.physiology import Physiology
-from ehrsim.core.rounding import round_float, round_values
+from ehrsim.core.rounding import round_to, round_values
 
 
 def _same(a: object, b: object) -> bool:
@@ -29,12 +29,14 @@ def _values(decimals: int) -> list[float]:
     return [*values, math.inf, -math.inf, math.nan]
 
 
-def test_round_float_equals_round_for_each_number_of_decimals() -> None:
+def test_round_to_equals_round_for_each_number_of_decimals() -> None:
     for decimals in (1, 2, 3, 4):
-        bad = [x for x in _values(decimals) if not _same(round_float(x, decimals), round(x, decimals))]
+        bad = [x for x in _values(decimals) if not _same(round_to(x, decimals), round(x, decimals))]
         assert not bad, (decimals, bad[:5])
-    assert _same(round_float(2.5, 0), round(2.5, 0))  # outside 1-9: ``round`` itself
-    assert _same(round_float(123.456, 12), round(123.456, 12))
+    assert _same(round_to(2.5, 0), round(2.5, 0))  # outside 1-9: ``round`` itself
+    assert _same(round_to(123.456, 12), round(123.456, 12))
+    for other in (3, True, np.float64(1.005), np.float32(2.675)):  # not a float: ``round`` itself
+        assert _same(round_to(other, 2), round(other, 2))
 
 
 def test_round_values_equals_round_2_and_keeps_names_and_non_floats() -> None:
