@@ -88,6 +88,12 @@ class LookupTable:
 
     def probabilities(self, sim: PatientAccess, t: float) -> dict[str, float] | None:
         """The first matching row's probabilities, or None (the options' defaults apply)."""
+        ranges = self._ranges
+        if ranges is not None:  # one sorted range column (covid19's days): one bisection, no cache key
+            value = float(int((t - sim.birth_time) // _YEAR)) if self.keys[0] == "age" else t * 1000.0
+            lows, spans = ranges
+            i = bisect.bisect_right(lows, value) - 1
+            return self.rows[i][1] if i >= 0 and spans[i][0] <= value <= spans[i][1] else None
         parts: list[Any] = []
         for key, edges in self._columns:
             if edges is None:
@@ -118,10 +124,6 @@ class LookupTable:
 
     def _scan(self, values: list[Any]) -> dict[str, float] | None:
         """The first row (file order) matching ``values``; only rows with equal string cells can match."""
-        if self._ranges is not None:
-            lows, spans = self._ranges
-            i = bisect.bisect_right(lows, values[0]) - 1
-            return self.rows[i][1] if i >= 0 and spans[i][0] <= values[0] <= spans[i][1] else None
         rows = self._groups.get(tuple(values[i] for i in self._text_cols), ())
         for matchers, probabilities in rows:
             for matcher, value in zip(matchers, values, strict=True):
