@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from ehrsim.gmf.patient import RESERVED
 from ehrsim.record.kinds import ACTIVE_KINDS, KINDS
 
 
@@ -62,7 +63,11 @@ class Recorder:
             tail = _HEX12[n]
         except IndexError:
             tail = _hex12(n)
-        entry = {"id": self.prefix + tail, "n": n, "encounter": encounter_id, **fields}
+        if fields.get("id") is RESERVED:  # built with "id", "n", "encounter" first: filled in, not copied
+            fields["id"], fields["n"], fields["encounter"] = self.prefix + tail, n, encounter_id
+            entry = fields
+        else:
+            entry = {"id": self.prefix + tail, "n": n, "encounter": encounter_id, **fields}
         self.lists[kind].append(entry)
         if kind == "observations":
             for code in entry["codes"]:

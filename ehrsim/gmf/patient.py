@@ -20,6 +20,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
+#: ``fields["id"]`` of an entry built with the record's three leading keys first ("id": RESERVED, "n", "encounter"):
+#: ``add_entry`` fills them in and keeps the dict as the entry instead of copying it behind them (hot: results)
+RESERVED = "<reserved>"
+
 if TYPE_CHECKING:
     import numpy as np
 

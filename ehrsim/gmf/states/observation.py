@@ -10,6 +10,7 @@ from pydantic import Field, Strict, model_validator
 
 from ehrsim.core.lab_eras import availability, reported_codes
 from ehrsim.core.rounding import round_to
+from ehrsim.gmf.patient import RESERVED
 from ehrsim.gmf.states.base import State, ValueSource
 from ehrsim.gmf.values import Code, Codes, Frozen, NumericExact, codes_as_dicts
 
@@ -142,6 +143,9 @@ class ObservationBody(ValueSource):
             return None
         value, value_type = self.measure(sim, t)
         return {
+            "id": RESERVED,  # the record's leading keys, filled in by ``Recorder.add`` (no copy per result)
+            "n": 0,
+            "encounter": None,
             "time": t,
             "category": self.category or category or "exam",
             "codes": codes,
@@ -198,6 +202,9 @@ class MultiObservation(State):
                 }
             )
         fields = {
+            "id": RESERVED,
+            "n": 0,
+            "encounter": None,
             "time": t,
             "category": self.category or "vital-signs",
             "codes": codes_as_dicts(self.codes),

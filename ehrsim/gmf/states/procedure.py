@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import model_validator
 
 from ehrsim.core.lab_eras import availability
+from ehrsim.gmf.patient import RESERVED
 from ehrsim.gmf.states.base import State, duration_seconds
 from ehrsim.gmf.values import Code, Codes, Count, Distribution, Frozen, TimeRange, TimeUnit, codes_as_dicts
 
@@ -53,6 +54,9 @@ class Procedure(State):
         codes = codes_as_dicts(self.codes)
         span = duration_seconds(sim.rng, None, self.duration, self.distribution, self.unit)
         fields = {
+            "id": RESERVED,  # the record's leading keys, filled in by the engine (no copy per procedure)
+            "n": 0,
+            "encounter": None,
             "start": t,
             "stop": t + span,
             "codes": codes,
