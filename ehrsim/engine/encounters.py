@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ehrsim.core import class_eras, clock
 from ehrsim.engine import parameters, stay_vitals, surgery_stays
+from ehrsim.gmf.patient import RESERVED
 from ehrsim.gmf.values import codes_as_dicts
 
 if TYPE_CHECKING:
@@ -114,6 +115,9 @@ class EncounterDesk:
         return self.sim.rec.add(
             "encounters",
             {
+                "id": RESERVED,  # filled in by the recorder (no copy per encounter)
+                "n": 0,
+                "encounter": None,
                 "start": t,
                 "stop": stop,
                 "class": enc_class,
