@@ -137,6 +137,7 @@ def aspirin_at_visit(ph: Pharmacy, encounter: str | None, t: float) -> dict[str,
     ph.sim.activate("medications", entry)
     ph.pregnancy_aspirin = entry
     ph._log(t, "added", ASPIRIN_RULE, why, product.as_code(), product.as_code(), entry["id"])
+    ph.review_for(product, encounter, t)  # a running NSAID gives way to aspirin, as for any new order
     return entry
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ehrsim.prescribing import pregnancy
 from tests.engine.harness import simulate
+from tests.prescribing.helpers import at, onset, order, patient
 
 WEEK = 7 * 86400
 ASPIRIN_81 = "243670"
@@ -32,3 +34,15 @@ def test_no_aspirin_before_the_recommendation() -> None:
     """The same pregnancy in 2008, before USPSTF's 2014 recommendation: no aspirin."""
     _, record = simulate("pregnancy_high_risk", born=dt.date(1980, 1, 1), end=dt.date(2015, 1, 1))
     assert _aspirin(record) == []
+
+
+def test_a_running_nsaid_gives_way_to_the_pregnancy_aspirin() -> None:
+    """Aspirin the core starts goes through the same review as any new order: a running ibuprofen is switched."""
+    sim = patient(dt.date(1990, 1, 1))
+    at(sim, dt.date(2018, 1, 4))
+    onset(sim, "conditions", "59621000")
+    ibuprofen = order(sim, "206905", chronic=True)
+    sim.physiology.pregnancy(True, sim.now, 25.0)
+    at(sim, dt.date(2018, 4, 12))  # 14 weeks
+    aspirin = pregnancy.aspirin_at_visit(sim.rx, None, sim.now)
+    assert aspirin is not None and ibuprofen["stop"] == sim.now
