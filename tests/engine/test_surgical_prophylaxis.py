@@ -6,6 +6,7 @@ import datetime as dt
 
 from ehrsim.prescribing import prophylaxis
 from tests.engine.harness import simulate
+from tests.prescribing.helpers import Run, at, onset, patient
 
 CEFAZOLIN_2G = "1665060"
 
@@ -30,3 +31,17 @@ def test_the_modules_own_antibiotic_in_the_hour_before_is_enough() -> None:
     procedure = {"start": sim.rec.lists["medications"][0]["start"] + 1800, "codes": [{"code": "11466000"}]}
     assert prophylaxis.give(sim, None, procedure) is None  # type: ignore[arg-type]  # cefazolin 30 minutes before
     assert len(sim.rec.lists["medications"]) == before
+
+
+def test_after_a_severe_penicillin_allergy_the_caesarean_gets_clindamycin_not_aztreonam() -> None:
+    """Anaphylaxis to penicillin: cephalosporins are avoided too; ACOG PB 199 gives clindamycin 900 mg (6 mL)."""
+    sim = patient(dt.date(1985, 1, 1))
+    at(sim, dt.date(2018, 3, 22))
+    severe = [
+        {"code": {"system": "SNOMED-CT", "code": "39579001", "display": "Anaphylaxis (disorder)"}, "severity": "severe"}
+    ]
+    onset(sim, "allergies", "91936005", reactions=severe)
+    procedure = {"start": sim.now, "codes": [{"code": "11466000"}], "reason": []}
+    given = prophylaxis.give(sim, Run(), procedure)  # type: ignore[arg-type]
+    assert given is not None and given["codes"][0]["code"] == "205964"
+    assert (given["dosage"]["amount"], given["dosage"]["dose_unit"]) == (6, "mL")
