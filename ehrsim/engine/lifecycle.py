@@ -14,6 +14,7 @@ from ehrsim.core import demographics, labs, lifestyle, physio_effects, physiolog
 from ehrsim.engine.queue import LIFECYCLE
 from ehrsim.gmf.values import SECONDS
 from ehrsim.paths import terminology_dir
+from ehrsim.prescribing import pregnancy
 
 if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
@@ -131,6 +132,8 @@ def pregnancy_changed(sim: Simulation, value: Any) -> None:
         return
     phys.pregnancy(pregnant, sim.now, sim.vitals.get("BMI", 25.0) if change == "conception" else 25.0)
     sim.invalidate_vitals()
+    if change == "end":  # the pregnancy's aspirin ends with it
+        pregnancy.pregnancy_ended(sim.rx, sim.now)
 
 
 def moves_state(kind: str, entry: dict[str, Any]) -> bool:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 class Pharmacy:
     """The prescribing layer for one life (``Simulation.rx``)."""
 
-    __slots__ = ("_bp_limits", "_holders", "_rng", "events", "pending", "rx", "sim")
+    __slots__ = ("_bp_limits", "_holders", "_rng", "events", "pending", "pregnancy_aspirin", "rx", "sim")
 
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
@@ -43,6 +43,8 @@ class Pharmacy:
         self._holders: dict[int, ModuleRun] = {}
         #: codes of the readings a pregnancy titration reacts to (``observed``: most results are none of them)
         self._bp_limits = pregnancy.thresholds()
+        #: the low-dose aspirin the core started in the current pregnancy (pregnancy.aspirin_at_visit)
+        self.pregnancy_aspirin: dict[str, Any] | None = None
 
     def rng(self) -> np.random.Generator:
         """The prescriber's own stream, spawned at first use so it never shifts the modules' draws."""
