@@ -21,7 +21,7 @@ import numpy as np
 
 from ehrsim.core.tables import rows
 
-__all__ = ["Setting", "choose", "length_seconds", "settings", "slow_group", "slow_pattern"]
+__all__ = ["Setting", "choose", "disposition", "length_seconds", "settings", "slow_group", "slow_pattern"]
 
 DAY = 86_400.0
 SETTINGS = ("hospice", "inpatient", "snf", "home")
@@ -86,7 +86,9 @@ def _table() -> tuple[tuple[float, float, float, float, tuple[float, ...]], ...]
     for r in rows("deaths/terminal_course.csv"):
         shares = tuple(float(r[s]) for s in SETTINGS)
         if abs(sum(shares) - 1.0) > 1e-6:
-            raise ValueError(f"deaths/terminal_course.csv: shares of {r['year_from']}-{r['age_low']} sum to {sum(shares)}")
+            raise ValueError(
+                f"deaths/terminal_course.csv: shares of {r['year_from']}-{r['age_low']} sum to {sum(shares)}"
+            )
         lo, hi = _year_start(int(r["year_from"])), _year_start(int(r["year_to"]))
         out.append((lo, hi, float(r["age_low"]), float(r["age_high"]), shares))
     return tuple(out)
@@ -109,3 +111,25 @@ def length_seconds(rng: np.random.Generator, setting: Setting) -> float:
     """A log-normal length of the course in ``setting``, within its bounds."""
     days = setting.median_days * float(np.exp(setting.sigma * rng.standard_normal()))
     return DAY * min(max(days, setting.min_days), setting.max_days)
+
+
+@cache
+def _places() -> dict[str, tuple[list[dict[str, str]], list[float]]]:
+    out: dict[str, tuple[list[dict[str, str]], list[float]]] = {}
+    for r in rows("deaths/terminal_place.csv"):
+        codes, shares = out.setdefault(r["setting"], ([], []))
+        codes.append({"system": r["system"], "code": r["code"], "display": r["display"]})
+        shares.append(float(r["share"]))
+    return out
+
+
+def disposition(rng: np.random.Generator, setting: str) -> dict[str, str]:
+    """The discharge disposition that ends a course in ``setting`` with the death: where it happened (a hospice
+    patient at home or in a facility, deaths/terminal_place.csv)."""
+    codes, shares = _places()[setting]
+    u, acc = float(rng.random()), 0.0
+    for code, share in zip(codes, shares, strict=True):
+        acc += share
+        if u < acc:
+            return dict(code)
+    return dict(codes[-1])

@@ -294,7 +294,7 @@ def death_certificate(sim: Simulation, t: float) -> None:
     sim.death_cause = deaths.certified_cause(sim.cause_rng, sim.death_cause, age, sim.patient["gender"], history, t)
     cause = sim.death_cause or [codes.code(*DEATH_UNKNOWN_CAUSE)]
     if place is None:  # a slow disease killing outside any stay: its hospice, last admission or nursing facility
-        place = end_of_life.terminal_course(sim, t, cause, history, codes.code(*EXPIRED))
+        place = end_of_life.terminal_course(sim, t, cause, history)
     # The certification encounter is the pronouncement of death: at the instant of death (ETL-Synthea takes the
     # death date and time from its start and the cause from its reason), where the patient died: in the stay
     # under way (same class, hospital and clinician), else at home; never an office visit (at night).

@@ -2,7 +2,8 @@
 
 A module's Death state comes in the instant of death: its hospice or last admission, when it models none, is
 written then, back from the death. The course begins after the disease was recorded and after the last encounter
-ended (no overlap with the care already in the chart), lasts until the death and ends with the expired discharge;
+ended (no overlap with the care already in the chart), lasts until the death and ends with an expired discharge
+(a hospice patient's at home or in a facility: the place of death);
 the death is then pronounced in it (``care.death_certificate``). Nothing comes after the death.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.core import terminal
+from ehrsim.core import clock, terminal
 from ehrsim.engine import stay_vitals
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ YEAR = 365.25 * 86_400.0
 
 
 def terminal_course(
-    sim: Simulation, t: float, cause: list[dict[str, str]], history: list[dict[str, Any]], expired: dict[str, str]
+    sim: Simulation, t: float, cause: list[dict[str, str]], history: list[dict[str, Any]]
 ) -> dict[str, Any] | None:
     """The hospice, terminal admission or nursing-facility stay ending in the death at ``t``, or None.
 
@@ -48,9 +49,11 @@ def terminal_course(
     start = max(t - terminal.length_seconds(rng, setting), diagnosed, max(ended, default=diagnosed))
     if t - start < setting.min_days * terminal.DAY:
         return None  # care just before the death (or a diagnosis that recent): no room for a course
+    placed = clock.place(start, setting.encounter_class, sim.zone, sim.clock_rng)  # hospice admissions by day
+    start = placed if t - placed >= setting.min_days * terminal.DAY else start
     why = [{k: reason[k] for k in ("system", "code", "display")}]
     enc = sim.desk.new_encounter(start, setting.encounter_class, [dict(setting.code)], why, "death", None)
-    enc["stop"], enc["discharge"] = t, dict(expired)
+    enc["stop"], enc["discharge"] = t, terminal.disposition(rng, name)
     if setting.care_plan is not None:  # ended with the other active care plans at the death
         plan = {"start": start, "stop": None, "codes": [dict(setting.care_plan)], "activities": [], "goals": []}
         sim.activate("careplans", sim.rec.add("careplans", {**plan, "reason": why}, enc["id"]))

@@ -89,8 +89,12 @@ class DeathTerminalCare(Rule):
         if age < self.min_age:
             return f
         known = t - self.known * 24 * HOUR
-        if not any(self.slow.match(k) for c in view.entries("conditions") if (c.get("onset") or c["start"]) < known
-                   for k in c.get("codes") or ()):
+        if not any(
+            self.slow.match(k)
+            for c in view.entries("conditions")
+            if (c.get("onset") or c["start"]) < known
+            for k in c.get("codes") or ()
+        ):
             return f  # diagnosed only in the last weeks (or never): the course is not judged
         since = t - self.days * 24 * HOUR
         cared = any(
