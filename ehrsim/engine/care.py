@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ehrsim.core import birth_dose, class_eras, clock, codes, deaths, immunizations, vaccine_plan, wellness
-from ehrsim.engine import parameters, stay_vitals
+from ehrsim.engine import end_of_life, parameters, stay_vitals
 from ehrsim.engine.encounters import CORE
 from ehrsim.engine.queue import SYMPTOMS, WELLNESS
 from ehrsim.gmf.values import SECONDS
@@ -305,6 +305,8 @@ def death_certificate(sim: Simulation, t: float) -> None:
     ]
     sim.death_cause = deaths.certified_cause(sim.cause_rng, sim.death_cause, age, sim.patient["gender"], history, t)
     cause = sim.death_cause or [codes.code(*DEATH_UNKNOWN_CAUSE)]
+    if place is None:  # a slow disease killing outside any stay: its hospice, last admission or nursing facility
+        place = end_of_life.terminal_course(sim, t, cause, history)
     # The certification encounter is the pronouncement of death: at the instant of death (ETL-Synthea takes the
     # death date and time from its start and the cause from its reason), where the patient died: in the stay
     # under way (same class, hospital and clinician), else at home; never an office visit (at night).
