@@ -28,9 +28,8 @@ def test_true_pulse_pressure_is_never_narrow_and_widens_with_age() -> None:
 
 def test_non_hypertensive_diastolic_sits_below_the_nhanes_table_mean_by_the_hypertensive_tail() -> None:
     """Table (NHANES means, hypertensives included) men 50: 75, 60: 74; the state's hypertension adds its own."""
-    from ehrsim.core.physio_tables import hypertensive_share
-
     from ehrsim.core.physio_effects import floor_mean
+    from ehrsim.core.physio_tables import hypertensive_share
 
     dbp = np.array([p.update(55, {}, 0.0)[DBP] for p in _people("M", 800)])
     table = 74.5
