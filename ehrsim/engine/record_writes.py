@@ -109,7 +109,9 @@ class RecordWrites:
         if not codes:
             return None
         prev = self.rec.latest_obs.get(codes[0]["code"])
-        if prev is None or prev["time"] != fields["time"] or prev["codes"][0]["code"] != codes[0]["code"]:
+        if prev is None or "id" not in prev:  # none, or a panel's part (a view, recorder.add)
+            return None
+        if prev["time"] != fields["time"] or prev["codes"][0]["code"] != codes[0]["code"]:
             return None
         return prev
 

@@ -96,7 +96,9 @@ def _codes_in(sim: Simulation, enc: dict[str, Any]) -> set[str]:
 
 def _write(sim: Simulation, enc: dict[str, Any], fields: dict[str, Any], flags: dict[str, Any]) -> None:
     latest = sim.rec.latest_obs
-    before = {c["code"]: latest.get(c["code"]) for c in fields["codes"]}
+    codes = [c["code"] for c in fields["codes"]]
+    codes += [c["code"] for comp in fields.get("components") or () for c in comp["codes"]]
+    before = {code: latest.get(code) for code in codes}
     entry = {"time": enc["start"], "category": "vital-signs", **fields, "report": None, **flags}
     sim.rec.add("observations", entry, enc["id"])
     for code, prev in before.items():  # a result dated at arrival does not replace a later one

@@ -17,6 +17,7 @@ from ehrsim.report.clinical import (  # noqa: F401
     kinds_pop,
     kinds_records,
     kinds_rx,
+    kinds_titration,
     kinds_vax,
 )
 from ehrsim.report.clinical.base import Rule, build

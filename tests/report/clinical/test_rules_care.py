@@ -426,3 +426,22 @@ def test_hypertension_intensified() -> None:
     for age in (50.5, 51.5, 52.5):
         untreated.blood_pressure(untreated.at_age(age), 160, 90)  # not on a drug: other rules judge it
     passes("care.hypertension_intensified", [titrated, controlled, short, untreated.record()])
+
+
+def test_hypertension_mean_above_goal() -> None:
+    # s13htn: 142-147 systolic for years on one unchanged drug, no reading >= 150/95 (the older rule passes it)
+    stuck = _hypertensive([(50.5, 146, 80), (50.9, 138, 78), (51.3, 147, 82), (51.7, 142, 79)])
+    passes("care.hypertension_intensified", [stuck])
+    result = breaks("care.hypertension_mean_above_goal", [stuck])
+    assert result.patients_breaking == result.patients and "mean 143 of 4" in result.examples[0][1][0]
+    diastolic = _hypertensive([(50.5, 132, 92), (51.0, 128, 88), (51.6, 130, 91)])  # mean diastolic 90.3
+    breaks("care.hypertension_mean_above_goal", [diastolic])
+    titrated = _hypertensive([(50.5, 146, 80), (51.0, 147, 82), (51.6, 142, 80)], switch_at=50.7)  # a drug added
+    near_goal = _hypertensive([(50.5, 146, 80), (50.9, 134, 78), (51.3, 141, 82), (51.7, 136, 79)])  # mean 139
+    short = _hypertensive([(50.5, 150, 80), (51.2, 148, 80)])  # above goal for 8 months only
+    old = RecordBuilder(birth=dt.date(1910, 1, 1))  # 1960-1962: before JNC 1977's stepped care, not judged
+    old.condition("59621000", old.at_age(50))
+    med(old, AMLODIPINE, old.at_age(50))
+    for age in (50.5, 51.2, 51.9):
+        old.blood_pressure(old.at_age(age), 150, 95)
+    passes("care.hypertension_mean_above_goal", [titrated, near_goal, short, old.record()])
