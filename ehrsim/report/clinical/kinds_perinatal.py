@@ -14,7 +14,8 @@ class DeliveryGestationShare(Rule):
     """Share of deliveries before a gestational age (NCHS natality: under 34 weeks about 2-3 %, under 37 about 9-10 %).
 
     The gestational age of a delivery is the last one charted from ``charted_days`` before the delivery procedure
-    to it (the admission records the completed weeks); a delivery without one is not counted."""
+    to it (the admission records the completed weeks); a delivery without one is not counted. Fewer than
+    ``min_deliveries`` (default 50) deliveries is too small a sample to judge a share of a few per cent (n/a)."""
 
     kind = "delivery_gestation_share"
     band = True
@@ -43,7 +44,7 @@ class DeliveryGestationShare(Rule):
         return f
 
     def measure(self, values: list[float]) -> float | None:
-        return fmean(values) if values else None
+        return fmean(values) if values and len(values) >= self.param("min_deliveries", 50) else None
 
 
 @register

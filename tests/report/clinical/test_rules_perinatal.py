@@ -81,3 +81,7 @@ def test_obese_child_labs_judged_from_2008() -> None:
     b = RecordBuilder(gender="F", birth=dt.date(1990, 1, 1))
     b.condition(OBESITY, b.at_age(11), stop=b.at_age(15))  # 2001: before the 2007 Expert Committee
     assert run("care.obese_child_labs", [b.record()]).status == "n/a"  # nothing to judge
+
+
+def test_few_deliveries_are_not_judged() -> None:
+    assert run("pop.delivery_before_37_weeks", _deliveries([39] * 12)).status == "n/a"
