@@ -13,6 +13,7 @@ from ehrsim.report.clinical import (  # noqa: F401
     kinds_death,
     kinds_dose,
     kinds_onc,
+    kinds_perinatal,
     kinds_phys,
     kinds_pop,
     kinds_records,
