@@ -15,6 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ehrsim.core.tables import rows
+from ehrsim.engine import lifecycle
 
 if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
@@ -61,7 +62,7 @@ def record(sim: Simulation, enc: dict[str, Any]) -> None:
             continue
         if v.panel is not None and v.panel["code"] in present:
             continue
-        value = sim.measure(v.code["code"], v.vital, None)
+        value = lifecycle.measure(sim, v.code["code"], v.vital, None, since=t0)  # the fever found on arrival
         if value is None:
             continue
         value = round(float(value), 2)
