@@ -80,8 +80,6 @@ def test_a_visit_with_only_an_imaging_report_does_not_say_it_has_no_results() ->
     b.encounter(b.at_age(3), cls="ambulatory")  # nothing measured
     first, second = build_notes(b.record())
     results = first["text"].split("RESULTS\n")[1].split("\n\n")[0]
-    assert (
-        results
-        == "- Plain X-ray of chest (procedure)  --  Airspace consolidation consistent with community-acquired pneumonia."
-    )
+    conclusion = "Airspace consolidation consistent with community-acquired pneumonia."
+    assert results == f"- Plain X-ray of chest (procedure)  --  {conclusion}"
     assert "No results at this visit." in second["text"]
