@@ -42,3 +42,35 @@ class RateRisesWithFever(Rule):
             else:
                 f.add(False, f"{iso(t)}: {temperature:g} °C, heart rate {rate:g} (resting median {usual:g})")
         return f
+
+
+@register
+class AdmittedAfterResult(Rule):
+    """Visits for a condition (pneumonia) at given classes whose result (a saturation) is below a threshold are
+    followed by a hospital stay starting within ``within_hours`` (hypoxaemia is treated in hospital)."""
+
+    kind = "admitted_after_result"
+    required = ("condition_set", "value_set", "below", "encounter_classes", "within_hours")
+
+    def check(self, view: PatientView) -> Finding:
+        reasons = self.data.code_set(self.p["condition_set"])
+        classes = set(self.p["encounter_classes"])
+        visits = {
+            e["id"]: e
+            for e in view.entries("encounters")
+            if e.get("class") in classes and any(reasons.match(r) for r in e.get("reason") or ())
+        }
+        stays = [e["start"] for e in view.entries("encounters") if e.get("class") == "inpatient"]
+        f = Finding()
+        seen: set[str] = set()
+        for t, value, obs in view.values(self.data.code_set(self.p["value_set"])):
+            enc_id = obs.get("encounter") or ""
+            if enc_id not in visits or enc_id in seen or value >= self.p["below"]:
+                continue
+            seen.add(enc_id)
+            start = visits[enc_id]["start"]
+            if any(0 <= s - start <= self.p["within_hours"] * 3600 for s in stays):
+                f.passed()
+            else:
+                f.add(False, f"{iso(t)}: {value:g} ({visits[enc_id]['class']} visit), not admitted")
+        return f

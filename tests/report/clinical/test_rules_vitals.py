@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.report.clinical.helpers import DAY, breaks, passes, run
-from tests.report.records import RecordBuilder
+from tests.report.records import RecordBuilder, code
 
 RULE = "phys.heart_rate_rises_with_fever"
 
@@ -43,3 +43,26 @@ def test_low_grade_temperatures_children_and_people_never_seen_at_rest_are_not_j
     b.observation("8310-5", t, 39.5, unit="Cel", enc=enc, category="vital-signs")
     b.observation("8867-4", t + 60, 60, unit="/min", enc=enc, category="vital-signs")
     assert run(RULE, [b.record()]).denominator == 0
+
+
+HYPOXAEMIA = "care.hypoxaemic_pneumonia_admitted"
+
+
+def _pneumonia_visit(saturation: float, admitted: bool, index: int, cls: str = "emergency") -> dict:
+    b = RecordBuilder(index)
+    t = b.at_age(2)
+    visit = b.encounter(t, cls=cls)
+    visit["reason"] = [code("385093006", display="Community acquired pneumonia (disorder)")]
+    b.observation("59408-5", t, saturation, unit="%", enc=visit, category="vital-signs")
+    if admitted:
+        b.encounter(visit["stop"], hours=72, cls="inpatient")
+    return b.record()
+
+
+def test_hypoxaemic_pneumonia_sent_home_breaks_the_rule() -> None:
+    # 18 of the s13review chart review: 2 years old, SpO2 89 %, home from the ED after an hour
+    result = breaks(HYPOXAEMIA, [_pneumonia_visit(89, False, 0), _pneumonia_visit(86, True, 1)])
+    assert result.denominator == 2 and "89 (emergency visit), not admitted" in result.examples[0][1][0]
+    passes(HYPOXAEMIA, [_pneumonia_visit(88, True, 0, cls="ambulatory"), _pneumonia_visit(85, True, 1)])
+    well_saturated = run(HYPOXAEMIA, [_pneumonia_visit(95, False, 0)])
+    assert well_saturated.denominator == 0
