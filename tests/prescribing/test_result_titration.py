@@ -54,3 +54,29 @@ def test_a_response_keeps_the_dose() -> None:
     at(sim, dt.date(2020, 4, 20))
     _phq9(sim, 6)
     assert _running(sim) == [SERTRALINE_50]
+
+
+DULOXETINE_30 = "596930"
+
+
+def test_no_response_at_the_maximum_switches_to_another_class() -> None:
+    sim = patient(dt.date(1980, 1, 1))
+    at(sim, dt.date(2020, 3, 1))
+    order(sim, SERTRALINE_50, chronic=True)
+    at(sim, dt.date(2020, 4, 20))
+    _phq9(sim, 19)
+    assert _running(sim) == [SERTRALINE_100]  # the plan's maximum (dosing.csv)
+    at(sim, dt.date(2020, 5, 18))
+    _phq9(sim, 18)  # four weeks on 100 mg, ten on sertraline: the course counts
+    assert _running(sim) == [DULOXETINE_30]  # STAR*D level 2: an SSRI to an SNRI
+
+
+def test_no_switch_to_a_drug_not_yet_approved() -> None:
+    sim = patient(dt.date(1960, 1, 1))
+    at(sim, dt.date(1998, 3, 1))
+    order(sim, SERTRALINE_50, chronic=True)
+    at(sim, dt.date(1998, 4, 20))
+    _phq9(sim, 19)
+    at(sim, dt.date(1998, 6, 20))
+    _phq9(sim, 19)  # duloxetine came in 2004: the sertraline is kept
+    assert _running(sim) == [SERTRALINE_100]

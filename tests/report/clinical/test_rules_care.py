@@ -454,4 +454,11 @@ def test_antidepressant_adjusted() -> None:
     breaks("care.antidepressant_adjusted", [_depressed(scores)])  # 146 days at 15+ on 50 mg
     stepped = _depressed(scores, stepped_at=30.32)  # raised to 100 mg after 73 days, then a response
     responded = _depressed([(30.2, 17), (30.4, 9), (30.9, 6)])
-    passes("care.antidepressant_adjusted", [stepped, responded])
+    restarted = RecordBuilder(birth=dt.date(1980, 1, 1))  # a month's course, then a new one 15 months later
+    restarted.condition("370143000", restarted.at_age(30))
+    first = med(restarted, SERTRALINE_50, restarted.at_age(30))
+    first["stop"] = restarted.at_age(30.08)
+    med(restarted, SERTRALINE_50, restarted.at_age(31.3))
+    for age, score in [(30.0, 18), (31.3, 24), (31.4, 9)]:
+        restarted.observation("44261-6", restarted.at_age(age), score, unit="{score}", category="survey")
+    passes("care.antidepressant_adjusted", [stepped, responded, restarted.record()])
