@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ehrsim.prescribing import bsa, checks, courses, dosing, lifecycle, pregnancy, review, running
+from ehrsim.prescribing import bsa, checks, courses, dosing, lifecycle, pregnancy, result_titration, review, running
 from ehrsim.prescribing.lifecycle import STOPPED
 from ehrsim.prescribing.patient import Patient
 from ehrsim.prescribing.tables import Product, tables
@@ -216,10 +216,12 @@ class Pharmacy:
 
     def observed(self, entry: dict[str, Any], t: float) -> None:
         """An eGFR result in CKD stage 3 or worse: ongoing orders are checked again; a raised blood pressure in
-        pregnancy: blood-pressure drugs are titrated (pregnancy.py)."""
+        pregnancy: blood-pressure drugs are titrated (pregnancy.py); a result showing no response (a PHQ-9 of 10+ on
+        an antidepressant): the drug is stepped up (result_titration.py)."""
         code = entry["codes"][0]["code"]
         if entry.get("components") or code in self._bp_limits:  # else not a blood pressure: ``raised`` is False
             pregnancy.titrate_in_pregnancy(self, entry, t)
+        result_titration.titrate_on_result(self, entry, t)
         if code in self.rx.egfr_codes:
             value = entry["value"]
             if isinstance(value, int | float) and self.rx.stage_of_egfr(float(value)):
