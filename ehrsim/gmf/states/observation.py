@@ -224,7 +224,15 @@ class DiagnosticReport(State):
     observations: tuple[ChildObservation, ...]
     number_of_observations: int | None = None
 
+    @cached_property
+    def _since(self) -> float | None:
+        """When the panel first existed (``test_availability.csv``: the PHQ-9 panel from 1999), or None."""
+        return availability(self.codes[0].system, self.codes[0].code)[0] if self.codes else None
+
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+        since = self._since
+        if since is not None and t < since:  # an instrument before it was published: no report, no results
+            return True
         report = sim.add_entry(
             run, "reports", {"time": t, "codes": codes_as_dicts(self.codes), "observations": []}, None
         )
