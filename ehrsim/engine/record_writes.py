@@ -6,6 +6,7 @@ through these methods, so watchers are told and the prescribing layer sees condi
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -61,9 +62,7 @@ class RecordWrites:
         entry = self.rec.add(kind, fields, enc["id"] if enc is not None else None)
         if state is not None:
             run.created[state.name] = entry
-            # the field's value, or None for a state without it (``getattr`` with a default: pydantic raises and
-            # catches an AttributeError for every Observation, which has no such field)
-            attribute = state.__dict__.get("assign_to_attribute")
+            attribute = getattr(state, "assign_to_attribute", None) if _assigns(type(state)) else None
             if attribute:
                 self.set_attribute(attribute, entry)
         if kind == "observations":
@@ -271,3 +270,12 @@ class RecordWrites:
 
 def _yymmdd(t: float) -> str:
     return to_date(t).strftime("%y%m%d")
+
+
+@cache
+def _assigns(cls: type) -> bool:
+    """Whether a state of ``cls`` can name an attribute to hold its entry (``assign_to_attribute``). Only then is
+    the field read: ``getattr`` with a default on a pydantic state without the field (every Observation) makes
+    pydantic raise and catch an AttributeError. Any object that is not a pydantic model is asked."""
+    fields = getattr(cls, "model_fields", None)
+    return "assign_to_attribute" in fields if isinstance(fields, dict) else True
