@@ -445,3 +445,39 @@ def test_hypertension_mean_above_goal() -> None:
     for age in (50.5, 51.2, 51.9):
         old.blood_pressure(old.at_age(age), 150, 95)
     passes("care.hypertension_mean_above_goal", [titrated, near_goal, short, old.record()])
+
+
+SERTRALINE_50 = ("312941", "sertraline 50 MG Oral Tablet")
+SERTRALINE_100 = ("312938", "sertraline 100 MG Oral Tablet")
+
+
+def _depressed(scores: list[tuple[float, float]], stepped_at: float | None = None) -> Record:
+    """Major depression from 30 on sertraline 50 mg; PHQ-9 scores (age, score); 100 mg from ``stepped_at``."""
+    b = RecordBuilder(birth=dt.date(1980, 1, 1))
+    b.condition("370143000", b.at_age(30))
+    first = med(b, SERTRALINE_50, b.at_age(30))
+    if stepped_at is not None:
+        first["stop"] = b.at_age(stepped_at)
+        med(b, SERTRALINE_100, b.at_age(stepped_at))
+    for age, score in scores:
+        b.observation("44261-6", b.at_age(age), score, unit="{score}", category="survey")
+    return b.record()
+
+
+def test_antidepressant_adjusted() -> None:
+    # 116 of the s13review chart review: PHQ-9 16-19 for 17 months on the starting dose
+    stuck = _depressed([(30.2, 17), (30.5, 19), (30.9, 16)])
+    result = breaks("care.antidepressant_adjusted", [stuck])
+    assert (result.patients, result.patients_breaking) == (1, 1)
+    scores = [(30.1, 17), (30.3, 18), (30.5, 16), (30.55, 9)]
+    breaks("care.antidepressant_adjusted", [_depressed(scores)])  # 146 days at 15+ on 50 mg
+    stepped = _depressed(scores, stepped_at=30.32)  # raised to 100 mg after 73 days, then a response
+    responded = _depressed([(30.2, 17), (30.4, 9), (30.9, 6)])
+    restarted = RecordBuilder(birth=dt.date(1980, 1, 1))  # a month's course, then a new one 15 months later
+    restarted.condition("370143000", restarted.at_age(30))
+    first = med(restarted, SERTRALINE_50, restarted.at_age(30))
+    first["stop"] = restarted.at_age(30.08)
+    med(restarted, SERTRALINE_50, restarted.at_age(31.3))
+    for age, score in [(30.0, 18), (31.3, 24), (31.4, 9)]:
+        restarted.observation("44261-6", restarted.at_age(age), score, unit="{score}", category="survey")
+    passes("care.antidepressant_adjusted", [stepped, responded, restarted.record()])
