@@ -66,6 +66,7 @@ def titrate_in_pregnancy(ph: Pharmacy, entry: dict[str, Any], t: float) -> None:
 
 
 SECOND_LINE_RULE = "pregnancy_second_line"
+POSTPARTUM_END_S = (40 + 6) * 7 * 86400.0  # term plus the 6 postpartum weeks (ACOG Committee Opinion 736)
 
 
 @cache
@@ -101,7 +102,11 @@ def _add_second_line(ph: Pharmacy, first: dict[str, Any], encounter: str | None,
             continue  # not yet on the market, or not for this patient
         why = f"raised blood pressure in pregnancy on {first['codes'][0].get('display', '')} at its maximum"
         fields = {k: v for k, v in first.items() if k not in ("id", "n", "encounter", "ordered", "prescribing")}
-        fields.update(start=t, stop=None, stop_reason=None, codes=[product.as_code()])
+        start = ph.sim.physiology.pregnancy_start
+        # for the pregnancy and the 6 weeks after it (ACOG: postpartum BP care), not renewed: after it the regimen is
+        # the module's again (a calcium channel blocker kept for life sat beside amlodipine on a smoke run)
+        stop = min((start if start is not None else t) + POSTPARTUM_END_S, ph.sim.end_time)
+        fields.update(start=t, stop=max(stop, t + WEEK), stop_reason=None, codes=[product.as_code()], chronic=False)
         fields["dosage"] = {
             "amount": 1.0,
             "frequency": 1,

@@ -123,4 +123,5 @@ def test_nifedipine_is_added_when_labetalol_is_at_its_maximum() -> None:
         added = [m for m in sim.rec.lists["medications"] if code_of(m) == nifedipine]
         assert len(added) == expected, year
         if expected:
-            assert added[0]["prescribing"]["rule"] == "pregnancy_second_line" and added[0]["chronic"]
+            assert added[0]["prescribing"]["rule"] == "pregnancy_second_line" and not added[0]["chronic"]
+            assert added[0]["stop"] is not None  # for the pregnancy and 6 weeks after, not renewed for life
