@@ -162,6 +162,8 @@ def apply_drugs(
             elif variable == "Hemoglobin A1c":
                 v[variable] -= _glucose_lowering(phys, v[variable], -weight * size)
             else:
+                if variable == "Heart Rate" and phys.unit("bp_adherence") < params()["bp_nonadherent_share"]:
+                    size *= params()["bp_nonadherent_effect"]  # the same tablets as the BP effect: taken or not
                 v[variable] += weight * size
 
 

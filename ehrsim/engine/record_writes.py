@@ -61,7 +61,9 @@ class RecordWrites:
         entry = self.rec.add(kind, fields, enc["id"] if enc is not None else None)
         if state is not None:
             run.created[state.name] = entry
-            attribute = getattr(state, "assign_to_attribute", None)
+            # the field's value, or None for a state without it (``getattr`` with a default: pydantic raises and
+            # catches an AttributeError for every Observation, which has no such field)
+            attribute = state.__dict__.get("assign_to_attribute")
             if attribute:
                 self.set_attribute(attribute, entry)
         if kind == "observations":
@@ -107,7 +109,9 @@ class RecordWrites:
         if not codes:
             return None
         prev = self.rec.latest_obs.get(codes[0]["code"])
-        if prev is None or prev["time"] != fields["time"] or prev["codes"][0]["code"] != codes[0]["code"]:
+        if prev is None or "id" not in prev:  # none, or a panel's part (a view, recorder.add)
+            return None
+        if prev["time"] != fields["time"] or prev["codes"][0]["code"] != codes[0]["code"]:
             return None
         return prev
 

@@ -21,7 +21,8 @@ from ehrsim.prescribing.patient import Patient
 if TYPE_CHECKING:
     from ehrsim.prescribing.pharmacy import Pharmacy
 
-TITRATED_ON = "vital:Systolic Blood Pressure"
+#: a strength plan titrated on systolic BP: the reading recorded at the visit (or, in older data, the true value)
+TITRATED_ON = frozenset({"obs:8480-6", "vital:Systolic Blood Pressure"})
 
 
 @cache
@@ -53,7 +54,7 @@ def titrate_in_pregnancy(ph: Pharmacy, entry: dict[str, Any], t: float) -> None:
         return
     for med, product in ph._current(t):
         plan = ph.rx.plans.get(med["codes"][0]["code"]) if product is not None else None
-        if plan is None or plan.titrate != TITRATED_ON or not med.get("chronic") or med["start"] >= t:
+        if plan is None or plan.titrate not in TITRATED_ON or not med.get("chronic") or med["start"] >= t:
             continue
         mg = plan.mg_of(med["codes"][0]["code"])
         if mg is None or mg >= plan.max or t - med["start"] < plan.step:

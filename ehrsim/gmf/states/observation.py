@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import Field, Strict, model_validator
 
 from ehrsim.core.lab_eras import availability, reported_codes
+from ehrsim.core.rounding import round_to
 from ehrsim.gmf.states.base import State, ValueSource
 from ehrsim.gmf.values import Code, Codes, Frozen, NumericExact, codes_as_dicts
 
@@ -154,7 +155,7 @@ class ObservationBody(ValueSource):
 
 
 def _number(value: Any) -> float | None:
-    return None if value is None else round(float(value), 2)
+    return None if value is None else round_to(float(value), 2)
 
 
 class Observation(ObservationBody, State):
