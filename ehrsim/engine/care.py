@@ -191,9 +191,8 @@ def vaccine_visit(sim: Simulation, t: float, shots: tuple[vaccine_plan.Shot, ...
     for shot in shots:
         sim.immunizations_given[shot.key] = sim.immunizations_given.get(shot.key, 0) + 1
         sim.immunizations_last[shot.key] = int(t)
-        sim.write(
-            "immunizations", {"time": t, "codes": [shot.code()], "series": sim.immunizations_given[shot.key]}, enc["id"]
-        )
+        dose = sum(sim.immunizations_given.get(k, 0) for k in vaccine_plan.dose_family(shot.key))  # a booster: dose 3
+        sim.write("immunizations", {"time": t, "codes": [shot.code()], "series": dose}, enc["id"])
 
 
 def _birth_stay(sim: Simulation) -> dict[str, Any]:

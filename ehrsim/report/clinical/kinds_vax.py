@@ -258,3 +258,24 @@ class BoosterTooSoon(Rule):
             gap = (dose["time"] - max(earlier)) / DAY if earlier else None
             f.add(gap is None or gap >= self.p["min_days"], f"{_label(view, dose)}: {gap or 0:.0f} days after the last")
         return f
+
+
+@register
+class DoseNumbersCount(Rule):
+    """A person's doses of one vaccine are numbered 1, 2, 3... in time order (a booster after a primary series of two
+    is dose 3, not dose 1 of a new series)."""
+
+    kind = "dose_numbers_count"
+    required = ("vaccine_set",)
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        for n, imm in enumerate(_doses(view, self), start=1):
+            series = imm.get("series")
+            if series is None:
+                continue
+            if series == n:
+                f.passed()
+            else:
+                f.add(False, f"{_label(view, imm)}: dose {n} recorded as {series}")
+        return f
