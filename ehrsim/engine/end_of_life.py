@@ -39,7 +39,12 @@ def terminal_course(
     if not onsets:  # the disease is not in the chart: no course for it
         return None
     diagnosed = min(onsets)
-    reason = next(c for c in history if c.get("onset") == diagnosed and pattern.search(c.get("display") or ""))
+    same = [c for c in history if c.get("code") == cause[0].get("code") and c.get("onset") is not None]
+    reason = (
+        same[0]
+        if same
+        else next(c for c in history if c.get("onset") == diagnosed and pattern.search(c.get("display") or ""))
+    )
     rng = sim.cause_rng
     name = terminal.choose(rng, t, (t - sim.birth_time) / YEAR)
     if name == "home":

@@ -13,8 +13,9 @@ from ehrsim.report.clinical.view import PatientView
 class DeliveryGestationShare(Rule):
     """Share of deliveries before a gestational age (NCHS natality: under 34 weeks about 2-3 %, under 37 about 9-10 %).
 
-    The gestational age of a delivery is the last one charted from ``charted_days`` before the delivery procedure
-    to it (the admission records the completed weeks); a delivery without one is not counted. Fewer than
+    The gestational age of a delivery is the last one charted from ``charted_days`` (default 42) before the delivery
+    procedure to it, plus the weeks since it was charted (the admission records the completed weeks; a library that
+    charts it only at prenatal visits is judged from the last visit); a delivery without one is not counted. Fewer than
     ``min_deliveries`` (default 50) deliveries is too small a sample to judge a share of a few per cent (n/a)."""
 
     kind = "delivery_gestation_share"
@@ -25,7 +26,7 @@ class DeliveryGestationShare(Rule):
         self.deliveries = self.data.code_set(self.p["delivery_set"])
         self.gestation = self.data.code_set(self.p["gestation_set"])
         self.since = date_time(self.param("since"))
-        self.window = float(self.param("charted_days", 7)) * DAY
+        self.window = float(self.param("charted_days", 42)) * DAY
 
     def check(self, view: PatientView) -> Finding:
         f = Finding()
@@ -36,11 +37,12 @@ class DeliveryGestationShare(Rule):
             t = proc["start"]
             if t < self.since or not self.deliveries.any(proc.get("codes")):
                 continue
-            charted = [v for ot, v, _ in ages if t - self.window <= ot <= t]
+            charted = [(ot, v) for ot, v, _ in ages if t - self.window <= ot <= t]
             if not charted:
                 continue
+            ot, weeks = charted[-1]
             f.passed()
-            f.values.append(1.0 if charted[-1] < self.p["below_weeks"] else 0.0)
+            f.values.append(1.0 if weeks + (t - ot) / (7 * DAY) < self.p["below_weeks"] else 0.0)
         return f
 
     def measure(self, values: list[float]) -> float | None:

@@ -37,12 +37,27 @@ def test_preterm_deliveries_before_37_weeks() -> None:
     breaks("pop.delivery_before_37_weeks", _deliveries([36] * 20 + [39] * 80))
     result = passes("pop.delivery_before_37_weeks", _deliveries([32, 30] + [35] * 8 + [38] * 30 + [39] * 60))
     assert result.measure == 0.1
-    # a gestational age charted only weeks before the delivery does not count for it
+    # charted only at a visit 3 weeks before: 33 weeks then, 36 at the delivery; 10 weeks before: not counted
     b = RecordBuilder(birth=dt.date(1990, 1, 1))
     t = b.at_age(30)
-    b.observation("18185-9", t - 20 * DAY, 33.0, unit="wk")
+    b.observation("18185-9", t - 21 * DAY - 3600, 33.0, unit="wk")
     b.procedure(DELIVERY, t)
-    assert passes("pop.delivery_before_37_weeks", [b.record(), *_deliveries([36] * 9 + [39] * 90)]).measure == 9 / 99
+    late = RecordBuilder(birth=dt.date(1990, 1, 1))
+    t = late.at_age(30)
+    late.observation("18185-9", t - 70 * DAY, 28.0, unit="wk")
+    late.procedure(DELIVERY, t)
+    records = [b.record(), late.record(), *_deliveries([39] * 99)]
+    assert passes("pop.delivery_before_37_weeks", records + _deliveries([35] * 9)).measure == 10 / 109
+    # a library charting only at prenatal visits (32 weeks, then labour 7-16 days later) is judged from them:
+    # 7 of the 10 are still under 34 weeks at the delivery
+    early = []
+    for i in range(10):
+        e = RecordBuilder(index=i, birth=dt.date(1990, 1, 1))
+        t = e.at_age(30)
+        e.observation("18185-9", t - (7 + i) * DAY, 32.0, unit="wk")
+        e.procedure(DELIVERY, t)
+        early.append(e.record())
+    assert breaks("pop.delivery_before_34_weeks", early + _deliveries([39] * 90)).measure == 0.07
 
 
 def _obese_child(
