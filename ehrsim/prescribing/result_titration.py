@@ -6,9 +6,9 @@ whose follow-up PHQ-9 stayed at 16-19 kept duloxetine 30 mg (the label's one-wee
 same drug and no change in the next 60 days). When a result of ``result_titration.csv`` is at or above its
 threshold, every running chronic drug of the row's class that has a strength plan and has been taken for
 ``after_days`` (the course, renewals included) is renewed at that visit: below the plan's maximum the renewal takes
-the titration decision again (strength.py); at the maximum it is renewed as the drug of another class of
-``nonresponse_switch.csv`` once that is approved (APA 2010, STAR*D level 2). Functions of the ``Pharmacy``, as
-pregnancy.py.
+the titration decision again (strength.py); at the maximum it is renewed as the first drug of its
+``nonresponse_switch.csv`` list approved at the time (another class; before duloxetine, 2004, another SSRI: APA 2010,
+STAR*D level 2). Functions of the ``Pharmacy``, as pregnancy.py.
 """
 
 from __future__ import annotations
