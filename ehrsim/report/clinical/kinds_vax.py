@@ -123,7 +123,8 @@ class FluFirstSeason(Rule):
 
 @register
 class VaccineDuringCondition(Rule):
-    """A vaccine due in every episode of a condition (Tdap in every pregnancy)."""
+    """A vaccine due in every episode of a condition (Tdap in every pregnancy); with ``absent``, a vaccine that is not
+    given during one (a Td booster in pregnancy, where Tdap is the booster)."""
 
     kind = "vaccine_during_condition"
     required = ("vaccine_set", "condition_set", "min_days")
@@ -140,7 +141,10 @@ class VaccineDuringCondition(Rule):
             if cond["start"] < self.since or stop - cond["start"] < self.p["min_days"] * DAY:
                 continue
             given = any(cond["start"] <= d["time"] <= stop for d in doses)
-            f.add(given, f"episode {iso(cond['start'])} to {iso(stop)} without it")
+            if self.param("absent", False):
+                f.add(not given, f"episode {iso(cond['start'])} to {iso(stop)} with it")
+            else:
+                f.add(given, f"episode {iso(cond['start'])} to {iso(stop)} without it")
         return f
 
 
