@@ -87,6 +87,7 @@ PRESCRIBING_EVENT: Mapping[str, Any] = {
                 "reason_passed",
                 "titration",
                 "continued",
+                "added",
             ]
         },
         "rule": TEXT,
