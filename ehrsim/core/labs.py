@@ -19,6 +19,7 @@ from ehrsim.core.lab_eras import egfr_era
 from ehrsim.core.physio_tables import cardio_params, creatinine_for_egfr
 from ehrsim.core.physiology import egfr_ckd_epi_2021
 from ehrsim.core.ref_ranges import optional_float, reference_range
+from ehrsim.core.rounding import round_to
 from ehrsim.core.tables import parameters, rows
 
 if TYPE_CHECKING:
@@ -319,7 +320,9 @@ def _round(value: float | None, analyte: Analyte) -> float | None:
     if value is None:
         return None
     value = min(max(value, analyte.low), analyte.high)
-    return float(round(value)) if analyte.decimals == 0 else round(value, analyte.decimals)
+    if analyte.decimals == 0:
+        return float(round(value))
+    return round_to(value, analyte.decimals)
 
 
 def _creatinine_now(

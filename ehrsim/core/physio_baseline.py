@@ -19,6 +19,9 @@ from ehrsim.core.tables import interpolate, interpolate_many
 if TYPE_CHECKING:
     from ehrsim.core.physiology import Physiology
 
+#: the hypertension state's key in the condition table (its diastolic floor falls with age: condition_floors_by_age.csv)
+HYPERTENSION_KEY = "attribute:hypertension"
+
 #: BP by age for one sex, heart and breathing rates by age, circulation constants (cardio_parameters.csv plus
 #: the hypertensive mean SBP and the heart-rate drift SD)
 LifeTables = tuple[tuple[list[float], ...], tuple[list[float], ...], dict[str, float]]
@@ -37,7 +40,8 @@ def circulation(phys: Physiology, v: dict[str, float], age: float, attributes: d
     # baseline is the mean without that tail (share x gap to the hypertensive mean), not counted twice
     share = hypertensive_share(age)
     s_mean -= share * max(c["hypertensive_mean_sbp"] - s_mean, 0.0)
-    d_mean -= share * max(c["hypertensive_mean_dbp"] - d_mean, 0.0)
+    hyp_dbp = physio_effects.floor_mean(HYPERTENSION_KEY, "Diastolic Blood Pressure", age, c["hypertensive_mean_dbp"])
+    d_mean -= share * max(hyp_dbp - d_mean, 0.0)
     sbp = s_mean + (phys.z_sbp * s_sd + drift) * s_sd / math.sqrt(s_sd**2 + drift_var)
     dbp = d_mean + (phys.z_dbp * d_sd + 0.5 * drift) * d_sd / math.sqrt(d_sd**2 + 0.25 * drift_var)
     if phys.race == "black" and age >= 18:  # NHANES: higher mean BP in black adults

@@ -11,7 +11,7 @@ import math
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.core.tables import parameters, rows
+from ehrsim.core.tables import interpolate, parameters, rows
 
 if TYPE_CHECKING:
     from ehrsim.core.physiology import Physiology
@@ -34,6 +34,45 @@ def condition_effects() -> dict[str, tuple[ConditionEffect, ...]]:
     for r in rows("physiology/condition_effects.csv"):
         out.setdefault(r["key"], []).append((r["variable"], r["kind"], float(r["value"]), float(r["spread"])))
     return {k: tuple(v) for k, v in out.items()}
+
+
+#: (key, variable) -> (ages, values, spreads): a floor that changes with age (condition_floors_by_age.csv)
+AgeFloors = dict[tuple[str, str], tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]]
+HALF_NORMAL_MEAN = math.sqrt(2.0 / math.pi)  # mean of |z|
+
+
+@cache
+def age_floors() -> AgeFloors:
+    """Floors of ``condition_effects.csv`` that follow age: the row's value and spread are replaced by the
+    interpolation between these knots (e.g. hypertensive diastolic pressure falls after 50, NHANES)."""
+    grouped: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
+    for r in rows("physiology/condition_floors_by_age.csv"):
+        knot = (float(r["age"]), float(r["value"]), float(r["spread"]))
+        grouped.setdefault((r["key"], r["variable"]), []).append(knot)
+    out: AgeFloors = {}
+    for k, knots in grouped.items():
+        knots.sort()
+        ages, values, spreads = zip(*knots, strict=True)
+        out[k] = (ages, values, spreads)
+    return out
+
+
+def floor_at(key: str, variable: str, age: float, value: float, spread: float) -> tuple[float, float]:
+    """The floor (value, spread) of a condition-table row at this age (unchanged when it does not follow age)."""
+    knots = age_floors().get((key, variable))
+    if knots is None:
+        return value, spread
+    ages, values, spreads = knots
+    return interpolate(age, ages, values), interpolate(age, ages, spreads)
+
+
+def floor_mean(key: str, variable: str, age: float, default: float) -> float:
+    """Mean of an age-following floor ``value + spread |z|`` at this age (``default`` when it does not follow age)."""
+    knots = age_floors().get((key, variable))
+    if knots is None:
+        return default
+    value, spread = floor_at(key, variable, age, 0.0, 0.0)
+    return value + spread * HALF_NORMAL_MEAN
 
 
 @cache
@@ -65,7 +104,7 @@ def condition_keys(attributes: dict[str, Any], conditions: dict[str, dict[str, A
 
 
 def apply_conditions(
-    v: dict[str, float], phys: Physiology, keys: list[str], attributes: dict[str, Any]
+    v: dict[str, float], phys: Physiology, keys: list[str], attributes: dict[str, Any], age: float | None = None
 ) -> tuple[frozenset[str], dict[str, tuple[float, float]]]:
     """Disease moves the untreated true values: shifts and scalings, then ceilings (max), floors (min)
     and bands (a stage's diagnostic range, e.g. KDIGO eGFR categories).
@@ -77,8 +116,8 @@ def apply_conditions(
     diagnosis is being replaced). A module attribute's stage (Synthea's ``ckd``, which runs ahead of the
     diagnosis recorded at a later kidney visit) is reconciled with the diagnosed stage (``_staged``), so
     results in the chart agree with the stage in the chart. A ceiling below a band (end-stage renal
-    disease) drops it. Returns the variables disease moved and the bands
-    that hold, so a measurement can keep to them (``labs.measure``).
+    disease) drops it. A floor may follow ``age`` (``condition_floors_by_age.csv``). Returns the variables disease
+    moved and the bands that hold, so a measurement can keep to them (``labs.measure``).
     """
     table = condition_effects()
     shifts: dict[tuple[str, str], float] = {}
@@ -94,6 +133,8 @@ def apply_conditions(
                 if abs(value) > abs(shifts.get((variable, kind), 0.0)):
                     shifts[(variable, kind)] = value
             elif kind == "min":
+                if age is not None:
+                    value, spread = floor_at(key, variable, age, value, spread)
                 floors.append((variable, value, spread))
             elif kind == "max":
                 ceilings.append((variable, value, spread))

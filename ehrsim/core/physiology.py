@@ -33,6 +33,7 @@ from ehrsim.core.physio_tables import (
     derive_dependent,
     egfr_ckd_epi_2021,
 )
+from ehrsim.core.rounding import round_values
 from ehrsim.core.tables import interpolate, interpolate_many
 
 __all__ = ["Physiology", "bmi_percentile", "cardiovascular_risk", "egfr_ckd_epi_2021"]
@@ -85,7 +86,6 @@ class Physiology:
         self.pregnancy_start: float | None = None
         self.pregnancy_end: float | None = None
         self.pregnancy_bmi = 25.0
-        self._rounded: dict[float, float] = {}  # value -> round(value, 2), for ``_round``
         #: ``physio_baseline.normal`` and ``lognormal`` values, fixed for the life
         self.baselines: dict[object, float] = {}
         self.diabetes_onset: float | None = None  # latent type 2 diabetes onset age (``glycaemia``)
@@ -188,7 +188,7 @@ class Physiology:
         physio_baseline.circulation(self, v, age, attributes)
         physio_baseline.chemistry(self, v, age, bmi)
         keys = physio_effects.condition_keys(attributes, conditions)
-        self.disease_moved, self.bands = physio_effects.apply_conditions(v, self, keys, attributes)
+        self.disease_moved, self.bands = physio_effects.apply_conditions(v, self, keys, attributes, age)
         if t is not None:
             physio_effects.apply_pregnancy(v, self, t, height / 100.0)
             physio_drugs.apply_drugs(v, self, t, medications, history, age)
@@ -219,18 +219,8 @@ class Physiology:
         return self._round(v)
 
     def _round(self, v: dict[str, float]) -> dict[str, float]:
-        """Values to 2 decimals; a float seen before reuses its rounding (``round`` is slow, many values repeat)."""
-        memo, out = self._rounded, {}
-        get = memo.get
-        for name, value in v.items():
-            if type(value) is float and value:  # signed zeros and ints are not memoised
-                kept = get(value)
-                if kept is None:
-                    kept = memo[value] = round(value, 2)
-            else:
-                kept = round(value, 2)
-            out[name] = kept
-        return out
+        """Values to 2 decimals, exactly as ``round(value, 2)`` (``rounding.round_values``: ``round`` is slow)."""
+        return round_values(v)
 
     def _keep_bands(self, v: dict[str, float], age: float, height: float) -> None:
         """A diagnosed stage outranks a value a module set (eGFR and creatinine set separately by a module

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ehrsim.core import birth_dose, class_eras, clock, codes, deaths, immunizations, vaccine_plan, wellness
-from ehrsim.engine import parameters, stay_vitals
+from ehrsim.engine import end_of_life, parameters, stay_vitals
 from ehrsim.engine.encounters import CORE
 from ehrsim.engine.queue import SYMPTOMS, WELLNESS
 from ehrsim.gmf.values import SECONDS
@@ -43,7 +43,7 @@ def schedule_next_wellness(sim: Simulation, t: float) -> None:
 
 
 def wellness_visit(sim: Simulation, t: float) -> None:
-    """Open the wellness visit, give due vaccines, renew chronic meds, let waiting modules in, close it."""
+    """Open the wellness visit, give due vaccines, let waiting modules in, renew chronic meds, close it."""
     desk = sim.desk
     age_years = (t - sim.birth_time) / SECONDS["years"]
     enc = None if t < desk.free_at else desk.open_wellness(t, [wellness.wellness_code(age_years)])
@@ -52,7 +52,6 @@ def wellness_visit(sim: Simulation, t: float) -> None:
         return
     t = enc["start"]
     _vaccinate(sim, enc, t)
-    _renew_chronic(sim, enc, t)
     waiting, desk.wellness_waiters = sorted(desk.wellness_waiters, key=lambda r: r.order), []
     for run in waiting:
         if not run.done and sim.death_time is None:
@@ -62,6 +61,9 @@ def wellness_visit(sim: Simulation, t: float) -> None:
             run.encounter_state = None  # the visit closes around modules that did not end it themselves
     if desk.wellness_enc is None:  # a module's Death during the visit: the death certificate closed it
         return
+    # renewed after the modules' part of the visit: a titration at renewal sees the vital signs and results of
+    # this visit (the chart review found renewals decided before the visit's blood pressure was taken)
+    _renew_chronic(sim, enc, t)
     desk.close_wellness()
     schedule_next_wellness(sim, t)
 
@@ -99,13 +101,25 @@ def symptom_visit(sim: Simulation, t: float) -> None:
     symptoms.last_total = symptoms.total
 
 
-def _vaccinate(sim: Simulation, enc: dict[str, Any], t: float) -> None:
-    age_days = (t - sim.birth_time) / 86400.0
-    latest: dict[str, int] = {}  # CVX code -> its latest dose (one pass over the record, not one per series)
-    for i in sim.rec.lists["immunizations"]:
+def _latest_doses(sim: Simulation) -> dict[str, int]:
+    """CVX code -> the time of its latest dose in the record. Kept up to date from the entries added since the
+    last call: the list only grows while the life runs, and a visit would otherwise pass over all of it."""
+    done = sim.latest_doses
+    given = sim.rec.lists["immunizations"]
+    if len(given) < done[0]:  # not a growing list after all: count again
+        done[:] = [0, {}]
+    latest: dict[str, int] = done[1]
+    for i in given[done[0] :]:
         code, at = i["codes"][0]["code"], int(i["time"])
         if at > latest.get(code, at - 1):
             latest[code] = at
+    done[0] = len(given)
+    return latest
+
+
+def _vaccinate(sim: Simulation, enc: dict[str, Any], t: float) -> None:
+    age_days = (t - sim.birth_time) / 86400.0
+    latest = _latest_doses(sim)
     groups = immunizations.booster_groups()
     covered_at: dict[str, int] = {}
     for series, cvx in groups.items():
@@ -293,6 +307,8 @@ def death_certificate(sim: Simulation, t: float) -> None:
     ]
     sim.death_cause = deaths.certified_cause(sim.cause_rng, sim.death_cause, age, sim.patient["gender"], history, t)
     cause = sim.death_cause or [codes.code(*DEATH_UNKNOWN_CAUSE)]
+    if place is None:  # a slow disease killing outside any stay: its hospice, last admission or nursing facility
+        place = end_of_life.terminal_course(sim, t, cause, history)
     # The certification encounter is the pronouncement of death: at the instant of death (ETL-Synthea takes the
     # death date and time from its start and the cause from its reason), where the patient died: in the stay
     # under way (same class, hospital and clinician), else at home; never an office visit (at night).

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ehrsim.core import class_eras, clock
 from ehrsim.engine import parameters, stay_vitals, surgery_stays
 from ehrsim.gmf.values import codes_as_dicts
+from ehrsim.prescribing import pregnancy
 
 if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
@@ -185,6 +186,8 @@ class EncounterDesk:
             stay_vitals.record(self.sim, enc)  # triage / admission vital signs the module did not record
         if state is not None and state.discharge_disposition is not None:
             enc["discharge"] = state.discharge_disposition.as_dict()
+        if self.sim.physiology.pregnancy_start is not None and enc["class"] not in STAYS:
+            pregnancy.aspirin_at_visit(self.sim.rx, enc["id"], t)  # a visit in pregnancy: aspirin if at high risk
         if self.lock is run:
             self._release(enc["stop"])
 

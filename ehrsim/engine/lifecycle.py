@@ -10,10 +10,11 @@ import csv
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.core import demographics, labs, lifestyle, physio_effects, physiology, socioeconomic
+from ehrsim.core import demographics, fever, labs, lifestyle, physio_effects, physiology, socioeconomic
 from ehrsim.engine.queue import LIFECYCLE
 from ehrsim.gmf.values import SECONDS
 from ehrsim.paths import terminology_dir
+from ehrsim.prescribing import pregnancy
 
 if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
@@ -84,14 +85,29 @@ def vitals(sim: Simulation, t: float) -> dict[str, float]:
     return values
 
 
-def measure(sim: Simulation, loinc: str | None, vital_sign: str | None, declared: tuple[float, float] | None) -> Any:
+def measure(
+    sim: Simulation,
+    loinc: str | None,
+    vital_sign: str | None,
+    declared: tuple[float, float] | None,
+    since: float | None = None,
+) -> Any:
+    """A result from the state now; a heart or respiratory rate carries the fever of a temperature recorded in the
+    fever window before ``since`` (default now) or after it (``core/fever.py``)."""
     analyte = labs.analyte_for(loinc, vital_sign)
     if analyte is None:
         return None
     age = (sim.now - sim.birth_time) / YEAR
     if analyte.variable in sim.pinned_vitals:
         return sim.pinned_vitals[analyte.variable]
-    value = labs.measure(sim.physiology, sim.vitals, sim.rng, analyte, sim.now, age, declared)
+    vitals = sim.vitals
+    if fever.responds(analyte.variable):
+        start = fever.window_start(sim.now if since is None else since)
+        imposed = sim.physiology.offsets.get(analyte.variable)  # a rate the module set itself stands
+        if imposed is None or imposed[1] < start:
+            degrees = fever.excess(sim.rec.latest_obs, start, sim.now)
+            vitals = fever.raised(vitals, analyte.variable, age, degrees)
+    value = labs.measure(sim.physiology, vitals, sim.rng, analyte, sim.now, age, declared)
     if analyte.variable == "BMI" and value is not None and 2.0 <= age < 20.0:
         # the BMI-for-age percentile of this very measurement (modules record it next), not last birthday's
         percentile = physiology.bmi_percentile(age, sim.physiology.sex, float(value))
@@ -131,6 +147,8 @@ def pregnancy_changed(sim: Simulation, value: Any) -> None:
         return
     phys.pregnancy(pregnant, sim.now, sim.vitals.get("BMI", 25.0) if change == "conception" else 25.0)
     sim.invalidate_vitals()
+    if change == "end":  # the pregnancy's aspirin ends with it
+        pregnancy.pregnancy_ended(sim.rx, sim.now)
 
 
 def moves_state(kind: str, entry: dict[str, Any]) -> bool:

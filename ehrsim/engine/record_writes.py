@@ -12,6 +12,7 @@ import numpy as np
 
 from ehrsim.core import immunizations, lab_eras, ref_ranges
 from ehrsim.engine import lifecycle, parameters, result_follow_up
+from ehrsim.prescribing import prophylaxis
 from ehrsim.record.times import to_date
 
 #: the sample's creatinine, reported with every eGFR computed from it (any library's module asking for the eGFR alone)
@@ -60,7 +61,9 @@ class RecordWrites:
         entry = self.rec.add(kind, fields, enc["id"] if enc is not None else None)
         if state is not None:
             run.created[state.name] = entry
-            attribute = getattr(state, "assign_to_attribute", None)
+            # the field's value, or None for a state without it (``getattr`` with a default: pydantic raises and
+            # catches an AttributeError for every Observation, which has no such field)
+            attribute = state.__dict__.get("assign_to_attribute")
             if attribute:
                 self.set_attribute(attribute, entry)
         if kind == "observations":
@@ -70,6 +73,8 @@ class RecordWrites:
             result_follow_up.follow_up(self, entry)  # type: ignore[arg-type]  # a PHQ-9 of 15+: a referral
             if entry["codes"][0]["code"] in lab_eras.egfr_codes():
                 self._creatinine_of_egfr(entry)
+        elif kind == "procedures" and entry["codes"][0]["code"] in prophylaxis.bundles():
+            prophylaxis.give(self, run, entry)  # type: ignore[arg-type]  # cefazolin before a caesarean
         return entry
 
     def _creatinine_of_egfr(self, egfr: dict[str, Any]) -> None:
@@ -104,7 +109,9 @@ class RecordWrites:
         if not codes:
             return None
         prev = self.rec.latest_obs.get(codes[0]["code"])
-        if prev is None or prev["time"] != fields["time"] or prev["codes"][0]["code"] != codes[0]["code"]:
+        if prev is None or "id" not in prev:  # none, or a panel's part (a view, recorder.add)
+            return None
+        if prev["time"] != fields["time"] or prev["codes"][0]["code"] != codes[0]["code"]:
             return None
         return prev
 

@@ -65,8 +65,16 @@ class Recorder:
         entry = {"id": self.prefix + tail, "n": n, "encounter": encounter_id, **fields}
         self.lists[kind].append(entry)
         if kind == "observations":
+            latest = self.latest_obs
             for code in entry["codes"]:
-                self.latest_obs[code["code"]] = entry
+                latest[code["code"]] = entry
+            for comp in entry.get("components") or ():
+                # a panel's part (the systolic of a BP panel) is a result of its own for whoever reads the latest
+                # value of its code (GMF ``Observation`` conditions, titration targets): a view, not a record entry
+                view = {"time": entry["time"], "value": comp["value"], "codes": comp["codes"]}
+                view["encounter"] = encounter_id
+                for code in comp["codes"]:
+                    latest[code["code"]] = view
         return entry
 
     def activate(self, kind: str, entry: dict[str, Any]) -> None:

@@ -89,11 +89,14 @@ class Simulation(PatientState, RecordWrites):
         self.immunizations_given: dict[str, int] = {}
         self.immunizations_last: dict[str, int] = {}
         self.immunizations_first: dict[str, float] = {}  # series key -> age in days at its first dose
+        #: [entries counted, CVX code -> time of its latest dose] (``care._latest_doses``)
+        self.latest_doses: list[Any] = [0, {}]
         self.product_draw = 0.0  # the patient's fixed draw for vaccine products in use together (care.plan_vaccines)
         # local time, vaccine plans and certified causes of death draw from their own streams spawned from the patient's
         # Generator, so they never shift the draws the modules make
         self.zone = clock.zone_for_state((patient.get("address") or {}).get("state_abbr"))
-        self.clock_rng, self.vaccine_rng, self.cause_rng = rng.spawn(3)
+        clock_rng, self.vaccine_rng, self.cause_rng = rng.spawn(3)
+        self.clock_rng = clock.ClockDraws(clock_rng)
 
     # --- the queue --------------------------------------------------------------------------
 

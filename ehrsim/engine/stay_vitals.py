@@ -4,8 +4,10 @@ An emergency visit or a hospital stay without a single vital sign is not care a 
 chart review found 94 % of our stays and 96 % of Synthea's without one); triage and admission observations are the
 standard (ESI handbook, NICE CG50; ``terminology/vitals/stay_vitals.csv``). When a module ends such an encounter, the
 core records the listed vital signs it did not record itself, from the physiological state, at the encounter's start
-(arrival or admission). They are written after the module's own entries, so a module's value (a fever, a low
-saturation) always stands, and they are past results: no Guard is woken and no latest result is replaced.
+(arrival or admission); a stay beginning in the first days of life (the birth stay) also records the newborn's
+weight, length and head circumference (``terminology/vitals/birth_measurements.csv``). They are written after the
+module's own entries, so a module's value (a fever, a low saturation) always stands, and they are past results: no
+Guard is woken and no latest result is replaced.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ehrsim.core.tables import rows
+from ehrsim.engine import lifecycle
 
 if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
@@ -25,12 +28,15 @@ YEAR = 365.25 * 86400.0
 
 
 class StayVital(NamedTuple):
+    """A vital sign recorded at the start of a stay of a class (the newborn measurements only in the first days)."""
+
     panel: dict[str, str] | None  # the panel the result is a component of (blood pressure), or None
     code: dict[str, str]
     vital: str
     unit: str
     min_age: float
     since: float
+    max_age: float = float("inf")
 
 
 @cache
@@ -43,6 +49,11 @@ def stay_vitals() -> dict[str, tuple[StayVital, ...]]:
         code = {"system": "LOINC", "code": r["code"], "display": r["display"]}
         out.setdefault(r["class"], []).append(
             StayVital(panel, code, r["vital"], r["unit"], float(r["min_age_years"] or 0), since)
+        )
+    for r in rows("vitals/birth_measurements.csv"):  # a newborn's weight, length and head circumference
+        code = {"system": "LOINC", "code": r["code"], "display": r["display"]}
+        out.setdefault(r["class"], []).append(
+            StayVital(None, code, r["vital"], r["unit"], 0.0, -1e18, float(r["max_age_years"]))
         )
     return {k: tuple(v) for k, v in out.items()}
 
@@ -57,11 +68,11 @@ def record(sim: Simulation, enc: dict[str, Any]) -> None:
     present = _codes_in(sim, enc)
     panels: dict[str, dict[str, Any]] = {}
     for v in wanted:
-        if age < v.min_age or t0 < v.since or v.code["code"] in present:
+        if age < v.min_age or age >= v.max_age or t0 < v.since or v.code["code"] in present:
             continue
         if v.panel is not None and v.panel["code"] in present:
             continue
-        value = sim.measure(v.code["code"], v.vital, None)
+        value = lifecycle.measure(sim, v.code["code"], v.vital, None, since=t0)  # the fever found on arrival
         if value is None:
             continue
         value = round(float(value), 2)
@@ -96,7 +107,9 @@ def _codes_in(sim: Simulation, enc: dict[str, Any]) -> set[str]:
 
 def _write(sim: Simulation, enc: dict[str, Any], fields: dict[str, Any], flags: dict[str, Any]) -> None:
     latest = sim.rec.latest_obs
-    before = {c["code"]: latest.get(c["code"]) for c in fields["codes"]}
+    codes = [c["code"] for c in fields["codes"]]
+    codes += [c["code"] for comp in fields.get("components") or () for c in comp["codes"]]
+    before = {code: latest.get(code) for code in codes}
     entry = {"time": enc["start"], "category": "vital-signs", **fields, "report": None, **flags}
     sim.rec.add("observations", entry, enc["id"])
     for code, prev in before.items():  # a result dated at arrival does not replace a later one

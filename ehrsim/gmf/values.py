@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationInfo, field_validator, model_validator
 
+from ehrsim.core.rounding import round_to
 from ehrsim.errors import SimulationError
 
 SECONDS = {
@@ -186,7 +187,7 @@ class Range(Frozen):
 
     def sample(self, rng: np.random.Generator) -> float:
         value = self.low + (self.high - self.low) * rng.random()
-        return round(value, self.decimals) if self.decimals is not None else value
+        return round_to(value, self.decimals) if self.decimals is not None else value
 
 
 class TimeRange(Range):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ehrsim.core.tables import rows
 from ehrsim.errors import EhrsimError
-from ehrsim.prescribing import courses
+from ehrsim.prescribing import courses, label_doses
 from ehrsim.prescribing import strength as strengths
 from ehrsim.prescribing.dose_rules import above, limit_applies, on_target
 
@@ -218,6 +218,8 @@ def dose(
         if volume is not None:  # one auto-injector dose is the device's volume (EpiPen 0.3 mL), not 1 mL
             fields["dosage"]["amount"] = float(volume.group(1))
         _drawn_dose(ph, fields, chosen, patient)
+    if chosen.code in label_doses.label_doses():  # a pen ordered without a dose: the label's, in mg
+        label_doses.apply(fields, chosen.code)
 
 
 def _drawn_dose(ph: Pharmacy, fields: dict[str, Any], chosen: Product, patient: Patient) -> None:
@@ -338,10 +340,13 @@ def insulin(
         per_kg = plan.start
     elif per_kg < plan.max and above(ph, plan.titrate, plan.above, float(previous["start"]) if previous else 0.0):
         per_kg = min(plan.max, round(per_kg + plan.step, 2))
-    base = dosage or {"frequency": 1, "period": 1.0, "unit": "days"}
+    base = dosage or {"frequency": plan.doses, "period": 1.0, "unit": "days"}
+    frequency = base.get("frequency", 1)
+    if base.get("unit", "days") == "days" and float(base.get("period", 1.0)) == 1.0:
+        frequency = max(int(frequency), plan.doses)  # regular insulin before each meal, never once a day
     return {
         "amount": float(max(1, round(per_kg * weight))),
-        "frequency": base.get("frequency", 1),
+        "frequency": frequency,
         "period": base.get("period", 1.0),
         "unit": base.get("unit", "days"),
         "dose_unit": "[iU]",

@@ -113,16 +113,11 @@ class Patient:
         return float(value) if isinstance(value, int | float) and not isinstance(value, bool) and value > 0 else None
 
     def weighed_within(self, seconds: float) -> float:
-        """The chart weight if measured within ``seconds``, else the weight now, charted at the order's visit
-        (a chemotherapy dose by body-surface area uses the weight of the cycle, not of last year)."""
-        obs = self.sim.latest_observation(BODY_WEIGHT)
-        value = obs["value"] if obs is not None and self.t - obs["time"] <= seconds else None
-        if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
-            return float(value)
-        kg = float(self.sim.vitals.get("Weight", 70.0))
-        if self.encounter is not None:
-            self._weigh(kg)
-        return round(kg, 1)
+        """The chart weight if measured within ``seconds``, else the weight now, charted at the order's visit and
+        read as charted, to 0.1 kg (a chemotherapy dose by body-surface area uses the weight of the cycle, not
+        of last year)."""
+        charted = self._charted(seconds)
+        return charted if charted is not None else round(self._weighed(), 1)
 
     def stature(self) -> float:
         """The chart height (cm), else the height now, measured and charted at the order's visit."""
@@ -154,10 +149,6 @@ class Patient:
         self._measure(SERUM_CREATININE["code"], SERUM_CREATININE["display"], mg_dl, "mg/dL", "laboratory")
         return mg_dl
 
-    def _stale(self, recent: float) -> bool:
-        obs = self.sim.latest_observation(BODY_WEIGHT)
-        return obs is None or self.t - obs["time"] > recent
-
     def _weigh(self, kg: float) -> None:
         self._measure(BODY_WEIGHT, "Body weight", round(kg, 1), "kg")
 
@@ -188,14 +179,20 @@ class Patient:
 
     def _charted_or_weighed(self, recent: float) -> float:
         """The chart weight within ``recent``, else the weight now, charted when the order has a visit."""
-        kg = self._charted(recent)
-        if self._stale(recent) and self.encounter is not None:
-            self._weigh(kg)
-        return kg
+        charted = self._charted(recent)
+        return charted if charted is not None else self._weighed()
 
-    def _charted(self, recent: float) -> float:
+    def _charted(self, recent: float) -> float | None:
+        """The latest chart weight, if measured within ``recent`` and usable (a positive number)."""
         obs = self.sim.latest_observation(BODY_WEIGHT)
         value = obs["value"] if obs is not None and self.t - obs["time"] <= recent else None
         if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
             return float(value)
-        return float(self.sim.vitals.get("Weight", 70.0))
+        return None
+
+    def _weighed(self) -> float:
+        """The weight now, charted (Body weight, to 0.1 kg) at the order's visit when there is one."""
+        kg = float(self.sim.vitals.get("Weight", 70.0))
+        if self.encounter is not None:
+            self._weigh(kg)
+        return kg

@@ -10,8 +10,9 @@ left unchanged through pregnancies with readings of 150-175 mm Hg. Functions of 
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ehrsim.core.tables import rows
 from ehrsim.errors import ConfigError
@@ -20,7 +21,8 @@ from ehrsim.prescribing.patient import Patient
 if TYPE_CHECKING:
     from ehrsim.prescribing.pharmacy import Pharmacy
 
-TITRATED_ON = "vital:Systolic Blood Pressure"
+#: a strength plan titrated on systolic BP: the reading recorded at the visit (or, in older data, the true value)
+TITRATED_ON = frozenset({"obs:8480-6", "vital:Systolic Blood Pressure"})
 
 
 @cache
@@ -52,9 +54,96 @@ def titrate_in_pregnancy(ph: Pharmacy, entry: dict[str, Any], t: float) -> None:
         return
     for med, product in ph._current(t):
         plan = ph.rx.plans.get(med["codes"][0]["code"]) if product is not None else None
-        if plan is None or plan.titrate != TITRATED_ON or not med.get("chronic") or med["start"] >= t:
+        if plan is None or plan.titrate not in TITRATED_ON or not med.get("chronic") or med["start"] >= t:
             continue
         mg = plan.mg_of(med["codes"][0]["code"])
         if mg is None or mg >= plan.max or t - med["start"] < plan.step:
             continue
         ph.renew(med, t, entry.get("encounter"))
+
+
+# --- low-dose aspirin for a pregnancy at high risk of preeclampsia ------------------------------------
+
+WEEK = 7 * 86400.0
+ASPIRIN_RULE = "aspirin_preeclampsia_risk"
+
+
+class AspirinPlan(NamedTuple):
+    rxcui: str
+    since: float  # the recommendation's date (POSIX seconds)
+    from_s: float  # gestational age (seconds since conception) at which it is started
+    until_s: float  # ... and no later
+    stop_s: float  # planned end, unless the pregnancy ends first
+
+
+@cache
+def aspirin_plan() -> AspirinPlan:
+    """The recommendation (prescribing/pregnancy_aspirin.csv, one row)."""
+    (r,) = rows("prescribing/pregnancy_aspirin.csv")
+    try:
+        since = dt.datetime.fromisoformat(r["from_date"]).replace(tzinfo=dt.UTC).timestamp()
+        weeks = [float(r[k]) * WEEK for k in ("from_week", "until_week", "stop_week")]
+    except ValueError as exc:
+        raise ConfigError(f"prescribing/pregnancy_aspirin.csv: {exc}") from exc
+    return AspirinPlan(r["rxcui"], since, *weeks)
+
+
+@cache
+def high_risk_codes() -> tuple[str, ...]:
+    """Condition codes that put a pregnancy at high risk of preeclampsia (prescribing/pregnancy_aspirin_risk.csv)."""
+    return tuple(r["code"] for r in rows("prescribing/pregnancy_aspirin_risk.csv"))
+
+
+def aspirin_at_visit(ph: Pharmacy, encounter: str | None, t: float) -> dict[str, Any] | None:
+    """At a visit from 12 to 28 weeks of a pregnancy at high risk (chronic hypertension, diabetes, kidney disease),
+    low-dose aspirin is started unless aspirin is taken already or must not be given. Any library's pregnancy
+    gets it: the core knows the conception from the pregnancy attribute, whatever the module's codes."""
+    phys = ph.sim.physiology
+    start = phys.pregnancy_start
+    if start is None or phys.pregnancy_end is not None or ph.pregnancy_aspirin is not None:
+        return None
+    plan = aspirin_plan()
+    if t < plan.since or not plan.from_s <= t - start < plan.until_s:
+        return None
+    active = ph.sim.active["conditions"]
+    risk = next((active[c] for c in high_risk_codes() if c in active), None)
+    if risk is None:
+        return None
+    product = ph.rx.products[plan.rxcui]
+    if any(p is not None and set(p.ingredients) & set(product.ingredients) for _, p in ph._current(t)):
+        return None  # aspirin already (a module's own order, or secondary prevention)
+    chosen, _ = ph.choose(product, Patient(ph.sim, t, encounter))
+    if chosen is not product:
+        return None  # an aspirin allergy, or a contraindication: nothing is substituted for prevention
+    pregnancy = next((active[c] for c in ph.rx.pregnancy if c in active), None)
+    reason = (pregnancy or risk)["codes"][0]
+    why = f"pregnancy at high risk of preeclampsia ({risk['codes'][0].get('display', '')})"
+    fields = {
+        "start": t,
+        "stop": min(start + plan.stop_s, ph.sim.end_time),
+        "codes": [product.as_code()],
+        "reason": [dict(reason)],
+        "chronic": False,
+        "administered": False,
+        "requested": True,
+        "dosage": {"amount": 1.0, "frequency": 1, "period": 1.0, "unit": "days", "dose_unit": product.dose_unit},
+        "as_needed": False,
+        "duration_days": None,
+        "refills": 0,
+        "instructions": [],
+        "stop_reason": None,
+        "prescribing": {"action": "added", "rule": ASPIRIN_RULE, "reason": why},
+    }
+    entry = ph.sim.write("medications", fields, encounter)
+    ph.sim.activate("medications", entry)
+    ph.pregnancy_aspirin = entry
+    ph._log(t, "added", ASPIRIN_RULE, why, product.as_code(), product.as_code(), entry["id"])
+    ph.review_for(product, encounter, t)  # a running NSAID gives way to aspirin, as for any new order
+    return entry
+
+
+def pregnancy_ended(ph: Pharmacy, t: float) -> None:
+    """The pregnancy ended (delivery or loss): its aspirin ends with it."""
+    entry, ph.pregnancy_aspirin = ph.pregnancy_aspirin, None
+    if entry is not None:  # (a planned stop already past still leaves the active lookups here)
+        ph.sim.deactivate("medications", entry, t, None)

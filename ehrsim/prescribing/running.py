@@ -26,9 +26,26 @@ def current(ph: Pharmacy, t: float) -> list[tuple[dict[str, Any], Product | None
 
 
 def in_place(ph: Pharmacy, product: Product, t: float) -> dict[str, Any] | None:
-    """The running order of this long-acting device or implant still within its labelled duration."""
-    lasts = ph.rx.durations[product.code]
-    return next((e for e, p in current(ph, t) if p is product and t < e["start"] + lasts), None)
+    """The running order of this long-acting device or implant still within its labelled duration; else the last
+    insertion of any listed device or implant still within its own duration. An insertion a library records as a
+    one-off administration (Synthea's contraceptive modules) ends with its visit, yet the device stays in place:
+    a yearly change of method is not a removal and a new insertion (28 of 96 re-insertions within 2 years)."""
+    durations = ph.rx.durations
+    lasts = durations[product.code]
+    running = next((e for e, p in current(ph, t) if p is product and t < e["start"] + lasts), None)
+    if running is not None:
+        return running
+    conceived = ph.sim.physiology.pregnancy_start
+    for e in reversed(ph.sim.rec.lists["medications"]):
+        given = durations.get(e["codes"][0]["code"])
+        if given is None or not e.get("administered") or not e["start"] <= t < e["start"] + given:
+            continue
+        if e.get("chronic") and e["stop"] is not None and e["stop"] <= t:
+            continue  # a device the module removed (MedicationEnd)
+        if conceived is not None and conceived > e["start"]:
+            continue  # removed for (or by) a pregnancy since
+        return e
+    return None
 
 
 def taking(ph: Pharmacy, chosen: Product, t: float) -> bool:

@@ -226,6 +226,8 @@ class InsulinPlan:
     max: float
     titrate: str
     above: float
+    #: injections a day at least (regular insulin before each meal; an order once a day covers one meal)
+    doses: int = 1
 
 
 def load_insulin(products: set[str]) -> dict[str, InsulinPlan]:
@@ -239,5 +241,6 @@ def load_insulin(products: set[str]) -> dict[str, InsulinPlan]:
             float(r["max_units_per_kg"]),
             r["titrate_on"],
             float(r["titrate_above"] or 0),
+            int(r.get("min_doses_a_day") or 1),
         )
     return plans

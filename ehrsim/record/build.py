@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ehrsim.core import exam, glycaemia, latent
+from ehrsim.core.rounding import round_to
 from ehrsim.record import findings
 from ehrsim.record.kinds import BY_NAME, KINDS, TIME_FIELDS
 
@@ -72,7 +73,7 @@ def build_record(sim: Simulation, index: int) -> dict[str, Any]:
         "prescribing": sim.rx.events,
         "latent": latent_block,
         "symptoms": [
-            {"time": int(t), "symptom": name, "cause": cause, "severity": round(level, 1), "encounter": enc}
+            {"time": int(t), "symptom": name, "cause": cause, "severity": round_to(level, 1), "encounter": enc}
             for t, name, cause, level, enc in sim.symptoms.log
         ],
     }

@@ -28,11 +28,27 @@ def test_true_pulse_pressure_is_never_narrow_and_widens_with_age() -> None:
 
 def test_non_hypertensive_diastolic_sits_below_the_nhanes_table_mean_by_the_hypertensive_tail() -> None:
     """Table (NHANES means, hypertensives included) men 50: 75, 60: 74; the state's hypertension adds its own."""
+    from ehrsim.core.physio_effects import floor_mean
     from ehrsim.core.physio_tables import hypertensive_share
 
     dbp = np.array([p.update(55, {}, 0.0)[DBP] for p in _people("M", 800)])
     table = 74.5
-    assert float(dbp.mean()) == pytest.approx(table - hypertensive_share(55) * (86.6 - table), abs=1.5)
+    hypertensive = floor_mean("attribute:hypertension", DBP, 55, 86.6)  # 82.6 at 55 (condition_floors_by_age.csv)
+    assert float(dbp.mean()) == pytest.approx(table - hypertensive_share(55) * (hypertensive - table), abs=1.5)
+
+
+def test_hypertensive_diastolic_falls_after_fifty_as_in_nhanes() -> None:
+    """NHANES 2009-2012 adults with mean SBP >= 140: DBP 87 at 40-49, 70 at 70-79, 66 at 80+ (isolated systolic
+    hypertension of older age; Franklin 1997). The state's floor was 81 + 7|z| (mean 86.6) at every age: women 70+
+    on the NHANES exam comparison had a DBP median of 76-77 against NHANES 62-66 (s11bp)."""
+    by_age = {}
+    for age in (45, 75, 85):
+        people = _people("F", 600)
+        by_age[age] = np.array([p.update(age, {"hypertension": True}, 0.0)[DBP] for p in people])
+    assert by_age[45].mean() == pytest.approx(87.4, abs=3.0)
+    assert by_age[75].mean() == pytest.approx(69.7, abs=3.0)
+    assert by_age[85].mean() == pytest.approx(65.6, abs=3.0)
+    assert (by_age[75] >= 64.0 - 1e-9).all()  # the floor at 75
 
 
 def _measured_pulse_pressures(sex: str, age: float) -> np.ndarray:

@@ -6,6 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -76,3 +77,20 @@ def test_offices_are_closed_on_holidays_but_urgent_care_is_open():
     assert start.date() == dt.date(2022, 1, 3)
     christmas = dt.datetime(2024, 12, 25, 10, 0, tzinfo=NY).timestamp()
     assert clock.place(christmas, "urgentcare", NY, np.random.default_rng(0)) == christmas
+
+
+def test_clock_draws_give_the_generators_own_numbers():
+    """``ClockDraws`` replaces ``rng.integers`` for speed: the same numbers in the same order, mixed with
+    ``random()`` draws, over ranges that take Lemire's rejection path often (2**31 + k) and never (2)."""
+    picker = np.random.default_rng(99)
+    for seed in range(5):
+        numpy_rng, draws = np.random.default_rng(seed), clock.ClockDraws(np.random.default_rng(seed))
+        for _ in range(5_000):
+            if picker.random() < 0.3:
+                assert draws.random() == numpy_rng.random()
+                continue
+            n = int(picker.choice([1, 2, 7, 36, 3600, 2**31 + 12345, 2**32 - 1]))
+            low = int(picker.integers(-3, 3))
+            assert draws.integers(low, low + n) == int(numpy_rng.integers(low, low + n))
+    with pytest.raises(ValueError):
+        clock.ClockDraws(np.random.default_rng(0)).integers(0, 0)

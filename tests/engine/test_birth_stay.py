@@ -26,3 +26,21 @@ def test_birth_dose_is_given_in_a_newborn_stay_from_birth() -> None:
         vitals = {o["codes"][0]["code"] for o in rec["observations"] if o["encounter"] == stay["id"]}
         assert {"8867-4", "9279-1"} <= vitals  # admission vital signs, as in any stay
     assert stays >= 3
+
+
+def test_the_birth_stay_records_the_newborn_weight_length_and_head_circumference() -> None:
+    """s13review chart review: 51 of 51 birth stays had no weight; the first weight came at the 5-day visit."""
+    stays = 0
+    for seed in range(6):
+        _, rec = simulate(born=dt.date(2020, 3, 1), end=dt.date(2020, 6, 1), seed=seed)
+        born = rec["patient"]["birth_time"]
+        stay = [e for e in rec["encounters"] if e["class"] == "inpatient" and e["start"] == born]
+        if not stay:
+            continue
+        stays += 1
+        measured = {o["codes"][0]["code"]: o["value"] for o in rec["observations"] if o["encounter"] == stay[0]["id"]}
+        assert 1.5 <= measured["29463-7"] <= 5.5  # kg
+        assert 40 <= measured["8302-2"] <= 60  # cm
+        assert 29 <= measured["9843-4"] <= 40  # cm
+        assert all(o["time"] == born for o in rec["observations"] if o["encounter"] == stay[0]["id"])
+    assert stays >= 3

@@ -203,3 +203,11 @@ def test_an_infant_death_from_a_malformation_or_prematurity_has_it_recorded_from
         assert cond["start"] == cond["onset"] == record["patient"]["birth_time"]
         assert cond["encounter"] == first["id"] and first["start"] < record["death"]["time"]
     assert seen == {"276654001", "367494004"}
+
+
+def test_a_death_naming_no_cause_is_certified_as_the_first_active_condition_of_its_module() -> None:
+    """Synthea's sepsis module dies with a Death state naming no cause: the certificate names the sepsis its
+    module recorded (the underlying cause), not the respiratory distress after it, nor nothing."""
+    _, record = simulate("death_without_cause", born=dt.date(1970, 1, 1), end=dt.date(2030, 1, 1))
+    assert record["death"] is not None
+    assert [c["code"] for c in record["death"]["codes"]] == ["91302008"]

@@ -206,3 +206,18 @@ def test_a_module_ldl_range_keeps_the_lipid_panel_coherent(seed: int) -> None:
     value = {by_id[i]["codes"][0]["code"]: by_id[i]["value"] for i in lipids["observations"]}
     assert value["18262-6"] <= value["2093-3"] - value["2085-9"]
     assert 101 <= value["18262-6"] <= 200 or value["18262-6"] == value["2093-3"] - value["2085-9"]
+
+
+def test_an_instrument_is_not_recorded_before_it_was_published() -> None:
+    """A PHQ-2 panel, PHQ-9 screening and a DXA T-score at 1990 and 2010 visits (Synthea's screening modules): the
+    core records them only in 2010 (test_availability.csv: PHQ-2 2003, PHQ-9 1999, T-score 1994), whatever
+    module asks for them."""
+    _, record = simulate("instrument_eras", born=dt.date(1960, 1, 1), end=dt.date(2015, 1, 1))
+    years = {
+        kind: sorted(dt.datetime.fromtimestamp(e.get("time", e.get("start")), dt.UTC).year for e in record[kind])
+        for kind in ("reports", "observations", "procedures")
+    }
+    assert years["reports"] == [2010]
+    assert [o["codes"][0]["code"] for o in record["observations"]] == ["55758-7", "38265-5"]
+    assert years["observations"] == [2010, 2010]
+    assert years["procedures"] == [2010]

@@ -62,3 +62,24 @@ def test_a_discharge_summary_lists_the_medications_the_patient_leaves_with() -> 
     assert admission == "- lisinopril 10 MG Oral Tablet"
     assert "- acetaminophen 500 MG Oral Tablet  --  new" in discharge and "lisinopril" in discharge
     assert "cefazolin" not in discharge
+
+
+def test_a_visit_with_only_an_imaging_report_does_not_say_it_has_no_results() -> None:
+    """s13review chart review: 619 notes read "No results at this visit." and then listed a chest X-ray's
+    conclusion. The empty line is for a visit with neither a result nor a report."""
+    b = RecordBuilder(gender="F", birth=dt.date(2020, 1, 1))
+    xray = b.encounter(b.at_age(2), cls="emergency")
+    b._entry(
+        "reports",
+        encounter=xray["id"],
+        time=xray["start"],
+        codes=[code("399208008", display="Plain X-ray of chest (procedure)")],
+        observations=[],
+        conclusion="Airspace consolidation consistent with community-acquired pneumonia.",
+    )
+    b.encounter(b.at_age(3), cls="ambulatory")  # nothing measured
+    first, second = build_notes(b.record())
+    results = first["text"].split("RESULTS\n")[1].split("\n\n")[0]
+    conclusion = "Airspace consolidation consistent with community-acquired pneumonia."
+    assert results == f"- Plain X-ray of chest (procedure)  --  {conclusion}"
+    assert "No results at this visit." in second["text"]

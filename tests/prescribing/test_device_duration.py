@@ -41,3 +41,27 @@ def test_a_new_order_while_the_ius_is_in_place_inserts_nothing() -> None:
     assert order(sim, MIRENA, chronic=True, administered=True) is ius
     at(sim, dt.date(2016, 3, 1))
     assert order(sim, MIRENA, chronic=True, administered=True) is not ius
+
+
+def test_a_one_off_insertion_stays_in_place_and_a_yearly_change_of_device_inserts_nothing() -> None:
+    """Synthea's contraceptive modules record an insertion as a one-off administration and choose a method again
+    every year: an implant ordered a year after a Mirena insertion is not a removal and a new insertion."""
+    sim = patient(dt.date(1980, 1, 1))
+    at(sim, dt.date(2016, 5, 3))
+    ius = order(sim, MIRENA, administered=True)
+    assert ius["stop"] == sim.now  # the administration ends with its visit
+    at(sim, dt.date(2017, 5, 4))
+    assert order(sim, IMPLANT, administered=True) is ius
+    at(sim, dt.date(2021, 5, 4))  # 5 years: a new device
+    again = order(sim, IMPLANT, administered=True)
+    assert again is not ius and again["codes"][0]["code"] == IMPLANT
+
+
+def test_a_device_removed_by_its_module_is_not_in_place() -> None:
+    sim = patient(dt.date(1980, 1, 1))
+    at(sim, dt.date(2010, 3, 1))
+    ius = order(sim, MIRENA, chronic=True, administered=True)
+    at(sim, dt.date(2011, 3, 1))
+    sim.deactivate("medications", ius, sim.now, None)  # removed (MedicationEnd)
+    at(sim, dt.date(2012, 3, 1))
+    assert order(sim, IMPLANT, administered=True) is not ius

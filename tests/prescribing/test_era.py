@@ -126,3 +126,16 @@ def test_a_toddler_gets_no_aspirin_tablet_even_before_the_reye_advisory() -> Non
     toddler = patient(dt.date(1964, 1, 1))
     at(toddler, dt.date(1966, 3, 1))
     assert code_of(order(toddler, "243670", days=3)) != "243670"
+
+
+def test_penicillin_v_before_1956_is_penicillin_g_and_a_childs_ciprofloxacin_before_1987_is_ampicillin() -> None:
+    """Synthea's strep throat and cystitis orders in their era: treated with the era's drug, not withheld."""
+    sim = patient(dt.date(1940, 1, 1))
+    at(sim, dt.date(1955, 6, 1))
+    assert code_of(order(sim, "834102", days=10)) == "105078"
+    child = patient(dt.date(1972, 1, 1))
+    at(child, dt.date(1980, 6, 1))  # 8 years old
+    assert code_of(order(child, "309309", days=3)) == "308210"
+    teen = patient(dt.date(1965, 1, 1))
+    at(teen, dt.date(1980, 6, 1))  # 15
+    assert code_of(order(teen, "309309", days=3)) == "308212"

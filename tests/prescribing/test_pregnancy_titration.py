@@ -94,3 +94,16 @@ def test_labetalol_lowers_blood_pressure_by_dose() -> None:
         for mg in (100, 200, 300)
     ]
     assert factors[0] < factors[1] == 1.0 < factors[2]  # 200 mg twice daily is the standard dose
+
+
+def test_methyldopa_in_pregnancy_before_labetalol() -> None:
+    """Before labetalol (US 1984) the pregnancy antihypertensive for a drug avoided in pregnancy is methyldopa
+    (NHBPEP 1990/2000; ACOG PB 203), not nothing; from 1984 labetalol stays first."""
+    spironolactone = "313096"
+    early = patient(dt.date(1950, 1, 1), pregnant=True)
+    at(early, dt.date(1975, 3, 1))
+    entry = order(early, spironolactone, chronic=True)
+    assert code_of(entry) == "197956" and entry["dosage"]["frequency"] == 2  # methyldopa 250 mg twice a day
+    late = patient(dt.date(1990, 1, 1), pregnant=True)
+    at(late, dt.date(2020, 3, 1))
+    assert code_of(order(late, spironolactone, chronic=True)) == "896758"

@@ -35,6 +35,15 @@ def _vital(sim, name: str, value: float) -> None:  # type: ignore[no-untyped-def
     sim.invalidate_vitals()
 
 
+def _reading(sim, systolic: float) -> None:  # type: ignore[no-untyped-def]
+    """A blood-pressure panel recorded now (what a titration at renewal reads: dosing.csv ``obs:8480-6``)."""
+    loinc = [("8480-6", "Systolic blood pressure", systolic), ("8462-4", "Diastolic blood pressure", 80.0)]
+    comps = [{"codes": [{"system": "LOINC", "code": c, "display": d}], "value": v} for c, d, v in loinc]
+    panel = [{"system": "LOINC", "code": "85354-9", "display": "Blood pressure panel with all children optional"}]
+    fields = {"time": sim.now, "category": "vital-signs", "codes": panel, "value": None, "value_type": "none"}
+    sim.write("observations", {**fields, "unit": "", "components": comps, "report": None}, None)
+
+
 def test_every_strength_is_a_product_and_every_plan_has_a_source() -> None:
     rx = tables()
     plans = {id(p): p for p in rx.plans.values()}
@@ -68,11 +77,12 @@ def test_blood_pressure_above_goal_titrates_up_at_each_renewal_to_the_maximum() 
     sim = patient(ADULT)
     at(sim, dt.date(2015, 3, 1))
     entry = order(sim, LISINOPRIL[10], chronic=True)
-    _vital(sim, "Systolic Blood Pressure", 150.0)
+    _vital(sim, "Systolic Blood Pressure", 118.0)  # the true value is not what the prescriber sees: the reading is
     sim.rx._rng = _Draws(0.1)  # type: ignore[assignment]  # below the titration share: the prescriber acts
     seen = []
     for year in (2016, 2017, 2018):
         at(sim, dt.date(year, 3, 1))
+        _reading(sim, 150.0)  # the visit's vital signs come before its renewals (engine/care.py)
         entry = _renew(sim, entry)
         seen.append(code_of(entry))
     assert seen == [LISINOPRIL[20], LISINOPRIL[40], LISINOPRIL[40]]
@@ -81,28 +91,38 @@ def test_blood_pressure_above_goal_titrates_up_at_each_renewal_to_the_maximum() 
     inert = patient(ADULT)
     at(inert, dt.date(2015, 3, 1))
     held = order(inert, LISINOPRIL[10], chronic=True)
-    _vital(inert, "Systolic Blood Pressure", 150.0)
     inert.rx._rng = _Draws(0.9)  # type: ignore[assignment]  # above it: clinical inertia, the dose stays
     at(inert, dt.date(2016, 3, 1))
+    _reading(inert, 150.0)
     assert code_of(_renew(inert, held)) == LISINOPRIL[10]
     controlled = patient(ADULT)
     at(controlled, dt.date(2015, 3, 1))
     kept = order(controlled, LISINOPRIL[10], chronic=True)
-    _vital(controlled, "Systolic Blood Pressure", 118.0)
+    _vital(controlled, "Systolic Blood Pressure", 150.0)
+    controlled.rx._rng = _Draws(0.1)  # type: ignore[assignment]
     at(controlled, dt.date(2016, 3, 1))
+    _reading(controlled, 118.0)
     assert code_of(_renew(controlled, kept)) == LISINOPRIL[10]
+    unseen = patient(ADULT)  # no reading since the last order: nothing to titrate on
+    at(unseen, dt.date(2015, 3, 1))
+    running = order(unseen, LISINOPRIL[10], chronic=True)
+    _vital(unseen, "Systolic Blood Pressure", 150.0)
+    unseen.rx._rng = _Draws(0.1)  # type: ignore[assignment]
+    at(unseen, dt.date(2016, 3, 1))
+    assert code_of(_renew(unseen, running)) == LISINOPRIL[10]
 
 
 def test_a_new_order_continues_the_running_strength_and_titrates_after_the_step_interval() -> None:
     sim = patient(ADULT)
     at(sim, dt.date(2015, 3, 1))
     first = order(sim, AMLODIPINE[5], chronic=True)
-    _vital(sim, "Systolic Blood Pressure", 142.0)
     sim.rx._rng = _Draws(0.1)  # type: ignore[assignment]
     at(sim, dt.date(2015, 3, 5))  # 4 days later: too early to step up (7-14 days)
+    _reading(sim, 142.0)
     again = order(sim, AMLODIPINE[5], chronic=True)
     assert code_of(again) == AMLODIPINE[5] and first["stop"] == sim.now
     at(sim, dt.date(2015, 4, 1))
+    _reading(sim, 142.0)
     assert code_of(order(sim, AMLODIPINE[5], chronic=True)) == AMLODIPINE[10]
 
 

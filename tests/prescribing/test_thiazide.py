@@ -34,3 +34,26 @@ def test_hctz_stays_at_stage_3_and_is_switched_when_egfr_falls_below_30() -> Non
     _egfr(sim, 24.0)
     running = [m for m in sim.rec.lists["medications"] if m["stop"] is None]
     assert [code_of(m) for m in running] == [FUROSEMIDE_20] and entry["stop"] == sim.now
+
+
+def test_a_hydrochlorothiazide_combination_at_egfr_below_30_becomes_its_partner_alone() -> None:
+    """Tribenzor (Synthea's COVID-19 home medications) and lisinopril/HCTZ at eGFR 21: the partner drug alone."""
+    sim = patient(dt.date(1950, 1, 1))
+    at(sim, dt.date(2020, 6, 29))
+    _egfr(sim, 21.0)
+    tribenzor = order(sim, "999970", chronic=True)
+    assert code_of(tribenzor) == "349405" and tribenzor["prescribing"]["rule"] == "thiazide_egfr_30"
+    lisinopril = order(sim, "197885", chronic=True)["codes"][0]["display"]  # the 12.5/10 mg tablet
+    assert lisinopril.startswith("lisinopril ") and "hydrochlorothiazide" not in lisinopril  # (renal strength limit)
+
+
+def test_a_running_hydrochlorothiazide_combination_is_switched_when_egfr_falls_below_30() -> None:
+    sim = patient(dt.date(1950, 1, 1))
+    at(sim, dt.date(2015, 3, 1))
+    _egfr(sim, 50.0)
+    entry = order(sim, "979468", chronic=True)  # hydrochlorothiazide 12.5 / losartan 50
+    assert code_of(entry) == "979468"
+    at(sim, dt.date(2016, 3, 1))
+    _egfr(sim, 24.0)
+    running = [m for m in sim.rec.lists["medications"] if m["stop"] is None]
+    assert [code_of(m) for m in running] == ["979492"] and entry["stop"] == sim.now

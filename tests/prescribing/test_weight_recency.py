@@ -66,3 +66,20 @@ def test_a_band_chosen_past_the_year_is_weighed_and_charted_at_the_visit() -> No
     assert weighed.chart_weight() == 25.3
     latest = sim.latest_observation("29463-7")
     assert latest["value"] == 25.3 and latest["time"] == sim.now
+
+
+def test_every_weight_reader_weighs_at_the_visit_when_the_recent_chart_weight_is_unusable() -> None:
+    """A recent Body weight without a usable value is no weight: the dose weight, the band's weight and the
+    cycle's weight (weighed_within) are all taken now and charted at the visit; weighed_within reads it as
+    charted (0.1 kg), the others as measured."""
+    sim = patient(dt.date(1980, 5, 1))
+    at(sim, dt.date(2020, 1, 6))
+    sim.vitals["Weight"] = 71.26
+    for read, expected in (("weight", 71.26), ("chart_weight", 71.26), ("weighed_within", 71.3)):
+        _weighed(sim, None)  # type: ignore[arg-type]
+        sim.now += 3600.0
+        now = Patient(sim, sim.now, encounter="visit-1")
+        got = getattr(now, read)(30 * 86400.0) if read == "weighed_within" else getattr(now, read)()
+        assert got == expected, read
+        latest = sim.latest_observation("29463-7")
+        assert latest["value"] == 71.3 and latest["time"] == sim.now

@@ -183,6 +183,17 @@ def test_chronic_condition_may_end_by_progression_cure_or_death() -> None:
     assert check_chronic_endings(b.record()) == []
 
 
+def test_a_preemptive_kidney_transplant_ends_ckd_stage_4() -> None:
+    """Synthea's CKD module transplants at stage 4 (pre-emptive transplant before dialysis, KDIGO 2020): a cure."""
+    b = RecordBuilder()
+    b.condition("431857002", b.at_age(60), stop=b.at_age(63))
+    b.procedure("70536003", b.at_age(63))
+    assert check_chronic_endings(b.record()) == []
+    c = RecordBuilder()
+    c.condition("431857002", c.at_age(60), stop=c.at_age(63))
+    assert "without cause" in check_chronic_endings(c.record())[0]
+
+
 def test_acute_conditions_may_end() -> None:
     b = RecordBuilder()
     b.condition("10509002", b.at_age(30), stop=b.at_age(30.05))

@@ -305,9 +305,22 @@ class Death(State):
             cause = codes_as_dicts(self.codes)
         else:
             cause = sim.resolve_reason(run, self.condition_onset or self.referenced_by_attribute)
+        if not cause:  # a Death naming no cause (Synthea's sepsis): the first active condition its module recorded
+            cause = _module_condition(sim, run)
         delay = duration_seconds(sim.rng, self.exact, self.range, None, None) if (self.exact or self.range) else 0.0
         sim.die(t + delay, cause)
         return True
+
+
+def _module_condition(sim: PatientAccess, run: ModuleRun) -> list[dict[str, str]]:
+    """The codes of the earliest active condition the dying module's states recorded (the underlying one of its
+    chain: sepsis before the respiratory distress it caused), or [] when it recorded none."""
+    active = {id(e) for e in sim.active["conditions"].values()}
+    held = [e for e in run.created.values() if id(e) in active and e.get("codes")]
+    if not held:
+        return []
+    first = min(held, key=lambda e: (e.get("onset") or e["start"], e["start"]))
+    return [dict(first["codes"][0])]
 
 
 CLINICAL_STATES: dict[str, type[State]] = {

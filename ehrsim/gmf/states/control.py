@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import model_validator
 
 from ehrsim.gmf.conditions import NEVER, AnyCondition
 from ehrsim.gmf.states.base import State, ValueSource, duration_seconds
-from ehrsim.gmf.values import Amount, Code, Distribution, Number, TimeExact, TimeRange, TimeUnit
+from ehrsim.gmf.values import Amount, Code, Distribution, Number, TimeExact, TimeRange, TimeUnit, to_seconds
 
 if TYPE_CHECKING:
     from ehrsim.gmf.patient import PatientAccess
@@ -74,9 +75,17 @@ class Delay(State):
             raise ValueError("Delay range needs a unit")
         return self
 
+    @cached_property
+    def _exact_seconds(self) -> float | None:
+        """An exact delay's span, converted once (``duration_seconds``' exact form; most Delays are exact)."""
+        return None if self.exact is None else to_seconds(float(self.exact.quantity), self.exact.unit or self.unit)
+
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         if run.wake is None:
-            end = t + max(0.0, duration_seconds(sim.rng, self.exact, self.range, self.distribution, self.unit))
+            span = self._exact_seconds
+            if span is None:
+                span = duration_seconds(sim.rng, self.exact, self.range, self.distribution, self.unit)
+            end = t + max(0.0, span)
             if end <= t:
                 return True
             run.wake = end

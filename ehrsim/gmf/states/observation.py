@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import Field, Strict, model_validator
 
 from ehrsim.core.lab_eras import availability, reported_codes
+from ehrsim.core.rounding import round_to
 from ehrsim.gmf.states.base import State, ValueSource
 from ehrsim.gmf.values import Code, Codes, Frozen, NumericExact, codes_as_dicts
 
@@ -154,7 +155,7 @@ class ObservationBody(ValueSource):
 
 
 def _number(value: Any) -> float | None:
-    return None if value is None else round(float(value), 2)
+    return None if value is None else round_to(float(value), 2)
 
 
 class Observation(ObservationBody, State):
@@ -216,7 +217,15 @@ class DiagnosticReport(State):
     observations: tuple[ChildObservation, ...]
     number_of_observations: int | None = None
 
+    @cached_property
+    def _since(self) -> float | None:
+        """When the panel first existed (``test_availability.csv``: the PHQ-9 panel from 1999), or None."""
+        return availability(self.codes[0].system, self.codes[0].code)[0] if self.codes else None
+
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+        since = self._since
+        if since is not None and t < since:  # an instrument before it was published: no report, no results
+            return True
         report = sim.add_entry(
             run, "reports", {"time": t, "codes": codes_as_dicts(self.codes), "observations": []}, None
         )

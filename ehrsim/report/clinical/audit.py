@@ -13,11 +13,14 @@ from ehrsim.report.clinical import (  # noqa: F401
     kinds_death,
     kinds_dose,
     kinds_onc,
+    kinds_perinatal,
     kinds_phys,
     kinds_pop,
     kinds_records,
     kinds_rx,
+    kinds_titration,
     kinds_vax,
+    kinds_vitals,
 )
 from ehrsim.report.clinical.base import Rule, build
 from ehrsim.report.clinical.data import ClinicalData, RuleDef, default_clinical

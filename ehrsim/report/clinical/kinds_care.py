@@ -350,7 +350,8 @@ class TreatmentIntensified(Rule):
     """Treatment is changed when readings stay above goal: no run of readings at or above a threshold (``readings``:
     set -> ``at_least``, any of them) spanning ``min_days`` or more on an unchanged set of drugs of the class, once the
     condition is diagnosed and treated. A patient already on ``max_drugs`` drugs of the class is not judged
-    (resistant disease is specialist care)."""
+    (resistant disease is specialist care). With ``continuous``, a run also ends where a drug of the set was not
+    taken for more than a day between two readings (a course stopped and begun again is a new trial)."""
 
     kind = "treatment_intensified"
     required = ("condition_set", "drug_class", "readings", "min_days", "max_drugs")
@@ -367,6 +368,7 @@ class TreatmentIntensified(Rule):
                     high[t] = high.get(t, False) or v >= float(reading["at_least"])
         meds = view.meds_of(self.p["drug_class"])
         run_start: int | None = None  # first reading of the current run above the threshold on one set of drugs
+        prev = 0  # the run's latest reading
         run_drugs: frozenset[str] = frozenset()
         treated = False
         for t in sorted(high):
@@ -378,10 +380,32 @@ class TreatmentIntensified(Rule):
             if not high[t]:
                 run_start = None
                 continue
-            if run_start is None or drugs != run_drugs:
+            stopped = self.param("continuous", False) and run_start is not None and _gap(view, meds, drugs, prev, t)
+            prev = t
+            if run_start is None or drugs != run_drugs or stopped:
                 run_start, run_drugs = t, drugs
                 continue
             if t - run_start >= self.p["min_days"] * DAY:
                 text = f"{iso(run_start)[:10]} to {iso(t)[:10]} on {', '.join(sorted(drugs))}"
                 return Finding(events=1, breaches=[text])
         return Finding(events=1 if treated else 0)
+
+
+def _gap(view: PatientView, meds: list[dict], drugs: frozenset[str], a: int, b: int) -> bool:
+    """Whether a drug of ``drugs`` was not taken for more than a day somewhere between ``a`` and ``b``."""
+    for drug in drugs:
+        spans = sorted(
+            (m["start"], view.stop_of(m)) for m in meds if m.get("codes") and m["codes"][0]["display"] == drug
+        )
+        covered = a
+        for start, stop in spans:
+            if stop <= covered:
+                continue
+            if start > covered + DAY:
+                return True
+            covered = max(covered, stop)
+            if covered >= b:
+                break
+        if covered < b:
+            return True
+    return False

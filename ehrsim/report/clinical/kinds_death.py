@@ -59,3 +59,52 @@ class DeathCauseInRecord(Rule):
 
 def _stop(enc: Entry, t: int) -> float:
     return enc["stop"] if enc.get("stop") is not None else t
+
+
+@register
+class DeathTerminalCare(Rule):
+    """A death from a slow disease (cancer, heart failure, COPD, dementia...) at ``min_age`` or over, diagnosed at
+    least ``min_known_days`` before, had care in its last ``days`` days: any encounter other than the pronouncement.
+    The share without any is judged against the tolerance."""
+
+    kind = "death_terminal_care"
+    required = ("cause_set",)
+
+    def setup(self) -> None:
+        self.slow = self.data.code_set(self.p["cause_set"])
+        self.min_age = float(self.param("min_age", 65))
+        self.days = float(self.param("days", 30))
+        self.known = float(self.param("min_known_days", 30))
+        certification = self.param("certification_set")
+        self.certification = self.data.code_set(certification) if certification else None
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        death = view.record.get("death") or {}
+        codes = death.get("codes") or []
+        t = view.death
+        if t is None or not codes or not self.slow.match(codes[0]):
+            return f
+        age = (t - view.birth) / YEAR
+        if age < self.min_age:
+            return f
+        known = t - self.known * 24 * HOUR
+        if not any(
+            self.slow.match(k)
+            for c in view.entries("conditions")
+            if (c.get("onset") or c["start"]) < known
+            for k in c.get("codes") or ()
+        ):
+            return f  # diagnosed only in the last weeks (or never): the course is not judged
+        since = t - self.days * 24 * HOUR
+        cared = any(
+            e["start"] < t and _stop(e, t) >= since and not self._pronouncement(e) for e in view.entries("encounters")
+        )
+        if cared:
+            f.passed()
+        else:
+            f.add(False, f"{codes[0].get('display')} at {age:.1f}: no encounter in the {self.days:g} days before death")
+        return f
+
+    def _pronouncement(self, enc: Entry) -> bool:
+        return self.certification is not None and any(self.certification.match(k) for k in enc.get("codes") or ())

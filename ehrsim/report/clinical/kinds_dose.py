@@ -20,8 +20,8 @@ _PERIOD_SECONDS = {"s": 1, "min": 60, "h": 3600, "hours": 3600, "d": DAY, "days"
 
 @register
 class MaxDailyDose(Rule):
-    """A single-ingredient tablet or capsule (or a liquid or pen dosed in mL, when ``dose_units`` lists mL) above its
-    labelled maximum daily dose (``limits``: ingredient -> mg)."""
+    """A single-ingredient tablet or capsule (or a liquid or pen dosed in mL, when ``dose_units`` lists mL, or a pen
+    dosed in mg, when it lists mg) above its labelled maximum daily dose (``limits``: ingredient -> mg)."""
 
     kind = "max_daily_dose"
     required = ("limits", "dose_units")
@@ -38,7 +38,11 @@ class MaxDailyDose(Rule):
             dosage = med.get("dosage")
             code = (med.get("codes") or [{}])[0]
             per_ml = dosage is not None and dosage.get("dose_unit") == "mL"
-            match = (_PER_ML if per_ml else _SINGLE).match(code.get("display") or "")
+            display = code.get("display") or ""
+            match = (_PER_ML if per_ml else _SINGLE).match(display)
+            pen_mg = dosage is not None and not per_ml and match is None and dosage.get("dose_unit") == "mg"
+            if pen_mg:  # a pen dosed in mg (its volume aside): the amount is already the ingredient's mg
+                match = _PER_ML.match(display)
             if not dosage or not match or dosage.get("dose_unit") not in self.p["dose_units"]:
                 continue
             ingredient = match.group(1).split(" ")[0]
@@ -47,7 +51,7 @@ class MaxDailyDose(Rule):
             if limit is None or period <= 0:
                 continue
             units_a_day = float(dosage["amount"]) * float(dosage.get("frequency") or 1) * DAY / period
-            per_day = units_a_day * float(match.group(2))
+            per_day = units_a_day * (1.0 if pen_mg else float(match.group(2)))
             if per_day <= limit * 1.001:
                 f.passed()
             else:

@@ -230,7 +230,8 @@ class EncounterMinLength(Rule):
 @register
 class EncounterHasResult(Rule):
     """Encounters of some classes (an ED visit, a hospital stay) record at least one result of a code set (a vital
-    sign), except those coded in ``except_set`` (a death pronouncement, a vaccine-only visit)."""
+    sign), except those coded in ``except_set`` (a death pronouncement, a vaccine-only visit); with ``reason_set``,
+    only encounters for one of its reasons (a newborn's birth stay)."""
 
     kind = "encounter_has_result"
     required = ("classes", "set")
@@ -238,6 +239,7 @@ class EncounterHasResult(Rule):
     def setup(self) -> None:
         self.wanted = self.data.code_set(self.p["set"])
         self.skip = self.data.code_set(self.p["except_set"]) if "except_set" in self.p else None
+        self.reasons = self.data.code_set(self.p["reason_set"]) if "reason_set" in self.p else None
 
     def check(self, view: PatientView) -> Finding:
         f = Finding()
@@ -250,6 +252,8 @@ class EncounterHasResult(Rule):
         min_hours = float(self.param("min_hours", 0))
         for enc in view.entries("encounters"):
             if enc.get("class") not in self.p["classes"] or (self.skip is not None and self.skip.any(enc.get("codes"))):
+                continue
+            if self.reasons is not None and not self.reasons.any(enc.get("reason")):
                 continue
             if (view.stop_of(enc) - enc["start"]) / 3600 < min_hours:
                 continue

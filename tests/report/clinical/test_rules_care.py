@@ -426,3 +426,58 @@ def test_hypertension_intensified() -> None:
     for age in (50.5, 51.5, 52.5):
         untreated.blood_pressure(untreated.at_age(age), 160, 90)  # not on a drug: other rules judge it
     passes("care.hypertension_intensified", [titrated, controlled, short, untreated.record()])
+
+
+def test_hypertension_mean_above_goal() -> None:
+    # s13htn: 142-147 systolic for years on one unchanged drug, no reading >= 150/95 (the older rule passes it)
+    stuck = _hypertensive([(50.5, 146, 80), (50.9, 138, 78), (51.3, 147, 82), (51.7, 142, 79)])
+    passes("care.hypertension_intensified", [stuck])
+    result = breaks("care.hypertension_mean_above_goal", [stuck])
+    assert result.patients_breaking == result.patients and "mean 143 of 4" in result.examples[0][1][0]
+    diastolic = _hypertensive([(50.5, 132, 92), (51.0, 128, 88), (51.6, 130, 91)])  # mean diastolic 90.3
+    breaks("care.hypertension_mean_above_goal", [diastolic])
+    titrated = _hypertensive([(50.5, 146, 80), (51.0, 147, 82), (51.6, 142, 80)], switch_at=50.7)  # a drug added
+    near_goal = _hypertensive([(50.5, 146, 80), (50.9, 134, 78), (51.3, 141, 82), (51.7, 136, 79)])  # mean 139
+    short = _hypertensive([(50.5, 150, 80), (51.2, 148, 80)])  # above goal for 8 months only
+    old = RecordBuilder(birth=dt.date(1910, 1, 1))  # 1960-1962: before JNC 1977's stepped care, not judged
+    old.condition("59621000", old.at_age(50))
+    med(old, AMLODIPINE, old.at_age(50))
+    for age in (50.5, 51.2, 51.9):
+        old.blood_pressure(old.at_age(age), 150, 95)
+    passes("care.hypertension_mean_above_goal", [titrated, near_goal, short, old.record()])
+
+
+SERTRALINE_50 = ("312941", "sertraline 50 MG Oral Tablet")
+SERTRALINE_100 = ("312938", "sertraline 100 MG Oral Tablet")
+
+
+def _depressed(scores: list[tuple[float, float]], stepped_at: float | None = None) -> Record:
+    """Major depression from 30 on sertraline 50 mg; PHQ-9 scores (age, score); 100 mg from ``stepped_at``."""
+    b = RecordBuilder(birth=dt.date(1980, 1, 1))
+    b.condition("370143000", b.at_age(30))
+    first = med(b, SERTRALINE_50, b.at_age(30))
+    if stepped_at is not None:
+        first["stop"] = b.at_age(stepped_at)
+        med(b, SERTRALINE_100, b.at_age(stepped_at))
+    for age, score in scores:
+        b.observation("44261-6", b.at_age(age), score, unit="{score}", category="survey")
+    return b.record()
+
+
+def test_antidepressant_adjusted() -> None:
+    # 116 of the s13review chart review: PHQ-9 16-19 for 17 months on the starting dose
+    stuck = _depressed([(30.2, 17), (30.5, 19), (30.9, 16)])
+    result = breaks("care.antidepressant_adjusted", [stuck])
+    assert (result.patients, result.patients_breaking) == (1, 1)
+    scores = [(30.1, 17), (30.3, 18), (30.5, 16), (30.55, 9)]
+    breaks("care.antidepressant_adjusted", [_depressed(scores)])  # 146 days at 15+ on 50 mg
+    stepped = _depressed(scores, stepped_at=30.32)  # raised to 100 mg after 73 days, then a response
+    responded = _depressed([(30.2, 17), (30.4, 9), (30.9, 6)])
+    restarted = RecordBuilder(birth=dt.date(1980, 1, 1))  # a month's course, then a new one 15 months later
+    restarted.condition("370143000", restarted.at_age(30))
+    first = med(restarted, SERTRALINE_50, restarted.at_age(30))
+    first["stop"] = restarted.at_age(30.08)
+    med(restarted, SERTRALINE_50, restarted.at_age(31.3))
+    for age, score in [(30.0, 18), (31.3, 24), (31.4, 9)]:
+        restarted.observation("44261-6", restarted.at_age(age), score, unit="{score}", category="survey")
+    passes("care.antidepressant_adjusted", [stepped, responded, restarted.record()])

@@ -52,3 +52,47 @@ def test_a_fatal_acute_illness_needs_a_stay_around_the_death() -> None:
     assert "no stay or emergency visit in the 30 days before death" in result.examples[0][1][0]
     passes(RULE, [_died(SEPSIS, 50, recorded=0.01, stay=3)])
     breaks(RULE, [_died(SEPSIS, 50, recorded=0.5, stay=90)])  # a stay three months earlier is not the fatal episode
+
+
+TERMINAL = "death.terminal_care"
+LUNG_CANCER = ("254637007", "Non-small cell lung cancer (disorder)")
+HEART_FAILURE = ("88805009", "Chronic congestive heart failure (disorder)")
+CERTIFICATION = ("308646001", "Death certification (procedure)")
+
+
+def _slow_death(cause: tuple[str, str], age: float, index: int = 0, **kw: Any) -> dict[str, Any]:
+    """A death of a slow disease recorded ``known`` years before; ``care``: (days before death, hours, class)."""
+    born = dt.date(1930, 1, 1)
+    b = RecordBuilder(birth=born, death=int(RecordBuilder(birth=born).at_age(age)), index=index)
+    t = b.at_age(age)
+    b.condition(cause[0], t - int(kw.get("known", 2) * 365 * DAY), display=cause[1])
+    if "care" in kw:
+        days, hours, cls = kw["care"]
+        b.encounter(t - int(days * DAY), hours=hours, cls=cls)
+    pronounced = b.encounter(t, hours=0, cls="home")  # the pronouncement at home is not care
+    pronounced["codes"] = [code(CERTIFICATION[0], display=CERTIFICATION[1])]
+    rec = b.record()
+    rec["death"]["codes"] = [code(cause[0], display=cause[1])]
+    return rec
+
+
+def test_slow_deaths_without_care_in_the_last_month_break_it() -> None:
+    result = breaks(TERMINAL, [_slow_death(LUNG_CANCER, 80, i) for i in range(3)])
+    assert "no encounter in the 30 days before death" in result.examples[0][1][0]
+    # a visit 40 days before the death is not care in the last month
+    breaks(TERMINAL, [_slow_death(HEART_FAILURE, 85, i, care=(40, 1, "ambulatory")) for i in range(3)])
+
+
+def test_a_terminal_course_or_any_care_in_the_last_month_keeps_it() -> None:
+    hospice = [_slow_death(LUNG_CANCER, 80, i, care=(18, 18 * 24, "hospice")) for i in range(3)]
+    passes(TERMINAL, hospice)
+    admitted = [_slow_death(HEART_FAILURE, 85, i, care=(3, 72, "inpatient")) for i in range(3)]
+    passes(TERMINAL, admitted)
+    # one of four without care is within the tolerance (30 %, judged by a binomial test)
+    passes(TERMINAL, [*hospice, _slow_death(LUNG_CANCER, 80, 9)])
+
+
+def test_young_deaths_recent_diagnoses_and_other_causes_are_not_judged() -> None:
+    assert run(TERMINAL, [_slow_death(LUNG_CANCER, 60)]).denominator == 0  # under 65
+    assert run(TERMINAL, [_slow_death(LUNG_CANCER, 80, known=0.02)]).denominator == 0  # diagnosed a week before
+    assert run(TERMINAL, [_died(SUICIDE, 80, born=dt.date(1930, 1, 1))]).denominator == 0

@@ -174,6 +174,18 @@ def test_injectable_max_daily_dose() -> None:
     passes("rx.injectable_max_daily_dose", [g.record()])
 
 
+def test_injectable_max_daily_dose_of_a_pen_dosed_in_mg() -> None:
+    """A pen's dose written in mg (the prescribing layer's label dose) is judged as mg, not mg/mL times mg."""
+    b = RecordBuilder()
+    t = b.at_age(45)
+    med(b, LIRAGLUTIDE_PEN, t, t + 365 * DAY, dosage=_dose(2.4, "mg"))  # 2.4 mg a day
+    result = breaks("rx.injectable_max_daily_dose", [b.record()])
+    assert (result.events, result.events_breaking) == (1, 1)
+    g = RecordBuilder()
+    med(g, LIRAGLUTIDE_PEN, t, None, dosage=_dose(1.2, "mg"))
+    passes("rx.injectable_max_daily_dose", [g.record()])
+
+
 OSELTAMIVIR = ("312122", "oseltamivir 75 MG Oral Capsule")
 FLU = ("6142004", "Influenza (disorder)")
 ASTHMA = ("195967001", "Asthma (disorder)")

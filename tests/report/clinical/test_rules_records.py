@@ -302,3 +302,22 @@ def test_urgent_care_code_before_1970() -> None:
     later = g.encounter(from_date(dt.date(1995, 3, 1)), hours=0.2, cls="urgentcare")
     later["codes"] = [code("702927004", display="Urgent care clinic (environment)")]
     passes("rec.urgent_care_code_before_1970", [g.record()])
+
+
+def test_newborn_weighed_at_birth() -> None:
+    """s13review: 51 of 51 birth stays had heart rate, respiratory rate and saturation but no weight."""
+
+    def born(index: int, weighed: bool) -> dict:
+        b = RecordBuilder(index)
+        stay = b.encounter(b.birth, hours=48, cls="inpatient")
+        stay["reason"] = [code("442311008", display="Liveborn born in hospital (situation)")]
+        b.observation("8867-4", b.birth, 140, unit="/min", enc=stay, category="vital-signs")
+        if weighed:
+            b.observation("29463-7", b.birth, 3.4, unit="kg", enc=stay, category="vital-signs")
+        other = b.encounter(b.at_age(30), hours=72, cls="inpatient")  # an adult stay: not a birth stay
+        b.observation("8867-4", other["start"], 80, unit="/min", enc=other, category="vital-signs")
+        return b.record()
+
+    result = breaks("rec.newborn_weighed_at_birth", [born(0, False), born(1, True)])
+    assert result.denominator == 2
+    passes("rec.newborn_weighed_at_birth", [born(0, True), born(1, True)])

@@ -1,0 +1,89 @@
+"""A result showing a drug is not working steps its dose up at that visit (any module library).
+
+Chronic orders are reviewed and titrated when renewed, and most renewals are yearly, so a depressed patient
+whose follow-up PHQ-9 stayed at 16-19 kept duloxetine 30 mg (the label's one-week starting dose) for 17 months
+(s13review chart review: 29 of 59 patients on an antidepressant had a PHQ-9 of 15 or more after 8 weeks on the
+same drug and no change in the next 60 days). When a result of ``result_titration.csv`` is at or above its
+threshold, every running chronic drug of the row's class that has a strength plan and has been taken for
+``after_days`` (the course, renewals included) is renewed at that visit: below the plan's maximum the renewal takes
+the titration decision again (strength.py); at the maximum it is renewed as the drug of another class of
+``nonresponse_switch.csv`` once that is approved (APA 2010, STAR*D level 2). Functions of the ``Pharmacy``, as
+pregnancy.py.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from ehrsim.core.tables import rows
+from ehrsim.errors import ConfigError
+
+if TYPE_CHECKING:
+    from ehrsim.prescribing.pharmacy import Pharmacy
+    from ehrsim.prescribing.strength import Plan
+
+DAY = 86400.0
+
+
+@cache
+def _switches() -> dict[str, dict[str, str]]:
+    """Ingredient -> the code dict of the drug it is switched to at its maximum dose without a response."""
+    return {
+        r["ingredient"]: {"system": "RxNorm", "code": r["switch_to_rxcui"], "display": r["switch_to_display"]}
+        for r in rows("prescribing/nonresponse_switch.csv")
+    }
+
+
+@cache
+def _rules() -> dict[str, tuple[float, str, float]]:
+    """LOINC code -> (threshold, drug class, seconds on the drug before a step)."""
+    out = {}
+    for r in rows("prescribing/result_titration.csv"):
+        try:
+            out[r["loinc"]] = (float(r["at_or_above"]), r["drug_class"], float(r["after_days"]) * DAY)
+        except ValueError as exc:
+            raise ConfigError(f"prescribing/result_titration.csv: {r['loinc']}: {exc}") from exc
+    return out
+
+
+def titrate_on_result(ph: Pharmacy, entry: dict[str, Any], t: float) -> None:
+    """Renew the running drugs of the result's class that are due a step when the result shows no response."""
+    rule = _rules().get(entry["codes"][0]["code"])
+    if rule is None:
+        return
+    threshold, drug_class, after = rule
+    value = entry.get("value")
+    if not isinstance(value, int | float) or isinstance(value, bool) or value < threshold:
+        return
+    for med, product in ph._current(t):
+        if product is None or drug_class not in product.classes or not med.get("chronic"):
+            continue
+        plan = ph.rx.plans.get(med["codes"][0]["code"])
+        mg = plan.mg_of(med["codes"][0]["code"]) if plan is not None else None
+        if plan is None or mg is None or not plan.titrate or t - _course_start(ph, med, plan) < after:
+            continue
+        if mg < plan.max:
+            if t - med["start"] >= plan.step:  # a renewal at this very visit has just decided the dose
+                ph.renew(med, t, entry.get("encounter"))
+            continue
+        switch = _switches().get(product.ingredients[0]) if product.ingredients else None
+        if switch is None:
+            continue
+        target = ph.rx.products.get(switch["code"])
+        if target is None or any(t < before for before, _ in target.approvals):
+            continue
+        med["ordered"] = dict(switch)  # from now on the course is the other drug (renewals keep it)
+        ph.renew(med, t, entry.get("encounter"))
+
+
+def _course_start(ph: Pharmacy, med: dict[str, Any], plan: Plan) -> float:
+    """When the patient began the drug: the earliest of the orders of the same plan that continue one another."""
+    start = med["start"]
+    for other in reversed(ph.sim.rec.lists["medications"]):
+        if other is med or other["start"] >= start or ph.rx.plans.get(other["codes"][0]["code"]) is not plan:
+            continue
+        stop = other["stop"]
+        if stop is None or stop >= start - DAY:
+            start = other["start"]
+    return start

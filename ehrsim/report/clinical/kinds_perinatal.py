@@ -1,0 +1,89 @@
+"""Pregnancy outcomes and paediatric follow-up: gestational age at delivery, labs after a paediatric finding."""
+
+from __future__ import annotations
+
+from statistics import fmean
+
+from ehrsim.record.times import DAY, iso
+from ehrsim.report.clinical.base import Finding, Rule, date_time, register
+from ehrsim.report.clinical.view import PatientView
+
+
+@register
+class DeliveryGestationShare(Rule):
+    """Share of deliveries before a gestational age (NCHS natality: under 34 weeks about 2-3 %, under 37 about 9-10 %).
+
+    The gestational age of a delivery is the last one charted from ``charted_days`` before the delivery procedure
+    to it (the admission records the completed weeks); a delivery without one is not counted. Fewer than
+    ``min_deliveries`` (default 50) deliveries is too small a sample to judge a share of a few per cent (n/a)."""
+
+    kind = "delivery_gestation_share"
+    band = True
+    required = ("delivery_set", "gestation_set", "below_weeks", "band")
+
+    def setup(self) -> None:
+        self.deliveries = self.data.code_set(self.p["delivery_set"])
+        self.gestation = self.data.code_set(self.p["gestation_set"])
+        self.since = date_time(self.param("since"))
+        self.window = float(self.param("charted_days", 7)) * DAY
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        ages = view.values(self.gestation)
+        if not ages:
+            return f
+        for proc in view.entries("procedures"):
+            t = proc["start"]
+            if t < self.since or not self.deliveries.any(proc.get("codes")):
+                continue
+            charted = [v for ot, v, _ in ages if t - self.window <= ot <= t]
+            if not charted:
+                continue
+            f.passed()
+            f.values.append(1.0 if charted[-1] < self.p["below_weeks"] else 0.0)
+        return f
+
+    def measure(self, values: list[float]) -> float | None:
+        return fmean(values) if values and len(values) >= self.param("min_deliveries", 50) else None
+
+
+@register
+class LabsAfterFinding(Rule):
+    """A finding in an age window (obesity from 10 years) is followed by each listed test within a window.
+
+    The clock starts when the finding first holds inside the age window (its onset, or the birthday at ``min_age``
+    for a finding made earlier and still active); each set in ``lab_sets`` needs a result or procedure from
+    ``lookback_days`` before that to ``within_days`` after. Findings whose window runs past the record's end, or
+    that start before ``since`` (the guideline's date), are not judged."""
+
+    kind = "labs_after_finding"
+    required = ("condition_set", "lab_sets", "min_age", "max_age", "within_days")
+
+    def setup(self) -> None:
+        self.condition = self.data.code_set(self.p["condition_set"])
+        self.labs = [(self.data.code_set(s["set"]), s["text"]) for s in self.p["lab_sets"]]
+        self.since = date_time(self.param("since"))
+
+    def _check_names(self) -> None:
+        super()._check_names()
+        for s in self.p["lab_sets"]:
+            self.data.code_set(s["set"])
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        lo_age, hi_age = view.at_age(self.p["min_age"]), view.at_age(self.p["max_age"])
+        within = float(self.p["within_days"]) * DAY
+        lookback = float(self.param("lookback_days", 30)) * DAY
+        judged_until = 0.0
+        for cond in sorted(view.conditions_in(self.condition), key=lambda c: c["start"]):
+            t0 = max(cond["start"], lo_age)
+            if t0 >= min(view.stop_of(cond), hi_age) or t0 + within > view.end or t0 < max(judged_until, self.since):
+                continue
+            judged_until = t0 + within  # overlapping episodes are judged once
+            missing = [
+                text
+                for labs, text in self.labs
+                if not any(t0 - lookback <= t <= t0 + within for t in view.events_in(labs))
+            ]
+            f.add(not missing, f"finding from {iso(int(t0))[:10]} (age {view.age(t0):.1f}): no {', '.join(missing)}")
+        return f

@@ -1,0 +1,62 @@
+"""ehrsim's hypertension module acts on the office readings it records (s13htn): a raised reading is rechecked and
+two raised readings at separate visits diagnose; a wellness visit's renewals follow its vital signs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ehrsim.record.times import from_date
+from tests.engine.harness import simulate, trace
+
+MODULES = Path(__file__).resolve().parents[2] / "modules"
+PANEL, SBP, DBP = "85354-9", "8480-6", "8462-4"
+
+
+def _readings(rec: dict) -> list[tuple[float, int, float, float]]:
+    """(time, record order, systolic, diastolic) of every BP panel."""
+    out = []
+    for o in rec["observations"]:
+        if o["codes"][0]["code"] == PANEL:
+            v = {c["codes"][0]["code"]: c["value"] for c in o["components"]}
+            out.append((o["time"], o["n"], v[SBP], v[DBP]))
+    return sorted(out)
+
+
+def _raised(r: tuple[float, int, float, float]) -> bool:
+    return r[2] >= 140 or r[3] >= 90
+
+
+def test_raised_office_readings_are_rechecked_and_two_raised_readings_diagnose() -> None:
+    confirmed = rechecked = 0
+    for seed in range(16):
+        sim, rec = simulate("hypertension", "wellness_encounters", gender="M" if seed % 2 else "F",
+                            born=dt.date(1940, 1, 1), end=dt.date(2020, 1, 1), seed=seed, folder=MODULES)  # fmt: skip
+        readings = _readings(rec)
+        for date, _, state in trace(sim, "hypertension"):
+            if state not in ("Recheck_Visit", "Recheck_Confirmed"):
+                continue
+            t = from_date(dt.date.fromisoformat(date)) + 86400
+            before = [r for r in readings if r[0] < t]
+            if state == "Recheck_Visit":  # booked by a raised reading (looked at quarterly, then 1-8 weeks)
+                rechecked += 1
+                earlier = [r for r in before if r[0] < before[-1][0] - 3600]
+                assert earlier and _raised(earlier[-1]) and before[-1][0] - earlier[-1][0] <= 155 * 86400
+            else:  # confirmed by the recheck's own reading, raised again
+                confirmed += 1
+                assert _raised(before[-1])
+    assert rechecked >= confirmed > 0
+
+
+def test_wellness_renewals_follow_the_visits_vital_signs() -> None:
+    renewals = 0
+    for seed in range(6):
+        _, rec = simulate("hypertension", "wellness_encounters", born=dt.date(1940, 1, 1), end=dt.date(2015, 1, 1),
+                          seed=seed, folder=MODULES)  # fmt: skip
+        wellness = {e["id"] for e in rec["encounters"] if e["class"] == "wellness"}
+        panels = {o["encounter"]: o["n"] for o in rec["observations"] if o["codes"][0]["code"] == PANEL}
+        for m in rec["medications"]:
+            if m["encounter"] in wellness and m.get("chronic") and m["encounter"] in panels:
+                renewals += 1
+                assert m["n"] > panels[m["encounter"]], "a renewal recorded before the visit's blood pressure"
+    assert renewals > 0

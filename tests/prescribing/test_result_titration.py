@@ -1,0 +1,82 @@
+"""A follow-up PHQ-9 showing no response steps the antidepressant up at that visit (result_titration.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ehrsim.engine.simulation import Simulation
+from tests.prescribing.helpers import Order, Run, at, order, patient
+
+SERTRALINE_50 = "312941"
+SERTRALINE_100 = "312938"
+
+
+def _phq9(sim: Simulation, score: float) -> dict[str, Any]:
+    fields = {
+        "time": sim.now,
+        "category": "survey",
+        "codes": [{"system": "LOINC", "code": "44261-6", "display": "PHQ-9 total"}],
+        "value": score,
+        "value_type": "numeric",
+        "unit": "{score}",
+        "components": [],
+        "report": None,
+    }
+    return sim.add_entry(Run(), "observations", fields, Order(name="PHQ9"))  # type: ignore[arg-type]
+
+
+def _running(sim: Simulation) -> list[str]:
+    t = sim.now
+    return sorted(
+        m["codes"][0]["code"]
+        for m in sim.rec.lists["medications"]
+        if m["start"] <= t and (m["stop"] is None or m["stop"] > t)
+    )
+
+
+def test_no_response_after_six_weeks_steps_the_dose_up_at_that_visit() -> None:
+    sim = patient(dt.date(1980, 1, 1))
+    at(sim, dt.date(2020, 3, 1))
+    order(sim, SERTRALINE_50, chronic=True)
+    at(sim, dt.date(2020, 3, 22))
+    _phq9(sim, 18)  # three weeks: too early to judge the response
+    assert _running(sim) == [SERTRALINE_50]
+    at(sim, dt.date(2020, 4, 20))
+    _phq9(sim, 17)
+    assert _running(sim) == [SERTRALINE_100]
+
+
+def test_a_response_keeps_the_dose() -> None:
+    sim = patient(dt.date(1980, 1, 1))
+    at(sim, dt.date(2020, 3, 1))
+    order(sim, SERTRALINE_50, chronic=True)
+    at(sim, dt.date(2020, 4, 20))
+    _phq9(sim, 6)
+    assert _running(sim) == [SERTRALINE_50]
+
+
+DULOXETINE_30 = "596930"
+
+
+def test_no_response_at_the_maximum_switches_to_another_class() -> None:
+    sim = patient(dt.date(1980, 1, 1))
+    at(sim, dt.date(2020, 3, 1))
+    order(sim, SERTRALINE_50, chronic=True)
+    at(sim, dt.date(2020, 4, 20))
+    _phq9(sim, 19)
+    assert _running(sim) == [SERTRALINE_100]  # the plan's maximum (dosing.csv)
+    at(sim, dt.date(2020, 5, 18))
+    _phq9(sim, 18)  # four weeks on 100 mg, ten on sertraline: the course counts
+    assert _running(sim) == [DULOXETINE_30]  # STAR*D level 2: an SSRI to an SNRI
+
+
+def test_no_switch_to_a_drug_not_yet_approved() -> None:
+    sim = patient(dt.date(1960, 1, 1))
+    at(sim, dt.date(1998, 3, 1))
+    order(sim, SERTRALINE_50, chronic=True)
+    at(sim, dt.date(1998, 4, 20))
+    _phq9(sim, 19)
+    at(sim, dt.date(1998, 6, 20))
+    _phq9(sim, 19)  # duloxetine came in 2004: the sertraline is kept
+    assert _running(sim) == [SERTRALINE_100]

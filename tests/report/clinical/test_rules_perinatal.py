@@ -1,0 +1,87 @@
+"""Gestational age at delivery and labs for obese children (s13preg)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.report.clinical.helpers import DAY, breaks, passes, run
+from tests.report.records import RecordBuilder
+
+DELIVERY = "177184002"
+OBESITY = "414916001"
+
+
+def _deliveries(weeks: list[int]) -> list[dict]:
+    """One woman per delivery, the completed weeks charted at the admission."""
+    out = []
+    for i, w in enumerate(weeks):
+        b = RecordBuilder(index=i, birth=dt.date(1990, 1, 1))
+        t = b.at_age(30)
+        b.observation("18185-9", t - 2 * DAY, float(w - 2), unit="wk")  # the last prenatal visit
+        b.observation("18185-9", t - 3600, float(w), unit="wk")  # the admission
+        b.procedure(DELIVERY, t)
+        out.append(b.record())
+    return out
+
+
+def test_deliveries_before_34_weeks() -> None:
+    # the chart review's population: about 9 % before 34 weeks
+    result = breaks("pop.delivery_before_34_weeks", _deliveries([33] * 9 + [39] * 91))
+    assert result.measure == 0.09
+    result = passes("pop.delivery_before_34_weeks", _deliveries([32, 30] + [35] * 8 + [38] * 30 + [39] * 60))
+    assert result.measure == 0.02
+
+
+def test_preterm_deliveries_before_37_weeks() -> None:
+    breaks("pop.delivery_before_37_weeks", _deliveries([39] * 100))  # no preterm birth at all
+    breaks("pop.delivery_before_37_weeks", _deliveries([36] * 20 + [39] * 80))
+    result = passes("pop.delivery_before_37_weeks", _deliveries([32, 30] + [35] * 8 + [38] * 30 + [39] * 60))
+    assert result.measure == 0.1
+    # a gestational age charted only weeks before the delivery does not count for it
+    b = RecordBuilder(birth=dt.date(1990, 1, 1))
+    t = b.at_age(30)
+    b.observation("18185-9", t - 20 * DAY, 33.0, unit="wk")
+    b.procedure(DELIVERY, t)
+    assert passes("pop.delivery_before_37_weeks", [b.record(), *_deliveries([36] * 9 + [39] * 90)]).measure == 9 / 99
+
+
+def _obese_child(
+    index: int, onset_age: float, labs: tuple[str, ...], lab_delay_days: float = 0, stop_age: float = 17.5
+) -> dict:
+    b = RecordBuilder(index=index, gender="M", birth=dt.date(2008, 1, 1))
+    t0 = b.at_age(onset_age)
+    b.condition(OBESITY, t0, stop=b.at_age(stop_age))
+    start = max(t0, b.at_age(10)) + int(lab_delay_days * DAY)
+    for loinc, value, unit in (("2093-3", 182.0, "mg/dL"), ("4548-4", 5.4, "%"), ("1742-6", 31.0, "U/L")):
+        if loinc in labs:
+            b.observation(loinc, start, value, unit=unit)
+    return b.record()
+
+
+def test_obese_children_get_labs_from_10() -> None:
+    all_labs = ("2093-3", "4548-4", "1742-6")
+    no_labs = [_obese_child(i, 11, ()) for i in range(3)]
+    result = breaks("care.obese_child_labs", no_labs)
+    assert "no lipid test, HbA1c or glucose, ALT" in result.examples[0][1][0]
+    # no ALT, or labs only 2 years later, still breaks
+    breaks("care.obese_child_labs", [_obese_child(i, 12, all_labs[:2]) for i in range(3)])
+    breaks("care.obese_child_labs", [_obese_child(i, 12, all_labs, lab_delay_days=700) for i in range(3)])
+    good = [
+        _obese_child(0, 11, all_labs),  # labs at the diagnosis
+        _obese_child(1, 6, all_labs, lab_delay_days=120),  # diagnosed at 6: the clock starts at 10
+        _obese_child(2, 12.5, all_labs, lab_delay_days=300),  # within the year
+        _obese_child(3, 5, (), stop_age=9),  # obese only before 10: not judged
+        _obese_child(4, 17.8, ()),  # diagnosed at 17.8, ended at 17.5 by the builder: nothing held inside 10-18
+    ]
+    result = passes("care.obese_child_labs", good)
+    assert result.denominator == 3
+
+
+def test_obese_child_labs_judged_from_2008() -> None:
+    b = RecordBuilder(gender="F", birth=dt.date(1990, 1, 1))
+    b.condition(OBESITY, b.at_age(11), stop=b.at_age(15))  # 2001: before the 2007 Expert Committee
+    assert run("care.obese_child_labs", [b.record()]).status == "n/a"  # nothing to judge
+
+
+def test_few_deliveries_are_not_judged() -> None:
+    assert run("pop.delivery_before_37_weeks", _deliveries([39] * 12)).status == "n/a"
