@@ -32,11 +32,13 @@ class Bundle(NamedTuple):
     allergy_amount: float
 
 
-class CoreOrder(NamedTuple):
-    """What the prescriber reads from a MedicationOrder state, for an order the core places."""
+class CoreOrder:
+    """What the prescriber reads from a MedicationOrder state, for an order the core places. A plain class, not a
+    tuple: the engine reads a state's optional fields from its ``__dict__`` (record_writes.add_entry)."""
 
-    name: str = "core:surgical_prophylaxis"
-    assign_to_attribute: str | None = None
+    def __init__(self) -> None:
+        self.name = "core:surgical_prophylaxis"
+        self.assign_to_attribute: str | None = None
 
 
 ORDER = CoreOrder()

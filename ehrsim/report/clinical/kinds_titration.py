@@ -54,7 +54,7 @@ class MeanAboveGoalUnchanged(Rule):
                     break
                 window = [values for _, values in readings[a : end + 1]]
                 for i, (_, goal) in enumerate(self.sets):
-                    seen = [v[i] for v in window if v[i] is not None]
+                    seen = [x for v in window if (x := v[i]) is not None]
                     if seen and sum(seen) / len(seen) >= goal:
                         mean = sum(seen) / len(seen)
                         text = f"{iso(start)[:10]} to {iso(readings[end][0])[:10]}: mean {mean:.0f} of {len(seen)} on "
