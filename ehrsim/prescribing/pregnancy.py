@@ -52,6 +52,7 @@ def titrate_in_pregnancy(ph: Pharmacy, entry: dict[str, Any], t: float) -> None:
     """Renew the running blood-pressure drugs due a step when a raised reading is taken in pregnancy."""
     if not raised(entry) or not Patient(ph.sim, t).pregnant(ph.rx):
         return
+    first_line_at_max = _at_max(ph, t)  # before this visit's steps: a step just taken is given its time
     for med, product in ph._current(t):
         plan = ph.rx.plans.get(med["codes"][0]["code"]) if product is not None else None
         if plan is None or plan.titrate not in TITRATED_ON or not med.get("chronic") or med["start"] >= t:
@@ -60,6 +61,65 @@ def titrate_in_pregnancy(ph: Pharmacy, entry: dict[str, Any], t: float) -> None:
         if mg is None or mg >= plan.max or t - med["start"] < plan.step:
             continue
         ph.renew(med, t, entry.get("encounter"))
+    if first_line_at_max is not None:
+        _add_second_line(ph, first_line_at_max, entry.get("encounter"), t)
+
+
+SECOND_LINE_RULE = "pregnancy_second_line"
+POSTPARTUM_END_S = (40 + 6) * 7 * 86400.0  # term plus the 6 postpartum weeks (ACOG Committee Opinion 736)
+
+
+@cache
+def second_line() -> tuple[str, ...]:
+    """RxCUIs added, first allowed one wins, when the first-line drug is at its maximum (pregnancy_second_line.csv)."""
+    return tuple(r["rxcui"] for r in rows("prescribing/pregnancy_second_line.csv"))
+
+
+def _at_max(ph: Pharmacy, t: float) -> dict[str, Any] | None:
+    """A running blood-pressure order when every one titrated on systolic pressure is at its maximum, else None."""
+    found = None
+    for med, product in ph._current(t):
+        plan = ph.rx.plans.get(med["codes"][0]["code"]) if product is not None else None
+        if plan is None or plan.titrate not in TITRATED_ON or not med.get("chronic"):
+            continue
+        mg = plan.mg_of(med["codes"][0]["code"])
+        if mg is None or mg < plan.max:
+            return None
+        found = found or med
+    return found
+
+
+def _add_second_line(ph: Pharmacy, first: dict[str, Any], encounter: str | None, t: float) -> None:
+    """A raised reading in pregnancy with the first-line drug at its maximum: a second agent is added (ACOG PB 203:
+    labetalol, nifedipine extended release or methyldopa; CHAP 2022 treats to below 140/90)."""
+    patient = Patient(ph.sim, t, encounter)
+    for rxcui in second_line():
+        product = ph.rx.products[rxcui]
+        if ph._taking(product, t):
+            return
+        chosen, _ = ph.choose(product, patient)
+        if chosen is not product:
+            continue  # not yet on the market, or not for this patient
+        why = f"raised blood pressure in pregnancy on {first['codes'][0].get('display', '')} at its maximum"
+        fields = {k: v for k, v in first.items() if k not in ("id", "n", "encounter", "ordered", "prescribing")}
+        start = ph.sim.physiology.pregnancy_start
+        # for the pregnancy and the 6 weeks after it (ACOG: postpartum BP care), not renewed: after it the regimen is
+        # the module's again (a calcium channel blocker kept for life sat beside amlodipine on a smoke run)
+        stop = min((start if start is not None else t) + POSTPARTUM_END_S, ph.sim.end_time)
+        fields.update(start=t, stop=max(stop, t + WEEK), stop_reason=None, codes=[product.as_code()], chronic=False)
+        fields["dosage"] = {
+            "amount": 1.0,
+            "frequency": 1,
+            "period": 1.0,
+            "unit": "days",
+            "dose_unit": product.dose_unit,
+        }
+        fields["prescribing"] = {"action": "added", "rule": SECOND_LINE_RULE, "reason": why}
+        new = ph.sim.write("medications", fields, encounter)
+        ph.sim.activate("medications", new)
+        ph._log(t, "added", SECOND_LINE_RULE, why, product.as_code(), product.as_code(), new["id"])
+        ph.review_for(product, encounter, t)
+        return
 
 
 # --- low-dose aspirin for a pregnancy at high risk of preeclampsia ------------------------------------

@@ -35,6 +35,10 @@ def test_treated_hypertension_is_intensified() -> None:
     # Without intensification 30 of 86 (35 %) broke the rule (s10review); 80 lives give ~40 treated patients, so the
     # audit's 10 % tolerance is judged on the 2,000-life proof run and this test asks for well under the old share.
     assert result.patients_breaking <= 0.2 * result.patients
+    # s13htn: decisions on the recorded reading, follow-up every 3-6 months at goal (JNC 7), era stepped care: treated
+    # patients whose readings average >= 140/90 over a year on unchanged drugs (35-48 % of 69-83 before, 300 lives)
+    mean = _rule(records, "care.hypertension_mean_above_goal")
+    assert mean.patients >= 15 and mean.patients_breaking <= 0.25 * mean.patients
 
 
 def test_loratadine_chewable_is_outgrown_at_6() -> None:

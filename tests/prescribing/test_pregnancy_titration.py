@@ -107,3 +107,21 @@ def test_methyldopa_in_pregnancy_before_labetalol() -> None:
     late = patient(dt.date(1990, 1, 1), pregnant=True)
     at(late, dt.date(2020, 3, 1))
     assert code_of(order(late, spironolactone, chronic=True)) == "896758"
+
+
+def test_nifedipine_is_added_when_labetalol_is_at_its_maximum() -> None:
+    """ACOG PB 203 / CHAP: a raised reading in pregnancy on labetalol at its maximum adds nifedipine extended
+    release (RxNorm 198034), once; not before the extended-release tablet existed (1989)."""
+    nifedipine = "198034"
+    for year, expected in ((2020, 1), (1987, 0)):
+        sim = patient(dt.date(year - 30, 1, 1), pregnant=True)
+        at(sim, dt.date(year, 3, 1))
+        _vital(sim, 156.0)
+        order(sim, "313096", chronic=True)  # spironolactone: labetalol in pregnancy (from 1984)
+        _visits(sim, 156, 98, 14, dt.date(year, 3, 15))
+        assert _labetalol_mg(sim) == 300
+        added = [m for m in sim.rec.lists["medications"] if code_of(m) == nifedipine]
+        assert len(added) == expected, year
+        if expected:
+            assert added[0]["prescribing"]["rule"] == "pregnancy_second_line" and not added[0]["chronic"]
+            assert added[0]["stop"] is not None  # for the pregnancy and 6 weeks after, not renewed for life
