@@ -28,6 +28,9 @@ BIRTH_STAY = ("SNOMED-CT", "32485007")
 LIVEBORN_IN_HOSPITAL = ("SNOMED-CT", "442311008")
 DISCHARGED_HOME = ("NUBC", "01")
 EXPIRED = ("NUBC", "20")  # discharge disposition of a hospital stay the patient died in
+#: a hospice stay's own death statuses (NUBC: 40 at home, 41 in a facility, 42 place unknown: hospice claims only)
+HOSPICE_EXPIRED = frozenset({"40", "41", "42"})
+EXPIRED_IN_HOSPICE = ("NUBC", "42")  # a module's hospice stay: where the death happened is not known
 HOSPITAL_STAYS = frozenset({"inpatient", "emergency", "hospice", "snf"})
 #: where a death outside any stay is pronounced: the decedent's home, the commonest place of death
 #: outside hospitals and care facilities (31.4 % of US deaths in 2018, MMWR 2020;69(19):611)
@@ -294,7 +297,10 @@ def death_certificate(sim: Simulation, t: float) -> None:
     place: dict[str, Any] | None = None  # the stay the patient died in (the latest, after a transfer)
     for enc in sim.rec.lists["encounters"]:
         if enc["start"] <= t <= enc["stop"] and enc["class"] in HOSPITAL_STAYS:
-            enc["discharge"] = codes.code(*EXPIRED)  # died during the stay (even if a module had just discharged)
+            if enc["class"] != "hospice":
+                enc["discharge"] = codes.code(*EXPIRED)  # died during the stay (even if a module had just discharged)
+            elif (enc.get("discharge") or {}).get("code") not in HOSPICE_EXPIRED:
+                enc["discharge"] = codes.code(*EXPIRED_IN_HOSPICE)
             if place is None or enc["start"] >= place["start"]:
                 place = enc
         if enc["stop"] > t:

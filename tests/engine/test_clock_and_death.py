@@ -30,6 +30,15 @@ def test_a_death_during_an_admission_is_expired_with_a_known_cause() -> None:
     assert cert[0]["value"] == record["death"]["codes"][0]
 
 
+def test_a_death_in_a_modules_hospice_stay_has_a_hospice_status() -> None:
+    # NUBC 40-42 are the hospice claim's death statuses; 20 ("Expired") is a hospital's. The module does not say
+    # where its hospice patient died: 42, place unknown (the core's own terminal course picks 40 or 41)
+    _sim, record = simulate("hospice_death", born=dt.date(1930, 1, 1))
+    (stay,) = [e for e in record["encounters"] if e["class"] == "hospice" and e["module"] != "death"]
+    assert stay["stop"] == record["death"]["time"]
+    assert stay["discharge"] == {"system": "NUBC", "code": "42", "display": "Expired - place unknown"}
+
+
 def test_a_death_in_the_instant_of_admission_comes_after_a_real_stay() -> None:
     _sim, record = simulate("admission_death", born=dt.date(1940, 1, 1))
     (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient" and e["module"] != "death"]
