@@ -80,6 +80,12 @@ def schedule() -> dict[str, tuple[Dose, ...]]:
 
 
 @cache
+def deferred_in_pregnancy() -> frozenset[str]:
+    """Series keys whose routine doses wait until after a pregnancy (a Td booster: the pregnancy's Tdap covers it)."""
+    return frozenset(r["series"] for r in rows("immunizations/deferred_in_pregnancy.csv"))
+
+
+@cache
 def booster_groups() -> dict[str, frozenset[str]]:
     """Series key -> CVX codes whose doses also count as that series' booster (Td: any tetanus toxoid)."""
     return {r["series"]: frozenset(r["covered_by_cvx"].split()) for r in rows("immunizations/booster_groups.csv")}

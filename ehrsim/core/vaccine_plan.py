@@ -140,6 +140,26 @@ def _campaigns() -> tuple[dict[str, str], ...]:
     return rows("immunizations/campaigns.csv")
 
 
+@cache
+def dose_family(key: str) -> frozenset[str]:
+    """The series keys whose doses count together for a dose number: a campaign group and the groups that require
+    the same first group (COVID-19 primary series, boosters and updated vaccines are doses 1, 2, 3... of one
+    vaccination history, as an immunization record numbers them); any other key alone."""
+    requires = {c["group"]: c["requires"] for c in _campaigns()}
+    if key not in requires:
+        return frozenset((key,))
+
+    def root(group: str) -> str:
+        seen = set()
+        while requires.get(group) and group not in seen:
+            seen.add(group)
+            group = requires[group]
+        return group
+
+    first = root(key)
+    return frozenset(g for g in requires if root(g) == first)
+
+
 def _campaign_shots(rng: np.random.Generator, birth: int, end: int) -> list[Shot]:
     shots: list[Shot] = []
     done: set[str] = set()

@@ -133,9 +133,13 @@ def _vaccinate(sim: Simulation, enc: dict[str, Any], t: float) -> None:
             age_days, sim.immunizations_given, int(t), sim.immunizations_last, covered_at, first_at
         )
     ]
+    deferred = immunizations.deferred_in_pregnancy()
+    pregnant = any(sim.attributes.get(a) is True for a in PREGNANCY_ATTRIBUTES)
     for key, code in shots:
         if key in groups and any(k != key and c["code"] in groups[key] for k, c in shots):
             continue  # a Td due with a Tdap at one visit: the Tdap is the tetanus booster
+        if pregnant and key in deferred:
+            continue  # a Td booster waits: the pregnancy's Tdap covers it (ACIP 2013)
         first_at.setdefault(key, age_days)
         sim.immunizations_given[key] = sim.immunizations_given.get(key, 0) + 1
         sim.immunizations_last[key] = int(t)
@@ -191,9 +195,8 @@ def vaccine_visit(sim: Simulation, t: float, shots: tuple[vaccine_plan.Shot, ...
     for shot in shots:
         sim.immunizations_given[shot.key] = sim.immunizations_given.get(shot.key, 0) + 1
         sim.immunizations_last[shot.key] = int(t)
-        sim.write(
-            "immunizations", {"time": t, "codes": [shot.code()], "series": sim.immunizations_given[shot.key]}, enc["id"]
-        )
+        dose = sum(sim.immunizations_given.get(k, 0) for k in vaccine_plan.dose_family(shot.key))  # a booster: dose 3
+        sim.write("immunizations", {"time": t, "codes": [shot.code()], "series": dose}, enc["id"])
 
 
 def _birth_stay(sim: Simulation) -> dict[str, Any]:

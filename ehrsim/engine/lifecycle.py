@@ -149,6 +149,8 @@ def pregnancy_changed(sim: Simulation, value: Any) -> None:
     sim.invalidate_vitals()
     if change == "end":  # the pregnancy's aspirin ends with it
         pregnancy.pregnancy_ended(sim.rx, sim.now)
+    else:  # a device in place before it was removed for it (prescribing/running.in_place)
+        sim.rx.last_conception = sim.now
 
 
 def moves_state(kind: str, entry: dict[str, Any]) -> bool:

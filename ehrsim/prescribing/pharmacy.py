@@ -29,7 +29,17 @@ if TYPE_CHECKING:
 class Pharmacy:
     """The prescribing layer for one life (``Simulation.rx``)."""
 
-    __slots__ = ("_bp_limits", "_holders", "_rng", "events", "pending", "pregnancy_aspirin", "rx", "sim")
+    __slots__ = (
+        "_bp_limits",
+        "_holders",
+        "_rng",
+        "events",
+        "last_conception",
+        "pending",
+        "pregnancy_aspirin",
+        "rx",
+        "sim",
+    )
 
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
@@ -45,6 +55,9 @@ class Pharmacy:
         self._bp_limits = pregnancy.thresholds()
         #: the low-dose aspirin the core started in the current pregnancy (pregnancy.aspirin_at_visit)
         self.pregnancy_aspirin: dict[str, Any] | None = None
+        #: the latest conception (the physiology forgets a pregnancy a while after it): a device inserted before it
+        #: was removed for it (running.in_place)
+        self.last_conception: float | None = None
 
     def rng(self) -> np.random.Generator:
         """The prescriber's own stream, spawned at first use so it never shifts the modules' draws."""

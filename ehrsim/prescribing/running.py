@@ -35,7 +35,7 @@ def in_place(ph: Pharmacy, product: Product, t: float) -> dict[str, Any] | None:
     running = next((e for e, p in current(ph, t) if p is product and t < e["start"] + lasts), None)
     if running is not None:
         return running
-    conceived = ph.sim.physiology.pregnancy_start
+    conceived = ph.last_conception
     for e in reversed(ph.sim.rec.lists["medications"]):
         given = durations.get(e["codes"][0]["code"])
         if given is None or not e.get("administered") or not e["start"] <= t < e["start"] + given:

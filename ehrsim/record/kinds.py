@@ -87,6 +87,7 @@ PRESCRIBING_EVENT: Mapping[str, Any] = {
                 "reason_passed",
                 "titration",
                 "continued",
+                "added",
             ]
         },
         "rule": TEXT,
@@ -309,7 +310,18 @@ ENTRY_KINDS: tuple[EntryKind, ...] = (
             "activities": CODE_LIST,
             "goals": {
                 "type": "array",
-                "items": _object({"text": TEXT, "addresses": CODE_LIST, "observation": {"type": "null"}}),
+                "items": _object(
+                    {
+                        "text": TEXT,
+                        "addresses": CODE_LIST,
+                        "observation": {  # a measurable goal (GMF: the latest result of codes compared with value)
+                            "anyOf": [
+                                _object({"codes": CODES, "operator": TEXT, "value": {"type": "number"}}),
+                                {"type": "null"},
+                            ]
+                        },
+                    }
+                ),
             },
             "reason": CODE_LIST,
         },

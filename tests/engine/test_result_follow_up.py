@@ -58,3 +58,37 @@ def test_no_referral_below_15_or_when_in_care() -> None:
     order(treated, SERTRALINE, chronic=True)
     _phq9(treated, 19)
     assert _referrals(treated) == 0
+
+
+def _psa(sim: Simulation, value: float) -> dict[str, Any]:
+    fields = {
+        "time": sim.now,
+        "category": "laboratory",
+        "codes": [{"system": "LOINC", "code": "2857-1", "display": "Prostate specific Ag"}],
+        "value": value,
+        "value_type": "numeric",
+        "unit": "ng/mL",
+        "components": [],
+        "report": None,
+    }
+    return sim.add_entry(Run(), "observations", fields, Order(name="PSA"))  # type: ignore[arg-type]
+
+
+def _service_referrals(sim: Simulation) -> int:
+    return sum(p["codes"][0]["code"] == "306206005" for p in sim.rec.lists["procedures"])
+
+
+def test_an_elevated_psa_is_referred_unless_prostate_cancer_is_known() -> None:
+    """s13review chart review: 14 of 26 PSAs of 4 or more had no repeat, referral, biopsy or diagnosis in a year."""
+    sim = patient(dt.date(1960, 1, 1), gender="M")
+    at(sim, dt.date(2019, 5, 31))
+    _psa(sim, 3.2)
+    assert _service_referrals(sim) == 0
+    at(sim, dt.date(2020, 6, 1))
+    _psa(sim, 7.2)
+    assert _service_referrals(sim) == 1
+    known = patient(dt.date(1960, 1, 1), gender="M")
+    at(known, dt.date(2019, 5, 31))
+    onset(known, "conditions", "399068003")  # malignant neoplasm of prostate, in its own care
+    _psa(known, 7.2)
+    assert _service_referrals(known) == 0

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+import jsonschema
 import pytest
 
 from ehrsim.gmf.values import SECONDS
+from ehrsim.record.schema import record_schema
 from tests.engine.harness import simulate, trace
 
 BORN = dt.date(2000, 1, 1)
@@ -101,6 +104,14 @@ def test_encounter_condition_medication_careplan_lifecycle() -> None:
     assert enc["reason"][0]["code"] == "444814009"
     assert med["reason"][0]["code"] == "444814009"
     assert plan["goals"][0]["addresses"][0]["code"] == "444814009"
+    assert plan["goals"][1]["observation"] == {  # a measurable goal, its codes in the record's form
+        "codes": [{"system": "LOINC", "code": "2339-0", "display": "Glucose [Mass/volume] in Blood"}],
+        "operator": "<",
+        "value": 108.0,
+    }
+    schema = record_schema()  # the published record schema allows it
+    careplans = {"$defs": schema["$defs"], **schema["properties"]["careplans"]}
+    jsonschema.Draft202012Validator(careplans).validate(json.loads(json.dumps(record["careplans"])))
     assert cond["stop"] - cond["start"] == 14 * 86400
     assert med["stop"] - med["start"] == 10 * 86400  # 10 days, no refills: over before MedicationEnd
     assert plan["stop"] == cond["stop"]

@@ -49,3 +49,20 @@ def test_td_is_not_given_with_a_tdap_at_one_visit() -> None:
     care._vaccinate(sim, {"id": "enc-1"}, t)
     given = [i["codes"][0]["code"] for i in sim.rec.lists["immunizations"] if i["time"] == t]
     assert given == ["115"]
+
+
+def _td_due(pregnant: bool) -> list[str]:
+    sim = patient(dt.date(1990, 1, 1), pregnant=pregnant)
+    at(sim, dt.date(2008, 6, 1))
+    sim.rec.add("immunizations", _dose("115", sim.now), None)  # the adolescent Tdap, counted as the tetanus dose
+    sim.immunizations_given["tdap"] = 1
+    sim.immunizations_last["tdap"] = int(sim.now)
+    t = at(sim, dt.date(2021, 6, 3))  # 13 years later: the 10-year Td is due
+    care._vaccinate(sim, {"id": "enc-1"}, t)
+    return [i["codes"][0]["code"] for i in sim.rec.lists["immunizations"] if i["time"] == t]
+
+
+def test_a_routine_td_waits_during_a_pregnancy() -> None:
+    """s13review chart review: Td (113) at a 20-week wellness visit; the pregnancy's Tdap is the booster (ACIP 2013)."""
+    assert _td_due(pregnant=False) == ["113"]
+    assert _td_due(pregnant=True) == []

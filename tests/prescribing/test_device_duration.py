@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ehrsim.engine import lifecycle
 from tests.prescribing.helpers import at, order, patient
 
 MIRENA = "807283"
@@ -65,3 +66,18 @@ def test_a_device_removed_by_its_module_is_not_in_place() -> None:
     sim.deactivate("medications", ius, sim.now, None)  # removed (MedicationEnd)
     at(sim, dt.date(2012, 3, 1))
     assert order(sim, IMPLANT, administered=True) is not ius
+
+
+def test_a_pregnancy_since_the_insertion_means_the_device_was_removed_even_long_after() -> None:
+    """The physiology forgets a pregnancy some months after it; the device inserted before it is still not in place."""
+    sim = patient(dt.date(1980, 1, 1))
+    at(sim, dt.date(2010, 3, 1))
+    ius = order(sim, MIRENA, administered=True)
+    at(sim, dt.date(2011, 1, 1))
+    lifecycle.pregnancy_changed(sim, True)
+    at(sim, dt.date(2011, 10, 1))
+    lifecycle.pregnancy_changed(sim, False)
+    sim.physiology.pregnancy_start = sim.physiology.pregnancy_end = None  # as physio_effects does a while later
+    at(sim, dt.date(2013, 3, 1))
+    again = order(sim, IMPLANT, administered=True)
+    assert again is not ius and again["codes"][0]["code"] == IMPLANT

@@ -57,6 +57,7 @@ def test_a_response_keeps_the_dose() -> None:
 
 
 DULOXETINE_30 = "596930"
+FLUOXETINE_20 = "310385"
 
 
 def test_no_response_at_the_maximum_switches_to_another_class() -> None:
@@ -71,12 +72,22 @@ def test_no_response_at_the_maximum_switches_to_another_class() -> None:
     assert _running(sim) == [DULOXETINE_30]  # STAR*D level 2: an SSRI to an SNRI
 
 
-def test_no_switch_to_a_drug_not_yet_approved() -> None:
+def test_the_switch_is_to_a_drug_approved_at_the_time() -> None:
     sim = patient(dt.date(1960, 1, 1))
     at(sim, dt.date(1998, 3, 1))
     order(sim, SERTRALINE_50, chronic=True)
     at(sim, dt.date(1998, 4, 20))
     _phq9(sim, 19)
     at(sim, dt.date(1998, 6, 20))
-    _phq9(sim, 19)  # duloxetine came in 2004: the sertraline is kept
-    assert _running(sim) == [SERTRALINE_100]
+    _phq9(sim, 19)  # duloxetine came in 2004: fluoxetine, the next of the list
+    assert _running(sim) == [FLUOXETINE_20]
+
+
+def test_before_duloxetine_an_ssri_is_switched_within_the_class() -> None:
+    sim = patient(dt.date(1960, 1, 1))
+    at(sim, dt.date(2000, 3, 1))
+    order(sim, FLUOXETINE_20, chronic=True)
+    for day in (dt.date(2000, 4, 20), dt.date(2000, 6, 20)):
+        at(sim, day)
+        _phq9(sim, 19)
+    assert _running(sim) == [SERTRALINE_50]  # fluoxetine 40 mg (the maximum), then sertraline (duloxetine in 2004)

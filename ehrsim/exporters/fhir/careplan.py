@@ -11,6 +11,8 @@ from ehrsim.exporters.fhir.profiles import meta
 
 CAREPLAN_CATEGORY = "http://hl7.org/fhir/us/core/CodeSystem/careplan-category"
 SNOMED = "http://snomed.info/sct"
+#: FHIR Quantity.comparator values; a goal of "==" is the bare value
+COMPARATORS = frozenset({"<", "<=", ">=", ">"})
 ROLES = {
     "patient": ("116154003", "Patient (person)"),
     "practitioner": ("223366009", "Healthcare professional (occupation)"),
@@ -78,6 +80,12 @@ def goals(plan: dict[str, Any], ctx: PatientContext) -> list[dict[str, Any]]:
         addresses = ctx.condition_refs(goal.get("addresses") or [], plan["start"])
         if addresses:
             res["addresses"] = addresses
+        target = goal.get("observation")
+        if target:  # a measurable goal: Goal.target with the measure and the threshold
+            quantity: dict[str, Any] = {"value": target["value"]}
+            if target["operator"] in COMPARATORS:
+                quantity["comparator"] = target["operator"]
+            res["target"] = [{"measure": concept_of(target["codes"]), "detailQuantity": quantity}]
         out.append(res)
     return out
 

@@ -208,10 +208,18 @@ class MedicationEnd(_End):
     }
 
 
+class GoalObservation(Frozen):
+    """A measurable goal: the latest result of ``codes`` compared with ``value`` (e.g. HbA1c < 7)."""
+
+    codes: Codes
+    operator: Literal["<", "<=", "==", "!=", ">=", ">"]
+    value: float
+
+
 class Goal(Frozen):
     text: str | None = None
     addresses: tuple[str, ...] = ()
-    observation: dict[str, Any] | None = None
+    observation: GoalObservation | None = None
 
 
 class CarePlanStart(State):
@@ -227,7 +235,13 @@ class CarePlanStart(State):
             {
                 "text": g.text or "",
                 "addresses": [c for a in g.addresses for c in sim.resolve_reason(run, a)],
-                "observation": g.observation,
+                "observation": None
+                if g.observation is None
+                else {
+                    "codes": codes_as_dicts(g.observation.codes),
+                    "operator": g.observation.operator,
+                    "value": g.observation.value,
+                },
             }
             for g in self.goals
         ]

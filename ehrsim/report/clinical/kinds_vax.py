@@ -123,7 +123,8 @@ class FluFirstSeason(Rule):
 
 @register
 class VaccineDuringCondition(Rule):
-    """A vaccine due in every episode of a condition (Tdap in every pregnancy)."""
+    """A vaccine due in every episode of a condition (Tdap in every pregnancy); with ``absent``, a vaccine that is not
+    given during one (a Td booster in pregnancy, where Tdap is the booster)."""
 
     kind = "vaccine_during_condition"
     required = ("vaccine_set", "condition_set", "min_days")
@@ -140,7 +141,10 @@ class VaccineDuringCondition(Rule):
             if cond["start"] < self.since or stop - cond["start"] < self.p["min_days"] * DAY:
                 continue
             given = any(cond["start"] <= d["time"] <= stop for d in doses)
-            f.add(given, f"episode {iso(cond['start'])} to {iso(stop)} without it")
+            if self.param("absent", False):
+                f.add(not given, f"episode {iso(cond['start'])} to {iso(stop)} with it")
+            else:
+                f.add(given, f"episode {iso(cond['start'])} to {iso(stop)} without it")
         return f
 
 
@@ -257,4 +261,25 @@ class BoosterTooSoon(Rule):
             earlier = [t for t in prior if t < dose["time"]]
             gap = (dose["time"] - max(earlier)) / DAY if earlier else None
             f.add(gap is None or gap >= self.p["min_days"], f"{_label(view, dose)}: {gap or 0:.0f} days after the last")
+        return f
+
+
+@register
+class DoseNumbersCount(Rule):
+    """A person's doses of one vaccine are numbered 1, 2, 3... in time order (a booster after a primary series of two
+    is dose 3, not dose 1 of a new series)."""
+
+    kind = "dose_numbers_count"
+    required = ("vaccine_set",)
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        for n, imm in enumerate(_doses(view, self), start=1):
+            series = imm.get("series")
+            if series is None:
+                continue
+            if series == n:
+                f.passed()
+            else:
+                f.add(False, f"{_label(view, imm)}: dose {n} recorded as {series}")
         return f

@@ -314,7 +314,17 @@ def make_record(index: int = 0, *, alive: bool = True) -> dict[str, Any]:
         stop=None,
         codes=[code("SNOMED-CT", "698360004", "Diabetes self management plan")],
         activities=[code("SNOMED-CT", "160670007", "Diabetic diet")],
-        goals=[{"text": "Hemoglobin A1c total in Blood < 7.0", "addresses": [diabetes], "observation": None}],
+        goals=[
+            {
+                "text": "Hemoglobin A1c total in Blood < 7.0",
+                "addresses": [diabetes],
+                "observation": {
+                    "codes": [code("LOINC", "4548-4", "Hemoglobin A1c/Hemoglobin.total in Blood")],
+                    "operator": "<",
+                    "value": 7.0,
+                },
+            }
+        ],
         reason=[diabetes],
     )
     device = ent(

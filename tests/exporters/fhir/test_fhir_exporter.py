@@ -176,6 +176,9 @@ def test_medications_care_plans_and_derived_ids(make_ctx, record) -> None:
     cond_id = record["conditions"][1]["id"]
     assert plan["addresses"] == [{"reference": f"Condition/{cond_id}"}]
     assert res["Goal"][0]["addresses"] == [{"reference": f"Condition/{cond_id}"}]
+    (target,) = res["Goal"][0]["target"]  # a measurable goal: HbA1c < 7
+    assert target["measure"]["coding"][0]["code"] == "4548-4"
+    assert target["detailQuantity"] == {"value": 7.0, "comparator": "<"}
     assert plan["careTeam"] == [{"reference": f"CareTeam/{res['CareTeam'][0]['id']}"}]
     report = res["DiagnosticReport"][0]
     assert [r["reference"] for r in report["result"]] == [

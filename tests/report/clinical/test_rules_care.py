@@ -481,3 +481,21 @@ def test_antidepressant_adjusted() -> None:
     for age, score in [(30.0, 18), (31.3, 24), (31.4, 9)]:
         restarted.observation("44261-6", restarted.at_age(age), score, unit="{score}", category="survey")
     passes("care.antidepressant_adjusted", [stepped, responded, restarted.record()])
+
+
+def test_elevated_psa_followed_up() -> None:
+    """s13review: a PSA of 7.2 at 58 with nothing done (14 of 26 PSAs of 4 or more)."""
+
+    def man(psa: float, follow: str | None, index: int) -> Record:
+        b = RecordBuilder(index, birth=dt.date(1960, 1, 1))
+        t = b.at_age(58)
+        b.observation("2857-1", t, psa, unit="ng/mL")
+        if follow == "referral":
+            b.procedure("306206005", t)
+        elif follow == "cancer":
+            b.condition("399068003", t + 40 * DAY)
+        return b.record()
+
+    result = breaks("care.elevated_psa_followed_up", [man(7.2, None, 0), man(4.6, "referral", 1)])
+    assert result.denominator == 2
+    passes("care.elevated_psa_followed_up", [man(7.2, "referral", 0), man(5.0, "cancer", 1), man(2.1, None, 2)])

@@ -202,3 +202,34 @@ def test_covid_infant_series_interval() -> None:
     for day in (dt.date(2023, 1, 31), dt.date(2023, 2, 21), dt.date(2023, 4, 18)):  # 3 weeks, then 8 weeks
         g.immunization("219", from_date(day), display)
     passes("vax.covid_infant_series_interval", [g.record()])
+
+
+def test_covid_dose_numbers() -> None:
+    """s13review: a 2021 booster after two primary doses was recorded as dose 1 (109 of 112 people)."""
+
+    def covid(series: list[int], index: int) -> dict:
+        b = RecordBuilder(index, birth=dt.date(1960, 1, 1))
+        for n, (day, number) in enumerate(zip((0, 21, 240, 600), series, strict=False)):
+            dose = b.immunization("208" if n < 3 else "300", from_date(dt.date(2021, 4, 1)) + day * DAY, "COVID-19")
+            dose["series"] = number
+        return b.record()
+
+    result = breaks("rec.covid_dose_numbers", [covid([1, 2, 1], 0), covid([1, 2, 3, 4], 1)])
+    assert "dose 3 recorded as 1" in result.examples[0][1][0]
+    passes("rec.covid_dose_numbers", [covid([1, 2, 3, 4], 0), covid([1, 2], 1)])
+
+
+def test_no_td_in_pregnancy() -> None:
+    """s13review: a Td booster at a 20-week wellness visit instead of the pregnancy's Tdap."""
+
+    def pregnancy(cvx: str, index: int, year: int = 2021) -> dict:
+        b = RecordBuilder(index, birth=dt.date(1990, 1, 1))
+        start = from_date(dt.date(year, 2, 1))
+        preg = b.condition("72892002", start)
+        preg["stop"] = start + 250 * DAY
+        b.immunization(cvx, start + 120 * DAY, "Td" if cvx == "113" else "Tdap")
+        return b.record()
+
+    result = breaks("vax.no_td_in_pregnancy", [pregnancy("113", 0), pregnancy("115", 1)])
+    assert result.denominator == 2
+    passes("vax.no_td_in_pregnancy", [pregnancy("115", 0), pregnancy("113", 1, year=2005)])
