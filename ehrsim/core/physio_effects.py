@@ -103,14 +103,24 @@ def condition_keys(attributes: dict[str, Any], conditions: dict[str, dict[str, A
     return keys
 
 
+@cache
+def _nofloor_keys() -> dict[str, tuple[tuple[str, float], ...]]:
+    """Keys with ``nofloor`` rows -> (variable, value) of those rows."""
+    out: dict[str, list[tuple[str, float]]] = {}
+    for key, effects in condition_effects().items():
+        for variable, kind, value, _ in effects:
+            if kind == "nofloor":
+                out.setdefault(key, []).append((variable, value))
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def unfloored_rows(keys: list[str]) -> dict[str, float]:
     """Variable -> highest table floor (the row's own value, before age) that ``nofloor`` rows of these keys drop."""
-    table = condition_effects()
+    table = _nofloor_keys()
     out: dict[str, float] = {}
     for key in keys:
-        for variable, kind, value, _ in table.get(key, ()):
-            if kind == "nofloor":
-                out[variable] = max(value, out.get(variable, value))
+        for variable, value in table.get(key, ()):
+            out[variable] = max(value, out.get(variable, value))
     return out
 
 
