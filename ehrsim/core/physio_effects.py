@@ -103,6 +103,27 @@ def condition_keys(attributes: dict[str, Any], conditions: dict[str, dict[str, A
     return keys
 
 
+@cache
+def _nofloor_keys() -> dict[str, tuple[tuple[str, float], ...]]:
+    """Keys with ``nofloor`` rows -> (variable, value) of those rows."""
+    out: dict[str, list[tuple[str, float]]] = {}
+    for key, effects in condition_effects().items():
+        for variable, kind, value, _ in effects:
+            if kind == "nofloor":
+                out.setdefault(key, []).append((variable, value))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def unfloored_rows(keys: list[str]) -> dict[str, float]:
+    """Variable -> highest table floor (the row's own value, before age) that ``nofloor`` rows of these keys drop."""
+    table = _nofloor_keys()
+    out: dict[str, float] = {}
+    for key in keys:
+        for variable, value in table.get(key, ()):
+            out[variable] = max(value, out.get(variable, value))
+    return out
+
+
 def apply_conditions(
     v: dict[str, float], phys: Physiology, keys: list[str], attributes: dict[str, Any], age: float | None = None
 ) -> tuple[frozenset[str], dict[str, tuple[float, float]]]:
@@ -116,8 +137,10 @@ def apply_conditions(
     diagnosis is being replaced). A module attribute's stage (Synthea's ``ckd``, which runs ahead of the
     diagnosis recorded at a later kidney visit) is reconciled with the diagnosed stage (``_staged``), so
     results in the chart agree with the stage in the chart. A ceiling below a band (end-stage renal
-    disease) drops it. A floor may follow ``age`` (``condition_floors_by_age.csv``). Returns the variables disease
-    moved and the bands that hold, so a measurement can keep to them (``labs.measure``).
+    disease) drops it. A ``nofloor`` row drops the floors of its variable up to its value (hypertension diagnosed
+    on the recorded readings: the true BP stays what the readings showed, no jump to the latent state's floor;
+    pre-eclampsia's higher floor still holds). A floor may follow ``age`` (``condition_floors_by_age.csv``).
+    Returns the variables disease moved and the bands that hold, so a measurement can keep to them (``labs.measure``).
     """
     table = condition_effects()
     shifts: dict[tuple[str, str], float] = {}
@@ -125,6 +148,7 @@ def apply_conditions(
     floors: list[tuple[str, float, float]] = []
     bands: dict[str, tuple[float, float]] = {}
     hidden: dict[str, tuple[float, float]] = {}  # bands of module attributes (Synthea's ``ckd``)
+    dropped = unfloored_rows(keys)
     for key in keys:
         for variable, kind, value, spread in table.get(key, ()):
             if variable not in v:
@@ -133,6 +157,8 @@ def apply_conditions(
                 if abs(value) > abs(shifts.get((variable, kind), 0.0)):
                     shifts[(variable, kind)] = value
             elif kind == "min":
+                if variable in dropped and value <= dropped[variable]:
+                    continue
                 if age is not None:
                     value, spread = floor_at(key, variable, age, value, spread)
                 floors.append((variable, value, spread))

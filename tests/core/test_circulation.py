@@ -91,3 +91,23 @@ def test_resting_heart_rate_follows_nhanes_by_sex_with_a_thin_lower_tail() -> No
     assert float(np.mean(men < 50)) < 0.015 and float(np.mean(women < 50)) < 0.005
     skew = float(np.mean((men - men.mean()) ** 3) / men.std() ** 3)
     assert skew > 0.1  # right-skewed as NHANES pulse (0.4-0.8)
+
+
+def test_hypertension_diagnosed_on_readings_keeps_the_true_pressure_of_the_readings() -> None:
+    """s13htn2 (c): a diagnosis made on two raised readings (``hypertension_from_readings``) must not lift the true BP
+    to the latent hypertensive floor (146 + 10|z|) that the attribute and the code carry; the latent state keeps it,
+    and pre-eclampsia's higher floor still holds."""
+    htn = {"59621000": {}}
+    for seed in range(40):
+        plain = Physiology(np.random.default_rng(seed), "M", "white").update(55, {}, 0.0)
+        latent = Physiology(np.random.default_rng(seed), "M", "white").update(55, {"hypertension": True}, 0.0, htn)
+        read = Physiology(np.random.default_rng(seed), "M", "white").update(
+            55, {"hypertension": True, "hypertension_from_readings": True}, 0.0, htn
+        )
+        assert latent[SBP] >= 146.0 - 1e-9
+        assert read[SBP] == pytest.approx(plain[SBP]) and read[DBP] == pytest.approx(plain[DBP])
+    woman = {"59621000": {}, "398254007": {}}
+    f = Physiology(np.random.default_rng(3), "F", "white").update(
+        30, {"hypertension": True, "hypertension_from_readings": True}, 0.0, woman
+    )
+    assert f[SBP] >= 152.0 - 1e-9  # pre-eclampsia's floor is above the one the readings diagnosis drops

@@ -34,14 +34,14 @@ def test_raised_office_readings_are_rechecked_and_two_raised_readings_diagnose()
                             born=dt.date(1940, 1, 1), end=dt.date(2020, 1, 1), seed=seed, folder=MODULES)  # fmt: skip
         readings = _readings(rec)
         for date, _, state in trace(sim, "hypertension"):
-            if state not in ("Recheck_Visit", "Recheck_Confirmed"):
+            if state not in ("Recheck_BP", "Recheck_Confirmed"):
                 continue
             t = from_date(dt.date.fromisoformat(date)) + 86400
             before = [r for r in readings if r[0] < t]
-            if state == "Recheck_Visit":  # booked by a raised reading (looked at quarterly, then 1-8 weeks)
-                rechecked += 1
-                earlier = [r for r in before if r[0] < before[-1][0] - 3600]
-                assert earlier and _raised(earlier[-1]) and before[-1][0] - earlier[-1][0] <= 155 * 86400
+            if state == "Recheck_BP":  # the recheck, booked by a raised reading (looked at quarterly, then 1-8 weeks)
+                rechecked += 1  # (another visit's reading may fall between the raised one and the recheck)
+                earlier = [r for r in before if before[-1][0] - 155 * 86400 <= r[0] < before[-1][0] - 3600]
+                assert any(_raised(r) for r in earlier)
             else:  # confirmed by the recheck's own reading, raised again
                 confirmed += 1
                 assert _raised(before[-1])
@@ -60,3 +60,22 @@ def test_wellness_renewals_follow_the_visits_vital_signs() -> None:
                 renewals += 1
                 assert m["n"] > panels[m["encounter"]], "a renewal recorded before the visit's blood pressure"
     assert renewals > 0
+
+
+def test_unaware_latent_hypertension_is_found_only_through_raised_readings() -> None:
+    """s13htn2: 28.4 % of latent onsets stay unaware (NHANES 2017-2018 awareness 71.6 %); they are not diagnosed at
+    the next wellness visit but only if a raised reading is rechecked and confirmed (patients followed up)."""
+    unaware = 0
+    for seed in range(30):
+        sim, _ = simulate("hypertension", "wellness_encounters", gender="M" if seed % 2 else "F",
+                          born=dt.date(1940, 1, 1), end=dt.date(2020, 1, 1), seed=seed, folder=MODULES)  # fmt: skip
+        states = [state for _, _, state in trace(sim, "hypertension")]
+        if "Set_Unaware" not in states:
+            continue
+        unaware += 1
+        after = states[states.index("Set_Unaware") :]
+        assert "Await_Wellness" not in after and "HTN_Begins" not in after
+        if "Hypertension" in after:
+            assert after.index("Recheck_Confirmed") < after.index("Hypertension")
+            assert "Set_Readings_Diagnosis" not in after  # the latent state keeps its floor
+    assert unaware >= 2
