@@ -116,7 +116,7 @@ class RaisedReadingsUndiagnosed(Rule):
             if last - start > within:
                 continue
             means = []
-            for i, (_, goal) in enumerate(self.sets):
+            for i in range(len(self.sets)):
                 seen = [x for _, v in window if (x := v[i]) is not None]
                 means.append(sum(seen) / len(seen) if seen else None)
             if not any(m is not None and m >= goal for m, (_, goal) in zip(means, self.sets, strict=True)):
