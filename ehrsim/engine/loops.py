@@ -122,8 +122,8 @@ def _weights(options: tuple[Weighted, ...], sim: PatientAccess, keys: set[str]) 
 # how a state's transition is analysed (``Probe`` kinds): resolved once per node at install, not per check
 DIRECT, FIXED, WEIGHTED, CHOICE, LOOKUP = range(5)
 #: (kind, what the kind needs, is it a Simple state): DIRECT and FIXED carry their constant probabilities,
-#: WEIGHTED its options, CHOICE its (option, condition, keys the condition reads), LOOKUP (transition, its table
-#: or None when not loaded, probabilities by row)
+#: WEIGHTED its options, CHOICE its (option, condition's tester, its waker, the keys it reads), LOOKUP
+#: (transition, its table or None when not loaded, probabilities by row)
 Probe = tuple[int, Any, bool]
 #: per module: state name -> its probe
 Graph = dict[str, Probe]
@@ -141,9 +141,11 @@ def _probe(transition: Any, first_target: str | None, library: Library) -> tuple
         if any(isinstance(o.distribution, NamedProbability) for o in transition.options):
             return WEIGHTED, transition.options
         return FIXED, _effective([(o.transition, o.distribution) for o in transition.options])  # type: ignore[misc]
-    if isinstance(transition, Conditional | Complex):  # each option with its condition and the keys it reads
+    if isinstance(transition, Conditional | Complex):  # each option with its condition's tester, waker, keys read
         return CHOICE, tuple(
-            (o, o.condition, o.condition.reads() if o.condition is not None else frozenset())
+            (o, None, None, frozenset())
+            if o.condition is None
+            else (o, o.condition.tester, o.condition.waker, o.condition.reads())
             for o in transition.options
         )
     if isinstance(transition, LookupTable):
@@ -162,15 +164,15 @@ def _transition_probs(
         return _weights(data, sim, keys), horizon
     if kind == CHOICE:
         chosen: Any = data[-1][0]
-        for option, condition, reads in data:  # only options up to the chosen one can change the choice
-            if condition is None:
+        for option, tester, waker, reads in data:  # only options up to the chosen one can change the choice
+            if tester is None:
                 chosen = option
                 break
             keys |= reads
-            wake = condition.wake_time(sim, t)
+            wake = waker(sim, t)
             if wake < horizon:
                 horizon = wake
-            if condition.test(sim, run, t):
+            if tester(sim, run, t):
                 chosen = option
                 break
         # isinstance, not getattr with a default: a missing field on a pydantic model raises inside __getattr__
