@@ -149,7 +149,7 @@ class Physiology:
             height_m = self.height(age_years) / 100.0
             z_weight = 0.7 * self.z_height + 0.714 * z
             weight = newborn_growth.chart_value("weight", self.sex, age_years, z_weight, self.gestation_days)
-            if self.gestation_days is None or self.gestation_days >= newborn_growth.PRETERM_DAYS:
+            if months < 1.0:  # the early loss and regain (preterm newborns lose weight too)
                 at_birth = newborn_growth.chart_value("weight", self.sex, 0.0, z_weight, self.gestation_days)
                 loss = 0.4 + 1.2 * self.unit("newborn_weight_loss")  # breast- and formula-fed newborns
                 weight = newborn_growth.early_weight(weight, at_birth, age_years * 365.25, loss)
