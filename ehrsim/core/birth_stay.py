@@ -6,8 +6,8 @@ population tables under ``terminology/perinatal/`` (sources in each row): the sh
 (NCHS), the caesarean share by year (the stay's length), the newborn's completed weeks of gestation (NCHS natality,
 the same table as our pregnancy module's, drawn for this newborn because the mother is not linkable), a NICU stay
 under 34 weeks until about 36-37 weeks postmenstrual age, and the newborn care given in the stay from its era
-(vitamin K from 1961, the metabolic screen from 1965). All draws come from one generator the caller spawns, in a
-fixed order, so a plan never moves any other stream.
+(vitamin K from 1961, the metabolic screen from 1965, the hearing screen from the 1990s). All draws come from one
+generator the caller spawns, in a fixed order, so a plan never moves any other stream.
 """
 
 from __future__ import annotations
@@ -30,12 +30,16 @@ PRETERM_WEEKS = 37  # WHO: born before 37 completed weeks
 
 
 class CareItem(NamedTuple):
-    """A medication or procedure every newborn gets in the birth stay from ``since`` (perinatal/newborn_care.csv)."""
+    """A medication, procedure or result every newborn gets in the birth stay from ``since``, for the ``coverage``
+    share by birth year (perinatal/newborn_care.csv); items of one ``group`` are given together or not at all."""
 
     key: str
-    kind: str  # "medication" or "procedure"
+    group: str
+    kind: str  # "medication", "procedure" or "observation"
     code: dict[str, str]
+    value: dict[str, str] | None  # an observation's coded result
     since: int
+    coverage: str  # a table of shares by birth year under perinatal/, or "" (everyone)
     hours: tuple[float, float]
     dose_mg: float | None
 
@@ -80,10 +84,20 @@ def care_items() -> tuple[CareItem, ...]:
     out = []
     for r in rows("perinatal/newborn_care.csv"):
         code = {"system": r["system"], "code": r["code"], "display": r["display"]}
+        value = {"system": r["value_system"], "code": r["value_code"], "display": r["value_display"]}
         since = from_date(dt.date.fromisoformat(r["since"]))
         dose = float(r["dose_mg"]) if r["dose_mg"] else None
-        out.append(CareItem(r["key"], r["kind"], code, since, (float(r["hours_min"]), float(r["hours_max"])), dose))
+        hours = (float(r["hours_min"]), float(r["hours_max"]))
+        item = CareItem(
+            r["key"], r["group"], r["kind"], code, value if r["value_code"] else None, since, r["coverage"], hours, dose
+        )
+        out.append(item)
     return tuple(out)
+
+
+@cache
+def _groups() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(item.group for item in care_items()))
 
 
 def _year(t: float) -> float:
@@ -95,7 +109,7 @@ def plan(rng: np.random.Generator, birth: float, end: float) -> BirthPlan:
     s = settings()
     year = _year(birth)
     u_place, u_mode, u_week, u_day, u_stay, u_nicu = rng.random(6)
-    u_care = rng.random(len(care_items()))
+    u_given, u_time = rng.random((2, len(_groups())))
     in_hospital = bool(u_place < interpolate(year, *_by_year("hospital_births", "share")))
     cesarean = in_hospital and bool(u_mode < interpolate(year, *_by_year("delivery", "cesarean_share")))
     weeks, cumulative = _gestation()
@@ -111,12 +125,17 @@ def plan(rng: np.random.Generator, birth: float, end: float) -> BirthPlan:
         lo, hi = s["nicu_discharge_pma_weeks_min"], s["nicu_discharge_pma_weeks_max"]
         discharge_pma = (lo + (hi - lo) * float(u_nicu)) * WEEK
         stop = max(stop, birth + discharge_pma - gestation * DAY, birth + s["nicu_min_days"] * DAY)
-    stop = min(stop, end)
+    planned, stop = stop, min(stop, end)
     care = []
-    for item, u in zip(care_items(), u_care, strict=True):
-        if birth < item.since:
+    draws = {g: (float(u_given[i]), float(u_time[i])) for i, g in enumerate(_groups())}
+    for item in care_items():
+        given, when = draws[item.group]
+        if birth < item.since or (item.coverage and given >= interpolate(year, *_by_year(item.coverage, "share"))):
             continue
-        at = birth + (item.hours[0] + (item.hours[1] - item.hours[0]) * float(u)) * HOUR
+        # within its hours of life, and before the discharge (a short stay: just before it)
+        high = min(item.hours[1], (planned - birth) / HOUR - 1.0)
+        low = min(item.hours[0], high)
+        at = birth + (low + (high - low) * when) * HOUR
         if at < stop:
             care.append((item, at))
     return BirthPlan(True, cesarean, gestation, birth, stop, nicu, tuple(care))

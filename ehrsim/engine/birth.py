@@ -2,10 +2,10 @@
 
 At birth, before any module runs, a newborn born in hospital is admitted: the stay (a NICU admission under 34
 weeks) with the newborn's weight, length and head circumference and admission vital signs, the gestational age,
-a premature-birth finding under 37 weeks, and the newborn care of its era (vitamin K, the metabolic screen). The
-hepatitis B birth dose is given in this stay (``care.vaccine_visit``). Office visits and module encounters wait
-until the discharge (the desk is busy until then). Its draws come from a stream spawned from the vaccine stream
-after every earlier spawn, and measurements use that stream too, so no module's draws move.
+a premature-birth finding under 37 weeks, and the newborn care of its era (vitamin K, the metabolic and hearing
+screens). The hepatitis B birth dose is given in this stay (``care.vaccine_visit``). Office visits and module
+encounters wait until the discharge (the desk is busy until then). Its draws come from a stream spawned from the
+vaccine stream after every earlier spawn, and measurements use that stream too, so no module's draws move.
 """
 
 from __future__ import annotations
@@ -54,6 +54,8 @@ def admit(sim: Simulation) -> None:
     for item, at in plan.care:
         if item.kind == "medication":
             sim.write("medications", _administration(item, at), enc["id"])
+        elif item.kind == "observation":
+            sim.write("observations", _screen_result(item, at), enc["id"])
         else:
             entry = {"start": at, "stop": at + 600.0, "codes": [dict(item.code)], "reason": []}
             sim.write("procedures", entry, enc["id"])
@@ -68,6 +70,20 @@ def _gestational_age(t: float, days: float) -> dict[str, Any]:
         "value": float(int(days // 7)),
         "value_type": "numeric",
         "unit": "wk",
+        "components": [],
+        "report": None,
+    }
+
+
+def _screen_result(item: birth_stay.CareItem, t: float) -> dict[str, Any]:
+    """A screening result with a coded value (the hearing screen of one ear)."""
+    return {
+        "time": t,
+        "category": "exam",
+        "codes": [dict(item.code)],
+        "value": dict(item.value or {}),
+        "value_type": "code",
+        "unit": "",
         "components": [],
         "report": None,
     }

@@ -8,7 +8,7 @@ import datetime as dt
 
 import numpy as np
 
-from ehrsim.core import birth_stay, newborn_growth
+from ehrsim.core import birth_stay, codes, newborn_growth
 from ehrsim.record.times import from_date
 from tests.engine.harness import simulate
 
@@ -24,6 +24,7 @@ def _stay(rec: dict) -> dict | None:
 
 
 def test_every_hospital_birth_has_a_stay_with_vitamin_k_screen_and_measurements() -> None:
+    hearing = 0
     for seed in range(6):
         sim, rec = simulate(born=dt.date(2020, 3, 1), end=dt.date(2020, 6, 1), seed=seed)
         stay = _stay(rec)
@@ -38,17 +39,29 @@ def test_every_hospital_birth_has_a_stay_with_vitamin_k_screen_and_measurements(
         inside = {e["codes"][0]["code"] for e in given}
         assert {VITAMIN_K, SCREEN} <= inside
         measured = {o["codes"][0]["code"]: o["value"] for o in rec["observations"] if o["encounter"] == stay["id"]}
+        if "54109-4" in measured:  # the hearing screen (about 98 % of newborns since 2010), both ears, passed
+            assert measured["54109-4"]["code"] == measured["54108-6"]["code"] == "LA10392-1"
+            hearing += 1
         assert 0.4 <= measured["29463-7"] <= 5.5 and 25 <= measured["8302-2"] <= 60 and "9843-4" in measured
         assert "18185-9" in measured and {"8867-4", "9279-1"} <= set(measured)
         hepb = [i for i in rec["immunizations"] if i["codes"][0]["code"] == "08" and i["time"] - stay["start"] <= DAY]
         assert all(i["encounter"] == stay["id"] for i in hepb)
         assert not any(e["start"] < stay["stop"] and e["class"] == "wellness" for e in rec["encounters"])
+    assert hearing >= 4
+
+
+def test_every_newborn_care_code_is_a_listed_core_code() -> None:
+    listed = {(c["system"], c["code"], c["display"]) for c in codes.all_codes()}
+    for item in birth_stay.care_items():
+        assert (item.code["system"], item.code["code"], item.code["display"]) in listed, item.key
+        if item.value is not None:
+            assert (item.value["system"], item.value["code"], item.value["display"]) in listed, item.key
 
 
 def test_no_vitamin_k_or_screen_before_their_era() -> None:
     _, rec = simulate(born=dt.date(1955, 3, 1), end=dt.date(1955, 6, 1), seed=1)
-    codes = {e["codes"][0]["code"] for k in ("medications", "procedures") for e in rec[k]}
-    assert VITAMIN_K not in codes and SCREEN not in codes
+    given = {e["codes"][0]["code"] for k in ("medications", "procedures", "observations") for e in rec[k]}
+    assert VITAMIN_K not in given and SCREEN not in given and "54109-4" not in given
 
 
 def test_the_plan_follows_its_tables() -> None:
@@ -61,6 +74,7 @@ def test_the_plan_follows_its_tables() -> None:
     assert 0.28 < np.mean([p.cesarean for p in born]) < 0.35  # 31.7 % (NCHS 2019)
     assert 0.015 < np.mean([p.gestation_days < 34 * 7 for p in plans]) < 0.03  # 2.16 % under 34 weeks
     for p in born:
+        assert all(p.start < at < p.stop for _, at in p.care)  # every item given in the stay
         if p.nicu:  # discharged at 35.5-37.5 weeks postmenstrual age, after at least a week
             pma = (p.gestation_days * DAY + p.stop - p.start) / (7 * DAY)
             assert p.stop - p.start >= 7 * DAY and 35.4 < pma < 37.6

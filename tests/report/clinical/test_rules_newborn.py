@@ -98,3 +98,18 @@ def test_a_newborn_under_34_weeks_stays_in_the_nicu() -> None:
     born = dt.date(2015, 5, 1)
     dead = _newborn(0, born=born, weeks=25, stay_hours=72, death=RecordBuilder(birth=born).birth + 3 * DAY)
     passes("care.nicu_for_preterm_newborns", [dead])
+
+
+def test_birth_stays_since_2010_record_the_hearing_screen() -> None:
+    without = [_newborn(i) for i in range(10)]  # no hearing screen at all
+    breaks("care.newborn_hearing_screen", without)
+    screened = []
+    for i in range(10):
+        record = _newborn(i)
+        stay = record["encounters"][0]
+        b = RecordBuilder(index=i)
+        obs = b.observation("54109-4", stay["start"] + 20 * 3600, {"code": "LA10392-1"}, unit="", enc=stay)
+        record["observations"].append(obs)
+        screened.append(record)
+    passes("care.newborn_hearing_screen", screened)
+    assert run("care.newborn_hearing_screen", [_newborn(0, born=dt.date(2005, 1, 1))]).denominator == 0
