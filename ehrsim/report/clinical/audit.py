@@ -10,6 +10,7 @@ from typing import Any
 from ehrsim.errors import ConfigError
 from ehrsim.report.clinical import (  # noqa: F401
     kinds_care,
+    kinds_chronic,
     kinds_death,
     kinds_dose,
     kinds_onc,
