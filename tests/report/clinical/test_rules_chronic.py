@@ -138,8 +138,8 @@ def test_antihypertensive_of_pregnancy_kept_after_the_birth_breaks() -> None:
     assert run("care.pregnancy_antihypertensive_reviewed", [migraine.record()]).denominator == 0
 
 
-def _young_hypertensive(index: int, age: float, labs: tuple[str, ...]) -> dict:
-    b = RecordBuilder(index, birth=dt.date(1990, 1, 1))
+def _young_hypertensive(index: int, age: float, labs: tuple[str, ...], born: int = 1990) -> dict:
+    b = RecordBuilder(index, birth=dt.date(born, 1, 1))
     t = b.at_age(age)
     b.condition(ESSENTIAL_HTN, t)
     for loinc in labs:
@@ -153,6 +153,10 @@ def test_hypertension_before_30_needs_a_secondary_work_up() -> None:
     assert "no electrolytes, urinalysis, TSH" in result.examples[0][1][0]
     judged = passes(
         "care.young_hypertension_secondary_workup",
-        [_young_hypertensive(0, 24, full), _young_hypertensive(1, 45, ())],  # at 45 not judged
+        [
+            _young_hypertensive(0, 24, full),
+            _young_hypertensive(1, 45, ()),  # at 45 not judged
+            _young_hypertensive(2, 24, (), born=1950),  # 1974: before TSH was a routine test, not judged
+        ],
     )
     assert judged.events == 1
