@@ -11,6 +11,7 @@ from ehrsim.errors import ConfigError
 from ehrsim.report.clinical import (  # noqa: F401
     kinds_care,
     kinds_child,
+    kinds_chronic,
     kinds_death,
     kinds_dose,
     kinds_newborn,
