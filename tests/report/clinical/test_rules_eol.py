@@ -98,3 +98,18 @@ def test_hydrochlorothiazide_above_25_mg_a_day_breaks_it() -> None:
     breaks(HCTZ_RULE, [_hctz(HCTZ_25, 2.0)])  # two 25 mg tablets
     passes(HCTZ_RULE, [_hctz(HCTZ_25)])  # (the capitalised display as the modules emit it is read)
     assert run(HCTZ_RULE, [_hctz(HCTZ_25)]).denominator == 1
+
+
+CODE_STATUS_RULE = "death.hospice_code_status"
+
+
+def test_a_hospice_admission_without_a_resuscitation_status_breaks_it() -> None:
+    b = RecordBuilder(birth=dt.date(1930, 1, 1), death=dt.date(2015, 6, 1))
+    start = b.at_age(85.0)
+    _hospice(b, start, 30)
+    breaks(CODE_STATUS_RULE, [b.record()])
+    enc = b.lists["encounters"][0]
+    dnr = code("304253006", display="Not for resuscitation (finding)")
+    b.observation("304251008", start, dnr, unit="", enc=enc, category="survey")
+    b.lists["observations"][-1]["codes"] = [code("304251008")]  # a SNOMED CT observable, not LOINC
+    passes(CODE_STATUS_RULE, [b.record()])
