@@ -18,6 +18,7 @@ from ehrsim.report.clinical import (  # noqa: F401
     kinds_phys,
     kinds_pop,
     kinds_records,
+    kinds_response,
     kinds_rx,
     kinds_titration,
     kinds_vax,
