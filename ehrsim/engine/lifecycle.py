@@ -16,7 +16,7 @@ from ehrsim.core import demographics, fever, labs, lifestyle, physio_effects, ph
 from ehrsim.engine.queue import LIFECYCLE
 from ehrsim.gmf.values import SECONDS
 from ehrsim.paths import terminology_dir
-from ehrsim.prescribing import pregnancy
+from ehrsim.prescribing import gbs, pregnancy
 
 if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
@@ -151,8 +151,9 @@ def pregnancy_changed(sim: Simulation, value: Any) -> None:
         return
     phys.pregnancy(pregnant, sim.now, sim.vitals.get("BMI", 25.0) if change == "conception" else 25.0)
     sim.invalidate_vitals()
-    if change == "end":  # the pregnancy's aspirin ends with it
+    if change == "end":  # the pregnancy's aspirin ends with it; a positive GBS culture gets intrapartum penicillin
         pregnancy.pregnancy_ended(sim.rx, sim.now)
+        gbs.at_delivery(sim, sim.now)
     else:  # a device in place before it was removed for it (prescribing/running.in_place)
         sim.rx.last_conception = sim.now
 
