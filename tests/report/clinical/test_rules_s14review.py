@@ -27,3 +27,62 @@ def test_combined_contraceptive_with_migraine_aura() -> None:
     k.condition(NO_AURA[0], k.at_age(22), display=NO_AURA[1])
     med(k, COMBINED_PILL, k.at_age(23), stop=k.at_age(25))  # migraine without aura: category 2
     passes("rx.combined_contraceptive_with_migraine_aura", [g.record(), h.record(), k.record()])
+
+
+DAY = 86_400
+NITROFURANTOIN = ("1648755", "nitrofurantoin, macrocrystals 25 MG / nitrofurantoin, monohydrate 75 MG Oral Capsule")
+AZTREONAM = ("1664986", "Aztreonam 2000 MG Injection")
+DOXYCYCLINE = ("1650142", "doxycycline monohydrate 100 MG Oral Tablet")
+CLINDAMYCIN = ("284215", "clindamycin 300 MG Oral Capsule")
+AZITHROMYCIN = ("308460", "azithromycin 250 MG Oral Tablet")
+CEPHALEXIN = ("309114", "cephalexin 500 MG Oral Capsule")
+CEFDINIR = ("200346", "cefdinir 300 MG Oral Capsule")
+
+
+def _episode(index: int, condition: str, drug: tuple[str, str], age: float = 40) -> dict:
+    b = RecordBuilder(index=index)
+    onset = b.at_age(age)
+    b.condition(condition, onset, stop=onset + 10 * DAY)
+    med(b, drug, onset, stop=onset + 7 * DAY, reason=[condition])
+    return b.record()
+
+
+def test_skin_infection_antibiotic_spectrum() -> None:
+    result = breaks(
+        "rx.skin_infection_antibiotic_spectrum",
+        [
+            _episode(0, "128045006", NITROFURANTOIN),
+            _episode(1, "128045006", AZTREONAM),
+            _episode(2, "128045006", DOXYCYCLINE),
+        ],
+    )
+    assert (result.events, result.events_breaking) == (3, 2)
+    passes(
+        "rx.skin_infection_antibiotic_spectrum",
+        [
+            _episode(0, "128045006", DOXYCYCLINE),
+            _episode(1, "128045006", CLINDAMYCIN),
+            _episode(2, "307426000", NITROFURANTOIN),
+        ],
+    )
+
+
+def test_cystitis_antibiotic_spectrum() -> None:
+    breaks("rx.cystitis_antibiotic_spectrum", [_episode(0, "307426000", AZITHROMYCIN)])
+    passes(
+        "rx.cystitis_antibiotic_spectrum",
+        [_episode(0, "307426000", NITROFURANTOIN), _episode(1, "128045006", CLINDAMYCIN)],  # clindamycin for cellulitis
+    )
+
+
+def test_sinusitis_otitis_antibiotic_spectrum() -> None:
+    breaks("rx.sinusitis_otitis_antibiotic_spectrum", [_episode(0, "75498004", CEPHALEXIN)])
+    breaks("rx.sinusitis_otitis_antibiotic_spectrum", [_episode(0, "65363002", CEPHALEXIN, age=4)])
+    passes(
+        "rx.sinusitis_otitis_antibiotic_spectrum",
+        [
+            _episode(0, "75498004", DOXYCYCLINE),
+            _episode(1, "65363002", CEFDINIR, age=14),
+            _episode(2, "128045006", CEPHALEXIN),  # cephalexin is a cellulitis antibiotic
+        ],
+    )
