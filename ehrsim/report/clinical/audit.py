@@ -12,6 +12,7 @@ from ehrsim.report.clinical import (  # noqa: F401
     kinds_care,
     kinds_death,
     kinds_dose,
+    kinds_heart,
     kinds_onc,
     kinds_perinatal,
     kinds_phys,

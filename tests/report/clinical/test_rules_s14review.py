@@ -86,3 +86,34 @@ def test_sinusitis_otitis_antibiotic_spectrum() -> None:
             _episode(2, "128045006", CEPHALEXIN),  # cephalexin is a cellulitis antibiotic
         ],
     )
+
+
+EF = ("10230-1", "Left ventricular Ejection fraction")
+CARVEDILOL = ("200031", "carvedilol 6.25 MG Oral Tablet")
+METOPROLOL_TARTRATE = ("866514", "metoprolol tartrate 50 MG Oral Tablet")
+ENTRESTO = ("1656354", "sacubitril 97 MG / valsartan 103 MG Oral Tablet")
+FUROSEMIDE = ("313988", "furosemide 40 MG Oral Tablet")
+
+
+def _heart_failure(index: int, ef: float, drugs: list[tuple[str, str]], year_of_onset: float = 54) -> dict:
+    b = RecordBuilder(index=index)
+    onset = b.at_age(year_of_onset)
+    b.condition("88805009", onset, display="Chronic congestive heart failure (disorder)")
+    b.observation(EF[0], onset, ef, category="procedure")
+    for drug in drugs:
+        med(b, drug, onset + 2 * DAY, stop=onset + 400 * DAY)
+    return b.record()
+
+
+def test_hfref_treated() -> None:
+    broken = [_heart_failure(0, 34, [FUROSEMIDE]), _heart_failure(1, 31, [METOPROLOL_TARTRATE, ENTRESTO])]
+    result = breaks("care.hfref_treated", broken)
+    assert result.breaking == 2
+    passes(
+        "care.hfref_treated",
+        [
+            _heart_failure(0, 34, [FUROSEMIDE, CARVEDILOL, ENTRESTO]),
+            _heart_failure(1, 57, [FUROSEMIDE]),  # preserved EF: diuretic and MRA territory
+            _heart_failure(2, 30, [FUROSEMIDE], year_of_onset=30),  # diagnosed in 1990, before the 2001 guideline
+        ],
+    )
