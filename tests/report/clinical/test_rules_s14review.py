@@ -117,3 +117,26 @@ def test_hfref_treated() -> None:
             _heart_failure(2, 30, [FUROSEMIDE], year_of_onset=30),  # diagnosed in 1990, before the 2001 guideline
         ],
     )
+
+
+def _delivery(index: int, before_kg: float, after_kg: float | None, after_days: int = 42) -> dict:
+    b = RecordBuilder(index=index)
+    t = b.at_age(31)
+    b.observation("29463-7", t - 9 * DAY, before_kg, unit="kg", category="vital-signs")
+    b.procedure("177184002", t)  # normal delivery
+    if after_kg is not None:
+        b.observation("29463-7", t + after_days * DAY, after_kg, unit="kg", category="vital-signs")
+    return b.record()
+
+
+def test_postpartum_weight_loss() -> None:
+    result = breaks("phys.postpartum_weight_loss", [_delivery(0, 75.8, 74.4), _delivery(1, 80.5, 80.6)])  # charts 40, 3
+    assert (result.events, result.events_breaking) == (2, 2)
+    passes(
+        "phys.postpartum_weight_loss",
+        [
+            _delivery(0, 75.8, 67.9),
+            _delivery(1, 80.5, None),  # no postnatal weight: not judged
+            _delivery(2, 80.5, 80.4, after_days=200),  # a weight a year later is not the puerperium
+        ],
+    )
