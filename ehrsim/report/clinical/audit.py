@@ -21,6 +21,7 @@ from ehrsim.report.clinical import (  # noqa: F401
     kinds_rx,
     kinds_titration,
     kinds_vax,
+    kinds_visits,
     kinds_vitals,
 )
 from ehrsim.report.clinical.base import Rule, build

@@ -3,6 +3,8 @@ that do not."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from tests.report.clinical.helpers import breaks, med, passes
 from tests.report.records import RecordBuilder
 
@@ -140,3 +142,20 @@ def test_postpartum_weight_loss() -> None:
             _delivery(2, 80.5, 80.4, after_days=200),  # a weight a year later is not the puerperium
         ],
     )
+
+
+def test_virtual_visit_in_person() -> None:
+    b = RecordBuilder(birth=dt.date(1925, 10, 4))
+    video = b.encounter(b.at_age(95.3), cls="virtual")
+    b.procedure("401191002", video["start"], enc=video)  # chart 177: a foot examination by video
+    lab = b.encounter(b.at_age(95.5), cls="virtual")
+    b.observation("4548-4", lab["start"], 7.1, enc=lab)  # an HbA1c drawn at a video visit
+    result = breaks("rec.virtual_visit_in_person", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 2)
+    g = RecordBuilder(birth=dt.date(1925, 10, 4))
+    video = g.encounter(g.at_age(95.3), cls="virtual")
+    g.procedure("228557008", video["start"], enc=video)  # cognitive behavioural therapy by video
+    g.observation("44261-6", video["start"], 6, enc=video, category="survey")  # a PHQ-9 asked by video
+    office = g.encounter(g.at_age(95.5))
+    g.procedure("401191002", office["start"], enc=office)  # the foot examination in the office
+    passes("rec.virtual_visit_in_person", [g.record()])
