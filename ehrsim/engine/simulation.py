@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ehrsim.core import clock, latent
-from ehrsim.engine import birth, care, lifecycle
+from ehrsim.engine import birth, care, in_person, lifecycle
 from ehrsim.engine.encounters import EncounterDesk
 from ehrsim.engine.patient_state import PatientState
 from ehrsim.engine.queue import CALLBACK, DEATH, LIFECYCLE, MODULE, SYMPTOMS, WELLNESS, EventQueue
@@ -171,6 +171,7 @@ class Simulation(PatientState, RecordWrites):
             if self.death_time is not None and self.death_time <= t:
                 break
         self.desk.close_all(min(self.end_time, self.death_time or self.end_time), alive=self.death_time is None)
+        in_person.office_visits(self.rec.lists)  # a telehealth visit with an examination or a test was in person
 
     def release(self) -> None:
         """The life is over and its record built: drop the desk's and the pharmacy's links back to this
