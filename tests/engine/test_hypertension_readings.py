@@ -79,3 +79,29 @@ def test_unaware_latent_hypertension_is_found_only_through_raised_readings() -> 
             assert after.index("Recheck_Confirmed") < after.index("Hypertension")
             assert "Set_Readings_Diagnosis" not in after  # the latent state keeps its floor
     assert unaware >= 2
+
+
+def test_a_raised_reading_not_followed_up_is_noticed_later_and_a_late_diagnosis_is_often_untreated() -> None:
+    """s14htn: patients whose raised readings are not followed up at once are rechecked later (0.05 a year; Sentara,
+    Lu 2025), only while the latest reading is raised; a delayed diagnosis starts a drug in 38.1 %, or none."""
+    noticed = late = 0
+    for seed in range(40):
+        sim, rec = simulate("hypertension", "wellness_encounters", gender="M" if seed % 2 else "F",
+                            born=dt.date(1940, 1, 1), end=dt.date(2020, 1, 1), seed=seed, folder=MODULES)  # fmt: skip
+        steps = trace(sim, "hypertension")
+        states = [state for _, _, state in steps]
+        if "Noticed_Reset" not in states:
+            continue
+        noticed += 1
+        assert "Set_Readings_Followed" not in states  # the prompt follow-up draw went the other way
+        first = states.index("Noticed_Reset")
+        date = next(d for d, _, s in steps[first:] if s == "Noticed_Reset")
+        t = from_date(dt.date.fromisoformat(date)) + 86400
+        before = [r for r in _readings(rec) if r[0] < t]
+        assert before and _raised(before[-1])  # noticed only while the latest reading is raised
+        if "Late_Untreated" in states:
+            late += 1
+            end = states.index("Late_Untreated")
+            assert not any(s.startswith(("Start_", "Add_")) for s in states[end:])
+            assert states[-1] in ("Late_Untreated", "Terminal")
+    assert noticed >= 1
