@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import model_validator
 
 from ehrsim.gmf.conditions import NEVER, AnyCondition
-from ehrsim.gmf.states.base import State, ValueSource, duration_seconds
+from ehrsim.gmf.states.base import Processor, State, ValueSource, duration_seconds
 from ehrsim.gmf.values import Amount, Code, Distribution, Number, TimeExact, TimeRange, TimeUnit, to_seconds
 
 if TYPE_CHECKING:
@@ -136,6 +136,42 @@ class SetAttribute(ValueSource, State):
             value = int(value)
         sim.set_attribute(self.attribute, value)
         return True
+
+    @cached_property
+    def processor(self) -> Processor:
+        """``process`` for the common forms (a fixed value, a code, another attribute's value) as a closure over
+        the fields; the others keep the method."""
+        name, whole = self.attribute, self.distribution is None and self.range is None
+        if self.value is not None:
+            value = self.value
+            if isinstance(value, float) and value.is_integer() and whole:
+                value = int(value)
+
+            def set_value(sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+                sim.set_attribute(name, value)
+                return True
+
+            return set_value
+        if self.value_code is not None:
+            code = self.value_code.shared  # ``as_dict`` is a copy of it
+
+            def set_code(sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+                sim.set_attribute(name, dict(code))
+                return True
+
+            return set_code
+        if self.value_attribute is not None:
+            source = self.value_attribute
+
+            def copy_attribute(sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+                value = sim.attributes.get(source)
+                if isinstance(value, float) and value.is_integer() and whole:
+                    value = int(value)
+                sim.set_attribute(name, value)
+                return True
+
+            return copy_attribute
+        return self.process
 
 
 class Counter(State):
