@@ -131,3 +131,13 @@ def test_birth_stays_were_longer_in_the_1970s() -> None:
 
     assert 3.7 < mean_days(t1970, False) < 4.1 and 7.3 < mean_days(t1970, True) < 8.3
     assert 2.0 < mean_days(t2010, False) < 2.2 and 3.2 < mean_days(t2010, True) < 3.6
+
+
+def test_infant_weights_are_recorded_to_10_g() -> None:
+    """At 0.1 kg a newborn's 2-3 % loss could be rounded away (perinatal/infant_scale.csv: 2 decimals under 2 years)."""
+    weights = []
+    for seed in range(3):
+        _, rec = simulate(born=dt.date(2020, 3, 1), end=dt.date(2020, 9, 1), seed=seed)
+        weights += [o["value"] for o in rec["observations"] if o["codes"][0]["code"] == "29463-7"]
+    assert weights and all(round(w, 2) == w for w in weights)
+    assert any(round(w, 1) != w for w in weights)
