@@ -26,7 +26,7 @@ def build_record(sim: Simulation, index: int) -> dict[str, Any]:
     end = sim.death_time if sim.death_time is not None else sim.end_time
     lists = sim.rec.lists
     for kind in PLANNED_AHEAD:  # written ahead (a birth stay's screens at 12-48 h) but not reached: a newborn who
-        entries, field = lists[kind], BY_NAME[kind].time_field  # died on the first day (tests/engine/test_planned_ahead)
+        entries, field = lists[kind], BY_NAME[kind].time_field  # died on the first day (tests/engine)
         if any(e[field] > end for e in entries):
             entries[:] = [e for e in entries if e[field] <= end]
     findings.add_reports(lists, sim.rec.new_id)  # imaging, ECG, echo and pathology report text

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tests.engine.harness import simulate
 
+UNKNOWN_CAUSE = {"system": "SNOMED-CT", "code": "9855000", "display": "Natural death with unknown cause (event)"}
 DIES_AT_6_HOURS = {
     "name": "Dies at 6 hours",
     "gmf_version": 2,
@@ -18,7 +19,7 @@ DIES_AT_6_HOURS = {
         "Wait": {"type": "Delay", "exact": {"quantity": 6, "unit": "hours"}, "direct_transition": "Death"},
         "Death": {
             "type": "Death",
-            "codes": [{"system": "SNOMED-CT", "code": "9855000", "display": "Natural death with unknown cause (event)"}],
+            "codes": [UNKNOWN_CAUSE],
             "direct_transition": "Terminal",
         },
         "Terminal": {"type": "Terminal"},
