@@ -192,6 +192,8 @@ class EncounterDesk:
             enc["discharge"] = state.discharge_disposition.as_dict()
         if self.sim.physiology.pregnancy_start is not None and enc["class"] not in STAYS:
             pregnancy.aspirin_at_visit(self.sim.rx, enc["id"], t)  # a visit in pregnancy: aspirin if at high risk
+        if self.sim.rx.postpartum_review and enc["class"] not in STAYS:
+            pregnancy.review_after_pregnancy(self.sim.rx, enc["id"], t)  # the pregnancy's substitutes reviewed
         if self.lock is run:
             self._release(enc["stop"])
 

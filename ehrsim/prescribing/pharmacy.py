@@ -36,6 +36,7 @@ class Pharmacy:
         "events",
         "last_conception",
         "pending",
+        "postpartum_review",
         "pregnancy_aspirin",
         "rx",
         "sim",
@@ -58,6 +59,8 @@ class Pharmacy:
         #: the latest conception (the physiology forgets a pregnancy a while after it): a device inserted before it
         #: was removed for it (running.in_place)
         self.last_conception: float | None = None
+        #: a pregnancy ended: drugs substituted for it are reviewed at the next visit (pregnancy.review_after_pregnancy)
+        self.postpartum_review = False
 
     def rng(self) -> np.random.Generator:
         """The prescriber's own stream, spawned at first use so it never shifts the modules' draws."""
