@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ehrsim.core import clock, terminal
 from ehrsim.engine import stay_vitals
+from ehrsim.prescribing import running
 
 if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
@@ -22,6 +23,7 @@ YEAR = 365.25 * 86_400.0
 #: the shortest stretch of a nursing-facility residence written between two other encounters (clinical audit rule
 #: rec.facility_stay_length: skilled-nursing stays last at least 2 days)
 RESIDENCE_GAP_DAYS = 2.0
+OPIOID = "opioid"  # the drug class (prescribing/ingredients.csv) of a comfort order already taken
 
 
 def terminal_course(
@@ -85,6 +87,7 @@ def terminal_course(
             "report": None,
         }
         sim.write("observations", observation, admission["id"])
+    _comfort_orders(sim, name, admission, why)
     return enc
 
 
@@ -111,3 +114,44 @@ def _residence(
                 first = stretch
         cursor = max(cursor, end)
     return first
+
+
+class _CourseRun:
+    """What the prescribing layer reads from a module run, for the orders of a terminal course (its encounter)."""
+
+    def __init__(self, encounter: dict[str, Any]) -> None:
+        self.encounter = encounter
+        self.created: dict[str, dict[str, Any]] = {}
+
+
+class _ComfortOrder:
+    """What the prescriber reads from a MedicationOrder state (``record_writes.add_entry`` reads its __dict__)."""
+
+    def __init__(self) -> None:
+        self.name = "core:comfort_care"
+        self.assign_to_attribute: str | None = None
+
+
+def _comfort_orders(sim: Simulation, setting: str, admission: dict[str, Any], why: list[dict[str, str]]) -> None:
+    """Comfort care at the admission (deaths/comfort_medication.csv: morphine as needed for breathlessness or pain),
+    ordered through the prescribing layer (allergies, approval, interactions), unless an opioid is already taken."""
+    t = float(admission["start"])
+    for order in terminal.comfort_orders().get(setting, ()):
+        if t < order.since or running.active_class(sim.rx, OPIOID, t):
+            continue
+        fields = {
+            "start": t,
+            "stop": None,
+            "codes": [{"system": "RxNorm", "code": order.rxcui, "display": order.display}],
+            "reason": [dict(c) for c in why],
+            "chronic": False,
+            "administered": False,
+            "requested": True,
+            "dosage": {"amount": order.amount, "frequency": 1, "period": order.period_hours, "unit": "hours"},
+            "as_needed": True,
+            "duration_days": None,
+            "refills": 0,
+            "instructions": [],
+            "stop_reason": None,
+        }
+        sim.rx.order(_CourseRun(admission), _ComfortOrder(), fields, t)  # type: ignore[arg-type]

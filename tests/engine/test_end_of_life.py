@@ -101,3 +101,23 @@ def test_a_nursing_facility_residence_lasts_months_around_the_charts_other_encou
     lengths.sort()
     assert len(lengths) >= 5, lengths
     assert lengths[len(lengths) // 2] > 70, lengths  # months, not the days left after the last visit
+
+
+def test_a_hospice_course_orders_morphine_as_needed_at_its_admission() -> None:
+    """Comfort care (s14eol, deaths/comfort_medication.csv): morphine 2.5 mg every 4 hours as needed, through the
+    prescribing layer; it ends with the death. Other settings order none."""
+    hospice = 0
+    for seed in range(30):
+        _sim, record = simulate("slow_death", gender="M", born=dt.date(1935, 1, 1), seed=seed)
+        t = record["death"]["time"]
+        course = next((e for e in record["encounters"] if e["module"] == "death" and e["class"] != "home"), None)
+        morphine = [m for m in record["medications"] if m["codes"][0]["code"] == "1732136"]
+        if course is None or course["class"] != "hospice":
+            assert not morphine
+            continue
+        hospice += 1
+        (order,) = morphine
+        assert order["start"] == course["start"] and order["stop"] == t and order["encounter"] == course["id"]
+        assert order["as_needed"] and order["dosage"]["amount"] == 0.5 and order["dosage"]["dose_unit"] == "mL"
+        assert order["dosage"]["period"] == 4 and order["dosage"]["unit"] == "hours"
+    assert hospice >= 5
