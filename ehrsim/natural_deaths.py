@@ -15,6 +15,12 @@ Added to another library, the module reads its yearly probabilities from
 ``terminology/deaths/added_natural_causes/`` instead of its own tables: those fill only the gap between
 the US life table and the deaths Synthea's modules already cause (measured with ``--natural-deaths off``;
 zero where its modules alone kill faster than the life table), so deaths are not counted twice.
+
+With it comes ``terminology/deaths/external_causes/external_causes.json``: deaths from injury, overdose, suicide and
+homicide at 1-44 at the rates ehrsim's own library has, added whatever the library's disease modules already cause
+(those modules alone exceed the life table at 1-64, so the gap-filling deaths above never brought the external causes
+that lead US deaths at those ages). ehrsim's own library gets these deaths through its natural-cause module and never
+runs it.
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ NaturalDeaths = Literal["auto", "on", "off"]
 MODES: tuple[str, ...] = ("auto", "on", "off")
 #: the module's path in ehrsim's library, and the file name that marks a library's own natural-death module
 MODULE = "natural_causes"
+#: deaths from external causes at 1-44, added with the natural-death module to another library
+EXTERNAL = "external_causes"
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +64,11 @@ def _bundled() -> Library:
     return load_library([modules_dir()], only={(modules_dir() / f"{MODULE}.json").resolve()})
 
 
+def _external() -> Library:
+    """The external-cause module with its lookup tables (terminology/deaths/external_causes/)."""
+    return load_library([terminology_dir() / "deaths" / EXTERNAL])
+
+
 def _added_tables(tables: dict[str, LookupTable]) -> dict[str, LookupTable]:
     """The module's tables for another library: the gap to the life table (``added_natural_causes/``)."""
     folder = terminology_dir() / "deaths" / "added_natural_causes"
@@ -69,8 +82,13 @@ def with_natural_deaths(library: Library, mode: str) -> Library:
     """``library`` with ehrsim's natural-death module added as a core (top-level) module when ``mode`` wants it."""
     if not wanted(library, mode):
         return library
-    extra = _bundled()
-    clash = sorted(set(extra.lookup_tables) & set(library.lookup_tables))
+    extra, external = _bundled(), _external()
+    if EXTERNAL in library.modules:
+        raise ConfigError(
+            f"the module library already has a module {EXTERNAL!r}, the path of ehrsim's external-cause death module; "
+            "rename it or run with --natural-deaths off"
+        )
+    clash = sorted((set(extra.lookup_tables) | set(external.lookup_tables)) & set(library.lookup_tables))
     replaced = natural_modules(library)
     if clash and not replaced:
         raise ConfigError(
@@ -81,10 +99,13 @@ def with_natural_deaths(library: Library, mode: str) -> Library:
     if replaced:
         log.info("--natural-deaths on: ehrsim's natural-death module replaces %s", ", ".join(replaced))
     modules.update(extra.modules)
-    log.info("natural deaths: ehrsim's %s module added to the library (--natural-deaths %s)", MODULE, mode)
+    modules.update(external.modules)
+    log.info(
+        "natural deaths: ehrsim's %s and %s modules added to the library (--natural-deaths %s)", MODULE, EXTERNAL, mode
+    )
     return Library(
         modules=modules,
-        lookup_tables={**library.lookup_tables, **_added_tables(extra.lookup_tables)},
+        lookup_tables={**library.lookup_tables, **_added_tables(extra.lookup_tables), **external.lookup_tables},
         warnings=library.warnings,
         notices=library.notices,
     )

@@ -16,6 +16,7 @@ from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from ehrsim.core.lab_eras import egfr_era
+from ehrsim.core.physio_effects import BAND_MARGIN, OPEN_BAND_WIDTH
 from ehrsim.core.physio_tables import cardio_params, creatinine_for_egfr
 from ehrsim.core.physiology import egfr_ckd_epi_2021
 from ehrsim.core.ref_ranges import optional_float, reference_range
@@ -151,7 +152,8 @@ def measure(
         value = min(value, _non_hdl(phys, t, value))
     elif name == "HDL":  # a module's HDL range asked for after the sample's LDL: still total - LDL at most
         value = min(value, _total_minus_ldl(phys, t, value))
-    result = _round(value, analyte)
+    infant = _infant_scale().get(name)
+    result = _round(value, analyte) if infant is None or age >= infant[0] else _infant_round(value, analyte, infant[1])
     if result is not None and (name == "Head Circumference" or (name == "Height" and age < GROWING_UNTIL)):
         previous = phys.last.get(name)  # a growing head or child does not shrink between visits
         if previous is not None and previous[0] < t and result < previous[1]:
@@ -179,7 +181,7 @@ def adopt(
     if analyte.variable in phys.disease_moved and _normal(declared, analyte.loinc, age, phys.sex):
         return true, None
     if analyte.variable == "Creatinine" and "EGFR" in phys.bands and age >= 18.0:
-        declared = _within_band(declared, phys.bands["EGFR"], age, phys.sex)
+        declared = _within_band(declared, phys.bands["EGFR"], age, phys.sex, t)
         if declared is None:  # the module's creatinine belongs to another stage than the one diagnosed
             return true, None
     low, high = declared
@@ -191,15 +193,47 @@ def adopt(
 
 
 def _within_band(
-    declared: tuple[float, float], band: tuple[float, float], age: float, sex: str
+    declared: tuple[float, float], band: tuple[float, float], age: float, sex: str, t: float | None = None
 ) -> tuple[float, float] | None:
     """The part of a module's creatinine range whose eGFR lies in the diagnosed stage's band (None: no part):
-    a module whose hidden stage ran ahead of the chart (Synthea's ``ckd``) does not contradict the chart."""
-    low_egfr, high_egfr = band
-    lowest = creatinine_for_egfr(high_egfr, age, sex) if math.isfinite(high_egfr) else 0.0
-    highest = creatinine_for_egfr(max(low_egfr, 1.0), age, sex)
-    low, high = max(declared[0], lowest), min(declared[1], highest)
+    a module whose hidden stage ran ahead of the chart (Synthea's ``ckd``) does not contradict the chart.
+
+    The band is kept clear of its edges as ``physio_effects.into_band`` keeps the state (measurement noise and
+    whole-number reporting stay inside), and it must hold for the equation the laboratory reported at ``t`` too:
+    MDRD (1999-2009) and CKD-EPI 2009 read a few points below CKD-EPI 2021 at the same creatinine, so a creatinine
+    at the edge of stage 3 by 2021's equation was charted as eGFR 28-29 beside the stage 3 diagnosis."""
+    low_egfr, high_egfr = _inner(band)
+    equations = ["ckd_epi_2021"]
+    era = egfr_era(t) if t is not None else None
+    if era is not None and era.equation != "ckd_epi_2021":
+        equations.append(era.equation)
+    low, high = declared
+    for equation in equations:
+        lowest = creatinine_at(equation, high_egfr, age, sex) if math.isfinite(high_egfr) else 0.0
+        highest = creatinine_at(equation, max(low_egfr, 1.0), age, sex)
+        low, high = max(low, lowest), min(high, highest)
     return (low, high) if low <= high else None
+
+
+def _inner(band: tuple[float, float]) -> tuple[float, float]:
+    """The band without the margin ``into_band`` keeps clear of each edge."""
+    low, high = band
+    width = (high - low) if math.isfinite(high) else OPEN_BAND_WIDTH / (1.0 - 2 * BAND_MARGIN)
+    return low + BAND_MARGIN * width, (high - BAND_MARGIN * width) if math.isfinite(high) else high
+
+
+def creatinine_at(equation: str, egfr: float, age: float, sex: str) -> float:
+    """The creatinine at which ``equation`` gives ``egfr`` (eGFR falls as creatinine rises: bisection)."""
+    if equation == "ckd_epi_2021":
+        return creatinine_for_egfr(egfr, age, sex)
+    lo, hi = 0.05, 40.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if egfr_equation(equation, mid, age, sex) > egfr:
+            lo = mid
+        else:
+            hi = mid
+    return lo
 
 
 def _total_minus_ldl(phys: Physiology, t: float, default: float) -> float:
@@ -314,6 +348,16 @@ def _noisy_bp(phys: Physiology, true: float, analyte: Analyte, rng: np.random.Ge
     level = math.sqrt(max(analyte.sd**2 - reading**2, 0.0))
     value = true + level * phys.bp_level[1] + reading * float(rng.standard_normal())
     return min(max(value, analyte.low), analyte.high)
+
+
+@cache
+def _infant_scale() -> dict[str, tuple[float, int]]:
+    """Variable -> (age in years, decimals): infants are weighed to 10 g (perinatal/infant_scale.csv)."""
+    return {r["variable"]: (float(r["max_age_years"]), int(r["decimals"])) for r in rows("perinatal/infant_scale.csv")}
+
+
+def _infant_round(value: float, analyte: Analyte, decimals: int) -> float:
+    return round_to(min(max(value, analyte.low), analyte.high), decimals)
 
 
 def _round(value: float | None, analyte: Analyte) -> float | None:

@@ -125,7 +125,12 @@ def unfloored_rows(keys: list[str]) -> dict[str, float]:
 
 
 def apply_conditions(
-    v: dict[str, float], phys: Physiology, keys: list[str], attributes: dict[str, Any], age: float | None = None
+    v: dict[str, float],
+    phys: Physiology,
+    keys: list[str],
+    attributes: dict[str, Any],
+    age: float | None = None,
+    t: float | None = None,
 ) -> tuple[frozenset[str], dict[str, tuple[float, float]]]:
     """Disease moves the untreated true values: shifts and scalings, then ceilings (max), floors (min)
     and bands (a stage's diagnostic range, e.g. KDIGO eGFR categories).
@@ -141,6 +146,7 @@ def apply_conditions(
     on the recorded readings: the true BP stays what the readings showed, no jump to the latent state's floor;
     pre-eclampsia's higher floor still holds). A floor may follow ``age`` (``condition_floors_by_age.csv``).
     Returns the variables disease moved and the bands that hold, so a measurement can keep to them (``labs.measure``).
+    An eGFR band holds for the equation the laboratory reports at ``t`` too (``reported_band``).
     """
     table = condition_effects()
     shifts: dict[tuple[str, str], float] = {}
@@ -190,10 +196,31 @@ def apply_conditions(
         target = value * math.exp(spread * z) if variable in LOG_VARIABLES else value + spread * abs(z)
         v[variable] = max(v[variable], target)
     for variable, (low, high) in bands.items():
-        v[variable] = into_band(v[variable], low, high, phys.unit(f"band:{variable}:{low:g}"))
+        lo, hi = reported_band(low, high, age, phys.sex, t) if variable == "EGFR" else (low, high)
+        v[variable] = into_band(v[variable], lo, hi, phys.unit(f"band:{variable}:{low:g}"))
     moved = {name for name, value in before.items() if v[name] != value}
     moved.update(c[0] for c in ceilings)  # a ceiling holds even where the value was already under it
     return frozenset(moved), bands
+
+
+def reported_band(low: float, high: float, age: float | None, sex: str, t: float | None) -> tuple[float, float]:
+    """A KDIGO eGFR band in the state's terms (CKD-EPI 2021) such that the eGFR a laboratory reported at ``t`` lies
+    in it too: MDRD (1999-2009) and CKD-EPI 2009 read a few points lower at the same creatinine (more near 90), so
+    a stage 1 patient kept at a CKD-EPI 2021 eGFR of 93 was charted at 86 in 2016. Adults only (children's eGFR is
+    Schwartz's); unchanged when no eGFR was reported or the equation is CKD-EPI 2021."""
+    from ehrsim.core import labs  # labs imports this module
+    from ehrsim.core.lab_eras import egfr_era
+
+    era = egfr_era(t) if t is not None and age is not None and age >= 18.0 else None
+    if era is None or era.equation == "ckd_epi_2021":
+        return low, high
+    assert age is not None
+
+    def as_2021(egfr: float) -> float:
+        creatinine = labs.creatinine_at(era.equation, egfr, age, sex)
+        return labs.egfr_ckd_epi_2021(creatinine, age, sex)
+
+    return max(low, as_2021(low)), (min(high, as_2021(high)) if math.isfinite(high) else high)
 
 
 #: how far (points) into a module attribute's stage a value goes while the next-door stage is still the diagnosis
@@ -285,11 +312,16 @@ def apply_pregnancy(v: dict[str, float], phys: Physiology, t: float, height_m: f
         v["Hemoglobin"] -= p["pregnancy_hemoglobin_drop"] * min(max(weeks, 0.0) / 20.0, 1.0)
     else:
         end_weeks = (phys.pregnancy_end - phys.pregnancy_start) / WEEK
-        at_delivery = pregnancy_weight_gain(phys, phys.pregnancy_bmi, end_weeks) * 0.6  # baby, placenta, fluid out
+        gained = pregnancy_weight_gain(phys, phys.pregnancy_bmi, end_weeks)
+        term = min(end_weeks / 40.0, 1.0)
+        conceptus = min(gained, p["postpartum_conceptus_kg"] * term)  # baby, placenta and amniotic fluid: out at birth
+        fluid = min(gained - conceptus, p["postpartum_fluid_kg"] * term)  # blood, extracellular fluid, uterus
+        fat = gained - conceptus - fluid
         days = (t - phys.pregnancy_end) / DAY
         keep = p["postpartum_retention_kg"] * min(end_weeks / 38.0, 1.0)
         fade = max(0.0, 1.0 - days / p["postpartum_loss_days"])
-        gain = keep + (at_delivery - keep) * fade if at_delivery > keep else at_delivery * fade
+        gain = fluid * max(0.0, 1.0 - days / p["postpartum_fluid_days"])
+        gain += keep + (fat - keep) * fade if fat > keep else fat * fade
         if days > 2 * p["postpartum_loss_days"]:
             phys.pregnancy_start = phys.pregnancy_end = None
             return

@@ -12,7 +12,7 @@ from ehrsim.core import class_eras, clock
 from ehrsim.engine import parameters, stay_vitals, surgery_stays
 from ehrsim.gmf.patient import RESERVED
 from ehrsim.gmf.values import codes_as_dicts
-from ehrsim.prescribing import pregnancy
+from ehrsim.prescribing import gbs, pregnancy
 
 if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
@@ -192,6 +192,7 @@ class EncounterDesk:
             enc["discharge"] = state.discharge_disposition.as_dict()
         if self.sim.physiology.pregnancy_start is not None and enc["class"] not in STAYS:
             pregnancy.aspirin_at_visit(self.sim.rx, enc["id"], t)  # a visit in pregnancy: aspirin if at high risk
+            gbs.screen_at_visit(self.sim, enc["id"], t)  # a group B streptococcus culture at 35-37 weeks
         if self.lock is run:
             self._release(enc["stop"])
 

@@ -34,6 +34,8 @@ class Pharmacy:
         "_holders",
         "_rng",
         "events",
+        "gbs_positive",
+        "gbs_screened",
         "last_conception",
         "pending",
         "pregnancy_aspirin",
@@ -58,6 +60,9 @@ class Pharmacy:
         #: the latest conception (the physiology forgets a pregnancy a while after it): a device inserted before it
         #: was removed for it (running.in_place)
         self.last_conception: float | None = None
+        #: the pregnancy (its start) the core decided a GBS culture for, and whether that culture was positive (gbs.py)
+        self.gbs_screened: float | None = None
+        self.gbs_positive = False
 
     def rng(self) -> np.random.Generator:
         """The prescriber's own stream, spawned at first use so it never shifts the modules' draws."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+import math
 
 import numpy as np
 import pytest
@@ -344,3 +346,36 @@ def test_a_further_coding_of_a_test_not_yet_available_is_dropped() -> None:
     assert lab_eras.reported_codes(spo2, _t("1970-06-01")) == spo2[:1]
     assert lab_eras.reported_codes(spo2, _t("1990-06-01")) == spo2
     assert lab_eras.reported_codes(spo2[::-1], _t("1970-06-01")) is None  # coded first: no result, as before
+
+
+def test_a_module_creatinine_at_a_stage_edge_keeps_the_reported_egfr_in_the_diagnosed_stage() -> None:
+    """Synthea's CKD 3 panel asks creatinine 1.9-2.1: for a woman of 66 in 2016 that is eGFR 26-29 by CKD-EPI 2009
+    (28 was charted beside the stage 3 diagnosis); the range is narrowed to creatinines whose eGFR by the era's
+    equation and by CKD-EPI 2021 stays inside stage 3 (clear of its edges), or dropped when none is."""
+    from ehrsim.core.labs import _within_band, egfr_equation
+
+    t2016 = dt.datetime(2016, 10, 12, tzinfo=dt.UTC).timestamp()
+    assert _within_band((1.9, 2.1), (30.0, 60.0), 66, "F", t2016) is None  # the state's own value is kept
+    low, high = _within_band((1.2, 2.1), (30.0, 60.0), 66, "F", t2016)  # type: ignore[misc]
+    for creatinine in (low, high):
+        for equation in ("ckd_epi_2009", "ckd_epi_2021"):
+            assert 30 <= egfr_equation(equation, creatinine, 66, "F") < 60
+    assert _within_band((1.9, 2.1), (30.0, 60.0), 50, "M", t2016) == (1.9, 2.1)  # inside stage 3 for him
+
+
+def test_an_egfr_band_holds_for_the_equation_reported_at_the_time() -> None:
+    """MDRD and CKD-EPI 2009 read lower than CKD-EPI 2021 at one creatinine: the state's band (2021 terms) starts
+    higher in their eras so the charted value agrees with the stage (a stage 1 patient charted at 86 in 2016)."""
+    from ehrsim.core.physio_effects import reported_band
+
+    t2004 = dt.datetime(2004, 4, 5, tzinfo=dt.UTC).timestamp()
+    t2016 = dt.datetime(2016, 1, 28, tzinfo=dt.UTC).timestamp()
+    t2023 = dt.datetime(2023, 1, 1, tzinfo=dt.UTC).timestamp()
+    for t, equation in ((t2004, "mdrd_186"), (t2016, "ckd_epi_2009")):
+        for band in ((90.0, math.inf), (60.0, 90.0), (30.0, 60.0), (15.0, 30.0)):
+            low, high = reported_band(*band, 61, "F", t)
+            assert low > band[0] and high <= band[1]
+            creatinine = labs.creatinine_at("ckd_epi_2021", low, 61, "F")
+            assert labs.egfr_equation(equation, creatinine, 61, "F") == pytest.approx(band[0], abs=0.01)
+    assert reported_band(30.0, 60.0, 61, "F", t2023) == (30.0, 60.0)  # CKD-EPI 2021: as it is
+    assert reported_band(30.0, 60.0, 10, "F", t2016) == (30.0, 60.0)  # a child: Schwartz

@@ -139,3 +139,41 @@ def test_penicillin_v_before_1956_is_penicillin_g_and_a_childs_ciprofloxacin_bef
     teen = patient(dt.date(1965, 1, 1))
     at(teen, dt.date(1980, 6, 1))  # 15
     assert code_of(order(teen, "309309", days=3)) == "308212"
+
+
+FEXOFENADINE_30_TAB = "997488"
+FEXOFENADINE_SUSP = "997491"
+CETIRIZINE_5_TAB = "1014676"
+DIPHENHYDRAMINE_SOLUTION = "1049906"
+
+
+def test_a_young_childs_fexofenadine_tablet_before_the_suspension_is_a_diphenhydramine_solution() -> None:
+    """Synthea's otc_antihistamine orders fexofenadine 30 mg tablets at 2-5 years in the 2000s: the era's liquid
+    (diphenhydramine solution by weight) before the suspension (2011); from 2011 the suspension."""
+    child = patient(dt.date(2000, 1, 1))
+    at(child, dt.date(2003, 6, 1))  # 3.4 years, 2003
+    entry = order(child, FEXOFENADINE_30_TAB, days=10)
+    assert code_of(entry) == DIPHENHYDRAMINE_SOLUTION
+    assert entry["dosage"]["dose_unit"] == "mg" and 10 <= entry["dosage"]["amount"] <= 25  # 1.25 mg/kg a dose
+    later = patient(dt.date(2012, 1, 1))
+    at(later, dt.date(2015, 6, 1))
+    assert code_of(order(later, FEXOFENADINE_30_TAB, days=10)) == FEXOFENADINE_SUSP
+    older = patient(dt.date(1995, 1, 1))
+    at(older, dt.date(2003, 6, 1))  # 8 years: the tablet is kept
+    assert code_of(order(older, FEXOFENADINE_30_TAB, days=10)) == FEXOFENADINE_30_TAB
+
+
+def test_an_antihistamine_tablet_under_2_is_the_suspension_from_6_months_or_withheld() -> None:
+    infant = patient(dt.date(2002, 1, 1))
+    at(infant, dt.date(2003, 1, 1))  # 1 year old in 2003: no suspension yet, no tablet: withheld with the reason
+    entry = order(infant, FEXOFENADINE_30_TAB, days=10)
+    assert entry["id"] is None and entry["prescribing"]["action"] == "withheld"
+    assert entry["prescribing"]["rule"] == "antihistamine_tablet_infant"
+    baby = patient(dt.date(2015, 1, 1))
+    at(baby, dt.date(2015, 4, 1))  # 3 months: withheld even now
+    assert order(baby, CETIRIZINE_5_TAB, days=10)["prescribing"]["action"] == "withheld"
+    at(baby, dt.date(2016, 1, 1))  # 1 year: the fexofenadine suspension
+    assert code_of(order(baby, CETIRIZINE_5_TAB, days=10)) == FEXOFENADINE_SUSP
+    toddler = patient(dt.date(2012, 1, 1))
+    at(toddler, dt.date(2015, 6, 1))  # 3.4 years: the cetirizine tablet is not judged by this rule
+    assert code_of(order(toddler, CETIRIZINE_5_TAB, days=10)) == CETIRIZINE_5_TAB

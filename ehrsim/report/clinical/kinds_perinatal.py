@@ -89,3 +89,72 @@ class LabsAfterFinding(Rule):
             ]
             f.add(not missing, f"finding from {iso(int(t0))[:10]} (age {view.age(t0):.1f}): no {', '.join(missing)}")
         return f
+
+
+@register
+class DeliveryAfterResultTreated(Rule):
+    """A delivery after a positive result in the pregnancy (a group B streptococcus culture) gets a drug of the class.
+
+    A delivery (``procedure_set``) since ``since`` is judged when a result of ``result_set`` whose coded value is in
+    ``positive_set`` was recorded in the ``days`` before it; a drug of ``drug_class`` must start from ``hours_before``
+    the delivery (default 24) to ``hours_after`` it (default 1: the entry is written at the birth)."""
+
+    kind = "delivery_after_result_treated"
+    required = ("procedure_set", "result_set", "positive_set", "days", "drug_class")
+
+    def setup(self) -> None:
+        self.deliveries = self.data.code_set(self.p["procedure_set"])
+        self.results = self.data.code_set(self.p["result_set"])
+        self.positive = self.data.code_set(self.p["positive_set"])
+        self.since = date_time(self.param("since"))
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        positives = [
+            o["time"]
+            for o in view.entries("observations")
+            if self.results.any(o.get("codes")) and isinstance(o.get("value"), dict) and self.positive.match(o["value"])
+        ]
+        if not positives:
+            return f
+        window = float(self.p["days"]) * DAY
+        before = float(self.param("hours_before", 24)) * 3600
+        after = float(self.param("hours_after", 1)) * 3600
+        starts = [m["start"] for m in view.meds_of(self.p["drug_class"])]
+        for proc in view.entries("procedures"):
+            t = proc["start"]
+            if t < self.since or not self.deliveries.any(proc.get("codes")):
+                continue
+            if not any(t - window <= p <= t for p in positives):
+                continue
+            given = any(t - before <= s <= t + after for s in starts)
+            f.add(given, f"delivery {iso(t)[:10]}: no {self.p['drug_class']}")
+        return f
+
+
+@register
+class PostpartumWeightLoss(Rule):
+    """Weight falls after a delivery: the first weight ``after_days`` [lo, hi] after the delivery procedure is at least
+    ``min_loss_kg`` below the last weight of the ``before_days`` before it (the conceptus leaves at birth, the fluid
+    gained within about 6 weeks). Deliveries without both weights are not counted."""
+
+    kind = "postpartum_weight_loss"
+    required = ("delivery_set", "weight_set", "before_days", "after_days", "min_loss_kg")
+
+    def check(self, view: PatientView) -> Finding:
+        deliveries = sorted(set(view.events_in(self.data.code_set(self.p["delivery_set"]), ("procedures",))))
+        if not deliveries:
+            return Finding()
+        weights = view.values(self.data.code_set(self.p["weight_set"]))
+        lo, hi = (d * DAY for d in self.p["after_days"])
+        f = Finding()
+        for t in deliveries:
+            before = [v for w, v, _ in weights if t - self.p["before_days"] * DAY <= w <= t]
+            after = [v for w, v, _ in weights if t + lo <= w <= t + hi]
+            if before and after:
+                loss = before[-1] - after[0]
+                f.add(
+                    loss >= self.p["min_loss_kg"],
+                    f"delivery {iso(t)[:10]}: {before[-1]:.1f} kg before, {after[0]:.1f} kg after ({loss:.1f} kg lost)",
+                )
+        return f

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.report.clinical.helpers import DAY, breaks, passes, run
+from tests.report.clinical.helpers import DAY, breaks, med, passes, run
 from tests.report.records import RecordBuilder
 
 DELIVERY = "177184002"
@@ -100,3 +100,34 @@ def test_obese_child_labs_judged_from_2008() -> None:
 
 def test_few_deliveries_are_not_judged() -> None:
     assert run("pop.delivery_before_37_weeks", _deliveries([39] * 12)).status == "n/a"
+
+
+POSITIVE = {"system": "SNOMED-CT", "code": "10828004", "display": "Positive (qualifier value)"}
+NEGATIVE = {"system": "SNOMED-CT", "code": "260385009", "display": "Negative (qualifier value)"}
+PENICILLIN_G = ("105078", "Penicillin G 375 MG/ML Injectable Solution")
+
+
+def test_gbs_positive_delivery_gets_an_intrapartum_antibiotic() -> None:
+    b = RecordBuilder(birth=dt.date(1990, 1, 1))
+    t = b.at_age(30)
+    b.observation("72607-5", t - 20 * DAY, POSITIVE)
+    b.procedure(DELIVERY, t)  # a positive culture 3 weeks before, no antibiotic
+    late = RecordBuilder(index=1, birth=dt.date(1990, 1, 1))
+    t = late.at_age(30)
+    late.observation("72607-5", t - 20 * DAY, POSITIVE)
+    med(late, PENICILLIN_G, t + 2 * DAY, t + 2 * DAY)  # two days after the birth is not intrapartum
+    late.procedure(DELIVERY, t)
+    result = breaks("care.gbs_positive_intrapartum_antibiotic", [b.record(), late.record()])
+    assert (result.events, result.events_breaking) == (2, 2)
+    g = RecordBuilder(birth=dt.date(1985, 1, 1))
+    t = g.at_age(35)
+    g.observation("72607-5", t - 20 * DAY, POSITIVE)
+    med(g, PENICILLIN_G, t - 3 * 3600, t)  # 3 hours before the birth
+    g.procedure(DELIVERY, t)
+    neg = RecordBuilder(index=1, birth=dt.date(1985, 1, 1))
+    t = neg.at_age(35)
+    neg.observation("72607-5", t - 20 * DAY, NEGATIVE)  # negative: nothing needed
+    neg.observation("72607-5", t - 400 * DAY, POSITIVE)  # an earlier pregnancy's positive does not count
+    neg.procedure(DELIVERY, t)
+    result = passes("care.gbs_positive_intrapartum_antibiotic", [g.record(), neg.record()])
+    assert result.events == 1
