@@ -7,9 +7,9 @@ it is measured by the National Immunization Survey by birth cohort
 (terminology/immunizations/hepb_birth_dose.csv, interpolated linearly between cohorts). Newborns
 without a birth dose get dose 1 at their first well visit from the routine schedule.
 
-The dose is given in the newborn's birth stay (``stay_hours`` from birth, immunizations/birth_stay.csv), a
-hospital admission for a liveborn born in hospital, not in a visit coded as a vaccine administration (the
-s7review chart review found 49 newborns whose birth stay was a "vaccine admission").
+The dose is given in the newborn's birth stay (``engine.birth``, ``core.birth_stay``), a hospital admission for a
+liveborn born in hospital, not in a visit coded as a vaccine administration (the s7review chart review found 49
+newborns whose birth stay was a "vaccine admission"); a newborn born outside hospital gets dose 1 at a well visit.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from ehrsim.core.tables import rows
 from ehrsim.core.vaccine_plan import Shot
 from ehrsim.record.times import from_date
 
-__all__ = ["SERIES", "birth_dose", "coverage", "stay_seconds"]
+__all__ = ["SERIES", "birth_dose", "coverage"]
 
 SERIES = "hepb"
 HOUR = 3600
@@ -37,13 +37,6 @@ EARLIEST, LATEST = 1 * HOUR, 24 * HOUR
 def _anchors() -> tuple[tuple[int, float], ...]:
     table = rows("immunizations/hepb_birth_dose.csv")
     return tuple(sorted((from_date(dt.date.fromisoformat(r["birth_date"])), float(r["share"])) for r in table))
-
-
-@cache
-def stay_seconds() -> float:
-    """Length of the newborn's birth stay (immunizations/birth_stay.csv)."""
-    values = {r["name"]: float(r["value"]) for r in rows("immunizations/birth_stay.csv")}
-    return values["stay_hours"] * HOUR
 
 
 def coverage(birth: int) -> float:

@@ -26,6 +26,7 @@ from functools import cache
 import numpy as np
 
 from ehrsim.core.tables import Choice, rows
+from ehrsim.record.times import YEAR_DAYS
 
 __all__ = ["UNKNOWN_CAUSE", "after_stay", "certified_cause", "record_at_death", "recorded_onset"]
 
@@ -86,12 +87,17 @@ def _recorded(code: str, history: Iterable[dict], t: float | None) -> dict[str, 
     return {"system": found.get("system", "SNOMED-CT"), "code": found["code"], "display": found.get("display", "")}
 
 
+def _age(value: str) -> float:
+    """An age bound of causes.csv in years, or in days with a ``d`` suffix (``28d``: the neonatal period)."""
+    return float(value[:-1]) / YEAR_DAYS if value.endswith("d") else float(value)
+
+
 @cache
 def _table() -> tuple[Band, ...]:
     """Per age band and sex: the causes, and the causes needing no recorded history (None if the same)."""
     groups: dict[tuple[float, float, str], tuple[list[tuple[str, str]], list[float]]] = {}
     for r in rows("deaths/causes.csv"):
-        items, weights = groups.setdefault((float(r["age_low"]), float(r["age_high"]), r["sex"]), ([], []))
+        items, weights = groups.setdefault((_age(r["age_low"]), _age(r["age_high"]), r["sex"]), ([], []))
         items.append((r["code"], r["display"]))
         weights.append(float(r["weight"]))
     needs = _in_record("needs_history")

@@ -152,7 +152,8 @@ def measure(
         value = min(value, _non_hdl(phys, t, value))
     elif name == "HDL":  # a module's HDL range asked for after the sample's LDL: still total - LDL at most
         value = min(value, _total_minus_ldl(phys, t, value))
-    result = _round(value, analyte)
+    infant = _infant_scale().get(name)
+    result = _round(value, analyte) if infant is None or age >= infant[0] else _infant_round(value, analyte, infant[1])
     if result is not None and (name == "Head Circumference" or (name == "Height" and age < GROWING_UNTIL)):
         previous = phys.last.get(name)  # a growing head or child does not shrink between visits
         if previous is not None and previous[0] < t and result < previous[1]:
@@ -347,6 +348,16 @@ def _noisy_bp(phys: Physiology, true: float, analyte: Analyte, rng: np.random.Ge
     level = math.sqrt(max(analyte.sd**2 - reading**2, 0.0))
     value = true + level * phys.bp_level[1] + reading * float(rng.standard_normal())
     return min(max(value, analyte.low), analyte.high)
+
+
+@cache
+def _infant_scale() -> dict[str, tuple[float, int]]:
+    """Variable -> (age in years, decimals): infants are weighed to 10 g (perinatal/infant_scale.csv)."""
+    return {r["variable"]: (float(r["max_age_years"]), int(r["decimals"])) for r in rows("perinatal/infant_scale.csv")}
+
+
+def _infant_round(value: float, analyte: Analyte, decimals: int) -> float:
+    return round_to(min(max(value, analyte.low), analyte.high), decimals)
 
 
 def _round(value: float | None, analyte: Analyte) -> float | None:

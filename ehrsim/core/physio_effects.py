@@ -312,11 +312,16 @@ def apply_pregnancy(v: dict[str, float], phys: Physiology, t: float, height_m: f
         v["Hemoglobin"] -= p["pregnancy_hemoglobin_drop"] * min(max(weeks, 0.0) / 20.0, 1.0)
     else:
         end_weeks = (phys.pregnancy_end - phys.pregnancy_start) / WEEK
-        at_delivery = pregnancy_weight_gain(phys, phys.pregnancy_bmi, end_weeks) * 0.6  # baby, placenta, fluid out
+        gained = pregnancy_weight_gain(phys, phys.pregnancy_bmi, end_weeks)
+        term = min(end_weeks / 40.0, 1.0)
+        conceptus = min(gained, p["postpartum_conceptus_kg"] * term)  # baby, placenta and amniotic fluid: out at birth
+        fluid = min(gained - conceptus, p["postpartum_fluid_kg"] * term)  # blood, extracellular fluid, uterus
+        fat = gained - conceptus - fluid
         days = (t - phys.pregnancy_end) / DAY
         keep = p["postpartum_retention_kg"] * min(end_weeks / 38.0, 1.0)
         fade = max(0.0, 1.0 - days / p["postpartum_loss_days"])
-        gain = keep + (at_delivery - keep) * fade if at_delivery > keep else at_delivery * fade
+        gain = fluid * max(0.0, 1.0 - days / p["postpartum_fluid_days"])
+        gain += keep + (fat - keep) * fade if fat > keep else fat * fade
         if days > 2 * p["postpartum_loss_days"]:
             phys.pregnancy_start = phys.pregnancy_end = None
             return

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from ehrsim.core import growth, physio_baseline, physio_drugs, physio_effects
+from ehrsim.core import growth, newborn_growth, physio_baseline, physio_drugs, physio_effects
 from ehrsim.core.cardio import cardiovascular_risk
 from ehrsim.core.physio_tables import (
     ACUTE,
@@ -93,6 +93,8 @@ class Physiology:
         #: (time, z) of the day's BP level at the last BP measurement: systolic and diastolic share it (``labs``)
         self.bp_level: tuple[float, float] | None = None
         self.constants: dict[str, float] | None = None  # ``physio_baseline.chemistry_constants``
+        #: the newborn's gestation at birth in days (``engine.birth``): preterm infants grow on the Fenton charts
+        self.gestation_days: float | None = None
 
     # -- per-patient persistent draws, independent of the order they are asked for ---------
     def unit(self, key: str) -> float:
@@ -134,7 +136,7 @@ class Physiology:
     def height(self, age_years: float) -> float:
         """Height (cm): the growth chart at the patient's percentile, fixed from age 20."""
         if age_years * 12.0 < ADULT_MONTHS:
-            return growth.value_at("height", self.sex, age_years * 12.0, self.z_height)
+            return newborn_growth.chart_value("height", self.sex, age_years, self.z_height, self.gestation_days)
         if self._adult_height is None:
             self._adult_height = growth.value_at("height", self.sex, ADULT_MONTHS, self.z_height)
         return self._adult_height
@@ -146,7 +148,12 @@ class Physiology:
             # infants: weight-for-age on a track correlated with length (weight follows length)
             height_m = self.height(age_years) / 100.0
             z_weight = 0.7 * self.z_height + 0.714 * z
-            infant = growth.value_at("weight", self.sex, months, z_weight) / (height_m * height_m)
+            weight = newborn_growth.chart_value("weight", self.sex, age_years, z_weight, self.gestation_days)
+            if months < 1.0:  # the early loss and regain (preterm newborns lose weight too)
+                at_birth = newborn_growth.chart_value("weight", self.sex, 0.0, z_weight, self.gestation_days)
+                loss = 0.4 + 1.2 * self.unit("newborn_weight_loss")  # breast- and formula-fed newborns
+                weight = newborn_growth.early_weight(weight, at_birth, age_years * 365.25, loss)
+            infant = weight / (height_m * height_m)
             if months < INFANT_BLEND[0]:
                 return infant
             toddler = growth.value_at("bmi", self.sex, max(months, 24.0), z)
@@ -183,7 +190,7 @@ class Physiology:
         v: dict[str, float] = {"Height": height, "Weight": weight, "BMI": bmi}
         if months < 36.0:
             head_z = 0.5 * self.z_height + 0.866 * self.z_lab["Oxygen Saturation"]
-            v["Head Circumference"] = growth.value_at("head", self.sex, months, head_z)
+            v["Head Circumference"] = newborn_growth.chart_value("head", self.sex, age, head_z, self.gestation_days)
             v["Head Circumference Percentile"] = growth.percentile_of_z(head_z)
         physio_baseline.circulation(self, v, age, attributes)
         physio_baseline.chemistry(self, v, age, bmi)

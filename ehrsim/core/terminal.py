@@ -133,3 +133,31 @@ def disposition(rng: np.random.Generator, setting: str) -> dict[str, str]:
         if u < acc:
             return dict(code)
     return dict(codes[-1])
+
+
+#: the resuscitation status observation and its "Not for resuscitation" value (terminology/codes/core.csv)
+RESUSCITATION_STATUS = {
+    "system": "SNOMED-CT",
+    "code": "304251008",
+    "display": "Resuscitation status (observable entity)",
+}
+NOT_FOR_RESUSCITATION = {"system": "SNOMED-CT", "code": "304253006", "display": "Not for resuscitation (finding)"}
+FOR_RESUSCITATION = {"system": "SNOMED-CT", "code": "304252001", "display": "For resuscitation (finding)"}
+
+
+@cache
+def _code_status() -> dict[str, tuple[float, float]]:
+    """setting -> (share with a do-not-resuscitate order, time from which such orders were written)."""
+    return {
+        r["setting"]: (float(r["share"]), _year_start(int(r["from_year"])))
+        for r in rows("deaths/terminal_code_status.csv")
+    }
+
+
+def code_status(rng: np.random.Generator, setting: str, t: float) -> dict[str, str] | None:
+    """The resuscitation status recorded at the start (``t``) of a terminal course in ``setting``: a do-not-resuscitate
+    order or full resuscitation; None before code status was charted (DNR orders from 1976)."""
+    share, since = _code_status().get(setting, (0.0, 0.0))
+    if t < since:
+        return None
+    return dict(NOT_FOR_RESUSCITATION if float(rng.random()) < share else FOR_RESUSCITATION)

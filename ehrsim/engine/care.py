@@ -23,10 +23,6 @@ DEATH_CERTIFICATION = ("SNOMED-CT", "308646001")
 CAUSE_OF_DEATH = ("LOINC", "69453-9")
 DEATH_UNKNOWN_CAUSE = ("SNOMED-CT", "419620001")
 VACCINE_VISIT = ("SNOMED-CT", "33879002")
-#: the newborn's birth stay (the hepatitis B birth dose is given in it): admission, its reason, discharge home
-BIRTH_STAY = ("SNOMED-CT", "32485007")
-LIVEBORN_IN_HOSPITAL = ("SNOMED-CT", "442311008")
-DISCHARGED_HOME = ("NUBC", "01")
 EXPIRED = ("NUBC", "20")  # discharge disposition of a hospital stay the patient died in
 #: a hospice stay's own death statuses (NUBC: 40 at home, 41 in a facility, 42 place unknown: hospice claims only)
 HOSPICE_EXPIRED = frozenset({"40", "41", "42"})
@@ -186,32 +182,22 @@ def vaccine_visit(sim: Simulation, t: float, shots: tuple[vaccine_plan.Shot, ...
     if not shots:
         return
     desk = sim.desk
-    if desk.lock is not None or t < desk.free_at:
+    if shots[0].enc_class == "inpatient":  # the birth dose: given in the newborn's birth stay (engine.birth)
+        enc = sim.birth_stay
+        if enc is None or t > enc["stop"]:
+            return  # born outside hospital (or discharged first): dose 1 comes from the routine schedule
+    elif desk.lock is not None or t < desk.free_at:
         later = clock.place(max(desk.free_at, t + 3600.0), shots[0].enc_class, sim.zone, sim.clock_rng)
         sim.queue.push(later, WELLNESS, 0, shots)
         return
-    if shots[0].enc_class == "inpatient":  # the birth dose: given in the newborn's birth stay, open since birth
-        enc = _birth_stay(sim)
     else:
         enc = desk.new_encounter(t, shots[0].enc_class, [codes.code(*VACCINE_VISIT)], [], "immunizations", None)
-    desk.free_at = max(desk.free_at, enc["stop"])
+        desk.free_at = max(desk.free_at, enc["stop"])
     for shot in shots:
         sim.immunizations_given[shot.key] = sim.immunizations_given.get(shot.key, 0) + 1
         sim.immunizations_last[shot.key] = int(t)
         dose = sum(sim.immunizations_given.get(k, 0) for k in vaccine_plan.dose_family(shot.key))  # a booster: dose 3
         sim.write("immunizations", {"time": t, "codes": [shot.code()], "series": dose}, enc["id"])
-
-
-def _birth_stay(sim: Simulation) -> dict[str, Any]:
-    """The newborn's hospital stay from birth (birth_dose.stay_seconds), for a liveborn born in hospital."""
-    born = sim.birth_time
-    enc = sim.desk.new_encounter(
-        born, "inpatient", [codes.code(*BIRTH_STAY)], [codes.code(*LIVEBORN_IN_HOSPITAL)], "immunizations", None
-    )
-    enc["stop"] = min(born + birth_dose.stay_seconds(), sim.end_time)
-    enc["discharge"] = codes.code(*DISCHARGED_HOME)
-    stay_vitals.record(sim, enc)  # admission vital signs (heart and respiratory rate, saturation), as any stay
-    return enc
 
 
 def _flu_given_this_season(sim: Simulation, shot: vaccine_plan.Shot, t: float) -> bool:

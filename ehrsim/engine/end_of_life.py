@@ -3,7 +3,8 @@
 A module's Death state comes in the instant of death: its hospice or last admission, when it models none, is
 written then, back from the death. The course begins after the disease was recorded and after the last encounter
 ended (no overlap with the care already in the chart), lasts until the death and ends with an expired discharge
-(a hospice patient's at home or in a facility: the place of death);
+(a hospice patient's at home or in a facility: the place of death); its resuscitation status (a do-not-resuscitate
+order or full resuscitation) is recorded at its start (deaths/terminal_code_status.csv);
 the death is then pronounced in it (``care.death_certificate``). Nothing comes after the death.
 """
 
@@ -63,4 +64,17 @@ def terminal_course(
         plan = {"start": start, "stop": None, "codes": [dict(setting.care_plan)], "activities": [], "goals": []}
         sim.activate("careplans", sim.rec.add("careplans", {**plan, "reason": why}, enc["id"]))
     stay_vitals.record(sim, enc)  # admission vital signs, as any stay
+    status = terminal.code_status(rng, name, start)  # recorded at the admission: DNR or full resuscitation
+    if status is not None:
+        observation = {
+            "time": start,
+            "category": "survey",
+            "codes": [dict(terminal.RESUSCITATION_STATUS)],
+            "value": status,
+            "value_type": "code",
+            "unit": "",
+            "components": [],
+            "report": None,
+        }
+        sim.write("observations", observation, enc["id"])
     return enc

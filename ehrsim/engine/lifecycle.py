@@ -10,6 +10,8 @@ import csv
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ehrsim.core import demographics, fever, labs, lifestyle, physio_effects, physiology, socioeconomic
 from ehrsim.engine.queue import LIFECYCLE
 from ehrsim.gmf.values import SECONDS
@@ -91,9 +93,11 @@ def measure(
     vital_sign: str | None,
     declared: tuple[float, float] | None,
     since: float | None = None,
+    rng: np.random.Generator | None = None,
 ) -> Any:
     """A result from the state now; a heart or respiratory rate carries the fever of a temperature recorded in the
-    fever window before ``since`` (default now) or after it (``core/fever.py``)."""
+    fever window before ``since`` (default now) or after it (``core/fever.py``). The measurement noise is drawn from
+    ``rng`` (default the patient's stream; the birth stay uses its own)."""
     analyte = labs.analyte_for(loinc, vital_sign)
     if analyte is None:
         return None
@@ -107,7 +111,7 @@ def measure(
         if imposed is None or imposed[1] < start:
             degrees = fever.excess(sim.rec.latest_obs, start, sim.now)
             vitals = fever.raised(vitals, analyte.variable, age, degrees)
-    value = labs.measure(sim.physiology, vitals, sim.rng, analyte, sim.now, age, declared)
+    value = labs.measure(sim.physiology, vitals, rng or sim.rng, analyte, sim.now, age, declared)
     if analyte.variable == "BMI" and value is not None and 2.0 <= age < 20.0:
         # the BMI-for-age percentile of this very measurement (modules record it next), not last birthday's
         percentile = physiology.bmi_percentile(age, sim.physiology.sex, float(value))

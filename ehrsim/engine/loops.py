@@ -25,6 +25,7 @@ from ehrsim.gmf.transitions import (
     Complex,
     ComplexOption,
     Conditional,
+    ConditionalOption,
     Distributed,
     LookupTable,
     NamedProbability,
@@ -109,21 +110,47 @@ def _effective(weighted: list[tuple[str, float]]) -> list[tuple[str, float]]:
     return out
 
 
-def _weights(options: tuple[Weighted, ...], sim: PatientAccess, keys: set[str]) -> list[tuple[str, float]]:
-    pairs = []
+#: a weighted option as plain data: (transition, its weight, or the default weight when read from an attribute,
+#: that attribute's change key or None, the attribute or None)
+WeightSpec = tuple[tuple[str, float, str | None, str | None], ...]
+
+
+def _weight_spec(options: tuple[Weighted, ...]) -> WeightSpec:
+    """Built once per transition: ``_weights`` then reads no model fields (see ``Condition.tester``)."""
+    out: list[tuple[str, float, str | None, str | None]] = []
     for o in options:
-        attribute = getattr(o.distribution, "attribute", None)
+        d = o.distribution
+        if isinstance(d, NamedProbability):
+            out.append((o.transition, d.default, f"a:{d.attribute}", d.attribute))
+        else:
+            out.append((o.transition, d, None, None))
+    return tuple(out)
+
+
+def _weights(spec: WeightSpec, sim: PatientAccess, keys: set[str]) -> list[tuple[str, float]]:
+    """``Weighted.weight`` of each option (an attribute's number, else the default) and the keys read."""
+    pairs = []
+    for transition, weight, key, attribute in spec:
         if attribute is not None:
-            keys.add(f"a:{attribute}")
-        pairs.append((o.transition, o.weight(sim)))
+            keys.add(key)  # type: ignore[arg-type]  # set with the attribute
+            weight = _number_or(sim.attributes.get(attribute, weight), weight)
+        pairs.append((transition, weight))
     return _effective(pairs)
+
+
+def _number_or(value: Any, default: float) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default
 
 
 # how a state's transition is analysed (``Probe`` kinds): resolved once per node at install, not per check
 DIRECT, FIXED, WEIGHTED, CHOICE, LOOKUP = range(5)
 #: (kind, what the kind needs, is it a Simple state): DIRECT and FIXED carry their constant probabilities,
-#: WEIGHTED its options, CHOICE its (option, condition, keys the condition reads), LOOKUP (transition, its table
-#: or None when not loaded, probabilities by row)
+#: WEIGHTED its ``WeightSpec``, CHOICE per option (its transition, its ``WeightSpec`` when it picks by weights,
+#: its condition's tester, waker and the keys it reads), LOOKUP (transition, its table or None when not loaded,
+#: probabilities by row)
 Probe = tuple[int, Any, bool]
 #: per module: state name -> its probe
 Graph = dict[str, Probe]
@@ -139,16 +166,24 @@ def _graph(states: dict[str, Any], library: Library) -> Graph:
 def _probe(transition: Any, first_target: str | None, library: Library) -> tuple[int, Any]:
     if isinstance(transition, Distributed):
         if any(isinstance(o.distribution, NamedProbability) for o in transition.options):
-            return WEIGHTED, transition.options
+            return WEIGHTED, _weight_spec(transition.options)
         return FIXED, _effective([(o.transition, o.distribution) for o in transition.options])  # type: ignore[misc]
-    if isinstance(transition, Conditional | Complex):  # each option with its condition and the keys it reads
-        return CHOICE, tuple(
-            (o, o.condition, o.condition.reads() if o.condition is not None else frozenset())
-            for o in transition.options
-        )
+    if isinstance(transition, Conditional | Complex):
+        return CHOICE, tuple(_choice(o) for o in transition.options)
     if isinstance(transition, LookupTable):
         return LOOKUP, (transition, library.lookup_tables.get(transition.table_name), {})
     return DIRECT, [(first_target or "", 1.0)]
+
+
+def _choice(option: ConditionalOption | ComplexOption) -> tuple[Any, ...]:
+    # a complex option's distributions count only without a transition (``ComplexOption.pick``)
+    spec = None
+    if isinstance(option, ComplexOption) and option.distributions is not None and option.transition is None:
+        spec = _weight_spec(option.distributions)
+    condition = option.condition
+    if condition is None:
+        return (option.transition, spec, None, None, frozenset())
+    return (option.transition, spec, condition.tester, condition.waker, condition.reads())
 
 
 def _transition_probs(
@@ -161,22 +196,22 @@ def _transition_probs(
     if kind == WEIGHTED:
         return _weights(data, sim, keys), horizon
     if kind == CHOICE:
-        chosen: Any = data[-1][0]
-        for option, condition, reads in data:  # only options up to the chosen one can change the choice
-            if condition is None:
+        chosen: Any = data[-1]
+        for option in data:  # only options up to the chosen one can change the choice
+            _, _, tester, waker, reads = option
+            if tester is None:
                 chosen = option
                 break
             keys |= reads
-            wake = condition.wake_time(sim, t)
+            wake = waker(sim, t)
             if wake < horizon:
                 horizon = wake
-            if condition.test(sim, run, t):
+            if tester(sim, run, t):
                 chosen = option
                 break
-        # isinstance, not getattr with a default: a missing field on a pydantic model raises inside __getattr__
-        if isinstance(chosen, ComplexOption) and chosen.distributions is not None and chosen.transition is None:
-            return _weights(chosen.distributions, sim, keys), horizon
-        return [(chosen.transition, 1.0)], horizon
+        if chosen[1] is not None:
+            return _weights(chosen[1], sim, keys), horizon
+        return [(chosen[0], 1.0)], horizon
     transition, table, memo = data
     if table is None:  # not loaded: fails here as the transition itself would
         table = sim.library.lookup_tables[transition.table_name]

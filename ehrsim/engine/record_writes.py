@@ -141,7 +141,7 @@ class RecordWrites:
             self._vitals_at = -np.inf  # conditions and drugs move the physiological state
         if self._watchers:
             self._changed(entry, "record")
-        if kind == "conditions" or kind == "allergies":
+        if kind == "conditions" or kind == "allergies" or kind == "careplans":
             self.rx.started(kind, entry, self.now)
 
     def deactivate(self, kind: str, entry: dict[str, Any], t: float, stop_reason: dict[str, str] | None) -> None:

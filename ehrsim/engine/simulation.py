@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ehrsim.core import clock, latent
-from ehrsim.engine import care, lifecycle
+from ehrsim.engine import birth, care, in_person, lifecycle
 from ehrsim.engine.encounters import EncounterDesk
 from ehrsim.engine.patient_state import PatientState
 from ehrsim.engine.queue import CALLBACK, DEATH, LIFECYCLE, MODULE, SYMPTOMS, WELLNESS, EventQueue
@@ -92,6 +92,8 @@ class Simulation(PatientState, RecordWrites):
         #: [entries counted, CVX code -> time of its latest dose] (``care._latest_doses``)
         self.latest_doses: list[Any] = [0, {}]
         self.product_draw = 0.0  # the patient's fixed draw for vaccine products in use together (care.plan_vaccines)
+        self.birth_plan: Any = None  # the newborn's birth (``core.birth_stay.BirthPlan``), set at birth
+        self.birth_stay: dict[str, Any] | None = None  # the birth stay's encounter, for a hospital birth
         # local time, vaccine plans and certified causes of death draw from their own streams spawned from the patient's
         # Generator, so they never shift the draws the modules make
         self.zone = clock.zone_for_state((patient.get("address") or {}).get("state_abbr"))
@@ -131,6 +133,7 @@ class Simulation(PatientState, RecordWrites):
         self.schedule_core(self.birth_time, LIFECYCLE)
         care.schedule_next_wellness(self, self.birth_time)
         care.plan_vaccines(self)
+        birth.admit(self)
         queue, pop = self.queue.heap, heapq.heappop
         events = same_instant = 0
         last: ModuleRun | None = None  # the run stepped last, to name when the events run away
@@ -168,6 +171,7 @@ class Simulation(PatientState, RecordWrites):
             if self.death_time is not None and self.death_time <= t:
                 break
         self.desk.close_all(min(self.end_time, self.death_time or self.end_time), alive=self.death_time is None)
+        in_person.office_visits(self.rec.lists)  # a telehealth visit with an examination or a test was in person
 
     def release(self) -> None:
         """The life is over and its record built: drop the desk's and the pharmacy's links back to this

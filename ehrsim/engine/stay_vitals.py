@@ -16,6 +16,8 @@ import datetime as dt
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import numpy as np
+
 from ehrsim.core.tables import rows
 from ehrsim.engine import lifecycle
 
@@ -58,8 +60,9 @@ def stay_vitals() -> dict[str, tuple[StayVital, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def record(sim: Simulation, enc: dict[str, Any]) -> None:
-    """Record the class's vital signs the encounter lacks (called when a module ends it)."""
+def record(sim: Simulation, enc: dict[str, Any], rng: np.random.Generator | None = None) -> None:
+    """Record the class's vital signs the encounter lacks (called when a module ends it; at birth for the birth
+    stay, with the birth's own stream ``rng``)."""
     wanted = stay_vitals().get(enc["class"])
     if not wanted:
         return
@@ -72,7 +75,7 @@ def record(sim: Simulation, enc: dict[str, Any]) -> None:
             continue
         if v.panel is not None and v.panel["code"] in present:
             continue
-        value = lifecycle.measure(sim, v.code["code"], v.vital, None, since=t0)  # the fever found on arrival
+        value = lifecycle.measure(sim, v.code["code"], v.vital, None, since=t0, rng=rng)  # the fever found on arrival
         if value is None:
             continue
         value = round(float(value), 2)

@@ -28,7 +28,7 @@ class Node:
             None if type(state).process is State.process else state.process
         )
         transition = state.transition
-        self.next_state = transition.next_state if transition is not None else None
+        self.next_state = transition.chooser if transition is not None else None
         #: the target of a direct transition (the engine takes it without a call), else None
         self.to: str | None = transition.to if isinstance(transition, Direct) else None
         #: the node of ``to`` once the module's nodes are linked (``link``): no dict lookup per step

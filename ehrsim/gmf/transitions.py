@@ -5,17 +5,21 @@ Parsed from the state's transition key by ``parse_transition``; exactly one key 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationInfo, model_validator
 
 from ehrsim.gmf.conditions import AnyCondition
+from ehrsim.gmf.conditions.base import Tester
 from ehrsim.gmf.values import Fraction, Frozen, tolerate
 
 if TYPE_CHECKING:
     from ehrsim.gmf.patient import PatientAccess
     from ehrsim.gmf.run import ModuleRun
+
+Chooser = Callable[["PatientAccess", "ModuleRun", float], str]
 
 TRANSITION_KEYS = (
     "direct_transition",
@@ -70,6 +74,12 @@ class Transition(Frozen):
 
     def next_state(self, sim: PatientAccess, run: ModuleRun, t: float) -> str:
         raise NotImplementedError
+
+    @cached_property
+    def chooser(self) -> Chooser:
+        """``next_state`` as a plain function of ``(sim, run, t)``, what the engine calls (``gmf.module.Node``);
+        a closure where it saves reading the model's fields per call (see ``Condition.tester``)."""
+        return self.next_state
 
     def targets(self) -> list[str]:
         raise NotImplementedError
@@ -138,15 +148,25 @@ class Conditional(Transition):
         return self
 
     @cached_property
-    def pairs(self) -> tuple[tuple[AnyCondition | None, str], ...]:
-        """(condition, transition) per option, built once (hot path: no model attribute reads per check)."""
-        return tuple((o.condition, o.transition) for o in self.options)
+    def pairs(self) -> tuple[tuple[Tester | None, str], ...]:
+        """(condition's tester, transition) per option, built once (hot path: no model attribute reads per check)."""
+        return tuple((o.condition.tester if o.condition is not None else None, o.transition) for o in self.options)
 
     def next_state(self, sim: PatientAccess, run: ModuleRun, t: float) -> str:
-        for condition, transition in self.pairs:
-            if condition is None or condition.test(sim, run, t):
-                return transition
-        return self.options[-1].transition
+        return self.chooser(sim, run, t)
+
+    @cached_property
+    def chooser(self) -> Chooser:
+        """The first option whose condition holds, else the last: a closure over ``pairs``."""
+        pairs, last = self.pairs, self.options[-1].transition
+
+        def next_state(sim: PatientAccess, run: ModuleRun, t: float) -> str:
+            for tester, transition in pairs:
+                if tester is None or tester(sim, run, t):
+                    return transition
+            return last
+
+        return next_state
 
     def targets(self) -> list[str]:
         return [o.transition for o in self.options]
@@ -166,10 +186,31 @@ class ComplexOption(Frozen):
         return self
 
     def pick(self, sim: PatientAccess) -> str:
-        if self.transition is not None:  # Synthea checks transition first
-            return self.transition
-        assert self.distributions is not None
-        return pick_weighted(self.distributions, sim)
+        return self.picker(sim)
+
+    @cached_property
+    def picker(self) -> Callable[[PatientAccess], str]:
+        """``pick`` as a plain function of ``sim``, built once (see ``Transition.chooser``)."""
+        transition, distributions = self.transition, self.distributions
+        if transition is not None:  # Synthea checks transition first
+            return lambda sim: transition
+        assert distributions is not None
+        if any(isinstance(o.distribution, NamedProbability) for o in distributions):
+            return lambda sim: pick_weighted(distributions, sim)
+        fixed = tuple((o.transition, o.distribution) for o in distributions)
+
+        def pick(sim: PatientAccess) -> str:
+            if getattr(sim, "steer", None) is not None:
+                return pick_weighted(distributions, sim)
+            draw = sim.rng.random()  # ``pick_weighted`` with the weights read once (as ``Distributed.next_state``)
+            total = 0.0
+            for target, weight in fixed:
+                total += weight  # type: ignore[operator]
+                if draw < total:
+                    return target
+            return fixed[-1][0]
+
+        return pick
 
 
 class Complex(Transition):
@@ -182,15 +223,25 @@ class Complex(Transition):
         return self
 
     @cached_property
-    def pairs(self) -> tuple[tuple[AnyCondition | None, ComplexOption], ...]:
-        """(condition, option) per option, built once (hot path)."""
-        return tuple((o.condition, o) for o in self.options)
+    def pairs(self) -> tuple[tuple[Tester | None, Callable[[PatientAccess], str]], ...]:
+        """(condition's tester, option's picker) per option, built once (hot path)."""
+        return tuple((o.condition.tester if o.condition is not None else None, o.picker) for o in self.options)
 
     def next_state(self, sim: PatientAccess, run: ModuleRun, t: float) -> str:
-        for condition, option in self.pairs:
-            if condition is None or condition.test(sim, run, t):
-                return option.pick(sim)
-        return self.options[-1].pick(sim)
+        return self.chooser(sim, run, t)
+
+    @cached_property
+    def chooser(self) -> Chooser:
+        """The first option whose condition holds (else the last) picks: a closure over ``pairs``."""
+        pairs, last = self.pairs, self.options[-1].picker
+
+        def next_state(sim: PatientAccess, run: ModuleRun, t: float) -> str:
+            for tester, pick in pairs:
+                if tester is None or tester(sim, run, t):
+                    return pick(sim)
+            return last(sim)
+
+        return next_state
 
     def targets(self) -> list[str]:
         out: list[str] = []

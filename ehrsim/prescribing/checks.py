@@ -99,6 +99,17 @@ def applies(ph: Pharmacy, rule: Rule, patient: Patient) -> bool:
         return any(code in active for code in ph.rx.condition_groups[rule.subject])
     if kind == "taking_class":
         return running.active_class(ph, rule.subject, patient.t)
+    if kind == "comfort_care":  # hospice enrolment: preventive drugs stop (comfort_care.csv care plans)
+        careplans = ph.sim.active["careplans"]
+        return any(code in careplans for code in ph.rx.comfort_care)
+    if kind == "condition_result_below":  # e.g. dementia with the latest MMSE below 10 (severe dementia)
+        group, _, result = rule.subject.partition(":")
+        active = ph.sim.active["conditions"]
+        if not any(code in active for code in ph.rx.condition_groups[group]):
+            return False
+        obs = ph.sim.latest_observation(result)
+        value = obs["value"] if obs is not None and obs["time"] <= patient.t else None
+        return isinstance(value, int | float) and not isinstance(value, bool) and value < rule.threshold
     if kind == "taking_classes":  # e.g. an NSAID with an ACE inhibitor or ARB and a diuretic
         groups = class_groups(rule.subject)[0]
         return all(any(running.active_class(ph, c, patient.t) for c in group) for group in groups)

@@ -227,8 +227,14 @@ class Pharmacy:
     # --- when the patient changes ---------------------------------------------------------------
 
     def started(self, kind: str, entry: dict[str, Any], t: float) -> None:
-        """A condition or allergy began: ongoing orders it contraindicates are stopped or switched."""
+        """A condition or allergy began: ongoing orders it contraindicates are stopped or switched. A hospice care
+        plan began: preventive drugs stop at the enrolment (rules.csv ``comfort_care``; the core's terminal course
+        is written back from the death, so its start is the plan's, not now)."""
         code = entry["codes"][0]["code"]
+        if kind == "careplans":
+            if code in self.rx.comfort_care:
+                self._review(entry.get("encounter"), min(t, float(entry["start"])))
+            return
         if code in (self.rx.triggers if kind == "conditions" else self.rx.allergens):
             self._review(entry.get("encounter"), t)
 
@@ -240,6 +246,8 @@ class Pharmacy:
         if entry.get("components") or code in self._bp_limits:  # else not a blood pressure: ``raised`` is False
             pregnancy.titrate_in_pregnancy(self, entry, t)
         result_titration.titrate_on_result(self, entry, t)
+        if code in self.rx.result_triggers:  # an MMSE showing severe dementia: preventive drugs stop (STOPPFrail)
+            self._review(entry.get("encounter"), t)
         if code in self.rx.egfr_codes:
             value = entry["value"]
             if isinstance(value, int | float) and self.rx.stage_of_egfr(float(value)):

@@ -33,6 +33,8 @@ RULE_KINDS = (
     "has_condition",
     "taking_class",
     "taking_classes",
+    "comfort_care",
+    "condition_result_below",
 )
 ACTIONS = ("substitute", "withhold", "stop_active")
 
@@ -141,6 +143,10 @@ class Tables:
     triggers: frozenset[str]
     #: eGFR result codes, and (eGFR below, CKD stage) from the worst stage down
     egfr_codes: frozenset[str]
+    #: care plan codes of hospice / comfort care (comfort_care.csv): starting one re-checks the running orders
+    comfort_care: frozenset[str]
+    #: result codes a ``condition_result_below`` rule reads (an MMSE): a new result re-checks the running orders
+    result_triggers: frozenset[str]
     gfr_stages: tuple[tuple[float, int], ...]
     #: rxcui -> the strength plan of its drug (strengths.csv, dosing.csv, dose_limits.csv)
     plans: dict[str, Plan]
@@ -295,6 +301,8 @@ def tables() -> Tables:
                 raise EhrsimError(f"prescribing/rules.csv: {checked.rule} needs a start year in subject")
             if checked.kind == "taking_classes" and not all(c in known for c in class_groups(checked.subject)[1]):
                 raise EhrsimError(f"prescribing/rules.csv: {checked.rule} names an unknown class in {checked.subject}")
+            if checked.kind == "condition_result_below" and checked.subject.partition(":")[0] not in groups:
+                raise EhrsimError(f"prescribing/rules.csv: {checked.rule} needs GROUP:RESULT_CODE in subject")
             if checked.kind == "has_condition" and checked.subject not in groups:
                 raise EhrsimError(
                     f"prescribing/rules.csv: {checked.rule} names unknown condition group {checked.subject}"
@@ -322,6 +330,10 @@ def tables() -> Tables:
         | pregnancy
         | {c for g in {r.subject for v in rules.values() for r in v if r.kind == "has_condition"} for c in groups[g]},
         egfr_codes=frozenset(r["code"] for r in _rows("egfr.csv")),
+        comfort_care=frozenset(r["code"] for r in _rows("comfort_care.csv")),
+        result_triggers=frozenset(
+            r.subject.partition(":")[2] for v in rules.values() for r in v if r.kind == "condition_result_below"
+        ),
         gfr_stages=tuple(
             sorted(((float(r["egfr_below"]), int(r["stage"])) for r in _rows("gfr_stages.csv")), reverse=False)
         ),

@@ -50,3 +50,28 @@ def test_the_module_sends_diagnosed_diabetics_to_their_tables() -> None:
     assert states["Yearly_Check_Female_Diabetes"]["lookup_table_transition"][0]["lookup_table_name"] == (
         "natural_causes_female_diabetes.csv"
     )
+
+
+def test_infant_deaths_are_drawn_at_birth_and_timed_mostly_neonatal() -> None:
+    """The first year is checked once at birth with q(0) (natural_causes_infant tables, the former 0-0 rows), then
+    the age at death follows the US distribution: about two thirds neonatal, most on the first day (issue 10)."""
+    states = json.loads((modules_dir() / "natural_causes.json").read_text())["states"]
+    days = {"hours": 1 / 24, "days": 1.0}
+    neonatal = first_day = total = 0.0
+    for option in states["Infant_Death"]["distributed_transition"]:
+        delay = states[option["transition"]]
+        hi = delay["distribution"]["parameters"]["high"] * days[delay["unit"]]
+        total += option["distribution"]
+        neonatal += option["distribution"] * (hi <= 28)
+        first_day += option["distribution"] * (hi <= 1)
+        assert delay["direct_transition"] == "Natural_Death" and hi <= 365
+    assert total == pytest.approx(1.0)
+    assert 0.6 <= neonatal <= 0.72 and 0.3 <= first_day <= 0.45
+    for folder in (modules_dir() / "lookup_tables", terminology_dir() / "deaths" / "added_natural_causes"):
+        for sex in ("male", "female"):
+            with open(folder / f"natural_causes_infant_{sex}.csv", newline="") as fh:
+                (row,) = list(csv.DictReader(fh))
+            assert row["age"] == "0-0"
+            assert float(row["Infant_Death"]) + float(row["Infant_Survives"]) == pytest.approx(1)
+            assert "0-0" not in _table(folder / f"natural_causes_{sex}.csv")  # the yearly checks start at 1
+    assert states["Infant_Survives"]["distribution"]["parameters"]["value"] == 1  # then the random phase

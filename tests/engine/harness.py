@@ -80,3 +80,13 @@ def trace(sim: Simulation, module: str | None = None) -> list[tuple[str, str, st
     """(date, module, state) for every state entered, optionally of one module."""
     assert sim.trace is not None
     return [(day(t), m, s) for t, m, s in sim.trace if module is None or m == module or m.startswith(module + "/")]
+
+
+def outside_birth_stay(record: dict[str, Any]) -> dict[str, Any]:
+    """The record without the core's birth stay and what was recorded in it (tests of one module's entries)."""
+    stays = {e["id"] for e in record["encounters"] if e["module"] == "birth"}
+    out = dict(record)
+    for kind, entries in record.items():
+        if isinstance(entries, list) and entries and isinstance(entries[0], dict):
+            out[kind] = [e for e in entries if e.get("id") not in stays and e.get("encounter") not in stays]
+    return out

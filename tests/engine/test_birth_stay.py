@@ -1,46 +1,119 @@
-"""The hepatitis B birth dose is given in the newborn's birth stay, not in a 'vaccine administration' admission."""
+"""The newborn's birth stay: every hospital birth has one (s13review #5), with the newborn's measurements, vitamin K
+and the metabolic screen of their era, the hepatitis B birth dose in it, a NICU stay under 34 weeks, and a weight
+that falls over the first days (no copy of the birth weight at the 3-day visit)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from ehrsim.core.birth_dose import stay_seconds
+import numpy as np
+
+from ehrsim.core import birth_stay, codes, newborn_growth
+from ehrsim.record.times import from_date
 from tests.engine.harness import simulate
 
-
-def test_birth_dose_is_given_in_a_newborn_stay_from_birth() -> None:
-    stays = 0
-    for seed in range(6):  # about 80 % of newborns in 2020 get the birth dose (NIS)
-        _, rec = simulate(born=dt.date(2020, 3, 1), end=dt.date(2020, 6, 1), seed=seed)
-        born = rec["patient"]["birth_time"]
-        inpatient = [e for e in rec["encounters"] if e["class"] == "inpatient"]
-        assert not any(c["code"] == "33879002" for e in inpatient for c in e["codes"])  # no vaccine admission
-        dose = [i for i in rec["immunizations"] if i["codes"][0]["code"] == "08" and i["time"] - born <= 86400]
-        if not dose:
-            continue
-        stays += 1
-        (stay,) = [e for e in inpatient if e["id"] == dose[0]["encounter"]]
-        assert stay["codes"][0]["code"] == "32485007" and stay["reason"][0]["code"] == "442311008"
-        assert stay["start"] == born and stay["stop"] == born + stay_seconds() == born + 48 * 3600
-        assert stay["discharge"]["code"] == "01"
-        vitals = {o["codes"][0]["code"] for o in rec["observations"] if o["encounter"] == stay["id"]}
-        assert {"8867-4", "9279-1"} <= vitals  # admission vital signs, as in any stay
-    assert stays >= 3
+DAY = 86400
+VITAMIN_K = "727625"
+SCREEN = "60151004"
 
 
-def test_the_birth_stay_records_the_newborn_weight_length_and_head_circumference() -> None:
-    """s13review chart review: 51 of 51 birth stays had no weight; the first weight came at the 5-day visit."""
-    stays = 0
+def _stay(rec: dict) -> dict | None:
+    born = rec["patient"]["birth_time"]
+    stays = [e for e in rec["encounters"] if e["class"] == "inpatient" and e["start"] == born]
+    return stays[0] if stays else None
+
+
+def test_every_hospital_birth_has_a_stay_with_vitamin_k_screen_and_measurements() -> None:
+    hearing = 0
     for seed in range(6):
-        _, rec = simulate(born=dt.date(2020, 3, 1), end=dt.date(2020, 6, 1), seed=seed)
-        born = rec["patient"]["birth_time"]
-        stay = [e for e in rec["encounters"] if e["class"] == "inpatient" and e["start"] == born]
-        if not stay:
+        sim, rec = simulate(born=dt.date(2020, 3, 1), end=dt.date(2020, 6, 1), seed=seed)
+        stay = _stay(rec)
+        if not sim.birth_plan.in_hospital:  # about 1.6 % of births since 2017
+            assert stay is None
             continue
-        stays += 1
-        measured = {o["codes"][0]["code"]: o["value"] for o in rec["observations"] if o["encounter"] == stay[0]["id"]}
-        assert 1.5 <= measured["29463-7"] <= 5.5  # kg
-        assert 40 <= measured["8302-2"] <= 60  # cm
-        assert 29 <= measured["9843-4"] <= 40  # cm
-        assert all(o["time"] == born for o in rec["observations"] if o["encounter"] == stay[0]["id"])
-    assert stays >= 3
+        assert stay is not None and stay["discharge"]["code"] == "01"
+        assert stay["codes"][0]["code"] in ("32485007", "830077005") and stay["reason"][0]["code"] == "442311008"
+        hours = (stay["stop"] - stay["start"]) / 3600
+        assert 36 <= hours <= 96 or sim.birth_plan.nicu
+        given = [e for k in ("medications", "procedures") for e in rec[k] if e["encounter"] == stay["id"]]
+        inside = {e["codes"][0]["code"] for e in given}
+        assert {VITAMIN_K, SCREEN} <= inside
+        measured = {o["codes"][0]["code"]: o["value"] for o in rec["observations"] if o["encounter"] == stay["id"]}
+        if "54109-4" in measured:  # the hearing screen (about 98 % of newborns since 2010), both ears, passed
+            assert measured["54109-4"]["code"] == measured["54108-6"]["code"] == "LA10392-1"
+            hearing += 1
+        assert 0.4 <= measured["29463-7"] <= 5.5 and 25 <= measured["8302-2"] <= 60 and "9843-4" in measured
+        assert "18185-9" in measured and {"8867-4", "9279-1"} <= set(measured)
+        hepb = [i for i in rec["immunizations"] if i["codes"][0]["code"] == "08" and i["time"] - stay["start"] <= DAY]
+        assert all(i["encounter"] == stay["id"] for i in hepb)
+        assert not any(e["start"] < stay["stop"] and e["class"] == "wellness" for e in rec["encounters"])
+    assert hearing >= 4
+
+
+def test_every_newborn_care_code_is_a_listed_core_code() -> None:
+    listed = {(c["system"], c["code"], c["display"]) for c in codes.all_codes()}
+    for item in birth_stay.care_items():
+        assert (item.code["system"], item.code["code"], item.code["display"]) in listed, item.key
+        if item.value is not None:
+            assert (item.value["system"], item.value["code"], item.value["display"]) in listed, item.key
+
+
+def test_no_vitamin_k_or_screen_before_their_era() -> None:
+    _, rec = simulate(born=dt.date(1955, 3, 1), end=dt.date(1955, 6, 1), seed=1)
+    given = {e["codes"][0]["code"] for k in ("medications", "procedures", "observations") for e in rec[k]}
+    assert VITAMIN_K not in given and SCREEN not in given and "54109-4" not in given
+
+
+def test_the_plan_follows_its_tables() -> None:
+    rng = np.random.default_rng(7)
+    t2020, t1945 = from_date(dt.date(2020, 1, 1)), from_date(dt.date(1945, 1, 1))
+    plans = [birth_stay.plan(rng, t2020, t2020 + 400 * DAY) for _ in range(4000)]
+    hospital = np.mean([p.in_hospital for p in plans])
+    assert 0.975 < hospital < 0.995  # 98.4 % (NCHS 2017)
+    born = [p for p in plans if p.in_hospital]
+    assert 0.28 < np.mean([p.cesarean for p in born]) < 0.35  # 31.7 % (NCHS 2019)
+    assert 0.015 < np.mean([p.gestation_days < 34 * 7 for p in plans]) < 0.03  # 2.16 % under 34 weeks
+    for p in born:
+        assert all(p.start < at < p.stop for _, at in p.care)  # every item given in the stay
+        if p.nicu:  # discharged at 35.5-37.5 weeks postmenstrual age, after at least a week
+            pma = (p.gestation_days * DAY + p.stop - p.start) / (7 * DAY)
+            assert p.stop - p.start >= 7 * DAY and 35.4 < pma < 37.6
+        else:
+            assert 36 * 3600 <= p.stop - p.start <= 96 * 3600
+    old = [birth_stay.plan(rng, t1945, t1945 + 400 * DAY) for _ in range(2000)]
+    assert 0.72 < np.mean([p.in_hospital for p in old]) < 0.84  # 1945: between 55.8 % (1940) and 88 % (1950)
+
+
+def test_term_newborn_weight_falls_then_is_regained() -> None:
+    birth = 3.4
+    curve = [newborn_growth.early_weight(birth * (1 + 0.011 * d), birth, d, 1.0) for d in (0, 1, 3, 7, 10, 14)]
+    assert curve[0] == birth
+    assert 0.92 * birth < curve[2] < 0.96 * birth  # nadir about 5-7 % on days 2-4
+    assert curve[2] < curve[3] < curve[4] and curve[4] >= 0.99 * birth  # regained by 10-14 days
+    assert newborn_growth.early_weight(4.2, birth, 30, 1.0) == 4.2  # the chart from day 28
+
+
+def test_the_physiology_weight_at_three_days_is_below_the_birth_weight() -> None:
+    for seed in range(4):
+        sim, _ = simulate(born=dt.date(2020, 3, 1), end=dt.date(2020, 4, 1), seed=seed)
+        if sim.birth_plan.preterm:
+            continue
+        weight = {d: sim.physiology.update(d / 365.25, {})["Weight"] for d in (0, 3, 12, 40)}
+        assert 0.88 * weight[0] < weight[3] < 0.985 * weight[0], weight
+        assert weight[12] > weight[3] and weight[40] > weight[0]
+
+
+def test_a_preterm_newborn_is_small_for_term_and_on_the_fenton_chart() -> None:
+    z = 0.0
+    at_28 = newborn_growth.chart_value("weight", "M", 0.0, z, 28 * 7 + 3)
+    assert 1.0 < at_28 < 1.3  # Fenton 2013 median at 28 weeks about 1.1 kg
+    term = newborn_growth.chart_value("weight", "M", 0.0, z, None)
+    assert 3.2 < term < 3.5
+    # continuous where the Fenton chart hands over to the corrected-age chart (50 weeks postmenstrual age)
+    gest = 28 * 7.0
+    handover = (350 - gest) / 365.25
+    before = newborn_growth.chart_value("weight", "M", handover - 1e-6, z, gest)
+    after = newborn_growth.chart_value("weight", "M", handover + 1e-6, z, gest)
+    assert abs(before - after) < 0.15
+    later = newborn_growth.chart_value("weight", "M", 2.5, z, gest)
+    assert later == newborn_growth.chart_value("weight", "M", 2.5, z, None)  # no correction from 2 years

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from ehrsim.record.times import from_date
 from tests.engine.harness import simulate
 
 MODULES = Path(__file__).resolve().parents[2] / "modules"
@@ -68,3 +69,37 @@ def test_regimen_by_age(tmp_path: Path, stage: int, er: bool, her2: bool, age: i
     _, rec = simulate("breast_caller", born=dt.date(1930, 1, 1), end=dt.date(2025, 1, 1), folder=tmp_path)
     codes = {m["codes"][0]["code"] for m in rec["medications"]}
     assert codes & given and not codes & not_given, codes
+
+
+TAMOXIFEN, RIBOCICLIB = "198240", "1873983"
+CT_CHEST, CT_ABDOMEN_PELVIS = "169069000", "419394006"
+
+
+@pytest.mark.parametrize(
+    ("born", "age", "er", "given", "not_given"),
+    [
+        (dt.date(1960, 1, 1), 60, True, {LETROZOLE, RIBOCICLIB}, {PACLITAXEL, TAMOXIFEN}),  # 2020: AI + CDK4/6
+        (dt.date(1950, 1, 1), 60, True, {LETROZOLE}, {PACLITAXEL, RIBOCICLIB}),  # 2010: before CDK4/6 inhibitors
+        # (a 2010 patient alive in 2017 gets ribociclib added at a later visit: withheld orders resume once approved)
+        (dt.date(1975, 1, 1), 45, True, {TAMOXIFEN}, {PACLITAXEL}),  # premenopausal: tamoxifen, no chemotherapy
+        (dt.date(1960, 1, 1), 60, False, {PACLITAXEL}, {LETROZOLE, RIBOCICLIB}),  # ER-negative: chemotherapy
+    ],
+)
+def test_stage_4_is_staged_then_hr_positive_disease_gets_endocrine_therapy_first(
+    tmp_path: Path, born: dt.date, age: int, er: bool, given: set, not_given: set
+) -> None:
+    """s13review finding #13: stage 4 ER+/HER2- breast cancer was given 6 x paclitaxel with no staging imaging."""
+    (tmp_path / "cancer").mkdir()
+    shutil.copy(MODULES / "cancer" / "breast_treatment.json", tmp_path / "cancer" / "breast_treatment.json")
+    (tmp_path / "breast_caller.json").write_text(json.dumps(_caller(4, er, False, age)))
+    _, rec = simulate("breast_caller", born=born, end=dt.date(2025, 1, 1), folder=tmp_path)
+    first_year = born.year + age + 1  # the first line: orders within about a year of the diagnosis
+    codes = {m["codes"][0]["code"] for m in rec["medications"] if m["start"] < from_date(dt.date(first_year, 7, 1))}
+    assert codes & given == given and not codes & not_given, codes
+    imaging = {p["codes"][0]["code"] for p in rec["procedures"]}
+    assert {CT_CHEST, CT_ABDOMEN_PELVIS} <= imaging
+    first_drug = min(m["start"] for m in rec["medications"] if m["codes"][0]["code"] in given)
+    assert max(p["start"] for p in rec["procedures"] if p["codes"][0]["code"] == CT_CHEST) <= first_drug
+    if RIBOCICLIB in given:  # 600 mg: three 200 mg tablets a day
+        ribociclib = next(m for m in rec["medications"] if m["codes"][0]["code"] == RIBOCICLIB)
+        assert ribociclib["dosage"]["amount"] == 3

@@ -22,7 +22,7 @@ def test_module_visits_wait_for_office_hours() -> None:
 def test_a_death_during_an_admission_is_expired_with_a_known_cause() -> None:
     _sim, record = simulate("hospital_death", born=dt.date(1990, 1, 1))
     assert record["alive"] is False
-    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient" and e["module"] != "death"]
+    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient" and e["module"] not in ("death", "birth")]
     assert stay["discharge"] == {"system": "NUBC", "code": "20", "display": "Expired"}
     assert stay["stop"] == record["death"]["time"] and stay["stop"] - stay["start"] >= 2 * 86400
     assert record["death"]["codes"][0]["code"] != "9855000"  # 30 years old: an injury, overdose, suicide...
@@ -41,7 +41,7 @@ def test_a_death_in_a_modules_hospice_stay_has_a_hospice_status() -> None:
 
 def test_a_death_in_the_instant_of_admission_comes_after_a_real_stay() -> None:
     _sim, record = simulate("admission_death", born=dt.date(1940, 1, 1))
-    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient" and e["module"] != "death"]
+    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient" and e["module"] not in ("death", "birth")]
     assert 12 * 3600 <= stay["stop"] - stay["start"] <= 168 * 3600
     assert stay["stop"] == record["death"]["time"]
     assert stay["discharge"]["code"] == "20"
@@ -80,7 +80,7 @@ def _certification(record: dict) -> dict:
 
 def test_death_in_hospital_is_certified_in_that_stay_at_the_instant_of_death() -> None:
     _sim, record = simulate("hospital_death", born=dt.date(1990, 1, 1))
-    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient" and e["module"] != "death"]
+    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient" and e["module"] not in ("death", "birth")]
     cert = _certification(record)
     # pronounced by the ward at the death: same class, hospital and clinician; ETL-Synthea reads the death from it
     assert cert["start"] == cert["stop"] == record["death"]["time"]
@@ -139,7 +139,7 @@ def test_a_residual_coronary_death_without_history_records_the_disease_at_death(
 def test_an_antibiotic_given_at_admission_runs_with_the_ward_stay() -> None:
     """An administration is cut at the encounter's provisional end; a stay that goes on carries it along."""
     _sim, record = simulate("ward_antibiotic", born=dt.date(1960, 1, 1))
-    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient"]
+    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient" and e["module"] != "birth"]
     (iv,) = [m for m in record["medications"] if m["codes"][0]["code"] == "1665060"]
     assert round((stay["stop"] - stay["start"]) / 86400) == 4
     assert iv["start"] == stay["start"] and iv["stop"] == stay["stop"]
@@ -148,7 +148,7 @@ def test_an_antibiotic_given_at_admission_runs_with_the_ward_stay() -> None:
 def test_a_hospital_stay_records_admission_vital_signs() -> None:
     """The core records the vital signs a module did not: at the start of the stay, from the physiological state."""
     _sim, record = simulate("ward_antibiotic", born=dt.date(1960, 1, 1))
-    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient"]
+    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient" and e["module"] != "birth"]
     at_start = {o["codes"][0]["code"]: o for o in record["observations"] if o["encounter"] == stay["id"]}
     assert set(at_start) == {"8867-4", "9279-1", "59408-5", "85354-9"}
     assert all(o["time"] == stay["start"] for o in at_start.values())
@@ -177,14 +177,14 @@ def test_an_egfr_comes_with_its_creatinine() -> None:
 def test_a_radical_cystectomy_stays_on_the_ward() -> None:
     """A module ending the admission at once: the core keeps the patient the operation's usual stay."""
     _sim, record = simulate("cystectomy", born=dt.date(1950, 1, 1))
-    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient"]
+    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient" and e["module"] != "birth"]
     assert (stay["stop"] - stay["start"]) / 86400 >= 7
 
 
 def test_a_lung_lobectomy_stays_on_the_ward() -> None:
     """The chart review's lobectomy discharged after 24 hours: the core keeps the median 4 days."""
     _sim, record = simulate("lobectomy", born=dt.date(1950, 1, 1))
-    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient"]
+    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient" and e["module"] != "birth"]
     assert (stay["stop"] - stay["start"]) / 86400 >= 4
 
 

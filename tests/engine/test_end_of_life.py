@@ -58,3 +58,21 @@ def test_before_the_hospice_benefit_there_is_no_hospice() -> None:
 def test_a_sudden_death_gets_no_terminal_course() -> None:
     _sim, record = simulate("death", born=dt.date(1950, 1, 1))
     assert [e["class"] for e in record["encounters"] if e["module"] == "death"] == ["home"]
+
+
+def test_a_terminal_course_records_a_do_not_resuscitate_order_at_its_start_in_most_deaths() -> None:
+    """Comfort care (s14eol): the code status at the admission (deaths/terminal_code_status.csv: 62-85 %)."""
+    with_order, courses = 0, 0
+    for seed in range(40):
+        _sim, record = simulate("slow_death", gender="M", born=dt.date(1935, 1, 1), seed=seed)
+        status = [o for o in record["observations"] if o["codes"][0]["code"] == "304251008"]
+        course = next((e for e in record["encounters"] if e["module"] == "death" and e["class"] != "home"), None)
+        if course is None:
+            assert not status  # a death at home without a course: no order recorded by the core
+            continue
+        courses += 1
+        (obs,) = status  # every course from 1976 records the resuscitation status
+        assert obs["value"]["code"] in ("304253006", "304252001") and obs["time"] == course["start"]
+        assert obs["encounter"] == course["id"]
+        with_order += obs["value"]["code"] == "304253006"  # Not for resuscitation
+    assert 0.5 * courses <= with_order < courses, (with_order, courses)

@@ -10,7 +10,7 @@ import pytest
 
 from ehrsim.gmf.values import SECONDS
 from ehrsim.record.schema import record_schema
-from tests.engine.harness import simulate, trace
+from tests.engine.harness import outside_birth_stay, simulate, trace
 
 BORN = dt.date(2000, 1, 1)
 
@@ -82,6 +82,7 @@ def test_physiology_follows_alt_direct_transition() -> None:
 
 def test_encounter_condition_medication_careplan_lifecycle() -> None:
     sim, record = simulate("encounter_condition")
+    record = outside_birth_stay(record)
     assert [s for _, _, s in trace(sim)] == [
         "Wait",
         "Onset",
@@ -133,6 +134,7 @@ def test_allergy_onset_and_end() -> None:
 
 def test_procedure_blocks_and_stretches_the_encounter() -> None:
     _sim, record = simulate("procedure_device_supply")
+    record = outside_birth_stay(record)
     (proc,) = record["procedures"]
     enc = next(e for e in record["encounters"] if e["module"] == "procedure_device_supply")
     assert proc["stop"] - proc["start"] == 3600
@@ -183,6 +185,7 @@ def test_death_is_delayed_and_nothing_follows_it() -> None:
 
 def test_wellness_module_joins_each_scheduled_visit() -> None:
     _sim, record = simulate("wellness_join", end=dt.date(2001, 1, 1))
+    record = outside_birth_stay(record)
     wellness = [e for e in record["encounters"] if e["class"] == "wellness"]
     heights = [o for o in record["observations"] if o["codes"][0]["code"] == "8302-2"]
     assert wellness and len(heights) == 1  # the module records once, then reaches Terminal
@@ -224,6 +227,7 @@ def test_an_instrument_is_not_recorded_before_it_was_published() -> None:
     core records them only in 2010 (test_availability.csv: PHQ-2 2003, PHQ-9 1999, T-score 1994), whatever
     module asks for them."""
     _, record = simulate("instrument_eras", born=dt.date(1960, 1, 1), end=dt.date(2015, 1, 1))
+    record = outside_birth_stay(record)
     years = {
         kind: sorted(dt.datetime.fromtimestamp(e.get("time", e.get("start")), dt.UTC).year for e in record[kind])
         for kind in ("reports", "observations", "procedures")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ehrsim.prescribing import prophylaxis
-from tests.engine.harness import simulate
+from tests.engine.harness import outside_birth_stay, simulate
 from tests.prescribing.helpers import Run, at, onset, patient
 
 CEFAZOLIN_2G = "1665060"
@@ -21,6 +21,7 @@ def test_a_caesarean_since_2011_gets_cefazolin_at_the_incision() -> None:
 
 def test_no_core_prophylaxis_before_2011() -> None:
     _, record = simulate("cesarean_only", born=dt.date(1975, 1, 1), end=dt.date(2010, 1, 1))
+    record = outside_birth_stay(record)
     assert [p["codes"][0]["code"] for p in record["procedures"]] == ["11466000"]
     assert record["medications"] == []
 

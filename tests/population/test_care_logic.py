@@ -116,11 +116,16 @@ def newborn_measurements_copied(record: Record) -> list[str]:
             if code in _codes(o) and o["time"] - birth < 60 * DAY
         )
         # the first visit from 2 weeks (the 1-month well visit) against the measurement before it (the birth stay's
-        # or the 3-5-day visit's); a birth-stay value repeated at 3 days is a separate, known finding (no newborn
-        # weight loss in the physiology: session 7 closing note)
+        # or the 3-5-day visit's)
         later = next((i for i, (t, _) in enumerate(early) if t - birth >= 14 * DAY), None)
         if later is not None and later >= 1 and early[later - 1][1] == early[later][1]:
             problems.append(f"{code} {early[later][1]} repeated at {early[later][0] - birth} s")
+        # the weight at 2-5 days against the birth weight: newborns lose about 5-7 % by days 2-4 (Flaherman 2015)
+        at_birth = [v for t, v in early if t - birth < DAY]
+        if code == "29463-7" and at_birth:
+            for t, v in early:
+                if 2 * DAY <= t - birth <= 5 * DAY and v >= at_birth[0]:
+                    problems.append(f"{code} {v} at {t - birth} s, not below the birth weight {at_birth[0]}")
     return problems
 
 
@@ -230,6 +235,10 @@ def test_blood_group_and_growth_and_bronchitis_checks() -> None:
     r["observations"].append(_obs("w1", 30 * DAY, "8302-2", 51.0))  # the 1-month visit repeats the 3-day value
     assert newborn_measurements_copied(r)
     r["observations"][2]["value"] = 54.0
+    assert newborn_measurements_copied(r) == []
+    r["observations"] = [_obs("w0", 1, "29463-7", 3.4), _obs("w3", 3 * DAY, "29463-7", 3.4)]  # no weight loss
+    assert newborn_measurements_copied(r)
+    r["observations"][1]["value"] = 3.2
     assert newborn_measurements_copied(r) == []
     r["medications"] = [_item("u1", 5, "308460", reason="10509002")]
     assert antibiotics_for_bronchitis(r)

@@ -204,3 +204,15 @@ def test_basal_insulin_is_dosed_by_weight_and_raised_while_hba1c_is_high() -> No
     _vital(sim, "Hemoglobin A1c", 6.6)
     at(sim, dt.date(2017, 3, 1))
     assert _renew(sim, renewed)["dosage"]["units_per_kg"] == 0.3  # at target: the dose stays
+
+
+def test_a_moderate_statin_stays_moderate_below_130() -> None:
+    """Issue 11: no LDL-C target in primary prevention since 2013 (ATP III goal < 130 with 2+ risk factors); titrating
+    every user to < 100 put a third of old women's statins at 80 mg."""
+    for ldl, expected in ((118.0, 20), (135.0, 40)):
+        sim = patient(ADULT)
+        at(sim, dt.date(2015, 3, 1))
+        entry = order(sim, ATORVASTATIN[20], chronic=True)
+        _vital(sim, "LDL", ldl)
+        at(sim, dt.date(2016, 3, 1))
+        assert code_of(_renew(sim, entry)) == ATORVASTATIN[expected], ldl

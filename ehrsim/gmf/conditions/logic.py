@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BeforeValidator
 
-from ehrsim.gmf.conditions.base import NEVER, Condition
+from ehrsim.gmf.conditions.base import NEVER, Condition, Tester, Waker
 from ehrsim.gmf.conditions.patient import Age, Attribute, Date, Gender, Race, SocioeconomicStatus, Symptom, VitalSign
 from ehrsim.gmf.conditions.record import (
     ActiveAllergy,
@@ -44,12 +45,25 @@ class _Group(Condition):
     conditions: tuple[AnyCondition, ...]
 
     def wake_time(self, sim: PatientAccess, t: float) -> float:
-        soonest = NEVER  # a loop, not min(generator): hot in loop plans and Guards
-        for c in self.conditions:
-            wake = c.wake_time(sim, t)
-            if wake < soonest:
-                soonest = wake
-        return soonest
+        return self.waker(sim, t)
+
+    @cached_property
+    def waker(self) -> Waker:
+        wakers = tuple(c.waker for c in self.conditions)
+
+        def wake_time(sim: PatientAccess, t: float) -> float:
+            soonest = NEVER  # a loop, not min(generator): hot in loop plans and Guards
+            for waker in wakers:
+                wake = waker(sim, t)
+                if wake < soonest:
+                    soonest = wake
+            return soonest
+
+        return wake_time
+
+    @cached_property
+    def _testers(self) -> tuple[Tester, ...]:
+        return tuple(c.tester for c in self.conditions)
 
     def _keys_read(self) -> set[str]:
         return set().union(*(c.reads() for c in self.conditions))
@@ -57,18 +71,36 @@ class _Group(Condition):
 
 class And(_Group):
     def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
-        for c in self.conditions:  # noqa: SIM110 (a loop, not all(generator): hot path, same short-circuit)
-            if not c.test(sim, run, t):
-                return False
-        return True
+        return self.tester(sim, run, t)
+
+    @cached_property
+    def tester(self) -> Tester:
+        testers = self._testers
+
+        def test(sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+            for tester in testers:  # noqa: SIM110 (a loop, not all(generator): hot path, same short-circuit)
+                if not tester(sim, run, t):
+                    return False
+            return True
+
+        return test
 
 
 class Or(_Group):
     def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
-        for c in self.conditions:  # noqa: SIM110 (see And)
-            if c.test(sim, run, t):
-                return True
-        return False
+        return self.tester(sim, run, t)
+
+    @cached_property
+    def tester(self) -> Tester:
+        testers = self._testers
+
+        def test(sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+            for tester in testers:  # noqa: SIM110 (see And)
+                if tester(sim, run, t):
+                    return True
+            return False
+
+        return test
 
 
 class AtLeast(_Group):
@@ -93,6 +125,19 @@ class Not(Condition):
 
     def wake_time(self, sim: PatientAccess, t: float) -> float:
         return self.condition.wake_time(sim, t)
+
+    @cached_property
+    def tester(self) -> Tester:
+        inner = self.condition.tester
+
+        def test(sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+            return not inner(sim, run, t)
+
+        return test
+
+    @cached_property
+    def waker(self) -> Waker:
+        return self.condition.waker
 
     def _keys_read(self) -> set[str]:
         return set(self.condition.reads())

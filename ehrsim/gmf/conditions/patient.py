@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from ehrsim.gmf.conditions.base import NEVER, Condition, Operator, compare, text_operator
+from ehrsim.gmf.conditions.base import (
+    NEVER,
+    Condition,
+    Operator,
+    Tester,
+    Waker,
+    compare,
+    numeric_operator,
+    text_operator,
+)
 from ehrsim.gmf.values import SECONDS, Frozen, Number, to_seconds
 from ehrsim.record.times import to_datetime
 
@@ -21,7 +30,16 @@ class Gender(Condition):
     gender: Literal["M", "F"]
 
     def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
-        return sim.patient["gender"] == self.gender
+        return self.tester(sim, run, t)
+
+    @cached_property
+    def tester(self) -> Tester:
+        gender = self.gender
+
+        def test(sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+            return sim.patient["gender"] == gender
+
+        return test
 
 
 class Age(Condition):
@@ -30,14 +48,33 @@ class Age(Condition):
     unit: Literal["years", "months", "weeks", "days"]
 
     def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
-        age = (t - sim.birth_time) / SECONDS[self.unit]
-        return compare(age, self.operator, self.quantity)
+        return self.tester(sim, run, t)
 
     def wake_time(self, sim: PatientAccess, t: float) -> float:
-        threshold = sim.birth_time + to_seconds(self.quantity, self.unit)
-        if self.operator in (">", "<="):
-            threshold += 1.0  # strictly past the birthday
-        return threshold if threshold > t else NEVER
+        return self.waker(sim, t)
+
+    @cached_property
+    def tester(self) -> Tester:
+        seconds, op, quantity = SECONDS[self.unit], self.operator, self.quantity
+        order = numeric_operator(op, quantity)
+
+        def test(sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+            age = (t - sim.birth_time) / seconds  # a float: ``compare`` of two numbers is ``order``
+            return order(age, quantity) if order is not None else compare(age, op, quantity)
+
+        return test
+
+    @cached_property
+    def waker(self) -> Waker:
+        span, strict = to_seconds(self.quantity, self.unit), self.operator in (">", "<=")
+
+        def wake_time(sim: PatientAccess, t: float) -> float:
+            threshold = sim.birth_time + span
+            if strict:
+                threshold += 1.0  # strictly past the birthday
+            return threshold if threshold > t else NEVER
+
+        return wake_time
 
 
 class DateParts(Frozen):
@@ -153,14 +190,22 @@ class Attribute(Condition):
     value: Any = None
 
     def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
-        left = sim.attributes.get(self.attribute)
-        if left is None:  # ``compare``'s answer for a missing attribute, without the call (hot: ~3,000 tests a life)
-            return self.operator == "is nil"
-        if type(left) is str:
-            text_test = self._text_test
-            if text_test is not None:
-                return text_test(left, self.value)
-        return compare(left, self.operator, self.value)
+        return self.tester(sim, run, t)
+
+    @cached_property
+    def tester(self) -> Tester:
+        name, op, value, text_test = self.attribute, self.operator, self.value, self._text_test
+        missing = op == "is nil"  # ``compare``'s answer for a missing attribute, without the call (~4,000 tests a life)
+
+        def test(sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+            left = sim.attributes.get(name)
+            if left is None:
+                return missing
+            if text_test is not None and type(left) is str:
+                return text_test(left, value)
+            return compare(left, op, value)
+
+        return test
 
     @cached_property
     def _text_test(self) -> Callable[[Any, Any], bool] | None:

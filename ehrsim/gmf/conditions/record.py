@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import model_validator
 
-from ehrsim.gmf.conditions.base import NEVER, Condition, Operator, compare
+from ehrsim.gmf.conditions.base import NEVER, Condition, Operator, Tester, compare
 from ehrsim.gmf.values import Amount, Code, Frozen, TimeUnit, to_seconds
 
 if TYPE_CHECKING:
@@ -42,11 +42,16 @@ class _ByCodes(Condition):
     def _keys(self, sim: PatientAccess) -> list[str]:
         if self.codes:
             return self._code_keys
-        entry = sim.attributes.get(self.referenced_by_attribute or "")
-        if isinstance(entry, dict):
-            codes = entry.get("codes") or ([entry] if "code" in entry else [])
-            return [c["code"] for c in codes]
-        return []
+        return _referenced_keys(sim, self.referenced_by_attribute or "")
+
+
+def _referenced_keys(sim: PatientAccess, attribute: str) -> list[str]:
+    """The codes of the entry (or code) an attribute holds."""
+    entry = sim.attributes.get(attribute)
+    if isinstance(entry, dict):
+        codes = entry.get("codes") or ([entry] if "code" in entry else [])
+        return [c["code"] for c in codes]
+    return []
 
 
 class Observation(_ByCodes):
@@ -75,12 +80,21 @@ class _Active(_ByCodes):
     kind: ClassVar[str] = ""
 
     def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
-        active = sim.active[self.kind]
-        for key in self._keys(sim):
-            entry = active.get(key)
-            if entry is not None and (entry["stop"] is None or entry["stop"] > t):
-                return True
-        return False
+        return self.tester(sim, run, t)
+
+    @cached_property
+    def tester(self) -> Tester:
+        kind, codes, attribute = self.kind, self._code_keys if self.codes else None, self.referenced_by_attribute or ""
+
+        def test(sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+            active = sim.active[kind]
+            for key in codes if codes is not None else _referenced_keys(sim, attribute):
+                entry = active.get(key)
+                if entry is not None and (entry["stop"] is None or entry["stop"] > t):
+                    return True
+            return False
+
+        return test
 
 
 class ActiveCondition(_Active):
@@ -110,16 +124,26 @@ class PriorState(Condition):
     within: Within | None = None
 
     def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
-        last = run.history.get(self.name)
-        if last is None:
-            return False
-        if self.since is not None:
-            since = run.history.get(self.since)
-            if since is not None and last < since:
-                return False
-        if self.within is not None:
-            return t - last <= to_seconds(self.within.quantity, self.within.unit)
-        return True
+        return self.tester(sim, run, t)
 
     def wake_time(self, sim: PatientAccess, t: float) -> float:
         return t + 7 * 86400.0 if self.within is not None else NEVER  # the run's history is not at hand
+
+    @cached_property
+    def tester(self) -> Tester:
+        name, since = self.name, self.since
+        window = to_seconds(self.within.quantity, self.within.unit) if self.within is not None else None
+
+        def test(sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+            last = run.history.get(name)
+            if last is None:
+                return False
+            if since is not None:
+                began = run.history.get(since)
+                if began is not None and last < began:
+                    return False
+            if window is not None:
+                return t - last <= window
+            return True
+
+        return test

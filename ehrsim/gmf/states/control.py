@@ -42,14 +42,15 @@ class Guard(State):
     waits: ClassVar[bool] = True
 
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
-        if self.allow.test(sim, run, t):
+        allow = self.allow
+        if allow.tester(sim, run, t):
             return True
-        wake = self.allow.wake_time(sim, t)
+        wake = allow.waker(sim, t)
         if wake != NEVER:
             sim.schedule(run, wake)
         else:
             sim.park(run)
-        sim.watch(run, self.allow.reads())
+        sim.watch(run, allow.reads())
         return False
 
 

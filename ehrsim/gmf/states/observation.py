@@ -3,6 +3,7 @@ DiagnosticReport and ImagingStudy (record entries)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -78,25 +79,51 @@ class ObservationBody(ValueSource):
         known = [s for s in (since, *(availability(c.system, c.code)[0] for c in self.codes[1:])) if s is not None]
         return (max(known) if known else None), egfr
 
+    @cached_property
+    def view(self) -> BodyView:
+        """The fields every measurement reads, as a plain object (see ``BodyView``)."""
+        since, egfr = self._availability
+        ranged = (self.range.low, self.range.high) if self.range is not None else None
+        adopts = (
+            self.range is not None
+            and self.exact is None
+            and self.vital_sign is None
+            and self.attribute is None
+            and self.value_code is None
+            and self.codes[0].system == "LOINC"
+        )
+        return BodyView(
+            code_dicts=tuple(c.shared for c in self.codes),
+            since=since,
+            egfr=egfr,
+            lab_code=self.lab_code,
+            category=self.category,
+            unit=self.unit or "",
+            value_code=self.value_code.as_dict() if self.value_code is not None else None,
+            vital_sign=self.vital_sign,
+            attribute=self.attribute,
+            no_value=self.sampled_data is not None or self.attachment is not None,
+            exact=self.exact is not None,
+            ranged=ranged,
+            adopted=(self.codes[0].code, ranged) if adopts and ranged is not None else None,
+        )
+
     def reported(self, t: float) -> list[dict[str, str]] | None:
         """``lab_eras.reported_codes`` of this body's codes at ``t``, asked only when the answer can differ from
         the codes themselves (an eGFR code, or a test that did not exist yet)."""
-        codes = codes_as_dicts(self.codes)
-        since, egfr = self._availability
-        if egfr or (since is not None and t < since):
-            return reported_codes(codes, t)
-        return codes
+        return self.view.reported(t)
 
     def measure(self, sim: PatientAccess, t: float) -> tuple[Any, str]:
         """(value, value_type) of one measurement now."""
-        if self.value_code is not None:
-            return self.value_code.as_dict(), "code"
-        loinc = self.lab_code
-        if self.vital_sign is not None:
-            found = sim.measure(loinc, self.vital_sign, None)
-            return _number(sim.vitals.get(self.vital_sign) if found is None else found), "numeric"
-        if self.attribute is not None:
-            value = sim.attributes.get(self.attribute)
+        v = self.view
+        if v.value_code is not None:
+            return dict(v.value_code), "code"
+        loinc = v.lab_code
+        if v.vital_sign is not None:
+            found = sim.measure(loinc, v.vital_sign, None)
+            return _number(sim.vitals.get(v.vital_sign) if found is None else found), "numeric"
+        if v.attribute is not None:
+            value = sim.attributes.get(v.attribute)
             if isinstance(value, dict) and "code" in value:
                 return value, "code"
             if isinstance(value, bool):
@@ -104,11 +131,11 @@ class ObservationBody(ValueSource):
             if isinstance(value, int | float):
                 return _number(value), "numeric"
             return (None, "none") if value is None else (str(value), "text")
-        if self.sampled_data is not None or self.attachment is not None:
+        if v.no_value:
             return None, "none"
-        if loinc is not None and self.exact is None and self.range is not None:
+        if loinc is not None and not v.exact and v.ranged is not None:
             # a module's range for a body quantity: the state's value, moved into that range
-            found = sim.measure(loinc, None, (self.range.low, self.range.high))
+            found = sim.measure(loinc, None, v.ranged)
             if found is not None:
                 return _number(found), "numeric"
         value = self.draw(sim, t)
@@ -116,29 +143,26 @@ class ObservationBody(ValueSource):
             return value, "text"
         if isinstance(value, bool):
             return value, "boolean"
-        if loinc is not None and isinstance(value, int | float) and self.exact is not None:
+        if loinc is not None and isinstance(value, int | float) and v.exact:
             sim.measure(loinc, None, (float(value), float(value)))  # an exact value feeds back into the state
         return (_number(value), "numeric") if value is not None else (None, "none")
 
     def adopt_range(self, sim: PatientAccess) -> None:
         """A module's range for a body quantity of a panel moves the state before the sample is drawn, so the
         panel's other results (total cholesterol after a module's LDL range) come from the same state."""
-        if self.range is None or self.exact is not None or self.vital_sign is not None or self.attribute is not None:
-            return
-        if self.value_code is None and self.codes and self.codes[0].system == "LOINC":
-            sim.adopt_range(self.codes[0].code, (self.range.low, self.range.high))
+        adopted = self.view.adopted
+        if adopted is not None:
+            sim.adopt_range(*adopted)
 
     def flags(self, sim: PatientAccess, value: Any, value_type: str) -> dict[str, Any]:
         """Reference range and interpretation of a numeric result (empty for other results)."""
-        loinc = self.lab_code
-        if value_type != "numeric" or loinc is None:
-            return {}
-        return sim.result_flags(loinc, value)
+        return self.view.flags(sim, value, value_type)
 
     def entry_fields(self, sim: PatientAccess, t: float, category: str | None) -> dict[str, Any] | None:
         """The record entry of one measurement now (None: a result not reported at that date, e.g. eGFR
         before 1999; see ``lab_eras.reported_codes``)."""
-        codes = self.reported(t)
+        v = self.view
+        codes = v.reported(t)
         if codes is None:
             return None
         value, value_type = self.measure(sim, t)
@@ -147,15 +171,50 @@ class ObservationBody(ValueSource):
             "n": 0,
             "encounter": None,
             "time": t,
-            "category": self.category or category or "exam",
+            "category": v.category or category or "exam",
             "codes": codes,
             "value": value,
             "value_type": value_type,
-            "unit": self.unit or "",
+            "unit": v.unit,
             "components": [],
             "report": None,
-            **self.flags(sim, value, value_type),
+            **v.flags(sim, value, value_type),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class BodyView:
+    """An observation body's fields as a plain object, built once: every measurement reads several, and a read
+    on the pydantic model costs ~400 machine instructions more (its ``__getattr__`` hook; see ``Condition.tester``).
+    ``code_dicts`` are the codes' shared record dicts; ``value_code`` the coded value's dict (copied per result);
+    ``ranged`` the module's (low, high); ``adopted`` (LOINC code, range) when a panel adopts the range first."""
+
+    code_dicts: tuple[dict[str, str], ...]
+    since: float | None
+    egfr: bool
+    lab_code: str | None
+    category: str | None
+    unit: str
+    value_code: dict[str, str] | None
+    vital_sign: str | None
+    attribute: str | None
+    no_value: bool
+    exact: bool
+    ranged: tuple[float, float] | None
+    adopted: tuple[str, tuple[float, float]] | None
+
+    def reported(self, t: float) -> list[dict[str, str]] | None:
+        codes = list(self.code_dicts)
+        since = self.since
+        if self.egfr or (since is not None and t < since):
+            return reported_codes(codes, t)
+        return codes
+
+    def flags(self, sim: PatientAccess, value: Any, value_type: str) -> dict[str, Any]:
+        loinc = self.lab_code
+        if value_type != "numeric" or loinc is None:
+            return {}
+        return sim.result_flags(loinc, value)
 
 
 def _number(value: Any) -> float | None:
@@ -188,7 +247,8 @@ class MultiObservation(State):
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         components = []
         for child in self.observations:
-            codes = child.reported(t)
+            view = child.view
+            codes = view.reported(t)
             if codes is None:
                 continue
             value, value_type = child.measure(sim, t)
@@ -197,8 +257,8 @@ class MultiObservation(State):
                     "codes": codes,
                     "value": value,
                     "value_type": value_type,
-                    "unit": child.unit or "",
-                    **child.flags(sim, value, value_type),
+                    "unit": view.unit,
+                    **view.flags(sim, value, value_type),
                 }
             )
         fields = {

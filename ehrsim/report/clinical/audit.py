@@ -10,16 +10,23 @@ from typing import Any
 from ehrsim.errors import ConfigError
 from ehrsim.report.clinical import (  # noqa: F401
     kinds_care,
+    kinds_child,
+    kinds_chronic,
     kinds_death,
     kinds_dose,
+    kinds_eol,
+    kinds_heart,
+    kinds_newborn,
     kinds_onc,
     kinds_perinatal,
     kinds_phys,
     kinds_pop,
     kinds_records,
+    kinds_response,
     kinds_rx,
     kinds_titration,
     kinds_vax,
+    kinds_visits,
     kinds_vitals,
 )
 from ehrsim.report.clinical.base import Rule, build

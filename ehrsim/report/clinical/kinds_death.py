@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from statistics import fmean
+
 from ehrsim.report.clinical.base import HOUR, Finding, Rule, register
 from ehrsim.report.clinical.view import Entry, PatientView
 from ehrsim.report.source import YEAR
@@ -108,3 +110,25 @@ class DeathTerminalCare(Rule):
 
     def _pronouncement(self, enc: Entry) -> bool:
         return self.certification is not None and any(self.certification.match(k) for k in enc.get("codes") or ())
+
+
+@register
+class DeathAgeShare(Rule):
+    """Share of the deaths in an age band that come before ``before_days`` of life: the neonatal share (under 28
+    days) of infant deaths, about two thirds in the US. Judged only with ``min_deaths`` deaths in the band."""
+
+    kind = "death_age_share"
+    band = True
+    required = ("min_age", "max_age", "before_days", "band")
+
+    def check(self, view: PatientView) -> Finding:
+        if view.death is None:
+            return Finding()
+        age = (view.death - view.birth) / YEAR
+        if not self.p["min_age"] <= age < self.p["max_age"]:
+            return Finding()
+        early = (view.death - view.birth) < self.p["before_days"] * 24 * HOUR
+        return Finding(events=1, values=[1.0 if early else 0.0])
+
+    def measure(self, values: list[float]) -> float | None:
+        return fmean(values) if len(values) >= int(self.param("min_deaths", 1)) else None

@@ -12,7 +12,7 @@ from ehrsim.report.clinical.base import Finding, Rule, date_time, register
 from ehrsim.report.clinical.view import PatientView
 
 #: ``fluoxetine 40 MG Oral Capsule``, ``24 HR metformin hydrochloride 500 MG ...``: ingredient words, then the strength
-_SINGLE = re.compile(r"^(?:\d+ HR )?([a-z][a-z ]*?) ([\d.]+) MG (?!/)")
+_SINGLE = re.compile(r"^(?:\d+ HR )?([a-z][a-z ]*?) ([\d.]+) MG (?!/)", re.IGNORECASE)  # "Hydrochlorothiazide 25 MG"
 #: a liquid or pen dosed in mL: "3 ML liraglutide 6 MG/ML Pen Injector" (mg per mL)
 _PER_ML = re.compile(r"^(?:[\d.]+ ML )?([a-z][a-z ]*?) ([\d.]+) MG/ML")
 _PERIOD_SECONDS = {"s": 1, "min": 60, "h": 3600, "hours": 3600, "d": DAY, "days": DAY, "wk": 7 * DAY, "mo": 30 * DAY}
@@ -45,7 +45,7 @@ class MaxDailyDose(Rule):
                 match = _PER_ML.match(display)
             if not dosage or not match or dosage.get("dose_unit") not in self.p["dose_units"]:
                 continue
-            ingredient = match.group(1).split(" ")[0]
+            ingredient = match.group(1).split(" ")[0].lower()
             limit = self.limits.get(ingredient)
             period = float(dosage.get("period") or 0) * _PERIOD_SECONDS.get(dosage.get("unit", ""), 0)
             if limit is None or period <= 0:

@@ -6,8 +6,11 @@ import math
 
 from ehrsim.errors import ConfigError
 from ehrsim.record.times import iso
-from ehrsim.report.clinical.base import Finding, Rule, register
+from ehrsim.report.clinical.base import Finding, Rule, date_time, register
+from ehrsim.report.clinical.data import CodeSet
 from ehrsim.report.clinical.view import PatientView
+
+DAY = 86_400
 
 #: Calvert's GFR cap (mL/min; FDA / NCI CTEP 2010)
 _GFR_CAP = 125.0
@@ -94,4 +97,42 @@ class ClassFromAge(Rule):
         first = hits[0] if hits else among[0]
         name = (first.get("codes") or [{}])[0].get("display", "")
         f.add(not hits, f"{name} {iso(first['start'])[:10]} at age {view.age(first['start']):.1f}")
+        return f
+
+
+@register
+class TreatedAfterCodedResults(Rule):
+    """A drug class started within ``max_days`` of coded results that together define a disease state (stage 4 with
+    ER positive and HER2 negative results: hormone-receptor-positive metastatic breast cancer gets endocrine therapy).
+
+    ``results``: [{"set": observation code set, "value_set": coded value set}, ...]; the state holds from the first
+    result of the first entry with a match of every other entry within ``within_days``. Patients whose record ends
+    within ``max_days`` of it, or before ``since``, are not judged.
+    """
+
+    kind = "treated_after_coded_results"
+    required = ("results", "drug_class", "max_days", "within_days")
+
+    def setup(self) -> None:
+        self.results = [(self.data.code_set(r["set"]), self.data.code_set(r["value_set"])) for r in self.p["results"]]
+        self.since = date_time(self.param("since"))
+
+    def _times(self, view: PatientView, codes: CodeSet, values: CodeSet) -> list[int]:
+        return [
+            int(o["time"])
+            for o in view.entries("observations")
+            if codes.any(o.get("codes")) and isinstance(o.get("value"), dict) and values.match(o["value"])
+        ]
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        near = float(self.p["within_days"]) * DAY
+        found = [self._times(view, codes, values) for codes, values in self.results]
+        start = next((t for t in found[0] if all(any(abs(u - t) <= near for u in times) for times in found[1:])), None)
+        days = float(self.p["max_days"])
+        if start is None or start < self.since or view.end < start + days * DAY:
+            return f
+        f.applicable = True
+        given = [m for m in view.meds_of(self.p["drug_class"]) if start - near <= m["start"] <= start + days * DAY]
+        f.add(bool(given), f"no {self.p['drug_class'].replace('_', ' ')} within {days:g} days of {iso(start)[:10]}")
         return f

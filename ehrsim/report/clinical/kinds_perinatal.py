@@ -130,3 +130,31 @@ class DeliveryAfterResultTreated(Rule):
             given = any(t - before <= s <= t + after for s in starts)
             f.add(given, f"delivery {iso(t)[:10]}: no {self.p['drug_class']}")
         return f
+
+
+@register
+class PostpartumWeightLoss(Rule):
+    """Weight falls after a delivery: the first weight ``after_days`` [lo, hi] after the delivery procedure is at least
+    ``min_loss_kg`` below the last weight of the ``before_days`` before it (the conceptus leaves at birth, the fluid
+    gained within about 6 weeks). Deliveries without both weights are not counted."""
+
+    kind = "postpartum_weight_loss"
+    required = ("delivery_set", "weight_set", "before_days", "after_days", "min_loss_kg")
+
+    def check(self, view: PatientView) -> Finding:
+        deliveries = sorted(set(view.events_in(self.data.code_set(self.p["delivery_set"]), ("procedures",))))
+        if not deliveries:
+            return Finding()
+        weights = view.values(self.data.code_set(self.p["weight_set"]))
+        lo, hi = (d * DAY for d in self.p["after_days"])
+        f = Finding()
+        for t in deliveries:
+            before = [v for w, v, _ in weights if t - self.p["before_days"] * DAY <= w <= t]
+            after = [v for w, v, _ in weights if t + lo <= w <= t + hi]
+            if before and after:
+                loss = before[-1] - after[0]
+                f.add(
+                    loss >= self.p["min_loss_kg"],
+                    f"delivery {iso(t)[:10]}: {before[-1]:.1f} kg before, {after[0]:.1f} kg after ({loss:.1f} kg lost)",
+                )
+        return f

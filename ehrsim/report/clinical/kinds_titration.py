@@ -60,3 +60,72 @@ class MeanAboveGoalUnchanged(Rule):
                         text = f"{iso(start)[:10]} to {iso(readings[end][0])[:10]}: mean {mean:.0f} of {len(seen)} on "
                         return Finding(events=1, breaches=[text + ", ".join(sorted(drugs))])
         return Finding(events=1 if treated else 0)
+
+
+@register
+class RaisedReadingsUndiagnosed(Rule):
+    """Office readings that average at or above the threshold are followed by a diagnosis within ``after_days``.
+
+    A patient is judged on their first window of ``count`` consecutive office readings (``classes`` of visit, from
+    ``min_age``, outside pregnancy and ``postpartum_days`` after it) that spans at most ``within_days``, starts while
+    the condition is not diagnosed, and averages at or above a threshold (``readings``: set -> ``at_least``; any set's
+    mean), and only when the record runs ``after_days`` past the window's last reading. The patient breaks the rule
+    when the condition is still not diagnosed then. One raised reading is not a diagnosis; a year of them is.
+    """
+
+    kind = "raised_readings_undiagnosed"
+    required = ("condition_set", "readings", "count", "within_days", "after_days", "classes")
+
+    def setup(self) -> None:
+        self.conditions = self.data.code_set(self.p["condition_set"])
+        self.sets = [(self.data.code_set(r["set"]), float(r["at_least"])) for r in self.p["readings"]]
+        self.classes = frozenset(self.p["classes"])
+        pregnancy = self.param("pregnancy_set")
+        self.pregnancy = self.data.code_set(pregnancy) if pregnancy else None
+
+    def _readings(self, view: PatientView) -> list[tuple[int, list[float | None]]]:
+        """Office readings by time (one value per set), outside pregnancy and its postpartum weeks."""
+        spans = []
+        if self.pregnancy is not None:
+            post = float(self.param("postpartum_days", 84)) * DAY
+            for c in view.conditions_in(self.pregnancy):
+                spans.append((c["start"], (c.get("stop") or c["start"] + 300 * DAY) + post))
+        encounters = view.encounters_by_id
+        first = view.at_age(float(self.param("min_age", 18)))
+        by_time: dict[int, list[float | None]] = {}
+        for i, (code_set, _) in enumerate(self.sets):
+            for t, v, obs in view.values(code_set):
+                visit = encounters.get(obs.get("encounter") or "")
+                if t < first or visit is None or visit.get("class") not in self.classes:
+                    continue
+                if any(a <= t <= b for a, b in spans):
+                    continue
+                by_time.setdefault(t, [None] * len(self.sets))[i] = v
+        return sorted(by_time.items())
+
+    def check(self, view: PatientView) -> Finding:
+        onsets = view.onsets(self.conditions)
+        diagnosed = onsets[0] if onsets else None
+        readings = self._readings(view)
+        n, within, after = int(self.p["count"]), float(self.p["within_days"]) * DAY, float(self.p["after_days"]) * DAY
+        for a in range(len(readings) - n + 1):
+            window = readings[a : a + n]
+            start, last = window[0][0], window[-1][0]
+            if diagnosed is not None and diagnosed <= start:
+                return Finding()  # diagnosed before any qualifying window
+            if last - start > within:
+                continue
+            means = []
+            for i in range(len(self.sets)):
+                seen = [x for _, v in window if (x := v[i]) is not None]
+                means.append(sum(seen) / len(seen) if seen else None)
+            if not any(m is not None and m >= goal for m, (_, goal) in zip(means, self.sets, strict=True)):
+                continue
+            if view.end < last + after:
+                return Finding()  # not followed long enough to judge
+            ok = diagnosed is not None and diagnosed <= last + after
+            shown = "/".join(f"{m:.0f}" for m in means if m is not None)
+            days = self.p["after_days"]
+            text = f"{iso(start)[:10]} to {iso(last)[:10]}: mean {shown} of {n} readings, undiagnosed {days} days later"
+            return Finding(events=1, breaches=[] if ok else [text])
+        return Finding()

@@ -499,3 +499,37 @@ def test_elevated_psa_followed_up() -> None:
     result = breaks("care.elevated_psa_followed_up", [man(7.2, None, 0), man(4.6, "referral", 1)])
     assert result.denominator == 2
     passes("care.elevated_psa_followed_up", [man(7.2, "referral", 0), man(5.0, "cancer", 1), man(2.1, None, 2)])
+
+
+def _raised(readings: list[tuple[float, float, float]], cls: str = "wellness", dx_at: float | None = None) -> Record:
+    """Office readings (age, systolic, diastolic) at visits of class ``cls``; hypertension diagnosed at ``dx_at``."""
+    b = RecordBuilder(birth=dt.date(1960, 1, 1))
+    for age, systolic, diastolic in readings:
+        visit = b.encounter(b.at_age(age), cls=cls)
+        b.blood_pressure(b.at_age(age), systolic, diastolic)["encounter"] = visit["id"]
+    if dx_at is not None:
+        b.condition("59621000", b.at_age(dx_at))
+    return b.record()
+
+
+def test_raised_readings_diagnosed() -> None:
+    # s13htn2: office readings averaging >= 140/90 every year, never diagnosed
+    yearly = [(50.0, 146, 86), (51.0, 142, 84), (52.0, 150, 88), (53.0, 148, 90), (54.0, 147, 86)]
+    result = breaks("care.raised_readings_diagnosed", [_raised(yearly)])
+    assert "mean 146/86 of 3 readings" in result.examples[0][1][0]
+    diastolic = [(50.0, 132, 92), (50.6, 128, 90), (51.2, 130, 91)]  # only the diastolic mean is raised
+    breaks("care.raised_readings_diagnosed", [_raised(diastolic)])
+    diagnosed = _raised(yearly, dx_at=52.5)  # diagnosed within a year of the third reading
+    normal = _raised([(50.0, 146, 80), (51.0, 132, 78), (52.0, 138, 84), (53.0, 136, 82)])  # mean 139 at most
+    emergency = _raised(yearly, cls="emergency")  # not office readings
+    known = _raised(yearly, dx_at=49.0)  # diagnosed before the readings: treatment's rules judge it
+    late = _raised([(63.8, 146, 86), (64.1, 150, 88), (64.4, 148, 90)])  # the record ends within the year
+    spread = _raised([(40.0, 146, 86), (44.0, 150, 88), (48.0, 148, 90)])  # 8 years apart, not one window
+    pregnant = RecordBuilder(birth=dt.date(1990, 1, 1))  # raised readings in a pregnancy are the pregnancy's
+    pregnant.condition("72892002", pregnant.at_age(30.0), stop=pregnant.at_age(30.7))
+    for age in (30.2, 30.4, 30.6):
+        visit = pregnant.encounter(pregnant.at_age(age), cls="wellness")
+        pregnant.blood_pressure(pregnant.at_age(age), 146, 92)["encounter"] = visit["id"]
+    others = [normal, emergency, known, late, spread, pregnant.record()]
+    result = passes("care.raised_readings_diagnosed", [diagnosed, *others])
+    assert (result.denominator, result.breaking) == (1, 0)  # only the diagnosed record is judged

@@ -1,0 +1,86 @@
+"""Growth in the first weeks and of preterm infants: what the WHO charts alone get wrong.
+
+Term newborns lose weight before they gain: a nadir of about 5-7 % on days 2-4 and birth weight regained by 10-14
+days (``perinatal/newborn_weight.csv``: Flaherman 2015, Paul 2016); the chart takes over by day 28. Preterm infants
+are measured on the Fenton 2013 preterm charts by postmenstrual age up to 50 weeks (``perinatal/fenton_lms.csv``),
+then on the WHO charts at their corrected age (chronological age minus the weeks born early), the correction fading
+out by 2 years (AAP: correct for prematurity until about 2 years). Pure functions of their arguments.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+
+from ehrsim.core import growth
+from ehrsim.core.tables import interpolate, rows
+
+__all__ = ["PRETERM_DAYS", "chart_value", "early_weight"]
+
+TERM_DAYS = 280.0  # 40 weeks: the charts' birth
+PRETERM_DAYS = 259.0  # under 37 completed weeks
+FENTON_END_DAYS = 350.0  # the Fenton charts end at 50 weeks postmenstrual age
+CORRECTION_YEARS = 2.0
+CHART_DAYS = 28.0  # the early weight curve hands over to the growth chart by day 28
+DAYS_PER_MONTH = 30.4375
+
+
+@cache
+def _early() -> tuple[list[float], list[float]]:
+    table = sorted(rows("perinatal/newborn_weight.csv"), key=lambda r: float(r["day"]))
+    return [float(r["day"]) for r in table], [float(r["fraction"]) for r in table]
+
+
+@cache
+def _fenton(measure: str, sex: str) -> tuple[list[float], list[float], list[float], list[float]]:
+    table = sorted(
+        (r for r in rows("perinatal/fenton_lms.csv") if r["measure"] == measure and r["sex"] == sex),
+        key=lambda r: float(r["pma_days"]),
+    )
+    return (
+        [float(r["pma_days"]) for r in table],
+        [float(r["L"]) for r in table],
+        [float(r["M"]) for r in table],
+        [float(r["S"]) for r in table],
+    )
+
+
+def _lms_value(low: float, median: float, spread: float, z: float) -> float:
+    if abs(low) < 1e-6:
+        return median * math.exp(spread * z)
+    return median * max(1.0 + low * spread * z, 0.05) ** (1.0 / low)
+
+
+def fenton(measure: str, sex: str, pma_days: float, z: float) -> float:
+    """Weight (kg), length (cm) or head circumference (cm) on the Fenton 2013 chart at a postmenstrual age."""
+    days, ls, ms, ss = _fenton(measure, "M" if sex == "M" else "F")
+    return _lms_value(
+        interpolate(pma_days, days, ls), interpolate(pma_days, days, ms), interpolate(pma_days, days, ss), z
+    )
+
+
+def chart_value(measure: str, sex: str, age_years: float, z: float, gestation_days: float | None) -> float:
+    """The measurement at an age: the WHO/CDC chart, or for a preterm infant Fenton then the corrected age."""
+    months = age_years * 12.0
+    if gestation_days is None or gestation_days >= PRETERM_DAYS or age_years >= CORRECTION_YEARS:
+        return growth.value_at(measure, sex, months, z)
+    pma = gestation_days + age_years * 365.25
+    if pma <= FENTON_END_DAYS:
+        return fenton(measure, sex, pma, z)
+    # the correction is whole where the Fenton chart ends (the two charts meet there) and fades out by 2 years
+    handover = (FENTON_END_DAYS - gestation_days) / 365.25
+    early_years = (TERM_DAYS - gestation_days) / 365.25 * (CORRECTION_YEARS - age_years) / (CORRECTION_YEARS - handover)
+    return growth.value_at(measure, sex, (age_years - early_years) * 12.0, z)
+
+
+def early_weight(weight_now: float, weight_at_birth: float, age_days: float, scale: float) -> float:
+    """A term newborn's weight in the first 4 weeks: the early curve (loss scaled by ``scale``) handing over to the
+    chart's value ``weight_now`` by day 28."""
+    if age_days >= CHART_DAYS or age_days <= 0.0:
+        return weight_now
+    fraction = interpolate(age_days, *_early())
+    if fraction < 1.0:
+        fraction = 1.0 - scale * (1.0 - fraction)
+    early = weight_at_birth * fraction
+    blend = max(0.0, (age_days - 14.0) / (CHART_DAYS - 14.0))
+    return (1.0 - blend) * early + blend * weight_now

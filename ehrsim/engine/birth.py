@@ -1,0 +1,108 @@
+"""The newborn's birth stay in the record, for any module library (the plan is ``core.birth_stay``).
+
+At birth, before any module runs, a newborn born in hospital is admitted: the stay (a NICU admission under 34
+weeks) with the newborn's weight, length and head circumference and admission vital signs, the gestational age,
+a premature-birth finding under 37 weeks, and the newborn care of its era (vitamin K, the metabolic and hearing
+screens). The hepatitis B birth dose is given in this stay (``care.vaccine_visit``). Office visits and module
+encounters wait until the discharge (the desk is busy until then). Its draws come from a stream spawned from the
+vaccine stream after every earlier spawn, and measurements use that stream too, so no module's draws move.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ehrsim.core import birth_stay, codes
+from ehrsim.engine import stay_vitals
+
+if TYPE_CHECKING:
+    from ehrsim.engine.simulation import Simulation
+
+__all__ = ["admit"]
+
+BIRTH_STAY = ("SNOMED-CT", "32485007")
+NICU_STAY = ("SNOMED-CT", "830077005")
+LIVEBORN_IN_HOSPITAL = ("SNOMED-CT", "442311008")
+PREMATURE = ("SNOMED-CT", "367494004")
+GESTATIONAL_AGE = ("LOINC", "18185-9")
+DISCHARGED_HOME = ("NUBC", "01")
+
+
+def admit(sim: Simulation) -> None:
+    """Plan the birth and, for a hospital birth, record the stay (called once, at birth, before the first event)."""
+    rng = sim.vaccine_rng.spawn(1)[0]
+    born = sim.birth_time
+    plan = birth_stay.plan(rng, born, sim.end_time)
+    sim.birth_plan = plan
+    sim.physiology.gestation_days = plan.gestation_days
+    if not plan.in_hospital:
+        return
+    reason = [codes.code(*LIVEBORN_IN_HOSPITAL)]
+    if plan.preterm:
+        reason.append(codes.code(*PREMATURE))
+    stay = codes.code(*(NICU_STAY if plan.nicu else BIRTH_STAY))
+    enc = sim.desk.new_encounter(born, "inpatient", [stay], reason, "birth", None)
+    enc["stop"] = plan.stop
+    enc["discharge"] = codes.code(*DISCHARGED_HOME)
+    sim.birth_stay = enc
+    sim.desk.free_at = max(sim.desk.free_at, plan.stop)
+    stay_vitals.record(sim, enc, rng)  # weight, length, head circumference and admission vital signs
+    sim.write("observations", _gestational_age(born, plan.gestation_days), enc["id"])
+    if plan.preterm:
+        finding = {"start": born, "stop": plan.stop, "onset": born, "codes": [codes.code(*PREMATURE)]}
+        sim.write("conditions", finding, enc["id"])
+    for item, at in plan.care:
+        if item.kind == "medication":
+            sim.write("medications", _administration(item, at), enc["id"])
+        elif item.kind == "observation":
+            sim.write("observations", _screen_result(item, at), enc["id"])
+        else:
+            entry = {"start": at, "stop": at + 600.0, "codes": [dict(item.code)], "reason": []}
+            sim.write("procedures", entry, enc["id"])
+
+
+def _gestational_age(t: float, days: float) -> dict[str, Any]:
+    """Completed weeks of gestation, as on the birth certificate."""
+    return {
+        "time": t,
+        "category": "exam",
+        "codes": [codes.code(*GESTATIONAL_AGE)],
+        "value": float(int(days // 7)),
+        "value_type": "numeric",
+        "unit": "wk",
+        "components": [],
+        "report": None,
+    }
+
+
+def _screen_result(item: birth_stay.CareItem, t: float) -> dict[str, Any]:
+    """A screening result with a coded value (the hearing screen of one ear)."""
+    return {
+        "time": t,
+        "category": "exam",
+        "codes": [dict(item.code)],
+        "value": dict(item.value or {}),
+        "value_type": "code",
+        "unit": "",
+        "components": [],
+        "report": None,
+    }
+
+
+def _administration(item: birth_stay.CareItem, t: float) -> dict[str, Any]:
+    """A one-off intramuscular dose given in the stay (ended when given)."""
+    return {
+        "start": t,
+        "stop": t,
+        "codes": [dict(item.code)],
+        "reason": [],
+        "chronic": False,
+        "administered": True,
+        "requested": False,
+        "dosage": {"amount": item.dose_mg, "frequency": 1, "period": 1.0, "unit": "days", "dose_unit": "mg"},
+        "as_needed": False,
+        "duration_days": None,
+        "refills": 0,
+        "instructions": [],
+        "stop_reason": None,
+    }

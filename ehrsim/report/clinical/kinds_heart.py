@@ -1,0 +1,42 @@
+"""Treatment that follows a low result of a diagnosed condition (heart failure with reduced ejection fraction)."""
+
+from __future__ import annotations
+
+from ehrsim.record.times import DAY, iso
+from ehrsim.report.clinical.base import Finding, Rule, date_time, register
+from ehrsim.report.clinical.view import PatientView
+
+
+@register
+class LowResultTreated(Rule):
+    """The first result at or below ``max`` while ``condition_set`` is active is treated within ``days`` with a
+    drug of each of ``drug_classes``, started in the window or running at the result. One event per patient: the
+    phenotype the treatment must follow."""
+
+    kind = "low_result_treated"
+    required = ("lab_set", "max", "condition_set", "drug_classes", "days")
+
+    def setup(self) -> None:
+        self.lab = self.data.code_set(self.p["lab_set"])
+        self.conditions = self.data.code_set(self.p["condition_set"])
+        self.since = date_time(self.param("since"))
+
+    def check(self, view: PatientView) -> Finding:
+        conds = view.conditions_in(self.conditions)
+        if not conds:
+            return Finding()
+        within = float(self.p["days"]) * DAY
+        f = Finding()
+        for t, value, _ in view.values(self.lab):
+            if value > float(self.p["max"]) or t < self.since or not any(view.active(c, t) for c in conds):
+                continue
+            if t + within > view.end:
+                break  # not followed long enough (death or the reference date)
+            missing = [
+                c
+                for c in self.p["drug_classes"]
+                if not any(m["start"] <= t + within and view.stop_of(m) >= t for m in view.meds_of(c))
+            ]
+            f.add(not missing, f"{iso(t)[:10]} result {value:g}: no {', '.join(missing)} within {self.p['days']} days")
+            break
+        return f

@@ -1,0 +1,42 @@
+"""Visit rules: what happens in a visit fits its class (no examination or specimen at a telehealth visit)."""
+
+from __future__ import annotations
+
+from ehrsim.report.clinical.base import Finding, Rule, register
+from ehrsim.report.clinical.view import PatientView
+
+
+@register
+class VirtualVisitInPerson(Rule):
+    """A virtual (telehealth) visit holds no procedure of ``procedure_set``, no observation of ``categories``
+    (a specimen or an instrument), no immunization and no administered drug. One event per virtual visit."""
+
+    kind = "virtual_visit_in_person"
+    required = ("procedure_set", "categories")
+
+    def setup(self) -> None:
+        self.procedures = self.data.code_set(self.p["procedure_set"])
+        self.categories = frozenset(self.p["categories"])
+
+    def check(self, view: PatientView) -> Finding:
+        virtual = {e["id"]: e for e in view.entries("encounters") if e.get("class") == "virtual"}
+        if not virtual:
+            return Finding()
+        found: dict[str, str] = {}
+        for p in view.entries("procedures"):
+            if p.get("encounter") in virtual and self.procedures.any(p.get("codes")):
+                found.setdefault(p["encounter"], p["codes"][0].get("display", ""))
+        for o in view.entries("observations"):
+            if o.get("encounter") in virtual and o.get("category") in self.categories:
+                found.setdefault(o["encounter"], o["codes"][0].get("display", ""))
+        for v in view.entries("immunizations"):
+            if v.get("encounter") in virtual:
+                found.setdefault(v["encounter"], v["codes"][0].get("display", ""))
+        for m in view.entries("medications"):
+            if m.get("administered") and m.get("encounter") in virtual:
+                found.setdefault(m["encounter"], m["codes"][0].get("display", ""))
+        f = Finding()
+        for enc_id in virtual:
+            what = found.get(enc_id)
+            f.add(what is None, f"virtual visit with {what}")
+        return f
