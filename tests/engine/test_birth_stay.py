@@ -4,11 +4,13 @@ that falls over the first days (no copy of the birth weight at the 3-day visit).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 
 import numpy as np
 
 from ehrsim.core import birth_stay, codes, newborn_growth
+from ehrsim.paths import terminology_dir
 from ehrsim.record.times import from_date
 from tests.engine.harness import simulate
 
@@ -141,3 +143,13 @@ def test_infant_weights_are_recorded_to_10_g() -> None:
         weights += [o["value"] for o in rec["observations"] if o["codes"][0]["code"] == "29463-7"]
     assert weights and all(round(w, 2) == w for w in weights)
     assert any(round(w, 1) != w for w in weights)
+
+
+def test_every_perinatal_table_names_its_source() -> None:
+    folder = terminology_dir() / "perinatal"
+    listed = (folder / "SOURCES.md").read_text(encoding="utf-8")
+    for path in folder.glob("*.csv"):
+        assert f"`{path.name}`" in listed, path.name
+        if path.name != "fenton_lms.csv":
+            with open(path, newline="", encoding="utf-8") as fh:
+                assert all(row["source"] for row in csv.DictReader(fh)), path.name
