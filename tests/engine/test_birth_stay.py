@@ -153,3 +153,12 @@ def test_every_perinatal_table_names_its_source() -> None:
         if path.name != "fenton_lms.csv":
             with open(path, newline="", encoding="utf-8") as fh:
                 assert all(row["source"] for row in csv.DictReader(fh)), path.name
+
+
+def test_a_preterm_infants_weight_percentile_is_at_corrected_age() -> None:
+    gest = 30 * 7.0
+    for age in (0.0, 0.1, 0.3, 1.0):  # on Fenton, then the corrected age: the infant's own percentile, not the 1st
+        weight = newborn_growth.chart_value("weight", "F", age, 0.0, gest)
+        assert 45 < newborn_growth.percentile("weight", "F", age, weight, gest) < 55
+    term = newborn_growth.chart_value("weight", "F", 0.3, 0.0, None)
+    assert 45 < newborn_growth.percentile("weight", "F", 0.3, term, None) < 55
