@@ -193,6 +193,8 @@ class EncounterDesk:
         if self.sim.physiology.pregnancy_start is not None and enc["class"] not in STAYS:
             pregnancy.aspirin_at_visit(self.sim.rx, enc["id"], t)  # a visit in pregnancy: aspirin if at high risk
             gbs.screen_at_visit(self.sim, enc["id"], t)  # a group B streptococcus culture at 35-37 weeks
+        if self.sim.rx.postpartum_review and enc["class"] not in STAYS:
+            pregnancy.review_after_pregnancy(self.sim.rx, enc["id"], t)  # the pregnancy's substitutes reviewed
         if self.lock is run:
             self._release(enc["stop"])
 

@@ -38,6 +38,7 @@ class Pharmacy:
         "gbs_screened",
         "last_conception",
         "pending",
+        "postpartum_review",
         "pregnancy_aspirin",
         "rx",
         "sim",
@@ -60,6 +61,8 @@ class Pharmacy:
         #: the latest conception (the physiology forgets a pregnancy a while after it): a device inserted before it
         #: was removed for it (running.in_place)
         self.last_conception: float | None = None
+        #: a pregnancy ended: drugs substituted for it are reviewed at the next visit (pregnancy.review_after_pregnancy)
+        self.postpartum_review = False
         #: the pregnancy (its start) the core decided a GBS culture for, and whether that culture was positive (gbs.py)
         self.gbs_screened: float | None = None
         self.gbs_positive = False
