@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ehrsim.core import class_eras, clock
-from ehrsim.engine import parameters, stay_vitals, surgery_stays
+from ehrsim.engine import end_of_life, parameters, stay_vitals, surgery_stays
 from ehrsim.gmf.patient import RESERVED
 from ehrsim.gmf.values import codes_as_dicts
 from ehrsim.prescribing import gbs, pregnancy
@@ -159,6 +159,8 @@ class EncounterDesk:
         self.lock = run
         run.encounter, run.encounter_state = enc, state.name
         self.sim.diagnose_pending(run, state.name)
+        if enc_class == "hospice":  # any library's hospice admission: code status, preventive drugs stop
+            end_of_life.hospice_admitted(self.sim, enc)
         return True
 
     def join_wellness(self, run: ModuleRun, state: Any, t: float) -> bool:

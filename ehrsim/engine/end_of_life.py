@@ -74,21 +74,32 @@ def terminal_course(
         sim.activate("careplans", sim.rec.add("careplans", {**plan, "reason": why}, enc["id"]))
     stay_vitals.record(sim, enc)  # admission vital signs, as any stay
     admission = first if first is not None else enc
-    status = terminal.code_status(rng, name, admission["start"])  # at the admission: DNR or full resuscitation
-    if status is not None:
-        observation = {
-            "time": admission["start"],
-            "category": "survey",
-            "codes": [dict(terminal.RESUSCITATION_STATUS)],
-            "value": status,
-            "value_type": "code",
-            "unit": "",
-            "components": [],
-            "report": None,
-        }
-        sim.write("observations", observation, admission["id"])
+    _code_status(sim, terminal.code_status(rng, name, admission["start"]), admission)  # DNR or full resuscitation
     _comfort_orders(sim, name, admission, why)
     return enc
+
+
+def hospice_admitted(sim: Simulation, enc: dict[str, Any]) -> None:
+    """A module's hospice admission (any library): its resuscitation status is recorded and the running orders are
+    reviewed (preventive drugs stop: prescribing/rules.csv ``comfort_care``); drawn from the prescriber's stream."""
+    _code_status(sim, terminal.code_status(sim.rx.rng(), "hospice", float(enc["start"])), enc)
+    sim.rx.comfort_started(enc)
+
+
+def _code_status(sim: Simulation, status: dict[str, str] | None, admission: dict[str, Any]) -> None:
+    if status is None:
+        return
+    observation = {
+        "time": admission["start"],
+        "category": "survey",
+        "codes": [dict(terminal.RESUSCITATION_STATUS)],
+        "value": status,
+        "value_type": "code",
+        "unit": "",
+        "components": [],
+        "report": None,
+    }
+    sim.write("observations", observation, admission["id"])
 
 
 def _residence(

@@ -241,6 +241,10 @@ class Pharmacy:
         if code in (self.rx.triggers if kind == "conditions" else self.rx.allergens):
             self._review(entry.get("encounter"), t)
 
+    def comfort_started(self, enc: dict[str, Any]) -> None:
+        """A hospice encounter began (any library's): running orders are reviewed under the ``comfort_care`` rules."""
+        self._review(enc["id"], float(enc["start"]))
+
     def observed(self, entry: dict[str, Any], t: float) -> None:
         """An eGFR result in CKD stage 3 or worse: ongoing orders are checked again; a raised blood pressure in
         pregnancy: blood-pressure drugs are titrated (pregnancy.py); a result showing no response (a PHQ-9 of 10+ on

@@ -121,3 +121,16 @@ def test_a_hospice_course_orders_morphine_as_needed_at_its_admission() -> None:
         assert order["as_needed"] and order["dosage"]["amount"] == 0.5 and order["dosage"]["dose_unit"] == "mL"
         assert order["dosage"]["period"] == 4 and order["dosage"]["unit"] == "hours"
     assert hospice >= 5
+
+
+def test_a_modules_own_hospice_admission_stops_the_statin_and_records_the_code_status() -> None:
+    """Any library's hospice encounter (no care plan): the layer reviews the running orders at its start and the
+    core records the resuscitation status (Synthea's hospice module, s14eol)."""
+    for seed in range(3):
+        _sim, record = simulate("module_hospice", born=dt.date(1930, 1, 1), seed=seed)
+        (hospice,) = [e for e in record["encounters"] if e["class"] == "hospice" and e["module"] != "death"]
+        statins = [m for m in record["medications"] if m["codes"][0]["code"] == "259255"]
+        assert statins and max(m["stop"] for m in statins) == hospice["start"]
+        assert statins[-1]["prescribing"]["stop_rule"] == "deprescribe_comfort_statin"
+        (status,) = [o for o in record["observations"] if o["codes"][0]["code"] == "304251008"]
+        assert status["time"] == hospice["start"] and status["encounter"] == hospice["id"]
