@@ -3,11 +3,11 @@
 Every person's record starts at birth, whatever module library runs, and the newborn is a person of their own (a
 pregnancy module delivering a mother does not create the baby's record). So the birth itself is planned here from
 population tables under ``terminology/perinatal/`` (sources in each row): the share of births in hospital by year
-(NCHS), the caesarean share by year (the stay's length), the newborn's completed weeks of gestation (NCHS natality,
-the same table as our pregnancy module's, drawn for this newborn because the mother is not linkable), a NICU stay
-under 34 weeks until about 36-37 weeks postmenstrual age, and the newborn care given in the stay from its era
-(vitamin K from 1961, the metabolic screen from 1965, the hearing screen from the 1990s). All draws come from one
-generator the caller spawns, in a fixed order, so a plan never moves any other stream.
+(NCHS), the caesarean share and the mean stay by delivery mode and year (NHDS), the newborn's completed weeks of
+gestation (NCHS natality, the same table as our pregnancy module's, drawn for this newborn because the mother is
+not linkable), a NICU stay under 34 weeks until about 36-37 weeks postmenstrual age, and the newborn care given in
+the stay from its era (vitamin K from 1961, the metabolic screen from 1965, the hearing screen from the 1990s). All
+draws come from one generator the caller spawns, in a fixed order, so a plan never moves any other stream.
 """
 
 from __future__ import annotations
@@ -117,9 +117,8 @@ def plan(rng: np.random.Generator, birth: float, end: float) -> BirthPlan:
     gestation = week * 7 + float(u_day) * 7
     if not in_hospital:
         return BirthPlan(False, False, gestation, birth, birth, False, ())
-    mode = "cesarean" if cesarean else "vaginal"
-    low, high = s[f"{mode}_hours_min"], s[f"{mode}_hours_max"]
-    stop = birth + (low + (high - low) * float(u_stay)) * HOUR
+    days = interpolate(year, *_by_year("stay_length", "cesarean_days" if cesarean else "vaginal_days"))
+    stop = birth + days * (1.0 + s["stay_spread"] * (2.0 * float(u_stay) - 1.0)) * DAY
     nicu = week < s["nicu_below_weeks"]
     if nicu:
         lo, hi = s["nicu_discharge_pma_weeks_min"], s["nicu_discharge_pma_weeks_max"]

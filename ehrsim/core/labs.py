@@ -78,10 +78,13 @@ def egfr_equation(equation: str, creatinine: float, age: float, sex: str) -> flo
     raise ValueError(f"unknown eGFR equation {equation!r}")
 
 
+SCHWARTZ_K = 0.413  # bedside Schwartz: eGFR = k x height (cm) / creatinine (mg/dL)
+
+
 def schwartz_bedside(creatinine: float, height_cm: float) -> float:
     """Children's eGFR (mL/min/1.73 m2) = 0.413 x height (cm) / creatinine (mg/dL) (Schwartz et al., J Am
     Soc Nephrol 2009;20:629-637), the equation the state's children's creatinine is derived with."""
-    return 0.413 * height_cm / max(creatinine, 0.1)
+    return SCHWARTZ_K * height_cm / max(creatinine, 0.1)
 
 
 @cache
@@ -180,8 +183,9 @@ def adopt(
         return true, None
     if analyte.variable in phys.disease_moved and _normal(declared, analyte.loinc, age, phys.sex):
         return true, None
-    if analyte.variable == "Creatinine" and "EGFR" in phys.bands and age >= 18.0:
-        declared = _within_band(declared, phys.bands["EGFR"], age, phys.sex, t)
+    if analyte.variable == "Creatinine" and "EGFR" in phys.bands:
+        height = phys.height(age) if age < 18.0 else None  # a child's eGFR is bedside Schwartz
+        declared = _within_band(declared, phys.bands["EGFR"], age, phys.sex, t, height)
         if declared is None:  # the module's creatinine belongs to another stage than the one diagnosed
             return true, None
     low, high = declared
@@ -193,7 +197,12 @@ def adopt(
 
 
 def _within_band(
-    declared: tuple[float, float], band: tuple[float, float], age: float, sex: str, t: float | None = None
+    declared: tuple[float, float],
+    band: tuple[float, float],
+    age: float,
+    sex: str,
+    t: float | None = None,
+    height: float | None = None,
 ) -> tuple[float, float] | None:
     """The part of a module's creatinine range whose eGFR lies in the diagnosed stage's band (None: no part):
     a module whose hidden stage ran ahead of the chart (Synthea's ``ckd``) does not contradict the chart.
@@ -201,8 +210,14 @@ def _within_band(
     The band is kept clear of its edges as ``physio_effects.into_band`` keeps the state (measurement noise and
     whole-number reporting stay inside), and it must hold for the equation the laboratory reported at ``t`` too:
     MDRD (1999-2009) and CKD-EPI 2009 read a few points below CKD-EPI 2021 at the same creatinine, so a creatinine
-    at the edge of stage 3 by 2021's equation was charted as eGFR 28-29 beside the stage 3 diagnosis."""
+    at the edge of stage 3 by 2021's equation was charted as eGFR 28-29 beside the stage 3 diagnosis. For a child
+    (``height`` given) the equation is bedside Schwartz: Synthea's stage 1 panel asked creatinine 1.4-1.8 of a
+    17-year-old, charted as eGFR 39 beside the stage 1 diagnosis."""
     low_egfr, high_egfr = _inner(band)
+    if height is not None:
+        lowest = SCHWARTZ_K * height / high_egfr if math.isfinite(high_egfr) else 0.0
+        low, high = max(declared[0], lowest), min(declared[1], SCHWARTZ_K * height / max(low_egfr, 1.0))
+        return (low, high) if low <= high else None
     equations = ["ckd_epi_2021"]
     era = egfr_era(t) if t is not None else None
     if era is not None and era.equation != "ckd_epi_2021":

@@ -15,7 +15,7 @@ from functools import cache
 from ehrsim.core import growth
 from ehrsim.core.tables import interpolate, rows
 
-__all__ = ["PRETERM_DAYS", "chart_value", "early_weight"]
+__all__ = ["PRETERM_DAYS", "chart_value", "early_weight", "percentile"]
 
 TERM_DAYS = 280.0  # 40 weeks: the charts' birth
 PRETERM_DAYS = 259.0  # under 37 completed weeks
@@ -59,18 +59,40 @@ def fenton(measure: str, sex: str, pma_days: float, z: float) -> float:
     )
 
 
+def _corrected_months(age_years: float, gestation_days: float) -> float:
+    """Months on the WHO chart of a preterm infant past 50 weeks PMA: the correction is whole where the Fenton chart
+    ends (the two charts meet there) and fades out by 2 years."""
+    handover = (FENTON_END_DAYS - gestation_days) / 365.25
+    early_years = (TERM_DAYS - gestation_days) / 365.25 * (CORRECTION_YEARS - age_years) / (CORRECTION_YEARS - handover)
+    return (age_years - early_years) * 12.0
+
+
+def _preterm(age_years: float, gestation_days: float | None) -> bool:
+    return gestation_days is not None and gestation_days < PRETERM_DAYS and age_years < CORRECTION_YEARS
+
+
 def chart_value(measure: str, sex: str, age_years: float, z: float, gestation_days: float | None) -> float:
     """The measurement at an age: the WHO/CDC chart, or for a preterm infant Fenton then the corrected age."""
-    months = age_years * 12.0
-    if gestation_days is None or gestation_days >= PRETERM_DAYS or age_years >= CORRECTION_YEARS:
-        return growth.value_at(measure, sex, months, z)
+    if gestation_days is None or not _preterm(age_years, gestation_days):
+        return growth.value_at(measure, sex, age_years * 12.0, z)
     pma = gestation_days + age_years * 365.25
     if pma <= FENTON_END_DAYS:
         return fenton(measure, sex, pma, z)
-    # the correction is whole where the Fenton chart ends (the two charts meet there) and fades out by 2 years
-    handover = (FENTON_END_DAYS - gestation_days) / 365.25
-    early_years = (TERM_DAYS - gestation_days) / 365.25 * (CORRECTION_YEARS - age_years) / (CORRECTION_YEARS - handover)
-    return growth.value_at(measure, sex, (age_years - early_years) * 12.0, z)
+    return growth.value_at(measure, sex, _corrected_months(age_years, gestation_days), z)
+
+
+def percentile(measure: str, sex: str, age_years: float, value: float, gestation_days: float | None) -> float:
+    """The percentile of a measured value on the chart ``chart_value`` uses (a preterm infant's corrected age)."""
+    if gestation_days is None or not _preterm(age_years, gestation_days):
+        return growth.percentile_of_z(growth.zscore(measure, sex, age_years * 12.0, value))
+    pma = gestation_days + age_years * 365.25
+    if pma > FENTON_END_DAYS:
+        months = _corrected_months(age_years, gestation_days)
+        return growth.percentile_of_z(growth.zscore(measure, sex, months, value))
+    days, ls, ms, ss = _fenton(measure, "M" if sex == "M" else "F")
+    low, median, spread = interpolate(pma, days, ls), interpolate(pma, days, ms), interpolate(pma, days, ss)
+    z = math.log(value / median) / spread if abs(low) < 1e-6 else ((value / median) ** low - 1.0) / (low * spread)
+    return growth.percentile_of_z(z)
 
 
 def early_weight(weight_now: float, weight_at_birth: float, age_days: float, scale: float) -> float:

@@ -222,7 +222,8 @@ class Physiology:
             v["BMI Percentile"] = bmi_pct
         if months < ADULT_MONTHS:
             v["Height Percentile"] = growth.percentile_of_z(self.z_height)
-            v["Weight Percentile"] = growth.percentile_of_z(growth.zscore("weight", self.sex, months, v["Weight"]))
+            weight, gestation = v["Weight"], self.gestation_days  # a preterm infant's percentile at corrected age
+            v["Weight Percentile"] = newborn_growth.percentile("weight", self.sex, age, weight, gestation)
         return self._round(v)
 
     def _round(self, v: dict[str, float]) -> dict[str, float]:

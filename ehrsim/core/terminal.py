@@ -161,3 +161,25 @@ def code_status(rng: np.random.Generator, setting: str, t: float) -> dict[str, s
     if t < since:
         return None
     return dict(NOT_FOR_RESUSCITATION if float(rng.random()) < share else FOR_RESUSCITATION)
+
+
+@dataclass(frozen=True)
+class ComfortOrder:
+    """A comfort-care drug ordered at the admission of a terminal course (deaths/comfort_medication.csv)."""
+
+    rxcui: str
+    display: str
+    amount: float
+    period_hours: float
+    since: float
+
+
+@cache
+def comfort_orders() -> dict[str, tuple[ComfortOrder, ...]]:
+    out: dict[str, list[ComfortOrder]] = {}
+    for r in rows("deaths/comfort_medication.csv"):
+        order = ComfortOrder(
+            r["rxcui"], r["display"], float(r["amount"]), float(r["period_hours"]), _year_start(int(r["from_year"]))
+        )
+        out.setdefault(r["setting"], []).append(order)
+    return {k: tuple(v) for k, v in out.items()}

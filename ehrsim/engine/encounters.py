@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ehrsim.core import class_eras, clock
-from ehrsim.engine import parameters, stay_vitals, surgery_stays
+from ehrsim.engine import end_of_life, parameters, stay_vitals, surgery_stays
 from ehrsim.gmf.patient import RESERVED
 from ehrsim.gmf.values import codes_as_dicts
 from ehrsim.prescribing import gbs, pregnancy
@@ -159,6 +159,8 @@ class EncounterDesk:
         self.lock = run
         run.encounter, run.encounter_state = enc, state.name
         self.sim.diagnose_pending(run, state.name)
+        if enc_class == "hospice":  # any library's hospice admission: code status, preventive drugs stop
+            end_of_life.hospice_admitted(self.sim, enc)
         return True
 
     def join_wellness(self, run: ModuleRun, state: Any, t: float) -> bool:
@@ -193,6 +195,8 @@ class EncounterDesk:
         if self.sim.physiology.pregnancy_start is not None and enc["class"] not in STAYS:
             pregnancy.aspirin_at_visit(self.sim.rx, enc["id"], t)  # a visit in pregnancy: aspirin if at high risk
             gbs.screen_at_visit(self.sim, enc["id"], t)  # a group B streptococcus culture at 35-37 weeks
+        if self.sim.rx.postpartum_review and enc["class"] not in STAYS:
+            pregnancy.review_after_pregnancy(self.sim.rx, enc["id"], t)  # the pregnancy's substitutes reviewed
         if self.lock is run:
             self._release(enc["stop"])
 

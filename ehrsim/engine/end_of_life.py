@@ -14,11 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 from ehrsim.core import clock, terminal
 from ehrsim.engine import stay_vitals
+from ehrsim.prescribing import running
 
 if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
 
 YEAR = 365.25 * 86_400.0
+#: the shortest stretch of a nursing-facility residence written between two other encounters (clinical audit rule
+#: rec.facility_stay_length: skilled-nursing stays last at least 2 days)
+RESIDENCE_GAP_DAYS = 2.0
+OPIOID = "opioid"  # the drug class (prescribing/ingredients.csv) of a comfort order already taken
 
 
 def terminal_course(
@@ -51,30 +56,113 @@ def terminal_course(
     if name == "home":
         return None
     setting = terminal.settings()[name]
-    ended = [e["stop"] for e in sim.rec.lists["encounters"] if e["start"] < t]
-    start = max(t - terminal.length_seconds(rng, setting), diagnosed, max(ended, default=diagnosed))
+    earlier = [e for e in sim.rec.lists["encounters"] if e["start"] < t]
+    admitted = max(t - terminal.length_seconds(rng, setting), diagnosed)
+    start = max(admitted, max((e["stop"] for e in earlier), default=diagnosed))
     if t - start < setting.min_days * terminal.DAY:
         return None  # care just before the death (or a diagnosis that recent): no room for a course
     placed = clock.place(start, setting.encounter_class, sim.zone, sim.clock_rng)  # hospice admissions by day
     start = placed if t - placed >= setting.min_days * terminal.DAY else start
     why = [{k: reason[k] for k in ("system", "code", "display")}]
+    first = None  # a nursing-facility resident since ``admitted``: the stay fills the time between other encounters
+    if name == "snf":
+        first = _residence(sim, setting, admitted, start, earlier, why)
     enc = sim.desk.new_encounter(start, setting.encounter_class, [dict(setting.code)], why, "death", None)
     enc["stop"], enc["discharge"] = t, terminal.disposition(rng, name)
     if setting.care_plan is not None:  # ended with the other active care plans at the death
         plan = {"start": start, "stop": None, "codes": [dict(setting.care_plan)], "activities": [], "goals": []}
         sim.activate("careplans", sim.rec.add("careplans", {**plan, "reason": why}, enc["id"]))
     stay_vitals.record(sim, enc)  # admission vital signs, as any stay
-    status = terminal.code_status(rng, name, start)  # recorded at the admission: DNR or full resuscitation
-    if status is not None:
-        observation = {
-            "time": start,
-            "category": "survey",
-            "codes": [dict(terminal.RESUSCITATION_STATUS)],
-            "value": status,
-            "value_type": "code",
-            "unit": "",
-            "components": [],
-            "report": None,
-        }
-        sim.write("observations", observation, enc["id"])
+    admission = first if first is not None else enc
+    _code_status(sim, terminal.code_status(rng, name, admission["start"]), admission)  # DNR or full resuscitation
+    _comfort_orders(sim, name, admission, why)
     return enc
+
+
+def hospice_admitted(sim: Simulation, enc: dict[str, Any]) -> None:
+    """A module's hospice admission (any library): its resuscitation status is recorded and the running orders are
+    reviewed (preventive drugs stop: prescribing/rules.csv ``comfort_care``); drawn from the prescriber's stream."""
+    _code_status(sim, terminal.code_status(sim.rx.rng(), "hospice", float(enc["start"])), enc)
+    sim.rx.comfort_started(enc)
+
+
+def _code_status(sim: Simulation, status: dict[str, str] | None, admission: dict[str, Any]) -> None:
+    if status is None:
+        return
+    observation = {
+        "time": admission["start"],
+        "category": "survey",
+        "codes": [dict(terminal.RESUSCITATION_STATUS)],
+        "value": status,
+        "value_type": "code",
+        "unit": "",
+        "components": [],
+        "report": None,
+    }
+    sim.write("observations", observation, admission["id"])
+
+
+def _residence(
+    sim: Simulation,
+    setting: terminal.Setting,
+    admitted: float,
+    last: float,
+    earlier: list[dict[str, Any]],
+    why: list[dict[str, str]],
+) -> dict[str, Any] | None:
+    """The nursing-facility residence before the last stretch (``last``, the stay the death ends): from the admission
+    (median 5 months before death, Kelly 2010) it fills every gap of at least ``RESIDENCE_GAP_DAYS`` between the other
+    encounters already in the chart (a patient is in one encounter at a time: the resident's office visits and
+    hospital stays stand between its stretches). Returns the first stretch (the admission), if any."""
+    busy = sorted((e["start"], e["stop"]) for e in earlier if e["stop"] > admitted and e["start"] < last)
+    cursor, first = admitted, None
+    for begin, end in [*busy, (last, last)]:
+        if begin - cursor >= RESIDENCE_GAP_DAYS * terminal.DAY:
+            stretch = sim.desk.new_encounter(cursor, setting.encounter_class, [dict(setting.code)], why, "death", None)
+            stretch["stop"] = begin
+            if first is None:
+                stay_vitals.record(sim, stretch)  # admission vital signs, once
+                first = stretch
+        cursor = max(cursor, end)
+    return first
+
+
+class _CourseRun:
+    """What the prescribing layer reads from a module run, for the orders of a terminal course (its encounter)."""
+
+    def __init__(self, encounter: dict[str, Any]) -> None:
+        self.encounter = encounter
+        self.created: dict[str, dict[str, Any]] = {}
+
+
+class _ComfortOrder:
+    """What the prescriber reads from a MedicationOrder state (``record_writes.add_entry`` reads its __dict__)."""
+
+    def __init__(self) -> None:
+        self.name = "core:comfort_care"
+        self.assign_to_attribute: str | None = None
+
+
+def _comfort_orders(sim: Simulation, setting: str, admission: dict[str, Any], why: list[dict[str, str]]) -> None:
+    """Comfort care at the admission (deaths/comfort_medication.csv: morphine as needed for breathlessness or pain),
+    ordered through the prescribing layer (allergies, approval, interactions), unless an opioid is already taken."""
+    t = float(admission["start"])
+    for order in terminal.comfort_orders().get(setting, ()):
+        if t < order.since or running.active_class(sim.rx, OPIOID, t):
+            continue
+        fields = {
+            "start": t,
+            "stop": None,
+            "codes": [{"system": "RxNorm", "code": order.rxcui, "display": order.display}],
+            "reason": [dict(c) for c in why],
+            "chronic": False,
+            "administered": False,
+            "requested": True,
+            "dosage": {"amount": order.amount, "frequency": 1, "period": order.period_hours, "unit": "hours"},
+            "as_needed": True,
+            "duration_days": None,
+            "refills": 0,
+            "instructions": [],
+            "stop_reason": None,
+        }
+        sim.rx.order(_CourseRun(admission), _ComfortOrder(), fields, t)  # type: ignore[arg-type]

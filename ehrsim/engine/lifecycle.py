@@ -151,9 +151,9 @@ def pregnancy_changed(sim: Simulation, value: Any) -> None:
         return
     phys.pregnancy(pregnant, sim.now, sim.vitals.get("BMI", 25.0) if change == "conception" else 25.0)
     sim.invalidate_vitals()
-    if change == "end":  # the pregnancy's aspirin ends with it; a positive GBS culture gets intrapartum penicillin
+    if change == "end":  # the pregnancy's aspirin ends with it
         pregnancy.pregnancy_ended(sim.rx, sim.now)
-        gbs.at_delivery(sim, sim.now)
+        gbs.pregnancy_ended(sim)
     else:  # a device in place before it was removed for it (prescribing/running.in_place)
         sim.rx.last_conception = sim.now
 

@@ -150,7 +150,7 @@ DIRECT, FIXED, WEIGHTED, CHOICE, LOOKUP = range(5)
 #: (kind, what the kind needs, is it a Simple state): DIRECT and FIXED carry their constant probabilities,
 #: WEIGHTED its ``WeightSpec``, CHOICE per option (its transition, its ``WeightSpec`` when it picks by weights,
 #: its condition's tester, waker and the keys it reads), LOOKUP (transition, its table or None when not loaded,
-#: probabilities by row)
+#: probabilities by row, each option's (transition, default probability))
 Probe = tuple[int, Any, bool]
 #: per module: state name -> its probe
 Graph = dict[str, Probe]
@@ -171,7 +171,8 @@ def _probe(transition: Any, first_target: str | None, library: Library) -> tuple
     if isinstance(transition, Conditional | Complex):
         return CHOICE, tuple(_choice(o) for o in transition.options)
     if isinstance(transition, LookupTable):
-        return LOOKUP, (transition, library.lookup_tables.get(transition.table_name), {})
+        defaults = tuple((o.transition, o.default_probability) for o in transition.options)
+        return LOOKUP, (transition, library.lookup_tables.get(transition.table_name), {}, defaults)
     return DIRECT, [(first_target or "", 1.0)]
 
 
@@ -212,7 +213,7 @@ def _transition_probs(
         if chosen[1] is not None:
             return _weights(chosen[1], sim, keys), horizon
         return [(chosen[0], 1.0)], horizon
-    transition, table, memo = data
+    transition, table, memo, defaults = data
     if table is None:  # not loaded: fails here as the transition itself would
         table = sim.library.lookup_tables[transition.table_name]
     found = table.probabilities(sim, t)
@@ -220,7 +221,7 @@ def _transition_probs(
     probs = memo.get(id(found))
     if probs is None:
         row = found or {}
-        probs = _effective([(o.transition, row.get(o.transition, o.default_probability)) for o in transition.options])
+        probs = _effective([(target, row.get(target, default)) for target, default in defaults])
         memo[id(found)] = probs
     keys |= table.attr_keys
     if "age" in table.keys:

@@ -13,7 +13,7 @@ import numpy as np
 
 from ehrsim.core import immunizations, lab_eras, ref_ranges
 from ehrsim.engine import lifecycle, parameters, result_follow_up
-from ehrsim.prescribing import prophylaxis
+from ehrsim.prescribing import gbs, prophylaxis
 from ehrsim.record.times import to_date
 
 #: the sample's creatinine, reported with every eGFR computed from it (any library's module asking for the eGFR alone)
@@ -72,8 +72,12 @@ class RecordWrites:
             result_follow_up.follow_up(self, entry)  # type: ignore[arg-type]  # a PHQ-9 of 15+: a referral
             if entry["codes"][0]["code"] in lab_eras.egfr_codes():
                 self._creatinine_of_egfr(entry)
-        elif kind == "procedures" and entry["codes"][0]["code"] in prophylaxis.bundles():
-            prophylaxis.give(self, run, entry)  # type: ignore[arg-type]  # cefazolin before a caesarean
+        elif kind == "procedures":
+            code = entry["codes"][0]["code"]
+            if code in prophylaxis.bundles():
+                prophylaxis.give(self, run, entry)  # type: ignore[arg-type]  # cefazolin before a caesarean
+            if code in gbs.delivery_codes():
+                gbs.at_delivery(self, run, entry)  # type: ignore[arg-type]  # penicillin G after a positive GBS culture
         return entry
 
     def _creatinine_of_egfr(self, egfr: dict[str, Any]) -> None:

@@ -24,9 +24,7 @@ class Node:
         self.state = state
         #: None for a state whose ``process`` is the base class's (always True: Simple, ...): the engine
         #: moves on without the call
-        self.process: Callable[[Any, Any, float], bool | None] | None = (
-            None if type(state).process is State.process else state.process
-        )
+        self.process: Callable[[Any, Any, float], bool | None] | None = state.processor
         transition = state.transition
         self.next_state = transition.chooser if transition is not None else None
         #: the target of a direct transition (the engine takes it without a call), else None

@@ -69,6 +69,28 @@ def pick_weighted(options: tuple[Weighted, ...], sim: PatientAccess) -> str:
     return options[-1].transition
 
 
+def weighted_picker(options: tuple[Weighted, ...]) -> Callable[..., str]:
+    """``pick_weighted(options, sim)`` as a function of ``sim`` (further arguments, a chooser's run and time, are
+    ignored). When no weight is read from an attribute, the weights are read once and the draw runs inline, no call
+    per option; a steered cohort (``sim.steer``) still goes through ``pick_weighted``."""
+    if any(isinstance(o.distribution, NamedProbability) for o in options):
+        return lambda sim, *_: pick_weighted(options, sim)
+    fixed: tuple[tuple[str, float], ...] = tuple((o.transition, o.distribution) for o in options)  # type: ignore[misc]
+
+    def pick(sim: PatientAccess, *_: Any) -> str:
+        if getattr(sim, "steer", None) is not None:
+            return pick_weighted(options, sim)
+        draw = sim.rng.random()
+        total = 0.0
+        for target, weight in fixed:
+            total += weight
+            if draw < total:
+                return target
+        return fixed[-1][0]
+
+    return pick
+
+
 class Transition(Frozen):
     """Base class: ``targets()`` lists every state it may lead to (for checks and graphs)."""
 
@@ -110,24 +132,12 @@ class Distributed(Transition):
             return None
         return float(sum(float(o.distribution) for o in self.options))  # type: ignore[arg-type,misc]
 
-    @cached_property
-    def fixed_weights(self) -> tuple[tuple[str, float], ...] | None:
-        """(transition, weight) pairs when no weight is read from an attribute (built once: hot path)."""
-        if any(isinstance(o.distribution, NamedProbability) for o in self.options):
-            return None
-        return tuple((o.transition, o.distribution) for o in self.options)  # type: ignore[misc]
-
     def next_state(self, sim: PatientAccess, run: ModuleRun, t: float) -> str:
-        fixed = self.fixed_weights
-        if fixed is None or getattr(sim, "steer", None) is not None:
-            return pick_weighted(self.options, sim)
-        draw = sim.rng.random()  # ``pick_weighted`` without a call per option
-        total = 0.0
-        for transition, weight in fixed:
-            total += weight
-            if draw < total:
-                return transition
-        return fixed[-1][0]
+        return self.chooser(sim, run, t)
+
+    @cached_property
+    def chooser(self) -> Chooser:
+        return weighted_picker(self.options)
 
     def targets(self) -> list[str]:
         return [o.transition for o in self.options]
@@ -195,22 +205,7 @@ class ComplexOption(Frozen):
         if transition is not None:  # Synthea checks transition first
             return lambda sim: transition
         assert distributions is not None
-        if any(isinstance(o.distribution, NamedProbability) for o in distributions):
-            return lambda sim: pick_weighted(distributions, sim)
-        fixed = tuple((o.transition, o.distribution) for o in distributions)
-
-        def pick(sim: PatientAccess) -> str:
-            if getattr(sim, "steer", None) is not None:
-                return pick_weighted(distributions, sim)
-            draw = sim.rng.random()  # ``pick_weighted`` with the weights read once (as ``Distributed.next_state``)
-            total = 0.0
-            for target, weight in fixed:
-                total += weight  # type: ignore[operator]
-                if draw < total:
-                    return target
-            return fixed[-1][0]
-
-        return pick
+        return weighted_picker(distributions)
 
 
 class Complex(Transition):

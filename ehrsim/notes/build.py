@@ -93,7 +93,7 @@ def render_note(record: Record, snap: Snapshot) -> str:
     template = _env().get_template(kind["template"])
     patient = record["patient"]
     sex = {"M": "male", "F": "female"}[patient["gender"]]
-    age = age_phrase(snap.encounter["start"] - patient["birth_time"])
+    age = age_phrase(snap.encounter["stop"] - patient["birth_time"])  # on the note's date (the encounter's end)
     token = _ZONE.set(zone_for_state((patient.get("address") or {}).get("state_abbr")))
     try:
         return template.render(s=snap, enc=snap.encounter, kind=kind, sex=sex, patient=patient, age=age)

@@ -101,7 +101,9 @@ def applies(ph: Pharmacy, rule: Rule, patient: Patient) -> bool:
         return running.active_class(ph, rule.subject, patient.t)
     if kind == "comfort_care":  # hospice enrolment: preventive drugs stop (comfort_care.csv care plans)
         careplans = ph.sim.active["careplans"]
-        return any(code in careplans for code in ph.rx.comfort_care)
+        under_way = getattr(ph.sim.desk.lock, "encounter", None)  # or a module's hospice stay under way
+        hospice = under_way is not None and under_way.get("class") == "hospice"
+        return hospice or any(code in careplans for code in ph.rx.comfort_care)
     if kind == "condition_result_below":  # e.g. dementia with the latest MMSE below 10 (severe dementia)
         group, _, result = rule.subject.partition(":")
         active = ph.sim.active["conditions"]

@@ -4,11 +4,12 @@ library's pregnancy.
 The core knows a pregnancy from the pregnancy attribute (the physiology's ``pregnancy_start``), whatever codes the
 module uses. At a visit (not a stay) in the screening window of the guideline in force (``gbs_screening.csv``: 35-37
 weeks from CDC 2002, 36 0/7-37 6/7 from ACOG 2019), a woman not yet cultured in this pregnancy is screened with the
-recorded share, and a share of cultures is positive. At the pregnancy's end (the delivery) a positive culture gets
-penicillin G through the prescribing layer (an allergy gets the layer's alternative). Synthea's pregnancy module
-records a "group B antigen assay" procedure with no result and gives no prophylaxis (40 of 40 deliveries since 2003
-without a culture in 300 lives). A module that handles GBS itself says so with the ``gbs_positive`` attribute
-(ehrsim's pregnancy module sets it at conception): then the core does nothing, so its output is unchanged.
+recorded share, and a share of cultures is positive. At the birth (a procedure of ``gbs_codes.csv`` role
+``delivery``) a positive culture gets penicillin G through the prescribing layer (an allergy gets the layer's
+alternative). Synthea's pregnancy module records a "group B antigen assay" procedure with no result and gives no
+prophylaxis (40 of 40 deliveries since 2003 without a culture in 300 lives). A module that handles GBS itself says so
+with the ``gbs_positive`` attribute (ehrsim's pregnancy module sets it at conception): then the core does nothing, so
+its output is unchanged.
 """
 
 from __future__ import annotations
@@ -19,13 +20,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ehrsim.core.tables import rows
 from ehrsim.errors import ConfigError
-from ehrsim.prescribing.patient import Patient
 
 if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
+    from ehrsim.gmf.run import ModuleRun
 
 WEEK = 7 * 86400.0
-RULE = "gbs_intrapartum_prophylaxis"
 OWN_ATTRIBUTE = "gbs_positive"  # a module that sets it screens and treats itself
 
 
@@ -108,42 +108,59 @@ def screen_at_visit(sim: Simulation, encounter: str | None, t: float) -> dict[st
     return sim.write("observations", fields, encounter)
 
 
-def at_delivery(sim: Simulation, t: float) -> dict[str, Any] | None:
-    """The pregnancy ended after a positive culture the core took: intrapartum penicillin G at the delivery."""
+class CoreOrder:
+    """What the prescriber reads from a MedicationOrder state, for the order the core places (a plain class: the
+    engine reads a state's optional fields from its ``__dict__``)."""
+
+    def __init__(self) -> None:
+        self.name = "core:gbs_intrapartum_prophylaxis"
+        self.assign_to_attribute: str | None = None
+
+
+ORDER = CoreOrder()
+ANTIBIOTIC = "antibiotic"  # the drug class (ingredients.csv) of an antibiotic already given at the delivery
+WITHIN_S = 3600.0  # an antibiotic begun in the hour before the delivery (a caesarean's cefazolin) already covers it
+
+
+@cache
+def delivery_codes() -> frozenset[str]:
+    """Procedure codes that record a birth (gbs_codes.csv role ``delivery``)."""
+    return frozenset(r["code"] for r in rows("prescribing/gbs_codes.csv") if r["role"] == "delivery")
+
+
+def at_delivery(sim: Simulation, run: ModuleRun, procedure: dict[str, Any]) -> dict[str, Any] | None:
+    """A birth after a positive culture the core took: intrapartum penicillin G through the prescribing layer,
+    unless an antibiotic was begun in the hour before (the caesarean's cefazolin). Synthea's pregnancy module ends the
+    pregnancy attribute at the postnatal visit 6 weeks later, so the birth is told by its procedure."""
     ph = sim.rx
     if not ph.gbs_positive:
         return None
-    ph.gbs_positive = False
-    enc = getattr(sim.desk.lock, "encounter", None)  # the module's admission for the birth, when open
-    encounter = enc["id"] if isinstance(enc, dict) else None
+    ph.gbs_positive = False  # once a pregnancy (a birth recorded with two procedures gets one order)
+    t = float(procedure["start"])
+    products = ph.rx.products
+    for med in reversed(sim.rec.lists["medications"]):
+        product = products.get(med["codes"][0]["code"])
+        if t - WITHIN_S <= med["start"] <= t and product is not None and ANTIBIOTIC in product.classes:
+            return None
     row = codes()["prophylaxis"]
-    product = ph.rx.products[row["code"]]
-    chosen, problem = ph.choose(product, Patient(sim, t, encounter))
-    why = "positive group B streptococcus culture in this pregnancy"
-    if chosen is None:
-        ph._log(t, "withheld", RULE, f"{why}; {problem[1] if problem else 'not allowed'}", product.as_code(), None)
-        return None
     fields = {
         "start": t,
         "stop": t,
-        "codes": [chosen.as_code()],
+        "codes": [_code("prophylaxis")],
         "reason": [],
         "chronic": False,
         "administered": True,
         "requested": False,
-        "dosage": {
-            "amount": float(row["amount"]) if chosen is product else 1.0,
-            "frequency": 1,
-            "period": 1.0,
-            "unit": "days",
-        },
+        "dosage": {"amount": float(row["amount"]), "frequency": 1, "period": 1, "unit": "days"},
         "as_needed": False,
         "duration_days": None,
         "refills": 0,
         "instructions": [],
         "stop_reason": None,
-        "prescribing": {"action": "added", "rule": RULE, "reason": why},
     }
-    entry = sim.write("medications", fields, encounter)
-    ph._log(t, "added", RULE, why, product.as_code(), chosen.as_code(), entry["id"])
-    return entry
+    return ph.order(run, ORDER, fields, t)
+
+
+def pregnancy_ended(sim: Simulation) -> None:
+    """The pregnancy ended without a recorded birth after a positive culture: nothing more is due."""
+    sim.rx.gbs_positive = False

@@ -38,6 +38,7 @@ class Pharmacy:
         "gbs_screened",
         "last_conception",
         "pending",
+        "postpartum_review",
         "pregnancy_aspirin",
         "rx",
         "sim",
@@ -60,6 +61,8 @@ class Pharmacy:
         #: the latest conception (the physiology forgets a pregnancy a while after it): a device inserted before it
         #: was removed for it (running.in_place)
         self.last_conception: float | None = None
+        #: a pregnancy ended: drugs substituted for it are reviewed at the next visit (pregnancy.review_after_pregnancy)
+        self.postpartum_review = False
         #: the pregnancy (its start) the core decided a GBS culture for, and whether that culture was positive (gbs.py)
         self.gbs_screened: float | None = None
         self.gbs_positive = False
@@ -237,6 +240,10 @@ class Pharmacy:
             return
         if code in (self.rx.triggers if kind == "conditions" else self.rx.allergens):
             self._review(entry.get("encounter"), t)
+
+    def comfort_started(self, enc: dict[str, Any]) -> None:
+        """A hospice encounter began (any library's): running orders are reviewed under the ``comfort_care`` rules."""
+        self._review(enc["id"], float(enc["start"]))
 
     def observed(self, entry: dict[str, Any], t: float) -> None:
         """An eGFR result in CKD stage 3 or worse: ongoing orders are checked again; a raised blood pressure in

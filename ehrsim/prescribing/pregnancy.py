@@ -20,6 +20,7 @@ from ehrsim.prescribing.patient import Patient
 
 if TYPE_CHECKING:
     from ehrsim.prescribing.pharmacy import Pharmacy
+    from ehrsim.prescribing.tables import Tables
 
 #: a strength plan titrated on systolic BP: the reading recorded at the visit (or, in older data, the true value)
 TITRATED_ON = frozenset({"obs:8480-6", "vital:Systolic Blood Pressure"})
@@ -203,7 +204,30 @@ def aspirin_at_visit(ph: Pharmacy, encounter: str | None, t: float) -> dict[str,
 
 
 def pregnancy_ended(ph: Pharmacy, t: float) -> None:
-    """The pregnancy ended (delivery or loss): its aspirin ends with it."""
+    """The pregnancy ended (delivery or loss): its aspirin ends with it, and the drugs it substituted are reviewed at
+    the next visit (``review_after_pregnancy``)."""
     entry, ph.pregnancy_aspirin = ph.pregnancy_aspirin, None
     if entry is not None:  # (a planned stop already past still leaves the active lookups here)
         ph.sim.deactivate("medications", entry, t, None)
+    ph.postpartum_review = True
+
+
+def _pregnancy_rules(rx: Tables) -> frozenset[str]:
+    """Ids of the rules.csv rows that hold in pregnancy (their substitutes are for the pregnancy only)."""
+    return frozenset(r.rule for rules in rx.rules.values() for r in rules if r.kind == "pregnant")
+
+
+def review_after_pregnancy(ph: Pharmacy, encounter: str | None, t: float) -> None:
+    """The first visit after a pregnancy (the postpartum visit): a drug substituted because of the pregnancy (labetalol
+    for an ACE inhibitor, insulin for a GLP-1 agonist) is renewed, so the module's own drug is chosen again. Without
+    this the substitute ran to the next yearly renewal, up to a year after the birth (s13review: labetalol renewed
+    long after the pregnancy). ACOG Practice Bulletin 203 (2019): postpartum, ACE inhibitors such as enalapril are
+    compatible with breastfeeding; ACOG Committee Opinion 736 (2018): the postpartum visit reviews chronic
+    conditions and their medicines."""
+    if Patient(ph.sim, t, encounter).pregnant(ph.rx):
+        return  # pregnant again before any visit: the substitutes still hold
+    ph.postpartum_review = False
+    rules = _pregnancy_rules(ph.rx)
+    for med, _product in ph._current(t):
+        if (med.get("prescribing") or {}).get("rule") in rules:
+            ph.renew(med, t, encounter)

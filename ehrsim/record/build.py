@@ -18,11 +18,17 @@ YEAR = 365.25 * 86400
 DAY = 86400
 #: kinds an entry's ``reason`` codes can point to
 REASON_KINDS = ("conditions", "allergies")
+#: kinds the core may write ahead of the clock: an entry is dropped when the life ends before it
+PLANNED_AHEAD = ("observations", "procedures", "immunizations")
 
 
 def build_record(sim: Simulation, index: int) -> dict[str, Any]:
     end = sim.death_time if sim.death_time is not None else sim.end_time
     lists = sim.rec.lists
+    for kind in PLANNED_AHEAD:  # written ahead (a birth stay's screens at 12-48 h) but not reached: a newborn who
+        entries, field = lists[kind], BY_NAME[kind].time_field  # died on the first day (tests/engine)
+        if any(e[field] > end for e in entries):
+            entries[:] = [e for e in entries if e[field] <= end]
     findings.add_reports(lists, sim.rec.new_id)  # imaging, ECG, echo and pathology report text
     meds = lists["medications"]  # a planned course step or delayed start the life did not reach never began
     meds[:] = [m for m in meds if m["start"] <= end and (m["stop"] is None or m["stop"] >= m["start"])]

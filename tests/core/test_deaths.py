@@ -13,9 +13,12 @@ CARDIAC_ARREST = [{"system": "SNOMED-CT", "code": "410429000", "display": "Cardi
 CAD = {"system": "SNOMED-CT", "code": "53741008", "display": "Coronary arteriosclerosis (disorder)"}
 
 
-def _causes(age: float, sex: str, n: int = 500) -> list[str]:
+PRETERM = [{"system": "SNOMED-CT", "code": "367494004", "display": "Premature birth of newborn (finding)"}]
+
+
+def _causes(age: float, sex: str, n: int = 500, history: list[dict[str, str]] | None = None) -> list[str]:
     rng = np.random.default_rng(0)
-    return [certified_cause(rng, UNKNOWN, age, sex)[0]["code"] for _ in range(n)]
+    return [certified_cause(rng, UNKNOWN, age, sex, history or [])[0]["code"] for _ in range(n)]
 
 
 def test_no_unknown_cause_between_one_and_sixty_five():
@@ -70,11 +73,13 @@ def test_pneumonia_and_cirrhosis_deaths_need_the_recorded_illness():
     assert "19943007" not in _causes(55, "F")
 
 
-def test_a_malformation_or_prematurity_is_recorded_from_birth():
-    for code in (MALFORMATION, "367494004"):
-        cause = {"system": "SNOMED-CT", "code": code, "display": "x"}
-        assert record_at_death([cause], []) == cause
-        assert recorded_onset(cause, 100.0, 5.0) == 5.0
+def test_a_malformation_is_recorded_from_birth_and_prematurity_needs_a_preterm_birth():
+    cause = {"system": "SNOMED-CT", "code": MALFORMATION, "display": "x"}
+    assert record_at_death([cause], []) == cause
+    assert recorded_onset(cause, 100.0, 5.0) == 5.0
+    # prematurity is certified only for a newborn whose birth recorded it (gestation under 37 weeks)
+    assert "367494004" not in _causes(3 / 365.25, "M", 2000)
+    assert "367494004" in _causes(3 / 365.25, "M", 500, PRETERM)
     assert recorded_onset(CAD, 100.0, 5.0) == 100.0  # sudden cardiac death: recorded at death
 
 
@@ -86,8 +91,9 @@ def test_infants_and_the_old_may_keep_an_unknown_cause_and_the_old_fall():
 
 def test_infant_causes_follow_the_age_at_death():
     """Prematurity and malformations kill neonates; sudden unexplained death and injuries come later (NCHS linked
-    birth/infant death files). Over the first year (2/3 of deaths neonatal) the shares stay the US ones."""
-    neonate, older = _causes(3 / 365.25, "M", 2000), _causes(0.2, "M", 2000)
+    birth/infant death files). Over the first year (2/3 of deaths neonatal) the shares stay the US ones (judged for
+    preterm newborns, the only ones prematurity may be certified for)."""
+    neonate, older = _causes(3 / 365.25, "M", 2000, PRETERM), _causes(0.2, "M", 2000, PRETERM)
     assert neonate.count("367494004") > neonate.count("276654001") > 10 * max(neonate.count(UNKNOWN_CAUSE), 1)
     assert older.count(UNKNOWN_CAUSE) > older.count("276654001") > 5 * older.count("367494004")
     assert older.count("367494004") / len(older) < 0.06  # "premature birth" rarely kills after 28 days

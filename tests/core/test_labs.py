@@ -379,3 +379,15 @@ def test_an_egfr_band_holds_for_the_equation_reported_at_the_time() -> None:
             assert labs.egfr_equation(equation, creatinine, 61, "F") == pytest.approx(band[0], abs=0.01)
     assert reported_band(30.0, 60.0, 61, "F", t2023) == (30.0, 60.0)  # CKD-EPI 2021: as it is
     assert reported_band(30.0, 60.0, 10, "F", t2016) == (30.0, 60.0)  # a child: Schwartz
+
+
+def test_a_module_creatinine_for_a_child_keeps_the_schwartz_egfr_in_the_diagnosed_stage() -> None:
+    """Synthea's stage 1 panel asks creatinine 1.4-1.8: for a 17-year-old of 165 cm that is a Schwartz eGFR of 38-49,
+    charted beside the stage 1 diagnosis; now dropped (the state's own value is kept), and a range that fits kept."""
+    from ehrsim.core.labs import _within_band
+
+    t2000 = dt.datetime(2000, 6, 9, tzinfo=dt.UTC).timestamp()
+    assert _within_band((1.4, 1.8), (90.0, math.inf), 17, "F", t2000, height=165.0) is None
+    low, high = _within_band((0.3, 1.8), (30.0, 60.0), 12, "M", t2000, height=150.0)  # type: ignore[misc]
+    for creatinine in (low, high):
+        assert 30 <= labs.schwartz_bedside(creatinine, 150.0) < 60

@@ -33,6 +33,12 @@ def _read(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def _years(row: dict[str, str], key: str) -> float:
+    """An age bound of causes.csv in years (infant rows give days as ``28d``: below every band used here)."""
+    value = row[key]
+    return float(value[:-1]) / 365.25 if value.endswith("d") else float(value)
+
+
 def _band(age: str) -> tuple[int, int]:
     lo, hi = age.split("-")
     return int(lo), int(hi) + 1
@@ -54,7 +60,9 @@ def derived(sex: str) -> list[list[str]]:
         if lo >= 1 and hi <= MAX_AGE:
             share = next((s for a, b, s in DIABETES_SHARE if a <= lo < b), 0.0)
             rate = (1 - share) * float(r["Natural_Death"]) + share * diabetic[r["age"]]
-            band = [c for c in causes if float(c["age_low"]) <= lo < float(c["age_high"]) and c["sex"] in ("all", sex)]
+            band = [
+                c for c in causes if _years(c, "age_low") <= lo < _years(c, "age_high") and c["sex"] in ("all", sex)
+            ]
             total = sum(float(c["weight"]) for c in band)
             weights = {c["code"]: float(c["weight"]) for c in band}
             probabilities = [rate * weights.get(code, 0.0) / total for code in CAUSES.values()]

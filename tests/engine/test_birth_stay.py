@@ -4,11 +4,13 @@ that falls over the first days (no copy of the birth weight at the 3-day visit).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 
 import numpy as np
 
 from ehrsim.core import birth_stay, codes, newborn_growth
+from ehrsim.paths import terminology_dir
 from ehrsim.record.times import from_date
 from tests.engine.harness import simulate
 
@@ -34,7 +36,7 @@ def test_every_hospital_birth_has_a_stay_with_vitamin_k_screen_and_measurements(
         assert stay is not None and stay["discharge"]["code"] == "01"
         assert stay["codes"][0]["code"] in ("32485007", "830077005") and stay["reason"][0]["code"] == "442311008"
         hours = (stay["stop"] - stay["start"]) / 3600
-        assert 36 <= hours <= 96 or sim.birth_plan.nicu
+        assert 37 <= hours <= 103 or sim.birth_plan.nicu
         given = [e for k in ("medications", "procedures") for e in rec[k] if e["encounter"] == stay["id"]]
         inside = {e["codes"][0]["code"] for e in given}
         assert {VITAMIN_K, SCREEN} <= inside
@@ -79,7 +81,7 @@ def test_the_plan_follows_its_tables() -> None:
             pma = (p.gestation_days * DAY + p.stop - p.start) / (7 * DAY)
             assert p.stop - p.start >= 7 * DAY and 35.4 < pma < 37.6
         else:
-            assert 36 * 3600 <= p.stop - p.start <= 96 * 3600
+            assert 37 * 3600 <= p.stop - p.start <= 103 * 3600  # 2.1 (vaginal) or 3.4 (caesarean) days +- 25 %
     old = [birth_stay.plan(rng, t1945, t1945 + 400 * DAY) for _ in range(2000)]
     assert 0.72 < np.mean([p.in_hospital for p in old]) < 0.84  # 1945: between 55.8 % (1940) and 88 % (1950)
 
@@ -117,3 +119,46 @@ def test_a_preterm_newborn_is_small_for_term_and_on_the_fenton_chart() -> None:
     assert abs(before - after) < 0.15
     later = newborn_growth.chart_value("weight", "M", 2.5, z, gest)
     assert later == newborn_growth.chart_value("weight", "M", 2.5, z, None)  # no correction from 2 years
+
+
+def test_birth_stays_were_longer_in_the_1970s() -> None:
+    """NHDS (MMWR 1995;44:335): 3.9 days after a vaginal birth, 7.8 after a caesarean in 1970; 2.1 and 3.4 by 2003."""
+    rng = np.random.default_rng(3)
+    t1970, t2010 = from_date(dt.date(1970, 6, 1)), from_date(dt.date(2010, 6, 1))
+
+    def mean_days(t: int, cesarean: bool) -> float:
+        plans = [birth_stay.plan(rng, t, t + 400 * DAY) for _ in range(3000)]
+        stays = [(p.stop - p.start) / DAY for p in plans if p.in_hospital and not p.nicu and p.cesarean == cesarean]
+        return float(np.mean(stays))
+
+    assert 3.7 < mean_days(t1970, False) < 4.1 and 7.3 < mean_days(t1970, True) < 8.3
+    assert 2.0 < mean_days(t2010, False) < 2.2 and 3.2 < mean_days(t2010, True) < 3.6
+
+
+def test_infant_weights_are_recorded_to_10_g() -> None:
+    """At 0.1 kg a newborn's 2-3 % loss could be rounded away (perinatal/infant_scale.csv: 2 decimals under 2 years)."""
+    weights = []
+    for seed in range(3):
+        _, rec = simulate(born=dt.date(2020, 3, 1), end=dt.date(2020, 9, 1), seed=seed)
+        weights += [o["value"] for o in rec["observations"] if o["codes"][0]["code"] == "29463-7"]
+    assert weights and all(round(w, 2) == w for w in weights)
+    assert any(round(w, 1) != w for w in weights)
+
+
+def test_every_perinatal_table_names_its_source() -> None:
+    folder = terminology_dir() / "perinatal"
+    listed = (folder / "SOURCES.md").read_text(encoding="utf-8")
+    for path in folder.glob("*.csv"):
+        assert f"`{path.name}`" in listed, path.name
+        if path.name != "fenton_lms.csv":
+            with open(path, newline="", encoding="utf-8") as fh:
+                assert all(row["source"] for row in csv.DictReader(fh)), path.name
+
+
+def test_a_preterm_infants_weight_percentile_is_at_corrected_age() -> None:
+    gest = 30 * 7.0
+    for age in (0.0, 0.1, 0.3, 1.0):  # on Fenton, then the corrected age: the infant's own percentile, not the 1st
+        weight = newborn_growth.chart_value("weight", "F", age, 0.0, gest)
+        assert 45 < newborn_growth.percentile("weight", "F", age, weight, gest) < 55
+    term = newborn_growth.chart_value("weight", "F", 0.3, 0.0, None)
+    assert 45 < newborn_growth.percentile("weight", "F", 0.3, term, None) < 55

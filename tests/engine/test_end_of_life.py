@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import itertools
 
 from tests.engine.harness import simulate
 
@@ -28,13 +29,14 @@ def test_a_slow_death_at_home_gets_hospice_a_last_admission_or_a_nursing_facilit
             places["home"] += 1
             assert cert["class"] == "home"
             continue
-        (course,) = courses
+        *residence, course = sorted(courses, key=lambda e: e["start"])  # a nursing-facility resident's stretches
+        assert all(r["class"] == "snf" == course["class"] and r["stop"] - r["start"] >= 2 * DAY for r in residence)
         places[course["class"]] += 1
         assert hf["start"] <= course["start"] < course["stop"] == t  # after the diagnosis, until the death
         assert course["discharge"]["system"] == "NUBC" and course["discharge"]["code"] in EXPIRED
         assert course["reason"][0]["code"] == "88805009"
         assert cert["class"] == course["class"] and cert["organization"] == course["organization"]  # died there
-        others = [e for e in record["encounters"] if e is not course and e is not cert and e["start"] < t]
+        others = [e for e in record["encounters"] if e["module"] != "death" and e["start"] < t]
         assert all(e["stop"] <= course["start"] for e in others)  # begins after the care already in the chart
         plans = [p for p in record["careplans"] if p["encounter"] == course["id"]]
         if course["class"] == "hospice":
@@ -76,3 +78,59 @@ def test_a_terminal_course_records_a_do_not_resuscitate_order_at_its_start_in_mo
         assert obs["encounter"] == course["id"]
         with_order += obs["value"]["code"] == "304253006"  # Not for resuscitation
     assert 0.5 * courses <= with_order < courses, (with_order, courses)
+
+
+def test_a_nursing_facility_residence_lasts_months_around_the_charts_other_encounters() -> None:
+    """Kelly 2010 (terminal_stay.csv): median 5 months from admission to death. The residence starts then; the
+    visits already in the chart (every 2 months here) stand between its stretches (one encounter at a time). Before
+    s14eol the stay began after the last visit: at most 2 months."""
+    lengths = []
+    for seed in range(120):
+        _sim, record = simulate("slow_death_visits", gender="M", born=dt.date(1935, 1, 1), seed=seed)
+        t = record["death"]["time"]
+        snf = sorted(
+            (e for e in record["encounters"] if e["module"] == "death" and e["class"] == "snf"),
+            key=lambda e: e["start"],
+        )
+        if not snf or snf[-1]["stop"] != t:
+            continue
+        lengths.append((t - snf[0]["start"]) / DAY)
+        ordered = sorted(record["encounters"], key=lambda e: (e["start"], e["stop"]))
+        for a, b in itertools.pairwise(ordered):  # no encounter overlaps another
+            assert b["start"] >= a["stop"] or b["codes"][0]["code"] == "308646001", (a, b)
+    lengths.sort()
+    assert len(lengths) >= 5, lengths
+    assert lengths[len(lengths) // 2] > 70, lengths  # months, not the days left after the last visit
+
+
+def test_a_hospice_course_orders_morphine_as_needed_at_its_admission() -> None:
+    """Comfort care (s14eol, deaths/comfort_medication.csv): morphine 2.5 mg every 4 hours as needed, through the
+    prescribing layer; it ends with the death. Other settings order none."""
+    hospice = 0
+    for seed in range(30):
+        _sim, record = simulate("slow_death", gender="M", born=dt.date(1935, 1, 1), seed=seed)
+        t = record["death"]["time"]
+        course = next((e for e in record["encounters"] if e["module"] == "death" and e["class"] != "home"), None)
+        morphine = [m for m in record["medications"] if m["codes"][0]["code"] == "1732136"]
+        if course is None or course["class"] != "hospice":
+            assert not morphine
+            continue
+        hospice += 1
+        (order,) = morphine
+        assert order["start"] == course["start"] and order["stop"] == t and order["encounter"] == course["id"]
+        assert order["as_needed"] and order["dosage"]["amount"] == 0.5 and order["dosage"]["dose_unit"] == "mL"
+        assert order["dosage"]["period"] == 4 and order["dosage"]["unit"] == "hours"
+    assert hospice >= 5
+
+
+def test_a_modules_own_hospice_admission_stops_the_statin_and_records_the_code_status() -> None:
+    """Any library's hospice encounter (no care plan): the layer reviews the running orders at its start and the
+    core records the resuscitation status (Synthea's hospice module, s14eol)."""
+    for seed in range(3):
+        _sim, record = simulate("module_hospice", born=dt.date(1930, 1, 1), seed=seed)
+        (hospice,) = [e for e in record["encounters"] if e["class"] == "hospice" and e["module"] != "death"]
+        statins = [m for m in record["medications"] if m["codes"][0]["code"] == "259255"]
+        assert statins and max(m["stop"] for m in statins) == hospice["start"]
+        assert statins[-1]["prescribing"]["stop_rule"] == "deprescribe_comfort_statin"
+        (status,) = [o for o in record["observations"] if o["codes"][0]["code"] == "304251008"]
+        assert status["time"] == hospice["start"] and status["encounter"] == hospice["id"]

@@ -83,3 +83,11 @@ def test_a_visit_with_only_an_imaging_report_does_not_say_it_has_no_results() ->
     conclusion = "Airspace consolidation consistent with community-acquired pneumonia."
     assert results == f"- Plain X-ray of chest (procedure)  --  {conclusion}"
     assert "No results at this visit." in second["text"]
+
+
+def test_a_newborn_discharge_summary_states_the_age_on_its_date() -> None:
+    """s14review chart review: the birth stay's discharge summary dated day 2 read 'Patient: 0-day-old female'."""
+    b = RecordBuilder(gender="F", birth=dt.date(2024, 11, 20))
+    b.encounter(b.birth, hours=48, cls="inpatient")
+    (note,) = [n for n in build_notes(b.record()) if n["title"] == "Hospital discharge summary"]
+    assert "Patient: 2-day-old female" in note["text"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ehrsim.prescribing import pregnancy
 from tests.prescribing.helpers import at, code_of, order, patient
 
 LIRAGLUTIDE = "897122"
@@ -26,3 +27,21 @@ def test_spironolactone_in_pregnancy_becomes_labetalol() -> None:
     at(sim, dt.date(2000, 3, 1))
     entry = order(sim, "313096", chronic=True)  # spironolactone 25 mg (a fourth antihypertensive)
     assert code_of(entry) == "896758" and entry["prescribing"]["rule"] == "spironolactone_pregnancy"
+
+
+def test_a_pregnancy_substitute_gives_way_to_the_ordered_drug_at_the_first_visit_after_the_birth() -> None:
+    """s14care: labetalol stood in for lisinopril to the next yearly renewal, up to a year after the birth."""
+    sim = patient(dt.date(1990, 1, 1))
+    at(sim, dt.date(2020, 1, 1))
+    sim.set_attribute("pregnant", True)
+    at(sim, dt.date(2020, 2, 1))
+    entry = order(sim, "314076", chronic=True)  # lisinopril 10 mg in pregnancy: labetalol
+    assert code_of(entry) == "896758" and entry["prescribing"]["rule"] == "raas_pregnancy_acei"
+    at(sim, dt.date(2020, 8, 1))
+    sim.set_attribute("pregnant", False)  # the birth
+    assert sim.rx.postpartum_review
+    at(sim, dt.date(2020, 9, 10))  # the postpartum visit
+    pregnancy.review_after_pregnancy(sim.rx, None, sim.now)
+    current = [m for m, _ in sim.rx._current(sim.now)]
+    assert [code_of(m) for m in current] == ["314076"]
+    assert entry["stop"] == sim.now and not sim.rx.postpartum_review

@@ -131,19 +131,44 @@ class Date(Condition):
         return moment.timestamp() + d.get("millisecond", 0) / 1000
 
     def test(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
-        if self.month is not None:
-            return compare(sim.month_at(t)[0], self.operator, self.month)
-        if self.year is not None:
-            return compare(to_datetime(t).year, self.operator, self.year)
-        return compare(t, self.operator, self._threshold())
+        return self.tester(sim, run, t)
 
     def wake_time(self, sim: PatientAccess, t: float) -> float:
+        return self.waker(sim, t)
+
+    @cached_property
+    def tester(self) -> Tester:
+        op, month, year = self.operator, self.month, self.year
+        if month is not None:
+            return lambda sim, run, t: compare(sim.month_at(t)[0], op, month)
+        if year is not None:
+            start, end = self._threshold_year(year), self._threshold_year(year + 1)
+
+            def test(sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+                # the calendar year of ``t`` without building a datetime (~2 % of the time on Synthea's library):
+                # more than a second inside or outside the year, any year on that side compares as the real one
+                if start + 1.0 < t < end - 1.0:
+                    now = year
+                elif t < start - 1.0:
+                    now = year - 1
+                elif t > end + 1.0:
+                    now = year + 1
+                else:
+                    now = to_datetime(t).year
+                return compare(now, op, year)
+
+            return test
+        threshold = self._threshold()
+        return lambda sim, run, t: compare(t, op, threshold)
+
+    @cached_property
+    def waker(self) -> Waker:
         if self.month is not None:  # the answer changes only when a month begins
-            return sim.month_at(t)[1]
+            return lambda sim, t: sim.month_at(t)[1]
         threshold = self._threshold()
         if self.year is not None and self.operator in (">", "<="):
             threshold = self._threshold_year(self.year + 1)
-        return threshold if threshold > t else NEVER
+        return lambda sim, t: threshold if threshold > t else NEVER
 
     @staticmethod
     def _threshold_year(year: int) -> float:

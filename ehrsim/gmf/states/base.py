@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -13,6 +15,10 @@ from ehrsim.gmf.values import Distribution, Exact, Expression, Frozen, Range, to
 if TYPE_CHECKING:
     from ehrsim.gmf.patient import PatientAccess
     from ehrsim.gmf.run import ModuleRun
+
+
+#: a state's ``process`` as a function of (sim, run, t)
+Processor = Callable[[Any, Any, float], "bool | None"]
 
 
 class State(Frozen):
@@ -64,6 +70,13 @@ class State(Frozen):
 
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool | None:
         return True
+
+    @cached_property
+    def processor(self) -> Processor | None:
+        """``process`` as the engine calls it (``gmf.module.Node``): None for a state that only passes on (the
+        base class's ``process``), else the bound method, or a closure with the fields bound once where that
+        saves pydantic reads on every call (see ``Condition.tester``)."""
+        return None if type(self).process is State.process else self.process
 
 
 class ValueSource(Frozen):

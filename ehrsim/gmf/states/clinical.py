@@ -5,11 +5,12 @@ Procedures, devices, supplies and vaccines are in ``procedure.py``; every clinic
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import ValidationInfo, model_validator
 
-from ehrsim.gmf.states.base import State, duration_seconds
+from ehrsim.gmf.states.base import Processor, State, duration_seconds
 from ehrsim.gmf.states.procedure import Device, Procedure, SupplyList, Vaccine
 from ehrsim.gmf.values import (
     Amount,
@@ -115,13 +116,29 @@ class _End(State):
         return self
 
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+        return self.processor(sim, run, t)  # type: ignore[return-value]
+
+    @cached_property
+    def processor(self) -> Processor:
+        """``process`` as a closure with the fields bound once (see ``State.processor``)."""
         state_name = getattr(self, self.by_state_field, None)
         attribute = None if state_name else self.referenced_by_attribute
-        codes = [c.code for c in self.codes] if self.codes and not state_name and not attribute else None
-        sim.end_entries(
-            run, self.kind, state_name=state_name, attribute=attribute, codes=codes, t=t, stop_reason=self.stop_reason
-        )
-        return True
+        codes = tuple(c.code for c in self.codes) if self.codes and not state_name and not attribute else None
+        kind, stop_reason = self.kind, self.stop_reason
+
+        def process(sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+            sim.end_entries(
+                run,
+                kind,
+                state_name=state_name,
+                attribute=attribute,
+                codes=list(codes) if codes is not None else None,
+                t=t,
+                stop_reason=stop_reason,
+            )
+            return True
+
+        return process
 
 
 class ConditionEnd(_End):
@@ -287,17 +304,29 @@ class Symptom(State):
     address: bool | None = None
 
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
-        if self.probability >= 1.0 or sim.rng.random() < self.probability:
-            if self.exact is not None:
-                value = float(self.exact.quantity)
-            elif self.range is not None:
-                value = self.range.sample(sim.rng)
-            elif self.distribution is not None:
-                value = self.distribution.sample(sim.rng)
-            else:
-                value = 0.0
-            sim.set_symptom(self.symptom, self.cause or run.module.name, value, t)
-        return True
+        return self.processor(sim, run, t)  # type: ignore[return-value]
+
+    @cached_property
+    def processor(self) -> Processor:
+        """``process`` as a closure with the fields bound once (see ``State.processor``)."""
+        probability, symptom, cause = self.probability, self.symptom, self.cause
+        exact = float(self.exact.quantity) if self.exact is not None else None
+        ranged, distribution = self.range, self.distribution
+
+        def process(sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+            if probability >= 1.0 or sim.rng.random() < probability:
+                if exact is not None:
+                    value = exact
+                elif ranged is not None:
+                    value = ranged.sample(sim.rng)
+                elif distribution is not None:
+                    value = distribution.sample(sim.rng)
+                else:
+                    value = 0.0
+                sim.set_symptom(symptom, cause or run.module.name, value, t)
+            return True
+
+        return process
 
 
 class Death(State):

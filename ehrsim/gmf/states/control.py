@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import model_validator
 
 from ehrsim.gmf.conditions import NEVER, AnyCondition
-from ehrsim.gmf.states.base import State, ValueSource, duration_seconds
+from ehrsim.gmf.states.base import Processor, State, ValueSource, duration_seconds
 from ehrsim.gmf.values import Amount, Code, Distribution, Number, TimeExact, TimeRange, TimeUnit, to_seconds
 
 if TYPE_CHECKING:
@@ -42,16 +42,25 @@ class Guard(State):
     waits: ClassVar[bool] = True
 
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
-        allow = self.allow
-        if allow.tester(sim, run, t):
-            return True
-        wake = allow.waker(sim, t)
-        if wake != NEVER:
-            sim.schedule(run, wake)
-        else:
-            sim.park(run)
-        sim.watch(run, allow.reads())
-        return False
+        return self.processor(sim, run, t)  # type: ignore[return-value]
+
+    @cached_property
+    def processor(self) -> Processor:
+        """``process`` as a closure over the condition's tester, waker and keys (see ``State.processor``)."""
+        tester, waker, reads = self.allow.tester, self.allow.waker, self.allow.reads()
+
+        def process(sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+            if tester(sim, run, t):
+                return True
+            wake = waker(sim, t)
+            if wake != NEVER:
+                sim.schedule(run, wake)
+            else:
+                sim.park(run)
+            sim.watch(run, reads)
+            return False
+
+        return process
 
 
 class Delay(State):
@@ -82,21 +91,37 @@ class Delay(State):
         return None if self.exact is None else to_seconds(float(self.exact.quantity), self.exact.unit or self.unit)
 
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
-        if run.wake is None:
-            span = self._exact_seconds
-            if span is None:
-                span = duration_seconds(sim.rng, self.exact, self.range, self.distribution, self.unit)
-            end = t + max(0.0, span)
-            if end <= t:
+        return self.processor(sim, run, t)  # type: ignore[return-value]
+
+    @cached_property
+    def processor(self) -> Processor:
+        """``process`` as a closure with the fields bound once (see ``State.processor``)."""
+        exact_span, exact, ranged, distribution, unit = (
+            self._exact_seconds,
+            self.exact,
+            self.range,
+            self.distribution,
+            self.unit,
+        )
+
+        def process(sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+            if run.wake is None:
+                span = exact_span
+                if span is None:
+                    span = duration_seconds(sim.rng, exact, ranged, distribution, unit)
+                end = t + max(0.0, span)
+                if end <= t:
+                    return True
+                run.wake = end
+                sim.schedule(run, end)
+                return False
+            if t >= run.wake:
+                run.wake = None
                 return True
-            run.wake = end
-            sim.schedule(run, end)
+            sim.schedule(run, run.wake)
             return False
-        if t >= run.wake:
-            run.wake = None
-            return True
-        sim.schedule(run, run.wake)
-        return False
+
+        return process
 
 
 class SetAttribute(ValueSource, State):
@@ -137,6 +162,42 @@ class SetAttribute(ValueSource, State):
         sim.set_attribute(self.attribute, value)
         return True
 
+    @cached_property
+    def processor(self) -> Processor:
+        """``process`` for the common forms (a fixed value, a code, another attribute's value) as a closure over
+        the fields; the others keep the method."""
+        name, whole = self.attribute, self.distribution is None and self.range is None
+        if self.value is not None:
+            value = self.value
+            if isinstance(value, float) and value.is_integer() and whole:
+                value = int(value)
+
+            def set_value(sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+                sim.set_attribute(name, value)
+                return True
+
+            return set_value
+        if self.value_code is not None:
+            code = self.value_code.shared  # ``as_dict`` is a copy of it
+
+            def set_code(sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+                sim.set_attribute(name, dict(code))
+                return True
+
+            return set_code
+        if self.value_attribute is not None:
+            source = self.value_attribute
+
+            def copy_attribute(sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+                value = sim.attributes.get(source)
+                if isinstance(value, float) and value.is_integer() and whole:
+                    value = int(value)
+                sim.set_attribute(name, value)
+                return True
+
+            return copy_attribute
+        return self.process
+
 
 class Counter(State):
     type: Literal["Counter"]
@@ -145,13 +206,23 @@ class Counter(State):
     amount: Number = 1
 
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
-        current = sim.attributes.get(self.attribute) or 0
-        try:
-            current = float(current)
-        except (TypeError, ValueError):
-            current = 0.0
-        sim.set_attribute(self.attribute, current + (self.amount if self.action == "increment" else -self.amount))
-        return True
+        return self.processor(sim, run, t)  # type: ignore[return-value]
+
+    @cached_property
+    def processor(self) -> Processor:
+        """``process`` as a closure with the fields bound once (see ``State.processor``)."""
+        name, step = self.attribute, self.amount if self.action == "increment" else -self.amount
+
+        def process(sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+            current = sim.attributes.get(name) or 0
+            try:
+                current = float(current)
+            except (TypeError, ValueError):
+                current = 0.0
+            sim.set_attribute(name, current + step)
+            return True
+
+        return process
 
 
 class CallSubmodule(State):

@@ -3,6 +3,7 @@ DiagnosticReport and ImagingStudy (record entries)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -106,6 +107,7 @@ class ObservationBody(ValueSource):
             exact=self.exact is not None,
             ranged=ranged,
             adopted=(self.codes[0].code, ranged) if adopts and ranged is not None else None,
+            draw=self.draw,
         )
 
     def reported(self, t: float) -> list[dict[str, str]] | None:
@@ -115,37 +117,7 @@ class ObservationBody(ValueSource):
 
     def measure(self, sim: PatientAccess, t: float) -> tuple[Any, str]:
         """(value, value_type) of one measurement now."""
-        v = self.view
-        if v.value_code is not None:
-            return dict(v.value_code), "code"
-        loinc = v.lab_code
-        if v.vital_sign is not None:
-            found = sim.measure(loinc, v.vital_sign, None)
-            return _number(sim.vitals.get(v.vital_sign) if found is None else found), "numeric"
-        if v.attribute is not None:
-            value = sim.attributes.get(v.attribute)
-            if isinstance(value, dict) and "code" in value:
-                return value, "code"
-            if isinstance(value, bool):
-                return value, "boolean"
-            if isinstance(value, int | float):
-                return _number(value), "numeric"
-            return (None, "none") if value is None else (str(value), "text")
-        if v.no_value:
-            return None, "none"
-        if loinc is not None and not v.exact and v.ranged is not None:
-            # a module's range for a body quantity: the state's value, moved into that range
-            found = sim.measure(loinc, None, v.ranged)
-            if found is not None:
-                return _number(found), "numeric"
-        value = self.draw(sim, t)
-        if isinstance(value, str):
-            return value, "text"
-        if isinstance(value, bool):
-            return value, "boolean"
-        if loinc is not None and isinstance(value, int | float) and v.exact:
-            sim.measure(loinc, None, (float(value), float(value)))  # an exact value feeds back into the state
-        return (_number(value), "numeric") if value is not None else (None, "none")
+        return self.view.measure(sim, t)
 
     def adopt_range(self, sim: PatientAccess) -> None:
         """A module's range for a body quantity of a panel moves the state before the sample is drawn, so the
@@ -161,25 +133,7 @@ class ObservationBody(ValueSource):
     def entry_fields(self, sim: PatientAccess, t: float, category: str | None) -> dict[str, Any] | None:
         """The record entry of one measurement now (None: a result not reported at that date, e.g. eGFR
         before 1999; see ``lab_eras.reported_codes``)."""
-        v = self.view
-        codes = v.reported(t)
-        if codes is None:
-            return None
-        value, value_type = self.measure(sim, t)
-        return {
-            "id": RESERVED,  # the record's leading keys, filled in by ``Recorder.add`` (no copy per result)
-            "n": 0,
-            "encounter": None,
-            "time": t,
-            "category": v.category or category or "exam",
-            "codes": codes,
-            "value": value,
-            "value_type": value_type,
-            "unit": v.unit,
-            "components": [],
-            "report": None,
-            **v.flags(sim, value, value_type),
-        }
+        return self.view.entry_fields(sim, t, category)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +156,62 @@ class BodyView:
     exact: bool
     ranged: tuple[float, float] | None
     adopted: tuple[str, tuple[float, float]] | None
+    draw: Callable[[PatientAccess, float], Any]  # the body's value source (``ValueSource.draw``)
+
+    def measure(self, sim: PatientAccess, t: float) -> tuple[Any, str]:
+        """(value, value_type) of one measurement now."""
+        if self.value_code is not None:
+            return dict(self.value_code), "code"
+        loinc = self.lab_code
+        if self.vital_sign is not None:
+            found = sim.measure(loinc, self.vital_sign, None)
+            return _number(sim.vitals.get(self.vital_sign) if found is None else found), "numeric"
+        if self.attribute is not None:
+            value = sim.attributes.get(self.attribute)
+            if isinstance(value, dict) and "code" in value:
+                return value, "code"
+            if isinstance(value, bool):
+                return value, "boolean"
+            if isinstance(value, int | float):
+                return _number(value), "numeric"
+            return (None, "none") if value is None else (str(value), "text")
+        if self.no_value:
+            return None, "none"
+        if loinc is not None and not self.exact and self.ranged is not None:
+            # a module's range for a body quantity: the state's value, moved into that range
+            found = sim.measure(loinc, None, self.ranged)
+            if found is not None:
+                return _number(found), "numeric"
+        value = self.draw(sim, t)
+        if isinstance(value, str):
+            return value, "text"
+        if isinstance(value, bool):
+            return value, "boolean"
+        if loinc is not None and isinstance(value, int | float) and self.exact:
+            sim.measure(loinc, None, (float(value), float(value)))  # an exact value feeds back into the state
+        return (_number(value), "numeric") if value is not None else (None, "none")
+
+    def entry_fields(self, sim: PatientAccess, t: float, category: str | None) -> dict[str, Any] | None:
+        """The record entry of one measurement now (None: a result not reported at that date, e.g. eGFR
+        before 1999; see ``lab_eras.reported_codes``)."""
+        codes = self.reported(t)
+        if codes is None:
+            return None
+        value, value_type = self.measure(sim, t)
+        return {
+            "id": RESERVED,  # the record's leading keys, filled in by ``Recorder.add`` (no copy per result)
+            "n": 0,
+            "encounter": None,
+            "time": t,
+            "category": self.category or category or "exam",
+            "codes": codes,
+            "value": value,
+            "value_type": value_type,
+            "unit": self.unit,
+            "components": [],
+            "report": None,
+            **self.flags(sim, value, value_type),
+        }
 
     def reported(self, t: float) -> list[dict[str, str]] | None:
         codes = list(self.code_dicts)
@@ -225,7 +235,7 @@ class Observation(ObservationBody, State):
     type: Literal["Observation"]
 
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
-        fields = self.entry_fields(sim, t, None)
+        fields = self.view.entry_fields(sim, t, None)
         if fields is not None:
             sim.add_entry(run, "observations", fields, None)
         return True
@@ -251,7 +261,7 @@ class MultiObservation(State):
             codes = view.reported(t)
             if codes is None:
                 continue
-            value, value_type = child.measure(sim, t)
+            value, value_type = view.measure(sim, t)
             components.append(
                 {
                     "codes": codes,
@@ -299,7 +309,7 @@ class DiagnosticReport(State):
         for child in self.observations:
             child.adopt_range(sim)
         for child in self.observations:
-            fields = child.entry_fields(sim, t, "laboratory")
+            fields = child.view.entry_fields(sim, t, "laboratory")
             if fields is None:
                 continue
             fields["report"] = report["id"]

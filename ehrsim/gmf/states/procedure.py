@@ -9,7 +9,7 @@ from pydantic import model_validator
 
 from ehrsim.core.lab_eras import availability
 from ehrsim.gmf.patient import RESERVED
-from ehrsim.gmf.states.base import State, duration_seconds
+from ehrsim.gmf.states.base import Processor, State, duration_seconds
 from ehrsim.gmf.values import Code, Codes, Count, Distribution, Frozen, TimeRange, TimeUnit, codes_as_dicts
 
 if TYPE_CHECKING:
@@ -42,33 +42,42 @@ class Procedure(State):
         return availability(self.codes[0].system, self.codes[0].code)[0]
 
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
-        if run.wake is not None:  # woken at the end of the procedure
-            if t >= run.wake:
-                run.wake = None
+        return self.processor(sim, run, t)  # type: ignore[return-value]
+
+    @cached_property
+    def processor(self) -> Processor:
+        """``process`` as a closure with the fields bound once (see ``State.processor``)."""
+        state, since, codes, reason = self, self._since, tuple(c.shared for c in self.codes), self.reason
+        duration, distribution, unit = self.duration, self.distribution, self.unit
+
+        def process(sim: PatientAccess, run: ModuleRun, t: float) -> bool:
+            if run.wake is not None:  # woken at the end of the procedure
+                if t >= run.wake:
+                    run.wake = None
+                    return True
+                sim.schedule(run, run.wake)
+                return False
+            if since is not None and t < since:  # a test done as a procedure before it existed
                 return True
-            sim.schedule(run, run.wake)
-            return False
-        since = self._since
-        if since is not None and t < since:  # a test done as a procedure before it existed (test_availability.csv)
+            span = duration_seconds(sim.rng, None, duration, distribution, unit)
+            fields = {
+                "id": RESERVED,  # the record's leading keys, filled in by the engine (no copy per procedure)
+                "n": 0,
+                "encounter": None,
+                "start": t,
+                "stop": t + span,
+                "codes": list(codes),  # ``codes_as_dicts``: the shared code dicts, a fresh list
+                "reason": sim.resolve_reason(run, reason),
+            }
+            sim.add_entry(run, "procedures", fields, state)
+            sim.extend_encounter(run, t + span)
+            if span > 0:
+                run.wake = t + span
+                sim.schedule(run, run.wake)
+                return False
             return True
-        codes = codes_as_dicts(self.codes)
-        span = duration_seconds(sim.rng, None, self.duration, self.distribution, self.unit)
-        fields = {
-            "id": RESERVED,  # the record's leading keys, filled in by the engine (no copy per procedure)
-            "n": 0,
-            "encounter": None,
-            "start": t,
-            "stop": t + span,
-            "codes": codes,
-            "reason": sim.resolve_reason(run, self.reason),
-        }
-        sim.add_entry(run, "procedures", fields, self)
-        sim.extend_encounter(run, t + span)
-        if span > 0:
-            run.wake = t + span
-            sim.schedule(run, run.wake)
-            return False
-        return True
+
+        return process
 
 
 class Device(State):

@@ -14,8 +14,9 @@ from ehrsim.report.clinical.view import PatientView
 @register
 class LowResultRechecked(Rule):
     """A result below ``max`` at ages ``min_age``-``max_age`` (years) is acted on within ``days``: a repeat of the
-    same test, or a drug of ``drug_class`` started or running (an infant haemoglobin under 11 g/dL: iron or a
-    recheck, AAP 2010). A result too close to the end of the record to be followed is not judged."""
+    same test, a drug of ``drug_class`` or a diagnosis of ``condition_set`` begun then or running (an infant
+    haemoglobin under 11 g/dL: iron, a recheck, or known anaemia, AAP 2010). A result too close to the end of the
+    record to be followed is not judged."""
 
     kind = "low_result_rechecked"
     required = ("lab_set", "max", "min_age", "max_age", "days")
@@ -27,7 +28,15 @@ class LowResultRechecked(Rule):
         f = Finding()
         within = float(self.p["days"]) * DAY
         results = view.values(self.lab)
-        meds = view.meds_of(self.p["drug_class"]) if self.param("drug_class") else []
+        spans = (
+            [(m["start"], view.stop_of(m)) for m in view.meds_of(self.p["drug_class"])]
+            if self.param("drug_class")
+            else []
+        )
+        if self.param("condition_set"):
+            spans += [
+                (c["start"], view.stop_of(c)) for c in view.conditions_in(self.data.code_set(self.p["condition_set"]))
+            ]
         for t, value, obs in results:
             age = view.age(t)
             if value >= float(self.p["max"]) or not self.p["min_age"] <= age < self.p["max_age"]:
@@ -35,7 +44,7 @@ class LowResultRechecked(Rule):
             if t + within > view.end:
                 continue
             rechecked = any(t < u <= t + within and o["id"] != obs["id"] for u, _, o in results)
-            treated = any(m["start"] <= t + within and view.stop_of(m) >= t for m in meds)
+            treated = any(a <= t + within and b >= t for a, b in spans)
             f.add(rechecked or treated, f"{iso(t)[:10]} at {age * 12:.0f} months: {value:g}, no recheck or treatment")
         return f
 

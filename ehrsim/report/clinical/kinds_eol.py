@@ -10,21 +10,24 @@ HOSPICE_CLASS = "hospice"
 DAY = 86_400
 
 
-def enrolment(view: PatientView, comfort_set: str, rule: Rule) -> int | None:
-    """When care became comfort care: the first hospice encounter or comfort-care plan (hospice/terminal care), or
+def enrolment(view: PatientView, comfort_set: str, rule: Rule) -> tuple[int, int] | None:
+    """The first comfort-care episode (start, end): a hospice encounter (until it ends: a patient may be discharged
+    alive, as Synthea's hospice module does) or a comfort-care plan (hospice/terminal care, until it stops), or
     (optional ``severe``: {"result_set", "below", "condition_set"}) the first result below a limit while a condition
-    is active (an MMSE below 10 with dementia: severe dementia, a limited life expectancy)."""
+    is active (an MMSE below 10 with dementia: severe dementia, a limited life expectancy, to the end of the record)."""
     care = rule.data.code_set(comfort_set)
-    starts = [int(e["start"]) for e in view.entries("encounters") if e.get("class") == HOSPICE_CLASS]
-    starts += [int(c["start"]) for c in view.entries("careplans") if care.any(c.get("codes"))]
+    spans = [
+        (int(e["start"]), int(view.stop_of(e))) for e in view.entries("encounters") if e.get("class") == HOSPICE_CLASS
+    ]
+    spans += [(int(c["start"]), int(view.stop_of(c))) for c in view.entries("careplans") if care.any(c.get("codes"))]
     severe = rule.param("severe")
     if severe:
         conditions = view.conditions_in(rule.data.code_set(severe["condition_set"]))
         for t, value, _ in view.values(rule.data.code_set(severe["result_set"])):
             if value < float(severe["below"]) and any(view.active(c, t) for c in conditions):
-                starts.append(int(t))
+                spans.append((int(t), int(view.end)))
                 break
-    return min(starts) if starts else None
+    return min(spans) if spans else None
 
 
 @register
@@ -36,12 +39,13 @@ class DrugAfterComfortCare(Rule):
     required = ("comfort_set", "drug_class", "grace_days")
 
     def check(self, view: PatientView) -> Finding:
-        start = enrolment(view, self.p["comfort_set"], self)
+        episode = enrolment(view, self.p["comfort_set"], self)
         f = Finding()
-        if start is None:
+        if episode is None:
             return f
+        start, end = episode
         due = start + float(self.p["grace_days"]) * DAY
-        if view.end < due:
+        if end < due:
             return f  # not in hospice that long: nothing to judge
         taken = [m for m in view.meds_of(self.p["drug_class"]) if m["start"] <= start <= view.stop_of(m)]
         if not taken:
@@ -55,7 +59,7 @@ class DrugAfterComfortCare(Rule):
 
 @register
 class ScreeningInComfortCare(Rule):
-    """A screening test or preventive procedure (``screening_set``) recorded after hospice enrolment."""
+    """A screening test or preventive procedure (``screening_set``) recorded during the first comfort-care episode."""
 
     kind = "screening_in_comfort_care"
     required = ("comfort_set", "screening_set")
@@ -64,11 +68,12 @@ class ScreeningInComfortCare(Rule):
         self.screens = self.data.code_set(self.p["screening_set"])
 
     def check(self, view: PatientView) -> Finding:
-        start = enrolment(view, self.p["comfort_set"], self)
+        episode = enrolment(view, self.p["comfort_set"], self)
         f = Finding()
-        if start is None:
+        if episode is None:
             return f
+        start, end = episode
         f.applicable = True
-        after = [t for t in view.events_in(self.screens, ("procedures", "observations")) if t > start]
+        after = [t for t in view.events_in(self.screens, ("procedures", "observations")) if start < t <= end]
         f.add(not after, f"{len(after)} screening entries after comfort care from {iso(start)[:10]}")
         return f

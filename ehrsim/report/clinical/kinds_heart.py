@@ -1,4 +1,5 @@
-"""Treatment that follows a low result of a diagnosed condition (heart failure with reduced ejection fraction)."""
+"""Cardio-renal-metabolic treatment rules: a low result of a diagnosed condition (heart failure with reduced ejection
+fraction), and two conditions together (type 2 diabetes with chronic kidney disease) that call for a drug class."""
 
 from __future__ import annotations
 
@@ -39,4 +40,37 @@ class LowResultTreated(Rule):
             ]
             f.add(not missing, f"{iso(t)[:10]} result {value:g}: no {', '.join(missing)} within {self.p['days']} days")
             break
+        return f
+
+
+@register
+class ComorbidityTreated(Rule):
+    """Once ``condition_set`` and ``with_set`` are both active (since ``since``) a drug of ``drug_class`` is started
+    within ``max_days``, or is already running. One event per patient followed long enough."""
+
+    kind = "comorbidity_treated"
+    required = ("condition_set", "with_set", "drug_class", "max_days")
+
+    def setup(self) -> None:
+        self.first = self.data.code_set(self.p["condition_set"])
+        self.second = self.data.code_set(self.p["with_set"])
+        self.since = date_time(self.param("since"))
+
+    def check(self, view: PatientView) -> Finding:
+        firsts, seconds = view.conditions_in(self.first), view.conditions_in(self.second)
+        both = sorted(
+            max(a["start"], b["start"], self.since)
+            for a in firsts
+            for b in seconds
+            if max(a["start"], b["start"], self.since) < min(view.stop_of(a), view.stop_of(b))
+        )
+        if not both:
+            return Finding()
+        t = both[0]
+        limit = t + float(self.p["max_days"]) * DAY
+        if limit > view.end:
+            return Finding()  # not followed long enough
+        treated = any(m["start"] <= limit and view.stop_of(m) >= t for m in view.meds_of(self.p["drug_class"]))
+        f = Finding()
+        f.add(treated, f"both from {iso(t)[:10]}, no {self.p['drug_class']} by {iso(int(limit))[:10]}")
         return f

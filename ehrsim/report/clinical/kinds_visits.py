@@ -1,7 +1,9 @@
-"""Visit rules: what happens in a visit fits its class (no examination or specimen at a telehealth visit)."""
+"""Visit rules: what happens in a visit fits its class (no examination or specimen at a telehealth visit) and the
+patient's age (no strep test in a toddler with a viral sore throat)."""
 
 from __future__ import annotations
 
+from ehrsim.record.times import DAY, iso
 from ehrsim.report.clinical.base import Finding, Rule, register
 from ehrsim.report.clinical.view import PatientView
 
@@ -39,4 +41,30 @@ class VirtualVisitInPerson(Rule):
         for enc_id in virtual:
             what = found.get(enc_id)
             f.add(what is None, f"virtual visit with {what}")
+        return f
+
+
+@register
+class TestMinAge(Rule):
+    """A test of ``lab_set`` is done from ``min_age`` years, unless it found what it looks for: a condition of
+    ``found_set`` diagnosed within a day of it. One event per test."""
+
+    kind = "test_min_age"
+    required = ("lab_set", "min_age", "found_set")
+
+    def setup(self) -> None:
+        self.lab = self.data.code_set(self.p["lab_set"])
+        self.found = self.data.code_set(self.p["found_set"])
+
+    def check(self, view: PatientView) -> Finding:
+        tests = [o for o in view.entries("observations") if self.lab.any(o.get("codes"))]
+        if not tests:
+            return Finding()
+        young = view.at_age(self.p["min_age"])
+        found = [c["start"] for c in view.conditions_in(self.found)]
+        f = Finding()
+        for o in tests:
+            t = o["time"]
+            ok = t >= young or any(abs(c - t) <= DAY for c in found)
+            f.add(ok, f"{o['codes'][0].get('display', '')[:40]} on {iso(t)[:10]} before age {self.p['min_age']}")
         return f

@@ -102,3 +102,17 @@ def test_the_wellness_module_flags_the_table_s_readings() -> None:
         found[age, sex] = (sbp, dbp)
         assert option["transition"] == "Child_BP_High"
     assert found == table
+
+
+def test_known_anaemia_counts_as_acting_on_a_low_haemoglobin() -> None:
+    """A repeat still under 11 confirms anaemia: diagnosed then, the result is acted on; a later low one too."""
+    b = RecordBuilder(birth=dt.date(2018, 3, 1))
+    t = b.at_age(1)
+    b.observation(HB, t, 10.4, unit="g/dL", enc=b.encounter(t, cls="wellness"))
+    u = t + 30 * DAY
+    b.observation(HB, u, 10.5, unit="g/dL", enc=b.encounter(u))
+    b.condition("271737000", u, display="Anemia (disorder)")
+    b.observation(HB, u + 80 * DAY, 10.6, unit="g/dL", enc=b.encounter(u + 80 * DAY))
+    passes(HB_RULE, [b.record()])
+    b.lists["conditions"].clear()
+    breaks(HB_RULE, [b.record()])  # the last two low results, nothing after them

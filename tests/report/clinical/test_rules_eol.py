@@ -65,6 +65,7 @@ def test_screening_after_hospice_enrolment_breaks_it() -> None:
     assert "1 screening entries after comfort care" in result.examples[0][1][0]
     breaks(HOSPICE_RULE, [_screened(20, DENTAL_SCALING)])
     passes(HOSPICE_RULE, [_screened(-200), _screened(-1, DENTAL_SCALING)])  # before the enrolment
+    passes(HOSPICE_RULE, [_screened(150)])  # after a live discharge from hospice (100 days; Synthea's hospice module)
 
 
 def _demented(mmse: float, audit_after: bool, dementia: bool = True, what: str = AUDIT_C) -> dict[str, Any]:

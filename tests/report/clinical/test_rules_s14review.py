@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tests.report.clinical.helpers import breaks, med, passes
-from tests.report.records import RecordBuilder
+from tests.report.records import RecordBuilder, code
 
 COMBINED_PILL = ("238019", "ethinyl estradiol 0.03 MG / levonorgestrel 0.15 MG Oral Tablet")
 NORETHINDRONE = ("198042", "norethindrone 0.35 MG Oral Tablet")
@@ -159,3 +159,44 @@ def test_virtual_visit_in_person() -> None:
     office = g.encounter(g.at_age(95.5))
     g.procedure("401191002", office["start"], enc=office)  # the foot examination in the office
     passes("rec.virtual_visit_in_person", [g.record()])
+
+
+CANAGLIFLOZIN = ("1373463", "canagliflozin 100 MG Oral Tablet")
+METFORMIN = ("860975", "24 HR metformin hydrochloride 500 MG Extended Release Oral Tablet")
+
+
+def _diabetic_ckd(index: int, drugs: list[tuple[str, str]], ckd_year: float = 2021) -> dict:
+    b = RecordBuilder(index=index, birth=dt.date(1960, 1, 1))
+    b.condition("44054006", b.at_age(50), display="Diabetes mellitus type 2 (disorder)")
+    ckd = b.at_age(ckd_year - 1960)
+    b.condition("433144002", ckd, display="Chronic kidney disease stage 3 (disorder)")
+    for drug in drugs:
+        med(b, drug, ckd + 90 * DAY, stop=ckd + 455 * DAY)
+    return b.record()
+
+
+def test_sglt2_diabetic_ckd() -> None:
+    breaks("care.sglt2_diabetic_ckd", [_diabetic_ckd(0, [METFORMIN])])  # chart 6: metformin, no SGLT2 inhibitor
+    old = RecordBuilder(index=2, birth=dt.date(1940, 1, 1))
+    old.condition("44054006", old.at_age(50), stop=old.at_age(60), display="Diabetes mellitus type 2 (disorder)")
+    old.condition("433144002", old.at_age(65), display="Chronic kidney disease stage 3 (disorder)")  # diabetes over
+    recent = _diabetic_ckd(3, [METFORMIN], ckd_year=2024.5)  # REFERENCE is 2025-01-01: not followed for a year yet
+    result = passes("care.sglt2_diabetic_ckd", [_diabetic_ckd(0, [METFORMIN, CANAGLIFLOZIN]), old.record(), recent])
+    assert result.denominator == 1
+
+
+RAPID_STREP = "78012-2"
+
+
+def test_no_strep_test_under_3() -> None:
+    b = RecordBuilder(birth=dt.date(2024, 11, 20))
+    t = b.at_age(0.21)
+    b.condition("195662009", t, stop=t + 8 * DAY, display="Acute viral pharyngitis (disorder)")
+    b.observation(RAPID_STREP, t, code("260385009", display="Negative (qualifier value)"))  # chart 39 at 11 weeks
+    breaks("care.no_strep_test_under_3", [b.record()])
+    g = RecordBuilder(birth=dt.date(2020, 1, 1))
+    t = g.at_age(2.5)
+    g.observation(RAPID_STREP, t, code("10828004", display="Positive (qualifier value)"))
+    g.condition("43878008", t, stop=t + 10 * DAY, display="Streptococcal sore throat (disorder)")  # it found strep
+    g.observation(RAPID_STREP, g.at_age(4), code("260385009", display="Negative (qualifier value)"))  # from 3
+    passes("care.no_strep_test_under_3", [g.record()])
