@@ -64,3 +64,22 @@ def test_diagnosis_follows_a_recorded_panel_and_statins_follow_the_uptake_draw()
                 assert ldl >= 70
     assert diagnosed  # some of eight lives from 1940 are diagnosed
     assert any(a.get("statin_uptake") for a, _ in lives) and not all(a.get("statin_uptake") for a, _ in lives)
+
+
+def test_primary_prevention_statins_follow_their_own_uptake() -> None:
+    """A statin for primary prevention alone (40-75, LDL-C 70-189, no ASCVD or diabetes: the Pooled Cohort path) only
+    for those who take one for primary prevention (0.42 of adults: Robinson & Booth 2010, NCHS Data Brief 177)."""
+    judged = 0
+    for attributes, rec in _lives(16):
+        statins = [m for m in rec["medications"] if "statin" in m["codes"][0]["display"]]
+        if not attributes.get("statin_uptake") or attributes.get("coronary_heart_disease"):
+            continue
+        judged += 1
+        if statins and not attributes.get("primary_statin_uptake"):
+            start = min(m["start"] for m in statins)
+            assert (_latest(rec, LDL, start) or 0) >= 190  # only the LDL-C >= 190 group, never the risk path
+    assert judged  # some lives take statins when recommended
+    uptake = [a for a, _ in _lives(16) if a.get("statin_uptake")]
+    assert any(a.get("primary_statin_uptake") for a in uptake) and not all(
+        a.get("primary_statin_uptake") for a in uptake
+    )
