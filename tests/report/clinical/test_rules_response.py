@@ -1,0 +1,152 @@
+"""Results acted on, on hand-made records: raised readings diagnosed and treated, PHQ-9 and PSA followed up."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.report.clinical.helpers import (
+    AMLODIPINE,
+    DAY,
+    LISINOPRIL,
+    Record,
+    breaks,
+    med,
+    passes,
+)
+from tests.report.records import RecordBuilder
+
+
+def _hypertensive(readings: list[tuple[float, float, float]], switch_at: float | None = None) -> Record:
+    """Hypertension from 50 on amlodipine; readings (age, systolic, diastolic); lisinopril added at ``switch_at``."""
+    b = RecordBuilder(birth=dt.date(1950, 1, 1))
+    b.condition("59621000", b.at_age(50))
+    med(b, AMLODIPINE, b.at_age(50))
+    if switch_at is not None:
+        med(b, LISINOPRIL, b.at_age(switch_at))
+    for age, systolic, diastolic in readings:
+        b.blood_pressure(b.at_age(age), systolic, diastolic)
+    return b.record()
+
+
+def test_hypertension_intensified() -> None:
+    # 108 of the s10review chart review: 145-172 systolic for years on amlodipine 5 mg alone
+    stuck = _hypertensive([(50.5, 158, 80), (51.0, 172, 79), (51.6, 160, 80)])
+    result = breaks("care.hypertension_intensified", [stuck])
+    assert (result.patients, result.patients_breaking) == (1, 1)
+    diastolic = _hypertensive([(50.5, 132, 98), (51.2, 135, 97), (51.7, 131, 99)])  # diastolic alone counts
+    breaks("care.hypertension_intensified", [diastolic])
+    titrated = _hypertensive([(50.5, 158, 80), (51.0, 172, 79), (51.6, 160, 80)], switch_at=50.7)  # a drug added
+    controlled = _hypertensive([(50.5, 158, 80), (50.8, 134, 80), (51.6, 156, 80)])  # one high reading a year apart
+    short = _hypertensive([(50.5, 158, 80), (51.2, 160, 80)])  # above goal for 8 months only
+    untreated = RecordBuilder(birth=dt.date(1950, 1, 1))
+    untreated.condition("59621000", untreated.at_age(50))
+    for age in (50.5, 51.5, 52.5):
+        untreated.blood_pressure(untreated.at_age(age), 160, 90)  # not on a drug: other rules judge it
+    passes("care.hypertension_intensified", [titrated, controlled, short, untreated.record()])
+
+
+def test_hypertension_mean_above_goal() -> None:
+    # s13htn: 142-147 systolic for years on one unchanged drug, no reading >= 150/95 (the older rule passes it)
+    stuck = _hypertensive([(50.5, 146, 80), (50.9, 138, 78), (51.3, 147, 82), (51.7, 142, 79)])
+    passes("care.hypertension_intensified", [stuck])
+    result = breaks("care.hypertension_mean_above_goal", [stuck])
+    assert result.patients_breaking == result.patients and "mean 143 of 4" in result.examples[0][1][0]
+    diastolic = _hypertensive([(50.5, 132, 92), (51.0, 128, 88), (51.6, 130, 91)])  # mean diastolic 90.3
+    breaks("care.hypertension_mean_above_goal", [diastolic])
+    titrated = _hypertensive([(50.5, 146, 80), (51.0, 147, 82), (51.6, 142, 80)], switch_at=50.7)  # a drug added
+    near_goal = _hypertensive([(50.5, 146, 80), (50.9, 134, 78), (51.3, 141, 82), (51.7, 136, 79)])  # mean 139
+    short = _hypertensive([(50.5, 150, 80), (51.2, 148, 80)])  # above goal for 8 months only
+    old = RecordBuilder(birth=dt.date(1910, 1, 1))  # 1960-1962: before JNC 1977's stepped care, not judged
+    old.condition("59621000", old.at_age(50))
+    med(old, AMLODIPINE, old.at_age(50))
+    for age in (50.5, 51.2, 51.9):
+        old.blood_pressure(old.at_age(age), 150, 95)
+    passes("care.hypertension_mean_above_goal", [titrated, near_goal, short, old.record()])
+
+
+SERTRALINE_50 = ("312941", "sertraline 50 MG Oral Tablet")
+SERTRALINE_100 = ("312938", "sertraline 100 MG Oral Tablet")
+
+
+def _depressed(scores: list[tuple[float, float]], stepped_at: float | None = None) -> Record:
+    """Major depression from 30 on sertraline 50 mg; PHQ-9 scores (age, score); 100 mg from ``stepped_at``."""
+    b = RecordBuilder(birth=dt.date(1980, 1, 1))
+    b.condition("370143000", b.at_age(30))
+    first = med(b, SERTRALINE_50, b.at_age(30))
+    if stepped_at is not None:
+        first["stop"] = b.at_age(stepped_at)
+        med(b, SERTRALINE_100, b.at_age(stepped_at))
+    for age, score in scores:
+        b.observation("44261-6", b.at_age(age), score, unit="{score}", category="survey")
+    return b.record()
+
+
+def test_antidepressant_adjusted() -> None:
+    # 116 of the s13review chart review: PHQ-9 16-19 for 17 months on the starting dose
+    stuck = _depressed([(30.2, 17), (30.5, 19), (30.9, 16)])
+    result = breaks("care.antidepressant_adjusted", [stuck])
+    assert (result.patients, result.patients_breaking) == (1, 1)
+    scores = [(30.1, 17), (30.3, 18), (30.5, 16), (30.55, 9)]
+    breaks("care.antidepressant_adjusted", [_depressed(scores)])  # 146 days at 15+ on 50 mg
+    stepped = _depressed(scores, stepped_at=30.32)  # raised to 100 mg after 73 days, then a response
+    responded = _depressed([(30.2, 17), (30.4, 9), (30.9, 6)])
+    restarted = RecordBuilder(birth=dt.date(1980, 1, 1))  # a month's course, then a new one 15 months later
+    restarted.condition("370143000", restarted.at_age(30))
+    first = med(restarted, SERTRALINE_50, restarted.at_age(30))
+    first["stop"] = restarted.at_age(30.08)
+    med(restarted, SERTRALINE_50, restarted.at_age(31.3))
+    for age, score in [(30.0, 18), (31.3, 24), (31.4, 9)]:
+        restarted.observation("44261-6", restarted.at_age(age), score, unit="{score}", category="survey")
+    passes("care.antidepressant_adjusted", [stepped, responded, restarted.record()])
+
+
+def test_elevated_psa_followed_up() -> None:
+    """s13review: a PSA of 7.2 at 58 with nothing done (14 of 26 PSAs of 4 or more)."""
+
+    def man(psa: float, follow: str | None, index: int) -> Record:
+        b = RecordBuilder(index, birth=dt.date(1960, 1, 1))
+        t = b.at_age(58)
+        b.observation("2857-1", t, psa, unit="ng/mL")
+        if follow == "referral":
+            b.procedure("306206005", t)
+        elif follow == "cancer":
+            b.condition("399068003", t + 40 * DAY)
+        return b.record()
+
+    result = breaks("care.elevated_psa_followed_up", [man(7.2, None, 0), man(4.6, "referral", 1)])
+    assert result.denominator == 2
+    passes("care.elevated_psa_followed_up", [man(7.2, "referral", 0), man(5.0, "cancer", 1), man(2.1, None, 2)])
+
+
+def _raised(readings: list[tuple[float, float, float]], cls: str = "wellness", dx_at: float | None = None) -> Record:
+    """Office readings (age, systolic, diastolic) at visits of class ``cls``; hypertension diagnosed at ``dx_at``."""
+    b = RecordBuilder(birth=dt.date(1960, 1, 1))
+    for age, systolic, diastolic in readings:
+        visit = b.encounter(b.at_age(age), cls=cls)
+        b.blood_pressure(b.at_age(age), systolic, diastolic)["encounter"] = visit["id"]
+    if dx_at is not None:
+        b.condition("59621000", b.at_age(dx_at))
+    return b.record()
+
+
+def test_raised_readings_diagnosed() -> None:
+    # s13htn2: office readings averaging >= 140/90 every year, never diagnosed
+    yearly = [(50.0, 146, 86), (51.0, 142, 84), (52.0, 150, 88), (53.0, 148, 90), (54.0, 147, 86)]
+    result = breaks("care.raised_readings_diagnosed", [_raised(yearly)])
+    assert "mean 146/86 of 3 readings" in result.examples[0][1][0]
+    diastolic = [(50.0, 132, 92), (50.6, 128, 90), (51.2, 130, 91)]  # only the diastolic mean is raised
+    breaks("care.raised_readings_diagnosed", [_raised(diastolic)])
+    diagnosed = _raised(yearly, dx_at=52.5)  # diagnosed within a year of the third reading
+    normal = _raised([(50.0, 146, 80), (51.0, 132, 78), (52.0, 138, 84), (53.0, 136, 82)])  # mean 139 at most
+    emergency = _raised(yearly, cls="emergency")  # not office readings
+    known = _raised(yearly, dx_at=49.0)  # diagnosed before the readings: treatment's rules judge it
+    late = _raised([(63.8, 146, 86), (64.1, 150, 88), (64.4, 148, 90)])  # the record ends within the year
+    spread = _raised([(40.0, 146, 86), (44.0, 150, 88), (48.0, 148, 90)])  # 8 years apart, not one window
+    pregnant = RecordBuilder(birth=dt.date(1990, 1, 1))  # raised readings in a pregnancy are the pregnancy's
+    pregnant.condition("72892002", pregnant.at_age(30.0), stop=pregnant.at_age(30.7))
+    for age in (30.2, 30.4, 30.6):
+        visit = pregnant.encounter(pregnant.at_age(age), cls="wellness")
+        pregnant.blood_pressure(pregnant.at_age(age), 146, 92)["encounter"] = visit["id"]
+    others = [normal, emergency, known, late, spread, pregnant.record()]
+    result = passes("care.raised_readings_diagnosed", [diagnosed, *others])
+    assert (result.denominator, result.breaking) == (1, 0)  # only the diagnosed record is judged
