@@ -24,7 +24,7 @@ from tests.runs.conftest import generate_args, write_module
 
 REFERENCE = dt.date(2025, 1, 1)
 YEAR = 365.25 * 86400
-LIVES = 160  # lives aged 85-95 at the reference date (many die before 85: the band needs ~15+ expected deaths)
+LIVES = 200  # lives aged 85-95 at the reference date (many die before 85: the band needs ~15+ expected deaths)
 FIRST = 85  # deaths are counted from this age
 
 
@@ -123,7 +123,9 @@ def test_synthea_library_old_age_deaths_follow_the_life_table() -> None:
 
     Band: 2 SD below (one-sided ~2 %), 3 SD above. Measured (seed 3, 160 lives, the gap tables of
     terminology/deaths/added_natural_causes): auto 24 deaths against 20.4 expected (+0.8 SD);
-    ``--natural-deaths off`` 16 against 35.1 (-3.2 SD), which fails the band.
+    ``--natural-deaths off`` 16 against 35.1 (-3.2 SD), which fails the band. On session 8's code (external-cause deaths
+    at 1-44 added to other libraries, every life's draws moved by the birth plan) fewer of 160 reached 85 (14.0
+    expected, below the floor of 15), so the test now runs 200 lives: 24 deaths against 22.5 expected (+0.3 SD).
     """
     deaths, expected = _old_age_deaths("auto")
     assert expected > 15  # enough person-years at 85+ for the band to mean something
