@@ -125,3 +125,50 @@ def test_nifedipine_is_added_when_labetalol_is_at_its_maximum() -> None:
         if expected:
             assert added[0]["prescribing"]["rule"] == "pregnancy_second_line" and not added[0]["chronic"]
             assert added[0]["stop"] is not None  # for the pregnancy and 6 weeks after, not renewed for life
+
+
+def _started(sim: Simulation) -> list[dict[str, Any]]:
+    return [m for m in sim.rec.lists["medications"] if (m.get("prescribing") or {}).get("rule") == "pregnancy_first_line"]
+
+
+def test_known_hypertension_untreated_in_pregnancy_starts_labetalol_at_140_90() -> None:
+    """CHAP 2022 / ACOG 2022: chronic hypertension in pregnancy is treated at >= 140/90; below it, or with no
+    hypertension diagnosed and a reading under the severe range, nothing is started."""
+    from tests.prescribing.helpers import onset
+
+    sim = patient(dt.date(1990, 1, 1), pregnant=True)
+    at(sim, dt.date(2020, 3, 1))
+    onset(sim, "conditions", "59621000", display="Essential hypertension (disorder)")
+    _reading(sim, 138, 86)
+    assert not _started(sim)
+    at(sim, dt.date(2020, 3, 15))
+    _reading(sim, 146, 88)
+    (started,) = _started(sim)
+    assert code_of(started) == "896758" and started["chronic"] and started["stop"] is None
+    assert started["reason"][0]["code"] == "59621000" and started["dosage"]["frequency"] == 2
+    at(sim, dt.date(2020, 3, 29))
+    _reading(sim, 150, 92)
+    assert len(_started(sim)) == 1  # then titrated, not started again
+
+    no_diagnosis = patient(dt.date(1990, 1, 1), pregnant=True)
+    at(no_diagnosis, dt.date(2020, 3, 1))
+    _reading(no_diagnosis, 152, 94)
+    assert not _started(no_diagnosis)
+
+
+def test_severe_range_in_pregnancy_is_treated_whatever_the_diagnosis() -> None:
+    """ACOG Committee Opinion 767: >= 160/110 in pregnancy is treated; the drug is for the pregnancy (it ends 6 weeks
+    after term), methyldopa before labetalol existed (1984); not outside pregnancy."""
+    sim = patient(dt.date(1990, 1, 1), pregnant=True)
+    at(sim, dt.date(2020, 3, 1))
+    _reading(sim, 150, 112)
+    (started,) = _started(sim)
+    assert code_of(started) == "896758" and not started["chronic"] and started["stop"] is not None
+    early = patient(dt.date(1950, 1, 1), pregnant=True)
+    at(early, dt.date(1975, 3, 1))
+    _reading(early, 166, 96)
+    assert [code_of(m) for m in _started(early)] == ["197956"]
+    not_pregnant = patient(dt.date(1990, 1, 1))
+    at(not_pregnant, dt.date(2020, 3, 1))
+    _reading(not_pregnant, 170, 112)
+    assert not _started(not_pregnant)
