@@ -128,7 +128,9 @@ def test_nifedipine_is_added_when_labetalol_is_at_its_maximum() -> None:
 
 
 def _started(sim: Simulation) -> list[dict[str, Any]]:
-    return [m for m in sim.rec.lists["medications"] if (m.get("prescribing") or {}).get("rule") == "pregnancy_first_line"]
+    return [
+        m for m in sim.rec.lists["medications"] if (m.get("prescribing") or {}).get("rule") == "pregnancy_first_line"
+    ]
 
 
 def test_known_hypertension_untreated_in_pregnancy_starts_labetalol_at_140_90() -> None:

@@ -21,6 +21,7 @@ from ehrsim.report.clinical import (  # noqa: F401
     kinds_perinatal,
     kinds_phys,
     kinds_pop,
+    kinds_pregnancy_bp,
     kinds_records,
     kinds_response,
     kinds_rx,
