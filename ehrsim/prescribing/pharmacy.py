@@ -81,6 +81,13 @@ class Pharmacy:
         ordered = fields["codes"][0]
         product = self.rx.products.get(ordered["code"])
         one_off = fields["administered"] and not fields["chronic"]
+        if one_off and product is not None and product.code in self.rx.durations:
+            # a device or implant inserted at the visit stays in place for its labelled life (durations.csv), or
+            # until the module removes it (MedicationEnd); s14review: 77 of 77 insertions ended with the visit
+            lasts = t + self.rx.durations[product.code]
+            fields["stop"] = lasts if fields["stop"] is None else min(fields["stop"], lasts)
+            fields["requested"] = True
+            one_off = False
         if one_off:  # an administration ends with the visit it was given in
             enc = sim.desk.current(run)
             end = max(t, enc["stop"]) if enc is not None else t

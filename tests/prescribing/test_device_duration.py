@@ -50,7 +50,9 @@ def test_a_one_off_insertion_stays_in_place_and_a_yearly_change_of_device_insert
     sim = patient(dt.date(1980, 1, 1))
     at(sim, dt.date(2016, 5, 3))
     ius = order(sim, MIRENA, administered=True)
-    assert ius["stop"] == sim.now  # the administration ends with its visit
+    # the device stays in place for its labelled life (s14review: 77 of 77 ended with the visit), then ends
+    assert ius["stop"] == sim.now + 5 * 365.25 * 86400 and ius["requested"]
+    assert any(m is ius for m in sim.active["medications"].values())
     at(sim, dt.date(2017, 5, 4))
     assert order(sim, IMPLANT, administered=True) is ius
     at(sim, dt.date(2021, 5, 4))  # 5 years: a new device

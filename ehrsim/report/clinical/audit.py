@@ -13,6 +13,7 @@ from ehrsim.report.clinical import (  # noqa: F401
     kinds_child,
     kinds_chronic,
     kinds_death,
+    kinds_devices,
     kinds_dose,
     kinds_eol,
     kinds_heart,
