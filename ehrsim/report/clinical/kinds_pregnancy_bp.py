@@ -96,7 +96,9 @@ class SeverePregnancyReadingTreated(Rule):
 class ResolvedOnNormalReading(Rule):
     """A condition (gestational hypertension, pre-eclampsia) ended on a reading below ``raised``: the latest reading
     in the ``within_days`` up to its end. Ended with no reading, or on a raised one, breaks (ACOG PB 222: it persists
-    to 12 weeks postpartum and is then chronic hypertension). Ends at death are not judged."""
+    to 12 weeks postpartum and is then chronic hypertension), unless a condition of ``unless_set`` (chronic
+    hypertension) is active at the end or begins within ``within_days`` of it: the disorder was reclassified. Ends at
+    death are not judged."""
 
     kind = "resolved_on_normal_reading"
     required = ("condition_set", "systolic_set", "diastolic_set", "raised", "within_days")
@@ -105,10 +107,13 @@ class ResolvedOnNormalReading(Rule):
         f = Finding()
         window = float(self.p["within_days"]) * DAY
         bp = readings(self, view)
+        unless = view.conditions_in(self.data.code_set(self.p["unless_set"])) if "unless_set" in self.p else []
         for cond in view.conditions_in(self.data.code_set(self.p["condition_set"])):
             end = cond.get("stop")
             if end is None or (view.death is not None and end >= view.death):
                 continue
+            if any(c["start"] <= end + window and view.stop_of(c) >= end for c in unless):
+                continue  # reclassified as chronic hypertension (still raised at 12 weeks)
             last = [(t, s, d) for t, s, d in bp if end - window <= t <= end]
             name = (cond.get("codes") or [{}])[0].get("display")
             if not last:

@@ -101,5 +101,11 @@ def test_hypertension_of_pregnancy_ended_on_a_normal_reading_passes() -> None:
     b.blood_pressure(end, 128, 82)
     ongoing, start, _ = _pregnancy(1)
     ongoing.condition(GESTATIONAL_HTN, start + 16 * WEEK)  # not ended: not judged
-    judged = passes("care.pregnancy_hypertension_resolved_on_normal_reading", [b.record(), ongoing.record()])
+    chronic, start, delivery = _pregnancy(2)
+    end = delivery + 84 * DAY
+    chronic.condition(GESTATIONAL_HTN, start + 16 * WEEK, end)
+    chronic.blood_pressure(end, 150, 95)  # still raised at 12 weeks: chronic hypertension, not judged
+    chronic.condition(ESSENTIAL_HTN, end)
+    records = [b.record(), ongoing.record(), chronic.record()]
+    judged = passes("care.pregnancy_hypertension_resolved_on_normal_reading", records)
     assert judged.events == 1
