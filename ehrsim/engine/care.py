@@ -6,6 +6,7 @@ Every change to the record goes through ``Simulation`` methods that wake the Gua
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ehrsim.core import birth_dose, class_eras, clock, codes, deaths, immunizations, vaccine_plan, wellness
@@ -33,6 +34,9 @@ HOSPITAL_STAYS = frozenset({"inpatient", "emergency", "hospice", "snf"})
 DIED_ELSEWHERE = "home"
 #: attributes pregnancy modules set true while pregnant (ehrsim's library, Synthea's)
 PREGNANCY_ATTRIBUTES = frozenset({"pregnancy", "pregnant"})
+#: birth-stay doses that move to an office visit when there is no stay (nirsevimab; not the hepatitis B dose 1)
+OFFICE_IF_NO_STAY = frozenset({"rsv_infant"})
+DAY = 86400.0
 
 
 def schedule_next_wellness(sim: Simulation, t: float) -> None:
@@ -182,10 +186,15 @@ def vaccine_visit(sim: Simulation, t: float, shots: tuple[vaccine_plan.Shot, ...
     if not shots:
         return
     desk = sim.desk
-    if shots[0].enc_class == "inpatient":  # the birth dose: given in the newborn's birth stay (engine.birth)
+    if shots[0].enc_class == "inpatient":  # the birth doses: given in the newborn's birth stay (engine.birth)
         enc = sim.birth_stay
         if enc is None or t > enc["stop"]:
-            return  # born outside hospital (or discharged first): dose 1 comes from the routine schedule
+            # born outside hospital (or discharged first): hepatitis B dose 1 comes from the routine schedule,
+            # nirsevimab at an office visit in the first week
+            later = [replace(s, enc_class="ambulatory") for s in shots if s.key in OFFICE_IF_NO_STAY]
+            if later:
+                sim.queue.push(clock.place(t + DAY, "ambulatory", sim.zone, sim.clock_rng), WELLNESS, 0, tuple(later))
+            return
     elif desk.lock is not None or t < desk.free_at:
         later = clock.place(max(desk.free_at, t + 3600.0), shots[0].enc_class, sim.zone, sim.clock_rng)
         sim.queue.push(later, WELLNESS, 0, shots)
