@@ -122,6 +122,10 @@ class Pharmacy:
         if chosen is not product:
             self._substitute(fields, chosen, ordered, problem, t)
             courses.own_regimen(self, fields, chosen, product)
+            devices = self.rx.durations
+            if fields["administered"] and not one_off and product.code in devices and chosen.code not in devices:
+                fields.update(stop=t, requested=False)  # a device's substitute is no device: given once, at the visit
+                one_off = True
         chosen = dosing.paediatric(self, fields, chosen, patient, ordered, t)
         previous = dosing.previous(self, chosen, t)
         chosen = dosing.strength(self, fields, chosen, patient, ordered, t, previous)
