@@ -198,8 +198,8 @@ def _infant_rsv(rng: np.random.Generator, birth: int) -> list[Shot]:
         if season_start < _date(r["from"]) or rng.random() >= float(r["uptake"]):
             continue
         if birth >= season_start:  # born in the season: in the birth hospital stay (engine.care.vaccine_visit)
-            hours = (int(float(r[f"in_stay_hours_{end}"]) * 3600) for end in ("low", "high"))
-            when = birth + int(rng.integers(*hours))
+            low, high = (int(float(r[f"in_stay_hours_{end}"]) * 3600) for end in ("low", "high"))
+            when = birth + int(rng.integers(low, high))
             out.append(Shot(when, "rsv_infant", r["cvx_small"], r["display_small"], enc_class="inpatient"))
             continue
         when = season_start + int(rng.integers(0, 31 * DAY))

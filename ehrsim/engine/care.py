@@ -191,9 +191,9 @@ def vaccine_visit(sim: Simulation, t: float, shots: tuple[vaccine_plan.Shot, ...
         if enc is None or t > enc["stop"]:
             # born outside hospital (or discharged first): hepatitis B dose 1 comes from the routine schedule,
             # nirsevimab at an office visit in the first week
-            later = [replace(s, enc_class="ambulatory") for s in shots if s.key in OFFICE_IF_NO_STAY]
-            if later:
-                sim.queue.push(clock.place(t + DAY, "ambulatory", sim.zone, sim.clock_rng), WELLNESS, 0, tuple(later))
+            office = tuple(replace(s, enc_class="ambulatory") for s in shots if s.key in OFFICE_IF_NO_STAY)
+            if office:
+                sim.queue.push(clock.place(t + DAY, "ambulatory", sim.zone, sim.clock_rng), WELLNESS, 0, office)
             return
     elif desk.lock is not None or t < desk.free_at:
         later = clock.place(max(desk.free_at, t + 3600.0), shots[0].enc_class, sim.zone, sim.clock_rng)

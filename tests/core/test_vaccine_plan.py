@@ -71,7 +71,7 @@ def test_nirsevimab_for_a_baby_born_in_the_season_is_planned_in_the_birth_stay()
     doses = [s for p in plans for s in p if s.key == "rsv_infant"]
     assert doses and all(s.enc_class == "inpatient" and 3600 <= s.time - born <= DAY for s in doses)
     assert {s.cvx for s in doses} == {"306"}
-    before, plans = _plans(dt.date(2024, 6, 10), 200)  # born before the season: at its start, in the office
+    _, plans = _plans(dt.date(2024, 6, 10), 200)  # born before the season: at its start, in the office
     doses = [s for p in plans for s in p if s.key == "rsv_infant"]
     assert doses and all(s.enc_class == "ambulatory" and to_date(s.time).month == 10 for s in doses)
 

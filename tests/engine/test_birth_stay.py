@@ -169,7 +169,7 @@ def test_nirsevimab_is_given_in_the_birth_stay_of_a_baby_born_in_the_season() ->
     discharge to infants born October-March (a baby born outside hospital gets it at an office visit that week)."""
     given = 0
     for seed in range(12):
-        sim, rec = simulate(born=dt.date(2024, 1, 10), end=dt.date(2024, 3, 1), seed=seed)
+        _, rec = simulate(born=dt.date(2024, 1, 10), end=dt.date(2024, 3, 1), seed=seed)
         doses = [i for i in rec["immunizations"] if i["codes"][0]["code"] in ("306", "307")]
         stay = _stay(rec)
         for dose in doses:
