@@ -174,3 +174,27 @@ def test_severe_range_in_pregnancy_is_treated_whatever_the_diagnosis() -> None:
     at(not_pregnant, dt.date(2020, 3, 1))
     _reading(not_pregnant, 170, 112)
     assert not _started(not_pregnant)
+
+
+def test_a_severe_admission_reading_recorded_at_discharge_starts_treatment_from_admission() -> None:
+    """The core writes a stay's admission vital signs when the module ends the stay (engine.stay_vitals): a delivery
+    admitted at 160/100 was left untreated (s15preg, 3 of 12 severe readings on a 300-life run)."""
+    from ehrsim.engine import stay_vitals
+
+    sim = patient(dt.date(1990, 1, 1), pregnant=True)
+    admitted = at(sim, dt.date(2020, 3, 1))
+    enc = sim.desk.new_encounter(admitted, "inpatient", [{"system": "SNOMED-CT", "code": "32485007"}], [], "t", None)
+    at(sim, dt.date(2020, 3, 2))  # discharge
+    panel = {
+        "codes": [{"system": "LOINC", "code": "85354-9", "display": "Blood pressure panel with all children optional"}],
+        "value": None,
+        "value_type": "none",
+        "unit": "",
+        "components": [
+            {"codes": [{"system": "LOINC", "code": "8480-6"}], "value": 160.0, "value_type": "numeric"},
+            {"codes": [{"system": "LOINC", "code": "8462-4"}], "value": 100.0, "value_type": "numeric"},
+        ],
+    }
+    stay_vitals._write(sim, enc, panel, {})
+    (started,) = _started(sim)
+    assert started["start"] == admitted and code_of(started) == "896758"
