@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.prescribing import running
+from ehrsim.prescribing import older_adults, running
 from ehrsim.prescribing.tables import class_groups
 from ehrsim.record.times import from_date
 
@@ -112,6 +112,8 @@ def applies(ph: Pharmacy, rule: Rule, patient: Patient) -> bool:
         obs = ph.sim.latest_observation(result)
         value = obs["value"] if obs is not None and obs["time"] <= patient.t else None
         return isinstance(value, int | float) and not isinstance(value, bool) and value < rule.threshold
+    if kind == "older_adult_below_goal":  # an older adult's HbA1c below the deintensification threshold (ADA 13)
+        return older_adults.below_goal(ph, patient.age, patient.t) is not None
     if kind == "taking_classes":  # e.g. an NSAID with an ACE inhibitor or ARB and a diuretic
         groups = class_groups(rule.subject)[0]
         return all(any(running.active_class(ph, c, patient.t) for c in group) for group in groups)

@@ -16,7 +16,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ehrsim.prescribing import bsa, checks, courses, dosing, lifecycle, pregnancy, result_titration, review, running
+from ehrsim.prescribing import (
+    bsa,
+    checks,
+    courses,
+    dosing,
+    lifecycle,
+    older_adults,
+    pregnancy,
+    result_titration,
+    review,
+    running,
+)
 from ehrsim.prescribing.lifecycle import STOPPED
 from ehrsim.prescribing.patient import Patient
 from ehrsim.prescribing.tables import Product, tables
@@ -253,6 +264,7 @@ class Pharmacy:
         if entry.get("components") or code in self._bp_limits:  # else not a blood pressure: ``raised`` is False
             pregnancy.titrate_in_pregnancy(self, entry, t)
         result_titration.titrate_on_result(self, entry, t)
+        older_adults.deintensify_on_result(self, entry, t)  # an older adult below the HbA1c goal (ADA 13)
         if code in self.rx.result_triggers:  # an MMSE showing severe dementia: preventive drugs stop (STOPPFrail)
             self._review(entry.get("encounter"), t)
         if code in self.rx.egfr_codes:

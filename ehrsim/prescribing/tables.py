@@ -35,6 +35,7 @@ RULE_KINDS = (
     "taking_classes",
     "comfort_care",
     "condition_result_below",
+    "older_adult_below_goal",
 )
 ACTIONS = ("substitute", "withhold", "stop_active")
 

@@ -14,6 +14,7 @@ from ehrsim.report.clinical import (  # noqa: F401
     kinds_chronic,
     kinds_death,
     kinds_dose,
+    kinds_elder,
     kinds_eol,
     kinds_heart,
     kinds_newborn,

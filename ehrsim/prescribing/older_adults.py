@@ -1,0 +1,137 @@
+"""Diabetes care of older adults: an individual HbA1c goal, and deintensification when HbA1c is below it.
+
+A prescriber titrated basal insulin and sulfonylureas towards 7 % whatever the patient's age or health, so an
+87-year-old with new dementia kept insulin glargine 42 units at HbA1c 7.2 % (CLOSING8 chart reading). ADA
+Standards of Care 2024 section 13 relaxes the goal with age and health (table 13.1) and asks that
+hypoglycaemia-causing drugs be deintensified when HbA1c is below the individual goal. For any module library:
+
+- every HbA1c-titrated plan (insulin.csv, dosing.csv ``vital:Hemoglobin A1c``) steps up only while HbA1c is above
+  the patient's goal: the goal by age (physiology/hba1c_goals.csv, which the physiology's insulin response and our
+  diabetes module already use), or the goal of the first matching row of ``older_adult_glycaemia.csv``
+  (severe dementia, dementia, 80+ with three coexisting illnesses of ``coexisting_illnesses.csv``);
+- in such a patient an HbA1c result below the row's ``deintensify_below`` stops sulfonylureas (rules.csv
+  ``deintensify_sulfonylurea``: kind ``older_adult_below_goal``) and renews basal insulin one titration step lower.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from ehrsim.core.physio_drugs import hba1c_goal
+from ehrsim.core.tables import rows
+from ehrsim.errors import ConfigError
+
+if TYPE_CHECKING:
+    from ehrsim.prescribing.patient import Patient
+    from ehrsim.prescribing.pharmacy import Pharmacy
+
+HBA1C_LOINC = "4548-4"  # Hemoglobin A1c/Hemoglobin.total in Blood (ours and Synthea's)
+HBA1C_MEASURE = "vital:Hemoglobin A1c"
+MMSE_LOINC = "72106-8"
+YEAR = 365.25 * 86400.0
+
+
+class Group(NamedTuple):
+    name: str
+    condition_group: str
+    mmse_below: float | None
+    age_at_least: float | None
+    min_illnesses: int
+    goal: float
+    deintensify_below: float
+
+
+@cache
+def groups() -> tuple[Group, ...]:
+    """The rows of ``prescribing/older_adult_glycaemia.csv``, first match wins."""
+    out = []
+    for r in rows("prescribing/older_adult_glycaemia.csv"):
+        try:
+            out.append(
+                Group(
+                    r["group"],
+                    r["condition_group"],
+                    float(r["mmse_below"]) if r["mmse_below"] else None,
+                    float(r["age_at_least"]) if r["age_at_least"] else None,
+                    int(r["min_illnesses"] or 0),
+                    float(r["goal"]),
+                    float(r["deintensify_below"]),
+                )
+            )
+        except ValueError as exc:
+            raise ConfigError(f"prescribing/older_adult_glycaemia.csv: {r.get('group')}: {exc}") from exc
+    return tuple(out)
+
+
+@cache
+def illnesses() -> dict[str, str]:
+    """Condition code -> the coexisting chronic illness it counts as (ADA table 13.1 footnote)."""
+    return {r["code"]: r["illness"] for r in rows("prescribing/coexisting_illnesses.csv")}
+
+
+def _latest(ph: Pharmacy, code: str, t: float, since: float = -float("inf")) -> float | None:
+    obs = ph.sim.latest_observation(code)
+    value = obs["value"] if obs is not None and since <= obs["time"] <= t else None
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def group_of(ph: Pharmacy, age: float, t: float) -> Group | None:
+    """The patient's older-adult group now, if any (only diabetic patients are asked)."""
+    active = ph.sim.active["conditions"]
+    count: int | None = None
+    for g in groups():
+        if g.condition_group:
+            if not any(code in active for code in ph.rx.condition_groups[g.condition_group]):
+                continue
+            if g.mmse_below is not None:
+                mmse = _latest(ph, MMSE_LOINC, t)
+                if mmse is None or mmse >= g.mmse_below:
+                    continue
+        if g.age_at_least is not None and age < g.age_at_least:
+            continue
+        if g.min_illnesses:
+            if count is None:
+                table = illnesses()
+                count = len({table[c] for c in active if c in table})
+            if count < g.min_illnesses:
+                continue
+        return g
+    return None
+
+
+def goal(ph: Pharmacy, patient: Patient) -> float:
+    """The HbA1c goal (%) titration aims at for this patient: by age, or relaxed further by health."""
+    g = group_of(ph, patient.age, patient.t)
+    by_age = hba1c_goal(patient.age)
+    return max(by_age, g.goal) if g is not None else by_age
+
+
+def threshold(ph: Pharmacy, patient: Patient, measure: str, above: float) -> float:
+    """The titration threshold of a plan: an HbA1c plan's threshold is raised to the patient's goal."""
+    return max(above, goal(ph, patient)) if measure == HBA1C_MEASURE else above
+
+
+def below_goal(ph: Pharmacy, age: float, t: float, since: float = -float("inf")) -> Group | None:
+    """The patient's older-adult group when the latest HbA1c result (taken since ``since``) is below its
+    ``deintensify_below``."""
+    g = group_of(ph, age, t)
+    if g is None:
+        return None
+    value = _latest(ph, HBA1C_LOINC, t, since)
+    return g if value is not None and value < g.deintensify_below else None
+
+
+def deintensify_on_result(ph: Pharmacy, entry: dict[str, Any], t: float) -> None:
+    """An HbA1c result below an older adult's deintensification threshold: sulfonylureas stop (the review applies
+    rules.csv ``older_adult_below_goal``) and running basal insulin is renewed one step lower (dosing.insulin)."""
+    if entry["codes"][0]["code"] != HBA1C_LOINC:
+        return
+    age = (t - ph.sim.birth_time) / YEAR
+    if below_goal(ph, age, t) is None:
+        return
+    encounter = entry.get("encounter")
+    ph._review(encounter, t)
+    for med, product in ph._current(t):
+        if product is not None and med.get("chronic") and product.code in ph.rx.insulin and med["start"] < t:
+            ph.renew(med, t, encounter)

@@ -1,0 +1,77 @@
+"""Diabetes in older adults (older_adults.py, ADA Standards 2024 section 13): titration stops at the individual
+HbA1c goal; below the deintensification threshold a sulfonylurea stops and basal insulin steps down. Any library's
+orders go through these rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.prescribing.helpers import at, code_of, onset, order, patient
+
+GLARGINE, GLIPIZIDE_5 = "311041", "310490"
+ALZHEIMER, HBA1C, WEIGHT = "26929004", "4548-4", "29463-7"
+HYPERTENSION, OA_KNEE, CKD3 = "59621000", "239873007", "433144002"
+
+
+def _result(sim, code: str, value: float) -> None:  # type: ignore[no-untyped-def]
+    entry = sim.rec.add("observations", {"time": sim.now, "codes": [{"code": code}], "value": value}, None)
+    sim.rx.observed(entry, sim.now)
+
+
+def _vital(sim, name: str, value: float) -> None:  # type: ignore[no-untyped-def]
+    sim.pinned_vitals[name] = value
+    sim.invalidate_vitals()
+
+
+def _running(sim, code: str) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
+    return [m for m in sim.rec.lists["medications"] if m["stop"] is None and code_of(m) == code]
+
+
+def _on_insulin(born: dt.date, *conditions: str):  # type: ignore[no-untyped-def]
+    sim = patient(born)
+    at(sim, dt.date(2015, 3, 1))
+    sim.rec.add("observations", {"time": sim.now, "codes": [{"code": WEIGHT}], "value": 80.0}, None)
+    for code in conditions:
+        onset(sim, "conditions", code)
+    insulin = order(sim, GLARGINE, chronic=True)
+    sulfonylurea = order(sim, GLIPIZIDE_5, chronic=True)
+    return sim, insulin, sulfonylurea
+
+
+def test_dementia_with_hba1c_below_7_stops_the_sulfonylurea_and_steps_insulin_down() -> None:
+    sim, insulin, sulfonylurea = _on_insulin(dt.date(1935, 1, 1), ALZHEIMER)
+    assert insulin["dosage"]["units_per_kg"] == 0.2
+    at(sim, dt.date(2016, 3, 1))
+    _result(sim, HBA1C, 6.6)
+    assert sulfonylurea["stop"] == sim.now and sulfonylurea["prescribing"]["stop_rule"] == "deintensify_sulfonylurea"
+    assert _running(sim, GLIPIZIDE_5) == []
+    (renewed,) = _running(sim, GLARGINE)
+    assert renewed is not insulin and renewed["dosage"]["units_per_kg"] == 0.1  # one step down
+    at(sim, dt.date(2016, 6, 1))
+    again = order(sim, GLIPIZIDE_5, chronic=True)  # a module adding the sulfonylurea again: withheld
+    assert again["id"] is None and again["prescribing"]["rule"] == "deintensify_sulfonylurea"
+
+
+def test_the_same_result_without_dementia_at_70_changes_nothing() -> None:
+    sim, insulin, sulfonylurea = _on_insulin(dt.date(1945, 1, 1))
+    at(sim, dt.date(2016, 3, 1))
+    _result(sim, HBA1C, 6.6)
+    assert sulfonylurea["stop"] is None and insulin["stop"] is None
+
+
+def test_eighty_with_three_coexisting_illnesses_is_deintensified_with_two_not() -> None:
+    for conditions, deintensified in (((HYPERTENSION, OA_KNEE, CKD3), True), ((HYPERTENSION, OA_KNEE), False)):
+        sim, _insulin, sulfonylurea = _on_insulin(dt.date(1932, 1, 1), *conditions)
+        at(sim, dt.date(2016, 3, 1))
+        _result(sim, HBA1C, 6.8)
+        assert (sulfonylurea["stop"] is not None) is deintensified, conditions
+
+
+def test_at_goal_in_dementia_insulin_is_not_raised_above_7() -> None:
+    """HbA1c 7.6 % is above 7 but within the goal < 8.0 % with dementia: the renewal keeps the dose."""
+    for conditions, expected in (((ALZHEIMER,), 0.2), ((), 0.3)):
+        sim, insulin, _ = _on_insulin(dt.date(1955, 1, 1), *conditions)  # 61: the goal by age alone is 7.0
+        _vital(sim, "Hemoglobin A1c", 7.6)
+        at(sim, dt.date(2016, 3, 1))
+        renewed = sim.renew("medications", insulin, sim.now, None)
+        assert renewed["dosage"]["units_per_kg"] == expected, conditions
