@@ -10,7 +10,10 @@ hypoglycaemia-causing drugs be deintensified when HbA1c is below the individual 
   diabetes module already use), or the goal of the first matching row of ``older_adult_glycaemia.csv``
   (severe dementia, dementia, 80+ with three coexisting illnesses of ``coexisting_illnesses.csv``);
 - in such a patient an HbA1c result below the row's ``deintensify_below`` stops sulfonylureas (rules.csv
-  ``deintensify_sulfonylurea``: kind ``older_adult_below_goal``) and renews basal insulin one titration step lower.
+  ``deintensify_sulfonylurea``: kind ``older_adult_below_goal``) and renews basal insulin one titration step lower,
+  or stops it at the lowest step;
+- in such a patient a module's new course of a glucose-lowering-only drug (``no_new_start``: insulin, sulfonylurea,
+  DPP-4 inhibitor) is withheld while the latest HbA1c (within a year) is within the goal.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ class Group(NamedTuple):
     min_illnesses: int
     goal: float
     deintensify_below: float
+    #: drug classes a new course of is withheld while HbA1c is within the goal (no intensification needed)
+    no_new_start: frozenset[str]
 
 
 @cache
@@ -57,6 +62,7 @@ def groups() -> tuple[Group, ...]:
                     int(r["min_illnesses"] or 0),
                     float(r["goal"]),
                     float(r["deintensify_below"]),
+                    frozenset(c for c in r["no_new_start"].split(";") if c),
                 )
             )
         except ValueError as exc:
@@ -133,5 +139,30 @@ def deintensify_on_result(ph: Pharmacy, entry: dict[str, Any], t: float) -> None
     encounter = entry.get("encounter")
     ph._review(encounter, t)
     for med, product in ph._current(t):
-        if product is not None and med.get("chronic") and product.code in ph.rx.insulin and med["start"] < t:
+        if product is None or not med.get("chronic") or product.code not in ph.rx.insulin or med["start"] >= t:
+            continue
+        per_kg = (med.get("dosage") or {}).get("units_per_kg")
+        if isinstance(per_kg, int | float) and per_kg <= ph.rx.insulin[product.code].step + 1e-9:
+            ph._stop(med, t, "stopped", "deintensify_insulin", STOP_REASON)  # at the lowest step: stopped
+        else:
             ph.renew(med, t, encounter)
+
+
+STOP_REASON = "HbA1c below an older adult's goal on the lowest basal insulin dose (ADA Standards 2024 section 13)"
+HELD_REASON = "HbA1c within an older adult's goal: no new glucose-lowering drug (ADA Standards 2024 section 13)"
+
+
+def within_goal_new_start(ph: Pharmacy, product: Any, patient: Patient) -> tuple[str, str, str] | None:
+    """A module's new course of a ``no_new_start`` class for an older adult whose latest HbA1c (within a year) is
+    within the goal: (rule, reason, "") to withhold it, else None. A drug already taken (a continuation) is not
+    held here (its renewal follows the titration)."""
+    g = group_of(ph, patient.age, patient.t)
+    if g is None or not product.classes & g.no_new_start:
+        return None
+    value = _latest(ph, HBA1C_LOINC, patient.t, patient.t - YEAR)
+    if value is None or value >= goal(ph, patient):
+        return None
+    held = product.classes & g.no_new_start
+    if any(p is not None and p.classes & held for _, p in ph._current(patient.t)):
+        return None  # already on a drug of the class (another insulin): a continuation, not a new course
+    return "older_adult_within_goal", HELD_REASON, ""

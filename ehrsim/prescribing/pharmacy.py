@@ -120,6 +120,8 @@ class Pharmacy:
                     sim.set_attribute(state.assign_to_attribute, in_place)
                 return in_place
         patient = Patient(sim, t, self._encounter(run))
+        if fields["chronic"] and (held := older_adults.within_goal_new_start(self, product, patient)) is not None:
+            return self._withhold(run, state, fields, t, held)  # an older adult within the HbA1c goal (ADA 13)
         chosen, problem = self.choose(product, patient, fields.get("reason") or ())
         if chosen is None:
             return self._withhold(run, state, fields, t, problem)

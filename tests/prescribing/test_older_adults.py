@@ -49,7 +49,8 @@ def test_dementia_with_hba1c_below_7_stops_the_sulfonylurea_and_steps_insulin_do
     assert renewed is not insulin and renewed["dosage"]["units_per_kg"] == 0.1  # one step down
     at(sim, dt.date(2016, 6, 1))
     again = order(sim, GLIPIZIDE_5, chronic=True)  # a module adding the sulfonylurea again: withheld
-    assert again["id"] is None and again["prescribing"]["rule"] == "deintensify_sulfonylurea"
+    assert again["id"] is None  # (within the goal: no new course, before the sulfonylurea rule is asked)
+    assert again["prescribing"]["rule"] in ("older_adult_within_goal", "deintensify_sulfonylurea")
 
 
 def test_the_same_result_without_dementia_at_70_changes_nothing() -> None:
@@ -75,3 +76,30 @@ def test_at_goal_in_dementia_insulin_is_not_raised_above_7() -> None:
         at(sim, dt.date(2016, 3, 1))
         renewed = sim.renew("medications", insulin, sim.now, None)
         assert renewed["dosage"]["units_per_kg"] == expected, conditions
+
+
+def test_at_the_lowest_insulin_step_a_low_hba1c_stops_insulin() -> None:
+    sim, insulin, _ = _on_insulin(dt.date(1935, 1, 1), ALZHEIMER)
+    at(sim, dt.date(2016, 3, 1))
+    _result(sim, HBA1C, 6.6)
+    (lowest,) = _running(sim, GLARGINE)
+    assert lowest["dosage"]["units_per_kg"] == 0.1
+    at(sim, dt.date(2016, 9, 1))
+    _result(sim, HBA1C, 6.5)
+    assert _running(sim, GLARGINE) == [] and lowest["prescribing"]["stop_rule"] == "deintensify_insulin"
+
+
+def test_no_new_sitagliptin_or_insulin_within_the_goal_in_dementia() -> None:
+    sitagliptin = "665033"
+    for hba1c, conditions, held in ((7.4, (ALZHEIMER,), True), (8.3, (ALZHEIMER,), False), (7.4, (), False)):
+        sim = patient(dt.date(1935, 1, 1))
+        at(sim, dt.date(2015, 3, 1))
+        for code in conditions:
+            onset(sim, "conditions", code)
+        sim.rec.add("observations", {"time": sim.now, "codes": [{"code": HBA1C}], "value": hba1c}, None)
+        at(sim, dt.date(2015, 3, 8))
+        for drug in (sitagliptin, GLARGINE):
+            entry = order(sim, drug, chronic=True)
+            assert (entry["id"] is None) is held, (hba1c, conditions, drug)
+            if held:
+                assert entry["prescribing"]["rule"] == "older_adult_within_goal"
