@@ -79,7 +79,7 @@ def test_at_goal_in_dementia_insulin_is_not_raised_above_7() -> None:
 
 
 def test_at_the_lowest_insulin_step_a_low_hba1c_stops_insulin() -> None:
-    sim, insulin, _ = _on_insulin(dt.date(1935, 1, 1), ALZHEIMER)
+    sim, _insulin, _ = _on_insulin(dt.date(1935, 1, 1), ALZHEIMER)
     at(sim, dt.date(2016, 3, 1))
     _result(sim, HBA1C, 6.6)
     (lowest,) = _running(sim, GLARGINE)
@@ -103,3 +103,31 @@ def test_no_new_sitagliptin_or_insulin_within_the_goal_in_dementia() -> None:
             assert (entry["id"] is None) is held, (hba1c, conditions, drug)
             if held:
                 assert entry["prescribing"]["rule"] == "older_adult_within_goal"
+
+
+ASPIRIN_81, MI, MMSE = "243670", "22298006", "72106-8"
+
+
+def test_aspirin_for_primary_prevention_is_not_given_from_70_since_2019_with_ascvd_it_is() -> None:
+    for year, mi, held in ((2020, False, True), (2020, True, False), (2015, False, False)):
+        sim = patient(dt.date(year - 75, 1, 1))
+        at(sim, dt.date(year, 3, 1))
+        if mi:
+            onset(sim, "conditions", MI)
+        entry = order(sim, ASPIRIN_81, chronic=True)
+        assert (entry["id"] is None) is held, (year, mi)
+
+
+def test_severe_dementia_stops_aspirin_for_primary_prevention_not_after_a_stroke() -> None:
+    for stroke, stopped in ((False, True), (True, False)):
+        sim = patient(dt.date(1950, 1, 1))  # 60-65: below the age rule
+        at(sim, dt.date(2010, 3, 1))
+        if stroke:
+            onset(sim, "conditions", "230690007")
+        aspirin = order(sim, ASPIRIN_81, chronic=True)
+        onset(sim, "conditions", ALZHEIMER)
+        at(sim, dt.date(2014, 3, 1))
+        _result(sim, MMSE, 8.0)
+        assert (aspirin["stop"] is not None) is stopped, stroke
+        if stopped:
+            assert aspirin["prescribing"]["stop_rule"] == "deprescribe_dementia_aspirin"

@@ -144,3 +144,29 @@ class AnticoagulationReason(Rule):
             if any(c["start"] <= t for c in view.conditions_in(self.data.code_set(set_name))):
                 points += int(weight)
         return points
+
+
+@register
+class PrimaryPreventionPastAge(Rule):
+    """A preventive drug (``drug_set``, e.g. low-dose aspirin) taken from ``age`` on, from ``since``, while no
+    condition of ``unless_set`` (ASCVD) was ever recorded: it must end within ``grace_days`` (a yearly review).
+    One event per such order."""
+
+    kind = "primary_prevention_past_age"
+    required = ("drug_set", "unless_set", "age", "since", "grace_days")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        drugs = self.data.code_set(self.p["drug_set"])
+        from_age = max(view.at_age(float(self.p["age"])), date_time(self.p["since"]))
+        grace = float(self.p["grace_days"]) * DAY
+        secondary = view.onsets(self.data.code_set(self.p["unless_set"]))
+        for med in view.entries("medications"):
+            if med.get("administered") or not drugs.any(med.get("codes")):
+                continue
+            start = max(float(med["start"]), from_age)
+            stop = view.stop_of(med)
+            if start >= stop or start + grace > view.end or any(t <= start + grace for t in secondary):
+                continue
+            f.add(stop <= start + grace, f"{_name(med)} still taken {iso(int(start + grace))[:10]}, no ASCVD")
+        return f

@@ -89,3 +89,28 @@ def test_anticoagulated_or_a_documented_reason_keeps_it() -> None:
     young.condition(AF, young.at_age(45))
     young.condition(HYPERTENSION, young.at_age(40))
     assert run(AF_RULE, [young.record()]).denominator == 0
+
+
+ASPIRIN_RULE = "older.aspirin_primary_prevention_past_70"
+ASPIRIN_81 = ("243670", "aspirin 81 MG Oral Tablet")
+
+
+def _aspirin(stop_years_after_70: float | None, ascvd: bool = False) -> Any:
+    """Born 1945 (70 in 2015), on low-dose aspirin from 60; judged from 2019-03-17 (age 74.2)."""
+    b = RecordBuilder(birth=dt.date(1945, 1, 1))
+    if ascvd:
+        b.condition("22298006", b.at_age(58))
+    stop = b.at_age(74.2 + stop_years_after_70) if stop_years_after_70 is not None else None
+    med(b, ASPIRIN_81, b.at_age(60), stop=stop)
+    return b.record()
+
+
+def test_aspirin_for_primary_prevention_going_on_past_70_breaks_it() -> None:
+    result = breaks(ASPIRIN_RULE, [_aspirin(None)])
+    assert "aspirin 81 MG Oral Tablet still taken" in result.examples[0][1][0]
+    breaks(ASPIRIN_RULE, [_aspirin(2.0)])
+
+
+def test_aspirin_stopped_within_a_year_or_after_an_mi_keeps_it() -> None:
+    passes(ASPIRIN_RULE, [_aspirin(0.5)])
+    assert run(ASPIRIN_RULE, [_aspirin(None, ascvd=True)]).denominator == 0
