@@ -135,6 +135,10 @@ def strength(
         prev,
         lambda measure, threshold, since: on_target(ph, measure, threshold, since),
     )
+    if prev is not None and older_adults.bp_step_down(ph, chosen, patient, prev[1], fields.get("reason")):
+        lower = max((s for s, _ in plan.ladder if s < mg - 1e-9), default=None)
+        if lower is not None:  # severe dementia at a systolic below 130 (STOPPFrail v2 2021)
+            mg, why = lower, "stepped down: systolic below 130 in severe dementia"
     code = plan.code_for(mg)
     if code == chosen.code:
         return chosen

@@ -166,3 +166,95 @@ def within_goal_new_start(ph: Pharmacy, product: Any, patient: Patient) -> tuple
     if any(p is not None and p.classes & held for _, p in ph._current(patient.t)):
         return None  # already on a drug of the class (another insulin): a continuation, not a new course
     return "older_adult_within_goal", HELD_REASON, ""
+
+
+class BpRule(NamedTuple):
+    condition_group: str
+    mmse_below: float
+    sbp_loinc: str
+    sbp_below: float
+    classes: frozenset[str]
+    reasons: frozenset[str]
+
+
+@cache
+def bp_rule() -> BpRule | None:
+    """The one row of ``prescribing/older_adult_bp.csv`` (antihypertensives scaled back in severe dementia)."""
+    for r in rows("prescribing/older_adult_bp.csv"):
+        return BpRule(
+            r["condition_group"],
+            float(r["mmse_below"]),
+            r["sbp_loinc"],
+            float(r["sbp_below"]),
+            frozenset(c for c in r["classes"].split(";") if c),
+            frozenset(c for c in r["reasons"].split(";") if c),
+        )
+    return None
+
+
+def _bp_low_in_severe_dementia(ph: Pharmacy, t: float, since: float = -float("inf")) -> bool:
+    """Severe dementia with the latest systolic reading (taken after ``since``) below the row's threshold."""
+    rule = bp_rule()
+    if rule is None:
+        return False
+    active = ph.sim.active["conditions"]
+    if not any(code in active for code in ph.rx.condition_groups[rule.condition_group]):
+        return False
+    mmse = _latest(ph, MMSE_LOINC, t)
+    if mmse is None or mmse >= rule.mmse_below:
+        return False
+    obs = ph.sim.latest_observation(rule.sbp_loinc)
+    if obs is None or not since < obs["time"] <= t:
+        return False
+    value = obs["value"]
+    return isinstance(value, int | float) and not isinstance(value, bool) and value < rule.sbp_below
+
+
+def _for_hypertension(product: Any, reasons: Any) -> bool:
+    """A drug of the row's classes given for hypertension (or with no reason given)."""
+    rule = bp_rule()
+    if rule is None or not product.classes & rule.classes:
+        return False
+    codes = {r.get("code") for r in reasons or ()}
+    return not codes or bool(codes & rule.reasons)
+
+
+BP_HELD = "Systolic below 130 mmHg in severe dementia: antihypertensive scaled back (STOPPFrail v2 2021)"
+
+
+def bp_new_start(ph: Pharmacy, product: Any, patient: Patient, reasons: Any) -> tuple[str, str, str] | None:
+    """A module's new antihypertensive course for hypertension in severe dementia at a systolic below 130: withheld
+    (rule, reason, ""); a drug of a class already taken is a continuation (None)."""
+    if not _for_hypertension(product, reasons) or not _bp_low_in_severe_dementia(ph, patient.t):
+        return None
+    held = product.classes & bp_rule().classes  # type: ignore[union-attr]
+    if any(p is not None and p.classes & held for _, p in ph._current(patient.t)):
+        return None
+    return "older_adult_bp_scale_back", BP_HELD, ""
+
+
+def bp_step_down(ph: Pharmacy, product: Any, patient: Patient, since: float, reasons: Any) -> bool:
+    """A renewal of an antihypertensive for hypertension in severe dementia with a systolic reading below 130 taken
+    after the order it renews (``since``): one strength lower (dosing.strength)."""
+    return _for_hypertension(product, reasons) and _bp_low_in_severe_dementia(ph, patient.t, since)
+
+
+def scale_back_on_reading(ph: Pharmacy, entry: dict[str, Any], t: float) -> None:
+    """A systolic reading below 130 in severe dementia: running antihypertensives for hypertension are renewed one
+    strength lower, or stopped at their lowest strength."""
+    rule = bp_rule()
+    if rule is None or not any(c.get("codes", [{}])[0].get("code") == rule.sbp_loinc for c in entry["components"]):
+        return
+    if not _bp_low_in_severe_dementia(ph, t):
+        return
+    for med, product in ph._current(t):
+        if product is None or not med.get("chronic") or med["start"] >= t:
+            continue
+        if not _for_hypertension(product, med.get("reason")):
+            continue
+        plan = ph.rx.plans.get(product.code)
+        lowest = plan is None or plan.mg_of(product.code) == plan.ladder[0][0]
+        if lowest:
+            ph._stop(med, t, "stopped", "older_adult_bp_scale_back", BP_HELD)
+        else:
+            ph.renew(med, t, entry.get("encounter"))

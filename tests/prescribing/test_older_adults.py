@@ -131,3 +131,51 @@ def test_severe_dementia_stops_aspirin_for_primary_prevention_not_after_a_stroke
         assert (aspirin["stop"] is not None) is stopped, stroke
         if stopped:
             assert aspirin["prescribing"]["stop_rule"] == "deprescribe_dementia_aspirin"
+
+
+LISINOPRIL = {2.5: "311353", 5: "311354", 10: "314076", 20: "314077", 40: "197884"}
+AMLODIPINE_5 = "197361"
+
+
+def _bp(sim, systolic: float) -> None:  # type: ignore[no-untyped-def]
+    loinc = [("8480-6", "Systolic blood pressure", systolic), ("8462-4", "Diastolic blood pressure", 70.0)]
+    comps = [{"codes": [{"system": "LOINC", "code": c, "display": d}], "value": v} for c, d, v in loinc]
+    panel = [{"system": "LOINC", "code": "85354-9", "display": "Blood pressure panel with all children optional"}]
+    fields = {"time": sim.now, "category": "vital-signs", "codes": panel, "value": None, "value_type": "none"}
+    entry = sim.write("observations", {**fields, "unit": "", "components": comps, "report": None}, None)
+    sim.rx.observed(entry, sim.now)
+
+
+def _severe_dementia_on_lisinopril_20(mmse: float):  # type: ignore[no-untyped-def]
+    sim = patient(dt.date(1935, 1, 1))
+    at(sim, dt.date(2015, 3, 1))
+    onset(sim, "conditions", HYPERTENSION)
+    lisinopril = order(sim, LISINOPRIL[20], chronic=True, reason=[{"system": "SNOMED-CT", "code": HYPERTENSION}])
+    onset(sim, "conditions", ALZHEIMER)
+    at(sim, dt.date(2016, 3, 1))
+    _result(sim, MMSE, mmse)
+    return sim, lisinopril
+
+
+def test_severe_dementia_at_a_systolic_below_130_steps_the_ace_inhibitor_down_then_stops_it() -> None:
+    sim, lisinopril = _severe_dementia_on_lisinopril_20(7.0)
+    first = code_of(lisinopril)
+    at(sim, dt.date(2016, 3, 2))
+    _bp(sim, 118.0)
+    assert lisinopril["stop"] == sim.now
+    (lower,) = [m for m in sim.rec.lists["medications"] if m["stop"] is None]
+    assert list(LISINOPRIL.values()).index(code_of(lower)) == list(LISINOPRIL.values()).index(first) - 1
+    for month in range(4, 12):  # further low readings: down to the lowest strength, then stopped
+        at(sim, dt.date(2016, month, 1))
+        _bp(sim, 118.0)
+    assert [m for m in sim.rec.lists["medications"] if m["stop"] is None] == []
+    again = order(sim, AMLODIPINE_5, chronic=True)  # a module adding another antihypertensive: withheld
+    assert again["id"] is None and again["prescribing"]["rule"] == "older_adult_bp_scale_back"
+
+
+def test_moderate_dementia_or_a_systolic_of_130_keeps_the_dose() -> None:
+    for mmse, systolic in ((15.0, 118.0), (7.0, 132.0)):
+        sim, lisinopril = _severe_dementia_on_lisinopril_20(mmse)
+        at(sim, dt.date(2016, 3, 2))
+        _bp(sim, systolic)
+        assert lisinopril["stop"] is None, (mmse, systolic)

@@ -3,11 +3,14 @@ documented reason."""
 
 from __future__ import annotations
 
+import re
+
 from ehrsim.record.times import iso
 from ehrsim.report.clinical.base import Finding, Rule, date_time, register
 from ehrsim.report.clinical.view import Entry, PatientView
 
 DAY = 86_400
+_MG = re.compile(r"(\d+(?:\.\d+)?) MG\b", re.IGNORECASE)
 
 
 def _name(med: Entry) -> str:
@@ -169,4 +172,44 @@ class PrimaryPreventionPastAge(Rule):
             if start >= stop or start + grace > view.end or any(t <= start + grace for t in secondary):
                 continue
             f.add(stop <= start + grace, f"{_name(med)} still taken {iso(int(start + grace))[:10]}, no ASCVD")
+        return f
+
+
+def _mg(med: Entry) -> float | None:
+    found = _MG.search(_name(med))
+    return float(found.group(1)) if found else None
+
+
+@register
+class IntensifiedInSevereDementia(Rule):
+    """An order of ``drug_class`` (antihypertensives) in severe dementia (``dementia_set`` active and the latest
+    ``mmse_set`` result below ``mmse_below``) while the latest ``sbp_set`` reading (within ``recent_days``) is below
+    ``sbp_below``: it must not intensify treatment (a drug not taken just before, or a higher strength of one that
+    was). One event per order."""
+
+    kind = "intensified_in_severe_dementia"
+    required = ("drug_class", "dementia_set", "mmse_set", "mmse_below", "sbp_set", "sbp_below", "recent_days")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        drugs = view.meds_of(self.p["drug_class"])
+        dementia = view.conditions_in(self.data.code_set(self.p["dementia_set"]))
+        if not drugs or not dementia:
+            return f
+        mmse = self.data.code_set(self.p["mmse_set"])
+        sbp = self.data.code_set(self.p["sbp_set"])
+        for med in drugs:
+            t = med["start"]
+            if not any(view.active(c, t) for c in dementia):
+                continue
+            score = view.last_value_before(mmse, t, 36_500)
+            reading = view.last_value_before(sbp, t, float(self.p["recent_days"]))
+            if score is None or score >= float(self.p["mmse_below"]) or reading is None:
+                continue
+            if reading >= float(self.p["sbp_below"]):
+                continue
+            before = [m for m in drugs if m is not med and m["start"] < t <= view.stop_of(m) and _same_drug(m, med)]
+            mg, was = _mg(med), max((_mg(m) or 0.0 for m in before), default=None)
+            intensified = not before or (mg is not None and was is not None and mg > was + 1e-9)
+            f.add(not intensified, f"{_name(med)} started {iso(int(t))[:10]} at systolic {reading:g}, MMSE {score:g}")
         return f

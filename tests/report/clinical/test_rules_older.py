@@ -114,3 +114,38 @@ def test_aspirin_for_primary_prevention_going_on_past_70_breaks_it() -> None:
 def test_aspirin_stopped_within_a_year_or_after_an_mi_keeps_it() -> None:
     passes(ASPIRIN_RULE, [_aspirin(0.5)])
     assert run(ASPIRIN_RULE, [_aspirin(None, ascvd=True)]).denominator == 0
+
+
+BP_RULE = "older.antihypertensive_intensified_in_severe_dementia"
+LISINOPRIL_10 = ("314076", "lisinopril 10 MG Oral Tablet")
+LISINOPRIL_20 = ("314077", "lisinopril 20 MG Oral Tablet")
+
+
+def _severe(systolic: float, mmse: float, then: tuple[str, str]) -> Any:
+    """Alzheimer from 80, lisinopril 10 mg from 75; at 85 an MMSE, a reading, then ``then`` ordered."""
+    b = RecordBuilder(birth=dt.date(1930, 1, 1))
+    b.condition(ALZHEIMER, b.at_age(80))
+    old = med(b, LISINOPRIL_10, b.at_age(75))
+    t = b.at_age(85)
+    b.observation("72106-8", t - 30 * DAY, mmse, unit="{score}")
+    b.blood_pressure(t - DAY, systolic, 70)
+    old["stop"] = t
+    med(b, then, t)
+    return b.record()
+
+
+def test_an_antihypertensive_raised_or_added_at_a_low_systolic_in_severe_dementia_breaks_it() -> None:
+    breaks(BP_RULE, [_severe(118, 7, LISINOPRIL_20)])
+    b = RecordBuilder(birth=dt.date(1930, 1, 1))  # a new drug added
+    b.condition(ALZHEIMER, b.at_age(80))
+    t = b.at_age(85)
+    b.observation("72106-8", t - 30 * DAY, 6, unit="{score}")
+    b.blood_pressure(t - DAY, 122, 70)
+    med(b, ("197361", "amlodipine 5 MG Oral Tablet"), t)
+    breaks(BP_RULE, [b.record()])
+
+
+def test_renewed_at_the_same_dose_or_above_130_or_not_severe_keeps_it() -> None:
+    passes(BP_RULE, [_severe(118, 7, LISINOPRIL_10)])
+    assert run(BP_RULE, [_severe(138, 7, LISINOPRIL_20)]).denominator == 0
+    assert run(BP_RULE, [_severe(118, 18, LISINOPRIL_20)]).denominator == 0
