@@ -71,6 +71,11 @@ def groups() -> tuple[Group, ...]:
 
 
 @cache
+def _any_no_new_start() -> frozenset[str]:
+    return frozenset().union(*(g.no_new_start for g in groups()))
+
+
+@cache
 def illnesses() -> dict[str, str]:
     """Condition code -> the coexisting chronic illness it counts as (ADA table 13.1 footnote)."""
     return {r["code"]: r["illness"] for r in rows("prescribing/coexisting_illnesses.csv")}
@@ -156,6 +161,8 @@ def within_goal_new_start(ph: Pharmacy, product: Any, patient: Patient) -> tuple
     """A module's new course of a ``no_new_start`` class for an older adult whose latest HbA1c (within a year) is
     within the goal: (rule, reason, "") to withhold it, else None. A drug already taken (a continuation) is not
     held here (its renewal follows the titration)."""
+    if not product.classes & _any_no_new_start():  # (most orders: no group lookup on the hot path)
+        return None
     g = group_of(ph, patient.age, patient.t)
     if g is None or not product.classes & g.no_new_start:
         return None
