@@ -185,7 +185,8 @@ class IntensifiedInSevereDementia(Rule):
     """An order of ``drug_class`` (antihypertensives) in severe dementia (``dementia_set`` active and the latest
     ``mmse_set`` result below ``mmse_below``) while the latest ``sbp_set`` reading (within ``recent_days``) is below
     ``sbp_below``: it must not intensify treatment (a drug not taken just before, or a higher strength of one that
-    was). One event per order."""
+    was; a drug taking the place of one of its class that stops then, e.g. an era substitute giving way to the
+    ordered drug, is not). One event per order."""
 
     kind = "intensified_in_severe_dementia"
     required = ("drug_class", "dementia_set", "mmse_set", "mmse_below", "sbp_set", "sbp_below", "recent_days")
@@ -208,8 +209,11 @@ class IntensifiedInSevereDementia(Rule):
                 continue
             if reading >= float(self.p["sbp_below"]):
                 continue
-            before = [m for m in drugs if m is not med and m["start"] < t <= view.stop_of(m) and _same_drug(m, med)]
+            running = [m for m in drugs if m is not med and m["start"] < t <= view.stop_of(m)]
+            before = [m for m in running if _same_drug(m, med)]
             mg, was = _mg(med), max((_mg(m) or 0.0 for m in before), default=None)
-            intensified = not before or (mg is not None and was is not None and mg > was + 1e-9)
+            own = view.med_classes(med) - {self.p["drug_class"]}
+            swapped = not before and any(view.med_classes(m) & own for m in running if view.stop_of(m) <= t)
+            intensified = not swapped and (not before or (mg is not None and was is not None and mg > was + 1e-9))
             f.add(not intensified, f"{_name(med)} started {iso(int(t))[:10]} at systolic {reading:g}, MMSE {score:g}")
         return f

@@ -149,3 +149,14 @@ def test_renewed_at_the_same_dose_or_above_130_or_not_severe_keeps_it() -> None:
     passes(BP_RULE, [_severe(118, 7, LISINOPRIL_10)])
     assert run(BP_RULE, [_severe(138, 7, LISINOPRIL_20)]).denominator == 0
     assert run(BP_RULE, [_severe(118, 18, LISINOPRIL_20)]).denominator == 0
+
+
+def test_a_drug_taking_the_place_of_one_of_its_class_is_not_an_intensification() -> None:
+    b = RecordBuilder(birth=dt.date(1930, 1, 1))
+    b.condition(ALZHEIMER, b.at_age(80))
+    t = b.at_age(85)
+    med(b, ("314076", "enalapril maleate 5 MG Oral Tablet"), b.at_age(75), stop=t)
+    b.observation("72106-8", t - 30 * DAY, 7, unit="{score}")
+    b.blood_pressure(t - DAY, 120, 70)
+    med(b, LISINOPRIL_10, t)
+    passes(BP_RULE, [b.record()])
