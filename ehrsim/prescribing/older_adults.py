@@ -119,8 +119,14 @@ def goal(ph: Pharmacy, patient: Patient) -> float:
 
 
 def threshold(ph: Pharmacy, patient: Patient, measure: str, above: float) -> float:
-    """The titration threshold of a plan: an HbA1c plan's threshold is raised to the patient's goal."""
-    return max(above, goal(ph, patient)) if measure == HBA1C_MEASURE else above
+    """The titration threshold of a plan: an HbA1c plan's threshold is raised to the patient's goal; a systolic
+    plan's to ``older_adult_bp.csv`` ``titrate_above`` in severe dementia."""
+    if measure == HBA1C_MEASURE:
+        return max(above, goal(ph, patient))
+    rule = bp_rule()
+    if rule is not None and measure == f"obs:{rule.sbp_loinc}" and _severe_dementia(ph, patient.t):
+        return max(above, rule.titrate_above)
+    return above
 
 
 def below_goal(ph: Pharmacy, age: float, t: float, since: float = -float("inf")) -> Group | None:
@@ -182,6 +188,8 @@ class BpRule(NamedTuple):
     sbp_below: float
     classes: frozenset[str]
     reasons: frozenset[str]
+    #: a blood-pressure titration in severe dementia steps up only above this systolic (not the plan's 130)
+    titrate_above: float
 
 
 @cache
@@ -195,12 +203,13 @@ def bp_rule() -> BpRule | None:
             float(r["sbp_below"]),
             frozenset(c for c in r["classes"].split(";") if c),
             frozenset(c for c in r["reasons"].split(";") if c),
+            float(r["titrate_above"]),
         )
     return None
 
 
-def _bp_low_in_severe_dementia(ph: Pharmacy, t: float, since: float = -float("inf")) -> bool:
-    """Severe dementia with the latest systolic reading (taken after ``since``) below the row's threshold."""
+def _severe_dementia(ph: Pharmacy, t: float) -> bool:
+    """A condition of the row's group active with the latest MMSE below the row's threshold."""
     rule = bp_rule()
     if rule is None:
         return False
@@ -208,7 +217,13 @@ def _bp_low_in_severe_dementia(ph: Pharmacy, t: float, since: float = -float("in
     if not any(code in active for code in ph.rx.condition_groups[rule.condition_group]):
         return False
     mmse = _latest(ph, MMSE_LOINC, t)
-    if mmse is None or mmse >= rule.mmse_below:
+    return mmse is not None and mmse < rule.mmse_below
+
+
+def _bp_low_in_severe_dementia(ph: Pharmacy, t: float, since: float = -float("inf")) -> bool:
+    """Severe dementia with the latest systolic reading (taken after ``since``) below the row's threshold."""
+    rule = bp_rule()
+    if rule is None or not _severe_dementia(ph, t):
         return False
     obs = ph.sim.latest_observation(rule.sbp_loinc)
     if obs is None or not since < obs["time"] <= t:

@@ -179,3 +179,23 @@ def test_moderate_dementia_or_a_systolic_of_130_keeps_the_dose() -> None:
         at(sim, dt.date(2016, 3, 2))
         _bp(sim, systolic)
         assert lisinopril["stop"] is None, (mmse, systolic)
+
+
+def test_in_severe_dementia_a_blood_pressure_drug_is_raised_only_above_150() -> None:
+    for mmse, systolic, raised in ((7.0, 142.0, False), (7.0, 156.0, True), (20.0, 142.0, True)):
+        sim, lisinopril = _severe_dementia_on_lisinopril_20(mmse)
+        at(sim, dt.date(2016, 3, 2))
+        loinc = [("8480-6", "Systolic blood pressure", systolic), ("8462-4", "Diastolic blood pressure", 80.0)]
+        comps = [{"codes": [{"system": "LOINC", "code": c, "display": d}], "value": v} for c, d, v in loinc]
+        panel = [{"system": "LOINC", "code": "85354-9", "display": "Blood pressure panel with all children optional"}]
+        fields = {"time": sim.now, "category": "vital-signs", "codes": panel, "value": None, "value_type": "none"}
+        sim.write("observations", {**fields, "unit": "", "components": comps, "report": None}, None)
+        sim.rx._rng = _Always()  # (the titration share: the prescriber acts)
+        at(sim, dt.date(2016, 6, 1))
+        renewed = sim.renew("medications", lisinopril, sim.now, None)
+        assert (code_of(renewed) != code_of(lisinopril)) is raised, (mmse, systolic)
+
+
+class _Always:
+    def random(self) -> float:
+        return 0.0
