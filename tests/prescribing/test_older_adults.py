@@ -199,3 +199,14 @@ def test_in_severe_dementia_a_blood_pressure_drug_is_raised_only_above_150() -> 
 class _Always:
     def random(self) -> float:
         return 0.0
+
+
+def test_prandial_insulin_stops_below_the_threshold_in_dementia() -> None:
+    lispro = "865098"  # Insulin Lispro 100 UNT/ML Injectable Solution [Humalog], as Synthea's diabetes module orders
+    sim = patient(dt.date(1935, 1, 1))
+    at(sim, dt.date(2015, 3, 1))
+    onset(sim, "conditions", ALZHEIMER)
+    prandial = order(sim, lispro, chronic=True)
+    at(sim, dt.date(2016, 3, 1))
+    _result(sim, HBA1C, 6.6)
+    assert prandial["stop"] == sim.now and prandial["prescribing"]["stop_rule"] == "deintensify_prandial_insulin"
