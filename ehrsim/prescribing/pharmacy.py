@@ -16,7 +16,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ehrsim.prescribing import bsa, checks, courses, dosing, lifecycle, pregnancy, result_titration, review, running
+from ehrsim.prescribing import (
+    bsa,
+    checks,
+    courses,
+    dosing,
+    lifecycle,
+    older_adults,
+    pregnancy,
+    result_titration,
+    review,
+    running,
+)
 from ehrsim.prescribing.lifecycle import STOPPED
 from ehrsim.prescribing.patient import Patient
 from ehrsim.prescribing.tables import Product, tables
@@ -116,6 +127,12 @@ class Pharmacy:
                     sim.set_attribute(state.assign_to_attribute, in_place)
                 return in_place
         patient = Patient(sim, t, self._encounter(run))
+        if fields["chronic"]:  # an older adult within the HbA1c goal (ADA 13); severe dementia at a low systolic
+            held = older_adults.within_goal_new_start(self, product, patient) or older_adults.bp_new_start(
+                self, product, patient, fields.get("reason")
+            )
+            if held is not None:
+                return self._withhold(run, state, fields, t, held)
         chosen, problem = self.choose(product, patient, fields.get("reason") or ())
         if chosen is None:
             return self._withhold(run, state, fields, t, problem)
@@ -263,7 +280,10 @@ class Pharmacy:
         code = entry["codes"][0]["code"]
         if entry.get("components") or code in self._bp_limits:  # else not a blood pressure: ``raised`` is False
             pregnancy.titrate_in_pregnancy(self, entry, t)
+            if entry.get("components"):  # severe dementia at a systolic below 130: scaled back (STOPPFrail)
+                older_adults.scale_back_on_reading(self, entry, t)
         result_titration.titrate_on_result(self, entry, t)
+        older_adults.deintensify_on_result(self, entry, t)  # an older adult below the HbA1c goal (ADA 13)
         if code in self.rx.result_triggers:  # an MMSE showing severe dementia: preventive drugs stop (STOPPFrail)
             self._review(entry.get("encounter"), t)
         if code in self.rx.egfr_codes:

@@ -16,6 +16,7 @@ from ehrsim.report.clinical import (  # noqa: F401
     kinds_death,
     kinds_devices,
     kinds_dose,
+    kinds_elder,
     kinds_eol,
     kinds_heart,
     kinds_newborn,
