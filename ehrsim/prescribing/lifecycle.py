@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.prescribing import courses, dosing, running
+from ehrsim.prescribing import courses, dosing, ingredients, running
 from ehrsim.prescribing.patient import Patient
 
 if TYPE_CHECKING:
@@ -65,6 +65,7 @@ def renew(ph: Pharmacy, med: dict[str, Any], t: float, encounter: str | None) ->
         chosen = dosing.paediatric(ph, fields, chosen, patient, ordered, t)
         chosen = dosing.strength(ph, fields, chosen, patient, ordered, t, med)
         dosing.dose(ph, fields, chosen, patient, med)
+        ingredients.cap(ph, fields, chosen, patient.age, t)  # e.g. acetaminophen 4 g a day renewed at 65: 3 g
     if fields["codes"][0]["code"] == before["code"]:
         del ph.events[logged:]  # the same decision as last time: nothing new to report
     else:

@@ -16,7 +16,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ehrsim.prescribing import bsa, checks, courses, dosing, lifecycle, pregnancy, result_titration, review, running
+from ehrsim.prescribing import (
+    bsa,
+    checks,
+    courses,
+    dosing,
+    ingredients,
+    lifecycle,
+    pregnancy,
+    result_titration,
+    review,
+    running,
+)
 from ehrsim.prescribing.lifecycle import STOPPED
 from ehrsim.prescribing.patient import Patient
 from ehrsim.prescribing.tables import Product, tables
@@ -126,12 +137,18 @@ class Pharmacy:
             fields["prescribing"] = {**(fields.get("prescribing") or {}), "caution": reason}
             self._log(t, "caution", "allergy_caution", reason, fields["codes"][0], fields["codes"][0])
         if not one_off:
+            held = ingredients.duplicate(self, chosen, fields, t)  # acetaminophen as needed on chronic acetaminophen
+            if held is not None:
+                return self._withhold(run, state, fields, t, (*held, ""))
             washout = running.stop_interacting(self, chosen, t)
             if washout:  # the new drug starts after the washout (e.g. 36 h after the last ACE inhibitor dose)
                 fields["start"] = min(t + washout, self.sim.end_time)
                 if fields["stop"] is not None:
                     fields["stop"] = max(fields["stop"], fields["start"])
             running.replace_duplicates(self, chosen, t)
+            over = ingredients.cap(self, fields, chosen, patient.age, t)  # the sum of its orders within the maximum
+            if over is not None:
+                return self._withhold(run, state, fields, t, (*over, ""))
         new_course = not one_off and previous is None
         if new_course:  # the label's first steps (varenicline 0.5 mg for a week)
             courses.titrate(self, fields, chosen, t, self._encounter(run), "before")

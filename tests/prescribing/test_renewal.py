@@ -122,3 +122,18 @@ def test_a_withheld_order_the_module_replaced_is_not_resumed() -> None:
     at(sim, dt.date(2016, 6, 1))
     sim.rx.resume(sim.now, None)
     assert sim.rec.lists["medications"] == [] and not sim.rx.pending
+
+
+def test_an_order_written_hours_before_a_wellness_visit_is_kept_there() -> None:
+    """s14review finding 15: a chronic drug ordered at a visit was stopped and re-ordered 2 hours later at a same-day
+    wellness visit (a 0-day course). Renewal leaves an order younger than renewal.csv's 30 days alone."""
+    from ehrsim.engine import care
+
+    sim = patient(dt.date(1960, 1, 1))
+    start = at(sim, dt.date(2015, 3, 1))
+    first = order(sim, "314076", chronic=True)  # lisinopril 10 mg
+    care._renew_chronic(sim, {"id": "wellness-1"}, start + 2 * 3600)
+    assert first["stop"] is None and first in sim.active["medications"].values()
+    care._renew_chronic(sim, {"id": "wellness-2"}, start + 31 * 86400)  # a month on: renewed
+    assert first["stop"] == start + 31 * 86400
+    assert [m["start"] for m in sim.rec.lists["medications"] if m["stop"] is None] == [start + 31 * 86400]
