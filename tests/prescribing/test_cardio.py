@@ -133,3 +133,36 @@ def test_a_switched_course_keeps_its_planned_end() -> None:
     order(sim, HYDROCHLOROTHIAZIDE_25, chronic=True, state=Order(name="Thiazide"))
     switched = [m for m in sim.rec.lists["medications"] if code_of(m) == ACETAMINOPHEN]
     assert len(switched) == 1 and switched[0]["stop"] == start + 5 * 86400
+
+
+WARFARIN_5 = "855332"
+SPIRONOLACTONE_25 = "313096"
+
+
+def test_an_nsaid_with_warfarin_becomes_acetaminophen_and_warfarin_switches_a_running_nsaid() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    order(sim, WARFARIN_5, chronic=True, state=Order(name="Warfarin"))
+    entry = order(sim, IBUPROFEN, days=5)
+    assert code_of(entry) == ACETAMINOPHEN and entry["prescribing"]["rule"] == "nsaid_with_anticoagulant"
+    other = patient(ADULT)
+    at(other, dt.date(2015, 3, 1))
+    pain = order(other, NAPROXEN, chronic=True, state=Order(name="Pain"))
+    at(other, dt.date(2015, 4, 1))
+    order(other, WARFARIN_5, chronic=True, state=Order(name="Warfarin"))
+    assert pain["stop"] == other.now and pain["prescribing"]["stop_rule"] == "nsaid_with_anticoagulant"
+
+
+def test_spironolactone_is_withheld_and_stopped_at_egfr_below_30() -> None:
+    from tests.prescribing.test_thiazide import _egfr
+
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    _egfr(sim, 45.0)
+    running = order(sim, SPIRONOLACTONE_25, chronic=True)
+    assert running["id"] is not None and running["stop"] is None
+    at(sim, dt.date(2016, 3, 1))
+    _egfr(sim, 24.0)
+    assert running["stop"] == sim.now and running["prescribing"]["stop_rule"] == "mra_egfr_30"
+    again = order(sim, SPIRONOLACTONE_25, chronic=True)
+    assert again["id"] is None and again["prescribing"]["rule"] == "mra_egfr_30"
