@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.core import birth_dose, class_eras, clock, codes, deaths, immunizations, tables, vaccine_plan, wellness
+from ehrsim.core import birth_dose, class_eras, clock, codes, deaths, immunizations, vaccine_plan, wellness
 from ehrsim.engine import end_of_life, parameters, stay_vitals
 from ehrsim.engine.encounters import CORE
 from ehrsim.engine.queue import SYMPTOMS, WELLNESS
@@ -209,12 +209,10 @@ def _flu_given_this_season(sim: Simulation, shot: vaccine_plan.Shot, t: float) -
 
 
 def _renew_chronic(sim: Simulation, enc: dict[str, Any], t: float) -> None:
-    """A chronic prescription is renewed at each wellness visit: the old order ends, a new one starts. An order
-    written within ``min_order_days`` (prescribing/renewal.csv) is kept: its course is not cut to hours."""
+    """A chronic prescription is renewed at each wellness visit: the old order ends, a new one starts."""
     seen: set[str] = set()
-    newest = t - tables.parameters("prescribing/renewal.csv")["min_order_days"] * SECONDS["days"]
     for med in list(sim.active["medications"].values()):
-        if not med.get("chronic") or med["id"] in seen or med["start"] > newest or (med["stop"] or float("inf")) <= t:
+        if not med.get("chronic") or med["id"] in seen or med["start"] >= t or (med["stop"] or float("inf")) <= t:
             continue
         seen.add(med["id"])
         sim.renew("medications", med, t, enc["id"])

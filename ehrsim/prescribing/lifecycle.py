@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ehrsim.core.tables import parameters
 from ehrsim.prescribing import courses, dosing, ingredients, running
 from ehrsim.prescribing.patient import Patient
 
@@ -12,6 +13,7 @@ if TYPE_CHECKING:
     from ehrsim.prescribing.pharmacy import Pharmacy
     from ehrsim.prescribing.tables import Product
 
+DAY = 86400.0
 STOPPED = {
     "system": "SNOMED-CT",
     "code": "182840001",
@@ -85,6 +87,13 @@ def renew(ph: Pharmacy, med: dict[str, Any], t: float, encounter: str | None) ->
             fields["codes"][0],
             med["id"],
         )
+    young = t - float(med["start"]) < parameters("prescribing/renewal.csv")["min_order_days"] * DAY
+    if young and fields["codes"][0]["code"] == before["code"] and fields.get("dosage") == med.get("dosage"):
+        # written days ago and nothing changed (s14review: stopped and re-ordered 2 hours later at a same-day
+        # wellness visit): the course goes on, no 0-day course; a change of drug or dose is still a new order
+        med["stop"] = planned
+        sim.rec.activate("medications", med)
+        return med
     new = sim.rec.add("medications", fields, encounter)
     sim.rec.activate("medications", new)
     ph._repoint(med, new)

@@ -124,16 +124,21 @@ def test_a_withheld_order_the_module_replaced_is_not_resumed() -> None:
     assert sim.rec.lists["medications"] == [] and not sim.rx.pending
 
 
-def test_an_order_written_hours_before_a_wellness_visit_is_kept_there() -> None:
+def test_an_unchanged_renewal_of_an_order_written_hours_before_keeps_it() -> None:
     """s14review finding 15: a chronic drug ordered at a visit was stopped and re-ordered 2 hours later at a same-day
-    wellness visit (a 0-day course). Renewal leaves an order younger than renewal.csv's 30 days alone."""
-    from ehrsim.engine import care
-
+    wellness visit (a 0-day course). A renewal within renewal.csv's 30 days that changes nothing keeps the order;
+    one that changes the dose (a titration step) is a new order."""
     sim = patient(dt.date(1960, 1, 1))
     start = at(sim, dt.date(2015, 3, 1))
     first = order(sim, "314076", chronic=True)  # lisinopril 10 mg
-    care._renew_chronic(sim, {"id": "wellness-1"}, start + 2 * 3600)
-    assert first["stop"] is None and first in sim.active["medications"].values()
-    care._renew_chronic(sim, {"id": "wellness-2"}, start + 31 * 86400)  # a month on: renewed
-    assert first["stop"] == start + 31 * 86400
-    assert [m["start"] for m in sim.rec.lists["medications"] if m["stop"] is None] == [start + 31 * 86400]
+    sim.now = start + 2 * 3600
+    assert _renew(sim, first) is first and first["stop"] is None and first in sim.active["medications"].values()
+    sim.now = start + 31 * 86400  # a month on: renewed as a new order
+    second = _renew(sim, first)
+    assert second is not first and first["stop"] == sim.now and second["stop"] is None
+    other = patient(dt.date(1950, 1, 1))
+    at(other, dt.date(1987, 12, 20))  # this auto-injector is listed from 1988: an ampoule stands in
+    held = order(other, EPI_ADULT, chronic=True)
+    at(other, dt.date(1988, 1, 5))
+    renewed = _renew(other, held)  # 16 days on, but another drug now: a new order
+    assert code_of(held) == EPI_AMPOULE and code_of(renewed) == EPI_ADULT and held["stop"] == other.now
