@@ -136,6 +136,8 @@ def resume(ph: Pharmacy, t: float, encounter: str | None) -> None:
         dosing.dose(ph, fields, chosen, patient, previous)
         if ph._taking(chosen, t):  # something of the same group was started meanwhile
             del ph.events[logged:]
+            if chosen is not product and problem is not None and problem[0] == "us_approval":
+                keep.append((run, name, held))  # its substitute is already taken: it still waits for its own drug
             continue
         washout = running.stop_interacting(ph, chosen, t)
         if washout:
