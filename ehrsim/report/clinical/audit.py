@@ -19,6 +19,7 @@ from ehrsim.report.clinical import (  # noqa: F401
     kinds_elder,
     kinds_eol,
     kinds_heart,
+    kinds_ingredient,
     kinds_newborn,
     kinds_onc,
     kinds_perinatal,
