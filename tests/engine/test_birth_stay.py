@@ -162,3 +162,16 @@ def test_a_preterm_infants_weight_percentile_is_at_corrected_age() -> None:
         assert 45 < newborn_growth.percentile("weight", "F", age, weight, gest) < 55
     term = newborn_growth.chart_value("weight", "F", 0.3, 0.0, None)
     assert 45 < newborn_growth.percentile("weight", "F", 0.3, term, None) < 55
+
+
+def test_the_newborn_gestation_band_is_an_attribute_for_infant_death() -> None:
+    """The core names the newborn's band of completed weeks (natural_causes' infant death chance reads it)."""
+    assert birth_stay.gestation_band(31 * 7 + 6) == "under_32"
+    assert birth_stay.gestation_band(32 * 7) == "32_33"
+    assert birth_stay.gestation_band(36 * 7 + 6) == "34_36"
+    assert birth_stay.gestation_band(38 * 7 + 3) == "37_38"
+    assert birth_stay.gestation_band(40 * 7 + 6) == "39_40"
+    assert birth_stay.gestation_band(42 * 7) == "41_plus"
+    for seed in range(3):
+        sim, _rec = simulate(born=dt.date(2020, 3, 1), end=dt.date(2020, 6, 1), seed=seed)
+        assert sim.attributes["birth_gestation_band"] == birth_stay.gestation_band(sim.birth_plan.gestation_days)
