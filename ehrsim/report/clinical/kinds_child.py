@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 from statistics import fmean
+from typing import ClassVar
 
 from ehrsim.errors import ConfigError
 from ehrsim.record.times import DAY, iso
@@ -93,7 +94,7 @@ class ChildBpRechecked(Rule):
     (AAP 2017: a stage 1 reading is rechecked in 1-2 weeks)."""
 
     kind = "child_bp_rechecked"
-    required = ("threshold_file", "sbp_set", "dbp_set", "classes", "days")
+    required: ClassVar[tuple[str, ...]] = ("threshold_file", "sbp_set", "dbp_set", "classes", "days")
 
     def setup(self) -> None:
         path = self.data.folder.parent / self.p["threshold_file"]
