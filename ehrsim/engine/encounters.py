@@ -190,6 +190,8 @@ class EncounterDesk:
         self.capped.pop(enc["id"], None)
         if enc["class"] in STAYS:
             stay_vitals.record(self.sim, enc)  # triage / admission vital signs the module did not record
+        elif enc["class"] in stay_vitals.TRIAGED and stay_vitals.acute_visit(self.sim, enc):
+            stay_vitals.record(self.sim, enc, key="acute")  # an urgent-care or acute office visit: its vital signs
         if state is not None and state.discharge_disposition is not None:
             enc["discharge"] = state.discharge_disposition.as_dict()
         if self.sim.physiology.pregnancy_start is not None and enc["class"] not in STAYS:
