@@ -68,7 +68,9 @@ class RecordWrites:
         entry = self.rec.add(kind, fields, enc["id"] if enc is not None else None)
         if withdrawn is not None:
             reason = f"{withdrawn.get('display')} no longer marketed: {entry['codes'][0]['display']} given"
-            self.rx.log(entry["time"], "substituted", "vaccine_product_era", reason, withdrawn, entry["codes"][0], entry["id"])
+            self.rx.log(
+                entry["time"], "substituted", "vaccine_product_era", reason, withdrawn, entry["codes"][0], entry["id"]
+            )
         if state is not None:
             run.created[state.name] = entry
             attribute = getattr(state, "assign_to_attribute", None) if _assigns(type(state)) else None
