@@ -32,6 +32,7 @@ class EncounterDesk:
     __slots__ = (
         "capped",
         "era_draws",
+        "era_last",
         "era_stays",
         "free_at",
         "lock",
@@ -59,6 +60,7 @@ class EncounterDesk:
         #: and the converted stays (encounter id -> setting), recoded at the end of the life
         self.era_draws: dict[object, float] = {}
         self.era_stays: dict[str, hospice_era.EraSetting] = {}
+        self.era_last: dict[object, dict[str, Any]] = {}  # run -> its last converted stay (a re-admission goes on)
 
     def cap(self, enc: dict[str, Any], med: dict[str, Any], planned: float | None) -> None:
         """Remember an administration ended at ``enc``'s provisional end (an IV antibiotic on a ward)."""
@@ -152,6 +154,13 @@ class EncounterDesk:
             era = hospice_era.choose(t, u)
             if era is not None:
                 enc_class = era.encounter_class
+                last = self.era_last.get(run)
+                if last is not None and t - last["stop"] < CONTINUATION_SECONDS:  # re-admitted at once: one stay
+                    last["discharge"] = None
+                    self.lock = run
+                    run.encounter, run.encounter_state = last, state.name
+                    self.sim.diagnose_pending(run, state.name)
+                    return True
         start = self.local_start(run, enc_class, t)
         if start > t:  # the module waits for the clinic to open (or the arrival hour)
             self.sim.schedule(run, start)
@@ -171,9 +180,9 @@ class EncounterDesk:
             run.top.path,
             run.top.specialty,
         )
-        if era is not None:
-            self.era_draws.pop(run, None)
+        if era is not None:  # the run keeps its draw: a re-admission is the same setting
             self.era_stays[enc["id"]] = era
+            self.era_last[run] = enc
             ordered = codes[0] if codes else dict(hospice_era.HOSPICE_ADMISSION)
             reason = f"no hospice care before {hospice_era.era_year()}: {era.name} terminal care of the time"
             self.sim.rx.log(t, "substituted", "hospice_era", reason, ordered, era.code, enc["id"])

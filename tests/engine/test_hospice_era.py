@@ -47,3 +47,14 @@ def test_the_era_table() -> None:
     assert hospice_era.choose(hospice_era.until(), 0.0) is None
     assert hospice_era.choose(0.0, 0.0).encounter_class == "inpatient"  # type: ignore[union-attr]
     assert hospice_era.choose(0.0, 0.99).encounter_class == "home"  # type: ignore[union-attr]
+
+
+def test_a_readmission_at_once_goes_on_in_the_same_stay() -> None:
+    """Synthea's hospice module discharges and re-admits in the same instant: before the era that is one stay of the
+    same setting (was a 0-hour hospital stay beside the first), logged once."""
+    for seed in range(10):
+        _, record = simulate("hospice_readmit", born=dt.date(1900, 1, 1), seed=seed)
+        events = [e for e in record["prescribing"] if e["rule"] == "hospice_era"]
+        assert len(events) == 1
+        stays = [e for e in record["encounters"] if e["module"] == "hospice_readmit"]
+        assert len(stays) == 1 and stays[0]["stop"] - stays[0]["start"] >= 86400 - 1
