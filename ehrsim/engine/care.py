@@ -59,6 +59,7 @@ def wellness_visit(sim: Simulation, t: float) -> None:
     for run in waiting:
         if not run.done and sim.death_time is None:
             sim.step(run, t)
+    _joined_go_on(sim, waiting, enc)
     for run in waiting:
         if run.encounter is None and run.encounter_state is not None:
             run.encounter_state = None  # the visit closes around modules that did not end it themselves
@@ -69,6 +70,27 @@ def wellness_visit(sim: Simulation, t: float) -> None:
     _renew_chronic(sim, enc, t)
     desk.close_wellness()
     schedule_next_wellness(sim, t)
+
+
+def _joined_go_on(sim: Simulation, waiting: list[Any], enc: dict[str, Any]) -> None:
+    """Modules that joined the visit and are timing a procedure go on inside it, in time order.
+
+    Synthea's wellness-time modules chain timed assessments (Morse fall scale 28 min, substance use, AUDIT-C): woken
+    after the visit had closed, their entries had no encounter and fell inside whatever came next (a hospice stay
+    opened at the visit's end showed an AUDIT-C). Any library benefits. Up to ``wellness_joined_hours`` after the
+    start; a run that opens its own encounter waits for the visit to close, as before.
+    """
+    desk = sim.desk
+    limit = enc["start"] + parameters.care().wellness_joined_seconds
+    for _ in range(10_000):  # a bound: every step moves a run's wake forward or ends its wait
+        pending = [r for r in waiting if r.wake is not None and r.wake <= limit and not r.done and r.encounter is None]
+        if not pending or sim.death_time is not None or desk.wellness_enc is not enc:
+            return
+        run = min(pending, key=lambda r: (r.wake, r.order))
+        wake = run.wake
+        desk.stretch(enc, wake)  # the visit lasts while the module is at work in it
+        run.token = -1  # its queue entry at the wake-up is void: it is stepped here
+        sim.step(run, wake)
 
 
 def symptom_visit(sim: Simulation, t: float) -> None:

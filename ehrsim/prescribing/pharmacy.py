@@ -347,6 +347,19 @@ class Pharmacy:
         entry["prescribing"] = {**(entry.get("prescribing") or {}), "stopped": action, "stop_rule": rule}
         self._log(t, action, rule, reason, entry["codes"][0], None, entry["id"])
 
+    def log(
+        self,
+        t: float,
+        action: str,
+        rule: str,
+        reason: str,
+        ordered: dict[str, str],
+        given: dict[str, str] | None,
+        entry: str | None = None,
+    ) -> None:
+        """Record a substitution the core made outside the prescribing layer (care of its era: hospice)."""
+        self._log(t, action, rule, reason, ordered, given, entry)
+
     def _log(
         self,
         t: float,
