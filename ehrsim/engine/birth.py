@@ -32,7 +32,7 @@ def admit(sim: Simulation) -> None:
     """Plan the birth and, for a hospital birth, record the stay (called once, at birth, before the first event)."""
     rng = sim.vaccine_rng.spawn(1)[0]
     born = sim.birth_time
-    plan = birth_stay.plan(rng, born, sim.end_time)
+    plan = birth_stay.plan(rng, born, sim.end_time, sim.zone)
     sim.birth_plan = plan
     sim.physiology.gestation_days = plan.gestation_days
     if not plan.in_hospital:
