@@ -13,8 +13,8 @@ class ResultFollowedUp(Rule):
     or a drug of ``drug_class`` started or already running, or an ``evidence_set`` entry (referral, therapy).
 
     ``outside_condition``: a result while a condition of the set is active (already in care) is not judged, and
-    only something new counts: a diagnosis or a drug begun in the window (a drug of the class already taken the
-    day before is a renewal, not a response), or an ``evidence_set`` entry."""
+    only something new counts: a diagnosis or a drug begun in the window (the same product already taken the day
+    before is a renewal, not a response; a new drug or strength is), or an ``evidence_set`` entry."""
 
     kind = "result_followed_up"
     required = ("lab_set", "min", "days")
@@ -39,8 +39,9 @@ class ResultFollowedUp(Rule):
             if self.param("outside_condition"):
                 if any(a <= t < b for a, b in spans):
                     continue  # in care for the condition at the result
-                taken = [(m["start"], view.stop_of(m)) for m in meds]
-                begun = [a for a, _ in spans] + [a for a, _ in taken if not any(x < a - DAY < y for x, y in taken)]
+                taken = [(m["start"], view.stop_of(m), m["codes"][0]["code"]) for m in meds]
+                renewed = {(a, c) for a, _, c in taken if any(c == k and x < a - DAY < y for x, y, k in taken)}
+                begun = [a for a, _ in spans] + [a for a, _, c in taken if (a, c) not in renewed]
                 ok = any(lo <= a <= hi for a in begun)
             else:
                 spans += [(m["start"], view.stop_of(m)) for m in meds]

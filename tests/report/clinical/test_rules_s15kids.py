@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.report.clinical.helpers import breaks, local, passes
+from tests.report.clinical.helpers import DAY, breaks, local, med, passes
 from tests.report.records import RecordBuilder
 
 
@@ -29,3 +29,36 @@ def test_discharge_hours() -> None:
     assert judged.events == 1
     # emergency visits end at any hour: not judged
     assert passes("time.discharge_hours", [_stay(15), _stay(3, cls="emergency")]).events == 1
+
+
+FLUOXETINE = ("310385", "fluoxetine 20 MG Oral Capsule")
+
+
+def _screen(score: float, *, after: str | None = None, remission: bool = True, in_episode: bool = False) -> dict:
+    """A 14-year-old's well-visit PHQ-9 in April 2024, after an episode (diagnosed 2023, in remission by November 2023 unless
+    ``in_episode``) treated with fluoxetine that runs through continuation and is renewed at the visit.
+    ``after``: what follows the score (``dx`` a new episode, ``cbt`` therapy, ``switch`` a new antidepressant)."""
+    b = RecordBuilder(birth=dt.date(2010, 4, 24))
+    onset, remit = local(dt.date(2023, 7, 31), 13), local(dt.date(2023, 11, 3), 9)
+    b.condition("36923009", onset, stop=None if in_episode else remit)
+    visit = b.encounter(local(dt.date(2024, 4, 29), 14), cls="wellness")
+    t = visit["start"]
+    med(b, FLUOXETINE, onset, stop=t)
+    med(b, FLUOXETINE, t, stop=t + 100 * DAY)  # the visit renews the running drug: not a response
+    b.observation("44261-6", t + 600, score, unit="{score}", enc=visit, category="survey")
+    if after == "dx":
+        b.condition("66344007", t + 20 * DAY)
+    elif after == "cbt":
+        b.procedure("228557008", t + 30 * DAY)
+    elif after == "switch":
+        med(b, ("596926", "duloxetine 20 MG Delayed Release Oral Capsule"), t + 10 * DAY)
+    return b.record()
+
+
+def test_positive_screen_outside_an_episode_is_evaluated() -> None:
+    rule = "care.phq9_positive_screen_evaluated"
+    result = breaks(rule, [_screen(21)])  # in remission, PHQ-9 21 at a well visit, only the renewal follows
+    assert "score 21" in result.examples[0][1][0]
+    passes(rule, [_screen(21, after="dx"), _screen(14, after="cbt"), _screen(12, after="switch"), _screen(4)])
+    # scored while the episode is in care: the depression module's own follow-up, not judged
+    assert passes(rule, [_screen(18, in_episode=True), _screen(21, after="dx")]).events == 1
