@@ -34,9 +34,9 @@ def test_discharge_hours() -> None:
 FLUOXETINE = ("310385", "fluoxetine 20 MG Oral Capsule")
 
 
-def _screen(score: float, *, after: str | None = None, remission: bool = True, in_episode: bool = False) -> dict:
-    """A 14-year-old's well-visit PHQ-9 in April 2024, after an episode (diagnosed 2023, in remission by November 2023 unless
-    ``in_episode``) treated with fluoxetine that runs through continuation and is renewed at the visit.
+def _screen(score: float, *, after: str | None = None, in_episode: bool = False) -> dict:
+    """A 14-year-old's well-visit PHQ-9 in April 2024, after an episode (diagnosed 2023, in remission by November
+    2023 unless ``in_episode``) treated with fluoxetine that runs through continuation and is renewed at the visit.
     ``after``: what follows the score (``dx`` a new episode, ``cbt`` therapy, ``switch`` a new antidepressant)."""
     b = RecordBuilder(birth=dt.date(2010, 4, 24))
     onset, remit = local(dt.date(2023, 7, 31), 13), local(dt.date(2023, 11, 3), 9)
@@ -62,3 +62,23 @@ def test_positive_screen_outside_an_episode_is_evaluated() -> None:
     passes(rule, [_screen(21, after="dx"), _screen(14, after="cbt"), _screen(12, after="switch"), _screen(4)])
     # scored while the episode is in care: the depression module's own follow-up, not judged
     assert passes(rule, [_screen(18, in_episode=True), _screen(21, after="dx")]).events == 1
+
+
+def _sick_visit(cls: str = "urgentcare", *, reason: bool, diagnosed: bool = True) -> dict:
+    b = RecordBuilder()
+    enc = b.encounter(local(dt.date(2019, 3, 5), 11), cls=cls)
+    if reason:
+        enc["reason"] = [{"system": "SNOMED-CT", "code": "195662009", "display": "Acute viral pharyngitis (disorder)"}]
+    if diagnosed:
+        b.condition("195662009", enc["start"], stop=enc["start"] + 7 * DAY, enc=enc)
+    return b.record()
+
+
+def test_visit_diagnosis_as_reason() -> None:
+    rule = "rec.visit_diagnosis_as_reason"
+    result = breaks(rule, [_sick_visit(reason=False)])  # pharyngitis diagnosed at urgent care, no reason
+    assert "urgentcare encounter" in result.examples[0][1][0]
+    breaks(rule, [_sick_visit("emergency", reason=False)])
+    judged = passes(rule, [_sick_visit(reason=True), _sick_visit(reason=False, diagnosed=False)])
+    assert judged.events == 1  # a visit that diagnoses nothing is not judged
+    assert passes(rule, [_sick_visit(reason=True), _sick_visit("wellness", reason=False)]).events == 1
