@@ -26,6 +26,8 @@ STAYS = frozenset({"inpatient", "emergency", "hospice", "snf"})
 #: an encounter opening this soon after the last one ended continues it (ED -> admission): kept as is
 CONTINUATION_SECONDS = 7200.0
 CORE = object()  # lock owner while the core runs a wellness visit
+#: NUBC patient discharge status codes of a death (expired; expired at home, in a facility, place unknown)
+EXPIRED = frozenset({"20", "40", "41", "42"})
 
 
 class EncounterDesk:
@@ -217,6 +219,10 @@ class EncounterDesk:
             stop = surgery_stays.minimum_stop(self.sim, enc)
             if stop is not None:
                 self.stretch(enc, min(stop, self.sim.end_time))  # a cystectomy is not discharged the next day
+            disposition = state.discharge_disposition if state is not None else None
+            if disposition is None or disposition.code not in EXPIRED:  # a live discharge: not in the night
+                stop = clock.discharge_after(enc["stop"], self.sim.zone, self.sim.clock_rng)
+                self.stretch(enc, min(stop, self.sim.end_time))
         self.capped.pop(enc["id"], None)
         if enc["class"] in STAYS:
             stay_vitals.record(self.sim, enc)  # triage / admission vital signs the module did not record

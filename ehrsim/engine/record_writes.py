@@ -19,6 +19,9 @@ from ehrsim.record.times import to_date
 #: the sample's creatinine, reported with every eGFR computed from it (any library's module asking for the eGFR alone)
 SERUM_CREATININE = {"system": "LOINC", "code": "2160-0", "display": "Creatinine [Mass/volume] in Serum or Plasma"}
 CREATININE_CODES = ("2160-0", "38483-4")
+#: encounter classes whose reason, when the module gave none, is the first condition diagnosed in them (the visit
+#: diagnosis an EHR lists for every sick visit); wellness, home, nursing-facility and hospice stays keep theirs
+VISIT_DIAGNOSIS_CLASSES = frozenset({"ambulatory", "outpatient", "urgentcare", "emergency", "virtual", "inpatient"})
 
 if TYPE_CHECKING:
     from ehrsim.core.physiology import Physiology
@@ -215,6 +218,10 @@ class RecordWrites:
         fields = {"start": self.now, "stop": None, **state.fields(self)}
         fields["onset"] = onset_time
         entry = self.add_entry(run, state.kind, fields, state)
+        if state.kind == "conditions":
+            enc = self.desk.current(run)
+            if enc is not None and not enc.get("reason") and enc["class"] in VISIT_DIAGNOSIS_CLASSES:
+                enc["reason"] = [dict(fields["codes"][0])]  # a sick visit with no stated reason: its diagnosis
         for other in parameters.condition_stages().get(fields["codes"][0]["code"], ()):
             old = self.rec.active[state.kind].get(other)
             if old is not None:  # a new stage (CKD 3 after CKD 2) ends the previous one, not its drugs
