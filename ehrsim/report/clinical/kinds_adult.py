@@ -1,0 +1,91 @@
+"""Adult chart-review rules (s15adult): how long an emergency visit lasts, how it ends, and a lung-function trait that
+does not swing from year to year."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from statistics import median
+
+from ehrsim.record.times import DAY, iso
+from ehrsim.report.clinical.base import HOUR, Finding, Rule, register
+from ehrsim.report.clinical.view import PatientView
+
+MINUTE = 60
+
+
+@register
+class EncounterLengthMedian(Rule):
+    """The median length (minutes) of encounters of ``classes`` lies in ``band``. Death certifications and visits
+    still in progress at the end of the record are left out (their length is not a visit's)."""
+
+    kind = "encounter_length_median"
+    band = True
+    required = ("classes", "band")
+
+    def check(self, view: PatientView) -> Finding:
+        classes = self.p["classes"]
+        lengths = [
+            (e["stop"] - e["start"]) / MINUTE
+            for e in view.entries("encounters")
+            if e.get("class") in classes and e.get("module") != "death" and not e.get("in_progress")
+        ]
+        return Finding(events=len(lengths), values=lengths)
+
+    def measure(self, values: list[float]) -> float | None:
+        return median(values) if values else None
+
+
+@register
+class EncounterDisposition(Rule):
+    """An encounter of ``classes`` that does not continue into an inpatient stay within ``continued_hours`` of its end
+    records how it ended (a discharge disposition). One event per such encounter; death certifications left out."""
+
+    kind = "encounter_disposition"
+    required = ("classes", "continued_hours")
+
+    def check(self, view: PatientView) -> Finding:
+        classes = self.p["classes"]
+        within = float(self.p["continued_hours"]) * HOUR
+        encounters = view.entries("encounters")
+        admissions = sorted(e["start"] for e in encounters if e.get("class") == "inpatient")
+        f = Finding()
+        for e in encounters:
+            if e.get("class") not in classes or e.get("module") == "death" or e.get("in_progress"):
+                continue
+            if any(e["stop"] - HOUR <= a <= e["stop"] + within for a in admissions):
+                continue  # admitted: the stay records the disposition
+            if e.get("discharge"):
+                f.passed()
+            else:
+                day = iso(e["start"])[:10]
+                f.add(False, f"{e['class']} encounter {e['n']} ({e.get('module')}) on {day} ends with no disposition")
+        return f
+
+
+@register
+class ObservationSwing(Rule):
+    """In patients with a condition of ``condition_set``, consecutive results of ``lab_set`` taken after its onset and
+    within ``within_days`` of each other differ by at most ``max_change``. One event per consecutive pair."""
+
+    kind = "observation_swing"
+    required = ("condition_set", "lab_set", "max_change", "within_days")
+
+    def setup(self) -> None:
+        self.conditions = self.data.code_set(self.p["condition_set"])
+        self.lab = self.data.code_set(self.p["lab_set"])
+
+    def check(self, view: PatientView) -> Finding:
+        onsets = view.onsets(self.conditions)
+        if not onsets:
+            return Finding()
+        series = [(t, v) for t, v, _ in view.values(self.lab) if t >= onsets[0]]
+        limit, within = float(self.p["max_change"]), float(self.p["within_days"]) * DAY
+        f = Finding()
+        for (t0, v0), (t1, v1) in pairwise(series):
+            if t1 - t0 > within:
+                continue
+            if abs(v1 - v0) <= limit:
+                f.passed()
+            else:
+                f.add(False, f"{v0:g} on {iso(t0)[:10]} -> {v1:g} on {iso(t1)[:10]}")
+        return f

@@ -1,0 +1,74 @@
+"""Adult chart-review rules (s15adult): emergency visits last hours and end with a disposition; FEV1/FVC in COPD is a
+stable trait, not a fresh draw at every spirometry."""
+
+from __future__ import annotations
+
+from tests.report.clinical.helpers import DAY, breaks, passes, run
+from tests.report.records import RecordBuilder
+
+ED_LENGTH = "time.ed_length_median"
+ED_DISPOSITION = "rec.ed_disposition"
+FEV1_SWING = "phys.fev1_fvc_stable_in_copd"
+HOME = {"system": "NUBC", "code": "01", "display": "Discharged to home or self care (routine discharge)"}
+COPD = ("13645005", "Chronic obstructive lung disease (disorder)")
+
+
+def _ed_visits(hours: list[float], index: int, discharge: dict[str, str] | None = HOME) -> dict:
+    b = RecordBuilder(index)
+    for i, h in enumerate(hours):
+        b.encounter(b.at_age(40 + i), hours=h, cls="emergency", discharge=discharge)
+    return b.record()
+
+
+def test_emergency_visits_of_exactly_one_hour_break_the_median_band() -> None:
+    result = breaks(ED_LENGTH, [_ed_visits([1, 1, 1, 1.2], i) for i in range(3)])
+    assert result.measure == 60.0
+    assert result.denominator == 12
+    long_stay = breaks(ED_LENGTH, [_ed_visits([6, 8, 5], 0)])  # every visit a boarding admission: too long
+    assert long_stay.measure == 360.0
+    passes(ED_LENGTH, [_ed_visits([1.5, 2.5, 4, 2], i) for i in range(3)])  # median 2.25 h
+
+
+def test_death_certifications_and_other_classes_are_not_emergency_visits() -> None:
+    b = RecordBuilder(0)
+    t = b.at_age(60)
+    b.encounter(t, hours=2.5, cls="emergency")
+    cert = b.encounter(t + 3 * 3600, hours=0, cls="emergency")
+    cert["module"] = "death"
+    b.encounter(t + DAY, hours=0.25, cls="ambulatory")
+    result = run(ED_LENGTH, [b.record()])
+    assert result.denominator == 1
+    assert result.measure == 150.0
+
+
+def test_an_emergency_visit_without_a_disposition_breaks_unless_an_admission_follows() -> None:
+    breaking = breaks(ED_DISPOSITION, [_ed_visits([2, 3], i, discharge=None) for i in range(3)])
+    assert breaking.denominator == 6
+    assert "ends with no disposition" in breaking.examples[0][1][0]
+    passes(ED_DISPOSITION, [_ed_visits([2, 3], i) for i in range(3)])
+    b = RecordBuilder(0)
+    ed = b.encounter(b.at_age(50), hours=3, cls="emergency", discharge=None)
+    b.encounter(ed["stop"], hours=96, cls="inpatient", discharge=HOME)  # admitted: the stay says how it ended
+    assert run(ED_DISPOSITION, [b.record()]).denominator == 0
+
+
+def _spirometry(ratios: list[float], index: int, copd: bool = True, every_days: float = 365) -> dict:
+    b = RecordBuilder(index)
+    t0 = b.at_age(60)
+    if copd:
+        b.condition(COPD[0], t0, display=COPD[1])
+    for i, ratio in enumerate(ratios):
+        b.observation("19926-5", int(t0 + i * every_days * DAY), ratio, unit="%", category="procedure")
+    return b.record()
+
+
+def test_fev1_fvc_swinging_from_year_to_year_in_copd_breaks_the_rule() -> None:
+    swinging = breaks(FEV1_SWING, [_spirometry([43, 37, 65, 37, 52, 35, 68], i) for i in range(3)])
+    assert swinging.denominator == 18
+    assert "37 on" in swinging.examples[0][1][0]
+    passes(FEV1_SWING, [_spirometry([55, 53, 54, 51, 52, 50, 49], i) for i in range(3)])
+
+
+def test_fev1_fvc_without_copd_or_years_apart_is_not_judged() -> None:
+    assert run(FEV1_SWING, [_spirometry([85, 60, 88], 0, copd=False)]).denominator == 0  # asthma alone varies
+    assert run(FEV1_SWING, [_spirometry([65, 40], 0, every_days=1000)]).denominator == 0  # 2.7 years apart
