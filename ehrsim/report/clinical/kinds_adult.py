@@ -1,12 +1,12 @@
-"""Adult chart-review rules (s15adult): how long an emergency visit lasts, how it ends, and a lung-function trait that
-does not swing from year to year."""
+"""Adult chart-review rules (s15adult): how long an emergency visit lasts, how it ends, a lung-function trait that
+does not swing from year to year, and causes of death in the era they belong to."""
 
 from __future__ import annotations
 
 from itertools import pairwise
-from statistics import median
+from statistics import fmean, median
 
-from ehrsim.record.times import DAY, iso
+from ehrsim.record.times import DAY, iso, to_date
 from ehrsim.report.clinical.base import HOUR, Finding, Rule, register
 from ehrsim.report.clinical.view import PatientView
 
@@ -89,3 +89,29 @@ class ObservationSwing(Rule):
             else:
                 f.add(False, f"{v0:g} on {iso(t0)[:10]} -> {v1:g} on {iso(t1)[:10]}")
         return f
+
+
+@register
+class DeathCauseShareInYears(Rule):
+    """Share of deaths at ``min_age``-``max_age`` in the calendar years ``from_year``-``to_year`` (to excluded) with a
+    cause of ``cause_set``, against ``band``; no figure under ``min_deaths`` deaths (a cause whose rate changed over
+    the decades, such as drug overdose, judged in the era it belongs to)."""
+
+    kind = "death_cause_share_in_years"
+    band = True
+    required = ("cause_set", "min_age", "max_age", "from_year", "to_year", "band")
+
+    def setup(self) -> None:
+        self.causes = self.data.code_set(self.p["cause_set"])
+
+    def check(self, view: PatientView) -> Finding:
+        if view.death is None:
+            return Finding()
+        age, year = view.age(view.death), to_date(view.death).year
+        if not (self.p["min_age"] <= age < self.p["max_age"] and self.p["from_year"] <= year < self.p["to_year"]):
+            return Finding()
+        codes = (view.record.get("death") or {}).get("codes") or []
+        return Finding(events=1, values=[1.0 if self.causes.any(codes) else 0.0])
+
+    def measure(self, values: list[float]) -> float | None:
+        return fmean(values) if len(values) >= int(self.param("min_deaths", 1)) else None

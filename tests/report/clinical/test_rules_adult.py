@@ -3,6 +3,8 @@ stable trait, not a fresh draw at every spirometry."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from tests.report.clinical.helpers import DAY, breaks, passes, run
 from tests.report.records import RecordBuilder
 
@@ -72,3 +74,28 @@ def test_fev1_fvc_swinging_from_year_to_year_in_copd_breaks_the_rule() -> None:
 def test_fev1_fvc_without_copd_or_years_apart_is_not_judged() -> None:
     assert run(FEV1_SWING, [_spirometry([85, 60, 88], 0, copd=False)]).denominator == 0  # asthma alone varies
     assert run(FEV1_SWING, [_spirometry([65, 40], 0, every_days=1000)]).denominator == 0  # 2.7 years apart
+
+
+OVERDOSE_ERA = "death.overdose_share_before_1999"
+
+
+def _death(index: int, died: dt.date, cause: str, born: dt.date | None = None) -> dict:
+    born = born or dt.date(died.year - 50, 3, 1)
+    return RecordBuilder(index, birth=born, death=died, death_code=cause).record()
+
+
+def test_overdose_deaths_at_their_2019_share_in_the_1990s_break_the_rule() -> None:
+    nineties = [_death(i, dt.date(1990 + i, 5, 1), "1149222004" if i < 2 else "53741008") for i in range(6)]
+    result = breaks(OVERDOSE_ERA, nineties)  # 2 of 6 deaths at 50 in 1990-1995 were overdoses
+    assert result.denominator == 6
+    assert abs(result.measure - 2 / 6) < 1e-9
+    passes(OVERDOSE_ERA, [_death(i, dt.date(1990 + i, 5, 1), "53741008") for i in range(6)])
+
+
+def test_recent_deaths_old_deaths_and_small_numbers_are_not_judged() -> None:
+    recent = [_death(i, dt.date(2019, 5, 1), "1149222004") for i in range(6)]  # the overdose era: not judged here
+    assert run(OVERDOSE_ERA, recent).denominator == 0
+    old = [_death(i, dt.date(1995, 5, 1), "1149222004", born=dt.date(1915, 1, 1)) for i in range(6)]  # at 80
+    assert run(OVERDOSE_ERA, old).denominator == 0
+    few = run(OVERDOSE_ERA, [_death(i, dt.date(1990, 5, 1), "1149222004") for i in range(3)])
+    assert few.denominator == 3 and few.measure is None
