@@ -115,3 +115,34 @@ class DeathCauseShareInYears(Rule):
 
     def measure(self, values: list[float]) -> float | None:
         return fmean(values) if len(values) >= int(self.param("min_deaths", 1)) else None
+
+
+@register
+class NoteChiefComplaint(Rule):
+    """A note of a visit that had no recorded reason but diagnosed something does not give the encounter's type as
+    the chief complaint ("Emergency room admission (procedure)."). One event per such note (runs with ``--notes``);
+    classes in ``skip_classes`` (wellness visits, with their own template) are left out."""
+
+    kind = "note_chief_complaint"
+    required = ("skip_classes",)
+
+    def check(self, view: PatientView) -> Finding:
+        notes = view.record.get("notes") or []
+        if not notes:
+            return Finding()
+        skip = set(self.p["skip_classes"])
+        diagnosed = {c.get("encounter") for c in view.entries("conditions")}
+        f = Finding()
+        for note in notes:
+            enc = view.encounters_by_id.get(note.get("encounter") or "")
+            if enc is None or enc.get("class") in skip or enc.get("reason") or enc["id"] not in diagnosed:
+                continue
+            text = note.get("text") or ""
+            _, _, rest = text.partition("CHIEF COMPLAINT\n")
+            complaint = rest.split("\n", 1)[0].strip() if rest else ""
+            shown = (enc.get("codes") or [{}])[0].get("display", "")
+            if complaint == f"{shown}.":
+                f.add(False, f"{note.get('title', 'note')} of {iso(enc['start'])[:10]}: chief complaint '{complaint}'")
+            else:
+                f.passed()
+        return f

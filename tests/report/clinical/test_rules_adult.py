@@ -99,3 +99,37 @@ def test_recent_deaths_old_deaths_and_small_numbers_are_not_judged() -> None:
     assert run(OVERDOSE_ERA, old).denominator == 0
     few = run(OVERDOSE_ERA, [_death(i, dt.date(1990, 5, 1), "1149222004") for i in range(3)])
     assert few.denominator == 3 and few.measure is None
+
+
+NOTE_CC = "rec.note_chief_complaint"
+NSTEMI = ("401314000", "Acute non-ST segment elevation myocardial infarction (disorder)")
+
+
+def _ed_note(index: int, complaint: str, diagnosed: bool = True, reason: bool = False) -> dict:
+    b = RecordBuilder(index)
+    t = b.at_age(55)
+    enc = b.encounter(t, hours=3, cls="emergency", discharge=HOME)
+    enc["codes"] = [{"system": "SNOMED-CT", "code": "50849002", "display": "Emergency room admission (procedure)"}]
+    if reason:
+        enc["reason"] = [{"system": "SNOMED-CT", "code": NSTEMI[0], "display": NSTEMI[1]}]
+    if diagnosed:
+        b.condition(NSTEMI[0], t, enc=enc, display=NSTEMI[1])
+    record = b.record()
+    text = f"ED PROGRESS NOTE\nDate: x\n\nCHIEF COMPLAINT\n{complaint}\n\nHISTORY OF PRESENT ILLNESS\n"
+    record["notes"] = [{"id": "n1", "encounter": enc["id"], "time": enc["stop"], "title": "ED note", "text": text}]
+    return record
+
+
+def test_a_note_giving_the_encounter_type_as_chief_complaint_breaks_the_rule() -> None:
+    result = breaks(NOTE_CC, [_ed_note(i, "Emergency room admission (procedure).") for i in range(3)])
+    assert result.denominator == 3
+    assert "chief complaint 'Emergency room admission (procedure).'" in result.examples[0][1][0]
+    passes(NOTE_CC, [_ed_note(i, f"- {NSTEMI[1]}") for i in range(3)])
+
+
+def test_notes_of_visits_with_a_reason_or_no_diagnosis_and_runs_without_notes_are_not_judged() -> None:
+    assert run(NOTE_CC, [_ed_note(0, "Emergency room admission (procedure).", diagnosed=False)]).denominator == 0
+    assert run(NOTE_CC, [_ed_note(0, "Emergency room admission (procedure).", reason=True)]).denominator == 0
+    bare = _ed_note(0, "x")
+    bare.pop("notes")
+    assert run(NOTE_CC, [bare]).denominator == 0
