@@ -146,3 +146,27 @@ class NoteChiefComplaint(Rule):
             else:
                 f.passed()
         return f
+
+
+@register
+class DrugReasonNotIn(Rule):
+    """A drug of ``drug_class`` is not ordered for a condition of ``reason_set`` (a disease the drug does not treat:
+    an analgesic 'for diabetes'). One event per order of the class that gives a reason."""
+
+    kind = "drug_reason_not_in"
+    required = ("drug_class", "reason_set")
+
+    def setup(self) -> None:
+        self.reasons = self.data.code_set(self.p["reason_set"])
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        for med in view.meds_of(self.p["drug_class"]):
+            if not med.get("reason"):
+                continue
+            if not self.reasons.any(med["reason"]):
+                f.passed()
+                continue
+            drug, why = med["codes"][0].get("display", "")[:40], med["reason"][0].get("display", "")
+            f.add(False, f"{drug} on {iso(med['start'])[:10]} for {why}")
+        return f

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.report.clinical.helpers import DAY, breaks, passes, run
+from tests.report.clinical.helpers import ACETAMINOPHEN, DAY, breaks, med, passes, run
 from tests.report.records import RecordBuilder
 
 ED_LENGTH = "time.ed_length_median"
@@ -133,3 +133,25 @@ def test_notes_of_visits_with_a_reason_or_no_diagnosis_and_runs_without_notes_ar
     bare = _ed_note(0, "x")
     bare.pop("notes")
     assert run(NOTE_CC, [bare]).denominator == 0
+
+
+ANALGESIC = "rx.analgesic_not_for_diabetes"
+T2DM = ("44054006", "Diabetes mellitus type 2 (disorder)")
+NEUROPATHY = ("368581000119106", "Neuropathy due to type 2 diabetes mellitus (disorder)")
+
+
+def _analgesic_for(index: int, reason: tuple[str, str]) -> dict:
+    b = RecordBuilder(index)
+    t = b.at_age(60)
+    b.condition(T2DM[0], t - 3 * 365 * DAY, display=T2DM[1])
+    b.condition(NEUROPATHY[0], t - 365 * DAY, display=NEUROPATHY[1])
+    order = med(b, ACETAMINOPHEN, t, t + 14 * DAY, reason=[reason[0]])
+    order["reason"][0]["display"] = reason[1]
+    return b.record()
+
+
+def test_an_analgesic_ordered_for_diabetes_breaks_the_rule() -> None:
+    result = breaks(ANALGESIC, [_analgesic_for(i, T2DM) for i in range(2)])
+    assert result.denominator == 2
+    assert "for Diabetes mellitus type 2" in result.examples[0][1][0]
+    passes(ANALGESIC, [_analgesic_for(i, NEUROPATHY) for i in range(2)])
