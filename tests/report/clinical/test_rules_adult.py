@@ -85,20 +85,22 @@ def _death(index: int, died: dt.date, cause: str, born: dt.date | None = None) -
 
 
 def test_overdose_deaths_at_their_2019_share_in_the_1990s_break_the_rule() -> None:
-    nineties = [_death(i, dt.date(1990 + i, 5, 1), "1149222004" if i < 2 else "53741008") for i in range(6)]
-    result = breaks(OVERDOSE_ERA, nineties)  # 2 of 6 deaths at 50 in 1990-1995 were overdoses
-    assert result.denominator == 6
-    assert abs(result.measure - 2 / 6) < 1e-9
-    passes(OVERDOSE_ERA, [_death(i, dt.date(1990 + i, 5, 1), "53741008") for i in range(6)])
+    def nineties(overdoses: int) -> list[dict]:
+        return [_death(i, dt.date(1975 + i, 5, 1), "1149222004" if i < overdoses else "53741008") for i in range(24)]
+
+    result = breaks(OVERDOSE_ERA, nineties(4))  # 4 of 24 deaths at 50 in 1975-1998 were overdoses
+    assert result.denominator == 24
+    assert abs(result.measure - 4 / 24) < 1e-9
+    passes(OVERDOSE_ERA, nineties(1))  # 4 %: about the 1998 share
 
 
 def test_recent_deaths_old_deaths_and_small_numbers_are_not_judged() -> None:
-    recent = [_death(i, dt.date(2019, 5, 1), "1149222004") for i in range(6)]  # the overdose era: not judged here
+    recent = [_death(i, dt.date(2019, 5, 1), "1149222004") for i in range(24)]  # the overdose era: not judged here
     assert run(OVERDOSE_ERA, recent).denominator == 0
-    old = [_death(i, dt.date(1995, 5, 1), "1149222004", born=dt.date(1915, 1, 1)) for i in range(6)]  # at 80
+    old = [_death(i, dt.date(1995, 5, 1), "1149222004", born=dt.date(1915, 1, 1)) for i in range(24)]  # at 80
     assert run(OVERDOSE_ERA, old).denominator == 0
-    few = run(OVERDOSE_ERA, [_death(i, dt.date(1990, 5, 1), "1149222004") for i in range(3)])
-    assert few.denominator == 3 and few.measure is None
+    few = run(OVERDOSE_ERA, [_death(i, dt.date(1990, 5, 1), "1149222004") for i in range(10)])
+    assert few.denominator == 10 and few.measure is None
 
 
 NOTE_CC = "rec.note_chief_complaint"
