@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
     from ehrsim.gmf.run import ModuleRun
 
-#: default length of an encounter that ends in the instant it starts (Synthea's defaults)
-DEFAULT_SECONDS = {"emergency": 3600.0, "inpatient": 86400.0, "hospice": 86400.0, "snf": 86400.0}
+#: default length of an encounter that ends in the instant it starts (Synthea's defaults; an emergency visit's
+#: length is drawn instead: parameters.ed_length_seconds)
+DEFAULT_SECONDS = {"inpatient": 86400.0, "hospice": 86400.0, "snf": 86400.0}
 OTHER_SECONDS = 900.0
 #: classes a module holds open over days (a stay): still in progress at the reference date when held then
 STAYS = frozenset({"inpatient", "emergency", "hospice", "snf"})
@@ -122,7 +123,10 @@ class EncounterDesk:
                 self.sim.patient, enc_class, specialty, self.sim.rng
             )
         org, practitioner = found
-        stop = t + DEFAULT_SECONDS.get(enc_class, OTHER_SECONDS)
+        if enc_class == "emergency":  # a drawn ED length (NHAMCS), not Synthea's fixed hour
+            stop = t + parameters.ed_length_seconds(self.sim.clock_rng.random())
+        else:
+            stop = t + DEFAULT_SECONDS.get(enc_class, OTHER_SECONDS)
         return self.sim.rec.add(
             "encounters",
             {

@@ -9,6 +9,7 @@ from typing import Any
 
 from ehrsim.errors import ConfigError
 from ehrsim.report.clinical import (  # noqa: F401
+    kinds_adult,
     kinds_birth_doses,
     kinds_care,
     kinds_child,
