@@ -155,9 +155,9 @@ class Pharmacy:
             fields["prescribing"] = {**(fields.get("prescribing") or {}), "caution": reason}
             self._log(t, "caution", "allergy_caution", reason, fields["codes"][0], fields["codes"][0])
         if not one_off:
-            held = ingredients.duplicate(self, chosen, fields, t)  # acetaminophen as needed on chronic acetaminophen
-            if held is not None:
-                return self._withhold(run, state, fields, t, (*held, ""))
+            duplicate = ingredients.duplicate(self, chosen, fields, t)  # acetaminophen prn on chronic acetaminophen
+            if duplicate is not None:
+                return self._withhold(run, state, fields, t, (*duplicate, ""))
             if chosen is not product and running.written_now(self, chosen, t, fields["stop"]):
                 return self._twin(run, state, fields, t, ordered, problem)
             washout = running.stop_interacting(self, chosen, t)
