@@ -13,7 +13,7 @@ import numpy as np
 
 from ehrsim.core import immunizations, lab_eras, ref_ranges
 from ehrsim.engine import lifecycle, parameters, result_follow_up
-from ehrsim.prescribing import gbs, prophylaxis
+from ehrsim.prescribing import gbs, prophylaxis, running
 from ehrsim.record.times import to_date
 
 #: the sample's creatinine, reported with every eGFR computed from it (any library's module asking for the eGFR alone)
@@ -259,6 +259,8 @@ class RecordWrites:
         elif codes:
             entries = self.rec.active_by_codes(kind, codes)
         for entry in entries:
+            if kind == "medications" and running.keeps_device(self.rx, entry, t):
+                continue  # a device in place is ended by its removal, not by a change of method
             self.deactivate(kind, entry, t, stop_reason)
 
     def resolve_reason(self, run: ModuleRun, reason: str | None) -> list[dict[str, str]]:

@@ -6,7 +6,10 @@ therapy, and long-acting devices still in place.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any
+
+from ehrsim.core.tables import rows
 
 if TYPE_CHECKING:
     from ehrsim.prescribing.pharmacy import Pharmacy
@@ -46,6 +49,33 @@ def in_place(ph: Pharmacy, product: Product, t: float) -> dict[str, Any] | None:
             continue  # removed for (or by) a pregnancy since
         return e
     return None
+
+
+@cache
+def removals() -> dict[str, str]:
+    """Device rxcui -> the SNOMED CT code of the procedure that removes it (prescribing/durations.csv)."""
+    return {r["rxcui"]: r["removal"] for r in rows("prescribing/durations.csv")}
+
+
+def keeps_device(ph: Pharmacy, entry: dict[str, Any], t: float) -> bool:
+    """A module ends (MedicationEnd) a device still within its labelled life with no removal recorded in the day
+    before and no pregnancy since the insertion: the device stays in place. Synthea's contraceptive modules clear
+    the method at each yearly change (364 days after an IUS insertion) without a removal; the device ends at its
+    labelled life, or when a removal is recorded (our module records one, then ends the order)."""
+    code = entry["codes"][0]["code"]
+    lasts = ph.rx.durations.get(code)
+    if not lasts or not entry.get("administered") or entry.get("chronic") or t >= entry["start"] + lasts:
+        return False
+    conceived = ph.last_conception
+    if conceived is not None and conceived > entry["start"]:
+        return False  # removed for (or by) a pregnancy
+    removal = removals().get(code)
+    for p in reversed(ph.sim.rec.lists["procedures"]):
+        if p["start"] < t - 86400.0:
+            break
+        if p["codes"][0]["code"] == removal:
+            return False
+    return True
 
 
 def taking(ph: Pharmacy, chosen: Product, t: float) -> bool:

@@ -101,3 +101,22 @@ def test_a_one_off_insertion_removed_by_its_module_ends_then() -> None:
     at(sim, dt.date(2018, 5, 3))
     sim.deactivate("medications", ius, sim.now, None)  # the removal visit's MedicationEnd
     assert ius["stop"] == sim.now
+
+
+def test_a_change_of_method_without_a_removal_leaves_the_device_in_place() -> None:
+    """Synthea's contraceptive modules end the method at each yearly change (364 days after an IUS insertion) with no
+    removal: the device stays until removed or its labelled life ends; a recorded removal ends it."""
+    from ehrsim.prescribing import running
+
+    sim = patient(dt.date(1980, 1, 1))
+    at(sim, dt.date(2016, 5, 3))
+    ius = order(sim, MIRENA, administered=True)
+    at(sim, dt.date(2017, 5, 2))
+    assert running.keeps_device(sim.rx, ius, sim.now)
+    removal = {"start": sim.now, "stop": sim.now + 900, "codes": [{"system": "SNOMED-CT", "code": "68254000"}]}
+    sim.write("procedures", {**removal, "reason": []}, None)
+    assert not running.keeps_device(sim.rx, ius, sim.now + 600)  # removed at this visit: the order ends
+    at(sim, dt.date(2021, 5, 4))
+    assert not running.keeps_device(sim.rx, ius, sim.now)  # past its 5 years
+    pill = order(sim, "238019", chronic=True)
+    assert not running.keeps_device(sim.rx, pill, sim.now)
