@@ -29,7 +29,7 @@ def renew(ph: Pharmacy, med: dict[str, Any], t: float, encounter: str | None) ->
     function or interaction applies. Returns the new entry, or None when nothing may be renewed.
     """
     sim = ph.sim
-    lasts = ph.rx.durations.get(med["codes"][0]["code"])
+    lasts = running.life(ph, med["codes"][0]["code"], med["start"])
     if lasts and med.get("administered") and t < med["start"] + lasts:
         return med  # an IUS or implant in place is not inserted again before its labelled duration
     planned = med["stop"]  # a planned stop in the future (e.g. 12 months of a P2Y12 inhibitor) is kept

@@ -96,7 +96,7 @@ class Pharmacy:
         if one_off and product is not None and product.code in self.rx.durations:
             # a device or implant inserted at the visit stays in place for its labelled life (durations.csv), or
             # until the module removes it (MedicationEnd); s14review: 77 of 77 insertions ended with the visit
-            lasts = t + self.rx.durations[product.code]
+            lasts = t + (running.life(self, product.code, t) or 0.0)
             fields["stop"] = lasts if fields["stop"] is None else min(fields["stop"], lasts)
             fields["requested"] = True
             one_off = False

@@ -6,6 +6,7 @@ therapy, and long-acting devices still in place.
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -33,14 +34,14 @@ def in_place(ph: Pharmacy, product: Product, t: float) -> dict[str, Any] | None:
     insertion of any listed device or implant still within its own duration. An insertion a library records as a
     one-off administration (Synthea's contraceptive modules) ends with its visit, yet the device stays in place:
     a yearly change of method is not a removal and a new insertion (28 of 96 re-insertions within 2 years)."""
-    durations = ph.rx.durations
-    lasts = durations[product.code]
-    running = next((e for e, p in current(ph, t) if p is product and t < e["start"] + lasts), None)
+    running = next(
+        (e for e, p in current(ph, t) if p is product and t < e["start"] + (life(ph, p.code, e["start"]) or 0.0)), None
+    )
     if running is not None:
         return running
     conceived = ph.last_conception
     for e in reversed(ph.sim.rec.lists["medications"]):
-        given = durations.get(e["codes"][0]["code"])
+        given = life(ph, e["codes"][0]["code"], e["start"])
         if given is None or not e.get("administered") or not e["start"] <= t < e["start"] + given:
             continue
         if e.get("chronic") and e["stop"] is not None and e["stop"] <= t:
@@ -49,6 +50,27 @@ def in_place(ph: Pharmacy, product: Product, t: float) -> dict[str, Any] | None:
             continue  # removed for (or by) a pregnancy since
         return e
     return None
+
+
+@cache
+def _life_eras() -> dict[str, tuple[tuple[float, float], ...]]:
+    """Device rxcui -> (from time, seconds) of label extensions, oldest first (prescribing/device_life_eras.csv)."""
+    out: dict[str, list[tuple[float, float]]] = {}
+    for r in rows("prescribing/device_life_eras.csv"):
+        since = dt.datetime.fromisoformat(r["from_date"]).replace(tzinfo=dt.UTC).timestamp()
+        out.setdefault(r["rxcui"], []).append((since, float(r["years"]) * 365.25 * 86400.0))
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def life(ph: Pharmacy, code: str, inserted: float) -> float | None:
+    """Seconds a device inserted at ``inserted`` stays in place: its label then (Mirena 5, 7 from 2021, 8 from 2022)."""
+    lasts = ph.rx.durations.get(code)
+    if lasts is None:
+        return None
+    for since, seconds in _life_eras().get(code, ()):
+        if inserted >= since:
+            lasts = seconds
+    return lasts
 
 
 @cache
@@ -63,7 +85,7 @@ def keeps_device(ph: Pharmacy, entry: dict[str, Any], t: float) -> bool:
     the method at each yearly change (364 days after an IUS insertion) without a removal; the device ends at its
     labelled life, or when a removal is recorded (our module records one, then ends the order)."""
     code = entry["codes"][0]["code"]
-    lasts = ph.rx.durations.get(code)
+    lasts = life(ph, code, entry["start"])
     if not lasts or not entry.get("administered") or entry.get("chronic") or t >= entry["start"] + lasts:
         return False
     conceived = ph.last_conception

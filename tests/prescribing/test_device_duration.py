@@ -120,3 +120,16 @@ def test_a_change_of_method_without_a_removal_leaves_the_device_in_place() -> No
     assert not running.keeps_device(sim.rx, ius, sim.now)  # past its 5 years
     pill = order(sim, "238019", chronic=True)
     assert not running.keeps_device(sim.rx, pill, sim.now)
+
+
+def test_mirena_lasts_its_label_at_insertion_5_then_7_then_8_years() -> None:
+    """FDA label extensions: 7 years from August 2021, 8 from August 2022 (device_life_eras.csv)."""
+    year = 365.25 * 86400
+    for inserted, years in ((dt.date(2019, 3, 1), 5), (dt.date(2022, 1, 10), 7), (dt.date(2023, 3, 1), 8)):
+        sim = patient(dt.date(1990, 1, 1))
+        at(sim, inserted)
+        ius = order(sim, MIRENA, administered=True)
+        assert ius["stop"] == sim.now + years * year, inserted
+    implant = patient(dt.date(1990, 1, 1))
+    at(implant, dt.date(2023, 3, 1))
+    assert order(implant, IMPLANT, administered=True)["stop"] == implant.now + 3 * year
