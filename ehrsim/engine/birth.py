@@ -34,7 +34,7 @@ def admit(sim: Simulation) -> None:
     """Plan the birth and, for a hospital birth, record the stay (called once, at birth, before the first event)."""
     rng = sim.vaccine_rng.spawn(1)[0]
     born = sim.birth_time
-    plan = birth_stay.plan(rng, born, sim.end_time)
+    plan = birth_stay.plan(rng, born, sim.end_time, sim.zone)
     sim.birth_plan = plan
     sim.physiology.gestation_days = plan.gestation_days
     sim.set_attribute(GESTATION_BAND, birth_stay.gestation_band(plan.gestation_days))  # infant death by gestation

@@ -7,7 +7,8 @@ core records the listed vital signs it did not record itself, from the physiolog
 (arrival or admission); a stay beginning in the first days of life (the birth stay) also records the newborn's
 weight, length and head circumference (``terminology/vitals/birth_measurements.csv``). They are written after the
 module's own entries, so a module's value (a fever, a low saturation) always stands, and they are past results: no
-Guard is woken and no latest result is replaced.
+Guard is woken and no latest result is replaced. An admission blood pressure in pregnancy is seen by the prescribing
+layer (``prescribing.pregnancy``): a severe-range reading at a delivery admission starts treatment from admission.
 
 An urgent-care visit, or an office visit at which an acute infection is diagnosed
 (``vitals/acute_visit_conditions.csv``), is an acute visit (class key ``acute``): the chart review found 84 of 110
@@ -27,6 +28,7 @@ import numpy as np
 from ehrsim.core import fever, physio_effects
 from ehrsim.core.tables import rows
 from ehrsim.engine import lifecycle
+from ehrsim.prescribing import pregnancy
 
 if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
@@ -167,7 +169,9 @@ def _write(sim: Simulation, enc: dict[str, Any], fields: dict[str, Any], flags: 
     codes += [c["code"] for comp in fields.get("components") or () for c in comp["codes"]]
     before = {code: latest.get(code) for code in codes}
     entry = {"time": enc["start"], "category": "vital-signs", **fields, "report": None, **flags}
-    sim.rec.add("observations", entry, enc["id"])
+    entry = sim.rec.add("observations", entry, enc["id"])
+    if fields.get("components"):  # a severe admission blood pressure in pregnancy is treated from admission
+        pregnancy.titrate_in_pregnancy(sim.rx, entry, enc["start"])
     for code, prev in before.items():  # a result dated at arrival does not replace a later one
         if prev is not None and prev["time"] > enc["start"]:
             latest[code] = prev
