@@ -311,8 +311,6 @@ def death_certificate(sim: Simulation, t: float) -> None:
     under_way = desk.wellness_enc if desk.lock is CORE else getattr(desk.lock, "encounter", None)
     if under_way is not None and under_way["stop"] < t:
         desk.stretch(under_way, t)  # the visit under way lasts until the death (with the drugs given in it)
-    if under_way is not None and under_way["class"] in HOSPITAL_STAYS:
-        stay_vitals.record(sim, under_way)  # a stay ending in death was triaged / admitted too (no module ended it)
     place: dict[str, Any] | None = None  # the stay the patient died in (the latest, after a transfer)
     for enc in sim.rec.lists["encounters"]:
         if enc["start"] <= t <= enc["stop"] and enc["class"] in HOSPITAL_STAYS:
@@ -324,6 +322,8 @@ def death_certificate(sim: Simulation, t: float) -> None:
                 place = enc
         if enc["stop"] > t:
             enc["stop"] = max(t, enc["start"])
+    if place is not None:
+        stay_vitals.record(sim, place)  # the stay died in was triaged / admitted too, though no module ended it
     if desk.wellness_enc is not None:
         desk.wellness_enc = None
     desk.lock = None
