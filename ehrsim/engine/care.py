@@ -322,6 +322,8 @@ def death_certificate(sim: Simulation, t: float) -> None:
                 place = enc
         if enc["stop"] > t:
             enc["stop"] = max(t, enc["start"])
+    if place is not None:
+        stay_vitals.record(sim, place)  # the stay died in was triaged / admitted too, though no module ended it
     if desk.wellness_enc is not None:
         desk.wellness_enc = None
     desk.lock = None

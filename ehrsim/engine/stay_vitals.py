@@ -124,6 +124,7 @@ def record(
         flags = sim.result_flags(v.code["code"], value)
         if v.panel is None:
             _write(sim, enc, {"codes": [dict(v.code)], **result, "components": []}, flags)
+            present.add(v.code["code"])  # a newborn's admission weight is not recorded twice
         else:
             panel = panels.setdefault(
                 v.panel["code"],

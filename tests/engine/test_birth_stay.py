@@ -192,3 +192,15 @@ def test_the_newborn_gestation_band_is_an_attribute_for_infant_death() -> None:
     for seed in range(3):
         sim, _rec = simulate(born=dt.date(2020, 3, 1), end=dt.date(2020, 6, 1), seed=seed)
         assert sim.attributes["birth_gestation_band"] == birth_stay.gestation_band(sim.birth_plan.gestation_days)
+
+
+def test_the_newborn_is_weighed_once_at_admission() -> None:
+    """The admission weight of a child's stay (stay_vitals.csv) and the birth weight are one measurement."""
+    for seed in range(3):
+        _sim, rec = simulate(born=dt.date(2020, 3, 1), end=dt.date(2020, 6, 1), seed=seed)
+        stay = _stay(rec)
+        if stay is None:
+            continue
+        at_birth = [o for o in rec["observations"] if o["encounter"] == stay["id"] and o["time"] == stay["start"]]
+        weights = [o for o in at_birth if o["codes"][0]["code"] == "29463-7"]
+        assert len(weights) == 1 and len({o["codes"][0]["code"] for o in at_birth}) == len(at_birth)

@@ -28,6 +28,8 @@ def test_a_death_during_an_admission_is_expired_with_a_known_cause() -> None:
     assert record["death"]["codes"][0]["code"] != "9855000"  # 30 years old: an injury, overdose, suicide...
     cert = [o for o in record["observations"] if o["codes"][0]["code"] == "69453-9"]
     assert cert[0]["value"] == record["death"]["codes"][0]
+    admitted = {o["codes"][0]["code"] for o in record["observations"] if o["encounter"] == stay["id"]}
+    assert {"8310-5", "8867-4", "9279-1", "59408-5", "85354-9"} <= admitted  # no module ended it: still triaged
 
 
 def test_a_death_in_a_modules_hospice_stay_has_a_hospice_status() -> None:

@@ -80,7 +80,8 @@ class AdmittedAfterResult(Rule):
 @register
 class AcuteVisitVitals(Rule):
     """Encounters of ``classes`` at which a condition of ``condition_set`` is diagnosed (or that are for one) record
-    every vital sign of ``vitals`` (name -> {set, min_age, max_age, since}): an acute infection is judged on
+    every vital sign of ``vitals`` (name -> {set, min_age, max_age, since}), except encounters coded in
+    ``except_set`` (a death certification): an acute infection is judged on
     temperature, heart and respiratory rate, blood pressure and saturation, and a child is weighed for the dose."""
 
     kind = "acute_visit_vitals"
@@ -88,6 +89,7 @@ class AcuteVisitVitals(Rule):
 
     def setup(self) -> None:
         self.reasons = self.data.code_set(self.p["condition_set"])
+        self.skip = self.data.code_set(self.p["except_set"]) if "except_set" in self.p else None
         self.needs = [
             (
                 name,
@@ -115,6 +117,8 @@ class AcuteVisitVitals(Rule):
             and encounters[c["encounter"]].get("class") in classes
             and self.reasons.any(c.get("codes"))
         )
+        if self.skip is not None:  # a death certification names the infection as its reason: not a visit
+            visits = {v for v in visits if not self.skip.any(encounters[v].get("codes"))}
         if not visits:
             return f
         recorded: dict[str, list[Any]] = {}

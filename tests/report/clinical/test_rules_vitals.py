@@ -104,3 +104,14 @@ def test_a_full_set_passes_and_age_limits_hold() -> None:
     passes(ACUTE_VITALS, [_infection_visit(0, 40, lacking=("W",), cls="ambulatory")])  # an adult is not weighed
     wellness = run(ACUTE_VITALS, [_infection_visit(0, 7, lacking=("T", "HR"), cls="wellness")])
     assert wellness.denominator == 0  # a wellness visit is not an acute visit
+
+
+def test_a_death_certification_naming_the_infection_is_not_an_acute_visit() -> None:
+    b = RecordBuilder(0, birth=dt.date(1930, 1, 1))
+    t = b.at_age(90)
+    enc = b.encounter(t, cls="inpatient")
+    enc["codes"] = [code("308646001", display="Death certification (procedure)")]
+    enc["reason"] = [code("91302008", display="Sepsis (disorder)")]
+    assert run(ACUTE_VITALS, [b.record()]).denominator == 0
+    enc["codes"] = [code("32485007", display="Hospital admission (procedure)")]  # an admission for it is judged
+    breaks(ACUTE_VITALS, [b.record()])
