@@ -51,8 +51,10 @@ class ChangeAfterDrug(Rule):
                     return Finding()
         values = view.values(self.lab)
         before = [v for t, v, _ in values if start - self.param("before_days", 365) * DAY <= t <= start]
-        # ``while_taking``: a result after the drug was stopped (a statin given up for muscle pain) is no response
-        taking = meds if self.param("while_taking") else None
+        # ``while_taking``: a result after the drug (any of the wider ``naive_to`` class: a titrated dose counts) was
+        # stopped, e.g. a statin given up for muscle pain, is no response
+        wider = self.param("naive_to")
+        taking = (view.meds_of(wider) if wider else meds) if self.param("while_taking") else None
         after = [
             v
             for t, v, _ in values
