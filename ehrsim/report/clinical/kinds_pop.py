@@ -21,7 +21,10 @@ def _shown(view: PatientView, t: int) -> str:
 
 @register
 class EncounterHours(Rule):
-    """Scheduled visits (wellness, ambulatory) start on weekdays in office hours, local time."""
+    """Scheduled visits (wellness, ambulatory) start on weekdays in office hours, local time.
+
+    ``at: stop`` judges when encounters end instead (a live hospital discharge in the daytime): an encounter
+    ending at the death, or still in progress at the reference date, is not judged."""
 
     kind = "encounter_hours"
     required = ("classes", "hours")
@@ -30,15 +33,19 @@ class EncounterHours(Rule):
         lo, hi = self.p["hours"]
         weekdays_only = bool(self.param("weekdays_only", True))
         closed = set(self.param("closed_dates", ()))  # "MM-DD" dates offices are closed (fixed-date holidays)
+        at = self.param("at", "start")
         f = Finding()
         for enc in view.entries("encounters"):
             if enc["class"] in self.p["classes"]:
-                local = view.local(enc["start"])
+                if at == "stop" and (enc.get("in_progress") or (view.death is not None and enc["stop"] >= view.death)):
+                    continue  # ended by the death or by the reference date: not a discharge
+                local = view.local(enc[at])
                 open_day = (local.weekday() < 5 or not weekdays_only) and local.strftime("%m-%d") not in closed
                 if lo <= local.hour < hi and open_day:
                     f.passed()
                 else:
-                    f.add(False, f"{enc['class']} encounter {enc['n']} at {_shown(view, enc['start'])}")
+                    verb = "discharged" if at == "stop" else "at"
+                    f.add(False, f"{enc['class']} encounter {enc['n']} {verb} {_shown(view, enc[at])}")
         return f
 
 
