@@ -51,10 +51,15 @@ class ChangeAfterDrug(Rule):
                     return Finding()
         values = view.values(self.lab)
         before = [v for t, v, _ in values if start - self.param("before_days", 365) * DAY <= t <= start]
+        # ``while_taking``: a result after the drug (any of the wider ``naive_to`` class: a titrated dose counts) was
+        # stopped, e.g. a statin given up for muscle pain, is no response
+        wider = self.param("naive_to")
+        taking = (view.meds_of(wider) if wider else meds) if self.param("while_taking") else None
         after = [
             v
             for t, v, _ in values
             if start + self.param("after_min_days", 28) * DAY <= t <= start + self.param("after_max_days", 365) * DAY
+            and (taking is None or any(view.active(m, t) for m in taking))
         ]
         if not before or not after or before[-1] < float(self.param("baseline_min", -math.inf)):
             return Finding()

@@ -75,6 +75,22 @@ def test_ldl_after_statin(rule: str, drug: tuple[str, str], good_after: float) -
     breaks(rule, [_statin(drug, 203.0, 210.0, i) for i in range(3)])  # +3 % on a statin
 
 
+def test_ldl_after_a_stopped_statin_is_not_read_as_no_response() -> None:
+    """s15lipid: a statin stopped (muscle pain, the patient's choice) before the next panel: that LDL is off it."""
+    good = [_statin(ATORVASTATIN_20, 200.0, 130.0, i) for i in range(3)]
+    stopped = []
+    for i in range(3, 9):
+        b = RecordBuilder(i)
+        start = b.at_age(55)
+        b.observation("18262-6", start - 30 * DAY, 203.0, unit="mg/dL")
+        med(b, ATORVASTATIN_20, start, stop=start + 60 * DAY)
+        b.observation("18262-6", start + 90 * DAY, 210.0, unit="mg/dL")
+        stopped.append(b.record())
+    result = passes("phys.ldl_after_statin_moderate", good + stopped)
+    assert result.measure == pytest.approx(-35.0)  # only the three still taking it are judged
+    breaks("phys.ldl_after_statin_moderate", good + [_statin(ATORVASTATIN_20, 203.0, 210.0, i) for i in range(3, 9)])
+
+
 def _metformin(before: float, after: float, index: int) -> dict:
     b = RecordBuilder(index)
     start = b.at_age(50)
