@@ -20,6 +20,7 @@ class CareParameters:
     ambulatory_from_telemedicine: float
     telemedicine_cumulative: float
     symptom_visit_threshold: float
+    wellness_joined_seconds: float
 
 
 @cache
@@ -32,6 +33,7 @@ def care() -> CareParameters:
         ambulatory_from_telemedicine=float(values["ambulatory_from_telemedicine"]),
         telemedicine_cumulative=float(values["telemedicine_cumulative"]),
         symptom_visit_threshold=float(values["symptom_visit_threshold"]),
+        wellness_joined_seconds=3600.0 * float(values["wellness_joined_hours"]),
     )
 
 
