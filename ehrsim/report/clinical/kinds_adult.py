@@ -170,3 +170,25 @@ class DrugReasonNotIn(Rule):
             drug, why = med["codes"][0].get("display", "")[:40], med["reason"][0].get("display", "")
             f.add(False, f"{drug} on {iso(med['start'])[:10]} for {why}")
         return f
+
+
+@register
+class DeathAfterProgression(Rule):
+    """A death certified as a cause of ``cause_set`` (a cancer) follows a recorded condition of ``progression_set``
+    (distant metastasis, stage IV, recurrence) diagnosed before it. One event per such death."""
+
+    kind = "death_after_progression"
+    required = ("cause_set", "progression_set")
+
+    def setup(self) -> None:
+        self.causes = self.data.code_set(self.p["cause_set"])
+        self.progression = self.data.code_set(self.p["progression_set"])
+
+    def check(self, view: PatientView) -> Finding:
+        death = view.record.get("death") or {}
+        if view.death is None or not self.causes.any(death.get("codes")):
+            return Finding()
+        shown = any(c["start"] <= view.death for c in view.conditions_in(self.progression))
+        f = Finding()
+        f.add(shown, f"{death['codes'][0].get('display', '')} on {iso(view.death)[:10]} with no progression recorded")
+        return f

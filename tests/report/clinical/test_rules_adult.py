@@ -157,3 +157,25 @@ def test_an_analgesic_ordered_for_diabetes_breaks_the_rule() -> None:
     assert result.denominator == 2
     assert "for Diabetes mellitus type 2" in result.examples[0][1][0]
     passes(ANALGESIC, [_analgesic_for(i, NEUROPATHY) for i in range(2)])
+
+
+CA_PROGRESSION = "death.breast_cancer_death_after_progression"
+BREAST = ("254837009", "Malignant neoplasm of breast (disorder)")
+BONE_METASTASIS = ("94222008", "Secondary malignant neoplasm of bone (disorder)")
+
+
+def _breast_cancer_death(index: int, metastasis: bool, cause: str = BREAST[0]) -> dict:
+    b = RecordBuilder(index, birth=dt.date(1952, 1, 1), death=dt.date(2012, 9, 6), death_code=cause)
+    b.condition(BREAST[0], b.at_age(58), display=BREAST[1])
+    if metastasis:
+        b.condition(BONE_METASTASIS[0], b.at_age(59.5), display=BONE_METASTASIS[1])
+    return b.record()
+
+
+def test_a_breast_cancer_death_without_recorded_spread_breaks_the_rule() -> None:
+    result = breaks(CA_PROGRESSION, [_breast_cancer_death(i, metastasis=False) for i in range(2)])
+    assert result.denominator == 2
+    assert "with no progression recorded" in result.examples[0][1][0]
+    passes(CA_PROGRESSION, [_breast_cancer_death(i, metastasis=True) for i in range(2)])
+    other = run(CA_PROGRESSION, [_breast_cancer_death(0, metastasis=False, cause="53741008")])  # died of CHD
+    assert other.denominator == 0
