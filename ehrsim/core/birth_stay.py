@@ -21,6 +21,7 @@ import numpy as np
 
 from ehrsim.core import clock
 from ehrsim.core.tables import interpolate, rows
+from ehrsim.errors import ConfigError
 from ehrsim.record.times import from_date
 
 __all__ = ["BirthPlan", "CareItem", "care_items", "plan", "settings"]
@@ -79,6 +80,24 @@ def _gestation() -> tuple[np.ndarray, np.ndarray]:
     weeks = np.array([int(r["weeks"]) for r in table])
     shares = np.array([float(r["share"]) for r in table])
     return weeks, np.cumsum(shares / shares.sum())
+
+
+@cache
+def _gestation_bands() -> tuple[tuple[str, int, int], ...]:
+    return tuple(
+        (r["band"], int(r["weeks_low"]), int(r["weeks_high"]))
+        for r in rows("perinatal/infant_mortality_by_gestation.csv")
+    )
+
+
+def gestation_band(gestation_days: float) -> str:
+    """The band of completed weeks (``perinatal/infant_mortality_by_gestation.csv``) a newborn's gestation falls in:
+    the core sets it as the ``birth_gestation_band`` attribute, so a module's infant death chance can follow it."""
+    weeks = int(gestation_days // 7)
+    for band, low, high in _gestation_bands():
+        if low <= weeks <= high:
+            return band
+    raise ConfigError(f"perinatal/infant_mortality_by_gestation.csv: no band holds {weeks} weeks")
 
 
 @cache

@@ -26,6 +26,8 @@ LIVEBORN_IN_HOSPITAL = ("SNOMED-CT", "442311008")
 PREMATURE = ("SNOMED-CT", "367494004")
 GESTATIONAL_AGE = ("LOINC", "18185-9")
 DISCHARGED_HOME = ("NUBC", "01")
+#: the attribute naming the newborn's band of completed weeks (natural_causes' infant death chance reads it)
+GESTATION_BAND = "birth_gestation_band"
 
 
 def admit(sim: Simulation) -> None:
@@ -35,6 +37,7 @@ def admit(sim: Simulation) -> None:
     plan = birth_stay.plan(rng, born, sim.end_time, sim.zone)
     sim.birth_plan = plan
     sim.physiology.gestation_days = plan.gestation_days
+    sim.set_attribute(GESTATION_BAND, birth_stay.gestation_band(plan.gestation_days))  # infant death by gestation
     if not plan.in_hospital:
         return
     reason = [codes.code(*LIVEBORN_IN_HOSPITAL)]

@@ -46,11 +46,13 @@ class RecordWrites:
         _vitals_at: float
         physiology: Physiology
         birth_time: float
+        product_draw: float
 
         def set_attribute(self, name: str, value: Any) -> None: ...
         def notify(self, key: str) -> None: ...
 
     def add_entry(self, run: ModuleRun, kind: str, fields: dict[str, Any], state: State | None) -> dict[str, Any]:
+        withdrawn = None
         if kind == "observations":
             same = self._same_result(fields)
             if same is not None:  # one sample, one result: a second report of it points at the first
@@ -61,8 +63,17 @@ class RecordWrites:
             prior = immunizations.held_by(fields["codes"][0]["code"], self.rec.lists["immunizations"], fields["time"])
             if prior is not None:  # a module's wound Td within 5 years of a tetanus-toxoid dose: covered, not given
                 return prior
+            ordered = fields["codes"][0]
+            current = immunizations.current_product(ordered, int(fields["time"]), self.product_draw)
+            if current is not None:  # a product no longer marketed (Menactra after 2022): the series' current one
+                fields["codes"], withdrawn = [current], ordered
         enc = self.desk.current(run)
         entry = self.rec.add(kind, fields, enc["id"] if enc is not None else None)
+        if withdrawn is not None:
+            reason = f"{withdrawn.get('display')} no longer marketed: {entry['codes'][0]['display']} given"
+            self.rx.log(
+                entry["time"], "substituted", "vaccine_product_era", reason, withdrawn, entry["codes"][0], entry["id"]
+            )
         if state is not None:
             run.created[state.name] = entry
             attribute = getattr(state, "assign_to_attribute", None) if _assigns(type(state)) else None

@@ -347,3 +347,24 @@ class ConditionMortalityRatio(Rule):
     def detail(self, values: list[tuple[int, bool, float, int]]) -> str:
         observed, expected = self._counts(values)
         return f"{observed} deaths with the condition, {expected:.1f} expected at the rates of people without it"
+
+
+@register
+class DrugUseShare(_Share):
+    """Share of living people in an age range taking a drug class on the reference date (NHANES: use in the past 30
+    days), so a drug started for prevention is also stopped as often as in the population (statins at 75+)."""
+
+    kind = "drug_use_share"
+    required = ("drug_class", "min_age", "max_age", "band")
+
+    def check(self, view: PatientView) -> Finding:
+        ref = view.reference_time
+        if not view.alive or not self.p["min_age"] <= view.age(ref) < self.p["max_age"]:
+            return Finding()
+        if self.param("sex") and view.sex != self.p["sex"]:
+            return Finding()
+        taking = any(view.active(m, ref) for m in view.meds_of(self.p["drug_class"]))
+        return Finding(events=1, values=[1.0 if taking else 0.0])
+
+    def measure(self, values: list[float]) -> float | None:
+        return fmean(values) if len(values) >= int(self.param("min_people", 1)) else None
