@@ -93,7 +93,11 @@ def _screen_result(item: birth_stay.CareItem, t: float) -> dict[str, Any]:
 
 
 def _administration(item: birth_stay.CareItem, t: float) -> dict[str, Any]:
-    """A one-off intramuscular dose given in the stay (ended when given)."""
+    """A one-off dose given in the stay (ended when given): vitamin K in mg, an eye ointment as one application."""
+    if item.dose_mg is not None:
+        dosage = {"amount": item.dose_mg, "frequency": 1, "period": 1.0, "unit": "days", "dose_unit": "mg"}
+    else:
+        dosage = {"amount": 1.0, "frequency": 1, "period": 1.0, "unit": "days", "dose_unit": "{application}"}
     return {
         "start": t,
         "stop": t,
@@ -102,7 +106,7 @@ def _administration(item: birth_stay.CareItem, t: float) -> dict[str, Any]:
         "chronic": False,
         "administered": True,
         "requested": False,
-        "dosage": {"amount": item.dose_mg, "frequency": 1, "period": 1.0, "unit": "days", "dose_unit": "mg"},
+        "dosage": dosage,
         "as_needed": False,
         "duration_days": None,
         "refills": 0,

@@ -125,6 +125,9 @@ def test_a_module_range_moves_the_state_and_the_state_keeps_it() -> None:
         ("718-7", 12.5, 50, "F", "N"),
         ("2085-9", 45, 50, "F", "L"),
         ("2085-9", 45, 50, "M", "N"),
+        ("2085-9", 47, 9, "F", "N"),  # a girl's HDL against the paediatric cut-off (NHLBI 2011: acceptable > 45)
+        ("2085-9", 42, 9, "M", "L"),  # borderline 40-45 in a child
+        ("2085-9", 47, 25, "F", "L"),
     ],
 )
 def test_interpretation_flags_follow_the_reference_interval(loinc, value, age, sex, flag) -> None:

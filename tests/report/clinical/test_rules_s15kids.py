@@ -82,3 +82,25 @@ def test_visit_diagnosis_as_reason() -> None:
     judged = passes(rule, [_sick_visit(reason=True), _sick_visit(reason=False, diagnosed=False)])
     assert judged.events == 1  # a visit that diagnoses nothing is not judged
     assert passes(rule, [_sick_visit(reason=True), _sick_visit("wellness", reason=False)]).events == 1
+
+
+ERYTHROMYCIN_EYE = ("310149", "erythromycin 5 MG/GM Ophthalmic Ointment")
+
+
+def _birth(index: int, *, eye: bool, born: dt.date = dt.date(2015, 5, 1), at_visit: bool = False) -> dict:
+    b = RecordBuilder(index=index, birth=born)
+    stay = b.encounter(b.birth, hours=48, cls="inpatient")
+    enc = b.encounter(b.birth + 5 * DAY) if at_visit else stay
+    if eye:
+        t = enc["start"] + 1800
+        b.medication(ERYTHROMYCIN_EYE[0], t, [], enc=enc, stop=t, display=ERYTHROMYCIN_EYE[1], administered=True)
+    return b.record()
+
+
+def test_newborn_eye_prophylaxis() -> None:
+    rule = "care.newborn_eye_prophylaxis"
+    result = breaks(rule, [_birth(0, eye=False), _birth(1, eye=True)])
+    assert "without eye_prophylaxis_newborn" in result.examples[0][1][0]
+    passes(rule, [_birth(i, eye=True) for i in range(4)])
+    breaks(rule, [_birth(0, eye=True, at_visit=True)])  # at the first office visit: not in the stay
+    assert passes(rule, [_birth(0, eye=False, born=dt.date(1980, 1, 1)), _birth(1, eye=True)]).denominator == 1
