@@ -41,6 +41,9 @@ class Regimen:
     duration_days: float | None
     #: units a dose (optional ``amount`` column, e.g. two puffs of an inhaler), else the order's amount
     amount: float | None = None
+    #: only when it replaces this ordered product (optional ``ordered_rxcui`` column: bisoprolol 2.5 mg from Ziac
+    #: 2.5/6.25 is half of the 5 mg tablet, while Ziac 5/6.25 gives the whole tablet)
+    ordered: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +78,11 @@ def courses() -> Courses:
         (before if r["phase"] == "before" else after).append(step)
     regimens: dict[str, list[Regimen]] = {}
     for r in _rows("regimens.csv"):
-        if r["rxcui"] not in products or (r["reason_group"] and r["reason_group"] not in groups):
+        if (
+            r["rxcui"] not in products
+            or (r["reason_group"] and r["reason_group"] not in groups)
+            or (r.get("ordered_rxcui") and r["ordered_rxcui"] not in products)
+        ):
             raise EhrsimError(f"prescribing/regimens.csv: {r['rxcui']} or group {r['reason_group']!r} is unknown")
         regimens.setdefault(r["rxcui"], []).append(
             Regimen(
@@ -84,6 +91,7 @@ def courses() -> Courses:
                 float(r["period_days"]),
                 float(r["duration_days"]) if r["duration_days"] else None,
                 float(r["amount"]) if r.get("amount") else None,
+                r.get("ordered_rxcui") or "",
             )
         )
     return Courses(
@@ -103,7 +111,9 @@ def own_regimen(ph: Pharmacy, fields: dict[str, Any], chosen: Product, ordered: 
         return
     reasons = {r.get("code") for r in fields.get("reason") or ()}
     groups = ph.rx.condition_groups
-    regimen = next((g for g in found if g.reason_group and reasons & groups[g.reason_group]), None)
+    found = tuple(g for g in found if g.ordered in ("", ordered.code))
+    regimen = next((g for g in found if g.ordered == ordered.code), None)
+    regimen = regimen or next((g for g in found if g.reason_group and reasons & groups[g.reason_group]), None)
     regimen = regimen or next((g for g in found if not g.reason_group), None)
     if regimen is None:
         return

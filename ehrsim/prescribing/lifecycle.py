@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.prescribing import courses, dosing, running
+from ehrsim.core.tables import parameters
+from ehrsim.prescribing import courses, dosing, ingredients, running
 from ehrsim.prescribing.patient import Patient
 
 if TYPE_CHECKING:
     from ehrsim.prescribing.pharmacy import Pharmacy
     from ehrsim.prescribing.tables import Product
 
+DAY = 86400.0
 STOPPED = {
     "system": "SNOMED-CT",
     "code": "182840001",
@@ -65,6 +67,7 @@ def renew(ph: Pharmacy, med: dict[str, Any], t: float, encounter: str | None) ->
         chosen = dosing.paediatric(ph, fields, chosen, patient, ordered, t)
         chosen = dosing.strength(ph, fields, chosen, patient, ordered, t, med)
         dosing.dose(ph, fields, chosen, patient, med)
+        ingredients.cap(ph, fields, chosen, patient.age, t)  # e.g. acetaminophen 4 g a day renewed at 65: 3 g
     if fields["codes"][0]["code"] == before["code"]:
         del ph.events[logged:]  # the same decision as last time: nothing new to report
     else:
@@ -84,6 +87,13 @@ def renew(ph: Pharmacy, med: dict[str, Any], t: float, encounter: str | None) ->
             fields["codes"][0],
             med["id"],
         )
+    young = t - float(med["start"]) < parameters("prescribing/renewal.csv")["min_order_days"] * DAY
+    if young and fields["codes"][0]["code"] == before["code"] and fields.get("dosage") == med.get("dosage"):
+        # written days ago and nothing changed (s14review: stopped and re-ordered 2 hours later at a same-day
+        # wellness visit): the course goes on, no 0-day course; a change of drug or dose is still a new order
+        med["stop"] = planned
+        sim.rec.activate("medications", med)
+        return med
     new = sim.rec.add("medications", fields, encounter)
     sim.rec.activate("medications", new)
     ph._repoint(med, new)
@@ -126,6 +136,8 @@ def resume(ph: Pharmacy, t: float, encounter: str | None) -> None:
         dosing.dose(ph, fields, chosen, patient, previous)
         if ph._taking(chosen, t):  # something of the same group was started meanwhile
             del ph.events[logged:]
+            if chosen is not product and problem is not None and problem[0] == "us_approval":
+                keep.append((run, name, held))  # its substitute is already taken: it still waits for its own drug
             continue
         washout = running.stop_interacting(ph, chosen, t)
         if washout:

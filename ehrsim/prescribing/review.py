@@ -27,6 +27,7 @@ def review(ph: Pharmacy, encounter: str | None, t: float, only: frozenset[str] |
         chosen, problem = checks.choose(ph, product, patient, med.get("reason") or ())
         if problem is None:
             continue
+        planned = med["stop"]  # a course's planned end (a 5-day NSAID) is kept by its switch, not made open-ended
         if med["start"] >= t:  # written this very instant (a renewal): it is withdrawn, not stopped
             ph.sim.rec.lists["medications"].remove(med)
             ph.sim.deactivate("medications", med, t, None)
@@ -34,7 +35,7 @@ def review(ph: Pharmacy, encounter: str | None, t: float, only: frozenset[str] |
         else:
             ph._stop(med, t, "stopped", problem[0], problem[1])
         if chosen is not None and not running.taking(ph, chosen, t):
-            switch(ph, med, chosen, problem, encounter, t)
+            switch(ph, med, chosen, problem, encounter, t, planned)
 
 
 def ended(ph: Pharmacy, entry: dict[str, Any], t: float) -> None:
@@ -55,12 +56,19 @@ def ended(ph: Pharmacy, entry: dict[str, Any], t: float) -> None:
 
 
 def switch(
-    ph: Pharmacy, med: dict[str, Any], chosen: Product, problem: tuple[str, str, str], encounter: str | None, t: float
+    ph: Pharmacy,
+    med: dict[str, Any],
+    chosen: Product,
+    problem: tuple[str, str, str],
+    encounter: str | None,
+    t: float,
+    planned: float | None = None,
 ) -> None:
-    """Start ``chosen`` in place of the stopped ``med``; whoever held the old entry holds the new one."""
+    """Start ``chosen`` in place of the stopped ``med`` until its planned end (``planned``; None: open-ended);
+    whoever held the old entry holds the new one."""
     sim = ph.sim
     fields = {k: v for k, v in med.items() if k not in ("id", "n", "encounter", "prescribing")}
-    fields.update(start=t, stop=None, stop_reason=None)
+    fields.update(start=t, stop=planned if planned is not None and planned > t else None, stop_reason=None)
     ordered = med.get("ordered") or med["codes"][0]
     fields["ordered"] = dict(ordered)
     ph._substitute(fields, chosen, med["codes"][0], problem, t)

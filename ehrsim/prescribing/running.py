@@ -94,3 +94,12 @@ def replace_duplicates(ph: Pharmacy, chosen: Product, t: float) -> None:
         if product is chosen or chosen.duplicate_groups & product.duplicate_groups:
             group = min(chosen.duplicate_groups & product.duplicate_groups, default="same drug")
             ph._stop(entry, t, "replaced", "duplicate_therapy", f"duplicate therapy: {group.replace('_', ' ')}")
+
+
+def written_now(ph: Pharmacy, chosen: Product, t: float, stop: float | None) -> bool:
+    """A running order of this very product was written at this instant (by another order of the same visit) and
+    lasts as long as an order stopping at ``stop`` would."""
+    return any(
+        p is chosen and entry["start"] == t and (entry["stop"] is None or (stop is not None and stop <= entry["stop"]))
+        for entry, p in current(ph, t)
+    )

@@ -18,8 +18,9 @@ def test_naproxen_with_coronary_disease_becomes_acetaminophen() -> None:
     sim = patient(ADULT)
     at(sim, dt.date(2015, 3, 1))
     assert code_of(order(sim, NAPROXEN, days=10)) == NAPROXEN
-    onset(sim, "conditions", "53741008")  # coronary arteriosclerosis
-    entry = order(sim, NAPROXEN, days=10)
+    at(sim, dt.date(2015, 4, 1))  # that course over (a running one is switched at the onset, and an acetaminophen
+    onset(sim, "conditions", "53741008")  # course then covers a new order: ingredient_limits.csv keep_running)
+    entry = order(sim, NAPROXEN, days=10)  # coronary arteriosclerosis since
     assert code_of(entry) == ACETAMINOPHEN
     assert entry["ordered"]["code"] == NAPROXEN
     assert entry["prescribing"] == {
@@ -119,3 +120,49 @@ def test_a_renewal_that_becomes_an_ace_inhibitor_switches_a_running_nsaid() -> N
     renewed = sim.renew("medications", acei, sim.now, None)
     assert renewed is not None and "enalapril" in renewed["codes"][0]["display"]
     assert code_of(sim.attributes["pain"]) == ACETAMINOPHEN
+
+
+def test_a_switched_course_keeps_its_planned_end() -> None:
+    """A 5-day ibuprofen course switched to acetaminophen when a thiazide joins an ACE inhibitor ends after the 5 days
+    (it became an open-ended acetaminophen order before)."""
+    sim = patient(ADULT)
+    start = at(sim, dt.date(2015, 3, 1))
+    order(sim, LISINOPRIL_10, chronic=True, state=Order(name="Lisinopril"))
+    order(sim, IBUPROFEN, days=5)
+    at(sim, dt.date(2015, 3, 2))
+    order(sim, HYDROCHLOROTHIAZIDE_25, chronic=True, state=Order(name="Thiazide"))
+    switched = [m for m in sim.rec.lists["medications"] if code_of(m) == ACETAMINOPHEN]
+    assert len(switched) == 1 and switched[0]["stop"] == start + 5 * 86400
+
+
+WARFARIN_5 = "855332"
+SPIRONOLACTONE_25 = "313096"
+
+
+def test_an_nsaid_with_warfarin_becomes_acetaminophen_and_warfarin_switches_a_running_nsaid() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    order(sim, WARFARIN_5, chronic=True, state=Order(name="Warfarin"))
+    entry = order(sim, IBUPROFEN, days=5)
+    assert code_of(entry) == ACETAMINOPHEN and entry["prescribing"]["rule"] == "nsaid_with_anticoagulant"
+    other = patient(ADULT)
+    at(other, dt.date(2015, 3, 1))
+    pain = order(other, NAPROXEN, chronic=True, state=Order(name="Pain"))
+    at(other, dt.date(2015, 4, 1))
+    order(other, WARFARIN_5, chronic=True, state=Order(name="Warfarin"))
+    assert pain["stop"] == other.now and pain["prescribing"]["stop_rule"] == "nsaid_with_anticoagulant"
+
+
+def test_spironolactone_is_withheld_and_stopped_at_egfr_below_30() -> None:
+    from tests.prescribing.test_thiazide import _egfr
+
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    _egfr(sim, 45.0)
+    running = order(sim, SPIRONOLACTONE_25, chronic=True)
+    assert running["id"] is not None and running["stop"] is None
+    at(sim, dt.date(2016, 3, 1))
+    _egfr(sim, 24.0)
+    assert running["stop"] == sim.now and running["prescribing"]["stop_rule"] == "mra_egfr_30"
+    again = order(sim, SPIRONOLACTONE_25, chronic=True)
+    assert again["id"] is None and again["prescribing"]["rule"] == "mra_egfr_30"

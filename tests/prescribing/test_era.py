@@ -103,6 +103,9 @@ def test_before_acetaminophen_1955_the_antipyretic_is_aspirin_for_children_too_u
     at(adult, dt.date(1940, 3, 1))
     entry = order(adult, "313782", days=3)  # acetaminophen 325 mg
     assert code_of(entry) == "212033" and entry["prescribing"]["rule"] == "us_approval"  # aspirin 325 mg
+    twin = order(adult, "198405", days=3)  # ibuprofen at the same visit: the same aspirin, already ordered
+    assert twin["id"] is None and twin["prescribing"]["rule"] == "duplicate_therapy"
+    at(adult, dt.date(1940, 4, 1))
     assert code_of(order(adult, "198405", days=3)) == "212033"  # ibuprofen 100 mg: no acetaminophen yet either
     child = patient(dt.date(1932, 1, 1))
     at(child, dt.date(1940, 3, 1))  # 8 years old: children's aspirin, no Reye advisory yet

@@ -122,3 +122,48 @@ def test_a_withheld_order_the_module_replaced_is_not_resumed() -> None:
     at(sim, dt.date(2016, 6, 1))
     sim.rx.resume(sim.now, None)
     assert sim.rec.lists["medications"] == [] and not sim.rx.pending
+
+
+def test_an_unchanged_renewal_of_an_order_written_hours_before_keeps_it() -> None:
+    """s14review finding 15: a chronic drug ordered at a visit was stopped and re-ordered 2 hours later at a same-day
+    wellness visit (a 0-day course). A renewal within renewal.csv's 30 days that changes nothing keeps the order;
+    one that changes the dose (a titration step) is a new order."""
+    sim = patient(dt.date(1960, 1, 1))
+    start = at(sim, dt.date(2015, 3, 1))
+    first = order(sim, "314076", chronic=True)  # lisinopril 10 mg
+    sim.now = start + 2 * 3600
+    assert _renew(sim, first) is first and first["stop"] is None and first in sim.active["medications"].values()
+    sim.now = start + 31 * 86400  # a month on: renewed as a new order
+    second = _renew(sim, first)
+    assert second is not first and first["stop"] == sim.now and second["stop"] is None
+    other = patient(dt.date(1950, 1, 1))
+    at(other, dt.date(1987, 12, 20))  # this auto-injector is listed from 1988: an ampoule stands in
+    held = order(other, EPI_ADULT, chronic=True)
+    at(other, dt.date(1988, 1, 5))
+    renewed = _renew(other, held)  # 16 days on, but another drug now: a new order
+    assert code_of(held) == EPI_AMPOULE and code_of(renewed) == EPI_ADULT and held["stop"] == other.now
+
+
+def test_two_drugs_with_the_same_era_substitute_give_one_order_and_each_starts_once_approved() -> None:
+    """Synthea's diabetes medications ordered in 1980: metformin (1995) and liraglutide (2010) both become regular
+    insulin. It was written twice and the first replaced at the same instant (a 0-second course, again at every
+    yearly renewal). Now one insulin order; the second drug waits for its own approval."""
+    from ehrsim.engine import care
+
+    sim = patient(dt.date(1930, 1, 1))
+    start = at(sim, dt.date(1980, 3, 1))
+    run = Run()
+    sim.runs.append(run)  # type: ignore[arg-type]
+    first = order(sim, METFORMIN_ER, chronic=True, run=run, state=Order(name="Metformin"))
+    second = order(sim, "897122", chronic=True, run=run, state=Order(name="Liraglutide"))
+    assert code_of(first) == "311034" and first["stop"] is None  # regular insulin, running
+    assert second["id"] is None and second["prescribing"]["rule"] == "duplicate_therapy"
+    assert [m["start"] for m in sim.rec.lists["medications"]] == [start] and len(sim.rx.pending) == 1
+    at(sim, dt.date(1981, 3, 1))
+    care._renew_chronic(sim, {"id": "w1"}, sim.now)  # renewed once, nothing replaced
+    assert [(code_of(m), m["stop"]) for m in sim.rec.lists["medications"]] == [("311034", sim.now), ("311034", None)]
+    assert len(sim.rx.pending) == 1  # liraglutide still waits (its substitute is taken)
+    at(sim, dt.date(2011, 3, 1))
+    care._renew_chronic(sim, {"id": "w2"}, sim.now)
+    running = sorted(code_of(m) for m in sim.rec.lists["medications"] if m["stop"] is None)
+    assert running == ["860975", "897122"] and not sim.rx.pending  # metformin and liraglutide, each approved

@@ -107,6 +107,7 @@ def test_nsaid_in_ckd_stage_3_becomes_acetaminophen() -> None:
     sim = patient(ADULT)
     at(sim, dt.date(2015, 3, 1))
     assert code_of(order(sim, IBUPROFEN, days=5)) == IBUPROFEN_400  # the adult start dose (strengths)
+    at(sim, dt.date(2015, 4, 1))  # that course over (else the acetaminophen it was switched to covers the new order)
     onset(sim, "conditions", "433144002")
     entry = order(sim, IBUPROFEN, days=5)
     assert code_of(entry) == ACETAMINOPHEN

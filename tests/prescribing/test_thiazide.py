@@ -57,3 +57,19 @@ def test_a_running_hydrochlorothiazide_combination_is_switched_when_egfr_falls_b
     _egfr(sim, 24.0)
     running = [m for m in sim.rec.lists["medications"] if m["stop"] is None]
     assert [code_of(m) for m in running] == ["979492"] and entry["stop"] == sim.now
+
+
+def test_bisoprolol_2_5_hydrochlorothiazide_at_egfr_below_30_becomes_half_a_bisoprolol_5_mg_tablet() -> None:
+    """Ziac 2.5/6.25 (Synthea's library): no US bisoprolol 2.5 mg tablet exists, so half of the scored 5 mg one;
+    Ziac 5/6.25 still gives the whole 5 mg tablet (regimens.csv ``ordered_rxcui``)."""
+    sim = patient(dt.date(1950, 1, 1))
+    at(sim, dt.date(2015, 3, 1))
+    _egfr(sim, 25.0)
+    low = order(sim, "854916", chronic=True)
+    assert code_of(low) == "854905" and low["dosage"]["amount"] == 0.5
+    assert low["prescribing"]["rule"] == "thiazide_egfr_30"
+    other = patient(dt.date(1950, 1, 1))
+    at(other, dt.date(2015, 3, 1))
+    _egfr(other, 25.0)
+    usual = order(other, "854919", chronic=True)
+    assert code_of(usual) == "854905" and usual["dosage"]["amount"] == 1.0
