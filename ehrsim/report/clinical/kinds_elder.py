@@ -1,5 +1,5 @@
 """Care of older adults: deintensified diabetes treatment, deprescribing, and AF anticoagulation withheld with a
-documented reason."""
+documented reason; also (s15elder's second task) steep eGFR falls and diagnoses given below their age."""
 
 from __future__ import annotations
 
@@ -260,4 +260,20 @@ class SteepLabFall(Rule):
         unexplained = [p for p in pairs if not explained(p[0], p[2])]
         t0, v0, t1, v1 = (unexplained or pairs)[0]
         f.add(not unexplained, f"{v0:g} on {iso(t0)[:10]} -> {v1:g} on {iso(t1)[:10]}, nothing acute around it")
+        return f
+
+
+@register
+class DiagnosisUnderAge(Rule):
+    """No condition of ``condition_set`` is diagnosed before ``min_age`` years (a diagnosis that at that age goes by
+    another name: acute bronchitis under 2 is bronchiolitis, AAP 2014). One event per diagnosis of the set."""
+
+    kind = "diagnosis_under_age"
+    required = ("condition_set", "min_age")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        for c in view.conditions_in(self.data.code_set(self.p["condition_set"])):
+            age = view.age(c["start"])
+            f.add(age >= float(self.p["min_age"]), f"{_name(c)} at {age:.1f} years on {iso(c['start'])[:10]}")
         return f
