@@ -222,7 +222,10 @@ def apply_conditions(
         v[variable] = max(v[variable], target)
     for variable, (low, high) in bands.items():
         lo, hi = reported_band(low, high, age, phys.sex, t) if variable == "EGFR" else (low, high)
-        v[variable] = into_band(v[variable], lo, hi, phys.unit(f"band:{variable}:{low:g}"))
+        v[variable] = toward_band(phys, variable, v[variable], lo, hi, low, t)
+    if phys.band_entry:  # a stage left behind starts afresh if it comes back
+        held = {f"{variable}:{low:g}" for variable, (low, _) in bands.items()}
+        phys.band_entry = {k: e for k, e in phys.band_entry.items() if k in held}
     moved = {name for name, value in before.items() if v[name] != value}
     moved.update(c[0] for c in ceilings)  # a ceiling holds even where the value was already under it
     return frozenset(moved), bands
@@ -271,6 +274,34 @@ def _staged(hidden: tuple[float, float], diagnosed: tuple[float, float] | None) 
 
 BAND_MARGIN = 0.1  # share of a band's width kept clear of each edge, so measurement noise stays inside
 OPEN_BAND_WIDTH = 15.0  # where an open band (stage 1: eGFR >= 90) places a value moved into it
+
+
+YEAR = 365.25 * DAY
+
+
+def toward_band(
+    phys: Physiology, variable: str, value: float, lo: float, hi: float, low: float, t: float | None
+) -> float:
+    """``into_band``, reached gradually when a stage changes: the value enters the new band at the edge nearest
+    where it was and moves toward its persistent point at ``{variable}_stage_progression_per_year`` (data; eGFR:
+    KDIGO 2012 progression rates), so restaging CKD does not halve the eGFR overnight. ``low`` keys the band."""
+    u = phys.unit(f"band:{variable}:{low:g}")
+    target = into_band(value, lo, hi, u)
+    rate = params().get(f"{variable.lower()}_stage_progression_per_year")
+    key = f"{variable}:{low:g}"
+    entry = phys.band_entry.get(key)
+    if t is None or rate is None or (target == value and entry is None):
+        return target
+    width = (hi - lo) if math.isfinite(hi) else OPEN_BAND_WIDTH / (1.0 - 2 * BAND_MARGIN)
+    inner_low, inner_high = lo + BAND_MARGIN * width, lo + (1.0 - BAND_MARGIN) * width
+    if entry is None:
+        entry = phys.band_entry[key] = (t, inner_high if value > inner_high else inner_low)
+    since, start = entry
+    step = rate * max(t - since, 0.0) / YEAR
+    point = inner_low + (inner_high - inner_low) * u
+    if start > point:  # a value inside the band stays at or below where the decline has got to
+        return min(max(point, start - step), value) if target == value else max(point, start - step)
+    return max(min(point, start + step), value) if target == value else min(point, start + step)
 
 
 def into_band(value: float, low: float, high: float, u: float) -> float:

@@ -81,6 +81,8 @@ class Physiology:
         #: variables the active conditions moved, and the bands of diagnosed stages (last update)
         self.disease_moved: frozenset[str] = frozenset()
         self.bands: dict[str, tuple[float, float]] = {}
+        #: ``variable:low`` of a band -> (time, value) it was entered at (``physio_effects.toward_band``)
+        self.band_entry: dict[str, tuple[float, float]] = {}
         #: the values those bands kept (a module's value set just now may still sit in the engine's cache)
         self.kept: dict[str, float] = {}
         self.pregnancy_start: float | None = None

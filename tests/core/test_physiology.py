@@ -226,3 +226,20 @@ def test_the_bp_baseline_leaves_out_the_hypertensive_tail_the_hypertension_state
     table_mean = 127 + (131 - 127) * 0.5  # vitals/blood_pressure.csv, men 50 and 60
     assert float(np.mean(plain)) == pytest.approx(table_mean - 0.33 * (154 - table_mean), abs=2.0)
     assert 11 < float(np.std(plain)) < 17  # the table's SD, drift re-standardised (was ~17 with drift added)
+
+
+def test_restaged_ckd_enters_the_new_band_at_its_edge_and_declines_at_the_progression_rate() -> None:
+    """Stage 2 -> 3 does not halve the eGFR overnight (s15adult #5): it enters stage 3 at the top of the band and
+    moves toward its place at ``egfr_stage_progression_per_year`` (3 mL/min/1.73m2 a year), never below the band."""
+    year = 365.25 * 86400
+    for seed in range(8):
+        body = Physiology(np.random.default_rng(seed), "F", "white")
+        before = body.update(60.0, {"ckd": 2}, t=60.0 * year)["EGFR"]
+        series = [body.update(age, {"ckd": 3}, t=age * year)["EGFR"] for age in (60.1, 60.6, 61.1, 65.0, 75.0)]
+        assert series[0] >= 0.6 * before and 55.0 <= series[0] < 60.0
+        assert all(b <= a + 0.01 for a, b in itertools.pairwise(series))  # no jump back up
+        assert all(
+            a - b <= 3.0 * (tb - ta) + 0.5
+            for (ta, a), (tb, b) in itertools.pairwise(zip((60.1, 60.6, 61.1, 65.0, 75.0), series, strict=True))
+        )
+        assert all(30.0 <= v < 60.0 for v in series)

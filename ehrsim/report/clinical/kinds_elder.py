@@ -1,5 +1,5 @@
 """Care of older adults: deintensified diabetes treatment, deprescribing, and AF anticoagulation withheld with a
-documented reason."""
+documented reason; also (s15elder's second task) steep eGFR falls and diagnoses given below their age."""
 
 from __future__ import annotations
 
@@ -216,4 +216,64 @@ class IntensifiedInSevereDementia(Rule):
             swapped = not before and any(view.med_classes(m) & own for m in running if view.stop_of(m) <= t)
             intensified = not swapped and (not before or (mg is not None and was is not None and mg > was + 1e-9))
             f.add(not intensified, f"{_name(med)} started {iso(int(t))[:10]} at systolic {reading:g}, MMSE {score:g}")
+        return f
+
+
+@register
+class SteepLabFall(Rule):
+    """A result falls to at most ``(1 - fall) x`` a result no more than ``within_days`` earlier, with nothing acute
+    around it: no stay or emergency visit (``acute_classes``) and no condition of ``acute_set`` (acute kidney injury,
+    sepsis) starting from ``around_days`` before the earlier result to ``around_days`` after the later one. One event
+    per patient with a qualifying pair (``baseline_min``: the earlier result at least this); a breach is such a
+    fall with nothing acute around it (CKD progresses slowly: KDIGO 2012 defines rapid progression as > 5 a year)."""
+
+    kind = "steep_lab_fall"
+    required = ("lab_set", "fall", "within_days", "around_days", "acute_classes", "acute_set")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        values = view.values(self.data.code_set(self.p["lab_set"]))
+        if len(values) < 2:
+            return f
+        floor, ratio = float(self.param("baseline_min", 0)), 1.0 - float(self.p["fall"])
+        window, around = float(self.p["within_days"]) * DAY, float(self.p["around_days"]) * DAY
+        pairs = [
+            (t0, v0, t1, v1)
+            for i, (t0, v0, _) in enumerate(values)
+            if v0 >= floor
+            for t1, v1, _ in values[i + 1 :]
+            if t1 - t0 <= window and v1 <= ratio * v0
+        ]
+        if not pairs:
+            return f
+        stays = [
+            (e["start"], view.stop_of(e))
+            for e in view.entries("encounters")
+            if e.get("class") in self.p["acute_classes"]
+        ]
+        acute = view.onsets(self.data.code_set(self.p["acute_set"]))
+
+        def explained(t0: float, t1: float) -> bool:
+            lo, hi = t0 - around, t1 + around
+            return any(s <= hi and e >= lo for s, e in stays) or any(lo <= t <= hi for t in acute)
+
+        unexplained = [p for p in pairs if not explained(p[0], p[2])]
+        t0, v0, t1, v1 = (unexplained or pairs)[0]
+        f.add(not unexplained, f"{v0:g} on {iso(t0)[:10]} -> {v1:g} on {iso(t1)[:10]}, nothing acute around it")
+        return f
+
+
+@register
+class DiagnosisUnderAge(Rule):
+    """No condition of ``condition_set`` is diagnosed before ``min_age`` years (a diagnosis that at that age goes by
+    another name: acute bronchitis under 2 is bronchiolitis, AAP 2014). One event per diagnosis of the set."""
+
+    kind = "diagnosis_under_age"
+    required = ("condition_set", "min_age")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        for c in view.conditions_in(self.data.code_set(self.p["condition_set"])):
+            age = view.age(c["start"])
+            f.add(age >= float(self.p["min_age"]), f"{_name(c)} at {age:.1f} years on {iso(c['start'])[:10]}")
         return f
