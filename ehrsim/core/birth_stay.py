@@ -15,10 +15,13 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from ehrsim.core import clock
 from ehrsim.core.tables import interpolate, rows
+from ehrsim.errors import ConfigError
 from ehrsim.record.times import from_date
 
 __all__ = ["BirthPlan", "CareItem", "care_items", "plan", "settings"]
@@ -80,6 +83,24 @@ def _gestation() -> tuple[np.ndarray, np.ndarray]:
 
 
 @cache
+def _gestation_bands() -> tuple[tuple[str, int, int], ...]:
+    return tuple(
+        (r["band"], int(r["weeks_low"]), int(r["weeks_high"]))
+        for r in rows("perinatal/infant_mortality_by_gestation.csv")
+    )
+
+
+def gestation_band(gestation_days: float) -> str:
+    """The band of completed weeks (``perinatal/infant_mortality_by_gestation.csv``) a newborn's gestation falls in:
+    the core sets it as the ``birth_gestation_band`` attribute, so a module's infant death chance can follow it."""
+    weeks = int(gestation_days // 7)
+    for band, low, high in _gestation_bands():
+        if low <= weeks <= high:
+            return band
+    raise ConfigError(f"perinatal/infant_mortality_by_gestation.csv: no band holds {weeks} weeks")
+
+
+@cache
 def care_items() -> tuple[CareItem, ...]:
     out = []
     for r in rows("perinatal/newborn_care.csv"):
@@ -104,11 +125,12 @@ def _year(t: float) -> float:
     return dt.datetime.fromtimestamp(t, dt.UTC).year + 0.5
 
 
-def plan(rng: np.random.Generator, birth: float, end: float) -> BirthPlan:
-    """The newborn's birth (always the same number of draws, whatever the outcome)."""
+def plan(rng: np.random.Generator, birth: float, end: float, zone: ZoneInfo | None = None) -> BirthPlan:
+    """The newborn's birth (always the same number of draws, whatever the outcome). With the family's time
+    ``zone``, the stay ends at a planned discharge hour (``clock/discharge_hours.csv``), not at night."""
     s = settings()
     year = _year(birth)
-    u_place, u_mode, u_week, u_day, u_stay, u_nicu = rng.random(6)
+    u_place, u_mode, u_week, u_day, u_stay, u_nicu, u_hour, u_minute = rng.random(8)
     u_given, u_time = rng.random((2, len(_groups())))
     in_hospital = bool(u_place < interpolate(year, *_by_year("hospital_births", "share")))
     cesarean = in_hospital and bool(u_mode < interpolate(year, *_by_year("delivery", "cesarean_share")))
@@ -124,6 +146,8 @@ def plan(rng: np.random.Generator, birth: float, end: float) -> BirthPlan:
         lo, hi = s["nicu_discharge_pma_weeks_min"], s["nicu_discharge_pma_weeks_max"]
         discharge_pma = (lo + (hi - lo) * float(u_nicu)) * WEEK
         stop = max(stop, birth + discharge_pma - gestation * DAY, birth + s["nicu_min_days"] * DAY)
+    if zone is not None:  # the drawn day's afternoon, not the drawn minute (never less than half the stay)
+        stop = clock.discharge_nearest(stop, zone, float(u_hour), float(u_minute), birth + 0.5 * (stop - birth))
     planned, stop = stop, min(stop, end)
     care = []
     draws = {g: (float(u_given[i]), float(u_time[i])) for i, g in enumerate(_groups())}

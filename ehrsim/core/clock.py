@@ -18,7 +18,17 @@ import numpy as np
 from ehrsim.core.tables import Choice, rows
 from ehrsim.errors import ConfigError
 
-__all__ = ["ClockDraws", "Hours", "holidays", "hours_for", "is_open", "place", "zone_for_state"]
+__all__ = [
+    "ClockDraws",
+    "Hours",
+    "discharge_after",
+    "discharge_nearest",
+    "holidays",
+    "hours_for",
+    "is_open",
+    "place",
+    "zone_for_state",
+]
 
 SLOT_MINUTES = 15
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -204,3 +214,43 @@ def place(t: float, enc_class: str, zone: ZoneInfo, rng: Draws) -> float:
     if hours.rule == "office":
         return _office(t, zone, hours, rng)
     return _diurnal(t, zone, rng)
+
+
+# --- discharges -----------------------------------------------------------------------------------
+
+
+@cache
+def _discharge_hours() -> tuple[Choice[int], int, int]:
+    """The local hour a planned discharge falls in, and the window [first, last + 1) of those hours."""
+    table = rows("clock/discharge_hours.csv")
+    hours = [int(r["hour"]) for r in table]
+    if not hours or min(hours) < 0 or max(hours) > 23 or len(set(hours)) != len(hours):
+        raise ConfigError("clock/discharge_hours.csv: hours must be distinct whole hours 0-23")
+    return Choice(hours, [float(r["share"]) for r in table]), min(hours), max(hours) + 1
+
+
+def _discharge_on(day: dt.date, zone: ZoneInfo, u_hour: float, u_minute: float) -> float:
+    choice = _discharge_hours()[0]
+    hour, minute = choice.at_quantile(u_hour), min(int(u_minute * 60.0), 59)
+    return float(int(dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone).timestamp()))
+
+
+def discharge_after(t: float, zone: ZoneInfo, rng: Draws) -> float:
+    """The end (>= ``t``) of a stay a module ends at ``t``: kept when ``t`` is in the local discharge window
+    (08:00-20:59), else the next morning's or the same day's planned discharge time drawn from
+    ``clock/discharge_hours.csv``. Never earlier: what the module recorded in the stay stays inside it."""
+    local = dt.datetime.fromtimestamp(t, zone)
+    _, first, last = _discharge_hours()
+    if first <= local.hour < last:
+        return t
+    day = local.date() + dt.timedelta(days=1) if local.hour >= last else local.date()
+    return max(t, _discharge_on(day, zone, rng.random(), rng.random()))
+
+
+def discharge_nearest(t: float, zone: ZoneInfo, u_hour: float, u_minute: float, earliest: float) -> float:
+    """A stay the core plans (the birth stay): the drawn discharge time on the day before, of or after ``t``
+    nearest ``t`` and not before ``earliest`` (so the mean length of stay is kept)."""
+    day = dt.datetime.fromtimestamp(t, zone).date()
+    options = [_discharge_on(day + dt.timedelta(days=d), zone, u_hour, u_minute) for d in (-1, 0, 1, 2)]
+    allowed = [o for o in options if o >= earliest] or options[-1:]
+    return min(allowed, key=lambda o: abs(o - t))

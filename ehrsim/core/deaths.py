@@ -25,12 +25,13 @@ from functools import cache
 
 import numpy as np
 
-from ehrsim.core.tables import Choice, rows
-from ehrsim.record.times import YEAR_DAYS
+from ehrsim.core.tables import Choice, interpolate, rows
+from ehrsim.record.times import YEAR_DAYS, to_date
 
 __all__ = ["UNKNOWN_CAUSE", "after_stay", "certified_cause", "record_at_death", "recorded_onset"]
 
 UNKNOWN_CAUSE = "9855000"
+REFERENCE_YEAR = 2019  # the year whose deaths causes.csv weights describe (NCHS, Deaths: Leading Causes for 2019)
 
 
 Band = tuple[float, float, str, Choice[tuple[str, str]], Choice[tuple[str, str]] | None]
@@ -93,16 +94,43 @@ def _age(value: str) -> float:
 
 
 @cache
-def _table() -> tuple[Band, ...]:
-    """Per age band and sex: the causes, and the causes needing no recorded history (None if the same)."""
+def _groups() -> dict[tuple[float, float, str], tuple[list[tuple[str, str]], list[float]]]:
+    """causes.csv by (age low, age high, sex): the causes and their weights (shares of 2019 deaths)."""
     groups: dict[tuple[float, float, str], tuple[list[tuple[str, str]], list[float]]] = {}
     for r in rows("deaths/causes.csv"):
         items, weights = groups.setdefault((_age(r["age_low"]), _age(r["age_high"]), r["sex"]), ([], []))
         items.append((r["code"], r["display"]))
         weights.append(float(r["weight"]))
+    return groups
+
+
+@cache
+def _trends() -> dict[str, tuple[list[float], list[float]]]:
+    """Code -> (years, age-adjusted death rates) of the causes whose rate changed over time (cause_trends.csv)."""
+    out: dict[str, tuple[list[float], list[float]]] = {}
+    for r in sorted(rows("deaths/cause_trends.csv"), key=lambda r: (r["code"], float(r["year"]))):
+        years, rates = out.setdefault(r["code"], ([], []))
+        years.append(float(r["year"]))
+        rates.append(float(r["rate"]))
+    return out
+
+
+def _trend_factor(code: str, year: int) -> float:
+    """A cause's death rate in ``year`` over its rate in 2019, the year causes.csv describes (1 if not listed)."""
+    trend = _trends().get(code)
+    if trend is None:
+        return 1.0
+    return interpolate(year, *trend) / interpolate(REFERENCE_YEAR, *trend)
+
+
+@cache
+def _table(year: int | None = None) -> tuple[Band, ...]:
+    """Per age band and sex: the causes, and the causes needing no recorded history (None if the same); with a
+    ``year``, the weights of causes whose rate changed over time follow it (cause_trends.csv)."""
     needs = _in_record("needs_history")
     out = []
-    for (lo, hi, sex), (items, weights) in groups.items():
+    for (lo, hi, sex), (items, raw) in _groups().items():
+        weights = raw if year is None else [w * _trend_factor(i[0], year) for i, w in zip(items, raw, strict=True)]
         kept = [(i, w) for i, w in zip(items, weights, strict=True) if i[0] not in needs]
         free = Choice([i for i, _ in kept], [w for _, w in kept]) if len(kept) < len(items) else None
         out.append((lo, hi, sex, Choice(items, weights), free))
@@ -159,7 +187,8 @@ def certified_cause(
             return [{"system": "SNOMED-CT", "code": found[0], "display": found[1]}]
     elif given != UNKNOWN_CAUSE:
         return cause
-    for lo, hi, group_sex, choice, free in _table():
+    year = None if t is None else to_date(t).year
+    for lo, hi, group_sex, choice, free in _table(year):
         if lo <= age < hi and group_sex in ("all", sex):
             code, display = choice.draw(rng)
             if free is not None and code in _in_record("needs_history"):

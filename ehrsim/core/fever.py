@@ -18,7 +18,7 @@ from ehrsim.core.physio_effects import params
 from ehrsim.core.tables import rows
 from ehrsim.errors import ConfigError
 
-__all__ = ["excess", "raised", "responds", "window_start"]
+__all__ = ["excess", "raised", "responds", "temperature_codes", "window_start"]
 
 HOUR = 3600.0
 
@@ -38,7 +38,8 @@ def _slopes() -> dict[str, tuple[tuple[float, float, float], ...]]:
 
 
 @cache
-def _temperature_codes() -> tuple[str, ...]:
+def temperature_codes() -> tuple[str, ...]:
+    """LOINC codes a temperature is recorded with."""
     return tuple(r["code"] for r in rows("physiology/fever_temperature_codes.csv"))
 
 
@@ -55,7 +56,7 @@ def window_start(since: float) -> float:
 def excess(latest_obs: dict[str, dict[str, Any]], start: float, now: float) -> float:
     """Degrees above the reference of the latest temperature recorded from ``start`` to ``now``; 0 without one."""
     best: dict[str, Any] | None = None
-    for code in _temperature_codes():
+    for code in temperature_codes():
         entry = latest_obs.get(code)
         if entry is not None and start <= entry["time"] <= now and (best is None or entry["time"] > best["time"]):
             best = entry

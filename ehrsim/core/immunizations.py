@@ -22,7 +22,7 @@ from functools import cache
 from ehrsim.core.tables import rows
 from ehrsim.record.times import DAY, from_date
 
-__all__ = ["Dose", "booster_groups", "booster_holds", "due", "held_by", "product", "schedule"]
+__all__ = ["Dose", "booster_groups", "booster_holds", "current_product", "due", "held_by", "product", "schedule"]
 
 SECONDS_PER_MONTH = 365.25 * 86_400 / 12
 FOREVER = 2**62
@@ -213,3 +213,29 @@ def product(key: str, code: dict[str, str], time: int, u: float) -> dict[str, st
         if u * total < cumulative:
             return {"system": "CVX", "code": cvx, "display": display}
     return code
+
+
+@cache
+def _withdrawn() -> dict[str, tuple[str, int]]:
+    """CVX of a product mix (products.csv) -> (series key, the end of its last era) for products no longer marketed."""
+    ends: dict[str, tuple[str, int]] = {}
+    for key, entries in _products().items():
+        for _start, stop, _share, cvx, _display in entries:
+            ends[cvx] = (key, max(stop, ends.get(cvx, (key, 0))[1]))
+    return {cvx: end for cvx, end in ends.items() if end[1] < FOREVER}
+
+
+def current_product(code: dict[str, str], time: int, u: float) -> dict[str, str] | None:
+    """The product of its series in use at ``time`` when a module gives ``code`` after it left the market, else None.
+
+    Synthea's HIV care gave Menactra (CVX 114) in 2023, a year after Sanofi discontinued it (the interchangeable
+    MenQuadfi and Menveo replaced it): any library's vaccine product is the one of its era (``u``: the patient's fixed
+    product draw, so the series keeps one product).
+    """
+    if code.get("system") != "CVX":
+        return None
+    found = _withdrawn().get(code.get("code", ""))
+    if found is None or time < found[1]:
+        return None
+    given = product(found[0], code, time, u)
+    return None if given.get("code") == code.get("code") else given

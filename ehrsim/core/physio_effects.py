@@ -104,6 +104,31 @@ def condition_keys(attributes: dict[str, Any], conditions: dict[str, dict[str, A
 
 
 @cache
+def postpartum_effects() -> dict[str, tuple[float, float]]:
+    """Keys whose effects hold in pregnancy and fade after the birth -> (low, high) days (postpartum_effects.csv)."""
+    return {r["key"]: (float(r["days_low"]), float(r["days_high"])) for r in rows("physiology/postpartum_effects.csv")}
+
+
+def pregnancy_bound(keys: list[str], phys: Physiology, t: float) -> list[str]:
+    """Drop the keys of pregnancy disorders (pre-eclampsia's BP floor) once their drawn postpartum days have passed:
+    the disorder stays on the chart until a normal reading ends it, but the body recovers after the birth."""
+    bound = postpartum_effects()
+    if not any(k in bound for k in keys):
+        return keys
+    end = phys.pregnancy_end
+    if phys.pregnancy_start is not None and end is None:
+        return keys  # still pregnant
+    out = []
+    for key in keys:
+        if key in bound:
+            low, high = bound[key]
+            if end is None or t - end > (low + (high - low) * phys.unit("postpartum:" + key)) * DAY:
+                continue  # long after (the state forgets a pregnancy a while after it) or past her drawn day
+        out.append(key)
+    return out
+
+
+@cache
 def _nofloor_keys() -> dict[str, tuple[tuple[str, float], ...]]:
     """Keys with ``nofloor`` rows -> (variable, value) of those rows."""
     out: dict[str, list[tuple[str, float]]] = {}

@@ -195,6 +195,8 @@ class Physiology:
         physio_baseline.circulation(self, v, age, attributes)
         physio_baseline.chemistry(self, v, age, bmi)
         keys = physio_effects.condition_keys(attributes, conditions)
+        if t is not None:
+            keys = physio_effects.pregnancy_bound(keys, self, t)
         self.disease_moved, self.bands = physio_effects.apply_conditions(v, self, keys, attributes, age, t)
         if t is not None:
             physio_effects.apply_pregnancy(v, self, t, height / 100.0)

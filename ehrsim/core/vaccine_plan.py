@@ -197,10 +197,12 @@ def _infant_rsv(rng: np.random.Generator, birth: int) -> list[Shot]:
             season_start = from_date(dt.date(season + 1, int(r["season_start_month"]), 1))
         if season_start < _date(r["from"]) or rng.random() >= float(r["uptake"]):
             continue
-        if birth >= season_start:  # born in the season: before leaving the birth hospital or in the first week
-            when = birth + int(rng.integers(1, 7 * DAY))
-        else:
-            when = season_start + int(rng.integers(0, 31 * DAY))
+        if birth >= season_start:  # born in the season: in the birth hospital stay (engine.care.vaccine_visit)
+            low, high = (int(float(r[f"in_stay_hours_{end}"]) * 3600) for end in ("low", "high"))
+            when = birth + int(rng.integers(low, high))
+            out.append(Shot(when, "rsv_infant", r["cvx_small"], r["display_small"], enc_class="inpatient"))
+            continue
+        when = season_start + int(rng.integers(0, 31 * DAY))
         age_months = (when - birth) / (YEAR / 12)
         if age_months >= float(r["max_age_months"]):
             continue

@@ -26,15 +26,18 @@ LIVEBORN_IN_HOSPITAL = ("SNOMED-CT", "442311008")
 PREMATURE = ("SNOMED-CT", "367494004")
 GESTATIONAL_AGE = ("LOINC", "18185-9")
 DISCHARGED_HOME = ("NUBC", "01")
+#: the attribute naming the newborn's band of completed weeks (natural_causes' infant death chance reads it)
+GESTATION_BAND = "birth_gestation_band"
 
 
 def admit(sim: Simulation) -> None:
     """Plan the birth and, for a hospital birth, record the stay (called once, at birth, before the first event)."""
     rng = sim.vaccine_rng.spawn(1)[0]
     born = sim.birth_time
-    plan = birth_stay.plan(rng, born, sim.end_time)
+    plan = birth_stay.plan(rng, born, sim.end_time, sim.zone)
     sim.birth_plan = plan
     sim.physiology.gestation_days = plan.gestation_days
+    sim.set_attribute(GESTATION_BAND, birth_stay.gestation_band(plan.gestation_days))  # infant death by gestation
     if not plan.in_hospital:
         return
     reason = [codes.code(*LIVEBORN_IN_HOSPITAL)]

@@ -6,6 +6,7 @@ Every change to the record goes through ``Simulation`` methods that wake the Gua
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ehrsim.core import birth_dose, class_eras, clock, codes, deaths, immunizations, vaccine_plan, wellness
@@ -33,6 +34,9 @@ HOSPITAL_STAYS = frozenset({"inpatient", "emergency", "hospice", "snf"})
 DIED_ELSEWHERE = "home"
 #: attributes pregnancy modules set true while pregnant (ehrsim's library, Synthea's)
 PREGNANCY_ATTRIBUTES = frozenset({"pregnancy", "pregnant"})
+#: birth-stay doses that move to an office visit when there is no stay (nirsevimab; not the hepatitis B dose 1)
+OFFICE_IF_NO_STAY = frozenset({"rsv_infant"})
+DAY = 86400.0
 
 
 def schedule_next_wellness(sim: Simulation, t: float) -> None:
@@ -55,6 +59,7 @@ def wellness_visit(sim: Simulation, t: float) -> None:
     for run in waiting:
         if not run.done and sim.death_time is None:
             sim.step(run, t)
+    _joined_go_on(sim, waiting, enc)
     for run in waiting:
         if run.encounter is None and run.encounter_state is not None:
             run.encounter_state = None  # the visit closes around modules that did not end it themselves
@@ -65,6 +70,27 @@ def wellness_visit(sim: Simulation, t: float) -> None:
     _renew_chronic(sim, enc, t)
     desk.close_wellness()
     schedule_next_wellness(sim, t)
+
+
+def _joined_go_on(sim: Simulation, waiting: list[Any], enc: dict[str, Any]) -> None:
+    """Modules that joined the visit and are timing a procedure go on inside it, in time order.
+
+    Synthea's wellness-time modules chain timed assessments (Morse fall scale 28 min, substance use, AUDIT-C): woken
+    after the visit had closed, their entries had no encounter and fell inside whatever came next (a hospice stay
+    opened at the visit's end showed an AUDIT-C). Any library benefits. Up to ``wellness_joined_hours`` after the
+    start; a run that opens its own encounter waits for the visit to close, as before.
+    """
+    desk = sim.desk
+    limit = enc["start"] + parameters.care().wellness_joined_seconds
+    for _ in range(10_000):  # a bound: every step moves a run's wake forward or ends its wait
+        pending = [r for r in waiting if r.wake is not None and r.wake <= limit and not r.done and r.encounter is None]
+        if not pending or sim.death_time is not None or desk.wellness_enc is not enc:
+            return
+        run = min(pending, key=lambda r: (r.wake, r.order))
+        wake = run.wake
+        desk.stretch(enc, wake)  # the visit lasts while the module is at work in it
+        run.token = -1  # its queue entry at the wake-up is void: it is stepped here
+        sim.step(run, wake)
 
 
 def symptom_visit(sim: Simulation, t: float) -> None:
@@ -182,10 +208,15 @@ def vaccine_visit(sim: Simulation, t: float, shots: tuple[vaccine_plan.Shot, ...
     if not shots:
         return
     desk = sim.desk
-    if shots[0].enc_class == "inpatient":  # the birth dose: given in the newborn's birth stay (engine.birth)
+    if shots[0].enc_class == "inpatient":  # the birth doses: given in the newborn's birth stay (engine.birth)
         enc = sim.birth_stay
         if enc is None or t > enc["stop"]:
-            return  # born outside hospital (or discharged first): dose 1 comes from the routine schedule
+            # born outside hospital (or discharged first): hepatitis B dose 1 comes from the routine schedule,
+            # nirsevimab at an office visit in the first week
+            office = tuple(replace(s, enc_class="ambulatory") for s in shots if s.key in OFFICE_IF_NO_STAY)
+            if office:
+                sim.queue.push(clock.place(t + DAY, "ambulatory", sim.zone, sim.clock_rng), WELLNESS, 0, office)
+            return
     elif desk.lock is not None or t < desk.free_at:
         later = clock.place(max(desk.free_at, t + 3600.0), shots[0].enc_class, sim.zone, sim.clock_rng)
         sim.queue.push(later, WELLNESS, 0, shots)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.core import class_eras, clock
+from ehrsim.core import class_eras, clock, hospice_era
 from ehrsim.engine import end_of_life, parameters, stay_vitals, surgery_stays
 from ehrsim.gmf.patient import RESERVED
 from ehrsim.gmf.values import codes_as_dicts
@@ -18,19 +18,25 @@ if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
     from ehrsim.gmf.run import ModuleRun
 
-#: default length of an encounter that ends in the instant it starts (Synthea's defaults)
-DEFAULT_SECONDS = {"emergency": 3600.0, "inpatient": 86400.0, "hospice": 86400.0, "snf": 86400.0}
+#: default length of an encounter that ends in the instant it starts (Synthea's defaults; an emergency visit's
+#: length is drawn instead: parameters.ed_length_seconds)
+DEFAULT_SECONDS = {"inpatient": 86400.0, "hospice": 86400.0, "snf": 86400.0}
 OTHER_SECONDS = 900.0
 #: classes a module holds open over days (a stay): still in progress at the reference date when held then
 STAYS = frozenset({"inpatient", "emergency", "hospice", "snf"})
 #: an encounter opening this soon after the last one ended continues it (ED -> admission): kept as is
 CONTINUATION_SECONDS = 7200.0
 CORE = object()  # lock owner while the core runs a wellness visit
+#: NUBC patient discharge status codes of a death (expired; expired at home, in a facility, place unknown)
+EXPIRED = frozenset({"20", "40", "41", "42"})
 
 
 class EncounterDesk:
     __slots__ = (
         "capped",
+        "era_draws",
+        "era_last",
+        "era_stays",
         "free_at",
         "lock",
         "placed",
@@ -53,6 +59,11 @@ class EncounterDesk:
         self.providers: dict[tuple[str, str | None], tuple[str, str]] = {}
         #: encounter id -> one-off administrations cut at its provisional end, with the stop the module planned
         self.capped: dict[str, list[tuple[dict[str, Any], float | None]]] = {}
+        #: a module's hospice admission before the era: the draw of its setting (kept while it waits for the hour),
+        #: and the converted stays (encounter id -> setting), recoded at the end of the life
+        self.era_draws: dict[object, float] = {}
+        self.era_stays: dict[str, hospice_era.EraSetting] = {}
+        self.era_last: dict[object, dict[str, Any]] = {}  # run -> its last converted stay (a re-admission goes on)
 
     def cap(self, enc: dict[str, Any], med: dict[str, Any], planned: float | None) -> None:
         """Remember an administration ended at ``enc``'s provisional end (an IV antibiotic on a ward)."""
@@ -112,7 +123,10 @@ class EncounterDesk:
                 self.sim.patient, enc_class, specialty, self.sim.rng
             )
         org, practitioner = found
-        stop = t + DEFAULT_SECONDS.get(enc_class, OTHER_SECONDS)
+        if enc_class == "emergency":  # a drawn ED length (NHAMCS), not Synthea's fixed hour
+            stop = t + parameters.ed_length_seconds(self.sim.clock_rng.random())
+        else:
+            stop = t + DEFAULT_SECONDS.get(enc_class, OTHER_SECONDS)
         return self.sim.rec.add(
             "encounters",
             {
@@ -138,6 +152,21 @@ class EncounterDesk:
         if not self._available(run, t):
             return False
         enc_class = class_eras.class_at(state.encounter_class, t)  # no urgent care clinic before 1970
+        era = None
+        if enc_class == "hospice" and t < hospice_era.until():  # no hospice before 1983: the era's terminal care
+            u = self.era_draws.get(run)
+            if u is None:
+                u = self.era_draws[run] = float(self.sim.rng.random())
+            era = hospice_era.choose(t, u)
+            if era is not None:
+                enc_class = era.encounter_class
+                last = self.era_last.get(run)
+                if last is not None and t - last["stop"] < CONTINUATION_SECONDS:  # re-admitted at once: one stay
+                    last["discharge"] = None
+                    self.lock = run
+                    run.encounter, run.encounter_state = last, state.name
+                    self.sim.diagnose_pending(run, state.name)
+                    return True
         start = self.local_start(run, enc_class, t)
         if start > t:  # the module waits for the clinic to open (or the arrival hour)
             self.sim.schedule(run, start)
@@ -148,14 +177,21 @@ class EncounterDesk:
             and self.sim.rng.random() < care.virtual_share_if_possible
         ):
             enc_class = "virtual"
+        codes = class_eras.codes_at(state.encounter_class, t, codes_as_dicts(state.codes))
         enc = self.new_encounter(
             t,
             enc_class,
-            class_eras.codes_at(state.encounter_class, t, codes_as_dicts(state.codes)),
+            codes if era is None else [dict(era.code)],
             self.sim.resolve_reason(run, state.reason),
             run.top.path,
             run.top.specialty,
         )
+        if era is not None:  # the run keeps its draw: a re-admission is the same setting
+            self.era_stays[enc["id"]] = era
+            self.era_last[run] = enc
+            ordered = codes[0] if codes else dict(hospice_era.HOSPICE_ADMISSION)
+            reason = f"no hospice care before {hospice_era.era_year()}: {era.name} terminal care of the time"
+            self.sim.rx.log(t, "substituted", "hospice_era", reason, ordered, era.code, enc["id"])
         self.lock = run
         run.encounter, run.encounter_state = enc, state.name
         self.sim.diagnose_pending(run, state.name)
@@ -187,9 +223,15 @@ class EncounterDesk:
             stop = surgery_stays.minimum_stop(self.sim, enc)
             if stop is not None:
                 self.stretch(enc, min(stop, self.sim.end_time))  # a cystectomy is not discharged the next day
+            disposition = state.discharge_disposition if state is not None else None
+            if disposition is None or disposition.code not in EXPIRED:  # a live discharge: not in the night
+                stop = clock.discharge_after(enc["stop"], self.sim.zone, self.sim.clock_rng)
+                self.stretch(enc, min(stop, self.sim.end_time))
         self.capped.pop(enc["id"], None)
         if enc["class"] in STAYS:
             stay_vitals.record(self.sim, enc)  # triage / admission vital signs the module did not record
+        elif enc["class"] in stay_vitals.TRIAGED and stay_vitals.acute_visit(self.sim, enc):
+            stay_vitals.record(self.sim, enc, key="acute")  # an urgent-care or acute office visit: its vital signs
         if state is not None and state.discharge_disposition is not None:
             enc["discharge"] = state.discharge_disposition.as_dict()
         if self.sim.physiology.pregnancy_start is not None and enc["class"] not in STAYS:
@@ -241,6 +283,7 @@ class EncounterDesk:
                 enc["stop"], enc["in_progress"] = max(t, enc["start"]), True
             elif enc["stop"] > t:
                 enc["stop"] = max(t, enc["start"])
+        hospice_era.rewrite(self.sim.rec.lists, self.era_stays)  # the converted stays' hospice codes
         for capped in self.capped.values():  # an administration stretched with its stay ends with it too
             for med, _ in capped:
                 if med["stop"] > t:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from ehrsim.core.tables import rows
+from ehrsim.errors import ConfigError
 from ehrsim.record.times import from_date
 
 
@@ -18,6 +20,7 @@ class CareParameters:
     ambulatory_from_telemedicine: float
     telemedicine_cumulative: float
     symptom_visit_threshold: float
+    wellness_joined_seconds: float
 
 
 @cache
@@ -30,6 +33,7 @@ def care() -> CareParameters:
         ambulatory_from_telemedicine=float(values["ambulatory_from_telemedicine"]),
         telemedicine_cumulative=float(values["telemedicine_cumulative"]),
         symptom_visit_threshold=float(values["symptom_visit_threshold"]),
+        wellness_joined_seconds=3600.0 * float(values["wellness_joined_hours"]),
     )
 
 
@@ -50,3 +54,26 @@ def condition_stages() -> dict[str, tuple[str, ...]]:
     for r in rows("engine/condition_stages.csv"):
         series.setdefault(r["series"], []).append(r["code"])
     return {code: tuple(c for c in codes if c != code) for codes in series.values() for code in codes}
+
+
+@cache
+def ed_length_quantiles() -> tuple[tuple[float, float], ...]:
+    """(quantile, seconds) of an emergency visit's length, ascending (ed_length_of_stay.csv)."""
+    table = tuple(
+        sorted((float(r["quantile"]), float(r["minutes"]) * 60.0) for r in rows("engine/ed_length_of_stay.csv"))
+    )
+    if table[0][0] != 0.0 or table[-1][0] != 1.0:
+        raise ConfigError("engine/ed_length_of_stay.csv must run from quantile 0.0 to 1.0")
+    return table
+
+
+def ed_length_seconds(u: float) -> float:
+    """The length of an emergency visit at uniform draw ``u`` in [0, 1): linear between the table's quantiles.
+
+    Synthea's default (one hour for every emergency encounter a module ends in the instant it opens) made every ED
+    visit exactly 60 minutes; US visits last a median 2.5 hours (NHAMCS 2008)."""
+    table = ed_length_quantiles()
+    for (q0, s0), (q1, s1) in pairwise(table):
+        if u <= q1:
+            return s0 + (s1 - s0) * (u - q0) / (q1 - q0) if q1 > q0 else s1
+    return table[-1][1]

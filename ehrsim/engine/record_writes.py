@@ -19,6 +19,9 @@ from ehrsim.record.times import to_date
 #: the sample's creatinine, reported with every eGFR computed from it (any library's module asking for the eGFR alone)
 SERUM_CREATININE = {"system": "LOINC", "code": "2160-0", "display": "Creatinine [Mass/volume] in Serum or Plasma"}
 CREATININE_CODES = ("2160-0", "38483-4")
+#: encounter classes whose reason, when the module gave none, is the first condition diagnosed in them (the visit
+#: diagnosis an EHR lists for every sick visit); wellness, home, nursing-facility and hospice stays keep theirs
+VISIT_DIAGNOSIS_CLASSES = frozenset({"ambulatory", "outpatient", "urgentcare", "emergency", "virtual", "inpatient"})
 
 if TYPE_CHECKING:
     from ehrsim.core.physiology import Physiology
@@ -43,11 +46,13 @@ class RecordWrites:
         _vitals_at: float
         physiology: Physiology
         birth_time: float
+        product_draw: float
 
         def set_attribute(self, name: str, value: Any) -> None: ...
         def notify(self, key: str) -> None: ...
 
     def add_entry(self, run: ModuleRun, kind: str, fields: dict[str, Any], state: State | None) -> dict[str, Any]:
+        withdrawn = None
         if kind == "observations":
             same = self._same_result(fields)
             if same is not None:  # one sample, one result: a second report of it points at the first
@@ -58,8 +63,17 @@ class RecordWrites:
             prior = immunizations.held_by(fields["codes"][0]["code"], self.rec.lists["immunizations"], fields["time"])
             if prior is not None:  # a module's wound Td within 5 years of a tetanus-toxoid dose: covered, not given
                 return prior
+            ordered = fields["codes"][0]
+            current = immunizations.current_product(ordered, int(fields["time"]), self.product_draw)
+            if current is not None:  # a product no longer marketed (Menactra after 2022): the series' current one
+                fields["codes"], withdrawn = [current], ordered
         enc = self.desk.current(run)
         entry = self.rec.add(kind, fields, enc["id"] if enc is not None else None)
+        if withdrawn is not None:
+            reason = f"{withdrawn.get('display')} no longer marketed: {entry['codes'][0]['display']} given"
+            self.rx.log(
+                entry["time"], "substituted", "vaccine_product_era", reason, withdrawn, entry["codes"][0], entry["id"]
+            )
         if state is not None:
             run.created[state.name] = entry
             attribute = getattr(state, "assign_to_attribute", None) if _assigns(type(state)) else None
@@ -204,6 +218,10 @@ class RecordWrites:
         fields = {"start": self.now, "stop": None, **state.fields(self)}
         fields["onset"] = onset_time
         entry = self.add_entry(run, state.kind, fields, state)
+        if state.kind == "conditions":
+            enc = self.desk.current(run)
+            if enc is not None and not enc.get("reason") and enc["class"] in VISIT_DIAGNOSIS_CLASSES:
+                enc["reason"] = [dict(fields["codes"][0])]  # a sick visit with no stated reason: its diagnosis
         for other in parameters.condition_stages().get(fields["codes"][0]["code"], ()):
             old = self.rec.active[state.kind].get(other)
             if old is not None:  # a new stage (CKD 3 after CKD 2) ends the previous one, not its drugs

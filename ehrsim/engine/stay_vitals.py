@@ -1,4 +1,4 @@
-"""Vital signs at ED triage and on hospital admission, for any module library.
+"""Vital signs at ED triage, on hospital admission and at acute visits, for any module library.
 
 An emergency visit or a hospital stay without a single vital sign is not care a clinician would recognise (the
 chart review found 94 % of our stays and 96 % of Synthea's without one); triage and admission observations are the
@@ -7,7 +7,14 @@ core records the listed vital signs it did not record itself, from the physiolog
 (arrival or admission); a stay beginning in the first days of life (the birth stay) also records the newborn's
 weight, length and head circumference (``terminology/vitals/birth_measurements.csv``). They are written after the
 module's own entries, so a module's value (a fever, a low saturation) always stands, and they are past results: no
-Guard is woken and no latest result is replaced.
+Guard is woken and no latest result is replaced. An admission blood pressure in pregnancy is seen by the prescribing
+layer (``prescribing.pregnancy``): a severe-range reading at a delivery admission starts treatment from admission.
+
+An urgent-care visit, or an office visit at which an acute infection is diagnosed
+(``vitals/acute_visit_conditions.csv``), is an acute visit (class key ``acute``): the chart review found 84 of 110
+pneumonia visits without a temperature, heart rate or respiratory rate. The temperature is written first, so the
+rates measured with it carry its fever (``core/fever.py``); with no temperature in the fever window the reading is
+afebrile (Mackowiak 1992), and one recorded shortly before (the ED visit before the admission) is carried over.
 """
 
 from __future__ import annotations
@@ -18,15 +25,20 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
+from ehrsim.core import fever, physio_effects
 from ehrsim.core.tables import rows
 from ehrsim.engine import lifecycle
+from ehrsim.prescribing import pregnancy
 
 if TYPE_CHECKING:
     from ehrsim.engine.simulation import Simulation
 
-__all__ = ["StayVital", "record", "stay_vitals"]
+__all__ = ["TRIAGED", "StayVital", "acute_visit", "record", "stay_vitals"]
 
 YEAR = 365.25 * 86400.0
+TEMPERATURE = "Body Temperature"
+#: classes an acute visit can have (a virtual visit takes no vital sign)
+TRIAGED = frozenset({"ambulatory", "urgentcare"})
 
 
 class StayVital(NamedTuple):
@@ -49,9 +61,12 @@ def stay_vitals() -> dict[str, tuple[StayVital, ...]]:
         panel = {"system": "LOINC", "code": r["panel_code"], "display": r["panel_display"]} if r["panel_code"] else None
         since = dt.datetime.fromisoformat(r["since"]).replace(tzinfo=dt.UTC).timestamp() if r["since"] else -1e18
         code = {"system": "LOINC", "code": r["code"], "display": r["display"]}
-        out.setdefault(r["class"], []).append(
-            StayVital(panel, code, r["vital"], r["unit"], float(r["min_age_years"] or 0), since)
-        )
+        max_age = float(r.get("max_age_years") or "inf")
+        vital = StayVital(panel, code, r["vital"], r["unit"], float(r["min_age_years"] or 0), since, max_age)
+        if r["vital"] == TEMPERATURE:  # first: the rates measured after it carry its fever
+            out.setdefault(r["class"], []).insert(0, vital)
+        else:
+            out.setdefault(r["class"], []).append(vital)
     for r in rows("vitals/birth_measurements.csv"):  # a newborn's weight, length and head circumference
         code = {"system": "LOINC", "code": r["code"], "display": r["display"]}
         out.setdefault(r["class"], []).append(
@@ -60,10 +75,33 @@ def stay_vitals() -> dict[str, tuple[StayVital, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def record(sim: Simulation, enc: dict[str, Any], rng: np.random.Generator | None = None) -> None:
-    """Record the class's vital signs the encounter lacks (called when a module ends it; at birth for the birth
-    stay, with the birth's own stream ``rng``)."""
-    wanted = stay_vitals().get(enc["class"])
+@cache
+def _acute_conditions() -> frozenset[str]:
+    return frozenset(r["code"] for r in rows("vitals/acute_visit_conditions.csv"))
+
+
+def acute_visit(sim: Simulation, enc: dict[str, Any]) -> bool:
+    """An urgent-care visit, or an office visit at which (or for which) an acute infection is diagnosed."""
+    if enc["class"] == "urgentcare":
+        return True
+    acute = _acute_conditions()
+    if any(c["code"] in acute for c in enc.get("reason") or ()):
+        return True
+    enc_id, start = enc["id"], enc["start"]
+    for c in reversed(sim.rec.lists["conditions"]):
+        if c["encounter"] == enc_id and any(code["code"] in acute for code in c["codes"]):
+            return True
+        if c["start"] < start - 86400.0:
+            break
+    return False
+
+
+def record(
+    sim: Simulation, enc: dict[str, Any], rng: np.random.Generator | None = None, key: str | None = None
+) -> None:
+    """Record the class's (or ``key``'s) vital signs the encounter lacks (called when a module ends it; at birth for
+    the birth stay, with the birth's own stream ``rng``)."""
+    wanted = stay_vitals().get(key or enc["class"])
     if not wanted:
         return
     t0 = enc["start"]
@@ -75,7 +113,10 @@ def record(sim: Simulation, enc: dict[str, Any], rng: np.random.Generator | None
             continue
         if v.panel is not None and v.panel["code"] in present:
             continue
-        value = lifecycle.measure(sim, v.code["code"], v.vital, None, since=t0, rng=rng)  # the fever found on arrival
+        if v.vital == TEMPERATURE:
+            value = _temperature(sim, t0, rng or sim.rng)
+        else:  # the fever found on arrival raises the rates
+            value = lifecycle.measure(sim, v.code["code"], v.vital, None, since=t0, rng=rng)
         if value is None:
             continue
         value = round(float(value), 2)
@@ -91,6 +132,19 @@ def record(sim: Simulation, enc: dict[str, Any], rng: np.random.Generator | None
             panel["components"].append({"codes": [dict(v.code)], **result, **flags})
     for panel in panels.values():
         _write(sim, enc, panel, {})
+
+
+def _temperature(sim: Simulation, t0: float, rng: np.random.Generator) -> float:
+    """A temperature recorded in the fever window before ``t0`` (the same illness) stands; else an afebrile one."""
+    latest = sim.rec.latest_obs
+    start = fever.window_start(t0)
+    for code in fever.temperature_codes():
+        entry = latest.get(code)
+        if entry is not None and start <= entry["time"] <= t0 and isinstance(entry.get("value"), int | float):
+            return round(float(entry["value"]), 1)
+    q = physio_effects.params()
+    value = q["afebrile_temperature_mean"] + q["afebrile_temperature_sd"] * float(rng.standard_normal())
+    return round(min(max(value, q["afebrile_temperature_min"]), q["afebrile_temperature_max"]), 1)
 
 
 def _codes_in(sim: Simulation, enc: dict[str, Any]) -> set[str]:
@@ -114,7 +168,9 @@ def _write(sim: Simulation, enc: dict[str, Any], fields: dict[str, Any], flags: 
     codes += [c["code"] for comp in fields.get("components") or () for c in comp["codes"]]
     before = {code: latest.get(code) for code in codes}
     entry = {"time": enc["start"], "category": "vital-signs", **fields, "report": None, **flags}
-    sim.rec.add("observations", entry, enc["id"])
+    entry = sim.rec.add("observations", entry, enc["id"])
+    if fields.get("components"):  # a severe admission blood pressure in pregnancy is treated from admission
+        pregnancy.titrate_in_pregnancy(sim.rx, entry, enc["start"])
     for code, prev in before.items():  # a result dated at arrival does not replace a later one
         if prev is not None and prev["time"] > enc["start"]:
             latest[code] = prev

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.prescribing import running
+from ehrsim.prescribing import older_adults, running
 from ehrsim.prescribing.tables import class_groups
 from ehrsim.record.times import from_date
 
@@ -105,14 +105,30 @@ def applies(ph: Pharmacy, rule: Rule, patient: Patient) -> bool:
         hospice = under_way is not None and under_way.get("class") == "hospice"
         return hospice or any(code in careplans for code in ph.rx.comfort_care)
     if kind == "condition_result_below":  # e.g. dementia with the latest MMSE below 10 (severe dementia)
-        group, _, result = rule.subject.partition(":")
+        group, result, *unless = rule.subject.split(":")
+        if unless and ever_had(ph, unless[0]):
+            return False  # (``GROUP:RESULT:UNLESS``: not when a condition of UNLESS was ever recorded, e.g. ASCVD)
         active = ph.sim.active["conditions"]
         if not any(code in active for code in ph.rx.condition_groups[group]):
             return False
         obs = ph.sim.latest_observation(result)
         value = obs["value"] if obs is not None and obs["time"] <= patient.t else None
         return isinstance(value, int | float) and not isinstance(value, bool) and value < rule.threshold
+    if kind == "older_adult_below_goal":  # an older adult's HbA1c below the deintensification threshold (ADA 13)
+        return older_adults.below_goal(ph, patient.age, patient.t) is not None
+    if kind == "primary_prevention":  # e.g. aspirin from 70 without ASCVD, from 2019 (``subject`` GROUP:YEAR)
+        group, _, year = rule.subject.partition(":")
+        if patient.age < rule.threshold or patient.t < from_date(dt.date(int(year), 1, 1)):
+            return False
+        return not ever_had(ph, group)
     if kind == "taking_classes":  # e.g. an NSAID with an ACE inhibitor or ARB and a diuretic
         groups = class_groups(rule.subject)[0]
         return all(any(running.active_class(ph, c, patient.t) for c in group) for group in groups)
     return patient.chart_weight() < rule.threshold  # weight_below: a device band, by the chart weight
+
+
+def ever_had(ph: Pharmacy, group: str) -> bool:
+    """Whether a condition of the group was ever recorded (an MI or stroke years ago still makes aspirin secondary
+    prevention)."""
+    codes = ph.rx.condition_groups[group]
+    return any(c["codes"][0]["code"] in codes for c in ph.sim.rec.lists["conditions"])

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ehrsim.core.tables import rows
 from ehrsim.errors import EhrsimError
-from ehrsim.prescribing import courses, label_doses
+from ehrsim.prescribing import courses, label_doses, older_adults
 from ehrsim.prescribing import strength as strengths
 from ehrsim.prescribing.dose_rules import above, limit_applies, on_target
 
@@ -127,12 +127,18 @@ def strength(
         plan,
         patient,
         lambda lim: limit_applies(ph, lim, patient, fields.get("reason") or (), bool(fields.get("administered"))),
-        lambda measure, threshold, since: above(ph, measure, threshold, since),
+        lambda measure, threshold, since: above(
+            ph, measure, older_adults.threshold(ph, patient, measure, threshold), since
+        ),
         lambda share: bool(ph.rng().random() < share),
         ordered_mg,
         prev,
         lambda measure, threshold, since: on_target(ph, measure, threshold, since),
     )
+    if prev is not None and older_adults.bp_step_down(ph, chosen, patient, prev[1], fields.get("reason")):
+        lower = max((s for s, _ in plan.ladder if s < mg - 1e-9), default=None)
+        if lower is not None:  # severe dementia at a systolic below 130 (STOPPFrail v2 2021)
+            mg, why = lower, "stepped down: systolic below 130 in severe dementia"
     code = plan.code_for(mg)
     if code == chosen.code:
         return chosen
@@ -332,13 +338,20 @@ def insulin(
     previous: dict[str, Any] | None,
 ) -> dict[str, Any]:
     """Basal insulin in units a day by body weight: the start dose, or one step up from the running
-    dose while HbA1c is above target (insulin.csv)."""
+    dose while HbA1c is above the patient's goal (insulin.csv; older_adults.py), or one step down (not below one
+    step, 0.1 units/kg: the low end of ADA's 0.1-0.2 units/kg start) in an older adult whose HbA1c result since
+    the last order is below the deintensification threshold (ADA Standards of Care 2024 section 13)."""
     weight = patient.weight()
     before = (previous or {}).get("dosage") or {}
     per_kg = before.get("units_per_kg") if before.get("dose_unit") == "[iU]" else None
+    since = float(previous["start"]) if previous else 0.0
     if per_kg is None:
         per_kg = plan.start
-    elif per_kg < plan.max and above(ph, plan.titrate, plan.above, float(previous["start"]) if previous else 0.0):
+    elif older_adults.below_goal(ph, patient.age, patient.t, since) is not None:
+        per_kg = max(plan.step, round(per_kg - plan.step, 2))
+    elif per_kg < plan.max and above(
+        ph, plan.titrate, older_adults.threshold(ph, patient, plan.titrate, plan.above), since
+    ):
         per_kg = min(plan.max, round(per_kg + plan.step, 2))
     base = dosage or {"frequency": plan.doses, "period": 1.0, "unit": "days"}
     frequency = base.get("frequency", 1)

@@ -23,6 +23,7 @@ from ehrsim.prescribing import (
     dosing,
     ingredients,
     lifecycle,
+    older_adults,
     pregnancy,
     result_titration,
     review,
@@ -92,6 +93,13 @@ class Pharmacy:
         ordered = fields["codes"][0]
         product = self.rx.products.get(ordered["code"])
         one_off = fields["administered"] and not fields["chronic"]
+        if one_off and product is not None and product.code in self.rx.durations:
+            # a device or implant inserted at the visit stays in place for its labelled life (durations.csv), or
+            # until the module removes it (MedicationEnd); s14review: 77 of 77 insertions ended with the visit
+            lasts = t + self.rx.durations[product.code]
+            fields["stop"] = lasts if fields["stop"] is None else min(fields["stop"], lasts)
+            fields["requested"] = True
+            one_off = False
         if one_off:  # an administration ends with the visit it was given in
             enc = sim.desk.current(run)
             end = max(t, enc["stop"]) if enc is not None else t
@@ -120,12 +128,22 @@ class Pharmacy:
                     sim.set_attribute(state.assign_to_attribute, in_place)
                 return in_place
         patient = Patient(sim, t, self._encounter(run))
+        if fields["chronic"]:  # an older adult within the HbA1c goal (ADA 13); severe dementia at a low systolic
+            held = older_adults.within_goal_new_start(self, product, patient) or older_adults.bp_new_start(
+                self, product, patient, fields.get("reason")
+            )
+            if held is not None:
+                return self._withhold(run, state, fields, t, held)
         chosen, problem = self.choose(product, patient, fields.get("reason") or ())
         if chosen is None:
             return self._withhold(run, state, fields, t, problem)
         if chosen is not product:
             self._substitute(fields, chosen, ordered, problem, t)
             courses.own_regimen(self, fields, chosen, product)
+            devices = self.rx.durations
+            if fields["administered"] and not one_off and product.code in devices and chosen.code not in devices:
+                fields.update(stop=t, requested=False)  # a device's substitute is no device: given once, at the visit
+                one_off = True
         chosen = dosing.paediatric(self, fields, chosen, patient, ordered, t)
         previous = dosing.previous(self, chosen, t)
         chosen = dosing.strength(self, fields, chosen, patient, ordered, t, previous)
@@ -137,9 +155,9 @@ class Pharmacy:
             fields["prescribing"] = {**(fields.get("prescribing") or {}), "caution": reason}
             self._log(t, "caution", "allergy_caution", reason, fields["codes"][0], fields["codes"][0])
         if not one_off:
-            held = ingredients.duplicate(self, chosen, fields, t)  # acetaminophen as needed on chronic acetaminophen
-            if held is not None:
-                return self._withhold(run, state, fields, t, (*held, ""))
+            duplicate = ingredients.duplicate(self, chosen, fields, t)  # acetaminophen prn on chronic acetaminophen
+            if duplicate is not None:
+                return self._withhold(run, state, fields, t, (*duplicate, ""))
             if chosen is not product and running.written_now(self, chosen, t, fields["stop"]):
                 return self._twin(run, state, fields, t, ordered, problem)
             washout = running.stop_interacting(self, chosen, t)
@@ -297,7 +315,10 @@ class Pharmacy:
         code = entry["codes"][0]["code"]
         if entry.get("components") or code in self._bp_limits:  # else not a blood pressure: ``raised`` is False
             pregnancy.titrate_in_pregnancy(self, entry, t)
+            if entry.get("components"):  # severe dementia at a systolic below 130: scaled back (STOPPFrail)
+                older_adults.scale_back_on_reading(self, entry, t)
         result_titration.titrate_on_result(self, entry, t)
+        older_adults.deintensify_on_result(self, entry, t)  # an older adult below the HbA1c goal (ADA 13)
         if code in self.rx.result_triggers:  # an MMSE showing severe dementia: preventive drugs stop (STOPPFrail)
             self._review(entry.get("encounter"), t)
         if code in self.rx.egfr_codes:
@@ -338,6 +359,19 @@ class Pharmacy:
             if name is not None:
                 self.pending.append((run, name, entry))
                 return
+
+    def log(
+        self,
+        t: float,
+        action: str,
+        rule: str,
+        reason: str,
+        ordered: dict[str, str],
+        given: dict[str, str] | None,
+        entry: str | None = None,
+    ) -> None:
+        """Record a substitution the core made outside the prescribing layer (care of its era: hospice)."""
+        self._log(t, action, rule, reason, ordered, given, entry)
 
     def _log(
         self,

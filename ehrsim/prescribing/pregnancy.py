@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ehrsim.core.tables import rows
 from ehrsim.errors import ConfigError
+from ehrsim.prescribing import courses
 from ehrsim.prescribing.patient import Patient
 
 if TYPE_CHECKING:
@@ -50,8 +51,11 @@ def raised(entry: dict[str, Any]) -> bool:
 
 
 def titrate_in_pregnancy(ph: Pharmacy, entry: dict[str, Any], t: float) -> None:
-    """Renew the running blood-pressure drugs due a step when a raised reading is taken in pregnancy."""
+    """Renew the running blood-pressure drugs due a step when a raised reading is taken in pregnancy; with none
+    running, start one where the reading calls for it (``start_first_line``)."""
     if not raised(entry) or not Patient(ph.sim, t).pregnant(ph.rx):
+        return
+    if start_first_line(ph, entry, t):
         return
     first_line_at_max = _at_max(ph, t)  # before this visit's steps: a step just taken is given its time
     for med, product in ph._current(t):
@@ -121,6 +125,128 @@ def _add_second_line(ph: Pharmacy, first: dict[str, Any], encounter: str | None,
         ph._log(t, "added", SECOND_LINE_RULE, why, product.as_code(), product.as_code(), new["id"])
         ph.review_for(product, encounter, t)
         return
+
+
+# --- a first drug when none is running ----------------------------------------------------------------
+
+FIRST_LINE_RULE = "pregnancy_first_line"
+
+
+class StartRow(NamedTuple):
+    code: str  # an active condition's code, "" for any pregnancy
+    systolic: float
+    diastolic: float
+    chronic: bool  # a chronic order for the condition, else until 6 weeks after the birth
+
+
+@cache
+def start_rows() -> tuple[StartRow, ...]:
+    """When an untreated pregnant woman's reading starts a drug (prescribing/pregnancy_bp_start.csv)."""
+    out = []
+    for r in rows("prescribing/pregnancy_bp_start.csv"):
+        try:
+            out.append(
+                StartRow(
+                    r["code"], float(r["systolic_at_or_above"]), float(r["diastolic_at_or_above"]), r["chronic"] == "1"
+                )
+            )
+        except ValueError as exc:
+            raise ConfigError(f"prescribing/pregnancy_bp_start.csv: {r['display']}: {exc}") from exc
+    return tuple(out)
+
+
+@cache
+def first_line() -> tuple[str, ...]:
+    """RxCUIs started, the first allowed one wins (prescribing/pregnancy_first_line.csv)."""
+    return tuple(r["rxcui"] for r in rows("prescribing/pregnancy_first_line.csv"))
+
+
+def _reading(entry: dict[str, Any]) -> tuple[float, float]:
+    """Systolic and diastolic values of a reading (a panel's components or a single result; 0 when absent)."""
+    found = {"8480-6": 0.0, "8462-4": 0.0}
+    for part in (entry, *(entry.get("components") or ())):
+        code = part["codes"][0]["code"]
+        value = part.get("value")
+        if code in found and isinstance(value, int | float) and not isinstance(value, bool):
+            found[code] = float(value)
+    return found["8480-6"], found["8462-4"]
+
+
+def _treated(ph: Pharmacy, t: float) -> bool:
+    """A blood-pressure drug is running: one titrated on systolic pressure, or a pregnancy first/second-line drug."""
+    own = set(first_line()) | set(second_line())
+    for med, product in ph._current(t):
+        if product is None:
+            continue
+        plan = ph.rx.plans.get(med["codes"][0]["code"])
+        if (plan is not None and plan.titrate in TITRATED_ON) or product.code in own:
+            return True
+    return False
+
+
+def start_first_line(ph: Pharmacy, entry: dict[str, Any], t: float) -> bool:
+    """A raised reading in pregnancy with no blood-pressure drug running starts labetalol (methyldopa before it
+    existed) when chronic hypertension is known and the reading is >= 140/90 (CHAP 2022, ACOG 2022), or at any
+    severe-range reading >= 160/110 (ACOG Committee Opinion 767). Any library's pregnancy gets it: the module's
+    diagnosis code is looked up in the data, and an untreated severe reading needs none. True when one started."""
+    systolic, diastolic = _reading(entry)
+    active = ph.sim.active["conditions"]
+    row = next(
+        (
+            r
+            for r in start_rows()
+            if (not r.code or r.code in active) and (systolic >= r.systolic or diastolic >= r.diastolic)
+        ),
+        None,
+    )
+    if row is None or _treated(ph, t):
+        return False
+    encounter = entry.get("encounter")
+    patient = Patient(ph.sim, t, encounter)
+    for rxcui in first_line():
+        product = ph.rx.products[rxcui]
+        chosen, _ = ph.choose(product, patient)
+        if chosen is not product:
+            continue  # not yet on the market, or not for this patient
+        reason = active[row.code]["codes"][0] if row.code else _pregnancy_code(ph)
+        why = f"blood pressure {systolic:g}/{diastolic:g} in pregnancy with no antihypertensive"
+        start = ph.sim.physiology.pregnancy_start
+        stop = None if row.chronic else min((start if start is not None else t) + POSTPARTUM_END_S, ph.sim.end_time)
+        regimen = next((g for g in courses.courses().regimens.get(rxcui, ()) if not g.reason_group), None)
+        fields = {
+            "start": t,
+            "stop": None if stop is None else max(stop, t + WEEK),
+            "codes": [product.as_code()],
+            "reason": [dict(reason)] if reason is not None else [],
+            "chronic": row.chronic,
+            "administered": False,
+            "requested": True,
+            "dosage": {
+                "amount": 1.0,
+                "frequency": regimen.frequency if regimen else 1,
+                "period": regimen.period_days if regimen else 1.0,
+                "unit": "days",
+                "dose_unit": product.dose_unit,
+            },
+            "as_needed": False,
+            "duration_days": None,
+            "refills": 0,
+            "instructions": [],
+            "stop_reason": None,
+            "prescribing": {"action": "added", "rule": FIRST_LINE_RULE, "reason": why},
+        }
+        new = ph.sim.write("medications", fields, encounter)
+        ph.sim.activate("medications", new)
+        ph._log(t, "added", FIRST_LINE_RULE, why, product.as_code(), product.as_code(), new["id"])
+        ph.review_for(product, encounter, t)
+        return True
+    return False
+
+
+def _pregnancy_code(ph: Pharmacy) -> dict[str, Any] | None:
+    active = ph.sim.active["conditions"]
+    found = next((active[c] for c in ph.rx.pregnancy if c in active), None)
+    return found["codes"][0] if found is not None else None
 
 
 # --- low-dose aspirin for a pregnancy at high risk of preeclampsia ------------------------------------

@@ -35,6 +35,8 @@ RULE_KINDS = (
     "taking_classes",
     "comfort_care",
     "condition_result_below",
+    "older_adult_below_goal",
+    "primary_prevention",
 )
 ACTIONS = ("substitute", "withhold", "stop_active")
 
@@ -301,8 +303,12 @@ def tables() -> Tables:
                 raise EhrsimError(f"prescribing/rules.csv: {checked.rule} needs a start year in subject")
             if checked.kind == "taking_classes" and not all(c in known for c in class_groups(checked.subject)[1]):
                 raise EhrsimError(f"prescribing/rules.csv: {checked.rule} names an unknown class in {checked.subject}")
-            if checked.kind == "condition_result_below" and checked.subject.partition(":")[0] not in groups:
-                raise EhrsimError(f"prescribing/rules.csv: {checked.rule} needs GROUP:RESULT_CODE in subject")
+            if checked.kind == "condition_result_below" and not _groups_known(checked.subject, groups, (0, 2)):
+                raise EhrsimError(f"prescribing/rules.csv: {checked.rule} needs GROUP:RESULT_CODE[:UNLESS] in subject")
+            if checked.kind == "primary_prevention" and not (
+                _groups_known(checked.subject, groups, (0,)) and checked.subject.partition(":")[2].isdigit()
+            ):
+                raise EhrsimError(f"prescribing/rules.csv: {checked.rule} needs GROUP:YEAR in subject")
             if checked.kind == "has_condition" and checked.subject not in groups:
                 raise EhrsimError(
                     f"prescribing/rules.csv: {checked.rule} names unknown condition group {checked.subject}"
@@ -332,7 +338,7 @@ def tables() -> Tables:
         egfr_codes=frozenset(r["code"] for r in _rows("egfr.csv")),
         comfort_care=frozenset(r["code"] for r in _rows("comfort_care.csv")),
         result_triggers=frozenset(
-            r.subject.partition(":")[2] for v in rules.values() for r in v if r.kind == "condition_result_below"
+            r.subject.split(":")[1] for v in rules.values() for r in v if r.kind == "condition_result_below"
         ),
         gfr_stages=tuple(
             sorted(((float(r["egfr_below"]), int(r["stage"])) for r in _rows("gfr_stages.csv")), reverse=False)
@@ -348,3 +354,10 @@ def tables() -> Tables:
         },
         durations={r["rxcui"]: float(r["years"]) * 365.25 * 86400.0 for r in _rows("durations.csv")},
     )
+
+
+def _groups_known(subject: str, groups: dict[str, set[str]], at: tuple[int, ...]) -> bool:
+    """A ``:``-separated subject has at least two parts, and those at the positions ``at`` (when present) name
+    known condition groups."""
+    parts = subject.split(":")
+    return len(parts) >= 2 and all(parts[i] in groups for i in at if i < len(parts))

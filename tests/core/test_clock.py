@@ -94,3 +94,35 @@ def test_clock_draws_give_the_generators_own_numbers():
             assert draws.integers(low, low + n) == int(numpy_rng.integers(low, low + n))
     with pytest.raises(ValueError):
         clock.ClockDraws(np.random.default_rng(0)).integers(0, 0)
+
+
+@settings(max_examples=200)
+@given(t=st.integers(0, 2_000_000_000), seed=st.integers(0, 2**32))
+def test_a_stay_a_module_ends_at_night_runs_on_to_a_daytime_discharge(t, seed):
+    stop = clock.discharge_after(t, NY, np.random.default_rng(seed))
+    hour = dt.datetime.fromtimestamp(stop, NY).hour
+    assert stop >= t and stop - t < 86400  # never shortened, at most to the next afternoon
+    assert 8 <= hour < 21
+    if 8 <= dt.datetime.fromtimestamp(t, NY).hour < 21:
+        assert stop == t  # a daytime end is kept
+
+
+def test_discharge_hours_follow_the_florida_figures():
+    rng = np.random.default_rng(5)
+    t0 = int(dt.datetime(2019, 3, 5, 23, 30, tzinfo=NY).timestamp())  # every draw runs on to 6 March
+    hours = [dt.datetime.fromtimestamp(clock.discharge_after(t0, NY, rng), NY).hour for _ in range(4000)]
+    before_noon = sum(h < 12 for h in hours) / len(hours)
+    before_3pm = sum(h < 15 for h in hours) / len(hours)
+    assert 0.11 < before_noon < 0.15 and 0.40 < before_3pm < 0.45  # Epstein 2019: 13.0 % and 42.2 %
+
+
+def test_the_birth_stay_ends_at_the_drawn_hour_on_the_nearest_day():
+    planned = int(dt.datetime(2019, 3, 7, 3, 0, tzinfo=NY).timestamp())  # 03:00 on the 7th
+    birth = planned - 2 * 86400
+    stops = [clock.discharge_nearest(planned, NY, u, 0.5, birth + 86400) for u in np.linspace(0.0, 0.999, 50)]
+    for stop in stops:
+        local = dt.datetime.fromtimestamp(stop, NY)
+        assert 8 <= local.hour < 21 and abs(stop - planned) <= 12 * 3600  # the nearer of the 6th and the 7th
+    assert {dt.datetime.fromtimestamp(s, NY).day for s in stops} == {6, 7}  # late hours on the 6th, early on the 7th
+    early = clock.discharge_nearest(planned, NY, 0.5, 0.5, planned)  # never before ``earliest``
+    assert early >= planned and dt.datetime.fromtimestamp(early, NY).day == 7

@@ -70,8 +70,38 @@ def test_infant_deaths_are_drawn_at_birth_and_timed_mostly_neonatal() -> None:
     for folder in (modules_dir() / "lookup_tables", terminology_dir() / "deaths" / "added_natural_causes"):
         for sex in ("male", "female"):
             with open(folder / f"natural_causes_infant_{sex}.csv", newline="") as fh:
-                (row,) = list(csv.DictReader(fh))
-            assert row["age"] == "0-0"
-            assert float(row["Infant_Death"]) + float(row["Infant_Survives"]) == pytest.approx(1)
+                for row in csv.DictReader(fh):
+                    assert row["age"] == "0-0"
+                    assert float(row["Infant_Death"]) + float(row["Infant_Survives"]) == pytest.approx(1)
             assert "0-0" not in _table(folder / f"natural_causes_{sex}.csv")  # the yearly checks start at 1
     assert states["Infant_Survives"]["distribution"]["parameters"]["value"] == 1  # then the random phase
+
+
+# q(0) of the tables before the gestation bands (NCHS life tables 2019; the gap tables for other libraries)
+Q0 = {("lookup_tables", "male"): 0.005949, ("lookup_tables", "female"): 0.004929}
+Q0 |= {("added_natural_causes", "male"): 0.00607, ("added_natural_causes", "female"): 0.00503}
+
+
+@pytest.mark.parametrize(("folder", "sex"), sorted(Q0))
+def test_infant_death_follows_the_gestation_band_and_keeps_the_infant_mortality(folder: str, sex: str) -> None:
+    """Each band's first-year probability is q(0) x its relative risk / the mean over the newborn gestation table,
+    so the overall infant mortality is unchanged and preterm newborns die as often as NCHS finds (issue 10)."""
+    path = (modules_dir() if folder == "lookup_tables" else terminology_dir() / "deaths") / folder
+    with open(path / f"natural_causes_infant_{sex}.csv", newline="") as fh:
+        death = {r["birth_gestation_band"]: float(r["Infant_Death"]) for r in csv.DictReader(fh)}
+    perinatal = terminology_dir() / "perinatal"
+    with open(perinatal / "infant_mortality_by_gestation.csv", newline="") as fh:
+        bands = {
+            r["band"]: (int(r["weeks_low"]), int(r["weeks_high"]), float(r["relative_risk"]))
+            for r in csv.DictReader(fh)
+        }
+    with open(perinatal / "gestation.csv", newline="") as fh:
+        weeks = [(int(r["weeks"]), float(r["share"])) for r in csv.DictReader(fh)]
+    total = sum(s for _, s in weeks)
+    share = {b: sum(s for w, s in weeks if lo <= w <= hi) / total for b, (lo, hi, _) in bands.items()}
+    assert death.keys() == bands.keys() and sum(share.values()) == pytest.approx(1)
+    assert sum(share[b] * death[b] for b in bands) == pytest.approx(Q0[(folder, sex)], rel=1e-3)
+    for band, (_, _, rr) in bands.items():
+        assert death[band] / death["39_40"] == pytest.approx(rr, rel=1e-3), band
+    preterm = sum(share[b] * death[b] for b in ("under_32", "32_33", "34_36")) / Q0[(folder, sex)]
+    assert 0.5 < preterm < 0.6  # two thirds of US infant deaths are preterm (all births; singletons here)

@@ -65,6 +65,17 @@ def test_infants_get_nirsevimab_in_their_first_rsv_season_only_since_2023():
             assert to_date(s.time).month in (10, 11, 12, 1, 2, 3) or s.time - born < 7 * DAY
 
 
+def test_nirsevimab_for_a_baby_born_in_the_season_is_planned_in_the_birth_stay():
+    """ACIP/AAP 2023: born October-March, nirsevimab before discharge (the 50 mg dose), in hours 1-24 of life."""
+    born, plans = _plans(dt.date(2024, 1, 10), 200)
+    doses = [s for p in plans for s in p if s.key == "rsv_infant"]
+    assert doses and all(s.enc_class == "inpatient" and 3600 <= s.time - born <= DAY for s in doses)
+    assert {s.cvx for s in doses} == {"306"}
+    _, plans = _plans(dt.date(2024, 6, 10), 200)  # born before the season: at its start, in the office
+    doses = [s for p in plans for s in p if s.key == "rsv_infant"]
+    assert doses and all(s.enc_class == "ambulatory" and to_date(s.time).month == 10 for s in doses)
+
+
 def test_tdap_in_pregnancy_at_27_to_36_weeks_since_2012():
     conception = from_date(dt.date(2020, 1, 1))
     shots = [s for i in range(300) for s in pregnancy_plan(np.random.default_rng(i), conception) if s.key == "tdap"]

@@ -162,3 +162,33 @@ def test_a_preterm_infants_weight_percentile_is_at_corrected_age() -> None:
         assert 45 < newborn_growth.percentile("weight", "F", age, weight, gest) < 55
     term = newborn_growth.chart_value("weight", "F", 0.3, 0.0, None)
     assert 45 < newborn_growth.percentile("weight", "F", 0.3, term, None) < 55
+
+
+def test_nirsevimab_is_given_in_the_birth_stay_of_a_baby_born_in_the_season() -> None:
+    """s14review finding 14: nirsevimab at an office visit after the birth stay; ACIP/AAP 2023 give it before
+    discharge to infants born October-March (a baby born outside hospital gets it at an office visit that week)."""
+    given = 0
+    for seed in range(12):
+        _, rec = simulate(born=dt.date(2024, 1, 10), end=dt.date(2024, 3, 1), seed=seed)
+        doses = [i for i in rec["immunizations"] if i["codes"][0]["code"] in ("306", "307")]
+        stay = _stay(rec)
+        for dose in doses:
+            given += 1
+            if stay is not None:
+                assert dose["encounter"] == stay["id"] and dose["time"] <= stay["stop"]
+            else:
+                assert dose["time"] - rec["patient"]["birth_time"] <= 3 * DAY
+    assert given >= 2  # about 40 % uptake
+
+
+def test_the_newborn_gestation_band_is_an_attribute_for_infant_death() -> None:
+    """The core names the newborn's band of completed weeks (natural_causes' infant death chance reads it)."""
+    assert birth_stay.gestation_band(31 * 7 + 6) == "under_32"
+    assert birth_stay.gestation_band(32 * 7) == "32_33"
+    assert birth_stay.gestation_band(36 * 7 + 6) == "34_36"
+    assert birth_stay.gestation_band(38 * 7 + 3) == "37_38"
+    assert birth_stay.gestation_band(40 * 7 + 6) == "39_40"
+    assert birth_stay.gestation_band(42 * 7) == "41_plus"
+    for seed in range(3):
+        sim, _rec = simulate(born=dt.date(2020, 3, 1), end=dt.date(2020, 6, 1), seed=seed)
+        assert sim.attributes["birth_gestation_band"] == birth_stay.gestation_band(sim.birth_plan.gestation_days)

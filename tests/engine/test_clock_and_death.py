@@ -150,8 +150,9 @@ def test_a_hospital_stay_records_admission_vital_signs() -> None:
     _sim, record = simulate("ward_antibiotic", born=dt.date(1960, 1, 1))
     (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient" and e["module"] != "birth"]
     at_start = {o["codes"][0]["code"]: o for o in record["observations"] if o["encounter"] == stay["id"]}
-    assert set(at_start) == {"8867-4", "9279-1", "59408-5", "85354-9"}
+    assert set(at_start) == {"8310-5", "8867-4", "9279-1", "59408-5", "85354-9"}
     assert all(o["time"] == stay["start"] for o in at_start.values())
+    assert 35.8 <= at_start["8310-5"]["value"] <= 37.7  # no fever recorded: an afebrile temperature
     bp = at_start["85354-9"]
     assert [c["codes"][0]["code"] for c in bp["components"]] == ["8480-6", "8462-4"]
 
@@ -162,7 +163,7 @@ def test_a_module_triage_value_stands_and_the_rest_is_added() -> None:
     mine = [o for o in record["observations"] if o["encounter"] == ed["id"]]
     rates = [o["value"] for o in mine if o["codes"][0]["code"] == "8867-4"]
     assert rates == [130.0]  # the module's heart rate, not a second one from the core
-    assert {o["codes"][0]["code"] for o in mine} == {"8867-4", "9279-1", "59408-5", "85354-9"}
+    assert {o["codes"][0]["code"] for o in mine} == {"8310-5", "8867-4", "9279-1", "59408-5", "85354-9"}
 
 
 def test_an_egfr_comes_with_its_creatinine() -> None:
@@ -223,3 +224,17 @@ def test_a_death_naming_no_cause_is_certified_as_the_first_active_condition_of_i
     _, record = simulate("death_without_cause", born=dt.date(1970, 1, 1), end=dt.date(2030, 1, 1))
     assert record["death"] is not None
     assert [c["code"] for c in record["death"]["codes"]] == ["91302008"]
+
+
+def test_an_acute_office_visit_records_a_set_of_vital_signs() -> None:
+    """An office visit diagnosing pneumonia gets the vital signs the module did not record, its fever raising the
+    rates; a follow-up visit for a chronic problem gets none."""
+    _sim, record = simulate("acute_office_visit", born=dt.date(2000, 1, 1))
+    sick, follow_up = [e for e in record["encounters"] if e["module"] == "acute_office_visit"]
+    codes = {o["codes"][0]["code"]: o for o in record["observations"] if o["encounter"] == sick["id"]}
+    assert set(codes) == {"8310-5", "8867-4", "9279-1", "59408-5", "85354-9", "29463-7"}
+    assert codes["8310-5"]["value"] == 39.5  # the module's temperature stands, no second one
+    assert codes["8867-4"]["value"] > 100  # a 6-year-old at 39.5 °C: about 95 at rest, +10/min per °C
+    assert codes["9279-1"]["value"] >= 30  # pneumonia at 5-11 years: the floor of condition_floors_by_age.csv
+    assert 15 < codes["29463-7"]["value"] < 35
+    assert not [o for o in record["observations"] if o["encounter"] == follow_up["id"]]

@@ -83,3 +83,23 @@ def test_primary_prevention_statins_follow_their_own_uptake() -> None:
     assert any(a.get("primary_statin_uptake") for a in uptake) and not all(
         a.get("primary_statin_uptake") for a in uptake
     )
+
+
+def test_primary_prevention_statins_are_stopped_with_a_reason_and_not_restarted() -> None:
+    """A statin for primary prevention alone is stopped at 0.053 a year (0.062 from 75; Vinogradova 2016, Giral 2019)
+    for muscle pain or by the patient's choice, recorded as the order's stop reason, and the risk path does not
+    start it again; secondary prevention (coronary disease) keeps its statin."""
+    reasons = {"68962001", "274512008"}  # Muscle pain (finding); Drug therapy discontinued (situation)
+    stopped = 0
+    for attributes, rec in _lives(16):
+        statins = [m for m in rec["medications"] if "statin" in m["codes"][0]["display"]]
+        by_choice = [m for m in statins if (m.get("stop_reason") or {}).get("code") in reasons]
+        if not attributes.get("primary_statin_stopped"):
+            assert not by_choice
+            continue
+        stopped += 1
+        assert attributes.get("statin_for_primary_prevention")
+        assert len(by_choice) == 1
+        later = [m for m in statins if m["start"] > by_choice[0]["stop"]]
+        assert not later or attributes.get("coronary_heart_disease") or attributes.get("diabetes")
+    assert stopped  # some of sixteen lives from 1940 stop a primary-prevention statin by 80

@@ -236,3 +236,17 @@ def test_an_instrument_is_not_recorded_before_it_was_published() -> None:
     assert [o["codes"][0]["code"] for o in record["observations"]] == ["55758-7", "38265-5"]
     assert years["observations"] == [2010, 2010]
     assert years["procedures"] == [2010]
+
+
+def test_timed_assessments_of_a_module_that_joined_the_wellness_visit_stay_in_it() -> None:
+    """Three chained timed procedures (28 + 15 + 22 minutes) and a score: every entry belongs to the wellness visit,
+    which lasts until the last one (they had no encounter, after the visit had closed)."""
+    _sim, record = simulate("wellness_assessments", born=dt.date(1960, 1, 1), end=dt.date(2003, 1, 1))
+    codes = {"762993000", "428211000124100", "763302001", "75626-2"}
+    entries = [e for k in ("procedures", "observations") for e in record[k] if e["codes"][0]["code"] in codes]
+    assert len(entries) == 4
+    (visit,) = {e["encounter"] for e in entries}
+    (enc,) = [e for e in record["encounters"] if e["id"] == visit]
+    assert enc["class"] == "wellness"
+    audit_c = next(e for e in entries if e["codes"][0]["code"] == "75626-2")
+    assert audit_c["time"] - enc["start"] >= 65 * 60 and enc["stop"] >= audit_c["time"]

@@ -18,7 +18,7 @@ from ehrsim.pipeline import HistoryCut
 REF = dt.date(2025, 1, 1)
 #: note section -> the record lists a fact line of that section must come from
 SECTIONS = {
-    "CHIEF COMPLAINT": ("reason", "symptoms"),
+    "CHIEF COMPLAINT": ("reason", "symptoms", "conditions"),  # a condition diagnosed at a visit with no reason
     "REPORTED SYMPTOMS": ("symptoms",),
     "HISTORY OF PRESENT ILLNESS": ("conditions",),
     "HOSPITAL COURSE": ("conditions",),

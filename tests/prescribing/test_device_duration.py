@@ -50,7 +50,9 @@ def test_a_one_off_insertion_stays_in_place_and_a_yearly_change_of_device_insert
     sim = patient(dt.date(1980, 1, 1))
     at(sim, dt.date(2016, 5, 3))
     ius = order(sim, MIRENA, administered=True)
-    assert ius["stop"] == sim.now  # the administration ends with its visit
+    # the device stays in place for its labelled life (s14review: 77 of 77 ended with the visit), then ends
+    assert ius["stop"] == sim.now + 5 * 365.25 * 86400 and ius["requested"]
+    assert any(m is ius for m in sim.active["medications"].values())
     at(sim, dt.date(2017, 5, 4))
     assert order(sim, IMPLANT, administered=True) is ius
     at(sim, dt.date(2021, 5, 4))  # 5 years: a new device
@@ -81,3 +83,21 @@ def test_a_pregnancy_since_the_insertion_means_the_device_was_removed_even_long_
     at(sim, dt.date(2013, 3, 1))
     again = order(sim, IMPLANT, administered=True)
     assert again is not ius and again["codes"][0]["code"] == IMPLANT
+
+
+def test_a_device_substituted_by_a_drug_is_not_kept_in_place() -> None:
+    """An implant before its approval (the table is year-precise: from 2007) is replaced by a pill: the pill is not
+    recorded as a device lasting the implant's three years."""
+    sim = patient(dt.date(1980, 1, 1))
+    at(sim, dt.date(2006, 7, 18))
+    given = order(sim, IMPLANT, administered=True)
+    assert given["codes"][0]["code"] != IMPLANT and given["stop"] == sim.now
+
+
+def test_a_one_off_insertion_removed_by_its_module_ends_then() -> None:
+    sim = patient(dt.date(1980, 1, 1))
+    at(sim, dt.date(2016, 5, 3))
+    ius = order(sim, MIRENA, administered=True)
+    at(sim, dt.date(2018, 5, 3))
+    sim.deactivate("medications", ius, sim.now, None)  # the removal visit's MedicationEnd
+    assert ius["stop"] == sim.now

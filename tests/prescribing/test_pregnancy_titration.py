@@ -125,3 +125,76 @@ def test_nifedipine_is_added_when_labetalol_is_at_its_maximum() -> None:
         if expected:
             assert added[0]["prescribing"]["rule"] == "pregnancy_second_line" and not added[0]["chronic"]
             assert added[0]["stop"] is not None  # for the pregnancy and 6 weeks after, not renewed for life
+
+
+def _started(sim: Simulation) -> list[dict[str, Any]]:
+    return [
+        m for m in sim.rec.lists["medications"] if (m.get("prescribing") or {}).get("rule") == "pregnancy_first_line"
+    ]
+
+
+def test_known_hypertension_untreated_in_pregnancy_starts_labetalol_at_140_90() -> None:
+    """CHAP 2022 / ACOG 2022: chronic hypertension in pregnancy is treated at >= 140/90; below it, or with no
+    hypertension diagnosed and a reading under the severe range, nothing is started."""
+    from tests.prescribing.helpers import onset
+
+    sim = patient(dt.date(1990, 1, 1), pregnant=True)
+    at(sim, dt.date(2020, 3, 1))
+    onset(sim, "conditions", "59621000", display="Essential hypertension (disorder)")
+    _reading(sim, 138, 86)
+    assert not _started(sim)
+    at(sim, dt.date(2020, 3, 15))
+    _reading(sim, 146, 88)
+    (started,) = _started(sim)
+    assert code_of(started) == "896758" and started["chronic"] and started["stop"] is None
+    assert started["reason"][0]["code"] == "59621000" and started["dosage"]["frequency"] == 2
+    at(sim, dt.date(2020, 3, 29))
+    _reading(sim, 150, 92)
+    assert len(_started(sim)) == 1  # then titrated, not started again
+
+    no_diagnosis = patient(dt.date(1990, 1, 1), pregnant=True)
+    at(no_diagnosis, dt.date(2020, 3, 1))
+    _reading(no_diagnosis, 152, 94)
+    assert not _started(no_diagnosis)
+
+
+def test_severe_range_in_pregnancy_is_treated_whatever_the_diagnosis() -> None:
+    """ACOG Committee Opinion 767: >= 160/110 in pregnancy is treated; the drug is for the pregnancy (it ends 6 weeks
+    after term), methyldopa before labetalol existed (1984); not outside pregnancy."""
+    sim = patient(dt.date(1990, 1, 1), pregnant=True)
+    at(sim, dt.date(2020, 3, 1))
+    _reading(sim, 150, 112)
+    (started,) = _started(sim)
+    assert code_of(started) == "896758" and not started["chronic"] and started["stop"] is not None
+    early = patient(dt.date(1950, 1, 1), pregnant=True)
+    at(early, dt.date(1975, 3, 1))
+    _reading(early, 166, 96)
+    assert [code_of(m) for m in _started(early)] == ["197956"]
+    not_pregnant = patient(dt.date(1990, 1, 1))
+    at(not_pregnant, dt.date(2020, 3, 1))
+    _reading(not_pregnant, 170, 112)
+    assert not _started(not_pregnant)
+
+
+def test_a_severe_admission_reading_recorded_at_discharge_starts_treatment_from_admission() -> None:
+    """The core writes a stay's admission vital signs when the module ends the stay (engine.stay_vitals): a delivery
+    admitted at 160/100 was left untreated (s15preg, 3 of 12 severe readings on a 300-life run)."""
+    from ehrsim.engine import stay_vitals
+
+    sim = patient(dt.date(1990, 1, 1), pregnant=True)
+    admitted = at(sim, dt.date(2020, 3, 1))
+    enc = sim.desk.new_encounter(admitted, "inpatient", [{"system": "SNOMED-CT", "code": "32485007"}], [], "t", None)
+    at(sim, dt.date(2020, 3, 2))  # discharge
+    panel = {
+        "codes": [{"system": "LOINC", "code": "85354-9", "display": "Blood pressure panel with all children optional"}],
+        "value": None,
+        "value_type": "none",
+        "unit": "",
+        "components": [
+            {"codes": [{"system": "LOINC", "code": "8480-6"}], "value": 160.0, "value_type": "numeric"},
+            {"codes": [{"system": "LOINC", "code": "8462-4"}], "value": 100.0, "value_type": "numeric"},
+        ],
+    }
+    stay_vitals._write(sim, enc, panel, {})
+    (started,) = _started(sim)
+    assert started["start"] == admitted and code_of(started) == "896758"

@@ -100,7 +100,7 @@ class _End(State):
     referenced_by_attribute: str | None = None
     kind: ClassVar[str] = ""
     by_state_field: ClassVar[str] = ""
-    stop_reason: ClassVar[dict[str, str] | None] = None
+    default_stop_reason: ClassVar[dict[str, str] | None] = None
 
     @model_validator(mode="after")
     def _one_source(self, info: ValidationInfo) -> _End:
@@ -124,7 +124,8 @@ class _End(State):
         state_name = getattr(self, self.by_state_field, None)
         attribute = None if state_name else self.referenced_by_attribute
         codes = tuple(c.code for c in self.codes) if self.codes and not state_name and not attribute else None
-        kind, stop_reason = self.kind, self.stop_reason
+        own = getattr(self, "stop_reason", None)  # MedicationEnd's optional ehrsim field
+        kind, stop_reason = self.kind, own.shared if own is not None else self.default_stop_reason
 
         def process(sim: PatientAccess, run: ModuleRun, t: float) -> bool:
             sim.end_entries(
@@ -214,11 +215,15 @@ class MedicationOrder(State):
 
 
 class MedicationEnd(_End):
+    """Ends a medication; ``stop_reason`` (an ehrsim extension) codes why, when it is not the prescriber's advice
+    (e.g. the patient's choice), so a discontinued drug carries its reason as a chart does."""
+
     type: Literal["MedicationEnd"]
     medication_order: str | None = None
+    stop_reason: Code | None = None
     kind: ClassVar[str] = "medications"
     by_state_field: ClassVar[str] = "medication_order"
-    stop_reason: ClassVar[dict[str, str] | None] = {
+    default_stop_reason: ClassVar[dict[str, str] | None] = {
         "system": "SNOMED-CT",
         "code": "182840001",
         "display": "Drug treatment stopped - medical advice (situation)",
@@ -279,7 +284,7 @@ class CarePlanEnd(_End):
     careplan: str | None = None
     kind: ClassVar[str] = "careplans"
     by_state_field: ClassVar[str] = "careplan"
-    stop_reason: ClassVar[dict[str, str] | None] = {
+    default_stop_reason: ClassVar[dict[str, str] | None] = {
         "system": "SNOMED-CT",
         "code": "385658003",
         "display": "Done (qualifier value)",

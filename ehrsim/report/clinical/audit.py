@@ -9,11 +9,15 @@ from typing import Any
 
 from ehrsim.errors import ConfigError
 from ehrsim.report.clinical import (  # noqa: F401
+    kinds_adult,
+    kinds_birth_doses,
     kinds_care,
     kinds_child,
     kinds_chronic,
     kinds_death,
+    kinds_devices,
     kinds_dose,
+    kinds_elder,
     kinds_eol,
     kinds_heart,
     kinds_ingredient,
@@ -22,6 +26,7 @@ from ehrsim.report.clinical import (  # noqa: F401
     kinds_perinatal,
     kinds_phys,
     kinds_pop,
+    kinds_pregnancy_bp,
     kinds_records,
     kinds_response,
     kinds_rx,

@@ -4,6 +4,8 @@ child's blood pressure at or above the 95th percentile."""
 from __future__ import annotations
 
 import csv
+from statistics import fmean
+from typing import ClassVar
 
 from ehrsim.errors import ConfigError
 from ehrsim.record.times import DAY, iso
@@ -92,7 +94,7 @@ class ChildBpRechecked(Rule):
     (AAP 2017: a stage 1 reading is rechecked in 1-2 weeks)."""
 
     kind = "child_bp_rechecked"
-    required = ("threshold_file", "sbp_set", "dbp_set", "classes", "days")
+    required: ClassVar[tuple[str, ...]] = ("threshold_file", "sbp_set", "dbp_set", "classes", "days")
 
     def setup(self) -> None:
         path = self.data.folder.parent / self.p["threshold_file"]
@@ -107,6 +109,13 @@ class ChildBpRechecked(Rule):
         self.sbp = self.data.code_set(self.p["sbp_set"])
         self.dbp = self.data.code_set(self.p["dbp_set"])
 
+    def high(self, view: PatientView, age: float, sbp: float, dbp: float | None) -> bool | None:
+        """Whether a reading is at or above the 95th percentile (None: no threshold for this age and sex)."""
+        limit = self.limits.get((min(int(age), self.last), view.sex))
+        if limit is None:
+            return None
+        return sbp >= limit[0] or (dbp is not None and dbp >= limit[1])
+
     def check(self, view: PatientView) -> Finding:
         f = Finding()
         within = float(self.p["days"]) * DAY
@@ -116,13 +125,40 @@ class ChildBpRechecked(Rule):
             age = view.age(t)
             if not self.first <= age < 18 or t + within > view.end:
                 continue
-            limit = self.limits.get((min(int(age), self.last), view.sex))
             enc = view.encounters_by_id.get(obs.get("encounter") or "")
-            if limit is None or enc is None or enc["class"] not in self.p["classes"]:
-                continue
             d = dbp.get(obs["id"])
-            if sbp < limit[0] and (d is None or d < limit[1]):
+            if enc is None or enc["class"] not in self.p["classes"] or not self.high(view, age, sbp, d):
                 continue
             again = any(t < u <= t + within for u, _, _ in readings)
             f.add(again, f"{iso(t)[:10]} at {age:.0f} y: {sbp:g}/{d if d is None else f'{d:g}'}, not rechecked")
         return f
+
+
+@register
+class ChildBpHighShare(ChildBpRechecked):
+    """The share of children's single readings at encounters of ``classes`` and ages ``min_age``-``max_age`` that
+    are at or above the 95th percentile of ``threshold_file`` lies within ``band``: by construction 5 % of the
+    reference population's single readings are (the Fourth Report's tables), so a share far above it means the
+    children's BP model is too high or too spread."""
+
+    kind = "child_bp_high_share"
+    band = True
+    required = ("threshold_file", "sbp_set", "dbp_set", "classes", "min_age", "max_age", "band")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        dbp = {obs["id"]: v for _, v, obs in view.values(self.dbp)}
+        for t, sbp, obs in view.values(self.sbp):
+            age = view.age(t)
+            if not self.p["min_age"] <= age < self.p["max_age"]:
+                continue
+            enc = view.encounters_by_id.get(obs.get("encounter") or "")
+            high = self.high(view, age, sbp, dbp.get(obs["id"]))
+            if high is None or enc is None or enc["class"] not in self.p["classes"]:
+                continue
+            f.passed()
+            f.values.append(1.0 if high else 0.0)
+        return f
+
+    def measure(self, values: list[float]) -> float | None:
+        return fmean(values) if len(values) >= self.param("min_readings", 200) else None

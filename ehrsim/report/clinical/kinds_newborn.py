@@ -133,3 +133,34 @@ class NicuForPreterm(_Newborn):
         ok = died or lasted >= needed
         f.add(ok, f"born at {ages[0]:g} weeks: stay of {lasted / DAY:.1f} days (needs {needed / DAY:.0f})")
         return f
+
+
+@register
+class InfantDeathsPreterm(_Newborn):
+    """The share of infant deaths (under 1 year, birth in the record) whose gestational age charted in the birth
+    stay (``gestation_set``) was under ``below_weeks`` lies within ``band``: preterm birth carries most infant deaths,
+    so a share near the preterm share of births means the death chance ignores gestation. At least ``min_deaths``
+    (default 20) deaths are needed to judge it (n/a)."""
+
+    kind = "infant_deaths_preterm_share"
+    band = True
+    required = ("gestation_set", "below_weeks", "band")
+
+    def setup(self) -> None:
+        super().setup()
+        self.gestation = self.data.code_set(self.p["gestation_set"])
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        if view.alive or view.end - view.birth >= 365.25 * DAY or not self.born_from <= view.birth < self.born_until:
+            return f
+        if self.history_start is not None and view.birth < self.history_start:
+            return f
+        charted = [v for t, v, _ in view.values(self.gestation) if t - view.birth <= self.within * HOUR]
+        if charted:
+            f.passed()
+            f.values.append(1.0 if charted[0] < self.p["below_weeks"] else 0.0)
+        return f
+
+    def measure(self, values: list[float]) -> float | None:
+        return sum(values) / len(values) if len(values) >= self.param("min_deaths", 20) else None

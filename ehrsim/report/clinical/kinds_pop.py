@@ -21,7 +21,10 @@ def _shown(view: PatientView, t: int) -> str:
 
 @register
 class EncounterHours(Rule):
-    """Scheduled visits (wellness, ambulatory) start on weekdays in office hours, local time."""
+    """Scheduled visits (wellness, ambulatory) start on weekdays in office hours, local time.
+
+    ``at: stop`` judges when encounters end instead (a live hospital discharge in the daytime): an encounter
+    ending at the death, or still in progress at the reference date, is not judged."""
 
     kind = "encounter_hours"
     required = ("classes", "hours")
@@ -30,15 +33,19 @@ class EncounterHours(Rule):
         lo, hi = self.p["hours"]
         weekdays_only = bool(self.param("weekdays_only", True))
         closed = set(self.param("closed_dates", ()))  # "MM-DD" dates offices are closed (fixed-date holidays)
+        at = self.param("at", "start")
         f = Finding()
         for enc in view.entries("encounters"):
             if enc["class"] in self.p["classes"]:
-                local = view.local(enc["start"])
+                if at == "stop" and (enc.get("in_progress") or (view.death is not None and enc["stop"] >= view.death)):
+                    continue  # ended by the death or by the reference date: not a discharge
+                local = view.local(enc[at])
                 open_day = (local.weekday() < 5 or not weekdays_only) and local.strftime("%m-%d") not in closed
                 if lo <= local.hour < hi and open_day:
                     f.passed()
                 else:
-                    f.add(False, f"{enc['class']} encounter {enc['n']} at {_shown(view, enc['start'])}")
+                    verb = "discharged" if at == "stop" else "at"
+                    f.add(False, f"{enc['class']} encounter {enc['n']} {verb} {_shown(view, enc[at])}")
         return f
 
 
@@ -340,3 +347,24 @@ class ConditionMortalityRatio(Rule):
     def detail(self, values: list[tuple[int, bool, float, int]]) -> str:
         observed, expected = self._counts(values)
         return f"{observed} deaths with the condition, {expected:.1f} expected at the rates of people without it"
+
+
+@register
+class DrugUseShare(_Share):
+    """Share of living people in an age range taking a drug class on the reference date (NHANES: use in the past 30
+    days), so a drug started for prevention is also stopped as often as in the population (statins at 75+)."""
+
+    kind = "drug_use_share"
+    required = ("drug_class", "min_age", "max_age", "band")
+
+    def check(self, view: PatientView) -> Finding:
+        ref = view.reference_time
+        if not view.alive or not self.p["min_age"] <= view.age(ref) < self.p["max_age"]:
+            return Finding()
+        if self.param("sex") and view.sex != self.p["sex"]:
+            return Finding()
+        taking = any(view.active(m, ref) for m in view.meds_of(self.p["drug_class"]))
+        return Finding(events=1, values=[1.0 if taking else 0.0])
+
+    def measure(self, values: list[float]) -> float | None:
+        return fmean(values) if len(values) >= int(self.param("min_people", 1)) else None

@@ -10,7 +10,11 @@ from ehrsim.report.clinical.view import PatientView
 @register
 class ResultFollowedUp(Rule):
     """A result at or above ``min`` (a PHQ-9 of 15+) is acted on within ``days``: a diagnosis of ``condition_set``
-    or a drug of ``drug_class`` started or already running, or an ``evidence_set`` entry (referral, therapy)."""
+    or a drug of ``drug_class`` started or already running, or an ``evidence_set`` entry (referral, therapy).
+
+    ``outside_condition``: a result while a condition of the set is active (already in care) is not judged, and
+    only something new counts: a diagnosis or a drug begun in the window (the same product already taken the day
+    before is a renewal, not a response; a new drug or strength is), or an ``evidence_set`` entry."""
 
     kind = "result_followed_up"
     required = ("lab_set", "min", "days")
@@ -31,9 +35,17 @@ class ResultFollowedUp(Rule):
             spans = (
                 [(c["start"], view.stop_of(c)) for c in view.conditions_in(self.conditions)] if self.conditions else []
             )
-            if self.param("drug_class"):
-                spans += [(m["start"], view.stop_of(m)) for m in view.meds_of(self.p["drug_class"])]
-            ok = any(a <= hi and b >= t for a, b in spans)  # begun within the window, or running at the result
+            meds = view.meds_of(self.p["drug_class"]) if self.param("drug_class") else []
+            if self.param("outside_condition"):
+                if any(a <= t < b for a, b in spans):
+                    continue  # in care for the condition at the result
+                taken = [(m["start"], view.stop_of(m), m["codes"][0]["code"]) for m in meds]
+                renewed = {(a, c) for a, _, c in taken if any(c == k and x < a - DAY < y for x, y, k in taken)}
+                begun = [a for a, _ in spans] + [a for a, _, c in taken if (a, c) not in renewed]
+                ok = any(lo <= a <= hi for a in begun)
+            else:
+                spans += [(m["start"], view.stop_of(m)) for m in meds]
+                ok = any(a <= hi and b >= t for a, b in spans)  # begun within the window, or running at the result
             if not ok and self.evidence is not None:
                 ok = any(lo <= e <= hi for e in view.events_in(self.evidence))
             f.add(ok, f"{iso(t)[:10]} score {value:g}: nothing within {self.p['days']} days")

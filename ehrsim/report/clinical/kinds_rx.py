@@ -199,7 +199,7 @@ class OneOffEnds(Rule):
     """A one-off administration (given in an encounter, not prescribed to take home) ends with its encounter.
 
     It may last as long as the stay (an intravenous course in hospital) plus ``max_days``; without an
-    encounter, ``max_days`` from its start.
+    encounter, ``max_days`` from its start. A device of ``except_set`` (an IUS, an implant) stays in place.
     """
 
     kind = "one_off_ends"
@@ -208,8 +208,11 @@ class OneOffEnds(Rule):
     def check(self, view: PatientView) -> Finding:
         f = Finding()
         slack = self.p["max_days"] * DAY
+        devices = self.data.code_set(self.p["except_set"]) if "except_set" in self.p else None
         for med in view.entries("medications"):
             if not med.get("administered") or med.get("chronic"):
+                continue
+            if devices is not None and devices.any(med.get("codes")):
                 continue
             enc = view.encounters_by_id.get(med.get("encounter") or "")
             limit = max(med["start"], enc["stop"] if enc else med["start"]) + slack

@@ -283,3 +283,30 @@ class DoseNumbersCount(Rule):
             else:
                 f.add(False, f"{_label(view, imm)}: dose {n} recorded as {series}")
         return f
+
+
+@register
+class VaccineAgeIndicated(Rule):
+    """Every dose of a vaccine is given within its routine ages (``min_years``-``max_years``, the schedule's bounds),
+    or to a patient with a risk condition of ``indication_set`` recorded before the dose (ACIP's risk groups)."""
+
+    kind = "vaccine_age_indicated"
+    required = ("vaccine_set", "min_years", "max_years", "indication_set")
+
+    def setup(self) -> None:
+        self.indications = self.data.code_set(self.p["indication_set"])
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        doses = _doses(view, self)
+        if not doses:
+            return f
+        risk = [c["start"] for c in view.conditions_in(self.indications)]
+        for dose in doses:
+            years = _age_days(view, dose) / 365.25
+            routine = float(self.p["min_years"]) <= years < float(self.p["max_years"])
+            f.add(
+                routine or any(t <= dose["time"] for t in risk),
+                f"at {years:.1f} years without a risk condition: {_label(view, dose)}",
+            )
+        return f

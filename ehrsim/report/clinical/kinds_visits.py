@@ -68,3 +68,21 @@ class TestMinAge(Rule):
             ok = t >= young or any(abs(c - t) <= DAY for c in found)
             f.add(ok, f"{o['codes'][0].get('display', '')[:40]} on {iso(t)[:10]} before age {self.p['min_age']}")
         return f
+
+
+@register
+class VisitDiagnosisReason(Rule):
+    """An encounter of ``classes`` in which a condition is diagnosed states a reason (the visit diagnosis every
+    EHR lists for a sick visit: FHIR Encounter.reasonCode). One event per such encounter."""
+
+    kind = "visit_diagnosis_reason"
+    required = ("classes",)
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        classes = self.p["classes"]
+        diagnosed = {c.get("encounter") for c in view.entries("conditions")}
+        for enc in view.entries("encounters"):
+            if enc["class"] in classes and enc["id"] in diagnosed:
+                f.add(bool(enc.get("reason")), f"{enc['class']} encounter {enc['n']} on {iso(enc['start'])[:10]}")
+        return f

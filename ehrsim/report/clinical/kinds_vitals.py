@@ -1,11 +1,12 @@
-"""Vital-sign rules: acute signs that move together (a fever raises the heart rate)."""
+"""Vital-sign rules: acute signs that move together (a fever raises the heart rate), and an acute visit's set."""
 
 from __future__ import annotations
 
 from statistics import median
+from typing import Any
 
 from ehrsim.record.times import iso
-from ehrsim.report.clinical.base import Finding, Rule, register
+from ehrsim.report.clinical.base import Finding, Rule, date_time, register
 from ehrsim.report.clinical.view import PatientView
 
 
@@ -73,4 +74,64 @@ class AdmittedAfterResult(Rule):
                 f.passed()
             else:
                 f.add(False, f"{iso(t)}: {value:g} ({visits[enc_id]['class']} visit), not admitted")
+        return f
+
+
+@register
+class AcuteVisitVitals(Rule):
+    """Encounters of ``classes`` at which a condition of ``condition_set`` is diagnosed (or that are for one) record
+    every vital sign of ``vitals`` (name -> {set, min_age, max_age, since}): an acute infection is judged on
+    temperature, heart and respiratory rate, blood pressure and saturation, and a child is weighed for the dose."""
+
+    kind = "acute_visit_vitals"
+    required = ("condition_set", "classes", "vitals")
+
+    def setup(self) -> None:
+        self.reasons = self.data.code_set(self.p["condition_set"])
+        self.needs = [
+            (
+                name,
+                self.data.code_set(v["set"]),
+                float(v.get("min_age", 0)),
+                float(v.get("max_age", 200)),
+                date_time(v.get("since")),
+            )
+            for name, v in self.p["vitals"].items()
+        ]
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        classes = set(self.p["classes"])
+        encounters = view.encounters_by_id
+        visits = {
+            e["id"]
+            for e in view.entries("encounters")
+            if e.get("class") in classes and self.reasons.any(e.get("reason"))
+        }
+        visits.update(
+            c["encounter"]
+            for c in view.entries("conditions")
+            if c.get("encounter") in encounters
+            and encounters[c["encounter"]].get("class") in classes
+            and self.reasons.any(c.get("codes"))
+        )
+        if not visits:
+            return f
+        recorded: dict[str, list[Any]] = {}
+        for o in view.entries("observations"):
+            if o.get("encounter") in visits:
+                recorded.setdefault(o["encounter"], []).append(o.get("codes"))
+                recorded[o["encounter"]].extend(c.get("codes") for c in o.get("components") or ())
+        for enc_id in sorted(visits):
+            enc = encounters[enc_id]
+            age, codes = view.age(enc["start"]), recorded.get(enc_id, [])
+            lacking = [
+                name
+                for name, wanted, low, high, since in self.needs
+                if low <= age < high and enc["start"] >= since and not any(wanted.any(c) for c in codes)
+            ]
+            if not lacking:
+                f.passed()
+            else:
+                f.add(False, f"{enc['class']} {iso(enc['start'])[:10]} at {age:.1f} y: no {', '.join(lacking)}")
         return f

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.report.clinical.helpers import ACETAMINOPHEN, DAY, breaks, med, passes
+from tests.report.clinical.helpers import ACETAMINOPHEN, DAY, breaks, med, passes, run
 from tests.report.records import RecordBuilder
 
 HB = "718-7"
@@ -116,3 +116,25 @@ def test_known_anaemia_counts_as_acting_on_a_low_haemoglobin() -> None:
     passes(HB_RULE, [b.record()])
     b.lists["conditions"].clear()
     breaks(HB_RULE, [b.record()])  # the last two low results, nothing after them
+
+
+SHARE_RULE = "pop.child_bp_at_95th_share"
+
+
+def _children(high: int, normal: int) -> list[dict]:
+    """6-year-old girls with one wellness reading each: ``high`` at 112/76 (the table's 95th at 6 is 111/74),
+    ``normal`` at 98/58."""
+    out = []
+    for i in range(high + normal):
+        sbp, dbp = (112, 76) if i < high else (98, 58)
+        out.append(_child_bp(6.5, sbp, dbp, index=i))
+    return out
+
+
+def test_the_share_of_child_readings_at_the_95th_percentile_is_judged_on_a_band() -> None:
+    result = breaks(SHARE_RULE, _children(30, 200))  # 13 %, as on the session-9 start code
+    assert result.measure == 30 / 230
+    assert passes(SHARE_RULE, _children(12, 218)).measure == 12 / 230  # 5.2 %
+    breaks(SHARE_RULE, _children(0, 230))  # none at all: a model without a tail
+    few = run(SHARE_RULE, _children(30, 100))  # under 200 readings: too few to judge a share of a few per cent
+    assert few.measure is None and few.status != "FAIL"

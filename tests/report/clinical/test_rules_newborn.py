@@ -113,3 +113,23 @@ def test_birth_stays_since_2010_record_the_hearing_screen() -> None:
         screened.append(record)
     passes("care.newborn_hearing_screen", screened)
     assert run("care.newborn_hearing_screen", [_newborn(0, born=dt.date(2005, 1, 1))]).denominator == 0
+
+
+PRETERM_DEATHS = "pop.infant_deaths_preterm"
+
+
+def _infant_deaths(preterm: int, term: int, survivors: int = 0) -> list[dict]:
+    """Boys born 2015 dying at 10 days (``preterm`` of them at 30 weeks, ``term`` at 39), and term survivors."""
+    born = dt.date(2015, 5, 1)
+    died = int(RecordBuilder(birth=born).birth + 10 * DAY)
+    out = [_newborn(i, weeks=30 if i < preterm else 39, death=died) for i in range(preterm + term)]
+    return out + [_newborn(preterm + term + i, weeks=39) for i in range(survivors)]
+
+
+def test_infant_deaths_are_mostly_preterm() -> None:
+    result = breaks(PRETERM_DEATHS, _infant_deaths(2, 22))  # 8 %: deaths preterm as often as births
+    assert result.measure == 2 / 24
+    assert passes(PRETERM_DEATHS, _infant_deaths(13, 11, survivors=30)).measure == 13 / 24  # survivors not counted
+    breaks(PRETERM_DEATHS, _infant_deaths(23, 1))  # no term infant ever dies: too many
+    few = run(PRETERM_DEATHS, _infant_deaths(0, 10))  # under 20 deaths: n/a
+    assert few.measure is None and few.status != "FAIL"

@@ -253,3 +253,31 @@ def test_diabetes_excess_mortality_needs_enough_deaths_and_counts_time_before_di
     values = checker.check(PatientView(late.record(), REFERENCE, clinical)).values
     sixties = [v for v in values if v[0] == 60]
     assert [(has, round(py, 2)) for _, has, py, _ in sixties] == [(False, 8.0), (True, 2.0)]
+
+
+def _statin_user(index: int, age: float, taking: bool, stopped: bool = False) -> dict:
+    """A living adult of ``age`` at the reference date; ``taking``: atorvastatin active then; ``stopped``: an
+    atorvastatin course that ended two years before (a former user, not counted)."""
+    b = RecordBuilder(index, birth=REFERENCE - int(age * YEAR))
+    if taking or stopped:
+        stop = REFERENCE - int(2 * YEAR) if stopped else None
+        start = REFERENCE - int(10 * YEAR)
+        b.medication("617310", start, ["55822004"], stop=stop, display="atorvastatin 20 MG Oral Tablet")
+    return b.record()
+
+
+def test_statin_use_75_plus() -> None:
+    rule = "pop.statin_use_75_plus"
+    half = [_statin_user(i, 80, taking=i < 5, stopped=i >= 8) for i in range(10)]
+    result = passes(rule, [*half, _statin_user(100, 60, taking=True), _statin_user(101, 50, taking=False)])
+    assert result.measure == 0.5  # 5 of the 10 aged 80; the two under 75 are not judged, former users count as not
+    breaks(rule, [_statin_user(i, 82, taking=i < 8) for i in range(10)])  # 80 %: statins never stopped
+    breaks(rule, [_statin_user(i, 82, taking=i < 8, stopped=i >= 8) for i in range(10)])
+    breaks(rule, [_statin_user(i, 77, taking=i < 2) for i in range(10)])  # 20 %
+    assert run(rule, [_statin_user(i, 82, taking=True) for i in range(5)]).measure is None  # too few people
+
+
+def test_statin_use_40_59() -> None:
+    rule = "pop.statin_use_40_59"
+    passes(rule, [_statin_user(i, 50, taking=i < 2) for i in range(10)])
+    breaks(rule, [_statin_user(i, 50, taking=i < 5) for i in range(10)])

@@ -321,3 +321,31 @@ def test_newborn_weighed_at_birth() -> None:
     result = breaks("rec.newborn_weighed_at_birth", [born(0, False), born(1, True)])
     assert result.denominator == 2
     passes("rec.newborn_weighed_at_birth", [born(0, True), born(1, True)])
+
+
+def test_hospice_before_its_era() -> None:
+    """A hospice stay in 1971 (class), a stay coded as a hospice admission in 1960 (any class): 2 of 3 break."""
+    b = RecordBuilder(birth=dt.date(1900, 7, 12))
+    b.encounter(from_date(dt.date(1971, 3, 25)), hours=24, cls="hospice")
+    coded = b.encounter(from_date(dt.date(1960, 3, 1)), hours=24, cls="inpatient")
+    coded["codes"] = [code("305336008", display="Admission to hospice (procedure)")]
+    b.encounter(from_date(dt.date(1990, 3, 1)), hours=24 * 20, cls="hospice")
+    result = breaks("rec.hospice_before_its_era", [b.record()])
+    assert (result.events, result.events_breaking) == (3, 2)
+    g = RecordBuilder(birth=dt.date(1900, 7, 12))
+    g.encounter(from_date(dt.date(1971, 3, 25)), hours=24 * 10, cls="inpatient")  # a terminal hospital stay then
+    g.encounter(from_date(dt.date(1975, 3, 1)), hours=24 * 20, cls="hospice")  # the Connecticut Hospice existed
+    passes("rec.hospice_before_its_era", [g.record()])
+
+
+def test_hospice_care_before_its_era() -> None:
+    b = RecordBuilder(birth=dt.date(1900, 7, 12))
+    b.procedure("385763009", from_date(dt.date(1942, 5, 1)))  # hospice care in 1942
+    b.condition("876882001", from_date(dt.date(1942, 5, 20)))  # died in hospice
+    b.procedure("385763009", from_date(dt.date(1992, 5, 1)))
+    result = breaks("rec.hospice_care_before_its_era", [b.record()])
+    assert (result.events, result.events_breaking) == (3, 2)
+    g = RecordBuilder(birth=dt.date(1900, 7, 12))
+    g.procedure("182964004", from_date(dt.date(1942, 5, 1)))  # terminal care then
+    g.procedure("385763009", from_date(dt.date(1992, 5, 1)))
+    passes("rec.hospice_care_before_its_era", [g.record()])

@@ -233,3 +233,29 @@ def test_no_td_in_pregnancy() -> None:
     result = breaks("vax.no_td_in_pregnancy", [pregnancy("113", 0), pregnancy("115", 1)])
     assert result.denominator == 2
     passes("vax.no_td_in_pregnancy", [pregnancy("115", 0), pregnancy("113", 1, year=2005)])
+
+
+def test_menacwy_outside_routine_ages_needs_a_risk_condition() -> None:
+    """MenACWY at 56 with no risk condition breaks, at 11 and 16 it passes; at 56 after an HIV diagnosis it passes
+    (ACIP 2016), and so does a dose to a child with sickle cell disease (matched by the display)."""
+    b = RecordBuilder(birth=dt.date(1967, 3, 1))
+    b.immunization("203", from_date(dt.date(2023, 7, 3)))  # 56, nothing recorded
+    b.immunization("114", from_date(dt.date(1978, 6, 1)))  # 11: routine (never mind the era: a hand-built record)
+    b.immunization("114", from_date(dt.date(1983, 6, 1)))  # 16
+    result = breaks("vax.menacwy_age_indicated", [b.record()])
+    assert (result.events, result.events_breaking) == (3, 1)
+    g = RecordBuilder(birth=dt.date(1967, 3, 1))
+    g.condition("86406008", from_date(dt.date(2010, 1, 1)), display="Human immunodeficiency virus infection (disorder)")
+    g.immunization("114", from_date(dt.date(2020, 7, 3)))
+    g.immunization("136", from_date(dt.date(2020, 9, 3)))
+    passes("vax.menacwy_age_indicated", [g.record()])
+    k = RecordBuilder(birth=dt.date(2015, 3, 1))
+    k.condition("0", from_date(dt.date(2015, 9, 1)), display="Sickle cell disease (disorder)")
+    k.immunization("136", from_date(dt.date(2017, 7, 3)))  # at 2 years: risk-based
+    passes("vax.menacwy_age_indicated", [k.record()])
+    late = RecordBuilder(birth=dt.date(1967, 3, 1))
+    late.immunization("136", from_date(dt.date(2019, 7, 3)))
+    late.condition(
+        "86406008", from_date(dt.date(2020, 1, 1)), display="Human immunodeficiency virus infection (disorder)"
+    )
+    breaks("vax.menacwy_age_indicated", [late.record()])  # the HIV diagnosis came after the dose

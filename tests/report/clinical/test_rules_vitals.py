@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from tests.report.clinical.helpers import DAY, breaks, passes, run
 from tests.report.records import RecordBuilder, code
 
@@ -66,3 +68,39 @@ def test_hypoxaemic_pneumonia_sent_home_breaks_the_rule() -> None:
     passes(HYPOXAEMIA, [_pneumonia_visit(88, True, 0, cls="ambulatory"), _pneumonia_visit(85, True, 1)])
     well_saturated = run(HYPOXAEMIA, [_pneumonia_visit(95, False, 0)])
     assert well_saturated.denominator == 0
+
+
+ACUTE_VITALS = "rec.acute_infection_visit_vitals"
+
+
+def _infection_visit(index: int, age: float, lacking: tuple[str, ...] = (), cls: str = "urgentcare") -> dict:
+    """A visit diagnosing pneumonia (in 2020) with the full set of vital signs except those ``lacking``."""
+    b = RecordBuilder(index, birth=dt.date(2020 - int(age), 1, 1))
+    t = b.at_age(age)
+    enc = b.encounter(t, cls=cls)
+    b.condition("385093006", t, enc=enc, display="Community acquired pneumonia (disorder)")
+    signs = {"T": ("8310-5", 38.9, "Cel"), "HR": ("8867-4", 118, "/min"), "RR": ("9279-1", 28, "/min")}
+    signs |= {"SpO2": ("59408-5", 93, "%"), "W": ("29463-7", 21.0, "kg")}
+    for name, (loinc, value, unit) in signs.items():
+        if name not in lacking:
+            b.observation(loinc, t, value, unit=unit, enc=enc, category="vital-signs")
+    if "BP" not in lacking:
+        bp = b.blood_pressure(t, 104, 62)
+        bp["encounter"] = enc["id"]
+    return b.record()
+
+
+def test_an_infection_visit_without_a_temperature_or_rates_breaks_the_rule() -> None:
+    result = breaks(ACUTE_VITALS, [_infection_visit(0, 7, lacking=("T", "HR", "RR")), _infection_visit(1, 40)])
+    assert result.denominator == 2
+    assert "no temperature, heart rate, respiratory rate" in result.examples[0][1][0]
+    assert "no blood pressure" in breaks(ACUTE_VITALS, [_infection_visit(0, 7, lacking=("BP",))]).examples[0][1][0]
+    assert "no weight" in breaks(ACUTE_VITALS, [_infection_visit(0, 7, lacking=("W",))]).examples[0][1][0]
+
+
+def test_a_full_set_passes_and_age_limits_hold() -> None:
+    passes(ACUTE_VITALS, [_infection_visit(i, 7) for i in range(3)])
+    passes(ACUTE_VITALS, [_infection_visit(0, 2, lacking=("BP",))])  # no blood pressure under 3
+    passes(ACUTE_VITALS, [_infection_visit(0, 40, lacking=("W",), cls="ambulatory")])  # an adult is not weighed
+    wellness = run(ACUTE_VITALS, [_infection_visit(0, 7, lacking=("T", "HR"), cls="wellness")])
+    assert wellness.denominator == 0  # a wellness visit is not an acute visit

@@ -1,0 +1,219 @@
+"""Care of older adults: deintensified diabetes treatment, deprescribing, and AF anticoagulation withheld with a
+documented reason."""
+
+from __future__ import annotations
+
+import re
+
+from ehrsim.record.times import iso
+from ehrsim.report.clinical.base import Finding, Rule, date_time, register
+from ehrsim.report.clinical.view import Entry, PatientView
+
+DAY = 86_400
+_MG = re.compile(r"(\d+(?:\.\d+)?) MG\b", re.IGNORECASE)
+
+
+def _name(med: Entry) -> str:
+    return str((med.get("codes") or [{}])[0].get("display", ""))
+
+
+def _units(med: Entry) -> float:
+    """Amount a day of an order (units of insulin, tablets), 0 when the order gives none."""
+    dosage = med.get("dosage") or {}
+    try:
+        return float(dosage.get("amount") or 0) * float(dosage.get("frequency") or 1)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _same_drug(a: Entry, b: Entry) -> bool:
+    """The same drug by its first two words ("insulin glargine", "glipizide 5"): a strength change is the same drug
+    for a sulfonylurea only when its ingredient matches, which the first word gives."""
+    wa, wb = _name(a).lower().split(), _name(b).lower().split()
+    if not wa or not wb:
+        return False
+    if wa[0] == "insulin":
+        return wa[:2] == wb[:2]
+    return wa[0] == wb[0]
+
+
+def complex_health(view: PatientView, rule: Rule, t: float) -> bool:
+    """Dementia active at ``t``, or age at least ``age_at_least`` with ``min_illnesses`` coexisting chronic illnesses
+    (distinct codes of ``illness_set``; ADA Standards 2024 table 13.1: multiple = 3 or more)."""
+    if any(view.active(c, t) for c in view.conditions_in(rule.data.code_set(rule.p["dementia_set"]))):
+        return True
+    if view.age(t) < float(rule.p["age_at_least"]):
+        return False
+    illnesses = view.conditions_in(rule.data.code_set(rule.p["illness_set"]))
+    codes = {(c.get("codes") or [{}])[0].get("code") for c in illnesses if view.active(c, t)}
+    return len(codes) >= int(rule.p["min_illnesses"])
+
+
+@register
+class HypoglycaemicOvertreatment(Rule):
+    """An HbA1c result below ``below`` in an older adult with complex health (``complex_health``) while a
+    hypoglycaemia-causing drug (``drug_class``: insulin, sulfonylureas) is taken: the drug must be stopped or
+    reduced within ``grace_days`` (continued unchanged or raised is the breach). One event per such result."""
+
+    kind = "hypoglycaemic_overtreatment"
+    required = ("hba1c_set", "below", "drug_class", "dementia_set", "illness_set", "age_at_least", "min_illnesses")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        drugs = view.meds_of(self.p["drug_class"])
+        if not drugs:
+            return f
+        grace = float(self.p.get("grace_days", 30)) * DAY
+        for t, value, _ in view.values(self.data.code_set(self.p["hba1c_set"])):
+            if value >= float(self.p["below"]) or t + grace > view.end:
+                continue  # (a record ending within the grace period cannot show the change)
+            taken = [m for m in drugs if m["start"] < t <= view.stop_of(m)]
+            if not taken or not complex_health(view, self, t):
+                continue
+            kept = [m for m in taken if not self._reduced(view, drugs, m, t + grace)]
+            f.add(not kept, f"HbA1c {value:g} % on {iso(int(t))[:10]}: {_name(kept[0]) if kept else ''} not reduced")
+        return f
+
+    @staticmethod
+    def _reduced(view: PatientView, drugs: list[Entry], med: Entry, due: float) -> bool:
+        """Stopped by ``due`` and not re-ordered at the same or a higher dose (a sulfonylurea not re-ordered)."""
+        stop = view.stop_of(med)
+        if stop > due:
+            return False
+        after = [m for m in drugs if m is not med and stop - DAY <= m["start"] <= due and _same_drug(m, med)]
+        if not after:
+            return True
+        if not _name(med).lower().startswith("insulin"):
+            return False
+        return all(_units(m) < _units(med) for m in after)
+
+
+@register
+class AnticoagulationReason(Rule):
+    """Atrial fibrillation with a CHA2DS2-VASc of at least ``min_score_men`` / ``min_score_women`` at the end of
+    the record (death or the reference date) is the denominator; without an anticoagulant then, a documented
+    reason (``reason_set``: anticoagulation declined or contraindicated) must be in the record. Hospice or comfort
+    care is a reason too (``comfort_set``). Judged for records ending on or after ``since``."""
+
+    kind = "anticoagulation_reason"
+    required = (
+        "af_set",
+        "anticoagulant_class",
+        "reason_set",
+        "comfort_set",
+        "min_score_men",
+        "min_score_women",
+        "since",
+        "score",
+    )
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        end = view.end
+        if end < date_time(self.p["since"]):
+            return f
+        af = [c for c in view.conditions_in(self.data.code_set(self.p["af_set"])) if view.active(c, end)]
+        if not af:
+            return f
+        score = self._score(view, end)
+        female = view.record["patient"].get("gender") == "F"
+        if score < float(self.p["min_score_women" if female else "min_score_men"]):
+            return f
+        anticoagulated = any(view.active(m, end) for m in view.meds_of(self.p["anticoagulant_class"]))
+        comfort = self.data.code_set(self.p["comfort_set"])
+        in_hospice = any(comfort.any(c.get("codes")) for c in view.entries("careplans")) or any(
+            e.get("class") == "hospice" for e in view.entries("encounters")
+        )
+        reasons = self.data.code_set(self.p["reason_set"])
+        documented = (
+            anticoagulated
+            or in_hospice
+            or any(reasons.any(c.get("codes")) for c in view.entries("conditions"))
+            or bool(view.events_in(reasons, ("procedures", "observations")))
+        )
+        f.add(documented, f"CHA2DS2-VASc {score} with atrial fibrillation, no anticoagulant and no documented reason")
+        return f
+
+    def setup(self) -> None:
+        for set_name in self.p["score"]:
+            self.data.code_set(set_name)
+
+    def _score(self, view: PatientView, t: float) -> int:
+        """CHA2DS2-VASc from the record at ``t`` (``score``: code set -> points; age and sex from the patient)."""
+        age = view.age(t)
+        points = 2 if age >= 75 else 1 if age >= 65 else 0
+        points += 1 if view.record["patient"].get("gender") == "F" else 0
+        for set_name, weight in self.p["score"].items():
+            if any(c["start"] <= t for c in view.conditions_in(self.data.code_set(set_name))):
+                points += int(weight)
+        return points
+
+
+@register
+class PrimaryPreventionPastAge(Rule):
+    """A preventive drug (``drug_set``, e.g. low-dose aspirin) taken from ``age`` on, from ``since``, while no
+    condition of ``unless_set`` (ASCVD) was ever recorded: it must end within ``grace_days`` (a yearly review).
+    One event per such order."""
+
+    kind = "primary_prevention_past_age"
+    required = ("drug_set", "unless_set", "age", "since", "grace_days")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        drugs = self.data.code_set(self.p["drug_set"])
+        from_age = max(view.at_age(float(self.p["age"])), date_time(self.p["since"]))
+        grace = float(self.p["grace_days"]) * DAY
+        secondary = view.onsets(self.data.code_set(self.p["unless_set"]))
+        for med in view.entries("medications"):
+            if med.get("administered") or not drugs.any(med.get("codes")):
+                continue
+            start = max(float(med["start"]), from_age)
+            stop = view.stop_of(med)
+            if start >= stop or start + grace > view.end or any(t <= start + grace for t in secondary):
+                continue
+            f.add(stop <= start + grace, f"{_name(med)} still taken {iso(int(start + grace))[:10]}, no ASCVD")
+        return f
+
+
+def _mg(med: Entry) -> float | None:
+    found = _MG.search(_name(med))
+    return float(found.group(1)) if found else None
+
+
+@register
+class IntensifiedInSevereDementia(Rule):
+    """An order of ``drug_class`` (antihypertensives) in severe dementia (``dementia_set`` active and the latest
+    ``mmse_set`` result below ``mmse_below``) while the latest ``sbp_set`` reading (within ``recent_days``) is below
+    ``sbp_below``: it must not intensify treatment (a drug not taken just before, or a higher strength of one that
+    was; a drug taking the place of one of its class that stops then, e.g. an era substitute giving way to the
+    ordered drug, is not). One event per order."""
+
+    kind = "intensified_in_severe_dementia"
+    required = ("drug_class", "dementia_set", "mmse_set", "mmse_below", "sbp_set", "sbp_below", "recent_days")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        drugs = view.meds_of(self.p["drug_class"])
+        dementia = view.conditions_in(self.data.code_set(self.p["dementia_set"]))
+        if not drugs or not dementia:
+            return f
+        mmse = self.data.code_set(self.p["mmse_set"])
+        sbp = self.data.code_set(self.p["sbp_set"])
+        for med in drugs:
+            t = med["start"]
+            if not any(view.active(c, t) for c in dementia):
+                continue
+            score = view.last_value_before(mmse, t, 36_500)
+            reading = view.last_value_before(sbp, t, float(self.p["recent_days"]))
+            if score is None or score >= float(self.p["mmse_below"]) or reading is None:
+                continue
+            if reading >= float(self.p["sbp_below"]):
+                continue
+            running = [m for m in drugs if m is not med and m["start"] < t <= view.stop_of(m)]
+            before = [m for m in running if _same_drug(m, med)]
+            mg, was = _mg(med), max((_mg(m) or 0.0 for m in before), default=None)
+            own = view.med_classes(med) - {self.p["drug_class"]}
+            swapped = not before and any(view.med_classes(m) & own for m in running if view.stop_of(m) <= t)
+            intensified = not swapped and (not before or (mg is not None and was is not None and mg > was + 1e-9))
+            f.add(not intensified, f"{_name(med)} started {iso(int(t))[:10]} at systolic {reading:g}, MMSE {score:g}")
+        return f

@@ -1,0 +1,124 @@
+"""Blood pressure in pregnancy (s15preg): raised readings before 20 weeks are chronic hypertension, severe-range
+readings are treated, and hypertension of pregnancy ends only on a normal reading."""
+
+from __future__ import annotations
+
+from ehrsim.record.times import DAY, iso
+from ehrsim.report.clinical.base import Finding, Rule, date_time, register
+from ehrsim.report.clinical.view import PatientView
+
+WEEK = 7 * DAY
+HOUR = 3600
+
+
+def readings(rule: Rule, view: PatientView) -> list[tuple[int, float, float]]:
+    """(time, systolic, diastolic) of each blood-pressure reading (0 for a part not recorded), in time order."""
+    found: dict[str, list[float]] = {}
+    for i, name in enumerate(("systolic_set", "diastolic_set")):
+        for t, value, obs in view.values(rule.data.code_set(rule.p[name])):
+            found.setdefault(obs["id"], [t, 0.0, 0.0])[i + 1] = value
+    return sorted((int(t), s, d) for t, s, d in found.values())
+
+
+def pregnancies(rule: Rule, view: PatientView) -> list[tuple[int, int]]:
+    return [(c["start"], view.stop_of(c)) for c in view.conditions_in(rule.data.code_set(rule.p["pregnancy_set"]))]
+
+
+def weeks_at(rule: Rule, view: PatientView, span: tuple[int, int], t: float) -> float:
+    """Weeks of gestation at ``t``: the latest recorded gestational age before it in the pregnancy, else from the
+    pregnancy's recorded start."""
+    recorded = [(a, v) for a, v, _ in view.values(rule.data.code_set(rule.p["gestation_set"])) if span[0] <= a <= t]
+    return recorded[-1][1] + (t - recorded[-1][0]) / WEEK if recorded else (t - span[0]) / WEEK
+
+
+def _raised(rule: Rule, s: float, d: float, level: str) -> bool:
+    limits = rule.p[level]
+    return s >= limits[0] or d >= limits[1]
+
+
+@register
+class EarlyPregnancyHypertension(Rule):
+    """A pregnancy with two readings >= 140/90 at least 4 hours apart, or one >= 160/110, before ``weeks`` of
+    gestation: chronic hypertension (ACOG PB 203), diagnosed (a condition of ``diagnosis_set`` active at the
+    qualifying reading or begun within ``grace_days`` of it)."""
+
+    kind = "early_pregnancy_hypertension"
+    required = ("pregnancy_set", "gestation_set", "systolic_set", "diastolic_set", "diagnosis_set", "weeks")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        since = date_time(self.param("since"))
+        grace = float(self.param("grace_days", 28)) * DAY
+        diagnoses = view.conditions_in(self.data.code_set(self.p["diagnosis_set"]))
+        bp = readings(self, view)
+        for span in pregnancies(self, view):
+            early = [
+                (t, s, d)
+                for t, s, d in bp
+                if span[0] <= t <= span[1] and t >= since and weeks_at(self, view, span, t) < self.p["weeks"]
+            ]
+            raised = [r for r in early if _raised(self, r[1], r[2], "raised")]
+            severe = next((r for r in raised if _raised(self, r[1], r[2], "severe")), None)
+            second = next((r for r in raised if raised and r[0] - raised[0][0] >= 4 * HOUR), None)
+            found = [r for r in (severe, second) if r is not None]
+            if not found:
+                continue
+            t = min(r[0] for r in found)
+            ok = any(c["start"] <= t + grace and view.stop_of(c) >= t for c in diagnoses)
+            shown = ", ".join(f"{s:g}/{d:g}" for _, s, d in raised[:4])
+            f.add(ok, f"pregnancy {iso(span[0])[:10]}: {shown} before {self.p['weeks']} weeks, no chronic hypertension")
+        return f
+
+
+@register
+class SeverePregnancyReadingTreated(Rule):
+    """A reading >= 160/110 in pregnancy with no drug of ``drug_class`` taken then or started within
+    ``within_hours`` (ACOG Committee Opinion 767: treat within 30-60 minutes)."""
+
+    kind = "severe_pregnancy_reading_treated"
+    required = ("pregnancy_set", "systolic_set", "diastolic_set", "drug_class", "within_hours", "severe")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        since = date_time(self.param("since"))
+        meds = view.meds_of(self.p["drug_class"])
+        after = float(self.p["within_hours"]) * HOUR
+        spans = pregnancies(self, view)
+        for t, s, d in readings(self, view):
+            if t < since or not _raised(self, s, d, "severe") or not any(a <= t <= b for a, b in spans):
+                continue
+            ok = any(view.active(m, t) or t <= m["start"] <= t + after for m in meds)
+            f.add(ok, f"{iso(t)}: {s:g}/{d:g} in pregnancy, no antihypertensive")
+        return f
+
+
+@register
+class ResolvedOnNormalReading(Rule):
+    """A condition (gestational hypertension, pre-eclampsia) ended on a reading below ``raised``: the latest reading
+    in the ``within_days`` up to its end. Ended with no reading, or on a raised one, breaks (ACOG PB 222: it persists
+    to 12 weeks postpartum and is then chronic hypertension), unless a condition of ``unless_set`` (chronic
+    hypertension) is active at the end or begins within ``within_days`` of it: the disorder was reclassified. Ends at
+    death are not judged."""
+
+    kind = "resolved_on_normal_reading"
+    required = ("condition_set", "systolic_set", "diastolic_set", "raised", "within_days")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        window = float(self.p["within_days"]) * DAY
+        bp = readings(self, view)
+        unless = view.conditions_in(self.data.code_set(self.p["unless_set"])) if "unless_set" in self.p else []
+        for cond in view.conditions_in(self.data.code_set(self.p["condition_set"])):
+            end = cond.get("stop")
+            if end is None or (view.death is not None and end >= view.death):
+                continue
+            if any(c["start"] <= end + window and view.stop_of(c) >= end for c in unless):
+                continue  # reclassified as chronic hypertension (still raised at 12 weeks)
+            last = [(t, s, d) for t, s, d in bp if end - window <= t <= end]
+            name = (cond.get("codes") or [{}])[0].get("display")
+            if not last:
+                f.add(False, f"{name} ended {iso(end)[:10]} with no blood pressure reading")
+                continue
+            _, s, d = last[-1]
+            f.add(not _raised(self, s, d, "raised"), f"{name} ended {iso(end)[:10]} on a reading of {s:g}/{d:g}")
+        return f
