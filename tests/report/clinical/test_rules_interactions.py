@@ -55,5 +55,6 @@ def test_clopidogrel_with_omeprazole() -> None:
     g = RecordBuilder()
     med(g, CLOPIDOGREL, t, t + 365 * DAY)
     med(g, FAMOTIDINE, t + 30 * DAY, t + 60 * DAY)
-    med(g, OMEPRAZOLE, t + 400 * DAY, t + 430 * DAY)  # after the clopidogrel
-    passes("rx.clopidogrel_with_omeprazole", [g.record()])
+    med(g, OMEPRAZOLE, t + 400 * DAY, t + 800 * DAY)  # after the clopidogrel
+    med(g, ("749196", "clopidogrel 300 MG Oral Tablet"), t + 500 * DAY, t + 500 * DAY + 3600, administered=True)
+    passes("rx.clopidogrel_with_omeprazole", [g.record()])  # (a one-off loading dose in a visit is not maintenance)
