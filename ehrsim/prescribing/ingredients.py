@@ -115,7 +115,7 @@ def duplicate(ph: Pharmacy, chosen: Product, fields: dict[str, Any], t: float) -
         if table[ing].duplicate_action == "keep_running" and mine <= set(product.ingredients) and short:
             return "duplicate_ingredient", reason
         if product is not chosen and not chosen.duplicate_groups & product.duplicate_groups:
-            ph._stop(entry, t, "replaced", "duplicate_ingredient", f"duplicate therapy: {ing} in {chosen.display}")
+            ph.replace(entry, t, "duplicate_ingredient", f"duplicate therapy: {ing} in {chosen.display}")
     return None
 
 
@@ -155,3 +155,9 @@ def cap(ph: Pharmacy, fields: dict[str, Any], chosen: Product, age: float, t: fl
         fields["prescribing"] = {**note, "dose_capped": f"{reason}: {frequency * per_day_per_freq:g} mg a day"}
         ph._log(t, "dose_capped", "max_daily_dose", reason, fields["codes"][0], fields["codes"][0])
     return None
+
+
+def shares_running(ph: Pharmacy, chosen: Product, t: float) -> bool:
+    """A running order already gives a listed ingredient of ``chosen`` (a waiting order's substitute is not added)."""
+    mine = set(chosen.ingredients) & limits().keys()
+    return bool(mine) and any(p is not None and mine & set(p.ingredients) for _, p in running.current(ph, t))

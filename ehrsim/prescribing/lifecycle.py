@@ -117,24 +117,28 @@ def resume(ph: Pharmacy, t: float, encounter: str | None) -> None:
         reasons = held.get("reason") or ()
         if reasons and not any(r.get("code") in ph.sim.active["conditions"] for r in reasons):
             continue
-        product = ph.rx.products[held["codes"][0]["code"]]
+        ordered = held.get("ordered") or held["codes"][0]  # a replaced era substitute waits for the drug it stood for
+        product = ph.rx.products[ordered["code"]]
         patient = Patient(ph.sim, t)
         chosen, problem = ph.choose(product, patient, held.get("reason") or ())
         if chosen is None:
             if problem is not None and problem[0] == "us_approval":
                 keep.append((run, name, held))
             continue
-        fields = {k: v for k, v in held.items() if k not in ("id", "prescribing")}
-        fields.update(start=t, stop=None, stop_reason=None)
+        fields = {k: v for k, v in held.items() if k not in ("id", "prescribing", "ordered")}
+        fields.update(start=t, stop=None, stop_reason=None, codes=[dict(ordered)])
+        original = (held.get("prescribing") or {}).get("ordered_dosage")
+        if original is not None:  # the module's own dose, not the substitute's
+            fields["dosage"] = dict(original)
         logged = len(ph.events)
         if chosen is not product:
-            ph._substitute(fields, chosen, held["codes"][0], problem, t)
+            ph._substitute(fields, chosen, ordered, problem, t)
             courses.own_regimen(ph, fields, chosen, product)
-        chosen = dosing.paediatric(ph, fields, chosen, patient, held["codes"][0], t)
+        chosen = dosing.paediatric(ph, fields, chosen, patient, ordered, t)
         previous = dosing.previous(ph, chosen, t)
-        chosen = dosing.strength(ph, fields, chosen, patient, held["codes"][0], t, previous)
+        chosen = dosing.strength(ph, fields, chosen, patient, ordered, t, previous)
         dosing.dose(ph, fields, chosen, patient, previous)
-        if ph._taking(chosen, t):  # something of the same group was started meanwhile
+        if ph._taking(chosen, t) or ingredients.shares_running(ph, chosen, t):  # started meanwhile
             del ph.events[logged:]
             if chosen is not product and problem is not None and problem[0] == "us_approval":
                 keep.append((run, name, held))  # its substitute is already taken: it still waits for its own drug
@@ -150,7 +154,7 @@ def resume(ph: Pharmacy, t: float, encounter: str | None) -> None:
             "resumed",
             "us_approval",
             "approved since the order was withheld",
-            held["codes"][0],
+            ordered,
             new["codes"][0],
             new["id"],
         )

@@ -347,6 +347,19 @@ class Pharmacy:
         entry["prescribing"] = {**(entry.get("prescribing") or {}), "stopped": action, "stop_rule": rule}
         self._log(t, action, rule, reason, entry["codes"][0], None, entry["id"])
 
+    def replace(self, entry: dict[str, Any], t: float, rule: str, reason: str) -> None:
+        """Stop a running order a new one duplicates. An era substitute (a thiazide standing in for lisinopril before
+        1987) stops, but the drug it stood for is still ordered: it waits for its approval (``pending``), else a
+        module's own thiazide order would end the lisinopril the patient gets once it exists."""
+        self._stop(entry, t, "replaced", rule, reason)
+        if (entry.get("prescribing") or {}).get("rule") != "us_approval" or not entry.get("chronic"):
+            return
+        for run in self._holders.values():
+            name = next((n for n, held in run.created.items() if held is entry), None)
+            if name is not None:
+                self.pending.append((run, name, entry))
+                return
+
     def log(
         self,
         t: float,

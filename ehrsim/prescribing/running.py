@@ -145,7 +145,7 @@ def replace_duplicates(ph: Pharmacy, chosen: Product, t: float) -> None:
             continue
         if product is chosen or chosen.duplicate_groups & product.duplicate_groups:
             group = min(chosen.duplicate_groups & product.duplicate_groups, default="same drug")
-            ph._stop(entry, t, "replaced", "duplicate_therapy", f"duplicate therapy: {group.replace('_', ' ')}")
+            ph.replace(entry, t, "duplicate_therapy", f"duplicate therapy: {group.replace('_', ' ')}")
 
 
 def written_now(ph: Pharmacy, chosen: Product, t: float, stop: float | None) -> bool:

@@ -166,3 +166,23 @@ def test_spironolactone_is_withheld_and_stopped_at_egfr_below_30() -> None:
     assert running["stop"] == sim.now and running["prescribing"]["stop_rule"] == "mra_egfr_30"
     again = order(sim, SPIRONOLACTONE_25, chronic=True)
     assert again["id"] is None and again["prescribing"]["rule"] == "mra_egfr_30"
+
+
+CLOPIDOGREL_75 = "309362"
+OMEPRAZOLE_20 = "198051"
+FAMOTIDINE_20 = "310273"
+
+
+def test_omeprazole_with_clopidogrel_becomes_famotidine_and_clopidogrel_switches_a_running_omeprazole() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    order(sim, CLOPIDOGREL_75, chronic=True, state=Order(name="Clopidogrel"))
+    entry = order(sim, OMEPRAZOLE_20, chronic=True)
+    assert code_of(entry) == FAMOTIDINE_20 and entry["prescribing"]["rule"] == "omeprazole_with_clopidogrel"
+    assert entry["dosage"]["frequency"] == 2  # famotidine's own schedule (regimens.csv)
+    other = patient(ADULT)
+    at(other, dt.date(2015, 3, 1))
+    acid = order(other, OMEPRAZOLE_20, chronic=True, state=Order(name="Acid"))
+    at(other, dt.date(2015, 4, 1))
+    order(other, CLOPIDOGREL_75, chronic=True, state=Order(name="Clopidogrel"))
+    assert acid["stop"] == other.now and acid["prescribing"]["stop_rule"] == "omeprazole_with_clopidogrel"

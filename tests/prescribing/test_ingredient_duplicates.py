@@ -41,7 +41,8 @@ def _rx(sim, code: str, amount: float, per_day: int, *, chronic: bool, days: flo
 
 
 def _running(sim) -> list[str]:  # type: ignore[no-untyped-def]
-    return sorted(code_of(m) for m in sim.active["medications"].values() if m["stop"] is None or m["stop"] > sim.now)
+    live = {m["id"]: m for m in sim.active["medications"].values() if m["stop"] is None or m["stop"] > sim.now}
+    return sorted(code_of(m) for m in live.values())
 
 
 def test_as_needed_acetaminophen_is_not_added_to_a_running_acetaminophen_order() -> None:
@@ -110,3 +111,44 @@ def test_every_row_has_an_action_and_a_source(monkeypatch: pytest.MonkeyPatch) -
     with pytest.raises(EhrsimError):
         ingredients.limits()
     ingredients.limits.cache_clear()
+
+
+def test_a_replaced_era_substitute_still_waits_for_the_drug_it_stood_for() -> None:
+    """Lisinopril ordered in 1980 is given as a thiazide; the module's own thiazide then replaces that thiazide, and
+    lisinopril still comes once it exists (300 lives: a replaced stand-in had lost lisinopril or amlodipine)."""
+    from ehrsim.engine import care
+
+    sim = patient(dt.date(1930, 1, 1))
+    at(sim, dt.date(1980, 7, 7))
+    run = Run()
+    sim.runs.append(run)  # type: ignore[arg-type]
+    stand_in = sim.rx.order(run, Order(name="Lisinopril"), _fields(sim, "314076"), sim.now)  # type: ignore[arg-type]
+    assert "hydrochlorothiazide" in stand_in["codes"][0]["display"]
+    at(sim, dt.date(1981, 7, 7))
+    sim.rx.order(run, Order(name="Thiazide"), _fields(sim, HCTZ_25), sim.now)  # type: ignore[arg-type]
+    assert stand_in["stop"] == sim.now and len(sim.rx.pending) == 1
+    at(sim, dt.date(1982, 7, 7))
+    care._renew_chronic(sim, {"id": "w1"}, sim.now)  # no second thiazide for the waiting lisinopril
+    assert len(_running(sim)) == 1 and len(sim.rx.pending) == 1
+    at(sim, dt.date(1988, 7, 7))
+    care._renew_chronic(sim, {"id": "w2"}, sim.now)
+    assert "314076" in _running(sim) and not sim.rx.pending
+
+
+def _fields(sim, code: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    t = sim.now
+    return {
+        "start": t,
+        "stop": None,
+        "codes": [{"system": "RxNorm", "code": code, "display": code}],
+        "reason": [],
+        "chronic": True,
+        "administered": False,
+        "requested": True,
+        "dosage": {"amount": 1, "frequency": 1, "period": 1.0, "unit": "days"},
+        "as_needed": False,
+        "duration_days": None,
+        "refills": 0,
+        "instructions": [],
+        "stop_reason": None,
+    }

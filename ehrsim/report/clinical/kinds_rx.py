@@ -53,6 +53,8 @@ class DrugPair(Rule):
     def check(self, view: PatientView) -> Finding:
         washout = float(self.param("washout_hours", 0)) * HOUR
         a_meds = view.meds_of(self.p["class_a"])
+        if self.param("running_only", False):  # concomitant therapy only: a one-off dose given at a visit aside
+            a_meds = [m for m in a_meds if m.get("chronic") or not m.get("administered")]
         if not a_meds:
             return Finding()
         b_meds = view.meds_of(self.p["class_b"])

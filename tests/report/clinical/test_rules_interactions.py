@@ -39,3 +39,22 @@ def test_nsaid_with_anticoagulant() -> None:
     med(g, ACETAMINOPHEN, t + 100 * DAY, t + 105 * DAY)
     med(g, IBUPROFEN, t + 300 * DAY, t + 305 * DAY)  # after the warfarin stopped
     passes("rx.nsaid_with_anticoagulant", [g.record()])
+
+
+CLOPIDOGREL = ("309362", "clopidogrel 75 MG Oral Tablet")
+OMEPRAZOLE = ("198051", "omeprazole 20 MG Delayed Release Oral Capsule")
+FAMOTIDINE = ("310273", "famotidine 20 MG Oral Tablet")
+
+
+def test_clopidogrel_with_omeprazole() -> None:
+    b = RecordBuilder()
+    t = b.at_age(55)
+    med(b, CLOPIDOGREL, t, t + 365 * DAY)
+    med(b, OMEPRAZOLE, t + 30 * DAY, t + 60 * DAY)
+    breaks("rx.clopidogrel_with_omeprazole", [b.record()])
+    g = RecordBuilder()
+    med(g, CLOPIDOGREL, t, t + 365 * DAY)
+    med(g, FAMOTIDINE, t + 30 * DAY, t + 60 * DAY)
+    med(g, OMEPRAZOLE, t + 400 * DAY, t + 800 * DAY)  # after the clopidogrel
+    med(g, ("749196", "clopidogrel 300 MG Oral Tablet"), t + 500 * DAY, t + 500 * DAY + 3600, administered=True)
+    passes("rx.clopidogrel_with_omeprazole", [g.record()])  # (a one-off loading dose in a visit is not maintenance)
