@@ -119,7 +119,8 @@ class AnticoagulationReason(Rule):
         female = view.record["patient"].get("gender") == "F"
         if score < float(self.p["min_score_women" if female else "min_score_men"]):
             return f
-        anticoagulated = any(view.active(m, end) for m in view.meds_of(self.p["anticoagulant_class"]))
+        # taken up to the end: a course the death (or the reference date) closes counts, so look just before it
+        anticoagulated = any(view.active(m, end - 1.0) for m in view.meds_of(self.p["anticoagulant_class"]))
         comfort = self.data.code_set(self.p["comfort_set"])
         in_hospice = any(comfort.any(c.get("codes")) for c in view.entries("careplans")) or any(
             e.get("class") == "hospice" for e in view.entries("encounters")

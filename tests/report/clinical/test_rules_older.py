@@ -160,3 +160,15 @@ def test_a_drug_taking_the_place_of_one_of_its_class_is_not_an_intensification()
     b.blood_pressure(t - DAY, 120, 70)
     med(b, LISINOPRIL_10, t)
     passes(BP_RULE, [b.record()])
+
+
+def test_an_anticoagulant_taken_until_the_death_keeps_it() -> None:
+    """The death closes every running order at its instant (final2000 idx 175: warfarin to the day she died was read as
+    'no anticoagulant at the end'); a course stopped a day before the death still breaks it."""
+    for stop_before_death, rule_holds in ((0, True), (86_400, False)):
+        b = RecordBuilder(birth=dt.date(1925, 1, 1), gender="F", death=dt.date(2008, 2, 5))
+        b.condition(AF, b.at_age(78))
+        b.condition(HYPERTENSION, b.at_age(70))
+        assert b.death is not None
+        med(b, APIXABAN, b.at_age(78), stop=b.death - stop_before_death)
+        (passes if rule_holds else breaks)(AF_RULE, [b.record()])
