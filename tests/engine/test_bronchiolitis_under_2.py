@@ -28,4 +28,7 @@ def test_infants_get_bronchiolitis_and_no_bronchodilator_older_children_bronchit
                 assert (code == "4120002") == (age < 2.0), (seed, code, age)
                 if code == "4120002":  # nothing but supportive care at that visit
                     assert not [m for m in rec["medications"] if m.get("encounter") == c.get("encounter")], seed
+                visit = next(e for e in rec["encounters"] if e["id"] == c.get("encounter"))
+                # the visit is for what it diagnosed (a bronchiolitis visit's chief complaint read "Acute bronchitis")
+                assert [r["code"] for r in visit["reason"]] == [code], (seed, visit["reason"])
     assert seen["4120002"] and seen["10509002"], seen
