@@ -180,7 +180,7 @@ def _step(
         entry["duration_days"] = step.seconds / DAY
     entry["prescribing"] = dict(note)
     written = ph.sim.rec.add("medications", entry, encounter)
-    ph._log(t, "titration", "course_step", note["reason"], fields["codes"][0], written["codes"][0], written["id"])
+    ph.log(t, "titration", "course_step", note["reason"], fields["codes"][0], written["codes"][0], written["id"])
     return start + step.seconds
 
 
@@ -193,9 +193,7 @@ def continue_after(ph: Pharmacy, med: dict[str, Any], product: Product, conditio
         return False
     med["stop"] = t + seconds
     name = condition["codes"][0].get("display", condition["codes"][0]["code"])
-    ph._log(
-        t, "continued", "continuation_after_remission", f"{name} ended; continued", med["codes"][0], None, med["id"]
-    )
+    ph.log(t, "continued", "continuation_after_remission", f"{name} ended; continued", med["codes"][0], None, med["id"])
     return True
 
 

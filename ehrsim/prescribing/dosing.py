@@ -64,7 +64,7 @@ def paediatric(
         older = ph.rx.products[outgrown[1]]
         if ph.problem(older, patient) is None:
             before = _swap(fields, older, ordered, ("substituted", "", ""), "form", "outgrown")
-            ph._log(
+            ph.log(
                 t,
                 "paediatric_form",
                 "outgrown",
@@ -90,7 +90,7 @@ def paediatric(
             return chosen
         liquid, why = era, f"liquid form under 6 years ({liquid.display} not yet available)"
     before = _swap(fields, liquid, ordered, ("substituted", "", ""), "form", "paediatric_liquid")
-    ph._log(t, "paediatric_form", "paediatric_liquid", why, before, fields["codes"][0])
+    ph.log(t, "paediatric_form", "paediatric_liquid", why, before, fields["codes"][0])
     return liquid
 
 
@@ -147,7 +147,7 @@ def strength(
         return chosen
     before = _swap(fields, product, ordered, ("strength", "dose_selection", why), "strength", why)
     if previous is None or previous["codes"][0]["code"] != code:
-        ph._log(t, "strength", "dose_selection", why, before, fields["codes"][0])
+        ph.log(t, "strength", "dose_selection", why, before, fields["codes"][0])
     return product
 
 
@@ -255,7 +255,7 @@ def _in_units(
     if why is not None:
         ordered = fields.get("ordered") or fields["codes"][0]
         before = _swap(fields, product, ordered, ("strength", "dose_selection", why), "strength", why)
-        ph._log(patient.t, "strength", "dose_selection", why, before, fields["codes"][0])
+        ph.log(patient.t, "strength", "dose_selection", why, before, fields["codes"][0])
     dosage["amount"] = round(n * float(product.mg_per_unit or 0), 1)
     dosage["units_per_dose"] = float(n)
 
@@ -288,7 +288,7 @@ def _whole_units(
         ordered = fields.get("ordered") or fields["codes"][0]
         why = "liquid: no whole-tablet dose fits the weight"
         before = _swap(fields, liquid, ordered, ("substituted", "", ""), "form", "paediatric_liquid")
-        ph._log(patient.t, "paediatric_form", "paediatric_liquid", why, before, fields["codes"][0])
+        ph.log(patient.t, "paediatric_form", "paediatric_liquid", why, before, fields["codes"][0])
         dosage["mg_of"] = liquid.ingredients[0]
         dosage["volume_ml"] = round(mg / liquid.mg_per_ml, 1)
         return

@@ -153,7 +153,7 @@ def cap(ph: Pharmacy, fields: dict[str, Any], chosen: Product, age: float, t: fl
         fields["dosage"] = dosage
         note = fields.get("prescribing") or {}
         fields["prescribing"] = {**note, "dose_capped": f"{reason}: {frequency * per_day_per_freq:g} mg a day"}
-        ph._log(t, "dose_capped", "max_daily_dose", reason, fields["codes"][0], fields["codes"][0])
+        ph.log(t, "dose_capped", "max_daily_dose", reason, fields["codes"][0], fields["codes"][0])
     return None
 
 

@@ -59,7 +59,7 @@ def renew(ph: Pharmacy, med: dict[str, Any], t: float, encounter: str | None) ->
             med["stop_reason"] = dict(STOPPED)
             med["prescribing"] = {**(med.get("prescribing") or {}), "stopped": "withheld", "stop_rule": ""}
             rule, reason = (problem[0], problem[1]) if problem else ("duplicate_therapy", "already taken")
-            ph._log(t, "withheld", rule, reason, ordered, None, med["id"])
+            ph.log(t, "withheld", rule, reason, ordered, None, med["id"])
             return None
         if chosen is not product:
             ph._substitute(fields, chosen, ordered, problem, t)
@@ -78,7 +78,7 @@ def renew(ph: Pharmacy, med: dict[str, Any], t: float, encounter: str | None) ->
                 fields["start"] = min(t + washout, sim.end_time)
             running.replace_duplicates(ph, given, t)
         note = fields.get("prescribing") or {}
-        ph._log(
+        ph.log(
             t,
             "renewal_changed",
             note.get("rule") or "renewal_review",
@@ -149,7 +149,7 @@ def resume(ph: Pharmacy, t: float, encounter: str | None) -> None:
         new = ph.sim.rec.add("medications", fields, encounter)
         ph.sim.activate("medications", new)
         ph._repoint(held, new)
-        ph._log(
+        ph.log(
             t,
             "resumed",
             "us_approval",
@@ -185,7 +185,7 @@ def succeed(ph: Pharmacy, med: dict[str, Any], product: Product, condition: dict
     new = sim.rec.add("medications", fields, condition.get("encounter") or med.get("encounter"))
     sim.rec.activate("medications", new)
     ph._repoint(med, new)
-    ph._log(
+    ph.log(
         t,
         "reason_passed",
         "reason_successor",

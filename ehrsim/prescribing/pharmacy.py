@@ -153,7 +153,7 @@ class Pharmacy:
         if caution:
             reason = f"allergy caution: {min(caution).replace('_', ' ')} class (no severe reaction recorded)"
             fields["prescribing"] = {**(fields.get("prescribing") or {}), "caution": reason}
-            self._log(t, "caution", "allergy_caution", reason, fields["codes"][0], fields["codes"][0])
+            self.log(t, "caution", "allergy_caution", reason, fields["codes"][0], fields["codes"][0])
         if not one_off:
             duplicate = ingredients.duplicate(self, chosen, fields, t)  # acetaminophen prn on chronic acetaminophen
             if duplicate is not None:
@@ -217,7 +217,7 @@ class Pharmacy:
         fields["prescribing"] = {"action": "substituted", "rule": rule, "reason": reason, "ordered": dict(ordered)}
         if fields.get("dosage") is not None:  # the module's dose, given back when the ordered drug may be renewed
             fields["prescribing"]["ordered_dosage"] = dict(fields["dosage"])
-        self._log(t, "substituted", rule, reason, ordered, fields["codes"][0])
+        self.log(t, "substituted", rule, reason, ordered, fields["codes"][0])
 
     def _withhold(
         self, run: ModuleRun, state: Any, fields: dict[str, Any], t: float, problem: tuple[str, str, str] | None
@@ -229,7 +229,7 @@ class Pharmacy:
         self._holders[id(run)] = run
         if state.assign_to_attribute:
             self.sim.set_attribute(state.assign_to_attribute, entry)
-        self._log(t, "withheld", rule, reason, fields["codes"][0], None)
+        self.log(t, "withheld", rule, reason, fields["codes"][0], None)
         if rule == "us_approval" and fields.get("chronic"):  # prescribed at a later visit once it exists
             self.pending.append((run, state.name, entry))
         return entry
@@ -345,7 +345,7 @@ class Pharmacy:
         self.sim.deactivate("medications", entry, t, STOPPED)
         entry["stop_reason"] = dict(STOPPED)
         entry["prescribing"] = {**(entry.get("prescribing") or {}), "stopped": action, "stop_rule": rule}
-        self._log(t, action, rule, reason, entry["codes"][0], None, entry["id"])
+        self.log(t, action, rule, reason, entry["codes"][0], None, entry["id"])
 
     def replace(self, entry: dict[str, Any], t: float, rule: str, reason: str) -> None:
         """Stop a running order a new one duplicates. An era substitute (a thiazide standing in for lisinopril before
@@ -370,19 +370,7 @@ class Pharmacy:
         given: dict[str, str] | None,
         entry: str | None = None,
     ) -> None:
-        """Record a substitution the core made outside the prescribing layer (care of its era: hospice)."""
-        self._log(t, action, rule, reason, ordered, given, entry)
-
-    def _log(
-        self,
-        t: float,
-        action: str,
-        rule: str,
-        reason: str,
-        ordered: dict[str, str],
-        given: dict[str, str] | None,
-        entry: str | None = None,
-    ) -> None:
+        """Record what the layer (or the core, for care of its era such as hospice) substituted, withheld or changed."""
         self.events.append(
             {
                 "time": int(t),

@@ -122,7 +122,7 @@ def _add_second_line(ph: Pharmacy, first: dict[str, Any], encounter: str | None,
         fields["prescribing"] = {"action": "added", "rule": SECOND_LINE_RULE, "reason": why}
         new = ph.sim.write("medications", fields, encounter)
         ph.sim.activate("medications", new)
-        ph._log(t, "added", SECOND_LINE_RULE, why, product.as_code(), product.as_code(), new["id"])
+        ph.log(t, "added", SECOND_LINE_RULE, why, product.as_code(), product.as_code(), new["id"])
         ph.review_for(product, encounter, t)
         return
 
@@ -237,7 +237,7 @@ def start_first_line(ph: Pharmacy, entry: dict[str, Any], t: float) -> bool:
         }
         new = ph.sim.write("medications", fields, encounter)
         ph.sim.activate("medications", new)
-        ph._log(t, "added", FIRST_LINE_RULE, why, product.as_code(), product.as_code(), new["id"])
+        ph.log(t, "added", FIRST_LINE_RULE, why, product.as_code(), product.as_code(), new["id"])
         ph.review_for(product, encounter, t)
         return True
     return False
@@ -324,7 +324,7 @@ def aspirin_at_visit(ph: Pharmacy, encounter: str | None, t: float) -> dict[str,
     entry = ph.sim.write("medications", fields, encounter)
     ph.sim.activate("medications", entry)
     ph.pregnancy_aspirin = entry
-    ph._log(t, "added", ASPIRIN_RULE, why, product.as_code(), product.as_code(), entry["id"])
+    ph.log(t, "added", ASPIRIN_RULE, why, product.as_code(), product.as_code(), entry["id"])
     ph.review_for(product, encounter, t)  # a running NSAID gives way to aspirin, as for any new order
     return entry
 

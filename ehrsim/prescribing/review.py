@@ -31,7 +31,7 @@ def review(ph: Pharmacy, encounter: str | None, t: float, only: frozenset[str] |
         if med["start"] >= t:  # written this very instant (a renewal): it is withdrawn, not stopped
             ph.sim.rec.lists["medications"].remove(med)
             ph.sim.deactivate("medications", med, t, None)
-            ph._log(t, "withheld", problem[0], problem[1], med["codes"][0], None)
+            ph.log(t, "withheld", problem[0], problem[1], med["codes"][0], None)
         else:
             ph._stop(med, t, "stopped", problem[0], problem[1])
         if chosen is not None and not running.taking(ph, chosen, t):
