@@ -182,7 +182,9 @@ class EncounterDesk:
             t,
             enc_class,
             codes if era is None else [dict(era.code)],
-            self.sim.resolve_reason(run, state.reason),
+            parameters.complications_first(
+                self.sim.resolve_reason(run, state.reason), enc_class, self.sim.rec.active["conditions"]
+            ),
             run.top.path,
             run.top.specialty,
         )

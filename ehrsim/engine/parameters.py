@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
+from typing import Any
 
 from ehrsim.core.tables import rows
 from ehrsim.errors import ConfigError
@@ -77,3 +78,28 @@ def ed_length_seconds(u: float) -> float:
         if u <= q1:
             return s0 + (s1 - s0) * (u - q0) / (q1 - q0) if q1 > q0 else s1
     return table[-1][1]
+
+
+@cache
+def admission_complications() -> dict[str, tuple[frozenset[str], tuple[str, ...]]]:
+    """Reason code -> (encounter classes, complication codes in order of precedence) (admission_complications.csv)."""
+    found: dict[str, tuple[set[str], list[str]]] = {}
+    for r in rows("engine/admission_complications.csv"):
+        classes, codes = found.setdefault(r["reason_code"], (set(), []))
+        classes.update(r["classes"].split())
+        codes.append(r["code"])
+    return {reason: (frozenset(classes), tuple(codes)) for reason, (classes, codes) in found.items()}
+
+
+def complications_first(
+    reason: list[dict[str, str]], enc_class: str, active: dict[str, dict[str, Any]]
+) -> list[dict[str, str]]:
+    """An admission for a state (a pregnancy) names its active complications first, then the state itself.
+
+    A delivery admission's reason was "Normal pregnancy" even with pre-eclampsia or gestational diabetes on the chart
+    (ICD-10-CM chapter 15 guidelines: a delivery's principal diagnosis is its complication)."""
+    table = admission_complications().get(reason[0]["code"]) if reason else None
+    if table is None or enc_class not in table[0]:
+        return reason
+    lead = [dict(active[code]["codes"][0]) for code in table[1] if code in active]
+    return lead + reason if lead else reason

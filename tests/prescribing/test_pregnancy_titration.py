@@ -198,3 +198,23 @@ def test_a_severe_admission_reading_recorded_at_discharge_starts_treatment_from_
     stay_vitals._write(sim, enc, panel, {})
     (started,) = _started(sim)
     assert started["start"] == admitted and code_of(started) == "896758"
+
+
+def test_a_severe_reading_with_preeclampsia_is_treated_for_the_preeclampsia() -> None:
+    """The drug a severe reading starts names the hypertensive disorder on the chart as its reason, not the pregnancy
+    (s16young: labetalol for 165/102 with pre-eclampsia active had 'Normal pregnancy' as its reason)."""
+    from tests.prescribing.helpers import onset
+
+    sim = patient(dt.date(1990, 1, 1), pregnant=True)
+    at(sim, dt.date(2020, 3, 1))
+    onset(sim, "conditions", "72892002", display="Normal pregnancy (finding)")
+    onset(sim, "conditions", "398254007", display="Pre-eclampsia (disorder)")
+    _reading(sim, 165, 102)
+    (started,) = _started(sim)
+    assert started["reason"][0]["code"] == "398254007" and not started["chronic"]
+    plain = patient(dt.date(1990, 1, 1), pregnant=True)
+    at(plain, dt.date(2020, 3, 1))
+    onset(plain, "conditions", "72892002", display="Normal pregnancy (finding)")
+    _reading(plain, 165, 102)
+    (started,) = _started(plain)
+    assert started["reason"][0]["code"] == "72892002"  # no disorder recorded: the pregnancy

@@ -122,3 +122,57 @@ class ResolvedOnNormalReading(Rule):
             _, s, d = last[-1]
             f.add(not _raised(self, s, d, "raised"), f"{name} ended {iso(end)[:10]} on a reading of {s:g}/{d:g}")
         return f
+
+
+@register
+class OnsetWithRaisedReading(Rule):
+    """Each onset of a hypertensive disorder of pregnancy (gestational hypertension, pre-eclampsia) rests on a reading
+    at or above ``raised`` from ``days_before`` its onset to ``hours_after`` it (the confirming reading of the visit
+    that diagnoses it): ACOG PB 222 diagnoses them on readings >= 140/90, so a diagnosis at a visit whose readings
+    were all normal (s16young: 91/48 at the visit that recorded pre-eclampsia) is one no clinician made."""
+
+    kind = "onset_with_raised_reading"
+    required = ("condition_set", "systolic_set", "diastolic_set", "raised", "days_before", "hours_after")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        since = date_time(self.param("since"))
+        before, after = float(self.p["days_before"]) * DAY, float(self.p["hours_after"]) * HOUR
+        bp = readings(self, view)
+        for cond in view.conditions_in(self.data.code_set(self.p["condition_set"])):
+            t = cond["start"]
+            if t < since:
+                continue
+            near = [(s, d) for a, s, d in bp if t - before <= a <= t + after]
+            name = (cond.get("codes") or [{}])[0].get("display")
+            shown = ", ".join(f"{s:g}/{d:g}" for s, d in near[:4]) or "no reading"
+            f.add(any(_raised(self, s, d, "raised") for s, d in near), f"{name} recorded {iso(t)[:10]}: {shown}")
+        return f
+
+
+@register
+class AdmissionNamesComplication(Rule):
+    """An admission (``classes``) for a state of ``reason_set`` (a delivery, for the pregnancy) while a condition of
+    ``complication_set`` is active names one of them among its reasons: a delivery's principal diagnosis is its
+    complication (ICD-10-CM chapter 15 guidelines), not "Normal pregnancy" with pre-eclampsia on the chart."""
+
+    kind = "admission_names_complication"
+    required = ("reason_set", "complication_set", "classes")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        reasons = self.data.code_set(self.p["reason_set"])
+        complications = self.data.code_set(self.p["complication_set"])
+        found = view.conditions_in(complications)
+        classes = set(self.p["classes"])
+        for enc in view.entries("encounters"):
+            if enc.get("class") not in classes or not reasons.any(enc.get("reason")):
+                continue
+            active = [c for c in found if view.active(c, enc["start"])]
+            if not active:
+                continue
+            named = {r.get("code") for r in enc.get("reason") or ()}
+            shown = ", ".join(str(c["codes"][0].get("display")) for c in active)
+            ok = any(c["codes"][0].get("code") in named for c in active)
+            f.add(ok, f"{iso(enc['start'])[:10]} admission for {enc['reason'][0].get('display')} with {shown} active")
+        return f

@@ -109,3 +109,73 @@ def test_hypertension_of_pregnancy_ended_on_a_normal_reading_passes() -> None:
     records = [b.record(), ongoing.record(), chronic.record()]
     judged = passes("care.pregnancy_hypertension_resolved_on_normal_reading", records)
     assert judged.events == 1
+
+
+PREECLAMPSIA = "398254007"
+GESTATIONAL_DIABETES = "11687002"
+
+
+def test_hypertension_of_pregnancy_recorded_with_only_normal_readings_breaks() -> None:
+    """s16young: pre-eclampsia recorded at a 34-week visit read 91/48; the raised pressure came two weeks later."""
+    b, start, _ = _pregnancy()
+    t = start + 26 * WEEK
+    b.blood_pressure(t, 91, 48)
+    b.condition(PREECLAMPSIA, t)
+    b.blood_pressure(t + 14 * DAY, 159, 99)  # the next visit: too late to be the diagnosis's reading
+    result = breaks("care.pregnancy_hypertension_on_raised_reading", [b.record()])
+    assert "91/48" in result.examples[0][1][0]
+    no_reading, start, _ = _pregnancy(1)
+    no_reading.condition(GESTATIONAL_HTN, start + 20 * WEEK)
+    result = breaks("care.pregnancy_hypertension_on_raised_reading", [no_reading.record()])
+    assert "no reading" in result.examples[0][1][0]
+
+
+def test_hypertension_of_pregnancy_recorded_on_raised_readings_passes() -> None:
+    b, start, _ = _pregnancy()
+    t = start + 26 * WEEK
+    b.condition(PREECLAMPSIA, t)
+    b.blood_pressure(t, 139, 88)
+    b.blood_pressure(t + 4 * 3600, 152, 97)  # the confirming reading 4 hours later (ACOG PB 222)
+    gestational, start, _ = _pregnancy(1)
+    gestational.blood_pressure(start + 20 * WEEK, 144, 86)
+    gestational.blood_pressure(start + 22 * WEEK, 138, 92)  # diastolic alone counts
+    gestational.condition(GESTATIONAL_HTN, start + 22 * WEEK)
+    judged = passes("care.pregnancy_hypertension_on_raised_reading", [b.record(), gestational.record()])
+    assert judged.events == 2
+
+
+def _delivery(b: RecordBuilder, t: int, reason: list[str]) -> dict:  # type: ignore[type-arg]
+    enc = b.encounter(t, hours=48, cls="inpatient")
+    enc["reason"] = [{"system": "SNOMED-CT", "code": c, "display": c} for c in reason]
+    return enc
+
+
+def test_delivery_admitted_for_normal_pregnancy_with_a_complication_active_breaks() -> None:
+    b, start, delivery = _pregnancy()
+    b.condition(PREECLAMPSIA, start + 26 * WEEK, delivery + 40 * DAY)
+    _delivery(b, delivery - DAY, [PREGNANCY])
+    result = breaks("care.delivery_names_complication", [b.record()])
+    assert "admission for" in result.examples[0][1][0]
+    gdm, start, delivery = _pregnancy(1)
+    gdm.condition(GESTATIONAL_DIABETES, start + 20 * WEEK, delivery)
+    _delivery(gdm, delivery - DAY, [PREGNANCY])
+    breaks("care.delivery_names_complication", [gdm.record()])
+
+
+def test_delivery_naming_its_complication_or_uncomplicated_passes() -> None:
+    b, start, delivery = _pregnancy()
+    b.condition(PREECLAMPSIA, start + 26 * WEEK, delivery + 40 * DAY)
+    _delivery(b, delivery - DAY, [PREECLAMPSIA, PREGNANCY])
+    judged = passes("care.delivery_names_complication", [b.record()])
+    assert judged.events == 1
+    plain, start, delivery = _pregnancy(1)
+    _delivery(plain, delivery - DAY, [PREGNANCY])  # no complication: 'Normal pregnancy' is right
+    ended, start, delivery = _pregnancy(2)
+    ended.condition(GESTATIONAL_HTN, start + 20 * WEEK, start + 24 * WEEK)  # over before the delivery
+    _delivery(ended, delivery - DAY, [PREGNANCY])
+    visit, start, delivery = _pregnancy(3)
+    visit.condition(PREECLAMPSIA, start + 26 * WEEK, delivery + 40 * DAY)
+    office = visit.encounter(start + 28 * WEEK)  # a prenatal office visit is not an admission
+    office["reason"] = [{"system": "SNOMED-CT", "code": PREGNANCY, "display": "Normal pregnancy"}]
+    records = [plain.record(), ended.record(), visit.record()]
+    assert run("care.delivery_names_complication", records).denominator == 0
