@@ -158,3 +158,28 @@ class PostpartumWeightLoss(Rule):
                     f"delivery {iso(t)[:10]}: {before[-1]:.1f} kg before, {after[0]:.1f} kg after ({loss:.1f} kg lost)",
                 )
         return f
+
+
+@register
+class ScreenedAfterPregnancy(Rule):
+    """A pregnancy (``pregnancy_set``) in which a condition of ``condition_set`` began (gestational diabetes), ended
+    from ``since``, with no result of ``lab_set`` from ``from_days`` to ``to_days`` after its end (ACOG PB 190, ADA:
+    a glucose test at 4-12 weeks postpartum). Records ending before ``to_days`` after it are not judged."""
+
+    kind = "screened_after_pregnancy"
+    required = ("pregnancy_set", "condition_set", "lab_set", "from_days", "to_days")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        since = date_time(self.param("since"))
+        onsets = view.onsets(self.data.code_set(self.p["condition_set"]))
+        if not onsets:
+            return f
+        results = [t for t, _, _ in view.values(self.data.code_set(self.p["lab_set"]))]
+        low, high = float(self.p["from_days"]) * DAY, float(self.p["to_days"]) * DAY
+        for c in view.conditions_in(self.data.code_set(self.p["pregnancy_set"])):
+            end = c.get("stop")
+            if end is None or end < since or end + high > view.end or not any(c["start"] <= t <= end for t in onsets):
+                continue
+            f.add(any(end + low <= t <= end + high for t in results), f"pregnancy ended {iso(end)[:10]}: no test")
+        return f

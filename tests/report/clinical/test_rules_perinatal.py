@@ -131,3 +131,36 @@ def test_gbs_positive_delivery_gets_an_intrapartum_antibiotic() -> None:
     neg.procedure(DELIVERY, t)
     result = passes("care.gbs_positive_intrapartum_antibiotic", [g.record(), neg.record()])
     assert result.events == 1
+
+
+PREGNANCY = "72892002"
+GDM = "11687002"
+
+
+def _gdm_pregnancy(index: int, test_after_days: float | None, year: int = 2016) -> dict:
+    """A pregnancy with gestational diabetes from 26 weeks, ended at delivery; a fasting glucose so many days after."""
+    b = RecordBuilder(index=index, birth=dt.date(year - 30, 1, 1))
+    start = b.at_age(30)
+    end = int(start + 38 * 7 * DAY)
+    b.condition(PREGNANCY, start, end)
+    b.condition(GDM, int(start + 26 * 7 * DAY), end)
+    if test_after_days is not None:
+        b.observation("2345-7", int(end + test_after_days * DAY), 94.0, unit="mg/dL")
+    return b.record()
+
+
+def test_gestational_diabetes_without_a_postpartum_glucose_breaks() -> None:
+    """Judged binomially against US practice (at most 66 % unscreened): all unscreened is significantly worse."""
+    result = breaks("care.gdm_postpartum_glucose", [_gdm_pregnancy(0, None), _gdm_pregnancy(1, 200)])
+    assert "no test" in result.examples[0][1][0]
+
+
+def test_gestational_diabetes_screened_at_4_to_12_weeks_or_not_judged_passes() -> None:
+    screened = [_gdm_pregnancy(i, 35) for i in range(3)]
+    judged = passes("care.gdm_postpartum_glucose", [*screened, _gdm_pregnancy(3, None)])  # 1 of 4 unscreened: 25 %
+    assert judged.denominator == 4
+    # before the 2009 recommendation, or with no gestational diabetes, the pregnancy is not judged
+    early = _gdm_pregnancy(5, None, year=2005)
+    plain = RecordBuilder(index=6, birth=dt.date(1986, 1, 1))
+    plain.condition(PREGNANCY, plain.at_age(30), plain.at_age(30.8))
+    assert run("care.gdm_postpartum_glucose", [early, plain.record()]).denominator == 0
