@@ -337,6 +337,7 @@ def death_certificate(sim: Simulation, t: float) -> None:
     cause = sim.death_cause or [codes.code(*DEATH_UNKNOWN_CAUSE)]
     if place is None:  # a slow disease killing outside any stay: its hospice, last admission or nursing facility
         place = end_of_life.terminal_course(sim, t, cause, history)
+    end_of_life.care_planning(sim, t, cause, history, place)  # the goals-of-care discussion before it
     # The certification encounter is the pronouncement of death: at the instant of death (ETL-Synthea takes the
     # death date and time from its start and the cause from its reason), where the patient died: in the stay
     # under way (same class, hospital and clinician), else at home; never an office visit (at night).

@@ -6,13 +6,17 @@ ended (no overlap with the care already in the chart), lasts until the death and
 (a hospice patient's at home or in a facility: the place of death); its resuscitation status (a do-not-resuscitate
 order or full resuscitation) is recorded at its start (deaths/terminal_code_status.csv);
 the death is then pronounced in it (``care.death_certificate``). Nothing comes after the death.
+
+Any such death, in a course or in a module's own stay, may have its advance care planning documented before it
+(``care_planning``: by era, ``core.care_planning``), at the last visit for the disease or the admission.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.core import clock, terminal
+from ehrsim.core import care_planning as acp
+from ehrsim.core import clock, codes, terminal
 from ehrsim.engine import stay_vitals
 from ehrsim.prescribing import running
 
@@ -24,6 +28,13 @@ YEAR = 365.25 * 86_400.0
 #: rec.facility_stay_length: skilled-nursing stays last at least 2 days)
 RESIDENCE_GAP_DAYS = 2.0
 OPIOID = "opioid"  # the drug class (prescribing/ingredients.csv) of a comfort order already taken
+#: visits where a goals-of-care discussion is held: a wellness visit or a visit for the disease (a dental or acute
+#: visit is not one)
+PLANNING_VISITS = frozenset({"wellness", "ambulatory", "virtual", "home"})
+#: stays whose admission asks about advance directives (Patient Self-Determination Act)
+PLANNING_STAYS = frozenset({"inpatient", "snf", "hospice"})
+PLANNING_WINDOW = YEAR  # a visit in the last year of life, else the admission
+PLANNING_MINUTES = 30.0  # CPT 99497: the first 30 minutes of advance care planning
 
 
 def terminal_course(
@@ -77,6 +88,61 @@ def terminal_course(
     _code_status(sim, terminal.code_status(rng, name, admission["start"]), admission)  # DNR or full resuscitation
     _comfort_orders(sim, name, admission, why)
     return enc
+
+
+def care_planning(
+    sim: Simulation,
+    t: float,
+    cause: list[dict[str, str]],
+    history: list[dict[str, Any]],
+    place: dict[str, Any] | None,
+) -> dict[str, Any] | None:
+    """The advance care planning (goals-of-care discussion) documented before an expected death at ``t``, or None.
+
+    An expected death is one from a slow disease (``deaths/slow_causes.csv``) already in the chart. With the era's
+    share (``core.care_planning``; one draw, only for such deaths) the procedure is recorded at the last visit for
+    the disease (or wellness visit) in the last year of life, else at the admission of the stay the patient died in
+    (``place``, begun after the diagnosis), else at the last such visit since the diagnosis.
+    """
+    group = terminal.slow_group(cause[0].get("display")) if cause else None
+    if group is None:
+        return None
+    pattern = terminal.slow_pattern(group)
+    onsets = [
+        c["onset"]
+        for c in history
+        if c.get("onset") is not None and c["onset"] < t and pattern.search(c.get("display") or "")
+    ]
+    share = acp.share(t)
+    if not onsets or share <= 0.0 or float(sim.cause_rng.random()) >= share:
+        return None
+    diagnosed = min(onsets)
+    visits = [
+        e
+        for e in sim.rec.lists["encounters"]
+        if e["class"] in PLANNING_VISITS
+        and diagnosed <= e["start"] < t
+        and (e["class"] == "wellness" or any(pattern.search(r.get("display") or "") for r in e.get("reason") or ()))
+    ]
+    last = max(visits, key=lambda e: e["start"], default=None)
+    if last is not None and last["start"] >= t - PLANNING_WINDOW:
+        enc = last
+    elif place is not None and place["class"] in PLANNING_STAYS and diagnosed <= place["start"] < t:
+        enc = place
+    elif last is not None:
+        enc = last
+    else:
+        return None
+    start = float(enc["start"])
+    stop = min(float(enc["stop"] if enc.get("stop") is not None else start), start + PLANNING_MINUTES * 60.0)
+    why = next(c for c in history if c.get("onset") == diagnosed and pattern.search(c.get("display") or ""))
+    fields = {
+        "start": start,
+        "stop": stop,
+        "codes": [codes.code(*acp.ADVANCE_CARE_PLANNING)],
+        "reason": [{k: why[k] for k in ("system", "code", "display")}],
+    }
+    return sim.write("procedures", fields, enc["id"])
 
 
 def hospice_admitted(sim: Simulation, enc: dict[str, Any]) -> None:

@@ -198,7 +198,9 @@ class Range(Frozen):
     def sample(self, rng: np.random.Generator) -> float:
         low, span, decimals = self._fields
         value = low + span * rng.random()
-        return round_to(value, decimals) if decimals is not None else value
+        # + 0.0: a small negative value rounds to -0.0 (``round`` keeps the sign), which no result reports (a DXA
+        # T-score of "-0.0" in the s16old review; clinical audit rule rec.no_negative_zero)
+        return round_to(value, decimals) + 0.0 if decimals is not None else value
 
 
 class TimeRange(Range):

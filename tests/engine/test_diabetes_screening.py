@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from tests.engine.harness import simulate
+from tests.engine.harness import simulate, trace
 
 MODULES = Path(__file__).resolve().parents[2] / "modules"
 YEAR = 365.25 * 86400
@@ -37,3 +37,20 @@ def test_older_adults_are_screened_and_some_adults_are_never_screened() -> None:
     for offered, hba1c in lives:
         if not offered and hba1c:
             assert hba1c[0][1] >= 8.5
+
+
+def test_a_raised_glucose_brings_an_hba1c_within_a_few_visits_whatever_the_practice() -> None:
+    """s16old: glucose 171-195 mg/dL on every wellness panel for 9 years, never an HbA1c (ADA 2024 s.2: a glucose of
+    126 or more is confirmed; 40 % of such results are followed up in practice, Evron 2019). This adult's practice
+    does not screen (diabetes_screening_offered unset): before the fix the raised glucose of 1979 and 1982 went
+    unanswered until symptoms (an HbA1c of 9, 1990); now each visit after it weighs a test, taken in 1984."""
+    sim, rec = simulate("diabetes", "wellness_encounters", born=dt.date(1950, 1, 1), end=dt.date(1986, 1, 1),
+                        seed=7, folder=MODULES)  # fmt: skip
+    assert not sim.attributes.get("diabetes_screening_offered")
+    raised = [o["time"] for o in rec["observations"] if o["codes"][0]["code"] == "2345-7" and o["value"] >= 126]
+    assert raised
+    states = [(d, s) for d, _m, s in trace(sim, "diabetes")]
+    first = dt.datetime.fromtimestamp(raised[0], dt.UTC).date().isoformat()
+    after = [i for i, (d, s) in enumerate(states) if d > first and s == "Glycemic_State"]
+    assert after and states[after[0] + 1][1] == "Raised_Glucose", states[after[0] : after[0] + 3]
+    assert any(s == "Screen" and d > first for d, s in states)  # the HbA1c, years before symptoms

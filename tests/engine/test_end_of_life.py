@@ -134,3 +134,40 @@ def test_a_modules_own_hospice_admission_stops_the_statin_and_records_the_code_s
         assert statins[-1]["prescribing"]["stop_rule"] == "deprescribe_comfort_statin"
         (status,) = [o for o in record["observations"] if o["codes"][0]["code"] == "304251008"]
         assert status["time"] == hospice["start"] and status["encounter"] == hospice["id"]
+
+
+def test_an_expected_death_has_advance_care_planning_at_a_visit_or_the_admission_in_most_charts() -> None:
+    """s16old: no death from a slow disease had a goals-of-care discussion. Dying in 2013 (72 % from 2010,
+    deaths/advance_care_planning.csv), it is recorded before the death at a visit in the last year or the admission
+    of the stay died in, with the disease as its reason."""
+    planned = 0
+    for seed in range(40):
+        _sim, record = simulate("slow_death_visits", gender="M", born=dt.date(1935, 1, 1), seed=seed)
+        t = record["death"]["time"]
+        acp = [p for p in record["procedures"] if p["codes"][0]["code"] == "713603004"]
+        if not acp:
+            continue
+        planned += 1
+        (entry,) = acp
+        (enc,) = [e for e in record["encounters"] if e["id"] == entry["encounter"]]
+        assert enc["start"] <= entry["start"] <= entry["stop"] <= enc["stop"] and entry["start"] < t
+        assert enc["class"] in ("wellness", "ambulatory", "inpatient", "snf", "hospice") and enc["module"] != "dental"
+        assert enc["start"] >= t - 366 * DAY or enc["class"] in ("inpatient", "snf", "hospice")
+        assert entry["reason"][0]["code"] == "88805009"
+    assert 20 <= planned <= 38, planned
+
+
+def test_advance_care_planning_follows_the_era_and_is_never_written_for_a_sudden_death() -> None:
+    from ehrsim.core import care_planning
+
+    year = lambda y: dt.datetime(y, 7, 1, tzinfo=dt.UTC).timestamp()  # noqa: E731
+    assert care_planning.share(year(1970)) == 0.0 and care_planning.share(year(1985)) == 0.05
+    assert 0.35 < care_planning.share(year(1996)) < 0.47 < care_planning.share(year(2005)) < 0.72
+    assert care_planning.share(year(2024)) == 0.72
+    before = 0
+    for seed in range(15):  # dies 1978: 5 % before the Patient Self-Determination Act
+        _sim, record = simulate("slow_death", gender="F", born=dt.date(1900, 1, 1), seed=seed)
+        before += any(p["codes"][0]["code"] == "713603004" for p in record["procedures"])
+    assert before <= 3
+    _sim, record = simulate("death", born=dt.date(1950, 1, 1))
+    assert not [p for p in record["procedures"] if p["codes"][0]["code"] == "713603004"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from statistics import fmean
 
-from ehrsim.report.clinical.base import HOUR, Finding, Rule, register
+from ehrsim.report.clinical.base import HOUR, Finding, Rule, date_time, register
 from ehrsim.report.clinical.view import Entry, PatientView
 from ehrsim.report.source import YEAR
 
@@ -110,6 +110,46 @@ class DeathTerminalCare(Rule):
 
     def _pronouncement(self, enc: Entry) -> bool:
         return self.certification is not None and any(self.certification.match(k) for k in enc.get("codes") or ())
+
+
+@register
+class DeathCarePlanned(Rule):
+    """A death from a slow disease (``cause_set``) at ``min_age`` or over, from ``since``, with the disease recorded at
+    least ``min_known_days`` before, has advance care planning (``planning_set``: a procedure or an observation)
+    documented before it. The share without any is judged against the tolerance."""
+
+    kind = "death_care_planned"
+    required = ("cause_set", "planning_set", "since")
+
+    def setup(self) -> None:
+        self.slow = self.data.code_set(self.p["cause_set"])
+        self.planning = self.data.code_set(self.p["planning_set"])
+        self.since = date_time(self.p["since"])
+        self.min_age = float(self.param("min_age", 18))
+        self.known = float(self.param("min_known_days", 30)) * 24 * HOUR
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        death = view.record.get("death") or {}
+        codes = death.get("codes") or []
+        t = view.death
+        if t is None or t < self.since or not codes or not self.slow.match(codes[0]):
+            return f
+        age = (t - view.birth) / YEAR
+        if age < self.min_age:
+            return f
+        onsets = [
+            c.get("onset") or c["start"]
+            for c in view.entries("conditions")
+            if any(self.slow.match(k) for k in c.get("codes") or ())
+        ]
+        if not onsets or min(onsets) > t - self.known:
+            return f  # diagnosed only in the last weeks (or never): not judged
+        if any(e <= t for e in view.events_in(self.planning, ("procedures", "observations"))):
+            f.passed()
+        else:
+            f.add(False, f"{codes[0].get('display')} at {age:.1f}: no advance care planning documented before death")
+        return f
 
 
 @register

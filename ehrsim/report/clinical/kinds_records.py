@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from collections import Counter
 from typing import Any
 
@@ -135,6 +136,29 @@ class WholeNumbers(Rule):
                 f.passed()
             else:
                 f.add(False, f"{iso(t)[:10]}: {v:g}")
+        return f
+
+
+@register
+class NegativeZero(Rule):
+    """No numeric result (an observation's value or a component's) is a negative zero: -0.0 is a rounding artefact of
+    a small negative number, which no laboratory or device reports and which JSON and FHIR carry as "-0.0"."""
+
+    kind = "negative_zero"
+    required = ()
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        for obs in view.entries("observations"):
+            values = [obs.get("value")] + [c.get("value") for c in obs.get("components") or ()]
+            for v in values:
+                if type(v) is not float:
+                    continue
+                if v == 0.0 and math.copysign(1.0, v) < 0:
+                    name = (obs.get("codes") or [{}])[0].get("display", "")
+                    f.add(False, f"{iso(int(obs['time']))[:10]}: {name} -0.0")
+                else:
+                    f.passed()
         return f
 
 

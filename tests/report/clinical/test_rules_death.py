@@ -61,7 +61,8 @@ CERTIFICATION = ("308646001", "Death certification (procedure)")
 
 
 def _slow_death(cause: tuple[str, str], age: float, index: int = 0, **kw: Any) -> dict[str, Any]:
-    """A death of a slow disease recorded ``known`` years before; ``care``: (days before death, hours, class)."""
+    """A death of a slow disease recorded ``known`` years before; ``care``: (days before death, hours, class);
+    ``planned``: advance care planning so many days before the death."""
     born = dt.date(1930, 1, 1)
     b = RecordBuilder(birth=born, death=int(RecordBuilder(birth=born).at_age(age)), index=index)
     t = b.at_age(age)
@@ -69,6 +70,8 @@ def _slow_death(cause: tuple[str, str], age: float, index: int = 0, **kw: Any) -
     if "care" in kw:
         days, hours, cls = kw["care"]
         b.encounter(t - int(days * DAY), hours=hours, cls=cls)
+    if kw.get("planned") is not None:  # advance care planning so many days before the death
+        b.procedure("713603004", t - int(kw["planned"] * DAY))
     pronounced = b.encounter(t, hours=0, cls="home")  # the pronouncement at home is not care
     pronounced["codes"] = [code(CERTIFICATION[0], display=CERTIFICATION[1])]
     rec = b.record()
@@ -96,3 +99,25 @@ def test_young_deaths_recent_diagnoses_and_other_causes_are_not_judged() -> None
     assert run(TERMINAL, [_slow_death(LUNG_CANCER, 60)]).denominator == 0  # under 65
     assert run(TERMINAL, [_slow_death(LUNG_CANCER, 80, known=0.02)]).denominator == 0  # diagnosed a week before
     assert run(TERMINAL, [_died(SUICIDE, 80, born=dt.date(1930, 1, 1))]).denominator == 0
+
+
+PLANNING = "death.advance_care_planning"
+
+
+def test_expected_deaths_without_advance_care_planning_break_it() -> None:
+    result = breaks(PLANNING, [_slow_death(HEART_FAILURE, 85, i) for i in range(4)])
+    assert "no advance care planning documented before death" in result.examples[0][1][0]
+    # a discussion recorded after the death (a record error) is not planning before it
+    breaks(PLANNING, [_slow_death(LUNG_CANCER, 82, i, planned=-1) for i in range(4)])
+
+
+def test_advance_care_planning_before_the_death_keeps_it() -> None:
+    planned = [_slow_death(HEART_FAILURE, 85, i, planned=60) for i in range(4)]
+    passes(PLANNING, planned)
+    passes(PLANNING, [*planned, _slow_death(LUNG_CANCER, 82, 9)])  # 1 of 5 without: within the 35 % tolerance
+
+
+def test_deaths_before_2010_recent_diagnoses_and_sudden_deaths_are_not_judged() -> None:
+    assert run(PLANNING, [_slow_death(HEART_FAILURE, 79)]).denominator == 0  # died 2009
+    assert run(PLANNING, [_slow_death(LUNG_CANCER, 82, known=0.02)]).denominator == 0  # diagnosed a week before
+    assert run(PLANNING, [_died(SUICIDE, 85, born=dt.date(1930, 1, 1))]).denominator == 0

@@ -16,6 +16,7 @@ HCTZ_50 = ("197770", "hydrochlorothiazide 50 MG Oral Tablet")
 HCTZ_25 = ("310798", "Hydrochlorothiazide 25 MG Oral Tablet")
 AUDIT_C = "763302001"
 DENTAL_SCALING = "1260010008"
+DEPRESSION_SCREENING = "171207006"
 
 
 def _hospice(b: RecordBuilder, start: int, days: float, plan: bool = True) -> None:
@@ -84,6 +85,17 @@ def test_audit_c_in_severe_dementia_breaks_it() -> None:
     assert run(DEMENTIA_RULE, [_demented(15, True)]).denominator == 0  # moderate dementia: not judged
     assert run(DEMENTIA_RULE, [_demented(3, True, dementia=False)]).denominator == 0  # no dementia recorded
     passes(DEMENTIA_RULE, [_demented(3, True, what=DENTAL_SCALING)])  # oral care of a resident is not judged here
+
+
+def test_a_depression_questionnaire_in_severe_dementia_breaks_it() -> None:
+    """s16old: PHQ-2 charted after an MMSE of 3-5 (a self-report questionnaire)."""
+    breaks(DEMENTIA_RULE, [_demented(4, True, what=DEPRESSION_SCREENING)])
+    rec = _demented(4, False, what=DEPRESSION_SCREENING)
+    b = RecordBuilder(birth=dt.date(1925, 1, 1))
+    b.observation("55758-7", b.at_age(88.5), 1, unit="{score}", category="survey")  # PHQ-2 half a year after
+    rec["observations"] += b.record()["observations"]
+    breaks(DEMENTIA_RULE, [rec])
+    passes(DEMENTIA_RULE, [_demented(4, False, what=DEPRESSION_SCREENING)])  # before the MMSE fell below 10
 
 
 def _hctz(drug: tuple[str, str], amount: float = 1.0) -> dict[str, Any]:

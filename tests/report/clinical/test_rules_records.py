@@ -37,6 +37,20 @@ def test_duplicate_results() -> None:
     passes("rec.duplicate_results", [g.record()])
 
 
+def test_no_negative_zero() -> None:
+    """s16old: DXA T-scores of "-0.0" (a range rounded to one decimal kept the sign of a small negative draw)."""
+    t = RecordBuilder().at_age(70)
+    b = RecordBuilder()
+    b.observation("38265-5", t, -0.0, unit="{T-score}", category="imaging")
+    b.observation("38265-5", t + 400 * DAY, -1.2, unit="{T-score}", category="imaging")
+    result = breaks("rec.no_negative_zero", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 1) and "-0.0" in result.examples[0][1][0]
+    g = RecordBuilder()
+    g.observation("38265-5", t, 0.0, unit="{T-score}", category="imaging")
+    g.blood_pressure(t, 120, 80)  # components are read too
+    passes("rec.no_negative_zero", [g.record()])
+
+
 def _infant(weights: list[float]) -> dict:
     b = RecordBuilder(birth=dt.date(2020, 1, 1))
     for i, w in enumerate(weights):

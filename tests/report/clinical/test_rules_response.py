@@ -12,6 +12,7 @@ from tests.report.clinical.helpers import (
     breaks,
     med,
     passes,
+    run,
 )
 from tests.report.records import RecordBuilder
 
@@ -150,3 +151,29 @@ def test_raised_readings_diagnosed() -> None:
     others = [normal, emergency, known, late, spread, pregnant.record()]
     result = passes("care.raised_readings_diagnosed", [diagnosed, *others])
     assert (result.denominator, result.breaking) == (1, 0)  # only the diagnosed record is judged
+
+
+def test_high_glucose_followed_up() -> None:
+    """s16old: a serum glucose of 171-195 mg/dL every year for 9 years, never an HbA1c (89 of 99 such results had
+    none within a year)."""
+
+    def adult(glucose: float, follow: str | None, index: int, year: int = 2015) -> Record:
+        b = RecordBuilder(index, birth=dt.date(1945, 1, 1))
+        t = b.at_age(year - 1945)
+        b.observation("2345-7", t, glucose, unit="mg/dL")
+        if follow == "hba1c":
+            b.observation("4548-4", t + 300 * DAY, 7.1, unit="%")  # at the next yearly visit
+        elif follow == "diabetes":
+            b.condition("44054006", t + 30 * DAY)
+        elif follow == "known":
+            b.condition("44054006", t - 900 * DAY)
+        return b.record()
+
+    ignored = [adult(187, None, 0), adult(131, None, 1), adult(150, None, 2), adult(170, None, 3), adult(140, None, 4)]
+    result = breaks("care.high_glucose_followed_up", [*ignored, adult(140, "hba1c", 5)])
+    assert "score 187: nothing within 1095 days" in result.examples[0][1][0]
+    passes("care.high_glucose_followed_up", [adult(187, "hba1c", 0), adult(150, "diabetes", 1), adult(160, "known", 2)])
+    # one raised glucose of four left unanswered: within the 30 % that practice leaves (binomial judgement)
+    followed = [adult(150 + i, "hba1c", i) for i in range(3)]
+    passes("care.high_glucose_followed_up", [*followed, adult(187, None, 3)])
+    assert run("care.high_glucose_followed_up", [adult(110, None, 0), adult(187, None, 1, year=2005)]).denominator == 0
