@@ -58,6 +58,7 @@ def test_every_hospital_birth_has_a_stay_with_vitamin_k_screen_and_measurements(
 def test_the_cchd_screen_follows_its_era_and_comes_after_24_hours_of_age() -> None:
     """None before the uniform panel (September 2011), about 98 % from 2018, at 24 hours of age or later unless the stay
     is shorter (then just before discharge)."""
+
     def screens(year: int) -> list[float]:
         born = from_date(dt.date(year, 3, 1))
         plans = [birth_stay.plan(np.random.default_rng(i), born, born + 30 * DAY) for i in range(300)]

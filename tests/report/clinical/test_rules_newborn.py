@@ -116,7 +116,7 @@ def test_birth_stays_since_2010_record_the_hearing_screen() -> None:
 
 
 def test_birth_stays_since_2018_record_the_cchd_screen() -> None:
-    """Pulse oximetry for critical congenital heart disease before discharge (uniform panel 2011, every state by 2018)."""
+    """Pulse oximetry for critical congenital heart disease before discharge (uniform panel 2011, all states 2018)."""
     born = dt.date(2020, 5, 1)
     breaks("care.newborn_cchd_screen", [_newborn(i, born=born) for i in range(10)])
     screened = []
