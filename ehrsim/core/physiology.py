@@ -123,14 +123,16 @@ class Physiology:
         """The BMI z-score track at this age (persistent percentile plus slow drift).
 
         Children are placed on today's distribution, not the CDC 2000 reference one: the shift and
-        spread by age (``physiology/child_bmi.csv``) give NHANES 2017-2020 obesity prevalence.
+        spread by age (``physiology/child_bmi.csv``) give NHANES 2017-2020 obesity prevalence. The shift
+        grows from birth, so an infant's weight-for-age track meets the toddler's BMI track at the
+        WHO-to-CDC join (24 months) without a step.
         """
         drift, var = interpolate_many(age_years, DRIFT_KNOTS, self._drift, self._drift_var)
         z = (self.z_bmi + drift) / math.sqrt(1.0 + var)
-        if 2.0 <= age_years < 25.0:
+        if age_years < 25.0:
             ages, shifts, scales = child_bmi()
             shift, scale = interpolate_many(age_years, ages, shifts, scales)
-            shifted = min(shift + scale * z, 3.2)
+            shifted = growth.today_to_reference(z, shift, scale)
             w = 1.0 if age_years < 18.0 else (25.0 - age_years) / 7.0
             z = w * shifted + (1.0 - w) * z
         return z
@@ -149,7 +151,8 @@ class Physiology:
         if months < INFANT_BLEND[1]:
             # infants: weight-for-age on a track correlated with length (weight follows length)
             height_m = self.height(age_years) / 100.0
-            z_weight = 0.7 * self.z_height + 0.714 * z
+            # the track rises to the toddler's BMI track by 24 months (``growth.join_gap``): no step at the join
+            z_weight = 0.7 * self.z_height + 0.714 * z + growth.join_gap(self.sex) * min(months / 24.0, 1.0)
             weight = newborn_growth.chart_value("weight", self.sex, age_years, z_weight, self.gestation_days)
             if months < 1.0:  # the early loss and regain (preterm newborns lose weight too)
                 at_birth = newborn_growth.chart_value("weight", self.sex, 0.0, z_weight, self.gestation_days)
@@ -158,11 +161,11 @@ class Physiology:
             infant = weight / (height_m * height_m)
             if months < INFANT_BLEND[0]:
                 return infant
-            toddler = growth.value_at("bmi", self.sex, max(months, 24.0), z)
+            toddler = growth.bmi_at(self.sex, max(months, 24.0), z)
             w = (months - INFANT_BLEND[0]) / (INFANT_BLEND[1] - INFANT_BLEND[0])
             return (1.0 - w) * infant + w * toddler
         if age_years < 25.0:
-            child = growth.value_at("bmi", self.sex, min(months, ADULT_MONTHS), z)
+            child = growth.bmi_at(self.sex, min(months, ADULT_MONTHS), z)
             if age_years < 18.0:
                 return child
         mids, medians, sigmas = adult_bmi(self.sex)

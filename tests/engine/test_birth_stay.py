@@ -26,7 +26,7 @@ def _stay(rec: dict) -> dict | None:
 
 
 def test_every_hospital_birth_has_a_stay_with_vitamin_k_screen_and_measurements() -> None:
-    hearing = 0
+    hearing = cchd = 0
     for seed in range(6):
         sim, rec = simulate(born=dt.date(2020, 3, 1), end=dt.date(2020, 6, 1), seed=seed)
         stay = _stay(rec)
@@ -44,12 +44,31 @@ def test_every_hospital_birth_has_a_stay_with_vitamin_k_screen_and_measurements(
         if "54109-4" in measured:  # the hearing screen (about 98 % of newborns since 2010), both ears, passed
             assert measured["54109-4"]["code"] == measured["54108-6"]["code"] == "LA10392-1"
             hearing += 1
+        if "73700-7" in measured:  # the CCHD pulse-oximetry screen (about 98 % since 2018), negative, after 24 hours
+            assert measured["73700-7"]["code"] == "260385009"
+            cchd += 1
         assert 0.4 <= measured["29463-7"] <= 5.5 and 25 <= measured["8302-2"] <= 60 and "9843-4" in measured
         assert "18185-9" in measured and {"8867-4", "9279-1"} <= set(measured)
         hepb = [i for i in rec["immunizations"] if i["codes"][0]["code"] == "08" and i["time"] - stay["start"] <= DAY]
         assert all(i["encounter"] == stay["id"] for i in hepb)
         assert not any(e["start"] < stay["stop"] and e["class"] == "wellness" for e in rec["encounters"])
-    assert hearing >= 4
+    assert hearing >= 4 and cchd >= 4
+
+
+def test_the_cchd_screen_follows_its_era_and_comes_after_24_hours_of_age() -> None:
+    """None before the uniform panel (September 2011), about 98 % from 2018, at 24 hours of age or later unless the stay
+    is shorter (then just before discharge)."""
+
+    def screens(year: int) -> list[float]:
+        born = from_date(dt.date(year, 3, 1))
+        plans = [birth_stay.plan(np.random.default_rng(i), born, born + 30 * DAY) for i in range(300)]
+        return [(t - born) / 3600 for p in plans for item, t in p.care if item.key == "cchd_screen"]
+
+    assert not screens(2010)
+    late = screens(2020)
+    assert len(late) > 0.9 * 300 * 0.98 and max(late) <= 48
+    assert sum(h >= 24 for h in late) > 0.9 * len(late)
+    assert 0.4 < len(screens(2015)) / len(late) < 0.8  # states adopted it over 2011-2018
 
 
 def test_every_newborn_care_code_is_a_listed_core_code() -> None:

@@ -74,3 +74,23 @@ def test_drug_ingredients_are_ingredients() -> None:
     assert ancestors, "drug_era needs drug -> ingredient rows"
     assert {concepts[r["ancestor_concept_id"]]["concept_class_id"] for r in ancestors} == {"Ingredient"}
     assert {concepts[r["descendant_concept_id"]]["domain_id"] for r in ancestors} == {"Drug"}
+
+
+def test_codes_recorded_since_the_last_build_map_through_the_shared_shard() -> None:
+    """s16kids: MDRD eGFR (1,180 rows of 300 lives), canagliflozin, fexofenadine and cefdinir had concept 0; the OHDSI
+    test shard holds their concepts (33914-3 is non-standard there and 'Maps to' the MDRD concept 77147-7)."""
+    from ehrsim.exporters.omop.concepts import load
+
+    concepts = load()
+    expected = {
+        ("LOINC", "33914-3"): (46236952, 3030354, "Measurement"),
+        ("RxNorm", "1373463"): (43526467, 43526467, "Drug"),
+        ("RxNorm", "997488"): (40223821, 40223821, "Drug"),
+        ("RxNorm", "200346"): (19023564, 19023564, "Drug"),
+    }
+    for (system, code), (standard, source, domain) in expected.items():
+        mapping = concepts.map({"system": system, "code": code})
+        assert (mapping.concept_id, mapping.source_concept_id, mapping.domain) == (standard, source, domain)
+    assert concepts.ingredients(43526467) == (43526465,)  # canagliflozin, for drug_era
+    assert concepts.ingredients(19023564) == (1796458,)
+    assert concepts.map({"system": "LOINC", "code": "73700-7"}).concept_id == 0  # not found: listed as unmapped

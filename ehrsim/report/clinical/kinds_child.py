@@ -162,3 +162,24 @@ class ChildBpHighShare(ChildBpRechecked):
 
     def measure(self, values: list[float]) -> float | None:
         return fmean(values) if len(values) >= self.param("min_readings", 200) else None
+
+
+@register
+class ResultAboveShare(Rule):
+    """The share of results of ``lab_set`` at ages ``min_age``-``max_age`` at or above ``threshold`` lies within
+    ``band`` (a BMI over 40 at 10-13 years is beyond the 99.9th percentile of CDC's extended BMI-for-age charts)."""
+
+    kind = "result_above_share"
+    band = True
+    required = ("lab_set", "min_age", "max_age", "threshold", "band")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        for t, value, _ in view.values(self.data.code_set(self.p["lab_set"])):
+            if self.p["min_age"] <= view.age(t) < self.p["max_age"]:
+                f.passed()
+                f.values.append(1.0 if value >= self.p["threshold"] else 0.0)
+        return f
+
+    def measure(self, values: list[float]) -> float | None:
+        return fmean(values) if len(values) >= self.param("min_results", 100) else None

@@ -138,3 +138,26 @@ def test_the_share_of_child_readings_at_the_95th_percentile_is_judged_on_a_band(
     breaks(SHARE_RULE, _children(0, 230))  # none at all: a model without a tail
     few = run(SHARE_RULE, _children(30, 100))  # under 200 readings: too few to judge a share of a few per cent
     assert few.measure is None and few.status != "FAIL"
+
+
+BMI_RULE = "phys.bmi_over_40_at_10_13"
+
+
+def _bmis(over_40: int, normal: int, age: float = 12.5) -> list[dict]:
+    """Children with one wellness BMI each at ``age``: ``over_40`` at 43.5, the rest at 19.0."""
+    out = []
+    for i in range(over_40 + normal):
+        b = RecordBuilder(i, birth=dt.date(2005, 3, 1))
+        t = b.at_age(age)
+        b.observation("39156-5", t, 43.5 if i < over_40 else 19.0, unit="kg/m2", enc=b.encounter(t, cls="wellness"))
+        out.append(b.record())
+    return out
+
+
+def test_a_bmi_over_40_at_10_to_13_is_very_rare() -> None:
+    result = breaks(BMI_RULE, _bmis(2, 198))  # 1 %, as on the s16kids start code (11 of 1,040 results)
+    assert result.measure == 2 / 200
+    passes(BMI_RULE, _bmis(0, 200))
+    assert run(BMI_RULE, _bmis(2, 198, age=16.0)).denominator == 0  # older teenagers are not judged here
+    few = run(BMI_RULE, _bmis(2, 50))  # too few results to judge a share of a few per thousand
+    assert few.measure is None and few.status != "FAIL"

@@ -115,6 +115,22 @@ def test_birth_stays_since_2010_record_the_hearing_screen() -> None:
     assert run("care.newborn_hearing_screen", [_newborn(0, born=dt.date(2005, 1, 1))]).denominator == 0
 
 
+def test_birth_stays_since_2018_record_the_cchd_screen() -> None:
+    """Pulse oximetry for critical congenital heart disease before discharge (uniform panel 2011, all states 2018)."""
+    born = dt.date(2020, 5, 1)
+    breaks("care.newborn_cchd_screen", [_newborn(i, born=born) for i in range(10)])
+    screened = []
+    for i in range(10):
+        record = _newborn(i, born=born)
+        stay = record["encounters"][0]
+        b = RecordBuilder(index=i)
+        obs = b.observation("73700-7", stay["start"] + 26 * 3600, {"code": "260385009"}, unit="", enc=stay)
+        record["observations"].append(obs)
+        screened.append(record)
+    passes("care.newborn_cchd_screen", screened)
+    assert run("care.newborn_cchd_screen", [_newborn(0, born=dt.date(2012, 1, 1))]).denominator == 0
+
+
 PRETERM_DEATHS = "pop.infant_deaths_preterm"
 
 
