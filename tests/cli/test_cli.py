@@ -163,3 +163,10 @@ def test_dask_local_cluster_gives_the_same_output(tmp_path: Path) -> None:
         )
         outs.append(out)
     assert (outs[0] / "json" / "patients.ndjson").read_bytes() == (outs[1] / "json" / "patients.ndjson").read_bytes()
+
+
+def test_python_dash_m_ehrsim_runs_the_cli() -> None:
+    """`python -m ehrsim` is what users try when the script is not on PATH: it must be the same CLI."""
+    result = subprocess.run([sys.executable, "-m", "ehrsim", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ehrsim ")
