@@ -19,56 +19,13 @@ CEFAZOLIN = "1665060"
 #: replace (same doses a day on the label: once-daily antihypertensives, statins, antidepressants; as-needed opioid
 #: combinations; one-off devices and thrombolytics; chemotherapy, whose cycle is the regimen's), or whose schedule is
 #: set by another table (paediatric.csv, insulin.csv), or not verified (penicillin G: formulation not known)
-KEEPS_ORDER_SCHEDULE = frozenset(
-    [
-        "1049221",
-        "1049906",
-        "105078",
-        "1734340",
-        "1736854",
-        "1804799",
-        "197361",
-        "197381",
-        "197904",
-        "198365",
-        "243670",
-        "309044",
-        "309113",
-        "309114",
-        "310132",
-        "310385",
-        "310490",
-        "310798",
-        "311028",
-        "312961",
-        "314076",
-        "314077",
-        "349199",
-        "349200",
-        "349201",
-        "349405",
-        "583214",
-        "727316",
-        "745679",
-        "834040",
-        "854235",
-        "854901",
-        "854905",
-        "856834",
-        "857005",
-        "858813",
-        "861007",
-        "864706",
-        "866514",
-        "895994",
-        "898687",
-        "898690",
-        "979480",
-        "979492",
-        "993770",
-        "997501",
-    ]
+_KEEPS = (
+    "1049221 1049906 105078 1734340 1736854 1804799 197361 197381 197904 198365 243670 309044 309113 "
+    "309114 310132 310385 310490 310798 311028 312961 314076 314077 349199 349200 349201 349405 583214 "
+    "727316 745679 834040 854235 854901 854905 856834 857005 858813 861007 864706 866514 895994 898687 "
+    "898690 979480 979492 993770 997501"
 )
+KEEPS_ORDER_SCHEDULE = frozenset(_KEEPS.split())
 
 
 def test_warfarin_for_apixaban_before_2012_is_once_daily() -> None:
