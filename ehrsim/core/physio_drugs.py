@@ -111,6 +111,7 @@ def apply_drugs(
         return
     starts: dict[str, float] = {}
     doses: dict[str, float] = {}  # antihypertensive class -> dose factor of its BP effect (Law 2003)
+    units: list[float] = [0.0, 0.0]  # insulin units/kg a day now and at the courses' highest (a course stepped down)
     seen: set[int] = set()
     for entry in medications.values():
         if id(entry) in seen:
@@ -122,8 +123,11 @@ def apply_drugs(
             for cls in drug_classes(display):
                 if cls not in starts or start < starts[cls]:
                     starts[cls] = start
-            for cls, factor in bp_dose_factors(display, entry.get("dosage")).items():
+            dosage = entry.get("dosage")
+            for cls, factor in bp_dose_factors(display, dosage).items():
                 doses[cls] = max(doses.get(cls, 0.0), factor)
+            if dosage and "units_per_kg" in dosage:
+                _insulin_units(dosage, units)
     spans: dict[str, list[tuple[float, float | None]]] = {}
     # only a class still ramping up needs its course's true start: an earlier start keeps the weight at 1
     ramping = {cls for cls, start in starts.items() if t - start < _longest_ramp(cls)}
@@ -158,7 +162,8 @@ def apply_drugs(
                     size *= params()["ldl_nonadherent_effect"]
                 v[variable] *= 1.0 + weight * size / 100.0
             elif kind == "titrated":
-                v[variable] -= weight * _titrated_lowering(phys, v[variable], -size, age)
+                share = units[0] / units[1] if units[1] > 0 else 1.0
+                v[variable] -= weight * share * _titrated_lowering(phys, v[variable], -size, age)
             elif variable == "Hemoglobin A1c":
                 v[variable] -= _glucose_lowering(phys, v[variable], -weight * size)
             else:
@@ -168,6 +173,20 @@ def apply_drugs(
 
 
 BP_VARIABLES = ("Systolic Blood Pressure", "Diastolic Blood Pressure")
+
+
+def _insulin_units(dosage: dict[str, Any], units: list[float]) -> None:
+    """Add an insulin order's units/kg a day, now and at its course's highest (``peak_units_per_kg``, written when the
+    prescriber stepped it down), to ``units``. Titrated insulin lowers HbA1c by the share of the titrated dose still
+    given: an older adult's insulin stepped down lets HbA1c rise (ADA Standards 2024 section 13 deintensification;
+    a proportional dose-response is ehrsim's simplification)."""
+    now = dosage.get("units_per_kg")
+    if not isinstance(now, int | float):
+        return
+    peak = dosage.get("peak_units_per_kg", now)
+    per_day = float(dosage.get("frequency") or 1)
+    units[0] += float(now) * per_day
+    units[1] += max(float(peak), float(now)) * per_day
 
 
 @cache

@@ -357,7 +357,7 @@ def insulin(
     frequency = base.get("frequency", 1)
     if base.get("unit", "days") == "days" and float(base.get("period", 1.0)) == 1.0:
         frequency = max(int(frequency), plan.doses)  # regular insulin before each meal, never once a day
-    return {
+    out = {
         "amount": float(max(1, round(per_kg * weight))),
         "frequency": frequency,
         "period": base.get("period", 1.0),
@@ -366,3 +366,8 @@ def insulin(
         "units_per_kg": per_kg,
         "weight_kg": round(weight, 1),
     }
+    # a course stepped down keeps its highest dose: the physiology scales insulin's effect by the share still given
+    peak = before.get("peak_units_per_kg", before.get("units_per_kg")) if per_kg is not None and before else None
+    if isinstance(peak, int | float) and peak > per_kg + 1e-9:
+        out["peak_units_per_kg"] = float(peak)
+    return out

@@ -9,9 +9,10 @@ hypoglycaemia-causing drugs be deintensified when HbA1c is below the individual 
   the patient's goal: the goal by age (physiology/hba1c_goals.csv, which the physiology's insulin response and our
   diabetes module already use), or the goal of the first matching row of ``older_adult_glycaemia.csv``
   (severe dementia, dementia, 80+ with three coexisting illnesses of ``coexisting_illnesses.csv``);
-- in such a patient an HbA1c result below the row's ``deintensify_below`` stops sulfonylureas (rules.csv
-  ``deintensify_sulfonylurea``: kind ``older_adult_below_goal``) and renews basal insulin one titration step lower,
-  or stops it at the lowest step;
+- in such a patient an HbA1c result below the row's ``deintensify_below`` stops sulfonylureas, prandial insulin and
+  DPP-4 inhibitors (rules.csv ``deintensify_*``: kind ``older_adult_below_goal``) and renews basal insulin one
+  titration step lower (the physiology's HbA1c then rises with the dose: ``peak_units_per_kg``), or stops it at the
+  lowest step;
 - in such a patient a module's new course of a glucose-lowering-only drug (``no_new_start``: insulin, sulfonylurea,
   DPP-4 inhibitor) is withheld while the latest HbA1c (within a year) is within the goal.
 """

@@ -45,6 +45,7 @@ DOSAGE: Mapping[str, Any] = {
         "creatinine_mg_dl": {"type": "number"},
         "units_per_dose": {"type": "number"},
         "units_per_kg": {"type": "number"},
+        "peak_units_per_kg": {"type": "number"},
     },
     "required": ["amount", "frequency", "period", "unit"],
     "additionalProperties": False,

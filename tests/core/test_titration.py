@@ -74,6 +74,20 @@ def test_insulin_acts_after_the_fixed_effect_drugs() -> None:
     assert v["Hemoglobin A1c"] == pytest.approx(_settles(person, 60))  # insulin answers what metformin left
 
 
+def test_insulin_stepped_down_lowers_hba1c_by_the_share_still_given() -> None:
+    """s15 chart review: an older adult's insulin stepped down (ADA 2024 section 13) and HbA1c did not rise."""
+    person = next(p for p in _people(400) if _adherent(p) and abs(p.z("insulin_titration")) < 0.5)
+    glargine = {"display": "insulin glargine 100 UNT/ML Injectable Solution"}
+    dose = {"amount": 16.0, "frequency": 1, "period": 1.0, "unit": "days", "dose_unit": "[iU]"}
+    lowered = []
+    for dosage in ({**dose, "units_per_kg": 0.2}, {**dose, "units_per_kg": 0.1, "peak_units_per_kg": 0.2}):
+        v = {"Hemoglobin A1c": 9.5}
+        physio_drugs.apply_drugs(v, person, 2 * YEAR, {"a": {"codes": [glargine], "start": 0.0, "dosage": dosage}})
+        lowered.append(9.5 - v["Hemoglobin A1c"])
+    assert lowered[0] > 1.0  # the titrated course
+    assert lowered[1] == pytest.approx(lowered[0] / 2)  # half the dose: half the lowering, HbA1c rises
+
+
 def test_untreated_hba1c_stops_rising_when_the_beta_cell_decline_ends() -> None:
     person = next(p for p in _people(400) if 35 < glycaemia.diabetes_onset(p) < 45)
     onset = glycaemia.diabetes_onset(person)

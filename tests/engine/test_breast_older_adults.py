@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import shutil
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -103,3 +104,34 @@ def test_stage_4_is_staged_then_hr_positive_disease_gets_endocrine_therapy_first
     if RIBOCICLIB in given:  # 600 mg: three 200 mg tablets a day
         ribociclib = next(m for m in rec["medications"] if m["codes"][0]["code"] == RIBOCICLIB)
         assert ribociclib["dosage"]["amount"] == 3
+
+
+TELERADIOTHERAPY = "33195004"
+
+
+@pytest.mark.parametrize(
+    ("born", "stage", "fractions"),
+    [
+        (dt.date(1945, 1, 1), 1, 25),  # 2005: conventional 50 Gy in 25 fractions
+        (dt.date(1955, 1, 1), 1, 16),  # 2015 at 60 without chemotherapy: 42.5 Gy in 16 (ASTRO 2011)
+        (dt.date(1970, 1, 1), 1, 25),  # 2015 at 45: conventional (ASTRO 2011 covered 50 and older)
+        (dt.date(1975, 1, 1), 1, 16),  # 2020 at 45: hypofractionated for all (ASTRO 2018)
+        (dt.date(1955, 1, 1), 3, 25),  # chest wall after mastectomy: 25 fractions
+    ],
+)
+def test_radiation_is_one_visit_per_weekday_fraction_by_era(
+    tmp_path: Path, born: dt.date, stage: int, fractions: int
+) -> None:
+    """s16rx: whole-breast radiation was 4 weekly visits (chest wall 6); hypofractionation from 2011 (ASTRO)."""
+    (tmp_path / "cancer").mkdir()
+    shutil.copy(MODULES / "cancer" / "breast_treatment.json", tmp_path / "cancer" / "breast_treatment.json")
+    age = 2005 - born.year if born.year == 1945 else (2020 - born.year if born.year == 1975 else 2015 - born.year)
+    (tmp_path / "breast_caller.json").write_text(json.dumps(_caller(stage, True, False, age)))
+    _, rec = simulate("breast_caller", born=born, end=dt.date(2025, 1, 1), folder=tmp_path)
+    times = sorted(p["start"] for p in rec["procedures"] if p["codes"][0]["code"] == TELERADIOTHERAPY)
+    assert len(times) == fractions
+    days = [dt.datetime.fromtimestamp(t, ZoneInfo("America/New_York")).date() for t in times]  # the harness's zone
+    assert len(set(days)) == fractions and all(day.weekday() < 5 for day in days)  # one a day, on weekdays
+    assert (days[-1] - days[0]).days < fractions / 5 * 7 + 7  # daily, not weekly
+    surgery = max(p["stop"] for p in rec["procedures"] if p["start"] < times[0] and p["codes"][0]["code"] != "33195004")
+    assert times[0] - surgery >= 28 * 86400  # 4-6 weeks after surgery, not the day of the discharge

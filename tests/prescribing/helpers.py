@@ -72,6 +72,7 @@ def order(
     reason: list[dict[str, str]] | None = None,
     state: Order | None = None,
     amount: float = 1.0,
+    frequency: int = 1,
     no_dosage: bool = False,
 ) -> dict[str, Any]:
     """Order RxNorm ``code`` now, with the fields MedicationOrder.process builds."""
@@ -84,7 +85,7 @@ def order(
         "chronic": chronic,
         "administered": administered,
         "requested": not administered or chronic,
-        "dosage": None if no_dosage else {"amount": amount, "frequency": 1, "period": 1.0, "unit": "days"},
+        "dosage": None if no_dosage else {"amount": amount, "frequency": frequency, "period": 1.0, "unit": "days"},
         "as_needed": False,
         "duration_days": days,
         "refills": 0,

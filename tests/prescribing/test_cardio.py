@@ -29,7 +29,9 @@ def test_naproxen_with_coronary_disease_becomes_acetaminophen() -> None:
         "reason": entry["prescribing"]["reason"],
         "ordered": entry["ordered"],
         "ordered_dosage": {"amount": 1.0, "frequency": 1, "period": 1.0, "unit": "days"},  # the module's dose
+        "regimen": "the substitute's own schedule",
     }
+    assert entry["dosage"]["frequency"] == 4  # acetaminophen every 6 hours (regimens.csv), not naproxen's schedule
     assert any(e["action"] == "substituted" and e["rule"] == "nsaid_coronary_disease" for e in sim.rx.events)
 
 

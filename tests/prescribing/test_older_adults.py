@@ -47,6 +47,7 @@ def test_dementia_with_hba1c_below_7_stops_the_sulfonylurea_and_steps_insulin_do
     assert _running(sim, GLIPIZIDE_5) == []
     (renewed,) = _running(sim, GLARGINE)
     assert renewed is not insulin and renewed["dosage"]["units_per_kg"] == 0.1  # one step down
+    assert renewed["dosage"]["peak_units_per_kg"] == 0.2 and "peak_units_per_kg" not in insulin["dosage"]
     at(sim, dt.date(2016, 6, 1))
     again = order(sim, GLIPIZIDE_5, chronic=True)  # a module adding the sulfonylurea again: withheld
     assert again["id"] is None  # (within the goal: no new course, before the sulfonylurea rule is asked)
@@ -210,3 +211,18 @@ def test_prandial_insulin_stops_below_the_threshold_in_dementia() -> None:
     at(sim, dt.date(2016, 3, 1))
     _result(sim, HBA1C, 6.6)
     assert prandial["stop"] == sim.now and prandial["prescribing"]["stop_rule"] == "deintensify_prandial_insulin"
+
+
+def test_a_running_dpp4_inhibitor_stops_below_the_threshold_in_dementia_as_the_other_agents_do() -> None:
+    """s15 chart review: sitagliptin kept where the rule stopped the sulfonylurea and stepped insulin down."""
+    sim, _insulin, sulfonylurea = _on_insulin(dt.date(1935, 1, 1), ALZHEIMER)
+    sitagliptin = order(sim, "665033", chronic=True)  # sitagliptin 100 mg, started before any HbA1c result
+    at(sim, dt.date(2016, 3, 1))
+    _result(sim, HBA1C, 6.6)
+    assert sulfonylurea["stop"] == sim.now
+    assert sitagliptin["stop"] == sim.now and sitagliptin["prescribing"]["stop_rule"] == "deintensify_dpp4"
+    kept, _, _ = _on_insulin(dt.date(1935, 1, 1), ALZHEIMER)
+    running = order(kept, "665033", chronic=True)
+    at(kept, dt.date(2016, 3, 1))
+    _result(kept, HBA1C, 7.6)  # within the goal, above the threshold: continued
+    assert running["stop"] is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ehrsim.prescribing import pregnancy
-from tests.prescribing.helpers import at, code_of, order, patient
+from tests.prescribing.helpers import at, code_of, onset, order, patient
 
 LIRAGLUTIDE = "897122"
 GLARGINE = "311041"
@@ -45,3 +45,25 @@ def test_a_pregnancy_substitute_gives_way_to_the_ordered_drug_at_the_first_visit
     current = [m for m, _ in sim.rx._current(sim.now)]
     assert [code_of(m) for m in current] == ["314076"]
     assert entry["stop"] == sim.now and not sim.rx.postpartum_review
+
+
+def test_an_nsaid_in_pregnancy_becomes_acetaminophen() -> None:
+    """s15 chart review (seed 9191): ibuprofen and naproxen ordered in a pregnancy (FDA 2020-10-15, ACOG 2020)."""
+    for nsaid in ("310965", "198014"):  # ibuprofen 200 mg, naproxen 500 mg
+        sim = patient(dt.date(1990, 1, 1), pregnant=True)
+        at(sim, dt.date(2021, 3, 1))
+        entry = order(sim, nsaid, days=5)
+        assert code_of(entry) == "313782" and entry["prescribing"]["rule"] == "nsaid_pregnancy"
+    after = patient(dt.date(1990, 1, 1))
+    at(after, dt.date(2021, 3, 1))
+    assert code_of(order(after, "310965", days=5)) in ("310965", "197805")  # ibuprofen (strength by dose plan)
+
+
+def test_a_running_nsaid_gives_way_when_the_pregnancy_is_recorded() -> None:
+    sim = patient(dt.date(1990, 1, 1))
+    at(sim, dt.date(2021, 3, 1))
+    first = order(sim, "198014", chronic=True)  # naproxen 500 mg
+    at(sim, dt.date(2021, 5, 1))
+    onset(sim, "conditions", "72892002")  # Normal pregnancy (finding)
+    assert first["stop"] == sim.now
+    assert [code_of(m) for m, _ in sim.rx._current(sim.now)] == ["313782"]

@@ -305,20 +305,37 @@ class MinDosesADay(Rule):
     required = ("drug_set", "min_per_day")
 
     def check(self, view: PatientView) -> Finding:
-        f = Finding()
-        drugs = self.data.code_set(self.p["drug_set"])
-        for med in view.entries("medications"):
-            dosage = med.get("dosage")
-            period = float((dosage or {}).get("period") or 0) * _PERIOD_SECONDS.get((dosage or {}).get("unit", ""), 0)
-            if not dosage or period <= 0 or not drugs.any(med.get("codes")):
-                continue
-            per_day = float(dosage.get("frequency") or 1) * DAY / period
-            if per_day >= float(self.p["min_per_day"]) - 1e-9:
-                f.passed()
-            else:
-                display = (med.get("codes") or [{}])[0].get("display")
-                f.add(False, f"{display} {iso(med['start'])[:10]}: {per_day:g} a day")
-        return f
+        return _doses_a_day(self, view, float(self.p["min_per_day"]), float("inf"))
+
+
+@register
+class MaxDosesADay(Rule):
+    """A drug whose label gives it once a day (warfarin, clopidogrel) is not ordered more than ``max_per_day`` times
+    a day (``drug_set``: the products, by code or display pattern)."""
+
+    kind = "max_doses_a_day"
+    required = ("drug_set", "max_per_day")
+
+    def check(self, view: PatientView) -> Finding:
+        return _doses_a_day(self, view, 0.0, float(self.p["max_per_day"]))
+
+
+def _doses_a_day(rule: Rule, view: PatientView, low: float, high: float) -> Finding:
+    """Each order of the rule's ``drug_set`` with a schedule: its doses a day within [low, high]."""
+    f = Finding()
+    drugs = rule.data.code_set(rule.p["drug_set"])
+    for med in view.entries("medications"):
+        dosage = med.get("dosage")
+        period = float((dosage or {}).get("period") or 0) * _PERIOD_SECONDS.get((dosage or {}).get("unit", ""), 0)
+        if not dosage or period <= 0 or not drugs.any(med.get("codes")):
+            continue
+        per_day = float(dosage.get("frequency") or 1) * DAY / period
+        if low - 1e-9 <= per_day <= high + 1e-9:
+            f.passed()
+        else:
+            display = (med.get("codes") or [{}])[0].get("display")
+            f.add(False, f"{display} {iso(med['start'])[:10]}: {per_day:g} a day")
+    return f
 
 
 @register

@@ -282,6 +282,26 @@ def test_regular_insulin_is_not_once_a_day() -> None:
     passes("rx.regular_insulin_with_meals", [g.record()])
 
 
+WARFARIN = ("855332", "warfarin sodium 5 MG Oral Tablet")
+CLOPIDOGREL = ("309362", "clopidogrel 75 MG Oral Tablet")
+ALENDRONATE = ("904419", "alendronic acid 10 MG Oral Tablet")
+
+
+def test_once_daily_drugs_are_not_given_twice_a_day() -> None:
+    b = RecordBuilder()
+    t = b.at_age(70)
+    med(b, WARFARIN, t, t + 365 * DAY, dosage=_dose(1.0, frequency=2))  # apixaban's schedule (s15 chart review)
+    med(b, CLOPIDOGREL, t, None, dosage=_dose(1.0))
+    result = breaks("rx.once_daily_drugs_once_a_day", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 1)
+    g = RecordBuilder()
+    med(g, WARFARIN, t, None, dosage=_dose(1.0))
+    med(g, ALENDRONATE, t, None, dosage=_dose(1.0))
+    med(g, CLOPIDOGREL, t, None, dosage=_dose(1.0, frequency=1, period=48.0, per="h"))  # fewer is not judged
+    med(g, NAPROXEN, t, t + 10 * DAY, dosage=_dose(1.0, frequency=2))  # other drugs are not judged
+    passes("rx.once_daily_drugs_once_a_day", [g.record()])
+
+
 NAPROXEN = ("198014", "Naproxen 500 MG Oral Tablet")
 HCTZ_LISINOPRIL = ("197885", "hydrochlorothiazide 12.5 MG / lisinopril 10 MG Oral Tablet")
 HCTZ_25 = ("310798", "Hydrochlorothiazide 25 MG Oral Tablet")

@@ -172,3 +172,13 @@ def test_an_anticoagulant_taken_until_the_death_keeps_it() -> None:
         assert b.death is not None
         med(b, APIXABAN, b.at_age(78), stop=b.death - stop_before_death)
         (passes if rule_holds else breaks)(AF_RULE, [b.record()])
+
+
+def test_a_dpp4_inhibitor_kept_below_7_in_dementia_breaks_it_stopped_keeps_it() -> None:
+    for kept in (True, False):
+        b = RecordBuilder(birth=dt.date(1930, 1, 1))
+        b.condition(ALZHEIMER, b.at_age(80))
+        t = b.at_age(83)
+        b.observation("4548-4", t, 6.5)
+        med(b, ("665033", "sitagliptin 100 MG Oral Tablet"), b.at_age(75), stop=None if kept else t)
+        (breaks if kept else passes)("older.dpp4_overtreatment", [b.record()])

@@ -159,3 +159,19 @@ def test_no_fetotoxic_drug_in_pregnancy() -> None:
     med(g, ("896758", "labetalol hydrochloride 100 MG Oral Tablet"), start, stop=start + 300 * DAY)
     med(g, ("314076", "lisinopril 10 MG Oral Tablet"), start + 300 * DAY)  # resumed after delivery
     passes("rx.fetotoxic_drug_in_pregnancy", [g.record()])
+
+
+def test_no_nsaid_in_pregnancy() -> None:
+    b = RecordBuilder(birth=dt.date(1990, 1, 1))
+    start = b.at_age(30)
+    b.condition(PREGNANCY, start, stop=start + 270 * DAY)
+    med(b, ("310965", "ibuprofen 200 MG Oral Tablet"), start + 150 * DAY, stop=start + 155 * DAY)  # at 23 weeks
+    breaks("rx.nsaid_in_pregnancy", [b.record()])
+    g = RecordBuilder(birth=dt.date(1990, 1, 1))
+    start = g.at_age(30)
+    med(g, ("198014", "Naproxen 500 MG Oral Tablet"), start - 100 * DAY, stop=start)  # stopped when detected
+    g.condition(PREGNANCY, start, stop=start + 270 * DAY)
+    med(g, ("313782", "acetaminophen 325 MG Oral Tablet"), start + 150 * DAY, stop=start + 155 * DAY)
+    med(g, ASPIRIN_81, start + 90 * DAY, stop=start + 270 * DAY)  # low-dose aspirin is not an NSAID here
+    med(g, ("310965", "ibuprofen 200 MG Oral Tablet"), start + 280 * DAY, stop=start + 285 * DAY)  # after the birth
+    passes("rx.nsaid_in_pregnancy", [g.record()])
