@@ -46,7 +46,7 @@ class PatientState:
         physiology: Physiology
         pinned_vitals: dict[str, float]
         _watchers: dict[str, Any]
-        _month: tuple[float, int, float]
+        _month: tuple[float, float, tuple[int, float]]
         _vitals: dict[str, float]
         _vitals_at: float
         latent_onsets: dict[str, float]
@@ -150,14 +150,14 @@ class PatientState:
 
     def month_at(self, t: float) -> tuple[int, float]:
         """(calendar month at ``t``, start of the next month): cached, Date logic asks often."""
-        cached = self._month
-        if cached[0] <= t < cached[2]:
-            return cached[1], cached[2]
+        cached = self._month  # (start, next month's start, the answer): the answer is kept, not rebuilt per call
+        if cached[0] <= t < cached[1]:
+            return cached[2]
         now = to_datetime(t)
         start = dt.datetime(now.year, now.month, 1, tzinfo=dt.UTC)
-        nxt = dt.datetime(now.year + (now.month == 12), now.month % 12 + 1, 1, tzinfo=dt.UTC)
-        self._month = (start.timestamp(), now.month, nxt.timestamp())
-        return now.month, self._month[2]
+        nxt = dt.datetime(now.year + (now.month == 12), now.month % 12 + 1, 1, tzinfo=dt.UTC).timestamp()
+        self._month = (start.timestamp(), nxt, (now.month, nxt))
+        return self._month[2]
 
     def ses_category(self) -> str:
         return lifecycle.ses_category(self._sim)

@@ -75,7 +75,7 @@ class Simulation(PatientState, RecordWrites):
         self.now = self.birth_time
         self.queue = EventQueue()
         self._watchers = self.queue.watchers  # the same dict: "is anyone watching?" is a hot-path test
-        self._month: tuple[float, int, float] = (0.0, 0, 0.0)
+        self._month: tuple[float, float, tuple[int, float]] = (0.0, 0.0, (0, 0.0))
         self._vitals: dict[str, float] = {}
         self._vitals_at = -np.inf
         self.pinned_vitals: dict[str, float] = {}

@@ -68,3 +68,29 @@ def test_attribute_condition_agrees_with_compare() -> None:
         condition = Attribute(condition_type="Attribute", attribute="x", operator=op, value=right)
         sim = SimpleNamespace(attributes={} if left is None else {"x": left})
         assert condition.test(sim, None, 0.0) == expected, (left, op, right)  # type: ignore[arg-type]
+
+
+def test_int_operator_agrees_with_compare() -> None:
+    from ehrsim.gmf.conditions.base import int_operator
+
+    ints = [-(2**52), -13, -1, 0, 1, 2, 11, 12, 13, 2**52]
+    for left, right, op in itertools.product(ints, ints, OPS):
+        order = int_operator(op, right)
+        if order is not None:
+            assert order(left, right) == compare(left, op, right), (left, op, right)
+    assert int_operator("<", 1.0) is None and int_operator("<", True) is None and int_operator("<", 2**53) is None
+    assert int_operator("is nil", 1) is None
+
+
+def test_month_condition_agrees_with_compare() -> None:
+    """``Date`` with a month: its tester (an int comparison) gives ``compare`` of the month at ``t``."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from ehrsim.gmf.conditions.patient import Date
+
+    for op, month, now in itertools.product(OPS[:6], (1, 6, 12), (1, 5, 6, 7, 12)):
+        condition = Date(condition_type="Date", operator=op, month=month)
+        sim = SimpleNamespace(month_at=lambda t, now=now: (now, 0.0))
+        at = dt.datetime(2020, now, 15, tzinfo=dt.UTC).timestamp()
+        assert condition.test(sim, None, at) == compare(now, op, month), (op, month, now)  # type: ignore[arg-type]

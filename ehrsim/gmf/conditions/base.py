@@ -94,6 +94,14 @@ def numeric_operator(op: str, right: Any) -> Callable[[float, Any], bool] | None
     return _ORDER.get(op)
 
 
+def int_operator(op: str, right: Any) -> Callable[[int, int], bool] | None:
+    """For a fixed right side that is an int: the function ``compare(left, op, right)`` equals for every int ``left``
+    below 2**53 (``compare`` compares two ints as floats, exact there), else None."""
+    if type(right) is not int or abs(right) >= 2**53:
+        return None
+    return _ORDER.get(op)
+
+
 def _number_in(text: str) -> float | None:
     value = _PARSED.get(text, _UNSEEN)
     if value is _UNSEEN:

@@ -15,6 +15,7 @@ from ehrsim.gmf.conditions.base import (
     Tester,
     Waker,
     compare,
+    int_operator,
     numeric_operator,
     text_operator,
 )
@@ -140,6 +141,9 @@ class Date(Condition):
     def tester(self) -> Tester:
         op, month, year = self.operator, self.month, self.year
         if month is not None:
+            order = int_operator(op, month)
+            if order is not None:  # a month is an int: ``compare`` without its checks (hot in loop plans)
+                return lambda sim, run, t: order(sim.month_at(t)[0], month)
             return lambda sim, run, t: compare(sim.month_at(t)[0], op, month)
         if year is not None:
             start, end = self._threshold_year(year), self._threshold_year(year + 1)
