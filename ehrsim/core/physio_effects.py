@@ -254,15 +254,17 @@ def reported_band(low: float, high: float, age: float | None, sex: str, t: float
 def diagnosed_ceiling(keys: list[str], age: float, sex: str, t: float | None) -> float | None:
     """The highest true eGFR a diagnosed CKD stage (a condition, not a module attribute) leaves: its band's upper
     edge less the margin ``into_band`` keeps, for the equation reported at ``t`` (None: no diagnosed stage, or an
-    open band). The chart's stage outranks the latent kidney's slow fall down to there (``kidney.follow``)."""
+    open band). The chart's stage outranks the latent kidney's slow fall down to there (``kidney.follow``). A
+    diagnosis with an eGFR ceiling (end-stage renal disease, on dialysis) outranks it entirely (0)."""
     table = condition_effects()
-    highs = [
-        (value, spread)
-        for key in keys
-        if key.startswith("SNOMED:")
-        for variable, kind, value, spread in table.get(key, ())
-        if variable == "EGFR" and kind == "band"
-    ]
+    highs = []
+    for key in keys:
+        if key.startswith("SNOMED:"):
+            for variable, kind, value, spread in table.get(key, ()):
+                if variable == "EGFR" and kind == "max":
+                    return 0.0
+                if variable == "EGFR" and kind == "band":
+                    highs.append((value, spread))
     if not highs:
         return None
     low, high = min(highs)

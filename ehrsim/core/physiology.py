@@ -221,7 +221,7 @@ class Physiology:
         if self.bands:
             self._keep_bands(v, age, height)
         if t is not None and age >= kidney.ADULT:
-            ceiling = physio_effects.diagnosed_ceiling(keys, age, self.sex, t) if "EGFR" in self.bands else None
+            ceiling = physio_effects.diagnosed_ceiling(keys, age, self.sex, t) if keys else None
             egfr = kidney.follow(self, v["EGFR"], t, conditions, ceiling)
             if egfr != v["EGFR"]:
                 creatinine = creatinine_for_egfr(egfr, age, self.sex)

@@ -289,3 +289,15 @@ def test_a_stage_diagnosed_ahead_of_the_results_puts_egfr_at_its_band_edge_then_
     assert body.update(70.0, {"ckd": 3}, t=t0, conditions=stage3)["EGFR"] == pytest.approx(57.0, abs=0.01)
     later = body.update(70.5, {"ckd": 3}, t=t0 + 0.5 * year, conditions=stage3)["EGFR"]
     assert later >= 57.0 - 2.5 - 0.01  # no faster than 5 a year
+
+
+def test_end_stage_renal_disease_outranks_the_latent_kidney() -> None:
+    """Dialysis started (end-stage renal disease diagnosed) while the latent eGFR is still 40: the ESRD ceiling
+    holds at once, as the chart says (no dialysis patient charted at eGFR 40)."""
+    year = 365.25 * 86400
+    body = Physiology(np.random.default_rng(2), "F", "white")
+    body.update(70.0, {}, t=70.0 * year)
+    body.impose("EGFR", 40.0, 70.0 * year)
+    body.update(75.0, {}, t=75.0 * year)
+    esrd = {"46177005": {"start": 75.0 * year}}
+    assert body.update(75.0, {"ckd": 5}, t=75.0 * year, conditions=esrd)["EGFR"] < 15.0
