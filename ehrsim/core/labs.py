@@ -324,13 +324,15 @@ def _within_stage(
 ) -> float:
     """A creatinine whose eGFR (by the equation reported at ``t``) lies in the diagnosed stage's band: the
     result that staged the patient is by definition in it, so the noise is drawn given the stage (redrawn,
-    then the true value). Only when the true value lies in the band: redrawing toward a band the kidney has not
-    reached (a module's hidden stage next to the diagnosed one) charted eGFR 57 of a true 78."""
+    then the true value). Not when the true value lies above the band: redrawing toward a band the kidney has not
+    come down to yet (a module's hidden stage next to the diagnosed one) charted eGFR 57 of a true 78."""
     low, high = phys.bands["EGFR"]
     era = egfr_era(t)
     equation = era.equation if era else "ckd_epi_2021"
-    if not low <= egfr_equation(equation, true, age, phys.sex) < high:
-        return value  # the latent kidney has not reached the band yet (kidney.follow): the result shows where it is
+    if egfr_equation(equation, true, age, phys.sex) >= high:
+        return (
+            value  # the latent kidney has not come down to the band yet (kidney.follow): the result shows where it is
+        )
     for _ in range(STAGE_REDRAWS):
         egfr = round(egfr_equation(equation, max(_round(value, analyte) or value, 0.1), age, phys.sex))
         if low <= egfr < high:
