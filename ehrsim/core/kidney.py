@@ -4,10 +4,10 @@ Everything that moves eGFR (a CKD stage's band, a module's hidden stage such as 
 module set with a VitalSign, an Observation range, a drug) gives the *target* of the state; the true eGFR follows
 a falling target at most ``egfr_chronic_decline_max_per_year`` (KDIGO 2012 CKD guideline 2.1.3: a sustained
 decline of more than 5 mL/min/1.73m2 a year is rapid progression), so a stage a module draws at one visit is
-reached over years, as the measured results then show, and a stage is diagnosed when they do. While an acute
-cause is active (acute kidney injury, sepsis, septic shock: ``kidney_acute.csv``) the fall is not limited. A rise
-(recovery, a module's higher value) is not limited. Children's eGFR (bedside Schwartz of a growing child) is not
-latent.
+reached over years, as the measured results then show, and a stage is diagnosed when they do. Within
+``egfr_acute_days`` of the onset of an acute cause (acute kidney injury, sepsis, septic shock: ``kidney_acute.csv``)
+the fall is not limited. A rise (recovery, a module's higher value) is not limited. Children's eGFR (bedside
+Schwartz of a growing child) is not latent.
 """
 
 from __future__ import annotations
@@ -32,9 +32,13 @@ def acute_codes() -> frozenset[str]:
     return frozenset(r["code"] for r in rows("physiology/kidney_acute.csv"))
 
 
-def acute(conditions: dict[str, dict] | None) -> bool:
-    """Whether an acute cause of a fast eGFR fall is active now."""
-    return bool(conditions) and not acute_codes().isdisjoint(conditions)  # type: ignore[arg-type]
+def acute(conditions: dict[str, dict] | None, t: float) -> bool:
+    """Whether an acute cause of a fast eGFR fall began in the last ``egfr_acute_days`` (a library may leave sepsis
+    active for decades: Synthea's sepsis of 1971 still lifted the limit in 2019)."""
+    if not conditions or acute_codes().isdisjoint(conditions):
+        return False
+    window = params()["egfr_acute_days"] * 86400.0
+    return any(t - conditions[code].get("start", t) <= window for code in acute_codes() if code in conditions)
 
 
 def lowest(phys: Physiology, t: float) -> float:
@@ -55,7 +59,7 @@ def follow(
     ``ceiling``: the top of a diagnosed stage's band (``physio_effects.diagnosed_ceiling``). A library that diagnoses
     a stage the results have not reached (Synthea's, from its hidden ``ckd`` a few months on) puts the value at the
     band's edge, not lower, so the chart's stage and its results agree and the fall is the least the chart needs."""
-    now_acute = acute(conditions)
+    now_acute = acute(conditions, t)
     value = target if now_acute else max(target, lowest(phys, t))
     if ceiling is not None and value > ceiling:
         value = max(ceiling, target)

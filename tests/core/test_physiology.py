@@ -262,8 +262,13 @@ def test_a_modules_egfr_moves_the_latent_kidney_at_the_chronic_rate_unless_an_ac
     acute = Physiology(np.random.default_rng(3), "M", "white")
     acute.update(60.0, {}, t=60.0 * year)
     acute.impose("EGFR", 40.0, 60.0 * year)
-    aki = {"14669001": {}}
+    aki = {"14669001": {"start": 60.0 * year - 86400.0}}
     assert acute.update(60.0, {}, t=60.0 * year, conditions=aki)["EGFR"] == pytest.approx(40.0, abs=0.01)
+    old = Physiology(np.random.default_rng(3), "M", "white")  # a sepsis a library never ended, 40 years ago
+    old.update(60.0, {}, t=60.0 * year)
+    old.impose("EGFR", 40.0, 60.0 * year)
+    sepsis = {"91302008": {"start": 20.0 * year}}
+    assert old.update(60.0, {}, t=60.0 * year, conditions=sepsis)["EGFR"] == pytest.approx(start, abs=0.01)
 
 
 def test_the_latent_kidney_does_not_hold_a_rise_back_nor_a_childs_egfr() -> None:
