@@ -15,6 +15,7 @@ import math
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from ehrsim.core import kidney
 from ehrsim.core.lab_eras import egfr_era
 from ehrsim.core.physio_effects import BAND_MARGIN, OPEN_BAND_WIDTH
 from ehrsim.core.physio_tables import cardio_params, creatinine_for_egfr
@@ -191,6 +192,8 @@ def adopt(
     low, high = declared
     if not low <= true <= high:  # the module knows better: somewhere in its range, kept by the state
         target = low + (high - low) * float(rng.random()) if high > low else low
+        if analyte.variable == "Creatinine" and age >= kidney.ADULT:
+            target = kidney.creatinine_within_reach(phys, target, t, age)
         phys.impose(analyte.variable, target, t)
         true = target
     return true, declared
@@ -321,10 +324,15 @@ def _within_stage(
 ) -> float:
     """A creatinine whose eGFR (by the equation reported at ``t``) lies in the diagnosed stage's band: the
     result that staged the patient is by definition in it, so the noise is drawn given the stage (redrawn,
-    then the true value)."""
+    then the true value). Not when the true value lies above the band: redrawing toward a band the kidney has not
+    come down to yet (a module's hidden stage next to the diagnosed one) charted eGFR 57 of a true 78."""
     low, high = phys.bands["EGFR"]
     era = egfr_era(t)
     equation = era.equation if era else "ckd_epi_2021"
+    if egfr_equation(equation, true, age, phys.sex) >= high:
+        return (
+            value  # the latent kidney has not come down to the band yet (kidney.follow): the result shows where it is
+        )
     for _ in range(STAGE_REDRAWS):
         egfr = round(egfr_equation(equation, max(_round(value, analyte) or value, 0.1), age, phys.sex))
         if low <= egfr < high:

@@ -251,6 +251,29 @@ def reported_band(low: float, high: float, age: float | None, sex: str, t: float
     return max(low, as_2021(low)), (min(high, as_2021(high)) if math.isfinite(high) else high)
 
 
+def diagnosed_ceiling(keys: list[str], age: float, sex: str, t: float | None) -> float | None:
+    """The highest true eGFR a diagnosed CKD stage (a condition, not a module attribute) leaves: its band's upper
+    edge less the margin ``into_band`` keeps, for the equation reported at ``t`` (None: no diagnosed stage, or an
+    open band). The chart's stage outranks the latent kidney's slow fall down to there (``kidney.follow``). A
+    diagnosis with an eGFR ceiling (end-stage renal disease, on dialysis) outranks it entirely (0)."""
+    table = condition_effects()
+    highs = []
+    for key in keys:
+        if key.startswith("SNOMED:"):
+            for variable, kind, value, spread in table.get(key, ()):
+                if variable == "EGFR" and kind == "max":
+                    return 0.0
+                if variable == "EGFR" and kind == "band":
+                    highs.append((value, spread))
+    if not highs:
+        return None
+    low, high = min(highs)
+    if not math.isfinite(high):
+        return None
+    lo, hi = reported_band(low, high, age, sex, t)
+    return hi - BAND_MARGIN * (hi - lo)
+
+
 #: how far (points) into a module attribute's stage a value goes while the next-door stage is still the diagnosis
 EDGE_ZONE = 4.0
 
@@ -260,8 +283,10 @@ def _staged(hidden: tuple[float, float], diagnosed: tuple[float, float] | None) 
 
     No diagnosis: the attribute's stage. The next stage over: the edge of the attribute's stage next to the
     diagnosed one (an eGFR just past the threshold, before the visit that re-stages; within the audit's
-    5-point margin of the diagnosis and inside the stage the coming diagnosis rests on). Further apart: the
-    diagnosed stage, so results in the chart never contradict the stage in the chart by more than a step."""
+    5-point margin of the diagnosis and inside the stage the coming diagnosis rests on). An attribute's stage
+    further below: the same edge of the stage below the diagnosed one, so a library that diagnoses from the
+    results (ehrsim's CKD module) diagnoses that stage next and moves on, stage by stage; before, the value stayed
+    in the diagnosed stage and the hidden stage was never diagnosed. Further above: the diagnosed stage."""
     if diagnosed is None or diagnosed == hidden:
         return hidden
     low, high = hidden
@@ -269,6 +294,8 @@ def _staged(hidden: tuple[float, float], diagnosed: tuple[float, float] | None) 
         return (max(low, high - EDGE_ZONE), high)
     if low == diagnosed[1]:
         return (low, min(high, low + EDGE_ZONE))
+    if high < diagnosed[0]:
+        return (max(diagnosed[0] - EDGE_ZONE, 0.0), diagnosed[0])
     return diagnosed
 
 

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from ehrsim.core import growth, newborn_growth, physio_baseline, physio_drugs, physio_effects
+from ehrsim.core import growth, kidney, newborn_growth, physio_baseline, physio_drugs, physio_effects
 from ehrsim.core.cardio import cardiovascular_risk
 from ehrsim.core.physio_tables import (
     ACUTE,
@@ -85,6 +85,8 @@ class Physiology:
         self.band_entry: dict[str, tuple[float, float]] = {}
         #: the values those bands kept (a module's value set just now may still sit in the engine's cache)
         self.kept: dict[str, float] = {}
+        #: (time, true eGFR, acute cause active) of an adult at the last update: the latent kidney function
+        self.kidney: tuple[float, float, bool] | None = None
         self.pregnancy_start: float | None = None
         self.pregnancy_end: float | None = None
         self.pregnancy_bmi = 25.0
@@ -221,6 +223,15 @@ class Physiology:
                 v["EGFR"] = egfr_ckd_epi_2021(v["Creatinine"], age, self.sex)
         if self.bands:
             self._keep_bands(v, age, height)
+        if t is not None and age >= kidney.ADULT:
+            ceiling = physio_effects.diagnosed_ceiling(keys, age, self.sex, t) if keys else None
+            egfr = kidney.follow(self, v["EGFR"], t, conditions, ceiling)
+            if egfr != v["EGFR"]:
+                creatinine = creatinine_for_egfr(egfr, age, self.sex)
+                base = 0.95 if self.sex == "M" else 0.75  # urea follows creatinine as in derive_dependent
+                v["Urea Nitrogen"] *= (max(creatinine / base, 0.6) / max(v["Creatinine"] / base, 0.6)) ** 0.8
+                v["EGFR"], v["Creatinine"] = egfr, creatinine
+        if self.bands:
             self.kept = {name: v[name] for name in (*self.bands, "Creatinine") if name in v}
         elif self.kept:
             self.kept = {}

@@ -194,7 +194,7 @@ def test_a_module_creatinine_left_in_the_engines_cache_does_not_take_egfr_out_of
     body = Physiology(np.random.default_rng(11), "F", "white")
     body.update(72, {}, 0.0, {})
     body.impose("Creatinine", 2.1, 0.0)  # CKD-EPI about 24 at 72: stage 4, not the stage 3 being diagnosed
-    vitals = body.update(72, {"ckd": 3}, 0.0, {})
+    vitals = body.update(72, {"ckd": 3}, 0.0, {"433144002": {"start": 0.0}})
     vitals["Creatinine"] = 2.1  # what Simulation.set_vital leaves in its cache
     egfr = labs.measure(body, vitals, np.random.default_rng(0), labs.analytes()["98979-8"], 0.0, 72.0)
     assert 30 <= egfr < 60
@@ -296,7 +296,7 @@ def test_a_childs_egfr_is_bedside_schwartz_of_the_creatinine_measured_with_it() 
     [
         (3, None, 30, 60),  # a module's stage alone
         (4, "433144002", 25, 30),  # one stage ahead of the chart: just past the threshold, within 5 of stage 3
-        (3, "431855005", 90, 999),  # two stages ahead (Synthea re-stages years later): the chart's stage
+        (3, "431855005", 86, 90),  # two stages ahead (Synthea re-stages years later): the edge of the next stage
         (5, "431857002", 10, 15),
     ],
 )
@@ -394,3 +394,19 @@ def test_a_module_creatinine_for_a_child_keeps_the_schwartz_egfr_in_the_diagnose
     low, high = _within_band((0.3, 1.8), (30.0, 60.0), 12, "M", t2000, height=150.0)  # type: ignore[misc]
     for creatinine in (low, high):
         assert 30 <= labs.schwartz_bedside(creatinine, 150.0) < 60
+
+
+def test_a_modules_creatinine_range_is_adopted_only_as_far_as_the_kidney_can_have_declined() -> None:
+    """A panel asking creatinine 1.9-2.1 (Synthea's stage 3 range) of a 60-year-old man at eGFR 80 a quarter of a
+    year after the state's last update: the true creatinine goes no higher than that of an eGFR 1.25 lower (5 a
+    year), and that is what the state keeps (its offset)."""
+    from ehrsim.core.physio_tables import creatinine_for_egfr
+
+    year = 365.25 * 86400
+    body = Physiology(np.random.default_rng(3), "M", "white")
+    vitals = body.update(60.0, {}, t=60.0 * year)
+    creatinine = labs.analytes()["2160-0"]
+    value = labs.measure(body, vitals, np.random.default_rng(0), creatinine, 60.25 * year, 60.25, declared=(1.9, 2.1))
+    reach = creatinine_for_egfr(vitals["EGFR"] - 1.25, 60.25, "M")
+    assert value < 1.9 and abs(value - reach) < 0.3  # the reachable value with its noise, not the module's range
+    assert body.offsets["Creatinine"][0] == pytest.approx(math.log(reach) - math.log(body.raw["Creatinine"]), abs=0.01)
