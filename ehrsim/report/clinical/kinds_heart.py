@@ -1,7 +1,10 @@
-"""Cardio-renal-metabolic treatment rules: a low result of a diagnosed condition (heart failure with reduced ejection
-fraction), and two conditions together (type 2 diabetes with chronic kidney disease) that call for a drug class."""
+"""Cardio-renal-metabolic rules: a low result of a diagnosed condition (heart failure with reduced ejection
+fraction), two conditions together (type 2 diabetes with chronic kidney disease) that call for a drug class, and
+hypertension awareness (the share of hypertensive adults diagnosed)."""
 
 from __future__ import annotations
+
+from statistics import fmean
 
 from ehrsim.record.times import DAY, iso
 from ehrsim.report.clinical.base import Finding, Rule, date_time, register
@@ -74,3 +77,36 @@ class ComorbidityTreated(Rule):
         f = Finding()
         f.add(treated, f"both from {iso(t)[:10]}, no {self.p['drug_class']} by {iso(int(limit))[:10]}")
         return f
+
+
+@register
+class AwareShare(Rule):
+    """Share of NHANES-hypertensive adults who know it (hypertension awareness): among living adults whose survey
+    exam (the record's ``latent.exam``, the true state at the reference date, as NHANES's mean of three readings) is
+    at or above ``readings``' thresholds, or who are diagnosed and on a drug of ``drug_class`` (NHANES asks about
+    medicine taken for high blood pressure), the share with the condition recorded. Records without an exam (another
+    simulator's) are not judged."""
+
+    kind = "aware_share"
+    band = True
+    required = ("condition_set", "drug_class", "readings", "min_age", "band")
+
+    def setup(self) -> None:
+        self.conditions = self.data.code_set(self.p["condition_set"])
+
+    def check(self, view: PatientView) -> Finding:
+        ref = view.reference_time
+        if not view.alive or view.age(ref) < self.p["min_age"]:
+            return Finding()
+        exam = ((view.record.get("latent") or {}).get("exam") or {}).get("values") or {}
+        if not exam:
+            return Finding()
+        high = any(exam.get(r["code"], -1.0) >= r["at_least"] for r in self.p["readings"])
+        diagnosed = any(c["start"] <= ref for c in view.conditions_in(self.conditions))
+        treated = diagnosed and any(view.active(m, ref) for m in view.meds_of(self.p["drug_class"]))
+        if not (high or treated):
+            return Finding()
+        return Finding(events=1, values=[1.0 if diagnosed else 0.0])
+
+    def measure(self, values: list[float]) -> float | None:
+        return fmean(values) if values else None
