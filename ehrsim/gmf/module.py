@@ -89,6 +89,5 @@ class Library:
     def recorded_codes(self) -> frozenset[str]:
         """Every code a state of the library records (its ``codes``): the core leaves to a library the care it
         models itself (``engine.visit_care``)."""
-        return frozenset(
-            str(c.code) for m in self.modules.values() for s in m.states.values() for c in getattr(s, "codes", None) or ()
-        )
+        states = (s for m in self.modules.values() for s in m.states.values())
+        return frozenset(str(c.code) for s in states for c in getattr(s, "codes", None) or ())
