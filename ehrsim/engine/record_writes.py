@@ -159,7 +159,7 @@ class RecordWrites:
 
     def _visit_diagnosis(self, run: ModuleRun) -> list[dict[str, str]]:
         enc = self.desk.current(run)
-        active = self.active["conditions"]
+        active = self.rec.active["conditions"]
         for code in (enc.get("reason") or ()) if enc is not None else ():
             if code.get("code") in active:
                 return [dict(code)]
