@@ -1,7 +1,8 @@
 """Care a wellness visit gives when the module library does not model it (any library).
 
-Synthea's library never examines a diabetic's feet (ADA: at least yearly), offers no statin for diabetes and leaves
-underweight and obese children without evaluation or nutrition care; ehrsim's library does all of it in its modules.
+Synthea's library never examines a diabetic's feet (ADA: at least yearly), leaves many diabetics without a statin
+and all with kidney disease without an SGLT2 inhibitor, and leaves underweight and obese children without evaluation
+or nutrition care; ehrsim's library does all of it in its modules.
 Each row of ``engine/visit_care.csv`` names a state (an active condition, or a result recorded at this visit within
 limits), an age window and the procedure the visit then records or the drug it orders (through the prescribing
 layer, which may withhold it). A row applies only when no state of the library records one of its
@@ -48,12 +49,13 @@ class VisitCare:
     max_age: float  # years (exclusive)
     since: float  # record time
     conditions: tuple[str, ...]  # any of them active (the first found is the procedure's reason)
+    with_conditions: tuple[str, ...]  # and, when listed, any of these too (type 2 diabetes with CKD stage 3-4)
     result: str  # LOINC of a result recorded in this visit ("" when the row reads conditions)
     at_least: float
     below: float
     procedure: tuple[tuple[str, str], ...]  # (key, value) pairs of the code dict
     not_within: float  # seconds since the same procedure
-    unless_class: str  # a medication row: not while a drug of this prescribing class is taken
+    unless_taking: frozenset[str]  # a medication row: not while a drug of these prescribing classes or ingredients
     library_codes: frozenset[str]
 
 
@@ -73,12 +75,13 @@ def table() -> tuple[VisitCare, ...]:
                 _float(r["max_age"], float("inf")),
                 float(from_date(dt.date.fromisoformat(r["since"]))) if r["since"].strip() else float("-inf"),
                 tuple(c for c in r["conditions"].split(";") if c),
+                tuple(c for c in r["with_conditions"].split(";") if c),
                 r["result"].strip(),
                 _float(r["at_least"], float("-inf")),
                 _float(r["below"], float("inf")),
                 (("system", r["system"]), ("code", r["code"]), ("display", r["display"])),
                 _float(r["not_within_days"], 0.0) * DAY,
-                r["unless_class"].strip(),
+                frozenset(c for c in r["unless_taking"].split(";") if c),
                 frozenset(c for c in r["library_codes"].split(";") if c),
             )
         except ValueError as exc:
@@ -100,8 +103,9 @@ def give(sim: Simulation, enc: dict[str, Any], t: float) -> None:
             continue
         reason: list[dict[str, str]] = []
         if care.conditions:
-            held = next((sim.active["conditions"][c] for c in care.conditions if c in sim.active["conditions"]), None)
-            if held is None:
+            active = sim.active["conditions"]
+            held = next((active[c] for c in care.conditions if c in active), None)
+            if held is None or (care.with_conditions and not any(c in active for c in care.with_conditions)):
                 continue
             reason = [dict(held["codes"][0])]
         else:
@@ -113,7 +117,7 @@ def give(sim: Simulation, enc: dict[str, Any], t: float) -> None:
                 continue
         code = dict(care.procedure)
         if care.kind == "medication":
-            if not _taking(sim, care.unless_class, t):
+            if not _taking(sim, care.unless_taking, t):
                 _order(sim, care, code, reason, t)
             continue
         if _done_within(sim, code["code"], t, care.not_within):
@@ -121,11 +125,14 @@ def give(sim: Simulation, enc: dict[str, Any], t: float) -> None:
         sim.write("procedures", {"start": t, "stop": t, "codes": [code], "reason": reason}, enc["id"])
 
 
-def _taking(sim: Simulation, drug_class: str, t: float) -> bool:
+def _taking(sim: Simulation, drugs: frozenset[str], t: float) -> bool:
+    """A drug of these prescribing classes or ingredients is taken at ``t``."""
     products = sim.rx.rx.products
     for med in sim.active["medications"].values():
         product = products.get(med["codes"][0]["code"])
-        if product is not None and drug_class in product.classes and (med["stop"] is None or med["stop"] > t):
+        if product is None or (med["stop"] is not None and med["stop"] <= t):
+            continue
+        if drugs & product.classes or drugs.intersection(product.ingredients):
             return True
     return False
 

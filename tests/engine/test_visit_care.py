@@ -152,3 +152,20 @@ def test_no_statin_before_40_before_2004_or_when_the_library_runs_its_own_diabet
     onset(own, "conditions", TYPE_2_DIABETES)
     visit_care.give(own, _wellness(own, dt.date(2016, 3, 1), "v"), own.now)
     assert not _statins(young) and not _statins(early) and not own.rec.lists["medications"]
+
+
+CANAGLIFLOZIN = "1373463"
+
+
+def test_type_2_diabetes_with_ckd_3_gets_an_sglt2_inhibitor_since_october_2019() -> None:
+    sim = patient(dt.date(1950, 1, 1))
+    at(sim, dt.date(2015, 2, 1))
+    onset(sim, "conditions", TYPE_2_DIABETES)
+    visit_care.give(sim, _wellness(sim, dt.date(2019, 3, 1), "v0"), sim.now)
+    onset(sim, "conditions", "433144002")  # chronic kidney disease stage 3
+    visit_care.give(sim, _wellness(sim, dt.date(2019, 6, 1), "v1"), sim.now)  # before CREDENCE's approval
+    assert not [m for m in sim.rec.lists["medications"] if m["codes"][0]["code"] == CANAGLIFLOZIN]
+    visit_care.give(sim, _wellness(sim, dt.date(2020, 3, 1), "v2"), sim.now)
+    visit_care.give(sim, _wellness(sim, dt.date(2021, 3, 1), "v3"), sim.now)  # taking it: not again
+    (sglt2,) = [m for m in sim.rec.lists["medications"] if m["codes"][0]["code"] == CANAGLIFLOZIN]
+    assert sglt2["encounter"] == "v2" and sglt2["reason"][0]["code"] == TYPE_2_DIABETES
