@@ -7,7 +7,8 @@ Each row of ``engine/visit_care.csv`` names a state (an active condition, or a r
 limits), an age window and the procedure the visit then records or the drug it orders (through the prescribing
 layer, which may withhold it). A row applies only when no state of the library records one of its
 ``library_codes``: a library that models this care keeps its own (its timing and its share of patients missed), and
-nothing is recorded twice. No random draw: the care follows from the record.
+nothing is recorded twice. No random draw, except a row's uptake (a share of patients who take a drug offered):
+drawn once per life from the patient's generator when the row first applies.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class VisitCare:
     procedure: tuple[tuple[str, str], ...]  # (key, value) pairs of the code dict
     not_within: float  # seconds since the same procedure
     unless_taking: frozenset[str]  # a medication row: not while a drug of these prescribing classes or ingredients
+    uptake: dict[str, float]  # sex -> share of patients who take the care when offered (1: everyone, no draw)
     library_codes: frozenset[str]
 
 
@@ -82,6 +84,7 @@ def table() -> tuple[VisitCare, ...]:
                 (("system", r["system"]), ("code", r["code"]), ("display", r["display"])),
                 _float(r["not_within_days"], 0.0) * DAY,
                 frozenset(c for c in r["unless_taking"].split(";") if c),
+                {"M": _float(r["uptake_male"], 1.0), "F": _float(r["uptake_female"], 1.0)},
                 frozenset(c for c in r["library_codes"].split(";") if c),
             )
         except ValueError as exc:
@@ -117,12 +120,23 @@ def give(sim: Simulation, enc: dict[str, Any], t: float) -> None:
                 continue
         code = dict(care.procedure)
         if care.kind == "medication":
-            if not _taking(sim, care.unless_taking, t):
+            if not _taking(sim, care.unless_taking, t) and _accepts(sim, care):
                 _order(sim, care, code, reason, t)
             continue
         if _done_within(sim, code["code"], t, care.not_within):
             continue
         sim.write("procedures", {"start": t, "stop": t, "codes": [code], "reason": reason}, enc["id"])
+
+
+def _accepts(sim: Simulation, care: VisitCare) -> bool:
+    """Whether this patient takes what the row offers: one draw per life, at the first offer."""
+    share = care.uptake.get(sim.patient["gender"], 1.0)
+    if share >= 1.0:
+        return True
+    accepts = sim.visit_care_uptake.get(care.name)
+    if accepts is None:
+        accepts = sim.visit_care_uptake[care.name] = bool(sim.rng.random() < share)
+    return accepts
 
 
 def _taking(sim: Simulation, drugs: frozenset[str], t: float) -> bool:

@@ -127,6 +127,7 @@ def _wellness(sim: Simulation, day: dt.date, name: str) -> dict[str, Any]:
 
 def test_an_adult_40_to_75_with_diabetes_is_offered_a_statin_once() -> None:
     sim = patient(dt.date(1960, 1, 1))
+    sim.visit_care_uptake["diabetes_statin"] = True  # one who takes it (MMWR 2015: 58.6 % of women)
     at(sim, dt.date(2015, 2, 1))
     onset(sim, "conditions", TYPE_2_DIABETES)
     visit_care.give(sim, _wellness(sim, dt.date(2016, 3, 1), "v1"), sim.now)
@@ -159,6 +160,7 @@ CANAGLIFLOZIN = "1373463"
 
 def test_type_2_diabetes_with_ckd_3_gets_an_sglt2_inhibitor_since_october_2019() -> None:
     sim = patient(dt.date(1950, 1, 1))
+    sim.visit_care_uptake["diabetes_statin"] = False
     at(sim, dt.date(2015, 2, 1))
     onset(sim, "conditions", TYPE_2_DIABETES)
     visit_care.give(sim, _wellness(sim, dt.date(2019, 3, 1), "v0"), sim.now)
@@ -169,3 +171,19 @@ def test_type_2_diabetes_with_ckd_3_gets_an_sglt2_inhibitor_since_october_2019()
     visit_care.give(sim, _wellness(sim, dt.date(2021, 3, 1), "v3"), sim.now)  # taking it: not again
     (sglt2,) = [m for m in sim.rec.lists["medications"] if m["codes"][0]["code"] == CANAGLIFLOZIN]
     assert sglt2["encounter"] == "v2" and sglt2["reason"][0]["code"] == TYPE_2_DIABETES
+
+
+def test_the_statin_uptake_is_drawn_once_and_a_patient_who_declines_gets_none() -> None:
+    sim = patient(dt.date(1960, 1, 1), gender="M")
+    at(sim, dt.date(2015, 2, 1))
+    onset(sim, "conditions", TYPE_2_DIABETES)
+    visit_care.give(sim, _wellness(sim, dt.date(2016, 3, 1), "v1"), sim.now)
+    drawn = sim.visit_care_uptake["diabetes_statin"]
+    visit_care.give(sim, _wellness(sim, dt.date(2017, 3, 1), "v2"), sim.now)
+    assert sim.visit_care_uptake == {"diabetes_statin": drawn} and len(_statins(sim)) == int(drawn)
+    declines = patient(dt.date(1960, 1, 1))
+    declines.visit_care_uptake["diabetes_statin"] = False
+    at(declines, dt.date(2015, 2, 1))
+    onset(declines, "conditions", TYPE_2_DIABETES)
+    visit_care.give(declines, _wellness(declines, dt.date(2016, 3, 1), "v1"), declines.now)
+    assert not _statins(declines) and _done(declines, FOOT_EXAM)  # the foot exam needs no consent draw
