@@ -146,8 +146,24 @@ class RecordWrites:
         return entry
 
     def prescribe(self, run: ModuleRun, state: Any, fields: dict[str, Any], t: float) -> dict[str, Any]:
-        """A MedicationOrder: the prescribing layer checks it against the patient, adjusts and records it."""
+        """A MedicationOrder: the prescribing layer checks it against the patient, adjusts and records it.
+
+        An order naming no reason is for the diagnosis its visit is for, when that diagnosis is active: an order
+        is linked to the visit's diagnosis, as an EHR links it (Synthea's library named no reason for 5,971 of
+        22,965 orders in 300 lives, 2,581 of them written in a visit for an active condition: the oxycodone of a
+        fracture visit, the amoxicillin of an otitis visit; s16syn).
+        """
+        if not fields["reason"]:
+            fields["reason"] = self._visit_diagnosis(run)
         return self.rx.order(run, state, fields, t)
+
+    def _visit_diagnosis(self, run: ModuleRun) -> list[dict[str, str]]:
+        enc = self.desk.current(run)
+        active = self.rec.active["conditions"]
+        for code in (enc.get("reason") or ()) if enc is not None else ():
+            if code.get("code") in active:
+                return [dict(code)]
+        return []
 
     def activate(self, kind: str, entry: dict[str, Any]) -> None:
         self.rec.activate(kind, entry)

@@ -91,6 +91,8 @@ class Simulation(PatientState, RecordWrites):
         self.immunizations_first: dict[str, float] = {}  # series key -> age in days at its first dose
         #: [entries counted, CVX code -> time of its latest dose] (``care._latest_doses``)
         self.latest_doses: list[Any] = [0, {}]
+        #: visit_care row -> whether the patient takes what it offers (drawn at the first offer)
+        self.visit_care_uptake: dict[str, bool] = {}
         self.product_draw = 0.0  # the patient's fixed draw for vaccine products in use together (care.plan_vaccines)
         self.birth_plan: Any = None  # the newborn's birth (``core.birth_stay.BirthPlan``), set at birth
         self.birth_stay: dict[str, Any] | None = None  # the birth stay's encounter, for a hospital birth

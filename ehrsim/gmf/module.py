@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -83,3 +84,10 @@ class Library:
 
     def hashes(self) -> dict[str, str]:
         return {p: m.sha256 for p, m in sorted(self.modules.items())}
+
+    @cached_property
+    def recorded_codes(self) -> frozenset[str]:
+        """Every code a state of the library records (its ``codes``): the core leaves to a library the care it
+        models itself (``engine.visit_care``)."""
+        states = (s for m in self.modules.values() for s in m.states.values())
+        return frozenset(str(c.code) for s in states for c in getattr(s, "codes", None) or ())

@@ -223,3 +223,13 @@ def test_a_ckd_stage_diagnosed_before_egfr_was_reported_rests_on_creatinine() ->
     new = RecordBuilder(birth=dt.date(1950, 1, 1))
     new.condition("433144002", new.at_age(60))  # 2010: eGFR was reported
     assert len(check_labs_agree(new.record())) == 1
+
+
+def test_diagnostic_and_preventive_agents_need_no_reason() -> None:
+    """A dilated eye exam's tropicamide and a dental visit's topical fluoride treat no diagnosis (Synthea's library)."""
+    b = RecordBuilder()
+    b.medication("313521", b.at_age(40), [])  # tropicamide for the dilated fundus examination
+    b.medication("1535362", b.at_age(41), ["103697008"])  # fluoride gel; its 'reason' is the dental referral
+    b.medication("313782", b.at_age(42), [])  # acetaminophen still needs one
+    (problem,) = check_medication_reasons(b.record())
+    assert "313782" in problem and "has no reason" in problem

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tests.report.clinical.helpers import DAY, breaks, med, passes
-from tests.report.records import REFERENCE, RecordBuilder
+from tests.report.records import REFERENCE, RecordBuilder, code
 
 ASPIRIN_81 = ("243670", "aspirin 81 MG Oral Tablet")
 LIRAGLUTIDE = ("897122", "3 ML liraglutide 6 MG/ML Pen Injector")
@@ -143,7 +143,11 @@ def test_obese_child_is_addressed() -> None:
         lean.observation("59576-9", lean.at_age(age), 60.0, category="vital-signs")
     adult = RecordBuilder(index=2, birth=dt.date(1980, 1, 1))
     adult.observation("59576-9", adult.at_age(30), 99.0, category="vital-signs")  # not a child
-    passes("care.obese_child_addressed", [g.record(), lean.record(), adult.record()])
+    mend = RecordBuilder(index=3, birth=dt.date(2005, 1, 1))  # Synthea's MEND program: a weight management plan
+    for age in (12, 13, 14):
+        mend.observation("59576-9", mend.at_age(age), 97.5, category="vital-signs")
+    mend._entry("careplans", start=mend.at_age(12.5), stop=None, codes=[code("718361005")], activities=[], reason=[])
+    passes("care.obese_child_addressed", [g.record(), lean.record(), adult.record(), mend.record()])
 
 
 def test_no_fetotoxic_drug_in_pregnancy() -> None:
