@@ -21,7 +21,7 @@ def _rule(records: list[dict], rule_id: str) -> RuleResult:
 def test_treated_hypertension_is_intensified() -> None:
     records = list(
         ehrsim.generate(
-            80,
+            120,
             seed=11,
             reference_date=dt.date(2020, 1, 1),
             only_modules=("hypertension",),
@@ -32,7 +32,8 @@ def test_treated_hypertension_is_intensified() -> None:
     )
     result = _rule(records, "care.hypertension_intensified")
     assert result.patients >= 15  # enough treated hypertensives to judge
-    # Without intensification 30 of 86 (35 %) broke the rule (s10review); 80 lives give ~40 treated patients, so the
+    # Without intensification 30 of 86 (35 %) broke the rule (s10review); 120 lives give 15-40 treated patients
+    # (fewer per life since s16htn's lower onset rates and 45 % awareness at onset), so the
     # audit's 10 % tolerance is judged on the 2,000-life proof run and this test asks for well under the old share.
     assert result.patients_breaking <= 0.2 * result.patients
     # s13htn: decisions on the recorded reading, follow-up every 3-6 months at goal (JNC 7), era stepped care: treated
