@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 YEAR = SECONDS["years"]
 FAST_GROWTH = 2 * YEAR  # vitals refresh daily before this age (infant growth), monthly after
+ADULT = 18 * YEAR  # creatinine from eGFR by the bedside Schwartz equation before, CKD-EPI after (core/physio_tables.py)
 
 
 class PatientState:
@@ -96,7 +97,8 @@ class PatientState:
         """True vital signs, recomputed lazily (only when something reads them): at most daily while a child
         under 2 grows fast (so the 1-month visit does not repeat the newborn's measurements), then monthly."""
         refresh = SECONDS["days"] if self.now - self.birth_time < FAST_GROWTH else SECONDS["months"]
-        if self.now - self._vitals_at >= refresh:
+        adult = self.birth_time + ADULT  # creatinine follows the adult equation from here: never a child's value after
+        if self.now - self._vitals_at >= refresh or self._vitals_at < adult <= self.now:
             self._vitals = lifecycle.vitals(self._sim, self.now)
             self._vitals.update(self.pinned_vitals)
             self._vitals_at = self.now
