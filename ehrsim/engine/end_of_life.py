@@ -13,6 +13,7 @@ Any such death, in a course or in a module's own stay, may have its advance care
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from ehrsim.core import care_planning as acp
@@ -44,15 +45,10 @@ def terminal_course(
 
     ``history`` holds the recorded conditions (codes with ``onset``); the course needs one of the cause's group.
     """
-    group = terminal.slow_group(cause[0].get("display")) if cause else None
-    if group is None:
+    found = _slow_disease_onsets(cause, history, t)
+    if found is None:
         return None
-    pattern = terminal.slow_pattern(group)
-    onsets = [
-        c["onset"]
-        for c in history
-        if c.get("onset") is not None and c["onset"] < t and pattern.search(c.get("display") or "")
-    ]
+    pattern, onsets = found
     if not onsets:  # the disease is not in the chart: no course for it
         return None
     diagnosed = min(onsets)
@@ -104,15 +100,10 @@ def care_planning(
     the disease (or wellness visit) in the last year of life, else at the admission of the stay the patient died in
     (``place``, begun after the diagnosis), else at the last such visit since the diagnosis.
     """
-    group = terminal.slow_group(cause[0].get("display")) if cause else None
-    if group is None:
+    found = _slow_disease_onsets(cause, history, t)
+    if found is None:
         return None
-    pattern = terminal.slow_pattern(group)
-    onsets = [
-        c["onset"]
-        for c in history
-        if c.get("onset") is not None and c["onset"] < t and pattern.search(c.get("display") or "")
-    ]
+    pattern, onsets = found
     share = acp.share(t)
     if not onsets or share <= 0.0 or float(sim.cause_rng.random()) >= share:
         return None
@@ -232,3 +223,20 @@ def _comfort_orders(sim: Simulation, setting: str, admission: dict[str, Any], wh
             "stop_reason": None,
         }
         sim.rx.order(_CourseRun(admission), _ComfortOrder(), fields, t)  # type: ignore[arg-type]
+
+
+def _slow_disease_onsets(
+    cause: list[dict[str, str]], history: list[dict[str, Any]], t: float
+) -> tuple[re.Pattern[str], list[float]] | None:
+    """The slow-disease group of the cause of death (``deaths/slow_causes.csv``) as a pattern, and the onsets before
+    ``t`` of the chart's conditions in it; None when the cause is not a slow disease."""
+    group = terminal.slow_group(cause[0].get("display")) if cause else None
+    if group is None:
+        return None
+    pattern = terminal.slow_pattern(group)
+    onsets = [
+        c["onset"]
+        for c in history
+        if c.get("onset") is not None and c["onset"] < t and pattern.search(c.get("display") or "")
+    ]
+    return pattern, onsets
