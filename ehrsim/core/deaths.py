@@ -14,6 +14,8 @@ must already hold (hypertension, diabetes, cirrhosis, an active cancer, a pneumo
 is certified as the recorded condition, else another cause is drawn (``needs_history``); a sudden cause
 (coronary disease as sudden death, an injury, an overdose) is recorded as diagnosed at death, and a
 condition present from birth (a malformation, prematurity) with its onset at birth (``record_at_death``).
+A suicide is certified by its mechanism (suicide_mechanisms.csv: firearm, suffocation, poisoning), as a certifier
+writes it; an injury death outside any stay is pronounced in the emergency department (``injury``, injury_deaths.csv).
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ import numpy as np
 from ehrsim.core.tables import Choice, interpolate, rows
 from ehrsim.record.times import YEAR_DAYS, to_date
 
-__all__ = ["UNKNOWN_CAUSE", "after_stay", "certified_cause", "record_at_death", "recorded_onset"]
+__all__ = ["UNKNOWN_CAUSE", "after_stay", "certified_cause", "injury", "record_at_death", "recorded_onset"]
 
 UNKNOWN_CAUSE = "9855000"
+SUICIDE = "44301001"  # Suicide (event): the manner of death, certified by its mechanism (suicide_mechanisms.csv)
 REFERENCE_YEAR = 2019  # the year whose deaths causes.csv weights describe (NCHS, Deaths: Leading Causes for 2019)
 
 
@@ -159,6 +162,17 @@ def _codes(name: str) -> dict[str, str]:
     return {r["code"]: r["display"] for r in rows(f"deaths/{name}.csv")}
 
 
+def injury(code: str | None) -> bool:
+    """Whether a certified cause is an injury, overdose, suicide or homicide (deaths/injury_deaths.csv)."""
+    return code in _codes("injury_deaths")
+
+
+@cache
+def _suicide_mechanisms() -> Choice[tuple[str, str]]:
+    table = rows("deaths/suicide_mechanisms.csv")
+    return Choice([(r["code"], r["display"]) for r in table], [float(r["share"]) for r in table])
+
+
 def certified_cause(
     rng: np.random.Generator,
     cause: list[dict[str, str]],
@@ -167,12 +181,29 @@ def certified_cause(
     history: Iterable[dict] = (),
     t: float | None = None,
 ) -> list[dict[str, str]]:
-    """``cause`` unchanged unless it is the unknown natural cause or a mechanism: then an underlying cause.
+    """``cause`` unchanged unless it is the unknown natural cause or a mechanism: then an underlying cause; a
+    suicide drawn for the unknown cause is certified by its mechanism (one more draw, only then).
 
     ``history`` holds the codes of the conditions recorded in the patient's life (any order), optionally with
     their ``onset`` and ``stop`` (seconds); ``t`` is the time of death (None: recency and activity not judged).
     """
     history = list(history)
+    found = _underlying(rng, cause, age, sex, history, t)
+    drawn = bool(cause) and cause[0].get("code") == UNKNOWN_CAUSE
+    if drawn and found and found[0].get("code") == SUICIDE:
+        code, display = _suicide_mechanisms().draw(rng)
+        return [{"system": "SNOMED-CT", "code": code, "display": display}]
+    return found
+
+
+def _underlying(
+    rng: np.random.Generator,
+    cause: list[dict[str, str]],
+    age: float,
+    sex: str,
+    history: list[dict],
+    t: float | None,
+) -> list[dict[str, str]]:
     given = cause[0].get("code") if cause else None
     recorded = {c.get("code") for c in history if c.get("system") == "SNOMED-CT"}
     hearts = list(_codes("cardiac_underlying"))

@@ -339,10 +339,13 @@ def death_certificate(sim: Simulation, t: float) -> None:
     cause = sim.death_cause or [codes.code(*DEATH_UNKNOWN_CAUSE)]
     if place is None:  # a slow disease killing outside any stay: its hospice, last admission or nursing facility
         place = end_of_life.terminal_course(sim, t, cause, history)
+    if place is None:  # an injury, overdose, suicide or homicide: pronounced in the emergency department
+        place = end_of_life.injury_pronouncement(sim, t, cause)
     end_of_life.care_planning(sim, t, cause, history, place)  # the goals-of-care discussion before it
     # The certification encounter is the pronouncement of death: at the instant of death (ETL-Synthea takes the
     # death date and time from its start and the cause from its reason), where the patient died: in the stay
-    # under way (same class, hospital and clinician), else at home; never an office visit (at night).
+    # under way (same class, hospital and clinician; an injury's emergency visit), else at home; never an office
+    # visit (at night).
     enc_class = place["class"] if place is not None else DIED_ELSEWHERE
     enc = desk.new_encounter(t, enc_class, [codes.code(*DEATH_CERTIFICATION)], [dict(cause[0])], "death", None)
     if place is not None:

@@ -7,6 +7,9 @@ ended (no overlap with the care already in the chart), lasts until the death and
 order or full resuscitation) is recorded at its start (deaths/terminal_code_status.csv);
 the death is then pronounced in it (``care.death_certificate``). Nothing comes after the death.
 
+An injury death (an injury, overdose, suicide or homicide: ``deaths.injury``) outside any stay is pronounced in the
+emergency department it was brought to (``injury_pronouncement``), not at home.
+
 Any such death, in a course or in a module's own stay, may have its advance care planning documented before it
 (``care_planning``: by era, ``core.care_planning``), at the last visit for the disease or the admission.
 """
@@ -17,7 +20,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ehrsim.core import care_planning as acp
-from ehrsim.core import clock, codes, terminal
+from ehrsim.core import clock, codes, deaths, terminal
 from ehrsim.engine import stay_vitals
 from ehrsim.prescribing import running
 
@@ -36,6 +39,8 @@ PLANNING_VISITS = frozenset({"wellness", "ambulatory", "virtual", "home"})
 PLANNING_STAYS = frozenset({"inpatient", "snf", "hospice"})
 PLANNING_WINDOW = YEAR  # a visit in the last year of life, else the admission
 PLANNING_MINUTES = 30.0  # CPT 99497: the first 30 minutes of advance care planning
+EMERGENCY_VISIT = ("SNOMED-CT", "50849002")  # Emergency room admission (procedure), terminology/codes/core.csv
+EXPIRED = ("NUBC", "20")
 
 
 def terminal_course(
@@ -83,6 +88,24 @@ def terminal_course(
     admission = first if first is not None else enc
     _code_status(sim, terminal.code_status(rng, name, admission["start"]), admission)  # DNR or full resuscitation
     _comfort_orders(sim, name, admission, why)
+    return enc
+
+
+def injury_pronouncement(sim: Simulation, t: float, cause: list[dict[str, str]]) -> dict[str, Any] | None:
+    """The emergency visit an injury death at ``t`` outside any stay is pronounced in (deaths/injury_deaths.csv), or
+    None for other causes. It begins with the arrival, hours of resuscitation or treatment before (the length of a
+    death in the emergency department, deaths/hospital_stay.csv; drawn only for such deaths) but after the care
+    already in the chart, and ends in an expired discharge (NUBC 20). No triage vital signs: none a chart would
+    hold for a patient brought in dead or in arrest."""
+    if not cause or not deaths.injury(cause[0].get("code")):
+        return None
+    hours = deaths.after_stay(sim.cause_rng, "emergency", t) - t
+    busy = [e["stop"] for e in sim.rec.lists["encounters"] if e["start"] < t]
+    start = max([t - hours, *busy])
+    if start >= t:  # care under way until the death (a visit stretched to it): no room for an emergency visit
+        return None
+    enc = sim.desk.new_encounter(start, "emergency", [codes.code(*EMERGENCY_VISIT)], [dict(cause[0])], "death", None)
+    enc["stop"], enc["discharge"] = t, codes.code(*EXPIRED)
     return enc
 
 

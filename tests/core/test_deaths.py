@@ -10,7 +10,8 @@ from ehrsim.core.deaths import UNKNOWN_CAUSE, certified_cause, record_at_death, 
 from ehrsim.record.times import from_date
 
 UNKNOWN = [{"system": "SNOMED-CT", "code": UNKNOWN_CAUSE, "display": "Natural death with unknown cause (event)"}]
-EXTERNAL = {"407153006", "7878000", "1912002", "1149222004", "44301001", "27935005"}
+SUICIDES = {"287193009", "287191006", "86849004", "44301001"}  # by mechanism (deaths/suicide_mechanisms.csv)
+EXTERNAL = {"407153006", "7878000", "1912002", "1149222004", "27935005", *SUICIDES}
 CANCER, MALFORMATION = "363346000", "276654001"
 CARDIAC_ARREST = [{"system": "SNOMED-CT", "code": "410429000", "display": "Cardiac arrest (disorder)"}]
 CAD = {"system": "SNOMED-CT", "code": "53741008", "display": "Coronary arteriosclerosis (disorder)"}
@@ -32,7 +33,7 @@ def test_no_unknown_cause_between_one_and_sixty_five():
 
 def test_the_young_die_of_injuries_overdoses_suicide_and_homicide_and_also_of_disease():
     causes = _causes(22, "M")
-    assert {"44301001", "1149222004", "407153006", "27935005"} <= set(causes)
+    assert {"287193009", "1149222004", "407153006", "27935005"} <= set(causes)
     assert MALFORMATION in causes  # congenital anomalies also kill the young (recorded from birth)
     assert CANCER not in causes  # a cancer death needs a recorded cancer (next test)
     for age, sex in ((8, "F"), (22, "M"), (22, "F"), (35, "M"), (35, "F")):
@@ -208,3 +209,12 @@ def test_overdose_deaths_follow_the_year_of_death() -> None:
     assert 0.18 <= share_2019 <= 0.30  # the 2019 weight: 0.22 of the 45-65 male band (less those needing a history)
     assert 0.2 <= share_1998 / share_2019 <= 0.4
     assert 1.3 <= share_2021 / share_2019 <= 1.7
+
+
+def test_a_drawn_suicide_is_certified_by_its_mechanism_and_a_module_suicide_is_kept() -> None:
+    """s17death: 'Suicide (event)' alone was certified; the certifier names the mechanism (firearm most often)."""
+    drawn = [c for c in _causes(22, "M", 4000) if c in SUICIDES]
+    firearm = drawn.count("287193009") / len(drawn)
+    assert 0.4 < firearm < 0.6 and drawn.count("44301001") / len(drawn) < 0.15, (firearm, len(drawn))
+    given = [{"system": "SNOMED-CT", "code": "44301001", "display": "Suicide (event)"}]
+    assert certified_cause(np.random.default_rng(0), given, 22, "M") == given  # a module's own cause stands

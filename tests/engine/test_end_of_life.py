@@ -171,3 +171,20 @@ def test_advance_care_planning_follows_the_era_and_is_never_written_for_a_sudden
     assert before <= 3
     _sim, record = simulate("death", born=dt.date(1950, 1, 1))
     assert not [p for p in record["procedures"] if p["codes"][0]["code"] == "713603004"]
+
+
+def test_an_injury_death_is_pronounced_in_the_emergency_department_not_at_home() -> None:
+    """s17death: injury, overdose, suicide and homicide deaths were certified at a 'home' encounter."""
+    _sim, record = simulate("injury_death", born=dt.date(1990, 1, 1))
+    t = record["death"]["time"]
+    (ed,) = [e for e in record["encounters"] if e["module"] == "death" and e["codes"][0]["code"] == "50849002"]
+    (cert,) = [e for e in record["encounters"] if e["codes"][0]["code"] == "308646001"]
+    assert ed["class"] == cert["class"] == "emergency" and cert["organization"] == ed["organization"]
+    assert ed["start"] < ed["stop"] == t == cert["start"]  # arrival, then the pronouncement
+    assert ed["discharge"]["code"] == "20" and ed["reason"][0]["code"] == "27935005"
+    assert not [o for o in record["observations"] if o["encounter"] == ed["id"]]  # no triage vitals
+
+
+def test_a_natural_sudden_death_is_still_pronounced_at_home() -> None:
+    _sim, record = simulate("death", born=dt.date(1950, 1, 1))
+    assert not [e for e in record["encounters"] if e["class"] == "emergency"]

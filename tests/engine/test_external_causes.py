@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from ehrsim.core.tables import rows
 from ehrsim.errors import ConfigError
 from ehrsim.gmf.library import load_library
 from ehrsim.natural_deaths import EXTERNAL, _external, with_natural_deaths
@@ -43,7 +44,8 @@ def test_young_men_die_of_external_causes_and_nobody_after_44() -> None:
     """The module run alone on young men until 80: the deaths it causes are external, all before 45. With about
     0.1 % a year at 20-44, some of 300 lives die of it (expected about 0.5 x 300 x 2.2 % over ages 1-44)."""
     folder = terminology_dir() / "deaths" / EXTERNAL
-    causes = set(derivation.CAUSES.values())
+    suicides = {r["code"] for r in rows("deaths/suicide_mechanisms.csv")}  # Suicide_Death: by mechanism (s17death)
+    causes = set(derivation.CAUSES.values()) | suicides
     deaths = 0
     for seed in range(300):
         _, record = simulate(
