@@ -342,6 +342,7 @@ def death_certificate(sim: Simulation, t: float) -> None:
     if place is None:  # an injury, overdose, suicide or homicide: pronounced in the emergency department
         place = end_of_life.injury_pronouncement(sim, t, cause)
     end_of_life.care_planning(sim, t, cause, history, place)  # the goals-of-care discussion before it
+    end_of_life.carry_code_status(sim, t)  # later admissions record the code status of a directive
     # The certification encounter is the pronouncement of death: at the instant of death (ETL-Synthea takes the
     # death date and time from its start and the cause from its reason), where the patient died: in the stay
     # under way (same class, hospital and clinician; an injury's emergency visit), else at home; never an office

@@ -11,7 +11,9 @@ An injury death (an injury, overdose, suicide or homicide: ``deaths.injury``) ou
 emergency department it was brought to (``injury_pronouncement``), not at home.
 
 Any such death, in a course or in a module's own stay, may have its advance care planning documented before it
-(``care_planning``: by era, ``core.care_planning``), at the last visit for the disease or the admission.
+(``care_planning``: by era, ``core.care_planning``), at the last visit for the disease or the admission. Once a
+do-not-resuscitate order or advance care planning is in the chart, every later admission records the code status
+(``carry_code_status``): the latest one recorded, else the era's share for a hospital stay.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ PLANNING_VISITS = frozenset({"wellness", "ambulatory", "virtual", "home"})
 PLANNING_STAYS = frozenset({"inpatient", "snf", "hospice"})
 PLANNING_WINDOW = YEAR  # a visit in the last year of life, else the admission
 PLANNING_MINUTES = 30.0  # CPT 99497: the first 30 minutes of advance care planning
+#: admissions that record the code status once a directive exists (hospital, nursing facility, hospice)
+CODE_STATUS_STAYS = frozenset({"inpatient", "snf", "hospice"})
 EMERGENCY_VISIT = ("SNOMED-CT", "50849002")  # Emergency room admission (procedure), terminology/codes/core.csv
 EXPIRED = ("NUBC", "20")
 
@@ -157,6 +161,33 @@ def care_planning(
         "reason": [{k: why[k] for k in ("system", "code", "display")}],
     }
     return sim.write("procedures", fields, enc["id"])
+
+
+def carry_code_status(sim: Simulation, t: float) -> None:
+    """At the death ``t``: every admission (CODE_STATUS_STAYS) begun from the first do-not-resuscitate order or
+    advance care planning (procedure) until the death, without a recorded code status, records it at its start: the
+    latest status recorded before it (an order stands until revisited), else (advance care planning alone) the
+    era's share of a hospital stay (deaths/terminal_code_status.csv; one draw per such admission, only then).
+    Admissions ask for and document advance directives and code status (Patient Self-Determination Act 1990)."""
+    status_code = terminal.RESUSCITATION_STATUS["code"]
+    recorded = [o for o in sim.rec.lists["observations"] if o["codes"] and o["codes"][0]["code"] == status_code]
+    statuses = sorted(((float(o["time"]), o["value"]) for o in recorded), key=lambda s: s[0])
+    charted = {o["encounter"] for o in recorded}
+    planning = acp.ADVANCE_CARE_PLANNING[1]
+    directives = [float(p["start"]) for p in sim.rec.lists["procedures"] if p["codes"][0]["code"] == planning]
+    directives += [time for time, value in statuses if value.get("code") == terminal.NOT_FOR_RESUSCITATION["code"]]
+    if not directives:
+        return
+    first = min(directives)
+    stays = [e for e in sim.rec.lists["encounters"] if e["class"] in CODE_STATUS_STAYS and first <= e["start"] <= t]
+    for enc in sorted(stays, key=lambda e: e["start"]):
+        if enc["id"] in charted:
+            continue
+        known = [value for time, value in statuses if time <= enc["start"]]
+        status = dict(known[-1]) if known else terminal.code_status(sim.cause_rng, "inpatient", float(enc["start"]))
+        if status is not None:
+            _code_status(sim, status, enc)
+            statuses = sorted([*statuses, (float(enc["start"]), status)], key=lambda s: s[0])
 
 
 def hospice_admitted(sim: Simulation, enc: dict[str, Any]) -> None:

@@ -6,10 +6,15 @@ import collections
 import datetime as dt
 import itertools
 
+import numpy as np
+
+from ehrsim.engine import end_of_life
+from ehrsim.record.times import from_date
 from tests.engine.harness import simulate
 
 DAY = 86_400
 EXPIRED = {"20", "40", "41"}
+ACP = {"system": "SNOMED-CT", "code": "713603004", "display": "Advance care planning (procedure)"}
 
 
 def test_a_slow_death_at_home_gets_hospice_a_last_admission_or_a_nursing_facility() -> None:
@@ -188,3 +193,41 @@ def test_an_injury_death_is_pronounced_in_the_emergency_department_not_at_home()
 def test_a_natural_sudden_death_is_still_pronounced_at_home() -> None:
     _sim, record = simulate("death", born=dt.date(1950, 1, 1))
     assert not [e for e in record["encounters"] if e["class"] == "emergency"]
+
+
+class _Rec:
+    def __init__(self, lists: dict) -> None:
+        self.lists = lists
+
+
+class _Sim:
+    """What carry_code_status reads and writes: the record's lists, the cause stream and ``write``."""
+
+    def __init__(self, lists: dict) -> None:
+        self.rec = _Rec(lists)
+        self.cause_rng = np.random.default_rng(0)
+
+    def write(self, kind: str, fields: dict, encounter: str) -> None:
+        self.rec.lists[kind].append({**fields, "encounter": encounter})
+
+
+def _status(time: float, encounter: str, code: str) -> dict:
+    return {"time": time, "encounter": encounter, "codes": [{"code": "304251008"}], "value": {"code": code}}
+
+
+def test_admissions_after_a_dnr_order_or_advance_care_planning_record_the_code_status() -> None:
+    """s17death: a module's admissions after a hospice DNR order or a goals-of-care discussion had no code status."""
+    t0 = from_date(dt.date(2015, 1, 1))
+    stays = [{"id": f"e{i}", "class": c, "start": t0 + i * 30 * DAY} for i, c in enumerate(["inpatient"] * 4)]
+    lists = {"encounters": stays, "procedures": [], "observations": [_status(t0 + 30 * DAY, "e1", "304253006")]}
+    sim = _Sim(lists)
+    end_of_life.carry_code_status(sim, t0 + 100 * DAY)  # type: ignore[arg-type]
+    by_stay = {o["encounter"]: o["value"]["code"] for o in lists["observations"]}
+    assert by_stay == {"e1": "304253006", "e2": "304253006", "e3": "304253006"}  # not e0, before the order
+    lists = {"encounters": stays, "observations": [], "procedures": [{"start": t0 + 60 * DAY, "codes": [ACP]}]}
+    end_of_life.carry_code_status(_Sim(lists), t0 + 100 * DAY)  # type: ignore[arg-type]
+    assert sorted(o["encounter"] for o in lists["observations"]) == ["e2", "e3"]  # the discussion's era share
+    assert all(o["time"] == stays[int(o["encounter"][1])]["start"] for o in lists["observations"])
+    lists = {"encounters": stays, "observations": [_status(t0, "e0", "304252001")], "procedures": []}
+    end_of_life.carry_code_status(_Sim(lists), t0 + 100 * DAY)  # type: ignore[arg-type]
+    assert len(lists["observations"]) == 1  # full resuscitation and no directive: nothing to carry

@@ -77,3 +77,34 @@ class ScreeningInComfortCare(Rule):
         after = [t for t in view.events_in(self.screens, ("procedures", "observations")) if start < t <= end]
         f.add(not after, f"{len(after)} screening entries after comfort care from {iso(start)[:10]}")
         return f
+
+
+@register
+class CodeStatusAfterDirective(Rule):
+    """Every admission (``classes``) begun from the first do-not-resuscitate order (a ``set`` result valued in
+    ``order_value_set``) or advance care planning (a ``directive_set`` procedure) records the code status (``set``)."""
+
+    kind = "code_status_after_directive"
+    required = ("classes", "set", "order_value_set", "directive_set")
+
+    def setup(self) -> None:
+        self.status = self.data.code_set(self.p["set"])
+        self.order = self.data.code_set(self.p["order_value_set"])
+        self.directive = self.data.code_set(self.p["directive_set"])
+        self.skip = self.data.code_set(self.p["except_set"]) if "except_set" in self.p else None
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        statuses = [o for o in view.entries("observations") if self.status.any(o.get("codes"))]
+        starts = [o["time"] for o in statuses if isinstance(o.get("value"), dict) and self.order.match(o["value"])]
+        starts += [p["start"] for p in view.entries("procedures") if self.directive.any(p.get("codes"))]
+        if not starts:
+            return f
+        first, charted = min(starts), {o.get("encounter") for o in statuses}
+        for enc in view.entries("encounters"):
+            if enc.get("class") not in self.p["classes"] or enc["start"] < first:
+                continue
+            if self.skip is not None and self.skip.any(enc.get("codes")):
+                continue
+            f.add(enc["id"] in charted, f"{enc['class']} admission {iso(enc['start'])[:10]} without a code status")
+        return f

@@ -126,3 +126,42 @@ def test_a_hospice_admission_without_a_resuscitation_status_breaks_it() -> None:
     b.observation("304251008", start, dnr, unit="", enc=enc, category="survey")
     b.lists["observations"][-1]["codes"] = [code("304251008")]  # a SNOMED CT observable, not LOINC
     passes(CODE_STATUS_RULE, [b.record()])
+
+
+DIRECTIVE_RULE = "death.code_status_after_directive"
+
+
+def _status(b: RecordBuilder, enc: dict[str, Any], value: str) -> None:
+    b.observation("304251008", enc["start"], code(value), unit="", enc=enc, category="survey")
+    b.lists["observations"][-1]["codes"] = [code("304251008")]
+
+
+def _admitted_after(directive: str) -> tuple[RecordBuilder, dict[str, Any]]:
+    """A hospice DNR order (or advance care planning at a visit) at 84, then a hospital admission at 85."""
+    b = RecordBuilder(birth=dt.date(1930, 1, 1), death=dt.date(2015, 6, 1))
+    first = b.encounter(b.at_age(84.0), hours=24 * 10, cls="hospice" if directive == "dnr" else "ambulatory")
+    if directive == "dnr":
+        _status(b, first, "304253006")
+    else:
+        b.procedure("713603004", first["start"], enc=first)
+    b.encounter(b.at_age(83.0), hours=48, cls="inpatient")  # before any directive: not judged
+    return b, b.encounter(b.at_age(85.0), hours=72, cls="inpatient")
+
+
+def test_an_admission_after_a_dnr_order_or_advance_care_planning_without_a_code_status_breaks_it() -> None:
+    for directive in ("dnr", "planning"):
+        b, later = _admitted_after(directive)
+        result = breaks(DIRECTIVE_RULE, [b.record()])
+        assert "inpatient admission" in result.examples[0][1][0]
+        _status(b, later, "304253006")
+        passes(DIRECTIVE_RULE, [b.record()])
+        judged = 2 if directive == "dnr" else 1  # the hospice admission with the order, then the hospital stay
+        assert run(DIRECTIVE_RULE, [b.record()]).denominator == judged
+
+
+def test_admissions_with_no_directive_or_only_full_resuscitation_are_not_judged() -> None:
+    b = RecordBuilder(birth=dt.date(1930, 1, 1), death=dt.date(2015, 6, 1))
+    first = b.encounter(b.at_age(84.0), hours=48, cls="inpatient")
+    _status(b, first, "304252001")  # For resuscitation: no directive
+    b.encounter(b.at_age(85.0), hours=72, cls="inpatient")
+    assert run(DIRECTIVE_RULE, [b.record()]).denominator == 0
