@@ -341,6 +341,8 @@ def death_certificate(sim: Simulation, t: float) -> None:
         place = end_of_life.terminal_course(sim, t, cause, history)
     if place is None:  # an injury, overdose, suicide or homicide: pronounced in the emergency department
         place = end_of_life.injury_pronouncement(sim, t, cause)
+    resident = end_of_life.long_term_residence(sim, t, place)  # a dementia resident stays in the facility
+    place = resident if resident is not None else place
     end_of_life.care_planning(sim, t, cause, history, place)  # the goals-of-care discussion before it
     end_of_life.carry_code_status(sim, t)  # later admissions record the code status of a directive
     # The certification encounter is the pronouncement of death: at the instant of death (ETL-Synthea takes the

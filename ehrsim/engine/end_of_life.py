@@ -7,6 +7,10 @@ ended (no overlap with the care already in the chart), lasts until the death and
 order or full resuscitation) is recorded at its start (deaths/terminal_code_status.csv);
 the death is then pronounced in it (``care.death_certificate``). Nothing comes after the death.
 
+A module's nursing-facility admission for dementia (our dementia module's severe stage) begins long-term care: the
+patient stays a resident until the death (``long_term_residence``; advanced dementia in nursing homes: median
+survival 1.3 years, Mitchell 2009), not a few weeks.
+
 An injury death (an injury, overdose, suicide or homicide: ``deaths.injury``) outside any stay is pronounced in the
 emergency department it was brought to (``injury_pronouncement``), not at home.
 
@@ -41,6 +45,7 @@ PLANNING_VISITS = frozenset({"wellness", "ambulatory", "virtual", "home"})
 PLANNING_STAYS = frozenset({"inpatient", "snf", "hospice"})
 PLANNING_WINDOW = YEAR  # a visit in the last year of life, else the admission
 PLANNING_MINUTES = 30.0  # CPT 99497: the first 30 minutes of advance care planning
+LONG_TERM_GROUP = "dementia"  # the slow-disease group (deaths/slow_causes.csv) whose nursing admission is for good
 #: admissions that record the code status once a directive exists (hospital, nursing facility, hospice)
 CODE_STATUS_STAYS = frozenset({"inpatient", "snf", "hospice"})
 EMERGENCY_VISIT = ("SNOMED-CT", "50849002")  # Emergency room admission (procedure), terminology/codes/core.csv
@@ -93,6 +98,38 @@ def terminal_course(
     _code_status(sim, terminal.code_status(rng, name, admission["start"]), admission)  # DNR or full resuscitation
     _comfort_orders(sim, name, admission, why)
     return enc
+
+
+def long_term_residence(sim: Simulation, t: float, place: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The nursing-facility residence after a module's last admission there for dementia, until the death at ``t``
+    or the stay it ended in (``place``): stretches between the other encounters (``_residence``). Returns the last
+    stretch when the patient died in it (no other place of death: discharged expired), else None. No draws."""
+    pattern = terminal.slow_pattern(LONG_TERM_GROUP)
+    encounters = sim.rec.lists["encounters"]
+    admissions = [
+        e
+        for e in encounters
+        if e["class"] == "snf"
+        and e.get("module") != "death"
+        and e["stop"] < t
+        and any(pattern.search(r.get("display") or "") for r in e.get("reason") or ())
+    ]
+    if not admissions:
+        return None
+    admission = max(admissions, key=lambda e: e["start"])
+    until = float(place["start"]) if place is not None else t
+    if until <= admission["stop"]:
+        return None
+    why = [{k: r[k] for k in ("system", "code", "display")} for r in admission["reason"][:1]]
+    before = len(encounters)
+    earlier = [e for e in encounters if e["start"] < until]
+    _residence(sim, terminal.settings()["snf"], float(admission["stop"]), until, earlier, why)
+    stretches = encounters[before:]
+    last = stretches[-1] if stretches else None
+    if place is None and last is not None and last["stop"] == t:
+        last["discharge"] = codes.code(*EXPIRED)
+        return last
+    return None
 
 
 def injury_pronouncement(sim: Simulation, t: float, cause: list[dict[str, str]]) -> dict[str, Any] | None:

@@ -231,3 +231,29 @@ def test_admissions_after_a_dnr_order_or_advance_care_planning_record_the_code_s
     lists = {"encounters": stays, "observations": [_status(t0, "e0", "304252001")], "procedures": []}
     end_of_life.carry_code_status(_Sim(lists), t0 + 100 * DAY)  # type: ignore[arg-type]
     assert len(lists["observations"]) == 1  # full resuscitation and no directive: nothing to carry
+
+
+def test_a_severe_dementia_nursing_admission_is_long_term_care_until_the_death() -> None:
+    """s17death: the dementia module's 2-6 week nursing admission was the only facility care in the last 0.5-6 years
+    of life; a resident with severe dementia stays (the residence fills the time between the other encounters)."""
+    places: collections.Counter[str] = collections.Counter()
+    for seed in range(12):
+        _sim, record = simulate("dementia_resident", born=dt.date(1930, 1, 1), seed=seed)
+        t = record["death"]["time"]
+        (admission,) = [e for e in record["encounters"] if e["module"] == "dementia_resident" and e["class"] == "snf"]
+        (cert,) = [e for e in record["encounters"] if e["codes"][0]["code"] == "308646001"]
+        facility = sorted(
+            (e for e in record["encounters"] if e["class"] == "snf" and e is not cert), key=lambda e: e["start"]
+        )
+        assert facility[0] is admission and facility[1]["start"] - admission["stop"] < 7 * DAY  # stays on
+        others = [e for e in record["encounters"] if e["class"] not in ("snf",) and e is not cert]
+        covered = sum(e["stop"] - e["start"] for e in facility[1:])
+        busy = sum(e["stop"] - e["start"] for e in others if e["start"] >= admission["stop"])
+        assert covered + busy >= 0.95 * (t - admission["stop"])  # resident until the death, but for other care
+        for stretch in facility:  # one encounter at a time: no stretch overlaps another encounter
+            assert not [e for e in others if e["start"] < stretch["stop"] and stretch["start"] < e["stop"]]
+        places[cert["class"]] += 1
+        if cert["class"] == "snf":  # died in the facility: its last stretch ends expired at the death
+            assert facility[-1]["stop"] == t and facility[-1]["discharge"]["code"] == "20"
+        assert cert["class"] != "home"  # a resident does not die "at home"
+    assert places["snf"] >= 1, places
