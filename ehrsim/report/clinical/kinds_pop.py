@@ -278,7 +278,8 @@ class Prevalence(_Share):
 
 @register
 class DeathCauseShare(_Share):
-    """Share of deaths in an age band with a cause in a set (external causes among young deaths)."""
+    """Share of deaths in an age band (optional ``sex``) with a cause in a set (external causes among young deaths,
+    heart failure among women's deaths)."""
 
     kind = "death_cause_share"
     required = ("cause_set", "min_age", "max_age", "band")
@@ -289,6 +290,8 @@ class DeathCauseShare(_Share):
     def check(self, view: PatientView) -> Finding:
         age = _death_age(view)
         if age is None or not self.p["min_age"] <= age < self.p["max_age"]:
+            return Finding()
+        if self.param("sex") not in (None, view.sex):
             return Finding()
         codes = (view.record.get("death") or {}).get("codes") or []
         return Finding(events=1, values=[1.0 if self.causes.any(codes) else 0.0])

@@ -281,3 +281,21 @@ def test_statin_use_40_59() -> None:
     rule = "pop.statin_use_40_59"
     passes(rule, [_statin_user(i, 50, taking=i < 2) for i in range(10)])
     breaks(rule, [_statin_user(i, 50, taking=i < 5) for i in range(10)])
+
+
+def _woman(age: float, cause: str, index: int, gender: str = "F") -> dict:
+    record = _death(age, cause, index)
+    record["patient"]["gender"] = gender
+    return record
+
+
+def test_heart_failure_share_of_womens_deaths() -> None:
+    """s17death: heart failure was 12 % of women's deaths; US about 3 % (band 1.5-6 %, at least 30 deaths)."""
+    rule = "death.heart_failure_share_women"
+    others = [_woman(85, "53741008", i) for i in range(36)]
+    hf = [_woman(88, "88805009", 100 + i) for i in range(4)]  # 4 of 40: 10 %
+    breaks(rule, others + hf)
+    passes(rule, others + hf[:1])  # 1 of 37: 2.7 %
+    men = [_woman(88, "88805009", 200 + i, gender="M") for i in range(10)]
+    passes(rule, others + hf[:1] + men)  # men's deaths are not counted
+    assert run(rule, others[:20]).measure is None  # too few deaths to judge
