@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import numpy as np
 
 from ehrsim.core.deaths import UNKNOWN_CAUSE, certified_cause, record_at_death, recorded_onset
+from ehrsim.paths import modules_dir
 from ehrsim.record.times import from_date
 
 UNKNOWN = [{"system": "SNOMED-CT", "code": UNKNOWN_CAUSE, "display": "Natural death with unknown cause (event)"}]
@@ -218,3 +220,15 @@ def test_a_drawn_suicide_is_certified_by_its_mechanism_and_a_module_suicide_is_k
     assert 0.4 < firearm < 0.6 and drawn.count("44301001") / len(drawn) < 0.15, (firearm, len(drawn))
     given = [{"system": "SNOMED-CT", "code": "44301001", "display": "Suicide (event)"}]
     assert certified_cause(np.random.default_rng(0), given, 22, "M") == given  # a module's own cause stands
+
+
+def test_a_sudden_death_at_a_heart_attack_is_certified_as_coronary_disease_even_with_heart_failure() -> None:
+    """s17death: the coronary module's sudden death at an MI certified 'Cardiac arrest', which the core named as the
+    recorded heart failure (or, with no heart disease recorded, a drawn residual cause such as a fall)."""
+    states = json.loads((modules_dir() / "coronary_heart_disease.json").read_text())["states"]
+    cause = states["Sudden_Cardiac_Death"]["codes"]
+    hf = {"system": "SNOMED-CT", "code": "88805009", "display": "Chronic congestive heart failure (disorder)"}
+    for history in ([hf], []):
+        certified = certified_cause(np.random.default_rng(0), cause, 82, "F", history)
+        assert certified[0]["code"] == CAD["code"], certified
+    assert record_at_death(cause, [hf]) == CAD  # recorded at death: the disease the sudden death first shows
