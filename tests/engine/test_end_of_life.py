@@ -78,7 +78,8 @@ def test_a_terminal_course_records_a_do_not_resuscitate_order_at_its_start_in_mo
             assert not status  # a death at home without a course: no order recorded by the core
             continue
         courses += 1
-        (obs,) = status  # every course from 1976 records the resuscitation status
+        (obs,) = [o for o in status if o["encounter"] == course["id"]]  # every course from 1976 records it
+        assert all(o["time"] >= obs["time"] for o in status)  # then carried to the residence's later stretches
         assert obs["value"]["code"] in ("304253006", "304252001") and obs["time"] == course["start"]
         assert obs["encounter"] == course["id"]
         with_order += obs["value"]["code"] == "304253006"  # Not for resuscitation
