@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ehrsim.core import clock, latent
+from ehrsim.core import clock, deaths, latent
 from ehrsim.engine import birth, care, in_person, lifecycle
 from ehrsim.engine.encounters import EncounterDesk
 from ehrsim.engine.patient_state import PatientState
@@ -273,8 +273,10 @@ class Simulation(PatientState, RecordWrites):
         self.death_cause = cause
         if t <= self.now:
             self._record_death(self.now)
-        else:  # a terminal diagnosis: modules may read how long is left (as Synthea's core sets it)
-            self.set_attribute("days_until_death", int((t - self.now) // 86400))
+        else:  # a terminal diagnosis: modules may read how long is left (as Synthea's core sets it), but an injury or
+            # overdose dying hours later is no terminal diagnosis (Synthea's hospice module admitted such victims)
+            if not (cause and deaths.injury(cause[0].get("code"))):
+                self.set_attribute("days_until_death", int((t - self.now) // 86400))
             self.schedule_core(t, DEATH)
 
     def _record_death(self, t: float) -> None:

@@ -258,3 +258,12 @@ def test_a_severe_dementia_nursing_admission_is_long_term_care_until_the_death()
             assert facility[-1]["stop"] == t and facility[-1]["discharge"]["code"] == "20"
         assert cert["class"] != "home"  # a resident does not die "at home"
     assert places["snf"] >= 1, places
+
+
+def test_an_overdose_dying_hours_later_is_no_terminal_diagnosis() -> None:
+    """s17death: Synthea's hospice module, guarded on days_until_death, admitted overdose and gunshot victims to
+    hospice in the hours before their death; a disease death with a delay still sets it (the fixture 'death')."""
+    sim, _record = simulate("overdose_death", born=dt.date(1990, 1, 1))
+    assert "days_until_death" not in sim.attributes
+    sim, _record = simulate("death", born=dt.date(1950, 1, 1))
+    assert sim.attributes.get("days_until_death") == 2
