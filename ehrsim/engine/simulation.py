@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ehrsim.core import clock, deaths, latent
-from ehrsim.engine import birth, care, in_person, lifecycle
+from ehrsim.engine import birth, care, end_of_life, in_person, lifecycle
 from ehrsim.engine.encounters import EncounterDesk
 from ehrsim.engine.patient_state import PatientState
 from ehrsim.engine.queue import CALLBACK, DEATH, LIFECYCLE, MODULE, SYMPTOMS, WELLNESS, EventQueue
@@ -173,6 +173,8 @@ class Simulation(PatientState, RecordWrites):
             if self.death_time is not None and self.death_time <= t:
                 break
         self.desk.close_all(min(self.end_time, self.death_time or self.end_time), alive=self.death_time is None)
+        if self.death_time is None:  # alive: admissions after a hospice DNR order record it too (at death: care)
+            end_of_life.carry_code_status(self, self.end_time)
         in_person.office_visits(self.rec.lists)  # a telehealth visit with an examination or a test was in person
 
     def release(self) -> None:

@@ -267,3 +267,19 @@ def test_an_overdose_dying_hours_later_is_no_terminal_diagnosis() -> None:
     assert "days_until_death" not in sim.attributes
     sim, _record = simulate("death", born=dt.date(1950, 1, 1))
     assert sim.attributes.get("days_until_death") == 2
+
+
+def test_a_living_patients_admission_after_a_hospice_dnr_order_records_the_code_status() -> None:
+    """s17death (Synthea's library): hospice stays discharged alive, then admissions with no code status."""
+    for seed in range(6):
+        _sim, record = simulate("hospice_then_admission", born=dt.date(1935, 1, 1), end=dt.date(2020, 1, 1), seed=seed)
+        mine = [e for e in record["encounters"] if e["module"] == "hospice_then_admission"]
+        (hospice,) = [e for e in mine if e["class"] == "hospice"]
+        (stay,) = [e for e in mine if e["class"] == "inpatient"]
+        status = {
+            o["encounter"]: o["value"]["code"] for o in record["observations"] if o["codes"][0]["code"] == "304251008"
+        }
+        if status.get(hospice["id"]) == "304253006":  # a DNR order at the hospice admission: carried to the stay
+            assert status.get(stay["id"]) == "304253006" and (record.get("death") or {}).get("time") is None
+            return
+    raise AssertionError("no hospice DNR order in 6 seeds (85 %)")
