@@ -121,3 +121,10 @@ def test_deaths_before_2010_recent_diagnoses_and_sudden_deaths_are_not_judged() 
     assert run(PLANNING, [_slow_death(HEART_FAILURE, 79)]).denominator == 0  # died 2009
     assert run(PLANNING, [_slow_death(LUNG_CANCER, 82, known=0.02)]).denominator == 0  # diagnosed a week before
     assert run(PLANNING, [_died(SUICIDE, 85, born=dt.date(1930, 1, 1))]).denominator == 0
+
+
+def test_a_suicide_certified_by_its_mechanism_is_the_certificates_event_not_a_disease() -> None:
+    """s17death: suicides are certified by mechanism (Synthea's self_harm codes); like Suicide (event) they are the
+    manner and mechanism of death, not a disease the record must hold before."""
+    for cause in (("86849004", "Suicidal poisoning (disorder)"), ("287191006", "Suicide by suffocation"), SUICIDE):
+        assert run(RULE, [_died(cause, 30)]).denominator == 0
