@@ -211,7 +211,9 @@ def carry_code_status(sim: Simulation, t: float) -> None:
     statuses = sorted(((float(o["time"]), o["value"]) for o in recorded), key=lambda s: s[0])
     charted = {o["encounter"] for o in recorded}
     planning = acp.ADVANCE_CARE_PLANNING[1]
-    directives = [float(p["start"]) for p in sim.rec.lists["procedures"] if p["codes"][0]["code"] == planning]
+    directives = [
+        float(p["start"]) for p in sim.rec.lists["procedures"] if p["codes"] and p["codes"][0]["code"] == planning
+    ]
     directives += [time for time, value in statuses if value.get("code") == terminal.NOT_FOR_RESUSCITATION["code"]]
     if not directives:
         return
