@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.prescribing import older_adults, running
+from ehrsim.prescribing import ingredients, older_adults, running
 from ehrsim.prescribing.tables import class_groups
 from ehrsim.record.times import from_date
 
@@ -79,6 +79,25 @@ def problem(ph: Pharmacy, product: Product, patient: Patient) -> tuple[str, str,
             if action == "withhold" and running.active_class(ph, active_class, t):
                 return rule_id, rationale, ""
     return None
+
+
+def admit(ph: Pharmacy, fields: dict[str, Any], chosen: Product, age: float, t: float) -> tuple[str, str] | None:
+    """The checks a drug the layer puts in place of a running or renewed order passes, as a new order does once its
+    drug is chosen (pharmacy._order): an ingredient a running order already gives (a short acetaminophen course in
+    place of an NSAID beside chronic acetaminophen is not written), the interacting drugs it stops (and the washout
+    before it starts), the duplicates it replaces and the daily maximum summed over every order of an ingredient.
+    (rule, reason) when it is not to be written. The lead's proof run (2,000 lives, seed 1, #195): acetaminophen
+    325 mg in place of ibuprofen joined a chronic acetaminophen 3 g a day (4.3 g a day at 57)."""
+    duplicate = ingredients.duplicate(ph, chosen, fields, t)
+    if duplicate is not None:
+        return duplicate
+    washout = running.stop_interacting(ph, chosen, t)
+    if washout:
+        fields["start"] = min(t + washout, ph.sim.end_time)
+        if fields["stop"] is not None:
+            fields["stop"] = max(fields["stop"], fields["start"])
+    running.replace_duplicates(ph, chosen, t)
+    return ingredients.cap(ph, fields, chosen, age, t)
 
 
 def applies(ph: Pharmacy, rule: Rule, patient: Patient) -> bool:

@@ -73,6 +73,13 @@ def renew(ph: Pharmacy, med: dict[str, Any], t: float, encounter: str | None) ->
     else:
         if product is not None:  # another drug now: interactions and duplicates as for a new order
             given = ph.rx.products.get(fields["codes"][0]["code"], product)
+            duplicate = ingredients.duplicate(ph, given, fields, t)  # e.g. acetaminophen for an NSAID in pregnancy
+            if duplicate is not None:  # beside a running order that already gives it: not renewed
+                del ph.events[logged:]
+                med["stop_reason"] = dict(STOPPED)
+                med["prescribing"] = {**(med.get("prescribing") or {}), "stopped": "withheld", "stop_rule": duplicate[0]}
+                ph.log(t, "withheld", duplicate[0], duplicate[1], ordered, None, med["id"])
+                return None
             washout = running.stop_interacting(ph, given, t)
             if washout:
                 fields["start"] = min(t + washout, sim.end_time)
