@@ -77,7 +77,8 @@ def renew(ph: Pharmacy, med: dict[str, Any], t: float, encounter: str | None) ->
             if duplicate is not None:  # beside a running order that already gives it: not renewed
                 del ph.events[logged:]
                 med["stop_reason"] = dict(STOPPED)
-                med["prescribing"] = {**(med.get("prescribing") or {}), "stopped": "withheld", "stop_rule": duplicate[0]}
+                note = med.get("prescribing") or {}
+                med["prescribing"] = {**note, "stopped": "withheld", "stop_rule": duplicate[0]}
                 ph.log(t, "withheld", duplicate[0], duplicate[1], ordered, None, med["id"])
                 return None
             washout = running.stop_interacting(ph, given, t)
