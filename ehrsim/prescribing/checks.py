@@ -76,7 +76,7 @@ def problem(ph: Pharmacy, product: Product, patient: Patient) -> tuple[str, str,
             if applies(ph, rule, patient):
                 return rule.rule, rule.rationale, rule.alternatives if rule.action == "substitute" else ""
         for active_class, action, rule_id, rationale, _washout in rx.interactions.get(key, ()):
-            if action == "withhold" and running.active_class(ph, active_class, t):
+            if action == "withhold" and running.active_class(ph, active_class, t, besides=product):
                 return rule_id, rationale, ""
     return None
 

@@ -42,3 +42,20 @@ def test_a_drug_ended_long_ago_starts_again_at_the_start_dose() -> None:
     at(sim, dt.date(2010, 9, 1))
     again = order(sim, DONEPEZIL_10, chronic=True, run=run, state=Order(name="Again"), reason=[dx["codes"][0]])
     assert code_of(again) == DONEPEZIL_5
+
+
+ENTRESTO_97, ENTRESTO_49, CHF = "1656354", "1656351", "88805009"
+
+
+def test_sacubitril_valsartan_ordered_again_is_titrated_not_withheld_as_an_arb_added_to_itself() -> None:
+    """Re-ordered to titrate it, sacubitril/valsartan was withheld by its own interaction (an ARB while an ARNI is
+    taken: Entresto label section 7), so it stayed at 49/51 mg until the yearly renewal."""
+    sim = patient(dt.date(1950, 1, 1))
+    at(sim, dt.date(2020, 1, 6))
+    hf = onset(sim, "conditions", CHF)
+    first = order(sim, ENTRESTO_97, chronic=True, reason=[hf["codes"][0]])
+    assert code_of(first) == ENTRESTO_49  # the label's start dose
+    at(sim, dt.date(2020, 1, 27))
+    again = order(sim, ENTRESTO_97, chronic=True, reason=[hf["codes"][0]])
+    assert again["id"] is not None and "97 MG" in again["codes"][0]["display"]
+    assert [m["codes"][0]["display"] for m, _ in sim.rx._current(sim.now)] == [again["codes"][0]["display"]]
