@@ -37,7 +37,7 @@ def _doses(record: dict, ingredient: str) -> list[tuple[float, str]]:
 
 def test_carvedilol_and_sacubitril_valsartan_reach_their_target_doses_within_weeks(tmp_path: Path) -> None:
     folder = _hfref_at_once(tmp_path, 0.0)
-    sim, record = simulate("heart_failure", born=dt.date(1950, 1, 1), end=dt.date(2011, 1, 1), folder=folder)
+    _sim, record = simulate("heart_failure", born=dt.date(1950, 1, 1), end=dt.date(2011, 1, 1), folder=folder)
     carvedilol = _doses(record, "carvedilol")
     onset = carvedilol[0][0]
     assert [d for _, d in carvedilol[:4]] == [
@@ -64,6 +64,6 @@ def test_the_titration_visits_stop_for_about_half_after_each_of_the_first_two() 
 
 def test_sacubitril_valsartan_reaches_its_target_dose_at_the_first_titration_visit(tmp_path: Path) -> None:
     folder = _hfref_at_once(tmp_path, 1.0)  # one titration visit only
-    sim, record = simulate("heart_failure", born=dt.date(1960, 1, 1), end=dt.date(2020, 12, 1), folder=folder)
+    _sim, record = simulate("heart_failure", born=dt.date(1960, 1, 1), end=dt.date(2020, 12, 1), folder=folder)
     arni = _doses(record, "sacubitril")
     assert "49 MG" in arni[0][1] and "97 MG" in arni[1][1] and arni[1][0] - arni[0][0] < 22 * DAY
