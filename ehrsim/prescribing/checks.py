@@ -73,7 +73,7 @@ def problem(ph: Pharmacy, product: Product, patient: Patient) -> tuple[str, str,
             return f"allergy_{cls}", f"allergy: {cls.replace('_', ' ')} class", f"allergy:{cls}"
     for key in product.rule_keys:
         for rule in rx.rules.get(key, ()):
-            if applies(ph, rule, patient):
+            if applies(ph, rule, patient, product):
                 return rule.rule, rule.rationale, rule.alternatives if rule.action == "substitute" else ""
         for active_class, action, rule_id, rationale, _washout in rx.interactions.get(key, ()):
             if action == "withhold" and running.active_class(ph, active_class, t, besides=product):
@@ -100,9 +100,12 @@ def admit(ph: Pharmacy, fields: dict[str, Any], chosen: Product, age: float, t: 
     return ingredients.cap(ph, fields, chosen, age, t)
 
 
-def applies(ph: Pharmacy, rule: Rule, patient: Patient) -> bool:
-    """Whether one rules.csv row holds for the patient now."""
+def applies(ph: Pharmacy, rule: Rule, patient: Patient, product: Product | None = None) -> bool:
+    """Whether one rules.csv row holds for the patient now (for ``product``: a drug already taken may have a higher
+    limit than one to start)."""
     kind = rule.kind
+    if kind == "result_at_least":
+        return result_at_least(ph, rule, patient.t, product)
     if kind == "ckd_stage_at_least":
         return patient.ckd_stage(ph.rx) >= rule.threshold
     if kind == "pregnant":
@@ -144,6 +147,29 @@ def applies(ph: Pharmacy, rule: Rule, patient: Patient) -> bool:
         groups = class_groups(rule.subject)[0]
         return all(any(running.active_class(ph, c, patient.t) for c in group) for group in groups)
     return patient.chart_weight() < rule.threshold  # weight_below: a device band, by the chart weight
+
+
+def result_at_least(ph: Pharmacy, rule: Rule, t: float, product: Product | None) -> bool:
+    """The latest result of the rule's codes within its days is at or above the threshold: ``subject`` is
+    ``LOINC[;LOINC]:DAYS:CONTINUE_AT`` (a potassium of 5.0 or more starts no mineralocorticoid antagonist, one of 5.5
+    or more stops a running one: 2022 AHA/ACC/HFSA heart failure guideline 7.3.3)."""
+    codes, days, keep_below = rule.subject.split(":")
+    found = None
+    for code in codes.split(";"):
+        obs = ph.sim.latest_observation(code)
+        if (
+            obs is not None
+            and t - float(days) * 86400.0 <= obs["time"] <= t
+            and (found is None or obs["time"] > found["time"])
+        ):
+            found = obs
+    value = found["value"] if found is not None else None
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    taken = product is not None and any(
+        p is not None and p.ingredients == product.ingredients for _, p in running.current(ph, t)
+    )
+    return value >= (float(keep_below) if taken else rule.threshold)
 
 
 def ever_had(ph: Pharmacy, group: str) -> bool:

@@ -37,6 +37,7 @@ RULE_KINDS = (
     "condition_result_below",
     "older_adult_below_goal",
     "primary_prevention",
+    "result_at_least",
 )
 ACTIONS = ("substitute", "withhold", "stop_active")
 
@@ -147,7 +148,8 @@ class Tables:
     egfr_codes: frozenset[str]
     #: care plan codes of hospice / comfort care (comfort_care.csv): starting one re-checks the running orders
     comfort_care: frozenset[str]
-    #: result codes a ``condition_result_below`` rule reads (an MMSE): a new result re-checks the running orders
+    #: result codes a ``condition_result_below`` or ``result_at_least`` rule reads (an MMSE, potassium): a new result
+    #: re-checks the running orders
     result_triggers: frozenset[str]
     gfr_stages: tuple[tuple[float, int], ...]
     #: rxcui -> the strength plan of its drug (strengths.csv, dosing.csv, dose_limits.csv)
@@ -339,7 +341,14 @@ def tables() -> Tables:
         comfort_care=frozenset(r["code"] for r in _rows("comfort_care.csv")),
         result_triggers=frozenset(
             r.subject.split(":")[1] for v in rules.values() for r in v if r.kind == "condition_result_below"
-        ),
+        )
+        | {
+            c
+            for v in rules.values()
+            for r in v
+            if r.kind == "result_at_least"
+            for c in r.subject.split(":")[0].split(";")
+        },
         gfr_stages=tuple(
             sorted(((float(r["egfr_below"]), int(r["stage"])) for r in _rows("gfr_stages.csv")), reverse=False)
         ),
