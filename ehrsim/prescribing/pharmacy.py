@@ -320,7 +320,10 @@ class Pharmacy:
         result_titration.titrate_on_result(self, entry, t)
         older_adults.deintensify_on_result(self, entry, t)  # an older adult below the HbA1c goal (ADA 13)
         if code in self.rx.result_triggers:  # an MMSE showing severe dementia: preventive drugs stop (STOPPFrail)
-            self._review(entry.get("encounter"), t)
+            floor = self.rx.result_floors.get(code)
+            value = entry.get("value")
+            if floor is None or (isinstance(value, int | float) and value >= floor):  # a potassium of 5.0 or more
+                self._review(entry.get("encounter"), t)
         if code in self.rx.egfr_codes:
             value = entry["value"]
             if isinstance(value, int | float) and self.rx.stage_of_egfr(float(value)):
