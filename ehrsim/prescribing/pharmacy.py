@@ -169,6 +169,8 @@ class Pharmacy:
             over = ingredients.cap(self, fields, chosen, patient.age, t)  # the sum of its orders within the maximum
             if over is not None:
                 return self._withhold(run, state, fields, t, (*over, ""))
+        if not one_off and previous is not None and lifecycle.reopens(previous, fields, t):
+            return lifecycle.reopen(self, run, state, previous, fields)
         new_course = not one_off and previous is None
         if new_course:  # the label's first steps (varenicline 0.5 mg for a week)
             courses.titrate(self, fields, chosen, t, self._encounter(run), "before")

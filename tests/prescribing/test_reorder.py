@@ -59,3 +59,16 @@ def test_sacubitril_valsartan_ordered_again_is_titrated_not_withheld_as_an_arb_a
     again = order(sim, ENTRESTO_97, chronic=True, reason=[hf["codes"][0]])
     assert again["id"] is not None and "97 MG" in again["codes"][0]["display"]
     assert [m["codes"][0]["display"] for m, _ in sim.rx._current(sim.now)] == [again["codes"][0]["display"]]
+
+
+def test_an_order_ended_within_a_day_and_ordered_again_unchanged_goes_on() -> None:
+    """A titration at a PHQ-9 renewed duloxetine, then the module ended it and ordered it again at the same visit: a
+    0-second course was left in the medication list (rx.same_day_reorder)."""
+    sim, run, dx = _on_donepezil_10()
+    held = run.created["Donepezil"]
+    count = len(sim.rec.lists["medications"])
+    at(sim, dt.date(2009, 1, 10))  # the renewal's own visit: the course written today is ended and ordered again
+    sim.deactivate("medications", held, sim.now, None)
+    again = order(sim, DONEPEZIL_10, chronic=True, run=run, state=Order(name="Donepezil"), reason=[dx["codes"][0]])
+    assert again is held and held["stop"] is None and len(sim.rec.lists["medications"]) == count
+    assert [code_of(m) for m, _ in sim.rx._current(sim.now)] == [DONEPEZIL_10]
