@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ehrsim.prescribing.pharmacy import Pharmacy
     from ehrsim.prescribing.tables import Product
 
+DAY = 86400.0
 SOLID_UNDER = 6.0  # years: tablets and capsules are unsuitable (EMA paediatric formulations, 2006)
 CHEWABLE_UNDER = 2.0
 WEIGHT_DOSE_UNDER = 12.0  # years: doses of the drugs in paediatric.csv are by weight
@@ -179,6 +180,22 @@ def previous(ph: Pharmacy, chosen: Product, t: float) -> dict[str, Any] | None:
     if plan is None and chosen.code not in ph.rx.insulin:
         return None  # nothing continues from a previous order (the common case: no walk over active orders)
     for entry, product in ph._current(t):
+        if product is not None and (product is chosen or (plan is not None and ph.rx.plans.get(product.code) is plan)):
+            return entry
+    return _just_ended(ph, chosen, plan, t)
+
+
+def _just_ended(ph: Pharmacy, chosen: Product, plan: strengths.Plan | None, t: float) -> dict[str, Any] | None:
+    """An order of the same drug a module ended in the last day (MedicationEnd, not a stop of the layer's): the new
+    order continues that course at its dose. The chart review found donepezil 10 mg cut to the 5 mg start dose when
+    the dementia module ended it to order the donepezil/memantine capsule (donepezil 10 mg alone before 2015)."""
+    for entry in reversed(ph.sim.rec.lists["medications"]):  # only when a plan's drug starts with none running
+        stop = entry["stop"]
+        if stop is None or not t - DAY <= stop <= t or (entry.get("prescribing") or {}).get("stopped"):
+            continue
+        if entry.get("administered") and not entry.get("chronic"):
+            continue  # a dose given at a visit is no course
+        product = ph.rx.products.get(entry["codes"][0]["code"])
         if product is not None and (product is chosen or (plan is not None and ph.rx.plans.get(product.code) is plan)):
             return entry
     return None

@@ -10,6 +10,7 @@ from ehrsim.prescribing import courses, dosing, ingredients, running
 from ehrsim.prescribing.patient import Patient
 
 if TYPE_CHECKING:
+    from ehrsim.gmf.run import ModuleRun
     from ehrsim.prescribing.pharmacy import Pharmacy
     from ehrsim.prescribing.tables import Product
 
@@ -73,6 +74,14 @@ def renew(ph: Pharmacy, med: dict[str, Any], t: float, encounter: str | None) ->
     else:
         if product is not None:  # another drug now: interactions and duplicates as for a new order
             given = ph.rx.products.get(fields["codes"][0]["code"], product)
+            duplicate = ingredients.duplicate(ph, given, fields, t)  # e.g. acetaminophen for an NSAID in pregnancy
+            if duplicate is not None:  # beside a running order that already gives it: not renewed
+                del ph.events[logged:]
+                med["stop_reason"] = dict(STOPPED)
+                note = med.get("prescribing") or {}
+                med["prescribing"] = {**note, "stopped": "withheld", "stop_rule": duplicate[0]}
+                ph.log(t, "withheld", duplicate[0], duplicate[1], ordered, None, med["id"])
+                return None
             washout = running.stop_interacting(ph, given, t)
             if washout:
                 fields["start"] = min(t + washout, sim.end_time)
@@ -210,3 +219,24 @@ def _ordered_amount(ph: Pharmacy, med: dict[str, Any]) -> float | None:
                 if dosage is not None:
                     return float(dosage.amount)
     return None
+
+
+def reopens(previous: dict[str, Any], fields: dict[str, Any], t: float) -> bool:
+    """A module ended an order within a day of writing it and orders the same drug and dose again now (a titration
+    renewal at a result, then the module's own stop and re-order at the same visit): no 0-day course is left behind
+    (``rx.same_day_reorder``); the course goes on."""
+    if previous["stop"] is None or previous["stop"] > t or previous["stop"] - float(previous["start"]) >= DAY:
+        return False
+    same = previous["codes"][0]["code"] == fields["codes"][0]["code"] and previous.get("dosage") == fields.get("dosage")
+    return same and previous.get("chronic") == fields.get("chronic")
+
+
+def reopen(ph: Pharmacy, run: ModuleRun, state: Any, ended: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    """The order a module ended within a day of writing it goes on: it was ordered again unchanged at once."""
+    ended["stop"], ended["stop_reason"] = fields["stop"], None
+    ph.sim.activate("medications", ended)
+    run.created[state.name] = ended
+    ph._holders[id(run)] = run
+    if state.assign_to_attribute:
+        ph.sim.set_attribute(state.assign_to_attribute, ended)
+    return ended

@@ -169,6 +169,8 @@ class Pharmacy:
             over = ingredients.cap(self, fields, chosen, patient.age, t)  # the sum of its orders within the maximum
             if over is not None:
                 return self._withhold(run, state, fields, t, (*over, ""))
+        if not one_off and previous is not None and lifecycle.reopens(previous, fields, t):
+            return lifecycle.reopen(self, run, state, previous, fields)
         new_course = not one_off and previous is None
         if new_course:  # the label's first steps (varenicline 0.5 mg for a week)
             courses.titrate(self, fields, chosen, t, self._encounter(run), "before")
@@ -320,7 +322,10 @@ class Pharmacy:
         result_titration.titrate_on_result(self, entry, t)
         older_adults.deintensify_on_result(self, entry, t)  # an older adult below the HbA1c goal (ADA 13)
         if code in self.rx.result_triggers:  # an MMSE showing severe dementia: preventive drugs stop (STOPPFrail)
-            self._review(entry.get("encounter"), t)
+            floor = self.rx.result_floors.get(code)
+            value = entry.get("value")
+            if floor is None or (isinstance(value, int | float) and value >= floor):  # a potassium of 5.0 or more
+                self._review(entry.get("encounter"), t)
         if code in self.rx.egfr_codes:
             value = entry["value"]
             if isinstance(value, int | float) and self.rx.stage_of_egfr(float(value)):

@@ -74,6 +74,10 @@ def switch(
     ph._substitute(fields, chosen, med["codes"][0], problem, t)
     courses.own_regimen(ph, fields, chosen, ph.rx.products.get(med["codes"][0]["code"]))
     fields["ordered"] = dict(ordered)
+    refused = checks.admit(ph, fields, chosen, Patient(sim, t).age, t)
+    if refused is not None:  # the running orders already give it (or no dose of it fits): nothing is started
+        ph.log(t, "withheld", refused[0], refused[1], fields["codes"][0], None, med["id"])
+        return
     new = sim.rec.add("medications", fields, encounter)
     sim.activate("medications", new)
     ph._repoint(med, new)

@@ -107,8 +107,15 @@ def taking(ph: Pharmacy, chosen: Product, t: float) -> bool:
     )
 
 
-def active_class(ph: Pharmacy, cls: str, t: float) -> bool:
-    return any(product is not None and cls in product.classes for _, product in current(ph, t))
+def active_class(ph: Pharmacy, cls: str, t: float, besides: Product | None = None) -> bool:
+    """A running order of the class; ``besides``: not counting orders of that same drug (any strength), which a new
+    order of it continues (sacubitril/valsartan re-ordered to titrate it is no ARB added to the ARNI)."""
+    return any(
+        product is not None
+        and cls in product.classes
+        and (besides is None or product.ingredients != besides.ingredients)
+        for _, product in current(ph, t)
+    )
 
 
 def stop_interacting(ph: Pharmacy, chosen: Product, t: float) -> float:

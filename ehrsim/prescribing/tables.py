@@ -37,6 +37,7 @@ RULE_KINDS = (
     "condition_result_below",
     "older_adult_below_goal",
     "primary_prevention",
+    "result_at_least",
 )
 ACTIONS = ("substitute", "withhold", "stop_active")
 
@@ -147,8 +148,11 @@ class Tables:
     egfr_codes: frozenset[str]
     #: care plan codes of hospice / comfort care (comfort_care.csv): starting one re-checks the running orders
     comfort_care: frozenset[str]
-    #: result codes a ``condition_result_below`` rule reads (an MMSE): a new result re-checks the running orders
+    #: result codes a ``condition_result_below`` or ``result_at_least`` rule reads (an MMSE, potassium): a new result
+    #: re-checks the running orders
     result_triggers: frozenset[str]
+    #: a ``result_at_least`` code -> its lowest threshold: a result below it re-checks nothing (most potassium results)
+    result_floors: dict[str, float]
     gfr_stages: tuple[tuple[float, int], ...]
     #: rxcui -> the strength plan of its drug (strengths.csv, dosing.csv, dose_limits.csv)
     plans: dict[str, Plan]
@@ -339,7 +343,15 @@ def tables() -> Tables:
         comfort_care=frozenset(r["code"] for r in _rows("comfort_care.csv")),
         result_triggers=frozenset(
             r.subject.split(":")[1] for v in rules.values() for r in v if r.kind == "condition_result_below"
-        ),
+        )
+        | {
+            c
+            for v in rules.values()
+            for r in v
+            if r.kind == "result_at_least"
+            for c in r.subject.split(":")[0].split(";")
+        },
+        result_floors=_result_floors(rules),
         gfr_stages=tuple(
             sorted(((float(r["egfr_below"]), int(r["stage"])) for r in _rows("gfr_stages.csv")), reverse=False)
         ),
@@ -361,3 +373,14 @@ def _groups_known(subject: str, groups: dict[str, set[str]], at: tuple[int, ...]
     known condition groups."""
     parts = subject.split(":")
     return len(parts) >= 2 and all(parts[i] in groups for i in at if i < len(parts))
+
+
+def _result_floors(rules: dict[str, list[Rule]]) -> dict[str, float]:
+    """Result code -> the lowest threshold of the ``result_at_least`` rules reading it."""
+    out: dict[str, float] = {}
+    for v in rules.values():
+        for r in v:
+            if r.kind == "result_at_least":
+                for code in r.subject.split(":")[0].split(";"):
+                    out[code] = min(out.get(code, r.threshold), r.threshold)
+    return out

@@ -152,3 +152,40 @@ def _fields(sim, code: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "instructions": [],
         "stop_reason": None,
     }
+
+
+IBUPROFEN_200, PREGNANCY = "310965", "72892002"
+
+
+def test_a_substitute_for_a_stopped_nsaid_is_not_added_to_running_acetaminophen() -> None:
+    """The lead's proof run (2,000 lives, seed 1, #195): ibuprofen stopped by a review was switched to acetaminophen
+    325 mg beside a chronic acetaminophen 3 g a day (4.3 g a day). The switch passes the checks a new order passes."""
+    from tests.prescribing.helpers import onset
+
+    sim = patient(dt.date(1990, 1, 1))
+    at(sim, dt.date(2020, 1, 10))
+    chronic = _rx(sim, APAP_500, 2, 3, chronic=True)
+    at(sim, dt.date(2020, 3, 1))
+    nsaid = _rx(sim, IBUPROFEN_200, 2, 3, chronic=False, days=7)
+    assert "ibuprofen" in nsaid["codes"][0]["display"]
+    at(sim, dt.date(2020, 3, 2))
+    onset(sim, "conditions", PREGNANCY)  # NSAIDs stop in pregnancy (rules.csv nsaid_pregnancy)
+    assert nsaid["stop"] == sim.now and chronic["stop"] is None
+    assert _running(sim) == [APAP_500]
+    assert any(e["action"] == "withheld" and e["rule"] == "duplicate_ingredient" for e in sim.rx.events)
+
+
+def test_an_nsaid_renewed_as_acetaminophen_in_pregnancy_replaces_the_other_acetaminophen_order() -> None:
+    """A chronic ibuprofen renewed in pregnancy becomes acetaminophen: one acetaminophen order runs, not two."""
+    from ehrsim.engine import care
+
+    sim = patient(dt.date(1990, 1, 1))
+    at(sim, dt.date(2020, 1, 10))
+    _rx(sim, APAP_500, 2, 3, chronic=True)
+    at(sim, dt.date(2020, 1, 20))
+    _rx(sim, IBUPROFEN_200, 2, 1, chronic=True)
+    sim.set_attribute("pregnant", True)
+    at(sim, dt.date(2020, 6, 1))
+    care._renew_chronic(sim, {"id": "w1"}, sim.now)
+    running = [m["codes"][0]["display"] for m, _ in sim.rx._current(sim.now)]
+    assert len(running) == 1 and running[0].startswith("acetaminophen"), running

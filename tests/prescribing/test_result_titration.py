@@ -91,3 +91,38 @@ def test_before_duloxetine_an_ssri_is_switched_within_the_class() -> None:
         at(sim, day)
         _phq9(sim, 19)
     assert _running(sim) == [SERTRALINE_50]  # fluoxetine 40 mg (the maximum), then sertraline (duloxetine in 2004)
+
+
+LEVO_25, LEVO_50, LEVO_75 = "966220", "966221", "966222"
+
+
+def _tsh(sim: Simulation, value: float) -> dict[str, Any]:
+    fields = {
+        "time": sim.now,
+        "category": "laboratory",
+        "codes": [{"system": "LOINC", "code": "3016-3", "display": "Thyrotropin"}],
+        "value": value,
+        "value_type": "numeric",
+        "unit": "m[IU]/L",
+        "components": [],
+        "report": None,
+    }
+    return sim.add_entry(Run(), "observations", fields, Order(name="TSH"))  # type: ignore[arg-type]
+
+
+def test_a_raised_tsh_after_six_weeks_on_levothyroxine_steps_the_dose_up() -> None:
+    """ATA 2014: a TSH above the range on levothyroxine raises the dose by 12.5-25 mcg (s17rx: the chart review found
+    a raised TSH followed by no change until the yearly renewal)."""
+    sim = patient(dt.date(1950, 1, 1))
+    at(sim, dt.date(2020, 3, 1))
+    order(sim, LEVO_75, chronic=True)  # at 70 the label starts at 25 mcg
+    assert _running(sim) == [LEVO_25]
+    at(sim, dt.date(2020, 3, 20))
+    _tsh(sim, 9.5)  # under three weeks: not yet at steady state
+    assert _running(sim) == [LEVO_25]
+    at(sim, dt.date(2020, 4, 20))
+    _tsh(sim, 9.5)
+    assert _running(sim) == [LEVO_50]
+    at(sim, dt.date(2020, 6, 10))
+    _tsh(sim, 2.1)  # in range: the dose stays
+    assert _running(sim) == [LEVO_50]

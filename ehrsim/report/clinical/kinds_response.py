@@ -116,3 +116,40 @@ def _gap(view: PatientView, meds: list[dict], drugs: frozenset[str], a: int, b: 
         if covered < b:
             return True
     return False
+
+
+@register
+class ResultOnDrugActedOn(Rule):
+    """A result at or above ``min`` while a drug of ``drug_class`` is taken (a TSH above 10 on levothyroxine) is acted
+    on within ``days``: an order of the class for another product (a dose change) begun from the day before, or the
+    result measured again. Results too close to the end of the record to be followed are not judged."""
+
+    kind = "result_on_drug_acted_on"
+    required = ("lab_set", "min", "drug_class", "days")
+
+    def setup(self) -> None:
+        self.lab = self.data.code_set(self.p["lab_set"])
+        self.since = date_time(self.param("since"))
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        within = float(self.p["days"]) * DAY
+        results = view.values(self.lab)
+        if not results:
+            return f
+        meds = view.meds_of(self.p["drug_class"])
+        for t, value, _ in results:
+            if value < float(self.p["min"]) or t < self.since or t + within > view.end:
+                continue
+            taken = [m for m in meds if view.active(m, t - 1)]  # before the visit: a change at it is a new order
+            if not taken:
+                continue
+            codes = {m["codes"][0]["code"] for m in taken}
+            changed = any(t - DAY <= m["start"] <= t + within and m["codes"][0]["code"] not in codes for m in meds)
+            rechecked = any(t < u <= t + within for u, _, _ in results)
+            if changed or rechecked:
+                f.passed()
+                continue
+            drugs = ", ".join(sorted(m["codes"][0].get("display", "") for m in taken))
+            f.add(False, f"{iso(t)[:10]} {value:g} on {drugs}: no dose change or recheck in {self.p['days']} days")
+        return f

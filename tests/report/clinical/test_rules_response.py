@@ -177,3 +177,33 @@ def test_high_glucose_followed_up() -> None:
     followed = [adult(150 + i, "hba1c", i) for i in range(3)]
     passes("care.high_glucose_followed_up", [*followed, adult(187, None, 3)])
     assert run("care.high_glucose_followed_up", [adult(110, None, 0), adult(187, None, 1, year=2005)]).denominator == 0
+
+
+LEVO_75 = ("966222", "levothyroxine sodium 0.075 MG Oral Tablet")
+LEVO_100 = ("892246", "levothyroxine sodium 0.1 MG Oral Tablet")
+TSH = "3016-3"
+
+
+def _on_levothyroxine(tsh_ages: list[tuple[float, float]], raised_at: float | None = None) -> Record:
+    """Hypothyroidism from 50 on levothyroxine 75 mcg; TSH results (age, value); 100 mcg from ``raised_at``."""
+    b = RecordBuilder(birth=dt.date(1950, 1, 1))
+    b.condition("40930008", b.at_age(50))
+    med(b, LEVO_75, b.at_age(50), stop=b.at_age(raised_at) if raised_at is not None else None)
+    if raised_at is not None:
+        med(b, LEVO_100, b.at_age(raised_at))
+    for age, value in tsh_ages:
+        b.observation(TSH, b.at_age(age), value, unit="m[IU]/L")
+    return b.record()
+
+
+def test_tsh_on_levothyroxine_acted_on() -> None:
+    ignored = _on_levothyroxine([(51.0, 14.2)])  # a TSH of 14 on 75 mcg, nothing for a year
+    result = breaks("care.tsh_on_levothyroxine_acted_on", [ignored])
+    assert result.events_breaking == 1 and "14.2 on levothyroxine" in result.examples[0][1][0]
+    raised = _on_levothyroxine([(51.0, 14.2)], raised_at=51.0)  # the dose raised at that visit
+    rechecked = _on_levothyroxine([(51.0, 14.2), (51.15, 6.1)])  # TSH repeated 8 weeks later
+    in_range = _on_levothyroxine([(51.0, 3.1)])
+    untreated = RecordBuilder(birth=dt.date(1950, 1, 1))  # not on levothyroxine: not judged by this rule
+    untreated.observation(TSH, untreated.at_age(51), 14.0, unit="m[IU]/L")
+    result = passes("care.tsh_on_levothyroxine_acted_on", [raised, rechecked, in_range, untreated.record()])
+    assert result.events == 2

@@ -1,0 +1,56 @@
+"""A mineralocorticoid antagonist and serum potassium (2022 AHA/ACC/HFSA heart failure guideline 7.3.3): not started at
+5.0 mmol/L or more, stopped at 5.5 or more (rules.csv mra_potassium)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ehrsim.engine.simulation import Simulation
+from tests.prescribing.helpers import Order, Run, at, code_of, onset, order, patient
+
+SPIRONOLACTONE_25, CHF = "313096", "88805009"
+
+
+def _potassium(sim: Simulation, value: float) -> dict[str, Any]:
+    fields = {
+        "time": sim.now,
+        "category": "laboratory",
+        "codes": [{"system": "LOINC", "code": "2823-3", "display": "Potassium"}],
+        "value": value,
+        "value_type": "numeric",
+        "unit": "mmol/L",
+        "components": [],
+        "report": None,
+    }
+    return sim.add_entry(Run(), "observations", fields, Order(name="K"))  # type: ignore[arg-type]
+
+
+def _running(sim: Simulation) -> list[str]:
+    return [code_of(m) for m, _ in sim.rx._current(sim.now)]
+
+
+def test_no_spironolactone_is_started_at_a_potassium_of_5() -> None:
+    sim = patient(dt.date(1950, 1, 1))
+    at(sim, dt.date(2020, 1, 6))
+    hf = onset(sim, "conditions", CHF)
+    _potassium(sim, 5.2)
+    held = order(sim, SPIRONOLACTONE_25, chronic=True, reason=[hf["codes"][0]])
+    assert held["id"] is None and held["prescribing"]["rule"] == "mra_potassium"
+    at(sim, dt.date(2020, 6, 6))  # the result is older than 90 days: no longer read
+    assert order(sim, SPIRONOLACTONE_25, chronic=True, reason=[hf["codes"][0]])["id"] is not None
+
+
+def test_a_running_spironolactone_stops_at_5_5_not_at_5_2() -> None:
+    sim = patient(dt.date(1950, 1, 1))
+    at(sim, dt.date(2020, 1, 6))
+    hf = onset(sim, "conditions", CHF)
+    _potassium(sim, 4.4)
+    started = order(sim, SPIRONOLACTONE_25, chronic=True, reason=[hf["codes"][0]])
+    assert started["id"] is not None
+    at(sim, dt.date(2020, 2, 6))
+    _potassium(sim, 5.2)  # watched, not stopped
+    assert _running(sim) == [SPIRONOLACTONE_25]
+    at(sim, dt.date(2020, 3, 6))
+    _potassium(sim, 5.7)
+    assert _running(sim) == [] and started["prescribing"]["stop_rule"] == "mra_potassium"
