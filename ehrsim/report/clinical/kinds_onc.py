@@ -136,3 +136,36 @@ class TreatedAfterCodedResults(Rule):
         given = [m for m in view.meds_of(self.p["drug_class"]) if start - near <= m["start"] <= start + days * DAY]
         f.add(bool(given), f"no {self.p['drug_class'].replace('_', ' ')} within {days:g} days of {iso(start)[:10]}")
         return f
+
+
+@register
+class ReportNamesKnownCondition(Rule):
+    """An imaging report of ``study_set`` written while a condition of ``condition_set`` (a known cancer of the
+    region the study shows) is active names one of them among its conclusion codes: a report that concludes
+    normal, or on something else, while the chart carries a malignancy of that region contradicts the chart.
+    Conditions diagnosed after the study (the report that found them) are not judged."""
+
+    kind = "report_names_condition"
+    required = ("study_set", "condition_set")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        known = view.conditions_in(self.data.code_set(self.p["condition_set"]))
+        if not known:
+            return f
+        studies = self.data.code_set(self.p["study_set"])
+        for report in view.entries("reports"):
+            if not studies.any(report.get("codes")):
+                continue
+            t = report["time"]
+            active = [c for c in known if view.active(c, t)]
+            if not active:
+                continue
+            named = {c.get("code") for c in report.get("conclusion_codes") or ()}
+            if any(c["codes"][0].get("code") in named for c in active):
+                f.passed()
+                continue
+            study = (report.get("codes") or [{}])[0].get("display", "")
+            cancer = active[0]["codes"][0].get("display", "")
+            f.add(False, f"{iso(int(t))[:10]} {study}: '{report.get('conclusion', '')}' with {cancer} on the record")
+        return f
