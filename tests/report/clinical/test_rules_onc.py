@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ehrsim.record.times import from_date
 from tests.report.clinical.helpers import DAY, breaks, med, passes, run
 from tests.report.records import RecordBuilder
 
@@ -119,3 +120,23 @@ def test_imaging_report_names_the_known_cancer_of_its_region() -> None:
     n.condition("363406005", t, display="Malignant neoplasm of colon (disorder)")
     _report(n, CT_AP, t + 30 * DAY, "No acute abdominal abnormality.", [])
     breaks("rec.abdominal_imaging_names_known_cancer", [n.record()])
+
+
+def _screened(index: int, born: dt.date, on: dt.date, packs: float | None) -> dict:
+    b = RecordBuilder(index, birth=born)
+    t = from_date(on)
+    if packs is not None:
+        b.observation("401201003", t - 3600, packs, unit="{pack-years}", category="social-history")
+    b.procedure("16334891000119106", t)
+    return b.record()
+
+
+def test_ldct_only_when_eligible() -> None:
+    born = dt.date(1955, 1, 1)
+    rule = "care.ldct_only_when_eligible"
+    passes(rule, [_screened(0, born, dt.date(2016, 5, 1), 32.0), _screened(1, born, dt.date(2022, 5, 1), 22.0)])
+    breaks(rule, [_screened(2, born, dt.date(2016, 5, 1), 25.0)])  # 25 pack-years under USPSTF 2013
+    breaks(rule, [_screened(3, born, dt.date(2016, 5, 1), None)])  # eligibility not charted
+    breaks(rule, [_screened(4, dt.date(1964, 1, 1), dt.date(2017, 5, 1), 40.0)])  # 53 before 2021
+    passes(rule, [_screened(5, dt.date(1971, 1, 1), dt.date(2022, 5, 1), 40.0)])  # 51 after March 2021
+    breaks(rule, [_screened(6, dt.date(1935, 1, 1), dt.date(2017, 5, 1), 40.0)])  # 82
