@@ -99,3 +99,63 @@ def test_a_fracture_film_at_follow_up_reads_as_healing() -> None:
         "Healing fracture of the ankle with callus formation; alignment maintained.",
     ]
     assert lists["reports"][1]["conclusion_codes"][0]["code"] == "16114001"
+
+
+NSCLC1 = ("424132000", "Non-small cell carcinoma of lung, TNM stage 1 (disorder)")
+CT_CHEST = ("169069000", "Computed tomography of chest (procedure)")
+CT_AP = ("419394006", "Computed tomography of abdomen and pelvis (procedure)")
+
+
+def _ct(code: tuple[str, str], day: float, encounter: str = "e9") -> dict[str, Any]:
+    return {"codes": [_code(*code)], "start": day * DAY, "encounter": encounter}
+
+
+def test_a_surveillance_ct_after_lobectomy_reads_no_recurrence_then_names_the_metastases() -> None:
+    cancer = {"codes": [_code(*NSCLC1)], "start": 0, "stop": None}
+    lobectomy = {"codes": [_code("173171007", "Lobectomy of lung (procedure)")], "start": 30 * DAY}
+    bone = {"codes": [_code("94222008", "Secondary malignant neoplasm of bone (disorder)")], "start": 700 * DAY}
+    lists = _lists([cancer, bone], [_ct(CT_CHEST, -5), lobectomy, _ct(CT_CHEST, 200), _ct(CT_CHEST, 700)])
+    findings.add_reports(lists, _ids())
+    staging, clear, relapse = (r["conclusion"] for r in lists["reports"])
+    assert staging.startswith("Pulmonary mass suspicious for malignancy (known non-small cell")
+    assert clear == "Postsurgical changes of lobectomy. No evidence of recurrent or metastatic disease."
+    assert relapse == "Postsurgical changes of lobectomy. Osseous metastatic lesions."
+    assert [c["code"] for c in lists["reports"][2]["conclusion_codes"]] == ["424132000", "94222008"]
+
+
+def test_a_ct_of_a_region_without_the_known_cancer_reads_no_metastatic_disease_not_normal() -> None:
+    colon = {"codes": [_code("363406005", "Malignant neoplasm of colon (disorder)")], "start": 0, "stop": None}
+    colectomy = {"codes": [_code("43075005", "Partial resection of colon (procedure)")], "start": 20 * DAY}
+    lists = _lists([colon], [_ct(CT_CHEST, 5), _ct(CT_AP, 5, "e8"), colectomy, _ct(CT_AP, 400, "e7")])
+    findings.add_reports(lists, _ids())
+    chest, abdomen, later = (r["conclusion"] for r in lists["reports"])
+    assert chest == "No evidence of metastatic disease in the chest."
+    assert abdomen == "Colonic mass consistent with the known colon cancer."
+    assert later == "Postsurgical changes of partial colectomy. No evidence of recurrent or metastatic disease."
+
+
+def test_a_plain_film_after_lobectomy_reads_treated_without_a_staging_sentence() -> None:
+    cancer = {"codes": [_code(*NSCLC1)], "start": 0, "stop": None}
+    lobectomy = {"codes": [_code("173171007", "Lobectomy of lung (procedure)")], "start": 30 * DAY}
+    xray = {"codes": [_code("399208008", "Plain X-ray of chest (procedure)")], "start": 900 * DAY, "encounter": "e2"}
+    lists = _lists([cancer], [lobectomy, xray])
+    findings.add_reports(lists, _ids())
+    assert lists["reports"][0]["conclusion"] == "Postsurgical changes of lobectomy."
+
+
+def test_a_ct_without_any_cancer_keeps_the_normal_text() -> None:
+    lists = _lists([], [_ct(CT_CHEST, 10)])
+    findings.add_reports(lists, _ids())
+    assert lists["reports"][0]["conclusion"] == "No acute cardiopulmonary abnormality."
+
+
+def test_a_ct_of_chest_abdomen_and_pelvis_reads_each_region() -> None:
+    liver = {"codes": [_code("94381002", "Secondary malignant neoplasm of liver (disorder)")], "start": 0, "stop": None}
+    cap = ("418023006", "Computed tomography of chest, abdomen and pelvis (procedure)")
+    lists = _lists([liver], [_ct(cap, 10)])
+    findings.add_reports(lists, _ids())
+    (rep,) = lists["reports"]
+    assert rep["conclusion"] == (
+        "No evidence of metastatic disease in the chest. Hepatic lesions consistent with metastatic disease."
+    )
+    assert [c["code"] for c in rep["conclusion_codes"]] == ["94381002"]

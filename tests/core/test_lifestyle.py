@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from ehrsim.core.lifestyle import ALCOHOL_LEVELS, alcohol_step, smoking_step
 
@@ -50,3 +51,14 @@ def test_alcohol_levels_only_for_adults_with_plausible_shares():
     assert set(adults) <= set(ALCOHOL_LEVELS)
     assert 0.3 < adults.count("none") / len(adults) < 0.5
     assert 0.03 < adults.count("heavy") / len(adults) < 0.14
+
+
+def test_pack_years_are_cigarettes_a_day_times_years_smoked_and_stop_growing_after_quitting():
+    men = [_life(s, "M", 60) for s in range(3000)]
+    smokers = [a for a in men if a.get("smoking_start_age") is not None]
+    cpd = np.array([a["cigarettes_per_day"] for a in smokers])
+    assert 0.10 < np.mean(cpd < 9.5) < 0.23 and 0.08 < np.mean(cpd >= 29.5) < 0.18  # NHIS 2005: 16.4 %, 12.7 %
+    for a in smokers:
+        end = a["quit_smoking_age"] if a.get("quit_smoking_age") is not None else 60.0
+        years = round(end - a["smoking_start_age"])  # yearly steps from the start to the quit (or today)
+        assert a.get("pack_years", 0.0) == pytest.approx(a["cigarettes_per_day"] / 20 * years, abs=0.05 * years + 0.01)

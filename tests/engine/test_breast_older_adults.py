@@ -4,6 +4,7 @@ anthracycline) for ER-negative disease at 80 (modules/cancer/breast_treatment.js
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import shutil
 from pathlib import Path
@@ -135,3 +136,49 @@ def test_radiation_is_one_visit_per_weekday_fraction_by_era(
     assert (days[-1] - days[0]).days < fractions / 5 * 7 + 7  # daily, not weekly
     surgery = max(p["stop"] for p in rec["procedures"] if p["start"] < times[0] and p["codes"][0]["code"] != "33195004")
     assert times[0] - surgery >= 28 * 86400  # 4-6 weeks after surgery, not the day of the discharge
+
+
+MAMMOGRAPHY = "71651007"
+
+
+def test_survivor_mammography_stays_yearly_after_the_five_survivorship_years_until_85(tmp_path: Path) -> None:
+    """s17onc: the survivor's mammograms stopped after year 5 (NCCN and ASCO: every 12 months)."""
+    module = json.loads((MODULES / "breast_cancer.json").read_text())
+    states = module["states"]
+    states["Initial"] = {"type": "Initial", "direct_transition": "Test_Wait"}
+    states["Test_Wait"] = {
+        "type": "Delay",
+        "exact": {"quantity": 60, "unit": "years"},
+        "direct_transition": "Test_Visit",
+    }
+    states["Test_Visit"] = {
+        "type": "Encounter",
+        "encounter_class": "ambulatory",
+        "codes": [{"system": "SNOMED-CT", "code": "185347001", "display": "Encounter for problem (procedure)"}],
+        "direct_transition": "Test_Cancer",
+    }
+    states["Test_Cancer"] = {
+        "type": "ConditionOnset",
+        "codes": [{"system": "SNOMED-CT", "code": "254837009", "display": BREAST_CANCER}],
+        "assign_to_attribute": "breast_cancer",
+        "direct_transition": "Test_Plan",
+    }
+    states["Test_Plan"] = {
+        "type": "CarePlanStart",
+        "codes": [{"system": "SNOMED-CT", "code": "736252007", "display": "Cancer care plan (record artifact)"}],
+        "assign_to_attribute": "breast_cancer_careplan",
+        "direct_transition": "Test_End_Visit",
+    }
+    states["Test_End_Visit"] = {"type": "EncounterEnd", "direct_transition": "Survivorship_Start"}
+    (tmp_path / "breast_cancer.json").write_text(json.dumps(module))
+    (tmp_path / "cancer").mkdir()
+    shutil.copy(MODULES / "cancer" / "breast_treatment.json", tmp_path / "cancer" / "breast_treatment.json")
+    born = dt.date(1935, 1, 1)
+    _, rec = simulate("breast_cancer", born=born, end=dt.date(2025, 1, 1), folder=tmp_path)
+    years = sorted(
+        (p["start"] - from_date(born)) / (365.25 * 86400)
+        for p in rec["procedures"]
+        if p["codes"][0]["code"] == MAMMOGRAPHY
+    )
+    assert years[0] < 61 and 84 <= years[-1] < 85.1, years
+    assert max(b - a for a, b in itertools.pairwise(years)) < 1.1, years  # yearly, also after the fifth year

@@ -126,11 +126,16 @@ class CareExpected(Rule):
         self.since = date_time(self.param("since"))
         below = self.param("not_judged_below")  # {"set": S, "min": X}: a charted result of S below X excludes
         self.below = (self.data.code_set(below["set"]), float(below["min"])) if below else None
+        before = (below or {}).get("before")  # {"date": D, "min": Y}: a record ending before D needs Y
+        self.below_before = (date_time(before["date"]), float(before["min"])) if before else None
 
     def check(self, view: PatientView) -> Finding:
         if self.below is not None:  # e.g. fewer than 20 pack-years charted: not eligible for lung screening
             charted = view.values(self.below[0])
-            if charted and charted[-1][1] < self.below[1]:
+            limit = self.below[1]
+            if self.below_before is not None and view.end < self.below_before[0]:
+                limit = self.below_before[1]  # e.g. 30 pack-years under USPSTF 2013, until March 2021
+            if charted and charted[-1][1] < limit:
                 return Finding()
         start = view.at_age(self.p["min_age"])
         earlier = self.param("min_age_before")  # {"date": D, "min_age": A}: before D the minimum age was A

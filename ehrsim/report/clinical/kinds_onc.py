@@ -136,3 +136,77 @@ class TreatedAfterCodedResults(Rule):
         given = [m for m in view.meds_of(self.p["drug_class"]) if start - near <= m["start"] <= start + days * DAY]
         f.add(bool(given), f"no {self.p['drug_class'].replace('_', ' ')} within {days:g} days of {iso(start)[:10]}")
         return f
+
+
+@register
+class ReportNamesKnownCondition(Rule):
+    """An imaging report of ``study_set`` written while a condition of ``condition_set`` (a known cancer of the
+    region the study shows) is active names one of them among its conclusion codes: a report that concludes
+    normal, or on something else, while the chart carries a malignancy of that region contradicts the chart.
+    Conditions diagnosed after the study (the report that found them) are not judged."""
+
+    kind = "report_names_condition"
+    required = ("study_set", "condition_set")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        known = view.conditions_in(self.data.code_set(self.p["condition_set"]))
+        if not known:
+            return f
+        studies = self.data.code_set(self.p["study_set"])
+        for report in view.entries("reports"):
+            if not studies.any(report.get("codes")):
+                continue
+            t = report["time"]
+            active = [c for c in known if view.active(c, t)]
+            if not active:
+                continue
+            named = {c.get("code") for c in report.get("conclusion_codes") or ()}
+            if any(c["codes"][0].get("code") in named for c in active):
+                f.passed()
+                continue
+            study = (report.get("codes") or [{}])[0].get("display", "")
+            cancer = active[0]["codes"][0].get("display", "")
+            f.add(False, f"{iso(int(t))[:10]} {study}: '{report.get('conclusion', '')}' with {cancer} on the record")
+        return f
+
+
+@register
+class ProcedureWhenEligible(Rule):
+    """Each procedure of ``procedure_set`` (a screening low-dose CT) is done at ``min_age``-``max_age`` with the
+    latest result of ``value_set`` charted before it (pack-years) at ``min_value`` or more; ``min_age_before`` and
+    ``min_value_before`` ({"date": D, ...}) give the older criteria that held before D (USPSTF 2013 until March
+    2021). A procedure with no result charted is a breach: eligibility must be documented (CMS NCD 210.14)."""
+
+    kind = "procedure_when_eligible"
+    required = ("procedure_set", "value_set", "min_value", "min_age", "max_age")
+
+    def setup(self) -> None:
+        self.since = date_time(self.param("since"))
+        self.age_before = self.param("min_age_before") or {}
+        self.value_before = self.param("min_value_before") or {}
+        self.age_until = date_time(self.age_before.get("date"))
+        self.value_until = date_time(self.value_before.get("date"))
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        screens = self.data.code_set(self.p["procedure_set"])
+        charted = view.values(self.data.code_set(self.p["value_set"]))
+        for proc in view.entries("procedures"):
+            t = proc["start"]
+            if t < self.since or not screens.any(proc.get("codes")):
+                continue
+            min_age = float(self.age_before["min_age"] if t < self.age_until else self.p["min_age"])
+            minimum = float(self.value_before["min"] if t < self.value_until else self.p["min_value"])
+            age = view.age(t)
+            before = [v for when, v, _ in charted if when <= t]
+            what = f"{iso(int(t))[:10]} at {age:.1f}"
+            if not min_age <= age < float(self.p["max_age"]) + 1:
+                f.add(False, f"{what}: outside ages {min_age:g}-{self.p['max_age']:g}")
+            elif not before:
+                f.add(False, f"{what}: no {self.p['value_set'].replace('_', ' ')} charted")
+            elif before[-1] < minimum:
+                f.add(False, f"{what}: {before[-1]:g} {self.p['value_set'].replace('_', ' ')} (below {minimum:g})")
+            else:
+                f.passed()
+        return f

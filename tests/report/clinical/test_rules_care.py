@@ -83,8 +83,16 @@ def test_ablation_after_workup() -> None:
     passes("care.ablation_after_workup", [_ablation(90, True)])
 
 
-def _smoker(index: int, *, birth: dt.date, years: float, care: str | None = None, from_age: float = 55) -> dict:
-    b = RecordBuilder(index, birth=birth)
+def _smoker(
+    index: int,
+    *,
+    birth: dt.date,
+    years: float,
+    care: str | None = None,
+    from_age: float = 55,
+    death: dt.date | None = None,
+) -> dict:
+    b = RecordBuilder(index, birth=birth, death=death)
     start = b.at_age(from_age)
     for k in range(int(years) + 1):
         b.observation("72166-2", start + int(k * 365.25 * DAY), SMOKER, unit="", category="social-history")
@@ -152,6 +160,14 @@ def test_ldct_when_eligible() -> None:
         )
     assert run("care.ldct_when_eligible", [light]).denominator == 0
     breaks("care.ldct_when_eligible", [heavy])
+    # a life ending before March 2021 was judged by USPSTF 2013: 25 pack-years were not enough, 35 were
+    early = [_smoker(k, birth=born, years=4, death=dt.date(2020, 6, 1)) for k in (7, 8)]
+    for record, packs in zip(early, (25.0, 35.0), strict=True):
+        record["observations"].append(
+            {**record["observations"][0], "id": f"early-{packs}", "n": 96, "codes": [code("401201003")], "value": packs}
+        )
+    assert run("care.ldct_when_eligible", early[:1]).denominator == 0
+    breaks("care.ldct_when_eligible", early[1:])
 
 
 def _diabetic(foot: bool = False, statin: bool = False, birth: dt.date = dt.date(1960, 1, 1)) -> dict:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.report.clinical.helpers import DAY, breaks, med, passes
+from ehrsim.record.times import from_date
+from tests.report.clinical.helpers import DAY, breaks, med, passes, run
 from tests.report.records import RecordBuilder
 
 DOXORUBICIN = ("1790099", "10 ML doxorubicin hydrochloride 2 MG/ML Injection")
@@ -81,3 +82,61 @@ def test_hctz_low_egfr() -> None:
     med(g, FUROSEMIDE_20, t + 400 * DAY, None)
     g.observation("33914-3", t + 400 * DAY, 24.0, unit="mL/min/{1.73_m2}", category="laboratory")
     passes("rx.hctz_low_egfr", [g.record()])
+
+
+def _report(b: RecordBuilder, study: tuple[str, str], t: int, text: str, codes: list[str]) -> None:
+    b._entry(
+        "reports",
+        time=t,
+        encounter=None,
+        codes=[{"system": "SNOMED-CT", "code": study[0], "display": study[1]}],
+        observations=[],
+        category="RAD",
+        conclusion=text,
+        conclusion_codes=[{"system": "SNOMED-CT", "code": c, "display": ""} for c in codes],
+    )
+
+
+CT_CHEST = ("169069000", "Computed tomography of chest (procedure)")
+CT_AP = ("419394006", "Computed tomography of abdomen and pelvis (procedure)")
+
+
+def test_imaging_report_names_the_known_cancer_of_its_region() -> None:
+    b = RecordBuilder()
+    t = b.at_age(60)
+    b.condition("423121009", t, display="Non-small cell carcinoma of lung, TNM stage 4 (disorder)")
+    _report(b, CT_CHEST, t - 400 * DAY, "No acute cardiopulmonary abnormality.", [])  # before the cancer: not judged
+    _report(b, CT_CHEST, t + 90 * DAY, "No acute cardiopulmonary abnormality.", [])  # the defect
+    _report(b, CT_CHEST, t + 200 * DAY, "Pulmonary mass with metastatic disease.", ["423121009"])
+    result = breaks("rec.chest_imaging_names_lung_cancer", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 1)
+    g = RecordBuilder()
+    g.condition("363406005", t, display="Malignant neoplasm of colon (disorder)")
+    _report(g, CT_AP, t + 30 * DAY, "Colonic mass consistent with the known colon cancer.", ["363406005"])
+    _report(g, CT_CHEST, t + 30 * DAY, "No evidence of metastatic disease in the chest.", [])  # no lung cancer
+    passes("rec.abdominal_imaging_names_known_cancer", [g.record()])
+    assert run("rec.chest_imaging_names_lung_cancer", [g.record()]).status == "n/a"
+    n = RecordBuilder()
+    n.condition("363406005", t, display="Malignant neoplasm of colon (disorder)")
+    _report(n, CT_AP, t + 30 * DAY, "No acute abdominal abnormality.", [])
+    breaks("rec.abdominal_imaging_names_known_cancer", [n.record()])
+
+
+def _screened(index: int, born: dt.date, on: dt.date, packs: float | None) -> dict:
+    b = RecordBuilder(index, birth=born)
+    t = from_date(on)
+    if packs is not None:
+        b.observation("401201003", t - 3600, packs, unit="{pack-years}", category="social-history")
+    b.procedure("16334891000119106", t)
+    return b.record()
+
+
+def test_ldct_only_when_eligible() -> None:
+    born = dt.date(1955, 1, 1)
+    rule = "care.ldct_only_when_eligible"
+    passes(rule, [_screened(0, born, dt.date(2016, 5, 1), 32.0), _screened(1, born, dt.date(2022, 5, 1), 22.0)])
+    breaks(rule, [_screened(2, born, dt.date(2016, 5, 1), 25.0)])  # 25 pack-years under USPSTF 2013
+    breaks(rule, [_screened(3, born, dt.date(2016, 5, 1), None)])  # eligibility not charted
+    breaks(rule, [_screened(4, dt.date(1964, 1, 1), dt.date(2017, 5, 1), 40.0)])  # 53 before 2021
+    passes(rule, [_screened(5, dt.date(1971, 1, 1), dt.date(2022, 5, 1), 40.0)])  # 51 after March 2021
+    breaks(rule, [_screened(6, dt.date(1935, 1, 1), dt.date(2017, 5, 1), 40.0)])  # 82
