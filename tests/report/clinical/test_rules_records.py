@@ -386,3 +386,20 @@ def test_assay_before_published() -> None:
     g.observation("6206-7", from_date(dt.date(1995, 3, 1)), 0.1, unit="kU/L")
     g.procedure("413107006", from_date(dt.date(2005, 1, 5)))
     passes("rec.assay_before_published", [g.record()])
+
+
+def test_diagnosis_before_named() -> None:
+    """s17review: ADHD diagnosed in 1933 and chronic hepatitis C in 1970 are anachronisms; in 1995 and 2015 not."""
+    b = RecordBuilder(birth=dt.date(1925, 3, 1))
+    b.condition(
+        "406506008", from_date(dt.date(1933, 5, 1)), display="Attention deficit hyperactivity disorder (disorder)"
+    )
+    b.condition("128302006", from_date(dt.date(1970, 5, 1)), display="Chronic hepatitis C (disorder)")
+    result = breaks("rec.diagnosis_before_named", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 2)
+    g = RecordBuilder(birth=dt.date(1985, 3, 1))
+    g.condition(
+        "406506008", from_date(dt.date(1995, 5, 1)), display="Attention deficit hyperactivity disorder (disorder)"
+    )
+    g.condition("128302006", from_date(dt.date(2015, 5, 1)), display="Chronic hepatitis C (disorder)")
+    passes("rec.diagnosis_before_named", [g.record()])
