@@ -423,6 +423,7 @@ def test_no_assay_before_its_publication() -> None:
         ("LOINC", "9269-2", "1937-01-01", "1980-01-01"),
         ("LOINC", "6206-7", "1958-01-01", "1970-01-01"),
         ("SNOMED-CT", "413107006", "1970-01-05", "1995-01-01"),
+        ("SNOMED-CT", "68071007", "1930-04-01", "1950-01-01"),
     ]
     for system, code, before, after in cases:
         coded = [{"system": system, "code": code, "display": code}]

@@ -376,9 +376,10 @@ def test_assay_before_published() -> None:
     b.observation("9269-2", from_date(dt.date(1960, 3, 1)), 15.0, unit="{score}")
     b.observation("6206-7", from_date(dt.date(1958, 3, 1)), 0.1, unit="kU/L")
     b.procedure("413107006", from_date(dt.date(1970, 1, 5)))
+    b.procedure("68071007", from_date(dt.date(1930, 4, 1)))  # topical fluoride came in the 1940s
     b.observation("1742-6", from_date(dt.date(1980, 4, 30)), 24.0, unit="U/L")  # fine
     result = breaks("rec.assay_before_published", [b.record()])
-    assert (result.events, result.events_breaking) == (7, 6)
+    assert (result.events, result.events_breaking) == (8, 7)
     g = RecordBuilder(birth=dt.date(1926, 5, 1))
     g.observation("80383-3", from_date(dt.date(2010, 1, 12)), neg)
     g.observation("5802-4", from_date(dt.date(1970, 6, 1)), neg)  # the nitrite test is older than the esterase
