@@ -410,3 +410,24 @@ def test_a_modules_creatinine_range_is_adopted_only_as_far_as_the_kidney_can_hav
     reach = creatinine_for_egfr(vitals["EGFR"] - 1.25, 60.25, "M")
     assert value < 1.9 and abs(value - reach) < 0.3  # the reachable value with its noise, not the module's range
     assert body.offsets["Creatinine"][0] == pytest.approx(math.log(reach) - math.log(body.raw["Creatinine"]), abs=0.01)
+
+
+def test_no_assay_before_its_publication() -> None:
+    """s17review: the core drops a rapid influenza antigen before 1991, a leukocyte esterase strip before 1981, ALT
+    before 1955, a Glasgow coma score before 1974, an allergen IgE before RAST (1967), HCV screening before 1989."""
+    cases = [
+        ("LOINC", "80382-5", "1934-11-12", "1995-01-01"),
+        ("LOINC", "5799-2", "1935-06-01", "1990-01-01"),
+        ("LOINC", "5802-4", "1935-06-01", "1960-01-01"),
+        ("LOINC", "1742-6", "1945-04-30", "1961-05-01"),
+        ("LOINC", "9269-2", "1937-01-01", "1980-01-01"),
+        ("LOINC", "6206-7", "1958-01-01", "1970-01-01"),
+        ("SNOMED-CT", "413107006", "1970-01-05", "1995-01-01"),
+        ("SNOMED-CT", "68071007", "1930-04-01", "1950-01-01"),
+    ]
+    for system, code, before, after in cases:
+        coded = [{"system": system, "code": code, "display": code}]
+        assert not lab_eras.existed(coded, _t(before)) and lab_eras.existed(coded, _t(after)), code
+        if system == "LOINC":
+            assert lab_eras.reported_codes(coded, _t(before)) is None
+            assert lab_eras.reported_codes(coded, _t(after)) == coded

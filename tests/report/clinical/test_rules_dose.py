@@ -135,6 +135,12 @@ def test_bacterial_infection_treated() -> None:
     old = RecordBuilder(1, birth=dt.date(1940, 1, 1))
     old.condition("128045006", old.at_age(10), stop=old.at_age(10) + 10 * DAY, display="Cellulitis (disorder)")  # 1950
     passes("care.bacterial_infection_treated", [g.record(), old.record()])
+    # s17review: the prescribing layer's substitute of the 1950s-60s (tetracycline for nitrofurantoin) is an antibiotic
+    tet = RecordBuilder(2, birth=dt.date(1938, 6, 1))
+    cystitis = tet.at_age(19.7)  # 1958
+    tet.condition("307426000", cystitis, stop=cystitis + 7 * DAY, display="Acute infective cystitis (disorder)")
+    med(tet, ("198250", "tetracycline hydrochloride 250 MG Oral Capsule"), cystitis, cystitis + 5 * DAY)
+    passes("care.bacterial_infection_treated", [tet.record()])
 
 
 CEFAZOLIN = ("1665060", "cefazolin 2000 MG Injection")

@@ -363,3 +363,44 @@ def test_hospice_care_before_its_era() -> None:
     g.procedure("182964004", from_date(dt.date(1942, 5, 1)))  # terminal care then
     g.procedure("385763009", from_date(dt.date(1992, 5, 1)))
     passes("rec.hospice_care_before_its_era", [g.record()])
+
+
+def test_assay_before_published() -> None:
+    """s17review: a rapid influenza antigen in 1934, a dipstick leukocyte esterase in 1935, ALT in 1945, a Glasgow
+    coma score in 1960, a peanut IgE in 1958 and hepatitis C screening in 1970 are anachronisms."""
+    neg = {"system": "SNOMED-CT", "code": "260385009", "display": "Negative (qualifier value)"}
+    b = RecordBuilder(birth=dt.date(1926, 5, 1))
+    b.observation("80382-5", from_date(dt.date(1934, 11, 12)), neg)
+    b.observation("5799-2", from_date(dt.date(1935, 6, 1)), neg)
+    b.observation("1742-6", from_date(dt.date(1945, 4, 30)), 24.0, unit="U/L")
+    b.observation("9269-2", from_date(dt.date(1960, 3, 1)), 15.0, unit="{score}")
+    b.observation("6206-7", from_date(dt.date(1958, 3, 1)), 0.1, unit="kU/L")
+    b.procedure("413107006", from_date(dt.date(1970, 1, 5)))
+    b.procedure("68071007", from_date(dt.date(1930, 4, 1)))  # topical fluoride came in the 1940s
+    b.observation("1742-6", from_date(dt.date(1980, 4, 30)), 24.0, unit="U/L")  # fine
+    result = breaks("rec.assay_before_published", [b.record()])
+    assert (result.events, result.events_breaking) == (8, 7)
+    g = RecordBuilder(birth=dt.date(1926, 5, 1))
+    g.observation("80383-3", from_date(dt.date(2010, 1, 12)), neg)
+    g.observation("5802-4", from_date(dt.date(1970, 6, 1)), neg)  # the nitrite test is older than the esterase
+    g.observation("1920-8", from_date(dt.date(1960, 4, 30)), 20.0, unit="U/L")
+    g.observation("6206-7", from_date(dt.date(1995, 3, 1)), 0.1, unit="kU/L")
+    g.procedure("413107006", from_date(dt.date(2005, 1, 5)))
+    passes("rec.assay_before_published", [g.record()])
+
+
+def test_diagnosis_before_named() -> None:
+    """s17review: ADHD diagnosed in 1933 and chronic hepatitis C in 1970 are anachronisms; in 1995 and 2015 not."""
+    b = RecordBuilder(birth=dt.date(1925, 3, 1))
+    b.condition(
+        "406506008", from_date(dt.date(1933, 5, 1)), display="Attention deficit hyperactivity disorder (disorder)"
+    )
+    b.condition("128302006", from_date(dt.date(1970, 5, 1)), display="Chronic hepatitis C (disorder)")
+    result = breaks("rec.diagnosis_before_named", [b.record()])
+    assert (result.events, result.events_breaking) == (2, 2)
+    g = RecordBuilder(birth=dt.date(1985, 3, 1))
+    g.condition(
+        "406506008", from_date(dt.date(1995, 5, 1)), display="Attention deficit hyperactivity disorder (disorder)"
+    )
+    g.condition("128302006", from_date(dt.date(2015, 5, 1)), display="Chronic hepatitis C (disorder)")
+    passes("rec.diagnosis_before_named", [g.record()])

@@ -1,0 +1,53 @@
+"""Our modules do not make a diagnosis before it had a name (s17review: ADHD diagnosed in 1927 and the 1940s, chronic
+hepatitis C in 1970; audit rule rec.diagnosis_before_named)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+from tests.engine.harness import simulate, trace
+
+MODULES = Path(__file__).resolve().parents[2] / "modules"
+
+
+def _states(sim: object) -> set[str]:
+    return {state for _, _, state in trace(sim, "adhd")}  # type: ignore[arg-type]
+
+
+def test_no_adhd_diagnosis_before_dsm_iii(tmp_path: Path) -> None:
+    """The same boys (same draws) are diagnosed when born in 2005 and not when born in 1925: the diagnosis waits
+    for no one, the child of the 1930s is simply not diagnosed (DSM-III, 1980, first named the disorder)."""
+    shutil.copy(MODULES / "adhd.json", tmp_path / "adhd.json")  # the one module: the whole library loads slowly
+    modern = old = 0
+    for seed in range(40):
+        sim, _ = simulate(
+            "adhd", gender="M", born=dt.date(2005, 3, 1), end=dt.date(2020, 1, 1), seed=seed, folder=tmp_path
+        )
+        if "ADHD_Diagnosis" not in _states(sim):
+            continue
+        modern += 1
+        sim, record = simulate(
+            "adhd", gender="M", born=dt.date(1925, 3, 1), end=dt.date(1945, 1, 1), seed=seed, folder=tmp_path
+        )
+        assert "Diagnosis_Era" in _states(sim) and "ADHD_Diagnosis" not in _states(sim)
+        assert not [c for c in record["conditions"] if c["codes"][0]["code"] == "406506008"]
+        old += 1
+    assert modern == old >= 2
+
+
+def test_no_hepatitis_c_diagnosis_before_the_virus_was_found() -> None:
+    """Before 21 April 1989 (Choo et al.) an undiagnosed chronic infection stays undiagnosed (cirrhosis may still
+    come silently); from then the yearly chance of a diagnosis applies."""
+    states = json.loads((MODULES / "hepatitis_c.json").read_text())["states"]
+    branches = states["Undiagnosed_Course"]["complex_transition"]
+    era = branches[1]
+    assert era["condition"] == {
+        "condition_type": "Date",
+        "operator": "<",
+        "date": {"year": 1989, "month": 4, "day": 21},
+    }
+    assert {d["transition"] for d in era["distributions"]} == {"Silent_Cirrhosis", "Undiagnosed_Year"}
+    assert "Diagnosis_Visit" in {d["transition"] for d in branches[2]["distributions"]}
