@@ -9,6 +9,7 @@ encounter for contraceptive management), and its allergy module orders for the a
 - A hormonal contraceptive with a progestin (estradiol alone is hormone therapy) written with no reason is for
   contraception: the finding is recorded, or the active one reused, and named; it ends at the first wellness visit
   at which no order naming it is running (a yearly pack ended and ordered again at one visit keeps one finding).
+  Only in a library none of whose states records the finding (ehrsim's records and ends its own).
 - An antihistamine or epinephrine written with no reason while an allergy is active is for the latest allergy.
 
 No random draw.
@@ -40,6 +41,8 @@ def name_reason(sim: Simulation, entry: dict[str, Any]) -> None:
     if product is None:
         return
     if product.classes >= CONTRACEPTIVE:
+        if CONTRACEPTION[1] in sim.library.recorded_codes:
+            return  # a library that records the finding names it itself (ehrsim's contraception module)
         held = sim.active["conditions"].get(CONTRACEPTION[1])
         if held is None:
             t = float(entry["start"])
@@ -59,7 +62,7 @@ def review(sim: Simulation, t: float) -> None:
     patch, an injection's visit, an implant or intrauterine system in place)."""
     code = CONTRACEPTION[1]
     held = sim.active["conditions"].get(code)
-    if held is None:
+    if held is None or code in sim.library.recorded_codes:  # the library's own finding is its to end
         return
     for med in reversed(sim.rec.lists["medications"]):
         if med["start"] < held["start"]:

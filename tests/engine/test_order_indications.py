@@ -70,3 +70,26 @@ def test_an_epinephrine_pen_or_antihistamine_with_no_reason_is_for_the_latest_ac
     onset(sim, "allergies", "91935009")  # Allergy to peanuts (disorder)
     assert [r["code"] for r in _prescribe(sim, EPINEPHRINE_PEN, 365)["reason"]] == ["91935009"]
     assert [r["code"] for r in _prescribe(sim, LORATADINE, 30)["reason"]] == ["91935009"]
+
+
+def test_a_library_that_records_the_finding_keeps_its_own(monkeypatch: Any) -> None:
+    """ehrsim's contraception module holds and ends its own finding (its methods include condoms and sterilization,
+    with no order): the core neither records one nor ends the module's at a wellness visit."""
+    sim = patient(dt.date(1980, 1, 1))
+    monkeypatch.setitem(sim.library.__dict__, "recorded_codes", frozenset({CONTRACEPTION}))
+    at(sim, dt.date(2000, 3, 1))
+    assert _prescribe(sim, ORTHO_TRI_CYCLEN, 360)["reason"] == [] and not _findings(sim)
+    own = sim.rec.add(
+        "conditions",
+        {
+            "start": sim.now,
+            "stop": None,
+            "onset": sim.now,
+            "codes": [{"system": "SNOMED-CT", "code": CONTRACEPTION, "display": "Contraception (finding)"}],
+        },
+        None,
+    )
+    sim.activate("conditions", own)
+    at(sim, dt.date(2002, 6, 1))
+    indications.review(sim, sim.now)
+    assert CONTRACEPTION in sim.active["conditions"]
