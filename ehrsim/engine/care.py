@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ehrsim.core import birth_dose, class_eras, clock, codes, deaths, immunizations, vaccine_plan, wellness
-from ehrsim.engine import bp_recheck, end_of_life, parameters, stay_vitals, visit_care
+from ehrsim.engine import bp_recheck, end_of_life, indications, parameters, stay_vitals, visit_care
 from ehrsim.engine.encounters import CORE
 from ehrsim.engine.queue import SYMPTOMS, WELLNESS
 from ehrsim.gmf.values import SECONDS
@@ -66,6 +66,7 @@ def wellness_visit(sim: Simulation, t: float) -> None:
     if desk.wellness_enc is None:  # a module's Death during the visit: the death certificate closed it
         return
     visit_care.give(sim, enc, t)  # the foot exam, the nutrition care a library does not model (visit_care.csv)
+    indications.review(sim, t)  # a contraception finding the core recorded ends once no method is used
     bp_recheck.after_wellness(sim, enc, t)  # a child's high blood pressure: measured again within 3 weeks
     # renewed after the modules' part of the visit: a titration at renewal sees the vital signs and results of
     # this visit (the chart review found renewals decided before the visit's blood pressure was taken)

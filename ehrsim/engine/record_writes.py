@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ehrsim.core import immunizations, lab_eras, ref_ranges
-from ehrsim.engine import lifecycle, parameters, result_follow_up
+from ehrsim.engine import indications, lifecycle, parameters, result_follow_up
 from ehrsim.prescribing import gbs, prophylaxis, running
 from ehrsim.record.times import to_date
 
@@ -155,7 +155,10 @@ class RecordWrites:
         """
         if not fields["reason"]:
             fields["reason"] = self._visit_diagnosis(run)
-        return self.rx.order(run, state, fields, t)
+        entry = self.rx.order(run, state, fields, t)
+        if not entry.get("reason"):  # a contraceptive is for contraception, an epinephrine pen for the allergy
+            indications.name_reason(self, entry)  # type: ignore[arg-type]
+        return entry
 
     def _visit_diagnosis(self, run: ModuleRun) -> list[dict[str, str]]:
         enc = self.desk.current(run)

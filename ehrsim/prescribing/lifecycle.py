@@ -43,9 +43,7 @@ def renew(ph: Pharmacy, med: dict[str, Any], t: float, encounter: str | None) ->
     logged = len(ph.events)
     if product is not None:
         fields["codes"] = [dict(ordered)]
-        original = (med.get("prescribing") or {}).get("ordered_dosage")
-        if original is not None:  # a substitute's dose (insulin units for liraglutide) is not the ordered drug's
-            fields["dosage"] = dict(original)
+        _module_dosage(fields, med.get("prescribing"))  # a substitute's dose (insulin units) is not the ordered drug's
         dosage = fields.get("dosage")
         if dosage and "mg_per_kg" in dosage:  # a child's weight-based dose is worked out again below
             fields["dosage"] = {k: dosage[k] for k in ("frequency", "period", "unit")} | {"amount": 1.0}
@@ -113,6 +111,19 @@ def renew(ph: Pharmacy, med: dict[str, Any], t: float, encounter: str | None) ->
     return new
 
 
+def _module_dosage(fields: dict[str, Any], note: dict[str, Any] | None) -> None:
+    """The dose the module ordered, in place of its substitute's: the one kept at the substitution, or none when the
+    module gave none and the substitute's schedule was its own (Synthea's warfarin, written without a dosage, came
+    back after heparin in a pregnancy with heparin's twice daily, renewed for 40 years: 42 orders in 300 lives)."""
+    if not note:
+        return
+    original = note.get("ordered_dosage")
+    if original is not None:
+        fields["dosage"] = dict(original)
+    elif note.get("regimen"):  # own_regimen wrote the dosage and the module's order had none (_substitute keeps one)
+        fields["dosage"] = None
+
+
 def resume(ph: Pharmacy, t: float, encounter: str | None) -> None:
     """At a visit, chronic orders withheld as not yet approved are prescribed once they may be.
 
@@ -136,9 +147,7 @@ def resume(ph: Pharmacy, t: float, encounter: str | None) -> None:
             continue
         fields = {k: v for k, v in held.items() if k not in ("id", "prescribing", "ordered")}
         fields.update(start=t, stop=None, stop_reason=None, codes=[dict(ordered)])
-        original = (held.get("prescribing") or {}).get("ordered_dosage")
-        if original is not None:  # the module's own dose, not the substitute's
-            fields["dosage"] = dict(original)
+        _module_dosage(fields, held.get("prescribing"))  # the module's own dose, not the substitute's
         logged = len(ph.events)
         if chosen is not product:
             ph._substitute(fields, chosen, ordered, problem, t)

@@ -180,3 +180,12 @@ def test_an_antihistamine_tablet_under_2_is_the_suspension_from_6_months_or_with
     toddler = patient(dt.date(2012, 1, 1))
     at(toddler, dt.date(2015, 6, 1))  # 3.4 years: the cetirizine tablet is not judged by this rule
     assert code_of(order(toddler, CETIRIZINE_5_TAB, days=10)) == CETIRIZINE_5_TAB
+
+
+def test_fosfomycin_before_trimethoprim_sulfamethoxazole_is_the_cystitis_antibiotic_of_the_day() -> None:
+    """s17syn: Synthea's fosfomycin (1996) for a cystitis in 1961 was withheld with nothing in its place."""
+    cystitis = [{"system": "SNOMED-CT", "code": "307426000", "display": "Acute infective cystitis (disorder)"}]
+    for year, given in ((1961, "198250"), (1966, "308212"), (1980, "198335")):  # tetracycline, ampicillin, TMP-SMX
+        sim = patient(dt.date(1940, 1, 1))
+        at(sim, dt.date(year, 6, 22))
+        assert code_of(order(sim, "808917", days=3, reason=cystitis)) == given

@@ -67,3 +67,20 @@ def test_every_substitute_of_another_drug_has_its_own_schedule_or_is_known_to_ke
     own = {code for code, rows in regimens.items() if any(not r.reason_group and not r.ordered for r in rows)}
     assert substitutes - own - KEEPS_ORDER_SCHEDULE == set()
     assert substitutes >= KEEPS_ORDER_SCHEDULE and not KEEPS_ORDER_SCHEDULE & own
+
+
+def test_warfarin_ordered_without_a_dosage_is_not_renewed_on_heparins_schedule_after_a_pregnancy() -> None:
+    """Synthea's warfarin has no dosage: heparin stood in for it in a pregnancy twice daily, and the renewal after
+    the birth gave warfarin heparin's twice daily, renewed yearly for 40 years (s17syn, 300 lives, 42 orders)."""
+    sim = patient(dt.date(1930, 1, 1))
+    at(sim, dt.date(1956, 1, 1))
+    sim.set_attribute("pregnant", True)
+    at(sim, dt.date(1956, 2, 1))
+    entry = order(sim, WARFARIN, chronic=True, no_dosage=True)
+    assert code_of(entry) != WARFARIN and entry["dosage"]["frequency"] == 2  # heparin every 12 hours
+    at(sim, dt.date(1956, 9, 1))
+    sim.set_attribute("pregnant", False)
+    at(sim, dt.date(1957, 11, 29))
+    renewed = sim.renew("medications", entry, sim.now, None)
+    assert renewed is not None and code_of(renewed) == WARFARIN
+    assert renewed["dosage"] is None  # as the module ordered it, not twice daily

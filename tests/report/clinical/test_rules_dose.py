@@ -143,6 +143,19 @@ def test_bacterial_infection_treated() -> None:
     passes("care.bacterial_infection_treated", [tet.record()])
 
 
+TETRACYCLINE = ("198250", "tetracycline hydrochloride 250 MG Oral Capsule")
+
+
+def test_tetracycline_treats_a_bacterial_infection() -> None:
+    """The prescribing layer's era antibiotic for cystitis before ampicillin (1963) is an antibiotic (s17syn: 8 of
+    25 breaches on Synthea's library were cystitis treated with tetracycline in the 1950s)."""
+    b = RecordBuilder(1, birth=dt.date(1940, 1, 1))
+    t = b.at_age(19)  # 1959
+    b.condition("307426000", t, stop=t + 5 * DAY, display="Acute infective cystitis (disorder)")
+    med(b, TETRACYCLINE, t + DAY, t + 8 * DAY)
+    passes("care.bacterial_infection_treated", [b.record()])
+
+
 CEFAZOLIN = ("1665060", "cefazolin 2000 MG Injection")
 CEPHALEXIN = ("309114", "cephalexin 500 MG Oral Capsule")
 
