@@ -68,7 +68,7 @@ def test_a_hidden_stage_is_diagnosed_from_results_confirmed_three_months_apart(t
 
 def test_from_stage_3_the_kidney_review_measures_potassium(tmp_path: Path) -> None:
     """KDIGO: potassium rises as eGFR falls and with the RAAS inhibitor CKD care starts, so the review measures it."""
-    hidden, results, onsets = _life(tmp_path, 0)
+    _, _, onsets = _life(tmp_path, 0)
     stage3 = next(t for t, stage in onsets if stage == 3)
     _, rec = simulate(
         "driver", "chronic_kidney_disease", folder=tmp_path, gender="M", born=dt.date(1945, 1, 1),
