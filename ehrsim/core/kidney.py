@@ -12,12 +12,13 @@ Schwartz of a growing child) is not latent.
 
 from __future__ import annotations
 
+import math
 from functools import cache
 from typing import TYPE_CHECKING
 
 from ehrsim.core.physio_effects import params
 from ehrsim.core.physio_tables import creatinine_for_egfr, egfr_ckd_epi_2021
-from ehrsim.core.tables import rows
+from ehrsim.core.tables import interpolate_many, rows
 
 if TYPE_CHECKING:
     from ehrsim.core.physiology import Physiology
@@ -73,3 +74,26 @@ def creatinine_within_reach(phys: Physiology, creatinine: float, t: float, age: 
     if floor <= 0.0 or egfr_ckd_epi_2021(creatinine, age, phys.sex) >= floor:
         return creatinine
     return creatinine_for_egfr(floor, age, phys.sex)
+
+
+@cache
+def potassium_table() -> tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]:
+    """(eGFR knots, potassium rise, factor on a drug's potassium rise) of ``physiology/potassium_by_egfr.csv``."""
+    table = sorted(rows("physiology/potassium_by_egfr.csv"), key=lambda r: float(r["egfr"]))
+    return (
+        tuple(float(r["egfr"]) for r in table),
+        tuple(float(r["shift"]) for r in table),
+        tuple(float(r["raas_factor"]) for r in table),
+    )
+
+
+def potassium_rise(phys: Physiology, egfr: float, drug_rise: float) -> float:
+    """How much an adult's potassium rises above the person's baseline at this true eGFR: the kidney excretes less as
+    eGFR falls (the rise spreads between people: ``potassium_egfr_sd_log``), and the rise a RAAS inhibitor or MRA
+    gives (``drug_rise``, already in the state) grows with it (Bakris 2000: about twice at GFR 30-60)."""
+    if egfr >= 60.0:
+        return 0.0
+    knots, shifts, factors = potassium_table()
+    shift, factor = interpolate_many(egfr, knots, shifts, factors)
+    spread = math.exp(params()["potassium_egfr_sd_log"] * phys.z("potassium_egfr"))
+    return shift * spread + (factor - 1.0) * drug_rise

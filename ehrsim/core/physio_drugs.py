@@ -101,14 +101,15 @@ def apply_drugs(
     medications: dict[str, dict[str, Any]] | None,
     history: list[dict[str, Any]] | None = None,
     age: float = 50.0,
-) -> None:
+) -> float:
     """Each active drug class once (the earliest start of its course counts), ramped from that start;
     titrated classes last, since their dose answers what the others left.
 
     ``history`` is every medication entry so far, to follow a course across renewed prescriptions;
-    ``age`` (years) sets the goal a titrated drug aims at."""
+    ``age`` (years) sets the goal a titrated drug aims at. Returns the potassium the drugs raised (RAAS inhibitors,
+    MRAs), which grows as eGFR falls (``kidney.potassium_rise``)."""
     if not medications:
-        return
+        return 0.0
     starts: dict[str, float] = {}
     doses: dict[str, float] = {}  # antihypertensive class -> dose factor of its BP effect (Law 2003)
     units: list[float] = [0.0, 0.0]  # insulin units/kg a day now and at the courses' highest (a course stepped down)
@@ -143,6 +144,7 @@ def apply_drugs(
                 if cls in ramping:
                     spans.setdefault(cls, []).append((float(began), entry.get("stop")))
     effects = drug_effects()
+    potassium = 0.0
     untreated = {name: v[name] for name in BP_VARIABLES if name in v}
     titrated = titrated_classes()
     for cls, start in sorted(starts.items(), key=lambda item: (item[0] in titrated, item[0])):
@@ -170,6 +172,9 @@ def apply_drugs(
                 if variable == "Heart Rate" and phys.unit("bp_adherence") < params()["bp_nonadherent_share"]:
                     size *= params()["bp_nonadherent_effect"]  # the same tablets as the BP effect: taken or not
                 v[variable] += weight * size
+                if variable == "Potassium" and size > 0.0:
+                    potassium += weight * size
+    return potassium
 
 
 BP_VARIABLES = ("Systolic Blood Pressure", "Diastolic Blood Pressure")

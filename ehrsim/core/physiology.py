@@ -205,9 +205,10 @@ class Physiology:
         if t is not None:
             keys = physio_effects.pregnancy_bound(keys, self, t)
         self.disease_moved, self.bands = physio_effects.apply_conditions(v, self, keys, attributes, age, t)
+        drug_potassium = 0.0
         if t is not None:
             physio_effects.apply_pregnancy(v, self, t, height / 100.0)
-            physio_drugs.apply_drugs(v, self, t, medications, history, age)
+            drug_potassium = physio_drugs.apply_drugs(v, self, t, medications, history, age)
             self.raw = dict(v)
             if self.offsets:
                 self._apply_offsets(v, t, derived=False)
@@ -231,6 +232,8 @@ class Physiology:
                 base = 0.95 if self.sex == "M" else 0.75  # urea follows creatinine as in derive_dependent
                 v["Urea Nitrogen"] *= (max(creatinine / base, 0.6) / max(v["Creatinine"] / base, 0.6)) ** 0.8
                 v["EGFR"], v["Creatinine"] = egfr, creatinine
+        if age >= kidney.ADULT:  # the kidney excretes less potassium as eGFR falls (a child's Schwartz eGFR aside)
+            v["Potassium"] += kidney.potassium_rise(self, v["EGFR"], drug_potassium)
         if self.bands:
             self.kept = {name: v[name] for name in (*self.bands, "Creatinine") if name in v}
         elif self.kept:

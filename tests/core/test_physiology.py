@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ehrsim.core import physio_baseline
 from ehrsim.core.cardio import pooled_cohort_risk
 from ehrsim.core.physiology import (
     Physiology,
@@ -306,3 +307,42 @@ def test_end_stage_renal_disease_outranks_the_latent_kidney() -> None:
     body.update(75.0, {}, t=75.0 * year)
     esrd = {"46177005": {"start": 75.0 * year}}
     assert body.update(75.0, {"ckd": 5}, t=75.0 * year, conditions=esrd)["EGFR"] < 15.0
+
+
+def test_a_stage_diagnosed_from_the_results_does_not_itself_lower_egfr() -> None:
+    """Exact trace: ageing alone has put a man's eGFR just under 60 and stage 3 is diagnosed from those results; the
+    diagnosis keeps the value clear of the band's edge (57, CKD-EPI 2021 reported from 2022), and the stage does not
+    pull it on to a persistent point lower in the band (it did, 3 a year: the survey exam's men 80+ had a median of
+    47.5 against NHANES 51-80)."""
+    year = 365.25 * 86400
+    t0 = 2022.5 * year - 1970 * year
+    body = Physiology(np.random.default_rng(1), "M", "white")
+    body.constants = {**physio_baseline.chemistry_constants(body), "egfr_offset": -15.0}  # an own level 15 low
+    age = 80.0
+    untreated = body.update(age, {}, t=t0)["EGFR"]
+    assert 57.0 < untreated < 60.0
+    stage3 = {"433144002": {"start": t0}}
+    series = [body.update(age + k, {}, t=t0 + k * year, conditions=stage3)["EGFR"] for k in (0.0, 1.0, 2.0, 3.0)]
+    assert series[0] == pytest.approx(57.0, abs=0.01)
+    assert series[3] == pytest.approx(untreated - 3 * 0.9, abs=0.05)  # ageing's 0.9 a year, nothing more
+
+
+def test_potassium_rises_as_egfr_falls_and_with_an_ace_inhibitor_more_in_ckd() -> None:
+    """Exact values: no rise at eGFR 60 or more; 0.25 mmol/L at 30 for a patient at the median of the spread; an ACE
+    inhibitor's rise doubled at 30 (potassium_by_egfr.csv; Bakris 2000)."""
+    from ehrsim.core import kidney
+
+    body = Physiology(np.random.default_rng(0), "F", "white")
+    body._zs["potassium_egfr"] = 0.0
+    assert kidney.potassium_rise(body, 75.0, 0.15) == 0.0
+    assert kidney.potassium_rise(body, 30.0, 0.0) == pytest.approx(0.25)
+    assert kidney.potassium_rise(body, 30.0, 0.15) == pytest.approx(0.25 + 0.15)
+    assert kidney.potassium_rise(body, 12.5, 0.0) == pytest.approx(0.55)
+    year = 365.25 * 86400
+    lisinopril = {"m": {"codes": [{"display": "lisinopril 10 MG Oral Tablet"}], "start": 0.0}}
+    stage4 = {"431857002": {"start": 0.0}}
+    well = Physiology(np.random.default_rng(4), "M", "white").update(70.0, {}, t=70 * year)["Potassium"]
+    ill = Physiology(np.random.default_rng(4), "M", "white")
+    for age in range(60, 71):
+        sick = ill.update(float(age), {}, t=age * year, conditions=stage4, medications=lisinopril)
+    assert sick["EGFR"] < 30.0 and sick["Potassium"] > well + 0.3

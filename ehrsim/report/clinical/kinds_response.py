@@ -137,6 +137,39 @@ class ResultOnDrugActedOn(Rule):
         results = view.values(self.lab)
         if not results:
             return f
+
+
+@register
+class HighResultRechecked(Rule):
+    """A result at or above ``min`` (a potassium of 6.0) is acted on within ``days``: the test repeated, a drug of
+    ``stopped_class`` (the MRA or RAAS inhibitor that raises it) stopped, or a drug of ``drug_class`` begun. Results
+    while a condition of ``except_set`` is active (dialysis manages it) are not judged, nor a result too close to
+    the end of the record to be followed."""
+
+    kind = "high_result_rechecked"
+    required = ("lab_set", "min", "days")
+
+    def setup(self) -> None:
+        self.lab = self.data.code_set(self.p["lab_set"])
+        self.excepted = self.data.code_set(self.p["except_set"]) if self.param("except_set") else None
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        within = float(self.p["days"]) * DAY
+        results = view.values(self.lab)
+        stopped_class = self.param("stopped_class")
+        stopped = [m["stop"] for m in view.meds_of(stopped_class) if m.get("stop") is not None] if stopped_class else []
+        begun = [m["start"] for m in view.meds_of(self.p["drug_class"])] if self.param("drug_class") else []
+        excepted = view.conditions_in(self.excepted) if self.excepted is not None else []
+        for t, value, obs in results:
+            if value < float(self.p["min"]) or t + within > view.end:
+                continue
+            if any(view.active(c, t) for c in excepted):
+                continue
+            rechecked = any(t < u <= t + within and o["id"] != obs["id"] for u, _, o in results)
+            acted = any(t <= u <= t + within for u in (*stopped, *begun))
+            f.add(rechecked or acted, f"{iso(t)[:10]}: {value:g}, not repeated nor acted on in {self.p['days']} days")
+        return f
         meds = view.meds_of(self.p["drug_class"])
         for t, value, _ in results:
             if value < float(self.p["min"]) or t < self.since or t + within > view.end:

@@ -207,3 +207,41 @@ def test_tsh_on_levothyroxine_acted_on() -> None:
     untreated.observation(TSH, untreated.at_age(51), 14.0, unit="m[IU]/L")
     result = passes("care.tsh_on_levothyroxine_acted_on", [raised, rechecked, in_range, untreated.record()])
     assert result.events == 2
+
+
+K_RULE = "care.high_potassium_rechecked"
+SERUM_K = "2823-3"
+SPIRONOLACTONE = ("313096", "spironolactone 25 MG Oral Tablet")
+
+
+def _high_potassium(
+    k: float, repeat_days: float | None = None, stop_days: float | None = None, esrd: bool = False, index: int = 0
+) -> Record:
+    """A 70-year-old with CKD 4 on spironolactone since 65; a potassium ``k`` at 70, repeated after ``repeat_days``,
+    spironolactone stopped after ``stop_days``; on dialysis (end-stage renal disease) when ``esrd``."""
+    b = RecordBuilder(index, birth=dt.date(1940, 1, 1))
+    b.condition("431857002", b.at_age(65))
+    if esrd:
+        b.condition("46177005", b.at_age(68))
+    t = b.at_age(70)
+    med(b, SPIRONOLACTONE, b.at_age(65), stop=None if stop_days is None else int(t + stop_days * DAY))
+    b.observation(SERUM_K, t, k, unit="mmol/L", enc=b.encounter(t))
+    if repeat_days is not None:
+        u = int(t + repeat_days * DAY)
+        b.observation(SERUM_K, u, k - 0.8, unit="mmol/L", enc=b.encounter(u))
+    return b.record()
+
+
+def test_a_potassium_of_six_is_repeated_or_acted_on_within_a_week() -> None:
+    result = breaks(K_RULE, [_high_potassium(6.3)])  # nothing for the rest of the record
+    assert "6.3, not repeated" in result.examples[0][1][0]
+    breaks(K_RULE, [_high_potassium(6.1, repeat_days=30)])  # a month later is too late
+    passes(
+        K_RULE,
+        [
+            _high_potassium(6.3, repeat_days=2),
+            _high_potassium(6.2, stop_days=1, index=1),  # the MRA stopped
+            _high_potassium(5.8, index=2),  # under 6.0: not judged
+            _high_potassium(6.4, esrd=True, index=3),  # dialysis manages it
+        ],
+    )

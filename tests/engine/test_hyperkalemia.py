@@ -1,0 +1,86 @@
+"""ehrsim's hyperkalaemia follow-up (modules/hyperkalemia.json): a potassium of 5.5 or more is repeated within days
+and, confirmed, spironolactone is stopped and not restarted by the heart failure module."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+from tests.engine.harness import simulate
+
+MODULES = Path(__file__).resolve().parents[2] / "modules"
+K = [{"system": "LOINC", "code": "2823-3", "display": "Potassium [Moles/volume] in Serum or Plasma"}]
+SPIRONOLACTONE = [{"system": "RxNorm", "code": "313096", "display": "spironolactone 25 MG Oral Tablet"}]
+DAY = 86400.0
+
+
+def _driver(potassium: float) -> dict:
+    """At 70: spironolactone started, then a true potassium of ``potassium`` (a VitalSign) measured at a visit."""
+    states = {
+        "Initial": {"type": "Initial", "direct_transition": "Age_70"},
+        "Age_70": {
+            "type": "Guard",
+            "allow": {"condition_type": "Age", "operator": ">=", "quantity": 70, "unit": "years"},
+            "direct_transition": "Visit",
+        },
+        "Visit": {
+            "type": "Encounter",
+            "encounter_class": "ambulatory",
+            "direct_transition": "Spironolactone",
+            "codes": [{"system": "SNOMED-CT", "code": "185349003", "display": "Encounter for check up (procedure)"}],
+        },
+        "Spironolactone": {
+            "type": "MedicationOrder",
+            "codes": SPIRONOLACTONE,
+            "chronic": True,
+            "direct_transition": "High",
+            "prescription": {"dosage": {"amount": 1, "frequency": 1, "period": 1, "unit": "days"}},
+        },
+        "High": {
+            "type": "VitalSign",
+            "vital_sign": "Potassium",
+            "unit": "mmol/L",
+            "direct_transition": "Measure",
+            "exact": {"quantity": potassium},
+        },
+        "Measure": {
+            "type": "Observation",
+            "category": "laboratory",
+            "vital_sign": "Potassium",
+            "unit": "mmol/L",
+            "codes": K,
+            "direct_transition": "End",
+        },
+        "End": {"type": "EncounterEnd", "direct_transition": "Terminal"},
+        "Terminal": {"type": "Terminal"},
+    }
+    return {"name": "driver", "gmf_version": 2, "states": states}
+
+
+def _life(tmp_path: Path, potassium: float) -> dict:
+    shutil.copy(MODULES / "hyperkalemia.json", tmp_path / "hyperkalemia.json")
+    (tmp_path / "driver.json").write_text(json.dumps(_driver(potassium)))
+    _, rec = simulate(
+        "driver", "hyperkalemia", folder=tmp_path, gender="M", born=dt.date(1940, 1, 1), end=dt.date(2012, 1, 1)
+    )
+    return rec
+
+
+def test_a_confirmed_high_potassium_is_repeated_within_days_and_spironolactone_stopped(tmp_path: Path) -> None:
+    rec = _life(tmp_path, 6.4)
+    results = sorted((o["time"], o["value"]) for o in rec["observations"] if o["codes"][0]["code"] == "2823-3")
+    assert results[0][1] >= 6.0
+    first, repeat = results[0][0], results[1][0]
+    assert DAY <= repeat - first <= 4 * DAY and results[1][1] >= 5.5
+    spiro = [m for m in rec["medications"] if m["codes"][0]["code"] == "313096"]
+    assert len(spiro) == 1 and spiro[0]["stop"] == repeat
+    week = [t for t, _ in results if repeat + 5 * DAY <= t <= repeat + 9 * DAY]
+    assert week  # measured again a week on
+
+
+def test_a_normal_potassium_brings_no_extra_visit(tmp_path: Path) -> None:
+    rec = _life(tmp_path, 4.3)
+    assert len([o for o in rec["observations"] if o["codes"][0]["code"] == "2823-3"]) == 1
+    assert not [e for e in rec["encounters"] if e["codes"] and e["codes"][0]["code"] == "390906007"]
