@@ -137,6 +137,22 @@ class ResultOnDrugActedOn(Rule):
         results = view.values(self.lab)
         if not results:
             return f
+        meds = view.meds_of(self.p["drug_class"])
+        for t, value, _ in results:
+            if value < float(self.p["min"]) or t < self.since or t + within > view.end:
+                continue
+            taken = [m for m in meds if view.active(m, t - 1)]  # before the visit: a change at it is a new order
+            if not taken:
+                continue
+            codes = {m["codes"][0]["code"] for m in taken}
+            changed = any(t - DAY <= m["start"] <= t + within and m["codes"][0]["code"] not in codes for m in meds)
+            rechecked = any(t < u <= t + within for u, _, _ in results)
+            if changed or rechecked:
+                f.passed()
+                continue
+            drugs = ", ".join(sorted(m["codes"][0].get("display", "") for m in taken))
+            f.add(False, f"{iso(t)[:10]} {value:g} on {drugs}: no dose change or recheck in {self.p['days']} days")
+        return f
 
 
 @register
@@ -169,20 +185,4 @@ class HighResultRechecked(Rule):
             rechecked = any(t < u <= t + within and o["id"] != obs["id"] for u, _, o in results)
             acted = any(t <= u <= t + within for u in (*stopped, *begun))
             f.add(rechecked or acted, f"{iso(t)[:10]}: {value:g}, not repeated nor acted on in {self.p['days']} days")
-        return f
-        meds = view.meds_of(self.p["drug_class"])
-        for t, value, _ in results:
-            if value < float(self.p["min"]) or t < self.since or t + within > view.end:
-                continue
-            taken = [m for m in meds if view.active(m, t - 1)]  # before the visit: a change at it is a new order
-            if not taken:
-                continue
-            codes = {m["codes"][0]["code"] for m in taken}
-            changed = any(t - DAY <= m["start"] <= t + within and m["codes"][0]["code"] not in codes for m in meds)
-            rechecked = any(t < u <= t + within for u, _, _ in results)
-            if changed or rechecked:
-                f.passed()
-                continue
-            drugs = ", ".join(sorted(m["codes"][0].get("display", "") for m in taken))
-            f.add(False, f"{iso(t)[:10]} {value:g} on {drugs}: no dose change or recheck in {self.p['days']} days")
         return f
