@@ -87,3 +87,19 @@ def test_prenatal_visit_diagnoses_on_recorded_readings_and_the_early_flag() -> N
     assert any(c.get("attribute") == pregnancy_bp.FLAG for c in _conditions(to["Chronic_Hypertension"]))
     reset = json.loads((MODULES / "pregnancy.json").read_text())["states"]["Reset_Early_High_BP"]
     assert (reset["attribute"], reset["value"]) == (pregnancy_bp.FLAG, False)
+
+
+def test_a_visits_triage_vital_signs_count_too(monkeypatch: Any) -> None:
+    """s17mom: 141/80 at 12 weeks and 150/78 at a sinusitis visit two weeks later (vital signs the core records for an
+    acute visit, engine/stay_vitals) were not seen, and no chronic hypertension was diagnosed."""
+    from ehrsim.engine import stay_vitals
+    from ehrsim.prescribing import pregnancy
+
+    seen: list[dict[str, Any]] = []
+    monkeypatch.setattr(pregnancy_bp, "observed", lambda sim, entry: seen.append(entry))
+    monkeypatch.setattr(pregnancy, "titrate_in_pregnancy", lambda rx, entry, t: None)
+    rec = SimpleNamespace(latest_obs={}, add=lambda kind, entry, enc: {**entry, "encounter": enc})
+    panel = _panel(0.0, 150, 78)
+    fields = {k: panel[k] for k in ("codes", "components")}
+    stay_vitals._write(SimpleNamespace(rec=rec, rx=None), {"id": "e1", "start": HOUR}, fields, {})  # type: ignore[arg-type]
+    assert len(seen) == 1 and seen[0]["encounter"] == "e1" and pregnancy_bp.reading(seen[0]) == (150.0, 78.0)
