@@ -3,16 +3,17 @@
 At birth, before any module runs, a newborn born in hospital is admitted: the stay (a NICU admission under 34
 weeks) with the newborn's weight, length and head circumference and admission vital signs, the gestational age,
 a premature-birth finding under 37 weeks, and the newborn care of its era (vitamin K, the metabolic and hearing
-screens). The hepatitis B birth dose is given in this stay (``care.vaccine_visit``). Office visits and module
-encounters wait until the discharge (the desk is busy until then). Its draws come from a stream spawned from the
-vaccine stream after every earlier spawn, and measurements use that stream too, so no module's draws move.
+screens, the predischarge bilirubin). The hepatitis B birth dose is given in this stay (``care.vaccine_visit``).
+Office visits and module encounters wait until the discharge (the desk is busy until then). Its draws come from
+a stream spawned from the vaccine stream after every earlier spawn, and measurements use that stream too, so no
+module's draws move.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.core import birth_stay, codes
+from ehrsim.core import bilirubin, birth_stay, codes, ref_ranges
 from ehrsim.engine import stay_vitals
 
 if TYPE_CHECKING:
@@ -59,6 +60,9 @@ def admit(sim: Simulation) -> None:
             sim.write("medications", _administration(item, at), enc["id"])
         elif item.kind == "observation":
             sim.write("observations", _screen_result(item, at), enc["id"])
+        elif item.kind == "measurement":  # the predischarge bilirubin: its draw comes last, moving no other draw
+            hours = (at - born) / 3600.0
+            sim.write("observations", _bilirubin(item, at, bilirubin.value(hours, float(rng.random())), sim), enc["id"])
         else:
             entry = {"start": at, "stop": at + 600.0, "codes": [dict(item.code)], "reason": []}
             sim.write("procedures", entry, enc["id"])
@@ -89,6 +93,22 @@ def _screen_result(item: birth_stay.CareItem, t: float) -> dict[str, Any]:
         "unit": "",
         "components": [],
         "report": None,
+    }
+
+
+def _bilirubin(item: birth_stay.CareItem, t: float, value: float, sim: Simulation) -> dict[str, Any]:
+    """The predischarge total serum bilirubin (AAP 2022: every newborn, read on an hour-specific nomogram)."""
+    age = (t - sim.birth_time) / (365.25 * 86400.0)
+    return {
+        "time": t,
+        "category": "laboratory",
+        "codes": [dict(item.code)],
+        "value": value,
+        "value_type": "numeric",
+        "unit": bilirubin.UNIT,
+        "components": [],
+        "report": None,
+        **ref_ranges.flags(item.code["code"], value, age, sim.physiology.sex),
     }
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ehrsim.core import immunizations, lab_eras, ref_ranges
-from ehrsim.engine import indications, lifecycle, parameters, result_follow_up
+from ehrsim.engine import indications, lifecycle, parameters, pregnancy_bp, result_follow_up
 from ehrsim.prescribing import gbs, prophylaxis, running
 from ehrsim.record.times import to_date
 
@@ -84,6 +84,7 @@ class RecordWrites:
                 self._changed(entry, "obs")
             self.rx.observed(entry, self.now)  # an eGFR result may stop a drug
             result_follow_up.follow_up(self, entry)  # type: ignore[arg-type]  # a PHQ-9 of 15+: a referral
+            pregnancy_bp.observed(self, entry)  # type: ignore[arg-type]  # raised before 20 weeks of pregnancy
             if entry["codes"][0]["code"] in lab_eras.egfr_codes():
                 self._creatinine_of_egfr(entry)
         elif kind == "procedures":
@@ -143,6 +144,7 @@ class RecordWrites:
             if self._watchers:
                 self._changed(entry, "obs")
             self.rx.observed(entry, self.now)
+            pregnancy_bp.observed(self, entry)  # type: ignore[arg-type]  # a stay's or visit's vital signs too
         return entry
 
     def prescribe(self, run: ModuleRun, state: Any, fields: dict[str, Any], t: float) -> dict[str, Any]:

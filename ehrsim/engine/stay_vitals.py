@@ -27,7 +27,7 @@ import numpy as np
 
 from ehrsim.core import fever, physio_effects
 from ehrsim.core.tables import rows
-from ehrsim.engine import lifecycle
+from ehrsim.engine import lifecycle, pregnancy_bp
 from ehrsim.prescribing import pregnancy
 
 if TYPE_CHECKING:
@@ -172,6 +172,7 @@ def _write(sim: Simulation, enc: dict[str, Any], fields: dict[str, Any], flags: 
     entry = sim.rec.add("observations", entry, enc["id"])
     if fields.get("components"):  # a severe admission blood pressure in pregnancy is treated from admission
         pregnancy.titrate_in_pregnancy(sim.rx, entry, enc["start"])
+        pregnancy_bp.observed(sim, entry)  # a raised reading before 20 weeks counts at the next prenatal visit
     for code, prev in before.items():  # a result dated at arrival does not replace a later one
         if prev is not None and prev["time"] > enc["start"]:
             latest[code] = prev

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ehrsim.core.tables import rows
 from ehrsim.errors import ConfigError
-from ehrsim.prescribing import courses
+from ehrsim.prescribing import courses, postpartum
 from ehrsim.prescribing.patient import Patient
 
 if TYPE_CHECKING:
@@ -52,8 +52,12 @@ def raised(entry: dict[str, Any]) -> bool:
 
 def titrate_in_pregnancy(ph: Pharmacy, entry: dict[str, Any], t: float) -> None:
     """Renew the running blood-pressure drugs due a step when a raised reading is taken in pregnancy; with none
-    running, start one where the reading calls for it (``start_first_line``)."""
-    if not raised(entry) or not Patient(ph.sim, t).pregnant(ph.rx):
+    running, start one where the reading calls for it (``start_first_line``). In the weeks after the birth,
+    persistent postpartum hypertension is treated (postpartum.py)."""
+    if not raised(entry):
+        return
+    if not Patient(ph.sim, t).pregnant(ph.rx):
+        postpartum.start_postpartum(ph, entry, t)
         return
     if start_first_line(ph, entry, t):
         return
@@ -161,7 +165,7 @@ def first_line() -> tuple[str, ...]:
     return tuple(r["rxcui"] for r in rows("prescribing/pregnancy_first_line.csv"))
 
 
-def _reading(entry: dict[str, Any]) -> tuple[float, float]:
+def reading_of(entry: dict[str, Any]) -> tuple[float, float]:
     """Systolic and diastolic values of a reading (a panel's components or a single result; 0 when absent)."""
     found = {"8480-6": 0.0, "8462-4": 0.0}
     for part in (entry, *(entry.get("components") or ())):
@@ -172,7 +176,7 @@ def _reading(entry: dict[str, Any]) -> tuple[float, float]:
     return found["8480-6"], found["8462-4"]
 
 
-def _treated(ph: Pharmacy, t: float) -> bool:
+def treated(ph: Pharmacy, t: float) -> bool:
     """A blood-pressure drug is running: one titrated on systolic pressure, or a pregnancy first/second-line drug."""
     own = set(first_line()) | set(second_line())
     for med, product in ph._current(t):
@@ -189,7 +193,7 @@ def start_first_line(ph: Pharmacy, entry: dict[str, Any], t: float) -> bool:
     existed) when chronic hypertension is known and the reading is >= 140/90 (CHAP 2022, ACOG 2022), or at any
     severe-range reading >= 160/110 (ACOG Committee Opinion 767). Any library's pregnancy gets it: the module's
     diagnosis code is looked up in the data, and an untreated severe reading needs none. True when one started."""
-    systolic, diastolic = _reading(entry)
+    systolic, diastolic = reading_of(entry)
     active = ph.sim.active["conditions"]
     row = next(
         (
@@ -199,26 +203,39 @@ def start_first_line(ph: Pharmacy, entry: dict[str, Any], t: float) -> bool:
         ),
         None,
     )
-    if row is None or _treated(ph, t):
+    if row is None or treated(ph, t):
         return False
-    encounter = entry.get("encounter")
+    reason = active[row.code]["codes"][0] if row.code else _pregnancy_code(ph)
+    why = f"blood pressure {systolic:g}/{diastolic:g} in pregnancy with no antihypertensive"
+    start = ph.sim.physiology.pregnancy_start
+    stop = None if row.chronic else min((start if start is not None else t) + POSTPARTUM_END_S, ph.sim.end_time)
+    return start_drug(ph, entry.get("encounter"), t, reason, stop, row.chronic, why)
+
+
+def start_drug(
+    ph: Pharmacy,
+    encounter: str | None,
+    t: float,
+    reason: dict[str, Any] | None,
+    stop: float | None,
+    chronic: bool,
+    why: str,
+    rule: str = FIRST_LINE_RULE,
+) -> bool:
+    """Start the first allowed first-line drug (pregnancy_first_line.csv) for ``reason``; True when one started."""
     patient = Patient(ph.sim, t, encounter)
     for rxcui in first_line():
         product = ph.rx.products[rxcui]
         chosen, _ = ph.choose(product, patient)
         if chosen is not product:
             continue  # not yet on the market, or not for this patient
-        reason = active[row.code]["codes"][0] if row.code else _pregnancy_code(ph)
-        why = f"blood pressure {systolic:g}/{diastolic:g} in pregnancy with no antihypertensive"
-        start = ph.sim.physiology.pregnancy_start
-        stop = None if row.chronic else min((start if start is not None else t) + POSTPARTUM_END_S, ph.sim.end_time)
         regimen = next((g for g in courses.courses().regimens.get(rxcui, ()) if not g.reason_group), None)
         fields = {
             "start": t,
             "stop": None if stop is None else max(stop, t + WEEK),
             "codes": [product.as_code()],
             "reason": [dict(reason)] if reason is not None else [],
-            "chronic": row.chronic,
+            "chronic": chronic,
             "administered": False,
             "requested": True,
             "dosage": {
@@ -233,11 +250,11 @@ def start_first_line(ph: Pharmacy, entry: dict[str, Any], t: float) -> bool:
             "refills": 0,
             "instructions": [],
             "stop_reason": None,
-            "prescribing": {"action": "added", "rule": FIRST_LINE_RULE, "reason": why},
+            "prescribing": {"action": "added", "rule": rule, "reason": why},
         }
         new = ph.sim.write("medications", fields, encounter)
         ph.sim.activate("medications", new)
-        ph.log(t, "added", FIRST_LINE_RULE, why, product.as_code(), product.as_code(), new["id"])
+        ph.log(t, "added", rule, why, product.as_code(), product.as_code(), new["id"])
         ph.review_for(product, encounter, t)
         return True
     return False

@@ -9,7 +9,7 @@ import datetime as dt
 
 import numpy as np
 
-from ehrsim.core import birth_stay, codes, newborn_growth
+from ehrsim.core import bilirubin, birth_stay, codes, newborn_growth
 from ehrsim.paths import terminology_dir
 from ehrsim.record.times import from_date
 from tests.engine.harness import simulate
@@ -49,6 +49,8 @@ def test_every_hospital_birth_has_a_stay_with_vitamin_k_screen_and_measurements(
             cchd += 1
         assert 0.4 <= measured["29463-7"] <= 5.5 and 25 <= measured["8302-2"] <= 60 and "9843-4" in measured
         assert "18185-9" in measured and {"8867-4", "9279-1"} <= set(measured)
+        bili = [o for o in rec["observations"] if o["codes"][0]["code"] == "1975-2" and o["encounter"] == stay["id"]]
+        assert len(bili) == 1 and 0.5 <= bili[0]["value"] <= 25 and bili[0]["unit"] == "mg/dL"  # AAP 2022
         hepb = [i for i in rec["immunizations"] if i["codes"][0]["code"] == "08" and i["time"] - stay["start"] <= DAY]
         assert all(i["encounter"] == stay["id"] for i in hepb)
         assert not any(e["start"] < stay["stop"] and e["class"] == "wellness" for e in rec["encounters"])
@@ -223,3 +225,17 @@ def test_the_newborn_is_weighed_once_at_admission() -> None:
         at_birth = [o for o in rec["observations"] if o["encounter"] == stay["id"] and o["time"] == stay["start"]]
         weights = [o for o in at_birth if o["codes"][0]["code"] == "29463-7"]
         assert len(weights) == 1 and len({o["codes"][0]["code"] for o in at_birth}) == len(at_birth)
+
+
+def test_the_predischarge_bilirubin_follows_the_hour_specific_nomogram() -> None:
+    """Bahr et al. 2021: at 36 hours the 40th, 75th and 95th percentile lines are about 7.3, 9.0 and 11.3 mg/dL; the
+    value of a newborn at a quantile sits on the line of that percentile (the 75th within 0.1 mg/dL)."""
+    assert abs(bilirubin.value(36, 0.40) - 7.3) <= 0.05 and abs(bilirubin.value(36, 0.95) - 11.3) <= 0.05
+    assert abs(bilirubin.value(36, 0.75) - bilirubin.line(75, 36)) <= 0.15
+    assert bilirubin.value(24, 0.5) < bilirubin.value(48, 0.5)  # rising over the first days
+    born = from_date(dt.date(2020, 3, 1))
+    early = [birth_stay.plan(np.random.default_rng(i), from_date(dt.date(2008, 3, 1)), born) for i in range(50)]
+    assert not any(item.key == "bilirubin" for p in early for item, _ in p.care)  # before the 2009 recommendation
+    plans = [birth_stay.plan(np.random.default_rng(i), born, born + 30 * DAY) for i in range(50)]
+    hours = [(t - born) / 3600 for p in plans for item, t in p.care if item.key == "bilirubin"]
+    assert len(hours) == sum(p.in_hospital for p in plans) and max(hours) <= 48

@@ -11,6 +11,7 @@ VITAMIN_K = ("727625", "0.5 ML phytonadione 2 MG/ML Injection")
 SCREEN = "60151004"
 WEIGHT = "29463-7"
 GESTATION = "18185-9"
+BILIRUBIN = "1975-2"
 
 
 def _newborn(
@@ -19,6 +20,7 @@ def _newborn(
     stay_hours: float | None = 48,
     vitamin_k: bool = True,
     screen: bool = True,
+    bilirubin: bool = True,
     weights: tuple[float, ...] = (3.4, 3.2),
     weeks: int | None = None,
     death: int | None = None,
@@ -31,6 +33,8 @@ def _newborn(
             b.medication(VITAMIN_K[0], t + 3600, [], enc=stay, stop=t + 3600, display=VITAMIN_K[1], administered=True)
         if screen:
             b.procedure(SCREEN, t + 30 * 3600, enc=stay)
+        if bilirubin:
+            b.observation(BILIRUBIN, t + 30 * 3600, 7.4, unit="mg/dL", enc=stay, category="laboratory")
         if weights:
             b.observation(WEIGHT, t, weights[0], unit="kg", enc=stay, category="vital-signs")
         if weeks is not None:
@@ -149,3 +153,19 @@ def test_infant_deaths_are_mostly_preterm() -> None:
     breaks(PRETERM_DEATHS, _infant_deaths(23, 1))  # no term infant ever dies: too many
     few = run(PRETERM_DEATHS, _infant_deaths(0, 10))  # under 20 deaths: n/a
     assert few.measure is None and few.status != "FAIL"
+
+
+def test_every_birth_stay_measures_bilirubin_from_october_2009() -> None:
+    """s17mom: no bilirubin in any birth stay (AAP 2022: every newborn before discharge)."""
+    result = breaks("care.newborn_bilirubin_screen", [_newborn(0, bilirubin=False), _newborn(1)])
+    assert "without newborn_bilirubin" in result.examples[0][1][0]
+    passes("care.newborn_bilirubin_screen", [_newborn(i) for i in range(3)])
+    # measured at the first office visit, not in the stay: breaks; born before the 2009 recommendation: not judged
+    b = RecordBuilder(index=5, birth=dt.date(2015, 5, 1))
+    b.encounter(b.birth, hours=48, cls="inpatient")
+    visit = b.encounter(b.birth + 4 * DAY)
+    b.observation(BILIRUBIN, b.birth + 4 * DAY, 9.0, unit="mg/dL", enc=visit, category="laboratory")
+    breaks("care.newborn_bilirubin_screen", [b.record()])
+    assert (
+        run("care.newborn_bilirubin_screen", [_newborn(0, born=dt.date(2005, 1, 1), bilirubin=False)]).denominator == 0
+    )

@@ -164,3 +164,35 @@ def test_gestational_diabetes_screened_at_4_to_12_weeks_or_not_judged_passes() -
     plain = RecordBuilder(index=6, birth=dt.date(1986, 1, 1))
     plain.condition(PREGNANCY, plain.at_age(30), plain.at_age(30.8))
     assert run("care.gdm_postpartum_glucose", [early, plain.record()]).denominator == 0
+
+
+GESTATIONAL_HYPERTENSION = "48194001"
+
+
+def _hdp_pregnancy(index: int, check_after_days: float | None, year: int = 2020) -> dict:
+    """A pregnancy with gestational hypertension from 30 weeks, ended at the discharge after the birth; a blood pressure
+    reading so many days after."""
+    b = RecordBuilder(index=index, birth=dt.date(year - 30, 1, 1))
+    start = b.at_age(30)
+    end = int(start + 38 * 7 * DAY)
+    b.condition(PREGNANCY, start, end)
+    b.condition(GESTATIONAL_HYPERTENSION, int(start + 30 * 7 * DAY), int(end + 40 * DAY))
+    b.observation("8480-6", end - 2 * DAY, 146.0, unit="mm[Hg]")  # the birth stay
+    if check_after_days is not None:
+        b.observation("8480-6", int(end + check_after_days * DAY), 138.0, unit="mm[Hg]")
+    return b.record()
+
+
+def test_hypertension_of_pregnancy_without_a_blood_pressure_check_within_10_days_breaks() -> None:
+    """s17mom: the first reading after the birth was at the postpartum visit, 4-6 weeks later."""
+    result = breaks("care.postpartum_bp_check_hdp", [_hdp_pregnancy(0, None), _hdp_pregnancy(1, 35)])
+    assert (result.events, result.events_breaking) == (2, 2)
+
+
+def test_hypertension_of_pregnancy_checked_3_to_10_days_after_or_not_judged_passes() -> None:
+    result = passes("care.postpartum_bp_check_hdp", [_hdp_pregnancy(i, 2 + i) for i in range(6)])
+    assert result.events == 6
+    early = _hdp_pregnancy(7, None, year=2015)  # before Committee Opinion 736 (2018)
+    plain = RecordBuilder(index=8, birth=dt.date(1990, 1, 1))
+    plain.condition(PREGNANCY, plain.at_age(30), plain.at_age(30.8))  # no hypertensive disorder
+    assert run("care.postpartum_bp_check_hdp", [early, plain.record()]).denominator == 0
