@@ -39,7 +39,8 @@ def circulation(phys: Physiology, v: dict[str, float], age: float, attributes: d
     # the table's mean includes hypertensives, whom the hypertension state raises to its own level: the
     # baseline is the mean without that tail (share x gap to the hypertensive mean), not counted twice
     share = hypertensive_share(age)
-    s_mean -= share * max(c["hypertensive_mean_sbp"] - s_mean, 0.0)
+    hyp_sbp = physio_effects.floor_mean(HYPERTENSION_KEY, "Systolic Blood Pressure", age, c["hypertensive_mean_sbp"])
+    s_mean -= share * max(hyp_sbp - s_mean, 0.0)
     hyp_dbp = physio_effects.floor_mean(HYPERTENSION_KEY, "Diastolic Blood Pressure", age, c["hypertensive_mean_dbp"])
     d_mean -= share * max(hyp_dbp - d_mean, 0.0)
     sbp = s_mean + (phys.z_sbp * s_sd + drift) * s_sd / math.sqrt(s_sd**2 + drift_var)

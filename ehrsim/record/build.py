@@ -71,6 +71,7 @@ def build_record(sim: Simulation, index: int) -> dict[str, Any]:
             active["conditions"],
             active["medications"],
             lists["medications"],
+            sim.rng,
         )
     return {
         "format": 1,

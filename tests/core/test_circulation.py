@@ -113,3 +113,17 @@ def test_hypertension_diagnosed_on_readings_keeps_the_true_pressure_of_the_readi
         30, {"hypertension": True, "hypertension_from_readings": True, "pregnant": True}, 40 * 7 * 86_400.0, woman
     )
     assert f[SBP] >= 152.0 - 1e-9  # pre-eclampsia's floor is above the one the readings diagnosis drops
+
+
+def test_hypertensive_systolic_follows_nhanes_by_age() -> None:
+    """s17htn: NHANES 2009-2012 adults with mean SBP >= 140 averaged 149 at 20-39 and 158 at 80+; the latent state's
+    floor was 146 + 10|z| (mean 154, Law 2003's middle-aged trial patients) at every age, so a hypertensive of 20 took
+    three drugs before 30 and untreated women 80+ read below NHANES."""
+    by_age = {}
+    for age in (25, 60, 85):
+        people = _people("F", 600)
+        by_age[age] = np.array([p.update(age, {"hypertension": True}, 0.0)[SBP] for p in people])
+    assert by_age[25].min() >= 141.0 - 1e-9 and by_age[25].min() < 144.0  # the floor at 25: 141, no longer 146
+    assert by_age[25].mean() == pytest.approx(149.0, abs=2.0)
+    assert by_age[60].min() >= 146.0 - 1e-9 and by_age[60].mean() == pytest.approx(154.0, abs=2.5)
+    assert by_age[85].min() >= 150.0 - 1e-9 and by_age[85].mean() == pytest.approx(158.0, abs=3.0)

@@ -82,8 +82,8 @@ class ComorbidityTreated(Rule):
 @register
 class AwareShare(Rule):
     """Share of NHANES-hypertensive adults who know it (hypertension awareness): among living adults whose survey
-    exam (the record's ``latent.exam``, the true state at the reference date, as NHANES's mean of three readings) is
-    at or above ``readings``' thresholds, or who are diagnosed and on a drug of ``drug_class`` (NHANES asks about
+    exam (the record's ``latent.exam``: the state at the reference date, BP as NHANES's mean of one visit's readings)
+    is at or above ``readings``' thresholds, or who are diagnosed and on a drug of ``drug_class`` (NHANES asks about
     medicine taken for high blood pressure), the share with the condition recorded. Records without an exam (another
     simulator's) are not judged."""
 

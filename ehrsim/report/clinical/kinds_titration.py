@@ -14,7 +14,8 @@ class MeanAboveGoalUnchanged(Rule):
 
     One reading above goal is not a failure (a reading's error and the visit-to-visit variation are 5-8 mmHg); the
     mean over a year is. Spans on ``max_drugs`` or more drugs (resistant disease, specialist care) and readings before
-    ``since`` (the first guideline asking for titration to goal) are not judged.
+    ``since`` (the first guideline asking for titration to goal) are not judged. ``older`` (``age``, ``set``,
+    ``at_least``) raises a set's goal for spans starting at that age (hypertension: < 150 systolic from 80, HYVET).
     """
 
     kind = "mean_above_goal_unchanged"
@@ -24,6 +25,8 @@ class MeanAboveGoalUnchanged(Rule):
         self.conditions = self.data.code_set(self.p["condition_set"])
         self.sets = [(self.data.code_set(r["set"]), float(r["at_least"])) for r in self.p["readings"]]
         self.since = date_time(self.param("since"))
+        names = [r["set"] for r in self.p["readings"]]
+        self.older = [(float(o["age"]), names.index(o["set"]), float(o["at_least"])) for o in self.param("older") or ()]
 
     def check(self, view: PatientView) -> Finding:
         conditions = view.conditions_in(self.conditions)
@@ -53,7 +56,11 @@ class MeanAboveGoalUnchanged(Rule):
                 if end is None:
                     break
                 window = [values for _, values in readings[a : end + 1]]
-                for i, (_, goal) in enumerate(self.sets):
+                goals = [goal for _, goal in self.sets]
+                for age, i, goal in self.older:
+                    if view.age(start) >= age:
+                        goals[i] = goal
+                for i, goal in enumerate(goals):
                     seen = [x for v in window if (x := v[i]) is not None]
                     if seen and sum(seen) / len(seen) >= goal:
                         mean = sum(seen) / len(seen)

@@ -17,9 +17,11 @@ from tests.report.clinical.helpers import (
 from tests.report.records import RecordBuilder
 
 
-def _hypertensive(readings: list[tuple[float, float, float]], switch_at: float | None = None) -> Record:
+def _hypertensive(
+    readings: list[tuple[float, float, float]], switch_at: float | None = None, born: dt.date = dt.date(1950, 1, 1)
+) -> Record:
     """Hypertension from 50 on amlodipine; readings (age, systolic, diastolic); lisinopril added at ``switch_at``."""
-    b = RecordBuilder(birth=dt.date(1950, 1, 1))
+    b = RecordBuilder(birth=born)
     b.condition("59621000", b.at_age(50))
     med(b, AMLODIPINE, b.at_age(50))
     if switch_at is not None:
@@ -63,6 +65,17 @@ def test_hypertension_mean_above_goal() -> None:
     for age in (50.5, 51.2, 51.9):
         old.blood_pressure(old.at_age(age), 150, 95)
     passes("care.hypertension_mean_above_goal", [titrated, near_goal, short, old.record()])
+
+
+def test_hypertension_mean_above_goal_from_80_is_150_systolic() -> None:
+    """s17htn: HYVET / JNC 8 goal < 150 systolic from 80: a year at 140-149 on one drug is at goal then, not at 79."""
+    readings = [(0.5, 146, 70), (0.9, 143, 72), (1.3, 147, 68), (1.7, 144, 70)]  # mean 145
+    at_80 = _hypertensive([(80 + a, s, d) for a, s, d in readings], born=dt.date(1935, 1, 1))
+    passes("care.hypertension_mean_above_goal", [at_80])
+    at_79 = _hypertensive([(78.9 + a, s, d) for a, s, d in readings], born=dt.date(1935, 1, 1))
+    breaks("care.hypertension_mean_above_goal", [at_79])
+    above = _hypertensive([(80 + a, s + 6, d) for a, s, d in readings], born=dt.date(1935, 1, 1))  # mean 151
+    breaks("care.hypertension_mean_above_goal", [above])
 
 
 SERTRALINE_50 = ("312941", "sertraline 50 MG Oral Tablet")
