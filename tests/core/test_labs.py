@@ -128,6 +128,10 @@ def test_a_module_range_moves_the_state_and_the_state_keeps_it() -> None:
         ("2085-9", 47, 9, "F", "N"),  # a girl's HDL against the paediatric cut-off (NHLBI 2011: acceptable > 45)
         ("2085-9", 42, 9, "M", "L"),  # borderline 40-45 in a child
         ("2085-9", 47, 25, "F", "L"),
+        ("1975-2", 7.0, 36 / 8766, "M", "N"),  # a predischarge bilirubin at 36 hours: neonatal interval (to 8.2)
+        ("1975-2", 9.0, 36 / 8766, "M", "H"),
+        ("1975-2", 5.0, 12 / 8766, "F", "N"),  # first day: to 5.8
+        ("1975-2", 7.0, 0.5, "F", "H"),  # at six months the adult interval (to 1.2) holds
     ],
 )
 def test_interpretation_flags_follow_the_reference_interval(loinc, value, age, sex, flag) -> None:
