@@ -16,10 +16,10 @@ from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from ehrsim.core import kidney
+from ehrsim.core.egfr_equations import SCHWARTZ_K, creatinine_at, egfr_equation, schwartz_bedside
 from ehrsim.core.lab_eras import egfr_era
 from ehrsim.core.physio_effects import BAND_MARGIN, OPEN_BAND_WIDTH
-from ehrsim.core.physio_tables import cardio_params, creatinine_for_egfr
-from ehrsim.core.physiology import egfr_ckd_epi_2021
+from ehrsim.core.physio_tables import cardio_params
 from ehrsim.core.ref_ranges import optional_float, reference_range
 from ehrsim.core.rounding import round_to
 from ehrsim.core.tables import parameters, rows
@@ -62,30 +62,6 @@ def analytes() -> dict[str, Analyte]:
             cva / 100.0,
         )
     return out
-
-
-def egfr_equation(equation: str, creatinine: float, age: float, sex: str) -> float:
-    """eGFR (mL/min/1.73 m2) by a named equation, without race coefficients (see SOURCES.md)."""
-    if equation == "ckd_epi_2021":
-        return egfr_ckd_epi_2021(creatinine, age, sex)
-    if equation == "ckd_epi_2009":
-        kappa, alpha = (0.9, -0.411) if sex == "M" else (0.7, -0.329)
-        ratio = creatinine / kappa
-        value = 141.0 * min(ratio, 1.0) ** alpha * max(ratio, 1.0) ** -1.209 * 0.993**age
-        return value * (1.018 if sex == "F" else 1.0)
-    if equation in ("mdrd_186", "mdrd_175"):
-        scale = 186.0 if equation == "mdrd_186" else 175.0
-        return scale * creatinine**-1.154 * max(age, 18.0) ** -0.203 * (0.742 if sex == "F" else 1.0)
-    raise ValueError(f"unknown eGFR equation {equation!r}")
-
-
-SCHWARTZ_K = 0.413  # bedside Schwartz: eGFR = k x height (cm) / creatinine (mg/dL)
-
-
-def schwartz_bedside(creatinine: float, height_cm: float) -> float:
-    """Children's eGFR (mL/min/1.73 m2) = 0.413 x height (cm) / creatinine (mg/dL) (Schwartz et al., J Am
-    Soc Nephrol 2009;20:629-637), the equation the state's children's creatinine is derived with."""
-    return SCHWARTZ_K * height_cm / max(creatinine, 0.1)
 
 
 @cache
@@ -238,20 +214,6 @@ def _inner(band: tuple[float, float]) -> tuple[float, float]:
     low, high = band
     width = (high - low) if math.isfinite(high) else OPEN_BAND_WIDTH / (1.0 - 2 * BAND_MARGIN)
     return low + BAND_MARGIN * width, (high - BAND_MARGIN * width) if math.isfinite(high) else high
-
-
-def creatinine_at(equation: str, egfr: float, age: float, sex: str) -> float:
-    """The creatinine at which ``equation`` gives ``egfr`` (eGFR falls as creatinine rises: bisection)."""
-    if equation == "ckd_epi_2021":
-        return creatinine_for_egfr(egfr, age, sex)
-    lo, hi = 0.05, 40.0
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        if egfr_equation(equation, mid, age, sex) > egfr:
-            lo = mid
-        else:
-            hi = mid
-    return lo
 
 
 def _total_minus_ldl(phys: Physiology, t: float, default: float) -> float:

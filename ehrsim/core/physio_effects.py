@@ -1,8 +1,8 @@
-"""How active conditions and pregnancy move the true values of the physiological state.
+"""How active conditions move the true values of the physiological state.
 
-Disease shifts, scales, caps, floors and stages variables (``condition_effects.csv``); pregnancy
-moves weight, BP and haemoglobin (IOM 2009). Effect sizes are data (``terminology/physiology/``,
-sources in its SOURCES.md). Medications are in ``physio_drugs``, which shares ``params``.
+Disease shifts, scales, caps, floors and stages variables (``condition_effects.csv``). Effect sizes are data
+(``terminology/physiology/``, sources in its SOURCES.md). Medications are in ``physio_drugs`` and pregnancy in
+``physio_pregnancy``, which share ``params``.
 """
 
 from __future__ import annotations
@@ -101,31 +101,6 @@ def condition_keys(attributes: dict[str, Any], conditions: dict[str, dict[str, A
         if isinstance(value, int | float) and not isinstance(value, bool):
             keys.append(f"attribute:{name}={int(value)}")
     return keys
-
-
-@cache
-def postpartum_effects() -> dict[str, tuple[float, float]]:
-    """Keys whose effects hold in pregnancy and fade after the birth -> (low, high) days (postpartum_effects.csv)."""
-    return {r["key"]: (float(r["days_low"]), float(r["days_high"])) for r in rows("physiology/postpartum_effects.csv")}
-
-
-def pregnancy_bound(keys: list[str], phys: Physiology, t: float) -> list[str]:
-    """Drop the keys of pregnancy disorders (pre-eclampsia's BP floor) once their drawn postpartum days have passed:
-    the disorder stays on the chart until a normal reading ends it, but the body recovers after the birth."""
-    bound = postpartum_effects()
-    if not any(k in bound for k in keys):
-        return keys
-    end = phys.pregnancy_end
-    if phys.pregnancy_start is not None and end is None:
-        return keys  # still pregnant
-    out = []
-    for key in keys:
-        if key in bound:
-            low, high = bound[key]
-            if end is None or t - end > (low + (high - low) * phys.unit("postpartum:" + key)) * DAY:
-                continue  # long after (the state forgets a pregnancy a while after it) or past her drawn day
-        out.append(key)
-    return out
 
 
 @cache
@@ -236,7 +211,7 @@ def reported_band(low: float, high: float, age: float | None, sex: str, t: float
     in it too: MDRD (1999-2009) and CKD-EPI 2009 read a few points lower at the same creatinine (more near 90), so
     a stage 1 patient kept at a CKD-EPI 2021 eGFR of 93 was charted at 86 in 2016. Adults only (children's eGFR is
     Schwartz's); unchanged when no eGFR was reported or the equation is CKD-EPI 2021."""
-    from ehrsim.core import labs  # labs imports this module
+    from ehrsim.core.egfr_equations import creatinine_at, egfr_equation  # imports physiology, which imports this module
     from ehrsim.core.lab_eras import egfr_era
 
     era = egfr_era(t) if t is not None and age is not None and age >= 18.0 else None
@@ -245,8 +220,8 @@ def reported_band(low: float, high: float, age: float | None, sex: str, t: float
     assert age is not None
 
     def as_2021(egfr: float) -> float:
-        creatinine = labs.creatinine_at(era.equation, egfr, age, sex)
-        return labs.egfr_ckd_epi_2021(creatinine, age, sex)
+        creatinine = creatinine_at(era.equation, egfr, age, sex)
+        return egfr_equation("ckd_epi_2021", creatinine, age, sex)
 
     return max(low, as_2021(low)), (min(high, as_2021(high)) if math.isfinite(high) else high)
 
@@ -360,57 +335,3 @@ def _heart_failure_ef(phys: Physiology, attributes: dict[str, Any]) -> float:
     if chf_type == "HFmEF":
         return min(max(45.0 + 2.5 * z, 41.0), 49.0)
     return max(p["hf_pef_mean"] + p["hf_pef_sd"] * z, 50.0)
-
-
-@cache
-def _gain_table() -> tuple[tuple[float, float, float, float, float], ...]:
-    return tuple(
-        (
-            float(r["bmi_from"]),
-            float(r["bmi_to"]),
-            float(r["total_low_kg"]),
-            float(r["total_high_kg"]),
-            float(r["first_trimester_kg"]),
-        )
-        for r in rows("physiology/pregnancy_weight_gain.csv")
-    )
-
-
-def pregnancy_weight_gain(phys: Physiology, pre_bmi: float, weeks: float) -> float:
-    """Weight gained (kg) by gestational week, IOM 2009 total by pre-pregnancy BMI (linear after week 13)."""
-    row = next((r for r in _gain_table() if r[0] <= pre_bmi < r[1]), _gain_table()[-1])
-    total = row[2] + (row[3] - row[2]) * phys.unit("pregnancy_gain")
-    first = row[4]
-    if weeks <= 13.0:
-        return first * max(weeks, 0.0) / 13.0
-    return first + (total - first) * min(weeks - 13.0, 27.0) / 27.0
-
-
-def apply_pregnancy(v: dict[str, float], phys: Physiology, t: float, height_m: float) -> None:
-    """Pregnancy and the year after delivery: weight, BP dip at mid-pregnancy, haemodilution."""
-    if phys.pregnancy_start is None:
-        return
-    p = params()
-    weeks = (t - phys.pregnancy_start) / WEEK
-    if phys.pregnancy_end is None:
-        gain = pregnancy_weight_gain(phys, phys.pregnancy_bmi, weeks)
-        dip = math.sin(math.pi * min(max(weeks, 0.0), 40.0) / 40.0)  # deepest at week 20
-        v["Systolic Blood Pressure"] -= p["pregnancy_sbp_dip"] * dip
-        v["Diastolic Blood Pressure"] -= p["pregnancy_dbp_dip"] * dip
-        v["Hemoglobin"] -= p["pregnancy_hemoglobin_drop"] * min(max(weeks, 0.0) / 20.0, 1.0)
-    else:
-        end_weeks = (phys.pregnancy_end - phys.pregnancy_start) / WEEK
-        gained = pregnancy_weight_gain(phys, phys.pregnancy_bmi, end_weeks)
-        term = min(end_weeks / 40.0, 1.0)
-        conceptus = min(gained, p["postpartum_conceptus_kg"] * term)  # baby, placenta and amniotic fluid: out at birth
-        fluid = min(gained - conceptus, p["postpartum_fluid_kg"] * term)  # blood, extracellular fluid, uterus
-        fat = gained - conceptus - fluid
-        days = (t - phys.pregnancy_end) / DAY
-        keep = p["postpartum_retention_kg"] * min(end_weeks / 38.0, 1.0)
-        fade = max(0.0, 1.0 - days / p["postpartum_loss_days"])
-        gain = fluid * max(0.0, 1.0 - days / p["postpartum_fluid_days"])
-        gain += keep + (fat - keep) * fade if fat > keep else fat * fade
-        if days > 2 * p["postpartum_loss_days"]:
-            phys.pregnancy_start = phys.pregnancy_end = None
-            return
-    v["Weight"] += gain

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from ehrsim.core import growth, kidney, newborn_growth, physio_baseline, physio_drugs, physio_effects
+from ehrsim.core import growth, kidney, newborn_growth, physio_baseline, physio_drugs, physio_effects, physio_pregnancy
 from ehrsim.core.cardio import cardiovascular_risk
 from ehrsim.core.physio_tables import (
     ACUTE,
@@ -203,11 +203,11 @@ class Physiology:
         physio_baseline.chemistry(self, v, age, bmi)
         keys = physio_effects.condition_keys(attributes, conditions)
         if t is not None:
-            keys = physio_effects.pregnancy_bound(keys, self, t)
+            keys = physio_pregnancy.pregnancy_bound(keys, self, t)
         self.disease_moved, self.bands = physio_effects.apply_conditions(v, self, keys, attributes, age, t)
         drug_potassium = 0.0
         if t is not None:
-            physio_effects.apply_pregnancy(v, self, t, height / 100.0)
+            physio_pregnancy.apply_pregnancy(v, self, t, height / 100.0)
             drug_potassium = physio_drugs.apply_drugs(v, self, t, medications, history, age)
             self.raw = dict(v)
             if self.offsets:

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from ehrsim.core import lab_eras, labs, ref_ranges
+from ehrsim.core import egfr_equations, lab_eras, labs, ref_ranges
 from ehrsim.core.physiology import Physiology, egfr_ckd_epi_2021
 
 
@@ -81,10 +81,10 @@ def test_egfr_is_reported_with_the_code_and_equation_of_its_era() -> None:
         t = _t(day)
         creatinine = labs.measure(body, vitals, rng, creatinine_code, t, 55.0)
         egfr = labs.measure(body, vitals, rng, egfr_code, t, 55.0)
-        assert egfr == round(labs.egfr_equation(equation, creatinine, 55.0, "F"))
+        assert egfr == round(egfr_equations.egfr_equation(equation, creatinine, 55.0, "F"))
     # the published worked values: MDRD 175 x 1.0^-1.154 x 55^-0.203 x 0.742 = 57.5; CKD-EPI 2009 1.0 F 55 = 63.4
-    assert labs.egfr_equation("mdrd_175", 1.0, 55.0, "F") == pytest.approx(57.5, abs=0.1)
-    assert labs.egfr_equation("ckd_epi_2009", 1.0, 55.0, "F") == pytest.approx(63.4, abs=0.1)
+    assert egfr_equations.egfr_equation("mdrd_175", 1.0, 55.0, "F") == pytest.approx(57.5, abs=0.1)
+    assert egfr_equations.egfr_equation("ckd_epi_2009", 1.0, 55.0, "F") == pytest.approx(63.4, abs=0.1)
 
 
 def test_no_result_of_a_test_before_it_existed() -> None:
@@ -359,7 +359,8 @@ def test_a_module_creatinine_at_a_stage_edge_keeps_the_reported_egfr_in_the_diag
     """Synthea's CKD 3 panel asks creatinine 1.9-2.1: for a woman of 66 in 2016 that is eGFR 26-29 by CKD-EPI 2009
     (28 was charted beside the stage 3 diagnosis); the range is narrowed to creatinines whose eGFR by the era's
     equation and by CKD-EPI 2021 stays inside stage 3 (clear of its edges), or dropped when none is."""
-    from ehrsim.core.labs import _within_band, egfr_equation
+    from ehrsim.core.egfr_equations import egfr_equation
+    from ehrsim.core.labs import _within_band
 
     t2016 = dt.datetime(2016, 10, 12, tzinfo=dt.UTC).timestamp()
     assert _within_band((1.9, 2.1), (30.0, 60.0), 66, "F", t2016) is None  # the state's own value is kept
@@ -382,8 +383,8 @@ def test_an_egfr_band_holds_for_the_equation_reported_at_the_time() -> None:
         for band in ((90.0, math.inf), (60.0, 90.0), (30.0, 60.0), (15.0, 30.0)):
             low, high = reported_band(*band, 61, "F", t)
             assert low > band[0] and high <= band[1]
-            creatinine = labs.creatinine_at("ckd_epi_2021", low, 61, "F")
-            assert labs.egfr_equation(equation, creatinine, 61, "F") == pytest.approx(band[0], abs=0.01)
+            creatinine = egfr_equations.creatinine_at("ckd_epi_2021", low, 61, "F")
+            assert egfr_equations.egfr_equation(equation, creatinine, 61, "F") == pytest.approx(band[0], abs=0.01)
     assert reported_band(30.0, 60.0, 61, "F", t2023) == (30.0, 60.0)  # CKD-EPI 2021: as it is
     assert reported_band(30.0, 60.0, 10, "F", t2016) == (30.0, 60.0)  # a child: Schwartz
 
@@ -397,7 +398,7 @@ def test_a_module_creatinine_for_a_child_keeps_the_schwartz_egfr_in_the_diagnose
     assert _within_band((1.4, 1.8), (90.0, math.inf), 17, "F", t2000, height=165.0) is None
     low, high = _within_band((0.3, 1.8), (30.0, 60.0), 12, "M", t2000, height=150.0)  # type: ignore[misc]
     for creatinine in (low, high):
-        assert 30 <= labs.schwartz_bedside(creatinine, 150.0) < 60
+        assert 30 <= egfr_equations.schwartz_bedside(creatinine, 150.0) < 60
 
 
 def test_a_modules_creatinine_range_is_adopted_only_as_far_as_the_kidney_can_have_declined() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ehrsim.core import physio_effects
+from ehrsim.core import physio_pregnancy
 from ehrsim.core.physiology import Physiology
 
 DAY = 86_400.0
@@ -35,12 +35,12 @@ def test_the_preeclampsia_floor_holds_to_the_birth_and_is_gone_by_twelve_weeks()
 
 
 def test_the_recovery_day_is_drawn_per_woman_within_the_sourced_range() -> None:
-    low, high = physio_effects.postpartum_effects()["SNOMED:398254007"]
+    low, high = physio_pregnancy.postpartum_effects()["SNOMED:398254007"]
     assert (low, high) == (14.0, 77.0)
     body = Physiology(np.random.default_rng(3), "F", "white")
     keys = ["SNOMED:398254007", "attribute:hypertension"]
     body.pregnancy(True, 0.0, 23.0)
-    assert physio_effects.pregnancy_bound(keys, body, 30 * WEEK) == keys  # pregnant: held
+    assert physio_pregnancy.pregnancy_bound(keys, body, 30 * WEEK) == keys  # pregnant: held
     body.pregnancy(False, 38 * WEEK, 23.0)
-    assert physio_effects.pregnancy_bound(keys, body, 38 * WEEK + 10 * DAY) == keys
-    assert physio_effects.pregnancy_bound(keys, body, 38 * WEEK + 80 * DAY) == ["attribute:hypertension"]
+    assert physio_pregnancy.pregnancy_bound(keys, body, 38 * WEEK + 10 * DAY) == keys
+    assert physio_pregnancy.pregnancy_bound(keys, body, 38 * WEEK + 80 * DAY) == ["attribute:hypertension"]

@@ -79,7 +79,7 @@ def test_a_pregnancy_since_the_insertion_means_the_device_was_removed_even_long_
     lifecycle.pregnancy_changed(sim, True)
     at(sim, dt.date(2011, 10, 1))
     lifecycle.pregnancy_changed(sim, False)
-    sim.physiology.pregnancy_start = sim.physiology.pregnancy_end = None  # as physio_effects does a while later
+    sim.physiology.pregnancy_start = sim.physiology.pregnancy_end = None  # as physio_pregnancy does a while later
     at(sim, dt.date(2013, 3, 1))
     again = order(sim, IMPLANT, administered=True)
     assert again is not ius and again["codes"][0]["code"] == IMPLANT
