@@ -104,9 +104,11 @@ def renew(ph: Pharmacy, med: dict[str, Any], t: float, encounter: str | None) ->
     new = sim.rec.add("medications", fields, encounter)
     sim.rec.activate("medications", new)
     ph._repoint(med, new)
-    if product is not None and fields["codes"][0]["code"] != before["code"]:
-        # renewed as another drug (an era substitute giving way): running orders are reviewed as for a new order
-        # (2,000 lives: enalapril standing in for lisinopril at a renewal joined a running naproxen and thiazide)
+    if product is not None:
+        # running orders are reviewed as for a new order: renewed as another drug (2,000 lives: enalapril standing in
+        # for lisinopril at a renewal joined a running naproxen and thiazide), or renewed unchanged after another
+        # order of the same visit (s18: a thiazide renewed just after an ACE inhibitor was added beside naproxen; the
+        # ACE inhibitor's own review ran while the old thiazide order had ended and the new one was not yet written)
         ph.review_for(ph.rx.products.get(fields["codes"][0]["code"], product), new.get("encounter"), t)
     return new
 

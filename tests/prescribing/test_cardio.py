@@ -124,6 +124,24 @@ def test_a_renewal_that_becomes_an_ace_inhibitor_switches_a_running_nsaid() -> N
     assert code_of(sim.attributes["pain"]) == ACETAMINOPHEN
 
 
+def test_a_diuretic_renewed_unchanged_after_an_ace_inhibitor_was_added_switches_a_running_nsaid() -> None:
+    """At a yearly visit the thiazide's order has run out and is renewed after the visit adds an ACE inhibitor beside a
+    running naproxen: the ACE inhibitor's own review found no diuretic running, so the renewal must review too
+    (2,000-life proof, patient 1515: naproxen, enalapril and hydrochlorothiazide together from 1986)."""
+    sim = patient(ADULT)
+    at(sim, dt.date(2015, 3, 1))
+    run = Run()
+    pain = order(sim, NAPROXEN, chronic=True, run=run, state=Order(name="Pain", assign_to_attribute="pain"))
+    thiazide = order(sim, HYDROCHLOROTHIAZIDE_25, chronic=True, run=run, state=Order(name="Thiazide"))
+    at(sim, dt.date(2016, 3, 1))
+    thiazide["stop"] = sim.now  # its year is up: renewed at this visit, after the new order below
+    order(sim, LISINOPRIL_10, chronic=True, run=run, state=Order(name="Lisinopril"))
+    assert code_of(sim.attributes["pain"]) == NAPROXEN  # no diuretic running at that instant
+    renewed = sim.renew("medications", thiazide, sim.now, None)
+    assert renewed is not None and "hydrochlorothiazide" in renewed["codes"][0]["display"].lower()
+    assert pain["stop"] == sim.now and code_of(sim.attributes["pain"]) == ACETAMINOPHEN
+
+
 def test_a_switched_course_keeps_its_planned_end() -> None:
     """A 5-day ibuprofen course switched to acetaminophen when a thiazide joins an ACE inhibitor ends after the 5 days
     (it became an open-ended acetaminophen order before)."""
