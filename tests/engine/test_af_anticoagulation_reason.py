@@ -38,10 +38,10 @@ def _caller(af_at: int, hypertension_at: int) -> dict:
     }
 
 
-def _run(tmp_path: Path, seed: int) -> dict:
+def _run(tmp_path: Path, seed: int, hypertension_at: int = 66, end: dt.date = dt.date(2010, 6, 1)) -> dict:
     shutil.copy(MODULES / "atrial_fibrillation.json", tmp_path / "atrial_fibrillation.json")
-    (tmp_path / "af_caller.json").write_text(json.dumps(_caller(55, 66)))
-    born, end = dt.date(1940, 1, 1), dt.date(2010, 6, 1)
+    (tmp_path / "af_caller.json").write_text(json.dumps(_caller(55, hypertension_at)))
+    born = dt.date(1940, 1, 1)
     _, rec = simulate("af_caller", "atrial_fibrillation", born=born, end=end, folder=tmp_path, seed=seed)
     return rec
 
@@ -58,3 +58,14 @@ def test_a_woman_eligible_after_diagnosis_is_anticoagulated_or_has_a_documented_
         assert ordered & OAC or reason, seed
         outcomes.append("oac" if ordered & OAC else "reason")
     assert "oac" in outcomes  # (most are anticoagulated: 69.2 %)
+
+
+def test_a_woman_of_75_with_no_other_risk_factor_is_anticoagulated_or_has_a_documented_reason(tmp_path: Path) -> None:
+    """Age 75 scores 2 in CHA2DS2-VASc, so a woman of 75 scores 3 with nothing else: eligible. The module counted age
+    65+ once and left her at 2 (2,000 lives: women with AF from their 60s, unanticoagulated into their 80s)."""
+    for seed in range(4):
+        rec = _run(tmp_path, seed, hypertension_at=120, end=dt.date(2017, 6, 1))  # no hypertension; 77 at the end
+        assert any(c["codes"][0]["code"] == "49436004" for c in rec["conditions"]), seed
+        ordered = {(m.get("ordered") or m["codes"][0])["code"] for m in rec["medications"]}
+        reason = {c["codes"][0]["code"] for c in rec["conditions"]} & REASONS
+        assert ordered & OAC or reason, seed
