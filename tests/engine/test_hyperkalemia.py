@@ -17,7 +17,7 @@ DAY = 86400.0
 
 
 def _driver(potassium: float, spironolactone: bool = True) -> dict:
-    """At 70: spironolactone started; a month later a true potassium of ``potassium`` (a VitalSign) measured at a visit."""
+    """At 70: spironolactone started (unless not); a month later a true potassium of ``potassium`` measured."""
     states = {
         "Initial": {"type": "Initial", "direct_transition": "Age_70"},
         "Age_70": {
