@@ -178,6 +178,9 @@ def resume(ph: Pharmacy, t: float, encounter: str | None) -> None:
             new["codes"][0],
             new["id"],
         )
+        # as for any new order (2,000 lives, patient 1515: a thiazide standing in for amlodipine, resumed after the
+        # visit's renewal made enalapril of another thiazide, joined the running naproxen unreviewed)
+        ph.review_for(chosen, new.get("encounter"), t)
     ph.pending = keep
 
 

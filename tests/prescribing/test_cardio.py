@@ -142,6 +142,33 @@ def test_a_diuretic_renewed_unchanged_after_an_ace_inhibitor_was_added_switches_
     assert pain["stop"] == sim.now and code_of(sim.attributes["pain"]) == ACETAMINOPHEN
 
 
+AMLODIPINE_5 = "197361"
+
+
+def test_a_withheld_order_resumed_as_a_diuretic_switches_a_running_nsaid() -> None:
+    """1985: naproxen; lisinopril given as its era substitute (a thiazide); amlodipine (1992) withheld, its substitute
+    being taken. 1986: the lisinopril renewal becomes enalapril (no diuretic left running at that instant), then the
+    withheld amlodipine resumes as the thiazide: that new order must review the naproxen too (2,000-life proof,
+    patient 1515)."""
+    sim = patient(dt.date(1925, 1, 1))
+    at(sim, dt.date(1985, 3, 1))
+    run = Run()
+    sim.runs.append(run)  # type: ignore[arg-type]
+    order(sim, NAPROXEN, chronic=True, run=run, state=Order(name="Pain", assign_to_attribute="pain"))
+    acei = order(sim, LISINOPRIL_10, chronic=True, run=run, state=Order(name="Lisinopril"))
+    assert "hydrochlorothiazide" in acei["codes"][0]["display"].lower()
+    held = order(sim, AMLODIPINE_5, chronic=True, run=run, state=Order(name="Amlodipine"))
+    assert held["prescribing"]["action"] == "withheld" and sim.rx.pending
+    at(sim, dt.date(1986, 3, 1))
+    renewed = sim.renew("medications", acei, sim.now, None)
+    assert renewed is not None and "enalapril" in renewed["codes"][0]["display"]
+    assert code_of(sim.attributes["pain"]) == NAPROXEN  # no diuretic running at that instant
+    sim.rx.resume(sim.now, None)
+    running = [m["codes"][0]["display"].lower() for m in sim.rec.lists["medications"] if m["stop"] is None]
+    assert any("hydrochlorothiazide" in d for d in running)
+    assert code_of(sim.attributes["pain"]) == ACETAMINOPHEN
+
+
 def test_a_switched_course_keeps_its_planned_end() -> None:
     """A 5-day ibuprofen course switched to acetaminophen when a thiazide joins an ACE inhibitor ends after the 5 days
     (it became an open-ended acetaminophen order before)."""
