@@ -95,5 +95,22 @@ def order(
     return sim.rx.order(run or Run(), state or Order(), fields, t)
 
 
+def result(
+    sim: Simulation, loinc: str, display: str, value: float, unit: str, category: str = "laboratory"
+) -> dict[str, Any]:
+    """A numeric result recorded now (through the engine, so result-driven prescribing rules hear of it)."""
+    fields = {
+        "time": sim.now,
+        "category": category,
+        "codes": [{"system": "LOINC", "code": loinc, "display": display}],
+        "value": value,
+        "value_type": "numeric",
+        "unit": unit,
+        "components": [],
+        "report": None,
+    }
+    return sim.add_entry(Run(), "observations", fields, Order(name=display))  # type: ignore[arg-type]
+
+
 def code_of(entry: dict[str, Any]) -> str:
     return str(entry["codes"][0]["code"])

@@ -7,23 +7,13 @@ import datetime as dt
 from typing import Any
 
 from ehrsim.engine.simulation import Simulation
-from tests.prescribing.helpers import Order, Run, at, code_of, onset, order, patient
+from tests.prescribing.helpers import at, code_of, onset, order, patient, result
 
 SPIRONOLACTONE_25, CHF = "313096", "88805009"
 
 
 def _potassium(sim: Simulation, value: float) -> dict[str, Any]:
-    fields = {
-        "time": sim.now,
-        "category": "laboratory",
-        "codes": [{"system": "LOINC", "code": "2823-3", "display": "Potassium"}],
-        "value": value,
-        "value_type": "numeric",
-        "unit": "mmol/L",
-        "components": [],
-        "report": None,
-    }
-    return sim.add_entry(Run(), "observations", fields, Order(name="K"))  # type: ignore[arg-type]
+    return result(sim, "2823-3", "Potassium", value, "mmol/L")
 
 
 def _running(sim: Simulation) -> list[str]:

@@ -6,24 +6,14 @@ import datetime as dt
 from typing import Any
 
 from ehrsim.engine.simulation import Simulation
-from tests.prescribing.helpers import Order, Run, at, order, patient
+from tests.prescribing.helpers import at, order, patient, result
 
 SERTRALINE_50 = "312941"
 SERTRALINE_100 = "312938"
 
 
 def _phq9(sim: Simulation, score: float) -> dict[str, Any]:
-    fields = {
-        "time": sim.now,
-        "category": "survey",
-        "codes": [{"system": "LOINC", "code": "44261-6", "display": "PHQ-9 total"}],
-        "value": score,
-        "value_type": "numeric",
-        "unit": "{score}",
-        "components": [],
-        "report": None,
-    }
-    return sim.add_entry(Run(), "observations", fields, Order(name="PHQ9"))  # type: ignore[arg-type]
+    return result(sim, "44261-6", "PHQ-9 total", score, "{score}", category="survey")
 
 
 def _running(sim: Simulation) -> list[str]:
@@ -97,17 +87,7 @@ LEVO_25, LEVO_50, LEVO_75 = "966220", "966221", "966222"
 
 
 def _tsh(sim: Simulation, value: float) -> dict[str, Any]:
-    fields = {
-        "time": sim.now,
-        "category": "laboratory",
-        "codes": [{"system": "LOINC", "code": "3016-3", "display": "Thyrotropin"}],
-        "value": value,
-        "value_type": "numeric",
-        "unit": "m[IU]/L",
-        "components": [],
-        "report": None,
-    }
-    return sim.add_entry(Run(), "observations", fields, Order(name="TSH"))  # type: ignore[arg-type]
+    return result(sim, "3016-3", "Thyrotropin", value, "m[IU]/L")
 
 
 def test_a_raised_tsh_after_six_weeks_on_levothyroxine_steps_the_dose_up() -> None:
