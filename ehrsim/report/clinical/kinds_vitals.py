@@ -45,6 +45,23 @@ class RateRisesWithFever(Rule):
         return f
 
 
+def _acute_visits(rule: Rule, view: PatientView) -> dict[str, dict[str, Any]]:
+    """The visits of ``encounter_classes`` for a condition of ``condition_set``, by id."""
+    reasons = rule.data.code_set(rule.p["condition_set"])
+    classes = set(rule.p["encounter_classes"])
+    return {
+        e["id"]: e
+        for e in view.entries("encounters")
+        if e.get("class") in classes and any(reasons.match(r) for r in e.get("reason") or ())
+    }
+
+
+def _admitted(rule: Rule, view: PatientView, start: float) -> bool:
+    """A hospital stay starts within the rule's ``within_hours`` of ``start``."""
+    window = rule.p["within_hours"] * 3600
+    return any(0 <= e["start"] - start <= window for e in view.entries("encounters") if e.get("class") == "inpatient")
+
+
 @register
 class AdmittedAfterResult(Rule):
     """Visits for a condition (pneumonia) at given classes whose result (a saturation) is below a threshold are
@@ -54,14 +71,7 @@ class AdmittedAfterResult(Rule):
     required = ("condition_set", "value_set", "below", "encounter_classes", "within_hours")
 
     def check(self, view: PatientView) -> Finding:
-        reasons = self.data.code_set(self.p["condition_set"])
-        classes = set(self.p["encounter_classes"])
-        visits = {
-            e["id"]: e
-            for e in view.entries("encounters")
-            if e.get("class") in classes and any(reasons.match(r) for r in e.get("reason") or ())
-        }
-        stays = [e["start"] for e in view.entries("encounters") if e.get("class") == "inpatient"]
+        visits = _acute_visits(self, view)
         f = Finding()
         seen: set[str] = set()
         for t, value, obs in view.values(self.data.code_set(self.p["value_set"])):
@@ -69,11 +79,31 @@ class AdmittedAfterResult(Rule):
             if enc_id not in visits or enc_id in seen or value >= self.p["below"]:
                 continue
             seen.add(enc_id)
-            start = visits[enc_id]["start"]
-            if any(0 <= s - start <= self.p["within_hours"] * 3600 for s in stays):
+            if _admitted(self, view, visits[enc_id]["start"]):
                 f.passed()
             else:
                 f.add(False, f"{iso(t)}: {value:g} ({visits[enc_id]['class']} visit), not admitted")
+        return f
+
+
+@register
+class AdmittedUnderAge(Rule):
+    """Visits for a condition (pneumonia) at given classes by a patient younger than ``under_months`` are followed
+    by a hospital stay starting within ``within_hours`` (young infants with pneumonia are treated in hospital)."""
+
+    kind = "admitted_under_age"
+    required = ("condition_set", "under_months", "encounter_classes", "within_hours")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        for _, visit in sorted(_acute_visits(self, view).items()):
+            age_months = view.age(visit["start"]) * 12
+            if age_months >= self.p["under_months"]:
+                continue
+            if _admitted(self, view, visit["start"]):
+                f.passed()
+            else:
+                f.add(False, f"{iso(visit['start'])}: {visit['class']} visit at {age_months:.1f} months, not admitted")
         return f
 
 

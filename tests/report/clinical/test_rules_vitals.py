@@ -115,3 +115,25 @@ def test_a_death_certification_naming_the_infection_is_not_an_acute_visit() -> N
     assert run(ACUTE_VITALS, [b.record()]).denominator == 0
     enc["codes"] = [code("32485007", display="Hospital admission (procedure)")]  # an admission for it is judged
     breaks(ACUTE_VITALS, [b.record()])
+
+
+YOUNG_INFANT = "care.young_infant_pneumonia_admitted"
+
+
+def _infant_pneumonia_visit(months: float, admitted: bool, index: int) -> dict:
+    b = RecordBuilder(index)
+    t = b.at_age(months / 12)
+    visit = b.encounter(t, cls="urgentcare")
+    visit["reason"] = [code("385093006", display="Community acquired pneumonia (disorder)")]
+    if admitted:
+        b.encounter(visit["stop"], hours=72, cls="inpatient")
+    return b.record()
+
+
+def test_a_young_infant_with_pneumonia_sent_home_breaks_the_rule() -> None:
+    # the lead's session-12 chart read: a 3-month-old sent home from urgent care on oral amoxicillin
+    result = breaks(YOUNG_INFANT, [_infant_pneumonia_visit(3.2, False, 0), _infant_pneumonia_visit(2, True, 1)])
+    assert result.denominator == 2 and "urgentcare visit at 3.2 months, not admitted" in result.examples[0][1][0]
+    passes(YOUNG_INFANT, [_infant_pneumonia_visit(1, True, 0), _infant_pneumonia_visit(5.5, True, 1)])
+    older = run(YOUNG_INFANT, [_infant_pneumonia_visit(8, False, 0)])
+    assert older.denominator == 0
