@@ -28,6 +28,8 @@ CHEWABLE_UNDER = 2.0
 WEIGHT_DOSE_UNDER = 12.0  # years: doses of the drugs in paediatric.csv are by weight
 #: the delivered volume of a prefilled device, from its RxNorm name ("0.3 ML epinephrine 1 MG/ML Auto-Injector")
 _DEVICE_VOLUME = re.compile(r"(?:^|\s)(\d+(?:\.\d+)?) ML ")
+#: a powder vial's strength, from its RxNorm name ("ceftriaxone 1000 MG Injection")
+_VIAL_MG = re.compile(r"^\S+ (\d+(?:\.\d+)?) MG Injection$")
 
 
 class DrawnDose(NamedTuple):
@@ -211,7 +213,8 @@ def dose(
         if reasons & codes:
             paed = by_reason
             break
-    per_unit = chosen.mg_per_ml or chosen.mg_per_unit
+    vial = _VIAL_MG.match(chosen.display) if paed is not None and chosen.form == "injection" else None
+    per_unit = chosen.mg_per_ml or chosen.mg_per_unit or (float(vial.group(1)) if vial else None)
     if paed is not None and per_unit and patient.age < WEIGHT_DOSE_UNDER:
         weight = patient.weight()
         mg = round(min(paed.mg_per_kg * weight, paed.max_mg), 1)
@@ -227,6 +230,8 @@ def dose(
         }
         if chosen.mg_per_ml:
             dosage["volume_ml"] = round(mg / chosen.mg_per_ml, 1)
+        elif vial is not None:  # a part of the reconstituted vial: the dose stays in mg (a 1 g vial, 300 mg given)
+            pass
         elif (low := courses.courses().min_mg_per_kg.get(chosen.key)) is not None:
             _whole_units(ph, fields, chosen, patient, dosage, paed, low)
         else:  # whole or half tablets, at least half of one

@@ -300,3 +300,22 @@ def test_labetalol_in_place_of_lisinopril_in_pregnancy_is_twice_daily() -> None:
     at(sim, dt.date(2015, 3, 1))
     entry = order(sim, "314076", chronic=True)  # lisinopril 10 mg once daily
     assert code_of(entry) == "896758" and entry["dosage"]["frequency"] == 2
+
+
+def test_an_infants_parenteral_antibiotic_is_a_weight_based_part_of_the_vial() -> None:
+    """The lead's session-12 chart read: ceftriaxone 1000 mg (one adult vial) for a 5.9 kg infant with pneumonia, and
+    cefazolin 2 g every 8 hours for a 3-month-old's cellulitis (paediatric.csv: 50 mg/kg once daily, 16.7 mg/kg every
+    8 hours, the dose in mg of the reconstituted vial)."""
+    infant = patient(dt.date(2024, 6, 1))
+    at(infant, dt.date(2024, 9, 1))
+    _weigh(infant, 5.9)
+    ceftriaxone = order(infant, "1665021", administered=True, days=5)
+    assert code_of(ceftriaxone) == "1665021"
+    assert ceftriaxone["dosage"]["amount"] == 295.0 and ceftriaxone["dosage"]["dose_unit"] == "mg"
+    assert ceftriaxone["dosage"]["frequency"] == 1 and "units_per_dose" not in ceftriaxone["dosage"]
+    cefazolin = order(infant, "1665060", administered=True, days=5, frequency=3)
+    assert cefazolin["dosage"]["amount"] == 98.5 and cefazolin["dosage"]["frequency"] == 3
+    adult = patient(dt.date(1970, 1, 1))
+    at(adult, dt.date(2024, 9, 1))
+    vial = order(adult, "1665021", administered=True, days=5)
+    assert vial["dosage"]["amount"] == 1.0 and vial["dosage"]["dose_unit"] == "{dose}"  # the adult's whole vial
