@@ -282,7 +282,10 @@ class EncounterDesk:
         held = getattr(self.lock, "encounter", None) if alive else None
         for enc in self.sim.rec.lists["encounters"]:
             if alive and (enc["stop"] > t or (enc is held and enc["class"] in STAYS)):
+                self.stretch(enc, t)  # the drugs given in a stay still under way run on with it to the end
                 enc["stop"], enc["in_progress"] = max(t, enc["start"]), True
+                if enc.get("discharge"):  # a birth stay planned its discharge home: not yet discharged
+                    enc["discharge"] = None
             elif enc["stop"] > t:
                 enc["stop"] = max(t, enc["start"])
         hospice_era.rewrite(self.sim.rec.lists, self.era_stays)  # the converted stays' hospice codes

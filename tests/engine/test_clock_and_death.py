@@ -147,6 +147,19 @@ def test_an_antibiotic_given_at_admission_runs_with_the_ward_stay() -> None:
     assert iv["start"] == stay["start"] and iv["stop"] == stay["stop"]
 
 
+def test_an_antibiotic_given_in_a_stay_under_way_at_the_reference_date_runs_to_it() -> None:
+    """The lead's session-12 chart read: an infant in intensive care with pneumonia at the reference date had one day
+    of ceftriaxone and then none (the administration cut at the stay's provisional end was never carried along)."""
+    _sim, ended = simulate("ward_antibiotic", born=dt.date(1960, 1, 1))
+    (admitted,) = [e for e in ended["encounters"] if e["class"] == "inpatient" and e["module"] != "birth"]
+    day = dt.datetime.fromtimestamp(admitted["start"] + 3 * 86400, tz=dt.UTC).date()  # the stay's third day
+    _sim, record = simulate("ward_antibiotic", born=dt.date(1960, 1, 1), end=day)
+    (stay,) = [e for e in record["encounters"] if e["class"] == "inpatient" and e["module"] != "birth"]
+    (iv,) = [m for m in record["medications"] if m["codes"][0]["code"] == "1665060"]
+    assert stay["in_progress"] is True and stay["stop"] - stay["start"] > 2 * 86400
+    assert iv["start"] == stay["start"] and iv["stop"] == stay["stop"]
+
+
 def test_a_hospital_stay_records_admission_vital_signs() -> None:
     """The core records the vital signs a module did not: at the start of the stay, from the physiological state."""
     _sim, record = simulate("ward_antibiotic", born=dt.date(1960, 1, 1))

@@ -128,6 +128,8 @@ class NicuForPreterm(_Newborn):
             return f
         needed = (float(self.p["min_pma_weeks"]) - (ages[0] + 1)) * WEEK
         stay = birth_stay(view, self.within)
+        if stay is not None and stay.get("in_progress"):
+            return f  # still in the unit at the reference date
         lasted = (view.stop_of(stay) - stay["start"]) if stay is not None else 0.0
         died = view.death is not None and stay is not None and view.death <= view.stop_of(stay)
         ok = died or lasted >= needed

@@ -102,6 +102,11 @@ def test_a_newborn_under_34_weeks_stays_in_the_nicu() -> None:
     born = dt.date(2015, 5, 1)
     dead = _newborn(0, born=born, weeks=25, stay_hours=72, death=RecordBuilder(birth=born).birth + 3 * DAY)
     passes("care.nicu_for_preterm_newborns", [dead])
+    # born a week before the reference date at 29 weeks, still in the unit (the lead's session-12 check: judged as a
+    # 7-day stay before)
+    still_in = _newborn(0, weeks=29, stay_hours=7 * 24)
+    next(e for e in still_in["encounters"] if e["class"] == "inpatient")["in_progress"] = True
+    assert run("care.nicu_for_preterm_newborns", [still_in]).denominator == 0
 
 
 def test_birth_stays_since_2010_record_the_hearing_screen() -> None:
