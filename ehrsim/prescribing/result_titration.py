@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ehrsim.prescribing.strength import Plan
 
 DAY = 86400.0
+TRIED_WITHIN = 2 * 365.25 * DAY  # a drug failed within two years is not switched back to
 
 
 @cache
@@ -38,12 +39,17 @@ def _switches() -> dict[str, tuple[dict[str, str], ...]]:
 
 
 @cache
-def _rules() -> dict[str, tuple[float, str, float]]:
-    """LOINC code -> (threshold, drug class, seconds on the drug before a step)."""
+def _rules() -> dict[str, tuple[float, str, float, str]]:
+    """LOINC code -> (threshold, drug class, seconds on the drug before a step, reason group or "")."""
     out = {}
     for r in rows("prescribing/result_titration.csv"):
         try:
-            out[r["loinc"]] = (float(r["at_or_above"]), r["drug_class"], float(r["after_days"]) * DAY)
+            out[r["loinc"]] = (
+                float(r["at_or_above"]),
+                r["drug_class"],
+                float(r["after_days"]) * DAY,
+                r["reason_group"],
+            )
         except ValueError as exc:
             raise ConfigError(f"prescribing/result_titration.csv: {r['loinc']}: {exc}") from exc
     return out
@@ -54,13 +60,15 @@ def titrate_on_result(ph: Pharmacy, entry: dict[str, Any], t: float) -> None:
     rule = _rules().get(entry["codes"][0]["code"])
     if rule is None:
         return
-    threshold, drug_class, after = rule
+    threshold, drug_class, after, group = rule
     value = entry.get("value")
     if not isinstance(value, int | float) or isinstance(value, bool) or value < threshold:
         return
     for med, product in ph._current(t):
         if product is None or drug_class not in product.classes or not med.get("chronic"):
             continue
+        if group and not _for_group(ph, med, group):
+            continue  # the PHQ-9 judges an antidepressant for depression, not duloxetine for neuropathic pain
         plan = ph.rx.plans.get(med["codes"][0]["code"])
         mg = plan.mg_of(med["codes"][0]["code"]) if plan is not None else None
         if plan is None or mg is None or not plan.titrate or t - _course_start(ph, med, plan) < after:
@@ -76,13 +84,36 @@ def titrate_on_result(ph: Pharmacy, entry: dict[str, Any], t: float) -> None:
         ph.renew(med, t, entry.get("encounter"))
 
 
+def _for_group(ph: Pharmacy, med: dict[str, Any], group: str) -> bool:
+    """The order is for a condition of ``group`` (conditions.csv), or names no reason (a module that gives none)."""
+    reasons = med.get("reason") or ()
+    return not reasons or any(group in ph.rx.reason_groups.get(r.get("code", ""), ()) for r in reasons)
+
+
 def _approved_switch(ph: Pharmacy, ingredient: str, t: float) -> dict[str, str] | None:
-    """The first drug of the ingredient's switch list approved at ``t``."""
+    """The first drug of the ingredient's switch list approved at ``t`` and not already tried in the last
+    ``TRIED_WITHIN`` (the lead's session-12 chart read: sertraline to duloxetine and back to sertraline within six
+    months; after a switch fails, STAR*D level 3 is augmentation or another class, not the first drug again)."""
+    tried = _tried(ph, t)
     for switch in _switches().get(ingredient, ()):
         target = ph.rx.products.get(switch["code"])
-        if target is not None and not any(t < before for before, _ in target.approvals):
+        if target is None or any(t < before for before, _ in target.approvals):
+            continue
+        if not set(target.ingredients) & tried:
             return switch
     return None
+
+
+def _tried(ph: Pharmacy, t: float) -> set[str]:
+    """Ingredients of the orders that started in the last ``TRIED_WITHIN`` seconds."""
+    tried: set[str] = set()
+    for med in reversed(ph.sim.rec.lists["medications"]):  # only at a switch (rare)
+        if med["start"] < t - TRIED_WITHIN:
+            continue
+        product = ph.rx.products.get(med["codes"][0]["code"])
+        if product is not None:
+            tried.update(product.ingredients)
+    return tried
 
 
 def _course_start(ph: Pharmacy, med: dict[str, Any], plan: Plan) -> float:

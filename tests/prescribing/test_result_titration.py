@@ -62,6 +62,49 @@ def test_no_response_at_the_maximum_switches_to_another_class() -> None:
     assert _running(sim) == [DULOXETINE_30]  # STAR*D level 2: an SSRI to an SNRI
 
 
+DULOXETINE_60 = "596934"
+NEUROPATHY = [
+    {"system": "SNOMED-CT", "code": "368581000119106", "display": "Neuropathy due to type 2 diabetes mellitus"}
+]
+DEPRESSION = [{"system": "SNOMED-CT", "code": "66344007", "display": "Recurrent major depression (disorder)"}]
+
+
+def test_a_phq9_does_not_switch_duloxetine_given_for_neuropathic_pain() -> None:
+    """The lead's session-12 chart read: a woman on duloxetine 60 mg for diabetic neuropathy for 7 years had it
+    switched to sertraline at her first depression visit (PHQ-9 25), sertraline then carried the neuropathy as its
+    reason, and the two drugs took each other's place at every visit for a year. The PHQ-9 measures depression's
+    response (result_titration.csv reason_group)."""
+    sim = patient(dt.date(1970, 1, 1))
+    at(sim, dt.date(2015, 3, 1))
+    order(sim, DULOXETINE_60, chronic=True, reason=NEUROPATHY)
+    assert _running(sim) == [DULOXETINE_30]  # the label's starting dose
+    at(sim, dt.date(2016, 5, 6))
+    _phq9(sim, 25)
+    assert _running(sim) == [DULOXETINE_30]  # neither stepped up nor switched on a depression score
+    other = patient(dt.date(1970, 1, 1))
+    at(other, dt.date(2015, 3, 1))
+    order(other, DULOXETINE_60, chronic=True, reason=DEPRESSION)
+    at(other, dt.date(2016, 5, 6))
+    _phq9(other, 25)
+    assert _running(other) == [DULOXETINE_60]  # for depression: stepped up
+
+
+def test_no_switch_back_to_a_drug_that_failed_before() -> None:
+    """The lead's session-12 chart read: sertraline switched to duloxetine, then duloxetine at its maximum switched
+    back to sertraline four months later. The failed drug is not tried again within two years."""
+    sim = patient(dt.date(1980, 1, 1))
+    at(sim, dt.date(2020, 3, 1))
+    order(sim, SERTRALINE_50, chronic=True)
+    for day in (dt.date(2020, 4, 20), dt.date(2020, 5, 18)):
+        at(sim, day)
+        _phq9(sim, 19)
+    assert _running(sim) == [DULOXETINE_30]
+    for day in (dt.date(2020, 7, 1), dt.date(2020, 8, 20), dt.date(2020, 10, 1)):
+        at(sim, day)
+        _phq9(sim, 19)
+    assert _running(sim) == [DULOXETINE_60]  # at its maximum, sertraline already failed: no switch back
+
+
 def test_the_switch_is_to_a_drug_approved_at_the_time() -> None:
     sim = patient(dt.date(1960, 1, 1))
     at(sim, dt.date(1998, 3, 1))
