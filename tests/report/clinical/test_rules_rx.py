@@ -83,6 +83,22 @@ def test_nsaid_in_ckd() -> None:
     passes("rx.nsaid_in_ckd", [g.record()])
 
 
+PROPRANOLOL = ("856578", "propranolol hydrochloride 80 MG Oral Tablet")
+METOPROLOL = ("866514", "metoprolol tartrate 50 MG Oral Tablet")
+
+
+def test_nonselective_beta_blocker_in_asthma() -> None:
+    b = RecordBuilder()
+    b.condition("195967001", b.at_age(30), display="Asthma (disorder)")
+    med(b, PROPRANOLOL, b.at_age(50))
+    breaks("rx.nonselective_beta_blocker_in_asthma", [b.record()])
+    g = RecordBuilder()
+    g.condition("195967001", g.at_age(30), display="Asthma (disorder)")
+    med(g, METOPROLOL, g.at_age(50))  # cardioselective
+    h = RecordBuilder(index=1)
+    med(h, PROPRANOLOL, h.at_age(50))  # no asthma
+    passes("rx.nonselective_beta_blocker_in_asthma", [g.record(), h.record()])
+
 def test_metformin_low_egfr() -> None:
     b = RecordBuilder()
     med(b, METFORMIN, b.at_age(50))
