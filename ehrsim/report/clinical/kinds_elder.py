@@ -3,6 +3,7 @@ documented reason; also (s15elder's second task) steep eGFR falls and diagnoses 
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from ehrsim.record.times import iso
@@ -277,4 +278,28 @@ class DiagnosisUnderAge(Rule):
         for c in view.conditions_in(self.data.code_set(self.p["condition_set"])):
             age = view.age(c["start"])
             f.add(age >= float(self.p["min_age"]), f"{_name(c)} at {age:.1f} years on {iso(c['start'])[:10]}")
+        return f
+
+
+@register
+class ConsecutiveDoses(Rule):
+    """A drug given at long intervals (yearly zoledronic acid) runs at most ``max_doses`` doses in a row, a row
+    being doses less than ``holiday_days`` apart (a drug holiday breaks it); one event per patient given it."""
+
+    kind = "consecutive_doses"
+    required = ("drug_class", "max_doses", "holiday_days")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        cls = self.p["drug_class"]
+        starts = sorted(med["start"] for med in view.entries("medications") if cls in view.med_classes(med))
+        if not starts:
+            return f
+        holiday = float(self.p["holiday_days"]) * DAY
+        run, longest, last = 1, 1, starts[0]
+        for before, start in itertools.pairwise(starts):
+            run = run + 1 if start - before < holiday else 1
+            if run > longest:
+                longest, last = run, start
+        f.add(longest <= int(self.p["max_doses"]), f"{longest} doses of {cls} in a row, the last {iso(int(last))[:10]}")
         return f

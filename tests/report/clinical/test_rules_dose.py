@@ -77,6 +77,22 @@ def test_prevention_continued_after_stroke() -> None:
         passes(rule, [g.record(), u.record()])
 
 
+ZOLEDRONIC = ("1114085", "100 ML zoledronic acid 0.04 MG/ML Injection")
+
+
+def test_zoledronic_acid_holiday() -> None:
+    b = RecordBuilder()
+    t = b.at_age(60)
+    for year in range(7):  # seven yearly infusions in a row (s18old: patient 136 had 13)
+        med(b, ZOLEDRONIC, t + year * 365 * DAY, t + year * 365 * DAY + 900, administered=True)
+    result = breaks("care.zoledronic_acid_holiday", [b.record()])
+    assert result.patients_breaking == result.patients
+    g = RecordBuilder()
+    for year in (0, 1, 2, 5, 6, 7, 8):  # three, a holiday of 3 years, four more
+        med(g, ZOLEDRONIC, t + year * 365 * DAY, t + year * 365 * DAY + 900, administered=True)
+    passes("care.zoledronic_acid_holiday", [g.record()])
+
+
 def test_chemotherapy_after_diagnosis() -> None:
     b = RecordBuilder()
     t = b.at_age(61)
