@@ -184,9 +184,10 @@ def _mg(med: Entry) -> float | None:
 
 @register
 class IntensifiedInSevereDementia(Rule):
-    """An order of ``drug_class`` (antihypertensives) in severe dementia (``dementia_set`` active and the latest
-    ``mmse_set`` result below ``mmse_below``) while the latest ``sbp_set`` reading (within ``recent_days``) is below
-    ``sbp_below``: it must not intensify treatment (a drug not taken just before, or a higher strength of one that
+    """An order of ``drug_class`` (antihypertensives; glucose-lowering drugs with an HbA1c as ``sbp_set``, named by
+    ``reading_name``) in severe dementia (``dementia_set`` active and the latest ``mmse_set`` result below
+    ``mmse_below``) while the latest ``sbp_set`` reading (within ``recent_days``) is below ``sbp_below``: it must not
+    intensify treatment (a drug not taken just before, or a higher strength of one that
     was; a drug taking the place of one of its class that stops then, e.g. an era substitute giving way to the
     ordered drug, is not). One event per order."""
 
@@ -201,6 +202,7 @@ class IntensifiedInSevereDementia(Rule):
             return f
         mmse = self.data.code_set(self.p["mmse_set"])
         sbp = self.data.code_set(self.p["sbp_set"])
+        label = self.p.get("reading_name", "systolic")
         for med in drugs:
             t = med["start"]
             if not any(view.active(c, t) for c in dementia):
@@ -217,7 +219,7 @@ class IntensifiedInSevereDementia(Rule):
             own = view.med_classes(med) - {self.p["drug_class"]}
             swapped = not before and any(view.med_classes(m) & own for m in running if view.stop_of(m) <= t)
             intensified = not swapped and (not before or (mg is not None and was is not None and mg > was + 1e-9))
-            f.add(not intensified, f"{_name(med)} started {iso(int(t))[:10]} at systolic {reading:g}, MMSE {score:g}")
+            f.add(not intensified, f"{_name(med)} started {iso(int(t))[:10]} at {label} {reading:g}, MMSE {score:g}")
         return f
 
 
