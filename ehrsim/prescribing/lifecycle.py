@@ -187,13 +187,14 @@ def resume(ph: Pharmacy, t: float, encounter: str | None) -> None:
 def succeed(ph: Pharmacy, med: dict[str, Any], product: Product, condition: dict[str, Any], t: float) -> bool:
     """Pass the order's reason from the ended condition to its successor; False when none applies."""
     code = condition["codes"][0]["code"]
-    found = next(
+    candidates = next(
         (ph.rx.successors[code, cls] for cls in sorted(product.classes) if (code, cls) in ph.rx.successors),
         None,
     )
-    if found is None:
+    if candidates is None:
         return False
-    successor, max_days = found
+    active = ph.sim.active["conditions"]
+    successor, max_days = next((c for c in candidates if c[0]["code"] in active), candidates[0])
     until = None
     if max_days:
         until = float(condition["start"]) + max_days * 86400.0

@@ -55,6 +55,21 @@ def ended(ph: Pharmacy, entry: dict[str, Any], t: float) -> None:
             ph._stop(med, t, "ended", "reason_ended", f"{entry['codes'][0].get('display', code)} ended")
 
 
+_UNIT_DOSES = frozenset({"{tablet}", "{capsule}"})
+
+
+def _unit_of_form(fields: dict[str, Any], chosen: Product) -> None:
+    """One tablet of the switched-to tablet, not one capsule: the stopped drug's unit-dose unit follows the new
+    product's form (s18old: donepezil 10 mg tablet ordered as "1 {capsule}" in place of the donepezil/memantine
+    capsule in 3 of 150 lives aged 55-95)."""
+    dosage = fields.get("dosage")
+    if dosage is None:
+        return
+    unit = dosage.get("dose_unit")
+    if unit in _UNIT_DOSES and chosen.dose_unit in _UNIT_DOSES and unit != chosen.dose_unit:
+        fields["dosage"] = {**dosage, "dose_unit": chosen.dose_unit}
+
+
 def switch(
     ph: Pharmacy,
     med: dict[str, Any],
@@ -73,6 +88,7 @@ def switch(
     fields["ordered"] = dict(ordered)
     ph._substitute(fields, chosen, med["codes"][0], problem, t)
     courses.own_regimen(ph, fields, chosen, ph.rx.products.get(med["codes"][0]["code"]))
+    _unit_of_form(fields, chosen)
     fields["ordered"] = dict(ordered)
     refused = checks.admit(ph, fields, chosen, Patient(sim, t).age, t)
     if refused is not None:  # the running orders already give it (or no dose of it fits): nothing is started

@@ -158,8 +158,9 @@ class Tables:
     plans: dict[str, Plan]
     #: rxcui -> basal insulin dosing by weight (insulin.csv)
     insulin: dict[str, InsulinPlan]
-    #: (ended condition code, drug class) -> (successor reason code, days from the condition's onset or 0)
-    successors: dict[tuple[str, str], tuple[dict[str, str], float]]
+    #: (ended condition code, drug class) -> candidate (successor reason code, days from the condition's onset or 0),
+    #: in file order: the first one recorded as an active condition is taken (a stroke with or without residual deficit)
+    successors: dict[tuple[str, str], tuple[tuple[dict[str, str], float], ...]]
     #: rxcui -> seconds a long-acting device or implant lasts once given (durations.csv)
     durations: dict[str, float]
 
@@ -357,15 +358,19 @@ def tables() -> Tables:
         ),
         plans=load_plans(set(products), set(groups)),
         insulin=load_insulin(set(products)),
-        successors={
-            (r["ended_code"], r["drug_class"]): (
-                {"system": r["successor_system"], "code": r["successor_code"], "display": r["successor_display"]},
-                float(r["max_days"] or 0),
-            )
-            for r in _rows("successors.csv")
-        },
+        successors=load_successors(),
         durations={r["rxcui"]: float(r["years"]) * 365.25 * 86400.0 for r in _rows("durations.csv")},
     )
+
+
+def load_successors() -> dict[tuple[str, str], tuple[tuple[dict[str, str], float], ...]]:
+    """successors.csv: the candidates of each (ended condition, drug class), in file order."""
+    out: dict[tuple[str, str], tuple[tuple[dict[str, str], float], ...]] = {}
+    for r in _rows("successors.csv"):
+        code = {"system": r["successor_system"], "code": r["successor_code"], "display": r["successor_display"]}
+        key = (r["ended_code"], r["drug_class"])
+        out[key] = (*out.get(key, ()), (code, float(r["max_days"] or 0)))
+    return out
 
 
 def _groups_known(subject: str, groups: dict[str, set[str]], at: tuple[int, ...]) -> bool:

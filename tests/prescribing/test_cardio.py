@@ -233,3 +233,28 @@ def test_omeprazole_with_clopidogrel_becomes_famotidine_and_clopidogrel_switches
     at(other, dt.date(2015, 4, 1))
     order(other, CLOPIDOGREL_75, chronic=True, state=Order(name="Clopidogrel"))
     assert acid["stop"] == other.now and acid["prescribing"]["stop_rule"] == "omeprazole_with_clopidogrel"
+
+
+PROPRANOLOL_80 = "856578"
+METOPROLOL_50 = "866514"
+
+
+def test_propranolol_in_asthma_becomes_metoprolol() -> None:
+    """s18old: propranolol for hypertension in 5 of 29 asthmatic patients (contraindicated: Inderal label)."""
+    sim = patient(ADULT)
+    at(sim, dt.date(2005, 3, 1))
+    onset(sim, "conditions", "195967001")  # asthma
+    entry = order(sim, PROPRANOLOL_80, chronic=True, frequency=2)
+    assert code_of(entry) == METOPROLOL_50 and entry["prescribing"]["rule"] == "nonselective_bb_asthma"
+    assert entry["dosage"]["frequency"] == 2  # metoprolol tartrate twice daily, as propranolol
+
+
+def test_asthma_diagnosed_switches_a_running_propranolol() -> None:
+    sim = patient(ADULT)
+    at(sim, dt.date(2005, 3, 1))
+    running = order(sim, PROPRANOLOL_80, chronic=True, frequency=2)
+    assert "propranolol" in running["codes"][0]["display"]  # (the starting strength)
+    at(sim, dt.date(2006, 3, 1))
+    onset(sim, "conditions", "195967001")
+    assert running["stop"] == sim.now and METOPROLOL_50 in sim.active["medications"]
+    assert not any("propranolol" in m["codes"][0]["display"] for m in sim.active["medications"].values())

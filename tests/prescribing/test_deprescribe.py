@@ -75,6 +75,8 @@ def test_severe_dementia_stops_statin_and_memantine_but_keeps_donepezil() -> Non
     _mmse(sim, 6.0)  # severe
     assert statin["stop"] == sim.now and combo["stop"] == sim.now
     assert _running(sim) == [DONEPEZIL_10]
+    alone = next(m for m in sim.rec.lists["medications"] if m["stop"] is None)
+    assert alone["dosage"]["dose_unit"] == "{tablet}"  # s18old: the capsule's unit stayed on the tablet
 
 
 def test_a_low_mmse_without_a_dementia_diagnosis_stops_nothing() -> None:

@@ -106,6 +106,20 @@ def test_no_new_sitagliptin_or_insulin_within_the_goal_in_dementia() -> None:
                 assert entry["prescribing"]["rule"] == "older_adult_within_goal"
 
 
+def test_no_new_sglt2_inhibitor_within_the_goal_in_severe_dementia() -> None:
+    """s18old: canagliflozin started at HbA1c 7.6 % in a nursing-home resident with MMSE 3, days before death."""
+    canagliflozin = "1373463"
+    for mmse, held in ((3.0, True), (18.0, False)):
+        sim = patient(dt.date(1938, 1, 1))
+        at(sim, dt.date(2019, 3, 1))
+        onset(sim, "conditions", ALZHEIMER)
+        sim.rec.add("observations", {"time": sim.now, "codes": [{"code": HBA1C}], "value": 7.6}, None)
+        sim.rec.add("observations", {"time": sim.now, "codes": [{"code": "72106-8"}], "value": mmse}, None)
+        at(sim, dt.date(2019, 3, 8))
+        entry = order(sim, canagliflozin, chronic=True)
+        assert (entry["id"] is None) is held, mmse
+
+
 ASPIRIN_81, MI, MMSE = "243670", "22298006", "72106-8"
 
 

@@ -46,3 +46,26 @@ def test_a_p2y12_past_12_months_ends_with_the_infarction() -> None:
     t = at(sim, dt.date(2016, 6, 1))
     sim.deactivate("conditions", mi, t, None)
     assert p2y12["stop"] == t
+
+
+ISCHEMIC_STROKE = "422504002"
+HISTORY_WITH_DEFICIT = "440140008"
+HISTORY_WITHOUT_DEFICIT = "429993008"
+ASPIRIN_81 = "243670"
+
+
+def test_stroke_prevention_passes_to_the_history_recorded() -> None:
+    """s18old: aspirin and the statin ended with the acute stroke (8 of 8 survivors untreated a year on)."""
+    for history in (HISTORY_WITH_DEFICIT, HISTORY_WITHOUT_DEFICIT):
+        sim = patient(dt.date(1940, 1, 1), gender="F")
+        at(sim, dt.date(2020, 5, 26))
+        stroke = onset(sim, "conditions", ISCHEMIC_STROKE)
+        aspirin = order(sim, ASPIRIN_81, chronic=True, reason=_reason(sim, ISCHEMIC_STROKE))
+        statin = order(sim, ATORVASTATIN_80, chronic=True, reason=_reason(sim, ISCHEMIC_STROKE))
+        t = at(sim, dt.date(2020, 9, 9))
+        onset(sim, "conditions", history)
+        sim.deactivate("conditions", stroke, t, None)
+        assert aspirin["stop"] == t and statin["stop"] == t
+        for code in (ASPIRIN_81, ATORVASTATIN_80):
+            now = sim.active["medications"][code]
+            assert now["stop"] is None and now["reason"][0]["code"] == history

@@ -3,6 +3,7 @@ documented reason; also (s15elder's second task) steep eGFR falls and diagnoses 
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from ehrsim.record.times import iso
@@ -183,9 +184,10 @@ def _mg(med: Entry) -> float | None:
 
 @register
 class IntensifiedInSevereDementia(Rule):
-    """An order of ``drug_class`` (antihypertensives) in severe dementia (``dementia_set`` active and the latest
-    ``mmse_set`` result below ``mmse_below``) while the latest ``sbp_set`` reading (within ``recent_days``) is below
-    ``sbp_below``: it must not intensify treatment (a drug not taken just before, or a higher strength of one that
+    """An order of ``drug_class`` (antihypertensives; glucose-lowering drugs with an HbA1c as ``sbp_set``, named by
+    ``reading_name``) in severe dementia (``dementia_set`` active and the latest ``mmse_set`` result below
+    ``mmse_below``) while the latest ``sbp_set`` reading (within ``recent_days``) is below ``sbp_below``: it must not
+    intensify treatment (a drug not taken just before, or a higher strength of one that
     was; a drug taking the place of one of its class that stops then, e.g. an era substitute giving way to the
     ordered drug, is not). One event per order."""
 
@@ -200,6 +202,7 @@ class IntensifiedInSevereDementia(Rule):
             return f
         mmse = self.data.code_set(self.p["mmse_set"])
         sbp = self.data.code_set(self.p["sbp_set"])
+        label = self.p.get("reading_name", "systolic")
         for med in drugs:
             t = med["start"]
             if not any(view.active(c, t) for c in dementia):
@@ -216,7 +219,7 @@ class IntensifiedInSevereDementia(Rule):
             own = view.med_classes(med) - {self.p["drug_class"]}
             swapped = not before and any(view.med_classes(m) & own for m in running if view.stop_of(m) <= t)
             intensified = not swapped and (not before or (mg is not None and was is not None and mg > was + 1e-9))
-            f.add(not intensified, f"{_name(med)} started {iso(int(t))[:10]} at systolic {reading:g}, MMSE {score:g}")
+            f.add(not intensified, f"{_name(med)} started {iso(int(t))[:10]} at {label} {reading:g}, MMSE {score:g}")
         return f
 
 
@@ -277,4 +280,28 @@ class DiagnosisUnderAge(Rule):
         for c in view.conditions_in(self.data.code_set(self.p["condition_set"])):
             age = view.age(c["start"])
             f.add(age >= float(self.p["min_age"]), f"{_name(c)} at {age:.1f} years on {iso(c['start'])[:10]}")
+        return f
+
+
+@register
+class ConsecutiveDoses(Rule):
+    """A drug given at long intervals (yearly zoledronic acid) runs at most ``max_doses`` doses in a row, a row
+    being doses less than ``holiday_days`` apart (a drug holiday breaks it); one event per patient given it."""
+
+    kind = "consecutive_doses"
+    required = ("drug_class", "max_doses", "holiday_days")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        cls = self.p["drug_class"]
+        starts = sorted(med["start"] for med in view.entries("medications") if cls in view.med_classes(med))
+        if not starts:
+            return f
+        holiday = float(self.p["holiday_days"]) * DAY
+        run, longest, last = 1, 1, starts[0]
+        for before, start in itertools.pairwise(starts):
+            run = run + 1 if start - before < holiday else 1
+            if run > longest:
+                longest, last = run, start
+        f.add(longest <= int(self.p["max_doses"]), f"{longest} doses of {cls} in a row, the last {iso(int(last))[:10]}")
         return f

@@ -197,6 +197,29 @@ class DoseUnit(Rule):
 
 
 @register
+class DoseUnitForm(Rule):
+    """A unit-dose unit names the product's form: "1 {capsule}" of a tablet is a copied unit (``forms``: unit ->
+    the word of its form in the RxNorm name); a product naming neither form (an inhalation powder in capsules) is
+    not judged."""
+
+    kind = "dose_unit_form"
+    required = ("forms",)
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        forms: dict[str, str] = self.p["forms"]
+        for med in view.entries("medications"):
+            unit = (med.get("dosage") or {}).get("dose_unit")
+            if unit not in forms:
+                continue
+            words = set(str((med.get("codes") or [{}])[0].get("display", "")).split())
+            if not words & set(forms.values()):
+                continue
+            f.add(forms[unit] in words, f"{_name(med)} dosed in {unit}")
+        return f
+
+
+@register
 class OneOffEnds(Rule):
     """A one-off administration (given in an encounter, not prescribed to take home) ends with its encounter.
 

@@ -51,6 +51,48 @@ def test_statin_continued_after_mi() -> None:
     passes("care.statin_continued_after_mi", [g.record(), u.record()])
 
 
+ISCHEMIC_STROKE = ("422504002", "Ischemic stroke (disorder)")
+ASPIRIN_81 = ("243670", "aspirin 81 MG Oral Tablet")
+APIXABAN_5 = ("1364445", "apixaban 5 MG Oral Tablet")
+
+
+def test_prevention_continued_after_stroke() -> None:
+    """Aspirin and the statin ending with the acute stroke break both rules; a switch to apixaban does not."""
+    b = RecordBuilder()
+    t = b.at_age(60)  # 2020
+    b.condition(ISCHEMIC_STROKE[0], t, stop=t + 100 * DAY, display=ISCHEMIC_STROKE[1])
+    med(b, ASPIRIN_81, t + 5 * DAY, t + 100 * DAY)  # ended with the acute stroke
+    med(b, ATORVASTATIN_80, t + 5 * DAY, t + 100 * DAY)
+    for rule in ("care.antithrombotic_continued_after_stroke", "care.statin_continued_after_stroke"):
+        result = breaks(rule, [b.record()])
+        assert result.patients_breaking == result.patients
+    g = RecordBuilder()
+    g.condition(ISCHEMIC_STROKE[0], t, stop=t + 100 * DAY, display=ISCHEMIC_STROKE[1])
+    med(g, ASPIRIN_81, t + 5 * DAY, t + 200 * DAY)
+    med(g, APIXABAN_5, t + 200 * DAY, None)  # atrial fibrillation found: anticoagulated instead
+    med(g, ATORVASTATIN_80, t + 5 * DAY, None)
+    u = RecordBuilder(index=1)
+    u.condition(ISCHEMIC_STROKE[0], t, stop=t + 100 * DAY, display=ISCHEMIC_STROKE[1])  # never given: not judged
+    for rule in ("care.antithrombotic_continued_after_stroke", "care.statin_continued_after_stroke"):
+        passes(rule, [g.record(), u.record()])
+
+
+ZOLEDRONIC = ("1114085", "100 ML zoledronic acid 0.04 MG/ML Injection")
+
+
+def test_zoledronic_acid_holiday() -> None:
+    b = RecordBuilder()
+    t = b.at_age(60)
+    for year in range(7):  # seven yearly infusions in a row (s18old: patient 136 had 13)
+        med(b, ZOLEDRONIC, t + year * 365 * DAY, t + year * 365 * DAY + 900, administered=True)
+    result = breaks("care.zoledronic_acid_holiday", [b.record()])
+    assert result.patients_breaking == result.patients
+    g = RecordBuilder()
+    for year in (0, 1, 2, 5, 6, 7, 8):  # three, a holiday of 3 years, four more
+        med(g, ZOLEDRONIC, t + year * 365 * DAY, t + year * 365 * DAY + 900, administered=True)
+    passes("care.zoledronic_acid_holiday", [g.record()])
+
+
 def test_chemotherapy_after_diagnosis() -> None:
     b = RecordBuilder()
     t = b.at_age(61)

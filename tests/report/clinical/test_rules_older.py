@@ -182,3 +182,23 @@ def test_a_dpp4_inhibitor_kept_below_7_in_dementia_breaks_it_stopped_keeps_it() 
         b.observation("4548-4", t, 6.5)
         med(b, ("665033", "sitagliptin 100 MG Oral Tablet"), b.at_age(75), stop=None if kept else t)
         (breaks if kept else passes)("older.dpp4_overtreatment", [b.record()])
+
+
+GLUCOSE_RULE = "older.glucose_lowering_started_in_severe_dementia"
+CANAGLIFLOZIN = ("1373463", "canagliflozin 100 MG Oral Tablet")
+
+
+def test_a_glucose_lowering_drug_started_within_the_goal_in_severe_dementia_breaks_it() -> None:
+    """s18old: canagliflozin started at HbA1c 7.6 % with MMSE 3 (patient 127); at 9.1 % or MMSE 18 it is not judged."""
+    for hba1c, mmse, judged in ((7.6, 3, True), (9.1, 3, False), (7.6, 18, False)):
+        b = RecordBuilder(birth=dt.date(1938, 1, 1))
+        b.condition(ALZHEIMER, b.at_age(78))
+        t = b.at_age(81)
+        b.observation("72106-8", t - 60 * DAY, mmse, unit="{score}")
+        b.observation("4548-4", t - 5 * DAY, hba1c, unit="%")
+        med(b, CANAGLIFLOZIN, t)
+        if judged:
+            result = breaks(GLUCOSE_RULE, [b.record()])
+            assert "at HbA1c 7.6, MMSE 3" in result.examples[0][1][0]
+        else:
+            assert run(GLUCOSE_RULE, [b.record()]).denominator == 0

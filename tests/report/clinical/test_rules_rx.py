@@ -83,6 +83,23 @@ def test_nsaid_in_ckd() -> None:
     passes("rx.nsaid_in_ckd", [g.record()])
 
 
+PROPRANOLOL = ("856578", "propranolol hydrochloride 80 MG Oral Tablet")
+METOPROLOL = ("866514", "metoprolol tartrate 50 MG Oral Tablet")
+
+
+def test_nonselective_beta_blocker_in_asthma() -> None:
+    b = RecordBuilder()
+    b.condition("195967001", b.at_age(30), display="Asthma (disorder)")
+    med(b, PROPRANOLOL, b.at_age(50))
+    breaks("rx.nonselective_beta_blocker_in_asthma", [b.record()])
+    g = RecordBuilder()
+    g.condition("195967001", g.at_age(30), display="Asthma (disorder)")
+    med(g, METOPROLOL, g.at_age(50))  # cardioselective
+    h = RecordBuilder(index=1)
+    med(h, PROPRANOLOL, h.at_age(50))  # no asthma
+    passes("rx.nonselective_beta_blocker_in_asthma", [g.record(), h.record()])
+
+
 def test_metformin_low_egfr() -> None:
     b = RecordBuilder()
     med(b, METFORMIN, b.at_age(50))
@@ -142,6 +159,24 @@ def test_dose_has_unit() -> None:
     dosage = {"amount": 500.0, "dose_unit": "mg", "frequency": 2, "period": 1.0, "unit": "days"}
     med(g, AMOXICILLIN, g.at_age(30), dosage=dosage)
     passes("rx.dose_has_unit", [g.record()])
+
+
+DONEPEZIL_10 = ("997223", "donepezil hydrochloride 10 MG Oral Tablet")
+TIOTROPIUM = ("485032", "tiotropium 0.018 MG Inhalation Powder")
+
+
+def test_dose_unit_names_form() -> None:
+    def dose(unit: str) -> dict:
+        return {"amount": 1.0, "dose_unit": unit, "frequency": 1, "period": 1.0, "unit": "days"}
+
+    b = RecordBuilder()
+    med(b, DONEPEZIL_10, b.at_age(80), dosage=dose("{capsule}"))  # s18old: the combination capsule's unit
+    result = breaks("rx.dose_unit_names_form", [b.record()])
+    assert result.events_breaking == 1
+    g = RecordBuilder()
+    med(g, DONEPEZIL_10, g.at_age(80), dosage=dose("{tablet}"))
+    med(g, TIOTROPIUM, g.at_age(80), dosage=dose("{capsule}"))  # an inhalation powder in capsules: not judged
+    passes("rx.dose_unit_names_form", [g.record()])
 
 
 def test_one_off_ends() -> None:
