@@ -360,7 +360,7 @@ def pregnancy_ended(ph: Pharmacy, t: float) -> None:
 def _end_bp_course(ph: Pharmacy, t: float) -> None:
     """A pregnancy's own blood-pressure course (a first- or second-line drug, not for chronic hypertension) was planned
     to end 46 weeks after the conception, 6 weeks after a birth at term (``POSTPARTUM_END_S``). A birth before term
-    (pre-eclampsia is delivered early) left it running longer: labetalol stopped 12 weeks after a birth at 34 weeks.
+    (pre-eclampsia is delivered early) left it running longer: labetalol ran 13 weeks after a birth at 35 weeks.
     It now ends 6 weeks after the actual birth (ACOG Committee Opinion 736: the postpartum period; ACOG Practice
     Bulletin 222: gestational hypertension and pre-eclampsia resolve by 12 weeks). A later raised reading in those 6
     weeks is ``postpartum.start_postpartum``'s; after them, the module's hypertension care. No random draw."""

@@ -90,7 +90,7 @@ def _order(code: str, start: float, stop: float | None, chronic: bool = False) -
 
 def test_pregnancy_bp_course_ends_six_weeks_after_a_preterm_birth(monkeypatch: pytest.MonkeyPatch) -> None:
     """Planned to 46 weeks after the conception, a labetalol course outlived a birth at 32 weeks by 14 weeks (the
-    audit's 12-week limit, ACOG PB 222); it now ends 6 weeks after the birth (s18seeds, seed 2)."""
+    audit's 12-week limit, ACOG PB 222); it now ends 6 weeks after the birth (s18seeds: seed 2, patient 915)."""
     planned = pregnancy.POSTPARTUM_END_S
     birth = 32 * WEEK
     titrated = _order("labetalol 200", 30 * WEEK, planned)  # a titration's renewal: another strength, no rule marker
