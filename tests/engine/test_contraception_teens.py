@@ -25,5 +25,5 @@ def test_teen_contraceptive_use_near_nsfg(tmp_path: Path) -> None:
         born = dt.date(2005, 1, 2) + dt.timedelta(days=int(seed * 5 * 365.25 / n))
         _, rec = simulate("contraception", born=born, end=end, folder=tmp_path, seed=seed)
         using += any(c["codes"][0]["code"] == CONTRACEPTION and c.get("stop") is None for c in rec["conditions"])
-    # NSFG 38 %, the realism band 30-46 %; this module alone (no pregnancies) read 109 of 200 before the change, 65 after
+    # NSFG 38 %, the realism band 30-46 %; the module alone (no pregnancies) read 109 of 200 before, 65 after
     assert 0.22 <= using / n <= 0.40, using
