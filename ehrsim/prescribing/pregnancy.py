@@ -347,12 +347,34 @@ def aspirin_at_visit(ph: Pharmacy, encounter: str | None, t: float) -> dict[str,
 
 
 def pregnancy_ended(ph: Pharmacy, t: float) -> None:
-    """The pregnancy ended (delivery or loss): its aspirin ends with it, and the drugs it substituted are reviewed at
-    the next visit (``review_after_pregnancy``)."""
+    """The pregnancy ended (delivery or loss): its aspirin ends with it, its blood-pressure course ends 6 weeks after
+    the birth (``_end_bp_course``), and the drugs it substituted are reviewed at the next visit
+    (``review_after_pregnancy``)."""
     entry, ph.pregnancy_aspirin = ph.pregnancy_aspirin, None
     if entry is not None:  # (a planned stop already past still leaves the active lookups here)
         ph.sim.deactivate("medications", entry, t, None)
+    _end_bp_course(ph, t)
     ph.postpartum_review = True
+
+
+def _end_bp_course(ph: Pharmacy, t: float) -> None:
+    """A pregnancy's own blood-pressure course (a first- or second-line drug, not for chronic hypertension) was planned
+    to end 46 weeks after the conception, 6 weeks after a birth at term (``POSTPARTUM_END_S``). A birth before term
+    (pre-eclampsia is delivered early) left it running longer: labetalol ran 13 weeks after a birth at 35 weeks.
+    It now ends 6 weeks after the actual birth (ACOG Committee Opinion 736: the postpartum period; ACOG Practice
+    Bulletin 222: gestational hypertension and pre-eclampsia resolve by 12 weeks). A later raised reading in those 6
+    weeks is ``postpartum.start_postpartum``'s; after them, the module's hypertension care. No random draw."""
+    begun = ph.sim.physiology.pregnancy_start
+    if begun is None:
+        return
+    own = {i for rxcui in (*first_line(), *second_line()) for i in ph.rx.products[rxcui].ingredients}
+    until = t + postpartum.POSTPARTUM_S
+    for med, product in ph._current(t):
+        stop = med["stop"]
+        if product is None or med.get("chronic") or stop is None or stop <= until or med["start"] < begun:
+            continue
+        if set(product.ingredients) & own:
+            med["stop"] = until
 
 
 def _pregnancy_rules(rx: Tables) -> frozenset[str]:

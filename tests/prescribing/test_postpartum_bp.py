@@ -60,3 +60,53 @@ def test_severe_reading_starts_at_once_and_lower_or_late_or_undiagnosed_readings
     assert not postpartum.start_postpartum(_ph([late]), late, late["time"])
     assert not postpartum.start_postpartum(_ph([severe], active={}), severe, severe["time"])  # no disorder known
     assert len(started) == 1
+
+
+WEEK = 7 * DAY
+
+
+def _ended(meds: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch, conception: float = 0.0) -> Any:
+    monkeypatch.setattr(pregnancy, "first_line", lambda: ("labetalol 100",))
+    monkeypatch.setattr(pregnancy, "second_line", lambda: ("nifedipine 30",))
+    products = {
+        "labetalol 100": SimpleNamespace(ingredients=("labetalol",)),
+        "labetalol 200": SimpleNamespace(ingredients=("labetalol",)),
+        "nifedipine 30": SimpleNamespace(ingredients=("nifedipine",)),
+        "lisinopril 10": SimpleNamespace(ingredients=("lisinopril",)),
+    }
+    ph = SimpleNamespace(
+        sim=SimpleNamespace(physiology=SimpleNamespace(pregnancy_start=conception)),
+        rx=SimpleNamespace(products=products),
+        pregnancy_aspirin=None,
+        postpartum_review=False,
+    )
+    ph._current = lambda t: [(m, products[m["codes"][0]["code"]]) for m in meds if m["stop"] is None or m["stop"] > t]
+    return ph
+
+
+def _order(code: str, start: float, stop: float | None, chronic: bool = False) -> dict[str, Any]:
+    return {"codes": [{"code": code}], "start": start, "stop": stop, "chronic": chronic}
+
+
+def test_pregnancy_bp_course_ends_six_weeks_after_a_preterm_birth(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Planned to 46 weeks after the conception, a labetalol course outlived a birth at 32 weeks by 14 weeks (the
+    audit's 12-week limit, ACOG PB 222); it now ends 6 weeks after the birth (s18seeds: seed 2, patient 915)."""
+    planned = pregnancy.POSTPARTUM_END_S
+    birth = 32 * WEEK
+    titrated = _order("labetalol 200", 30 * WEEK, planned)  # a titration's renewal: another strength, no rule marker
+    second = _order("nifedipine 30", 31 * WEEK, planned)
+    chronic = _order("labetalol 100", 20 * WEEK, None, chronic=True)  # chronic hypertension: the module's care
+    other = _order("lisinopril 10", 20 * WEEK, planned)  # not a pregnancy blood-pressure drug
+    before = _order("labetalol 100", -10 * WEEK, planned)  # begun before this pregnancy
+    ph = _ended([titrated, second, chronic, other, before], monkeypatch)
+    pregnancy.pregnancy_ended(ph, birth)
+    assert titrated["stop"] == second["stop"] == birth + 6 * WEEK
+    assert (chronic["stop"], other["stop"], before["stop"]) == (None, planned, planned)
+    assert ph.postpartum_review
+
+
+def test_pregnancy_bp_course_planned_within_six_weeks_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    term = _order("labetalol 100", 30 * WEEK, pregnancy.POSTPARTUM_END_S)  # a birth at 40 weeks: 6 weeks already
+    ph = _ended([term], monkeypatch)
+    pregnancy.pregnancy_ended(ph, 40 * WEEK)
+    assert term["stop"] == pregnancy.POSTPARTUM_END_S
