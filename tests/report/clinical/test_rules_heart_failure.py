@@ -4,7 +4,7 @@ rule and records that do not."""
 
 from __future__ import annotations
 
-from tests.report.clinical.helpers import breaks, med, passes
+from tests.report.clinical.helpers import breaks, med, passes, run
 from tests.report.records import RecordBuilder
 
 DAY = 86_400
@@ -98,7 +98,9 @@ def _share(improved: int, persistent: int) -> list[dict]:
 
 
 def test_hfimpef_share() -> None:
-    breaks("phys.hfimpef_share", _share(0, 12))  # the ejection fraction never improves
-    breaks("phys.hfimpef_share", _share(10, 2))  # nearly everyone recovers
-    result = passes("phys.hfimpef_share", [*_share(3, 9), _hf(20, 55, [(0, 36), (150, 44)]).record()])
-    assert result.measure is not None and abs(result.measure - 3 / 13) < 1e-9  # 36 -> 44: above 40 but not by 10
+    breaks("phys.hfimpef_share", _share(0, 30))  # the ejection fraction never improves
+    breaks("phys.hfimpef_share", _share(25, 5))  # nearly everyone recovers
+    result = passes("phys.hfimpef_share", [*_share(8, 24), _hf(40, 55, [(0, 36), (150, 44)]).record()])
+    assert result.measure is not None and abs(result.measure - 8 / 33) < 1e-9  # 36 -> 44: above 40 but not by 10
+    few = run("phys.hfimpef_share", _share(1, 15))  # 16 patients: too few to judge a share
+    assert few.status == "n/a" and few.measure is None
