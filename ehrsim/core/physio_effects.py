@@ -330,8 +330,13 @@ def _heart_failure_ef(phys: Physiology, attributes: dict[str, Any]) -> float:
     if chf_type is None:
         chf_type = "HFrEF" if phys.unit("hf_type") < p["hf_reduced_share"] else "HFpEF"
     z = phys.z("hf_ef")
-    if chf_type == "HFrEF":
-        return min(max(p["hf_ref_mean"] + p["hf_ref_sd"] * z, 12.0), 40.0)
+    if chf_type in ("HFrEF", "HFimpEF"):
+        reduced = min(max(p["hf_ref_mean"] + p["hf_ref_sd"] * z, 12.0), 40.0)
+        if chf_type == "HFrEF":
+            return reduced
+        # improved on therapy (modules/heart_failure.json EF_Improved): by 10 points or more, to above 40 %
+        gain = p["hf_imp_gain_min"] + p["hf_imp_gain_sd"] * abs(phys.z("hf_ef_gain"))
+        return min(max(reduced + gain, 41.0), 65.0)
     if chf_type == "HFmEF":
         return min(max(45.0 + 2.5 * z, 41.0), 49.0)
     return max(p["hf_pef_mean"] + p["hf_pef_sd"] * z, 50.0)

@@ -1,6 +1,7 @@
 """Cardio-renal-metabolic rules: a low result of a diagnosed condition (heart failure with reduced ejection
-fraction), two conditions together (type 2 diabetes with chronic kidney disease) that call for a drug class, and
-hypertension awareness (the share of hypertensive adults diagnosed)."""
+fraction) that calls for drug classes and a repeat of the result on therapy (and the share that improves), a drug
+not started at a low result, two conditions together (type 2 diabetes with chronic kidney disease) that call for a
+drug class, and hypertension awareness (the share of hypertensive adults diagnosed)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from statistics import fmean
 
 from ehrsim.record.times import DAY, iso
 from ehrsim.report.clinical.base import Finding, Rule, date_time, register
-from ehrsim.report.clinical.view import PatientView
+from ehrsim.report.clinical.data import CodeSet
+from ehrsim.report.clinical.view import Entry, PatientView
 
 
 @register
@@ -24,6 +26,21 @@ class LowResultTreated(Rule):
         self.lab = self.data.code_set(self.p["lab_set"])
         self.conditions = self.data.code_set(self.p["condition_set"])
         self.since = date_time(self.param("since"))
+        unless = self.param("unless_condition_set")
+        self.unless = self.data.code_set(unless) if unless else None
+        low = self.param("unless_lab") or {}
+        self.unless_lab = (self.data.code_set(low["set"]), float(low["below"])) if low else None
+
+    def _exempt(self, view: PatientView, t: float) -> bool:
+        """A contraindication at the result: a condition of ``unless_condition_set`` active, or the latest result of
+        ``unless_lab`` up to then below its limit (an SGLT2 inhibitor in type 1 diabetes or at eGFR < 25)."""
+        if self.unless is not None and any(view.active(c, t) for c in view.conditions_in(self.unless)):
+            return True
+        if self.unless_lab is not None:
+            lab, below = self.unless_lab
+            latest = [v for u, v, _ in view.values(lab) if u <= t]
+            return bool(latest) and latest[-1] < below
+        return False
 
     def check(self, view: PatientView) -> Finding:
         conds = view.conditions_in(self.conditions)
@@ -34,8 +51,8 @@ class LowResultTreated(Rule):
         for t, value, _ in view.values(self.lab):
             if value > float(self.p["max"]) or t < self.since or not any(view.active(c, t) for c in conds):
                 continue
-            if t + within > view.end:
-                break  # not followed long enough (death or the reference date)
+            if t + within > view.end or self._exempt(view, t):
+                break  # not followed long enough (death or the reference date), or not indicated
             missing = [
                 c
                 for c in self.p["drug_classes"]
@@ -44,6 +61,112 @@ class LowResultTreated(Rule):
             f.add(not missing, f"{iso(t)[:10]} result {value:g}: no {', '.join(missing)} within {self.p['days']} days")
             break
         return f
+
+
+@register
+class LowResultRepeated(Rule):
+    """The first result at or below ``max`` while ``condition_set`` is active (since ``since``) is measured again
+    ``min_days`` to ``max_days`` later: the ejection fraction of HFrEF reassessed once therapy is optimised. One event
+    per patient followed to ``max_days``."""
+
+    kind = "low_result_repeated"
+    required = ("lab_set", "max", "condition_set", "min_days", "max_days")
+
+    def setup(self) -> None:
+        self.lab = self.data.code_set(self.p["lab_set"])
+        self.conditions = self.data.code_set(self.p["condition_set"])
+        self.since = date_time(self.param("since"))
+
+    def check(self, view: PatientView) -> Finding:
+        conds = view.conditions_in(self.conditions)
+        if not conds:
+            return Finding()
+        first = _first_low(view, self.lab, float(self.p["max"]), conds, self.since)
+        if first is None:
+            return Finding()
+        lo, hi = first + float(self.p["min_days"]) * DAY, first + float(self.p["max_days"]) * DAY
+        if hi > view.end:
+            return Finding()  # not followed long enough
+        f = Finding()
+        again = any(lo <= t <= hi for t, _, _ in view.values(self.lab))
+        window = f"{self.p['min_days']}-{self.p['max_days']} days"
+        f.add(again, f"{iso(int(first))[:10]} result at or below {self.p['max']:g}: none again in {window}")
+        return f
+
+
+@register
+class LowResultImprovedShare(Rule):
+    """Share of patients whose first result at or below ``max`` (``condition_set`` active, since ``since``) is
+    followed within ``within_days`` by one above ``max`` and at least ``rise`` higher: heart failure with improved
+    ejection fraction among HFrEF measured again. Patients with no repeat in the window are not counted."""
+
+    kind = "low_result_improved_share"
+    band = True
+    required = ("lab_set", "max", "rise", "condition_set", "within_days", "band")
+
+    def setup(self) -> None:
+        self.lab = self.data.code_set(self.p["lab_set"])
+        self.conditions = self.data.code_set(self.p["condition_set"])
+        self.since = date_time(self.param("since"))
+
+    def check(self, view: PatientView) -> Finding:
+        conds = view.conditions_in(self.conditions)
+        if not conds:
+            return Finding()
+        top = float(self.p["max"])
+        values = view.values(self.lab)
+        first = next(
+            (x for x in values if x[1] <= top and x[0] >= self.since and any(view.active(c, x[0]) for c in conds)), None
+        )
+        if first is None:
+            return Finding()
+        t0, v0, _ = first
+        later = [v for t, v, _ in values if t0 < t <= t0 + float(self.p["within_days"]) * DAY]
+        if not later:
+            return Finding()
+        improved = any(v > top and v - v0 >= float(self.p["rise"]) for v in later)
+        return Finding(events=1, values=[1.0 if improved else 0.0])
+
+    def measure(self, values: list[float]) -> float | None:
+        return fmean(values) if len(values) >= int(self.param("min_patients") or 1) else None
+
+
+@register
+class DrugStartedAtLowResult(Rule):
+    """A drug of ``drug_class`` is not started (no drug of the class active the day before) when the latest result of
+    ``lab_set`` of the last ``lookback_days`` is below ``below``: dapagliflozin is not initiated at eGFR < 25."""
+
+    kind = "drug_start_lab"
+    required = ("drug_class", "lab_set", "below", "lookback_days")
+
+    def setup(self) -> None:
+        self.lab = self.data.code_set(self.p["lab_set"])
+
+    def check(self, view: PatientView) -> Finding:
+        meds = view.meds_of(self.p["drug_class"])
+        if not meds:
+            return Finding()
+        f = Finding()
+        back = float(self.p["lookback_days"]) * DAY
+        results = view.values(self.lab)
+        for med in meds:
+            t = med["start"]
+            if any(other is not med and view.active(other, t - DAY) for other in meds):
+                continue  # a renewal or a new strength, not a start
+            latest = [v for u, v, _ in results if t - back <= u <= t]
+            if latest:
+                f.add(latest[-1] >= self.p["below"], f"started {iso(t)[:10]} at result {latest[-1]:g}")
+            else:
+                f.passed()
+        return f
+
+
+def _first_low(view: PatientView, lab: CodeSet, top: float, conds: list[Entry], since: float) -> float | None:
+    """Time of the first result at or below ``top`` while a condition of ``conds`` is active, from ``since``."""
+    for t, value, _ in view.values(lab):
+        if value <= top and t >= since and any(view.active(c, t) for c in conds):
+            return float(t)
+    return None
 
 
 @register
