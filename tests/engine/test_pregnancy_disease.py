@@ -4,6 +4,7 @@ and monitored, severe pre-eclampsia delivered at the visit that finds it, no ges
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ def test_a_pregnancy_with_type_2_diabetes_is_coded_as_such_with_monthly_hba1c_an
         assert dm["start"] == pregnancy["start"] and pregnancy["stop"] - DAY <= dm["stop"] <= pregnancy["stop"]
         inside = [t for t in hba1c if pregnancy["start"] <= t <= pregnancy["stop"]]
         assert inside[0] - pregnancy["start"] < DAY  # the baseline at the first visit
-        assert len(inside) >= 7 and all(25 * DAY <= b - a <= 35 * DAY for a, b in zip(inside, inside[1:]))
+        assert len(inside) >= 7 and all(25 * DAY <= b - a <= 35 * DAY for a, b in itertools.pairwise(inside))
     assert _coded(record, "observations", GLUCOSE_CHALLENGE) == []
     assert _coded(record, "conditions", GDM) == []
 
@@ -73,8 +74,11 @@ def test_severe_preeclampsia_is_delivered_at_the_visit_that_finds_it() -> None:
         raised = [r for r in _readings(record) if pe["start"] <= r[0] <= severe["start"] + DAY]
         raised = [r for r in raised if r[1] >= 160 or r[2] >= 110]
         assert len(raised) >= 2 and raised[-1][0] - raised[0][0] >= 4 * 3600
-        born = min(p["start"] for p in record["procedures"] if p["codes"][0]["code"] in DELIVERIES
-                   and p["start"] >= severe["start"])
+        born = min(
+            p["start"]
+            for p in record["procedures"]
+            if p["codes"][0]["code"] in DELIVERIES and p["start"] >= severe["start"]
+        )
         assert born - raised[-1][0] <= 2 * DAY
         assert severe["stop"] is not None and severe["stop"] - born <= 7 * DAY
         assert pe["stop"] is None or pe["stop"] > severe["stop"]
