@@ -42,8 +42,9 @@ def simulate(
     end: dt.date = dt.date(2030, 1, 1),
     seed: int = 0,
     folder: Path = FIXTURES,
+    extra: tuple[Path, ...] = (),
 ) -> tuple[Simulation, dict[str, Any]]:
-    lib = library(folder)
+    lib = load_library([folder, *extra]) if extra else library(folder)
     patient = {
         "birth_time": from_date(born),
         "gender": gender,

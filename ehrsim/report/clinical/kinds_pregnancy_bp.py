@@ -176,3 +176,32 @@ class AdmissionNamesComplication(Rule):
             ok = any(c["codes"][0].get("code") in named for c in active)
             f.add(ok, f"{iso(enc['start'])[:10]} admission for {enc['reason'][0].get('display')} with {shown} active")
         return f
+
+
+@register
+class SeverePreeclampsiaDelivered(Rule):
+    """Pre-eclampsia with severe features, two readings >= ``severe`` at least ``gap_hours`` apart after its onset,
+    is delivered within ``within_days`` of the second (ACOG PB 222: at or after 34 weeks, delivery once the mother is
+    stabilised rather than expectant management; here pre-eclampsia is diagnosed from 34 weeks). Pregnancies not
+    delivered in the record (death, still pregnant at its end) are not judged."""
+
+    kind = "severe_preeclampsia_delivered"
+    required = ("condition_set", "delivery_set", "systolic_set", "diastolic_set", "severe", "gap_hours", "within_days")
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        gap, within = float(self.p["gap_hours"]) * HOUR, float(self.p["within_days"]) * DAY
+        deliveries = sorted(view.events_in(self.data.code_set(self.p["delivery_set"]), ("procedures",)))
+        bp = readings(self, view)
+        for cond in view.conditions_in(self.data.code_set(self.p["condition_set"])):
+            born = next((t for t in deliveries if t >= cond["start"]), None)
+            if born is None:
+                continue
+            severe = [r for r in bp if cond["start"] <= r[0] < born and _raised(self, r[1], r[2], "severe")]
+            second = next((r for r in severe if r[0] - severe[0][0] >= gap), None)
+            if second is None:
+                continue
+            shown = ", ".join(f"{s:g}/{d:g}" for _, s, d in severe[:4])
+            days = (born - second[0]) / DAY
+            f.add(born - second[0] <= within, f"{iso(second[0])[:10]}: {shown}, delivered {days:.0f} days later")
+        return f
