@@ -278,6 +278,8 @@ def _units_a_day(dosage: dict[str, Any] | None) -> float:
 def bp_dose_factors(display: str, dosage: dict[str, Any] | None) -> dict[str, float]:
     """Antihypertensive class -> dose factor of its BP effect for a product and its dosage: 1 at the
     standard daily dose, ``bp_dose_response_per_doubling`` more per doubling (Law 2003: half dose 0.8)."""
+    if not _names_bp_strength(display):  # most drugs: no factor whatever the dosage, which is then not read
+        return {}
     in_mg = bool(dosage) and dosage.get("dose_unit") == "mg"  # type: ignore[union-attr]
     a_day = _units_a_day(dosage)
     key = (display, -a_day if in_mg else a_day)
@@ -302,3 +304,16 @@ def bp_dose_factors(display: str, dosage: dict[str, Any] | None) -> dict[str, fl
 
 
 _STRENGTH = re.compile(r"([0-9.]+) mg")
+
+
+@cache
+def _names_bp_strength(display: str) -> bool:
+    """Whether ``bp_dose_factors`` finds a factor in this display: a part naming an ingredient with a standard dose
+    and a strength in mg. Every update of the physiological state asks for each running drug (~10 a patient of ours
+    on treatment): the dosage is read only for these drugs."""
+    standard = standard_doses()
+    return any(
+        ingredient in part and _STRENGTH.search(part) is not None
+        for part in display.lower().split(" / ")
+        for ingredient in standard
+    )

@@ -7,7 +7,9 @@ computed lazily by the physiological state (``engine.lifecycle``) and cached bet
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -31,6 +33,16 @@ if TYPE_CHECKING:
 YEAR = SECONDS["years"]
 FAST_GROWTH = 2 * YEAR  # vitals refresh daily before this age (infant growth), monthly after
 ADULT = 18 * YEAR  # creatinine from eGFR by the bedside Schwartz equation before, CKD-EPI after (core/physio_tables.py)
+MONTH_TABLE_YEARS = (1800, 2200)  # calendar months ``month_at`` finds by bisection (outside: built from a datetime)
+
+
+@cache
+def _month_starts() -> tuple[float, ...]:
+    """UTC start (epoch seconds) of every month of ``MONTH_TABLE_YEARS``, January first: index i is month i % 12 + 1."""
+    first, last = MONTH_TABLE_YEARS
+    return tuple(
+        dt.datetime(year, month, 1, tzinfo=dt.UTC).timestamp() for year in range(first, last) for month in range(1, 13)
+    )
 
 
 class PatientState:
@@ -155,6 +167,13 @@ class PatientState:
         cached = self._month  # (start, next month's start, the answer): the answer is kept, not rebuilt per call
         if cached[0] <= t < cached[1]:
             return cached[2]
+        starts = _month_starts()  # a new month (~500 a life): found by bisection, no datetime built
+        i = bisect.bisect_right(starts, t) - 1
+        # a time within a millisecond of a month's start takes the datetime path, which rounds to microseconds
+        if 0 <= i < len(starts) - 1 and starts[i] + 1e-3 < t < starts[i + 1] - 1e-3:
+            nxt = starts[i + 1]
+            self._month = (starts[i], nxt, (i % 12 + 1, nxt))
+            return self._month[2]
         now = to_datetime(t)
         start = dt.datetime(now.year, now.month, 1, tzinfo=dt.UTC)
         nxt = dt.datetime(now.year + (now.month == 12), now.month % 12 + 1, 1, tzinfo=dt.UTC).timestamp()
