@@ -1,0 +1,33 @@
+"""Rules of the s18young chart review (ages 0-45): blood counts that agree, the first newborn visit after
+discharge, the hepatitis B dose of small preterm newborns, acetaminophen chewables from 12 years."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.report.clinical.helpers import breaks, passes
+from tests.report.records import RecordBuilder
+
+HB, HCT, RBC, MCV, MCH, MCHC = "718-7", "4544-3", "789-8", "787-2", "785-6", "786-4"
+
+
+def _count(index: int, hb: float, hct: float, rbc: float, mcv: float, mch: float, mchc: float) -> dict:
+    b = RecordBuilder(index=index, birth=dt.date(1990, 1, 1))
+    t = b.at_age(30)
+    visit = b.encounter(t, cls="wellness")
+    for loinc, value in ((HB, hb), (HCT, hct), (RBC, rbc), (MCV, mcv), (MCH, mch), (MCHC, mchc)):
+        b.observation(loinc, t, value, enc=visit)
+    return b.record()
+
+
+def test_an_anaemic_haemoglobin_with_a_normal_haematocrit_breaks_the_identities() -> None:
+    # the chart review's count (patient 171): Hb 9.9, Hct 39.2, RBC 4.02, MCV 89.8, MCH 31.3, MCHC 32.7
+    breaks("rec.red_cell_indices_agree", [_count(0, 9.9, 39.2, 4.02, 89.8, 31.3, 32.7)])
+
+
+def test_counts_whose_indices_follow_from_their_results_pass() -> None:
+    # Hb 9.9 / MCHC 33.0 -> Hct 30.0; MCV 88.0 -> RBC 3.41; MCH = 9.9 / 3.41 x 10 = 29.0
+    passes(
+        "rec.red_cell_indices_agree",
+        [_count(0, 9.9, 30.0, 3.41, 88.0, 29.0, 33.0), _count(1, 14.0, 41.2, 4.58, 90.0, 30.6, 34.0)],
+    )
