@@ -318,7 +318,7 @@ class DiagnosticReport(State):
         results = [(child, child.view.entry_fields(sim, t, "laboratory")) for child in self.observations]
         if self._blood_count:
             _red_cells_agree(sim, results)
-        for child, fields in results:
+        for _child, fields in results:
             if fields is None:
                 continue
             fields["report"] = report["id"]
