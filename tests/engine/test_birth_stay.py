@@ -239,3 +239,19 @@ def test_the_predischarge_bilirubin_follows_the_hour_specific_nomogram() -> None
     plans = [birth_stay.plan(np.random.default_rng(i), born, born + 30 * DAY) for i in range(50)]
     hours = [(t - born) / 3600 for p in plans for item, t in p.care if item.key == "bilirubin"]
     assert len(hours) == sum(p.in_hospital for p in plans) and max(hours) <= 48
+
+
+def test_the_first_well_visit_comes_at_least_12_hours_after_the_birth_discharge() -> None:
+    """The s18young chart review: 22 of 248 newborns had their first well visit the very minute of discharge (the
+    3-day visit fell inside a longer stay and waited for the desk), 6 more within 8 hours. AAP: 3-5 days of age,
+    within 48-72 hours of discharge; parameters.csv newborn_visit_after_discharge_hours = 12."""
+    gaps = []
+    for seed in range(30):
+        _, rec = simulate("initial_terminal", born=dt.date(2021, 3, 1), end=dt.date(2021, 5, 1), seed=seed)
+        stay = _stay(rec)
+        if stay is None:
+            continue
+        first = min(e["start"] for e in rec["encounters"] if e["class"] == "wellness")
+        gaps.append((first - stay["stop"]) / 3600)
+    assert len(gaps) >= 25 and min(gaps) >= 12
+    assert sum(g <= 72 for g in gaps) >= 0.8 * len(gaps)  # still soon after going home

@@ -31,3 +31,20 @@ def test_counts_whose_indices_follow_from_their_results_pass() -> None:
         "rec.red_cell_indices_agree",
         [_count(0, 9.9, 30.0, 3.41, 88.0, 29.0, 33.0), _count(1, 14.0, 41.2, 4.58, 90.0, 30.6, 34.0)],
     )
+
+
+def _newborn(index: int, visit_after_hours: float, stay_hours: float = 80) -> dict:
+    b = RecordBuilder(index=index, birth=dt.date(2024, 2, 5), gender="F")
+    b.encounter(b.birth, hours=stay_hours, cls="inpatient")
+    b.encounter(int(b.birth + (stay_hours + visit_after_hours) * 3600), hours=0.25, cls="wellness")
+    return b.record()
+
+
+def test_a_well_visit_at_the_minute_of_birth_discharge_breaks_the_rule() -> None:
+    # patient 43 of the review: discharged at 3.7 days, well visit at the same minute
+    breaks("care.newborn_first_visit_after_discharge", [_newborn(0, 0)])
+    breaks("care.newborn_first_visit_after_discharge", [_newborn(0, 3)])
+
+
+def test_a_well_visit_a_day_or_two_after_discharge_passes() -> None:
+    passes("care.newborn_first_visit_after_discharge", [_newborn(0, 20), _newborn(1, 44, stay_hours=40)])
