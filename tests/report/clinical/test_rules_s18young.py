@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.report.clinical.helpers import breaks, passes
+from tests.report.clinical.helpers import breaks, med, passes
 from tests.report.records import RecordBuilder
 
 HB, HCT, RBC, MCV, MCH, MCHC = "718-7", "4544-3", "789-8", "787-2", "785-6", "786-4"
@@ -48,3 +48,27 @@ def test_a_well_visit_at_the_minute_of_birth_discharge_breaks_the_rule() -> None
 
 def test_a_well_visit_a_day_or_two_after_discharge_passes() -> None:
     passes("care.newborn_first_visit_after_discharge", [_newborn(0, 20), _newborn(1, 44, stay_hours=40)])
+
+
+CHEWABLE_160 = ("313820", "acetaminophen 160 MG Chewable Tablet")
+TABLET_325 = ("313782", "acetaminophen 325 MG Oral Tablet")
+
+
+def _dose(units: float) -> dict:
+    return {"amount": units, "frequency": 4, "period": 1, "unit": "days", "dose_unit": "{tablet}"}
+
+
+def test_one_160_mg_chewable_at_12_years_breaks_the_rule() -> None:
+    # patients 9, 24, 29, 66 of the review: influenza at 12, one chewable four times a day
+    b = RecordBuilder(index=0, birth=dt.date(2010, 3, 1))
+    med(b, CHEWABLE_160, b.at_age(5), dosage=_dose(1))  # a 5-year-old's dose: not judged
+    med(b, CHEWABLE_160, b.at_age(12.4), dosage=_dose(1))
+    result = breaks("rx.child_acetaminophen_chewable_from_12", [b.record()])
+    assert (result.events, result.events_breaking) == (1, 1)
+
+
+def test_two_325_mg_tablets_or_enough_chewables_from_12_pass() -> None:
+    g = RecordBuilder(index=0, birth=dt.date(2010, 3, 1))
+    med(g, TABLET_325, g.at_age(12.4), dosage=_dose(2))
+    med(g, CHEWABLE_160, g.at_age(12.9), dosage=_dose(4))  # 640 mg
+    passes("rx.child_acetaminophen_chewable_from_12", [g.record()])
