@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ehrsim.core import birth_dose, class_eras, clock, codes, deaths, immunizations, vaccine_plan, wellness
-from ehrsim.engine import bp_recheck, end_of_life, indications, parameters, stay_vitals, visit_care
+from ehrsim.engine import birth, bp_recheck, end_of_life, indications, parameters, stay_vitals, visit_care
 from ehrsim.engine.encounters import CORE
 from ehrsim.engine.queue import SYMPTOMS, WELLNESS
 from ehrsim.gmf.values import SECONDS
@@ -49,7 +49,7 @@ def wellness_visit(sim: Simulation, t: float) -> None:
     """Open the wellness visit, give due vaccines, let waiting modules in, renew chronic meds, close it."""
     desk = sim.desk
     age_years = (t - sim.birth_time) / SECONDS["years"]
-    home = _home_from_birth_stay(sim)
+    home = birth.first_visit_from(sim)
     if t < home:  # a newborn's visit that fell inside or just after the birth stay: a day or so after going home
         sim.schedule_core(clock.place(home, "wellness", sim.zone, sim.clock_rng), WELLNESS)
         return
@@ -77,16 +77,6 @@ def wellness_visit(sim: Simulation, t: float) -> None:
     _renew_chronic(sim, enc, t)
     desk.close_wellness()
     schedule_next_wellness(sim, t)
-
-
-def _home_from_birth_stay(sim: Simulation) -> float:
-    """The earliest time of a newborn's first office visit: ``newborn_visit_after_discharge_hours`` after the birth
-    stay's discharge (-inf without a stay). The s18young chart review found 22 of 248 newborns seen the very minute
-    they were discharged, and 6 within 8 hours of it (AAP: 3-5 days of age, within 48-72 hours of discharge)."""
-    stay = sim.birth_stay
-    if stay is None or stay["stop"] is None:
-        return -float("inf")
-    return float(stay["stop"]) + parameters.care().newborn_visit_after_discharge_seconds
 
 
 def _joined_go_on(sim: Simulation, waiting: list[Any], enc: dict[str, Any]) -> None:
@@ -234,6 +224,10 @@ def vaccine_visit(sim: Simulation, t: float, shots: tuple[vaccine_plan.Shot, ...
             if office:
                 sim.queue.push(clock.place(t + DAY, "ambulatory", sim.zone, sim.clock_rng), WELLNESS, 0, office)
             return
+        later = birth_dose.deferred_until(birth.weight(sim, enc), int(sim.birth_time), t, enc["stop"])
+        if later is not None and any(s.key == birth_dose.SERIES for s in shots):  # under 2 kg: at 1 month/discharge
+            sim.queue.push(later, WELLNESS, 0, tuple(s for s in shots if s.key == birth_dose.SERIES))
+            shots = tuple(s for s in shots if s.key != birth_dose.SERIES)
     elif desk.lock is not None or t < desk.free_at:
         later = clock.place(max(desk.free_at, t + 3600.0), shots[0].enc_class, sim.zone, sim.clock_rng)
         sim.queue.push(later, WELLNESS, 0, shots)

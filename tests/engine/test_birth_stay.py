@@ -8,8 +8,9 @@ import csv
 import datetime as dt
 
 import numpy as np
+import pytest
 
-from ehrsim.core import bilirubin, birth_stay, codes, newborn_growth
+from ehrsim.core import bilirubin, birth_dose, birth_stay, codes, newborn_growth
 from ehrsim.paths import terminology_dir
 from ehrsim.record.times import from_date
 from tests.engine.harness import simulate
@@ -255,3 +256,33 @@ def test_the_first_well_visit_comes_at_least_12_hours_after_the_birth_discharge(
         gaps.append((first - stay["stop"]) / 3600)
     assert len(gaps) >= 25 and min(gaps) >= 12
     assert sum(g <= 72 for g in gaps) >= 0.8 * len(gaps)  # still soon after going home
+
+
+def test_hepatitis_b_dose_1_under_2_kg_waits_for_discharge_or_1_month(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The s18young chart review: dose 1 within hours of birth for newborns of 0.94 and 1.48 kg. ACIP 2018: under
+    2,000 g (mother HBsAg-negative) it waits until 1 month of age or hospital discharge, whichever comes first."""
+    from ehrsim.engine import birth
+
+    def doses(kg: float) -> list[tuple[float, float]]:
+        monkeypatch.setattr(birth, "weight", lambda sim, stay: kg)
+        out = []
+        for seed in range(10):
+            _, rec = simulate("initial_terminal", born=dt.date(2021, 3, 1), end=dt.date(2021, 4, 15), seed=seed)
+            stay = _stay(rec)
+            for i in rec["immunizations"]:
+                if stay is not None and i["codes"][0]["code"] == "08" and i["encounter"] == stay["id"]:
+                    out.append((i["time"] - stay["start"], stay["stop"] - i["time"]))
+        return out
+
+    term = doses(3.2)
+    assert len(term) >= 5 and all(age <= DAY for age, _ in term)  # within 24 hours of birth
+    small = doses(1.5)
+    assert len(small) == len(term) and all(left == 0 for _, left in small)  # at discharge (stays under a month)
+
+
+def test_the_small_newborns_dose_comes_at_1_month_in_a_long_stay() -> None:
+    born = from_date(dt.date(2021, 3, 1))
+    assert birth_dose.deferred_until(0.94, born, born + 5 * 3600, born + 67 * DAY) == born + 30 * DAY
+    assert birth_dose.deferred_until(1.48, born, born + 5 * 3600, born + 20 * DAY) == born + 20 * DAY
+    assert birth_dose.deferred_until(2.6, born, born + 5 * 3600, born + 2 * DAY) is None
+    assert birth_dose.deferred_until(0.94, born, born + 30 * DAY, born + 67 * DAY) is None  # its time has come

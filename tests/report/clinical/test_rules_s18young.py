@@ -72,3 +72,22 @@ def test_two_325_mg_tablets_or_enough_chewables_from_12_pass() -> None:
     med(g, TABLET_325, g.at_age(12.4), dosage=_dose(2))
     med(g, CHEWABLE_160, g.at_age(12.9), dosage=_dose(4))  # 640 mg
     passes("rx.child_acetaminophen_chewable_from_12", [g.record()])
+
+
+def _preterm(index: int, kg: float, dose_hours: float, stay_days: float = 67) -> dict:
+    b = RecordBuilder(index=index, birth=dt.date(2008, 9, 22), gender="M")
+    stay = b.encounter(b.birth, hours=stay_days * 24, cls="inpatient")
+    b.observation("29463-7", b.birth, kg, unit="kg", enc=stay, category="vital-signs")
+    b.immunization("08", int(b.birth + dose_hours * 3600), display="Hep B, adolescent or pediatric")
+    return b.record()
+
+
+def test_hepatitis_b_at_birth_to_a_newborn_under_2_kg_breaks_the_rule() -> None:
+    # patient 249 of the review: 0.94 kg at 27 weeks, dose 1 five hours after birth
+    breaks("vax.hepb_small_newborn_deferred", [_preterm(0, 0.94, 5)])
+
+
+def test_a_small_newborns_dose_at_1_month_or_discharge_and_a_term_birth_dose_pass() -> None:
+    records = [_preterm(0, 0.94, 30 * 24), _preterm(1, 1.6, 20 * 24, stay_days=20), _preterm(2, 3.2, 5)]
+    result = passes("vax.hepb_small_newborn_deferred", records)
+    assert result.patients == 2  # the term newborn is not judged
