@@ -20,12 +20,12 @@ from functools import cache
 
 import numpy as np
 
-from ehrsim.core import immunizations
+from ehrsim.core import birth_stay, immunizations
 from ehrsim.core.tables import rows
 from ehrsim.core.vaccine_plan import Shot
 from ehrsim.record.times import from_date
 
-__all__ = ["SERIES", "birth_dose", "coverage"]
+__all__ = ["SERIES", "birth_dose", "coverage", "deferred_until"]
 
 SERIES = "hepb"
 HOUR = 3600
@@ -60,3 +60,14 @@ def birth_dose(rng: np.random.Generator, birth: int) -> Shot | None:
     if dose is None or given >= coverage(birth):
         return None
     return Shot(birth + int(hours), SERIES, dose.cvx, dose.display, enc_class="inpatient")
+
+
+def deferred_until(birth_weight_kg: float | None, birth: int, t: float, discharge: float) -> float | None:
+    """When the birth dose of a newborn under 2,000 g is given instead of ``t`` (None: given at ``t``): at 1 month
+    of age or at the discharge, whichever comes first (ACIP 2018; perinatal/birth_stay.csv). The s18young chart
+    review found it given within hours of birth to newborns of 0.94 and 1.48 kg."""
+    limits = birth_stay.settings()
+    month = birth + limits["hepb_small_newborn_dose_days"] * 86400.0
+    if birth_weight_kg is None or birth_weight_kg >= limits["hepb_birth_dose_min_kg"] or t >= min(month, discharge):
+        return None
+    return min(month, discharge)

@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ehrsim.core import birth_dose, class_eras, clock, codes, deaths, immunizations, vaccine_plan, wellness
-from ehrsim.engine import bp_recheck, end_of_life, indications, parameters, stay_vitals, visit_care
+from ehrsim.engine import birth, bp_recheck, end_of_life, indications, parameters, stay_vitals, visit_care
 from ehrsim.engine.encounters import CORE
 from ehrsim.engine.queue import SYMPTOMS, WELLNESS
 from ehrsim.gmf.values import SECONDS
@@ -49,6 +49,10 @@ def wellness_visit(sim: Simulation, t: float) -> None:
     """Open the wellness visit, give due vaccines, let waiting modules in, renew chronic meds, close it."""
     desk = sim.desk
     age_years = (t - sim.birth_time) / SECONDS["years"]
+    home = birth.first_visit_from(sim)
+    if t < home:  # a newborn's visit that fell inside or just after the birth stay: a day or so after going home
+        sim.schedule_core(clock.place(home, "wellness", sim.zone, sim.clock_rng), WELLNESS)
+        return
     enc = None if t < desk.free_at else desk.open_wellness(t, [wellness.wellness_code(age_years)])
     if enc is None:  # another visit is under way or just ended: come back in office hours after it
         sim.schedule_core(clock.place(max(desk.free_at, t + 3600.0), "wellness", sim.zone, sim.clock_rng), WELLNESS)
@@ -220,6 +224,10 @@ def vaccine_visit(sim: Simulation, t: float, shots: tuple[vaccine_plan.Shot, ...
             if office:
                 sim.queue.push(clock.place(t + DAY, "ambulatory", sim.zone, sim.clock_rng), WELLNESS, 0, office)
             return
+        later = birth_dose.deferred_until(birth.weight(sim, enc), int(sim.birth_time), t, enc["stop"])
+        if later is not None and any(s.key == birth_dose.SERIES for s in shots):  # under 2 kg: at 1 month/discharge
+            sim.queue.push(later, WELLNESS, 0, tuple(s for s in shots if s.key == birth_dose.SERIES))
+            shots = tuple(s for s in shots if s.key != birth_dose.SERIES)
     elif desk.lock is not None or t < desk.free_at:
         later = clock.place(max(desk.free_at, t + 3600.0), shots[0].enc_class, sim.zone, sim.clock_rng)
         sim.queue.push(later, WELLNESS, 0, shots)

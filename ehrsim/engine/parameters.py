@@ -22,6 +22,7 @@ class CareParameters:
     telemedicine_cumulative: float
     symptom_visit_threshold: float
     wellness_joined_seconds: float
+    newborn_visit_after_discharge_seconds: float
 
 
 @cache
@@ -35,6 +36,7 @@ def care() -> CareParameters:
         telemedicine_cumulative=float(values["telemedicine_cumulative"]),
         symptom_visit_threshold=float(values["symptom_visit_threshold"]),
         wellness_joined_seconds=3600.0 * float(values["wellness_joined_hours"]),
+        newborn_visit_after_discharge_seconds=3600.0 * float(values["newborn_visit_after_discharge_hours"]),
     )
 
 

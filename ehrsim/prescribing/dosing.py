@@ -52,9 +52,13 @@ def drawn_doses() -> dict[str, DrawnDose]:
 
 
 @cache
-def outgrown_products() -> dict[str, tuple[float, str]]:
-    """rxcui of a young child's product -> (age from which it is not given, rxcui of the older child's product)."""
-    return {r["rxcui"]: (float(r["from_age"]), r["adult_rxcui"]) for r in rows("prescribing/outgrown.csv")}
+def outgrown_products() -> dict[str, tuple[float, str, float]]:
+    """rxcui of a young child's product -> (age from which it is not given, rxcui of the older child's product, its
+    units a dose: two acetaminophen 325 mg tablets from 12 years)."""
+    return {
+        r["rxcui"]: (float(r["from_age"]), r["adult_rxcui"], float(r["adult_units"]))
+        for r in rows("prescribing/outgrown.csv")
+    }
 
 
 def paediatric(
@@ -67,6 +71,8 @@ def paediatric(
         older = ph.rx.products[outgrown[1]]
         if ph.problem(older, patient) is None:
             before = _swap(fields, older, ordered, ("substituted", "", ""), "form", "outgrown")
+            if fields.get("dosage") is not None:  # the older product's units a dose, not the child's count
+                fields["dosage"] = {**fields["dosage"], "amount": outgrown[2]}
             ph.log(
                 t,
                 "paediatric_form",

@@ -8,8 +8,9 @@ import csv
 import datetime as dt
 
 import numpy as np
+import pytest
 
-from ehrsim.core import bilirubin, birth_stay, codes, newborn_growth
+from ehrsim.core import bilirubin, birth_dose, birth_stay, codes, newborn_growth
 from ehrsim.paths import terminology_dir
 from ehrsim.record.times import from_date
 from tests.engine.harness import simulate
@@ -239,3 +240,49 @@ def test_the_predischarge_bilirubin_follows_the_hour_specific_nomogram() -> None
     plans = [birth_stay.plan(np.random.default_rng(i), born, born + 30 * DAY) for i in range(50)]
     hours = [(t - born) / 3600 for p in plans for item, t in p.care if item.key == "bilirubin"]
     assert len(hours) == sum(p.in_hospital for p in plans) and max(hours) <= 48
+
+
+def test_the_first_well_visit_comes_at_least_12_hours_after_the_birth_discharge() -> None:
+    """The s18young chart review: 22 of 248 newborns had their first well visit the very minute of discharge (the
+    3-day visit fell inside a longer stay and waited for the desk), 6 more within 8 hours. AAP: 3-5 days of age,
+    within 48-72 hours of discharge; parameters.csv newborn_visit_after_discharge_hours = 12."""
+    gaps = []
+    for seed in range(30):
+        _, rec = simulate("initial_terminal", born=dt.date(2021, 3, 1), end=dt.date(2021, 5, 1), seed=seed)
+        stay = _stay(rec)
+        if stay is None:
+            continue
+        first = min(e["start"] for e in rec["encounters"] if e["class"] == "wellness")
+        gaps.append((first - stay["stop"]) / 3600)
+    assert len(gaps) >= 25 and min(gaps) >= 12
+    assert sum(g <= 72 for g in gaps) >= 0.8 * len(gaps)  # still soon after going home
+
+
+def test_hepatitis_b_dose_1_under_2_kg_waits_for_discharge_or_1_month(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The s18young chart review: dose 1 within hours of birth for newborns of 0.94 and 1.48 kg. ACIP 2018: under
+    2,000 g (mother HBsAg-negative) it waits until 1 month of age or hospital discharge, whichever comes first."""
+    from ehrsim.engine import birth
+
+    def doses(kg: float) -> list[tuple[float, float]]:
+        monkeypatch.setattr(birth, "weight", lambda sim, stay: kg)
+        out = []
+        for seed in range(10):
+            _, rec = simulate("initial_terminal", born=dt.date(2021, 3, 1), end=dt.date(2021, 4, 15), seed=seed)
+            stay = _stay(rec)
+            for i in rec["immunizations"]:
+                if stay is not None and i["codes"][0]["code"] == "08" and i["encounter"] == stay["id"]:
+                    out.append((i["time"] - stay["start"], stay["stop"] - i["time"]))
+        return out
+
+    term = doses(3.2)
+    assert len(term) >= 5 and all(age <= DAY for age, _ in term)  # within 24 hours of birth
+    small = doses(1.5)
+    assert len(small) == len(term) and all(left == 0 for _, left in small)  # at discharge (stays under a month)
+
+
+def test_the_small_newborns_dose_comes_at_1_month_in_a_long_stay() -> None:
+    born = from_date(dt.date(2021, 3, 1))
+    assert birth_dose.deferred_until(0.94, born, born + 5 * 3600, born + 67 * DAY) == born + 30 * DAY
+    assert birth_dose.deferred_until(1.48, born, born + 5 * 3600, born + 20 * DAY) == born + 20 * DAY
+    assert birth_dose.deferred_until(2.6, born, born + 5 * 3600, born + 2 * DAY) is None
+    assert birth_dose.deferred_until(0.94, born, born + 30 * DAY, born + 67 * DAY) is None  # its time has come

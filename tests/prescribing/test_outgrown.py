@@ -52,3 +52,21 @@ def test_a_school_child_at_the_adult_dose_takes_adult_tablets() -> None:
     at(small, dt.date(2016, 6, 16))
     small.rec.add("observations", {"time": small.now, "codes": [{"code": "29463-7"}], "value": 21.4}, None)
     assert code_of(order(small, "313820", days=5)) == "313820"  # 8 years, 21 kg: two chewables (320 mg)
+
+
+def test_a_160_mg_chewable_ordered_for_a_12_year_old_is_two_325_mg_tablets() -> None:
+    """The s18young chart review: 12-year-olds with influenza (41-83 kg) got one 160 mg chewable four times a day
+    (2-4 mg/kg) once weight dosing stopped at 12. From 12 years the label dose is two 325 mg tablets (650 mg)."""
+    sim = patient(dt.date(2010, 3, 1))
+    at(sim, dt.date(2022, 6, 1))
+    sim.rec.add("observations", {"time": sim.now, "codes": [{"code": "29463-7"}], "value": 48.0}, None)
+    entry = order(sim, "313820", days=5, frequency=4)  # acetaminophen 160 MG Chewable Tablet, 1 tablet
+    assert code_of(entry) == "313782"  # acetaminophen 325 MG Oral Tablet
+    assert entry["dosage"]["amount"] == 2.0 and entry["dosage"]["dose_unit"] == "{tablet}"
+    assert entry["prescribing"]["form"] == "outgrown"
+
+
+def test_the_loratadine_chewable_outgrown_keeps_one_tablet() -> None:
+    sim = patient(dt.date(2000, 1, 1))
+    at(sim, dt.date(2012, 6, 1))
+    assert order(sim, CHEWABLE_5, chronic=True)["dosage"]["amount"] == 1.0

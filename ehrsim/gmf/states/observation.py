@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, Strict, model_validator
 
+from ehrsim.core import red_cells
 from ehrsim.core.lab_eras import availability, reported_codes
 from ehrsim.core.rounding import round_to
 from ehrsim.gmf.patient import RESERVED
@@ -299,6 +300,12 @@ class DiagnosticReport(State):
         """When the panel first existed (``test_availability.csv``: the PHQ-9 panel from 1999), or None."""
         return availability(self.codes[0].system, self.codes[0].code)[0] if self.codes else None
 
+    @cached_property
+    def _blood_count(self) -> bool:
+        """The panel has a haemoglobin and red-cell indices (a blood count: ``core/red_cells.py``)."""
+        codes = {child.lab_code for child in self.observations}
+        return red_cells.HB in codes and red_cells.MCHC in codes
+
     def process(self, sim: PatientAccess, run: ModuleRun, t: float) -> bool:
         since = self._since
         if since is not None and t < since:  # an instrument before it was published: no report, no results
@@ -308,8 +315,10 @@ class DiagnosticReport(State):
         )
         for child in self.observations:
             child.adopt_range(sim)
-        for child in self.observations:
-            fields = child.view.entry_fields(sim, t, "laboratory")
+        results = [(child, child.view.entry_fields(sim, t, "laboratory")) for child in self.observations]
+        if self._blood_count:
+            _red_cells_agree(sim, results)
+        for _child, fields in results:
             if fields is None:
                 continue
             fields["report"] = report["id"]
@@ -317,6 +326,22 @@ class DiagnosticReport(State):
             if entry["id"] not in report["observations"]:
                 report["observations"].append(entry["id"])
         return True
+
+
+def _red_cells_agree(sim: PatientAccess, results: list[tuple[ChildObservation, dict[str, Any] | None]]) -> None:
+    """Red-cell results of one count computed from its haemoglobin and indices, with their flags."""
+    by_code = {
+        child.lab_code: fields
+        for child, fields in results
+        if fields is not None and fields["value_type"] == "numeric" and fields["value"] is not None
+    }
+    changed = red_cells.agree({code: fields["value"] for code, fields in by_code.items() if code is not None})
+    for code, value in changed.items():
+        fields = by_code[code]
+        fields["value"] = value
+        fields.pop("interpretation", None)
+        fields.pop("reference_range", None)
+        fields.update(sim.result_flags(code, value))
 
 
 Few = Annotated[int, Strict(), Field(ge=0, le=1000)]

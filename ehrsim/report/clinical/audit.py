@@ -21,6 +21,7 @@ from ehrsim.report.clinical import (  # noqa: F401
     kinds_eol,
     kinds_heart,
     kinds_ingredient,
+    kinds_labs,
     kinds_newborn,
     kinds_onc,
     kinds_perinatal,

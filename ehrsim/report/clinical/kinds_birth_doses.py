@@ -35,3 +35,32 @@ class DoseInBirthStay(Rule):
                 where = "(no birth stay)"
             f.add(ok, f"{iso(dose['time'])} at {days:.1f} days {where}")
         return f
+
+
+@register
+class SmallNewbornDoseDeferred(Rule):
+    """A newborn whose first weight (at birth) of ``weight_set`` is under ``below_kg`` gets no dose of
+    ``vaccine_set`` before ``min_days`` of age or the discharge of the birth stay, whichever comes first. One event
+    per such newborn with a dose."""
+
+    kind = "small_newborn_dose_deferred"
+    required = ("vaccine_set", "weight_set", "below_kg", "min_days")
+
+    def check(self, view: PatientView) -> Finding:
+        weights = [(t, v) for t, v, _ in view.values(self.data.code_set(self.p["weight_set"])) if t <= view.birth + DAY]
+        if not weights or weights[0][1] >= self.p["below_kg"]:
+            return Finding()
+        vset = self.data.code_set(self.p["vaccine_set"])
+        doses = sorted(i["time"] for i in view.entries("immunizations") if vset.any(i.get("codes")))
+        if not doses:
+            return Finding()
+        stay = next(
+            (e for e in view.entries("encounters") if e.get("class") == "inpatient" and e["start"] == view.birth), None
+        )
+        due = view.birth + self.p["min_days"] * DAY
+        if stay is not None and stay.get("stop") is not None:
+            due = min(due, stay["stop"])
+        f = Finding()
+        first = doses[0]
+        f.add(first >= due, f"dose 1 {iso(first)} at {(first - view.birth) / 3600:.0f} h of age, {weights[0][1]:g} kg")
+        return f

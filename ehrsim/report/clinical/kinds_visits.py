@@ -86,3 +86,27 @@ class VisitDiagnosisReason(Rule):
             if enc["class"] in classes and enc["id"] in diagnosed:
                 f.add(bool(enc.get("reason")), f"{enc['class']} encounter {enc['n']} on {iso(enc['start'])[:10]}")
         return f
+
+
+@register
+class FirstVisitAfterBirthStay(Rule):
+    """The first wellness visit after a birth stay (an inpatient stay that starts at birth) starts at least
+    ``min_hours`` after its discharge. One event per newborn with a stay and a later wellness visit."""
+
+    kind = "first_visit_after_birth_stay"
+    required = ("min_hours",)
+
+    def check(self, view: PatientView) -> Finding:
+        born = view.birth
+        stays = [e for e in view.entries("encounters") if e["class"] == "inpatient" and e["start"] == born]
+        if not stays or stays[0].get("stop") is None:
+            return Finding()
+        stop = stays[0]["stop"]
+        visits = [e["start"] for e in view.entries("encounters") if e["class"] == "wellness" and e["start"] >= born]
+        if not visits:
+            return Finding()
+        first = min(visits)
+        f = Finding()
+        hours = (first - stop) / 3600.0
+        f.add(hours >= self.p["min_hours"], f"first well visit {iso(first)} {hours:.1f} h after discharge {iso(stop)}")
+        return f
