@@ -234,6 +234,8 @@ class EncounterDesk:
             stay_vitals.record(self.sim, enc)  # triage / admission vital signs the module did not record
         elif enc["class"] in stay_vitals.TRIAGED and stay_vitals.acute_visit(self.sim, enc):
             stay_vitals.record(self.sim, enc, key="acute")  # an urgent-care or acute office visit: its vital signs
+        elif stay_vitals.prenatal_visit(enc):
+            stay_vitals.record(self.sim, enc, key="prenatal")  # a prenatal visit takes a blood pressure
         if state is not None and state.discharge_disposition is not None:
             enc["discharge"] = state.discharge_disposition.as_dict()
         if self.sim.physiology.pregnancy_start is not None and enc["class"] not in STAYS:

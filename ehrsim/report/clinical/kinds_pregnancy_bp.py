@@ -98,7 +98,9 @@ class ResolvedOnNormalReading(Rule):
     in the ``within_days`` up to its end. Ended with no reading, or on a raised one, breaks (ACOG PB 222: it persists
     to 12 weeks postpartum and is then chronic hypertension), unless a condition of ``unless_set`` (chronic
     hypertension) is active at the end or begins within ``within_days`` of it: the disorder was reclassified. Ends at
-    death are not judged."""
+    death are not judged, nor an end at which another condition of the set begins: pre-eclampsia that progressed to
+    eclampsia (Synthea's pregnancy module ends one as the other begins, at the visit that diagnoses it) did not
+    resolve."""
 
     kind = "resolved_on_normal_reading"
     required = ("condition_set", "systolic_set", "diastolic_set", "raised", "within_days")
@@ -108,12 +110,15 @@ class ResolvedOnNormalReading(Rule):
         window = float(self.p["within_days"]) * DAY
         bp = readings(self, view)
         unless = view.conditions_in(self.data.code_set(self.p["unless_set"])) if "unless_set" in self.p else []
-        for cond in view.conditions_in(self.data.code_set(self.p["condition_set"])):
+        disorders = view.conditions_in(self.data.code_set(self.p["condition_set"]))
+        for cond in disorders:
             end = cond.get("stop")
             if end is None or (view.death is not None and end >= view.death):
                 continue
             if any(c["start"] <= end + window and view.stop_of(c) >= end for c in unless):
                 continue  # reclassified as chronic hypertension (still raised at 12 weeks)
+            if any(c is not cond and end - window <= c["start"] <= end + window for c in disorders):
+                continue  # progressed (pre-eclampsia to eclampsia), not resolved
             last = [(t, s, d) for t, s, d in bp if end - window <= t <= end]
             name = (cond.get("codes") or [{}])[0].get("display")
             if not last:

@@ -179,3 +179,15 @@ def test_delivery_naming_its_complication_or_uncomplicated_passes() -> None:
     office["reason"] = [{"system": "SNOMED-CT", "code": PREGNANCY, "display": "Normal pregnancy"}]
     records = [plain.record(), ended.record(), visit.record()]
     assert run("care.delivery_names_complication", records).denominator == 0
+
+
+def test_pre_eclampsia_ended_as_eclampsia_begins_is_not_judged_as_resolved() -> None:
+    """Synthea's pregnancy module ends pre-eclampsia as eclampsia begins at the 36-week visit, whose reading is raised:
+    the disorder progressed, it did not resolve (s18syn)."""
+    b, start, _ = _pregnancy()
+    progression = start + 28 * WEEK
+    b.condition(PREECLAMPSIA, start + 24 * WEEK, progression)
+    b.condition("198992004", progression)  # Eclampsia in pregnancy (disorder), still active: not judged
+    b.blood_pressure(progression, 165, 108)
+    result = run("care.pregnancy_hypertension_resolved_on_normal_reading", [b.record()])
+    assert result.events == 0 and result.status != "FAIL"
