@@ -49,6 +49,7 @@ def rename(lists: dict[str, list[dict[str, Any]]], death: dict[str, Any] | None,
         return  # nothing charted before its era: the common case, untouched
     visits = sorted(e["start"] for e in lists["encounters"])
     by_id = {e["id"]: e for e in lists["encounters"]}
+    renamed: list[dict[str, Any]] = []
     for entry in list(conditions):
         code = entry["codes"][0]
         era = _era_code(code, entry["start"])
@@ -65,6 +66,8 @@ def rename(lists: dict[str, list[dict[str, Any]]], death: dict[str, Any] | None,
             entry["stop"] = restaged
             conditions.insert(_after(conditions, restaged), staged)
         entry["codes"] = [era]
+        renamed.append(entry)
+    _join(conditions, renamed)
     for kind, entries in lists.items():
         for entry in entries:
             t = entry.get("start", entry.get("time"))
@@ -76,6 +79,19 @@ def rename(lists: dict[str, list[dict[str, Any]]], death: dict[str, Any] | None,
                     entry[field] = [_era_code(c, t) or c for c in codes]
     if death is not None and death.get("codes"):
         death["codes"] = [_era_code(c, death["time"]) or c for c in death["codes"]]
+
+
+def _join(conditions: list[dict[str, Any]], renamed: list[dict[str, Any]]) -> None:
+    """Two stages of one era name in a row (stage 1 then 2, both proteinuria) are one entry: the first runs on."""
+    last: dict[str, dict[str, Any]] = {}
+    for entry in renamed:
+        code = entry["codes"][0]["code"]
+        before = last.get(code)
+        if before is not None and before["stop"] == entry["start"]:
+            before["stop"] = entry["stop"]
+            conditions.remove(entry)
+        else:
+            last[code] = entry
 
 
 def _after(entries: list[dict[str, Any]], t: float) -> int:
