@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from functools import cache
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from ehrsim.core.tables import rows
@@ -68,7 +68,7 @@ def rename(lists: dict[str, list[dict[str, Any]]], death: dict[str, Any] | None,
         entry["codes"] = [era]
         renamed.append(entry)
     _join(conditions, renamed)
-    for kind, entries in lists.items():
+    for entries in lists.values():
         for entry in entries:
             t = entry.get("start", entry.get("time"))
             if t is None:

@@ -235,7 +235,11 @@ def test_a_sudden_death_at_a_heart_attack_is_certified_as_coronary_disease_even_
 
 
 def test_a_staged_lung_cancer_is_certified_by_its_disease_not_its_stage() -> None:
-    nsclc_1 = {"system": "SNOMED-CT", "code": "424132000", "display": "Non-small cell carcinoma of lung, TNM stage 1 (disorder)"}
+    nsclc_1 = {
+        "system": "SNOMED-CT",
+        "code": "424132000",
+        "display": "Non-small cell carcinoma of lung, TNM stage 1 (disorder)",
+    }
     sclc_4 = {
         "system": "SNOMED-CT",
         "code": "67841000119103",

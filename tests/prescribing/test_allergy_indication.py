@@ -94,7 +94,9 @@ ERYTHROMYCIN = "598006"
 
 
 def test_cellulitis_after_a_penicillin_allergy_gets_erythromycin_before_clindamycin_existed() -> None:
-    sim = patient(dt.date(1925, 1, 1))  # the s17review chart review: penicillin-allergic cellulitis untreated in the 1960s
+    sim = patient(
+        dt.date(1925, 1, 1)
+    )  # the s17review chart review: penicillin-allergic cellulitis untreated in the 1960s
     at(sim, dt.date(1962, 7, 1))
     allergy(sim, "91936005")
     entry = order(sim, CLINDAMYCIN, days=10, reason=CELLULITIS)  # the cellulitis module's penicillin-allergy order

@@ -67,7 +67,9 @@ def test_a_stage_diagnosed_from_2002_is_untouched() -> None:
 
 
 def test_two_stages_of_one_era_name_in_a_row_are_one_entry() -> None:
-    ckd1 = _cond({**CKD2, "code": "431855005", "display": "Chronic kidney disease stage 1 (disorder)"}, _t(1990), _t(1992), 1)
+    ckd1 = _cond(
+        {**CKD2, "code": "431855005", "display": "Chronic kidney disease stage 1 (disorder)"}, _t(1990), _t(1992), 1
+    )
     ckd2 = _cond(CKD2, _t(1992), None, 2)
     lists = _lists([ckd1, ckd2], [_t(1990), _t(2002, 3, 19)])
     rename(lists, None, _ids())

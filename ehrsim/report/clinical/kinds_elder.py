@@ -277,7 +277,11 @@ class DiagnosisUnderAge(Rule):
         f = Finding()
         code_set = self.data.code_set(self.p["condition_set"])
         kind = self.param("kind", "conditions")
-        found = view.conditions_in(code_set) if kind == "conditions" else [e for e in view.entries(kind) if code_set.any(e.get("codes"))]
+        found = (
+            view.conditions_in(code_set)
+            if kind == "conditions"
+            else [e for e in view.entries(kind) if code_set.any(e.get("codes"))]
+        )
         for c in found:
             age = view.age(c["start"])
             f.add(age >= float(self.p["min_age"]), f"{_name(c)} at {age:.1f} years on {iso(c['start'])[:10]}")
