@@ -162,3 +162,5 @@ def test_a_disease_an_event_or_prematurity_certified_keeps_it() -> None:
     passes(DISEASE, [_certified_over(SUICIDE, SUICIDE)])
     preterm = ("367494004", "Premature birth of newborn (finding)")
     passes(DISEASE, [_certified_over(preterm, preterm)])
+    untagged = ("287191006", "Suicide by suffocation")  # Synthea's display, no semantic tag to judge
+    passes(DISEASE, [_certified_over(untagged, untagged)])
