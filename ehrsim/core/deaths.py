@@ -16,6 +16,8 @@ is certified as the recorded condition, else another cause is drawn (``needs_his
 condition present from birth (a malformation, prematurity) with its onset at birth (``record_at_death``).
 A suicide is certified by its mechanism (suicide_mechanisms.csv: firearm, suffocation, poisoning), as a certifier
 writes it; an injury death outside any stay is pronounced in the emergency department (``injury``, injury_deaths.csv).
+A cause is certified by the disease's name, never a staging code (certified_names.csv: a lung cancer recorded as
+"TNM stage 1" and dying with bone metastases is certified as non-small cell lung cancer), whatever library certified it.
 """
 
 from __future__ import annotations
@@ -193,7 +195,16 @@ def certified_cause(
     if drawn and found and found[0].get("code") == SUICIDE:
         code, display = _suicide_mechanisms().draw(rng)
         return [{"system": "SNOMED-CT", "code": code, "display": display}]
+    named = _certified_names().get(found[0].get("code", "")) if found else None
+    if named is not None:  # a staged cancer: the certificate names the disease (the stage is a finding of it)
+        return [{"system": "SNOMED-CT", "code": named[0], "display": named[1]}]
     return found
+
+
+@cache
+def _certified_names() -> dict[str, tuple[str, str]]:
+    """Recorded code -> (code, display) a certifier writes for it (certified_names.csv)."""
+    return {r["code"]: (r["certified_code"], r["certified_display"]) for r in rows("deaths/certified_names.csv")}
 
 
 def _underlying(

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ehrsim.core import codes, exam, glycaemia, latent
 from ehrsim.core.rounding import round_to
-from ehrsim.record import findings
+from ehrsim.record import era_names, findings
 from ehrsim.record.kinds import BY_NAME, KINDS, TIME_FIELDS
 
 if TYPE_CHECKING:
@@ -73,6 +73,7 @@ def build_record(sim: Simulation, index: int) -> dict[str, Any]:
             lists["medications"],
             sim.rng,
         )
+    era_names.rename(lists, death, sim.rec.new_id)  # CKD stages before KDOQI 2002: the era's names
     return {
         "format": 1,
         "index": index,

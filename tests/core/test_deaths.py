@@ -232,3 +232,25 @@ def test_a_sudden_death_at_a_heart_attack_is_certified_as_coronary_disease_even_
         certified = certified_cause(np.random.default_rng(0), cause, 82, "F", history)
         assert certified[0]["code"] == CAD["code"], certified
     assert record_at_death(cause, [hf]) == CAD  # recorded at death: the disease the sudden death first shows
+
+
+def test_a_staged_lung_cancer_is_certified_by_its_disease_not_its_stage() -> None:
+    nsclc_1 = {
+        "system": "SNOMED-CT",
+        "code": "424132000",
+        "display": "Non-small cell carcinoma of lung, TNM stage 1 (disorder)",
+    }
+    sclc_4 = {
+        "system": "SNOMED-CT",
+        "code": "67841000119103",
+        "display": "Primary small cell malignant neoplasm of lung, TNM stage 4 (disorder)",
+    }
+    rng = np.random.default_rng(0)
+    assert certified_cause(rng, [nsclc_1], 70, "M") == [
+        {"system": "SNOMED-CT", "code": "254637007", "display": "Non-small cell lung cancer (disorder)"}
+    ]
+    assert certified_cause(rng, [sclc_4], 70, "F")[0]["code"] == "254632001"
+    death = 40 * YEAR  # a natural death drawn as cancer names the recorded staged cancer by its disease
+    history = [{**nsclc_1, "onset": death - YEAR, "stop": None}]
+    drawn = {certified_cause(rng, UNKNOWN, 40, "M", history, death)[0]["code"] for _ in range(300)}
+    assert "254637007" in drawn and "424132000" not in drawn

@@ -8,6 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
+from ehrsim.record.times import from_date
 from tests.engine.harness import simulate, trace
 
 MODULES = Path(__file__).resolve().parents[2] / "modules"
@@ -51,3 +52,23 @@ def test_no_hepatitis_c_diagnosis_before_the_virus_was_found() -> None:
     }
     assert {d["transition"] for d in era["distributions"]} == {"Silent_Cirrhosis", "Undiagnosed_Year"}
     assert "Diagnosis_Visit" in {d["transition"] for d in branches[2]["distributions"]}
+
+
+def test_no_caries_nor_filling_at_a_dental_visit_before_two(tmp_path: Path) -> None:
+    """s17review: a tooth filling at the first dental visit at 12 months. Under 2 the visit is an examination,
+    fluoride and anticipatory guidance (AAPD); caries and fillings come from 2 (NHANES from age 2)."""
+    shutil.copy(MODULES / "dental.json", tmp_path / "dental.json")
+    toddler_visits = later_fillings = 0
+    for seed in range(30):
+        sim, record = simulate("dental", born=dt.date(2000, 1, 1), end=dt.date(2010, 1, 1), seed=seed, folder=tmp_path)
+        two = "2001-12-31"  # the second birthday is 730.5 days after birth: 2001-12-31 at noon
+        states = trace(sim, "dental")
+        toddler_visits += sum(1 for d, _, s in states if s == "Dental_Visit" and d < two)
+        assert not [s for d, _, s in states if s in ("Caries", "Filling") and d < two]
+        later_fillings += sum(1 for d, _, s in states if s == "Filling" and d >= two)
+        assert not [
+            p
+            for p in record["procedures"]
+            if p["codes"][0]["code"] == "275298007" and p["start"] < from_date(dt.date(2001, 12, 31))
+        ]
+    assert toddler_visits >= 5 and later_fillings >= 3  # the rule is tested on visits that happened

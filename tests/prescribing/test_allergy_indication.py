@@ -88,3 +88,25 @@ def test_without_an_indication_the_general_alternative_stands() -> None:
     at(sim, dt.date(2019, 4, 1))
     allergy(sim, "91936005")
     assert code_of(order(sim, AMOX_LIQUID, days=10)) == CEPHALEXIN_LIQUID
+
+
+ERYTHROMYCIN = "598006"
+
+
+def test_cellulitis_after_a_penicillin_allergy_gets_erythromycin_before_clindamycin_existed() -> None:
+    sim = patient(
+        dt.date(1925, 1, 1)
+    )  # the s17review chart review: penicillin-allergic cellulitis untreated in the 1960s
+    at(sim, dt.date(1962, 7, 1))
+    allergy(sim, "91936005")
+    entry = order(sim, CLINDAMYCIN, days=10, reason=CELLULITIS)  # the cellulitis module's penicillin-allergy order
+    assert code_of(entry) == ERYTHROMYCIN  # 1952: clindamycin came in 1970 (the order was withheld, none given)
+    at(sim, dt.date(1975, 7, 1))
+    assert code_of(order(sim, CLINDAMYCIN, days=10, reason=CELLULITIS)) == CLINDAMYCIN
+
+
+def test_a_penicillin_allergic_child_with_cellulitis_before_1970_gets_erythromycin_suspension() -> None:
+    sim = patient(dt.date(1961, 11, 12))  # s18era: a 7.9-year-old's clindamycin withheld in 1969, nothing given
+    at(sim, dt.date(1969, 10, 6))
+    allergy(sim, "91936005")
+    assert code_of(order(sim, CLINDAMYCIN, days=10, reason=CELLULITIS)) == "686400"

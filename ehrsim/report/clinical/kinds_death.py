@@ -23,6 +23,7 @@ class DeathCauseInRecord(Rule):
         acute = self.param("acute_set")
         self.acute = self.data.code_set(acute) if acute else None
         self.stay_days = float(self.param("stay_days", 30))
+        self.recorded_as = {code: self.data.code_set(name) for code, name in self.param("recorded_as", {}).items()}
 
     def check(self, view: PatientView) -> Finding:
         f = Finding()
@@ -32,10 +33,11 @@ class DeathCauseInRecord(Rule):
             return f
         cause = codes[0]
         t = view.death
+        named = self.recorded_as.get(cause.get("code", ""))  # a staged cancer recorded, its disease certified
         recorded = [
             c
             for c in view.entries("conditions")
-            if any(k.get("code") == cause.get("code") for k in c.get("codes") or ())
+            if any(k.get("code") == cause.get("code") or (named is not None and named.match(k)) for k in c["codes"])
         ]
         onsets = [c.get("onset") or c["start"] for c in recorded]
         before = any(o < t - HOUR for o in onsets)
@@ -172,3 +174,38 @@ class DeathAgeShare(Rule):
 
     def measure(self, values: list[float]) -> float | None:
         return fmean(values) if len(values) >= int(self.param("min_deaths", 1)) else None
+
+
+@register
+class DeathCauseIsDisease(Rule):
+    """The certified cause of death is a disease or an injury event, named as the certificate names it: never a
+    staging code (``staged_set``: "Non-small cell carcinoma of lung, TNM stage 1" for a death with bone metastases),
+    nor a finding, situation or morphology unless ``allowed_set`` lists it (prematurity is a certified cause)."""
+
+    kind = "death_cause_is_disease"
+    required = ("staged_set", "tags")
+
+    def setup(self) -> None:
+        self.staged = self.data.code_set(self.p["staged_set"])
+        allowed = self.param("allowed_set")
+        self.allowed = self.data.code_set(allowed) if allowed else None
+        self.tags = tuple(f"({tag})" for tag in self.p["tags"])
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        codes = (view.record.get("death") or {}).get("codes") or []
+        if view.death is None or not codes:
+            return f
+        cause = codes[0]
+        display = cause.get("display") or ""
+        if self.staged.match(cause):
+            f.add(False, f"{display} certified: a staging code, not the disease")
+        elif (
+            display.endswith(")")  # a display with a semantic tag (Synthea's "Suicide by suffocation" has none)
+            and not display.endswith(self.tags)
+            and not (self.allowed is not None and self.allowed.match(cause))
+        ):
+            f.add(False, f"{display} certified: not a disease or injury")
+        else:
+            f.passed()
+        return f

@@ -270,14 +270,22 @@ class SteepLabFall(Rule):
 @register
 class DiagnosisUnderAge(Rule):
     """No condition of ``condition_set`` is diagnosed before ``min_age`` years (a diagnosis that at that age goes by
-    another name: acute bronchitis under 2 is bronchiolitis, AAP 2014). One event per diagnosis of the set."""
+    another name: acute bronchitis under 2 is bronchiolitis, AAP 2014). One event per diagnosis of the set.
+    ``kind`` (default conditions) judges procedures instead (a tooth filling under 2)."""
 
     kind = "diagnosis_under_age"
     required = ("condition_set", "min_age")
 
     def check(self, view: PatientView) -> Finding:
         f = Finding()
-        for c in view.conditions_in(self.data.code_set(self.p["condition_set"])):
+        code_set = self.data.code_set(self.p["condition_set"])
+        kind = self.param("kind", "conditions")
+        found = (
+            view.conditions_in(code_set)
+            if kind == "conditions"
+            else [e for e in view.entries(kind) if code_set.any(e.get("codes"))]
+        )
+        for c in found:
             age = view.age(c["start"])
             f.add(age >= float(self.p["min_age"]), f"{_name(c)} at {age:.1f} years on {iso(c['start'])[:10]}")
         return f

@@ -128,3 +128,39 @@ def test_a_suicide_certified_by_its_mechanism_is_the_certificates_event_not_a_di
     manner and mechanism of death, not a disease the record must hold before."""
     for cause in (("86849004", "Suicidal poisoning (disorder)"), ("287191006", "Suicide by suffocation"), SUICIDE):
         assert run(RULE, [_died(cause, 30)]).denominator == 0
+
+
+NSCLC = ("254637007", "Non-small cell lung cancer (disorder)")
+NSCLC_STAGE_1 = ("424132000", "Non-small cell carcinoma of lung, TNM stage 1 (disorder)")
+DISEASE = "death.cause_is_disease"
+
+
+def _certified_over(recorded: tuple[str, str], certified: tuple[str, str]) -> dict[str, Any]:
+    """A death at 70 certified as ``certified``, the chart holding ``recorded`` from two years before."""
+    born = dt.date(1930, 1, 1)
+    b = RecordBuilder(birth=born, death=int(RecordBuilder(birth=born).at_age(70)))
+    b.condition(recorded[0], b.at_age(68), display=recorded[1])
+    rec = b.record()
+    rec["death"]["codes"] = [code(certified[0], display=certified[1])]
+    return rec
+
+
+def test_a_lung_cancer_certified_by_its_disease_is_in_a_record_that_holds_its_stage() -> None:
+    passes(RULE, [_certified_over(NSCLC_STAGE_1, NSCLC)])
+    breaks(RULE, [_certified_over(("254837009", "Malignant neoplasm of breast (disorder)"), NSCLC)])
+
+
+def test_a_staging_code_or_a_situation_certified_as_the_cause_breaks_it() -> None:
+    result = breaks(DISEASE, [_certified_over(NSCLC_STAGE_1, NSCLC_STAGE_1)])
+    assert "a staging code, not the disease" in result.examples[0][1][0]
+    situation = ("399211009", "History of myocardial infarction (situation)")
+    assert "not a disease or injury" in breaks(DISEASE, [_certified_over(situation, situation)]).examples[0][1][0]
+
+
+def test_a_disease_an_event_or_prematurity_certified_keeps_it() -> None:
+    passes(DISEASE, [_certified_over(NSCLC_STAGE_1, NSCLC)])
+    passes(DISEASE, [_certified_over(SUICIDE, SUICIDE)])
+    preterm = ("367494004", "Premature birth of newborn (finding)")
+    passes(DISEASE, [_certified_over(preterm, preterm)])
+    untagged = ("287191006", "Suicide by suffocation")  # Synthea's display, no semantic tag to judge
+    passes(DISEASE, [_certified_over(untagged, untagged)])

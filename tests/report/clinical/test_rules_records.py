@@ -404,3 +404,47 @@ def test_diagnosis_before_named() -> None:
     )
     g.condition("128302006", from_date(dt.date(2015, 5, 1)), display="Chronic hepatitis C (disorder)")
     passes("rec.diagnosis_before_named", [g.record()])
+
+
+def test_ckd_stage_before_kdoqi() -> None:
+    """s17review: CKD stage 3 diagnosed in 1970; the era's 'chronic renal insufficiency' then, the stage from 2002."""
+    b = RecordBuilder(birth=dt.date(1920, 3, 1))
+    b.condition("433144002", from_date(dt.date(1970, 5, 1)), display="Chronic kidney disease stage 3 (disorder)")
+    result = breaks("rec.diagnosis_before_named", [b.record()])
+    assert "Chronic kidney disease stage 3" in result.examples[0][1][0]
+    g = RecordBuilder(birth=dt.date(1920, 3, 1))
+    g.condition("723190009", from_date(dt.date(1970, 5, 1)), display="Chronic renal insufficiency (disorder)")
+    g.condition("433144002", from_date(dt.date(2002, 3, 4)), display="Chronic kidney disease stage 3 (disorder)")
+    passes("rec.diagnosis_before_named", [g.record()])
+
+
+def test_care_before_introduced() -> None:
+    """s18era scan: a dipstick in 1936, a PSA in 1974, an RPR and Rh typing in 1936, a fetal ultrasound in 1936,
+    cognitive-behavioural therapy in 1945 and depression screening in 1936 are anachronisms."""
+    neg = {"system": "SNOMED-CT", "code": "260385009", "display": "Negative (qualifier value)"}
+    b = RecordBuilder(birth=dt.date(1910, 5, 1))
+    b.observation("25428-4", from_date(dt.date(1936, 3, 1)), neg)
+    b.observation("2857-1", from_date(dt.date(1974, 3, 1)), 1.2, unit="ng/mL")
+    b.observation("20507-0", from_date(dt.date(1936, 3, 1)), neg)
+    b.procedure("167226008", from_date(dt.date(1936, 3, 1)))
+    b.procedure("169230002", from_date(dt.date(1936, 3, 1)))
+    b.procedure("228557008", from_date(dt.date(1945, 3, 1)))
+    b.procedure("171207006", from_date(dt.date(1936, 3, 1)))
+    b.observation("25428-4", from_date(dt.date(1960, 3, 1)), neg)  # fine
+    result = breaks("rec.care_before_introduced", [b.record()])
+    assert (result.events, result.events_breaking) == (8, 7)
+    g = RecordBuilder(birth=dt.date(1950, 5, 1))
+    g.observation("2857-1", from_date(dt.date(1995, 3, 1)), 1.2, unit="ng/mL")
+    g.procedure("169230002", from_date(dt.date(1975, 3, 1)))
+    g.procedure("228557008", from_date(dt.date(1990, 3, 1)))
+    passes("rec.care_before_introduced", [g.record()])
+
+
+def test_no_tooth_filling_under_2() -> None:
+    """s17review: a filling at the first dental visit at 12 months; at 4 years it is care."""
+    b = RecordBuilder(birth=dt.date(1990, 5, 1))
+    b.procedure("275298007", b.at_age(1.0))
+    assert "at 1.0 years" in breaks("care.no_tooth_filling_under_2", [b.record()]).examples[0][1][0]
+    g = RecordBuilder(birth=dt.date(1990, 5, 1))
+    g.procedure("275298007", g.at_age(4.0))
+    passes("care.no_tooth_filling_under_2", [g.record()])
