@@ -11,7 +11,7 @@ from tests.engine.harness import simulate
 
 MODULES = Path(__file__).resolve().parents[2] / "modules"
 PREGNANCY = {"system": "SNOMED-CT", "code": "72892002", "display": "Normal pregnancy (finding)"}
-PREECLAMPSIA = "398254007"
+PREECLAMPSIA, SEVERE = "398254007", "46764007"
 
 
 def _active(*codes: str) -> dict[str, dict]:  # type: ignore[type-arg]
@@ -51,7 +51,10 @@ def test_preeclampsia_is_diagnosed_on_a_raised_reading_and_its_delivery_is_admit
             (delivery,) = [
                 e for e in rec["encounters"] if e["class"] == "inpatient" and cond["start"] < e["start"] < cond["stop"]
             ]
-            assert [r["code"] for r in delivery["reason"]] == [PREECLAMPSIA, "72892002"]
+            # pre-eclampsia (severe first when charted, s18mom) leads; other complications (gestational
+            # diabetes) follow in order of precedence; the pregnancy comes last
+            codes = [r["code"] for r in delivery["reason"]]
+            assert codes[0] in (PREECLAMPSIA, SEVERE) and PREECLAMPSIA in codes and codes[-1] == "72892002"
     assert seen >= 2  # the seeds must still give pre-eclampsia for the test to mean anything
 
 
@@ -59,7 +62,7 @@ def test_gestational_diabetes_gets_a_fasting_glucose_at_the_postnatal_visit() ->
     """ACOG PB 190 / ADA: a glucose test 4-12 weeks after a pregnancy with gestational diabetes (54 % of women, the
     middle of US practice); a pregnancy without it gets none at that visit. Seeds whose GDM pregnancy is screened."""
     screened = 0
-    for seed in (0, 2):
+    for seed in (1, 9):  # re-chosen after session 12's merges moved the draws (prenatal BP recorded by the core)
         _, rec = simulate("pregnancy", born=dt.date(1985, 1, 1), end=dt.date(2025, 1, 1), seed=seed, folder=MODULES)
         gdm = [c["start"] for c in rec["conditions"] if c["codes"][0]["code"] == "11687002"]
         for visit in (e for e in rec["encounters"] if e["codes"][0]["code"] == "169762003"):

@@ -67,7 +67,7 @@ def test_severe_preeclampsia_is_delivered_at_the_visit_that_finds_it() -> None:
     """Pre-eclampsia whose readings reach >= 160/110 twice, 4 hours apart: 'Severe pre-eclampsia' is charted and
     the woman is delivered that day (ACOG PB 222: with severe features at >= 34 weeks, delivery after
     stabilisation), not at 37 weeks; the severe features end with the birth, pre-eclampsia itself later."""
-    for seed in (53, 55):
+    for seed in (127, 136):  # seeds whose pre-eclampsia turns severe (re-chosen after session 12's merges)
         record = _run("pregnancy", born=dt.date(1990, 1, 1), end=dt.date(2025, 1, 1), seed=seed)
         (severe,) = _coded(record, "conditions", SEVERE)
         (pe,) = [c for c in _coded(record, "conditions", PREECLAMPSIA) if c["start"] <= severe["start"]][-1:]
