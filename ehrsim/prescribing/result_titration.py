@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from ehrsim.prescribing.strength import Plan
 
 DAY = 86400.0
-TRIED_WITHIN = 2 * 365.25 * DAY  # a drug failed within two years is not switched back to
 
 
 @cache
@@ -91,29 +90,12 @@ def _for_group(ph: Pharmacy, med: dict[str, Any], group: str) -> bool:
 
 
 def _approved_switch(ph: Pharmacy, ingredient: str, t: float) -> dict[str, str] | None:
-    """The first drug of the ingredient's switch list approved at ``t`` and not already tried in the last
-    ``TRIED_WITHIN`` (the lead's session-12 chart read: sertraline to duloxetine and back to sertraline within six
-    months; after a switch fails, STAR*D level 3 is augmentation or another class, not the first drug again)."""
-    tried = _tried(ph, t)
+    """The first drug of the ingredient's switch list approved at ``t``."""
     for switch in _switches().get(ingredient, ()):
         target = ph.rx.products.get(switch["code"])
-        if target is None or any(t < before for before, _ in target.approvals):
-            continue
-        if not set(target.ingredients) & tried:
+        if target is not None and not any(t < before for before, _ in target.approvals):
             return switch
     return None
-
-
-def _tried(ph: Pharmacy, t: float) -> set[str]:
-    """Ingredients of the orders that started in the last ``TRIED_WITHIN`` seconds."""
-    tried: set[str] = set()
-    for med in reversed(ph.sim.rec.lists["medications"]):  # only at a switch (rare)
-        if med["start"] < t - TRIED_WITHIN:
-            continue
-        product = ph.rx.products.get(med["codes"][0]["code"])
-        if product is not None:
-            tried.update(product.ingredients)
-    return tried
 
 
 def _course_start(ph: Pharmacy, med: dict[str, Any], plan: Plan) -> float:

@@ -89,23 +89,6 @@ def test_a_phq9_does_not_switch_duloxetine_given_for_neuropathic_pain() -> None:
     assert _running(other) == [DULOXETINE_60]  # for depression: stepped up
 
 
-def test_no_switch_back_to_a_drug_that_failed_before() -> None:
-    """The lead's session-12 chart read: sertraline switched to duloxetine, then duloxetine at its maximum switched
-    back to sertraline four months later. The failed drug is not tried again within two years."""
-    sim = patient(dt.date(1980, 1, 1))
-    at(sim, dt.date(2020, 3, 1))
-    order(sim, SERTRALINE_50, chronic=True)
-    for day in (dt.date(2020, 4, 20), dt.date(2020, 5, 18)):
-        at(sim, day)
-        _phq9(sim, 19)
-    assert _running(sim) == [DULOXETINE_30]
-    for day in (dt.date(2020, 7, 1), dt.date(2020, 8, 20), dt.date(2020, 10, 1)):
-        at(sim, day)
-        _phq9(sim, 19)
-    running = _running(sim)  # at its maximum, sertraline already failed: another SSRI, not sertraline again
-    assert running in ([FLUOXETINE_20], ["313989"]) and SERTRALINE_50 not in running and SERTRALINE_100 not in running
-
-
 def test_the_switch_is_to_a_drug_approved_at_the_time() -> None:
     sim = patient(dt.date(1960, 1, 1))
     at(sim, dt.date(1998, 3, 1))
