@@ -5,9 +5,13 @@ from __future__ import annotations
 from statistics import median
 from typing import Any
 
+from ehrsim.gmf.values import SECONDS
 from ehrsim.record.times import iso
 from ehrsim.report.clinical.base import Finding, Rule, date_time, register
 from ehrsim.report.clinical.view import PatientView
+
+#: a month as GMF modules count it (30 days): the rule judges the ages a module's Age condition sees
+GMF_MONTH = SECONDS["months"]
 
 
 @register
@@ -97,9 +101,9 @@ class AdmittedUnderAge(Rule):
     def check(self, view: PatientView) -> Finding:
         f = Finding()
         for _, visit in sorted(_acute_visits(self, view).items()):
-            age_months = view.age(visit["start"]) * 12
-            if age_months >= self.p["under_months"] - 1 / 30:
-                continue  # a day's leeway: modules count months by the calendar, this by years of 365.25 days
+            age_months = (visit["start"] - view.birth) / GMF_MONTH
+            if age_months >= self.p["under_months"]:
+                continue
             if _admitted(self, view, visit["start"]):
                 f.passed()
             else:
