@@ -173,7 +173,8 @@ class RecordWrites:
                 if code.get("code") in active:
                     return [dict(code)]
             return []
-        own = [e for e in run.created.values() if active.get(e["codes"][0]["code"]) is e]
+        # the module's entries of any kind (an imaging study has no codes); a condition is the active entry itself
+        own = [e for e in run.created.values() if e.get("codes") and active.get(e["codes"][0]["code"]) is e]
         return [dict(max(own, key=lambda e: e["start"])["codes"][0])] if own else []
 
     def activate(self, kind: str, entry: dict[str, Any]) -> None:

@@ -146,8 +146,10 @@ def check_labs_agree(
     pid = record["id"]
     out = []
     for rule in data.lab_rules:
-        onsets = sorted(
-            c["start"] for c in record.get("conditions") or () if rule.condition_codes.intersection(_codes(c))
+        onsets = sorted(  # a stage restaged by its era's name keeps the disease's onset: judged at that onset
+            min(c["start"], c.get("onset") or c["start"])
+            for c in record.get("conditions") or ()
+            if rule.condition_codes.intersection(_codes(c))
         )
         if not onsets:
             continue

@@ -233,3 +233,18 @@ def test_diagnostic_and_preventive_agents_need_no_reason() -> None:
     b.medication("313782", b.at_age(42), [])  # acetaminophen still needs one
     (problem,) = check_medication_reasons(b.record())
     assert "313782" in problem and "has no reason" in problem
+
+
+def test_a_stage_restaged_by_its_era_name_is_judged_at_the_diseases_onset() -> None:
+    """The session-12 proof run: CKD stage 2 found in 1999 (charted then as proteinuria, record/era_names.py) is
+    restaged at the first visit of March 2002, when the eGFR had drifted to 58; the stage rested on the eGFR at its
+    onset, which the restaged entry keeps."""
+    import datetime as dt
+
+    b = RecordBuilder(birth=dt.date(1940, 1, 1))
+    b.observation("33914-3", b.at_age(59.5), 72.0, unit="mL/min")
+    b.observation("33914-3", b.at_age(62.1), 58.0, unit="mL/min")
+    stage = b.condition("431856006", b.at_age(62.2))  # stage 2 needs 60-89
+    assert len(check_labs_agree(b.record())) == 1  # judged at the restaging alone: 58
+    stage["onset"] = b.at_age(59.5)
+    assert check_labs_agree(b.record()) == []
