@@ -81,9 +81,10 @@ class LowResultRepeated(Rule):
         conds = view.conditions_in(self.conditions)
         if not conds:
             return Finding()
-        first = _first_low(view, self.lab, float(self.p["max"]), conds, self.since)
-        if first is None:
+        low = _first_low(view, self.lab, float(self.p["max"]), conds, self.since)
+        if low is None:
             return Finding()
+        first = low[0]
         lo, hi = first + float(self.p["min_days"]) * DAY, first + float(self.p["max_days"]) * DAY
         if hi > view.end:
             return Finding()  # not followed long enough
@@ -114,14 +115,11 @@ class LowResultImprovedShare(Rule):
         if not conds:
             return Finding()
         top = float(self.p["max"])
-        values = view.values(self.lab)
-        first = next(
-            (x for x in values if x[1] <= top and x[0] >= self.since and any(view.active(c, x[0]) for c in conds)), None
-        )
+        first = _first_low(view, self.lab, top, conds, self.since)
         if first is None:
             return Finding()
-        t0, v0, _ = first
-        later = [v for t, v, _ in values if t0 < t <= t0 + float(self.p["within_days"]) * DAY]
+        t0, v0 = first
+        later = [v for t, v, _ in view.values(self.lab) if t0 < t <= t0 + float(self.p["within_days"]) * DAY]
         if not later:
             return Finding()
         improved = any(v > top and v - v0 >= float(self.p["rise"]) for v in later)
@@ -161,11 +159,14 @@ class DrugStartedAtLowResult(Rule):
         return f
 
 
-def _first_low(view: PatientView, lab: CodeSet, top: float, conds: list[Entry], since: float) -> float | None:
-    """Time of the first result at or below ``top`` while a condition of ``conds`` is active, from ``since``."""
+def _first_low(
+    view: PatientView, lab: CodeSet, top: float, conds: list[Entry], since: float
+) -> tuple[float, float] | None:
+    """(time, value) of the first result at or below ``top`` while a condition of ``conds`` is active, from
+    ``since``."""
     for t, value, _ in view.values(lab):
         if value <= top and t >= since and any(view.active(c, t) for c in conds):
-            return float(t)
+            return float(t), value
     return None
 
 
