@@ -16,6 +16,10 @@ is certified as the recorded condition, else another cause is drawn (``needs_his
 condition present from birth (a malformation, prematurity) with its onset at birth (``record_at_death``).
 A suicide is certified by its mechanism (suicide_mechanisms.csv: firearm, suffocation, poisoning), as a certifier
 writes it; an injury death outside any stay is pronounced in the emergency department (``injury``, injury_deaths.csv).
+A death drawn as of unknown cause in a person with a recorded heart disease (cardiac_underlying.csv) is certified as
+that disease: a certifier writes the known disease that most likely led to death (NCHS Physicians' Handbook, 2003).
+A fall from 65 is certified with the injury it caused (fall_injury.csv: a hip fracture), recorded at death; the fall
+stays first, the external cause NCHS codes as the underlying cause of an injury death.
 A cause is certified by the disease's name, never a staging code (certified_names.csv: a lung cancer recorded as
 "TNM stage 1" and dying with bone metastases is certified as non-small cell lung cancer), whatever library certified it.
 """
@@ -36,6 +40,8 @@ __all__ = ["UNKNOWN_CAUSE", "after_stay", "certified_cause", "injury", "record_a
 
 UNKNOWN_CAUSE = "9855000"
 SUICIDE = "44301001"  # Suicide (event): the manner of death, certified by its mechanism (suicide_mechanisms.csv)
+FALL = "1912002"  # Fall (event): an external cause, certified with the injury it caused (fall_injury.csv)
+FALL_INJURY_AGE = 65.0  # from 65 the fatal injury of a fall is a hip fracture or a head injury (fall_injury.csv)
 REFERENCE_YEAR = 2019  # the year whose deaths causes.csv weights describe (NCHS, Deaths: Leading Causes for 2019)
 
 
@@ -145,11 +151,11 @@ def _table(year: int | None = None) -> tuple[Band, ...]:
 def record_at_death(cause: list[dict[str, str]], history: Iterable[dict[str, str]]) -> dict[str, str] | None:
     """The certified cause as a condition to record, when the record lacks it and it may first show at death
     (``at_death``) or has been present since birth (``from_birth``; see ``recorded_onset``)."""
-    given = cause[0] if cause else None
-    if given is None or given.get("code") not in _in_record("at_death") | _in_record("from_birth"):
-        return None
-    if any(c.get("code") == given["code"] for c in history):
-        return None
+    sudden = _in_record("at_death") | _in_record("from_birth")
+    listed = cause[:2] if cause and cause[0].get("code") == FALL else cause[:1]  # a fall's injury comes second
+    given = next((c for c in listed if c.get("code") in sudden), None)
+    if given is None or any(c.get("code") == given["code"] and c.get("stop") is None for c in history):
+        return None  # an ended one (a healed fracture, a survived overdose) is an earlier event: this one is new
     return given
 
 
@@ -195,10 +201,19 @@ def certified_cause(
     if drawn and found and found[0].get("code") == SUICIDE:
         code, display = _suicide_mechanisms().draw(rng)
         return [{"system": "SNOMED-CT", "code": code, "display": display}]
+    if found and len(found) == 1 and found[0].get("code") == FALL and age >= FALL_INJURY_AGE:
+        return [found[0], dict(_fall_injury())]  # the injury the fall caused, the fall its external cause
     named = _certified_names().get(found[0].get("code", "")) if found else None
     if named is not None:  # a staged cancer: the certificate names the disease (the stage is a finding of it)
         return [{"system": "SNOMED-CT", "code": named[0], "display": named[1]}]
     return found
+
+
+@cache
+def _fall_injury() -> dict[str, str]:
+    """The injury certified with a fall from ``FALL_INJURY_AGE`` (deaths/fall_injury.csv, first row)."""
+    r = rows("deaths/fall_injury.csv")[0]
+    return {"system": "SNOMED-CT", "code": r["code"], "display": r["display"]}
 
 
 @cache
@@ -217,14 +232,15 @@ def _underlying(
 ) -> list[dict[str, str]]:
     given = cause[0].get("code") if cause else None
     recorded = {c.get("code") for c in history if c.get("system") == "SNOMED-CT"}
-    hearts = list(_codes("cardiac_underlying"))
+    hearts_named = _codes("cardiac_underlying")
+    hearts = list(hearts_named)
     if given in hearts:  # heart failure names the recorded disease that caused it (listed before it), else itself
         before = next((k for k in hearts[: hearts.index(given)] if k in recorded), None)
         if before is None:
             return cause
-        return [{"system": "SNOMED-CT", "code": before, "display": _codes("cardiac_underlying")[before]}]
+        return [{"system": "SNOMED-CT", "code": before, "display": hearts_named[before]}]
     if given in _codes("mechanisms"):
-        found = next(((k, d) for k, d in _codes("cardiac_underlying").items() if k in recorded), None)
+        found = next(((k, d) for k, d in hearts_named.items() if k in recorded), None)
         if found is not None:
             return [{"system": "SNOMED-CT", "code": found[0], "display": found[1]}]
     elif given != UNKNOWN_CAUSE:
@@ -238,6 +254,8 @@ def _underlying(
                 if named is not None:
                     return [named]  # certified as recorded (e.g. the patient's alcoholic cirrhosis, lung cancer)
                 code, display = free.draw(rng)  # e.g. hypertensive disease for someone never hypertensive
+            if code == UNKNOWN_CAUSE:  # a certifier writes the heart disease on record, not "unknown"
+                code, display = next(((k, d) for k, d in hearts_named.items() if k in recorded), (code, display))
             return [{"system": "SNOMED-CT", "code": code, "display": display}]
     return cause
 

@@ -50,6 +50,8 @@ LONG_TERM_GROUP = "dementia"  # the slow-disease group (deaths/slow_causes.csv) 
 CODE_STATUS_STAYS = frozenset({"inpatient", "snf", "hospice"})
 EMERGENCY_VISIT = ("SNOMED-CT", "50849002")  # Emergency room admission (procedure), terminology/codes/core.csv
 EXPIRED = ("NUBC", "20")
+#: a resident's hospital stay ends back in the nursing facility (NUBC 03), not "home"
+ROUTINE, TO_FACILITY = "01", ("NUBC", "03")
 
 
 def terminal_course(
@@ -263,8 +265,16 @@ def _residence(
     """The nursing-facility residence before the last stretch (``last``, the stay the death ends): from the admission
     (median 5 months before death, Kelly 2010) it fills every gap of at least ``RESIDENCE_GAP_DAYS`` between the other
     encounters already in the chart (a patient is in one encounter at a time: the resident's office visits and
-    hospital stays stand between its stretches). Returns the first stretch (the admission), if any."""
+    hospital stays stand between its stretches; a hospital stay then ends with a discharge back to the facility,
+    NUBC 03, not home). Returns the first stretch (the admission), if any."""
     busy = sorted((e["start"], e["stop"]) for e in earlier if e["stop"] > admitted and e["start"] < last)
+    for e in earlier:  # a resident admitted to hospital from the facility is discharged back to it
+        if (
+            e["class"] == "inpatient"
+            and admitted <= e["stop"] < last
+            and (e.get("discharge") or {}).get("code") == ROUTINE
+        ):
+            e["discharge"] = codes.code(*TO_FACILITY)
     cursor, first = admitted, None
     for begin, end in [*busy, (last, last)]:
         if begin - cursor >= RESIDENCE_GAP_DAYS * terminal.DAY:

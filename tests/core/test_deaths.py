@@ -211,6 +211,8 @@ def test_overdose_deaths_follow_the_year_of_death() -> None:
     assert 0.18 <= share_2019 <= 0.30  # the 2019 weight: 0.22 of the 45-65 male band (less those needing a history)
     assert 0.2 <= share_1998 / share_2019 <= 0.4
     assert 1.3 <= share_2021 / share_2019 <= 1.7
+    # s19death: 1985 between 1980's 2.7 and 1999's 6.1 per 100,000 (NCHS Data Brief 81), not 1999's rate held back
+    assert overdose_share(1985) / share_2019 <= 0.22
 
 
 def test_a_drawn_suicide_is_certified_by_its_mechanism_and_a_module_suicide_is_kept() -> None:
@@ -254,3 +256,32 @@ def test_a_staged_lung_cancer_is_certified_by_its_disease_not_its_stage() -> Non
     history = [{**nsclc_1, "onset": death - YEAR, "stop": None}]
     drawn = {certified_cause(rng, UNKNOWN, 40, "M", history, death)[0]["code"] for _ in range(300)}
     assert "254637007" in drawn and "424132000" not in drawn
+
+
+def test_an_unknown_cause_drawn_for_a_person_with_heart_disease_is_certified_as_the_heart_disease() -> None:
+    """s19death: "Natural death with unknown cause" certified at 69-76 in people with coronary disease; a certifier
+    writes the known disease (NCHS Physicians' Handbook). Without a heart disease the unknown cause stays possible."""
+    without = _causes(72, "M", 600, [])
+    assert UNKNOWN_CAUSE in without
+    with_cad = _causes(72, "M", 600, [CAD])
+    assert UNKNOWN_CAUSE not in with_cad
+    assert with_cad.count(CAD["code"]) >= without.count(UNKNOWN_CAUSE)  # each unknown draw became the coronary disease
+    hf = {"system": "SNOMED-CT", "code": "88805009", "display": "Chronic congestive heart failure (disorder)"}
+    assert UNKNOWN_CAUSE not in _causes(72, "M", 600, [hf])
+
+
+def test_a_fall_from_65_is_certified_with_its_hip_fracture_recorded_at_death() -> None:
+    """s19death: "Fall" certified with no injury in the chart. The fall stays first (the external cause, ICD-10
+    W19), the hip fracture comes second and is recorded at death; a healed earlier fracture does not stand for it."""
+    rng = np.random.default_rng(1)
+    fall = [{"system": "SNOMED-CT", "code": "1912002", "display": "Fall (event)"}]
+    certified = certified_cause(rng, fall, 84.0, "F", [])
+    assert [c["code"] for c in certified] == ["1912002", "359817006"]
+    assert record_at_death(certified, [])["code"] == "359817006"
+    healed = {"system": "SNOMED-CT", "code": "359817006", "display": "Closed fracture of hip (disorder)", "stop": 1.0}
+    assert record_at_death(certified, [healed])["code"] == "359817006"
+    assert record_at_death(certified, [{**healed, "stop": None}]) is None
+    assert [c["code"] for c in certified_cause(rng, fall, 30.0, "M", [])] == ["1912002"]  # young: head injuries
+    drawn = [certified_cause(rng, UNKNOWN, 90, "F", [])[0:2] for _ in range(400)]
+    falls = [c for c in drawn if c[0]["code"] == "1912002"]
+    assert falls and all(len(c) == 2 and c[1]["code"] == "359817006" for c in falls)

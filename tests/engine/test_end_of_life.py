@@ -283,3 +283,16 @@ def test_a_living_patients_admission_after_a_hospice_dnr_order_records_the_code_
             assert status.get(stay["id"]) == "304253006" and (record.get("death") or {}).get("time") is None
             return
     raise AssertionError("no hospice DNR order in 6 seeds (85 %)")
+
+
+def test_a_residents_hospital_stay_ends_back_in_the_nursing_facility_not_home() -> None:
+    """s19death: nursing-home residents were discharged from hospital "home" (NUBC 01) between their facility stays;
+    a resident returns to the facility (NUBC 03: discharged/transferred to a skilled nursing facility)."""
+    for seed in range(3):
+        _sim, record = simulate("dementia_resident_admitted", born=dt.date(1930, 1, 1), seed=seed)
+        (stay,) = [
+            e for e in record["encounters"] if e["module"] == "dementia_resident_admitted" and e["class"] == "inpatient"
+        ]
+        assert stay["discharge"]["system"] == "NUBC" and stay["discharge"]["code"] == "03", stay["discharge"]
+        later = [e for e in record["encounters"] if e["class"] == "snf" and e["start"] >= stay["stop"]]
+        assert later  # the residence goes on after it

@@ -37,5 +37,7 @@ def test_another_cause_is_certified_from_the_residual_causes_not_as_heart_failur
     rng = np.random.default_rng(3)
     history = [HF, {"system": "SNOMED-CT", "code": "59621000", "display": "Essential hypertension (disorder)"}]
     causes = [certified_cause(rng, [UNKNOWN_CAUSE_ENTRY], 84.0, "F", history)[0]["code"] for _ in range(200)]
-    assert HF["code"] not in causes
-    assert sum(c != UNKNOWN_CAUSE for c in causes) > 150  # mostly a named cause (unknown stays ~1.5 % of deaths)
+    # s19death: only the residual draw of an unknown cause (0.07 of 0.83 at 65+) is certified as the recorded heart
+    # failure, as a certifier writes the known disease; every other draw names another cause
+    assert UNKNOWN_CAUSE not in causes
+    assert causes.count(HF["code"]) <= 30
