@@ -15,6 +15,7 @@ from ehrsim.report.clinical import (  # noqa: F401
     kinds_child,
     kinds_chronic,
     kinds_death,
+    kinds_death_context,
     kinds_devices,
     kinds_dose,
     kinds_elder,
