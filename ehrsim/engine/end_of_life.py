@@ -271,7 +271,7 @@ def _residence(
     for e in earlier:  # a resident admitted to hospital from the facility is discharged back to it
         if (
             e["class"] == "inpatient"
-            and admitted <= e["stop"] < last
+            and admitted <= e["stop"] <= last
             and (e.get("discharge") or {}).get("code") == ROUTINE
         ):
             e["discharge"] = codes.code(*TO_FACILITY)
