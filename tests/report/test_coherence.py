@@ -238,10 +238,12 @@ def test_a_ckd_stage_diagnosed_before_egfr_was_reported_rests_on_creatinine() ->
 
 
 def test_diagnostic_and_preventive_agents_need_no_reason() -> None:
-    """A dilated eye exam's tropicamide and a dental visit's topical fluoride treat no diagnosis (Synthea's library)."""
+    """A dilated eye exam's tropicamide, an eye procedure's anaesthetic drops and a dental visit's topical fluoride treat
+    no diagnosis (Synthea's library)."""
     b = RecordBuilder()
     b.medication("313521", b.at_age(40), [])  # tropicamide for the dilated fundus examination
     b.medication("1535362", b.at_age(41), ["103697008"])  # fluoride gel; its 'reason' is the dental referral
+    b.medication("1191013", b.at_age(41.5), [])  # proparacaine: numbing drops for a retinal laser
     b.medication("313782", b.at_age(42), [])  # acetaminophen still needs one
     (problem,) = check_medication_reasons(b.record())
     assert "313782" in problem and "has no reason" in problem
