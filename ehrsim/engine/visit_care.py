@@ -10,8 +10,9 @@ layer, which may withhold it). A row applies only when no state of the library r
 nothing is recorded twice. A procedure row without library codes (alcohol counselling after a positive AUDIT-C, whose
 code Synthea's library records for other reasons) applies to every library, and a procedure the library recorded
 within ``not_within_days`` stands for it. A row may be for one sex (the AUDIT-C's threshold is 3 in women, 4 in men).
-A result row's procedure is recorded when the result is known, not before it. No random draw, except a row's uptake (a share of patients who take a drug offered):
-drawn once per life from the patient's generator when the row first applies.
+A result row's procedure is recorded when the result is known, not before it. No random draw, except a row's
+uptake (a share of patients who take a drug offered): drawn once per life from the patient's generator when the row
+first applies.
 """
 
 from __future__ import annotations

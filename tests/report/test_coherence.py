@@ -238,8 +238,8 @@ def test_a_ckd_stage_diagnosed_before_egfr_was_reported_rests_on_creatinine() ->
 
 
 def test_diagnostic_and_preventive_agents_need_no_reason() -> None:
-    """A dilated eye exam's tropicamide, an eye procedure's anaesthetic drops and a dental visit's topical fluoride treat
-    no diagnosis (Synthea's library)."""
+    """A dilated eye exam's tropicamide, an eye procedure's anaesthetic drops and a dental visit's topical fluoride
+    treat no diagnosis (Synthea's library)."""
     b = RecordBuilder()
     b.medication("313521", b.at_age(40), [])  # tropicamide for the dilated fundus examination
     b.medication("1535362", b.at_age(41), ["103697008"])  # fluoride gel; its 'reason' is the dental referral
