@@ -128,7 +128,7 @@ def give(sim: Simulation, enc: dict[str, Any], t: float) -> None:
         else:
             latest = sim.rec.latest_obs.get(care.result)
             value = None if latest is None or latest.get("encounter") != enc["id"] else latest.get("value")
-            if not isinstance(value, int | float) or isinstance(value, bool):
+            if latest is None or not isinstance(value, int | float) or isinstance(value, bool):
                 continue
             if not care.at_least <= value < care.below:
                 continue
