@@ -158,6 +158,23 @@ def pregnancy_changed(sim: Simulation, value: Any) -> None:
         sim.rx.last_conception = sim.now
 
 
+def pregnancy_condition_ended(sim: Simulation, entry: dict[str, Any]) -> None:
+    """The last pregnancy condition ended (the birth, a miscarriage) while a pregnancy attribute still holds: the
+    pregnancy is over. Synthea's ``pregnant`` holds until its module ends, after the postnatal visit 6 weeks on, so
+    the state kept a pregnancy's BP dip and weight gain, the prescribing layer treated a raised postnatal reading as
+    in pregnancy (methyldopa naming no condition) and the postpartum rules never ran. No random draw."""
+    codes = sim.rx.rx.pregnancy
+    if not any(c["code"] in codes for c in entry["codes"]) or any(c in sim.active["conditions"] for c in codes):
+        return
+    if any(sim.attributes.get(a) is True for a in PREGNANCY_ATTRIBUTES):
+        pregnancy_changed(sim, False)
+
+
+def pregnant(sim: Simulation) -> bool:
+    """A pregnancy attribute holds and the pregnancy it stands for has not ended (``pregnancy_condition_ended``)."""
+    return sim.physiology.pregnancy_end is None and any(sim.attributes.get(a) is True for a in PREGNANCY_ATTRIBUTES)
+
+
 def moves_state(kind: str, entry: dict[str, Any]) -> bool:
     """Whether starting or ending this condition or medication can change the physiological state: a condition
     only when the condition table lists one of its codes (``physiology/condition_effects.csv``), every medication

@@ -194,6 +194,7 @@ class RecordWrites:
             self._changed(entry, "record")
         if kind == "conditions":
             self.rx.ended(entry, t)
+            lifecycle.pregnancy_condition_ended(self, entry)  # type: ignore[arg-type]  # the birth ends a pregnancy
 
     def renew(self, kind: str, entry: dict[str, Any], t: float, encounter_id: str | None) -> dict[str, Any] | None:
         """Replace an active entry by a copy starting at ``t`` (a chronic prescription renewed at a visit).

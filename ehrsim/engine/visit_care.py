@@ -7,8 +7,12 @@ Each row of ``engine/visit_care.csv`` names a state (an active condition, or a r
 limits), an age window and the procedure the visit then records or the drug it orders (through the prescribing
 layer, which may withhold it). A row applies only when no state of the library records one of its
 ``library_codes``: a library that models this care keeps its own (its timing and its share of patients missed), and
-nothing is recorded twice. No random draw, except a row's uptake (a share of patients who take a drug offered):
-drawn once per life from the patient's generator when the row first applies.
+nothing is recorded twice. A procedure row without library codes (alcohol counselling after a positive AUDIT-C, whose
+code Synthea's library records for other reasons) applies to every library, and a procedure the library recorded
+within ``not_within_days`` stands for it. A row may be for one sex (the AUDIT-C's threshold is 3 in women, 4 in men).
+A result row's procedure is recorded when the result is known, not before it. No random draw, except a row's
+uptake (a share of patients who take a drug offered): drawn once per life from the patient's generator when the row
+first applies.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ class VisitCare:
     kind: str  # "procedure" recorded, or "medication" ordered
     min_age: float  # years
     max_age: float  # years (exclusive)
+    sex: str  # "M" or "F", or "" for both
     since: float  # record time
     conditions: tuple[str, ...]  # any of them active (the first found is the procedure's reason)
     with_conditions: tuple[str, ...]  # and, when listed, any of these too (type 2 diabetes with CKD stage 3-4)
@@ -75,6 +80,7 @@ def table() -> tuple[VisitCare, ...]:
                 r["kind"],
                 _float(r["min_age"], 0.0),
                 _float(r["max_age"], float("inf")),
+                r["sex"].strip(),
                 float(from_date(dt.date.fromisoformat(r["since"]))) if r["since"].strip() else float("-inf"),
                 tuple(c for c in r["conditions"].split(";") if c),
                 tuple(c for c in r["with_conditions"].split(";") if c),
@@ -89,10 +95,14 @@ def table() -> tuple[VisitCare, ...]:
             )
         except ValueError as exc:
             raise ConfigError(f"engine/visit_care.csv: {r['name']}: {exc}") from exc
-        if bool(care.conditions) == bool(care.result) or not care.library_codes or care.kind not in KINDS:
+        shared = care.kind == "procedure" and care.not_within > 0  # a library's own procedure at the visit stands
+        if bool(care.conditions) == bool(care.result) or not (care.library_codes or shared) or care.kind not in KINDS:
             raise ConfigError(
-                f"engine/visit_care.csv: {r['name']}: needs conditions or a result, library_codes and a kind in {KINDS}"
+                f"engine/visit_care.csv: {r['name']}: needs conditions or a result, library_codes (or a procedure's"
+                f" not_within_days), a kind in {KINDS}"
             )
+        if care.sex not in ("", "M", "F"):
+            raise ConfigError(f"engine/visit_care.csv: {r['name']}: sex {care.sex!r} is not M, F or empty")
         out.append(care)
     return tuple(out)
 
@@ -101,10 +111,14 @@ def give(sim: Simulation, enc: dict[str, Any], t: float) -> None:
     """Record the care this wellness visit owes (after the modules' part of it, so its results are known)."""
     age = (t - sim.birth_time) / YEAR
     recorded = sim.library.recorded_codes
+    sex = sim.patient["gender"]
     for care in table():
         if not care.min_age <= age < care.max_age or t < care.since or care.library_codes & recorded:
             continue
+        if care.sex and care.sex != sex:
+            continue
         reason: list[dict[str, str]] = []
+        when = t
         if care.conditions:
             active = sim.active["conditions"]
             held = next((active[c] for c in care.conditions if c in active), None)
@@ -114,18 +128,19 @@ def give(sim: Simulation, enc: dict[str, Any], t: float) -> None:
         else:
             latest = sim.rec.latest_obs.get(care.result)
             value = None if latest is None or latest.get("encounter") != enc["id"] else latest.get("value")
-            if not isinstance(value, int | float) or isinstance(value, bool):
+            if latest is None or not isinstance(value, int | float) or isinstance(value, bool):
                 continue
             if not care.at_least <= value < care.below:
                 continue
+            when = max(t, float(latest["time"]))  # the care follows the result (a score known hours into the visit)
         code = dict(care.procedure)
         if care.kind == "medication":
             if not _taking(sim, care.unless_taking, t) and _accepts(sim, care):
                 _order(sim, care, code, reason, t)
             continue
-        if _done_within(sim, code["code"], t, care.not_within):
+        if _done_within(sim, code["code"], when, care.not_within):
             continue
-        sim.write("procedures", {"start": t, "stop": t, "codes": [code], "reason": reason}, enc["id"])
+        sim.write("procedures", {"start": when, "stop": when, "codes": [code], "reason": reason}, enc["id"])
 
 
 def _accepts(sim: Simulation, care: VisitCare) -> bool:

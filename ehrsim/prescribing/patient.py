@@ -92,9 +92,9 @@ class Patient:
 
     def pregnant(self, rx: Tables) -> bool:
         if self._pregnant is None:
-            self._pregnant = bool(self.sim.attributes.get("pregnant")) or any(
-                code in self.sim.active["conditions"] for code in rx.pregnancy
-            )
+            # Synthea's attribute outlives the birth by 6 weeks: an ended pregnancy is not one (engine/lifecycle.py)
+            held = bool(self.sim.attributes.get("pregnant")) and self.sim.physiology.pregnancy_end is None
+            self._pregnant = held or any(code in self.sim.active["conditions"] for code in rx.pregnancy)
         return self._pregnant
 
     def weight(self) -> float:

@@ -187,3 +187,53 @@ def test_the_statin_uptake_is_drawn_once_and_a_patient_who_declines_gets_none() 
     onset(declines, "conditions", TYPE_2_DIABETES)
     visit_care.give(declines, _wellness(declines, dt.date(2016, 3, 1), "v1"), declines.now)
     assert not _statins(declines) and _done(declines, FOOT_EXAM)  # the foot exam needs no consent draw
+
+
+ALCOHOL_COUNSELLING = "413473000"
+
+
+def _auditc(sim: Simulation, enc: dict[str, Any], score: float, hours: float = 2.0) -> float:
+    """An AUDIT-C total score recorded ``hours`` into the visit (Synthea's screening chain takes that long)."""
+    when = enc["start"] + hours * 3600.0
+    fields = {
+        "time": when,
+        "category": "survey",
+        "codes": [{"system": "LOINC", "code": "75626-2", "display": "Total score [AUDIT-C]"}],
+        "value": score,
+        "value_type": "numeric",
+        "unit": "{score}",
+        "components": [],
+        "report": None,
+    }
+    sim.write("observations", fields, enc["id"])
+    return when
+
+
+def _counselled(gender: str, score: float, day: dt.date = dt.date(2016, 3, 1)) -> list[dict[str, Any]]:
+    sim = patient(dt.date(1970, 1, 1), gender=gender)
+    sim.library = SimpleNamespace(recorded_codes=frozenset({ALCOHOL_COUNSELLING}))  # type: ignore[assignment]
+    enc = _visit(sim, day, "v")
+    scored = _auditc(sim, enc, score)
+    visit_care.give(sim, enc, enc["start"])
+    done = _done(sim, ALCOHOL_COUNSELLING)
+    assert all(p["start"] == scored and p["encounter"] == "v" for p in done)  # after the score, in the visit
+    return done
+
+
+def test_a_positive_auditc_is_counselled_at_4_in_men_and_3_in_women_in_any_library() -> None:
+    """USPSTF 2004/2018: brief counselling after a positive AUDIT-C. Synthea's library records the counselling code
+    (for hypertension) but never after its AUDIT-C, so no library code turns the row off."""
+    assert len(_counselled("M", 4)) == 1 and len(_counselled("F", 3)) == 1
+    assert not _counselled("M", 3) and not _counselled("F", 2)
+    assert not _counselled("M", 9, day=dt.date(2003, 6, 1))  # before the USPSTF's 2004 recommendation
+
+
+def test_a_library_that_counselled_at_the_visit_keeps_its_own_counselling() -> None:
+    sim = patient(dt.date(1970, 1, 1), gender="M")
+    enc = _visit(sim, dt.date(2016, 3, 1), "v")
+    scored = _auditc(sim, enc, 8)
+    sim.write("procedures", {"start": scored, "stop": scored, "codes": [{"system": "SNOMED-CT",
+              "code": ALCOHOL_COUNSELLING, "display": "Counseling about alcohol consumption (procedure)"}],
+              "reason": []}, enc["id"])  # fmt: skip
+    visit_care.give(sim, enc, enc["start"])
+    assert len(_done(sim, ALCOHOL_COUNSELLING)) == 1

@@ -194,6 +194,18 @@ def test_a_preemptive_kidney_transplant_ends_ckd_stage_4() -> None:
     assert "without cause" in check_chronic_endings(c.record())[0]
 
 
+def test_a_kidney_transplant_ends_chronic_renal_failure_charted_before_2002() -> None:
+    """CKD stage 4-5 before KDOQI 2002 is charted 'Chronic renal failure syndrome' (engine/era_names.csv); Synthea's
+    kidney_transplant module ends it with the transplant, as it ends stage 4 and ESRD (5 breaches on seed 1)."""
+    b = RecordBuilder()
+    b.condition("90688005", b.at_age(54), stop=b.at_age(58))
+    b.procedure("70536003", b.at_age(58))
+    assert check_chronic_endings(b.record()) == []
+    c = RecordBuilder()
+    c.condition("90688005", c.at_age(54), stop=c.at_age(58))
+    assert "without cause" in check_chronic_endings(c.record())[0]
+
+
 def test_acute_conditions_may_end() -> None:
     b = RecordBuilder()
     b.condition("10509002", b.at_age(30), stop=b.at_age(30.05))
@@ -226,10 +238,12 @@ def test_a_ckd_stage_diagnosed_before_egfr_was_reported_rests_on_creatinine() ->
 
 
 def test_diagnostic_and_preventive_agents_need_no_reason() -> None:
-    """A dilated eye exam's tropicamide and a dental visit's topical fluoride treat no diagnosis (Synthea's library)."""
+    """A dilated eye exam's tropicamide, an eye procedure's anaesthetic drops and a dental visit's topical fluoride
+    treat no diagnosis (Synthea's library)."""
     b = RecordBuilder()
     b.medication("313521", b.at_age(40), [])  # tropicamide for the dilated fundus examination
     b.medication("1535362", b.at_age(41), ["103697008"])  # fluoride gel; its 'reason' is the dental referral
+    b.medication("1191013", b.at_age(41.5), [])  # proparacaine: numbing drops for a retinal laser
     b.medication("313782", b.at_age(42), [])  # acetaminophen still needs one
     (problem,) = check_medication_reasons(b.record())
     assert "313782" in problem and "has no reason" in problem
