@@ -4,6 +4,7 @@ statin follows the 2018 AHA/ACC benefit groups for the about half of adults who 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from tests.engine.harness import simulate
@@ -109,8 +110,6 @@ def test_primary_prevention_uptake_rises_with_age_as_in_nhanes() -> None:
     """Share of all adults who take a statin for primary prevention by age (NHANES 2013-2020, risk 7.5-<20 %:
     Zheutlin et al. J Clin Lipidol 2023): 9.0 % at 40-54, 23.9 % at 55-64, 33.6 % at 65-75; the flat 0.42 at
     every age put 38 % of men 50-59 on a statin."""
-    import json
-
     states = json.loads((MODULES / "hyperlipidemia.json").read_text())["states"]
     uptake = {"M": 0.529, "F": 0.586}  # statin_uptake (Mercado 2015)
     for branch in states["Primary_Prevention_Uptake"]["complex_transition"]:

@@ -25,7 +25,7 @@ def _stage_at_diagnosis() -> dict[int, float]:
 
 
 def test_unscreened_lung_cancer_is_found_at_the_seer_stage_mix() -> None:
-    """SEER-18 2010 NSCLC (Ganti et al. JAMA Oncol 2021): stage I 24 %, stage IV 48 %; the former chances gave 28 % at 4."""
+    """SEER-18 2010 NSCLC (Ganti et al. JAMA Oncol 2021): stage I 24 %, IV 48 %; the former chances gave 28 % at 4."""
     shares = _stage_at_diagnosis()
     assert abs(sum(shares.values()) - 1) < 1e-9
     assert 0.44 <= shares[4] <= 0.52
