@@ -10,6 +10,8 @@ from tests.report.records import RecordBuilder
 
 ED_LENGTH = "time.ed_length_median"
 ED_DISPOSITION = "rec.ed_disposition"
+ED_ADMITTED = "rec.ed_admitted_not_home"
+COLONOSCOPY = "time.colonoscopy_after_visit"
 FEV1_SWING = "phys.fev1_fvc_stable_in_copd"
 HOME = {"system": "NUBC", "code": "01", "display": "Discharged to home or self care (routine discharge)"}
 COPD = ("13645005", "Chronic obstructive lung disease (disorder)")
@@ -52,6 +54,38 @@ def test_an_emergency_visit_without_a_disposition_breaks_unless_an_admission_fol
     ed = b.encounter(b.at_age(50), hours=3, cls="emergency", discharge=None)
     b.encounter(ed["stop"], hours=96, cls="inpatient", discharge=HOME)  # admitted: the stay says how it ended
     assert run(ED_DISPOSITION, [b.record()]).denominator == 0
+
+
+def test_an_emergency_visit_discharged_home_and_then_admitted_breaks() -> None:
+    def admitted(index: int, discharge: dict[str, str] | None, gap_hours: float = 0.2) -> dict:
+        b = RecordBuilder(index)
+        ed = b.encounter(b.at_age(70), hours=2, cls="emergency", discharge=discharge)
+        b.encounter(int(ed["stop"] + gap_hours * 3600), hours=96, cls="inpatient", discharge=HOME)
+        return b.record()
+
+    breaking = breaks(ED_ADMITTED, [admitted(i, HOME) for i in range(3)])
+    assert breaking.denominator == 3
+    assert "admitted, discharge home" in breaking.examples[0][1][0]
+    passes(ED_ADMITTED, [admitted(i, None) for i in range(3)])  # the stay carries the disposition
+    assert run(ED_ADMITTED, [admitted(0, HOME, gap_hours=30)]).denominator == 0  # admitted a day later: released
+    assert run(ED_ADMITTED, [_ed_visits([2, 3], 0)]).denominator == 0  # treat-and-release visits
+
+
+def _colonoscopy(index: int, after_hours: float) -> dict:
+    b = RecordBuilder(index)
+    visit = b.encounter(b.at_age(55), hours=0.25, cls="wellness")
+    start = int(visit["stop"] + after_hours * 3600)
+    enc = b.encounter(start, hours=0.75, cls="outpatient")
+    b.procedure("73761001", start, enc=enc)
+    return b.record()
+
+
+def test_a_colonoscopy_minutes_after_the_wellness_visit_breaks() -> None:
+    same_day = breaks(COLONOSCOPY, [_colonoscopy(i, 0.0) for i in range(3)])
+    assert same_day.denominator == 3
+    assert "0.0 h after a visit" in same_day.examples[0][1][0]
+    passes(COLONOSCOPY, [_colonoscopy(i, 24 * 30) for i in range(3)])  # a month later, prepared
+    assert run(COLONOSCOPY, [_ed_visits([2], 0)]).denominator == 0  # no colonoscopy: nothing to judge
 
 
 def _spirometry(ratios: list[float], index: int, copd: bool = True, every_days: float = 365) -> dict:
