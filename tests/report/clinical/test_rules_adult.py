@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ehrsim.record.times import from_date
 from tests.report.clinical.helpers import ACETAMINOPHEN, DAY, breaks, med, passes, run
 from tests.report.records import RecordBuilder
 
@@ -12,6 +13,7 @@ ED_LENGTH = "time.ed_length_median"
 ED_DISPOSITION = "rec.ed_disposition"
 ED_ADMITTED = "rec.ed_admitted_not_home"
 COLONOSCOPY = "time.colonoscopy_after_visit"
+SCREENING_ERA = "rec.screening_before_available"
 FEV1_SWING = "phys.fev1_fvc_stable_in_copd"
 HOME = {"system": "NUBC", "code": "01", "display": "Discharged to home or self care (routine discharge)"}
 COPD = ("13645005", "Chronic obstructive lung disease (disorder)")
@@ -86,6 +88,20 @@ def test_a_colonoscopy_minutes_after_the_wellness_visit_breaks() -> None:
     assert "0.0 h after a visit" in same_day.examples[0][1][0]
     passes(COLONOSCOPY, [_colonoscopy(i, 24 * 30) for i in range(3)])  # a month later, prepared
     assert run(COLONOSCOPY, [_ed_visits([2], 0)]).denominator == 0  # no colonoscopy: nothing to judge
+
+
+def test_cancer_screening_before_the_test_existed_breaks() -> None:
+    b = RecordBuilder(0, birth=dt.date(1900, 1, 1))
+    b.procedure("90226004", from_date(dt.date(1935, 3, 1)))  # a cervical smear in 1935
+    b.procedure("24623002", from_date(dt.date(1961, 3, 1)))  # a screening mammogram in 1961
+    b.procedure("73761001", from_date(dt.date(1966, 3, 1)))  # a colonoscopy in 1966
+    b.procedure("73761001", from_date(dt.date(1975, 3, 1)))  # fine
+    result = breaks(SCREENING_ERA, [b.record()])
+    assert (result.events, result.events_breaking) == (4, 3)
+    g = RecordBuilder(1, birth=dt.date(1930, 1, 1))
+    g.procedure("90226004", from_date(dt.date(1955, 3, 1)))
+    g.procedure("104435004", from_date(dt.date(1981, 3, 1)))
+    passes(SCREENING_ERA, [g.record()])
 
 
 def _spirometry(ratios: list[float], index: int, copd: bool = True, every_days: float = 365) -> dict:
