@@ -95,21 +95,30 @@ def _ed_dispositions(encounters: list[dict[str, Any]], death_time: float | None)
     """An emergency visit a module ended with no disposition, not followed by an admission and not the one the patient
     died in, was a treat-and-release visit: discharged home (NUBC 01). Synthea's modules and older ones of ours end
     ED visits without one (the s15adult chart review: 942 of 963 ED visits of Synthea's library, 245 of 1,011 of
-    ours); every ED visit ends in a disposition (UB-04 form locator 17; NHAMCS visit disposition)."""
+    ours); every ED visit ends in a disposition (UB-04 form locator 17; NHAMCS visit disposition).
+
+    An ED visit that continues into an admission was not discharged home: the s19review chart review found every
+    one of 59 such visits (sepsis, appendicitis, pneumonia modules) "Discharged to home or self care" minutes before
+    the ICU or surgical stay began. That routine discharge is dropped; the stay records how the episode ended (the
+    ED services of an admission are billed on the inpatient claim, CMS 3-day payment window, so the ED part has no
+    discharge status of its own)."""
     admissions = [e["start"] for e in encounters if e["class"] == "inpatient"]
+    routine = ROUTINE_DISCHARGE[1]
     for enc in encounters:
-        if (
-            enc["class"] != "emergency"
-            or enc.get("discharge")
-            or enc.get("module") == "death"
-            or enc.get("in_progress")
-        ):
+        if enc["class"] != "emergency" or enc.get("module") == "death" or enc.get("in_progress"):
             continue
+        disposition = enc.get("discharge")
+        if disposition and disposition.get("code") != routine:
+            continue  # the module's own (expired, transferred): kept
         stop = enc["stop"]
+        if any(stop - ADMITTED_WITHIN <= a <= stop + ADMITTED_WITHIN for a in admissions):
+            if disposition:
+                enc["discharge"] = None  # admitted: not discharged home
+            continue
+        if disposition:
+            continue
         if death_time is not None and death_time <= stop + ADMITTED_WITHIN:
             continue  # died there or just after: not a routine discharge
-        if any(stop - ADMITTED_WITHIN <= a <= stop + ADMITTED_WITHIN for a in admissions):
-            continue  # admitted
         enc["discharge"] = codes.code(*ROUTINE_DISCHARGE)
 
 

@@ -33,3 +33,19 @@ def test_the_visit_the_patient_died_in_and_the_death_certification_keep_none() -
     pronounced = _enc("emergency", 2 * HOUR, 0, module="death")
     _ed_dispositions([fatal, pronounced], death_time=2 * HOUR)
     assert fatal["discharge"] is None and pronounced["discharge"] is None
+
+
+def test_a_routine_discharge_written_before_an_admission_is_dropped() -> None:
+    """s19review: the sepsis, appendicitis and pneumonia modules end the ED visit "discharged home" and admit the
+    patient minutes later; the stay carries the disposition, the ED visit none."""
+    home = {"system": "NUBC", "code": "01", "display": "Discharged to home or self care (routine discharge)"}
+    admitted = _enc("emergency", 0, 2, discharge=dict(home))
+    icu = _enc("inpatient", admitted["stop"] + 600, 96, discharge=dict(home))
+    transferred = _enc("emergency", 200 * HOUR, 2, discharge={"system": "NUBC", "code": "50", "display": "x"})
+    ward = _enc("inpatient", transferred["stop"], 48)
+    released = _enc("emergency", 400 * HOUR, 2, discharge=dict(home))  # no admission follows: kept
+    _ed_dispositions([admitted, icu, transferred, ward, released], None)
+    assert admitted["discharge"] is None
+    assert icu["discharge"] == home  # the stay's own disposition is untouched
+    assert transferred["discharge"]["code"] == "50"
+    assert released["discharge"] == home

@@ -1,5 +1,6 @@
-"""Adult chart-review rules (s15adult): how long an emergency visit lasts, how it ends, a lung-function trait that
-does not swing from year to year, and causes of death in the era they belong to."""
+"""Adult chart-review rules (s15adult): how long an emergency visit lasts, how it ends (not discharged home when
+admitted, s19review), a lung-function trait that does not swing from year to year, and causes of death in the era
+they belong to."""
 
 from __future__ import annotations
 
@@ -59,6 +60,65 @@ class EncounterDisposition(Rule):
             else:
                 day = iso(e["start"])[:10]
                 f.add(False, f"{e['class']} encounter {e['n']} ({e.get('module')}) on {day} ends with no disposition")
+        return f
+
+
+@register
+class ContinuedDisposition(Rule):
+    """An encounter of ``classes`` that continues into an inpatient stay beginning within ``continued_hours`` of its
+    end does not record a disposition of ``disposition_set`` (discharged home): the patient was admitted. One event
+    per such encounter; death certifications left out."""
+
+    kind = "continued_disposition"
+    required = ("classes", "continued_hours", "disposition_set")
+
+    def setup(self) -> None:
+        self.dispositions = self.data.code_set(self.p["disposition_set"])
+
+    def check(self, view: PatientView) -> Finding:
+        classes = self.p["classes"]
+        within = float(self.p["continued_hours"]) * HOUR
+        encounters = view.entries("encounters")
+        admissions = sorted(e["start"] for e in encounters if e.get("class") == "inpatient")
+        f = Finding()
+        for e in encounters:
+            if e.get("class") not in classes or e.get("module") == "death":
+                continue
+            if not any(e["stop"] - HOUR <= a <= e["stop"] + within for a in admissions):
+                continue  # not admitted
+            disposition = e.get("discharge")
+            home = disposition is not None and self.dispositions.match(disposition)
+            day = iso(e["start"])[:10]
+            f.add(not home, f"{e['class']} encounter {e['n']} ({e.get('module')}) on {day} admitted, discharge home")
+        return f
+
+
+@register
+class ProcedureAfterVisit(Rule):
+    """A procedure of ``procedure_set`` that needs preparing (a colonoscopy: a bowel preparation the day before) does
+    not begin within ``min_hours`` of the end of an encounter of ``classes`` (the wellness visit that ordered it).
+    One event per procedure."""
+
+    kind = "procedure_after_visit"
+    required = ("procedure_set", "classes", "min_hours")
+
+    def setup(self) -> None:
+        self.procedures = self.data.code_set(self.p["procedure_set"])
+
+    def check(self, view: PatientView) -> Finding:
+        classes = self.p["classes"]
+        gap = float(self.p["min_hours"]) * HOUR
+        ends = sorted(e["stop"] for e in view.entries("encounters") if e.get("class") in classes)
+        f = Finding()
+        if not ends:
+            return f
+        for proc in view.entries("procedures"):
+            if not self.procedures.any(proc.get("codes")):
+                continue
+            start = proc["start"]
+            soon = [end for end in ends if end <= start < end + gap]
+            hours = (start - soon[-1]) / HOUR if soon else 0.0
+            f.add(not soon, f"{proc['codes'][0].get('display')} {iso(start)[:16]}, {hours:.1f} h after a visit")
         return f
 
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ehrsim.record.times import from_date
 from tests.report.clinical.helpers import ACETAMINOPHEN, DAY, breaks, med, passes, run
 from tests.report.records import RecordBuilder
 
 ED_LENGTH = "time.ed_length_median"
 ED_DISPOSITION = "rec.ed_disposition"
+ED_ADMITTED = "rec.ed_admitted_not_home"
+COLONOSCOPY = "time.colonoscopy_after_visit"
+SCREENING_ERA = "rec.screening_before_available"
 FEV1_SWING = "phys.fev1_fvc_stable_in_copd"
 HOME = {"system": "NUBC", "code": "01", "display": "Discharged to home or self care (routine discharge)"}
 COPD = ("13645005", "Chronic obstructive lung disease (disorder)")
@@ -52,6 +56,52 @@ def test_an_emergency_visit_without_a_disposition_breaks_unless_an_admission_fol
     ed = b.encounter(b.at_age(50), hours=3, cls="emergency", discharge=None)
     b.encounter(ed["stop"], hours=96, cls="inpatient", discharge=HOME)  # admitted: the stay says how it ended
     assert run(ED_DISPOSITION, [b.record()]).denominator == 0
+
+
+def test_an_emergency_visit_discharged_home_and_then_admitted_breaks() -> None:
+    def admitted(index: int, discharge: dict[str, str] | None, gap_hours: float = 0.2) -> dict:
+        b = RecordBuilder(index)
+        ed = b.encounter(b.at_age(70), hours=2, cls="emergency", discharge=discharge)
+        b.encounter(int(ed["stop"] + gap_hours * 3600), hours=96, cls="inpatient", discharge=HOME)
+        return b.record()
+
+    breaking = breaks(ED_ADMITTED, [admitted(i, HOME) for i in range(3)])
+    assert breaking.denominator == 3
+    assert "admitted, discharge home" in breaking.examples[0][1][0]
+    passes(ED_ADMITTED, [admitted(i, None) for i in range(3)])  # the stay carries the disposition
+    assert run(ED_ADMITTED, [admitted(0, HOME, gap_hours=30)]).denominator == 0  # admitted a day later: released
+    assert run(ED_ADMITTED, [_ed_visits([2, 3], 0)]).denominator == 0  # treat-and-release visits
+
+
+def _colonoscopy(index: int, after_hours: float) -> dict:
+    b = RecordBuilder(index)
+    visit = b.encounter(b.at_age(55), hours=0.25, cls="wellness")
+    start = int(visit["stop"] + after_hours * 3600)
+    enc = b.encounter(start, hours=0.75, cls="outpatient")
+    b.procedure("73761001", start, enc=enc)
+    return b.record()
+
+
+def test_a_colonoscopy_minutes_after_the_wellness_visit_breaks() -> None:
+    same_day = breaks(COLONOSCOPY, [_colonoscopy(i, 0.0) for i in range(3)])
+    assert same_day.denominator == 3
+    assert "0.0 h after a visit" in same_day.examples[0][1][0]
+    passes(COLONOSCOPY, [_colonoscopy(i, 24 * 30) for i in range(3)])  # a month later, prepared
+    assert run(COLONOSCOPY, [_ed_visits([2], 0)]).denominator == 0  # no colonoscopy: nothing to judge
+
+
+def test_cancer_screening_before_the_test_existed_breaks() -> None:
+    b = RecordBuilder(0, birth=dt.date(1900, 1, 1))
+    b.procedure("90226004", from_date(dt.date(1935, 3, 1)))  # a cervical smear in 1935
+    b.procedure("24623002", from_date(dt.date(1961, 3, 1)))  # a screening mammogram in 1961
+    b.procedure("73761001", from_date(dt.date(1966, 3, 1)))  # a colonoscopy in 1966
+    b.procedure("73761001", from_date(dt.date(1975, 3, 1)))  # fine
+    result = breaks(SCREENING_ERA, [b.record()])
+    assert (result.events, result.events_breaking) == (4, 3)
+    g = RecordBuilder(1, birth=dt.date(1930, 1, 1))
+    g.procedure("90226004", from_date(dt.date(1955, 3, 1)))
+    g.procedure("104435004", from_date(dt.date(1981, 3, 1)))
+    passes(SCREENING_ERA, [g.record()])
 
 
 def _spirometry(ratios: list[float], index: int, copd: bool = True, every_days: float = 365) -> dict:
