@@ -106,7 +106,7 @@ def test_duloxetine_for_neuropathy_keeps_serving_it_when_depression_comes() -> N
     onset(sim, "conditions", "368581000119106")
     order(sim, DULOXETINE_30, chronic=True, reason=NEUROPATHY)
     at(sim, dt.date(2012, 5, 1))
-    onset(sim, "conditions", "66344007")
+    depression = onset(sim, "conditions", "66344007")
     withheld = order(sim, SERTRALINE_100, chronic=True, reason=DEPRESSION)
     assert withheld["id"] is None and withheld["prescribing"]["rule"] == "second_indication"
     assert _running(sim) == [DULOXETINE_60]
@@ -114,3 +114,7 @@ def test_duloxetine_for_neuropathy_keeps_serving_it_when_depression_comes() -> N
     assert [r["code"] for r in dulox["reason"]] == ["368581000119106", "66344007"]
     _failing(sim, [dt.date(2012, 6, 20)])
     assert _running(sim) == [DULOXETINE_60, BUPROPION_150]  # augmented, not switched: the neuropathy keeps it
+    at(sim, dt.date(2013, 1, 10))
+    sim.deactivate("conditions", depression, sim.now, None)  # remission: duloxetine goes on for the neuropathy
+    assert DULOXETINE_60 in _running(sim)
+    assert all(m["stop"] is None for m in sim.active["medications"].values() if m["codes"][0]["code"] == DULOXETINE_60)
