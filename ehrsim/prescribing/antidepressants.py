@@ -86,9 +86,9 @@ def serving(ph: Pharmacy, fields: dict[str, Any], product: Product, t: float, en
     return None
 
 
-def failed(ph: Pharmacy, t: float) -> set[str]:
-    """Ingredients that failed an adequate trial for depression within the window before ``t``."""
-    since = t - window()
+def failed(ph: Pharmacy, t: float, ever: bool = False) -> set[str]:
+    """Ingredients that failed an adequate trial for depression within the window before ``t`` (or ``ever``)."""
+    since = float("-inf") if ever else t - window()
     out: set[str] = set()
     for e in ph.events:
         if e["rule"] == FAILED and e["time"] >= since:
@@ -116,16 +116,18 @@ def next_drug(ph: Pharmacy, ingredient: str, t: float, tried: set[str]) -> dict[
 
 def on_failure(ph: Pharmacy, med: dict[str, Any], product: Product, t: float, encounter: str | None) -> None:
     """The antidepressant ``med`` failed at its maximum dose: switch it after a first failure, augment it after a
-    second or when it also serves another indication (duloxetine for neuropathic pain goes on); once augmented, the
-    next step is the psychiatrist's (the depression module refers)."""
-    tried = failed(ph, t)
+    second (whenever the first failed) or when it also serves another indication (duloxetine for neuropathic pain
+    goes on); once augmented, the next step is the psychiatrist's (the depression module refers)."""
+    tried, ever = failed(ph, t), failed(ph, t, ever=True)
     if not tried.intersection(product.ingredients):
         ph.log(t, "titration", FAILED, "no response at the maximum dose", med["codes"][0], None, med["id"])
         tried.update(product.ingredients)
+        ever.update(product.ingredients)
     if _augmentation(ph, t) is not None:
         return
     ingredient = product.ingredients[0] if product.ingredients else ""
-    switch = next_drug(ph, ingredient, t, tried) if len(tried) < 2 and not _other_indication(ph, med) else None
+    second = len(ever) >= 2  # a second drug failed, in this episode or an earlier one: augment, no third switch
+    switch = next_drug(ph, ingredient, t, tried) if not second and not _other_indication(ph, med) else None
     if switch is not None:
         med["ordered"] = dict(switch)  # from now on the course is the other drug (renewals keep it)
         ph.renew(med, t, encounter)

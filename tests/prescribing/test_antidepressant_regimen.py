@@ -118,3 +118,16 @@ def test_duloxetine_for_neuropathy_keeps_serving_it_when_depression_comes() -> N
     sim.deactivate("conditions", depression, sim.now, None)  # remission: duloxetine goes on for the neuropathy
     assert DULOXETINE_60 in _running(sim)
     assert all(m["stop"] is None for m in sim.active["medications"].values() if m["codes"][0]["code"] == DULOXETINE_60)
+
+
+def test_a_second_failure_augments_even_when_the_first_is_over_two_years_back() -> None:
+    """First after-run chart read: duloxetine failed in December 2012 and went back to sertraline, which had failed
+    in September 2010 (2.2 years: outside the window). Two drugs have failed: augment, no third switch."""
+    sim = _sertraline_then_duloxetine()
+    at(sim, dt.date(2013, 1, 10))
+    for m in list(sim.active["medications"].values()):
+        sim.deactivate("medications", m, sim.now, None)
+    at(sim, dt.date(2014, 5, 1))
+    assert order(sim, SERTRALINE_100, chronic=True, reason=DEPRESSION)["codes"][0]["code"] == DULOXETINE_30
+    _failing(sim, [dt.date(2014, 6, 20), dt.date(2014, 8, 20)])
+    assert _running(sim) == [DULOXETINE_60, BUPROPION_150]
