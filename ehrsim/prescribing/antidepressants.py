@@ -44,10 +44,11 @@ def switches() -> dict[str, tuple[dict[str, str], ...]]:
 
 
 @cache
-def _augmenters() -> tuple[dict[str, str], ...]:
-    """The drugs added to an antidepressant after a second failed trial, the preferred first."""
+def _augmenters() -> tuple[tuple[dict[str, str], int], ...]:
+    """(code, doses a day) of the drugs added to an antidepressant after a second failed trial, the preferred first."""
     return tuple(
-        {"system": "RxNorm", "code": r["rxcui"], "display": r["display"]} for r in rows("prescribing/augmentation.csv")
+        ({"system": "RxNorm", "code": r["rxcui"], "display": r["display"]}, int(r["doses_a_day"]))
+        for r in rows("prescribing/augmentation.csv")
     )
 
 
@@ -153,7 +154,7 @@ def _augmentation(ph: Pharmacy, t: float) -> dict[str, Any] | None:
 def augment(ph: Pharmacy, med: dict[str, Any], t: float, encounter: str | None, tried: set[str]) -> None:
     """Add the first approved augmentation drug not failed and not taken to the antidepressant ``med``."""
     taking = {i for m, p in ph._current(t) if p is not None for i in p.ingredients}
-    for code in _augmenters():
+    for code, doses in _augmenters():
         target = _approved(ph, code["code"], t)
         if target is None or tried.intersection(target.ingredients) or taking.intersection(target.ingredients):
             continue
@@ -166,7 +167,7 @@ def augment(ph: Pharmacy, med: dict[str, Any], t: float, encounter: str | None, 
             stop=None,
             stop_reason=None,
             codes=[dict(code)],
-            dosage={"amount": 1.0, "frequency": 1, "period": 1.0, "unit": "days"},
+            dosage={"amount": 1.0, "frequency": doses, "period": 1.0, "unit": "days"},
         )
         dosing.dose(ph, fields, target, patient)
         entry = ph.sim.rec.add("medications", fields, encounter)

@@ -12,7 +12,7 @@ from tests.prescribing.helpers import at, onset, order, patient, result
 SERTRALINE_50, SERTRALINE_100 = "312941", "312938"
 FLUOXETINE_20, FLUOXETINE_40 = "310385", "313989"
 DULOXETINE_20, DULOXETINE_30, DULOXETINE_60 = "596926", "596930", "596934"
-BUPROPION_150, BUPROPION_300 = "993541", "993557"
+BUPROPION_150, BUPROPION_300, BUPROPION_SR_150 = "993541", "993557", "993518"
 DEPRESSION = [{"system": "SNOMED-CT", "code": "66344007", "display": "Recurrent major depression (disorder)"}]
 NEUROPATHY = [
     {"system": "SNOMED-CT", "code": "368581000119106", "display": "Neuropathy due to type 2 diabetes mellitus"}
@@ -63,14 +63,16 @@ def test_a_second_failure_augments_and_never_goes_back_to_the_first_drug() -> No
     assert running == [DULOXETINE_60, BUPROPION_300]  # the augmenting drug raised to its target dose
 
 
-def test_before_bupropion_xl_two_failures_leave_the_second_drug() -> None:
+def test_before_bupropion_xl_the_second_failure_adds_bupropion_sr() -> None:
     sim = patient(dt.date(1960, 1, 1))
     at(sim, dt.date(1998, 3, 1))
     order(sim, SERTRALINE_50, chronic=True, reason=DEPRESSION)
     _failing(sim, [dt.date(1998, 4, 20), dt.date(1998, 6, 20)])
     assert _running(sim) == [FLUOXETINE_20]  # before duloxetine: another SSRI
     _failing(sim, [dt.date(1998, 8, 20), dt.date(1998, 10, 20), dt.date(1998, 12, 20)])
-    assert _running(sim) == [FLUOXETINE_40]  # not back to sertraline; no augmentation drug yet (2003): referral
+    assert _running(sim) == [FLUOXETINE_40, BUPROPION_SR_150]  # not back to sertraline: STAR*D's bupropion SR added
+    (sr,) = [m for m in sim.rec.lists["medications"] if m["codes"][0]["code"] == BUPROPION_SR_150]
+    assert sr["dosage"]["frequency"] == 2  # 150 mg twice daily
 
 
 def test_a_module_order_of_a_drug_that_failed_gets_the_next_drug() -> None:
