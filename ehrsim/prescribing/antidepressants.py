@@ -68,17 +68,22 @@ def _other_indication(ph: Pharmacy, med: dict[str, Any]) -> bool:
 
 
 def serving(ph: Pharmacy, fields: dict[str, Any], product: Product, t: float, encounter: str | None) -> str | None:
-    """A module's order for depression while an antidepressant it would duplicate runs for another indication: that
-    drug goes on and serves depression too (renewed now naming both reasons), so the other indication stays treated
-    (before, sertraline replaced duloxetine taken 7 years for diabetic neuropathy, which had nothing once sertraline
-    stopped). Returns the running drug's name (the module's order is withheld), or None."""
-    if not fields.get("chronic") or not for_depression(ph, fields) or not fields.get("reason"):
+    """A module's antidepressant order for depression while one it would duplicate runs for another indication (or
+    the other way round: sertraline for anxiety while duloxetine treats depression): the running drug goes on and
+    serves both (renewed now naming both reasons), so neither indication loses its treatment (before, sertraline
+    replaced duloxetine taken 7 years for diabetic neuropathy, which had nothing once sertraline stopped; an anxiety
+    order replaced a depression regimen with the drug that had failed for it). Returns the running drug's name (the
+    module's order is withheld), or None."""
+    if not fields.get("chronic") or not fields.get("reason"):
         return None
+    depression = for_depression(ph, fields)
     for med, running in ph._current(t):
         if running is None or "antidepressant" not in running.classes or not med.get("chronic"):
             continue
-        if not (running is product or running.duplicate_groups & product.duplicate_groups) or for_depression(ph, med):
+        if not (running is product or running.duplicate_groups & product.duplicate_groups):
             continue
+        if not med.get("reason") or for_depression(ph, med) == depression:
+            continue  # the same indication: the new order replaces it (running.replace_duplicates)
         reasons = [*med["reason"], *(r for r in fields["reason"] if r not in med["reason"])]
         new = ph.renew(med, t, encounter)
         if new is not None and new is not med:  # a new order: its reasons may name a condition diagnosed now

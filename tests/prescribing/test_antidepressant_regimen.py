@@ -133,3 +133,15 @@ def test_a_second_failure_augments_even_when_the_first_is_over_two_years_back() 
     assert order(sim, SERTRALINE_100, chronic=True, reason=DEPRESSION)["codes"][0]["code"] == DULOXETINE_30
     _failing(sim, [dt.date(2014, 6, 20), dt.date(2014, 8, 20)])
     assert _running(sim) == [DULOXETINE_60, BUPROPION_150]
+
+
+def test_an_anxiety_order_does_not_replace_the_depression_regimen() -> None:
+    """After-run chart read: sertraline for anxiety replaced duloxetine taken for depression, 8 months after
+    sertraline had failed for that depression. Duloxetine goes on and serves both."""
+    sim = _sertraline_then_duloxetine()
+    at(sim, dt.date(2012, 8, 1))
+    onset(sim, "conditions", "21897009")
+    anxiety = [{"system": "SNOMED-CT", "code": "21897009", "display": "Generalized anxiety disorder (disorder)"}]
+    withheld = order(sim, SERTRALINE_100, chronic=True, reason=anxiety)
+    assert withheld["id"] is None and withheld["prescribing"]["rule"] == "second_indication"
+    assert _running(sim) == [DULOXETINE_60]
