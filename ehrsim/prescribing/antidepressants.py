@@ -92,6 +92,14 @@ def serving(ph: Pharmacy, fields: dict[str, Any], product: Product, t: float, en
     return None
 
 
+def still_serving(ph: Pharmacy, entry: dict[str, Any]) -> bool:
+    """An order serving two indications (``serving``) that a module ends while one of them is still active goes on:
+    the depression module's stop at the end of the continuation phase left the anxiety it also treated with nothing
+    (after-run chart read)."""
+    reasons = entry.get("reason") or ()
+    return len(reasons) > 1 and any(r.get("code") in ph.sim.active["conditions"] for r in reasons)
+
+
 def failed(ph: Pharmacy, t: float, ever: bool = False) -> set[str]:
     """Ingredients that failed an adequate trial for depression within the window before ``t`` (or ``ever``)."""
     since = float("-inf") if ever else t - window()

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from ehrsim.engine.simulation import Simulation
-from tests.prescribing.helpers import at, onset, order, patient, result
+from tests.prescribing.helpers import Run, at, onset, order, patient, result
 
 SERTRALINE_50, SERTRALINE_100 = "312941", "312938"
 FLUOXETINE_20, FLUOXETINE_40 = "310385", "313989"
@@ -145,3 +145,11 @@ def test_an_anxiety_order_does_not_replace_the_depression_regimen() -> None:
     withheld = order(sim, SERTRALINE_100, chronic=True, reason=anxiety)
     assert withheld["id"] is None and withheld["prescribing"]["rule"] == "second_indication"
     assert _running(sim) == [DULOXETINE_60]
+    sim.attributes["depression_med"] = next(
+        m for m in sim.active["medications"].values() if m["codes"][0]["code"] == DULOXETINE_60
+    )
+    at(sim, dt.date(2013, 6, 1))  # the depression module stops its drug at the end of the continuation phase
+    sim.end_entries(
+        Run(), "medications", state_name=None, attribute="depression_med", codes=None, t=sim.now, stop_reason=None
+    )
+    assert _running(sim) == [DULOXETINE_60]  # the anxiety is still active: duloxetine goes on for it
