@@ -62,6 +62,10 @@ def for_depression(ph: Pharmacy, med: dict[str, Any]) -> bool:
     return not reasons or any(GROUP in ph.rx.reason_groups.get(r.get("code", ""), ()) for r in reasons)
 
 
+def _is_depression(ph: Pharmacy, reason: dict[str, Any]) -> bool:
+    return GROUP in ph.rx.reason_groups.get(reason.get("code", ""), ())
+
+
 def _other_indication(ph: Pharmacy, med: dict[str, Any]) -> bool:
     """The order also names a reason outside depression (duloxetine for diabetic neuropathy)."""
     return any(GROUP not in ph.rx.reason_groups.get(r.get("code", ""), ()) for r in med.get("reason") or ())
@@ -82,12 +86,14 @@ def serving(ph: Pharmacy, fields: dict[str, Any], product: Product, t: float, en
             continue
         if not (running is product or running.duplicate_groups & product.duplicate_groups):
             continue
-        if not med.get("reason") or for_depression(ph, med) == depression:
-            continue  # the same indication: the new order replaces it (running.replace_duplicates)
-        reasons = [*med["reason"], *(r for r in fields["reason"] if r not in med["reason"])]
-        new = ph.renew(med, t, encounter)
-        if new is not None and new is not med:  # a new order: its reasons may name a condition diagnosed now
-            new["reason"] = reasons
+        if not med.get("reason") or all(_is_depression(ph, r) == depression for r in med["reason"]):
+            continue  # the same indication only: the new order replaces it (running.replace_duplicates)
+        codes = {r.get("code") for r in med["reason"]}
+        if any(r.get("code") not in codes for r in fields["reason"]):
+            reasons = [*med["reason"], *(r for r in fields["reason"] if r.get("code") not in codes)]
+            new = ph.renew(med, t, encounter)
+            if new is not None and new is not med:  # a new order: its reasons may name a condition diagnosed now
+                new["reason"] = reasons
         return str(med["codes"][0]["display"])
     return None
 
@@ -175,7 +181,9 @@ def augment(ph: Pharmacy, med: dict[str, Any], t: float, encounter: str | None, 
         if ph.problem(target, patient) is not None:
             continue
         fields = {k: v for k, v in med.items() if k not in ("id", "n", "encounter", "ordered", "prescribing")}
+        reasons = [r for r in med.get("reason") or () if _is_depression(ph, r)]
         fields.update(
+            reason=reasons or list(med.get("reason") or ()),  # for depression, not the drug's other indication
             start=t,
             stop=None,
             stop_reason=None,

@@ -116,6 +116,10 @@ def test_duloxetine_for_neuropathy_keeps_serving_it_when_depression_comes() -> N
     assert [r["code"] for r in dulox["reason"]] == ["368581000119106", "66344007"]
     _failing(sim, [dt.date(2012, 6, 20)])
     assert _running(sim) == [DULOXETINE_60, BUPROPION_150]  # augmented, not switched: the neuropathy keeps it
+    (added,) = [m for m in sim.rec.lists["medications"] if m["codes"][0]["code"] == BUPROPION_150]
+    assert [r["code"] for r in added["reason"]] == ["66344007"]  # bupropion is for the depression only
+    again = order(sim, SERTRALINE_100, chronic=True, reason=DEPRESSION)  # the module's next step orders an SSRI again
+    assert again["id"] is None and _running(sim) == [DULOXETINE_60, BUPROPION_150]  # duloxetine is not replaced
     at(sim, dt.date(2013, 1, 10))
     sim.deactivate("conditions", depression, sim.now, None)  # remission: duloxetine goes on for the neuropathy
     assert DULOXETINE_60 in _running(sim)
