@@ -13,7 +13,7 @@ import numpy as np
 
 from ehrsim.core import immunizations, lab_eras, ref_ranges
 from ehrsim.engine import indications, lifecycle, parameters, pregnancy_bp, result_follow_up
-from ehrsim.prescribing import gbs, prophylaxis, running
+from ehrsim.prescribing import antidepressants, gbs, prophylaxis, running
 from ehrsim.record.times import to_date
 
 #: the sample's creatinine, reported with every eGFR computed from it (any library's module asking for the eGFR alone)
@@ -290,6 +290,8 @@ class RecordWrites:
         for entry in entries:
             if kind == "medications" and running.keeps_device(self.rx, entry, t):
                 continue  # a device in place is ended by its removal, not by a change of method
+            if kind == "medications" and antidepressants.still_serving(self.rx, entry):
+                continue  # it serves another condition still active (duloxetine for anxiety and depression)
             self.deactivate(kind, entry, t, stop_reason)
 
     def resolve_reason(self, run: ModuleRun, reason: str | None) -> list[dict[str, str]]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ehrsim.prescribing import (
+    antidepressants,
     bsa,
     checks,
     courses,
@@ -135,6 +136,14 @@ class Pharmacy:
             if held is not None:
                 return self._withhold(run, state, fields, t, held)
         chosen, problem = self.choose(product, patient, fields.get("reason") or ())
+        if (
+            chosen is not None and chosen is product and "antidepressant" in chosen.classes
+        ):  # one regimen for depression
+            taken = antidepressants.serving(self, fields, chosen, t, patient.encounter)  # (antidepressants.py)
+            if taken is not None:
+                return self._withhold(run, state, fields, t, ("second_indication", f"{taken} treats it too", ""))
+            chosen = antidepressants.answer_order(self, fields, chosen, t)
+            ordered, product = fields["codes"][0], chosen
         if chosen is None:
             return self._withhold(run, state, fields, t, problem)
         if chosen is not product:

@@ -6,9 +6,8 @@ whose follow-up PHQ-9 stayed at 16-19 kept duloxetine 30 mg (the label's one-wee
 same drug and no change in the next 60 days). When a result of ``result_titration.csv`` is at or above its
 threshold, every running chronic drug of the row's class that has a strength plan and has been taken for
 ``after_days`` (the course, renewals included) is renewed at that visit: below the plan's maximum the renewal takes
-the titration decision again (strength.py); at the maximum it is renewed as the first drug of its
-``nonresponse_switch.csv`` list approved at the time (another class; before duloxetine, 2004, another SSRI: APA 2010,
-STAR*D level 2). Functions of the ``Pharmacy``, as pregnancy.py.
+the titration decision again (strength.py); at the maximum an antidepressant is switched or augmented by the
+regimen (antidepressants.py: never back to a drug that failed). Functions of the ``Pharmacy``, as pregnancy.py.
 """
 
 from __future__ import annotations
@@ -18,23 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from ehrsim.core.tables import rows
 from ehrsim.errors import ConfigError
+from ehrsim.prescribing import antidepressants
 
 if TYPE_CHECKING:
     from ehrsim.prescribing.pharmacy import Pharmacy
     from ehrsim.prescribing.strength import Plan
 
 DAY = 86400.0
-
-
-@cache
-def _switches() -> dict[str, tuple[dict[str, str], ...]]:
-    """Ingredient -> the code dicts of the drugs it is switched to at its maximum dose without a response, the
-    preferred first (the first one approved at the time is taken)."""
-    out: dict[str, list[dict[str, str]]] = {}
-    for r in rows("prescribing/nonresponse_switch.csv"):
-        code = {"system": "RxNorm", "code": r["switch_to_rxcui"], "display": r["switch_to_display"]}
-        out.setdefault(r["ingredient"], []).append(code)
-    return {k: tuple(v) for k, v in out.items()}
 
 
 @cache
@@ -76,26 +65,14 @@ def titrate_on_result(ph: Pharmacy, entry: dict[str, Any], t: float) -> None:
             if t - med["start"] >= plan.step:  # a renewal at this very visit has just decided the dose
                 ph.renew(med, t, entry.get("encounter"))
             continue
-        switch = _approved_switch(ph, product.ingredients[0] if product.ingredients else "", t)
-        if switch is None:
-            continue
-        med["ordered"] = dict(switch)  # from now on the course is the other drug (renewals keep it)
-        ph.renew(med, t, entry.get("encounter"))
+        if "antidepressant" in product.classes:  # switch, augment, never back to a failed drug (antidepressants.py)
+            antidepressants.on_failure(ph, med, product, t, entry.get("encounter"))
 
 
 def _for_group(ph: Pharmacy, med: dict[str, Any], group: str) -> bool:
     """The order is for a condition of ``group`` (conditions.csv), or names no reason (a module that gives none)."""
     reasons = med.get("reason") or ()
     return not reasons or any(group in ph.rx.reason_groups.get(r.get("code", ""), ()) for r in reasons)
-
-
-def _approved_switch(ph: Pharmacy, ingredient: str, t: float) -> dict[str, str] | None:
-    """The first drug of the ingredient's switch list approved at ``t``."""
-    for switch in _switches().get(ingredient, ()):
-        target = ph.rx.products.get(switch["code"])
-        if target is not None and not any(t < before for before, _ in target.approvals):
-            return switch
-    return None
 
 
 def _course_start(ph: Pharmacy, med: dict[str, Any], plan: Plan) -> float:

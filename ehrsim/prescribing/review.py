@@ -43,11 +43,15 @@ def ended(ph: Pharmacy, entry: dict[str, Any], t: float) -> None:
 
     Unless the drug treats what the condition leaves behind (successors.csv: a statin, aspirin or
     beta-blocker after a myocardial infarction goes on for its history; a P2Y12 inhibitor until 12
-    months after the infarction): then the order's reason becomes the successor condition.
+    months after the infarction): then the order's reason becomes the successor condition. An order naming another
+    reason still active goes on for it.
     """
     code = entry["codes"][0]["code"]
     for med, product in running.current(ph, t):
-        if med["stop"] is None and any(r.get("code") == code for r in med.get("reason") or ()):
+        reasons = med.get("reason") or ()
+        if med["stop"] is None and any(r.get("code") == code for r in reasons):
+            if any(r.get("code") != code and r.get("code") in ph.sim.active["conditions"] for r in reasons):
+                continue  # it serves another condition still active (duloxetine for neuropathy and depression)
             if product is not None and lifecycle.succeed(ph, med, product, entry, t):
                 continue
             if product is not None and courses.continue_after(ph, med, product, entry, t):

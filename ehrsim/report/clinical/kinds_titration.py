@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ehrsim.record.times import DAY, iso
 from ehrsim.report.clinical.base import Finding, Rule, date_time, register
 from ehrsim.report.clinical.view import PatientView
@@ -136,3 +138,86 @@ class RaisedReadingsUndiagnosed(Rule):
             text = f"{iso(start)[:10]} to {iso(last)[:10]}: mean {shown} of {n} readings, undiagnosed {days} days later"
             return Finding(events=1, breaches=[] if ok else [text])
         return Finding()
+
+
+def _ingredient(display: str) -> str:
+    """The first word of a drug's display that is not a release prefix ("24 HR bupropion ..." -> bupropion)."""
+    words = [w for w in display.lower().split() if not w[0].isdigit() and w != "hr"]
+    return words[0] if words else ""
+
+
+@register
+class FailedDrugGivenAgain(Rule):
+    """A drug of the class left for another after an adequate trial (at least ``min_days``) is not given again for
+    the condition within ``window_days`` of the switch (an antidepressant that failed).
+
+    Orders for a reason outside ``reason_set`` are not judged (duloxetine for neuropathic pain); orders naming no
+    reason are. A switch is a course of one ingredient ending within ``gap_days`` of a course of another starting;
+    a course is the orders of one ingredient that continue one another (renewals, strength changes). One event per
+    switch.
+    """
+
+    kind = "failed_drug_given_again"
+    required = ("drug_class", "reason_set", "min_days", "window_days")
+
+    def setup(self) -> None:
+        self.reasons = self.data.code_set(self.p["reason_set"])
+
+    def check(self, view: PatientView) -> Finding:
+        gap = float(self.param("gap_days", 1)) * DAY
+        courses: list[list[Any]] = []  # [ingredient, start, end]
+        meds = [m for m in view.meds_of(self.p["drug_class"]) if not m.get("reason") or self.reasons.any(m["reason"])]
+        for m in sorted(meds, key=lambda m: m["start"]):
+            name, stop = _ingredient(m["codes"][0]["display"]), view.stop_of(m)
+            course = next((c for c in courses if c[0] == name and c[1] <= m["start"] <= c[2] + gap), None)
+            if course is None:
+                courses.append([name, m["start"], stop])
+            else:
+                course[2] = max(course[2], stop)
+        events, breaches = 0, []
+        trial, window = float(self.p["min_days"]) * DAY, float(self.p["window_days"]) * DAY
+        for name, start, end in courses:
+            if end >= view.end or end - start < trial:
+                continue
+            into = next((c for c in courses if c[0] != name and abs(c[1] - end) <= gap), None)
+            if into is None:
+                continue
+            events += 1
+            again = next((c for c in courses if c[0] == name and end + gap < c[1] <= end + window), None)
+            if again is not None:
+                breaches.append(f"{name} left for {into[0]} {iso(end)[:10]}, given again {iso(again[1])[:10]}")
+        return Finding(events=events, breaches=breaches)
+
+
+@register
+class OtherIndicationKept(Rule):
+    """A drug of the class given for a condition of ``reason_set`` (duloxetine for diabetic neuropathy) is not stopped
+    while that condition is active unless an order for it (the same drug renewed, or another drug of ``treat_class``)
+    begins within ``days`` or is running: a drug with two indications, replaced for the other one (depression),
+    leaves the first untreated. Stops at the end of the record are not judged."""
+
+    kind = "other_indication_kept"
+    required = ("drug_class", "reason_set", "treat_class", "days")
+
+    def setup(self) -> None:
+        self.reasons = self.data.code_set(self.p["reason_set"])
+
+    def check(self, view: PatientView) -> Finding:
+        given = [m for m in view.meds_of(self.p["drug_class"]) if self.reasons.any(m.get("reason"))]
+        if not given:
+            return Finding()
+        treating = [m for m in view.meds_of(self.p["treat_class"]) if self.reasons.any(m.get("reason"))]
+        conditions = view.conditions_in(self.reasons)
+        within = float(self.p["days"]) * DAY
+        events, breaches = 0, []
+        for m in given:
+            stop = m.get("stop")
+            if stop is None or stop >= view.end - within or not m.get("chronic"):
+                continue
+            if not any(c["start"] <= stop and (c.get("stop") is None or c["stop"] > stop) for c in conditions):
+                continue  # the condition ended: so may its treatment
+            events += 1
+            kept = any(o is not m and o["start"] <= stop + within and view.stop_of(o) > stop for o in treating)
+            if not kept:
+                breaches.append(f"{m['codes'][0]['display']} stopped {iso(stop)[:10]}: nothing for the condition after")
+        return Finding(events=events, breaches=breaches)

@@ -258,3 +258,51 @@ def test_a_potassium_of_six_is_repeated_or_acted_on_within_a_week() -> None:
             _high_potassium(6.4, esrd=True, index=3),  # dialysis manages it
         ],
     )
+
+
+DULOXETINE_60 = ("596934", "duloxetine 60 MG Delayed Release Oral Capsule")
+BUPROPION_150 = ("993541", "24 HR bupropion hydrochloride 150 MG Extended Release Oral Tablet")
+
+
+def _switched(course: list[tuple[tuple[str, str], float, float | None]], reason: str = "370143000") -> Record:
+    """Major depression from 30; antidepressant orders (drug, from age, to age) for ``reason``."""
+    b = RecordBuilder(birth=dt.date(1980, 1, 1))
+    b.condition(reason, b.at_age(30))
+    for drug, start, stop in course:
+        med(b, drug, b.at_age(start), b.at_age(stop) if stop is not None else None, reason=[reason])["chronic"] = True
+    return b.record()
+
+
+def test_failed_antidepressant_not_resumed() -> None:
+    """Session-12 chart read and the 2,000-life proof run: sertraline left for duloxetine after its trial, then
+    given again 4 months later (119 of 188 switched patients)."""
+    back = _switched([(SERTRALINE_100, 30.0, 30.3), (DULOXETINE_60, 30.3, 30.6), (SERTRALINE_50, 30.6, None)])
+    result = breaks("care.failed_antidepressant_not_resumed", [back])
+    assert "sertraline left for duloxetine" in result.examples[0][1][0]
+    augmented = _switched([(SERTRALINE_100, 30.0, 30.3), (DULOXETINE_60, 30.3, None), (BUPROPION_150, 30.6, None)])
+    years_later = _switched([(SERTRALINE_100, 30.0, 30.3), (DULOXETINE_60, 30.3, 30.8), (SERTRALINE_50, 33.0, None)])
+    brief = _switched([(SERTRALINE_100, 30.0, 30.05), (DULOXETINE_60, 30.05, 30.3), (SERTRALINE_50, 30.3, None)])
+    neuropathy = _switched(  # duloxetine for neuropathic pain is not judged here
+        [(DULOXETINE_60, 30.0, 30.3), (SERTRALINE_50, 30.3, 30.6), (DULOXETINE_60, 30.6, None)], "368581000119106"
+    )
+    passes("care.failed_antidepressant_not_resumed", [augmented, years_later, brief, neuropathy])
+
+
+def test_second_indication_kept() -> None:
+    """Session-12 chart read: duloxetine taken 7 years for diabetic neuropathy replaced by sertraline for depression;
+    the neuropathy had nothing once sertraline stopped (5 patients, 7 courses of the 2,000-life proof run)."""
+    neuropathy = "368581000119106"
+    b = RecordBuilder(birth=dt.date(1960, 1, 1))
+    b.condition(neuropathy, b.at_age(50))
+    med(b, DULOXETINE_60, b.at_age(50), b.at_age(55), reason=[neuropathy])["chronic"] = True
+    med(b, SERTRALINE_50, b.at_age(55), b.at_age(56), reason=["370143000"])["chronic"] = True
+    result = breaks("rx.second_indication_kept", [b.record()])
+    assert "stopped" in result.examples[0][1][0]
+    kept = RecordBuilder(1, birth=dt.date(1960, 1, 1))  # renewed naming both reasons, then goes on
+    kept.condition(neuropathy, kept.at_age(50))
+    med(kept, DULOXETINE_60, kept.at_age(50), kept.at_age(55), reason=[neuropathy])["chronic"] = True
+    med(kept, DULOXETINE_60, kept.at_age(55), None, reason=[neuropathy, "370143000"])["chronic"] = True
+    ended = RecordBuilder(2, birth=dt.date(1960, 1, 1))  # the neuropathy ended: so may its drug
+    ended.condition(neuropathy, ended.at_age(50), stop=ended.at_age(54))
+    med(ended, DULOXETINE_60, ended.at_age(50), ended.at_age(55), reason=[neuropathy])["chronic"] = True
+    passes("rx.second_indication_kept", [kept.record(), ended.record()])
