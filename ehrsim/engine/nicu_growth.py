@@ -1,12 +1,12 @@
 """A NICU stay's growth measurements: weight, length and head circumference every week until discharge.
 
 A newborn under 34 weeks stays in the NICU for weeks (to about 36-37 weeks postmenstrual age), and the record held
-only the admission's measurements: 42 stays of 20-90 days on 2,000 lives with a single weight (s19mom). Growth in
-the unit is followed on the Fenton preterm chart (``perinatal/birth_stay.csv``, ``nicu_measure_every_days``): the
-core measures the newborn's weight, length and head circumference (``vitals/birth_measurements.csv``) from the
-physiological state, which grows the preterm infant along the Fenton chart, every ``nicu_measure_every_days`` days
-after admission while the stay lasts. The draws come from the birth stay's own stream after its last birth draw, so
-no module's draws move.
+only the admission's measurements: 36 of the 41 NICU stays of the 2,000-life proof run lasted 20-90 days with a
+single weight (s19mom). Growth in the unit is followed on the Fenton preterm chart (``perinatal/birth_stay.csv``,
+``nicu_measure_every_days``): the core measures the newborn's weight, length and head circumference
+(``vitals/birth_measurements.csv``) from the physiological state, which grows the preterm infant along the Fenton
+chart, every ``nicu_measure_every_days`` days after admission while the stay lasts. The draws come from the birth
+stay's own stream after its last birth draw, so no module's draws move.
 """
 
 from __future__ import annotations
