@@ -15,7 +15,7 @@ from functools import cache
 from ehrsim.core import growth
 from ehrsim.core.tables import interpolate, rows
 
-__all__ = ["PRETERM_DAYS", "chart_value", "early_weight", "percentile"]
+__all__ = ["PRETERM_DAYS", "chart_value", "early_weight", "percentile", "preterm_early_weight"]
 
 TERM_DAYS = 280.0  # 40 weeks: the charts' birth
 PRETERM_DAYS = 259.0  # under 37 completed weeks
@@ -106,3 +106,14 @@ def early_weight(weight_now: float, weight_at_birth: float, age_days: float, sca
     early = weight_at_birth * fraction
     blend = max(0.0, (age_days - 14.0) / (CHART_DAYS - 14.0))
     return (1.0 - blend) * early + blend * weight_now
+
+
+def preterm_early_weight(weight_now: float, age_days: float, scale: float) -> float:
+    """A preterm newborn's weight in the first weeks: the Fenton chart's value ``weight_now`` less the early loss (the
+    early curve's fall below 1, scaled by ``scale``), regained by about day 10. The term curve (birth weight held to
+    day 14, then blended to the chart by day 28) put a 1.0 kg infant's NICU weights at 1.04 kg on day 14 and 1.66 kg
+    on day 28, 45 g/kg/day; on the chart from birth the gain is the Fenton curve's, about 15-20 g/kg/day."""
+    if age_days >= CHART_DAYS or age_days <= 0.0:
+        return weight_now
+    fraction = interpolate(age_days, *_early())
+    return weight_now * (1.0 - scale * (1.0 - fraction)) if fraction < 1.0 else weight_now

@@ -159,7 +159,10 @@ class Physiology:
             if months < 1.0:  # the early loss and regain (preterm newborns lose weight too)
                 at_birth = newborn_growth.chart_value("weight", self.sex, 0.0, z_weight, self.gestation_days)
                 loss = 0.4 + 1.2 * self.unit("newborn_weight_loss")  # breast- and formula-fed newborns
-                weight = newborn_growth.early_weight(weight, at_birth, age_years * 365.25, loss)
+                if self.gestation_days is not None and self.gestation_days < newborn_growth.PRETERM_DAYS:
+                    weight = newborn_growth.preterm_early_weight(weight, age_years * 365.25, loss)
+                else:
+                    weight = newborn_growth.early_weight(weight, at_birth, age_years * 365.25, loss)
             infant = weight / (height_m * height_m)
             if months < INFANT_BLEND[0]:
                 return infant

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ehrsim.core import bilirubin, birth_stay, codes, ref_ranges
-from ehrsim.engine import stay_vitals
+from ehrsim.engine import nicu_growth, stay_vitals
 from ehrsim.engine.parameters import care as care_parameters
 
 if TYPE_CHECKING:
@@ -67,6 +67,8 @@ def admit(sim: Simulation) -> None:
         else:
             entry = {"start": at, "stop": at + 600.0, "codes": [dict(item.code)], "reason": []}
             sim.write("procedures", entry, enc["id"])
+    if plan.nicu:  # weekly weight, length and head circumference in the unit, drawn after every birth draw
+        nicu_growth.schedule(sim, enc, plan.stop, rng)
 
 
 def _gestational_age(t: float, days: float) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ehrsim.core.tables import rows
+from ehrsim.engine import pregnancy_severe
 from ehrsim.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -66,10 +67,17 @@ def _at(level: Level, bp: tuple[float, float]) -> bool:
 
 def observed(sim: Simulation, entry: dict[str, Any]) -> None:
     """A reading recorded before 20 weeks of a pregnancy: the second raised one at least 4 hours after the first,
-    or a severe-range one, sets ``pregnancy_early_hypertension``."""
+    or a severe-range one, sets ``pregnancy_early_hypertension``. Later, a severe-range one with pre-eclampsia is
+    confirmed and delivered (``pregnancy_severe``)."""
     attributes = sim.attributes
     weeks = attributes.get("gestational_weeks")
-    if attributes.get("pregnancy") is not True or not isinstance(weeks, int | float) or weeks >= WEEKS:
+    if attributes.get("pregnancy") is not True or not isinstance(weeks, int | float):
+        return
+    if weeks >= WEEKS:
+        if attributes.get(pregnancy_severe.PREECLAMPSIA) is True:
+            bp = reading(entry)
+            if bp is not None and _at(levels()["severe"], bp):
+                pregnancy_severe.found(sim, entry, float(weeks))
         return
     if attributes.get(FLAG) is True:
         return

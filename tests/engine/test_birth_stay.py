@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 
 import numpy as np
 import pytest
@@ -286,3 +287,24 @@ def test_the_small_newborns_dose_comes_at_1_month_in_a_long_stay() -> None:
     assert birth_dose.deferred_until(1.48, born, born + 5 * 3600, born + 20 * DAY) == born + 20 * DAY
     assert birth_dose.deferred_until(2.6, born, born + 5 * 3600, born + 2 * DAY) is None
     assert birth_dose.deferred_until(0.94, born, born + 30 * DAY, born + 67 * DAY) is None  # its time has come
+
+
+def test_a_nicu_stay_measures_the_newborn_weekly_and_growth_follows_the_fenton_chart() -> None:
+    """The proof run's NICU stays held the admission's measurements alone for 20-90 days (s19mom): now weight,
+    length and head circumference every 7 days to discharge, the weight gaining 10-30 g/kg/day after the first week
+    (Fenton 2013; the term newborn's early curve had put 1.04 kg on day 14 and 1.66 kg on day 28)."""
+    for seed in (110, 115):  # NICU births (30 and 27 weeks)
+        sim, rec = simulate(born=dt.date(2020, 3, 1), end=dt.date(2020, 8, 1), seed=seed)
+        stay = _stay(rec)
+        assert sim.birth_plan.nicu and stay is not None and stay["codes"][0]["code"] == "830077005"
+        days = (stay["stop"] - stay["start"]) / DAY
+        for code in ("29463-7", "8302-2", "9843-4"):
+            taken = [o for o in rec["observations"] if o["encounter"] == stay["id"] and o["codes"][0]["code"] == code]
+            assert [round((o["time"] - stay["start"]) / DAY) for o in taken] == list(range(0, int(days) + 1, 7))
+        weights = [
+            o["value"]
+            for o in rec["observations"]
+            if o["encounter"] == stay["id"] and o["codes"][0]["code"] == "29463-7"
+        ]
+        for before, after in itertools.pairwise(weights[1:]):
+            assert 10 <= (after - before) * 1000 / before / 7 <= 30, (seed, weights)

@@ -17,6 +17,7 @@ DAY = 86400
 PREGNANCY, PREGESTATIONAL, GDM = "72892002", "609567009", "11687002"
 PREECLAMPSIA, SEVERE = "398254007", "46764007"
 HBA1C, GLUCOSE_CHALLENGE = "4548-4", "1504-0"
+ESSENTIAL_HYPERTENSION, HYPERTENSION_IN_PREGNANCY = "59621000", "78808002"
 DELIVERIES = {"177184002", "11466000", "236974004"}
 
 
@@ -47,10 +48,24 @@ def test_a_pregnancy_with_type_2_diabetes_is_coded_as_such_with_monthly_hba1c_an
     assert _coded(record, "conditions", GDM) == []
 
 
+def test_a_pregnancy_with_essential_hypertension_is_coded_as_hypertension_complicating_it() -> None:
+    """Essential hypertension from 20 (fixture): each pregnancy carries 'Essential hypertension complicating AND/OR
+    reason for care during pregnancy' (ICD-10-CM O10.01x) for its span, ended with it; the hypertension goes on."""
+    record = _run("pregnancy", "essential_htn_at_20", born=dt.date(1990, 1, 1), end=dt.date(2025, 1, 1), seed=0)
+    pregnancies = [p for p in _coded(record, "conditions", PREGNANCY) if p["stop"] is not None]
+    coded = _coded(record, "conditions", HYPERTENSION_IN_PREGNANCY)
+    assert len(pregnancies) >= 2 and len(coded) == len(pregnancies)
+    for pregnancy, htn in zip(pregnancies, coded, strict=True):
+        assert htn["start"] == pregnancy["start"] and pregnancy["stop"] - DAY <= htn["stop"] <= pregnancy["stop"]
+    (essential,) = _coded(record, "conditions", ESSENTIAL_HYPERTENSION)
+    assert essential["stop"] is None
+
+
 def test_without_diabetes_the_pregnancy_is_not_coded_as_diabetic() -> None:
     record = _run("pregnancy", born=dt.date(1990, 1, 1), end=dt.date(2025, 1, 1), seed=0)
     assert _coded(record, "conditions", PREGNANCY)
     assert _coded(record, "conditions", PREGESTATIONAL) == [] and _coded(record, "observations", HBA1C) == []
+    assert _coded(record, "conditions", HYPERTENSION_IN_PREGNANCY) == []
     assert _coded(record, "observations", GLUCOSE_CHALLENGE)  # screened for gestational diabetes instead
 
 

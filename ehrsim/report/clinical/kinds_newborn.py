@@ -7,6 +7,8 @@ birth; a mother's delivery admission is never it (that is later in her life). A 
 
 from __future__ import annotations
 
+import itertools
+
 from ehrsim.record.times import DAY, iso
 from ehrsim.report.clinical.base import HOUR, Finding, Rule, date_time, register
 from ehrsim.report.clinical.view import Entry, PatientView
@@ -166,3 +168,31 @@ class InfantDeathsPreterm(_Newborn):
 
     def measure(self, values: list[float]) -> float | None:
         return sum(values) / len(values) if len(values) >= self.param("min_deaths", 20) else None
+
+
+@register
+class LongBirthStayWeighed(_Newborn):
+    """A birth stay lasting ``min_days`` or more (a NICU stay) records a weight of ``weight_set`` at least every
+    ``max_gap_days`` from admission to discharge: growth in the unit is followed on the preterm chart (Fenton 2013).
+    A stay still in progress at the record's end or ended by death is judged up to its end."""
+
+    kind = "long_birth_stay_weighed"
+    required = ("weight_set", "min_days", "max_gap_days")
+
+    def setup(self) -> None:
+        super().setup()
+        self.weights = self.data.code_set(self.p["weight_set"])
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        stay = birth_stay(view, self.within) if self.judged(view) else None
+        if stay is None:
+            return f
+        start, stop = stay["start"], view.stop_of(stay)
+        if stop - start < float(self.p["min_days"]) * DAY:
+            return f
+        times = [start, *sorted(t for t, _, o in view.values(self.weights) if o.get("encounter") == stay["id"]), stop]
+        gap = max(b - a for a, b in itertools.pairwise(times))
+        n = len(times) - 2
+        f.add(gap <= float(self.p["max_gap_days"]) * DAY, f"stay of {(stop - start) / DAY:.0f} days: {n} weights")
+        return f

@@ -174,3 +174,27 @@ def test_every_birth_stay_measures_bilirubin_from_october_2009() -> None:
     assert (
         run("care.newborn_bilirubin_screen", [_newborn(0, born=dt.date(2005, 1, 1), bilirubin=False)]).denominator == 0
     )
+
+
+def _nicu(index: int, days: int, every: int | None) -> dict:
+    """Born at 30 weeks, in the NICU for ``days``, weighed at admission and every ``every`` days (None: never)."""
+    b = RecordBuilder(index=index, birth=dt.date(2015, 5, 1), gender="F")
+    stay = b.encounter(b.birth, hours=days * 24, cls="inpatient")
+    b.observation(GESTATION, b.birth, 30.0, unit="wk", enc=stay, category="exam")
+    b.observation(WEIGHT, b.birth, 1.4, unit="kg", enc=stay, category="vital-signs")
+    for k in range(every or days + 1, days + 1, every or 1):
+        b.observation(WEIGHT, b.birth + k * DAY, 1.4 + 0.02 * k, unit="kg", enc=stay, category="vital-signs")
+    return b.record()
+
+
+def test_a_nicu_stay_with_only_the_admission_weight_breaks() -> None:
+    """The proof run's NICU stays: 20-90 days with the admission's weight alone (s19mom)."""
+    result = breaks("care.nicu_stay_weighed", [_nicu(0, days=42, every=None)])
+    assert "stay of 42 days: 1 weights" in result.examples[0][1][0]
+    breaks("care.nicu_stay_weighed", [_nicu(1, days=42, every=14)])  # fortnightly
+
+
+def test_a_nicu_stay_weighed_weekly_passes() -> None:
+    assert passes("care.nicu_stay_weighed", [_nicu(0, days=42, every=7)]).events == 1
+    # a term birth stay of 2 days is not judged
+    assert run("care.nicu_stay_weighed", [_newborn(1)]).denominator == 0

@@ -84,6 +84,36 @@ def test_diabetic_pregnancy_coded_and_monitored_passes() -> None:
     assert run("care.pregestational_diabetes_in_pregnancy", [late.record()]).denominator == 0
 
 
+ESSENTIAL_HYPERTENSION, HYPERTENSION_IN_PREGNANCY = "59621000", "78808002"
+
+
+def _hypertensive_delivery(index: int, coded: bool, years_before: float = 3) -> RecordBuilder:
+    """A woman with essential hypertension delivers in 2021 after a pregnancy charted from 8 weeks."""
+    b = RecordBuilder(index, birth=dt.date(1990, 1, 1))
+    start = b.at_age(31)
+    born = start + 31 * WEEK
+    b.condition(ESSENTIAL_HYPERTENSION, int(start - years_before * 365 * DAY))
+    b.condition(PREGNANCY, start, born + 2 * DAY)
+    if coded:
+        b.condition(HYPERTENSION_IN_PREGNANCY, start, born + 2 * DAY)
+    b.procedure(VAGINAL_DELIVERY, born)
+    return b
+
+
+def test_chronic_hypertension_pregnancy_charted_as_normal_breaks() -> None:
+    rule = "care.chronic_hypertension_in_pregnancy_coded"
+    result = breaks(rule, [_hypertensive_delivery(0, coded=False).record()])
+    assert "without hypertension complicating pregnancy coded" in result.examples[0][1][0]
+
+
+def test_chronic_hypertension_pregnancy_coded_passes() -> None:
+    rule = "care.chronic_hypertension_in_pregnancy_coded"
+    assert passes(rule, [_hypertensive_delivery(0, coded=True).record()]).events == 1
+    # hypertension found in the pregnancy (from 20 weeks: gestational) is not judged
+    late = _hypertensive_delivery(1, coded=False, years_before=-0.3)
+    assert run(rule, [late.record()]).denominator == 0
+
+
 def test_gestational_diabetes_before_screening_existed_breaks() -> None:
     b = RecordBuilder(0, birth=dt.date(1930, 1, 1))
     t = b.at_age(28)  # 1958
