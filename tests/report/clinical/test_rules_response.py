@@ -258,3 +258,42 @@ def test_a_potassium_of_six_is_repeated_or_acted_on_within_a_week() -> None:
             _high_potassium(6.4, esrd=True, index=3),  # dialysis manages it
         ],
     )
+
+
+TREATED_RULE = "care.hyperkalaemia_treated"
+FUROSEMIDE = ("310429", "furosemide 20 MG Oral Tablet")
+
+
+def _confirmed_potassium(
+    values: tuple[float, ...], loop_at: float | None = None, esrd: bool = False, index: int = 0
+) -> Record:
+    """A 70-year-old with CKD 4; potassium ``values`` two days apart from 70; furosemide from ``loop_at`` days after
+    the first result (negative: already taken); on dialysis when ``esrd``."""
+    b = RecordBuilder(index, birth=dt.date(1940, 1, 1))
+    b.condition("431857002", b.at_age(65))
+    if esrd:
+        b.condition("46177005", b.at_age(68))
+    t = b.at_age(70)
+    for i, k in enumerate(values):
+        u = int(t + 2 * i * DAY)
+        b.observation(SERUM_K, u, k, unit="mmol/L", enc=b.encounter(u))
+    if loop_at is not None:
+        med(b, FUROSEMIDE, int(t + loop_at * DAY))
+    return b.record()
+
+
+def test_confirmed_hyperkalaemia_is_treated_not_only_rechecked() -> None:
+    """The s19k proof run: potassium 5.5-7.6 confirmed 95 times in a woman with CKD 4, rechecked and never treated."""
+    result = breaks(TREATED_RULE, [_confirmed_potassium((5.8, 5.9))])
+    assert "5.9 confirmed, not treated" in result.examples[0][1][0]
+    breaks(TREATED_RULE, [_confirmed_potassium((5.8, 5.9), loop_at=10)])  # a loop diuretic 8 days on is too late
+    result = passes(
+        TREATED_RULE,
+        [
+            _confirmed_potassium((5.8, 5.9), loop_at=2),  # furosemide at the confirming visit
+            _confirmed_potassium((5.8, 6.1), loop_at=-100, index=1),  # already on a loop diuretic
+            _confirmed_potassium((5.8, 5.2), index=2),  # not confirmed: not judged
+            _confirmed_potassium((6.0, 6.2), esrd=True, index=3),  # dialysis manages it
+        ],
+    )
+    assert result.events == 2
