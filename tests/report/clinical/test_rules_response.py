@@ -297,3 +297,39 @@ def test_confirmed_hyperkalaemia_is_treated_not_only_rechecked() -> None:
         ],
     )
     assert result.events == 2
+
+
+ANAEMIA_RULE = "care.adult_anaemia_worked_up"
+FERRITIN = "2276-4"
+
+
+def _anaemic(
+    hb: float, sex: str = "F", ferritin_days: float | None = None, pregnant: bool = False, index: int = 0
+) -> Record:
+    """A haemoglobin ``hb`` at 60 (at 30 in pregnancy when ``pregnant``), a ferritin ``ferritin_days`` after it."""
+    b = RecordBuilder(index, birth=dt.date(1950, 1, 1), gender=sex)
+    t = b.at_age(30 if pregnant else 60)
+    if pregnant:
+        b.condition("72892002", t - 100 * DAY)
+    b.observation("718-7", t, hb, unit="g/dL", enc=b.encounter(t))
+    if ferritin_days is not None:
+        u = int(t + ferritin_days * DAY)
+        b.observation(FERRITIN, u, 80.0, unit="ug/L", enc=b.encounter(u))
+    return b.record()
+
+
+def test_adult_anaemia_is_worked_up() -> None:
+    """The s19k proof run: 1,166 anaemic haemoglobins in 296 adults and not one ferritin or iron study."""
+    result = breaks(ANAEMIA_RULE, [_anaemic(10.4)])
+    assert "haemoglobin 10.4, no ferritin" in result.examples[0][1][0]
+    breaks(ANAEMIA_RULE, [_anaemic(12.4, sex="M", ferritin_days=200)])  # a man at 12.4 is anaemic; 200 days is late
+    result = passes(
+        ANAEMIA_RULE,
+        [
+            _anaemic(10.4, ferritin_days=7),
+            _anaemic(11.0, ferritin_days=-200, index=1),  # worked up in the year before
+            _anaemic(12.4, index=2),  # a woman at 12.4 is not anaemic: not judged
+            _anaemic(10.0, pregnant=True, index=3),  # pregnancy has its own care: not judged
+        ],
+    )
+    assert result.events == 2
