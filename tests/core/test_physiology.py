@@ -346,3 +346,18 @@ def test_potassium_rises_as_egfr_falls_and_with_an_ace_inhibitor_more_in_ckd() -
     for age in range(60, 71):
         sick = ill.update(float(age), {}, t=age * year, conditions=stage4, medications=lisinopril)
     assert sick["EGFR"] < 30.0 and sick["Potassium"] > well + 0.3
+
+
+def test_the_loop_diuretic_the_hyperkalaemia_module_starts_lowers_potassium_in_ckd_4() -> None:
+    """modules/hyperkalemia.json starts furosemide 20 mg at a confirmed potassium of 5.5 or more: the product maps to
+    the loop class, whose potassium fall (drug_effects.csv, 0.2-0.4 mmol/L) applies on top of CKD's rise."""
+    year = 365.25 * 86400
+    stage4 = {"431857002": {"start": 0.0}}
+    furosemide = {"m": {"codes": [{"display": "furosemide 20 MG Oral Tablet"}], "start": 69.5 * year}}
+    values = []
+    for drugs in ({}, furosemide):
+        body = Physiology(np.random.default_rng(4), "M", "white")
+        for age in range(60, 71):
+            v = body.update(float(age), {}, t=age * year, conditions=stage4, medications=drugs)
+        values.append(v["Potassium"])
+    assert values[1] <= values[0] - 0.2

@@ -119,3 +119,29 @@ def test_a_potassium_still_at_6_at_the_week_check_is_measured_again_within_days(
         run = run + 1 if b - a <= 9 * DAY else 0
         longest = max(longest, run)
     assert longest <= 1 + 1 + 4  # the repeat, the week check and at most 4 rechecks in a row
+
+
+def test_confirmed_hyperkalaemia_is_diagnosed_and_treated_at_the_confirming_visit(tmp_path: Path) -> None:
+    """The s19k proof run: a woman with CKD 4 and potassium 5.5-7.6 for 20 years was rechecked 192 times and never
+    treated. A confirmed potassium of 5.5 or more is now diagnosed, with a dietitian referral (low-potassium diet) and
+    furosemide at the confirming visit; a normal first result brings none of them."""
+    rec = _life(tmp_path, 6.4, spironolactone=False)
+    results = sorted((o["time"], o["value"]) for o in rec["observations"] if o["codes"][0]["code"] == "2823-3")
+    confirmed = results[1][0]
+    (dx,) = [c for c in rec["conditions"] if c["codes"][0]["code"] == "14140009"]
+    assert dx["start"] == confirmed and dx["stop"] is None
+    loop = min((m for m in rec["medications"] if m["codes"][0]["code"] == "310429"), key=lambda m: m["start"])
+    assert loop["start"] == confirmed and [r["code"] for r in loop["reason"]] == ["14140009"]
+    (diet,) = [p for p in rec["procedures"] if p["codes"][0]["code"] == "103699006"]  # once
+    assert diet["start"] == confirmed
+    normal = _life(tmp_path, 4.3)
+    assert not [c for c in normal["conditions"] if c["codes"][0]["code"] == "14140009"]
+    assert not [m for m in normal["medications"] if m["codes"][0]["code"] == "310429"]
+
+
+def test_a_confirmed_potassium_of_6_is_measured_again_within_days_not_a_week(tmp_path: Path) -> None:
+    """The s19k proof run: a repeat of 6.2 was measured again 7-8 days later (care.high_potassium_rechecked)."""
+    rec = _life(tmp_path, 7.2, spironolactone=False)
+    results = sorted((o["time"], o["value"]) for o in rec["observations"] if o["codes"][0]["code"] == "2823-3")
+    assert results[1][1] >= 6.0
+    assert 2 * DAY <= results[2][0] - results[1][0] <= 6 * DAY

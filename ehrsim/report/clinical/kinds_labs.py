@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ehrsim.record.times import iso
+from ehrsim.record.times import DAY, iso
 from ehrsim.report.clinical.base import Finding, Rule, register
 from ehrsim.report.clinical.view import PatientView, numeric
 
@@ -39,4 +39,37 @@ class RedCellIndices(Rule):
             }
             off = [f"{k} {shown:g} (computed {c:.1f})" for k, (c, shown) in computed.items() if abs(c - shown) > gap[k]]
             f.add(not off, f"Hb {v[HB]:g}, Hct {v[HCT]:g}, RBC {v[RBC]:g} on {iso(t)[:10]}: {'; '.join(off)}")
+        return f
+
+
+@register
+class LowResultWorkedUp(Rule):
+    """An adult's result below its sex's threshold (``max_by_sex``: a haemoglobin under 12 g/dL in women, 13 in men)
+    is worked up: a test of ``workup_set`` (ferritin, iron studies) from ``lookback_days`` before it to ``days``
+    after. Results while a condition of ``except_sets`` is active (pregnancy, dialysis) are not judged, nor a result
+    too close to the end of the record to be followed."""
+
+    kind = "low_result_worked_up"
+    required = ("lab_set", "max_by_sex", "workup_set", "days", "lookback_days")
+
+    def setup(self) -> None:
+        self.lab = self.data.code_set(self.p["lab_set"])
+        self.workup = self.data.code_set(self.p["workup_set"])
+        self.excepted = [self.data.code_set(name) for name in self.param("except_sets", [])]
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        limit = self.p["max_by_sex"].get(view.sex)
+        if limit is None:
+            return f
+        after, before = float(self.p["days"]) * DAY, float(self.p["lookback_days"]) * DAY
+        tests = [t for t, _, _ in view.values(self.workup)]
+        excepted = [c for s in self.excepted for c in view.conditions_in(s)]
+        for t, value, _ in view.values(self.lab):
+            if value >= float(limit) or view.age(t) < float(self.param("min_age", 18)) or t + after > view.end:
+                continue
+            if any(view.active(c, t) for c in excepted):
+                continue
+            done = any(t - before <= u <= t + after for u in tests)
+            f.add(done, f"{iso(t)[:10]}: haemoglobin {value:g}, no ferritin or iron studies")
         return f

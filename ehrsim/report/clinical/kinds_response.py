@@ -160,7 +160,11 @@ class HighResultRechecked(Rule):
     """A result at or above ``min`` (a potassium of 6.0) is acted on within ``days``: the test repeated, a drug of
     ``stopped_class`` (the MRA or RAAS inhibitor that raises it) stopped, or a drug of ``drug_class`` begun. Results
     while a condition of ``except_set`` is active (dialysis manages it) are not judged, nor a result too close to
-    the end of the record to be followed."""
+    the end of the record to be followed.
+
+    With ``confirmed_within`` (days) only a result confirming an earlier one at or above ``min`` that long before is
+    judged, and ``treated: true`` asks for treatment, not a repeat: a drug of ``drug_class`` begun or already taken
+    (a loop diuretic for confirmed hyperkalaemia), or a ``stopped_class`` drug stopped."""
 
     kind = "high_result_rechecked"
     required = ("lab_set", "min", "days")
@@ -177,12 +181,22 @@ class HighResultRechecked(Rule):
         stopped = [m["stop"] for m in view.meds_of(stopped_class) if m.get("stop") is not None] if stopped_class else []
         begun = [m["start"] for m in view.meds_of(self.p["drug_class"])] if self.param("drug_class") else []
         excepted = view.conditions_in(self.excepted) if self.excepted is not None else []
+        low = float(self.p["min"])
+        confirm = float(self.param("confirmed_within", 0)) * DAY
+        treated = bool(self.param("treated", False))
+        taken = [(m["start"], view.stop_of(m)) for m in view.meds_of(self.p["drug_class"])] if treated else []
         for t, value, obs in results:
-            if value < float(self.p["min"]) or t + within > view.end:
+            if value < low or t + within > view.end:
                 continue
             if any(view.active(c, t) for c in excepted):
                 continue
-            rechecked = any(t < u <= t + within and o["id"] != obs["id"] for u, _, o in results)
+            if confirm and not any(t - confirm <= u < t and v >= low for u, v, _ in results):
+                continue
             acted = any(t <= u <= t + within for u in (*stopped, *begun))
+            if treated:
+                acted = acted or any(a <= t < b for a, b in taken)
+                f.add(acted, f"{iso(t)[:10]}: {value:g} confirmed, not treated in {self.p['days']} days")
+                continue
+            rechecked = any(t < u <= t + within and o["id"] != obs["id"] for u, _, o in results)
             f.add(rechecked or acted, f"{iso(t)[:10]}: {value:g}, not repeated nor acted on in {self.p['days']} days")
         return f

@@ -306,3 +306,76 @@ def test_second_indication_kept() -> None:
     ended.condition(neuropathy, ended.at_age(50), stop=ended.at_age(54))
     med(ended, DULOXETINE_60, ended.at_age(50), ended.at_age(55), reason=[neuropathy])["chronic"] = True
     passes("rx.second_indication_kept", [kept.record(), ended.record()])
+TREATED_RULE = "care.hyperkalaemia_treated"
+FUROSEMIDE = ("310429", "furosemide 20 MG Oral Tablet")
+
+
+def _confirmed_potassium(
+    values: tuple[float, ...], loop_at: float | None = None, esrd: bool = False, index: int = 0
+) -> Record:
+    """A 70-year-old with CKD 4; potassium ``values`` two days apart from 70; furosemide from ``loop_at`` days after
+    the first result (negative: already taken); on dialysis when ``esrd``."""
+    b = RecordBuilder(index, birth=dt.date(1940, 1, 1))
+    b.condition("431857002", b.at_age(65))
+    if esrd:
+        b.condition("46177005", b.at_age(68))
+    t = b.at_age(70)
+    for i, k in enumerate(values):
+        u = int(t + 2 * i * DAY)
+        b.observation(SERUM_K, u, k, unit="mmol/L", enc=b.encounter(u))
+    if loop_at is not None:
+        med(b, FUROSEMIDE, int(t + loop_at * DAY))
+    return b.record()
+
+
+def test_confirmed_hyperkalaemia_is_treated_not_only_rechecked() -> None:
+    """The s19k proof run: potassium 5.5-7.6 confirmed 95 times in a woman with CKD 4, rechecked and never treated."""
+    result = breaks(TREATED_RULE, [_confirmed_potassium((5.8, 5.9))])
+    assert "5.9 confirmed, not treated" in result.examples[0][1][0]
+    breaks(TREATED_RULE, [_confirmed_potassium((5.8, 5.9), loop_at=10)])  # a loop diuretic 8 days on is too late
+    result = passes(
+        TREATED_RULE,
+        [
+            _confirmed_potassium((5.8, 5.9), loop_at=2),  # furosemide at the confirming visit
+            _confirmed_potassium((5.8, 6.1), loop_at=-100, index=1),  # already on a loop diuretic
+            _confirmed_potassium((5.8, 5.2), index=2),  # not confirmed: not judged
+            _confirmed_potassium((6.0, 6.2), esrd=True, index=3),  # dialysis manages it
+        ],
+    )
+    assert result.events == 2
+
+
+ANAEMIA_RULE = "care.adult_anaemia_worked_up"
+FERRITIN = "2276-4"
+
+
+def _anaemic(
+    hb: float, sex: str = "F", ferritin_days: float | None = None, pregnant: bool = False, index: int = 0
+) -> Record:
+    """A haemoglobin ``hb`` at 60 (at 30 in pregnancy when ``pregnant``), a ferritin ``ferritin_days`` after it."""
+    b = RecordBuilder(index, birth=dt.date(1950, 1, 1), gender=sex)
+    t = b.at_age(30 if pregnant else 60)
+    if pregnant:
+        b.condition("72892002", t - 100 * DAY)
+    b.observation("718-7", t, hb, unit="g/dL", enc=b.encounter(t))
+    if ferritin_days is not None:
+        u = int(t + ferritin_days * DAY)
+        b.observation(FERRITIN, u, 80.0, unit="ug/L", enc=b.encounter(u))
+    return b.record()
+
+
+def test_adult_anaemia_is_worked_up() -> None:
+    """The s19k proof run: 1,166 anaemic haemoglobins in 296 adults and not one ferritin or iron study."""
+    result = breaks(ANAEMIA_RULE, [_anaemic(10.4)])
+    assert "haemoglobin 10.4, no ferritin" in result.examples[0][1][0]
+    breaks(ANAEMIA_RULE, [_anaemic(12.4, sex="M", ferritin_days=200)])  # a man at 12.4 is anaemic; 200 days is late
+    result = passes(
+        ANAEMIA_RULE,
+        [
+            _anaemic(10.4, ferritin_days=7),
+            _anaemic(11.0, ferritin_days=-200, index=1),  # worked up in the year before
+            _anaemic(12.4, index=2),  # a woman at 12.4 is not anaemic: not judged
+            _anaemic(10.0, pregnant=True, index=3),  # pregnancy has its own care: not judged
+        ],
+    )
+    assert result.events == 2
