@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from tests.report.clinical.helpers import DAY, METFORMIN, breaks, med, passes
 from tests.report.records import RecordBuilder
 
@@ -29,3 +31,44 @@ def test_metformin_titrated() -> None:
     med(k, METFORMIN, k.at_age(50), dosage=_tablets(1))
     result = passes("rx.metformin_titrated", [g.record(), s.record(), k.record()])
     assert result.patients == 1
+
+
+ANGIOGRAPHY = "33367005"
+BORN = dt.date(1975, 1, 1)
+HS_TROPONIN = "89579-7"
+
+
+def _nstemi(b: RecordBuilder, age: float) -> int:
+    t = b.at_age(age)
+    b.condition("401314000", t, display="Acute non-ST segment elevation myocardial infarction (disorder)")
+    return t
+
+
+def test_nstemi_angiography() -> None:
+    bad = []
+    for i in range(8):  # the brief's chart: an NSTEMI at 38 without angiography, repeated to be significant
+        b = RecordBuilder(index=i, birth=BORN)
+        _nstemi(b, 38)
+        bad.append(b.record())
+    breaks("care.nstemi_angiography", bad)
+    g = RecordBuilder(birth=BORN)
+    t = _nstemi(g, 38)
+    g.procedure(ANGIOGRAPHY, t + 3600)
+    young_before = RecordBuilder(index=2)  # before 2002 (the invasive era): not judged
+    _nstemi(young_before, 30)
+    old = RecordBuilder(index=1, birth=dt.date(1935, 1, 1))  # 80 in 2015: conservative care is common, not judged
+    _nstemi(old, 80)
+    result = passes("care.nstemi_angiography", [g.record(), old.record(), young_before.record()])
+    assert result.events == 1
+
+
+def test_mi_serial_marker() -> None:
+    b = RecordBuilder()
+    t = _nstemi(b, 55)
+    b.observation(HS_TROPONIN, t, 240.0)  # one troponin only
+    breaks("care.mi_serial_marker", [b.record()])
+    g = RecordBuilder()
+    t = _nstemi(g, 55)
+    g.observation(HS_TROPONIN, t, 240.0)
+    g.observation(HS_TROPONIN, t + 4 * 3600, 900.0)  # again 4 hours later
+    passes("care.mi_serial_marker", [g.record()])
