@@ -72,3 +72,33 @@ def test_mi_serial_marker() -> None:
     g.observation(HS_TROPONIN, t, 240.0)
     g.observation(HS_TROPONIN, t + 4 * 3600, 900.0)  # again 4 hours later
     passes("care.mi_serial_marker", [g.record()])
+
+
+POSITIVE = {"system": "SNOMED-CT", "code": "10828004", "display": "Positive (qualifier value)"}
+GAS = {"system": "SNOMED-CT", "code": "80166006", "display": "Streptococcus pyogenes (organism)"}
+
+
+def test_throat_culture_turnaround() -> None:
+    b = RecordBuilder()  # the brief's chart: the culture's growth at the swab's minute
+    t = b.at_age(8)
+    b.procedure("117015009", t)
+    b.observation("626-2", t, GAS, unit="")
+    breaks("care.throat_culture_turnaround", [b.record()])
+    g = RecordBuilder()
+    t = g.at_age(8)
+    g.procedure("117015009", t)
+    g.observation("626-2", t + 30 * 3600, GAS, unit="")  # read the next day
+    passes("care.throat_culture_turnaround", [g.record()])
+
+
+def test_rapid_strep_turnaround() -> None:
+    b = RecordBuilder()
+    t = b.at_age(8)
+    enc = b.encounter(t)
+    b.observation("78012-2", t, POSITIVE, unit="", enc=enc)  # at the visit's first minute
+    breaks("care.rapid_strep_turnaround", [b.record()])
+    g = RecordBuilder()
+    t = g.at_age(8)
+    enc = g.encounter(t)
+    g.observation("78012-2", t + 600, POSITIVE, unit="", enc=enc)
+    passes("care.rapid_strep_turnaround", [g.record()])
