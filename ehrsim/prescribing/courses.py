@@ -206,7 +206,9 @@ def _step(
     product = ph.rx.products[step.code]
     dosage = {**fields["dosage"], "amount": step.amount, "frequency": step.frequency, "period": 1.0, "unit": "days"}
     dosage["dose_unit"] = product.dose_unit or dosage.get("dose_unit")
-    entry = {**base, "codes": [product.as_code()], "dosage": dosage, "start": start, "stop": start + step.seconds}
+    own = fields["codes"][0]  # the order's own product keeps its display (a module's spelling of the same code)
+    coded = dict(own) if own.get("code") == step.code else product.as_code()
+    entry = {**base, "codes": [coded], "dosage": dosage, "start": start, "stop": start + step.seconds}
     if "duration_days" in entry:
         entry["duration_days"] = step.seconds / DAY
     entry["prescribing"] = dict(note)

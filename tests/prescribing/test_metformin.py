@@ -72,3 +72,10 @@ def test_ckd_found_later_lowers_the_renewed_dose() -> None:
     at(sim, dt.date(2016, 3, 1))
     renewed = sim.renew("medications", main, sim.now, None)
     assert code_of(renewed) == ER_500 and renewed["dosage"]["amount"] == 2
+
+
+def test_the_steps_carry_the_orders_own_display() -> None:
+    sim = patient(dt.date(1970, 1, 1))
+    at(sim, dt.date(2015, 3, 1))
+    order(sim, ER_500, chronic=True, amount=4)
+    assert {m["codes"][0]["display"] for m in sim.rec.lists["medications"]} == {ER_500}  # the test order's display
