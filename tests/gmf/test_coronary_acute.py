@@ -1,6 +1,6 @@
 """Our coronary heart disease module's acute MI care (s19dm): an invasive strategy for nearly every NSTEMI under 75
-since 2002 (audit rule care.nstemi_angiography), and the cardiac marker measured again 3-6 hours after the first
-(care.mi_serial_marker)."""
+since 2002 (audit rule care.nstemi_angiography), the cardiac marker measured again 3-6 hours after the first
+(care.mi_serial_marker), and the ejection fraction measured before discharge (care.mi_lvef_assessed)."""
 
 from __future__ import annotations
 
@@ -47,8 +47,16 @@ def test_every_survivor_has_a_second_cardiac_marker_3_to_6_hours_later() -> None
         state = STATES[name]
         if state["type"] == "Observation":
             markers.add(state["codes"][0]["code"])
-            assert state["direct_transition"] == "Hospital_Stay"
+            assert state["direct_transition"] == "MI_Echo"
             continue
         assert state["type"] == "Simple", name
         todo += _targets(state)
     assert markers == {"89579-7", "10839-9", "13969-1"}  # hs-troponin, troponin, CK-MB by era
+
+
+def test_every_survivor_has_an_echocardiogram_with_its_ejection_fraction_before_discharge() -> None:
+    echo, lvef = STATES["MI_Echo"], STATES["MI_LVEF"]
+    assert echo["type"] == "Procedure" and echo["codes"][0]["code"] == "40701008"
+    assert echo["direct_transition"] == "MI_LVEF" and lvef["codes"][0]["code"] == "10230-1"
+    assert lvef["vital_sign"] == "Left ventricular Ejection fraction"  # the physiology's value
+    assert lvef["direct_transition"] == "Hospital_Stay" and STATES["Hospital_Stay"]["direct_transition"] == "Discharge_DAPT"

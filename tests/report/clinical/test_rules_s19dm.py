@@ -102,3 +102,14 @@ def test_rapid_strep_turnaround() -> None:
     enc = g.encounter(t)
     g.observation("78012-2", t + 600, POSITIVE, unit="", enc=enc)
     passes("care.rapid_strep_turnaround", [g.record()])
+
+
+def test_mi_lvef_assessed() -> None:
+    b = RecordBuilder()
+    _nstemi(b, 55)  # no echocardiogram
+    breaks("care.mi_lvef_assessed", [b.record()])
+    g = RecordBuilder()
+    t = _nstemi(g, 55)
+    g.procedure("40701008", t + 6 * 3600)
+    g.observation("10230-1", t + 7 * 3600, 55.0, unit="%", category="procedure")
+    passes("care.mi_lvef_assessed", [g.record()])
