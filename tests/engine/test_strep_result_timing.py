@@ -1,5 +1,5 @@
 """Our pharyngitis module times its tests as a clinic does (s19dm): a rapid strep result 10 minutes after the visit
-begins, a throat culture read 24-48 hours after the swab with the strep diagnosis and antibiotic after it (audit
+begins, a throat culture read 24 hours after the swab (48 when negative) with the strep diagnosis and antibiotic after it (audit
 rules care.rapid_strep_turnaround and care.throat_culture_turnaround; IDSA 2012)."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def test_a_throat_culture_is_read_24_to_48_hours_after_the_swab_and_strep_is_dia
         assert len(swabs) == len(results)
         for swab, read in zip(swabs, results, strict=True):
             cultures += 1
-            assert 24 * HOUR <= read - swab <= 49 * HOUR
+            assert read - swab in (24 * HOUR, 48 * HOUR)  # growth the next day, a negative plate on the second
         for c in rec["conditions"]:
             before = [s for s in swabs if s <= c["start"] < s + 3 * 86400]
             if _code(c) == STREP and before:  # diagnosed on the culture: at its result, not at the swab
