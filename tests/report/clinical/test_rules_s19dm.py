@@ -113,3 +113,19 @@ def test_mi_lvef_assessed() -> None:
     g.procedure("40701008", t + 6 * 3600)
     g.observation("10230-1", t + 7 * 3600, 55.0, unit="%", category="procedure")
     passes("care.mi_lvef_assessed", [g.record()])
+
+
+NO_GROWTH = {"system": "SNOMED-CT", "code": "264868006", "display": "No growth (qualifier value)"}
+
+
+def test_blood_culture_turnaround() -> None:
+    b = RecordBuilder()  # the chart review's ICU pneumonia: "no growth" at the draw's minute
+    t = b.at_age(51)
+    b.procedure("30088009", t)
+    b.observation("600-7", t, NO_GROWTH, unit="")
+    breaks("care.blood_culture_turnaround", [b.record()])
+    g = RecordBuilder()
+    t = g.at_age(51)
+    g.procedure("30088009", t)
+    g.observation("600-7", t + 48 * 3600, NO_GROWTH, unit="")
+    passes("care.blood_culture_turnaround", [g.record()])
