@@ -1,6 +1,6 @@
 """Our pharyngitis module times its tests as a clinic does (s19dm): a rapid strep result 10 minutes after the visit
-begins, a throat culture read 24 hours after the swab (48 when negative) with the strep diagnosis and antibiotic after it (audit
-rules care.rapid_strep_turnaround and care.throat_culture_turnaround; IDSA 2012)."""
+begins, a throat culture read 24 hours after the swab (48 when negative) with the strep diagnosis and antibiotic
+after it (audit rules care.rapid_strep_turnaround and care.throat_culture_turnaround; IDSA 2012)."""
 
 from __future__ import annotations
 

@@ -34,10 +34,15 @@ def test_every_survivor_has_a_second_cardiac_marker_3_to_6_hours_later() -> None
     after = [t for t in _targets(STATES["Inpatient_Course"]) if t != "In_Hospital_Death"]
     assert after and set(after) == {"Marker_Recheck_Wait"}
     wait = STATES["Marker_Recheck_Wait"]
-    assert wait["type"] == "Delay" and wait["unit"] == "hours" and wait["distribution"]["parameters"] == {
-        "low": 3,
-        "high": 6,
-    }
+    assert (
+        wait["type"] == "Delay"
+        and wait["unit"] == "hours"
+        and wait["distribution"]["parameters"]
+        == {
+            "low": 3,
+            "high": 6,
+        }
+    )
     seen, todo, markers = set(), [wait["direct_transition"]], set()
     while todo:  # every path from the wait reaches the hospital stay through one marker observation
         name = todo.pop()
@@ -59,4 +64,7 @@ def test_every_survivor_has_an_echocardiogram_with_its_ejection_fraction_before_
     assert echo["type"] == "Procedure" and echo["codes"][0]["code"] == "40701008"
     assert echo["direct_transition"] == "MI_LVEF" and lvef["codes"][0]["code"] == "10230-1"
     assert lvef["vital_sign"] == "Left ventricular Ejection fraction"  # the physiology's value
-    assert lvef["direct_transition"] == "Hospital_Stay" and STATES["Hospital_Stay"]["direct_transition"] == "Discharge_DAPT"
+    assert (
+        lvef["direct_transition"] == "Hospital_Stay"
+        and STATES["Hospital_Stay"]["direct_transition"] == "Discharge_DAPT"
+    )

@@ -1,6 +1,7 @@
 """Cultures in our modules are read after incubation (s19dm): every blood culture (LOINC 600-7) or throat culture
 (626-2) result state is entered only from a Delay of 24 hours (growth) or 48 hours (no growth), so no result is
-written at the minute the sample is taken (audit rules care.blood_culture_turnaround, care.throat_culture_turnaround)."""
+written at the minute the sample is taken (audit rules care.blood_culture_turnaround and
+care.throat_culture_turnaround)."""
 
 from __future__ import annotations
 
@@ -25,9 +26,7 @@ def _targets(state: dict) -> list[str]:
 @pytest.mark.parametrize("name", ["community_acquired_pneumonia", "cellulitis", "sepsis", "pharyngitis"])
 def test_culture_results_follow_their_incubation(name: str) -> None:
     states = json.loads((MODULES / f"{name}.json").read_text())["states"]
-    results = {
-        n for n, s in states.items() if s["type"] == "Observation" and s["codes"][0]["code"] in CULTURES
-    }
+    results = {n for n, s in states.items() if s["type"] == "Observation" and s["codes"][0]["code"] in CULTURES}
     assert results
     for result in results:
         before = [n for n, s in states.items() if result in _targets(s)]

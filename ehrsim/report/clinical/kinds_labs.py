@@ -82,4 +82,3 @@ class ResultTurnaround(Rule):
             else:
                 f.add(False, f"{o['codes'][0].get('display')} {iso(int(t))[:16]}: {(t - start) / 60:.0f} min after")
         return f
-
