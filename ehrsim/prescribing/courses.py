@@ -106,13 +106,17 @@ def own_regimen(ph: Pharmacy, fields: dict[str, Any], chosen: Product, ordered: 
     """A substituted drug takes its own schedule and course length (regimens.csv), not the ordered drug's: warfarin
     once daily for apixaban's twice (s15 chart review: 15 of 25 warfarin orders twice daily). A dose given once in
     a visit of under a day (surgical prophylaxis) stays one dose."""
-    if ordered is None or set(ordered.ingredients) == set(chosen.ingredients):
+    if ordered is None:
         return
     if fields.get("administered") and not fields.get("chronic") and _within_a_day(fields):
         return
     found = courses().regimens.get(chosen.code)
     if not found:
         return
+    if set(ordered.ingredients) == set(chosen.ingredients):  # another form of the same drug: only a row naming it
+        found = tuple(g for g in found if g.ordered == ordered.code)  # (immediate-release metformin twice daily)
+        if not found:
+            return
     reasons = {r.get("code") for r in fields.get("reason") or ()}
     groups = ph.rx.condition_groups
     found = tuple(g for g in found if g.ordered in ("", ordered.code))
@@ -159,7 +163,15 @@ def titrate(ph: Pharmacy, fields: dict[str, Any], chosen: Product, t: float, enc
     note = {"action": "titration", "rule": "course_step", "reason": f"label titration of {chosen.display}"}
     if phase == "before" and before:
         start = float(fields["start"])
+        maintenance = _mg_a_day(ph, chosen.code, fields["dosage"])
         for step in before:
+            mg = _mg_a_day(ph, step.code, {"amount": step.amount, "frequency": step.frequency, "period": 1.0})
+            same = step.code == chosen.code and (step.amount, step.frequency) == (
+                fields["dosage"].get("amount"),
+                fields["dosage"].get("frequency"),
+            )
+            if same or (maintenance is not None and mg is not None and mg > maintenance + 1e-9):
+                continue  # a dose limit (metformin in CKD) made the maintenance dose lower than the label's steps
             start = _step(ph, base, fields, step, start, note, t, encounter)
         fields["start"] = start
         if fields.get("stop") is not None:
@@ -170,6 +182,15 @@ def titrate(ph: Pharmacy, fields: dict[str, Any], chosen: Product, t: float, enc
         begin = float(fields["stop"])
         for step in after:
             begin = _step(ph, base, fields, step, begin, note, t, encounter)
+
+
+def _mg_a_day(ph: Pharmacy, code: str, dosage: dict[str, Any]) -> float | None:
+    """mg a day of a tablet dosage (units x strength x doses a day), None when it cannot be told."""
+    per_unit = ph.rx.products[code].mg_per_unit
+    period = float(dosage.get("period") or 1.0)
+    if not per_unit or dosage.get("unit", "days") != "days" or period <= 0:
+        return None
+    return float(dosage.get("amount") or 1.0) * per_unit * float(dosage.get("frequency") or 1) / period
 
 
 def _step(
@@ -185,7 +206,9 @@ def _step(
     product = ph.rx.products[step.code]
     dosage = {**fields["dosage"], "amount": step.amount, "frequency": step.frequency, "period": 1.0, "unit": "days"}
     dosage["dose_unit"] = product.dose_unit or dosage.get("dose_unit")
-    entry = {**base, "codes": [product.as_code()], "dosage": dosage, "start": start, "stop": start + step.seconds}
+    own = fields["codes"][0]  # the order's own product keeps its display (a module's spelling of the same code)
+    coded = dict(own) if own.get("code") == step.code else product.as_code()
+    entry = {**base, "codes": [coded], "dosage": dosage, "start": start, "stop": start + step.seconds}
     if "duration_days" in entry:
         entry["duration_days"] = step.seconds / DAY
     entry["prescribing"] = dict(note)

@@ -247,7 +247,7 @@ def dose(
         fields["dosage"] = insulin(ph, fields.get("dosage"), ph.rx.insulin[chosen.code], patient, previous)
     elif fields.get("dosage") is not None and chosen.dose_unit:
         fields["dosage"] = {**fields["dosage"], "dose_unit": chosen.dose_unit}
-        _one_unit_of_strength(ph, fields, chosen)
+        _one_unit_of_strength(ph, fields, chosen, patient)
         volume = _DEVICE_VOLUME.search(chosen.display) if chosen.form == "auto_injector" else None
         if volume is not None:  # one auto-injector dose is the device's volume (EpiPen 0.3 mL), not 1 mL
             fields["dosage"]["amount"] = float(volume.group(1))
@@ -339,8 +339,9 @@ def _adult_tablets(ph: Pharmacy, chosen: Product, patient: Patient, mg: float) -
     return (min(found)[2], min(found)[0]) if found else None
 
 
-def _one_unit_of_strength(ph: Pharmacy, fields: dict[str, Any], chosen: Product) -> None:
-    """A titrated drug is one unit of the chosen strength per dose when the module's unit count no longer fits.
+def _one_unit_of_strength(ph: Pharmacy, fields: dict[str, Any], chosen: Product, patient: Patient) -> None:
+    """A titrated drug is one unit of the chosen strength per dose when the module's unit count no longer fits, and
+    no more units than a dose limit allows (metformin 2,000 mg once daily is two tablets at eGFR 30-44).
 
     The module's count (e.g. three 20 mg duloxetine capsules) belongs to the drug it ordered: it is
     reset when another drug was substituted, or when the count times the strength is above the
@@ -356,6 +357,14 @@ def _one_unit_of_strength(ph: Pharmacy, fields: dict[str, Any], chosen: Product)
     other_drug = ordered is not None and set(ordered.ingredients) != set(chosen.ingredients)
     if other_drug or amount * mg > plan.max + 1e-9:
         dosage["amount"] = 1.0
+        return
+    reasons, given = fields.get("reason") or (), bool(fields.get("administered"))
+    cap = min(
+        (lim.max for lim in plan.limits if lim.max is not None and limit_applies(ph, lim, patient, reasons, given)),
+        default=None,
+    )
+    if cap is not None and amount * mg > cap + 1e-9:  # a limit is per dose: four 500 mg metformin tablets in CKD
+        dosage["amount"] = float(max(1, int((cap + 1e-9) // mg)))
 
 
 def insulin(

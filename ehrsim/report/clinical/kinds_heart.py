@@ -234,3 +234,37 @@ class AwareShare(Rule):
 
     def measure(self, values: list[float]) -> float | None:
         return fmean(values) if values else None
+
+
+@register
+class EvidenceAfterOnset(Rule):
+    """Each onset of a condition (an acute MI) at ages ``min_age``-``max_age`` (from ``since``) has at least
+    ``min_count`` entries of ``evidence_set`` (procedures or results) from ``from_hours`` to ``to_hours`` after it: a
+    coronary angiography in the stay of an NSTEMI, a second cardiac marker 3-6 hours after the first. Onsets whose
+    record ends (or the patient dies) before ``to_hours`` are not judged."""
+
+    kind = "evidence_after_onset"
+    required = ("condition_set", "evidence_set", "min_count", "from_hours", "to_hours")
+
+    def setup(self) -> None:
+        self.conditions = self.data.code_set(self.p["condition_set"])
+        self.evidence = self.data.code_set(self.p["evidence_set"])
+        self.since = date_time(self.param("since"))
+        self.ages = (float(self.param("min_age", 0)), float(self.param("max_age", 200)))
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        onsets = [t for t in view.onsets(self.conditions) if t >= self.since]
+        if not onsets:
+            return f
+        times = view.events_in(self.evidence, ("procedures", "observations"))
+        lo, hi = float(self.p["from_hours"]) * 3600, float(self.p["to_hours"]) * 3600
+        for t in onsets:
+            if not self.ages[0] <= view.age(t) < self.ages[1] or t + hi > view.end:
+                continue
+            found = sum(1 for e in times if t + lo <= e <= t + hi)
+            if found >= int(self.p["min_count"]):
+                f.passed()
+            else:
+                f.add(False, f"onset {iso(t)[:16]} at {view.age(t):.0f}: {found} of {self.p['min_count']} in time")
+        return f

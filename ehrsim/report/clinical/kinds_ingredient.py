@@ -12,7 +12,7 @@ from functools import cache
 
 from ehrsim.errors import ConfigError
 from ehrsim.record.times import DAY, iso
-from ehrsim.report.clinical.base import HOUR, Finding, Rule, register
+from ehrsim.report.clinical.base import HOUR, Finding, Rule, date_time, register
 from ehrsim.report.clinical.view import Entry, PatientView
 
 _SECONDS = {"s": 1, "min": 60, "minutes": 60, "h": 3600, "hours": 3600, "d": DAY, "days": DAY}
@@ -157,4 +157,43 @@ class SameDayReorder(Rule):
                     False,
                     f"{_name(med)} re-ordered {iso(stop)[:16]} ({(stop - med['start']) / HOUR:.1f} h)",
                 )
+        return f
+
+
+@register
+class DoseReached(Rule):
+    """A course of an ingredient taken for ``min_days`` or more (first start to last stop, from ``since``) reaches
+    ``at_least`` mg a day at some order: metformin titrated towards 2,000 mg a day, not left at its 500 mg start.
+    Patients with a condition of ``except_set`` (CKD stage 3 or worse: a lower maximum) while taking it are not
+    judged, nor courses whose dosage cannot tell the mg a day."""
+
+    kind = "dose_reached"
+    required = ("ingredient", "at_least", "min_days", "except_set")
+
+    def setup(self) -> None:
+        self.word = _word(self.p["ingredient"])
+        self.excepted = self.data.code_set(self.p["except_set"])
+        self.since = date_time(self.param("since"))
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        ingredient = self.p["ingredient"]
+        meds = [
+            m
+            for m in view.entries("medications")
+            if not _one_off(m) and m["start"] >= self.since and self.word.search(_display(m))
+        ]
+        if not meds:
+            return f
+        first, last = min(m["start"] for m in meds), max(view.stop_of(m) for m in meds)
+        doses = [mg_a_day(m, ingredient) for m in meds]
+        if last - first < float(self.p["min_days"]) * DAY or any(d is None for d in doses):
+            return f
+        if any(c["start"] < last and view.stop_of(c) > first for c in view.conditions_in(self.excepted)):
+            return f
+        peak = max(d for d in doses if d is not None)
+        if peak >= float(self.p["at_least"]) - 1e-6:
+            f.passed()
+        else:
+            f.add(False, f"{ingredient} at most {peak:g} mg a day from {iso(first)[:10]} to {iso(last)[:10]}")
         return f

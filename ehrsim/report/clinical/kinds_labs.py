@@ -1,4 +1,5 @@
-"""Laboratory rules: the results of one sample agree with the definitions that link them."""
+"""Laboratory rules: the results of one sample agree with the definitions that link them; a result comes as long
+after its sample as the test takes."""
 
 from __future__ import annotations
 
@@ -72,4 +73,41 @@ class LowResultWorkedUp(Rule):
                 continue
             done = any(t - before <= u <= t + after for u in tests)
             f.add(done, f"{iso(t)[:10]}: haemoglobin {value:g}, no ferritin or iron studies")
+class ResultTurnaround(Rule):
+    """A result of ``result_set`` comes ``min_minutes``-``max_minutes`` after its sample: the latest procedure of
+    ``sample_set`` before it (a throat culture, read 24-48 hours after the swab), or, without ``sample_set``, the
+    start of its encounter (a rapid strep test reads in about 10 minutes). Results with no sample (or outside any
+    encounter) to time them from are not judged."""
+
+    kind = "result_turnaround"
+    required = ("result_set", "min_minutes", "max_minutes")
+
+    def setup(self) -> None:
+        self.results = self.data.code_set(self.p["result_set"])
+        sample = self.param("sample_set")
+        self.sample = self.data.code_set(sample) if sample else None
+
+    def check(self, view: PatientView) -> Finding:
+        f = Finding()
+        found = [o for o in view.entries("observations") if self.results.any(o.get("codes"))]
+        if not found:
+            return f
+        lo, hi = float(self.p["min_minutes"]) * 60, float(self.p["max_minutes"]) * 60
+        if self.sample is not None:
+            swabs = [float(t) for t in view.events_in(self.sample, ("procedures",))]
+        visits = view.encounters_by_id
+        for o in found:
+            t = float(o["time"])
+            if self.sample is not None:
+                before = [s for s in swabs if s <= t]
+                start = before[-1] if before else None
+            else:
+                enc = visits.get(o.get("encounter") or "")
+                start = float(enc["start"]) if enc is not None else None
+            if start is None:
+                continue
+            if lo <= t - start <= hi:
+                f.passed()
+            else:
+                f.add(False, f"{o['codes'][0].get('display')} {iso(int(t))[:16]}: {(t - start) / 60:.0f} min after")
         return f
