@@ -73,6 +73,10 @@ class LowResultWorkedUp(Rule):
                 continue
             done = any(t - before <= u <= t + after for u in tests)
             f.add(done, f"{iso(t)[:10]}: haemoglobin {value:g}, no ferritin or iron studies")
+        return f
+
+
+@register
 class ResultTurnaround(Rule):
     """A result of ``result_set`` comes ``min_minutes``-``max_minutes`` after its sample: the latest procedure of
     ``sample_set`` before it (a throat culture, read 24-48 hours after the swab), or, without ``sample_set``, the

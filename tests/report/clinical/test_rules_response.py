@@ -306,6 +306,8 @@ def test_second_indication_kept() -> None:
     ended.condition(neuropathy, ended.at_age(50), stop=ended.at_age(54))
     med(ended, DULOXETINE_60, ended.at_age(50), ended.at_age(55), reason=[neuropathy])["chronic"] = True
     passes("rx.second_indication_kept", [kept.record(), ended.record()])
+
+
 TREATED_RULE = "care.hyperkalaemia_treated"
 FUROSEMIDE = ("310429", "furosemide 20 MG Oral Tablet")
 
