@@ -236,3 +236,33 @@ def draw_person(
         "county": city.county,
     }
     return patient, attributes
+
+
+def as_of_death(
+    patient: dict[str, Any], attributes: dict[str, Any], age: float, rng: np.random.Generator
+) -> dict[str, Any]:
+    """The record's demographics for a person who died at ``age``.
+
+    ``draw_person`` draws them for the age the person would have reached at the reference date (deaths are
+    counted in the sampled slots, docs/record.md): a girl born in 1929 who died of pneumonia at 5 was recorded as a
+    widow on Medicare, "Ms.", with a driver's licence. Marital status is drawn again at the age of death (ACS), the
+    prefix and maiden name follow it, a licence needs 16 years, and coverage is the one held at death (the yearly
+    update moves it to Medicare at 65; younger, it is drawn for the age). ``rng`` is a stream of its own, spawned
+    after the life ended, so no draw of the life moves.
+    """
+    p = dict(patient)
+    sex, male = p["gender"], p["gender"] == "M"
+    marital = draw_marital(rng, age, sex)
+    p["marital"] = marital
+    if male or marital != "M":
+        p["maiden"] = ""
+    p["prefix"] = "" if age < 18 else ("Mr." if male else ("Mrs." if marital == "M" else "Ms."))
+    if age < 18:
+        p["suffix"] = ""
+    if age < 16:
+        p["drivers"] = ""
+    if age < 65:
+        p["insurance"] = draw_insurance(rng, age, float(attributes.get("poverty_ratio", 1.0)))
+    else:
+        p["insurance"] = str(attributes.get("insurance_status", p.get("insurance", "")))
+    return p

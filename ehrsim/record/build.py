@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ehrsim.core import codes, exam, glycaemia, latent
+from ehrsim.core import codes, demographics, exam, glycaemia, latent
 from ehrsim.core.rounding import round_to
 from ehrsim.record import era_names, findings
 from ehrsim.record.kinds import BY_NAME, KINDS, TIME_FIELDS
@@ -78,7 +78,7 @@ def build_record(sim: Simulation, index: int) -> dict[str, Any]:
         "format": 1,
         "index": index,
         "id": sim.rec.patient_id,
-        "patient": sim.patient,
+        "patient": _patient(sim),
         "alive": sim.death_time is None,
         "death": death,
         **lists,
@@ -89,6 +89,14 @@ def build_record(sim: Simulation, index: int) -> dict[str, Any]:
             for t, name, cause, level, enc in sim.symptoms.log
         ],
     }
+
+
+def _patient(sim: Simulation) -> dict[str, Any]:
+    """The person as recorded: drawn for their age at the reference date, or as they were when they died."""
+    if sim.death_time is None:
+        return sim.patient
+    age = (sim.death_time - sim.birth_time) / YEAR
+    return demographics.as_of_death(sim.patient, sim.attributes, age, sim.rng.spawn(1)[0])
 
 
 def _ed_dispositions(encounters: list[dict[str, Any]], death_time: float | None) -> None:

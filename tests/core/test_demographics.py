@@ -10,7 +10,7 @@ from faker import Faker
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ehrsim.core.demographics import draw_age, draw_person, ses_category
+from ehrsim.core.demographics import as_of_death, draw_age, draw_person, ses_category
 from ehrsim.errors import ConfigError
 from tests.core.conftest import REFERENCE_TIME
 
@@ -170,3 +170,23 @@ def test_the_living_match_the_census_pyramid_at_old_ages():
     share_80 = float(np.mean(alive >= 80))
     assert 0.032 < share_80 < 0.045  # ACS 2019: about 3.9 % of the population is 80 or over
     assert np.mean(ages >= 90) > np.mean(alive >= 90)  # more are drawn old than survive to be old
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_person_who_died_young_is_recorded_at_the_age_of_death(seed):
+    """The merged session-13 golden run: a girl born in 1929 who died of pneumonia at 5 was recorded as a widow on
+    Medicare, "Ms.", with a licence: the demographics drawn for 95, the age she would have reached."""
+    patient, attributes = _person(seed, age_min=90, age_max=95, gender="F")
+    child = as_of_death(patient, attributes, 5.5, np.random.default_rng(seed))
+    assert (child["marital"], child["prefix"], child["maiden"], child["drivers"]) == ("", "", "", "")
+    assert child["insurance"] in ("private", "medicaid", "none")
+    assert {
+        k: v for k, v in child.items() if k not in ("marital", "prefix", "maiden", "drivers", "insurance", "suffix")
+    } == {
+        k: v for k, v in patient.items() if k not in ("marital", "prefix", "maiden", "drivers", "insurance", "suffix")
+    }
+    adult = as_of_death(patient, attributes, 40.0, np.random.default_rng(seed))
+    assert adult["marital"] in "SMDW" and adult["prefix"] in ("Mrs.", "Ms.") and adult["drivers"] == patient["drivers"]
+    assert (adult["prefix"] == "Mrs.") == (adult["marital"] == "M")
+    old = as_of_death(patient, attributes, 80.0, np.random.default_rng(seed))
+    assert old["insurance"] == attributes["insurance_status"]  # what the yearly update left at death

@@ -50,6 +50,16 @@ def check_record(record: dict[str, Any]) -> list[str]:
         if s2 < e1:
             problems.append(f"encounters overlap: one ends {e1}, the next starts {s2}")
     p = record["patient"]
+    age = (last - birth) / (365.25 * 86400)
+    # demographics fit the age at death (a girl dead of pneumonia at 5 was a widowed "Ms." on Medicare)
+    if age < 15 and p["marital"]:
+        problems.append(f"marital status {p['marital']} at {age:.1f}")
+    if age < 18 and p["prefix"]:
+        problems.append(f"prefix {p['prefix']} at {age:.1f}")
+    if age < 16 and p["drivers"]:
+        problems.append(f"a driver's licence at {age:.1f}")
+    if age < 19 and p["insurance"] in ("medicare", "dual_eligible"):
+        problems.append(f"{p['insurance']} at {age:.1f}")
     if not re.fullmatch(r"999-\d{2}-\d{4}", p["ssn"]):
         problems.append(f"SSN {p['ssn']} is not in 999-xx-xxxx")
     if not p["email"].endswith("@example.org"):
