@@ -108,12 +108,25 @@ def early_weight(weight_now: float, weight_at_birth: float, age_days: float, sca
     return (1.0 - blend) * early + blend * weight_now
 
 
-def preterm_early_weight(weight_now: float, age_days: float, scale: float) -> float:
-    """A preterm newborn's weight in the first weeks: the Fenton chart's value ``weight_now`` less the early loss (the
-    early curve's fall below 1, scaled by ``scale``), regained by about day 10. The term curve (birth weight held to
-    day 14, then blended to the chart by day 28) put a 1.0 kg infant's NICU weights at 1.04 kg on day 14 and 1.66 kg
-    on day 28, 45 g/kg/day; on the chart from birth the gain is the Fenton curve's, about 15-20 g/kg/day."""
-    if age_days >= CHART_DAYS or age_days <= 0.0:
+#: a preterm newborn's early loss runs on a clock this many times slower than the term curve's, and is this many
+#: times deeper: the nadir near day 5 and birth weight regained by about 2 weeks (Shaffer SG et al., Postnatal weight
+#: changes in low birth weight infants, Pediatrics 1987;79:702-5: lower birth weights lose more and regain later)
+PRETERM_LOSS_STRETCH, PRETERM_LOSS_DEPTH = 1.5, 1.5
+#: a preterm newborn takes up the chart's gain since birth over 8 weeks, not the term newborn's 4: reaching the chart
+#: by day 28 after the deeper loss took 30+ g/kg/day in the NICU
+PRETERM_CHART_DAYS = 56.0
+
+
+def preterm_early_weight(weight_now: float, weight_at_birth: float, age_days: float, scale: float) -> float:
+    """A preterm newborn's weight in the first 4 weeks: the early loss (the term curve's fall below 1, stretched and
+    deepened, scaled by ``scale``) on a weight that takes up the Fenton chart's gain since birth (``weight_now`` -
+    ``weight_at_birth``) by day 56, smoothly enough to meet the chart's own rate there. The term curve (birth weight
+    held to day 14, then blended to the chart by day 28) put a 1.0 kg infant's NICU weights at 1.04 kg on day 14 and
+    1.66 kg on day 28, 45 g/kg/day; the chart's value less the term loss put 37 of 77 preterm newborns of the
+    session-13 proof run at or above their birth weight on days 2-5."""
+    if age_days >= PRETERM_CHART_DAYS or age_days <= 0.0:
         return weight_now
-    fraction = interpolate(age_days, *_early())
-    return weight_now * (1.0 - scale * (1.0 - fraction)) if fraction < 1.0 else weight_now
+    fraction = interpolate(age_days / PRETERM_LOSS_STRETCH, *_early())
+    loss = PRETERM_LOSS_DEPTH * scale * (1.0 - fraction) if fraction < 1.0 else 0.0
+    taken_up = weight_now - (weight_now - weight_at_birth) * (1.0 - age_days / PRETERM_CHART_DAYS) ** 1.5
+    return taken_up * (1.0 - loss)

@@ -156,11 +156,11 @@ class Physiology:
             # the track rises to the toddler's BMI track by 24 months (``growth.join_gap``): no step at the join
             z_weight = 0.7 * self.z_height + 0.714 * z + growth.join_gap(self.sex) * min(months / 24.0, 1.0)
             weight = newborn_growth.chart_value("weight", self.sex, age_years, z_weight, self.gestation_days)
-            if months < 1.0:  # the early loss and regain (preterm newborns lose weight too)
+            if months < 2.0:  # the early loss and regain (preterm newborns: over 8 weeks, newborn_growth)
                 at_birth = newborn_growth.chart_value("weight", self.sex, 0.0, z_weight, self.gestation_days)
                 loss = 0.4 + 1.2 * self.unit("newborn_weight_loss")  # breast- and formula-fed newborns
                 if self.gestation_days is not None and self.gestation_days < newborn_growth.PRETERM_DAYS:
-                    weight = newborn_growth.preterm_early_weight(weight, age_years * 365.25, loss)
+                    weight = newborn_growth.preterm_early_weight(weight, at_birth, age_years * 365.25, loss)
                 else:
                     weight = newborn_growth.early_weight(weight, at_birth, age_years * 365.25, loss)
             infant = weight / (height_m * height_m)
