@@ -220,6 +220,8 @@ class EncounterDesk:
         if enc is None:
             return  # ending a wellness visit only clears the module's part in it
         run.encounter = None
+        if enc["class"] == "emergency":
+            self._time_critical(enc, t)
         self.stretch(enc, t)
         if enc["class"] == "inpatient":
             stop = surgery_stays.minimum_stop(self.sim, enc)
@@ -245,6 +247,27 @@ class EncounterDesk:
             pregnancy.review_after_pregnancy(self.sim.rx, enc["id"], t)  # the pregnancy's substitutes reviewed
         if self.lock is run:
             self._release(enc["stop"])
+
+    def _time_critical(self, enc: dict[str, Any], t: float) -> None:
+        """An emergency visit that diagnosed a time-critical condition (a STEMI) ends within its window: its drawn
+        treat-and-release length kept a STEMI 1.5-12 hours from the catheterisation laboratory (the session-13 proof
+        run). The drawn length keeps its quantile, mapped into the window; no new draw."""
+        windows = parameters.ed_time_critical()
+        found = [windows[c["code"]] for c in enc["reason"] or () if c.get("code") in windows]
+        if not found:
+            return
+        low, high = min(w[0] for w in found), min(w[1] for w in found)
+        table = parameters.ed_length_quantiles()
+        shortest, longest = table[0][1], table[-1][1]
+        drawn = enc["stop"] - enc["start"]
+        share = min(1.0, max(0.0, (drawn - shortest) / (longest - shortest)))
+        stop = max(t, enc["start"] + low + share * (high - low))
+        if stop >= enc["stop"]:
+            return
+        old, enc["stop"] = enc["stop"], stop
+        for med in self.sim.rec.lists["medications"]:  # its one-off administrations ended with it
+            if med.get("encounter") == enc["id"] and med["stop"] == old:
+                med["stop"] = stop
 
     def release(self, run: ModuleRun, t: float) -> None:
         """A module reached Terminal: its open encounter is closed there."""

@@ -70,6 +70,16 @@ def ed_length_quantiles() -> tuple[tuple[float, float], ...]:
     return table
 
 
+@cache
+def ed_time_critical() -> dict[str, tuple[float, float]]:
+    """Diagnosis code -> (shortest, longest) seconds of an emergency visit that makes it (ed_time_critical.csv): a
+    STEMI goes to the catheterisation laboratory, not through the treat-and-release length."""
+    return {
+        r["code"]: (float(r["min_minutes"]) * 60.0, float(r["max_minutes"]) * 60.0)
+        for r in rows("engine/ed_time_critical.csv")
+    }
+
+
 def ed_length_seconds(u: float) -> float:
     """The length of an emergency visit at uniform draw ``u`` in [0, 1): linear between the table's quantiles.
 

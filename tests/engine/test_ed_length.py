@@ -3,6 +3,8 @@ Synthea's fixed hour."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 
 from ehrsim.engine import parameters
@@ -23,3 +25,22 @@ def test_uniform_draws_give_the_published_median_and_quartiles() -> None:
     q25, q50, q75 = np.percentile(minutes, [25, 50, 75])
     assert 140 <= q50 <= 160  # Fee 2012: 148-156 min for adults discharged from the ED
     assert 80 <= q25 <= 100 and 225 <= q75 <= 250
+
+
+def test_a_stemi_leaves_the_emergency_department_for_the_catheterisation_laboratory() -> None:
+    """The session-13 proof run: a STEMI waited the treat-and-release length (1.5-12 hours) for its angiography; now
+    15-45 minutes in the ED (door-to-balloon within 90 minutes: 2013 ACCF/AHA), the ED's aspirin ending with it."""
+    from tests.engine.harness import simulate
+
+    for seed in range(6):
+        _sim, record = simulate("ed_stemi", born=dt.date(1950, 1, 1), seed=seed)
+        (ed,) = [e for e in record["encounters"] if e["class"] == "emergency"]
+        minutes = (ed["stop"] - ed["start"]) / 60
+        assert 15 <= minutes <= 45, (seed, minutes)
+        (angiography,) = [p for p in record["procedures"] if p["codes"][0]["code"] == "33367005"]
+        assert angiography["start"] - ed["start"] <= 45 * 60
+        (aspirin,) = [m for m in record["medications"] if m["encounter"] == ed["id"]]
+        assert aspirin["stop"] == ed["stop"]
+    _sim, record = simulate("ed_triage", born=dt.date(1960, 1, 1), seed=0)  # no time-critical diagnosis: as drawn
+    (ed,) = [e for e in record["encounters"] if e["class"] == "emergency"]
+    assert ed["stop"] - ed["start"] >= 30 * 60
