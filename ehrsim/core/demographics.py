@@ -151,6 +151,13 @@ def _birthplace(rng: np.random.Generator, age: float, language: str, home: State
     return {"city": draw_city(rng, state).name, "state": state.name, "country": "US"}
 
 
+def _prefix(male: bool, marital: str, age: float) -> str:
+    """An adult's title by sex and marital status; none for a child."""
+    if age < 18:
+        return ""
+    return "Mr." if male else ("Mrs." if marital == "M" else "Ms.")
+
+
 def _names(rng: np.random.Generator, faker: Faker, sex: str, age: float, marital: str) -> dict[str, str]:
     male = sex == "M"
     first = faker.first_name_male() if male else faker.first_name_female()
@@ -159,11 +166,9 @@ def _names(rng: np.random.Generator, faker: Faker, sex: str, age: float, marital
         middle = faker.first_name_male() if male else faker.first_name_female()
     last = faker.last_name()
     maiden = faker.last_name() if (not male and marital == "M") else ""
-    prefix = suffix = ""
-    if age >= 18:
-        prefix = "Mr." if male else ("Mrs." if marital == "M" else "Ms.")
-        if male and rng.random() < _params()["suffix_jr_male"]:
-            suffix = "Jr."
+    prefix, suffix = _prefix(male, marital, age), ""
+    if age >= 18 and male and rng.random() < _params()["suffix_jr_male"]:
+        suffix = "Jr."
     return {"prefix": prefix, "first": first, "middle": middle, "last": last, "suffix": suffix, "maiden": maiden}
 
 
@@ -256,7 +261,7 @@ def as_of_death(
     p["marital"] = marital
     if male or marital != "M":
         p["maiden"] = ""
-    p["prefix"] = "" if age < 18 else ("Mr." if male else ("Mrs." if marital == "M" else "Ms."))
+    p["prefix"] = _prefix(male, marital, age)
     if age < 18:
         p["suffix"] = ""
     if age < 16:
